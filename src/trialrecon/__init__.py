@@ -1,0 +1,3 @@
+"""trialrecon: reproducible statistical reanalysis of published clinical trial reports."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,59 @@
+"""Deterministic figure output.
+
+Every figure in the project is written through :func:`save_figure`, which strips
+the metadata that would differ between runs or machines (PNG ``Software``,
+SVG ``Date`` and ``Creator``, PDF ``CreationDate``, ``Producer`` and ``Creator``)
+and fixes the SVG hash salt, so the same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+DETERMINISTIC_RC = {
+    "svg.hashsalt": "trialrecon",
+    "svg.fonttype": "path",
+    "font.family": "DejaVu Sans",
+    "savefig.dpi": 120,
+}
+
+_NO_METADATA = {
+    ".png": {"Software": None},
+    ".svg": {"Date": None, "Creator": None},
+    ".pdf": {"CreationDate": None, "Producer": None, "Creator": None},
+}
+
+
+def apply_style() -> None:
+    """Apply the project's deterministic matplotlib settings."""
+    matplotlib.rcParams.update(DETERMINISTIC_RC)
+
+
+def save_figure(fig: Figure, path: str | Path, formats: Iterable[str] | None = None) -> list[Path]:
+    """Save ``fig`` without dates or version stamps and close it.
+
+    ``path`` names the file; with ``formats`` (for example ``("png", "svg")``)
+    the suffix of ``path`` is replaced by each format in turn. Returns the
+    paths written.
+    """
+    base = Path(path)
+    suffixes = [f".{f.lstrip('.')}" for f in formats] if formats else [base.suffix]
+    written = []
+    apply_style()
+    for suffix in suffixes:
+        if suffix not in _NO_METADATA:
+            raise ValueError(f"unsupported figure format {suffix!r}")
+        out = base.with_suffix(suffix)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(out, metadata=_NO_METADATA[suffix])
+        written.append(out)
+    plt.close(fig)
+    return written
