@@ -1,0 +1,22 @@
+# trialrecon: regenerate every result from the transcribed numbers in data/raw.
+# Run from the repository root: snakemake --cores 4
+
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/dossier.smk"
+
+
+rule all:
+    input:
+        ALL_OUTPUTS,
+    default_target: True

@@ -1,0 +1,18 @@
+# Stage 1: validate each dossier and write its tidy table.
+
+
+rule dossier:
+    input:
+        dossier_files,
+    output:
+        table="results/{trial}/dossier.csv",
+        summary="results/{trial}/validation.md",
+    params:
+        dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
+    log:
+        "logs/dossier/{trial}.log",
+    script:
+        "../scripts/dossier.py"
+
+
+ALL_OUTPUTS.extend(expand("results/{trial}/dossier.csv", trial=TRIALS))
