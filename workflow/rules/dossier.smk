@@ -11,6 +11,8 @@ rule dossier:
         dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
     log:
         "logs/dossier/{trial}.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/dossier.py"
 

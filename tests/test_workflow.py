@@ -1,0 +1,110 @@
+"""The whole workflow, run in a temporary copy of the repository.
+
+It runs twice, and every output must be byte-identical between the runs. A small
+fictional dossier (tests/fixtures/mini) is added to the copy with one config
+line, to show that a folder and a config entry are all a new trial needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.workflow
+
+
+def _tracked_files() -> list[str]:
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    return [line for line in out.stdout.splitlines() if line]
+
+
+def _copy_repository(target: Path) -> None:
+    for rel in _tracked_files():
+        src = ROOT / rel
+        if src.is_file():
+            dst = target / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _snakemake(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args],
+                          cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("repo")
+    _copy_repository(work)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", work / "data" / "raw" / "mini")
+    config_path = work / "config" / "config.yaml"
+    config = yaml.safe_load(config_path.read_text())
+    config["trials"].append("mini")
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return work
+
+
+@pytest.fixture(scope="module")
+def two_runs(workdir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    first = _snakemake(workdir)
+    assert first.returncode == 0, first.stderr[-4000:]
+    digest_one = _digest(workdir / "results")
+    shutil.rmtree(workdir / "results")
+    second = _snakemake(workdir)
+    assert second.returncode == 0, second.stderr[-4000:]
+    return digest_one, _digest(workdir / "results")
+
+
+def test_outputs_are_byte_identical_across_runs(two_runs):
+    first, second = two_runs
+    assert first and first.keys() == second.keys()
+    differing = [name for name in first if first[name] != second[name]]
+    assert differing == []
+
+
+def test_every_trial_gets_its_outputs(two_runs, workdir: Path):
+    first, _ = two_runs
+    config = yaml.safe_load((workdir / "config" / "config.yaml").read_text())
+    for trial in config["trials"]:
+        assert f"{trial}/dossier.csv" in first, trial
+        assert f"{trial}/validation.md" in first, trial
+
+
+def test_a_new_dossier_and_its_config_entry_are_enough(two_runs):
+    """The fictional trial 'mini' went through every per-trial stage like the real ones."""
+    first, _ = two_runs
+    talent = {name.split("/", 1)[1] for name in first if name.startswith("talent/")}
+    mini = {name.split("/", 1)[1] for name in first if name.startswith("mini/")}
+    per_trial_stages = {name.split("/")[0] for name in talent if "/" in name} | {
+        name for name in talent if "/" not in name
+    }
+    for stage in per_trial_stages:
+        assert any(m == stage or m.startswith(stage + "/") for m in mini), stage
+
+
+def test_invalid_dossier_stops_the_run_and_leaves_nothing(workdir: Path, two_runs, tmp_path):
+    broken = tmp_path / "repo"
+    shutil.copytree(workdir, broken, ignore=shutil.ignore_patterns("results", ".snakemake"))
+    values = broken / "data" / "raw" / "mini" / "values.csv"
+    values.write_text(values.read_text().replace(",count,20,", ",count,-20,"), encoding="utf-8")
+    run = _snakemake(broken, "results/mini/dossier.csv")
+    assert run.returncode != 0
+    assert "column 'value': count -20 is negative [negative-count]" in run.stderr
+    assert not (broken / "results" / "mini" / "dossier.csv").exists()
+    assert not (broken / "results" / "mini" / "validation.md").exists()
