@@ -14,6 +14,8 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/dossier.smk"
+# Stages added by later work go here, before report.smk.
+include: "workflow/rules/report.smk"
 
 
 rule all:

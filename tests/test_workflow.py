@@ -8,6 +8,7 @@ line, to show that a folder and a config entry are all a new trial needs.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -108,3 +109,16 @@ def test_invalid_dossier_stops_the_run_and_leaves_nothing(workdir: Path, two_run
     assert "column 'value': count -20 is negative [negative-count]" in run.stderr
     assert not (broken / "results" / "mini" / "dossier.csv").exists()
     assert not (broken / "results" / "mini" / "validation.md").exists()
+
+
+def test_report_has_a_section_per_trial_and_its_links_resolve(two_runs, workdir: Path):
+    page = workdir / "results" / "report" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    config = yaml.safe_load((workdir / "config" / "config.yaml").read_text())
+    for trial in config["trials"]:
+        assert f'id="trial-{trial}"' in html, trial
+    hrefs = re.findall(r'href="([^"#][^"]*)"', html)
+    assert hrefs, "the report links to nothing"
+    missing = [h for h in hrefs if not (page.parent / h).resolve().is_file()]
+    assert missing == []
+    assert "src=\"http" not in html and "href=\"http" not in html  # works offline

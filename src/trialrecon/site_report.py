@@ -1,0 +1,203 @@
+"""The single entry page of a pipeline run: ``results/report/index.html``.
+
+The page gathers, for every trial in the config, the dossier summary, the
+reconciliation summary (counts by severity and the most severe findings, with a
+link to the full report), the design result and the Kaplan-Meier figures; then
+the cross-trial figures, the validation stage and the notebooks. Figures are
+embedded as data URIs so the page works offline as one file; the full reports it
+links to sit beside it under ``results/``. It states the versions of the package
+and its dependencies and the SHA-256 of every input file, so a reviewer can cite
+exactly what was run. Nothing in it depends on the clock.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import os
+import platform
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+import mistune
+
+from trialrecon import __version__
+from trialrecon.dossier import load_dossier
+
+SEVERITY_ORDER = ("error", "inconsistent", "questionable", "note", "consistent")
+DEPENDENCIES = ("snakemake", "lifelines", "pandas", "numpy", "scipy", "matplotlib", "jinja2",
+                "pyyaml", "jsonschema", "papermill", "nbconvert", "mistune")
+MAX_TOP_FINDINGS = 8
+
+_markdown = mistune.create_markdown(escape=True, plugins=["table"])
+
+
+@dataclass(frozen=True)
+class Figure:
+    title: str
+    data_uri: str
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    href: str
+
+
+@dataclass
+class TrialSection:
+    id: str
+    title: str
+    design: str
+    sources: list[str]
+    n_values: int
+    severity_counts: list[tuple[str, int]] = field(default_factory=list)
+    top_findings: list[dict[str, str]] = field(default_factory=list)
+    reconciliation: Link | None = None
+    fragments: list[tuple[str, str]] = field(default_factory=list)  # (heading, safe HTML)
+    figures: list[tuple[str, list[Figure]]] = field(default_factory=list)
+    tables: list[Link] = field(default_factory=list)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def input_hashes(data_dir: Path, trials: list[str]) -> list[tuple[str, str]]:
+    """(path, SHA-256) of every input file of the configured dossiers, sorted by path."""
+    files = [p for t in trials for p in sorted((data_dir / t).rglob("*")) if p.is_file()]
+    return [(p.as_posix(), sha256_of(p)) for p in files]
+
+
+def environment_versions() -> list[tuple[str, str]]:
+    """The versions of Python, trialrecon and the dependencies that produced the outputs."""
+    versions = [("python", platform.python_version()), ("trialrecon", __version__)]
+    for name in DEPENDENCIES:
+        try:
+            versions.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            versions.append((name, "not installed"))
+    return versions
+
+
+def data_uri(path: Path) -> str:
+    encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f"data:image/png;base64,{encoded}"
+
+
+def _title_of(path: Path) -> str:
+    return path.stem.replace("_", " ")
+
+
+def figures_in(folder: Path) -> list[Figure]:
+    """Every PNG in ``folder`` (not below it), sorted by name."""
+    if not folder.is_dir():
+        return []
+    return [Figure(_title_of(p), data_uri(p)) for p in sorted(folder.glob("*.png"))]
+
+
+def _relative(target: Path, page_dir: Path) -> str:
+    return Path(os.path.relpath(target, page_dir)).as_posix()
+
+
+def render_markdown(text: str) -> str:
+    """Markdown from the pipeline's own fragments, rendered with every raw HTML tag escaped."""
+    return str(_markdown(text))
+
+
+def reconciliation_summary(path: Path) -> tuple[list[tuple[str, int]], list[dict[str, str]]]:
+    """Counts of findings by severity and the most severe findings of a reconciliation JSON."""
+    findings = json.loads(path.read_text(encoding="utf-8")).get("findings", [])
+    counts = {s: 0 for s in SEVERITY_ORDER}
+    for f in findings:
+        counts[f.get("severity", "error")] = counts.get(f.get("severity", "error"), 0) + 1
+    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    serious = [f for f in findings if f.get("severity") in ("error", "inconsistent",
+                                                              "questionable")]
+    serious.sort(key=lambda f: (rank.get(f.get("severity", ""), 99), f.get("check", ""),
+                                f.get("id", "")))
+    top = [
+        {
+            "id": str(f.get("id", "")),
+            "severity": str(f.get("severity", "")),
+            "check": str(f.get("check", "")),
+            "sentence": str(f.get("sentence") or f.get("title") or ""),
+        }
+        for f in serious[:MAX_TOP_FINDINGS]
+    ]
+    return [(s, n) for s, n in counts.items() if n], top
+
+
+def trial_section(trial_id: str, data_dir: Path, results: Path, page_dir: Path) -> TrialSection:
+    dossier = load_dossier(data_dir / trial_id)
+    trial = dossier.trial
+    section = TrialSection(
+        id=trial.id,
+        title=trial.title,
+        design=trial.design.replace("_", "-"),
+        sources=[s.citation for s in trial.sources],
+        n_values=len(dossier.values),
+    )
+    folder = results / trial_id
+    recon = folder / "reconciliation.json"
+    if recon.is_file():
+        section.severity_counts, section.top_findings = reconciliation_summary(recon)
+        section.reconciliation = Link("full reconciliation report",
+                                      _relative(folder / "reconciliation.html", page_dir))
+    for stage, heading in (("design", "Design and power"), ("km", "Kaplan-Meier curves")):
+        stage_dir = folder / stage
+        for fragment in sorted(stage_dir.glob("*.md")) if stage_dir.is_dir() else []:
+            section.fragments.append((heading, render_markdown(fragment.read_text("utf-8"))))
+        figs = figures_in(stage_dir)
+        if figs:
+            section.figures.append((heading, figs))
+        if stage_dir.is_dir():
+            section.tables += [Link(p.name, _relative(p, page_dir))
+                               for p in sorted(stage_dir.glob("*.csv"))]
+    return section
+
+
+def csv_as_rows(path: Path, limit: int = 60) -> tuple[list[str], list[list[str]]]:
+    """Header and the first ``limit`` rows of a small CSV, for an HTML table."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(io.StringIO(handle.read())))
+    return (rows[0], rows[1 : limit + 1]) if rows else ([], [])
+
+
+def build_index(results: Path, data_dir: Path, trials: list[str], out: Path) -> Path:
+    """Write ``out`` (the index page) from what the pipeline wrote under ``results``."""
+    page_dir = out.parent
+    sections = [trial_section(t, data_dir, results, page_dir) for t in trials]
+    cross = results / "crosstrial"
+    validation = results / "validation" / "km"
+    notebooks = sorted((results / "notebooks").glob("*.html")) if (
+        results / "notebooks").is_dir() else []
+    validation_tables = [
+        (p.name, *csv_as_rows(p)) for p in sorted(validation.glob("*.csv"))
+    ] if validation.is_dir() else []
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("trialrecon", "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+    html = env.get_template("index.html.j2").render(
+        version=__version__,
+        sections=sections,
+        cross_figures=figures_in(cross),
+        cross_tables=[Link(p.name, _relative(p, page_dir)) for p in sorted(cross.glob("*.csv"))]
+        if cross.is_dir() else [],
+        validation_figures=figures_in(validation),
+        validation_tables=validation_tables,
+        notebooks=[Link(_title_of(p), _relative(p, page_dir)) for p in notebooks],
+        versions=environment_versions(),
+        hashes=input_hashes(data_dir, trials),
+        severity_order=SEVERITY_ORDER,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out

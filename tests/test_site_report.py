@@ -1,0 +1,55 @@
+"""The index page: escaping, summaries and provenance, on a small results tree."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from trialrecon.site_report import build_index, reconciliation_summary, render_markdown
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+def test_markdown_fragments_cannot_inject_markup():
+    html = render_markdown("| a |\n|---|\n| <script>alert(1)</script> |\n")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<table>" in html
+
+
+def test_reconciliation_summary_counts_and_orders(tmp_path: Path):
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"findings": [
+        {"id": "b", "check": "x", "severity": "note", "sentence": "soft"},
+        {"id": "a", "check": "x", "severity": "questionable", "sentence": "maybe"},
+        {"id": "c", "check": "y", "severity": "inconsistent", "sentence": "wrong"},
+        {"id": "d", "check": "y", "severity": "consistent", "sentence": "fine"},
+    ]}))
+    counts, top = reconciliation_summary(path)
+    assert counts == [("inconsistent", 1), ("questionable", 1), ("note", 1), ("consistent", 1)]
+    assert [f["id"] for f in top] == ["c", "a"]
+
+
+def test_index_escapes_titles_and_hashes_inputs(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data / "mini")
+    yaml_path = data / "mini" / "trial.yaml"
+    yaml_path.write_text(yaml_path.read_text().replace(
+        'title: "A small fictional single-arm trial for tests"',
+        'title: "Trial <b>bold</b> & co"'))
+    results = tmp_path / "results"
+    (results / "mini").mkdir(parents=True)
+    (results / "mini" / "reconciliation.json").write_text(json.dumps({"findings": [
+        {"id": "x1", "check": "same_quantity", "severity": "inconsistent",
+         "sentence": "OS <i>32</i> vs 31"}]}))
+    (results / "mini" / "reconciliation.html").write_text("<html></html>")
+    out = build_index(results, data, ["mini"], results / "report" / "index.html")
+    html = out.read_text()
+    assert "Trial &lt;b&gt;bold&lt;/b&gt; &amp; co" in html
+    assert "OS &lt;i&gt;32&lt;/i&gt; vs 31" in html
+    assert 'href="../mini/reconciliation.html"' in html
+    import hashlib
+    digest = hashlib.sha256((data / "mini" / "values.csv").read_bytes()).hexdigest()
+    assert digest in html
+    assert build_index(results, data, ["mini"], results / "report" / "again.html").read_bytes() \
+        == html.encode()

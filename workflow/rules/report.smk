@@ -1,0 +1,23 @@
+# Last stage: the single entry page that ties every output together.
+# Included last, so ALL_OUTPUTS already lists what every other stage writes.
+
+REPORT_INPUTS = list(ALL_OUTPUTS)
+
+
+rule report:
+    input:
+        REPORT_INPUTS,
+    output:
+        "results/report/index.html",
+    params:
+        trials=TRIALS,
+        dossier_dir=DOSSIER_DIR,
+    log:
+        "logs/report.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/report.py"
+
+
+ALL_OUTPUTS.append("results/report/index.html")
