@@ -19,6 +19,7 @@ import io
 import json
 import os
 import platform
+import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -110,6 +111,27 @@ def render_markdown(text: str) -> str:
     return str(_markdown(text))
 
 
+_IMG_SRC = re.compile(r'<img src="([^"]+)"')
+
+
+def inline_images(html: str, base: Path) -> tuple[str, set[Path]]:
+    """Replace image links relative to ``base`` by data URIs; return the files inlined.
+
+    Fragments link their figures relative to the trial's results folder; the index
+    page lives elsewhere and must work as one file, so the pictures go inside it.
+    """
+    used: set[Path] = set()
+
+    def swap(match: re.Match[str]) -> str:
+        target = (base / match.group(1)).resolve()
+        if target.suffix == ".png" and target.is_file():
+            used.add(target)
+            return f'<img src="{data_uri(target)}"'
+        return match.group(0)
+
+    return _IMG_SRC.sub(swap, html), used
+
+
 def reconciliation_summary(path: Path) -> tuple[list[tuple[str, int]], list[dict[str, str]]]:
     """Counts of findings by severity and the most severe findings of a reconciliation JSON."""
     findings = json.loads(path.read_text(encoding="utf-8")).get("findings", [])
@@ -151,9 +173,13 @@ def trial_section(trial_id: str, data_dir: Path, results: Path, page_dir: Path) 
                                       _relative(folder / "reconciliation.html", page_dir))
     for stage, heading in (("design", "Design and power"), ("km", "Kaplan-Meier curves")):
         stage_dir = folder / stage
+        inlined: set[Path] = set()
         for fragment in sorted(stage_dir.glob("*.md")) if stage_dir.is_dir() else []:
-            section.fragments.append((heading, render_markdown(fragment.read_text("utf-8"))))
-        figs = figures_in(stage_dir)
+            html, used = inline_images(render_markdown(fragment.read_text("utf-8")), folder)
+            inlined |= used
+            section.fragments.append((heading, html))
+        figs = [Figure(_title_of(p), data_uri(p)) for p in sorted(stage_dir.glob("*.png"))
+                if p.resolve() not in inlined] if stage_dir.is_dir() else []
         if figs:
             section.figures.append((heading, figs))
         if stage_dir.is_dir():

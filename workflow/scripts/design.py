@@ -1,0 +1,10 @@
+"""Design tables, figures and Markdown fragment of one trial (rule design)."""
+
+from pathlib import Path
+
+from trialrecon.design_outputs import write_design_outputs
+from trialrecon.dossier import load_dossier
+
+written = write_design_outputs(load_dossier(snakemake.params.dossier),
+                               Path(snakemake.output[0]), dict(snakemake.params.settings))
+Path(snakemake.log[0]).write_text("".join(f"{p}\n" for p in written), encoding="utf-8")
