@@ -1,0 +1,29 @@
+# Stage: the reconciliation report (every inconsistency the printed numbers can prove).
+
+
+rule reconcile:
+    input:
+        table="results/{trial}/dossier.csv",
+        dossier=dossier_files,
+    output:
+        html="results/{trial}/reconciliation.html",
+        md="results/{trial}/reconciliation.md",
+        csv="results/{trial}/reconciliation.csv",
+        json="results/{trial}/reconciliation.json",
+    params:
+        dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
+    log:
+        "logs/reconcile/{trial}.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/reconcile.py"
+
+
+ALL_OUTPUTS.extend(
+    expand(
+        "results/{trial}/reconciliation.{ext}",
+        trial=TRIALS,
+        ext=["html", "md", "csv", "json"],
+    )
+)
