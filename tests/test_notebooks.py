@@ -1,0 +1,184 @@
+"""The teaching notebooks execute without error, deterministically; a failing cell is shown.
+
+Each notebook is run with :func:`trialrecon.notebooks.execute_notebook` from the repository
+root into a temporary folder. Notebook 4 is told not to read ``results/`` so that it computes
+the reconciliation through the package and does not depend on an earlier pipeline run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from trialrecon.notebooks import (
+    NotebookCellError,
+    execute_notebook,
+    find_repo_root,
+    strip_volatile,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# Parameters that make a notebook independent of results/ (the pipeline passes none).
+TEST_PARAMETERS = {"04_reading_critically": {"use_results": False}}
+
+
+def _outputs_text(path: Path) -> str:
+    nb = nbformat.read(str(path), as_version=4)
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                parts.append(out["text"])
+            elif "text/plain" in out.get("data", {}):
+                parts.append(out["data"]["text/plain"])
+    return "\n".join(parts)
+
+
+def _write(tmp_path: Path, name: str, sources: list[str], parameters: str = "x = 1") -> Path:
+    cell = new_code_cell(parameters)
+    cell.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[new_markdown_cell("# test"), cell,
+                             *(new_code_cell(s) for s in sources)])
+    for i, c in enumerate(nb.cells):
+        c["id"] = f"cell-{i}"
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    path = tmp_path / name
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_the_four_notebooks_are_present_and_stored_without_outputs():
+    names = [p.stem for p in NOTEBOOKS]
+    assert names == ["01_why_55_patients", "02_kaplan_meier", "03_hazard_ratios",
+                     "04_reading_critically"]
+    for path in NOTEBOOKS:
+        nb = nbformat.read(str(path), as_version=4)
+        nbformat.validate(nb)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.outputs == [] and c.execution_count is None for c in code), path.name
+        assert "parameters" in code[0].metadata.get("tags", []), path.name
+        assert "papermill" not in nb.metadata, path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_executes(path: Path, tmp_path: Path):
+    out_nb, out_html = tmp_path / f"{path.stem}.ipynb", tmp_path / f"{path.stem}.html"
+    execute_notebook(path, out_nb, out_html, TEST_PARAMETERS.get(path.stem, {}), cwd=ROOT)
+    nb = nbformat.read(str(out_nb), as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.get("output_type") == "error"]
+    assert errors == []
+    assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")
+    assert out_html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    # No absolute path of this machine leaks into what students see.
+    assert str(tmp_path) not in _outputs_text(out_nb)
+
+
+def test_why_55_reproduces_the_stated_design(tmp_path: Path):
+    """TALENT (Capdevila 2021, J Clin Oncol 39:2304), Statistical Considerations: 55 patients
+    per cohort for p0 = 10%, p1 = 25%, alpha 5%, power 90%. The exact design needs >= 10
+    responders; reference values from R (alpha and power of n = 55, and n = 54 falling short):
+
+        1 - pbinom(9, 55, 0.10)   # 0.04441671433  attained alpha, r = 10
+        1 - pbinom(8, 55, 0.10)   # 0.09436302563  r = 9 would exceed alpha
+        1 - pbinom(9, 55, 0.25)   # 0.91118736682  attained power
+        1 - pbinom(9, 54, 0.25)   # 0.89908417080  n = 54 misses 90% power
+    """
+    src = ROOT / "notebooks" / "01_why_55_patients.ipynb"
+    execute_notebook(src, tmp_path / "o.ipynb", tmp_path / "o.html", {}, cwd=ROOT)
+    text = _outputs_text(tmp_path / "o.ipynb")
+    assert "search by hand: smallest n = 55, reject when X >= 10" in text
+    assert "exact_single_stage: n = 55, r = 10, attained alpha = 0.0444, power = 0.9112" in text
+
+
+def test_why_55_parameters_change_the_design(tmp_path: Path):
+    """With p1 = 0.30 (other inputs as stated) A'Hern's search gives a smaller trial. R:
+
+        n <- 2:100; r <- sapply(n, function(m) min(which(1 - pbinom(0:m - 1, m, .1) <= .05)) - 1)
+        pw <- 1 - pbinom(r - 1, n, .3); i <- min(which(pw >= .9)); c(n[i], r[i])   # 33 7
+    """
+    src = ROOT / "notebooks" / "01_why_55_patients.ipynb"
+    execute_notebook(src, tmp_path / "o.ipynb", tmp_path / "o.html", {"p1": 0.30}, cwd=ROOT)
+    text = _outputs_text(tmp_path / "o.ipynb")
+    assert "(changed by you)" in text
+    assert "search by hand: smallest n = 33, reject when X >= 7" in text
+
+
+def test_kaplan_meier_by_hand_on_eight_patients(tmp_path: Path):
+    """Eight patients (times 2, 3, 3+, 5, 6+, 8, 9, 12+; + censored). By hand:
+    S(9) = 7/8 * 6/7 * 4/5 * 2/3 * 1/2 = 0.2, and the median is 8 months (S(8) = 0.4 is the
+    first value at or below 0.5). The notebook asserts agreement with lifelines itself; the
+    log-log ("exponential Greenwood") bands and the median's CI are checked against R:
+
+        library(survival)
+        f <- survfit(Surv(c(2, 3, 3, 5, 6, 8, 9, 12), c(1, 1, 0, 1, 0, 1, 1, 0)) ~ 1,
+                     conf.type = "log-log")
+        summary(f)          # lower .38700 .31481 .19550 .06603 .00958
+                            # upper .981   .931   .852   .734   .573
+        quantile(f, 0.5)    # median 8, lower 2, upper NA
+    """
+    src = ROOT / "notebooks" / "02_kaplan_meier.ipynb"
+    execute_notebook(src, tmp_path / "o.ipynb", tmp_path / "o.html", {}, cwd=ROOT)
+    text = _outputs_text(tmp_path / "o.ipynb")
+    assert "the hand calculation, lifelines and trialrecon agree" in text
+    assert "median by hand: 8; lifelines: 8; trialrecon: 8" in text
+    assert "95% CI by hand: 2 to inf; lifelines: 2 to inf" in text
+    for bound in ("0.3870", "0.3148", "0.1955", "0.0660", "0.0096",
+                  "0.9814", "0.9309", "0.8523", "0.7342", "0.5727"):
+        assert bound in text
+
+
+def test_parameters_are_injected_and_output_is_byte_identical(tmp_path: Path):
+    src = _write(tmp_path, "tiny.ipynb", [
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+        "from trialrecon.plots import apply_style\napply_style()\n"
+        "plt.plot([0, 1], [0, x]); plt.show()",
+        "print('x is', x)",
+    ])
+    runs = []
+    for run in ("a", "b"):
+        out_nb, out_html = tmp_path / run / "tiny.ipynb", tmp_path / run / "tiny.html"
+        execute_notebook(src, out_nb, out_html, {"x": 7}, cwd=tmp_path)
+        runs.append((out_nb.read_bytes(), out_html.read_bytes()))
+    assert runs[0] == runs[1]
+    assert "x is 7" in _outputs_text(tmp_path / "a" / "tiny.ipynb")
+    meta = json.loads(runs[0][0])["metadata"]
+    assert meta["papermill"] == {"parameters": {"x": 7}}
+
+
+def test_failing_cell_raises_with_the_cell_shown(tmp_path: Path):
+    src = _write(tmp_path, "bad.ipynb", ["y = 2", "ratio = y / (x - 1)  # x = 1: division by 0"])
+    out_nb, out_html = tmp_path / "out" / "bad.ipynb", tmp_path / "out" / "bad.html"
+    with pytest.raises(NotebookCellError) as info:
+        execute_notebook(src, out_nb, out_html, {}, cwd=tmp_path)
+    message = str(info.value)
+    assert "ratio = y / (x - 1)  # x = 1: division by 0" in message
+    assert "ZeroDivisionError" in message
+    assert "bad.ipynb" in message
+    assert not out_nb.exists() and not out_html.exists()
+
+
+def test_strip_volatile_removes_run_times():
+    nb = new_notebook(cells=[new_code_cell("1")])
+    nb.metadata["papermill"] = {"start_time": "t0", "end_time": "t1", "duration": 1.0,
+                                "parameters": {"a": 1}, "input_path": "/tmp/x"}
+    nb.cells[0].metadata["papermill"] = {"duration": 0.5}
+    nb.cells[0].metadata["execution"] = {"iopub.execute_input": "t"}
+    nb.cells[0].metadata["tags"] = ["injected-parameters"]
+    strip_volatile(nb)
+    assert nb.metadata["papermill"] == {"parameters": {"a": 1}}
+    assert nb.cells[0].metadata == {"tags": ["injected-parameters"]}
+    assert nb.cells[0]["id"] == "injected-parameters-0"
+
+
+def test_find_repo_root(tmp_path: Path):
+    assert find_repo_root(ROOT / "notebooks") == ROOT
+    assert find_repo_root(ROOT) == ROOT
+    with pytest.raises(FileNotFoundError):
+        find_repo_root(tmp_path)
