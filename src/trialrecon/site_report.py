@@ -33,7 +33,7 @@ from trialrecon.dossier import load_dossier
 SEVERITY_ORDER = ("error", "inconsistent", "questionable", "note", "consistent")
 DEPENDENCIES = ("snakemake", "lifelines", "pandas", "numpy", "scipy", "matplotlib", "jinja2",
                 "pyyaml", "jsonschema", "papermill", "nbconvert", "mistune")
-MAX_TOP_FINDINGS = 8
+MAX_TOP_FINDINGS = 20
 
 _markdown = mistune.create_markdown(escape=True, plugins=["table"])
 
@@ -107,8 +107,16 @@ def _relative(target: Path, page_dir: Path) -> str:
 
 
 def render_markdown(text: str) -> str:
-    """Markdown from the pipeline's own fragments, rendered with every raw HTML tag escaped."""
-    return str(_markdown(text))
+    """Markdown from the pipeline's own fragments, rendered with every raw HTML tag escaped.
+
+    Headings move down one level (a fragment's ``##`` becomes ``<h3>``) so that they
+    sit under the trial's ``<h2>`` on the index page.
+    """
+    html = str(_markdown(text))
+    for level in (5, 4, 3, 2, 1):
+        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>",
+                                                                      f"</h{level + 1}>")
+    return html
 
 
 _IMG_SRC = re.compile(r'<img src="([^"]+)"')
