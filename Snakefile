@@ -15,6 +15,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/dossier.smk"
 include: "workflow/rules/design.smk"
+include: "workflow/rules/km.smk"
 include: "workflow/rules/reconcile.smk"
 include: "workflow/rules/notebooks.smk"
 # Stages added by later work go here, before report.smk.

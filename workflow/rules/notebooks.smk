@@ -8,18 +8,13 @@ NOTEBOOK_NAMES = list(NOTEBOOK_SETTINGS.get("names", [
 ]))
 
 
-def _configured(trials):
-    """Only trials of the config: a notebook never asks for a dossier that is not processed."""
-    return [t for t in trials if t in TRIALS]
-
-
 # What each notebook reads, so it reruns when those change (the .ipynb itself is always an input).
 NOTEBOOK_READS = {
-    "01_why_55_patients": expand("results/{trial}/dossier.csv", trial=_configured(["talent"])),
+    "01_why_55_patients": expand("results/{trial}/dossier.csv", trial=configured_trials(["talent"])),
     "02_kaplan_meier": [],
     "03_hazard_ratios": expand("results/{trial}/dossier.csv", trial=TRIALS),
     "04_reading_critically": expand("results/{trial}/reconciliation.json",
-                                    trial=_configured(["talent"])),
+                                    trial=configured_trials(["talent"])),
 }
 
 

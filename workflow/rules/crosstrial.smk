@@ -1,0 +1,21 @@
+# Stage: figures and tables across trials (trialrecon.crosstrial): primary-endpoint hazard
+# ratios by setting, subgroup forest plots, response and grade >= 3 adverse-event rates.
+
+
+rule crosstrial:
+    input:
+        expand("results/{trial}/dossier.csv", trial=TRIALS),
+    output:
+        directory("results/crosstrial"),
+    params:
+        dossiers=[f"{DOSSIER_DIR}/{trial}" for trial in TRIALS],
+        settings=config.get("crosstrial", {}),
+    log:
+        "logs/crosstrial.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/crosstrial.py"
+
+
+ALL_OUTPUTS.append("results/crosstrial")

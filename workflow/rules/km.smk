@@ -1,0 +1,36 @@
+# Stage: approximate Kaplan-Meier curves (trialrecon.km_outputs) and their validation
+# on lifelines data sets with known patient data (trialrecon.km_validation).
+
+
+rule km:
+    input:
+        table="results/{trial}/dossier.csv",
+        curves=curve_files,
+    output:
+        directory("results/{trial}/km"),
+    params:
+        dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
+        settings={k: v for k, v in config.get("km", {}).items() if k != "validation"},
+    log:
+        "logs/km/{trial}.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/km.py"
+
+
+rule km_validation:
+    output:
+        directory("results/validation/km"),
+    params:
+        settings=config.get("km", {}).get("validation", {}),
+    log:
+        "logs/km/validation.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/km_validation.py"
+
+
+ALL_OUTPUTS.extend(expand("results/{trial}/km", trial=TRIALS))
+ALL_OUTPUTS.append("results/validation/km")

@@ -1,0 +1,10 @@
+"""Cross-trial tables, forest plots and rate figures of every configured trial (rule crosstrial)."""
+
+from pathlib import Path
+
+from trialrecon.crosstrial import write_crosstrial_outputs
+from trialrecon.dossier import load_dossier
+
+written = write_crosstrial_outputs([load_dossier(p) for p in snakemake.params.dossiers],
+                                   Path(snakemake.output[0]), dict(snakemake.params.settings))
+Path(snakemake.log[0]).write_text("".join(f"{p}\n" for p in written), encoding="utf-8")

@@ -1,0 +1,10 @@
+"""Kaplan-Meier reconstructions of one trial (rule km)."""
+
+from pathlib import Path
+
+from trialrecon.dossier import load_dossier
+from trialrecon.km_outputs import write_km_outputs
+
+written = write_km_outputs(load_dossier(snakemake.params.dossier), Path(snakemake.output[0]),
+                           dict(snakemake.params.settings))
+Path(snakemake.log[0]).write_text("".join(f"{p}\n" for p in written), encoding="utf-8")
