@@ -17,6 +17,7 @@ include: "workflow/rules/dossier.smk"
 include: "workflow/rules/design.smk"
 include: "workflow/rules/km.smk"
 include: "workflow/rules/reconcile.smk"
+include: "workflow/rules/crosstrial.smk"
 include: "workflow/rules/notebooks.smk"
 # Stages added by later work go here, before report.smk.
 include: "workflow/rules/report.smk"

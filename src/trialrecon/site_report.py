@@ -163,6 +163,24 @@ def reconciliation_summary(path: Path) -> tuple[list[tuple[str, int]], list[dict
     return [(s, n) for s, n in counts.items() if n], top
 
 
+def stage_content(stage_dir: Path, link_base: Path) -> tuple[list[str], list[Figure]]:
+    """A stage folder's Markdown fragments (figures inlined) and its other PNG figures.
+
+    Image links in a fragment are resolved against ``link_base``; every PNG of the
+    folder that no fragment shows is returned as a separate figure.
+    """
+    if not stage_dir.is_dir():
+        return [], []
+    fragments, inlined = [], set()
+    for fragment in sorted(stage_dir.glob("*.md")):
+        html, used = inline_images(render_markdown(fragment.read_text("utf-8")), link_base)
+        fragments.append(html)
+        inlined |= used
+    figs = [Figure(_title_of(p), data_uri(p)) for p in sorted(stage_dir.glob("*.png"))
+            if p.resolve() not in inlined]
+    return fragments, figs
+
+
 def trial_section(trial_id: str, data_dir: Path, results: Path, page_dir: Path) -> TrialSection:
     dossier = load_dossier(data_dir / trial_id)
     trial = dossier.trial
@@ -181,13 +199,8 @@ def trial_section(trial_id: str, data_dir: Path, results: Path, page_dir: Path) 
                                       _relative(folder / "reconciliation.html", page_dir))
     for stage, heading in (("design", "Design and power"), ("km", "Kaplan-Meier curves")):
         stage_dir = folder / stage
-        inlined: set[Path] = set()
-        for fragment in sorted(stage_dir.glob("*.md")) if stage_dir.is_dir() else []:
-            html, used = inline_images(render_markdown(fragment.read_text("utf-8")), folder)
-            inlined |= used
-            section.fragments.append((heading, html))
-        figs = [Figure(_title_of(p), data_uri(p)) for p in sorted(stage_dir.glob("*.png"))
-                if p.resolve() not in inlined] if stage_dir.is_dir() else []
+        fragments, figs = stage_content(stage_dir, folder)
+        section.fragments += [(heading, html) for html in fragments]
         if figs:
             section.figures.append((heading, figs))
         if stage_dir.is_dir():
@@ -219,10 +232,12 @@ def build_index(results: Path, data_dir: Path, trials: list[str], out: Path) -> 
         autoescape=True,
         keep_trailing_newline=True,
     )
+    cross_fragments, cross_figures = stage_content(cross, cross)
     html = env.get_template("index.html.j2").render(
         version=__version__,
         sections=sections,
-        cross_figures=figures_in(cross),
+        cross_fragments=cross_fragments,
+        cross_figures=cross_figures,
         cross_tables=[Link(p.name, _relative(p, page_dir)) for p in sorted(cross.glob("*.csv"))]
         if cross.is_dir() else [],
         validation_figures=figures_in(validation),
