@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,28 +147,40 @@ def read_clicks(
     return pd.concat(out, ignore_index=True)
 
 
-def _read_tidy_clicks(path: Path) -> pd.DataFrame:
-    text = _read_text(path)
-    rows = list(csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text.splitlines())))
-    header = [h.strip().lower() for h in rows[0]]
-    for col in ("time", "survival"):
+def _tidy_rows(path: Path, text: str, required: tuple[str, ...],
+               delimiter: str = ",") -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {column: cell}) of a tidy CSV with a header; blank rows skipped.
+
+    A missing required column or a row with the wrong number of fields raises
+    :class:`CurveInputError` naming the file and the row.
+    """
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = [h.strip().lower() for h in rows[0]] if rows else []
+    for col in required:
         if col not in header:
             raise CurveInputError(f"{path}, row 1: missing column {col!r} (have {header})")
-    pos = {h: i for i, h in enumerate(header)}
-    recs = []
     for line, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
             raise CurveInputError(
                 f"{path}, row {line}: {len(cells)} fields where the header has {len(header)}")
-        recs.append({
-            "arm": cells[pos["arm"]].strip() if "arm" in pos else "",
-            "time": _number(cells[pos["time"]], path, line, "time"),
-            "value": _number(cells[pos["survival"]], path, line, "survival"),
-            "scale": cells[pos["scale"]].strip() if "scale" in pos else "",
+        yield line, dict(zip(header, cells, strict=True))
+
+
+def _read_tidy_clicks(path: Path) -> pd.DataFrame:
+    text = _read_text(path)
+    delimiter = _sniff_delimiter(text.splitlines())
+    recs = [
+        {
+            "arm": cells.get("arm", "").strip(),
+            "time": _number(cells["time"], path, line, "time"),
+            "value": _number(cells["survival"], path, line, "survival"),
+            "scale": cells.get("scale", "").strip(),
             "line": line,
-        })
+        }
+        for line, cells in _tidy_rows(path, text, ("time", "survival"), delimiter)
+    ]
     return pd.DataFrame(recs, columns=["arm", "time", "value", "scale", "line"])
 
 
@@ -222,27 +235,15 @@ def read_nar(path: str | Path, arm: str | None = None) -> pd.DataFrame:
     number that increases over time, a time listed twice.
     """
     path = Path(path)
-    rows = list(csv.reader(io.StringIO(_read_text(path))))
-    header = [h.strip().lower() for h in rows[0]]
-    for col in ("time", "n_risk"):
-        if col not in header:
-            raise CurveInputError(f"{path}, row 1: missing column {col!r} (have {header})")
-    pos = {h: i for i, h in enumerate(header)}
     recs = []
-    for line, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            raise CurveInputError(
-                f"{path}, row {line}: {len(cells)} fields where the header has {len(header)}")
-        n = _number(cells[pos["n_risk"]], path, line, "n_risk")
+    for line, cells in _tidy_rows(path, _read_text(path), ("time", "n_risk")):
+        n = _number(cells["n_risk"], path, line, "n_risk")
         if n < 0 or n != round(n):
             raise CurveInputError(f"{path}, row {line}: n_risk {n:g} is not a whole number >= 0")
-        t = _number(cells[pos["time"]], path, line, "time")
+        t = _number(cells["time"], path, line, "time")
         if t < 0:
             raise CurveInputError(f"{path}, row {line}: negative time {t:g}")
-        recs.append({"arm": arm if arm is not None else
-                     (cells[pos["arm"]].strip() if "arm" in pos else ""),
+        recs.append({"arm": arm if arm is not None else cells.get("arm", "").strip(),
                      "time": t, "n_risk": int(n), "line": line})
     if not recs:
         raise CurveInputError(f"{path}: no numbers at risk")
