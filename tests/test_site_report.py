@@ -53,3 +53,12 @@ def test_index_escapes_titles_and_hashes_inputs(tmp_path: Path):
     assert digest in html
     assert build_index(results, data, ["mini"], results / "report" / "again.html").read_bytes() \
         == html.encode()
+
+
+def test_fragment_links_are_rebased_to_the_page(tmp_path: Path):
+    from trialrecon.site_report import rebase_links
+
+    base, page = tmp_path / "results" / "crosstrial", tmp_path / "results" / "report"
+    html = '<a href="hazard_ratios.csv">table</a> <a href="#top">top</a>'
+    assert rebase_links(html, base, page) == (
+        '<a href="../crosstrial/hazard_ratios.csv">table</a> <a href="#top">top</a>')

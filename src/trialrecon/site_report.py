@@ -120,6 +120,12 @@ def render_markdown(text: str) -> str:
 
 
 _IMG_SRC = re.compile(r'<img src="([^"]+)"')
+_HREF = re.compile(r'<a href="([^"#:]+)"')
+
+
+def rebase_links(html: str, base: Path, page_dir: Path) -> str:
+    """Point links written relative to ``base`` at the same files from ``page_dir``."""
+    return _HREF.sub(lambda m: f'<a href="{_relative(base / m.group(1), page_dir)}"', html)
 
 
 def inline_images(html: str, base: Path) -> tuple[str, set[Path]]:
@@ -163,18 +169,20 @@ def reconciliation_summary(path: Path) -> tuple[list[tuple[str, int]], list[dict
     return [(s, n) for s, n in counts.items() if n], top
 
 
-def stage_content(stage_dir: Path, link_base: Path) -> tuple[list[str], list[Figure]]:
+def stage_content(stage_dir: Path, link_base: Path,
+                  page_dir: Path) -> tuple[list[str], list[Figure]]:
     """A stage folder's Markdown fragments (figures inlined) and its other PNG figures.
 
-    Image links in a fragment are resolved against ``link_base``; every PNG of the
-    folder that no fragment shows is returned as a separate figure.
+    Image and file links in a fragment are resolved against ``link_base``: images go
+    inside the page, other links are rewritten to work from ``page_dir``. Every PNG of
+    the folder that no fragment shows is returned as a separate figure.
     """
     if not stage_dir.is_dir():
         return [], []
     fragments, inlined = [], set()
     for fragment in sorted(stage_dir.glob("*.md")):
         html, used = inline_images(render_markdown(fragment.read_text("utf-8")), link_base)
-        fragments.append(html)
+        fragments.append(rebase_links(html, link_base, page_dir))
         inlined |= used
     figs = [Figure(_title_of(p), data_uri(p)) for p in sorted(stage_dir.glob("*.png"))
             if p.resolve() not in inlined]
@@ -199,7 +207,7 @@ def trial_section(trial_id: str, data_dir: Path, results: Path, page_dir: Path) 
                                       _relative(folder / "reconciliation.html", page_dir))
     for stage, heading in (("design", "Design and power"), ("km", "Kaplan-Meier curves")):
         stage_dir = folder / stage
-        fragments, figs = stage_content(stage_dir, folder)
+        fragments, figs = stage_content(stage_dir, folder, page_dir)
         section.fragments += [(heading, html) for html in fragments]
         if figs:
             section.figures.append((heading, figs))
@@ -232,7 +240,7 @@ def build_index(results: Path, data_dir: Path, trials: list[str], out: Path) -> 
         autoescape=True,
         keep_trailing_newline=True,
     )
-    cross_fragments, cross_figures = stage_content(cross, cross)
+    cross_fragments, cross_figures = stage_content(cross, cross, page_dir)
     html = env.get_template("index.html.j2").render(
         version=__version__,
         sections=sections,
