@@ -54,22 +54,15 @@ Row = dict[str, Any]
 # Categories that stand for "not known" in a partition: a total minus these is a denominator
 # some papers use, and a partition that lists one cannot be excused as partially listed.
 MISSING_LIKE = frozenset({"missing", "unknown", "not available", "not assessed", "not known"})
-# Survival rates at a landmark are Kaplan-Meier estimates, not count / denominator.
-ESTIMATED_RATES = frozenset({"pfs_rate", "os_rate"})
-# Quantities whose value cannot be below another's (patients with a reduction or an
-# interruption include those with a reduction; grade >= 3 includes grade 3/4 and 5; ...).
-# The vocabulary has no field for this, so the pairs are listed here, by quantity name.
-AT_LEAST: tuple[tuple[str, str], ...] = (
-    ("dose_reduction_or_interruption", "dose_reduction"),
-    ("dose_reduction_or_interruption", "treatment_interruption"),
-    ("ae_grade3plus", "ae_grade34"),
-    ("ae_grade3plus", "ae_grade5"),
-    ("ae_any_grade", "ae_grade12"),
-    ("ae_any_grade", "ae_grade34"),
-    ("dcr", "orr"),
-)
+# Relations between quantities come from the vocabulary (``estimated``, ``includes``,
+# ``union_of``), so a new quantity joins these checks by its entry there.
+_QUANTITIES = vocabulary().quantities
+ESTIMATED_RATES = frozenset(q for q, d in _QUANTITIES.items() if d.get("estimated"))
+AT_LEAST: tuple[tuple[str, str], ...] = tuple(
+    (q, part) for q, d in _QUANTITIES.items() for part in d.get("includes", ())
+) + tuple((q, part) for q, d in _QUANTITIES.items() for part in d.get("union_of", ()))
 UNION_OF: dict[str, tuple[str, str]] = {
-    "dose_reduction_or_interruption": ("dose_reduction", "treatment_interruption"),
+    q: (d["union_of"][0], d["union_of"][1]) for q, d in _QUANTITIES.items() if d.get("union_of")
 }
 SKIP_KINDS = frozenset({"design", "external", "conduct"})
 
