@@ -22,7 +22,11 @@ from trialrecon.dossier import load_dossier, validate_dossier
 
 DOSSIER = Path(__file__).resolve().parents[1] / "data" / "raw" / "talent"
 REGISTRY_FILE = "values_registry.csv"
-SEED = Path("/work/shared/seeds/001_a7ae0674209bea1b.txt")
+# The source documents sit in shared/seeds beside the repository (as in CI) when available.
+_SEED_NAME = "001_a7ae0674209bea1b.txt"
+_CANDIDATES = [Path(__file__).resolve().parents[2] / "shared" / "seeds" / _SEED_NAME,
+               Path("/work/shared/seeds") / _SEED_NAME]
+SEED = next((p for p in _CANDIDATES if p.is_file()), _CANDIDATES[0])
 INC = "Eligibility Criteria / Inclusion Criteria"
 EXC = "Eligibility Criteria / Exclusion Criteria"
 
