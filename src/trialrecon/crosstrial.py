@@ -202,6 +202,18 @@ def _choose(candidates: list[Statement], trial: Trial, priority: Sequence[str],
     return chosen
 
 
+def _provenance(s: Statement, row: pd.Series, trial: Trial) -> dict[str, Any]:
+    """Where a chosen statement comes from, for the CSV behind a figure."""
+    return {
+        "updated": s.updated,
+        "update_note": _update_note(s),
+        "source": row["source"],
+        "source_kind": trial.source(row["source"]).kind,
+        "location": row["location"],
+        "ids": s.ids,
+    }
+
+
 def _update_note(statement: Statement) -> str:
     if not statement.updated:
         return ""
@@ -247,12 +259,7 @@ def _hr_record(dossier: Dossier, s: Statement, n_statements: int, agree: bool) -
         "p_comparator": (p_row["comparator"] or "=") if p_row is not None else "",
         "p_sided": p_row["sided"] if p_row is not None else "",
         "text": _hr_text(s.text("estimate"), s.text("ci_low"), s.text("ci_high"), level),
-        "updated": s.updated,
-        "update_note": _update_note(s),
-        "source": row["source"],
-        "source_kind": trial.source(row["source"]).kind,
-        "location": row["location"],
-        "ids": s.ids,
+        **_provenance(s, row, trial),
         "n_statements": n_statements,
         "statements_agree": agree,
     }
@@ -503,12 +510,7 @@ def _rate_record(dossier: Dossier, s: Statement, settings: CrossTrialSettings,
         "printed_ci_low": s.num("ci_low") * 100 / scale,
         "printed_ci_high": s.num("ci_high") * 100 / scale,
         "text": f"{frac}{s.text(stat)}{'%' if stat == 'percent' else ''}{ci}{flag}",
-        "updated": s.updated,
-        "update_note": _update_note(s),
-        "source": row["source"],
-        "source_kind": trial.source(row["source"]).kind,
-        "location": row["location"],
-        "ids": s.ids,
+        **_provenance(s, row, trial),
     }
 
 
