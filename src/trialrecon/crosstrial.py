@@ -44,6 +44,7 @@ from trialrecon.dossier import Dossier, Trial, vocabulary  # noqa: E402
 from trialrecon.plots import apply_style, save_figure  # noqa: E402
 from trialrecon.proportions import proportion_ci  # noqa: E402
 from trialrecon.rounding import STANDARD_SCHEMES, reproduces  # noqa: E402
+from trialrecon.tables import write_table
 
 UNSPECIFIED = "unspecified"
 
@@ -779,12 +780,6 @@ def rate_figure(table: pd.DataFrame, title: str, xlabel: str,
 # ----------------------------------------------------------------------------- files
 
 
-def _write_csv(table: pd.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
-    return path
-
-
 def write_crosstrial_outputs(dossiers: Sequence[Dossier], outdir: Path,
                              settings: dict[str, Any] | None = None) -> list[Path]:
     """Write every cross-trial CSV, figure (PNG and SVG) and a Markdown fragment to ``outdir``.
@@ -800,7 +795,7 @@ def write_crosstrial_outputs(dossiers: Sequence[Dossier], outdir: Path,
     md = ["# Across trials", ""]
 
     def emit(name: str, table: pd.DataFrame, fig_fn: Any, heading: str) -> None:
-        written.append(_write_csv(table, outdir / f"{name}.csv"))
+        written.append(write_table(table, outdir / f"{name}.csv"))
         md.extend([f"## {heading}", ""])
         if table.empty:
             md.extend(["No dossier reports these values.", ""])
@@ -821,7 +816,7 @@ def write_crosstrial_outputs(dossiers: Sequence[Dossier], outdir: Path,
         emit(name, table, lambda t=table, ti=title: hazard_ratio_figure(t, ti, False), title)
     rr = response_rate_table(dossiers, cfg)
     hyp = design_hypotheses(dossiers)
-    written.append(_write_csv(hyp, outdir / "response_rate_hypotheses.csv"))
+    written.append(write_table(hyp, outdir / "response_rate_hypotheses.csv"))
     emit("response_rates", rr, lambda: rate_figure(
         rr, f"Response rates ({', '.join(cfg.response_quantities)}) with exact "
         f"{100 * cfg.ci_level:g}% CIs (* no count over the denominator reproduces the printed "

@@ -27,6 +27,7 @@ from scipy import stats  # noqa: E402
 from trialrecon import design as dz  # noqa: E402
 from trialrecon import proportions as pr  # noqa: E402
 from trialrecon.plots import save_figure  # noqa: E402
+from trialrecon.tables import write_table
 
 DEFAULTS: dict[str, Any] = {
     # (alpha, sidedness) pairs and powers of the sensitivity table
@@ -663,11 +664,6 @@ def design_fragment(
 # ------------------------------------------------------------------------------- entry point
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> Path:
-    df.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
-    return path
-
-
 def write_design_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Path]:
     """Write the design stage's tables, figures and Markdown fragment; return the paths.
 
@@ -694,20 +690,20 @@ def write_design_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Pat
         decision = decision_table(values, cohorts, res)
         oc = oc_table(res, s["oc_points"])
         written += [
-            _write_csv(parameters_table(params), outdir / "design_parameters.csv"),
-            _write_csv(exact_table(res), outdir / "exact_design.csv"),
-            _write_csv(normal_table(res, s["non_evaluable_fractions"]),
+            write_table(parameters_table(params), outdir / "design_parameters.csv"),
+            write_table(exact_table(res), outdir / "exact_design.csv"),
+            write_table(normal_table(res, s["non_evaluable_fractions"]),
                        outdir / "normal_approximation.csv"),
-            _write_csv(simon_table(res), outdir / "simon_designs.csv"),
-            _write_csv(sens, outdir / "sensitivity.csv"),
-            _write_csv(oc, outdir / "operating_characteristics.csv"),
-            _write_csv(decision, outdir / "decision.csv"),
+            write_table(simon_table(res), outdir / "simon_designs.csv"),
+            write_table(sens, outdir / "sensitivity.csv"),
+            write_table(oc, outdir / "operating_characteristics.csv"),
+            write_table(decision, outdir / "decision.csv"),
         ]
         written += power_curve_figure(oc, res, outdir / "power_curve.png")
         written += rejection_region_figure(res, outdir / "rejection_region.png")
     ci_summary, ci_bounds = ci_identification_tables(values, s["ci_quantities"])
-    written += [_write_csv(ci_summary, outdir / "ci_methods.csv"),
-                _write_csv(ci_bounds, outdir / "ci_bounds.csv")]
+    written += [write_table(ci_summary, outdir / "ci_methods.csv"),
+                write_table(ci_bounds, outdir / "ci_bounds.csv")]
     fragment = design_fragment(dossier.trial.id, res, missing, sens, decision, ci_summary,
                                s["figure_prefix"])
     md = outdir / "design.md"

@@ -35,6 +35,7 @@ from trialrecon import survmodel as sm  # noqa: E402
 from trialrecon.digitized import CurveFiles, find_curves, read_clicks, read_nar  # noqa: E402
 from trialrecon.guyot import CurveInputError, GuyotOptions, GuyotResult, reconstruct_arms  # noqa: E402
 from trialrecon.plots import save_figure  # noqa: E402
+from trialrecon.tables import write_table
 
 DEFAULTS: dict[str, Any] = {
     "seed": 20210701,  # seed of the representative pseudo data and of the band's draws
@@ -639,12 +640,6 @@ def assumptions_text(s: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
-    return path
-
-
 # --------------------------------------------------------------------------------------------
 # the stage
 # --------------------------------------------------------------------------------------------
@@ -699,10 +694,10 @@ def write_km_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Path]:
                 out = ipd.assign(basis=basis)
                 if r.inputs.arm:
                     out.insert(0, "arm", r.inputs.arm)
-                written.append(_write_csv(out, outdir / "ipd" / f"{name}_{method}.csv"))
+                written.append(write_table(out, outdir / "ipd" / f"{name}_{method}.csv"))
             for model, band in r.bands.items():
                 name = f"{label}_{cohort}" + (f"_{r.inputs.arm}" if r.inputs.arm else "")
-                written.append(_write_csv(band.assign(basis=sm.BASIS),
+                written.append(write_table(band.assign(basis=sm.BASIS),
                                           outdir / "bands" / f"{name}_{model}.csv"))
         hrs += hr_rows(dossier, label, endpoint, cohort, results)
         if any(r.preferred() for r in results):
@@ -715,12 +710,12 @@ def write_km_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Path]:
         summary_df = pd.DataFrame([{"endpoint": "", "status": "missing",
                                     "missing": "no pfs, os or dor median in the dossier"}],
                                   columns=SUMMARY_COLUMNS)
-    written.append(_write_csv(summary_df, outdir / "summary.csv"))
+    written.append(write_table(summary_df, outdir / "summary.csv"))
     hr_df = pd.DataFrame(hrs)
     if not hr_df.empty:
-        written.append(_write_csv(hr_df, outdir / "hazard_ratios.csv"))
+        written.append(write_table(hr_df, outdir / "hazard_ratios.csv"))
     if intervals:
-        written.append(_write_csv(pd.concat(intervals, ignore_index=True),
+        written.append(write_table(pd.concat(intervals, ignore_index=True),
                                   outdir / "intervals.csv"))
     (outdir / "assumptions.md").write_text(assumptions_text(s), encoding="utf-8")
     written.append(outdir / "assumptions.md")

@@ -28,6 +28,7 @@ import pandas as pd  # noqa: E402
 
 from trialrecon.guyot import GuyotResult, km_at, km_median, km_steps, reconstruct_curve  # noqa: E402
 from trialrecon.plots import save_figure  # noqa: E402
+from trialrecon.tables import write_table
 
 DEFAULTS: dict[str, Any] = {
     "seed": 20120209,  # first seed of the pixel-error replicates
@@ -196,8 +197,7 @@ def write_km_validation(outdir: Path, settings: dict | None = None) -> list[Path
     table = pd.DataFrame(rows)
     written = []
     path = outdir / "accuracy.csv"
-    table.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
-    written.append(path)
+    written.append(write_table(table, path))
     summary = (table.groupby(["dataset", "pixel_sd"], sort=True)
                .agg(replicates=("seed", "size"),
                     max_abs_s_error_at_nar=("max_abs_s_error_at_nar", "max"),
@@ -207,8 +207,7 @@ def write_km_validation(outdir: Path, settings: dict | None = None) -> list[Path
                         "log_hr_error_times_rounded", lambda x: float(np.abs(x).max())))
                .reset_index())
     path = outdir / "accuracy_summary.csv"
-    summary.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
-    written.append(path)
+    written.append(write_table(summary, path))
     fig, axes = plt.subplots(1, len(shown), figsize=(6 * len(shown), 4.4))
     for ax, name in zip(np.atleast_1d(axes), sorted(shown), strict=True):
         _figure(*shown[name][:4], ax, shown[name][4])

@@ -9,6 +9,7 @@ import pandas as pd
 
 from trialrecon.digitized import FORMATS, read_clicks, read_nar
 from trialrecon.guyot import MONOTONE_METHODS, SCALES, GuyotOptions, format_report, reconstruct_arms
+from trialrecon.tables import write_table
 
 NAME = "km"
 HELP = "rebuild pseudo patient data (time, event) from digitized Kaplan-Meier clicks"
@@ -70,11 +71,10 @@ def run(args: argparse.Namespace) -> int:
     ipd = pd.concat(frames, ignore_index=True)
     if "arm" in ipd.columns:
         ipd = ipd[["arm", "time", "event"]]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    ipd.to_csv(args.out, index=False, float_format="%.6g", lineterminator="\n")
+    write_table(ipd, args.out)
     print(f"wrote {len(ipd)} rows to {args.out}")
     if args.intervals:
         table = pd.concat([r.intervals for r in results.values()], ignore_index=True)
-        table.to_csv(args.intervals, index=False, float_format="%.6g", lineterminator="\n")
+        write_table(table, Path(args.intervals))
         print(f"wrote the interval table to {args.intervals}")
     return 0
