@@ -121,9 +121,6 @@ class Dossier:
     trial: Trial
     values: pd.DataFrame
 
-    def value_files(self) -> list[Path]:
-        return _value_files(self.path)
-
 
 @dataclass(frozen=True)
 class Vocabulary:
