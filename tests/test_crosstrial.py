@@ -9,12 +9,12 @@ abstract).
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from dossier_builder import write_dossier
 
 from trialrecon.crosstrial import (
     CrossTrialSettings,
@@ -108,16 +108,6 @@ def _hr(prefix, cohort, est, lo, hi, quantity="pfs_hr", **extra):
             _row(f"{prefix}_hi", cohort, quantity, "ci_high", hi, "ratio", **extra)]
 
 
-def _write(folder: Path, yaml_text: str, rows: list[dict]) -> Path:
-    folder.mkdir(parents=True)
-    (folder / "trial.yaml").write_text(yaml_text, encoding="utf-8")
-    with (folder / "values.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return folder
-
-
 @pytest.fixture
 def dossiers(tmp_path):
     """alpha (pancreatic), beta (extrapancreatic + mixed cohorts), gamma (OS primary), delta."""
@@ -169,12 +159,13 @@ def dossiers(tmp_path):
         _row("p1", "one", "design_p1", "percent", "25", "percent", comparator=">="),
     ]
     paths = [
-        _write(tmp_path / "alpha", RCT_YAML.format(id="alpha", title="ALPHA",
-                                                   setting="pancreatic", extra=""), alpha),
-        _write(tmp_path / "beta", TWO_COHORT_YAML, beta),
-        _write(tmp_path / "gamma", RCT_YAML.format(id="gamma", title="GAMMA", setting="mixed",
-                                                   extra="primary_endpoint: os\n"), gamma),
-        _write(tmp_path / "delta", SINGLE_ARM_YAML, delta),
+        write_dossier(tmp_path / "alpha", RCT_YAML.format(id="alpha", title="ALPHA",
+                                                          setting="pancreatic", extra=""), alpha),
+        write_dossier(tmp_path / "beta", TWO_COHORT_YAML, beta),
+        write_dossier(tmp_path / "gamma",
+                      RCT_YAML.format(id="gamma", title="GAMMA", setting="mixed",
+                                      extra="primary_endpoint: os\n"), gamma),
+        write_dossier(tmp_path / "delta", SINGLE_ARM_YAML, delta),
     ]
     return [load_dossier(p) for p in paths]
 

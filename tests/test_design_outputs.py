@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from dossier_builder import write_dossier
 
 from trialrecon.design_outputs import write_design_outputs
 from trialrecon.dossier import COLUMNS, load_dossier
@@ -62,16 +62,6 @@ def _row(id_, location, cohort, quantity, statistic, value, unit, **extra):
     return row
 
 
-def _write_dossier(folder: Path, trial_yaml: str, rows: list[dict[str, str]]) -> Path:
-    folder.mkdir(parents=True)
-    (folder / "trial.yaml").write_text(trial_yaml, encoding="utf-8")
-    with open(folder / "values.csv", "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
-        writer.writeheader()
-        writer.writerows(rows)
-    return folder
-
-
 @pytest.fixture
 def single_arm(tmp_path: Path) -> Path:
     """Design p0 20%, p1 40%, one-sided alpha 5%, power 80%, 35 per cohort.
@@ -108,7 +98,7 @@ def single_arm(tmp_path: Path) -> Path:
             _row(f"{coh}_orr_lo", "Table 2", coh, "orr", "ci_low", lo, "percent", level="95"),
             _row(f"{coh}_orr_hi", "Table 2", coh, "orr", "ci_high", hi, "percent", level="95"),
         ]
-    return _write_dossier(tmp_path / "demo", SINGLE_ARM_YAML, rows)
+    return write_dossier(tmp_path / "demo", SINGLE_ARM_YAML, rows)
 
 
 @pytest.fixture
@@ -121,7 +111,7 @@ def randomized(tmp_path: Path) -> Path:
         _row("orr_drug_lo", "Abstract", "main", "orr", "ci_low", "8.0", "percent", arm="drug"),
         _row("orr_drug_hi", "Abstract", "main", "orr", "ci_high", "24.7", "percent", arm="drug"),
     ]
-    return _write_dossier(tmp_path / "rct", RANDOMIZED_YAML, rows)
+    return write_dossier(tmp_path / "rct", RANDOMIZED_YAML, rows)
 
 
 def test_single_arm_outputs(single_arm: Path, tmp_path: Path):
@@ -227,7 +217,7 @@ def test_impossible_design_is_reported_not_raised(tmp_path: Path):
         _row("power", "Methods", "main", "design_power", "percent", "80", "percent"),
     ]
     yaml_text = SINGLE_ARM_YAML.replace("coh_a", "main").split("  - id: coh_b")[0]
-    folder = _write_dossier(tmp_path / "demo", yaml_text, rows)
+    folder = write_dossier(tmp_path / "demo", yaml_text, rows)
     out = tmp_path / "out"
     written = write_design_outputs(load_dossier(folder), out, {})
     md = (out / "design.md").read_text(encoding="utf-8")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from dossier_builder import write_dossier
 
 from trialrecon import km_validation as kv
-from trialrecon.dossier import load_dossier, validate_dossier
+from trialrecon.dossier import COLUMNS, load_dossier, validate_dossier
 from trialrecon.km_outputs import write_km_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,13 +40,10 @@ arms:
     role: comparator
 """
 
-HEADER = ["id", "source", "location", "row", "column", "anchor", "cohort", "arm", "subgroup",
-          "quantity", "category", "statistic", "value", "comparator", "unit", "denominator",
-          "marker", "sided", "level", "footnote", "supersedes", "note"]
 
 
 def row(id_, source, location, arm, quantity, statistic, value, unit, **extra) -> dict:
-    r = dict.fromkeys(HEADER, "")
+    r = dict.fromkeys(COLUMNS, "")
     r.update(id=id_, source=source, location=location, anchor=f"anchor {id_}", cohort="all",
              arm=arm, quantity=quantity, statistic=statistic, value=value, unit=unit)
     r.update(extra)
@@ -81,12 +78,7 @@ def toy_rows() -> list[dict]:
 
 
 def make_dossier(folder: Path, rows: list[dict]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "trial.yaml").write_text(TRIAL_YAML, encoding="utf-8")
-    with (folder / "values.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=HEADER, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_dossier(folder, TRIAL_YAML, rows)
     problems = validate_dossier(folder)
     assert not problems, [str(p) for p in problems]
     return folder
