@@ -1,7 +1,7 @@
 """Throughput of the Guyot reconstruction: curves per second on one core.
 
 Builds 1,000 synthetic digitized curves (300 clicks each, numbers at risk at 10 times) from
-simulated trials, then times ``trialrecon.guyot.reconstruct_curve`` on all of them, the
+simulated trials, then times ``trialrecon.stats.guyot.reconstruct_curve`` on all of them, the
 preprocessing, diagnostics and output tables included. Input generation is not timed.
 
     python benchmarks/bench_guyot.py [--curves 1000] [--points 300] [--intervals 10] [--seed 1]
@@ -14,7 +14,8 @@ import time
 
 import numpy as np
 
-from trialrecon.guyot import km_steps, reconstruct_curve
+from trialrecon.stats.guyot import reconstruct_curve
+from trialrecon.stats.km import km_steps
 
 
 def synthetic_curve(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from trialrecon.design import simon_two_stage
+from trialrecon.stats.single_arm import simon_two_stage
 
 TARGET_SECONDS = 5.0
 

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from dossier_builder import write_dossier
 
-from trialrecon.crosstrial import (
+from trialrecon.dossier import COLUMNS, load_dossier
+from trialrecon.stages.crosstrial import (
     CrossTrialSettings,
     ae_grade3_table,
     design_hypotheses,
@@ -27,7 +28,6 @@ from trialrecon.crosstrial import (
     subgroup_tables,
     write_crosstrial_outputs,
 )
-from trialrecon.dossier import COLUMNS, load_dossier
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from trialrecon.design import (
+from trialrecon.stats.single_arm import (
     SimonDesign,
     apply_decision_rule,
     exact_p_value,
@@ -22,7 +22,7 @@ from trialrecon.design import (
 
 # --------------------------------------------------------------------- independent references
 # A naive implementation written for the tests only: exact binomial sums with math.comb and
-# plain loops over every (n1, r1, r, n), no numpy, no shared code with trialrecon.design.
+# plain loops over every (n1, r1, r, n), no numpy, no shared code with trialrecon.stats.single_arm.
 
 
 @cache

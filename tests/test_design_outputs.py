@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from dossier_builder import write_dossier
 
-from trialrecon.design_outputs import write_design_outputs
 from trialrecon.dossier import COLUMNS, load_dossier
+from trialrecon.stages.design import write_design_outputs
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""Tests of the Guyot reconstruction (trialrecon.guyot) and the click readers (digitized).
+"""Tests of the Guyot reconstruction (trialrecon.stats.guyot) and the click readers (digitized).
 
 References: the true patient data of lifelines' bundled data sets (Rossi; GBSG2, Schumacher et al.
 1994), hand calculations written out below, and R's survival package for the Kaplan-Meier values.
@@ -12,17 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trialrecon import km_validation as kv
 from trialrecon.cli import main
-from trialrecon.digitized import read_clicks, read_nar
-from trialrecon.guyot import (
-    CurveInputError,
-    GuyotOptions,
-    km_at,
-    km_median,
-    km_steps,
-    reconstruct_curve,
-)
+from trialrecon.dossier.digitized import read_clicks, read_nar
+from trialrecon.stages import km_validation as kv
+from trialrecon.stats.curves import CurveInputError, GuyotOptions
+from trialrecon.stats.guyot import reconstruct_curve
+from trialrecon.stats.km import km_at, km_median, km_steps
 
 
 def step_clicks(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-"""Tests of the Kaplan-Meier stage (trialrecon.km_outputs) on a made-up dossier and on TALENT."""
+"""Tests of the Kaplan-Meier stage (trialrecon.stages.km) on a made-up dossier and on TALENT."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from dossier_builder import write_dossier
 
-from trialrecon import km_validation as kv
 from trialrecon.dossier import COLUMNS, load_dossier, validate_dossier
-from trialrecon.km_outputs import write_km_outputs
+from trialrecon.stages import km_validation as kv
+from trialrecon.stages.km import write_km_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = {"draws": 20}

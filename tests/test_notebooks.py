@@ -1,6 +1,6 @@
 """The teaching notebooks execute without error, deterministically; a failing cell is shown.
 
-Each notebook is run with :func:`trialrecon.notebooks.execute_notebook` from the repository
+Each notebook is run with :func:`trialrecon.stages.notebooks.execute_notebook` from the repository
 root into a temporary folder. Notebook 4 is told not to read ``results/`` so that it computes
 the reconciliation through the package and does not depend on an earlier pipeline run.
 """
@@ -14,12 +14,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from trialrecon.notebooks import (
-    NotebookCellError,
-    execute_notebook,
-    find_repo_root,
-    strip_volatile,
-)
+from trialrecon.dossier.paths import find_repo_root
+from trialrecon.stages.notebooks import NotebookCellError, execute_notebook, strip_volatile
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -137,7 +133,7 @@ def test_kaplan_meier_by_hand_on_eight_patients(tmp_path: Path):
 def test_parameters_are_injected_and_output_is_byte_identical(tmp_path: Path):
     src = _write(tmp_path, "tiny.ipynb", [
         "%matplotlib inline\nimport matplotlib.pyplot as plt\n"
-        "from trialrecon.plots import apply_style\napply_style()\n"
+        "from trialrecon.report.figures import apply_style\napply_style()\n"
         "plt.plot([0, 1], [0, x]); plt.show()",
         "print('x is', x)",
     ])

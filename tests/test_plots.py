@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from trialrecon.plots import save_figure  # noqa: E402
+from trialrecon.report.figures import save_figure  # noqa: E402
 
 
 def _figure():

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 from scipy.stats import binomtest
 
-from trialrecon.proportions import (
+from trialrecon.stats.proportions import (
     METHODS,
     all_cis,
     decimals_of,
@@ -22,7 +22,7 @@ from trialrecon.proportions import (
 #     cat(xn, sprintf("%.8f", c(a, b)), "\n") }
 # prop.test (default correct = TRUE) is the Wilson interval with continuity correction;
 # binom.test is Clopper-Pearson. (None of these x equals n/2, where prop.test shrinks its
-# correction; see trialrecon.proportions._wilson_cc.)
+# correction; see trialrecon.stats.proportions._wilson_cc.)
 R_REFERENCE = [
     # x, n, prop.test low, high, binom.test low, high
     (23, 52, 0.30729238, 0.58580601, 0.30469562, 0.58672444),

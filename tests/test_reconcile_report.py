@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from trialrecon.reconcile_report import write_reconciliation
+from trialrecon.stages.reconcile import write_reconciliation
 
 PLANTED = Path(__file__).parent / "fixtures" / "planted"
 FORMATS = ("html", "md", "csv", "json")

@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from trialrecon.site_report import build_index, reconciliation_summary, render_markdown
+from trialrecon.stages.report import build_index, reconciliation_summary, render_markdown
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
@@ -56,7 +56,7 @@ def test_index_escapes_titles_and_hashes_inputs(tmp_path: Path):
 
 
 def test_fragment_links_are_rebased_to_the_page(tmp_path: Path):
-    from trialrecon.site_report import rebase_links
+    from trialrecon.stages.report import rebase_links
 
     base, page = tmp_path / "results" / "crosstrial", tmp_path / "results" / "report"
     html = '<a href="hazard_ratios.csv">table</a> <a href="#top">top</a>'

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trialrecon import survmodel as sm
+from trialrecon.stats import survmodel as sm
 
 
 def simulated_trial(seed: int = 7) -> tuple[pd.DataFrame, dict]:

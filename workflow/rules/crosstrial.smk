@@ -1,4 +1,4 @@
-# Stage: figures and tables across trials (trialrecon.crosstrial): primary-endpoint hazard
+# Stage: figures and tables across trials (trialrecon.stages.crosstrial): primary-endpoint hazard
 # ratios by setting, subgroup forest plots, response and grade >= 3 adverse-event rates.
 
 

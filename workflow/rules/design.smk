@@ -1,4 +1,4 @@
-# Stage: design, power and proportion confidence intervals (trialrecon.design_outputs).
+# Stage: design, power and proportion confidence intervals (trialrecon.stages.design).
 
 
 rule design:

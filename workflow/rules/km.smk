@@ -1,5 +1,5 @@
-# Stage: approximate Kaplan-Meier curves (trialrecon.km_outputs) and their validation
-# on lifelines data sets with known patient data (trialrecon.km_validation).
+# Stage: approximate Kaplan-Meier curves (trialrecon.stages.km) and their validation
+# on lifelines data sets with known patient data (trialrecon.stages.km_validation).
 
 
 rule km:

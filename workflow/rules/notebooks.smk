@@ -1,4 +1,4 @@
-# Stage: the teaching notebooks in notebooks/, executed with papermill (trialrecon.notebooks).
+# Stage: the teaching notebooks in notebooks/, executed with papermill (trialrecon.stages.notebooks).
 # Each notebook is run from the repository root and written, with an HTML rendering, to
 # results/notebooks/. A failing cell fails the job; the log and stderr show the cell.
 

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from trialrecon.crosstrial import write_crosstrial_outputs
 from trialrecon.dossier import load_dossier
+from trialrecon.stages.crosstrial import write_crosstrial_outputs
 
 written = write_crosstrial_outputs([load_dossier(p) for p in snakemake.params.dossiers],
                                    Path(snakemake.output[0]), dict(snakemake.params.settings))

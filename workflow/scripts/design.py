@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from trialrecon.design_outputs import write_design_outputs
 from trialrecon.dossier import load_dossier
+from trialrecon.stages.design import write_design_outputs
 
 written = write_design_outputs(load_dossier(snakemake.params.dossier),
                                Path(snakemake.output[0]), dict(snakemake.params.settings))

@@ -3,7 +3,7 @@
 import sys
 
 from trialrecon.dossier import DossierError
-from trialrecon.stage_dossier import write_dossier_outputs
+from trialrecon.stages.dossier import write_dossier_outputs
 
 with open(snakemake.log[0], "w", encoding="utf-8") as log:
     try:

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from trialrecon.dossier import load_dossier
-from trialrecon.km_outputs import write_km_outputs
+from trialrecon.stages.km import write_km_outputs
 
 written = write_km_outputs(load_dossier(snakemake.params.dossier), Path(snakemake.output[0]),
                            dict(snakemake.params.settings))

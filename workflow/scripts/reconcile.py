@@ -1,6 +1,6 @@
 """Write the reconciliation report of one dossier (rule reconcile)."""
 
-from trialrecon.reconcile_report import write_reconciliation
+from trialrecon.stages.reconcile import write_reconciliation
 
 with open(snakemake.log[0], "w", encoding="utf-8") as log:
     rec = write_reconciliation(snakemake.params.dossier, dict(snakemake.output.items()))

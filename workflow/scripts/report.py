@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from trialrecon.site_report import build_index
+from trialrecon.stages.report import build_index
 
 build_index(Path("results"), Path(snakemake.params.dossier_dir), list(snakemake.params.trials),
             Path(snakemake.output[0]))

@@ -4,7 +4,7 @@
 import sys
 from pathlib import Path
 
-from trialrecon.notebooks import NotebookCellError, execute_notebook
+from trialrecon.stages.notebooks import NotebookCellError, execute_notebook
 
 with open(snakemake.log[0], "w", encoding="utf-8") as log:
     try:

@@ -1,0 +1,36 @@
+"""The catalog of checks: the order in which they run and appear in the report.
+
+Adding a check is one new module in this package (a function and its ``CHECK``) and one line
+here.
+"""
+
+from __future__ import annotations
+
+from trialrecon.checks import (
+    decision_rule,
+    hr_medians,
+    impossible,
+    partitions,
+    percentages,
+    proportion_ci,
+    ranges_pooled,
+    ratio_ci_p,
+    registry,
+    same_quantity,
+    tests_from_counts,
+)
+from trialrecon.checks.context import Check
+
+CHECKS: tuple[Check, ...] = (
+    same_quantity.CHECK,
+    percentages.CHECK,
+    partitions.CHECK,
+    proportion_ci.CHECK,
+    ratio_ci_p.CHECK,
+    hr_medians.CHECK,
+    tests_from_counts.CHECK,
+    decision_rule.CHECK,
+    registry.CHECK,
+    impossible.CHECK,
+    ranges_pooled.CHECK,
+)

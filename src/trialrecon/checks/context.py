@@ -1,0 +1,268 @@
+"""What every check works with: the dossier's rows, lookups, shared helpers and :class:`Check`.
+
+Each check family (one module of this package) is a function ``(Context) -> list[Finding]``
+registered as a :class:`Check` with an id, a version, a one-line description and its
+reference. Rounding is handled with intervals (:mod:`trialrecon.stats.rounding`): a printed
+number stands for every value that rounds to it. The checks know nothing of any particular
+trial: they read the meaning of each quantity from the controlled vocabulary
+(``population``, ``partition_of``, ``ratio_of``) and the cohorts, arms and sources from
+``trial.yaml``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from trialrecon.checks.findings import Finding, ValueRef, stable_id
+from trialrecon.dossier import Dossier, vocabulary
+from trialrecon.stats.rounding import Interval, format_fraction, printed_interval
+
+Row = dict[str, Any]
+
+# Categories that stand for "not known" in a partition: a total minus these is a denominator
+# some papers use, and a partition that lists one cannot be excused as partially listed.
+MISSING_LIKE = frozenset({"missing", "unknown", "not available", "not assessed", "not known"})
+# Relations between quantities come from the vocabulary (``estimated``, ``includes``,
+# ``union_of``), so a new quantity joins these checks by its entry there.
+_QUANTITIES = vocabulary().quantities
+ESTIMATED_RATES = frozenset(q for q, d in _QUANTITIES.items() if d.get("estimated"))
+AT_LEAST: tuple[tuple[str, str], ...] = tuple(
+    (q, part) for q, d in _QUANTITIES.items() for part in d.get("includes", ())
+) + tuple((q, part) for q, d in _QUANTITIES.items() for part in d.get("union_of", ()))
+UNION_OF: dict[str, tuple[str, str]] = {
+    q: (d["union_of"][0], d["union_of"][1]) for q, d in _QUANTITIES.items() if d.get("union_of")
+}
+SKIP_KINDS = frozenset({"design", "external", "conduct"})
+
+
+class NotApplicable(Exception):
+    """Raised by a check that cannot run on this dossier; the message says why."""
+
+
+@dataclass
+class Context:
+    """The dossier as the checks see it, with lookups and a finding factory."""
+
+    dossier: Dossier
+    rows: list[Row]
+    check_id: str = ""
+    check_version: str = ""
+    seen: set[str] = field(default_factory=set)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, dossier: Dossier) -> Context:
+        rows = dossier.values.to_dict("records")
+        return cls(dossier=dossier, rows=rows)
+
+    @property
+    def trial_id(self) -> str:
+        return self.dossier.trial.id
+
+    @property
+    def vocab(self):  # noqa: ANN201 - the Vocabulary dataclass of trialrecon.dossier
+        return vocabulary()
+
+    def kind(self, quantity: str) -> str:
+        return str(self.vocab.quantities.get(quantity, {}).get("kind", ""))
+
+    def partition_of(self, quantity: str) -> str:
+        return str(self.vocab.quantities.get(quantity, {}).get("partition_of", "") or "")
+
+    def source_kind(self, source: str) -> str:
+        return next((s.kind for s in self.dossier.trial.sources if s.id == source), "")
+
+    def is_registry(self, row: Row) -> bool:
+        return self.source_kind(row["source"]) == "registry"
+
+    def see(self, rows: Iterable[Row]) -> None:
+        self.seen.update(r["id"] for r in rows)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    def parts(self, cohort: str) -> tuple[str, ...]:
+        return next((c.parts for c in self.dossier.trial.cohorts if c.id == cohort), ())
+
+    def arm_role(self, arm: str) -> str:
+        return next((a.role for a in self.dossier.trial.arms if a.id == arm), "")
+
+    def numeric(self, row: Row) -> bool:
+        return not row["marker"] and not is_nan(row["value_num"])
+
+    def population_counts(self, row: Row, exclude: str = "") -> list[tuple[str, int, Row]]:
+        """Population counts (denominator candidates) of the row's cohort, arm and subgroup.
+
+        Registry counts are used only for registry rows: a registry's enrollment is compared
+        with the paper by its own check, not used to recompute the paper's percentages.
+        """
+        out = []
+        pops = set(self.vocab.populations())
+        for r in self.rows:
+            if (r["quantity"] in pops and r["quantity"] != exclude and r["statistic"] == "count"
+                    and self.numeric(r) and r["cohort"] == row["cohort"]
+                    and r["arm"] == row["arm"] and r["subgroup"] == row["subgroup"]
+                    and (self.is_registry(r) == self.is_registry(row))):
+                out.append((r["quantity"], int(r["value_num"]), r))
+        return out
+
+    def finding(self, severity: str, title: str, sentence: str, rows: list[Row], *,
+                recomputation: dict[str, Any] | None = None, nearest: str | None = None,
+                ruled_out: Iterable[str] = (), discriminator: str = "") -> Finding:
+        ids = [r["id"] for r in rows]
+        return Finding(
+            id=stable_id(self.check_id, self.trial_id, ids, discriminator),
+            check=self.check_id,
+            check_version=self.check_version,
+            trial=self.trial_id,
+            severity=severity,
+            title=title,
+            sentence=sentence,
+            values=[ValueRef.from_row(r) for r in unique_rows(rows)],
+            recomputation=recomputation or {},
+            nearest=nearest,
+            explanations_ruled_out=list(ruled_out),
+        )
+
+
+def is_nan(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def unique_rows(rows: list[Row]) -> list[Row]:
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        if r["id"] not in seen:
+            seen.add(r["id"])
+            out.append(r)
+    return out
+
+
+def domain(unit: str) -> tuple[Fraction | None, Fraction | None]:
+    if unit == "percent":
+        return Fraction(0), Fraction(100)
+    if unit in ("proportion", "probability"):
+        return Fraction(0), Fraction(1)
+    return Fraction(0), None
+
+
+def interval_of(row: Row) -> Interval:
+    lo, hi = domain(row["unit"])
+    return printed_interval(row["value"], row["comparator"] or "=").clip(lo, hi)
+
+
+def quote(row: Row) -> str:
+    """A value quoted with where it stands, for sentences."""
+    return f"{ValueRef.from_row(row).printed()} ({row['location']})"
+
+
+def fmt(x: Fraction | float, digits: int = 4) -> str:
+    if isinstance(x, Fraction):
+        return format_fraction(x, digits)
+    return f"{x:.{digits}g}"
+
+
+def group_by(rows: Iterable[Row], cols: tuple[str, ...]) -> dict[tuple[str, ...], list[Row]]:
+    out: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+    for r in rows:
+        out[tuple(str(r[c]) for c in cols)].append(r)
+    return out
+
+
+STATEMENT = ("source", "location", "row", "column", "cohort", "arm", "subgroup", "quantity",
+             "category")
+
+# What makes two rows statements of the same number (same-quantity and not-reached checks).
+SAME_KEY = ("cohort", "arm", "subgroup", "quantity", "category", "statistic", "unit", "level")
+
+
+def statements(rows: Iterable[Row]) -> list[dict[str, list[Row]]]:
+    """Rows of one printed statement (an estimate with its CI and P) keyed by statistic.
+
+    Rows share source, location, table cell and quantity; when a location states the same
+    quantity twice, the anchor tells the statements apart.
+    """
+    out = []
+    for group in group_by(rows, STATEMENT).values():
+        by_stat: dict[str, list[Row]] = defaultdict(list)
+        for r in group:
+            by_stat[r["statistic"]].append(r)
+        if all(len(v) == 1 for v in by_stat.values()):
+            out.append({k: v for k, v in by_stat.items()})
+            continue
+        for sub in group_by(group, ("anchor",)).values():
+            out.append({r["statistic"]: [r] for r in sub})
+    return [{k: v[0] for k, v in s.items()} for s in out]  # type: ignore[misc]
+
+
+def count_partner(ctx: Context, row: Row) -> Row | None:
+    """The count printed with a percentage (same statement), if any."""
+    cands = [r for r in ctx.rows if r["statistic"] == "count" and ctx.numeric(r)
+             and all(r[c] == row[c] for c in STATEMENT)]
+    if len(cands) > 1:
+        cands = [r for r in cands if r["anchor"] == row["anchor"]] or cands[:0]
+    return cands[0] if len(cands) == 1 else None
+
+
+def missing_like(category: str) -> bool:
+    return category.strip().lower() in MISSING_LIKE
+
+
+def same_date(a: str, b: str) -> bool:
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def describe(row: Row) -> str:
+    bits = [row["statistic"], row["quantity"]]
+    if row["category"]:
+        bits.append(f"[{row['category']}]")
+    bits.append(f"in {row['cohort']}")
+    if row["arm"]:
+        bits.append(f"({row['arm']})")
+    if row["subgroup"]:
+        bits.append(f"subgroup {row['subgroup']}")
+    return " ".join(bits)
+
+
+def box(row: Row) -> tuple[float, float]:
+    iv = interval_of(row)
+    lo = float(iv.low) if iv.low is not None else 0.0
+    hi = float(iv.high) if iv.high is not None else math.inf
+    return max(lo, 1e-12), hi
+
+
+def p_interval(row: Row) -> tuple[float, float]:
+    iv = printed_interval(row["value"], row["comparator"] or "=").clip(Fraction(0), Fraction(1))
+    return float(iv.low or 0), float(iv.high if iv.high is not None else 1)
+
+
+def overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def significant(p: tuple[float, float], alpha: float = 0.05) -> bool | None:
+    if p[1] < alpha:
+        return True
+    if p[0] > alpha:
+        return False
+    return None
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    version: str
+    description: str
+    reference: str
+    func: Callable[[Context], list[Finding]]

@@ -1,0 +1,136 @@
+"""Values no data can produce.
+
+Check ``impossible``; reference: arithmetic.
+"""
+
+from __future__ import annotations
+
+from trialrecon.checks.context import (
+    SAME_KEY,
+    Check,
+    Context,
+    Row,
+    cap,
+    describe,
+    group_by,
+    is_nan,
+    quote,
+    statements,
+)
+from trialrecon.checks.findings import Finding
+
+
+def check_impossible(ctx: Context) -> list[Finding]:
+    """Values no data can produce: a lower bound above the estimate or the upper bound,
+    a count above its denominator, a percentage outside 0-100 (a proportion outside 0-1), a
+    median outside its range, and 'not reached' where another place prints a number.
+    (Ratio estimates outside their CI are reported by the ratio check.)
+    """
+    out = []
+    for r in ctx.rows:
+        if not ctx.numeric(r):
+            continue
+        lim = {"percent": 100.0, "proportion": 1.0}.get(r["statistic"]) or (
+            100.0 if r["unit"] == "percent" and r["statistic"] not in ("value",) else None)
+        if lim is not None and r["quantity"] not in ("eligibility",):
+            ctx.see([r])
+            if not 0 <= r["value_num"] <= lim:
+                out.append(ctx.finding(
+                    "inconsistent", f"{r['statistic']} {r['value']} outside 0-{lim:g}",
+                    f"{quote(r)} is outside 0 to {lim:g}.", [r],
+                    recomputation={"method": "range of a percentage or proportion",
+                                   "inputs": {"value": r["value"]}, "result": "outside"},
+                    discriminator="range"))
+        if r["statistic"] == "count" and r["unit"] == "patients":
+            ctx.see([r])
+            dens = []
+            if not is_nan(r["denominator_num"]):
+                dens.append(("stated denominator", int(r["denominator_num"]), None))
+            if ctx.kind(r["quantity"]) != "population":
+                dens += [(q, n, d) for q, n, d in ctx.population_counts(r)]
+            if dens:
+                label, n, drow = max(dens, key=lambda d: d[1])
+                if r["value_num"] > n:
+                    out.append(ctx.finding(
+                        "inconsistent", f"count {r['value']} above its denominator {n}",
+                        f"{quote(r)} exceeds the largest denominator it can have, {n} ({label}).",
+                        [r] + ([drow] if drow else []),
+                        recomputation={"method": "count <= denominator",
+                                       "inputs": {"count": r["value"], "denominator": n},
+                                       "tried": [f"{lab} {m}" for lab, m, _ in dens],
+                                       "result": "count above every denominator"},
+                        discriminator="count"))
+    cand = [r for r in ctx.rows if ctx.numeric(r) and ctx.kind(r["quantity"]) != "ratio"]
+    for st in statements(cand):
+        out.extend(_bound_order(ctx, st))
+    out.extend(_not_reached(ctx))
+    return out
+
+
+def _bound_order(ctx: Context, st: dict[str, Row]) -> list[Finding]:
+    out = []
+    pairs = (("ci_low", "ci_high"), ("range_low", "range_high"))
+    point = next((st[k] for k in ("median", "estimate", "percent", "proportion", "mean")
+                  if k in st), None)
+    for lo_k, hi_k in pairs:
+        lo, hi = st.get(lo_k), st.get(hi_k)
+        if lo is None or hi is None:
+            continue
+        rows = [x for x in (point, lo, hi) if x is not None]
+        ctx.see(rows)
+        problems = []
+        if lo["value_num"] > hi["value_num"]:
+            problems.append(f"lower {lo['value']} above upper {hi['value']}")
+        if point is not None and not lo["value_num"] <= point["value_num"] <= hi["value_num"]:
+            if not (lo_k == "ci_low" and point["statistic"] == "mean"):
+                problems.append(f"{point['statistic']} {point['value']} outside "
+                                f"{lo['value']}-{hi['value']}")
+        rec = {"method": "lower <= point <= upper",
+               "inputs": {x["statistic"]: x["value"] for x in rows},
+               "result": "; ".join(problems) or "in order"}
+        kind = "CI" if lo_k == "ci_low" else "range"
+        if problems:
+            out.append(ctx.finding(
+                "inconsistent", f"{kind} out of order: {problems[0]}",
+                f"The {kind} of {describe(lo)} ({lo['location']}) is impossible: "
+                f"{'; '.join(problems)}.", rows, recomputation=rec, discriminator=kind,
+                ruled_out=["rounding (the printed order is already wrong)"]))
+        else:
+            out.append(ctx.finding("consistent", f"{kind} in order", f"The {kind} of "
+                                   f"{describe(lo)} ({lo['location']}) is in order.", rows,
+                                   recomputation=rec, discriminator=kind))
+    return out
+
+
+def _not_reached(ctx: Context) -> list[Finding]:
+    out = []
+    for group in group_by([r for r in ctx.rows if r["statistic"] in ("median", "ci_high")
+                         and (r["marker"] == "not_reached" or ctx.numeric(r))],
+                        SAME_KEY[:-1]).values():
+        nr = [r for r in group if r["marker"] == "not_reached"]
+        nums = [r for r in group if ctx.numeric(r)]
+        for a in nr:
+            for b in nums:
+                if a["source"] == b["source"] and a["location"] == b["location"] and \
+                        a["anchor"] == b["anchor"]:
+                    continue
+                ctx.see([a, b])
+                sev = "note" if (a["supersedes"] or b["supersedes"]) else "inconsistent"
+                out.append(ctx.finding(
+                    sev, f"{a['quantity']} 'not reached' vs {b['value']}",
+                    f"{cap(describe(a))} is 'not reached' in {a['location']} but "
+                    f"{quote(b)} elsewhere.", [a, b],
+                    recomputation={"method": "a marker against a number",
+                                   "inputs": {a["id"]: "not_reached", b["id"]: b["value"]},
+                                   "result": "contradiction"}, discriminator="not_reached",
+                    ruled_out=[] if sev == "note" else ["an update (no supersedes)"]))
+    return out
+
+
+CHECK = Check(
+    "impossible", "1",
+    "Impossible values: bounds out of order, counts above denominators, percentages above "
+    "100, not reached against a number",
+    'arithmetic',
+    check_impossible,
+)

@@ -1,0 +1,125 @@
+"""Each printed CI of a proportion reproduced by a named method.
+
+Check ``proportion-ci``; reference: Brown, Cai & DasGupta 2001, Stat Sci 16:101; Newcombe 1998,
+Stat Med 17:857.
+"""
+
+from __future__ import annotations
+
+from trialrecon.checks.context import (
+    ESTIMATED_RATES,
+    SKIP_KINDS,
+    Check,
+    Context,
+    Row,
+    count_partner,
+    quote,
+    statements,
+)
+from trialrecon.checks.denominators import denominators, grim_counts
+from trialrecon.checks.findings import Finding
+from trialrecon.stats.rounding import (
+    STANDARD_SCHEMES,
+    decimals_of,
+    exact,
+    reproduces,
+)
+
+
+def check_proportion_cis(ctx: Context) -> list[Finding]:
+    """Each reported CI of a proportion reproduced by a named method.
+
+    The counts come from the printed count, or from every integer count over a plausible
+    denominator that reproduces the printed percentage; the methods are those of
+    :mod:`trialrecon.stats.proportions` (Clopper-Pearson, Wilson, Wilson with continuity correction
+    of Newcombe 1998, Agresti-Coull, Jeffreys and Wald of Brown, Cai & DasGupta 2001, mid-p).
+    Inconsistent when no method reproduces both bounds at the printed precision.
+    """
+    from trialrecon.stats.proportions import identify_ci_method
+
+    out = []
+    cand = [r for r in ctx.rows if ctx.numeric(r) and r["unit"] in ("percent", "proportion")
+            and ctx.kind(r["quantity"]) not in SKIP_KINDS | {"ratio"}
+            and r["quantity"] not in ESTIMATED_RATES]
+    for st in statements(cand):
+        if "ci_low" not in st or "ci_high" not in st:
+            continue
+        est = st.get("percent") or st.get("proportion")
+        if est is None:
+            continue
+        lo, hi = st["ci_low"], st["ci_high"]
+        rows = [est, lo, hi]
+        ctx.see(rows)
+        scale = 100.0 if est["unit"] == "percent" else 1.0
+        level = float(lo["level"] or 95) / 100
+        pairs = _count_pairs(ctx, est)
+        if not pairs:
+            ctx.skip("CI without a count or denominator")
+            continue
+        best = None
+        tried = []
+        for x, n, label in pairs:
+            ident = identify_ci_method(
+                x, n, float(lo["value_num"]), float(hi["value_num"]),
+                decimals=decimals_of(lo["value"]), decimals_high=decimals_of(hi["value"]),
+                scale=scale, level=level)
+            tried.append(f"{x}/{n} ({label}): "
+                         + (", ".join(ident.matching_methods) or
+                            f"none; closest {ident.closest.method} "
+                            f"{ident.closest.lower:.2f} to {ident.closest.upper:.2f}"))
+            if ident.matching_methods:
+                rec = {"method": "proportion CI method identification", "inputs":
+                       {"x": x, "n": n, "reported": [lo["value"], hi["value"]],
+                        "level": level}, "tried": tried,
+                       "result": ", ".join(ident.matching_methods)}
+                out.append(ctx.finding(
+                    "consistent", f"CI {lo['value']}-{hi['value']} = "
+                    f"{ident.matching_methods[0]} for {x}/{n}",
+                    f"The CI ({lo['value']} to {hi['value']}) of {quote(est)} is reproduced by "
+                    f"{', '.join(ident.matching_methods)} for {x}/{n} ({label}).", rows,
+                    recomputation=rec))
+                best = None
+                break
+            if best is None or ident.closest.distance < best[0].closest.distance:
+                best = (ident, label)
+        else:
+            ident, label = best  # type: ignore[misc]
+            c = ident.closest
+            nearest = f"{c.method}: {c.lower:.2f} to {c.upper:.2f} ({ident.x}/{ident.n}, {label})"
+            out.append(ctx.finding(
+                "inconsistent", f"CI {lo['value']}-{hi['value']} matches no method",
+                f"No standard method reproduces the CI ({lo['value']} to {hi['value']}) of "
+                f"{quote(est)}; the closest is {nearest}.", rows,
+                recomputation={"method": "proportion CI method identification",
+                               "inputs": {"reported": [lo["value"], hi["value"]],
+                                          "level": level}, "tried": tried,
+                               "result": "no method matches"},
+                nearest=nearest, ruled_out=[f"the seven methods for {p[0]}/{p[1]}"
+                                            for p in pairs]))
+    return out
+
+
+def _count_pairs(ctx: Context, est: Row) -> list[tuple[int, int, str]]:
+    """Candidate (x, n) for a printed proportion: its count, or GRIM counts per denominator."""
+    dens = denominators(ctx, est)
+    partner = count_partner(ctx, est)
+    printed = est["value"] if est["unit"] == "percent" else str(exact(est["value"]) * 100)
+    out = []
+    for d in dens:
+        if partner is not None:
+            x = int(partner["value_num"])
+            if x <= d.n and any(reproduces(x, d.n, printed, s) for s in STANDARD_SCHEMES):
+                out.append((x, d.n, d.label))
+        else:
+            out.extend((k, d.n, d.label) for k in grim_counts(d.n, printed, STANDARD_SCHEMES))
+    if partner is not None and not out and dens:
+        out.append((int(partner["value_num"]), dens[0].n, dens[0].label))
+    return out
+
+
+CHECK = Check(
+    "proportion-ci", "1",
+    'Each proportion CI reproduced by a named method',
+    'Brown, Cai & DasGupta 2001, Stat Sci 16:101; Newcombe 1998, Stat Med 17:857',
+    check_proportion_cis,
+)

@@ -1,0 +1,197 @@
+"""Pooled ranges, counts and percentages against their parts.
+
+Check ``ranges-pooled``; reference: arithmetic.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from trialrecon.checks.context import (
+    AT_LEAST,
+    ESTIMATED_RATES,
+    SKIP_KINDS,
+    UNION_OF,
+    Check,
+    Context,
+    Row,
+    count_partner,
+    fmt,
+    interval_of,
+    quote,
+)
+from trialrecon.checks.denominators import Denominator, denominators, nearest_count
+from trialrecon.checks.findings import Finding
+from trialrecon.stats.rounding import (
+    STANDARD_SCHEMES,
+    decimals_of,
+    reproduces,
+    round_half_up,
+)
+
+
+def check_ranges_pooled(ctx: Context) -> list[Finding]:
+    """Pooled figures against their parts.
+
+    An overall range must be the union of the parts' ranges (low = min of lows, high = max of
+    highs); a pooled count must be the sum of the parts' counts, and a pooled percentage
+    without a count is recomputed from the summed counts over the summed denominators; a
+    quantity that includes another (reductions *or* interruptions, grade >= 3 ...) cannot be
+    below it, and a union cannot exceed the sum of its two parts.
+    """
+    out = []
+    for cohort in ctx.dossier.trial.cohorts:
+        if cohort.parts:
+            out.extend(_pooled_ranges(ctx, cohort.id, cohort.parts))
+            out.extend(_pooled_counts(ctx, cohort.id, cohort.parts))
+    out.extend(_at_least(ctx))
+    return out
+
+
+def _part_rows(ctx: Context, ref: Row, parts: tuple[str, ...], stat: str) -> list[Row] | None:
+    got = []
+    for part in parts:
+        cands = [r for r in ctx.rows if r["cohort"] == part and r["statistic"] == stat
+                 and ctx.numeric(r) and all(r[c] == ref[c] for c in
+                                             ("quantity", "category", "arm", "subgroup"))
+                 and (r["unit"] == ref["unit"] or stat != ref["statistic"])
+                 and ctx.is_registry(r) == ctx.is_registry(ref)]
+        local = [r for r in cands if r["source"] == ref["source"]
+                 and r["location"] == ref["location"]]
+        same_src = [r for r in cands if r["source"] == ref["source"]]
+        pick = local or same_src or cands
+        if not pick:
+            return None
+        got.append(pick[0])
+    return got
+
+
+def _pooled_ranges(ctx: Context, cohort: str, parts: tuple[str, ...]) -> list[Finding]:
+    out = []
+    pooled = [r for r in ctx.rows if r["cohort"] == cohort and ctx.numeric(r)
+              and r["statistic"] in ("range_low", "range_high")]
+    for r in pooled:
+        prs = _part_rows(ctx, r, parts, r["statistic"])
+        if prs is None:
+            continue
+        ctx.see([r, *prs])
+        pick = min if r["statistic"] == "range_low" else max
+        target = pick(prs, key=lambda x: x["value_num"])
+        ok = interval_of(r).overlaps(interval_of(target))
+        rec = {"method": f"pooled {r['statistic']} = {pick.__name__} of the parts'",
+               "inputs": {x["cohort"]: x["value"] for x in prs} | {cohort: r["value"]},
+               "result": f"expected {target['value']}"}
+        out.append(ctx.finding(
+            "consistent" if ok else "inconsistent",
+            f"pooled {r['statistic']} {r['value']} "
+            f"{'is' if ok else 'is not'} the {pick.__name__} of the parts",
+            f"The {cohort} {r['statistic'].replace('_', ' ')} of {r['quantity']} is {quote(r)}; "
+            f"the parts give {target['value']} "
+            f"({', '.join(x['cohort'] + ' ' + x['value'] for x in prs)}).",
+            [r, *prs], recomputation=rec, nearest=None if ok else target["value"],
+            ruled_out=[] if ok else ["rounding"]))
+    return out
+
+
+def _pooled_counts(ctx: Context, cohort: str, parts: tuple[str, ...]) -> list[Finding]:
+    out = []
+    pooled = [r for r in ctx.rows if r["cohort"] == cohort and ctx.numeric(r)
+              and r["statistic"] in ("count", "percent")
+              and ctx.kind(r["quantity"]) not in SKIP_KINDS
+              and r["quantity"] not in ESTIMATED_RATES]
+    for r in pooled:
+        prs = _part_rows(ctx, r, parts, "count")
+        if prs is None:
+            continue
+        total = sum(int(x["value_num"]) for x in prs)
+        if r["statistic"] == "count":
+            ctx.see([r, *prs])
+            ok = int(r["value_num"]) == total
+            rec = {"method": "pooled count = sum of the parts' counts",
+                   "inputs": {x["cohort"]: x["value"] for x in prs}, "result": f"sum {total}"}
+            out.append(ctx.finding(
+                "consistent" if ok else "inconsistent",
+                f"pooled count {r['value']} {'=' if ok else '!='} sum of parts {total}",
+                f"{quote(r)} for {cohort}; the parts sum to {total}.", [r, *prs],
+                recomputation=rec, nearest=None if ok else str(total)))
+            continue
+        if count_partner(ctx, r) is not None:
+            continue  # the percentage check recomputes it from its own count
+        dens = []
+        for x in prs:
+            d = denominators(ctx, x)
+            if not d:
+                break
+            dens.append(d[0].n)
+        if len(dens) != len(prs):
+            continue
+        ctx.see([r, *prs])
+        n = sum(dens)
+        ok = any(reproduces(total, n, r["value"], s) for s in STANDARD_SCHEMES)
+        val = round_half_up(Fraction(100 * total, n), decimals_of(r["value"]))
+        rec = {"method": "pooled percentage = sum of counts / sum of denominators",
+               "inputs": {x["cohort"]: f"{x['value']}/{d}" for x, d in zip(prs, dens,
+                                                                           strict=True)},
+               "result": f"{total}/{n} = {fmt(val)}%"}
+        out.append(ctx.finding(
+            "consistent" if ok else "inconsistent",
+            f"pooled {r['value']}% {'=' if ok else '!='} {total}/{n}",
+            f"{quote(r)} for {cohort}; the parts give {total}/{n} = {fmt(val)}%.", [r, *prs],
+            recomputation=rec, ruled_out=[] if ok else ["half-up and half-even rounding"],
+            nearest=None if ok else nearest_count(
+                total, [Denominator("sum of the parts' denominators", n, True)], r["value"])))
+    return out
+
+
+def _at_least(ctx: Context) -> list[Finding]:
+    out = []
+    key = ("cohort", "arm", "subgroup", "category", "statistic", "unit")
+    pct = [r for r in ctx.rows if ctx.numeric(r) and r["statistic"] in ("percent", "count")]
+    for big_q, small_q in AT_LEAST:
+        bigs = [r for r in pct if r["quantity"] == big_q]
+        smalls = [r for r in pct if r["quantity"] == small_q]
+        for b in bigs:
+            for s in smalls:
+                if any(b[c] != s[c] for c in key):
+                    continue
+                ctx.see([b, s])
+                ib, is_ = interval_of(b), interval_of(s)
+                ok = ib.high is None or is_.low is None or ib.high > is_.low
+                rec = {"method": f"{big_q} >= {small_q}",
+                       "inputs": {b["id"]: b["value"], s["id"]: s["value"]},
+                       "result": "possible" if ok else "below its part"}
+                out.append(ctx.finding(
+                    "consistent" if ok else "inconsistent",
+                    f"{big_q} {b['value']} {'>=' if ok else '<'} {small_q} {s['value']}",
+                    f"{quote(b)} ({big_q}) {'can' if ok else 'cannot'} include {quote(s)} "
+                    f"({small_q}).", [b, s], recomputation=rec,
+                    nearest=None if ok else f">= {s['value']}",
+                    ruled_out=[] if ok else ["rounding of both values"]))
+    for union, (p1, p2) in UNION_OF.items():
+        for u in [r for r in pct if r["quantity"] == union]:
+            a = [r for r in pct if r["quantity"] == p1 and all(r[c] == u[c] for c in key)]
+            b = [r for r in pct if r["quantity"] == p2 and all(r[c] == u[c] for c in key)]
+            if not a or not b:
+                continue
+            iu, ia, ib = interval_of(u), interval_of(a[0]), interval_of(b[0])
+            if iu.low is None or ia.high is None or ib.high is None:
+                continue
+            ctx.see([u, a[0], b[0]])
+            ok = iu.low < ia.high + ib.high
+            out.append(ctx.finding(
+                "consistent" if ok else "inconsistent",
+                f"{union} {u['value']} {'<=' if ok else '>'} {a[0]['value']} + {b[0]['value']}",
+                f"{quote(u)} {'does not exceed' if ok else 'exceeds'} the sum of its parts "
+                f"{quote(a[0])} and {quote(b[0])}.", [u, a[0], b[0]],
+                recomputation={"method": "union <= sum of its parts", "inputs":
+                               {u["id"]: u["value"], a[0]["id"]: a[0]["value"],
+                                b[0]["id"]: b[0]["value"]}}, discriminator="union-sum"))
+    return out
+
+
+CHECK = Check(
+    "ranges-pooled", "1",
+    'Pooled ranges, counts and percentages against their parts; a union not below its parts',
+    'arithmetic',
+    check_ranges_pooled,
+)

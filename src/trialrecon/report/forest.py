@@ -1,0 +1,202 @@
+"""Forest plots and rate plots: one row per estimate, its CI, and its numbers beside it.
+
+Drawn from plain tables (pandas DataFrames with the columns the cross-trial stage writes):
+hazard ratios on a log axis with a line at 1, rates in percent with single-arm p0/p1 marks.
+Figures are sized in inches from the number of rows and the longest label, so they stay
+readable with many trials.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator  # noqa: E402
+from matplotlib.transforms import blended_transform_factory  # noqa: E402
+
+from trialrecon.report.figures import apply_style  # noqa: E402
+
+
+@dataclass(frozen=True)
+class PlotRow:
+    label: str
+    estimate: float = math.nan
+    low: float = math.nan
+    high: float = math.nan
+    text: str = ""
+    header: bool = False
+    style: str = "main"  # main | updated | experimental | comparator | single_arm
+    group: str = ""
+    extra: tuple[str, ...] = ()
+
+
+_STYLE = {
+    "main": ("s", "black", "black"),
+    "updated": ("D", "none", "dimgray"),
+    "experimental": ("o", "tab:red", "tab:red"),
+    "comparator": ("o", "tab:blue", "tab:blue"),
+    "single_arm": ("o", "tab:purple", "tab:purple"),
+}
+
+
+def _draw_rows(ax: Any, rows: Sequence[PlotRow]) -> None:
+    n = len(rows)
+    for i, r in enumerate(rows):
+        y = n - 1 - i
+        if r.header or math.isnan(r.estimate):
+            continue
+        marker, face, edge = _STYLE[r.style]
+        if not (math.isnan(r.low) or math.isnan(r.high)):
+            ax.plot([r.low, r.high], [y, y], color=edge, lw=1.3,
+                    ls="--" if r.style == "updated" else "-")
+        ax.plot([r.estimate], [y], marker=marker, ms=6, mfc=face, mec=edge, color=edge, ls="")
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([r.label for r in reversed(rows)])
+    for tick, r in zip(ax.get_yticklabels(), reversed(rows), strict=True):
+        if r.header:
+            tick.set_fontweight("bold")
+    ax.set_ylim(-0.7, n - 0.3)
+
+
+def _text_columns(ax: Any, rows: Sequence[PlotRow], headers: Sequence[str]) -> None:
+    """Right-hand text columns: the numbers of each row, printed beside it."""
+    trans = blended_transform_factory(ax.transAxes, ax.transData)
+    n = len(rows)
+    xs = [1.03 + (1.9 / 4.2) * k for k in range(len(headers))]
+    for x, h in zip(xs, headers, strict=True):
+        ax.text(x, n - 0.3, h, transform=trans, fontsize=9, fontweight="bold", va="bottom")
+    for i, r in enumerate(rows):
+        y = n - 1 - i
+        for x, t in zip(xs, (r.text, *r.extra), strict=False):
+            ax.text(x, y, t, transform=trans, va="center", fontsize=9,
+                    color="dimgray" if r.style == "updated" else "black")
+
+
+def _figure(rows: Sequence[PlotRow], n_text_cols: int, legend: bool) -> tuple[Any, Any]:
+    """A figure sized in inches: labels on the left, the plot, text columns on the right."""
+    apply_style()
+    label_in = 0.4 + 0.075 * max((len(r.label) for r in rows), default=10)
+    plot_in, text_in = 4.2, 1.9 * n_text_cols + 0.2
+    top_in, bottom_in = 0.75, 0.65 + (0.45 if legend else 0.0)
+    width, height = label_in + plot_in + text_in, top_in + bottom_in + 0.3 * len(rows)
+    fig, ax = plt.subplots(figsize=(width, height))
+    fig.subplots_adjust(left=label_in / width, right=(label_in + plot_in) / width,
+                        top=1 - top_in / height, bottom=bottom_in / height)
+    return fig, ax
+
+
+def _legend_below(fig: Any, ax: Any) -> None:
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="lower left", ncol=min(4, len(handles)), fontsize=8,
+                   frameon=False, bbox_to_anchor=(0.01, 0.0))
+
+
+def _log_axis(ax: Any, rows: Sequence[PlotRow], xlabel: str) -> None:
+    vals = [v for r in rows for v in (r.low, r.high, r.estimate) if not math.isnan(v)] or [1.0]
+    lo, hi = min([*vals, 1.0]) / 1.25, max([*vals, 1.0]) * 1.25
+    ax.set_xscale("log")
+    ax.set_xlim(lo, hi)
+    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20) if lo <= t <= hi]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    ax.axvline(1.0, color="gray", lw=1, zorder=0)
+    ax.set_xlabel(xlabel)
+
+
+def _hr_rows(table: pd.DataFrame, by_setting: bool) -> list[PlotRow]:
+    rows: list[PlotRow] = []
+    last = None
+    for _, r in table.iterrows():
+        if by_setting and r["setting"] != last:
+            rows.append(PlotRow(label=str(r["setting"]).capitalize(), header=True))
+            last = r["setting"]
+        label = r["subgroup"] if not by_setting else r["label"]
+        if r["endpoint"] not in ("PFS", ""):
+            label += f" ({r['endpoint']})"
+        if r["updated"]:
+            label = f"    updated ({r['location']})"
+        extra = tuple(str(r[c]) for c in table.columns if c.startswith("events_"))
+        rows.append(PlotRow(label=label, estimate=r["estimate"], low=r["ci_low"],
+                            high=r["ci_high"], text=r["text"],
+                            style="updated" if r["updated"] else "main", extra=extra))
+    return rows
+
+
+def hazard_ratio_figure(table: pd.DataFrame, title: str, by_setting: bool = True) -> Any:
+    """A forest plot (log x axis, line at 1, numbers beside each row) of an HR table."""
+    rows = _hr_rows(table, by_setting)
+    events = [c for c in table.columns if c.startswith("events_")]
+    headers = ["HR (95% CI)", *[f"{c.removeprefix('events_')}\nevents/N" for c in events]]
+    updated = bool(table["updated"].any())
+    fig, ax = _figure(rows, len(headers), legend=updated)
+    _draw_rows(ax, rows)
+    _log_axis(ax, rows, "Hazard ratio (log scale); < 1 favours the experimental arm")
+    _text_columns(ax, rows, headers)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    if updated:
+        ax.plot([], [], marker="D", mfc="none", mec="dimgray", ls="--", color="dimgray",
+                label="updated value (supersedes the original; see update_note in the CSV)")
+        _legend_below(fig, ax)
+    return fig
+
+
+def _rate_rows(table: pd.DataFrame) -> list[PlotRow]:
+    rows: list[PlotRow] = []
+    last = None
+    several_quantities = table["quantity"].nunique() > 1
+    for _, r in table.iterrows():
+        if r["trial"] != last:
+            rows.append(PlotRow(label=str(r["trial_label"]), header=True, group=r["trial"]))
+            last = r["trial"]
+        # The row label without the trial name, which heads the block.
+        label = "  " + (r["label"].split(" | ", 1)[1] if " | " in r["label"] else "all patients")
+        if several_quantities:
+            label += f" [{r['quantity']}]"
+        if r["updated"]:
+            label = f"    updated ({r['location']})"
+        label = label if len(label) < 72 else label[:69] + "..."
+        style = "updated" if r["updated"] else (r["arm_role"] or "single_arm")
+        rows.append(PlotRow(label=label, estimate=r["rate_percent"], low=r["ci_low"],
+                            high=r["ci_high"], text=r["text"], style=style, group=r["trial"]))
+    return rows
+
+
+def rate_figure(table: pd.DataFrame, title: str, xlabel: str,
+                hypotheses: pd.DataFrame | None = None) -> Any:
+    """Rates with exact CIs, one row per trial, cohort and arm; single-arm p0/p1 marked."""
+    rows = _rate_rows(table)
+    fig, ax = _figure(rows, 1, legend=True)
+    _draw_rows(ax, rows)
+    top = max([v for r in rows for v in (r.high, r.estimate) if not math.isnan(v)] or [10.0])
+    ax.set_xlim(-1, min(100.0, top * 1.1 + 5))
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="x", color="0.9", zorder=0)
+    _text_columns(ax, rows, ["n/N = rate (CI)"])
+    n = len(rows)
+    styles = {"p0": ("--", "tab:gray"), "p1": (":", "tab:green")}
+    for _, h in (hypotheses if hypotheses is not None else pd.DataFrame()).iterrows():
+        ys = [n - 1 - i for i, r in enumerate(rows) if r.group == h["trial"]]
+        if not ys:
+            continue
+        ls, color = styles.get(h["name"], ("-.", "black"))
+        ax.plot([h["percent"], h["percent"]], [min(ys) - 0.4, max(ys) + 0.4], ls=ls,
+                color=color, lw=1.4,
+                label=f"{h['trial']} {h['name']} = {h['printed']}%")
+    roles = sorted({r.style for r in rows if not r.header})
+    for role in roles:
+        marker, face, edge = _STYLE[role]
+        ax.plot([], [], marker=marker, mfc=face, mec=edge, ls="", color=edge,
+                label=role.replace("_", " "))
+    _legend_below(fig, ax)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    return fig

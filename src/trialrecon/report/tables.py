@@ -1,0 +1,21 @@
+"""Deterministic table output: the CSV twin of :func:`trialrecon.report.figures.save_figure`.
+
+Every CSV a stage writes goes through :func:`write_table`, so all tables share one
+float format (six significant digits, which hides floating-point noise between
+machines) and Unix line endings, and the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+FLOAT_FORMAT = "%.6g"
+
+
+def write_table(table: pd.DataFrame, path: Path) -> Path:
+    """Write ``table`` to ``path`` as CSV (no index), creating the folder; return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    return path

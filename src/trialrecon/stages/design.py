@@ -1,0 +1,80 @@
+"""The design stage: from a loaded dossier to ``results/<trial>/design/``.
+
+The computations and tables are in :mod:`.design_tables`, the figures and the Markdown
+fragment in :mod:`.design_report`; this module writes them all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from trialrecon.report.tables import write_table
+from trialrecon.stages.design_report import (
+    design_fragment,
+    power_curve_figure,
+    rejection_region_figure,
+)
+from trialrecon.stages.design_tables import (
+    ci_identification_tables,
+    compute_designs,
+    decision_table,
+    exact_table,
+    normal_table,
+    oc_table,
+    parameters_table,
+    read_design_parameters,
+    sensitivity_table,
+    settings_with_defaults,
+    simon_table,
+)
+
+
+def write_design_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Path]:
+    """Write the design stage's tables, figures and Markdown fragment; return the paths.
+
+    Works for every dossier: without design rows it still writes the CI method identification
+    tables and a fragment saying that no single-arm design is stated.
+    """
+    s = settings_with_defaults(settings)
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    values: pd.DataFrame = dossier.values
+    written: list[Path] = []
+    params, missing = read_design_parameters(values, s["alpha_sided_default"])
+    res = sens = decision = None
+    if params is not None:
+        try:
+            res = compute_designs(params, s)
+            sens = sensitivity_table(params, s)
+        except ValueError as exc:  # e.g. p0 >= p1 as transcribed: say so instead of failing
+            missing = [f"a computable design ({exc})"]
+            res = sens = None
+    if res is not None and params is not None and sens is not None:
+        pooled = {c.id for c in dossier.trial.cohorts if getattr(c, "parts", ())}
+        cohorts = [c.id for c in dossier.trial.cohorts if c.id not in pooled]
+        decision = decision_table(values, cohorts, res)
+        oc = oc_table(res, s["oc_points"])
+        written += [
+            write_table(parameters_table(params), outdir / "design_parameters.csv"),
+            write_table(exact_table(res), outdir / "exact_design.csv"),
+            write_table(normal_table(res, s["non_evaluable_fractions"]),
+                       outdir / "normal_approximation.csv"),
+            write_table(simon_table(res), outdir / "simon_designs.csv"),
+            write_table(sens, outdir / "sensitivity.csv"),
+            write_table(oc, outdir / "operating_characteristics.csv"),
+            write_table(decision, outdir / "decision.csv"),
+        ]
+        written += power_curve_figure(oc, res, outdir / "power_curve.png")
+        written += rejection_region_figure(res, outdir / "rejection_region.png")
+    ci_summary, ci_bounds = ci_identification_tables(values, s["ci_quantities"])
+    written += [write_table(ci_summary, outdir / "ci_methods.csv"),
+                write_table(ci_bounds, outdir / "ci_bounds.csv")]
+    fragment = design_fragment(dossier.trial.id, res, missing, sens, decision, ci_summary,
+                               s["figure_prefix"])
+    md = outdir / "design.md"
+    md.write_text(fragment, encoding="utf-8")
+    written.append(md)
+    return written

@@ -1,0 +1,10 @@
+"""The statistics layer: pure functions of numbers, with the paper each implements.
+
+:mod:`.proportions` (confidence intervals of a proportion), :mod:`.rounding` (printed numbers
+as intervals, rounding schemes), :mod:`.single_arm` (A'Hern and Simon designs, normal
+approximations), :mod:`.km` (Kaplan-Meier step functions), :mod:`.curves` (cleaning digitized
+clicks and numbers at risk), :mod:`.guyot` (Guyot's reconstruction) and :mod:`.survmodel`
+(parametric curves calibrated to printed summaries).
+
+May import: nothing of the project outside this package. Knows no dossier, file or trial.
+"""
