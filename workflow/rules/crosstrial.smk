@@ -12,6 +12,8 @@ rule crosstrial:
         settings=config.get("crosstrial", {}),
     log:
         "logs/crosstrial.log",
+    benchmark:
+        "logs/benchmark/crosstrial.tsv"
     conda:
         "../../environment.yml"
     script:

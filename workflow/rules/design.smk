@@ -11,6 +11,8 @@ rule design:
         settings=config.get("design", {}),
     log:
         "logs/design/{trial}.log",
+    benchmark:
+        "logs/benchmark/design/{trial}.tsv"
     conda:
         "../../environment.yml"
     script:

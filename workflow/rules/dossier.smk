@@ -11,6 +11,8 @@ rule dossier:
         dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
     log:
         "logs/dossier/{trial}.log",
+    benchmark:
+        "logs/benchmark/dossier/{trial}.tsv"
     conda:
         "../../environment.yml"
     script:

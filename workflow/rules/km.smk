@@ -13,6 +13,8 @@ rule km:
         settings={k: v for k, v in config.get("km", {}).items() if k != "validation"},
     log:
         "logs/km/{trial}.log",
+    benchmark:
+        "logs/benchmark/km/{trial}.tsv"
     conda:
         "../../environment.yml"
     script:
@@ -26,6 +28,8 @@ rule km_validation:
         settings=config.get("km", {}).get("validation", {}),
     log:
         "logs/km/validation.log",
+    benchmark:
+        "logs/benchmark/km_validation.tsv"
     conda:
         "../../environment.yml"
     script:

@@ -33,6 +33,8 @@ rule notebook:
         name="|".join(NOTEBOOK_NAMES),
     log:
         "logs/notebooks/{name}.log",
+    benchmark:
+        "logs/benchmark/notebook/{name}.tsv"
     conda:
         "../../environment.yml"
     script:

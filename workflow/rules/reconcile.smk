@@ -14,6 +14,8 @@ rule reconcile:
         dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
     log:
         "logs/reconcile/{trial}.log",
+    benchmark:
+        "logs/benchmark/reconcile/{trial}.tsv"
     conda:
         "../../environment.yml"
     script:

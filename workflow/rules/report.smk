@@ -14,6 +14,8 @@ rule report:
         dossier_dir=DOSSIER_DIR,
     log:
         "logs/report.log",
+    benchmark:
+        "logs/benchmark/report.tsv"
     conda:
         "../../environment.yml"
     script:
