@@ -21,7 +21,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,21 @@ class CurveFiles:
     nar: Path | None
 
 
+MAX_CURVE_BYTES = 20_000_000
+
+
 def _read_text(path: Path) -> str:
+    """A curve file's text; links, folders, pipes, devices and huge files are refused."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        raise CurveInputError(f"{path}: file not found") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise CurveInputError(f"{path}: is a symbolic link; copy the file instead")
+    if not stat.S_ISREG(info.st_mode):
+        raise CurveInputError(f"{path}: is not a regular file (a folder, pipe or device)")
+    if info.st_size > MAX_CURVE_BYTES:
+        raise CurveInputError(f"{path}: {info.st_size} bytes, at most {MAX_CURVE_BYTES}")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -270,18 +285,63 @@ def _arm_text(arm: str) -> str:
     return f" (arm {arm})" if arm else ""
 
 
-def find_curves(dossier_dir: str | Path) -> list[CurveFiles]:
-    """Digitized curves of a dossier: ``curves/<endpoint>_<cohort>.clicks.csv`` (+ ``.nar.csv``)."""
+def parse_curve_name(name: str, endpoints: Iterable[str],
+                     cohorts: Iterable[str]) -> tuple[str, str, str] | None:
+    """(endpoint, cohort, kind) of ``<endpoint>_<cohort>.<clicks|nar>.csv``, or None.
+
+    Endpoint and cohort ids may both contain ``_``, so the name is split at every ``_`` and
+    kept only where both halves are known ids.
+    """
+    for kind in ("clicks", "nar"):
+        suffix = f".{kind}.csv"
+        if not name.endswith(suffix):
+            continue
+        stem = name[: -len(suffix)]
+        known_c = set(cohorts)
+        for endpoint in sorted(set(endpoints), key=len, reverse=True):
+            if stem.startswith(endpoint + "_") and stem[len(endpoint) + 1:] in known_c:
+                return endpoint, stem[len(endpoint) + 1:], kind
+    return None
+
+
+def curve_name_problems(folder: Path, endpoints: Iterable[str],
+                        cohorts: Iterable[str]) -> list[str]:
+    """Why files of a dossier's ``curves/`` folder would not be read (one line each)."""
+    if not folder.exists():
+        return []
+    if folder.is_symlink() or not folder.is_dir():
+        return [f"{folder}: curves must be a folder, not a link or a file"]
+    endpoints, cohorts = list(endpoints), list(cohorts)
+    out = []
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink() or not path.is_file():
+            out.append(f"{path}: not a regular file (links, folders and devices are refused)")
+        elif parse_curve_name(path.name, endpoints, cohorts) is None:
+            out.append(f"{path}: name it <endpoint>_<cohort>.clicks.csv or .nar.csv with an "
+                       "endpoint of the vocabulary and a cohort id of trial.yaml")
+    return out
+
+
+def find_curves(dossier_dir: str | Path, endpoints: Iterable[str] = ENDPOINTS,
+                cohorts: Iterable[str] | None = None) -> list[CurveFiles]:
+    """Digitized curves of a dossier: ``curves/<endpoint>_<cohort>.clicks.csv`` (+ ``.nar.csv``).
+
+    Files whose names do not parse are left to validation (:func:`curve_name_problems`).
+    """
     folder = Path(dossier_dir) / "curves"
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():
         return []
     found = []
     for path in sorted(folder.glob("*.clicks.csv")):
-        m = _CURVE_NAME.match(path.name)
-        if not m or m["endpoint"] not in ENDPOINTS:
-            raise CurveInputError(
-                f"{path}: name it <endpoint>_<cohort>.clicks.csv with endpoint one of "
-                f"{', '.join(ENDPOINTS)}")
+        if cohorts is None:
+            m = _CURVE_NAME.match(path.name)
+            parsed = (m["endpoint"], m["cohort"], "clicks") if m and m["endpoint"] in \
+                set(endpoints) else None
+        else:
+            parsed = parse_curve_name(path.name, endpoints, cohorts)
+        if parsed is None or path.is_symlink():
+            continue
         nar = path.with_name(path.name.replace(".clicks.csv", ".nar.csv"))
-        found.append(CurveFiles(m["endpoint"], m["cohort"], path, nar if nar.exists() else None))
+        found.append(CurveFiles(parsed[0], parsed[1], path,
+                                nar if nar.is_file() and not nar.is_symlink() else None))
     return found
