@@ -43,8 +43,8 @@ from trialrecon.dossier.selection import (  # noqa: E402
 )
 from trialrecon.report.figures import save_figure  # noqa: E402
 from trialrecon.report.files import atomic_write_text, inside
-from trialrecon.report.markdown import escape
 from trialrecon.report.forest import hazard_ratio_figure, rate_figure  # noqa: E402
+from trialrecon.report.markdown import escape
 from trialrecon.report.tables import write_table
 from trialrecon.stages.crosstrial_common import (  # noqa: E402
     CrossTrialSettings,
