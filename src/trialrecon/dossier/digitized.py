@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import stat
 from collections.abc import Iterable, Iterator
@@ -72,15 +73,23 @@ def _read_text(path: Path) -> str:
     return text
 
 
+# A plain decimal, optionally with an exponent (digitizers write 1.5e-3): ASCII digits only,
+# so no "inf", "nan", other scripts' digits or 400-digit numbers get through.
+_CLICK_NUMBER = re.compile(r"[-+]?[0-9]{1,12}(\.[0-9]{0,15})?([eE][-+]?[0-9]{1,3})?|"
+                           r"[-+]?\.[0-9]{1,15}([eE][-+]?[0-9]{1,3})?", re.ASCII)
+MAX_CLICK_ROWS = 200_000
+MAX_PATIENTS = 200_000  # pseudo patient data of one arm: a bound on memory and time
+
+
 def _number(text: str, path: Path, line: int, column: str, decimal_comma: bool = False) -> float:
     raw = text.strip()
     if decimal_comma:
         raw = raw.replace(",", ".")
-    try:
-        return float(raw)
-    except ValueError:
+    value = float(raw) if _CLICK_NUMBER.fullmatch(raw) else math.nan
+    if not math.isfinite(value):
         raise CurveInputError(
-            f"{path}, row {line}: {column} {text.strip()!r} is not a number") from None
+            f"{path}, row {line}: {column} {text.strip()[:40]!r} is not a finite number")
+    return value
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -169,7 +178,13 @@ def _tidy_rows(path: Path, text: str, required: tuple[str, ...],
     A missing required column or a row with the wrong number of fields raises
     :class:`CurveInputError` naming the file and the row.
     """
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    csv.field_size_limit(max(len(text), 131072))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise CurveInputError(f"{path}: not valid CSV ({exc})") from None
+    if len(rows) > MAX_CLICK_ROWS:
+        raise CurveInputError(f"{path}: {len(rows)} rows, at most {MAX_CLICK_ROWS}")
     header = [h.strip().lower() for h in rows[0]] if rows else []
     for col in required:
         if col not in header:
@@ -202,6 +217,8 @@ def _read_tidy_clicks(path: Path) -> pd.DataFrame:
 def _read_xy_export(path: Path) -> pd.DataFrame:
     """Pairs of columns (x, y) after optional header lines; a first header row names datasets."""
     lines = _read_text(path).splitlines()
+    if len(lines) > MAX_CLICK_ROWS:
+        raise CurveInputError(f"{path}: {len(lines)} rows, at most {MAX_CLICK_ROWS}")
     delim = _sniff_delimiter(lines)
     decimal_comma = delim != "," and any(re.search(r"\d,\d", ln) for ln in lines[:50])
     rows = list(csv.reader(lines, delimiter=delim))
@@ -253,6 +270,9 @@ def read_nar(path: str | Path, arm: str | None = None) -> pd.DataFrame:
     recs = []
     for line, cells in _tidy_rows(path, _read_text(path), ("time", "n_risk")):
         n = _number(cells["n_risk"], path, line, "n_risk")
+        if n > MAX_PATIENTS:
+            raise CurveInputError(f"{path}, row {line}: n_risk {n:g} is above {MAX_PATIENTS} "
+                                  "patients, the most a reconstruction handles")
         if n < 0 or n != round(n):
             raise CurveInputError(f"{path}, row {line}: n_risk {n:g} is not a whole number >= 0")
         t = _number(cells["time"], path, line, "time")
