@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Section names that stand alone as level-1 headings even in one word.
 TOP_SECTIONS = frozenset({
@@ -259,6 +260,7 @@ _FIGURE_PLACE = re.compile(r"^(?:figure|fig\.?)\s+(\w+)(?:\s+legend)?$")
 FRONT_MATTER = frozenset({"title", "header", "record header", "front matter", "title page"})
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(text: str) -> str:
     """A heading or location compared as a reader would: case, markup and spacing aside."""
     from trialrecon.dossier.draft.normalise import normal
