@@ -271,8 +271,12 @@ def _cell_problem(doc: SourceDoc, table: Table, row: dict[str, str],
         if not cols:
             return f"column '{row['column']}' is not a column of {table.name} (no header reads so)"
         cells = [normal(c) for k, c in enumerate(table.rows[i].cells) if k in cols]
+        spans = [s for k, s in enumerate(table.rows[i].spans) if k in cols]
         if any(find_value(c, forms) >= 0 for c in cells):
-            return None
+            if any(a < e and b > s for a, b in occurrences for s, e in spans):
+                return None
+            return (f"the anchor does not reach the cell of column '{row['column']}' on row "
+                    f"'{row['row']}' of {table.name}; quote the row up to that cell")
         return (f"value {row['value']} is not in the cell of row '{row['row']}', column "
                 f"'{row['column']}' of {table.name}, which reads: "
                 f"{' | '.join(c for k, c in enumerate(table.rows[i].cells) if k in cols)}")

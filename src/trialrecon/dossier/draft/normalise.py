@@ -19,12 +19,12 @@ _CHAR_MAP = {
     **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"},
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'",
     "\u2265": ">=", "\u2264": "<=", "\u2266": "<=", "\u2267": ">=",
-    "\u00d7": "x",
+    "\u00d7": "x", "\u2248": "~",
 }  # fmt: skip
 # LaTeX commands that papers converted to text keep (``\geq 25%``), read as their sign.
 _LATEX = {
-    "geq": ">=", "ge": ">=", "leq": "<=", "le": "<=", "times": "x", "pm": "±", "%": "%",
-    "alpha": "α", "beta": "β", "mu": "μ", "approx": "~", "sim": "~", "lt": "<", "gt": ">",
+    "geq": "≥", "ge": "≥", "leq": "≤", "le": "≤", "times": "×", "pm": "±", "%": "%",
+    "alpha": "α", "beta": "β", "mu": "μ", "approx": "≈", "sim": "~", "lt": "<", "gt": ">",
 }  # fmt: skip
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵃᵇᶜᵈᵉᶠ"
 _SPACE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000|]+")
@@ -85,11 +85,13 @@ def _apply(text: str, offsets: list[int], pattern: re.Pattern[str],
     return "".join(out), out_offsets
 
 
-def normalise(text: str) -> Normalised:
+def normalise(text: str, lower: bool = True, signs: bool = True) -> Normalised:
     """``text`` with markup removed, signs unified, whitespace collapsed and lower-cased.
 
     Whitespace includes tabs and ``|``, the separators of table cells, so a table row reads
-    as its cells separated by single spaces.
+    as its cells separated by single spaces. ``lower=False`` keeps the case and
+    ``signs=False`` the printed characters (dashes, ``≥``): the drafter cuts anchors from
+    that text so they stay verbatim.
     """
     offsets = list(range(len(text)))
     for pattern, repl in _RULES:
@@ -105,7 +107,8 @@ def normalise(text: str) -> Normalised:
             chars.append(" ")
             out_offsets.append(off)
             pending_space = False
-        for new in _CHAR_MAP.get(ch, ch).lower():
+        mapped = _CHAR_MAP.get(ch, ch) if signs else ch
+        for new in mapped.lower() if lower else mapped:
             chars.append(new)
             out_offsets.append(off)
     return Normalised("".join(chars), tuple(out_offsets))
@@ -114,3 +117,16 @@ def normalise(text: str) -> Normalised:
 def normal(text: str) -> str:
     """Only the normalised text of ``text`` (for comparing two short strings)."""
     return normalise(text).text
+
+
+_FOLD = {**{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"},
+         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased with dashes and quotes unified, character for character.
+
+    Unlike :func:`normal` it keeps the length, so positions found in the folded text are
+    positions in ``text`` (the drafter matches its lexicon on folded sentences).
+    """
+    return "".join(_FOLD.get(c, c.lower() if len(c.lower()) == 1 else c) for c in text)
