@@ -28,7 +28,7 @@ from trialrecon.dossier.draft.layout import (
 from trialrecon.dossier.draft.lexicon import Hit, Lexicon, Names, best_hit, lexicon
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
-from trialrecon.dossier.loader import MAX_ANCHOR_WORDS  # noqa: I001
+from trialrecon.dossier.loader import MAX_ANCHOR_WORDS
 
 _SENTENCE_END = re.compile(r"(?<!\bvs\.)(?<!\bv\.)(?<!\bNo\.)(?<!\bFig\.)(?<!\bal\.)(?<!\be\.g\.)"
                            r"(?<!\bi\.e\.)(?<!\bRef\.)(?<!\bref\.)(?:(?<=[.!?])\s+(?=[A-Z(\[])"
@@ -172,7 +172,9 @@ def _table_units(table: Table) -> Iterator[Unit]:
     body_from = 0
     while body_from < len(table.rows) and _is_header_row(table.rows[body_from]):
         body_from += 1
-    title = fold(table.title)
+    # the title and the stub's own header ("Grade 3/4 AE", "Efficacy Parameter") say what
+    # the table counts
+    title = fold(" ".join([table.title] + [r.cells[0] for r in table.rows[:body_from]]))
     for i, row in enumerate(table.rows[:body_from]):
         for k, cell in enumerate(row.cells):
             m = _N_HEADER.search(cell)
@@ -363,8 +365,8 @@ def _category(lex: Lexicon, quantity: str, unit: Unit) -> str:
     stub = unit.row.split(" / ")[-1] if unit.row else ""
     if quantity == "best_response" and stub:
         return lex.response_category(stub)
-    if quantity in lex.stub_categories and stub and fold(stub) not in unit.context.split(" / ")[0:0]:
-        return stub if not lex.hits(fold(stub)) or quantity.startswith("ae_") else stub
+    if quantity in lex.stub_categories and stub:
+        return stub  # the term, site, treatment or stratum as the table prints it
     if quantity == "ecog":
         m = re.search(r"\b(\d)\b", stub or unit.context)
         return m.group(1) if m else ""
@@ -387,7 +389,8 @@ def _anchor(unit: Unit, item: Item, items: list[Item]) -> str:
     while hi - lo + 1 < MAX_ANCHOR_WORDS and (lo > 0 or hi < len(words) - 1):
         if lo > 0:
             lo -= 1
-        if hi - lo + 1 < MAX_ANCHOR_WORDS and hi < len(words) - 1 and (lo == 0 or (hi - lo) % 3 == 2):
+        room = hi - lo + 1 < MAX_ANCHOR_WORDS and hi < len(words) - 1
+        if room and (lo == 0 or (hi - lo) % 3 == 2):  # two words before for one after
             hi += 1
     while hi - lo + 1 > MAX_ANCHOR_WORDS:
         lo += 1
@@ -410,11 +413,16 @@ def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[D
         q = _quantity(lex, unit, item, folded)
         if item.group in group_quantity and item.statistic != "p_value":
             q = group_quantity[item.group]
+        elif item.statistic == "p_value" and out and not unit.row:
+            previous = out[-1].fields["quantity"]  # the P value of the estimate before it
+            q = Proposal(previous, "p value of the preceding estimate", 0.6) if previous else q
         quantity = _ratio(lex, unit, folded, item, q.value)
         if item.pattern == "events over n" and item.statistic == "count" and not item.denominator:
             quantity = "randomized" if names.arms else "enrolled"
         if unit.header_n and not unit.row:
             quantity = q.value or ("randomized" if names.arms else "enrolled")
+        if names.arms and quantity == "enrolled":
+            quantity = "randomized"  # a randomized trial's cohorts are counted at randomization
         if item.statistic == "date" and quantity in ("enrollment_start", "enrollment_end"):
             first = min(it.start for it in items if it.statistic == "date")
             quantity = "enrollment_start" if item.start == first else "enrollment_end"
