@@ -31,8 +31,7 @@ from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.loader import MAX_ANCHOR_WORDS
 
 _SENTENCE_END = re.compile(r"(?<!\bvs\.)(?<!\bv\.)(?<!\bNo\.)(?<!\bFig\.)(?<!\bal\.)(?<!\be\.g\.)"
-                           r"(?<!\bi\.e\.)(?<!\bRef\.)(?<!\bref\.)(?:(?<=[.!?])\s+(?=[A-Z(\[])"
-                           r"|(?<=;)\s+(?=[A-Z]))")
+                           r"(?<!\bi\.e\.)(?<!\bRef\.)(?<!\bref\.)(?<=[.!?])\s+(?=[A-Z(\[])")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _N_HEADER = re.compile(r"\(\s*[nN]\s*=\s*(\d+)\s*\)")
 _FOOTMARK = re.compile(r"\s*\^\{?([a-z])\}?\s*$")
@@ -121,22 +120,46 @@ def _sentences(text: str, origin: tuple[int, ...]) -> Iterator[tuple[str, tuple[
     yield text[pos:], origin[pos:]
 
 
-def _text_units(layout: Layout, lex: Lexicon) -> Iterator[Unit]:
-    heading_lines = {h.start for h in layout.headings}
+def _paragraphs(layout: Layout) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of text lines: a paragraph, a footnote, a legend, a title.
+
+    Lines wrapped inside a paragraph are joined; a heading, a blank line, a table row or the
+    start of a table's title, footnote or legend ends the run.
+    """
+    breaks = {h.start for h in layout.headings}
+    for t in layout.tables:
+        breaks.add(t.title_span[0])
+        breaks.update(n.start for n in t.footnotes)
+        breaks.update(r.start for r in t.rows)
+    breaks.update(g.start for g in layout.legends)
+    start = end = None
     for line in layout.lines:
-        if not line.text.strip() or line.start in heading_lines:
-            continue
-        table = layout.table_at(line.start)
-        legend = layout.legend_at(line.start)
-        path = layout.heading_path(line.start)
+        plain = line.text.strip() and line.start not in {h.start for h in layout.headings} \
+            and not any(r.start == line.start for t in layout.tables for r in t.rows)
+        if start is not None and (not plain or line.start in breaks):
+            yield start, end  # type: ignore[misc]
+            start = None
+        if plain:
+            if start is None:
+                start = line.start
+            end = line.end
+    if start is not None:
+        yield start, end  # type: ignore[misc]
+
+
+def _text_units(layout: Layout, lex: Lexicon) -> Iterator[Unit]:
+    for start, end in _paragraphs(layout):
+        table = layout.table_at(start)
+        legend = layout.legend_at(start)
+        path = layout.heading_path(start)
         if any(lex.skipped(h.title) for h in path):
             continue
         heading = _title(_section(path).title) if path else "Title"
         if table is not None:
-            if line.start == table.title_span[0]:
+            if start == table.title_span[0]:
                 location = f"{table.name} title"
             else:
-                note = next((n for n in table.footnotes if n.start == line.start), None)
+                note = next((n for n in table.footnotes if n.start == start), None)
                 if note is None or not note.mark:
                     continue  # rows are drafted cell by cell; unmarked notes hold no data
                 location = f"{table.name} footnote {note.mark}"
@@ -144,7 +167,7 @@ def _text_units(layout: Layout, lex: Lexicon) -> Iterator[Unit]:
             location = f"Figure {legend.number} legend"
         else:
             location = heading
-        text, origin = _clean(line.text, line.start)
+        text, origin = _clean(layout.text[start:end], start)
         for sentence, offsets in _sentences(text, origin):
             if re.search(r"\d|not reached|not estimable", sentence, re.IGNORECASE):
                 yield Unit(sentence, offsets, location, heading=heading)
@@ -361,6 +384,12 @@ def _assign(items: list[Item], hits: list[Hit], folded: str) -> dict[int, tuple[
     return out
 
 
+def _sided(before: str) -> str:
+    """one_sided or two_sided when the words just before the number say so."""
+    m = re.findall(r"\b(one|1|two|2)[- ]sided\b", before[-80:])
+    return "" if not m else "one_sided" if m[-1] in ("one", "1") else "two_sided"
+
+
 def _category(lex: Lexicon, quantity: str, unit: Unit) -> str:
     stub = unit.row.split(" / ")[-1] if unit.row else ""
     if quantity == "best_response" and stub:
@@ -453,7 +482,9 @@ def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[D
             "denominator": item.denominator or (unit.header_n if statistic in
                                                 ("count", "percent") and unit.row else ""),
             "marker": item.marker, "level": item.level if item.level not in ("", "95") else "",
-            "footnote": unit.footnote,
+            "footnote": unit.footnote, "subgroup": "", "supersedes": "",
+            "sided": _sided(folded[:item.start]) if statistic == "p_value"
+            or quantity in ("design_alpha", "significance_level") else "",
             "note": "printed in words" if item.words else "",
         }
         confidence = min(q.confidence, cohort[2]) if quantity else 0.0

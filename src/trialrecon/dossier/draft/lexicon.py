@@ -158,7 +158,8 @@ def _aliases(ident: str, label: str) -> tuple[str, ...]:
         out.add(words[0])
         out.add(" ".join(words[:2]))
     head = fold(label).split(" cohort")[0]
-    out.update({head, head + "s"})
+    bare = fold(label).split("(")[0].strip()  # "Cohort A (pancreatic)" -> "cohort a"
+    out.update({head, head + "s", bare})
     return tuple(sorted(a for a in out if a and len(a) > 1))
 
 

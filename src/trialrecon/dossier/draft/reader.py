@@ -163,11 +163,12 @@ def pdf_to_text(path: Path, data: bytes) -> str:
     """The text of a PDF's text layer (pdfplumber): paragraphs, headings by font size, tabs."""
     import pdfplumber  # imported here: only PDF sources need it
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_pdf_lines(page) for page in pdf.pages]
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise SourceError(f"{path}: not a readable PDF ({type(exc).__name__})") from exc
     lines = [line for page in pages for line in page]
     if not lines:
