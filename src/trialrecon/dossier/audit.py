@@ -2,7 +2,8 @@
 
 A dossier row says where its number stands (``location``, ``row``, ``column``) and quotes
 the place (``anchor``). When ``trial.yaml`` names the text a source was read from (``seed:``,
-a file of the shared seeds folder, or ``file:``, a path under the sources folder), the audit
+a file of the shared seeds folder, or ``file:``, a path beside the dossier or under the
+sources folder), the audit
 reads that text (:mod:`trialrecon.dossier.draft.reader`) and checks, for each row:
 
 1. the anchor occurs in the source once both are normalised (whitespace, dashes and minus
@@ -30,14 +31,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from trialrecon.dossier.draft.layout import Layout, Row, Table, _key, parse_layout, place_spans
 from trialrecon.dossier.draft.normalise import Normalised, normal, normalise
 from trialrecon.dossier.draft.printed import MARKER_PHRASES, find_value, printed_forms
 from trialrecon.dossier.draft.reader import SourceError, read_source
 from trialrecon.dossier.model import Problem
 from trialrecon.dossier.paths import find_repo_root
+from trialrecon.dossier.safe_yaml import YamlRefused, load_file
 
 # Notes that say the value is not printed as a number at the place (a count of listed
 # items, a derived total): the anchor is still checked, the value is not.
@@ -89,11 +89,17 @@ def default_sources_dir(dossier: Path) -> Path | None:
 
 def source_files(dossier: Path, sources_dir: Path | None) -> tuple[dict[str, Path],
                                                                      list[Problem]]:
-    """{source id: file} for the sources of ``trial.yaml`` that name their text."""
+    """{source id: file} for the sources of ``trial.yaml`` that name their text.
+
+    ``seed:`` is a file of ``sources_dir`` (the shared seeds folder by default); ``file:`` is
+    a path relative to the dossier, or else to ``sources_dir``. A ``file:`` found in neither
+    place is a problem; a seed that is not there is only not audited (the seeds folder is
+    not part of the repository).
+    """
     fname = str(dossier / "trial.yaml")
     try:
-        raw = yaml.safe_load((dossier / "trial.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        raw = load_file(dossier / "trial.yaml")
+    except (OSError, UnicodeDecodeError, YamlRefused):
         return {}, []  # validation reports an unreadable trial.yaml
     sources = raw.get("sources") if isinstance(raw, dict) else None
     files: dict[str, Path] = {}
@@ -101,23 +107,19 @@ def source_files(dossier: Path, sources_dir: Path | None) -> tuple[dict[str, Pat
     for entry in sources if isinstance(sources, list) else []:
         if not isinstance(entry, dict) or not (entry.get("seed") or entry.get("file")):
             continue
-        name = str(entry.get("file") or entry.get("seed"))
         key = "file" if entry.get("file") else "seed"
+        name = str(entry[key])
         if Path(name).is_absolute() or ".." in Path(name).parts:
+            continue  # validation refuses the path (source-path)
+        folders = ([dossier] if key == "file" else []) + ([sources_dir] if sources_dir else [])
+        path = next((f / name for f in folders if (f / name).is_file()), None)
+        if path is not None:
+            files[str(entry.get("id"))] = path
+        elif key == "file":
+            where = " or ".join(str(f) for f in folders)
             problems.append(Problem(fname, None, "sources", "source-file",
-                                    f"{key} '{name}' of source '{entry.get('id')}' must be a "
-                                    "path inside the sources folder"))
-            continue
-        if sources_dir is None:
-            continue
-        path = sources_dir / name
-        if not path.is_file():
-            if key == "file":
-                problems.append(Problem(fname, None, "sources", "source-file",
-                                        f"file '{name}' of source '{entry.get('id')}' is not "
-                                        f"in {sources_dir}"))
-            continue
-        files[str(entry.get("id"))] = path
+                                    f"file '{name}' of source '{entry.get('id')}' is not in "
+                                    f"{where}"))
     return files, problems
 
 

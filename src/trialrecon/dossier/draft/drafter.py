@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from trialrecon.dossier import MAX_ANCHOR_WORDS
 from trialrecon.dossier.draft.layout import (
     TOP_SECTIONS,
     Heading,
@@ -28,7 +29,6 @@ from trialrecon.dossier.draft.layout import (
 from trialrecon.dossier.draft.lexicon import Hit, Lexicon, Names, best_hit, lexicon
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
-from trialrecon.dossier.loader import MAX_ANCHOR_WORDS
 
 _SENTENCE_END = re.compile(r"(?<!\bvs\.)(?<!\bv\.)(?<!\bNo\.)(?<!\bFig\.)(?<!\bal\.)(?<!\be\.g\.)"
                            r"(?<!\bi\.e\.)(?<!\bRef\.)(?<!\bref\.)(?<=[.!?])\s+(?=[A-Z(\[])")

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.safe_yaml import YamlRefused, load_file
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,8 @@ def read_names(trial_yaml: str | Path) -> Names:
     """The cohorts, arms and source ids of a ``trial.yaml`` (read safely, checked lightly)."""
     path = Path(trial_yaml)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raw = load_file(path)
+    except (OSError, UnicodeDecodeError, YamlRefused) as exc:
         raise ValueError(f"{path}: cannot read trial.yaml ({exc})") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("cohorts"), list):
         raise ValueError(f"{path}: trial.yaml needs a list of cohorts")

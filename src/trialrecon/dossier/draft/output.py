@@ -16,11 +16,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from trialrecon.dossier import COLUMNS
 from trialrecon.dossier.audit import SourceDoc, _rows
 from trialrecon.dossier.draft.drafter import Draft
 from trialrecon.dossier.draft.evaluate import anchor_spans, same_value
 from trialrecon.dossier.draft.layout import _key
-from trialrecon.dossier.loader import COLUMNS
 
 DRAFT_COLUMNS: tuple[str, ...] = (*COLUMNS, "confidence", "rule", "needs_review")
 MERGE_COLUMNS: tuple[str, ...] = ("merge", "dossier_id")
