@@ -75,8 +75,8 @@ def _read_text(path: Path) -> str:
 
 # A plain decimal, optionally with an exponent (digitizers write 1.5e-3): ASCII digits only,
 # so no "inf", "nan", other scripts' digits or 400-digit numbers get through.
-_CLICK_NUMBER = re.compile(r"[-+]?[0-9]{1,12}(\.[0-9]{0,15})?([eE][-+]?[0-9]{1,3})?|"
-                           r"[-+]?\.[0-9]{1,15}([eE][-+]?[0-9]{1,3})?", re.ASCII)
+_CLICK_NUMBER = re.compile(r"[-+]?[0-9]{1,12}(\.[0-9]{0,20})?([eE][-+]?[0-9]{1,3})?|"
+                           r"[-+]?\.[0-9]{1,20}([eE][-+]?[0-9]{1,3})?", re.ASCII)
 MAX_CLICK_ROWS = 200_000
 MAX_PATIENTS = 200_000  # pseudo patient data of one arm: a bound on memory and time
 
