@@ -26,8 +26,11 @@ from trialrecon.dossier.draft.printed import find_value, number_words, printed_f
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 SEEDS = default_sources_dir(RAW / "talent")
-DOSSIERS = ["talent", "cabinet", "a021202", "promid", "clarinet", "netter1", "netter2",
-            "radiant3", "radiant4", "sun1111"]
+# The dossiers whose sources are in the shared seeds; every other dossier is audited too
+# when its trial.yaml names a text (seed: or file:) that is there.
+WITH_SEEDS = ["talent", "cabinet", "a021202", "promid", "clarinet", "netter1", "netter2",
+              "radiant3", "radiant4", "sun1111"]
+DOSSIERS = sorted(p.parent.name for p in RAW.glob("*/trial.yaml"))
 needs_seeds = pytest.mark.skipif(SEEDS is None, reason="the shared seeds folder is not here")
 
 
@@ -37,7 +40,8 @@ needs_seeds = pytest.mark.skipif(SEEDS is None, reason="the shared seeds folder 
 @needs_seeds
 @pytest.mark.parametrize("trial", DOSSIERS)
 def test_every_anchor_of_every_dossier_is_found(trial: str) -> None:
-    assert audited_sources(RAW / trial), f"{trial}: no source names its text"
+    if trial in WITH_SEEDS:
+        assert audited_sources(RAW / trial), f"{trial}: no source names its text"
     problems = audit_dossier(RAW / trial)
     assert problems == [], "\n".join(str(p) for p in problems)
 
