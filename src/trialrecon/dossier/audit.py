@@ -65,8 +65,14 @@ class SourceDoc:
         return out
 
 
-@cache
 def _read(path: Path) -> SourceDoc:
+    """The source at ``path``, read once per version of the file (size and time)."""
+    stat = path.stat()
+    return _read_version(path, stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _read_version(path: Path, size: int, mtime: int) -> SourceDoc:
     text = read_source(path).text
     return SourceDoc(path, parse_layout(text), normalise(text))
 
