@@ -152,3 +152,9 @@ def test_an_interrupted_run_recovers_to_the_same_outputs(workdir: Path, two_runs
     again = _snakemake(work, "--rerun-incomplete")
     assert again.returncode == 0, again.stderr[-4000:]
     assert _digest(work / "results") == first
+
+
+def test_every_output_has_one_file_mode(two_runs, workdir: Path):
+    modes = {oct(p.stat().st_mode & 0o777) for p in (workdir / "results").rglob("*")
+             if p.is_file()}
+    assert modes == {"0o644"}
