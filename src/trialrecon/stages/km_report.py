@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from trialrecon.report.figures import save_figure  # noqa: E402
+from trialrecon.report.markdown import escape  # noqa: E402
 from trialrecon.stats import survmodel as sm  # noqa: E402
 
 if TYPE_CHECKING:
@@ -58,7 +59,10 @@ def km_figure(label: str, cohort: str, results: list[ArmResult], path: Path) -> 
             lo = s_in.ci_low if s_in.ci_low is not None else s_in.median
             hi = s_in.ci_high if s_in.ci_high is not None else (
                 ax.get_xlim()[1] if s_in.ci_high_not_reached else s_in.median)
-            ax.errorbar([s_in.median], [0.5], xerr=[[s_in.median - lo], [hi - s_in.median]],
+            # a median printed outside its own CI is a paper error the report flags; the
+            # figure still draws it, with the bar from the CI's nearer end
+            ax.errorbar([s_in.median], [0.5], xerr=[[max(s_in.median - lo, 0.0)],
+                                                    [max(hi - s_in.median, 0.0)]],
                         fmt="D", color=color, ms=6, capsize=4, mec="black",
                         label=f"{name} published median (CI)")
     ax.axhline(0.5, color="grey", lw=0.6, ls=":")
@@ -99,7 +103,7 @@ def fragment(trial_id: str, summary: pd.DataFrame, hrs: pd.DataFrame, figures: l
     lines.append("|" + "---|" * len(cols))
     for row in summary.itertuples(index=False):
         d = row._asdict()
-        lines.append("| " + " | ".join(_fmt(d.get(c)) for c in cols) + " |")
+        lines.append("| " + " | ".join(escape(_fmt(d.get(c))) for c in cols) + " |")
     if not hrs.empty:
         lines += ["", "Hazard ratios of the pseudo data against the reported ones:", ""]
         hc = ["endpoint", "cohort", "method", "hr_rebuilt", "hr_low_rebuilt", "hr_high_rebuilt",
@@ -109,7 +113,7 @@ def fragment(trial_id: str, summary: pd.DataFrame, hrs: pd.DataFrame, figures: l
         lines.append("|" + "---|" * len(hc))
         for row in hrs.itertuples(index=False):
             d = row._asdict()
-            lines.append("| " + " | ".join(_fmt(d.get(c)) for c in hc) + " |")
+            lines.append("| " + " | ".join(escape(_fmt(d.get(c))) for c in hc) + " |")
     if figures:
         lines += ["", "Figures: " + ", ".join(f"`km/{f}`" for f in figures)]
     return "\n".join(lines) + "\n"
