@@ -52,8 +52,8 @@ if ! "$PY" -c "import snakemake_executor_plugin_slurm" 2>/dev/null; then
     say "installing snakemake-executor-plugin-slurm (pip)"
     "$PY" -m pip install --quiet "snakemake-executor-plugin-slurm>=2,<3"
 fi
-say "$(slurmctld -V), $("$PY" -m snakemake --version | sed 's/^/snakemake /'),"\
-" plugin $("$PY" -m pip show snakemake-executor-plugin-slurm 2>/dev/null | sed -n 's/^Version: //p')"
+PLUGIN_VERSION="$("$PY" -m pip show snakemake-executor-plugin-slurm 2>/dev/null | sed -n 's/^Version: //p')"
+say "$(slurmctld -V), snakemake $("$PY" -m snakemake --version), plugin $PLUGIN_VERSION"
 
 # --- 2. a one-node cluster on localhost ---------------------------------------------------------
 WORK="$(mktemp -d /tmp/trialrecon-slurm-smoke.XXXXXX)"
@@ -153,6 +153,7 @@ copy_repository() {
         fi
     done
     cp -r "$ROOT/tests/fixtures/mini" "$target/data/raw/mini"
+    # shellcheck disable=SC2086  # TRIALS is a list of dossier names
     "$PY" - "$target/config/config.yaml" $TRIALS <<'PYEOF'
 import sys
 from pathlib import Path
