@@ -1,9 +1,14 @@
-"""Deterministic figure output.
+"""Deterministic figure output, and the colours every figure gives an arm.
 
 Every figure in the project is written through :func:`save_figure`, which strips
 the metadata that would differ between runs or machines (PNG ``Software``,
 SVG ``Date`` and ``Creator``, PDF ``CreationDate``, ``Producer`` and ``Creator``)
 and fixes the SVG hash salt, so the same inputs give byte-identical files.
+
+:data:`ROLE_COLORS` is the one colour of each arm role (``trial.yaml``'s ``role``, or
+``single_arm``) in every figure: the Kaplan-Meier figures, their validation and the
+cross-trial forest and rate plots. Arms that share a role are told apart by
+:data:`ROLE_LINESTYLES`.
 """
 
 from __future__ import annotations
@@ -30,6 +35,19 @@ _NO_METADATA = {
     ".svg": {"Date": None, "Creator": None},
     ".pdf": {"CreationDate": None, "Producer": None, "Creator": None},
 }
+
+
+ROLE_COLORS = {
+    "experimental": "#c0392b",  # red
+    "comparator": "#1f5fa8",  # blue
+    "single_arm": "#6a3d9a",  # purple
+}
+ROLE_LINESTYLES = ("-", "--", "-.", ":")
+
+
+def role_color(role: str) -> str:
+    """The colour of an arm role; an unknown role is drawn as a single arm."""
+    return ROLE_COLORS.get(role, ROLE_COLORS["single_arm"])
 
 
 def apply_style() -> None:
