@@ -10,6 +10,7 @@ from trialrecon.checks import (
     decision_rule,
     hr_medians,
     impossible,
+    landmark_rates,
     partitions,
     percentages,
     proportion_ci,
@@ -33,4 +34,5 @@ CHECKS: tuple[Check, ...] = (
     registry.CHECK,
     impossible.CHECK,
     ranges_pooled.CHECK,
+    landmark_rates.CHECK,
 )

@@ -63,6 +63,22 @@ SUMMARY_COLUMNS = [
     "fit_rmse", "fit_max_abs", "rows_used", "notes",
 ]
 FIGURE_FORMATS = ("png", "svg", "pdf")
+COLUMNS = {
+    "hazard_ratios": [
+        "endpoint", "cohort", "experimental", "comparator", "data_cut", "method", "basis",
+        "chosen", "hr_rebuilt", "hr_low_rebuilt", "hr_high_rebuilt", "p_logrank_rebuilt",
+        "hr_reported", "hr_low_reported", "hr_high_reported", "p_reported", "p_comparator",
+        "hr_in_printed_ci", "log_hr_diff", "rows_used", "notes"],
+    "hr_simulation": [
+        "endpoint", "cohort", "experimental", "comparator", "model", "basis", "draws",
+        "hr_low", "hr_median", "hr_high", "hr_reported", "share_below_reported", "compatible",
+        "statement"],
+    "constraints": [
+        "endpoint", "cohort", "method", "chosen", "subject", "constraint", "key", "reported",
+        "rebuilt", "gap", "allowed_gap", "met", "within_rounding"],
+    "model_choice": ["endpoint", "cohort", "method", "met", "constraints", "shared_shape",
+                     "reason", "notes"],
+}
 
 
 def settings_with_defaults(settings: dict[str, Any] | None) -> dict[str, Any]:
@@ -310,13 +326,17 @@ def constraint_rows(result: EndpointResult) -> list[dict[str, Any]]:
 
 def choice_row(result: EndpointResult) -> dict[str, Any]:
     c = result.choice
+    if c is None:
+        missing = sorted({m for r in result.arms for m in r.inputs.missing}
+                         | {e for r in result.arms for e in r.errors})
+        reason = ("no method has pseudo data for every arm" +
+                  (f" (missing: {', '.join(missing)})" if missing else ""))
     return {"endpoint": result.label, "cohort": result.cohort,
             "method": method_name(c.method) if c else "none",
             "met": c.met if c else 0, "constraints": c.total if c else 0,
             "shared_shape": (result.joint.shape if result.joint is not None and c
                              and c.method == kmm.JOINT else None),
-            "reason": c.reason if c else "no method has pseudo data for every arm",
-            "notes": "; ".join(result.notes)}
+            "reason": c.reason if c else reason, "notes": "; ".join(result.notes)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -441,8 +461,7 @@ def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
         tables["hazard_ratios"] += hr_rows(res)
         tables["hr_simulation"] += hr_simulation_rows(res)
         tables["constraints"] += constraint_rows(res)
-        if any(r.ipd or r.inputs.summary for r in res.arms):
-            tables["model_choice"].append(choice_row(res))
+        tables["model_choice"].append(choice_row(res))
         if res.chosen():
             described = dossier.vocab.quantities.get(res.endpoint, {}).get("description", "")
             paths = km_figure(res, roles, outdir / f"km_{res.label}_{res.cohort}.png", s,
@@ -456,7 +475,8 @@ def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
                                     "missing": "no pfs, os or dor median in the dossier"}],
                                   columns=SUMMARY_COLUMNS)
     written.append(write_table(summary_df, outdir / "summary.csv"))
-    frames = {k: pd.DataFrame(v) for k, v in tables.items() if k != "summary"}
+    frames = {k: pd.DataFrame(v, columns=COLUMNS.get(k)) for k, v in tables.items()
+              if k != "summary"}
     for name, frame in frames.items():
         if not frame.empty:
             written.append(write_table(frame, outdir / f"{name}.csv"))

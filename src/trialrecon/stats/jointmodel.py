@@ -176,12 +176,25 @@ def _evaluate(shape: float, arms: Sequence[ArmInput], hrs: Sequence[PrintedHR],
         samples[a.arm] = sm.build_sample(shape, designs[a.arm], a.summary.n,
                                          a.seed).observe(scales[a.arm])
     hr_fits = [_hr_fit(h, fits, samples) for h in hrs]
-    total = sum(tg.loss(f.errors, f.targets) for f in fits.values())
+    total = sum(tg.loss(_smooth_errors(f), f.targets) for f in fits.values())
     if use_hr:
         total += HR_WEIGHT * sum(tg.loss(h.errors, h.targets) for h in hr_fits)
     matched = all(f.matched for f in fits.values()) and (not use_hr or all(
         tg.is_match(h.errors, h.targets, tol, rate_tol) for h in hr_fits))
     return JointFit(shape, fits, hr_fits, use_hr, total, matched)
+
+
+def _smooth_errors(fit: sm.ModelFit) -> dict[str, float]:
+    """The errors for the loss, with the model's expected events instead of the sample's count.
+
+    A representative sample's event count is a whole number that stays put over a range of
+    shapes; with a flat loss the shape (and so the HR) would be whatever end of the range
+    the search hits first. The expected number is smooth in the shape.
+    """
+    if "events" not in fit.targets:
+        return fit.errors
+    expected = sm.expected_events(fit.shape, fit.scale, fit.design, fit.n)
+    return {**fit.errors, "events": expected - fit.targets["events"]}
 
 
 def _pinned_shapes(arms: Sequence[ArmInput], hrs: Sequence[PrintedHR]) -> list[float]:

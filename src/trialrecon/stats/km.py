@@ -12,10 +12,10 @@ compare printed values:
   once ``n_i = d_i``);
 * pointwise confidence limits ``log-log`` (the default here), ``log`` or ``plain``, undefined
   (NaN) where R leaves them undefined: at S = 0 for ``log`` and ``log-log``;
-* a quantile is where the curve crosses the level; when the curve sits exactly on the level
+* the median is the first time the curve is at 0.5 or below; when it sits exactly on 0.5
   (within a tolerance for floating error, R's ``sqrt(.Machine$double.eps)``), the midpoint of
-  that plateau: the time it is reached and the next drop (or the last follow-up time when the
-  plateau ends the curve);
+  that plateau: the time it is reached and the next drop (``print.survfit``; a plateau that
+  ends the curve gives the time it is reached);
 * the CI of the median is where the lower and upper limits cross 0.5 (Brookmeyer and
   Crowley); a limit that never crosses is *not reached* (``inf`` in :class:`MedianCI`).
 
@@ -183,62 +183,47 @@ def z_value(level: float) -> float:
     return float(norm.ppf(1.0 - (1.0 - level) / 2.0))
 
 
-def quantile_time(
-    times: np.ndarray, curve: np.ndarray, last_time: float, p: float = 0.5,
-    tol: float = TOLERANCE,
-) -> float:
-    """The time a survival curve crosses ``1 - p`` (R's ``quantile.survfit`` rule); NaN if never.
+def median_time(times: np.ndarray, curve: np.ndarray, tol: float = TOLERANCE) -> float:
+    """The time a survival curve first reaches 0.5, as R prints it; NaN when it never does.
 
-    ``times`` are the event times and ``curve`` the curve just after each (a survival
-    estimate or one of its confidence limits; NaN where undefined). The curve starts at 1 at
-    time 0. Where it sits on the level within ``tol``, the result is the midpoint between the
-    time it gets there and its next change, or ``last_time`` when nothing follows.
+    ``times`` are the event times and ``curve`` the curve just after each (a Kaplan-Meier
+    estimate or one of its confidence limits, NaN where undefined). R's rule
+    (``print.survfit``): the first time the curve is below 0.5 + ``tol``; when it sits there
+    on 0.5 (within ``tol``) and drops later, the midpoint between that time and the drop.
+    A curve that ends on 0.5 gives the time it got there.
     """
-    x = np.concatenate([[0.0], np.asarray(times, dtype=float)])
-    y = np.concatenate([[0.0], 1.0 - np.asarray(curve, dtype=float)])
-    finite = ~np.isnan(y)
-    if not finite.any() or np.nanmax(y) < p:
+    y = np.asarray(curve, dtype=float)
+    keep = ~np.isnan(y) & (y < 0.5 + tol)
+    if not keep.any():
         return math.nan
-    # R drops repeated values (censoring leaves the curve unchanged), keeping the first
-    _, first = np.unique(np.where(finite, y, np.inf), return_index=True)
-    keep = np.zeros(y.size, dtype=bool)
-    keep[first] = True
-    x, y = x[keep], y[keep]
-    last_defined = not np.isnan(y[-1])
-    ok = ~np.isnan(y)
-    xs, ys = x[ok], y[ok]
-    if p == 0:
-        return float(xs[0])
-    order = np.argsort(ys, kind="stable")
-    xs, ys = xs[order], ys[order]
-    i1 = np.searchsorted(ys + tol, p, side="left")  # the first level with y + tol >= p
-    i2 = np.searchsorted(ys - tol, p, side="left")
-    if last_defined and abs(p - y[-1]) < tol and i1 < ys.size:
-        return float((xs[i1] + last_time) / 2.0)
-    if i1 >= ys.size or i2 >= ys.size:
-        return math.nan
-    return float((xs[i1] + xs[i2]) / 2.0)
+    x = np.asarray(times, dtype=float)[keep]
+    y = y[keep]
+    if abs(y[0] - 0.5) < tol:
+        lower = np.flatnonzero(y < y[0])
+        if lower.size:
+            return float((x[0] + x[lower[0]]) / 2.0)
+    return float(x[0])
 
 
 def km_median(steps_t: np.ndarray, steps_s: np.ndarray, last_time: float | None = None) -> float:
-    """Median of a Kaplan-Meier curve (R's rule, see :func:`quantile_time`); NaN if not reached.
+    """Median of a Kaplan-Meier curve (R's rule, see :func:`median_time`); NaN if not reached.
 
-    ``last_time`` (the last follow-up time) matters only when the curve ends exactly at 0.5;
-    it defaults to the last event time. A Kaplan-Meier curve never rises, so the crossing is
-    found by bisection instead of :func:`quantile_time`'s general search (the calibration
-    loops call this thousands of times).
+    A Kaplan-Meier curve never rises, so the crossing is found by bisection instead of
+    :func:`median_time`'s scan (the calibration loops call this thousands of times).
+    ``last_time`` is accepted for symmetry with R's ``quantile.survfit``, which would
+    average a final 0.5 plateau with it; the printed median does not.
     """
     if steps_t.size == 0:
         return math.nan
-    end = float(steps_t[-1]) if last_time is None else float(last_time)
     neg = -steps_s  # non-decreasing
-    i1 = int(np.searchsorted(neg, -(0.5 + TOLERANCE), side="left"))  # first S <= 0.5 + tol
+    i1 = int(np.searchsorted(neg, -(0.5 + TOLERANCE), side="right"))  # first S < 0.5 + tol
     if i1 >= steps_s.size:
         return math.nan
-    if abs(steps_s[-1] - 0.5) < TOLERANCE:  # the curve ends on the 0.5 plateau
-        return float((steps_t[i1] + end) / 2.0)
-    i2 = int(np.searchsorted(neg, -(0.5 - TOLERANCE), side="left"))  # first S <= 0.5 - tol
-    return float((steps_t[i1] + steps_t[i2]) / 2.0)
+    if abs(steps_s[i1] - 0.5) < TOLERANCE:
+        i2 = int(np.searchsorted(neg, -steps_s[i1], side="right"))  # first S below it
+        if i2 < steps_s.size:
+            return float((steps_t[i1] + steps_t[i2]) / 2.0)
+    return float(steps_t[i1])
 
 
 def median_ci(km: KaplanMeier, level: float = 0.95, conf_type: str = "log-log") -> MedianCI:
@@ -248,9 +233,9 @@ def median_ci(km: KaplanMeier, level: float = 0.95, conf_type: str = "log-log") 
     def reached(t: float) -> float:
         return math.inf if math.isnan(t) else t
 
-    return MedianCI(reached(km_median(km.time, km.survival, km.last_time)),
-                    reached(quantile_time(km.time, lower, km.last_time)),
-                    reached(quantile_time(km.time, upper, km.last_time)),
+    return MedianCI(reached(km_median(km.time, km.survival)),
+                    reached(median_time(km.time, lower)),
+                    reached(median_time(km.time, upper)),
                     int(km.n_event.sum()), level, conf_type)
 
 

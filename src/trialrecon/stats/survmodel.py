@@ -19,13 +19,17 @@ Methods:
 * the rebuilt median, its CI and landmark rates are those of the Kaplan-Meier estimate of the
   pseudo data (:mod:`trialrecon.stats.km`, R's conventions); the Weibull shape is chosen on a
   grid to bring the rebuilt interval, events and landmark rates closest to the reported ones;
-* pseudo data: the representative data set pairs stratified quantiles of entry, event and
-  dropout times with a seeded permutation (deterministic); the uncertainty band takes pointwise
-  2.5 and 97.5 percentiles of the Kaplan-Meier curves of repeated random draws;
+* pseudo data: the representative data set pairs stratified event quantiles with entry (and
+  dropout) quantiles from a seeded, shifted golden-ratio sequence, a rank-1 lattice
+  (randomised quasi-Monte Carlo: Cranley and Patterson 1976), deterministic for a seed; the
+  uncertainty band takes pointwise 2.5 and 97.5 percentiles of the Kaplan-Meier curves of
+  repeated random draws;
 * two arms: Cox hazard ratio and log-rank P of the pseudo data (:mod:`trialrecon.stats.twoarm`).
 
 References
 ----------
+Cranley R, Patterson TNL. Randomization of number theoretic methods for multiple
+integration. SIAM J Numer Anal 1976;13:904-914.
 Schemper M, Smith TL. A note on quantifying follow-up in studies of failure time. Control Clin
 Trials 1996;17:343-346.
 Brookmeyer R, Crowley J. A confidence interval for the median survival time. Biometrics
@@ -59,6 +63,8 @@ from trialrecon.stats.targets import (
 BASIS = "model-based"
 MODELS = ("exponential", "weibull")
 SHAPE_GRID = (0.4, 4.0, 31)  # geometric grid of Weibull shapes: low, high, points
+GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0  # the step of the entry sequence
+PLASTIC2 = 1.0 / 1.3247179572447460 ** 2  # the step of the dropout sequence
 
 ASSUMPTIONS = (
     "model-based reconstruction, not data: the curves show what a parametric model calibrated "
@@ -174,6 +180,13 @@ class Sample:
 
     Event times are ``scale * q``; ``limit`` is each patient's censoring time (cut-off minus
     entry, or dropout). Built once per design, so calibrating the scale costs no rebuilding.
+
+    Patient ``i`` (of ``n``) has the event quantile ``(i + 1/2) / n`` and the entry quantile
+    ``frac(s + i * (sqrt(5) - 1) / 2)``, a golden-ratio (Kronecker) sequence shifted by a
+    seeded ``s``: the pairs cover the unit square evenly, where a random permutation leaves
+    clumps and gaps that move the sample's events, median and hazard ratio from the model's.
+    A dropout time, when a dropout rate is set, takes a second sequence (step ``1 / g**2``,
+    ``g`` the plastic number).
     """
 
     q: np.ndarray
@@ -182,11 +195,12 @@ class Sample:
     @classmethod
     def build(cls, shape: float, design: Design, n: int, seed: int) -> Sample:
         rng = np.random.default_rng(seed)
-        p = (np.arange(n) + 0.5) / n
+        i = np.arange(n)
+        p = (i + 0.5) / n
         q = (-np.log1p(-p)) ** (1.0 / shape)
-        entry = design.accrual * rng.permutation(p)
+        entry = design.accrual * np.mod(rng.random() + i * GOLDEN, 1.0)
         if design.dropout_rate > 0:
-            dropout = -np.log1p(-rng.permutation(p)) / design.dropout_rate
+            dropout = -np.log1p(-np.mod(rng.random() + i * PLASTIC2, 1.0)) / design.dropout_rate
         else:
             dropout = np.full(n, np.inf)
         return cls(q, np.minimum(design.cutoff - entry, dropout))
