@@ -14,18 +14,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from trialrecon.report.files import atomic_write_text
+
 FLOAT_FORMAT = "%.6g"
 
 
 def write_table(table: pd.DataFrame, path: Path) -> Path:
     """Write a table for reading to ``path`` as CSV (no index, six significant digits)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    text = table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    atomic_write_text(path, text)
     return path
 
 
 def write_data_table(table: pd.DataFrame, path: Path) -> Path:
     """Write a table of data to ``path`` as CSV, floats as their shortest round-trip text."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(path, index=False, lineterminator="\n")
+    atomic_write_text(path, table.to_csv(index=False, lineterminator="\n"))
     return path

@@ -31,6 +31,7 @@ import pandas as pd
 from trialrecon.dossier import Dossier
 from trialrecon.dossier.digitized import CurveFiles, find_curves, read_clicks, read_nar
 from trialrecon.dossier.selection import DEFAULT, Policy
+from trialrecon.report.files import atomic_write_text, inside
 from trialrecon.report.tables import write_data_table, write_table
 from trialrecon.stages import km_models as kmm
 from trialrecon.stages.km_inputs import Chooser, _select, endpoints_of, gather_inputs, printed_hr
@@ -115,8 +116,9 @@ def _arm_seed(base: int, *parts: str) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _curve_files(dossier: Any) -> dict[tuple[str, str], CurveFiles]:
-    return {(c.endpoint, c.cohort): c for c in find_curves(dossier.path)}
+def _curve_files(dossier: Dossier) -> dict[tuple[str, str], CurveFiles]:
+    return {(c.endpoint, c.cohort): c for c in find_curves(
+        dossier.path, dossier.vocab.endpoints, [c.id for c in dossier.trial.cohorts])}
 
 
 def run_digitized(files: CurveFiles, arms: list[ArmResult], s: dict[str, Any]) -> None:
@@ -464,7 +466,7 @@ def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
         tables["model_choice"].append(choice_row(res))
         if res.chosen():
             described = dossier.vocab.quantities.get(res.endpoint, {}).get("description", "")
-            paths = km_figure(res, roles, outdir / f"km_{res.label}_{res.cohort}.png", s,
+            paths = km_figure(res, roles, inside(outdir, f"km_{res.label}_{res.cohort}.png"), s,
                               str(described))
             written += paths
             figures += [p.name for p in paths if p.suffix == ".png"]
@@ -483,12 +485,11 @@ def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
     if intervals:
         written.append(write_table(pd.concat(intervals, ignore_index=True),
                                    outdir / "intervals.csv"))
-    (outdir / "assumptions.md").write_text(assumptions_text(s), encoding="utf-8")
+    atomic_write_text(outdir / "assumptions.md", assumptions_text(s))
     written.append(outdir / "assumptions.md")
     md = outdir / "km.md"
-    md.write_text(fragment(dossier.trial.id, summary_df, frames["hazard_ratios"],
-                           frames["model_choice"], frames["hr_simulation"], figures),
-                  encoding="utf-8")
+    atomic_write_text(md, fragment(dossier.trial.id, summary_df, frames["hazard_ratios"],
+                                   frames["model_choice"], frames["hr_simulation"], figures))
     written.append(md)
     return written
 
@@ -501,8 +502,8 @@ def _write_arm_data(outdir: Path, res: EndpointResult, r: ArmResult) -> list[Pat
         out = ipd.assign(basis="digitized curve" if method == "guyot" else sm.BASIS)
         if r.arm:
             out.insert(0, "arm", r.arm)
-        written.append(write_data_table(out, outdir / "ipd" / f"{name}_{method}.csv"))
+        written.append(write_data_table(out, inside(outdir, "ipd", f"{name}_{method}.csv")))
     for model, band in r.bands.items():
         written.append(write_data_table(band.assign(basis=sm.BASIS),
-                                        outdir / "bands" / f"{name}_{model}.csv"))
+                                        inside(outdir, "bands", f"{name}_{model}.csv")))
     return written

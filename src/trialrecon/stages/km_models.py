@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from trialrecon.dossier.names import slug
 from trialrecon.stages.km_inputs import EndpointInputs, HRInput
 from trialrecon.stats import jointmodel as jm
 from trialrecon.stats import survmodel as sm
@@ -93,7 +94,8 @@ class EndpointResult:
 
     @property
     def label(self) -> str:
-        return self.endpoint + (f"_{self.category}" if self.category else "")
+        """The endpoint's name in file names: a category (free text) goes through ``slug``."""
+        return self.endpoint + (f"_{slug(self.category)}" if self.category else "")
 
     def chosen(self) -> str | None:
         return self.choice.method if self.choice else None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from trialrecon.report.markdown import escape
 from trialrecon.stats import survmodel as sm
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def km_figure(result: EndpointResult, roles: dict[str, str], path: Path,
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
+    """A number or text of a table cell, escaped: text from data is never markup."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return ""
     if isinstance(x, float) and math.isinf(x):
@@ -107,7 +109,7 @@ def _fmt(x: Any, digits: int = 3) -> str:
         return "yes" if x else ""
     if isinstance(x, float):
         return f"{x:.{digits}g}"
-    return str(x).replace("|", "\\|")
+    return escape(x)
 
 
 def _table(frame: pd.DataFrame, cols: list[str]) -> list[str]:
@@ -136,7 +138,8 @@ def fragment(trial_id: str, summary: pd.DataFrame, hrs: pd.DataFrame, choice: pd
     if not choice.empty:
         lines += ["", "Method shown per endpoint, and why:", ""]
         for row in choice.itertuples(index=False):
-            lines.append(f"- {row.endpoint.upper()} {row.cohort}: {_fmt(row.reason)}")
+            lines.append(f"- {escape(row.endpoint.upper())} {escape(row.cohort)}: "
+                         f"{_fmt(row.reason)}")
     if not hrs.empty:
         lines += ["", "Hazard ratios of the pseudo data against the printed ones:", ""]
         lines += _table(hrs, ["endpoint", "cohort", "experimental", "comparator", "method",
@@ -148,7 +151,7 @@ def fragment(trial_id: str, summary: pd.DataFrame, hrs: pd.DataFrame, choice: pd
         if said:
             lines += ["", "The printed hazard ratio among simulated trials "
                       "(`hr_simulation.csv`):", ""]
-            lines += [f"- {t}" for t in said]
+            lines += [f"- {escape(t)}" for t in said]
     if figures:
         lines += ["", "Figures: " + ", ".join(f"`km/{f}`" for f in figures)]
     return "\n".join(lines) + "\n"
