@@ -18,6 +18,7 @@ from trialrecon.stages import km as km_stage
 from trialrecon.stages import km_validation as kv
 from trialrecon.stages import km_validation_models as kvm
 from trialrecon.stats import jointmodel as jm
+from trialrecon.stats import modelsim
 from trialrecon.stats import survmodel as sm
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,8 +87,8 @@ def test_hr_compatibility_with_the_medians():
             jm.ArmInput("c", sm.Summary(n=200, median=6.0, accrual=12.0, follow_up=30.0), 2)]
     fit = jm.fit_joint(arms, [], use_hr=False)
     assert fit.shape == 1.0  # nothing but the medians: not identified, exponential kept
-    e = sm.simulate_trials(fit.fits["e"], 200, 7)
-    c = sm.simulate_trials(fit.fits["c"], 200, 8)
+    e = modelsim.simulate_trials(fit.fits["e"], 200, 7)
+    c = modelsim.simulate_trials(fit.fits["c"], 200, 8)
     near = jm.hr_distribution(e, c, printed=0.52)
     far = jm.hr_distribution(e, c, printed=0.9)
     assert near.low < 0.5 < near.high and near.compatible

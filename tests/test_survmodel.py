@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from trialrecon.stats import modelsim
 from trialrecon.stats import survmodel as sm
 
 
@@ -111,7 +112,7 @@ def test_representative_data_are_deterministic_and_band_is_ordered():
     assert (a["time"] >= 0).all()
     fit = sm.fit_model(sm.Summary(n=80, median=10, ci_low=7, ci_high=14, accrual=12,
                                   follow_up=24), "weibull", seed=5)
-    band = sm.uncertainty_band(fit, np.linspace(0, 20, 21), draws=100, seed=1)
+    band = modelsim.uncertainty_band(fit, np.linspace(0, 20, 21), draws=100, seed=1)
     ok = band.dropna()
     assert (ok["band_low"] <= ok["band_high"]).all()
     inside = (ok["band_low"] <= ok["model"]) & (ok["model"] <= ok["band_high"])

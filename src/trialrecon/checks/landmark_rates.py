@@ -3,9 +3,11 @@
 Check ``landmark-vs-median``. A landmark rate (``os_rate`` at ``12 months``) and the median
 describe one Kaplan-Meier curve, so they constrain each other:
 
-* without any model (inconsistent): the median is the first time the curve is at or below
+* without any model (questionable): the median is the first time the curve is at or below
   0.5, so at a landmark before every value the printed median (and its CI) allows the rate
-  is above 50%, and at a landmark after all of them it is at most 50%;
+  is above 50%, and at a landmark after all of them it is at most 50%; only a rate or a
+  median of another curve (another definition of the endpoint, a rate that is not a
+  Kaplan-Meier estimate) explains a breach, so the check is soft here too;
 * under the Weibull curves the Kaplan-Meier stage calibrates (a soft note): a curve with its
   median anywhere in the printed CI (or the median's rounding when no CI is printed) and a
   shape between :data:`trialrecon.stats.survmodel.SHAPE_GRID`'s bounds gives the landmark
@@ -150,11 +152,13 @@ def _judge(ctx: Context, rate: Row, months: float, r_box: tuple[float, float],
         side = "before" if months < m_box[0] else "after"
         rec["result"] = "impossible for any survival curve"
         return ctx.finding(
-            "inconsistent", f"{rate['category']} rate on the wrong side of 50%",
+            "questionable", f"{rate['category']} rate on the wrong side of 50%",
             f"{what[0].upper()}{what[1:]} is {'below' if side == 'before' else 'above'} 50% "
             f"at a landmark {side} every median the printed {median_text} allows "
             f"({_fmt_box(m_box)} months): the median is the first time the curve reaches "
-            "50%, so no survival curve has both.", rows, recomputation=rec)
+            "50%, so one Kaplan-Meier curve cannot have both; only different definitions of "
+            "the endpoint (or a rate that is not read off the curve) explain it.", rows,
+            recomputation=rec, ruled_out=["the same Kaplan-Meier curve"])
     if r_box[1] < lo_s or r_box[0] > hi_s:
         rec["result"] = "outside the reachable range"
         nearest = lo_s if r_box[1] < lo_s else hi_s

@@ -23,6 +23,7 @@ import pandas as pd
 from trialrecon.dossier.names import slug
 from trialrecon.stages.km_inputs import EndpointInputs, HRInput
 from trialrecon.stats import jointmodel as jm
+from trialrecon.stats import modelsim
 from trialrecon.stats import survmodel as sm
 from trialrecon.stats import targets as tg
 from trialrecon.stats.guyot import GuyotResult
@@ -293,9 +294,9 @@ def simulate(result: EndpointResult, grid: np.ndarray, s: dict[str, Any],
     """
     for r in result.arms:
         for model, fit in r.fits.items():
-            draws = sm.simulate_trials(fit, s["draws"], seed_of(r, model))
+            draws = modelsim.simulate_trials(fit, s["draws"], seed_of(r, model))
             r.draws[model] = draws
-            r.bands[model] = sm.band_from_trials(draws, fit, grid)
+            r.bands[model] = modelsim.band_from_trials(draws, fit, grid)
     by_arm = {r.arm: r for r in result.arms}
     for h in result.hrs:
         e, c = by_arm.get(h.hr.experimental), by_arm.get(h.hr.comparator)
@@ -308,5 +309,5 @@ def simulate(result: EndpointResult, grid: np.ndarray, s: dict[str, Any],
         if result.joint_free is not None:
             fe, fc = result.joint_free.fits[e.arm], result.joint_free.fits[c.arm]
             result.hr_sims[(FREE, e.arm, c.arm)] = jm.hr_distribution(
-                sm.simulate_trials(fe, s["draws"], seed_of(e, FREE)),
-                sm.simulate_trials(fc, s["draws"], seed_of(c, FREE)), h.hr.estimate)
+                modelsim.simulate_trials(fe, s["draws"], seed_of(e, FREE)),
+                modelsim.simulate_trials(fc, s["draws"], seed_of(c, FREE)), h.hr.estimate)

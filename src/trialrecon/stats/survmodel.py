@@ -544,58 +544,8 @@ def match_events(sample: Sample, scale: float, target: int) -> float:
 
 
 # --------------------------------------------------------------------------------------------
-# band and comparison
+# comparison of two arms
 # --------------------------------------------------------------------------------------------
-
-
-def simulate_trials(fit: ModelFit, draws: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``draws`` random trials of one arm's model (times and events), from ``seed``."""
-    rng = np.random.default_rng(seed)
-    return [random_trial(fit.shape, fit.scale, fit.design, fit.n, rng) for _ in range(draws)]
-
-
-def band_from_trials(trials: list[tuple[np.ndarray, np.ndarray]], fit: ModelFit,
-                     grid: np.ndarray, level: float = 0.95) -> pd.DataFrame:
-    """Pointwise percentiles of the Kaplan-Meier curves of simulated trials, with the model."""
-    curves = np.empty((len(trials), grid.size))
-    for b, (time, event) in enumerate(trials):
-        st, ss = km_steps(time, event)
-        cur = km_at(grid, st, ss)
-        cur[grid > time.max()] = np.nan  # beyond the last observed time the curve is unknown
-        curves[b] = cur
-    a = (1.0 - level) / 2.0
-    lo, hi = nan_quantiles(curves, (a, 1.0 - a))
-    return pd.DataFrame({"time": grid, "model": fit.survival(grid), "band_low": lo,
-                         "band_high": hi})
-
-
-def nan_quantiles(values: np.ndarray, probs: tuple[float, ...]) -> list[np.ndarray]:
-    """Quantiles of each column ignoring NaN, as ``np.nanquantile`` (linear), vectorized.
-
-    A column of NaN only gives NaN.
-    """
-    ordered = np.sort(values, axis=0)  # NaN sort last
-    count = (~np.isnan(values)).sum(axis=0)
-    cols = np.arange(values.shape[1])
-    out = []
-    for p in probs:
-        pos = p * np.maximum(count - 1, 0)
-        below = np.floor(pos).astype(int)
-        above = np.minimum(below + 1, np.maximum(count - 1, 0))
-        frac = pos - below
-        lo_v = ordered[below, cols]
-        hi_v = ordered[above, cols]
-        diff = hi_v - lo_v  # numpy's linear interpolation, from whichever end is nearer
-        q = np.where(frac >= 0.5, hi_v - diff * (1.0 - frac), lo_v + diff * frac)
-        out.append(np.where(count > 0, np.where(frac == 0, lo_v, q), np.nan))
-    return out
-
-
-def uncertainty_band(
-    fit: ModelFit, grid: np.ndarray, draws: int = 200, seed: int = 1, level: float = 0.95,
-) -> pd.DataFrame:
-    """Pointwise percentiles of the Kaplan-Meier curves of ``draws`` random trials."""
-    return band_from_trials(simulate_trials(fit, draws, seed), fit, grid, level)
 
 
 @dataclass(frozen=True)
