@@ -165,6 +165,18 @@ def test_duplicated_times_and_vertical_runs_collapse():
     assert int(res.ipd.loc[(res.ipd["time"] > 1.5) & (res.ipd["time"] < 2.5), "event"].sum()) == 6
 
 
+def test_a_merged_vertical_run_keeps_a_clicked_point():
+    """A run of clicks down one drop (3.37, 3.38, 3.38) merges into its lowest click: time
+    3.38 and survival 0.70, a point that was clicked, not the mean time 3.3767."""
+    t = np.array([0, 1, 3.37, 3.38, 3.38, 6])
+    s = np.array([1, 0.9, 0.8, 0.75, 0.70, 0.7])
+    res = reconstruct_curve(t, s, [0], [50], options=GuyotOptions(vertical_tol_frac=0.01))
+    clicked = set(zip(t.tolist(), s.tolist(), strict=True))
+    kept = list(zip(res.clicks["time"].tolist(), res.clicks["survival"].tolist(), strict=True))
+    assert (3.38, 0.70) in kept
+    assert all(point in clicked for point in kept)
+
+
 def test_interval_without_a_click_gets_a_carried_forward_click():
     t = np.array([0, 1, 2, 9, 10])
     s = np.array([1, 0.9, 0.8, 0.7, 0.7])

@@ -58,12 +58,15 @@ def apply_style() -> None:
     matplotlib.rcParams.update(DETERMINISTIC_RC)
 
 
-def save_figure(fig: Figure, path: str | Path, formats: Iterable[str] | None = None) -> list[Path]:
+def save_figure(fig: Figure, path: str | Path, formats: Iterable[str] | None = None,
+                png_compression: int | None = None) -> list[Path]:
     """Save ``fig`` without dates or version stamps and close it.
 
     ``path`` names the file; with ``formats`` (for example ``("png", "svg")``)
-    the suffix of ``path`` is replaced by each format in turn. Returns the
-    paths written.
+    the suffix of ``path`` is replaced by each format in turn. ``png_compression``
+    (zlib level 0-9, default 6) trades file size for time: a stage drawing many
+    figures uses 1, a few per cent larger and a quarter faster to write.
+    Returns the paths written.
     """
     base = Path(path)
     suffixes = [f".{f.lstrip('.')}" for f in formats] if formats else [base.suffix]
@@ -74,7 +77,9 @@ def save_figure(fig: Figure, path: str | Path, formats: Iterable[str] | None = N
             raise ValueError(f"unsupported figure format {suffix!r}")
         out = base.with_suffix(suffix)
         out.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(out, metadata=_NO_METADATA[suffix])
+        extra = ({"pil_kwargs": {"compress_level": png_compression}}
+                 if suffix == ".png" and png_compression is not None else {})
+        fig.savefig(out, metadata=_NO_METADATA[suffix], **extra)
         os.chmod(out, FILE_MODE)
         written.append(out)
     plt.close(fig)

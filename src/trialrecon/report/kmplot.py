@@ -29,7 +29,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
@@ -96,6 +96,7 @@ LEFT, BOTTOM_ROW, TOP = 1.45, 0.27, 0.55
 PLOT_H = 3.7
 GAP = 0.75  # between the plot and the panel: room for the "median NR" labels
 NOTE_CHARS = 44  # characters per line of the side panel
+LEGEND_ROW = 0.21  # inches per legend entry
 
 
 def _ticks(t_max: float) -> np.ndarray:
@@ -193,32 +194,60 @@ def _risk_rows(fig, ax, curves: tuple[Curve, ...], styles: list[tuple[str, str]]
                     va="center", clip_on=False)
 
 
-def _legend(fig, plot: KMPlot, styles: list[tuple[str, str]], height: float) -> None:
-    handles = [Line2D([], [], color=col, ls=ls, lw=1.6, label=c.name)
-               for c, (col, ls) in zip(plot.curves, styles, strict=True)]
-    handles.append(Patch(facecolor="0.5", alpha=0.25, label=f"{plot.level:.0%} CI of the curve "
-                                                           f"({plot.conf_type})"))
+def _legend_entries(plot: KMPlot, styles: list[tuple[str, str]]) -> list[tuple[dict, str]]:
+    """(how to draw the key, label) of each legend entry."""
+    entries: list[tuple[dict, str]] = [
+        ({"line": {"color": col, "ls": ls, "lw": 1.6}}, c.name)
+        for c, (col, ls) in zip(plot.curves, styles, strict=True)]
+    entries.append(({"patch": {"facecolor": "0.5", "alpha": 0.25}},
+                    f"{plot.level:.0%} CI of the curve ({plot.conf_type})"))
     if any(c.band is not None for c in plot.curves):
-        handles.append(Patch(facecolor="0.5", alpha=0.12, edgecolor="0.4", ls=":",
-                             label=plot.band_label))
+        entries.append(({"patch": {"facecolor": "0.5", "alpha": 0.12, "edgecolor": "0.4",
+                                   "ls": ":"}}, plot.band_label))
     if any(c.clicks is not None for c in plot.curves):
-        handles.append(Line2D([], [], ls="", marker="x", color="0.3", label="clicked points"))
+        entries.append(({"line": {"ls": "", "marker": "x", "color": "0.3"}}, "clicked points"))
     if any((np.asarray(c.event) == 0).any() for c in plot.curves):
-        handles.append(Line2D([], [], ls="", marker="|", ms=7, color="0.3", label="censored"))
+        entries.append(({"line": {"ls": "", "marker": "|", "ms": 7, "color": "0.3"}},
+                        "censored"))
     if any(c.printed.median is not None or c.printed.median_nr for c in plot.curves):
-        handles.append(Line2D([], [], ls="-", marker="D", mfc="0.6", mec="black", color="0.3",
-                              label="printed median (CI); NR: not reached"))
+        entries.append(({"line": {"ls": "-", "marker": "D", "mfc": "0.6", "mec": "black",
+                                  "color": "0.3", "ms": 5}},
+                        "printed median (CI); NR: not reached"))
+    return entries
+
+
+def _legend(fig, plot: KMPlot, styles: list[tuple[str, str]], height: float) -> None:
+    """The legend and the notes in the panel right of the plot, drawn key by key.
+
+    Drawn directly in figure coordinates (a key and a label per entry) rather than with
+    matplotlib's legend, whose layout machinery costs more than the rest of the panel.
+    """
     x = (WIDTH - PANEL) / WIDTH
     top = 1.0 - TOP / height
-    leg = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(x, top), fontsize=8,
-                     frameon=False, borderaxespad=0.0, handlelength=2.2)
-    leg.set_in_layout(False)
+    row = LEGEND_ROW / height
+    key_w = 0.32 / WIDTH
+    entries = _legend_entries(plot, styles)
+    for i, (key, label) in enumerate(entries):
+        y = top - (i + 0.5) * row
+        if "line" in key:
+            style = dict(key["line"])
+            marker = {k: style.pop(k) for k in ("marker", "mfc", "mec", "ms") if k in style}
+            if style.get("ls") != "":
+                fig.add_artist(Line2D([x, x + key_w], [y, y], transform=fig.transFigure,
+                                      **style))
+            if marker:  # the marker alone, at the middle of the key
+                fig.add_artist(Line2D([x + key_w / 2], [y], transform=fig.transFigure, ls="",
+                                      color=style.get("color"), **marker))
+        else:
+            fig.add_artist(Rectangle((x, y - row * 0.3), key_w, row * 0.6,
+                                     transform=fig.transFigure, **key["patch"]))
+        fig.text(x + key_w + 0.1 / WIDTH, y, label, fontsize=8, va="center", ha="left")
     lines = "\n".join(wrapped for note in plot.notes for wrapped in
                       textwrap.wrap(note, NOTE_CHARS, subsequent_indent="    ",
                                     break_on_hyphens=False) or [""])
     if lines:
-        fig.text(x, top - (0.215 * len(handles) + 0.25) / height, lines, fontsize=8, va="top",
-                 ha="left", linespacing=1.35)
+        fig.text(x, top - (len(entries) + 1) * row, lines, fontsize=8, va="top", ha="left",
+                 linespacing=1.35)
 
 
 def km_plot(plot: KMPlot) -> plt.Figure:

@@ -9,6 +9,7 @@ missing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
@@ -17,7 +18,6 @@ from trialrecon.dossier import Dossier, names
 from trialrecon.dossier.selection import DEFAULT, Policy, first_row, rank_rows
 from trialrecon.stats import survmodel as sm
 from trialrecon.stats.jointmodel import PrintedHR
-from trialrecon.stats.rounding import half_unit
 
 MONTHS_PER = {"months": 1.0, "weeks": 12.0 / 52.1775, "days": 12.0 / 365.25, "years": 12.0}
 
@@ -61,11 +61,18 @@ def _factor(row: pd.Series) -> float:
 
 
 def _half(row: pd.Series, factor: float = 1.0) -> float:
-    """Half a unit of the row's printed number, times ``factor`` (its rounding)."""
+    """Half a unit of the row's printed number, times ``factor`` (its rounding): 0.05 for 15.7.
+
+    As :func:`trialrecon.stats.rounding.half_unit`, written out so that this stage does not
+    import the proportion module's SciPy distributions.
+    """
     try:
-        return float(half_unit(str(row["value"]))) * factor
-    except ValueError:
+        exponent = Decimal(str(row["value"]).strip()).as_tuple().exponent
+    except InvalidOperation:
         return 0.0
+    if not isinstance(exponent, int):
+        return 0.0
+    return 0.5 * 10.0 ** min(exponent, 0) * factor
 
 
 def _same_statement(cands: pd.DataFrame, row: pd.Series | None) -> pd.DataFrame:

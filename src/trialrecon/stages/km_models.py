@@ -302,7 +302,7 @@ def simulate(result: EndpointResult, grid: np.ndarray, s: dict[str, Any],
         e, c = by_arm.get(h.hr.experimental), by_arm.get(h.hr.comparator)
         if e is None or c is None:
             continue
-        for model in (JOINT, result.chosen()):
+        for model in dict.fromkeys((JOINT, result.chosen())):  # once when the joint is shown
             if model in e.draws and model in c.draws:
                 result.hr_sims[(model, e.arm, c.arm)] = jm.hr_distribution(
                     e.draws[model], c.draws[model], h.hr.estimate)

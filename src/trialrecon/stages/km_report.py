@@ -91,7 +91,8 @@ def km_figure(result: EndpointResult, roles: dict[str, str], path: Path,
         curves=tuple(curves), notes=tuple(notes),
         band_label=f"model: 95% band of {s['draws']} simulated trials",
         conf_type=s["ci_type"], show_events=bool(s["figure_events"]))
-    return save_figure(km_plot(plot), path, formats=tuple(s["figure_formats"]))
+    return save_figure(km_plot(plot), path, formats=tuple(s["figure_formats"]),
+                       png_compression=1)
 
 
 # --------------------------------------------------------------------------------------------

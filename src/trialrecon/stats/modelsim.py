@@ -30,16 +30,43 @@ def simulate_trials(fit: ModelFit, draws: int, seed: int) -> list[tuple[np.ndarr
 def band_from_trials(trials: list[tuple[np.ndarray, np.ndarray]], fit: ModelFit,
                      grid: np.ndarray, level: float = 0.95) -> pd.DataFrame:
     """Pointwise percentiles of the Kaplan-Meier curves of simulated trials, with the model."""
-    curves = np.empty((len(trials), grid.size))
-    for b, (time, event) in enumerate(trials):
-        st, ss = km_steps(time, event)
-        cur = km_at(grid, st, ss)
-        cur[grid > time.max()] = np.nan  # beyond the last observed time the curve is unknown
-        curves[b] = cur
+    curves = km_curves(trials, grid)
     a = (1.0 - level) / 2.0
     lo, hi = nan_quantiles(curves, (a, 1.0 - a))
     return pd.DataFrame({"time": grid, "model": fit.survival(grid), "band_low": lo,
                          "band_high": hi})
+
+
+def km_curves(trials: list[tuple[np.ndarray, np.ndarray]], grid: np.ndarray) -> np.ndarray:
+    """The Kaplan-Meier curve of each trial at ``grid`` (NaN past its last observed time).
+
+    Trials of one size without tied times (simulated ones) are done all at once: sorted
+    row by row, each row's curve is the running product of 1 - event / at-risk, the same
+    numbers :func:`trialrecon.stats.km.km_steps` gives; other trials one by one through it.
+    """
+    sizes = {t.size for t, _ in trials}
+    if len(sizes) == 1 and trials and sizes.pop() > 0:
+        time = np.stack([t for t, _ in trials])
+        event = np.stack([e for _, e in trials]).astype(float)
+        order = np.argsort(time, axis=1, kind="stable")
+        time = np.take_along_axis(time, order, axis=1)
+        if not (time[:, 1:] == time[:, :-1]).any():
+            event = np.take_along_axis(event, order, axis=1)
+            n = time.shape[1]
+            surv = np.cumprod(1.0 - event / np.arange(n, 0, -1, dtype=float), axis=1)
+            # the last sorted time at or before each grid point, row by row
+            idx = np.stack([np.searchsorted(row, grid, side="right") for row in time]) - 1
+            rows = np.arange(time.shape[0])[:, None]
+            out = np.where(idx >= 0, surv[rows, np.maximum(idx, 0)], 1.0)
+            out[grid[None, :] > time[:, -1:]] = np.nan
+            return out
+    curves = np.empty((len(trials), grid.size))
+    for b, (t, e) in enumerate(trials):
+        st, ss = km_steps(t, e)
+        cur = km_at(grid, st, ss)
+        cur[grid > t.max()] = np.nan  # beyond the last observed time the curve is unknown
+        curves[b] = cur
+    return curves
 
 
 def nan_quantiles(values: np.ndarray, probs: tuple[float, ...]) -> list[np.ndarray]:

@@ -48,7 +48,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from trialrecon.stats import twoarm
 from trialrecon.stats.km import kaplan_meier, km_at, km_median, km_steps, median_ci
@@ -357,21 +356,34 @@ def solve_cutoff(shape: float, scale: float, accrual: float, dropout: float, n: 
     def gap(c: float) -> float:
         return expected_events(shape, scale, Design(accrual, c, dropout), n) - events
 
-    lo, hi = accrual + 1e-6, accrual + 50.0 * scale
-    if gap(lo) > 0 or gap(hi) < 0:
-        return None
-    return float(optimize.brentq(gap, lo, hi, xtol=1e-4))
+    return bisect_root(gap, accrual + 1e-6, accrual + 50.0 * scale, 1e-6)
 
 
 def solve_scale_from_events(shape: float, design: Design, n: int, events: int) -> float | None:
     """The scale at which the model expects ``events`` events under ``design``."""
     def gap(log_scale: float) -> float:
-        return expected_events(shape, math.exp(log_scale), design, n) - events
+        return events - expected_events(shape, math.exp(log_scale), design, n)
 
-    lo, hi = math.log(1e-3), math.log(1e5)
-    if gap(lo) < 0 or gap(hi) > 0:
+    root = bisect_root(gap, math.log(1e-3), math.log(1e5), 1e-9)
+    return None if root is None else math.exp(root)
+
+
+def bisect_root(f, lo: float, hi: float, xtol: float) -> float | None:  # noqa: ANN001
+    """The root of an increasing ``f`` on [lo, hi] by bisection; None without a sign change.
+
+    Plain bisection (to ``xtol``) instead of SciPy's Brent method: the stage needs a root
+    now and then, and importing ``scipy.optimize`` costs more than all of its bisections.
+    """
+    f_lo, f_hi = f(lo), f(hi)
+    if f_lo > 0 or f_hi < 0:
         return None
-    return math.exp(optimize.brentq(gap, lo, hi, xtol=1e-6))
+    while hi - lo > xtol:
+        mid = 0.5 * (lo + hi)
+        if f(mid) < 0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
 
 
 def shape_grid(s: Summary, model: str, notes: list[str],
@@ -447,8 +459,16 @@ def arm_scale(shape: float, s: Summary, base: Design | None, seed: int,
 
     With a median: the scale whose representative data have that Kaplan-Meier median; with a
     median not reached: the scale that gives the reported events. ``(None, None, notes)``
-    when the summary does not identify it.
+    when the summary does not identify it. Remembered: the joint calibrations, with and
+    without the printed HR, ask for the same arms at the same shapes.
     """
+    scale, design, notes = _arm_scale(shape, s, base, seed, dropout)
+    return scale, design, list(notes)
+
+
+@functools.lru_cache(maxsize=4096)
+def _arm_scale(shape: float, s: Summary, base: Design | None, seed: int,
+               dropout: float) -> tuple[float | None, Design | None, tuple[str, ...]]:
     notes: list[str] = []
     accrual = base.accrual if base is not None else (s.accrual or 0.0)
     design = base
@@ -457,15 +477,15 @@ def arm_scale(shape: float, s: Summary, base: Design | None, seed: int,
     elif design is not None and s.events is not None:
         scale = solve_scale_from_events(shape, design, s.n, s.events)
         if scale is None:
-            return None, None, notes
+            return None, None, tuple(notes)
     else:
-        return None, None, notes
+        return None, None, tuple(notes)
     if design is None:
         if s.events is None:
-            return None, None, notes
+            return None, None, tuple(notes)
         cutoff = solve_cutoff(shape, scale, accrual, dropout, s.n, s.events)
         if cutoff is None:
-            return None, None, notes
+            return None, None, tuple(notes)
         design = Design(accrual, cutoff, dropout)
         notes.append(f"cut-off solved from events: {cutoff:.1f} months after first entry")
     sample = build_sample(shape, design, s.n, seed)
@@ -473,7 +493,7 @@ def arm_scale(shape: float, s: Summary, base: Design | None, seed: int,
         scale = match_km_median(sample, scale, s.median)
     else:
         scale = match_events(sample, scale, int(s.events))
-    return scale, design, notes
+    return scale, design, tuple(notes)
 
 
 def evaluate_arm(model: str, shape: float, scale: float, design: Design, s: Summary, seed: int,
