@@ -212,11 +212,16 @@ def _pinned_shapes(arms: Sequence[ArmInput], hrs: Sequence[PrintedHR]) -> list[f
 
 
 def identified(arms: Sequence[ArmInput], hrs: Sequence[PrintedHR], use_hr: bool) -> bool:
-    """Whether anything printed besides the medians can tell the shared shape."""
+    """Whether anything printed besides the medians can tell the shared shape.
+
+    A printed HR, a CI of a median, a landmark rate, or the events of an arm whose median is
+    printed do; the events of an arm whose median is not reached only set its scale.
+    """
     if use_hr and any(h.targets() for h in hrs):
         return True
-    return any(s.ci_low is not None or s.ci_high is not None or s.events is not None
-               or s.landmarks for s in (a.summary for a in arms))
+    return any(s.ci_low is not None or s.ci_high is not None or s.landmarks
+               or (s.events is not None and s.median is not None)
+               for s in (a.summary for a in arms))
 
 
 def fit_joint(arms: Sequence[ArmInput], hrs: Sequence[PrintedHR] = (), dropout_rate: float = 0.0,
