@@ -11,6 +11,7 @@ constants. The fastest of ``--repeat`` runs is reported per design.
 from __future__ import annotations
 
 import argparse
+import math
 import time
 from collections.abc import Callable
 
@@ -50,7 +51,7 @@ def main() -> int:
             design = build()
             best = min(best, time.perf_counter() - start)
         slowest = max(slowest, best)
-        extra = f", inflation {design.inflation:.4f}" if design.inflation == design.inflation else ""
+        extra = "" if math.isnan(design.inflation) else f", inflation {design.inflation:.4f}"
         print(f"{name:<62} {best:>8.3f}  {' '.join(f'{z:.4f}' for z in design.z)}{extra}")
     print(f"slowest design: {slowest:.3f} s (target < {TARGET_SECONDS:g} s: "
           f"{'met' if slowest < TARGET_SECONDS else 'NOT met'})")

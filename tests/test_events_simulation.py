@@ -18,6 +18,7 @@ import pytest
 
 from trialrecon.stats import events as ev
 from trialrecon.stats import group_sequential as gs
+from trialrecon.stats import sample_size as ss
 
 REPS = 2000
 Z_ONE_SIDED_025 = 1.959964
@@ -101,9 +102,9 @@ def test_group_sequential_design_power_and_type_one_error():
 def test_lakatos_delayed_effect():
     """Lakatos (1988): no effect for 3 months, then HR 0.6; control hazard 0.1 per month,
     accrual 12, follow-up 12, one-sided 0.025, power 0.80; analysis at month 24."""
-    ctrl = ev.PiecewiseExponential.exponential(0.1)
-    exp_arm = ev.PiecewiseExponential((0.0, 3.0), (0.1, 0.06))
-    plan = ev.lakatos_sample_size(ctrl, exp_arm, 12, 12, 0.025, 0.8)
+    ctrl = ss.PiecewiseExponential.exponential(0.1)
+    exp_arm = ss.PiecewiseExponential((0.0, 3.0), (0.1, 0.06))
+    plan = ss.lakatos_sample_size(ctrl, exp_arm, 12, 12, 0.025, 0.8)
     n_arm = int(math.ceil(plan.n_raw / 2))
     rng = np.random.default_rng(20240505)
     group = np.r_[np.ones(n_arm), np.zeros(n_arm)]
@@ -114,7 +115,7 @@ def test_lakatos_delayed_effect():
     entry = rng.uniform(0, 12, (REPS, group.size))
     z = _logrank_z(entry, times, group, np.full(REPS, 24.0))
     rejected = float((z > Z_ONE_SIDED_025).mean())
-    power = ev.lakatos_power(2 * n_arm, ctrl, exp_arm, 12, 12)
+    power = ss.lakatos_power(2 * n_arm, ctrl, exp_arm, 12, 12)
     assert _within_mc_error(rejected, power)
 
 

@@ -35,6 +35,7 @@ from trialrecon.stages.design_events import (
 )
 from trialrecon.stats import events as ev
 from trialrecon.stats import group_sequential as gs
+from trialrecon.stats import sample_size as ss
 
 CHECK_COLUMNS = ["endpoint", "item", "method", "stated", "computed", "reproduces", "basis",
                  "row_ids", "note"]
@@ -223,7 +224,7 @@ def _sample_size_check(d: DesignRows, plan: Plan) -> list[dict[str, Any]]:
                              plan.sided).events_raw if plan.power else None)
     if not events:
         return []
-    n = ev.sample_size(events, ev.PiecewiseExponential.from_median(med_c), plan.hr, accrual,
+    n = ss.sample_size(events, ss.PiecewiseExponential.from_median(med_c), plan.hr, accrual,
                        follow_up, plan.ratio.value)
     return [_check(plan.endpoint, "patients expected to give the events", "schoenfeld", "",
                    n.n, "", f"{events:g} events, control median {med_c:g}, accrual "

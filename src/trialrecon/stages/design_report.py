@@ -248,7 +248,8 @@ def events_power_figure(curves: list[dict], relevant_hr: float, target_powers: l
     fig, ax = plt.subplots(figsize=(7.5, 4.6 + 0.22 * len(shown)))
     for i, c in enumerate(shown):
         implied = not str(c["basis"]).startswith("printed")
-        events = f"~{c['events']:.0f} events from the CI" if implied else f"{c['events']:.0f} events"
+        events = (f"~{c['events']:.0f} events from the CI" if implied
+                  else f"{c['events']:.0f} events")
         line, = ax.plot(c["grid"], c["power"], linewidth=1.4, label=f"{c['label']} ({events})")
         if math.isfinite(c["hr"]) and 0.2 <= c["hr"] < 1:
             y = float(np.interp(c["hr"], c["grid"], c["power"]))
