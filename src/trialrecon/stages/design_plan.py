@@ -258,7 +258,8 @@ def _boundary_rows(plan: Plan, gsd: gs.GroupSequentialDesign,
         planned)
     rows = []
     for k, name in enumerate(names):
-        row = dict.fromkeys(BOUNDARY_COLUMNS, "")
+        row: dict[str, Any] = dict.fromkeys(BOUNDARY_COLUMNS, math.nan)
+        row.update(observed_cut="", observed_p="", crossed="", observed_ids="")
         z = gsd.z[k]
         row.update(endpoint=plan.endpoint, look=k + 1, analysis=name,
                    fraction=gsd.fractions[k], planned_events=planned[k], z=z,
