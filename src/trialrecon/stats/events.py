@@ -98,7 +98,10 @@ def check_method(method: str) -> str:
 def one_sided_level(alpha: float, sided: str) -> float:
     """The level of each tail: alpha itself, or alpha / 2 for a two-sided test."""
     alpha = _probability("alpha", alpha)
-    return alpha if check_sided(sided) == "one_sided" else alpha / 2
+    level = alpha if check_sided(sided) == "one_sided" else alpha / 2
+    if level >= 0.5:
+        raise ValueError(f"alpha of each tail must be below 0.5 (got {alpha} {sided})")
+    return level
 
 
 def z_alpha(alpha: float, sided: str) -> float:
