@@ -31,7 +31,7 @@ def marked_up(tmp_path: Path) -> Path:
         rows = list(csv.DictReader(fh))
     for row in rows:
         if row["id"] == "q1a_dis":
-            row["anchor"] = "<script>alert(1)</script> <b>bold</b> | pipe"
+            row["anchor"] = "<script>alert(1)</script> <b>bold</b> | pipe [j](javascript:x)"
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
@@ -46,7 +46,9 @@ def test_html_escapes_markup_from_data(marked_up, tmp_path):
     assert "<script>alert(1)</script>" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;" in html
     md = out["md"].read_text(encoding="utf-8")
-    assert "<script>" not in md and "&lt;b&gt;bold&lt;/b&gt; \\| pipe" in md
+    # Markdown escapes with backslashes (CommonMark), not HTML entities: no tag, no link
+    assert "<script>" not in md and "<b>" not in md and "](javascript" not in md
+    assert "\\<b\\>bold\\</b\\> \\| pipe \\[j\\]\\(javascript:x\\)" in md
 
 
 def test_html_is_self_contained(tmp_path):

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from trialrecon.checks import Reconciliation
 from trialrecon.checks.findings import SEVERITIES
+from trialrecon.report.markdown import escape
 
 CSV_COLUMNS: tuple[str, ...] = (
     "id", "check", "check_version", "severity", "title", "sentence", "value_ids", "values",
@@ -24,12 +25,8 @@ CSV_COLUMNS: tuple[str, ...] = (
 
 
 def _md(text: Any) -> str:
-    """Escape text for Markdown: no table breaks, no raw HTML, no emphasis surprises."""
-    s = "" if text is None else str(text)
-    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("*", "\\*"),
-                 ("_", "\\_"), ("`", "\\`"), ("\n", " ")):
-        s = s.replace(a, b)
-    return s
+    """Escape text for Markdown: no table breaks, raw HTML, links or emphasis (one line)."""
+    return escape(text)
 
 
 def _env(markdown: bool) -> Environment:

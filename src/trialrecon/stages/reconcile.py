@@ -19,9 +19,10 @@ def write_reconciliation(dossier_dir: str | Path, outputs: dict[str, str | Path]
     defaults to ``<dossier>/triage.yaml`` when present.
     """
     dossier = load_dossier(dossier_dir)
+    named = triage_path is not None  # a file the user named must exist
     if triage_path is None:
         triage_path = Path(dossier_dir) / "triage.yaml"
-    rec = run_checks(dossier, load_triage(triage_path))
+    rec = run_checks(dossier, load_triage(triage_path, required=named))
     renderers = {"html": render_html, "md": render_markdown, "csv": render_csv,
                  "json": render_json}
     unknown = set(outputs) - set(renderers)

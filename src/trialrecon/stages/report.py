@@ -25,6 +25,7 @@ import jinja2
 
 from trialrecon import __version__
 from trialrecon.dossier import load_dossier
+from trialrecon.report.files import atomic_write_text
 from trialrecon.report.html import (
     Figure,
     data_uri,
@@ -193,5 +194,5 @@ def build_index(results: Path, data_dir: Path, trials: list[str], out: Path) -> 
         severity_order=SEVERITY_ORDER,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
+    atomic_write_text(out, html)
     return out
