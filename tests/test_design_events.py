@@ -40,7 +40,7 @@ sources:
     analysis: final
 cohorts:
   - id: main
-    label: "Main | <b>cohort</b>"
+    label: "Main | <b>cohort</b> $5"
 arms:
   - id: drug
     label: "Drug"

@@ -2,7 +2,9 @@
 
 Power curves and rejection regions of the single-arm designs, and ``design.md``: the stated
 design, the exact and Simon designs, the sensitivity table, the decision rule and which CI
-method reproduces each printed interval.
+method reproduces each printed interval; for randomized trials the power of each comparison
+against the hazard ratio, and the section on events, power, detectable HRs, information
+fractions, the transcribed design and its boundaries (:mod:`.design_plan`).
 """
 
 from __future__ import annotations
@@ -251,7 +253,8 @@ def events_power_figure(curves: list[dict], relevant_hr: float, target_powers: l
         implied = not str(c["basis"]).startswith("printed")
         events = (f"~{c['events']:.0f} events from the CI" if implied
                   else f"{c['events']:.0f} events")
-        line, = ax.plot(c["grid"], c["power"], linewidth=1.4, label=f"{c['label']} ({events})")
+        label = str(c["label"]).replace("$", r"\$")  # text from the dossier: no mathtext
+        line, = ax.plot(c["grid"], c["power"], linewidth=1.4, label=f"{label} ({events})")
         if math.isfinite(c["hr"]) and 0.2 <= c["hr"] < 1:
             y = float(np.interp(c["hr"], c["grid"], c["power"]))
             ax.plot([c["hr"]], [y], "o", color=line.get_color(), markersize=5,
@@ -311,8 +314,12 @@ def _power_section(power: pd.DataFrame, powers: list[float], relevant: float) ->
              _esc(r["ratio_basis"]), _alpha_text(r), _num(r["power_observed_hr"], ".2f"),
              _num(r["power_relevant_hr"], ".2f"), *[_num(r[c], ".2f") for c in det]]
             for r in sch.to_dict("records")]
-    bases = "; ".join(dict.fromkeys(f"{str(e).upper()} from {_esc(b)}" for e, b in
-                                    zip(sch["endpoint"], sch["alpha_basis"], strict=True)))
+    by_basis: dict[str, list[str]] = {}
+    for e, b in zip(sch["endpoint"], sch["alpha_basis"], strict=True):
+        ends = by_basis.setdefault(str(b), [])
+        if str(e).upper() not in ends:
+            ends.append(str(e).upper())
+    bases = "; ".join(f"{' and '.join(e)} from {_esc(b)}" for b, e in by_basis.items())
     return [
         "Power and detectable hazard ratios by Schoenfeld's (1983) formula, for the data cut "
         f"the selection policy chooses, against a clinically relevant HR of {relevant:g} "
