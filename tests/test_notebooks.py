@@ -49,10 +49,10 @@ def _write(tmp_path: Path, name: str, sources: list[str], parameters: str = "x =
     return path
 
 
-def test_the_four_notebooks_are_present_and_stored_without_outputs():
+def test_the_five_notebooks_are_present_and_stored_without_outputs():
     names = [p.stem for p in NOTEBOOKS]
     assert names == ["01_why_55_patients", "02_kaplan_meier", "03_hazard_ratios",
-                     "04_reading_critically"]
+                     "04_reading_critically", "05_events_phase3"]
     for path in NOTEBOOKS:
         nb = nbformat.read(str(path), as_version=4)
         nbformat.validate(nb)
@@ -128,6 +128,23 @@ def test_kaplan_meier_by_hand_on_eight_patients(tmp_path: Path):
     for bound in ("0.3870", "0.3148", "0.1955", "0.0660", "0.0096",
                   "0.9814", "0.9309", "0.8523", "0.7342", "0.5727"):
         assert bound in text
+
+
+def test_events_notebook_by_hand_and_by_the_package(tmp_path: Path):
+    """Notebook 5, Schoenfeld's events for HR 0.6, one-sided 0.025, power 0.9, 2:1:
+    (1.959964 + 1.281552)^2 / (2/9 * log(0.6)^2) = 181.20 (rpact's getSampleSizeSurvival
+    gives 181.202166, see tests/test_events.py); 1:1 needs 161.07, 9/8 of it at 2:1.
+    CABINET epNET, HR 0.38 (0.25 to 0.59), 134:69: se = 0.219050, events = 1 / (se^2 *
+    0.6601 * 0.3399) = 92.9, detectable HR (80%, two-sided 0.05) exp(-2.801585 * 0.219050)
+    = 0.541."""
+    src = ROOT / "notebooks" / "05_events_phase3.ipynb"
+    execute_notebook(src, tmp_path / "o.ipynb", tmp_path / "o.html", {}, cwd=ROOT)
+    text = _outputs_text(tmp_path / "o.ipynb")
+    assert "by hand: 181.20 events; trialrecon: 181.20 events -> 182 events" in text
+    assert "1:1 allocation needs 161.07 events: 2:1 costs 12.5% more" in text
+    assert "se = 0.219050; p = 0.6601; events ~ 1 / (se^2 p (1 - p)) = 92.9" in text
+    assert "HR 0.541" in text
+    assert "trials read: cabinet, a021202" in text
 
 
 def test_parameters_are_injected_and_output_is_byte_identical(tmp_path: Path):
