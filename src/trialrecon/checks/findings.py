@@ -23,6 +23,25 @@ VALUE_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+MARKER_TEXT = {"not_reached": "not reached", "not_estimable": "not estimable",
+               "not_reported": "not reported"}
+_SINGULAR = {"patients": "patient", "events": "event", "months": "month", "years": "year",
+             "weeks": "week", "days": "day", "centers": "center", "countries": "country"}
+
+
+def unit_text(value: str, unit: str) -> str:
+    """The unit as printed after ``value``: ``%`` for percent, singular after exactly 1."""
+    if unit == "percent":
+        return "%"
+    if unit in ("", "none", "ratio", "probability", "proportion", "date"):
+        return ""
+    try:
+        one = float(value) == 1.0
+    except ValueError:
+        one = False
+    return _SINGULAR.get(unit, unit) if one else unit
+
+
 @dataclass(frozen=True)
 class ValueRef:
     """One printed value a finding quotes, with where it stands."""
@@ -52,12 +71,12 @@ class ValueRef:
         return cls(**{**data, "value": str(value), "line": int(row.get("line") or 0)})
 
     def printed(self) -> str:
-        """The value as a reader sees it: comparator, number and unit."""
+        """The value as a reader sees it: comparator, number and unit (1 patient, 2 patients)."""
         comp = "" if self.comparator in ("", "=") else self.comparator + " "
-        unit = "%" if self.unit == "percent" else f" {self.unit}" if self.unit else ""
-        if self.value in ("not_reached", "not_estimable", "not_reported"):
-            unit = ""
-        return f"{comp}{self.value}{unit}"
+        if self.value in MARKER_TEXT:
+            return MARKER_TEXT[self.value]
+        unit = unit_text(self.value, self.unit)
+        return f"{comp}{self.value}{'' if unit in ('', '%') else ' '}{unit}"
 
     def where(self) -> str:
         parts = [self.source, self.location]
@@ -84,6 +103,7 @@ class Finding:
     nearest: str | None = None
     explanations_ruled_out: list[str] = field(default_factory=list)
     triage: dict[str, str] | None = None
+    claim: str = ""  # the check's own short wording, before the title was made readable
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -114,9 +134,12 @@ class TriageEntry:
 
 
 def load_triage(path: str | Path | None) -> dict[str, TriageEntry]:
-    """Read ``triage.yaml`` (``{findings: {<id>: {verdict, note}}}``); missing file: empty.
+    """Read ``triage.yaml``; a missing file gives no entries.
 
-    Raises ValueError naming the entry when a verdict is not one of VERDICTS.
+    ``{findings: {<finding id>: {verdict, note}}, causes: {<cause id>: {verdict, note}}}``;
+    both sections are optional and their ids are returned in one mapping (finding ids are
+    ``<check>-<hex>``, cause ids ``cause-<hex>``). Raises ValueError naming the entry when a
+    verdict is not one of VERDICTS.
     """
     if path is None:
         return {}
@@ -124,10 +147,13 @@ def load_triage(path: str | Path | None) -> dict[str, TriageEntry]:
     if not path.is_file():
         return {}
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(raw, dict) or not isinstance(raw.get("findings") or {}, dict):
-        raise ValueError(f"{path}: expected a mapping 'findings: {{<finding id>: ...}}'")
+    if not isinstance(raw, dict) or not all(isinstance(raw.get(k) or {}, dict)
+                                            for k in ("findings", "causes")):
+        raise ValueError(f"{path}: expected a mapping 'findings: {{<finding id>: ...}}' "
+                         "(and optionally 'causes: {<cause id>: ...}')")
     out: dict[str, TriageEntry] = {}
-    for fid, entry in (raw.get("findings") or {}).items():
+    entries = [*(raw.get("findings") or {}).items(), *(raw.get("causes") or {}).items()]
+    for fid, entry in entries:
         if not isinstance(entry, dict):
             raise ValueError(f"{path}: entry '{fid}' must be a mapping with 'verdict'")
         verdict = str(entry.get("verdict", ""))

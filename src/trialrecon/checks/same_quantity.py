@@ -19,6 +19,7 @@ from trialrecon.checks.context import (
     same_date,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.severity import SCHEME_LABELS, compare_rows
 
 
 def check_same_quantity(ctx: Context) -> list[Finding]:
@@ -43,11 +44,10 @@ def check_same_quantity(ctx: Context) -> list[Finding]:
             if a["denominator"] and b["denominator"] and a["denominator"] != b["denominator"]:
                 continue  # different populations, not the same quantity
             if a["statistic"] == "date":
-                agree = same_date(a["value"], b["value"])
-                ia = ib = None
-            else:
-                ia, ib = interval_of(a), interval_of(b)
-                agree = ia.overlaps(ib)
+                agree, cmp = same_date(a["value"], b["value"]), None
+            else:  # the severity policy's rounding rules (checks.severity)
+                cmp = compare_rows(a, b)
+                agree = cmp.agree
             if agree:
                 continue
             update = bool(a["supersedes"]) != bool(b["supersedes"])
@@ -59,7 +59,7 @@ def check_same_quantity(ctx: Context) -> list[Finding]:
                             target["statistic"] != "date"
                             and interval_of(target).overlaps(interval_of(older)))):
                     continue  # older restates the superseded value: the direct pair reports it
-            bad.append((a, b, ia, ib, update))
+            bad.append((a, b, cmp, update))
         if not bad:
             out.append(ctx.finding(
                 "consistent", f"{group[0]['quantity']} stated {len(group)} times, all agree",
@@ -67,11 +67,10 @@ def check_same_quantity(ctx: Context) -> list[Finding]:
                 group, recomputation={"method": "rounding-interval overlap",
                                       "inputs": {r["id"]: r["value"] for r in group}}))
             continue
-        for a, b, ia, ib, update in bad:
+        for a, b, cmp, update in bad:
             rec = {"method": "rounding-interval overlap (|a-b| < half unit a + half unit b)",
                    "inputs": {a["id"]: a["value"], b["id"]: b["value"]},
-                   "tried": [f"{a['id']}: {ia.as_text() if ia else a['value']}",
-                             f"{b['id']}: {ib.as_text() if ib else b['value']}"],
+                   "tried": list(cmp.tried) if cmp else [f"dates {a['value']}, {b['value']}"],
                    "result": "no overlap"}
             if update:
                 newer, older = (a, b) if a["supersedes"] else (b, a)
@@ -80,12 +79,24 @@ def check_same_quantity(ctx: Context) -> list[Finding]:
                     f"{cap(describe(a))} is {quote(older)} and, in an update, {quote(newer)}.",
                     [a, b], recomputation=rec, ruled_out=["same value within rounding"]))
                 continue
+            if cmp is not None and cmp.severity == "questionable":
+                how = SCHEME_LABELS[cmp.scheme]
+                rec["result"] = f"agree only if both are {how}"
+                out.append(ctx.finding(
+                    "questionable", f"{a['quantity']} stated as {a['value']} and {b['value']}",
+                    f"{cap(describe(a))} is given as {quote(a)} and as {quote(b)}; the two "
+                    f"agree only if both are {how}.", [a, b], recomputation=rec,
+                    ruled_out=["standard rounding of either value"]))
+                continue
             out.append(ctx.finding(
                 "inconsistent", f"{a['quantity']} stated as {a['value']} and {b['value']}",
                 f"{cap(describe(a))} is given as {quote(a)} and as {quote(b)}; no rounding "
                 f"reconciles the two.", [a, b], recomputation=rec,
                 ruled_out=["rounding of either value (intervals do not overlap)",
-                           "an update (neither row supersedes the other)"]))
+                           "one non-standard rounding of both (truncation, rounding twice)",
+                           "an update (neither row supersedes the other)"]
+                + ([f"a mix of schemes: {cmp.mixed} (the severity policy does not accept "
+                    "one value printed two ways)"] if cmp is not None and cmp.mixed else [])))
     return out
 
 
