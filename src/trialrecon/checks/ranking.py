@@ -20,7 +20,7 @@ primary endpoint is ``primary_endpoint`` of ``trial.yaml``, or by default the re
 
 from __future__ import annotations
 
-from trialrecon.checks.causes import Cause, location_rank
+from trialrecon.checks.cause_base import Cause, location_rank
 from trialrecon.checks.context import Context, Row
 from trialrecon.checks.findings import SEVERITIES
 

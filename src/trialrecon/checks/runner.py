@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trialrecon.checks.catalog import CHECKS
-from trialrecon.checks.causes import Cause, build_causes, cause_verdict
+from trialrecon.checks.cause_base import Cause
+from trialrecon.checks.causes import build_causes, cause_verdict
 from trialrecon.checks.context import Check, Context, NotApplicable
 from trialrecon.checks.findings import SEVERITIES, Finding, TriageEntry, stable_id
 from trialrecon.checks.ranking import primary_endpoint, rank_causes
