@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from trialrecon.stages.reconcile import write_reconciliation
+from trialrecon.stages.reconcile import FILE_NAMES, write_reconciliation
 
 PLANTED = Path(__file__).parent / "fixtures" / "planted"
-FORMATS = ("html", "md", "csv", "json")
+FORMATS = ("html", "md", "csv", "json", "letter")
 
 
 def _outputs(folder: Path) -> dict[str, Path]:
-    return {fmt: folder / f"reconciliation.{fmt}" for fmt in FORMATS}
+    return {fmt: folder / FILE_NAMES[fmt] for fmt in FORMATS}
 
 
 @pytest.fixture
@@ -45,8 +45,10 @@ def test_html_escapes_markup_from_data(marked_up, tmp_path):
     html = out["html"].read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;" in html
-    md = out["md"].read_text(encoding="utf-8")
-    assert "<script>" not in md and "&lt;b&gt;bold&lt;/b&gt; \\| pipe" in md
+    for fmt in ("md", "letter"):  # Markdown: backslash escapes, never HTML entities
+        md = out[fmt].read_text(encoding="utf-8")
+        assert "<script>" not in md and "&lt;" not in md and "&amp;" not in md, fmt
+        assert "\\<script\\>alert(1)\\</script\\> \\<b\\>bold\\</b\\> \\| pipe" in md, fmt
 
 
 def test_html_is_self_contained(tmp_path):
@@ -101,7 +103,7 @@ def test_cli(tmp_path):
     ok = subprocess.run([*run, str(PLANTED), "--out", str(tmp_path)], capture_output=True,
                         text=True)
     assert ok.returncode == 0, ok.stderr
-    assert all((tmp_path / f"reconciliation.{fmt}").is_file() for fmt in FORMATS)
+    assert all((tmp_path / FILE_NAMES[fmt]).is_file() for fmt in FORMATS)
     bad = subprocess.run([*run, str(tmp_path / "nope"), "--out", str(tmp_path)],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "not found" in bad.stderr

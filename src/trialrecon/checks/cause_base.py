@@ -13,7 +13,9 @@ from typing import Any
 from trialrecon.checks.context import Context, Row
 from trialrecon.checks.findings import Finding, ValueRef
 from trialrecon.stats.rounding import (
+    Interval,
     exact,
+    format_fraction,
     printed_interval,
 )
 
@@ -158,9 +160,19 @@ def _interval_line(c: Row, r: Row) -> str:
         ir = printed_interval(str(r["value"]), r["comparator"] or "=")
     except ValueError:
         return f"{_printed(r)} against {_printed(c)}"
-    verdict = "they overlap" if ic.overlaps(ir) else "they do not overlap"
-    return (f"{_printed(r)} stands for {ir.as_text()}, {_printed(c)} for {ic.as_text()}: "
-            f"{verdict}")
+    verdict = "they overlap" if ic.overlaps(ir) else "the two do not overlap"
+    return f"{_printed(r)} stands for {_span(ir)}, {_printed(c)} for {_span(ic)}: {verdict}"
+
+
+def _span(iv: Interval) -> str:
+    """``15.55 to 15.65``; ``below 0.001``; ``above 2``."""
+    if iv.low is None and iv.high is not None:
+        return f"below {format_fraction(iv.high)}"
+    if iv.high is None and iv.low is not None:
+        return f"above {format_fraction(iv.low)}"
+    if iv.low is None or iv.high is None:
+        return "any value"
+    return f"{format_fraction(iv.low)} to {format_fraction(iv.high)}"
 
 
 def _gap(a: Row, b: Row) -> float:

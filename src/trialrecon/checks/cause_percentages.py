@@ -12,8 +12,10 @@ from fractions import Fraction
 from trialrecon.checks.cause_base import (
     Cause,
     _and,
+    _inline,
     _n,
     _rows_of,
+    _the,
     _who,
     cause_id,
 )
@@ -121,11 +123,11 @@ def _denominator_cause(ctx: Context, key: tuple[str, ...], n: int, items: list[_
     head = subject({**p0.row, "category": "", "statistic": ""}, cohorts) if len(
         quantities) == 1 else _who(p0.row, cohorts)
     natural = p0.natural
-    printed = _and([f"{p.row['value']}%" for p in items])
+    printed = _pct_list([str(p.row["value"]) for p in items])
     title = f"{head} ({p0.row['location']}): {printed} are over {n}" + (
         f", not {natural}" if natural else "")
     over_n = _and([f"{p.count}/{n} = {_pct(p.count, n, p.row['value'])}%" for p in items])
-    explains = (f"{_n(len(items), 'percentage')} of {p0.row['location']} ({head}) "
+    explains = (f"{_n(len(items), 'percentage')} of {_the(p0.row['location'])} ({_inline(head)}) "
                 f"{'is' if len(items) == 1 else 'are'} reproduced by one denominator, {n} "
                 f"({what}): {over_n}.")
     if natural:
@@ -136,12 +138,12 @@ def _denominator_cause(ctx: Context, key: tuple[str, ...], n: int, items: list[_
                                          for p in items]) + "." if natural else
                   f"State the denominator {n} and what it counts.")
     arithmetic = "; ".join(
-        f"{p.count}/{n} = {float(Fraction(100 * p.count, n)):.3f}% -> {p.row['value']}%"
+        f"{p.count}/{n} = {float(Fraction(100 * p.count, n)):.3f}% → {p.row['value']}%"
         + (f" (over {natural}: {_pct(p.count, natural, p.row['value'])}%)" if natural else "")
         for p in items)
-    question = (f"Which denominator do the percentages of {head} in {p0.row['location']} "
-                f"use? {n} reproduces {printed}" + (f"; the stated {natural} does not." if
-                                                    natural else "."))
+    question = (f"Which denominator do the percentages of {_inline(head)} in "
+                f"{_the(p0.row['location'])} use? {n} reproduces {printed}"
+                + (f"; the stated {natural} does not." if natural else "."))
     if shifted:
         question += " Are some patients missing from the categories listed?"
     rows = [p.row for p in items]
@@ -175,19 +177,23 @@ def rounding_causes(ctx: Context, findings: list[Finding], by_id: dict[str, Row]
     out = []
     for (source, location, scheme), items in groups.items():
         how = SCHEME_LABELS[scheme]
-        printed = _and([f"{p.row['value']}%" for p, _ in items])
+        printed = _pct_list([str(p.row["value"]) for p, _ in items])
         title = (f"{location}: {printed} reproduced only if {how} "
                  f"({items[0][0].count}/{items[0][0].natural} = "
                  f"{_exact_text(items[0][0].count, items[0][0].natural)})")
-        lines = [f"{p.count}/{p.natural} = {_exact_text(p.count, p.natural)}: half up "
-                 f"{_scheme(p, 'half_up')}, {how} {p.row['value']}" for p, _ in items]
-        explains = (f"{_n(len(items), 'percentage')} of {location} "
+        lines = list(dict.fromkeys(
+            f"{p.count}/{p.natural} = {_exact_text(p.count, p.natural)}: half up "
+            f"{_scheme(p, 'half_up')}, {how} {p.row['value']}" for p, _ in items))
+        explains = (f"{_n(len(items), 'percentage')} of {_the(location)} "
                     f"{'is' if len(items) == 1 else 'are'} reproduced by the natural "
                     f"denominator only if {how}, one rounding habit: " + "; ".join(lines) + ".")
         resolution = "Round once, half up: " + _and(
-            [f"{p.row['value']}% -> {_scheme(p, 'half_up')}%" for p, _ in items]) + "."
-        question = (f"Were the percentages in {location} {how}? Rounding once, half up, gives "
-                    + _and([f"{_scheme(p, 'half_up')}%" for p, _ in items]) + ".")
+            list(dict.fromkeys(f"{p.row['value']}% → {_scheme(p, 'half_up')}%"
+                               for p, _ in items))) + "."
+        question = (f"Were the percentages in {_the(location)} {how}? Rounding once, half up, "
+                    "gives "
+                    + _and(list(dict.fromkeys(f"{_scheme(p, 'half_up')}%" for p, _ in items)))
+                    + ".")
         rows = [p.row for p, _ in items]
         out.append(Cause(
             id=cause_id(ctx.trial_id, "rounding", [source, location, scheme]), kind="rounding",
@@ -207,3 +213,11 @@ def _scheme(p: _Pct, scheme: str) -> str:
                                decimals_of(str(p.row["value"]))))
 
 
+
+
+def _pct_list(values: list[str]) -> str:
+    """``24.1% (2×) and 58.2%``: printed percentages, repeats counted once."""
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return _and([f"{v}%" + (f" ({k}×)" if k > 1 else "") for v, k in counts.items()])

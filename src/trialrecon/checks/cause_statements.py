@@ -62,8 +62,7 @@ def _agree(a: Row, b: Row) -> bool:
 def _group_rows(ctx: Context, row: Row) -> list[Row]:
     return [r for r in ctx.rows if all(str(r.get(k) or "") == str(row.get(k) or "")
                                        for k in STATEMENT_KEYS)
-            and (r["value"] or r.get("marker")) and not r.get("supersedes")
-            and ctx.is_registry(r) == ctx.is_registry(row)]
+            and (r["value"] or r.get("marker")) and not r.get("supersedes")]
 
 
 def _reference(ctx: Context, row: Row) -> Row:

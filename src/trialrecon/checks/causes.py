@@ -50,6 +50,7 @@ from trialrecon.checks.cause_base import (
     _n,
     _printed,
     _rows_of,
+    _the,
     cause_id,
 )
 from trialrecon.checks.cause_percentages import (
@@ -90,18 +91,19 @@ def single_cause(ctx: Context, f: Finding, by_id: dict[str, Row]) -> Cause:
                      arithmetic=arithmetic, question="", members=[f], rows=rows)
     resolution = (f"The nearest consistent value: {f.nearest}." if f.nearest else
                   "See the member finding for what was tried.")
-    if len(f.values) >= 2 and len({v.location for v in f.values}) >= 2:
-        question = ("Could the authors check these figures against each other ("
-                    + _and([f"{v.printed()}, {v.location}" for v in f.values[:3]]) + ")?")
-    elif f.values:
-        question = (f"Could the authors check how {f.values[0].printed()} "
-                    f"({f.values[0].location}) was computed?")
+    pops = set(ctx.vocab.populations())
+    quotes = [v for v in f.values if v.quantity not in pops] or list(f.values)
+    if quotes:
+        first = quotes[0]
+        question = f"Could the authors check {first.printed()} ({_the(first.location)})?"
+        if f.nearest:
+            question += f" The nearest consistent value is {f.nearest}."
     else:
         question = "Could the authors check this figure?"
     return Cause(id=cause_id(ctx.trial_id, "single", [f.id]), kind="single",
                  severity=f.severity, title=f.title, explains=f.sentence,
                  resolution=resolution, arithmetic=arithmetic, question=question,
-                 members=[f], rows=rows, quotes=list(f.values))
+                 members=[f], rows=rows, quotes=quotes)
 
 
 def _attach(causes: list[Cause], f: Finding, by_id: dict[str, Row], ctx: Context) -> bool:

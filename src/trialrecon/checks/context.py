@@ -252,8 +252,9 @@ def tidy_recomputation(rec: dict[str, Any]) -> dict[str, Any]:
     line ending ``= printed`` keeps the mark. Other lines are kept as they are.
     """
     tried = rec.get("tried")
+    rec = {**rec, **({"result": humanize(str(rec["result"]))} if rec.get("result") else {})}
     if not tried:
-        return dict(rec)
+        return rec
     merged: dict[str, list[str]] = {}
     order: list[str] = []
     for line in tried:

@@ -110,7 +110,10 @@ class Finding:
             raise ValueError(f"unknown severity {self.severity!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The finding as plain data; each value also carries its ``printed`` text."""
+        data = asdict(self)
+        data["values"] = [{**asdict(v), "printed": v.printed()} for v in self.values]
+        return data
 
     @property
     def rank(self) -> int:
