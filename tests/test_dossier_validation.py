@@ -80,13 +80,15 @@ CASES = [
      "values.csv, row 8, column 'id': id 'orr_a' is already used in values.csv, row 6 "
      "[duplicate-id]"),
     ("orr_a", "value", "25,0",
-     "values.csv, row 6, column 'value': value '25,0' is not a number [malformed-number]"),
+     "values.csv, row 6, column 'value': value '25,0' is not a plain decimal number (ASCII "
+     "digits, at most 15 before and 12 after the point) [malformed-number]"),
     ("p", "value", ".001",
-     "values.csv, row 11, column 'value': value '.001' is not a number (write .001 as 0.001) "
+     "values.csv, row 11, column 'value': value '.001' is not a plain decimal number (ASCII "
+     "digits, at most 15 before and 12 after the point) (write .001 as 0.001) "
      "[malformed-number]"),
     ("start", "value", "May 2016",
-     "values.csv, row 10, column 'value': date 'May 2016' is not YYYY, YYYY-MM or YYYY-MM-DD "
-     "[malformed-date]"),
+     "values.csv, row 10, column 'value': date 'May 2016' is not a real date written YYYY, "
+     "YYYY-MM or YYYY-MM-DD [malformed-date]"),
     ("os_b", "value", "31",
      "values.csv, row 9, column 'value': value '31' given together with a marker "
      "[marker-and-value]"),

@@ -10,6 +10,7 @@ rule crosstrial:
     params:
         dossiers=[f"{DOSSIER_DIR}/{trial}" for trial in TRIALS],
         settings=config.get("crosstrial", {}),
+        selection=config.get("selection", {}),
     log:
         "logs/crosstrial.log",
     conda:

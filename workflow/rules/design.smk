@@ -9,6 +9,7 @@ rule design:
     params:
         dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
         settings=config.get("design", {}),
+        selection=config.get("selection", {}),
     log:
         "logs/design/{trial}.log",
     conda:

@@ -11,6 +11,7 @@ rule km:
     params:
         dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
         settings={k: v for k, v in config.get("km", {}).items() if k != "validation"},
+        selection=config.get("selection", {}),
     log:
         "logs/km/{trial}.log",
     conda:

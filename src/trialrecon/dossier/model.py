@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from trialrecon.dossier.vocabulary import Vocabulary, vocabulary
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -40,10 +42,17 @@ class DossierError(Exception):
 
 @dataclass(frozen=True)
 class Source:
+    """A document the numbers were read from, with the analysis (data cut) it reports."""
+
     id: str
     kind: str
     citation: str
-    seed: str = ""
+    seed: str = ""  # the file in shared/seeds it was read from
+    file: str = ""  # or a path to its text, relative to the dossier or a --sources folder
+    published: str = ""  # publication date, YYYY[-MM[-DD]]
+    data_cut: str = ""  # data cut-off date of the analysis it reports
+    analysis: str = ""  # the analysis it reports, as the source names it (primary, final...)
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,29 @@ class Arm:
 
 
 @dataclass(frozen=True)
+class DataCut:
+    """One analysis of the trial: a data cut-off date when printed, else the analysis' name.
+
+    ``key`` identifies the cut in the ``data_cut`` column of the loaded values (the date, or
+    the label when no date is printed); ``order`` sorts cuts in time (0 is the first);
+    ``sources`` lists the sources that report it.
+    """
+
+    key: str
+    date: str = ""
+    labels: tuple[str, ...] = ()
+    order: int = 0
+    sources: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """How outputs name the cut: ``2011-05 (primary)``, or the label alone."""
+        if self.date and self.labels:
+            return f"{self.date} ({', '.join(self.labels)})"
+        return self.date or ", ".join(self.labels) or self.key
+
+
+@dataclass(frozen=True)
 class Trial:
     id: str
     title: str
@@ -71,6 +103,11 @@ class Trial:
     arms: tuple[Arm, ...] = ()
     registry_id: str = ""
     setting: str = ""
+    area: str = ""
+    primary_endpoints: tuple[str, ...] = ()
+    endpoints: tuple[tuple[str, str], ...] = ()  # (id, label) declared in trial.yaml
+    # analyses quoted by sources that do not report them themselves: (label, date or "")
+    quoted_cuts: tuple[tuple[str, str], ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def cohort(self, cohort_id: str) -> Cohort:
@@ -79,12 +116,29 @@ class Trial:
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
 
+    def arm(self, arm_id: str) -> Arm | None:
+        return next((a for a in self.arms if a.id == arm_id), None)
+
 
 @dataclass(frozen=True)
 class Dossier:
-    """A validated dossier: the trial and its tidy table of values."""
+    """A validated dossier: the trial, its tidy table of values and its data cuts.
+
+    Every row of ``values`` carries the key of its data cut in ``data_cut`` (empty when
+    neither the row nor its source says) and the cut's place in time in ``cut_order``
+    (-1 when unknown).
+    """
 
     path: Path
     trial: Trial
     values: pd.DataFrame
+    cuts: tuple[DataCut, ...] = ()
+
+    @property
+    def vocab(self) -> Vocabulary:
+        """The vocabulary with this trial's own endpoints added."""
+        return vocabulary(self.trial.endpoints)
+
+    def cut(self, key: str) -> DataCut | None:
+        return next((c for c in self.cuts if c.key == key), None)
 

@@ -24,10 +24,7 @@ Choices, in one place:
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -38,134 +35,36 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
 from trialrecon.dossier import Dossier, Trial, vocabulary  # noqa: E402
-from trialrecon.dossier.selection import Statement, statements  # noqa: E402
+from trialrecon.dossier.selection import (  # noqa: E402
+    DEFAULT,
+    Policy,
+    Statement,
+    statements,
+)
 from trialrecon.report.figures import save_figure  # noqa: E402
 from trialrecon.report.forest import hazard_ratio_figure, rate_figure  # noqa: E402
 from trialrecon.report.tables import write_table
-from trialrecon.stats.proportions import proportion_ci  # noqa: E402
-from trialrecon.stats.rounding import STANDARD_SCHEMES, reproduces  # noqa: E402
+from trialrecon.stages.crosstrial_common import (  # noqa: E402
+    CrossTrialSettings,
+    _arm_label,
+    _choose,
+    _cohort_setting,
+    _provenance,
+    _row_label,
+    _slug,
+    trial_label,
+)
+from trialrecon.stages.crosstrial_rates import (  # noqa: E402
+    ae_grade3_table,
+    design_hypotheses,
+    response_rate_table,
+)
 
-UNSPECIFIED = "unspecified"
-
-
-@dataclass(frozen=True)
-class CrossTrialSettings:
-    """The ``crosstrial`` section of the workflow configuration (every key optional)."""
-
-    formats: tuple[str, ...] = ("png", "svg")
-    setting_order: tuple[str, ...] = ("pancreatic", "extrapancreatic", "mixed")
-    source_priority: tuple[str, ...] = ("paper", "abstract", "review", "registry")
-    response_quantities: tuple[str, ...] = ("orr",)
-    # Quantities whose count stands for the numerator of a response rate.
-    count_partners: dict[str, tuple[str, ...]] = field(
-        default_factory=lambda: {"orr": ("responders",)})
-    ae_quantities: tuple[str, ...] = ("ae_grade3plus", "ae_grade34")
-    ae_categories: tuple[str, ...] = ("any",)
-    ci_method: str = "clopper_pearson"
-    ci_level: float = 0.95
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any] | None) -> CrossTrialSettings:
-        """Settings from a config mapping; unknown keys are refused with a clear message."""
-        raw = dict(raw or {})
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise ValueError(f"unknown crosstrial setting(s): {', '.join(unknown)}; "
-                             f"known: {', '.join(sorted(known))}")
-        out: dict[str, Any] = {}
-        for key, value in raw.items():
-            if key == "count_partners":
-                out[key] = {str(k): tuple(v) for k, v in dict(value).items()}
-            elif key == "ci_level":
-                out[key] = float(value)
-                if not 0 < out[key] < 1:
-                    raise ValueError("crosstrial ci_level must lie between 0 and 1")
-            elif key == "ci_method":
-                out[key] = str(value)
-            else:
-                out[key] = tuple(str(v) for v in value)
-        return cls(**out)
-
-
-# --------------------------------------------------------------------------- labels
-
-
-def trial_label(trial: Trial) -> str:
-    """A short display name: the title up to its first colon."""
-    return trial.title.split(":", 1)[0].strip() or trial.id
-
-
-def _cohort_setting(trial: Trial, cohort_id: str) -> str:
-    cohort = trial.cohort(cohort_id)
-    return cohort.setting or trial.setting or UNSPECIFIED
-
-
-def _row_label(trial: Trial, cohort_id: str, arm_id: str = "", subgroup: str = "") -> str:
-    """Trial name, then the cohort only when the trial has several, then arm and subgroup."""
-    parts = [trial_label(trial)]
-    if len(trial.cohorts) > 1:
-        parts.append(trial.cohort(cohort_id).label)
-    if subgroup:
-        parts.append(subgroup)
-    if arm_id:
-        parts.append(_arm_label(trial, arm_id))
-    return ": ".join(parts[:1]) + "".join(f" | {p}" for p in parts[1:])
-
-
-def _arm_label(trial: Trial, arm_id: str) -> str:
-    return next((a.label for a in trial.arms if a.id == arm_id), arm_id)
-
-
-def _arm_role(trial: Trial, arm_id: str) -> str:
-    if not arm_id:
-        return "single_arm" if trial.design == "single_arm" else ""
-    return next((a.role for a in trial.arms if a.id == arm_id), "")
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "x"
-
-
-# ----------------------------------------------------------------------- statements
-
-
-def _rank(statement: Statement, trial: Trial, priority: Sequence[str],
-          wanted: Sequence[str]) -> tuple[int, int, int, str, int]:
-    kind = trial.source(statement.first["source"]).kind
-    kind_rank = priority.index(kind) if kind in priority else len(priority)
-    missing = sum(1 for s in wanted if s not in statement.rows)
-    return (int(statement.updated), kind_rank, missing, statement.first["file"],
-            int(statement.first["line"]))
-
-
-def _choose(candidates: list[Statement], trial: Trial, priority: Sequence[str],
-            wanted: Sequence[str]) -> list[Statement]:
-    """The preferred original statement, then the preferred updated one (when any)."""
-    ranked = sorted(candidates, key=lambda s: _rank(s, trial, priority, wanted))
-    chosen = [s for s in ranked if not s.updated][:1] + [s for s in ranked if s.updated][:1]
-    return chosen
-
-
-def _provenance(s: Statement, row: pd.Series, trial: Trial) -> dict[str, Any]:
-    """Where a chosen statement comes from, for the CSV behind a figure."""
-    return {
-        "updated": s.updated,
-        "update_note": _update_note(s),
-        "source": row["source"],
-        "source_kind": trial.source(row["source"]).kind,
-        "location": row["location"],
-        "ids": s.ids,
-    }
-
-
-def _update_note(statement: Statement) -> str:
-    if not statement.updated:
-        return ""
-    row = statement.first
-    note = next((r["note"] for r in statement.rows.values() if r["note"]), "")
-    return f"updated ({row['location']}{': ' + note if note else ''})"
-
+__all__ = [
+    "CrossTrialSettings", "ae_grade3_table", "design_hypotheses", "hazard_ratio_figure",
+    "hazard_ratio_table", "rate_figure", "response_rate_table", "subgroup_tables",
+    "write_crosstrial_outputs",
+]  # fmt: skip
 
 # ---------------------------------------------------------------------- hazard ratios
 
@@ -179,7 +78,8 @@ def _hr_text(est: str, low: str, high: str, level: str) -> str:
     return f"{est} ({low}-{high}){suffix}"
 
 
-def _hr_record(dossier: Dossier, s: Statement, n_statements: int, agree: bool) -> dict:
+def _hr_record(dossier: Dossier, s: Statement, n_statements: int, agree: bool,
+               update: bool) -> dict:
     trial = dossier.trial
     row = s.first
     est = s.rows["estimate"]
@@ -192,10 +92,12 @@ def _hr_record(dossier: Dossier, s: Statement, n_statements: int, agree: bool) -
         "cohort": row["cohort"],
         "cohort_label": trial.cohort(row["cohort"]).label,
         "subgroup": row["subgroup"],
-        "label": _row_label(trial, row["cohort"], subgroup=row["subgroup"]),
+        "label": _row_label(trial, row["cohort"], subgroup=row["subgroup"],
+                            comparison=_comparison(trial, row["arm"], row["versus"])),
+        "comparison": _comparison(trial, row["arm"], row["versus"]),
         "quantity": row["quantity"],
-        "endpoint": est["category"] or vocabulary().quantities[est["quantity"]].get(
-            "ratio_of", est["quantity"]).upper(),
+        "endpoint": est["category"] or str(dossier.vocab.quantities[est["quantity"]].get(
+            "ratio_of", est["quantity"])).upper(),
         "estimate": s.num("estimate"),
         "ci_low": s.num("ci_low"),
         "ci_high": s.num("ci_high"),
@@ -204,41 +106,62 @@ def _hr_record(dossier: Dossier, s: Statement, n_statements: int, agree: bool) -
         "p_comparator": (p_row["comparator"] or "=") if p_row is not None else "",
         "p_sided": p_row["sided"] if p_row is not None else "",
         "text": _hr_text(s.text("estimate"), s.text("ci_low"), s.text("ci_high"), level),
-        **_provenance(s, row, trial),
+        **_provenance(s, row, dossier, update),
         "n_statements": n_statements,
         "statements_agree": agree,
     }
 
 
-def _hr_groups(dossier: Dossier, rows: pd.DataFrame, priority: Sequence[str],
+def _hr_groups(dossier: Dossier, rows: pd.DataFrame, policy: Policy,
                by: Sequence[str]) -> list[dict]:
+    """One record per group of statements (and one for its latest update).
+
+    ``n_statements`` counts the group's statements of the chosen statement's data cut that
+    are not corrections, and ``statements_agree`` says whether they print the same numbers.
+    """
     wanted = ("estimate", "ci_low", "ci_high")
     records = []
     stmts = [s for s in statements(rows) if "estimate" in s.rows]
     groups: dict[tuple, list[Statement]] = {}
     for s in stmts:
-        groups.setdefault(tuple(s.first[c] for c in by), []).append(s)
+        groups.setdefault(tuple(s.first[c] for c in (*by, "arm", "versus")), []).append(s)
     for members in groups.values():
-        originals = [m for m in members if not m.updated]
+        chosen = _choose(members, dossier, policy, wanted)
+        cut = chosen[0][0].data_cut
+        originals = [m for m in members if not m.updated and m.data_cut == cut]
         agree = len({tuple(m.text(k) for k in wanted if k in m.rows) for m in originals}) <= 1
-        for s in _choose(members, dossier.trial, priority, wanted):
-            records.append(_hr_record(dossier, s, len(originals), agree))
+        for s, update in chosen:
+            records.append(_hr_record(dossier, s, len(originals), agree, update))
     return records
 
 
-def _primary_ratio_quantities(trial: Trial) -> list[str]:
-    primary = str(trial.extra.get("primary_endpoint", "pfs"))
-    found = [q for q, d in vocabulary().quantities.items() if d.get("ratio_of") == primary]
-    if not found:
-        raise ValueError(f"{trial.id}: primary_endpoint '{primary}' has no hazard-ratio "
-                         "quantity in the vocabulary")
-    return found
+def _comparison(trial: Trial, arm: str, versus: str) -> str:
+    """``A vs B`` for a statistic between two arms named in the row (trials of 3+ arms)."""
+    if not arm or not versus:
+        return ""
+    return f"{_arm_label(trial, arm)} vs {_arm_label(trial, versus)}"
+
+
+def _between_arms(values: pd.DataFrame) -> pd.Series:
+    """Rows comparing arms: arm empty (two arms), or arm and versus both named."""
+    return (values["arm"] == "") | (values["versus"] != "")
+
+
+def _primary_ratio_quantities(dossier: Dossier) -> list[str]:
+    """The hazard-ratio quantities of the primary endpoints (``pfs`` when none is named).
+
+    A primary endpoint without a hazard ratio (a response rate) contributes nothing.
+    """
+    vocab = dossier.vocab
+    primary = dossier.trial.primary_endpoints or ("pfs",)
+    return [q for p in primary for q, d in vocab.quantities.items() if d.get("ratio_of") == p]
 
 
 HR_COLUMNS = ("setting", "trial", "trial_label", "cohort", "cohort_label", "subgroup", "label",
-              "quantity", "endpoint", "estimate", "ci_low", "ci_high", "level", "p_value",
-              "p_comparator", "p_sided", "text", "updated", "update_note", "source",
-              "source_kind", "location", "ids", "n_statements", "statements_agree")
+              "comparison", "quantity", "endpoint", "estimate", "ci_low", "ci_high", "level",
+              "p_value", "p_comparator", "p_sided", "text", "updated", "update_note",
+              "data_cut", "source", "source_kind", "location", "ids", "n_statements",
+              "statements_agree")
 
 
 def hazard_ratio_table(dossiers: Iterable[Dossier],
@@ -255,13 +178,13 @@ def hazard_ratio_table(dossiers: Iterable[Dossier],
         if dossier.trial.design != "randomized":
             continue
         v = dossier.values
-        rows = v[v["quantity"].isin(_primary_ratio_quantities(dossier.trial))
-                 & (v["subgroup"] == "") & (v["arm"] == "")]
+        rows = v[v["quantity"].isin(_primary_ratio_quantities(dossier))
+                 & (v["subgroup"] == "") & _between_arms(v)]
         cohort_order = [c.id for c in dossier.trial.cohorts]
-        for rec in _hr_groups(dossier, rows, settings.source_priority,
+        for rec in _hr_groups(dossier, rows, settings.policy(),
                               ("cohort", "quantity", "category")):
             rec["_order"] = (order, cohort_order.index(rec["cohort"]), rec["endpoint"],
-                             rec["updated"])
+                             rec["comparison"], rec["updated"])
             records.append(rec)
     return _sorted_by_setting(records, settings.setting_order, HR_COLUMNS)
 
@@ -281,8 +204,8 @@ def _sorted_by_setting(records: list[dict], order: Sequence[str],
 
 def _events_text(dossier: Dossier, rec: dict) -> dict[str, str]:
     """Per arm, 'events/N' printed next to a subgroup HR (same source, location, subgroup)."""
-    ratio_of = vocabulary().quantities[rec["quantity"]].get("ratio_of", "")
-    events_q = f"{ratio_of}_events"
+    ratio_of = str(dossier.vocab.quantities[rec["quantity"]].get("ratio_of", ""))
+    events_q = dossier.vocab.events_quantity(ratio_of)
     v = dossier.values
     rows = v[(v["quantity"] == events_q) & (v["statistic"] == "count")
              & (v["source"] == rec["source"]) & (v["location"] == rec["location"])
@@ -310,10 +233,10 @@ def subgroup_tables(dossiers: Iterable[Dossier],
     out: dict[str, pd.DataFrame] = {}
     for dossier in dossiers:
         v = dossier.values
-        rows = v[v["quantity"].isin(ratios) & (v["subgroup"] != "") & (v["arm"] == "")]
+        rows = v[v["quantity"].isin(ratios) & (v["subgroup"] != "") & _between_arms(v)]
         if rows.empty:
             continue
-        records = _hr_groups(dossier, rows, settings.source_priority,
+        records = _hr_groups(dossier, rows, settings.policy(),
                              ("source", "location", "cohort", "quantity", "subgroup", "category"))
         tables: dict[tuple, list[dict]] = {}
         for rec in records:
@@ -331,228 +254,19 @@ def subgroup_tables(dossiers: Iterable[Dossier],
     return out
 
 
-# ---------------------------------------------------------------- rates with exact CIs
-
-
-@dataclass(frozen=True)
-class CountResolution:
-    count: int | None
-    n: int | None
-    count_basis: str  # "reported", "inferred" or ""
-    denominator_basis: str
-    consistent: bool
-
-
-def _reproduces(x: int, n: int, printed: str, scale: int) -> bool:
-    return any(reproduces(x, n, printed, scheme, scale) for scheme in STANDARD_SCHEMES)
-
-
-def _denominators(dossier: Dossier, s: Statement, order: Sequence[str]) -> list[tuple[int, str]]:
-    """Candidate denominators: the row's own, then population counts of its cohort and arm."""
-    row = s.rows.get("percent", s.rows.get("proportion"))
-    out: list[tuple[int, str]] = []
-    if row is not None and row["denominator"]:
-        out.append((int(float(row["denominator"])), "denominator printed with the value"))
-    v = dossier.values
-    pops = v[v["quantity"].isin(order) & (v["statistic"] == "count")
-             & (v["cohort"] == row["cohort"]) & (v["arm"] == row["arm"])
-             & (v["subgroup"] == row["subgroup"]) & v["value_num"].notna()]
-    pops = pops.assign(_q=pops["quantity"].map(list(order).index),
-                       _other=(pops["source"] != row["source"]).astype(int))
-    for _, p in pops.sort_values(["_q", "_other", "file", "line"]).iterrows():
-        n = int(p["value_num"])
-        if n > 0 and n not in [c for c, _ in out]:
-            out.append((n, f"{p['quantity']} ({p['source']}, {p['location']})"))
-    return out
-
-
-def _partner_count(dossier: Dossier, s: Statement, partners: Sequence[str]) -> int | None:
-    if "count" in s.rows:
-        return int(s.num("count"))
-    row = s.first
-    v = dossier.values
-    hit = v[v["quantity"].isin([row["quantity"], *partners]) & (v["statistic"] == "count")
-            & (v["cohort"] == row["cohort"]) & (v["arm"] == row["arm"])
-            & (v["subgroup"] == row["subgroup"]) & (v["supersedes"] == "")
-            & v["value_num"].notna()]
-    return int(hit.sort_values(["file", "line"]).iloc[0]["value_num"]) if len(hit) else None
-
-
-def resolve_count(dossier: Dossier, s: Statement, partners: Sequence[str],
-                  population_order: Sequence[str]) -> CountResolution:
-    """The count and denominator behind a printed rate (see the module docstring)."""
-    stat = "percent" if "percent" in s.rows else "proportion"
-    printed, scale = s.text(stat), (100 if stat == "percent" else 1)
-    value = s.num(stat) / scale
-    candidates = _denominators(dossier, s, population_order)
-    x = _partner_count(dossier, s, partners)
-    if not candidates:
-        return CountResolution(x, None, "reported" if x is not None else "", "", False)
-    if x is not None:
-        for n, basis in candidates:
-            if x <= n and _reproduces(x, n, printed, scale):
-                return CountResolution(x, n, "reported", basis, True)
-        n, basis = candidates[0]
-        return CountResolution(x, n, "reported", basis, False)
-    for n, basis in candidates:
-        guess = round(value * n)
-        for cand in (guess, guess - 1, guess + 1):
-            if 0 <= cand <= n and _reproduces(cand, n, printed, scale):
-                return CountResolution(cand, n, "inferred", basis, True)
-    n, basis = candidates[0]
-    return CountResolution(min(max(round(value * n), 0), n), n, "inferred", basis, False)
-
-
-RATE_COLUMNS = ("trial", "trial_label", "design", "setting", "cohort", "cohort_label", "arm",
-                "arm_label", "arm_role", "subgroup", "label", "quantity", "category",
-                "printed", "rate_percent", "count", "n", "count_basis", "denominator_basis",
-                "count_reproduces_printed", "ci_method", "ci_level", "ci_low", "ci_high",
-                "printed_ci_low", "printed_ci_high", "text", "updated", "update_note",
-                "source", "source_kind", "location", "ids")
-
-
-def _rate_record(dossier: Dossier, s: Statement, settings: CrossTrialSettings,
-                 population_order: Sequence[str]) -> dict:
-    trial = dossier.trial
-    row = s.first
-    stat = "percent" if "percent" in s.rows else "proportion"
-    scale = 100.0 if stat == "percent" else 1.0
-    partners = settings.count_partners.get(row["quantity"], ())
-    res = resolve_count(dossier, s, partners, population_order)
-    low = high = math.nan
-    if res.count is not None and res.n is not None and 0 <= res.count <= res.n:
-        lo, hi = proportion_ci(res.count, res.n, settings.ci_method, settings.ci_level)
-        low, high = 100 * lo, 100 * hi
-    rate = 100 * s.num(stat) / scale
-    frac = f"{res.count}/{res.n} = " if res.n is not None and res.count is not None else ""
-    ci = f" ({low:.1f}-{high:.1f})" if not math.isnan(low) else ""
-    flag = "" if res.consistent or res.n is None else " *"
-    return {
-        "trial": trial.id,
-        "trial_label": trial_label(trial),
-        "design": trial.design,
-        "setting": _cohort_setting(trial, row["cohort"]),
-        "cohort": row["cohort"],
-        "cohort_label": trial.cohort(row["cohort"]).label,
-        "arm": row["arm"],
-        "arm_label": _arm_label(trial, row["arm"]) if row["arm"] else "",
-        "arm_role": _arm_role(trial, row["arm"]),
-        "subgroup": row["subgroup"],
-        "label": _row_label(trial, row["cohort"], row["arm"], row["subgroup"]),
-        "quantity": row["quantity"],
-        "category": row["category"],
-        "printed": s.text(stat),
-        "rate_percent": rate,
-        "count": res.count,
-        "n": res.n,
-        "count_basis": res.count_basis,
-        "denominator_basis": res.denominator_basis,
-        "count_reproduces_printed": res.consistent,
-        "ci_method": settings.ci_method,
-        "ci_level": settings.ci_level,
-        "ci_low": low,
-        "ci_high": high,
-        "printed_ci_low": s.num("ci_low") * 100 / scale,
-        "printed_ci_high": s.num("ci_high") * 100 / scale,
-        "text": f"{frac}{s.text(stat)}{'%' if stat == 'percent' else ''}{ci}{flag}",
-        **_provenance(s, row, trial),
-    }
-
-
-def _rate_table(dossiers: Iterable[Dossier], quantities: Sequence[str],
-                categories: Sequence[str] | None, settings: CrossTrialSettings,
-                population_order: Sequence[str]) -> pd.DataFrame:
-    """Rates of ``quantities`` (one per trial, cohort, arm, subgroup; first quantity wins)."""
-    records = []
-    for order, dossier in enumerate(dossiers):
-        v = dossier.values
-        mask = v["quantity"].isin(quantities)
-        if categories is not None:
-            mask &= v["category"].str.lower().isin([c.lower() for c in categories])
-        keep = v[mask & v["statistic"].isin(["percent", "proportion", "count", "ci_low",
-                                             "ci_high"])]
-        groups: dict[tuple, list[Statement]] = {}
-        for s in statements(keep):
-            if not ({"percent", "proportion"} & set(s.rows)):
-                continue
-            r = s.first
-            groups.setdefault((r["cohort"], r["arm"], r["subgroup"]), []).append(s)
-        cohorts = [c.id for c in dossier.trial.cohorts]
-        arms = [a.id for a in dossier.trial.arms]
-        for (cohort, arm, _sub), members in groups.items():
-            members.sort(key=lambda s: list(quantities).index(s.first["quantity"]))
-            best_q = members[0].first["quantity"]
-            members = [m for m in members if m.first["quantity"] == best_q]
-            for s in _choose(members, dossier.trial, settings.source_priority,
-                             ("ci_low", "ci_high", "count")):
-                rec = _rate_record(dossier, s, settings, population_order)
-                rec["_order"] = (order, cohorts.index(cohort),
-                                 arms.index(arm) if arm in arms else -1, s.first["line"],
-                                 s.updated)
-                records.append(rec)
-    records.sort(key=lambda r: r["_order"])
-    return pd.DataFrame([{c: r[c] for c in RATE_COLUMNS} for r in records],
-                        columns=list(RATE_COLUMNS))
-
-
-def _population_order(first: Sequence[str] = ()) -> list[str]:
-    pops = vocabulary().populations()
-    return [*[p for p in first if p in pops], *[p for p in pops if p not in first]]
-
-
-def response_rate_table(dossiers: Iterable[Dossier],
-                        settings: CrossTrialSettings | None = None) -> pd.DataFrame:
-    """Response rates of every cohort and arm with exact CIs (Clopper & Pearson 1934)."""
-    settings = settings or CrossTrialSettings()
-    return _rate_table(dossiers, settings.response_quantities, None, settings,
-                       _population_order())
-
-
-def ae_grade3_table(dossiers: Iterable[Dossier],
-                    settings: CrossTrialSettings | None = None) -> pd.DataFrame:
-    """Grade 3 or higher adverse-event rates (category ``any``) per cohort and arm.
-
-    ``ae_grade3plus`` is preferred over ``ae_grade34`` when a cohort and arm report both;
-    the denominator is searched in the safety population first.
-    """
-    settings = settings or CrossTrialSettings()
-    return _rate_table(dossiers, settings.ae_quantities, settings.ae_categories, settings,
-                       _population_order(("safety_population", "treated")))
-
-
-def design_hypotheses(dossiers: Iterable[Dossier]) -> pd.DataFrame:
-    """The p0 and p1 of every single-arm dossier (``design_p0``/``design_p1`` rows), percent."""
-    records = []
-    for dossier in dossiers:
-        if dossier.trial.design != "single_arm":
-            continue
-        v = dossier.values
-        rows = v[v["quantity"].isin(["design_p0", "design_p1"]) & v["value_num"].notna()
-                 & v["statistic"].isin(["percent", "proportion"])]
-        for _, r in rows.sort_values(["file", "line"]).iterrows():
-            scale = 1.0 if r["statistic"] == "percent" else 100.0
-            records.append({"trial": dossier.trial.id, "quantity": r["quantity"],
-                            "name": r["quantity"].removeprefix("design_"),
-                            "percent": r["value_num"] * scale, "printed": r["value"],
-                            "comparator": r["comparator"] or "=", "cohort": r["cohort"],
-                            "source": r["source"], "location": r["location"], "id": r["id"]})
-    out = pd.DataFrame(records, columns=["trial", "quantity", "name", "percent", "printed",
-                                         "comparator", "cohort", "source", "location", "id"])
-    return out.drop_duplicates(["trial", "quantity", "percent"]).reset_index(drop=True)
-
-
 # ----------------------------------------------------------------------------- files
 
 
 def write_crosstrial_outputs(dossiers: Sequence[Dossier], outdir: Path,
-                             settings: dict[str, Any] | None = None) -> list[Path]:
+                             settings: dict[str, Any] | None = None,
+                             selection: Policy = DEFAULT) -> list[Path]:
     """Write every cross-trial CSV, figure (PNG and SVG) and a Markdown fragment to ``outdir``.
 
     Files: ``hazard_ratios``, ``response_rates`` (+ ``response_rate_hypotheses.csv``),
     ``ae_grade3`` and one ``subgroups_*`` per subgroup table; each figure has its CSV. A table
     with no rows gets its CSV (header only) and no figure. Returns the paths written.
     """
-    cfg = CrossTrialSettings.from_dict(settings)
+    cfg = CrossTrialSettings.from_dict(settings, selection)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -7,10 +7,9 @@ fragment in :mod:`.design_report`; this module writes them all.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
-
+from trialrecon.dossier import Dossier
+from trialrecon.dossier.selection import DEFAULT, Policy
 from trialrecon.report.tables import write_table
 from trialrecon.stages.design_report import (
     design_fragment,
@@ -32,7 +31,8 @@ from trialrecon.stages.design_tables import (
 )
 
 
-def write_design_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Path]:
+def write_design_outputs(dossier: Dossier, outdir: Path, settings: dict,
+                         policy: Policy = DEFAULT) -> list[Path]:
     """Write the design stage's tables, figures and Markdown fragment; return the paths.
 
     Works for every dossier: without design rows it still writes the CI method identification
@@ -41,9 +41,8 @@ def write_design_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Pat
     s = settings_with_defaults(settings)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    values: pd.DataFrame = dossier.values
     written: list[Path] = []
-    params, missing = read_design_parameters(values, s["alpha_sided_default"])
+    params, missing = read_design_parameters(dossier, s["alpha_sided_default"], policy)
     res = sens = decision = None
     if params is not None:
         try:
@@ -55,7 +54,7 @@ def write_design_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Pat
     if res is not None and params is not None and sens is not None:
         pooled = {c.id for c in dossier.trial.cohorts if getattr(c, "parts", ())}
         cohorts = [c.id for c in dossier.trial.cohorts if c.id not in pooled]
-        decision = decision_table(values, cohorts, res)
+        decision = decision_table(dossier, cohorts, res, policy)
         oc = oc_table(res, s["oc_points"])
         written += [
             write_table(parameters_table(params), outdir / "design_parameters.csv"),
@@ -69,7 +68,7 @@ def write_design_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Pat
         ]
         written += power_curve_figure(oc, res, outdir / "power_curve.png")
         written += rejection_region_figure(res, outdir / "rejection_region.png")
-    ci_summary, ci_bounds = ci_identification_tables(values, s["ci_quantities"])
+    ci_summary, ci_bounds = ci_identification_tables(dossier, s["ci_quantities"], policy)
     written += [write_table(ci_summary, outdir / "ci_methods.csv"),
                 write_table(ci_bounds, outdir / "ci_bounds.csv")]
     fragment = design_fragment(dossier.trial.id, res, missing, sens, decision, ci_summary,

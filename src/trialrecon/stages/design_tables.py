@@ -9,7 +9,7 @@ live in :mod:`trialrecon.stats.single_arm` and :mod:`trialrecon.stats.proportion
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from trialrecon.dossier import Dossier  # noqa: E402
+from trialrecon.dossier.selection import DEFAULT, Policy, rank_rows  # noqa: E402
 from trialrecon.stats import proportions as pr  # noqa: E402
 from trialrecon.stats import single_arm as dz  # noqa: E402
 
@@ -71,10 +73,12 @@ def settings_with_defaults(settings: dict[str, Any] | None) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ reading rows
 
 
-def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
-    """Table rows first (the brief's preference), then file and line order."""
-    key = (~rows["location"].str.startswith("Table")).astype(int)
-    return rows.assign(_k=key).sort_values(["_k", "file", "line"], kind="stable").drop(columns="_k")
+Ranker = Callable[[pd.DataFrame], pd.DataFrame]
+
+
+def _ranker(dossier: Dossier, policy: Policy) -> Ranker:
+    """Rows best first under the selection policy (:mod:`trialrecon.dossier.selection`)."""
+    return lambda rows: rank_rows(rows, dossier, policy)
 
 
 def _to_probability(row: pd.Series) -> float:
@@ -101,9 +105,11 @@ class DesignParameters:
 
 
 def read_design_parameters(
-    values: pd.DataFrame, alpha_sided_default: str = "one_sided"
+    dossier: Dossier, alpha_sided_default: str = "one_sided", policy: Policy = DEFAULT,
 ) -> tuple[DesignParameters | None, list[str]]:
     """The stated design, or None with the list of missing quantities."""
+    values = dossier.values
+    _ordered = _ranker(dossier, policy)
     found: dict[str, pd.DataFrame] = {}
     for q in DESIGN_QUANTITIES:
         rows = values[(values["quantity"] == q) & values["value_num"].notna()]
@@ -151,7 +157,8 @@ class Count:
     row_ids: tuple[str, ...]
 
 
-def responder_count(group: pd.DataFrame, categories: Iterable[str]) -> Count | None:
+def responder_count(group: pd.DataFrame, categories: Iterable[str],
+                    _ordered: Ranker) -> Count | None:
     """Sum of ``best_response`` counts over ``categories`` from one place of the paper.
 
     All categories must come from the same source and location (preferring a table), so a
@@ -169,7 +176,7 @@ def responder_count(group: pd.DataFrame, categories: Iterable[str]) -> Count | N
     return None
 
 
-def population_counts(group: pd.DataFrame, quantity: str) -> list[Count]:
+def population_counts(group: pd.DataFrame, quantity: str, _ordered: Ranker) -> list[Count]:
     """Distinct counts of a population quantity, table rows first."""
     rows = _ordered(group[(group["quantity"] == quantity) & (group["statistic"] == "count")
                           & group["value_num"].notna()])
@@ -305,18 +312,20 @@ def oc_table(res: DesignResults, points: int) -> pd.DataFrame:
 # ------------------------------------------------------------------------------ decision rule
 
 
-def decision_table(values: pd.DataFrame, cohorts: list[str], res: DesignResults) -> pd.DataFrame:
+def decision_table(dossier: Dossier, cohorts: list[str], res: DesignResults,
+                   policy: Policy = DEFAULT) -> pd.DataFrame:
     """The design's rule applied to each cohort's responders under each denominator."""
+    values, _ordered = dossier.values, _ranker(dossier, policy)
     p = res.params
     one_sided_alpha = p.alpha if p.sided == "one_sided" else p.alpha / 2
     rows = []
     for cohort in cohorts:
         group = _same_group(values, cohort, "", "")
-        x = responder_count(group, NUMERATOR_CATEGORIES["orr"])
+        x = responder_count(group, NUMERATOR_CATEGORIES["orr"], _ordered)
         if x is None:
             continue
         for quantity in ("evaluable_response", "enrolled"):
-            for n in population_counts(group, quantity)[:1]:
+            for n in population_counts(group, quantity, _ordered)[:1]:
                 if x.value > n.value:
                     continue
                 dec = dz.apply_decision_rule(res.exact, x.value, n.value, one_sided_alpha)
@@ -367,7 +376,7 @@ def reported_cis(values: pd.DataFrame, quantities: Iterable[str]) -> list[Report
     return out
 
 
-def _point_estimates(group: pd.DataFrame, ci: ReportedCI) -> pd.DataFrame:
+def _point_estimates(group: pd.DataFrame, ci: ReportedCI, _ordered: Ranker) -> pd.DataFrame:
     r = ci.row
     est = group[(group["quantity"] == r["quantity"]) & (group["category"] == r["category"])
                 & group["statistic"].isin(["percent", "proportion"])
@@ -376,13 +385,14 @@ def _point_estimates(group: pd.DataFrame, ci: ReportedCI) -> pd.DataFrame:
     return same_place if len(same_place) else _ordered(est)
 
 
-def _candidates(group: pd.DataFrame, ci: ReportedCI) -> list[tuple[Count, Count]]:
+def _candidates(group: pd.DataFrame, ci: ReportedCI,
+                _ordered: Ranker) -> list[tuple[Count, Count]]:
     """(x, n) pairs worth testing for one printed CI: counts from the dossier when there are
     any, otherwise every x whose rate rounds to the printed point estimate."""
     r = ci.row
     ns: list[Count] = []
     for q in POPULATIONS:
-        ns.extend(population_counts(group, q))
+        ns.extend(population_counts(group, q, _ordered))
     same_q = group[(group["quantity"] == r["quantity"]) & (group["denominator_num"].notna())]
     for _, row in _ordered(same_q).iterrows():
         ns.append(Count(int(row["denominator_num"]), "printed denominator", (row["id"],)))
@@ -390,8 +400,8 @@ def _candidates(group: pd.DataFrame, ci: ReportedCI) -> list[tuple[Count, Count]
     ns = [n for n in ns if n.value > 0 and not (n.value in seen or seen.add(n.value))]
     x = None
     if r["quantity"] in NUMERATOR_CATEGORIES:
-        x = responder_count(group, NUMERATOR_CATEGORIES[r["quantity"]])
-    est = _point_estimates(group, ci)
+        x = responder_count(group, NUMERATOR_CATEGORIES[r["quantity"]], _ordered)
+    est = _point_estimates(group, ci, _ordered)
     out = []
     for n in ns:
         if x is not None:
@@ -410,15 +420,16 @@ def _candidates(group: pd.DataFrame, ci: ReportedCI) -> list[tuple[Count, Count]
 
 
 def ci_identification_tables(
-    values: pd.DataFrame, quantities: Iterable[str]
+    dossier: Dossier, quantities: Iterable[str], policy: Policy = DEFAULT
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per (printed CI, candidate x/n) with the verdict, and the long table of bounds."""
+    values, _ordered = dossier.values, _ranker(dossier, policy)
     summary, bounds = [], []
     for ci in reported_cis(values, quantities):
         r = ci.row
         group = _same_group(values, r["cohort"], r["arm"], r["subgroup"])
         scale = 100.0 if r["unit"] == "percent" else 1.0
-        est = _point_estimates(group, ci)
+        est = _point_estimates(group, ci, _ordered)
         base = {
             "ci_rows": f"{ci.low_id} {ci.high_id}", "source": r["source"],
             "location": r["location"], "cohort": r["cohort"], "arm": r["arm"],
@@ -426,7 +437,7 @@ def ci_identification_tables(
             "reported_low": ci.low_text, "reported_high": ci.high_text,
             "point_estimate": est.iloc[0]["value"] if len(est) else "",
         }
-        cands = _candidates(group, ci)
+        cands = _candidates(group, ci, _ordered)
         if not cands:
             summary.append({**base, "x": None, "n": None, "matching_methods": "",
                             "closest_method": "", "closest_distance": None,

@@ -9,11 +9,11 @@ makes its own endpoint) of every cohort:
   follow-up) calibrate exponential and Weibull models (:mod:`trialrecon.stats.survmodel`), labelled
   model-based everywhere.
 
-Which row of the dossier is used is decided by :func:`rank_rows`: rows that update another
-(``supersedes``) are left out, so the original publication's numbers are reconstructed; then the
-source kind (paper, abstract, review, registry), then tables before results text before the
-abstract before other text, the discussion last, then file and line. Every output row names the
-ids of the rows it used. Whatever is missing is written as a row saying what is missing.
+Which row of the dossier is used is decided by the selection policy
+(:mod:`trialrecon.dossier.selection`; by default the primary analysis, the original
+publication's numbers before their updates); the CI, events and follow-up of an endpoint come
+from the data cut of its median. Every output row names the ids of the rows it used and the
+data cut. Whatever is missing is written as a row saying what is missing.
 """
 
 from __future__ import annotations
@@ -30,12 +30,13 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from trialrecon.dossier import Dossier  # noqa: E402
 from trialrecon.dossier.digitized import CurveFiles, find_curves, read_clicks, read_nar  # noqa: E402
+from trialrecon.dossier.selection import DEFAULT, Policy  # noqa: E402
 from trialrecon.report.tables import write_table
 from trialrecon.stages.km_inputs import (  # noqa: E402
-    EVENT_QUANTITY,
+    Chooser,
     EndpointInputs,
-    _first,
     _select,
     endpoints_of,
     gather_inputs,
@@ -55,9 +56,9 @@ DEFAULTS: dict[str, Any] = {
     "vertical_tol_frac": 0.001,  # Guyot preprocessing: clicks this close in time merge
     "grid_points": 121,  # time points of the model band
 }
-HR_QUANTITY = {"pfs": "pfs_hr", "os": "os_hr"}
 SUMMARY_COLUMNS = [
-    "endpoint", "cohort", "arm", "method", "basis", "status", "missing", "n", "events_reported",
+    "endpoint", "cohort", "arm", "data_cut", "method", "basis", "status", "missing", "n",
+    "events_reported",
     "median_reported", "ci_low_reported", "ci_high_reported", "median_rebuilt", "ci_low_rebuilt",
     "ci_high_rebuilt", "events_rebuilt", "median_diff", "ci_low_diff", "ci_high_diff",
     "events_diff", "shape", "scale", "accrual_months", "cutoff_months", "follow_up_months",
@@ -194,7 +195,8 @@ def _reported(summary: sm.Summary | None) -> dict[str, float]:
 def summary_rows(label: str, r: ArmResult) -> list[dict[str, Any]]:
     inp = r.inputs
     base = {"endpoint": label, "cohort": inp.cohort, "arm": inp.arm,
-            "rows_used": " ".join(inp.rows_used), **_reported(inp.summary)}
+            "data_cut": inp.data_cut_name, "rows_used": " ".join(inp.rows_used),
+            **_reported(inp.summary)}
     if inp.events_derived:  # the target of the fit, but not a printed number
         base["events_reported"] = None
     rows = []
@@ -242,30 +244,57 @@ def _diffs(base: dict[str, Any], rebuilt: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def hr_rows(dossier: Any, label: str, endpoint: str, cohort: str,
-            results: list[ArmResult]) -> list[dict[str, Any]]:
-    """Cox HR and log-rank P of the pseudo data against the reported HR, CI and P."""
-    if len(results) != 2 or endpoint not in HR_QUANTITY:
-        return []
+def _comparisons(dossier: Dossier,
+                 results: list[ArmResult]) -> list[tuple[ArmResult, ArmResult, str]]:
+    """(experimental, comparator, versus) pairs: the two arms, or each arm against a comparator.
+
+    In a two-arm trial the hazard ratio rows leave ``arm`` empty (``versus`` ""); with more
+    arms each experimental arm is compared with each comparator arm, as ``arm``/``versus``.
+    """
     roles = {a.id: a.role for a in dossier.trial.arms}
-    exp = next((r for r in results if roles.get(r.inputs.arm) == "experimental"), results[0])
-    comp = next(r for r in results if r is not exp)
-    hr = _select(dossier.values, quantity=HR_QUANTITY[endpoint], cohort=cohort, arm="")
-    rep: dict[str, float | None] = {}
-    used = []
-    for stat in ("estimate", "ci_low", "ci_high", "p_value"):
-        row = _first(hr[hr["statistic"] == stat], dossier.trial)
-        rep[stat] = None if row is None else float(row["value_num"])
-        if row is not None:
-            used.append(row["id"] + ("" if row["comparator"] in ("", "=") else
-                                     f" ({row['comparator']})"))
+    if len(results) == 2:
+        exp = next((r for r in results if roles.get(r.inputs.arm) == "experimental"),
+                   results[0])
+        return [(exp, next(r for r in results if r is not exp), "")]
+    return [(e, c, c.inputs.arm) for e in results for c in results
+            if roles.get(e.inputs.arm) == "experimental"
+            and roles.get(c.inputs.arm) == "comparator"]
+
+
+def hr_rows(dossier: Dossier, label: str, endpoint: str, cohort: str,
+            results: list[ArmResult], policy: Policy = DEFAULT) -> list[dict[str, Any]]:
+    """Cox HR and log-rank P of the pseudo data against the reported HR, CI and P."""
+    if len(results) < 2 or endpoint == "dor":
+        return []
+    out = []
+    for exp, comp, versus in _comparisons(dossier, results):
+        arm = exp.inputs.arm if versus else ""
+        hr = _select(dossier.values, quantity=dossier.vocab.hr_quantity(endpoint),
+                     cohort=cohort, arm=arm)
+        hr = hr[hr["versus"] == versus]
+        choose = Chooser(dossier, policy)
+        choose.cut = exp.inputs.data_cut or None
+        rep: dict[str, float | None] = {}
+        used = []
+        for stat in ("estimate", "ci_low", "ci_high", "p_value"):
+            row = choose.first(hr[hr["statistic"] == stat])
+            rep[stat] = None if row is None else float(row["value_num"])
+            if row is not None:
+                used.append(row["id"] + ("" if row["comparator"] in ("", "=") else
+                                         f" ({row['comparator']})"))
+        out += _hr_methods(label, cohort, exp, comp, rep, used)
+    return out
+
+
+def _hr_methods(label: str, cohort: str, exp: ArmResult, comp: ArmResult,
+                rep: dict[str, float | None], used: list[str]) -> list[dict[str, Any]]:
     out = []
     for method in sorted(set(exp.ipd) & set(comp.ipd)):
         cmp = sm.compare_arms(exp.ipd[method], comp.ipd[method], rep["estimate"],
                               rep["ci_low"], rep["ci_high"], rep["p_value"])
         out.append({
             "endpoint": label, "cohort": cohort, "experimental": exp.inputs.arm,
-            "comparator": comp.inputs.arm,
+            "comparator": comp.inputs.arm, "data_cut": exp.inputs.data_cut_name,
             "method": method if method == "guyot" else f"model:{method}",
             "basis": "digitized curve" if method == "guyot" else sm.BASIS,
             "hr_rebuilt": cmp.hr, "hr_low_rebuilt": cmp.hr_low, "hr_high_rebuilt": cmp.hr_high,
@@ -273,20 +302,22 @@ def hr_rows(dossier: Any, label: str, endpoint: str, cohort: str,
             "hr_low_reported": rep["ci_low"], "hr_high_reported": rep["ci_high"],
             "p_reported": rep["p_value"],
             "log_hr_diff": (math.log(cmp.hr) - math.log(rep["estimate"])
-                            if rep["estimate"] else None),
+                            if rep["estimate"] and rep["estimate"] > 0 and cmp.hr > 0
+                            else None),
             "rows_used": " ".join(used),
         })
     if not out:
         out.append({"endpoint": label, "cohort": cohort, "experimental": exp.inputs.arm,
-                    "comparator": comp.inputs.arm, "method": "none",
-                    "hr_reported": rep["estimate"], "rows_used": " ".join(used),
-                    "basis": "", "notes": "no pseudo data for both arms"})
+                    "comparator": comp.inputs.arm, "data_cut": exp.inputs.data_cut_name,
+                    "method": "none", "hr_reported": rep["estimate"],
+                    "rows_used": " ".join(used), "basis": "",
+                    "notes": "no pseudo data for both arms"})
     return out
 
 
-def _derive_pooled_events(dossier: Any, label_results: dict[tuple[str, str, str],
-                                                           list[ArmResult]],
-                          s: dict[str, Any]) -> None:
+def _derive_pooled_events(dossier: Dossier, label_results: dict[tuple[str, str, str],
+                                                               list[ArmResult]],
+                          s: dict[str, Any], policy: Policy = DEFAULT) -> None:
     """A part cohort with a median not reached and no events: pooled events minus the others.
 
     Only for single-arm trials and only when every other part of the pooled cohort has a
@@ -302,8 +333,11 @@ def _derive_pooled_events(dossier: Any, label_results: dict[tuple[str, str, str]
             continue
         pooled = [c for c in trial.cohorts if cohort in c.parts]
         for p in pooled:
-            row = _first(_select(dossier.values, quantity=EVENT_QUANTITY.get(endpoint, "-"),
-                                 cohort=p.id, arm="", statistic="count"), trial)
+            choose = Chooser(dossier, policy)
+            choose.cut = r.inputs.data_cut or None
+            row = choose.first(_select(dossier.values,
+                                       quantity=dossier.vocab.events_quantity(endpoint),
+                                       cohort=p.id, arm="", statistic="count"))
             others = [label_results.get((endpoint, category, c), [None])[0]
                       for c in p.parts if c != cohort]
             if row is None or any(o is None or not o.fits for o in others):
@@ -334,7 +368,8 @@ def _derive_pooled_events(dossier: Any, label_results: dict[tuple[str, str, str]
 # --------------------------------------------------------------------------------------------
 
 
-def write_km_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Path]:
+def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
+                     policy: Policy = DEFAULT) -> list[Path]:
     """Write every survival endpoint's reconstruction of a dossier under ``outdir``.
 
     Files: ``summary.csv`` (one row per endpoint, cohort, arm and method, with what is missing),
@@ -352,7 +387,7 @@ def write_km_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Path]:
     for endpoint, category, cohort in endpoints_of(dossier):
         results = []
         for arm in arms:
-            inputs = gather_inputs(dossier, endpoint, category, cohort, arm)
+            inputs = gather_inputs(dossier, endpoint, category, cohort, arm, policy)
             seed = _arm_seed(s["seed"], endpoint, category, cohort, arm)
             if (endpoint, cohort) in curves and not category:
                 results.append(ArmResult(inputs))
@@ -361,7 +396,7 @@ def write_km_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Path]:
         if (endpoint, cohort) in curves and not category:
             run_digitized(curves[(endpoint, cohort)], results, s)
         label_results[(endpoint, category, cohort)] = results
-    _derive_pooled_events(dossier, label_results, s)
+    _derive_pooled_events(dossier, label_results, s, policy)
 
     summary: list[dict[str, Any]] = []
     hrs: list[dict[str, Any]] = []
@@ -388,7 +423,7 @@ def write_km_outputs(dossier: Any, outdir: Path, settings: dict) -> list[Path]:
                 name = f"{label}_{cohort}" + (f"_{r.inputs.arm}" if r.inputs.arm else "")
                 written.append(write_table(band.assign(basis=sm.BASIS),
                                           outdir / "bands" / f"{name}_{model}.csv"))
-        hrs += hr_rows(dossier, label, endpoint, cohort, results)
+        hrs += hr_rows(dossier, label, endpoint, cohort, results, policy)
         if any(r.preferred() for r in results):
             paths = km_figure(label, cohort, results, outdir / f"km_{label}_{cohort}.png")
             written += paths

@@ -1,8 +1,9 @@
 """What the dossier says about one survival endpoint: the inputs of the Kaplan-Meier stage.
 
 For an endpoint, cohort and arm: the median with its CI, N, events, accrual dates and the
-median follow-up, each from the preferred statement of the dossier (:func:`rank_rows`),
-with the ids of the rows used and a list of what is missing.
+median follow-up, each from the statement the selection policy prefers
+(:mod:`trialrecon.dossier.selection`), with the ids of the rows used and a list of what is
+missing.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from typing import Any
 
 import pandas as pd
 
+from trialrecon.dossier import Dossier, names
+from trialrecon.dossier.selection import DEFAULT, Policy, first_row, rank_rows
 from trialrecon.stats import survmodel as sm
 
-ENDPOINTS = ("pfs", "os", "dor")
-EVENT_QUANTITY = {"pfs": "pfs_events", "os": "deaths"}
-SOURCE_RANK = {"paper": 0, "abstract": 1, "review": 2, "registry": 3}
 MONTHS_PER = {"months": 1.0, "weeks": 12.0 / 52.1775, "days": 12.0 / 365.25, "years": 12.0}
 
 
@@ -25,35 +25,19 @@ MONTHS_PER = {"months": 1.0, "weeks": 12.0 / 52.1775, "days": 12.0 / 365.25, "ye
 # --------------------------------------------------------------------------------------------
 
 
-def _location_rank(location: str) -> int:
-    loc = location.lower()
-    if loc.startswith("table") and "footnote" not in loc:
-        return 0
-    if loc.startswith("table"):
-        return 1
-    if loc.startswith("results"):
-        return 2
-    if loc.startswith("abstract"):
-        return 3
-    if loc.startswith("discussion"):
-        return 5
-    return 4
+class Chooser:
+    """Picks rows under the selection policy; after the median, from the median's data cut."""
 
+    def __init__(self, dossier: Dossier, policy: Policy = DEFAULT):
+        self.dossier = dossier
+        self.policy = policy
+        self.cut: str | None = None  # set to the median's cut once it is chosen
 
-def rank_rows(rows: pd.DataFrame, trial: Any) -> pd.DataFrame:
-    """Candidate rows, best first; superseding (updated) rows are left out."""
-    if rows.empty:
-        return rows
-    order = {s.id: i for i, s in enumerate(trial.sources)}
-    kinds = {s.id: s.kind for s in trial.sources}
-    rows = rows[rows["supersedes"] == ""]
-    key = pd.DataFrame({
-        "kind": rows["source"].map(lambda s: SOURCE_RANK.get(kinds.get(s, ""), 9)),
-        "order": rows["source"].map(lambda s: order.get(s, 99)),
-        "loc": rows["location"].map(_location_rank),
-        "file": rows["file"], "line": rows["line"],
-    }, index=rows.index)
-    return rows.loc[key.sort_values(["kind", "order", "loc", "file", "line"]).index]
+    def first(self, rows: pd.DataFrame) -> pd.Series | None:
+        return first_row(rows, self.dossier, self.policy, prefer_cut=self.cut)
+
+    def ranked(self, rows: pd.DataFrame) -> pd.DataFrame:
+        return rank_rows(rows, self.dossier, self.policy, prefer_cut=self.cut)
 
 
 def _select(values: pd.DataFrame, **match: str) -> pd.DataFrame:
@@ -84,18 +68,8 @@ class EndpointInputs:
     notes: list[str] = field(default_factory=list)
     range_high: float | None = None  # the longest reported time (a range's upper end)
     events_derived: bool = False  # events are derived from a pooled cohort, not reported
-
-
-def _date_months(text: str) -> float:
-    parts = [int(p) for p in text.split("-")]
-    year, month = parts[0], parts[1] if len(parts) > 1 else 7
-    day = parts[2] if len(parts) > 2 else 1
-    return year * 12 + (month - 1) + (day - 1) / 30.4375
-
-
-def _first(rows: pd.DataFrame, trial: Any) -> pd.Series | None:
-    ranked = rank_rows(rows, trial)
-    return None if ranked.empty else ranked.iloc[0]
+    data_cut: str = ""  # the key of the median's data cut (empty when the dossier names none)
+    data_cut_name: str = ""  # how outputs name that cut
 
 
 def _cohort_chain(trial: Any, cohort: str) -> list[str]:
@@ -106,16 +80,24 @@ def _cohort_chain(trial: Any, cohort: str) -> list[str]:
     return chain
 
 
-def gather_inputs(dossier: Any, endpoint: str, category: str, cohort: str,
-                  arm: str) -> EndpointInputs:
-    """Collect median, CI, N, events, accrual and follow-up for one endpoint/cohort/arm."""
+def gather_inputs(dossier: Dossier, endpoint: str, category: str, cohort: str,
+                  arm: str, policy: Policy = DEFAULT) -> EndpointInputs:
+    """Collect median, CI, N, events, accrual and follow-up for one endpoint/cohort/arm.
+
+    The median is chosen under the selection policy; everything else of the endpoint comes
+    preferably from the median's data cut, so one analysis is rebuilt.
+    """
     v = dossier.values
     trial = dossier.trial
+    choose = Chooser(dossier, policy)
+    _first = choose.first
     used: list[str] = []
     missing: list[str] = []
     notes: list[str] = []
     ep = _select(v, quantity=endpoint, category=category, cohort=cohort, arm=arm)
-    med = _first(ep[ep["statistic"] == "median"], trial)
+    med = _first(ep[ep["statistic"] == "median"])
+    if med is not None:
+        choose.cut = str(med["data_cut"])
     median = None
     not_reached = False
     if med is None or med["marker"] in ("not_reported", "not_estimable"):
@@ -134,7 +116,7 @@ def gather_inputs(dossier: Any, endpoint: str, category: str, cohort: str,
             same = cands[(cands["source"] == med["source"])
                          & (cands["location"] == med["location"])]
             cands = same if not same.empty else cands
-        row = _first(cands, trial)
+        row = _first(cands)
         if row is None:
             continue
         used.append(row["id"])
@@ -149,7 +131,7 @@ def gather_inputs(dossier: Any, endpoint: str, category: str, cohort: str,
         same = rng_rows[(rng_rows["source"] == med["source"])
                         & (rng_rows["location"] == med["location"])]
         rng_rows = same if not same.empty else rng_rows
-    rng_row = _first(rng_rows[rng_rows["marker"] == ""], trial)
+    rng_row = _first(rng_rows[rng_rows["marker"] == ""])
     if rng_row is not None:
         range_high = _months(rng_row)
         used.append(rng_row["id"])
@@ -158,7 +140,7 @@ def gather_inputs(dossier: Any, endpoint: str, category: str, cohort: str,
     pops = ("responders",) if endpoint == "dor" else ("randomized", "enrolled")
     for pop in pops:
         row = _first(_select(v, quantity=pop, cohort=cohort, arm=arm, statistic="count",
-                             category=""), trial)
+                             category=""))
         if row is not None:
             n = int(row["value_num"])
             used.append(row["id"])
@@ -167,7 +149,7 @@ def gather_inputs(dossier: Any, endpoint: str, category: str, cohort: str,
         resp = _select(v, quantity="best_response", cohort=cohort, arm=arm, statistic="count")
         resp = resp[resp["category"].isin(["CR", "PR"])]
         if not resp.empty:
-            best = rank_rows(resp, trial)
+            best = choose.ranked(resp)
             first = best.iloc[0]
             same = best[(best["source"] == first["source"])
                         & (best["location"] == first["location"])]
@@ -178,19 +160,19 @@ def gather_inputs(dossier: Any, endpoint: str, category: str, cohort: str,
         missing.append("number of patients" if endpoint != "dor" else "number of responders")
 
     events = None
-    if endpoint in EVENT_QUANTITY:
-        row = _first(_select(v, quantity=EVENT_QUANTITY[endpoint], cohort=cohort, arm=arm,
-                             statistic="count"), trial)
+    if endpoint != "dor":  # the events of a duration of response are not printed as such
+        row = _first(_select(v, quantity=dossier.vocab.events_quantity(endpoint),
+                             cohort=cohort, arm=arm, statistic="count"))
         if row is not None:
             events = int(row["value_num"])
             used.append(row["id"])
 
     accrual = None
     for c in _cohort_chain(trial, cohort):
-        start = _first(_select(v, quantity="enrollment_start", cohort=c, statistic="date"), trial)
-        end = _first(_select(v, quantity="enrollment_end", cohort=c, statistic="date"), trial)
+        start = _first(_select(v, quantity="enrollment_start", cohort=c, statistic="date"))
+        end = _first(_select(v, quantity="enrollment_end", cohort=c, statistic="date"))
         if start is not None and end is not None:
-            accrual = _date_months(end["value"]) - _date_months(start["value"])
+            accrual = names.date_months(end["value"]) - names.date_months(start["value"])
             used += [start["id"], end["id"]]
             break
     if accrual is None:
@@ -201,7 +183,7 @@ def gather_inputs(dossier: Any, endpoint: str, category: str, cohort: str,
         fu = _select(v, quantity="follow_up", cohort=c, statistic="median")
         fu = fu[fu["arm"].isin([arm, ""])]
         specific = fu[fu["category"].str.lower() == endpoint]
-        row = _first(specific if not specific.empty else fu[fu["category"] == ""], trial)
+        row = _first(specific if not specific.empty else fu[fu["category"] == ""])
         if row is not None:
             follow_up = _months(row)
             used.append(row["id"])
@@ -217,16 +199,23 @@ def gather_inputs(dossier: Any, endpoint: str, category: str, cohort: str,
             ci_high=ci.get("ci_high") if ci.get("ci_high") != "NR" else None,
             ci_high_not_reached=ci.get("ci_high") == "NR", ci_level=level, events=events,
             accrual=accrual, follow_up=follow_up)
+    cut = dossier.cut(choose.cut or "")
     return EndpointInputs(endpoint, category, cohort, arm, summary, used, missing, notes,
-                          range_high)
+                          range_high, data_cut=choose.cut or "",
+                          data_cut_name=cut.name if cut else "")
 
 
-def endpoints_of(dossier: Any) -> list[tuple[str, str, str]]:
-    """(endpoint, category, cohort) with at least one median row, in a fixed order."""
+def endpoints_of(dossier: Dossier) -> list[tuple[str, str, str]]:
+    """(endpoint, category, cohort) with at least one median row, in a fixed order.
+
+    Endpoints are every time-to-event endpoint of the dossier's vocabulary (built-in or
+    declared in trial.yaml), in the vocabulary's order.
+    """
     v = dossier.values
-    rows = v[v["quantity"].isin(ENDPOINTS) & (v["subgroup"] == "")
+    endpoints = list(dossier.vocab.endpoints)
+    rows = v[v["quantity"].isin(endpoints) & (v["subgroup"] == "")
              & (v["statistic"] == "median")]
     cohorts = [c.id for c in dossier.trial.cohorts]
     keys = {(r.quantity, r.category, r.cohort) for r in rows.itertuples()}
-    return sorted(keys, key=lambda k: (ENDPOINTS.index(k[0]), k[1], cohorts.index(k[2])
+    return sorted(keys, key=lambda k: (endpoints.index(k[0]), k[1], cohorts.index(k[2])
                                        if k[2] in cohorts else 99, k[2]))

@@ -1,0 +1,75 @@
+"""The shapes of names and values a dossier may use: ids, dates, numbers, landmarks.
+
+Ids become parts of file names (``km_<endpoint>_<cohort>.png``, ``results/<trial>/``), so
+they are restricted to letters, digits, ``_`` and ``-`` and a bounded length; everything else
+that reaches a file name goes through :func:`slug`. Numbers are plain ASCII decimals of a
+bounded length (no exponents, no other scripts' digits, no thousands separators), so no
+printed value can overflow or be read as something it is not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+TRIAL_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}", re.ASCII)
+ENTRY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII)  # source, cohort, arm
+ROW_ID = re.compile(r"[a-z0-9][a-z0-9_]{0,127}", re.ASCII)
+ENDPOINT_ID = re.compile(r"[a-z][a-z0-9_]{0,31}", re.ASCII)
+NUMBER = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,12})?", re.ASCII)
+DATE = re.compile(r"([0-9]{4})(-([0-9]{2})(-([0-9]{2}))?)?", re.ASCII)
+LANDMARK = re.compile(r"([0-9]{1,4}(\.[0-9]{1,2})?)[ -]?(months?|mo|years?|yrs?|yr|y|weeks?|wk|"
+                      r"days?|d)", re.ASCII | re.IGNORECASE)
+MONTHS_PER_UNIT = {"month": 1.0, "mo": 1.0, "year": 12.0, "yr": 12.0, "y": 12.0,
+                   "week": 12.0 / 52.1775, "wk": 12.0 / 52.1775, "day": 12.0 / 365.25,
+                   "d": 12.0 / 365.25}
+_SLUG = re.compile(r"[^A-Za-z0-9_-]+", re.ASCII)
+
+
+def is_number(text: str) -> bool:
+    """A plain decimal as the dossier writes numbers: ``12``, ``-0.5``, ``0.001``."""
+    return NUMBER.fullmatch(text) is not None
+
+
+def is_date(text: str) -> bool:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` naming a real day, month or year (1800-2199)."""
+    m = DATE.fullmatch(text)
+    if m is None:
+        return False
+    year = int(m.group(1))
+    month = int(m.group(3)) if m.group(3) else 1
+    day = int(m.group(5)) if m.group(5) else 1
+    if not 1800 <= year <= 2199:
+        return False
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def date_months(text: str) -> float:
+    """A date as months since year 0 (a year alone is its middle, a month its first day)."""
+    parts = [int(p) for p in text.split("-")]
+    year, month = parts[0], parts[1] if len(parts) > 1 else 7
+    day = parts[2] if len(parts) > 2 else 1
+    return year * 12 + (month - 1) + (day - 1) / 30.4375
+
+
+def landmark_months(category: str) -> float | None:
+    """The landmark time of a rate's category in months: ``12 months``, ``2-year``, ``5 yr``."""
+    m = LANDMARK.fullmatch(category.strip())
+    if m is None:
+        return None
+    unit = m.group(3).lower().rstrip("s") if m.group(3).lower() not in ("d",) else "d"
+    unit = {"yr": "yr", "mo": "mo"}.get(unit, unit)
+    return float(m.group(1)) * MONTHS_PER_UNIT[unit]
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A file-name part from any text: ASCII letters, digits, ``_`` and ``-`` only, bounded.
+
+    ``x/../../tmp/PWNED`` becomes ``x_tmp_PWNED``; an empty result becomes ``_``.
+    """
+    cleaned = _SLUG.sub("_", text).strip("_-")
+    return (cleaned[:limit].rstrip("_-") or "_") if cleaned else "_"
