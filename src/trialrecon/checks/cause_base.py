@@ -21,7 +21,9 @@ from trialrecon.stats.rounding import (
 
 KINDS: tuple[str, ...] = ("statement", "update", "denominator", "shifted_total", "rounding",
                           "restated", "single", "error")
-STATEMENT_KEYS = ("quantity", "category", "statistic", "cohort", "arm", "subgroup")
+# What makes rows statements of one number (as the same-quantity check has it).
+STATEMENT_KEYS = ("quantity", "category", "statistic", "cohort", "arm", "subgroup", "unit",
+                  "level")
 
 
 @dataclass
@@ -104,6 +106,15 @@ def location_rank(ctx: Context, row: Row) -> tuple[int, int]:
     else:
         section = 2
     return kinds.get(ctx.source_kind(row["source"]), 2), section
+
+
+def _short_place(rows: list[Row], with_source: bool = False) -> str:
+    """Up to two places by name; more as ``5 places in 4 sources`` (for titles)."""
+    places = list(dict.fromkeys((r["source"], r["location"]) for r in rows))
+    if len(places) <= 2:
+        return _place(rows, with_source)
+    sources = {s for s, _ in places}
+    return f"{len(places)} places in {len(sources)} source{'' if len(sources) == 1 else 's'}"
 
 
 def _place(rows: list[Row], with_source: bool = False) -> str:

@@ -20,6 +20,7 @@ from trialrecon.checks.cause_base import (
     _place,
     _printed,
     _rows_of,
+    _short_place,
     _the,
     _vals,
     _who,
@@ -150,6 +151,7 @@ def _statement_cause(ctx: Context, items: list[tuple[Finding, Row, Row]]) -> Cau
     ref_rows = list({r["id"]: r for r in refs.values()}.values())
     with_source = len({r["source"] for r in culprits + ref_rows}) > 1
     c_place, r_place = _place(culprits, with_source), _place(ref_rows, with_source)
+    c_short, r_short = _short_place(culprits, with_source), _short_place(ref_rows, with_source)
     quantities = {c["quantity"] for c in culprits}
     kind = "update" if update else "statement"
     # one line per distinct (subject, old, new): a value restated in two places once
@@ -161,7 +163,7 @@ def _statement_cause(ctx: Context, items: list[tuple[Finding, Row, Row]]) -> Cau
         labels = _and(list(dict.fromkeys(_inline(quantity_label(c["quantity"]))
                                           for c in culprits)))
         places = list(dict.fromkeys(str(c["location"]) for c in culprits))
-        where = c_place if len(places) <= 2 else (
+        where = c_short if len(places) <= 2 else (
             f"{len(places)} places of {_and(sorted({c['source'] for c in culprits}))}")
         title = f"{_cap(labels)} updated in {where}: " + "; ".join(
             f"{who} {old} to {new}" for who, old, new in changes[:2]) + (
@@ -172,9 +174,9 @@ def _statement_cause(ctx: Context, items: list[tuple[Finding, Row, Row]]) -> Cau
         vals = _and(list(dict.fromkeys(f"{_printed(c)} ({_who(c, cohorts)})"
                                        for c in culprits)))
         rvals = _vals([refs[c["id"]] for c in culprits])
-        title = f"{head} ({c_place}): {vals} vs {rvals} ({r_place})"
+        title = f"{head} ({c_short}): {vals} vs {rvals} ({r_short})"
     else:
-        title = f"{c_place}: " + "; ".join(
+        title = f"{c_short}: " + "; ".join(
             f"{who} {old} vs {new}" for who, old, new in changes[:3]) + (
             f"; {len(changes) - 3} more" if len(changes) > 3 else "")
     pairs = _and(list(dict.fromkeys(f"{_printed(c)} for {_inline(subject(c, cohorts))}"

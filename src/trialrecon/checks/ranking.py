@@ -14,8 +14,9 @@ A cause ranks by, in turn (:data:`RULES`, printed in the report and the README):
 6. how many findings it explains (more first); then the id, so the order is stable.
 
 A cause's class on rules 2 to 4 is the best (most important) of the rows it involves. The
-primary endpoint is ``primary_endpoint`` of ``trial.yaml``, or by default the response rate
-(``orr``) for a single-arm trial and ``pfs`` otherwise.
+primary endpoints are ``primary_endpoint`` of ``trial.yaml`` (with their hazard ratios, event
+counts and landmark rates), or by default the response rate (``orr``) for a single-arm trial
+and ``pfs`` otherwise.
 """
 
 from __future__ import annotations
@@ -44,17 +45,25 @@ _KIND_CLASS = {"response": 1, "time_to_event": 1, "ratio": 1, "safety": 2, "popu
                "characteristic": 4, "conduct": 5, "design": 5, "external": 6}
 
 
-def primary_endpoint(ctx: Context) -> str:
+def primary_endpoints(ctx: Context) -> tuple[str, ...]:
+    """``primary_endpoint`` of trial.yaml; by default ``orr`` (single arm) or ``pfs``."""
     trial = ctx.dossier.trial
-    default = "orr" if trial.design == "single_arm" else "pfs"
-    return str(trial.extra.get("primary_endpoint", default) or default)
+    declared = tuple(getattr(trial, "primary_endpoints", ()) or ())
+    if declared:
+        return declared
+    return ("orr",) if trial.design == "single_arm" else ("pfs",)
+
+
+def primary_endpoint(ctx: Context) -> str:
+    return ", ".join(primary_endpoints(ctx))
 
 
 def endpoint_class(ctx: Context, row: Row) -> int:
-    primary = primary_endpoint(ctx)
+    primary = primary_endpoints(ctx)
     q = str(row["quantity"])
-    ratio_of = str(ctx.vocab.quantities.get(q, {}).get("ratio_of", "") or "")
-    if q == primary or ratio_of == primary:
+    entry = ctx.vocab.quantities.get(q, {})
+    related = {str(entry.get(k) or "") for k in ("ratio_of", "events_of", "rate_of")}
+    if q in primary or related & set(primary):
         return 0
     return _KIND_CLASS.get(ctx.kind(q), 5)
 

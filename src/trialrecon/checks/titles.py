@@ -49,26 +49,27 @@ SCHEME_WORDS: dict[str, str] = {
 _TOKEN = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b(?:os|pfs|dor|orr|dcr)\b")
 
 
-def quantity_label(quantity: str) -> str:
+def quantity_label(quantity: str, vocab: Any = None) -> str:
     """``os`` -> ``OS``; ``ae_grade34`` -> ``grade 3/4``; unknown ids from the description."""
     if quantity in LABELS:
         return LABELS[quantity]
-    desc = str(vocabulary().quantities.get(quantity, {}).get("description", "") or "")
+    desc = str((vocab or vocabulary()).quantities.get(quantity, {}).get("description", "") or "")
     desc = re.sub(r"\s*\([^)]*\)", "", desc).split(",")[0].strip()
     text = desc or quantity.replace("_", " ")
     return text[:1].upper() + text[1:]
 
 
-def humanize(text: str) -> str:
+def humanize(text: str, vocab: Any = None) -> str:
     """Vocabulary ids and scheme names in a sentence turned into words."""
-    quantities = vocabulary().quantities
+    vocab = vocab or vocabulary()
+    quantities = vocab.quantities
 
     def word(m: re.Match[str]) -> str:
         token = m.group(0)
         if token in SCHEME_WORDS:
             return SCHEME_WORDS[token]
         if token in quantities:
-            label = quantity_label(token)
+            label = quantity_label(token, vocab)
             keep = label[:2].isupper() or label.startswith("Ki-67")
             return label if keep else label[:1].lower() + label[1:]
         return token.replace("_", " ")
@@ -82,11 +83,12 @@ def _cohort_text(row: Row, cohorts: dict[str, str]) -> str:
 
 
 def subject(row: Row, cohorts: dict[str, str] | None = None, *, with_category: bool = True,
-            with_statistic: bool = True) -> str:
+            with_statistic: bool = True, vocab: Any = None) -> str:
     """What a row measures, for a reader: ``Median OS, panNET`` or ``Hypertension, grade 3/4``."""
     cohorts = cohorts or {}
-    q = quantity_label(str(row["quantity"]))
-    kind = str(vocabulary().quantities.get(row["quantity"], {}).get("kind", ""))
+    vocab = vocab or vocabulary()
+    q = quantity_label(str(row["quantity"]), vocab)
+    kind = str(vocab.quantities.get(row["quantity"], {}).get("kind", ""))
     category = str(row.get("category") or "") if with_category else ""
     if kind == "safety" and category:
         q = f"{category[:1].upper()}{category[1:]}, {q}"
@@ -95,6 +97,8 @@ def subject(row: Row, cohorts: dict[str, str] | None = None, *, with_category: b
     elif category:
         q = f"{q} {category}"
     form = STATISTIC_FORMS.get(str(row.get("statistic") or ""), "{q}") if with_statistic else "{q}"
+    if not form.startswith("{q}") and not (q[:2].isupper() or q.startswith("Ki-67")):
+        q = q[:1].lower() + q[1:]  # "Median follow-up", but "Median OS"
     head = form.format(q=q)
     head = head[:1].upper() + head[1:]
     bits = [head]
@@ -131,11 +135,13 @@ def _strip_subject(claim: str, quantity: str) -> str:
     return claim
 
 
-def make_title(claim: str, rows: list[Row], cohorts: dict[str, str] | None = None) -> str:
+def make_title(claim: str, rows: list[Row], cohorts: dict[str, str] | None = None,
+               vocab: Any = None) -> str:
     """The title of a finding from its rows and the check's short claim."""
     cohorts = cohorts or {}
+    vocab = vocab or vocabulary()
     if not rows:
-        return humanize(claim)
+        return humanize(claim, vocab)
     if _same_number(rows) and len(rows) == 2:
         a, b = rows
         with_source = a["source"] != b["source"]
@@ -143,14 +149,14 @@ def make_title(claim: str, rows: list[Row], cohorts: dict[str, str] | None = Non
         va, vb = ValueRef.from_row(a).printed(), ValueRef.from_row(b).printed()
         if newer is not None and bool(a.get("supersedes")) != bool(b.get("supersedes")):
             older = b if newer is a else a
-            return (f"{subject(a, cohorts)}: {ValueRef.from_row(older).printed()} "
+            return (f"{subject(a, cohorts, vocab=vocab)}: {ValueRef.from_row(older).printed()} "
                     f"({where(older, with_source)}) updated to "
                     f"{ValueRef.from_row(newer).printed()} ({where(newer, with_source)})")
-        return (f"{subject(a, cohorts)}: {va} ({where(a, with_source)}) vs {vb} "
+        return (f"{subject(a, cohorts, vocab=vocab)}: {va} ({where(a, with_source)}) vs {vb} "
                 f"({where(b, with_source)})")
     if _same_number(rows):
         claim = _strip_subject(claim, rows[0]["quantity"])
-        return f"{subject(rows[0], cohorts)}: {humanize(claim)}"
+        return f"{subject(rows[0], cohorts, vocab=vocab)}: {humanize(claim, vocab)}"
     quantity = str(rows[0]["quantity"])
     rows = [r for r in rows if r["quantity"] == quantity]
     common = {
@@ -163,9 +169,9 @@ def make_title(claim: str, rows: list[Row], cohorts: dict[str, str] | None = Non
     }
     if common["statistic"] in ("count", "percent"):
         common["statistic"] = ""
-    head = subject(common, cohorts)
+    head = subject(common, cohorts, vocab=vocab)
     locations = list(dict.fromkeys(str(r.get("location") or "") for r in rows if
                                    r.get("location") and r["quantity"] == quantity))
     place = f" ({', '.join(locations[:2])}{', ...' if len(locations) > 2 else ''})" \
         if locations else ""
-    return f"{head}{place}: {humanize(_strip_subject(claim, quantity))}"
+    return f"{head}{place}: {humanize(_strip_subject(claim, quantity), vocab)}"
