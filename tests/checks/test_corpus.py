@@ -8,6 +8,10 @@ from __future__ import annotations
 from trialrecon.checks import CHECKS
 
 
+def matches(finding, ids) -> bool:
+    return set(ids) <= {v.id for v in finding.values}
+
+
 def test_planted_corpus_precision_and_recall(expected, score):
     assert set(expected) == {c.id for c in CHECKS}, "every check has planted errors"
     scores = [score(check) for check in expected]
@@ -26,3 +30,32 @@ def test_every_check_ran_and_looked_at_values(planted):
     assert not [f for f in planted.findings if f.severity == "error"]
     for check in CHECKS:
         assert planted.coverage[check.id] > 0, check.id
+
+
+def test_planted_corpus_counted_on_causes(planted, expected):
+    """Precision and recall 1.0 counted on causes, not findings.
+
+    The errors were planted independently, so each must be a cause of its own: a cause is a
+    true positive when one of its members is a planted error (with the planted severity),
+    and no cause may hold two planted errors; a planted error is found when some cause holds
+    it. Clean groups belong to no cause.
+    """
+    entries = [(check, p) for check, spec in expected.items() for p in spec["planted"]]
+
+    def holds(cause, check, p) -> bool:
+        return any(f.check == check and matches(f, p["values"]) and f.severity == p["severity"]
+                   for f in cause.members)
+
+    per_cause = [[e for e in entries if holds(c, *e)] for c in planted.causes]
+    true_positives = [c for c, hits in zip(planted.causes, per_cause, strict=True) if hits]
+    found = [e for e in entries if any(holds(c, *e) for c in planted.causes)]
+    print(f"\ncauses: precision {len(true_positives) / len(planted.causes):.2f} "
+          f"recall {len(found) / len(entries):.2f} ({len(planted.causes)} causes, "
+          f"{len(entries)} planted errors)")
+    assert len(true_positives) == len(planted.causes), [
+        c.title for c, hits in zip(planted.causes, per_cause, strict=True) if not hits]
+    assert len(found) == len(entries)
+    assert all(len(hits) == 1 for hits in per_cause), "two planted errors in one cause"
+    for spec in expected.values():
+        for group in spec["clean"]:
+            assert not any(matches(f, group) for c in planted.causes for f in c.members), group

@@ -12,6 +12,7 @@ from typing import Any
 
 from trialrecon.checks.context import Context, Row
 from trialrecon.checks.findings import Finding, ValueRef
+from trialrecon.checks.titles import inline
 from trialrecon.stats.rounding import (
     Interval,
     exact,
@@ -142,8 +143,7 @@ def _cap(text: str) -> str:
 
 def _inline(text: str) -> str:
     """A subject inside a sentence: ``Median PFS, panNET`` -> ``median PFS, panNET``."""
-    return text if text[:2].isupper() or text.startswith("Ki-67") else \
-        text[:1].lower() + text[1:]
+    return inline(text)
 
 
 _SECTIONS = ("abstract", "introduction", "methods", "results", "discussion", "conclusion")

@@ -143,7 +143,8 @@ def statement_causes(ctx: Context, findings: list[Finding], by_id: dict[str, Row
 def _statement_cause(ctx: Context, items: list[tuple[Finding, Row, Row]]) -> Cause:
     members = [f for f, _, _ in items]
     update = all(f.severity == "note" for f in members)
-    culprits = list({c["id"]: c for _, c, _ in items}.values())
+    culprits = sorted({c["id"]: c for _, c, _ in items}.values(),
+                      key=lambda r: (int(r.get("line") or 0), str(r["id"])))
     refs: dict[str, Row] = {}
     for _, c, other in items:
         refs.setdefault(c["id"], other if update else _reference(ctx, c))

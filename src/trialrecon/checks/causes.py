@@ -151,9 +151,14 @@ def restated_causes(ctx: Context, findings: list[Finding], by_id: dict[str, Row]
             groups[("single", f.id)].append(f)
             continue
         r = rows[0]
-        groups[(f.check, f.severity, *(str(r.get(k) or "") for k in STATEMENT_KEYS),
+        groups[(f.check, f.severity, f.claim, *(str(r.get(k) or "") for k in STATEMENT_KEYS),
                 str(r["value"]))].append(f)
     out = []
+    for key in list(groups):  # restated: each member about its own printed statement
+        firsts = [m.values[0].id for m in groups[key] if m.values]
+        if len(set(firsts)) < len(firsts):
+            for i, m in enumerate(groups.pop(key)):
+                groups[(*key, str(i))].append(m)
     for members in groups.values():
         if len(members) == 1:
             out.append(single_cause(ctx, members[0], by_id))

@@ -59,6 +59,13 @@ def quantity_label(quantity: str, vocab: Any = None) -> str:
     return text[:1].upper() + text[1:]
 
 
+def inline(label: str) -> str:
+    """A label inside a sentence: ``Follow-up`` -> ``follow-up``; ``DoR``, ``Ki-67`` kept."""
+    if any(ch.isupper() for ch in label[1:]) or label[1:2].isdigit() or label[1:2] == "-":
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def humanize(text: str, vocab: Any = None) -> str:
     """Vocabulary ids and scheme names in a sentence turned into words."""
     vocab = vocab or vocabulary()
@@ -69,9 +76,7 @@ def humanize(text: str, vocab: Any = None) -> str:
         if token in SCHEME_WORDS:
             return SCHEME_WORDS[token]
         if token in quantities:
-            label = quantity_label(token, vocab)
-            keep = label[:2].isupper() or label.startswith("Ki-67")
-            return label if keep else label[:1].lower() + label[1:]
+            return inline(quantity_label(token, vocab))
         return token.replace("_", " ")
 
     return _TOKEN.sub(word, text).replace(" != ", " vs ")
@@ -97,8 +102,8 @@ def subject(row: Row, cohorts: dict[str, str] | None = None, *, with_category: b
     elif category:
         q = f"{q} {category}"
     form = STATISTIC_FORMS.get(str(row.get("statistic") or ""), "{q}") if with_statistic else "{q}"
-    if not form.startswith("{q}") and not (q[:2].isupper() or q.startswith("Ki-67")):
-        q = q[:1].lower() + q[1:]  # "Median follow-up", but "Median OS"
+    if not form.startswith("{q}"):
+        q = inline(q)  # "Median follow-up", but "Median OS"
     head = form.format(q=q)
     head = head[:1].upper() + head[1:]
     bits = [head]
