@@ -61,7 +61,8 @@ def quantity_label(quantity: str, vocab: Any = None) -> str:
 
 def inline(label: str) -> str:
     """A label inside a sentence: ``Follow-up`` -> ``follow-up``; ``DoR``, ``Ki-67`` kept."""
-    if any(ch.isupper() for ch in label[1:]) or label[1:2].isdigit() or label[1:2] == "-":
+    first = label.split(" ", 1)[0]
+    if any(ch.isupper() or ch.isdigit() for ch in first[1:]):
         return label
     return label[:1].lower() + label[1:]
 
@@ -180,3 +181,10 @@ def make_title(claim: str, rows: list[Row], cohorts: dict[str, str] | None = Non
     place = f" ({', '.join(locations[:2])}{', ...' if len(locations) > 2 else ''})" \
         if locations else ""
     return f"{head}{place}: {humanize(_strip_subject(claim, quantity), vocab)}"
+
+
+def human_free_of_ids(text: str, vocab: Any = None) -> bool:
+    """True when ``text`` holds no snake_case vocabulary id (``ki67_stratum``, ``half_up``)."""
+    quantities = (vocab or vocabulary()).quantities
+    return not any(t in quantities or t in SCHEME_WORDS
+                   for t in re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", text))

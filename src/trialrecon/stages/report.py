@@ -43,6 +43,7 @@ SEVERITY_ORDER = ("error", "inconsistent", "questionable", "note", "consistent")
 DEPENDENCIES = ("snakemake", "lifelines", "pandas", "numpy", "scipy", "matplotlib", "jinja2",
                 "pyyaml", "jsonschema", "papermill", "nbconvert", "mistune", "latex2mathml")
 MAX_TOP_FINDINGS = 10
+MAX_INLINE_COLUMNS = 10
 
 @dataclass(frozen=True)
 class Link:
@@ -183,10 +184,15 @@ def build_index(results: Path, data_dir: Path, trials: list[str], out: Path) -> 
     validation = results / "validation" / "km"
     notebooks = sorted((results / "notebooks").glob("*.html")) if (
         results / "notebooks").is_dir() else []
-    validation_tables = [
-        (p.name, [human_header(h) for h in header], rows)
-        for p in sorted(validation.glob("*.csv")) for header, rows in [csv_as_rows(p)]
-    ] if validation.is_dir() else []
+    tables = [(p, *csv_as_rows(p)) for p in sorted(validation.glob("*.csv"))] \
+        if validation.is_dir() else []
+    # Narrow tables go on the page; wide ones (one row per replicate) are linked, so no table
+    # is wider than the page.
+    validation_tables = [(p.name, [human_header(h) for h in header], rows)
+                         for p, header, rows in tables if len(header) <= MAX_INLINE_COLUMNS]
+    validation_links = [Link(f"{p.name} ({len(rows)} rows, {len(header)} columns)",
+                             relative(p, page_dir))
+                        for p, header, rows in tables if len(header) > MAX_INLINE_COLUMNS]
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("trialrecon.report", "templates"),
         autoescape=True,
@@ -202,6 +208,7 @@ def build_index(results: Path, data_dir: Path, trials: list[str], out: Path) -> 
         if cross.is_dir() else [],
         validation_figures=figures_in(validation),
         validation_tables=validation_tables,
+        validation_links=validation_links,
         notebooks=[Link(title_of(p), relative(p, page_dir)) for p in notebooks],
         versions=environment_versions(),
         hashes=input_hashes(data_dir, trials),
