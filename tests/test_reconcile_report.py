@@ -31,7 +31,7 @@ def marked_up(tmp_path: Path) -> Path:
         rows = list(csv.DictReader(fh))
     for row in rows:
         if row["id"] == "q1a_dis":
-            row["anchor"] = "<script>alert(1)</script> <b>bold</b> | pipe"
+            row["anchor"] = "<script>alert(1)</script> <b>bold</b> | pipe [j](javascript:x)"
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
@@ -45,10 +45,12 @@ def test_html_escapes_markup_from_data(marked_up, tmp_path):
     html = out["html"].read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;" in html
-    for fmt in ("md", "letter"):  # Markdown: backslash escapes, never HTML entities
+    for fmt in ("md", "letter"):
         md = out[fmt].read_text(encoding="utf-8")
-        assert "<script>" not in md and "&lt;" not in md and "&amp;" not in md, fmt
-        assert "\\<script\\>alert(1)\\</script\\> \\<b\\>bold\\</b\\> \\| pipe" in md, fmt
+        # Markdown escapes with backslashes (CommonMark), not HTML entities: no tag, no link
+        assert "<script>" not in md and "<b>" not in md and "](javascript" not in md, fmt
+        assert "&lt;" not in md and "&amp;" not in md, fmt
+        assert "\\<b\\>bold\\</b\\> \\| pipe \\[j\\]\\(javascript:x\\)" in md, fmt
 
 
 def test_html_is_self_contained(tmp_path):
@@ -109,22 +111,18 @@ def test_cli(tmp_path):
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "not found" in bad.stderr
 
 
-def test_output_files_have_ordinary_permissions(tmp_path):
-    """0666 less the umask, like every other output (mkstemp alone would give 0600)."""
+def test_output_files_are_0644(tmp_path):
+    """Like every other output (mkstemp alone would give 0600), whatever the umask."""
     import os
 
     out = _outputs(tmp_path)
-    write_reconciliation(PLANTED, out)
-    mask = os.umask(0)
-    os.umask(mask)
-    for path in out.values():
-        assert path.stat().st_mode & 0o777 == 0o666 & ~mask, path
-    os.umask(0o022)
+    mask = os.umask(0o077)
     try:
         write_reconciliation(PLANTED, out)
-        assert all(p.stat().st_mode & 0o777 == 0o644 for p in out.values())
     finally:
         os.umask(mask)
+    for path in out.values():
+        assert path.stat().st_mode & 0o777 == 0o644, path
 
 
 def test_fail_on_exit_codes(tmp_path):

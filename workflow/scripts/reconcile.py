@@ -1,7 +1,15 @@
 """Write the reconciliation report of one dossier (rule reconcile)."""
 
+import sys
+
+from trialrecon.checks.findings import TriageError
 from trialrecon.stages.reconcile import write_reconciliation
 
 with open(snakemake.log[0], "w", encoding="utf-8") as log:
-    rec = write_reconciliation(snakemake.params.dossier, dict(snakemake.output.items()))
+    try:
+        rec = write_reconciliation(snakemake.params.dossier, dict(snakemake.output.items()))
+    except TriageError as exc:  # one line naming the file and the entry, no traceback
+        log.write(f"{exc}\n")
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(1)
     log.write(f"{rec.trial}: causes {rec.cause_counts()}, findings {rec.counts_by_severity()}\n")

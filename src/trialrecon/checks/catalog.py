@@ -7,6 +7,7 @@ here.
 from __future__ import annotations
 
 from trialrecon.checks import (
+    arms,
     decision_rule,
     hr_medians,
     impossible,
@@ -18,6 +19,7 @@ from trialrecon.checks import (
     registry,
     same_quantity,
     tests_from_counts,
+    timeline,
 )
 from trialrecon.checks.context import Check
 
@@ -33,4 +35,6 @@ CHECKS: tuple[Check, ...] = (
     registry.CHECK,
     impossible.CHECK,
     ranges_pooled.CHECK,
+    timeline.CHECK,
+    arms.CHECK,
 )

@@ -21,7 +21,7 @@ from typing import Any
 
 from trialrecon.checks.findings import Finding, ValueRef, stable_id
 from trialrecon.checks.titles import humanize, make_title, quantity_label
-from trialrecon.dossier import Dossier, vocabulary
+from trialrecon.dossier import Dossier, Vocabulary, vocabulary
 from trialrecon.stats.rounding import Interval, format_fraction, printed_interval
 
 Row = dict[str, Any]
@@ -34,8 +34,8 @@ MISSING_LIKE = frozenset({"missing", "unknown", "not available", "not assessed",
 _QUANTITIES = vocabulary().quantities
 ESTIMATED_RATES = frozenset(q for q, d in _QUANTITIES.items() if d.get("estimated"))
 AT_LEAST: tuple[tuple[str, str], ...] = tuple(
-    (q, part) for q, d in _QUANTITIES.items() for part in d.get("includes", ())
-) + tuple((q, part) for q, d in _QUANTITIES.items() for part in d.get("union_of", ()))
+    (q, part) for q, d in _QUANTITIES.items()
+    for part in (*d.get("includes", ()), *d.get("union_of", ()), *d.get("at_least", ())))
 UNION_OF: dict[str, tuple[str, str]] = {
     q: (d["union_of"][0], d["union_of"][1]) for q, d in _QUANTITIES.items() if d.get("union_of")
 }
@@ -56,6 +56,8 @@ class Context:
     check_version: str = ""
     seen: set[str] = field(default_factory=set)
     skipped: dict[str, int] = field(default_factory=dict)
+    _indexes: dict[tuple[str, ...], dict[tuple[str, ...], list[Row]]] = field(
+        default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, dossier: Dossier) -> Context:
@@ -67,11 +69,57 @@ class Context:
         return self.dossier.trial.id
 
     @property
-    def vocab(self):  # noqa: ANN201 - the Vocabulary dataclass of trialrecon.dossier
-        return vocabulary()
+    def vocab(self) -> Vocabulary:
+        """The dossier's vocabulary (the built-in one and the trial's own endpoints)."""
+        return self.dossier.vocab
+
+    def where(self, **match: str) -> list[Row]:
+        """Rows whose columns equal ``match``, from an index built once per set of columns.
+
+        Checks look rows up by cohort, arm, quantity and so on many times; indexing the rows
+        once keeps a check linear in the size of the dossier instead of quadratic.
+        """
+        cols = tuple(sorted(match))
+        index = self._indexes.get(cols)
+        if index is None:
+            index = defaultdict(list)
+            for r in self.rows:
+                index[tuple(str(r[c]) for c in cols)].append(r)
+            self._indexes[cols] = index
+        return index.get(tuple(str(match[c]) for c in cols), [])
+
+    @property
+    def multi_cut(self) -> bool:
+        """True when the dossier names two or more data cuts (several analyses)."""
+        return len(self.dossier.cuts) >= 2
+
+    def cut_name(self, key: str) -> str:
+        cut = self.dossier.cut(key)
+        return cut.name if cut else "data cut not stated"
+
+    def supersedes_chain(self, row: Row) -> list[str]:
+        """The ids a row updates, directly or through the rows it updates, in order."""
+        by_id = self._by_id()
+        out: list[str] = []
+        node = row["supersedes"]
+        while node and node not in out and node in by_id:
+            out.append(node)
+            node = by_id[node]["supersedes"]
+        return out
+
+    def _by_id(self) -> dict[str, Row]:
+        index = self._indexes.get(("__id__",))
+        if index is None:
+            index = {(r["id"],): [r] for r in self.rows}
+            self._indexes[("__id__",)] = index
+        return {k[0]: v[0] for k, v in index.items()}
 
     def kind(self, quantity: str) -> str:
         return str(self.vocab.quantities.get(quantity, {}).get("kind", ""))
+
+    def estimated(self, quantity: str) -> bool:
+        """A model estimate (a landmark rate), not a count over patients."""
+        return bool(self.vocab.quantities.get(quantity, {}).get("estimated"))
 
     def partition_of(self, quantity: str) -> str:
         return str(self.vocab.quantities.get(quantity, {}).get("partition_of", "") or "")
@@ -105,10 +153,9 @@ class Context:
         """
         out = []
         pops = set(self.vocab.populations())
-        for r in self.rows:
-            if (r["quantity"] in pops and r["quantity"] != exclude and r["statistic"] == "count"
-                    and self.numeric(r) and r["cohort"] == row["cohort"]
-                    and r["arm"] == row["arm"] and r["subgroup"] == row["subgroup"]
+        for r in self.where(cohort=row["cohort"], arm=row["arm"], subgroup=row["subgroup"],
+                            statistic="count"):
+            if (r["quantity"] in pops and r["quantity"] != exclude and self.numeric(r)
                     and (self.is_registry(r) == self.is_registry(row))):
                 out.append((r["quantity"], int(r["value_num"]), r))
         return out
@@ -193,11 +240,12 @@ def group_by(rows: Iterable[Row], cols: tuple[str, ...]) -> dict[tuple[str, ...]
     return out
 
 
-STATEMENT = ("source", "location", "row", "column", "cohort", "arm", "subgroup", "quantity",
-             "category")
+STATEMENT = ("source", "location", "row", "column", "cohort", "arm", "versus", "subgroup",
+             "quantity", "category", "data_cut")
 
 # What makes two rows statements of the same number (same-quantity and not-reached checks).
-SAME_KEY = ("cohort", "arm", "subgroup", "quantity", "category", "statistic", "unit", "level")
+SAME_KEY = ("cohort", "arm", "versus", "subgroup", "quantity", "category", "statistic", "unit",
+            "level")
 
 
 def statements(rows: Iterable[Row]) -> list[dict[str, list[Row]]]:
@@ -216,13 +264,42 @@ def statements(rows: Iterable[Row]) -> list[dict[str, list[Row]]]:
             continue
         for sub in group_by(group, ("anchor",)).values():
             out.append({r["statistic"]: [r] for r in sub})
-    return [{k: v[0] for k, v in s.items()} for s in out]  # type: ignore[misc]
+    return _link_p_values([{k: v[0] for k, v in s.items()} for s in out])  # type: ignore[misc]
+
+
+# Columns two cells of one table share when one prints the estimate and a neighbour its P.
+_SAME_COMPARISON = ("source", "location", "cohort", "arm", "versus", "subgroup", "quantity",
+                    "category", "data_cut")
+
+
+def _link_p_values(stmts: list[dict[str, Row]]) -> list[dict[str, Row]]:
+    """A P value printed in a cell of its own joins the estimate of its table row or column.
+
+    Tables often print the P value in a column ("P") or a row ("P value") of its own; it
+    belongs to the estimate of the same table row (or column) and comparison, when exactly
+    one such estimate lacks a P value.
+    """
+    lone = [s for s in stmts if set(s) == {"p_value"} and (s["p_value"]["row"]
+                                                           or s["p_value"]["column"])]
+    if not lone:
+        return stmts
+    merged: set[int] = set()
+    for s in lone:
+        p = s["p_value"]
+        key = tuple(p[c] for c in _SAME_COMPARISON)
+        cands = [t for t in stmts if "p_value" not in t and "estimate" in t
+                 and tuple(t["estimate"][c] for c in _SAME_COMPARISON) == key
+                 and (t["estimate"]["row"] == p["row"] or t["estimate"]["column"] == p["column"])]
+        if len(cands) == 1:
+            cands[0]["p_value"] = p
+            merged.add(id(s))
+    return [s for s in stmts if id(s) not in merged]
 
 
 def count_partner(ctx: Context, row: Row) -> Row | None:
     """The count printed with a percentage (same statement), if any."""
-    cands = [r for r in ctx.rows if r["statistic"] == "count" and ctx.numeric(r)
-             and all(r[c] == row[c] for c in STATEMENT)]
+    cands = [r for r in ctx.where(**{c: row[c] for c in STATEMENT}, statistic="count")
+             if ctx.numeric(r)]
     if len(cands) > 1:
         cands = [r for r in cands if r["anchor"] == row["anchor"]] or cands[:0]
     return cands[0] if len(cands) == 1 else None

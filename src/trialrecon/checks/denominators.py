@@ -5,6 +5,7 @@ Shared by the percentage, 2x2-test and pooled checks.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,6 +32,13 @@ class Denominator:
     n: int
     natural: bool
     rows: tuple[str, ...] = ()
+    governs: bool = False  # the population the paper defines for this kind of quantity
+
+
+def governing_populations(ctx: Context, quantity: str) -> list[str]:
+    """Populations that are the natural denominator of ``quantity``'s kind (``governs``)."""
+    kind = ctx.kind(quantity)
+    return [q for q, d in ctx.vocab.quantities.items() if kind in (d.get("governs") or ())]
 
 
 def denominators(ctx: Context, row: Row) -> list[Denominator]:
@@ -39,15 +47,17 @@ def denominators(ctx: Context, row: Row) -> list[Denominator]:
     if not is_nan(row["denominator_num"]):
         out.append(Denominator("stated denominator", int(row["denominator_num"]), True))
     part_of = ctx.partition_of(row["quantity"])
+    governing = governing_populations(ctx, row["quantity"])
     pops = ctx.population_counts(row, exclude=row["quantity"])
     local = [p for p in pops if p[2]["source"] == row["source"]
              and p[2]["location"] == row["location"]]
     for q, n, r in sorted(pops, key=lambda p: p not in local):
-        natural = q == part_of or q in ("enrolled", "randomized")
-        out.append(Denominator(q, n, natural, (r["id"],)))
-    same = [r for r in ctx.rows if r["quantity"] == row["quantity"]
-            and r["statistic"] == "count" and ctx.numeric(r)
-            and all(r[c] == row[c] for c in ("source", "location", "cohort", "arm", "subgroup"))]
+        natural = q == part_of or q in ("enrolled", "randomized") or q in governing
+        out.append(Denominator(q, n, natural, (r["id"],), governs=q in governing))
+    same = [r for r in ctx.where(quantity=row["quantity"], statistic="count",
+                                 source=row["source"], location=row["location"],
+                                 cohort=row["cohort"], arm=row["arm"],
+                                 subgroup=row["subgroup"]) if ctx.numeric(r)]
     missing = sum(int(r["value_num"]) for r in same if missing_like(r["category"]))
     if missing and not missing_like(row["category"]):
         for d in list(out):
@@ -59,9 +69,42 @@ def denominators(ctx: Context, row: Row) -> list[Denominator]:
                                tuple(r["id"] for r in same)))
     best: dict[int, Denominator] = {}
     for d in out:
-        if d.n > 0 and (d.n not in best or (d.natural and not best[d.n].natural)):
+        if d.n > 0 and (d.n not in best or (d.natural, d.governs) > (best[d.n].natural,
+                                                                       best[d.n].governs)):
             best[d.n] = d
-    return sorted(best.values(), key=lambda d: (not d.natural, d.n))
+    return sorted(best.values(), key=lambda d: (not d.natural, not d.governs, d.n))
+
+
+# A safety population is at most the randomized count, and rarely much smaller.
+UNSTATED_POPULATION_SHARE = 0.8
+
+
+def unstated_population(ctx: Context, row: Row, dens: list[Denominator],
+                        count: int | None) -> tuple[int, int, str] | None:
+    """(k, n, population) when a governing population the paper does not state could give
+    the printed percentage: ``n`` between 80% of the natural denominator and just below it.
+
+    Adverse events are counted over the treated (safety) population, which papers often do
+    not print; a percentage that the randomized count does not reproduce proves nothing then,
+    unless no plausible safety population would reproduce it either.
+    """
+    governing = governing_populations(ctx, row["quantity"])
+    if not governing or any(d.governs for d in dens):
+        return None
+    ref = max((d.n for d in dens if d.natural), default=None)
+    if ref is None:
+        return None
+    low = max(1, math.ceil(UNSTATED_POPULATION_SHARE * ref))
+    for n in range(ref - 1, low - 1, -1):
+        if count is not None:
+            if count <= n and any(reproduces(count, n, row["value"], s)
+                                  for s in STANDARD_SCHEMES):
+                return count, n, governing[0]
+        else:
+            ks = grim_counts(n, row["value"], STANDARD_SCHEMES)
+            if ks:
+                return ks[0], n, governing[0]
+    return None
 
 
 def nearest_count(count: int, dens: list[Denominator], printed: str) -> str:
@@ -85,3 +128,47 @@ def grim_counts(n: int, printed: str, schemes: Iterable[str]) -> list[int]:
     guess = int(target * n / 100)
     ks = range(max(0, guess - 2), min(n, guess + 3) + 1)
     return [k for k in ks if any(reproduces(k, n, printed, s) for s in schemes)]
+
+
+def part_rows(ctx: Context, ref: Row, parts: tuple[str, ...], stat: str) -> list[Row] | None:
+    """The parts' rows of ``stat`` matching a pooled row (same place first), or None."""
+    got = []
+    for part in parts:
+        cands = [r for r in ctx.where(cohort=part, statistic=stat, quantity=ref["quantity"],
+                                      category=ref["category"], arm=ref["arm"],
+                                      subgroup=ref["subgroup"]) if ctx.numeric(r)
+                 and (r["unit"] == ref["unit"] or stat != ref["statistic"])
+                 and ctx.is_registry(r) == ctx.is_registry(ref)]
+        local = [r for r in cands if r["source"] == ref["source"]
+                 and r["location"] == ref["location"]]
+        same_src = [r for r in cands if r["source"] == ref["source"]]
+        pick = local or same_src or cands
+        if not pick:
+            return None
+        got.append(pick[0])
+    return got
+
+
+def parts_denominators(ctx: Context, parts: list[Row]) -> list[tuple[str, int]]:
+    """Sums of the parts' natural denominators, one per kind of population all parts have.
+
+    A pooled percentage is the pooled count over the pooled population, which is the sum of
+    the parts' populations of one kind (all enrolled, or all evaluable): never a mix, and
+    never a count of the pooled cohort that the parts do not add up to.
+    """
+    per_part = [{d.label: d.n for d in denominators(ctx, x) if d.natural} for x in parts]
+    if not per_part or not all(per_part):
+        return []
+    common = [label for label in per_part[0] if all(label in p for p in per_part[1:])]
+    out = [(f"sum of the parts' {label}", sum(p[label] for p in per_part)) for label in common]
+    firsts = sum(min(p.values()) for p in per_part)
+    if not out:
+        out.append(("sum of the parts' denominators", firsts))
+    return out
+
+
+def pooled_derivable(ctx: Context, row: Row) -> bool:
+    """A pooled row whose parts print counts and denominators: the parts judge it."""
+    parts = ctx.parts(row["cohort"])
+    prs = part_rows(ctx, row, parts, "count") if parts else None
+    return prs is not None and bool(parts_denominators(ctx, prs))

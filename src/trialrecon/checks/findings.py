@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from trialrecon.dossier.safe_yaml import YamlRefused, load_file
 
 # Most severe first; the report sorts by this order.
 SEVERITIES: tuple[str, ...] = ("error", "inconsistent", "questionable", "note", "consistent")
@@ -136,32 +136,60 @@ class TriageEntry:
     note: str = ""
 
 
-def load_triage(path: str | Path | None) -> dict[str, TriageEntry]:
-    """Read ``triage.yaml``; a missing file gives no entries.
+class TriageError(ValueError):
+    """A triage file that cannot be applied; the message names the file and the entry."""
 
-    ``{findings: {<finding id>: {verdict, note}}, causes: {<cause id>: {verdict, note}}}``;
-    both sections are optional and their ids are returned in one mapping (finding ids are
-    ``<check>-<hex>``, cause ids ``cause-<hex>``). Raises ValueError naming the entry when a
-    verdict is not one of VERDICTS.
+
+TRIAGE_KEYS = ("findings", "causes")
+ENTRY_KEYS = ("verdict", "note")
+
+
+def load_triage(path: str | Path | None, required: bool = False) -> dict[str, TriageEntry]:
+    """Read ``triage.yaml``: ``{findings: {<finding id>: {verdict, note}}}`` and, optionally,
+    ``causes: {<cause id>: {verdict, note}}``; both sections' ids come back in one mapping
+    (finding ids are ``<check>-<hex>``, cause ids ``cause-<hex>``).
+
+    A missing file is no triage, unless ``required`` (a file the user named). Raises
+    :class:`TriageError` naming the file (and line or entry) for YAML it cannot read (the
+    bounded loader: no aliases, repeated keys or deep nesting), an unknown key at the top or
+    in an entry (a misspelt ``finding:`` would otherwise apply nothing, silently) and an
+    unknown verdict.
     """
     if path is None:
         return {}
     path = Path(path)
     if not path.is_file():
+        if required:
+            raise TriageError(f"{path}: triage file not found")
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(raw, dict) or not all(isinstance(raw.get(k) or {}, dict)
-                                            for k in ("findings", "causes")):
-        raise ValueError(f"{path}: expected a mapping 'findings: {{<finding id>: ...}}' "
-                         "(and optionally 'causes: {<cause id>: ...}')")
+    try:
+        raw = load_file(path)
+    except (YamlRefused, UnicodeDecodeError) as exc:
+        raise TriageError(f"{path}: {exc}") from None
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise TriageError(f"{path}: expected a mapping 'findings: {{<finding id>: ...}}'")
+    unknown = sorted(set(map(str, raw)) - set(TRIAGE_KEYS))
+    if unknown:
+        raise TriageError(f"{path}: unknown key(s) {', '.join(unknown)}; the file holds "
+                          "'findings:' (and optionally 'causes:')")
+    entries = []
+    for key in TRIAGE_KEYS:
+        section = raw.get(key) or {}
+        if not isinstance(section, dict):
+            raise TriageError(f"{path}: '{key}' must map {key[:-1]} ids to verdicts")
+        entries += list(section.items())
     out: dict[str, TriageEntry] = {}
-    entries = [*(raw.get("findings") or {}).items(), *(raw.get("causes") or {}).items()]
     for fid, entry in entries:
         if not isinstance(entry, dict):
-            raise ValueError(f"{path}: entry '{fid}' must be a mapping with 'verdict'")
+            raise TriageError(f"{path}: entry '{fid}' must be a mapping with 'verdict'")
+        extra = sorted(set(map(str, entry)) - set(ENTRY_KEYS))
+        if extra:
+            raise TriageError(f"{path}: entry '{fid}' has unknown key(s) {', '.join(extra)} "
+                              f"(allowed: {', '.join(ENTRY_KEYS)})")
         verdict = str(entry.get("verdict", ""))
         if verdict not in VERDICTS:
-            raise ValueError(f"{path}: entry '{fid}' has verdict '{verdict}'; "
-                             f"use one of {', '.join(VERDICTS)}")
+            raise TriageError(f"{path}: entry '{fid}' has verdict '{verdict}'; "
+                              f"use one of {', '.join(VERDICTS)}")
         out[str(fid)] = TriageEntry(verdict, str(entry.get("note", "") or ""))
     return out

@@ -41,7 +41,8 @@ def check_impossible(ctx: Context) -> list[Finding]:
                     recomputation={"method": "range of a percentage or proportion",
                                    "inputs": {"value": r["value"]}, "result": "outside"},
                     discriminator="range"))
-        if r["statistic"] == "count" and r["unit"] == "patients":
+        if r["statistic"] == "count" and r["unit"] == "patients" \
+                and ctx.kind(r["quantity"]) != "external":
             ctx.see([r])
             dens = []
             if not is_nan(r["denominator_num"]):
@@ -114,8 +115,12 @@ def _not_reached(ctx: Context) -> list[Finding]:
                 if a["source"] == b["source"] and a["location"] == b["location"] and \
                         a["anchor"] == b["anchor"]:
                     continue
+                cuts = {a["data_cut"], b["data_cut"]}
+                if ctx.multi_cut and len(cuts) == 2 and "" not in cuts:
+                    continue  # two analyses: the timeline check judges the change
                 ctx.see([a, b])
-                sev = "note" if (a["supersedes"] or b["supersedes"]) else "inconsistent"
+                sev = "note" if (a["supersedes"] or b["supersedes"]) else (
+                    "questionable" if ctx.multi_cut and len(cuts) == 2 else "inconsistent")
                 out.append(ctx.finding(
                     sev, f"{a['quantity']} 'not reached' vs {b['value']}",
                     f"{cap(describe(a))} is 'not reached' in {a['location']} but "
@@ -123,7 +128,9 @@ def _not_reached(ctx: Context) -> list[Finding]:
                     recomputation={"method": "a marker against a number",
                                    "inputs": {a["id"]: "not_reached", b["id"]: b["value"]},
                                    "result": "contradiction"}, discriminator="not_reached",
-                    ruled_out=[] if sev == "note" else ["an update (no supersedes)"]))
+                    ruled_out=[] if sev == "note" else ["an update (no supersedes)"]
+                    + (["one data cut (one of the two rows states none)"]
+                       if sev == "questionable" else [])))
     return out
 
 

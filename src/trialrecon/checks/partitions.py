@@ -14,6 +14,7 @@ from trialrecon.checks.context import (
     Row,
     fmt,
     group_by,
+    is_nan,
     missing_like,
     quote,
 )
@@ -46,9 +47,10 @@ def check_partitions(ctx: Context) -> list[Finding]:
     sum of their half units.
     """
     out = []
-    parts = [r for r in ctx.rows if ctx.partition_of(r["quantity"]) and ctx.numeric(r)]
-    for group in group_by(parts, ("source", "location", "cohort", "arm", "subgroup",
-                                "quantity")).values():
+    parts = [{**r, "_characteristic": _characteristic(ctx, r)} for r in ctx.rows
+             if ctx.partition_of(r["quantity"]) and ctx.numeric(r)]
+    for group in group_by(parts, ("source", "location", "column", "cohort", "arm", "subgroup",
+                                "quantity", "_characteristic", "data_cut")).values():
         counts = [r for r in group if r["statistic"] == "count"]
         pcts = [r for r in group if r["statistic"] == "percent"]
         if len(counts) >= 2:
@@ -61,10 +63,33 @@ def check_partitions(ctx: Context) -> list[Finding]:
     return out
 
 
+def _characteristic(ctx: Context, row: Row) -> str:
+    """``Region`` of ``Region: Europe`` for a quantity partitioned by characteristic."""
+    if ctx.vocab.attribute(row["quantity"], "partition_by") != "characteristic":
+        return ""
+    return row["category"].split(":", 1)[0].strip().lower() if ":" in row["category"] else ""
+
+
 def _total_candidates(ctx: Context, ref: Row, quantity: str) -> list[Row]:
-    rows = [r for r in ctx.rows if r["quantity"] == quantity and r["statistic"] == "count"
-            and ctx.numeric(r) and r["cohort"] == ref["cohort"] and r["arm"] == ref["arm"]
-            and r["subgroup"] == ref["subgroup"] and ctx.is_registry(r) == ctx.is_registry(ref)]
+    """Count rows the partition should sum to, nearest place first.
+
+    ``quantity`` is the population the vocabulary names, or ``population`` for a
+    characteristic of a table column: then the column's stated denominator (as a row) or any
+    population count of the same cohort and arm.
+    """
+    if quantity == "population":
+        if not is_nan(ref["denominator_num"]):
+            return [{**ref, "quantity": "stated denominator", "value": ref["denominator"],
+                     "value_num": ref["denominator_num"], "statistic": "count"}]
+        pops = set(ctx.vocab.populations())
+        rows = [r for r in ctx.where(cohort=ref["cohort"], arm=ref["arm"],
+                                     subgroup=ref["subgroup"], statistic="count")
+                if r["quantity"] in pops and ctx.numeric(r)
+                and ctx.is_registry(r) == ctx.is_registry(ref)]
+    else:
+        rows = [r for r in ctx.where(quantity=quantity, statistic="count", cohort=ref["cohort"],
+                                     arm=ref["arm"], subgroup=ref["subgroup"])
+                if ctx.numeric(r) and ctx.is_registry(r) == ctx.is_registry(ref)]
     for scope in (("source", "location"), ("source",), ()):
         local = [r for r in rows if all(r[c] == ref[c] for c in scope)]
         if local:
@@ -85,13 +110,14 @@ def _count_partition(ctx: Context, counts: list[Row]) -> list[Finding]:
     values = sorted({int(r["value_num"]) for r in totals})
     rec = {"method": "sum of the categories against the total",
            "inputs": {r["category"]: int(r["value_num"]) for r in counts},
-           "tried": [f"total {total_q} = {v}" for v in values], "result": f"sum {s}"}
+           "tried": [f"total {r['quantity']} = {int(r['value_num'])}" for r in totals],
+           "result": f"sum {s}"}
     cats = " + ".join(f"{int(r['value_num'])} {r['category']}" for r in counts)
     if s in values:
         tot = next(r for r in totals if int(r["value_num"]) == s)
         return [ctx.finding("consistent", f"{ref['quantity']} sums to {s}",
                             f"The categories of {ref['quantity']} in {ref['cohort']} "
-                            f"({ref['location']}) sum to the {total_q} count {s}.",
+                            f"({ref['location']}) sum to the {tot['quantity']} count {s}.",
                             [*counts, tot], recomputation=rec)]
     tot = totals[0]
     total = int(tot["value_num"])
@@ -101,7 +127,7 @@ def _count_partition(ctx: Context, counts: list[Row]) -> list[Finding]:
            if severity == "questionable" else "")
     return [ctx.finding(
         severity, f"{ref['quantity']} categories sum to {s}, total {total}",
-        f"In {ref['cohort']} ({ref['location']}), {cats} = {s}, but the {total_q} count is "
+        f"In {ref['cohort']} ({ref['location']}), {cats} = {s}, but the {tot['quantity']} count is "
         f"{quote(tot)}.{why}", [*counts, tot], recomputation=rec, nearest=str(total),
         ruled_out=[] if severity == "questionable" else ["a missing category (one is listed)"
                                                          if has_missing else

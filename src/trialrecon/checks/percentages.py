@@ -8,7 +8,6 @@ from __future__ import annotations
 from fractions import Fraction
 
 from trialrecon.checks.context import (
-    ESTIMATED_RATES,
     SKIP_KINDS,
     Check,
     Context,
@@ -17,7 +16,14 @@ from trialrecon.checks.context import (
     fmt,
     quote,
 )
-from trialrecon.checks.denominators import Denominator, denominators, grim_counts, nearest_count
+from trialrecon.checks.denominators import (
+    Denominator,
+    denominators,
+    grim_counts,
+    nearest_count,
+    pooled_derivable,
+    unstated_population,
+)
 from trialrecon.checks.findings import Finding
 from trialrecon.checks.severity import SCHEME_LABELS
 from trialrecon.stats.rounding import (
@@ -30,22 +36,10 @@ from trialrecon.stats.rounding import (
 )
 
 
-def _pooled_derivable(ctx: Context, row: Row) -> bool:
-    parts = ctx.parts(row["cohort"])
-    if not parts:
-        return False
-    for part in parts:
-        if not any(r["cohort"] == part and r["quantity"] == row["quantity"]
-                   and r["category"] == row["category"] and r["arm"] == row["arm"]
-                   and r["statistic"] == "count" and ctx.numeric(r) for r in ctx.rows):
-            return False
-    return True
-
-
 def _percent_rows(ctx: Context) -> list[Row]:
     return [r for r in ctx.rows if r["statistic"] == "percent" and ctx.numeric(r)
             and (r["comparator"] in ("", "=")) and ctx.kind(r["quantity"]) not in SKIP_KINDS
-            and ctx.kind(r["quantity"]) != "ratio" and r["quantity"] not in ESTIMATED_RATES]
+            and ctx.kind(r["quantity"]) != "ratio" and not ctx.estimated(r["quantity"])]
 
 
 def check_percentages(ctx: Context) -> list[Finding]:
@@ -64,8 +58,10 @@ def check_percentages(ctx: Context) -> list[Finding]:
         ctx.see([row])
         partner = count_partner(ctx, row)
         dens = denominators(ctx, row)
-        if partner is None and _pooled_derivable(ctx, row):
-            ctx.skip("pooled percentage without a count: recomputed by the ranges/pooled check")
+        if pooled_derivable(ctx, row):
+            # a pooled percentage is judged by its parts first (the ranges-pooled check), so
+            # no other denominator of the pooled cohort can excuse a sum the parts do not give
+            ctx.skip("pooled percentage: recomputed from its parts by the ranges-pooled check")
             continue
         if not dens:
             ctx.skip("no denominator known for the percentage")
@@ -100,6 +96,11 @@ def _percent_with_count(ctx: Context, row: Row, partner: Row,
         return ctx.finding("consistent", f"{row['value']}% = {count}/{d.n}",
                            f"{quote(row)} is {count}/{d.n} ({d.label}).", [row, partner],
                            recomputation=rec)
+    unstated = unstated_population(ctx, row, dens, count)
+    if unstated is not None and all(d.natural for d, _ in hits):
+        # only a non-standard rounding of the randomized count, or nothing, reproduces it,
+        # while a safety population the paper does not state would under standard rounding
+        return _unstated_note(ctx, row, [row, partner], dens, unstated, rec)
     if hits:
         d, s = sorted(hits, key=lambda h: (h[1] not in STANDARD_SCHEMES, not h[0].natural))[0]
         rec["result"] = f"{count}/{d.n} ({d.label}, {s})"
@@ -125,6 +126,20 @@ def _percent_with_count(ctx: Context, row: Row, partner: Row,
         ruled_out=[f"{count}/{d.n} ({d.label})" for d in dens], discriminator=row["id"])
 
 
+def _unstated_note(ctx: Context, row: Row, rows: list[Row], dens: list[Denominator],
+                   unstated: tuple[int, int, str], rec: dict) -> Finding:
+    k, n, population = unstated
+    natural = next(d for d in dens if d.natural)
+    rec["result"] = f"{k}/{n} (an unstated {population} of {n})"
+    return ctx.finding(
+        "note", f"{row['value']}% fits an unstated {population.replace('_', ' ')}",
+        f"{quote(row)} is not {natural.label} {natural.n}'s share, but the paper does not state "
+        f"its {population.replace('_', ' ')}: {k}/{n} would give it ({natural.n - n} "
+        f"patient{'s' if natural.n - n != 1 else ''} fewer than {natural.label}).", rows,
+        recomputation=rec, nearest=f"{k}/{n}", discriminator=row["id"],
+        ruled_out=[f"{natural.label} {natural.n} as the denominator"])
+
+
 def _percent_without_count(ctx: Context, row: Row, dens: list[Denominator]) -> Finding:
     tried = []
     for standard in (True, False):
@@ -142,12 +157,20 @@ def _percent_without_count(ctx: Context, row: Row, dens: list[Denominator]) -> F
                         "consistent", f"{row['value']}% = {ks[0]}/{d.n}",
                         f"{quote(row)} is reproduced by {ks[0]}/{d.n} ({d.label}).", [row],
                         recomputation=rec)
+                unstated = unstated_population(ctx, row, dens, None)
+                if unstated is not None and d.natural:
+                    return _unstated_note(ctx, row, [row], dens, unstated, rec)
                 return ctx.finding(
                     "questionable", f"{row['value']}% needs non-standard rounding",
                     f"{quote(row)} is reproduced only with non-standard rounding "
                     f"({ks[0]}/{d.n}, {d.label}).", [row], recomputation=rec,
                     ruled_out=["any integer count over the plausible denominators, standard "
                                "rounding"])
+    unstated = unstated_population(ctx, row, dens, None)
+    if unstated is not None:
+        return _unstated_note(ctx, row, [row], dens, unstated,
+                              {"method": "GRIM over plausible denominators",
+                               "inputs": {"printed": row["value"]}, "tried": tried})
     target = exact(row["value"])
     best = min(((abs(Fraction(100 * k, d.n) - target), k, d) for d in dens
                 for k in grim_counts(d.n, str(round(float(target))), ("half_up",)) or

@@ -7,7 +7,6 @@ Stat Med 17:857.
 from __future__ import annotations
 
 from trialrecon.checks.context import (
-    ESTIMATED_RATES,
     SKIP_KINDS,
     Check,
     Context,
@@ -40,7 +39,7 @@ def check_proportion_cis(ctx: Context) -> list[Finding]:
     out = []
     cand = [r for r in ctx.rows if ctx.numeric(r) and r["unit"] in ("percent", "proportion")
             and ctx.kind(r["quantity"]) not in SKIP_KINDS | {"ratio"}
-            and r["quantity"] not in ESTIMATED_RATES]
+            and not ctx.estimated(r["quantity"])]
     for st in statements(cand):
         if "ci_low" not in st or "ci_high" not in st:
             continue

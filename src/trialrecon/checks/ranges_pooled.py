@@ -5,11 +5,11 @@ Check ``ranges-pooled``; reference: arithmetic.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from fractions import Fraction
 
 from trialrecon.checks.context import (
     AT_LEAST,
-    ESTIMATED_RATES,
     SKIP_KINDS,
     UNION_OF,
     Check,
@@ -20,7 +20,12 @@ from trialrecon.checks.context import (
     interval_of,
     quote,
 )
-from trialrecon.checks.denominators import Denominator, denominators, nearest_count
+from trialrecon.checks.denominators import (
+    Denominator,
+    nearest_count,
+    part_rows,
+    parts_denominators,
+)
 from trialrecon.checks.findings import Finding
 from trialrecon.checks.severity import compare_rows
 from trialrecon.stats.rounding import (
@@ -49,30 +54,12 @@ def check_ranges_pooled(ctx: Context) -> list[Finding]:
     return out
 
 
-def _part_rows(ctx: Context, ref: Row, parts: tuple[str, ...], stat: str) -> list[Row] | None:
-    got = []
-    for part in parts:
-        cands = [r for r in ctx.rows if r["cohort"] == part and r["statistic"] == stat
-                 and ctx.numeric(r) and all(r[c] == ref[c] for c in
-                                             ("quantity", "category", "arm", "subgroup"))
-                 and (r["unit"] == ref["unit"] or stat != ref["statistic"])
-                 and ctx.is_registry(r) == ctx.is_registry(ref)]
-        local = [r for r in cands if r["source"] == ref["source"]
-                 and r["location"] == ref["location"]]
-        same_src = [r for r in cands if r["source"] == ref["source"]]
-        pick = local or same_src or cands
-        if not pick:
-            return None
-        got.append(pick[0])
-    return got
-
-
 def _pooled_ranges(ctx: Context, cohort: str, parts: tuple[str, ...]) -> list[Finding]:
     out = []
     pooled = [r for r in ctx.rows if r["cohort"] == cohort and ctx.numeric(r)
               and r["statistic"] in ("range_low", "range_high")]
     for r in pooled:
-        prs = _part_rows(ctx, r, parts, r["statistic"])
+        prs = part_rows(ctx, r, parts, r["statistic"])
         if prs is None:
             continue
         ctx.see([r, *prs])
@@ -100,9 +87,9 @@ def _pooled_counts(ctx: Context, cohort: str, parts: tuple[str, ...]) -> list[Fi
     pooled = [r for r in ctx.rows if r["cohort"] == cohort and ctx.numeric(r)
               and r["statistic"] in ("count", "percent")
               and ctx.kind(r["quantity"]) not in SKIP_KINDS
-              and r["quantity"] not in ESTIMATED_RATES]
+              and not ctx.estimated(r["quantity"])]
     for r in pooled:
-        prs = _part_rows(ctx, r, parts, "count")
+        prs = part_rows(ctx, r, parts, "count")
         if prs is None:
             continue
         total = sum(int(x["value_num"]) for x in prs)
@@ -117,45 +104,61 @@ def _pooled_counts(ctx: Context, cohort: str, parts: tuple[str, ...]) -> list[Fi
                 f"{quote(r)} for {cohort}; the parts sum to {total}.", [r, *prs],
                 recomputation=rec, nearest=None if ok else str(total)))
             continue
-        if count_partner(ctx, r) is not None:
-            continue  # the percentage check recomputes it from its own count
-        dens = []
-        for x in prs:
-            d = denominators(ctx, x)
-            if not d:
-                break
-            dens.append(d[0].n)
-        if len(dens) != len(prs):
+        partner = count_partner(ctx, r)
+        numerator = int(partner["value_num"]) if partner is not None else total
+        sums = parts_denominators(ctx, prs)
+        if not sums:
             continue
-        ctx.see([r, *prs])
-        n = sum(dens)
-        ok = any(reproduces(total, n, r["value"], s) for s in STANDARD_SCHEMES)
-        val = round_half_up(Fraction(100 * total, n), decimals_of(r["value"]))
-        rec = {"method": "pooled percentage = sum of counts / sum of denominators",
-               "inputs": {x["cohort"]: f"{x['value']}/{d}" for x, d in zip(prs, dens,
-                                                                           strict=True)},
-               "result": f"{total}/{n} = {fmt(val)}%"}
+        rows = [r, *([partner] if partner is not None else []), *prs]
+        ctx.see(rows)
+        tried = [f"{numerator}/{n} ({label})" for label, n in sums]
+        hit = next(((label, n) for label, n in sums if any(
+            reproduces(numerator, n, r["value"], sc) for sc in STANDARD_SCHEMES)), None)
+        label, n = hit or sums[0]
+        val = round_half_up(Fraction(100 * numerator, n), decimals_of(r["value"]))
+        rec = {"method": "pooled percentage = count / sum of the parts' denominators",
+               "inputs": {x["cohort"]: x["value"] for x in prs} | {"count": numerator},
+               "tried": tried, "result": f"{numerator}/{n} = {fmt(val)}% ({label})"}
+        ok = hit is not None
         out.append(ctx.finding(
             "consistent" if ok else "inconsistent",
-            f"pooled {r['value']}% {'=' if ok else '!='} {total}/{n}",
-            f"{quote(r)} for {cohort}; the parts give {total}/{n} = {fmt(val)}%.", [r, *prs],
-            recomputation=rec, ruled_out=[] if ok else ["half-up and half-even rounding"],
+            f"pooled {r['value']}% {'=' if ok else '!='} {numerator}/{n}",
+            f"{quote(r)} for {cohort}; the parts give {numerator}/{n} = {fmt(val)}% "
+            f"({label}).", rows,
+            recomputation=rec, ruled_out=[] if ok else [
+                "half-up and half-even rounding over the parts' denominators",
+                "another denominator of the pooled cohort (the parts define the pool)"],
             nearest=None if ok else nearest_count(
-                total, [Denominator("sum of the parts' denominators", n, True)], r["value"])))
+                numerator, [Denominator("sum of the parts' denominators", n, True)],
+                r["value"])))
     return out
+
+
+def _at_least_sentence(ctx: Context, b: Row, s: Row, big_q: str, small_q: str,
+                       ok: bool) -> str:
+    """Patients counted in both (includes) or a survival at least another (at_least)."""
+    if small_q in (ctx.vocab.attribute(big_q, "at_least") or ()):
+        return (f"{quote(b)} ({big_q}) {'is' if ok else 'cannot be'} at least {quote(s)} "
+                f"({small_q}): an event of {small_q.removesuffix('_rate')} includes death.")
+    return (f"{quote(b)} ({big_q}) {'can' if ok else 'cannot'} include {quote(s)} "
+            f"({small_q}).")
 
 
 def _at_least(ctx: Context) -> list[Finding]:
     out = []
-    key = ("cohort", "arm", "subgroup", "category", "statistic", "unit")
-    pct = [r for r in ctx.rows if ctx.numeric(r) and r["statistic"] in ("percent", "count")]
+    key = ("cohort", "arm", "versus", "subgroup", "category", "statistic", "unit", "data_cut")
+    pct = [r for r in ctx.rows if ctx.numeric(r)
+           and r["statistic"] in ("percent", "count", "median")]
+    by_quantity: dict[str, dict[tuple[str, ...], list[Row]]] = defaultdict(
+        lambda: defaultdict(list))
+    for r in pct:
+        by_quantity[r["quantity"]][tuple(str(r[c]) for c in key)].append(r)
     for big_q, small_q in AT_LEAST:
-        bigs = [r for r in pct if r["quantity"] == big_q]
-        smalls = [r for r in pct if r["quantity"] == small_q]
-        for b in bigs:
-            for s in smalls:
-                if any(b[c] != s[c] for c in key):
-                    continue
+        if big_q not in by_quantity or small_q not in by_quantity:
+            continue
+        smalls_at = by_quantity[small_q]
+        for b in [r for rows in by_quantity[big_q].values() for r in rows]:
+            for s in smalls_at.get(tuple(str(b[c]) for c in key), []):
                 ctx.see([b, s])
                 ib, is_ = interval_of(b), interval_of(s)
                 ok = ib.high is None or is_.low is None or ib.high > is_.low
@@ -165,8 +168,7 @@ def _at_least(ctx: Context) -> list[Finding]:
                 out.append(ctx.finding(
                     "consistent" if ok else "inconsistent",
                     f"{big_q} {b['value']} {'>=' if ok else '<'} {small_q} {s['value']}",
-                    f"{quote(b)} ({big_q}) {'can' if ok else 'cannot'} include {quote(s)} "
-                    f"({small_q}).", [b, s], recomputation=rec,
+                    _at_least_sentence(ctx, b, s, big_q, small_q, ok), [b, s], recomputation=rec,
                     nearest=None if ok else f">= {s['value']}",
                     ruled_out=[] if ok else ["rounding of both values"]))
     for union, (p1, p2) in UNION_OF.items():

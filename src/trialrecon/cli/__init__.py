@@ -13,6 +13,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
+from typing import NoReturn
 
 from trialrecon import __version__
 
@@ -21,13 +22,20 @@ class UserError(Exception):
     """A problem with what the user asked for: printed as one line, exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (and exit status 2), like the others."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="trialrecon",
         description="Reanalyse the numbers of a published clinical trial report.",
     )
     parser.add_argument("--version", action="version", version=f"trialrecon {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue  # __main__ and private helpers are not subcommands
@@ -46,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args._run(args))
-    except (UserError, ValueError) as exc:
-        print(f"trialrecon {args.command}: error: {exc}", file=sys.stderr)
+    except (UserError, ValueError, OSError) as exc:
+        # a path that is a folder, a file that is missing or unreadable: one line, not a trace
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"trialrecon {args.command}: error: {text}", file=sys.stderr)
         return 2

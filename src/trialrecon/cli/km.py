@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from trialrecon.dossier.digitized import FORMATS, read_clicks, read_nar
+from trialrecon.dossier.digitized import FORMATS, MAX_PATIENTS, read_clicks, read_nar
 from trialrecon.report.tables import write_table
 from trialrecon.stats.curves import MONOTONE_METHODS, SCALES, GuyotOptions
 from trialrecon.stats.guyot import format_report, reconstruct_arms
@@ -41,18 +41,26 @@ def _per_arm(values: list[str], arms: list[str], what: str) -> dict[str, int] | 
     if not values:
         return None
     out: dict[str, int] = {}
+    lowest = 1 if what == "n" else 0
     for v in values:
         arm, _, num = v.rpartition("=")
         if not arm:
-            if len(arms) != 1 or len(values) != 1:
+            if len(arms) == 1 and len(values) > 1:
+                raise ValueError(f"--{what} is given {len(values)} times for a single curve")
+            if len(arms) != 1:
                 raise ValueError(f"--{what} {v}: several arms ({', '.join(arms)}); use ARM={v}")
             arm = arms[0]
         if arm not in arms:
             raise ValueError(f"--{what} {v}: no arm {arm!r} in the clicks ({', '.join(arms)})")
-        try:
-            out[arm] = int(num)
-        except ValueError:
-            raise ValueError(f"--{what} {v}: {num!r} is not a whole number") from None
+        if arm in out:
+            raise ValueError(f"--{what} {v}: arm {arm!r} is given twice")
+        if not num.strip().isascii() or not num.strip().isdigit():
+            raise ValueError(f"--{what} {v}: {num!r} is not a whole number >= {lowest}")
+        count = int(num)
+        if count < lowest or count > MAX_PATIENTS:
+            raise ValueError(f"--{what} {v}: {count} is not between {lowest} and "
+                             f"{MAX_PATIENTS}")
+        out[arm] = count
     return out
 
 

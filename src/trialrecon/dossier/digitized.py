@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +47,21 @@ class CurveFiles:
     nar: Path | None
 
 
+MAX_CURVE_BYTES = 20_000_000
+
+
 def _read_text(path: Path) -> str:
+    """A curve file's text; links, folders, pipes, devices and huge files are refused."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        raise CurveInputError(f"{path}: file not found") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise CurveInputError(f"{path}: is a symbolic link; copy the file instead")
+    if not stat.S_ISREG(info.st_mode):
+        raise CurveInputError(f"{path}: is not a regular file (a folder, pipe or device)")
+    if info.st_size > MAX_CURVE_BYTES:
+        raise CurveInputError(f"{path}: {info.st_size} bytes, at most {MAX_CURVE_BYTES}")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -57,15 +73,23 @@ def _read_text(path: Path) -> str:
     return text
 
 
+# A plain decimal, optionally with an exponent (digitizers write 1.5e-3): ASCII digits only,
+# so no "inf", "nan", other scripts' digits or 400-digit numbers get through.
+_CLICK_NUMBER = re.compile(r"[-+]?[0-9]{1,12}(\.[0-9]{0,20})?([eE][-+]?[0-9]{1,3})?|"
+                           r"[-+]?\.[0-9]{1,20}([eE][-+]?[0-9]{1,3})?", re.ASCII)
+MAX_CLICK_ROWS = 200_000
+MAX_PATIENTS = 200_000  # pseudo patient data of one arm: a bound on memory and time
+
+
 def _number(text: str, path: Path, line: int, column: str, decimal_comma: bool = False) -> float:
     raw = text.strip()
     if decimal_comma:
         raw = raw.replace(",", ".")
-    try:
-        return float(raw)
-    except ValueError:
+    value = float(raw) if _CLICK_NUMBER.fullmatch(raw) else math.nan
+    if not math.isfinite(value):
         raise CurveInputError(
-            f"{path}, row {line}: {column} {text.strip()!r} is not a number") from None
+            f"{path}, row {line}: {column} {text.strip()[:40]!r} is not a finite number")
+    return value
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -154,7 +178,13 @@ def _tidy_rows(path: Path, text: str, required: tuple[str, ...],
     A missing required column or a row with the wrong number of fields raises
     :class:`CurveInputError` naming the file and the row.
     """
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    csv.field_size_limit(max(len(text), 131072))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise CurveInputError(f"{path}: not valid CSV ({exc})") from None
+    if len(rows) > MAX_CLICK_ROWS:
+        raise CurveInputError(f"{path}: {len(rows)} rows, at most {MAX_CLICK_ROWS}")
     header = [h.strip().lower() for h in rows[0]] if rows else []
     for col in required:
         if col not in header:
@@ -187,6 +217,8 @@ def _read_tidy_clicks(path: Path) -> pd.DataFrame:
 def _read_xy_export(path: Path) -> pd.DataFrame:
     """Pairs of columns (x, y) after optional header lines; a first header row names datasets."""
     lines = _read_text(path).splitlines()
+    if len(lines) > MAX_CLICK_ROWS:
+        raise CurveInputError(f"{path}: {len(lines)} rows, at most {MAX_CLICK_ROWS}")
     delim = _sniff_delimiter(lines)
     decimal_comma = delim != "," and any(re.search(r"\d,\d", ln) for ln in lines[:50])
     rows = list(csv.reader(lines, delimiter=delim))
@@ -238,6 +270,9 @@ def read_nar(path: str | Path, arm: str | None = None) -> pd.DataFrame:
     recs = []
     for line, cells in _tidy_rows(path, _read_text(path), ("time", "n_risk")):
         n = _number(cells["n_risk"], path, line, "n_risk")
+        if n > MAX_PATIENTS:
+            raise CurveInputError(f"{path}, row {line}: n_risk {n:g} is above {MAX_PATIENTS} "
+                                  "patients, the most a reconstruction handles")
         if n < 0 or n != round(n):
             raise CurveInputError(f"{path}, row {line}: n_risk {n:g} is not a whole number >= 0")
         t = _number(cells["time"], path, line, "time")
@@ -270,18 +305,63 @@ def _arm_text(arm: str) -> str:
     return f" (arm {arm})" if arm else ""
 
 
-def find_curves(dossier_dir: str | Path) -> list[CurveFiles]:
-    """Digitized curves of a dossier: ``curves/<endpoint>_<cohort>.clicks.csv`` (+ ``.nar.csv``)."""
+def parse_curve_name(name: str, endpoints: Iterable[str],
+                     cohorts: Iterable[str]) -> tuple[str, str, str] | None:
+    """(endpoint, cohort, kind) of ``<endpoint>_<cohort>.<clicks|nar>.csv``, or None.
+
+    Endpoint and cohort ids may both contain ``_``, so the name is split at every ``_`` and
+    kept only where both halves are known ids.
+    """
+    for kind in ("clicks", "nar"):
+        suffix = f".{kind}.csv"
+        if not name.endswith(suffix):
+            continue
+        stem = name[: -len(suffix)]
+        known_c = set(cohorts)
+        for endpoint in sorted(set(endpoints), key=len, reverse=True):
+            if stem.startswith(endpoint + "_") and stem[len(endpoint) + 1:] in known_c:
+                return endpoint, stem[len(endpoint) + 1:], kind
+    return None
+
+
+def curve_name_problems(folder: Path, endpoints: Iterable[str],
+                        cohorts: Iterable[str]) -> list[str]:
+    """Why files of a dossier's ``curves/`` folder would not be read (one line each)."""
+    if not folder.exists():
+        return []
+    if folder.is_symlink() or not folder.is_dir():
+        return [f"{folder}: curves must be a folder, not a link or a file"]
+    endpoints, cohorts = list(endpoints), list(cohorts)
+    out = []
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink() or not path.is_file():
+            out.append(f"{path}: not a regular file (links, folders and devices are refused)")
+        elif parse_curve_name(path.name, endpoints, cohorts) is None:
+            out.append(f"{path}: name it <endpoint>_<cohort>.clicks.csv or .nar.csv with an "
+                       "endpoint of the vocabulary and a cohort id of trial.yaml")
+    return out
+
+
+def find_curves(dossier_dir: str | Path, endpoints: Iterable[str] = ENDPOINTS,
+                cohorts: Iterable[str] | None = None) -> list[CurveFiles]:
+    """Digitized curves of a dossier: ``curves/<endpoint>_<cohort>.clicks.csv`` (+ ``.nar.csv``).
+
+    Files whose names do not parse are left to validation (:func:`curve_name_problems`).
+    """
     folder = Path(dossier_dir) / "curves"
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():
         return []
     found = []
     for path in sorted(folder.glob("*.clicks.csv")):
-        m = _CURVE_NAME.match(path.name)
-        if not m or m["endpoint"] not in ENDPOINTS:
-            raise CurveInputError(
-                f"{path}: name it <endpoint>_<cohort>.clicks.csv with endpoint one of "
-                f"{', '.join(ENDPOINTS)}")
+        if cohorts is None:
+            m = _CURVE_NAME.match(path.name)
+            parsed = (m["endpoint"], m["cohort"], "clicks") if m and m["endpoint"] in \
+                set(endpoints) else None
+        else:
+            parsed = parse_curve_name(path.name, endpoints, cohorts)
+        if parsed is None or path.is_symlink():
+            continue
         nar = path.with_name(path.name.replace(".clicks.csv", ".nar.csv"))
-        found.append(CurveFiles(m["endpoint"], m["cohort"], path, nar if nar.exists() else None))
+        found.append(CurveFiles(parsed[0], parsed[1], path,
+                                nar if nar.is_file() and not nar.is_symlink() else None))
     return found

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from trialrecon.dossier import cuts, names
+from trialrecon.dossier.digitized import curve_name_problems
 from trialrecon.dossier.model import Dossier, DossierError, Problem, Trial
 from trialrecon.dossier.trial_yaml import parse_trial
 from trialrecon.dossier.values import (
@@ -127,6 +128,11 @@ def _scan(path: Path) -> tuple[Trial | None, list[tuple[str, int, Row]], list[Pr
         problems.extend(bound_problems(str(f), rows))
         all_rows.extend((str(f), line, row) for line, row in rows)
     problems.extend(cross_problems(all_rows))
+    if trial is not None:
+        problems += [Problem(line.split(": ", 1)[0], None, None, "curve-file",
+                             line.split(": ", 1)[1])
+                     for line in curve_name_problems(path / "curves", vocab.endpoints,
+                                                     [c.id for c in trial.cohorts])]
     if files and not all_rows and not problems:
         problems.append(Problem(str(files[0]), None, None, "empty-dossier",
                                 "the dossier has no values (only headers)"))

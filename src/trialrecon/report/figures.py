@@ -8,6 +8,7 @@ and fixes the SVG hash salt, so the same inputs give byte-identical files.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +18,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+from trialrecon.report.files import FILE_MODE  # noqa: E402
 
 DETERMINISTIC_RC = {
     "svg.hashsalt": "trialrecon",
@@ -54,6 +57,7 @@ def save_figure(fig: Figure, path: str | Path, formats: Iterable[str] | None = N
         out = base.with_suffix(suffix)
         out.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(out, metadata=_NO_METADATA[suffix])
+        os.chmod(out, FILE_MODE)
         written.append(out)
     plt.close(fig)
     return written

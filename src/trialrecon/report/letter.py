@@ -5,28 +5,32 @@ concerns) or questionable (minor points), in the report's rank order, with the p
 sentences it quotes, the arithmetic in one line and a neutral question to the authors.
 Causes triaged as ``false_alarm`` or ``explained`` are left out, confirmed ones are kept;
 notes (updates, soft signals) and errors of the pipeline are not concerns for the authors.
-Text from the dossier is escaped for Markdown (:func:`md`), and nothing depends on the clock.
+Text from the dossier is escaped for Markdown (:func:`md`); the report's copy button gives the
+same letter as plain text (:func:`plain`). Nothing depends on the clock.
 """
 
 from __future__ import annotations
 
+import re
+
 from trialrecon.checks import Reconciliation
 from trialrecon.checks.cause_base import Cause
+from trialrecon.report.markdown import escape
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 LEFT_OUT_VERDICTS = frozenset({"false_alarm", "explained"})
 MAX_QUOTES = 4
 
 
 def md(text: object) -> str:
-    """Escape text for Markdown: no raw HTML, no emphasis, links or table breaks from data.
+    """Text from a dossier as Markdown (:func:`trialrecon.report.markdown.escape`)."""
+    return escape(text)
 
-    Backslash escapes (CommonMark), never HTML entities, so the Markdown stays readable as
-    plain text: ``P < .001`` becomes ``P \\< .001``.
-    """
-    s = "" if text is None else str(text)
-    for ch in ("\\", "`", "*", "_", "[", "]", "<", ">", "|", "&"):
-        s = s.replace(ch, "\\" + ch)
-    return s.replace("\r", " ").replace("\n", " ")
+
+def plain(markdown: str) -> str:
+    """The letter as plain text for a review form: the backslash escapes removed."""
+    return _ESCAPED.sub(r"\1", markdown)
 
 
 def in_letter(cause: Cause) -> bool:

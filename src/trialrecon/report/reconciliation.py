@@ -23,7 +23,7 @@ from trialrecon.checks.cause_base import Cause
 from trialrecon.checks.findings import SEVERITIES, Finding
 from trialrecon.checks.ranking import RULES
 from trialrecon.checks.severity import POLICY
-from trialrecon.report.letter import left_out, md, render_letter
+from trialrecon.report.letter import left_out, md, plain, render_letter
 
 CSV_COLUMNS: tuple[str, ...] = (
     "id", "check", "check_version", "severity", "title", "sentence", "value_ids", "values",
@@ -71,7 +71,7 @@ def _context(rec: Reconciliation, letter: str) -> dict[str, Any]:
         "filters": FILTERS, "cause_counts": rec.cause_counts(),
         "cause_by_check": rec.cause_counts_by_check(), "by_check": rec.counts_by_check(),
         "n_findings": sum(f.severity != "consistent" for f in rec.findings),
-        "consistent": consistent, "policy": POLICY, "rules": RULES, "letter": letter,
+        "consistent": consistent, "policy": POLICY, "rules": RULES, "letter": plain(letter),
         "left_out": left_out(rec),
     }
 

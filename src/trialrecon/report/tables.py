@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from trialrecon.report.files import atomic_write_text
+
 FLOAT_FORMAT = "%.6g"
 
 
 def write_table(table: pd.DataFrame, path: Path) -> Path:
     """Write ``table`` to ``path`` as CSV (no index), creating the folder; return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    text = table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    atomic_write_text(path, text)
     return path

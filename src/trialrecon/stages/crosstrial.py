@@ -42,7 +42,9 @@ from trialrecon.dossier.selection import (  # noqa: E402
     statements,
 )
 from trialrecon.report.figures import save_figure  # noqa: E402
+from trialrecon.report.files import atomic_write_text, inside
 from trialrecon.report.forest import hazard_ratio_figure, rate_figure  # noqa: E402
+from trialrecon.report.markdown import escape
 from trialrecon.report.tables import write_table
 from trialrecon.stages.crosstrial_common import (  # noqa: E402
     CrossTrialSettings,
@@ -273,14 +275,14 @@ def write_crosstrial_outputs(dossiers: Sequence[Dossier], outdir: Path,
     md = ["# Across trials", ""]
 
     def emit(name: str, table: pd.DataFrame, fig_fn: Any, heading: str) -> None:
-        written.append(write_table(table, outdir / f"{name}.csv"))
-        md.extend([f"## {heading}", ""])
+        written.append(write_table(table, inside(outdir, f"{name}.csv")))
+        md.extend([f"## {escape(heading)}", ""])
         if table.empty:
             md.extend(["No dossier reports these values.", ""])
             return
-        written.extend(save_figure(fig_fn(), outdir / f"{name}.png", cfg.formats))
+        written.extend(save_figure(fig_fn(), inside(outdir, f"{name}.png"), cfg.formats))
         if "png" in cfg.formats:
-            md.append(f"![{heading}]({name}.png)")
+            md.append(f"![{escape(heading)}]({name}.png)")
         md.extend(["", f"Data: [{name}.csv]({name}.csv)", ""])
 
     hr = hazard_ratio_table(dossiers, cfg)
@@ -304,6 +306,6 @@ def write_crosstrial_outputs(dossiers: Sequence[Dossier], outdir: Path,
         ae, "Grade 3 or higher adverse events, any term", "Patients with an event (%)"),
         "Grade 3 or higher adverse events")
     frag = outdir / "crosstrial.md"
-    frag.write_text("\n".join(md).rstrip() + "\n", encoding="utf-8")
+    atomic_write_text(frag, "\n".join(md).rstrip() + "\n")
     written.append(frag)
     return written

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from trialrecon.dossier import Dossier
 from trialrecon.dossier.selection import DEFAULT, Policy
+from trialrecon.report.files import atomic_write_text
 from trialrecon.report.tables import write_table
 from trialrecon.stages.design_report import (
     design_fragment,
@@ -74,6 +75,6 @@ def write_design_outputs(dossier: Dossier, outdir: Path, settings: dict,
     fragment = design_fragment(dossier.trial.id, res, missing, sens, decision, ci_summary,
                                s["figure_prefix"])
     md = outdir / "design.md"
-    md.write_text(fragment, encoding="utf-8")
+    atomic_write_text(md, fragment)
     written.append(md)
     return written

@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from trialrecon.report.figures import save_figure  # noqa: E402
+from trialrecon.report.markdown import escape  # noqa: E402
 from trialrecon.stages.design_tables import DesignResults, simon_table  # noqa: E402
 from trialrecon.stats import proportions as pr  # noqa: E402
 
@@ -88,7 +89,7 @@ def _md_table(df: pd.DataFrame, columns: list[str], formats: dict[str, str] | No
             if c in formats and v is not None and not (isinstance(v, float) and math.isnan(v)):
                 cells.append(format(v, formats[c]))
             else:
-                cells.append("" if v is None else str(v))
+                cells.append(escape(v))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from trialrecon.dossier import Dossier, load_dossier, tidy_table
 from trialrecon.report.files import atomic_write_text
+from trialrecon.report.markdown import escape
 
 
 def validation_summary(dossier: Dossier) -> str:
@@ -19,7 +20,7 @@ def validation_summary(dossier: Dossier) -> str:
     values = dossier.values
     trial = dossier.trial
     lines = [
-        f"# Dossier `{trial.id}`: {trial.title}",
+        f"# Dossier `{trial.id}`: {escape(trial.title)}",
         "",
         f"Valid: {len(values)} values in {values['file'].nunique()} file(s), "
         f"{len(trial.sources)} source(s), {len(trial.cohorts)} cohort(s), "
@@ -29,7 +30,7 @@ def validation_summary(dossier: Dossier) -> str:
         "|---|---|---:|",
     ]
     counts = values.groupby(["source", "location"], sort=True).size()
-    lines += [f"| {s} | {loc} | {n} |" for (s, loc), n in counts.items()]
+    lines += [f"| {escape(s)} | {escape(loc)} | {n} |" for (s, loc), n in counts.items()]
     markers = values.loc[values["marker"] != "", "marker"].value_counts().sort_index()
     if len(markers):
         lines += ["", "Markers: " + ", ".join(f"{m} ({n})" for m, n in markers.items())]

@@ -32,7 +32,9 @@ import pandas as pd  # noqa: E402
 
 from trialrecon.dossier import Dossier  # noqa: E402
 from trialrecon.dossier.digitized import CurveFiles, find_curves, read_clicks, read_nar  # noqa: E402
+from trialrecon.dossier.names import slug  # noqa: E402
 from trialrecon.dossier.selection import DEFAULT, Policy  # noqa: E402
+from trialrecon.report.files import atomic_write_text, inside
 from trialrecon.report.tables import write_table
 from trialrecon.stages.km_inputs import (  # noqa: E402
     Chooser,
@@ -109,7 +111,8 @@ class ArmResult:
 
 
 def _label(endpoint: str, category: str) -> str:
-    return endpoint + (f"_{category}" if category else "")
+    """The endpoint's name in file names: a category (free text) goes through ``slug``."""
+    return endpoint + (f"_{slug(category)}" if category else "")
 
 
 def run_models(inputs: EndpointInputs, s: dict[str, Any], seed: int) -> ArmResult:
@@ -140,8 +143,9 @@ def _arm_seed(base: int, *parts: str) -> int:
     return (base + sum((i + 1) * ord(ch) for i, ch in enumerate(text))) % (2**32)
 
 
-def _curve_files(dossier: Any) -> dict[tuple[str, str], CurveFiles]:
-    return {(c.endpoint, c.cohort): c for c in find_curves(dossier.path)}
+def _curve_files(dossier: Dossier) -> dict[tuple[str, str], CurveFiles]:
+    return {(c.endpoint, c.cohort): c for c in find_curves(
+        dossier.path, dossier.vocab.endpoints, [c.id for c in dossier.trial.cohorts])}
 
 
 def run_digitized(files: CurveFiles, arms: list[ArmResult], s: dict[str, Any]) -> None:
@@ -418,14 +422,14 @@ def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
                 out = ipd.assign(basis=basis)
                 if r.inputs.arm:
                     out.insert(0, "arm", r.inputs.arm)
-                written.append(write_table(out, outdir / "ipd" / f"{name}_{method}.csv"))
+                written.append(write_table(out, inside(outdir, "ipd", f"{name}_{method}.csv")))
             for model, band in r.bands.items():
                 name = f"{label}_{cohort}" + (f"_{r.inputs.arm}" if r.inputs.arm else "")
                 written.append(write_table(band.assign(basis=sm.BASIS),
-                                          outdir / "bands" / f"{name}_{model}.csv"))
+                                          inside(outdir, "bands", f"{name}_{model}.csv")))
         hrs += hr_rows(dossier, label, endpoint, cohort, results, policy)
         if any(r.preferred() for r in results):
-            paths = km_figure(label, cohort, results, outdir / f"km_{label}_{cohort}.png")
+            paths = km_figure(label, cohort, results, inside(outdir, f"km_{label}_{cohort}.png"))
             written += paths
             figures += [p.name for p in paths if p.suffix == ".png"]
 
@@ -441,9 +445,9 @@ def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
     if intervals:
         written.append(write_table(pd.concat(intervals, ignore_index=True),
                                   outdir / "intervals.csv"))
-    (outdir / "assumptions.md").write_text(assumptions_text(s), encoding="utf-8")
+    atomic_write_text(outdir / "assumptions.md", assumptions_text(s))
     written.append(outdir / "assumptions.md")
     md = outdir / "km.md"
-    md.write_text(fragment(dossier.trial.id, summary_df, hr_df, figures), encoding="utf-8")
+    atomic_write_text(md, fragment(dossier.trial.id, summary_df, hr_df, figures))
     written.append(md)
     return written

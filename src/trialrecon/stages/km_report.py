@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from trialrecon.report.figures import save_figure  # noqa: E402
+from trialrecon.report.markdown import escape  # noqa: E402
 from trialrecon.stats import survmodel as sm  # noqa: E402
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def fragment(trial_id: str, summary: pd.DataFrame, hrs: pd.DataFrame, figures: l
     lines.append("|" + "---|" * len(cols))
     for row in summary.itertuples(index=False):
         d = row._asdict()
-        lines.append("| " + " | ".join(_fmt(d.get(c)) for c in cols) + " |")
+        lines.append("| " + " | ".join(escape(_fmt(d.get(c))) for c in cols) + " |")
     if not hrs.empty:
         lines += ["", "Hazard ratios of the pseudo data against the reported ones:", ""]
         hc = ["endpoint", "cohort", "method", "hr_rebuilt", "hr_low_rebuilt", "hr_high_rebuilt",
@@ -109,7 +110,7 @@ def fragment(trial_id: str, summary: pd.DataFrame, hrs: pd.DataFrame, figures: l
         lines.append("|" + "---|" * len(hc))
         for row in hrs.itertuples(index=False):
             d = row._asdict()
-            lines.append("| " + " | ".join(_fmt(d.get(c)) for c in hc) + " |")
+            lines.append("| " + " | ".join(escape(_fmt(d.get(c))) for c in hc) + " |")
     if figures:
         lines += ["", "Figures: " + ", ".join(f"`km/{f}`" for f in figures)]
     return "\n".join(lines) + "\n"

@@ -18,6 +18,7 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
+from trialrecon.report.files import atomic_write_text
 from trialrecon.report.notebook_html import render_offline_html
 
 # Cell metadata keys that hold run times or run state, never content.
@@ -139,5 +140,6 @@ def execute_notebook(
     out_ipynb, out_html = Path(out_ipynb), Path(out_html)
     out_ipynb.parent.mkdir(parents=True, exist_ok=True)
     out_html.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, str(out_ipynb))
-    out_html.write_text(render_html(nb), encoding="utf-8")
+    text = nbformat.writes(nb)
+    atomic_write_text(out_ipynb, text if text.endswith("\n") else text + "\n")
+    atomic_write_text(out_html, render_html(nb))

@@ -35,9 +35,10 @@ def write_reconciliation(dossier_dir: str | Path, outputs: dict[str, str | Path]
     if unknown:
         raise ValueError(f"unknown report format(s): {', '.join(sorted(unknown))}")
     dossier = load_dossier(dossier_dir)
+    named = triage_path is not None  # a file the user named must exist
     if triage_path is None:
         triage_path = Path(dossier_dir) / "triage.yaml"
-    rec = run_checks(dossier, load_triage(triage_path))
+    rec = run_checks(dossier, load_triage(triage_path, required=named))
     citations = [s.citation for s in dossier.trial.sources if s.kind != "registry"]
     letter = render_letter(rec, citations)
     renderers = {"html": lambda r: render_html(r, letter), "md": render_markdown,

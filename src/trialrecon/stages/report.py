@@ -214,5 +214,6 @@ def build_index(results: Path, data_dir: Path, trials: list[str], out: Path) -> 
         hashes=input_hashes(data_dir, trials),
         severity_order=SEVERITY_ORDER,
     )
+    out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out, html)
     return out

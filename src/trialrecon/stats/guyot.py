@@ -434,7 +434,10 @@ def reconstruct_arms(
     if nar is not None:
         missing = sorted(set(nar["arm"].astype(str)) - set(arms))
         if missing:
-            raise CurveInputError(f"{nar_source}: arm(s) {', '.join(missing)} have no clicks")
+            named = ", ".join(repr(a) if a else "(no arm column)" for a in missing)
+            clicked = ", ".join(repr(a) if a else "(no arm column)" for a in arms)
+            raise CurveInputError(f"{nar_source}: numbers at risk for arm(s) {named}, but the "
+                                  f"clicks have arm(s) {clicked}")
     for arm in arms:
         cl = clicks[clicks["arm"].astype(str) == arm]
         nr = None if nar is None else nar[nar["arm"].astype(str) == arm]
