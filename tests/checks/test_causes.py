@@ -103,7 +103,7 @@ def test_triage_by_cause_id_and_by_members(planted_causes):
     by_member = run_checks(dossier, {one: TriageEntry("confirmed", "checked")})
     cause = _cause_holding(by_member, ["res_pfs_a", "dis_pfs_a"])
     assert cause.triage == {"verdict": "confirmed", "note": "checked",
-                            "from": "1 of 3 members"}
+                            "from": "1 of 5 members"}
     all_false = {f.id: TriageEntry("false_alarm") for f in pfs.members}
     cause = _cause_holding(run_checks(dossier, all_false), ["res_pfs_a", "dis_pfs_a"])
     assert cause_verdict(cause)["verdict"] == "false_alarm"

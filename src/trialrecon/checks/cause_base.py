@@ -42,6 +42,7 @@ class Cause:
     members: list[Finding]
     rows: list[Row] = field(default_factory=list, repr=False)
     quotes: list[ValueRef] = field(default_factory=list)
+    culprits: list[str] = field(default_factory=list)  # ids of the rows the cause blames
     magnitude: float = 0.0
     triage: dict[str, str] | None = None
     rank: int = 0

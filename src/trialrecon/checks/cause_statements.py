@@ -115,28 +115,34 @@ def statement_causes(ctx: Context, findings: list[Finding], by_id: dict[str, Row
             blamed.append((f, culprit, other))
     if not blamed:
         return []
+    # A node is one culprit as blamed by one check with one kind of severity (an update or a
+    # discrepancy): causes never mix checks, nor updates with inconsistencies.
+    def node(f: Finding, c: Row) -> tuple[str, bool, str]:
+        return (f.check, f.severity == "note", c["id"])
+
     uf = _Union()
-    culprits = {c["id"]: c for _, c, _ in blamed}
-    note = {c["id"]: f.severity == "note" for f, c, _ in blamed}
+    culprits = {node(f, c): c for f, c, _ in blamed}
     by_sentence: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for cid, c in culprits.items():
+    for (check, note, cid), c in culprits.items():
         # an update is one per place; a discrepancy one per sentence and quantity
-        key = ((c["source"], c["location"]) if note[cid] else
+        key = ((c["source"], c["location"]) if note else
                (c["source"], c["location"], str(c.get("anchor") or ""), c["quantity"]))
-        by_sentence[(str(note[cid]), *key)].append(cid)
-    for ids in by_sentence.values():
-        for x in ids[1:]:
-            uf.union(ids[0], x)
-    ids = sorted(culprits)
-    for i, x in enumerate(ids):
-        for y in ids[i + 1:]:
+        by_sentence[(check, str(note), *key)].append("\x1f".join((check, str(note), cid)))
+    for names in by_sentence.values():
+        for x in names[1:]:
+            uf.union(names[0], x)
+    keys = sorted(culprits)
+    for i, x in enumerate(keys):
+        for y in keys[i + 1:]:
             cx, cy = culprits[x], culprits[y]
-            if note[x] == note[y] and all(str(cx.get(k) or "") == str(cy.get(k) or "")
-                                          for k in STATEMENT_KEYS) and _agree(cx, cy):
-                uf.union(x, y)
+            if x[:2] == y[:2] and all(str(cx.get(k) or "") == str(cy.get(k) or "")
+                                      for k in STATEMENT_KEYS) and _agree(cx, cy):
+                uf.union("\x1f".join((x[0], str(x[1]), x[2])),
+                         "\x1f".join((y[0], str(y[1]), y[2])))
     groups: dict[str, list[tuple[Finding, Row, Row]]] = defaultdict(list)
     for item in blamed:
-        groups[uf.find(item[1]["id"])].append(item)
+        f, c, _ = item
+        groups[uf.find("\x1f".join((f.check, str(f.severity == "note"), c["id"])))].append(item)
     return [_statement_cause(ctx, items) for items in groups.values()]
 
 
@@ -223,6 +229,6 @@ def _statement_cause(ctx: Context, items: list[tuple[Finding, Row, Row]]) -> Cau
         severity=worst([f.severity for f in members]), title=title, explains=explains,
         resolution=resolution, arithmetic=arithmetic, question=question, members=members,
         rows=rows, quotes=[ValueRef.from_row(r) for r in ref_rows + culprits],
-        magnitude=magnitude)
+        magnitude=magnitude, culprits=[] if update else [c["id"] for c in culprits])
 
 

@@ -23,9 +23,11 @@ by explanation, each kind of explanation in turn, on the structure of the findin
    only under one non-standard scheme (rounded twice, truncated).
 4. **restated** -- one problem of a number printed in several places (the same check, the
    same severity, statements that agree): one cause.
-5. **attached** -- a finding about a set of categories (a partition's sum) joins the most
-   severe cause that already holds one of its rows; sums over one table's categories that
-   fall short alike (the levels of one subgroup family) are one *shifted total* otherwise.
+5. **attached** -- a finding that uses a statement a cause of rule 1 blames joins that
+   cause (correcting the statement comes first); a finding about a set of categories (a
+   partition's sum) joins the most severe cause that already holds one of its rows; sums
+   over one table's categories that fall short alike (the levels of one subgroup family)
+   are one *shifted total* otherwise.
 6. **single** -- every other finding is a cause of its own.
 
 The explainers live in :mod:`.cause_statements` and :mod:`.cause_percentages`, the record
@@ -205,6 +207,26 @@ def family_causes(ctx: Context, findings: list[Finding], by_id: dict[str, Row]
     return out
 
 
+def _blames_culprit(causes: list[Cause], f: Finding, origin: dict[str, set[str]]) -> bool:
+    """Add ``f`` to the statement cause whose culprit it uses (the largest gap first).
+
+    A finding built on a statement already shown wrong (an OS median below a PFS median
+    that the Discussion misquotes) is explained by correcting that statement first.
+    """
+    if f.severity == "error":
+        return False
+    ids = {v.id for v in f.values}
+    # another check's finding: one check's own findings on the same rows stay its own causes
+    hits = [c for c in causes if ids & set(c.culprits) and f.check not in origin[c.id]]
+    if not hits:
+        return False
+    cause = max(hits, key=lambda c: (c.magnitude, c.id))
+    cause.members.append(f)
+    cause.severity = worst([m.severity for m in cause.members])
+    cause.explains += f" It also accounts for: {f.title}."
+    return True
+
+
 def build_causes(ctx: Context, findings: list[Finding]) -> list[Cause]:
     """Group the flagged findings into causes (see the module docstring), unranked."""
     by_id = {r["id"]: r for r in ctx.rows}
@@ -216,6 +238,8 @@ def build_causes(ctx: Context, findings: list[Finding]) -> list[Cause]:
             causes.append(cause)
             claimed.update(m.id for m in cause.members)
     rest = [f for f in flagged if f.id not in claimed]
+    origin = {c.id: set(c.checks) for c in causes}
+    rest = [f for f in rest if not _blames_culprit(causes, f, origin)]
     later = [f for f in rest if _category_set(f, by_id) and f.severity != "error"]
     causes += restated_causes(ctx, [f for f in rest if f not in later], by_id)
     alone = [f for f in later if not _attach(causes, f, by_id, ctx)]
