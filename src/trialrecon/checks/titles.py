@@ -80,7 +80,7 @@ def humanize(text: str, vocab: Any = None) -> str:
             return inline(quantity_label(token, vocab))
         return token.replace("_", " ")
 
-    return _TOKEN.sub(word, text).replace(" != ", " vs ")
+    return _TOKEN.sub(word, text).replace(" != ", " vs ").replace(" -> ", " \u2192 ")
 
 
 def _cohort_text(row: Row, cohorts: dict[str, str]) -> str:
