@@ -99,20 +99,17 @@ class Context:
 
     def supersedes_chain(self, row: Row) -> list[str]:
         """The ids a row updates, directly or through the rows it updates, in order."""
-        by_id = self._by_id()
         out: list[str] = []
         node = row["supersedes"]
-        while node and node not in out and node in by_id:
+        while node and node not in out and (target := self.row(node)) is not None:
             out.append(node)
-            node = by_id[node]["supersedes"]
+            node = target["supersedes"]
         return out
 
-    def _by_id(self) -> dict[str, Row]:
-        index = self._indexes.get(("__id__",))
-        if index is None:
-            index = {(r["id"],): [r] for r in self.rows}
-            self._indexes[("__id__",)] = index
-        return {k[0]: v[0] for k, v in index.items()}
+    def row(self, row_id: str) -> Row | None:
+        """The row with this id, or None."""
+        rows = self.where(id=row_id)
+        return rows[0] if rows else None
 
     def kind(self, quantity: str) -> str:
         return str(self.vocab.quantities.get(quantity, {}).get("kind", ""))

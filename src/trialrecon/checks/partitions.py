@@ -196,9 +196,9 @@ def _subgroup_partitions(ctx: Context) -> list[Finding]:
         fams[key][family].append(r)
     for key, families in fams.items():
         source, cohort, arm, quantity, category, parent = key
-        totals = [r for r in ctx.rows if r["quantity"] == quantity and r["category"] == category
-                  and r["statistic"] == "count" and ctx.numeric(r) and r["cohort"] == cohort
-                  and r["arm"] == arm and r["subgroup"] in (parent, f"{parent} overall")]
+        totals = [r for sub in (parent, f"{parent} overall")
+                  for r in ctx.where(quantity=quantity, category=category, statistic="count",
+                                     cohort=cohort, arm=arm, subgroup=sub) if ctx.numeric(r)]
         sums = {f: sum(int(r["value_num"]) for r in members) for f, members in families.items()
                 if len(members) >= 2}
         if not sums:

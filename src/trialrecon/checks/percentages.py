@@ -86,7 +86,7 @@ def _percent_with_count(ctx: Context, row: Row, partner: Row,
                          f"{' = printed' if ok else ''}")
             if ok:
                 hits.append((d, scheme))
-    rows = [row, partner] + [r for d in dens for r in ctx.rows if r["id"] in d.rows][:3]
+    rows = [row, partner] + [r for d in dens for i in d.rows for r in ctx.where(id=i)][:3]
     rec = {"method": "count / denominator x 100, rounded to the printed decimals",
            "inputs": {"count": count, "printed": row["value"]}, "tried": tried}
     good = [(d, s) for d, s in hits if d.natural and s in STANDARD_SCHEMES]

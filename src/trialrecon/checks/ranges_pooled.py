@@ -172,9 +172,10 @@ def _at_least(ctx: Context) -> list[Finding]:
                     nearest=None if ok else f">= {s['value']}",
                     ruled_out=[] if ok else ["rounding of both values"]))
     for union, (p1, p2) in UNION_OF.items():
-        for u in [r for r in pct if r["quantity"] == union]:
-            a = [r for r in pct if r["quantity"] == p1 and all(r[c] == u[c] for c in key)]
-            b = [r for r in pct if r["quantity"] == p2 and all(r[c] == u[c] for c in key)]
+        for u in [r for rows in by_quantity.get(union, {}).values() for r in rows]:
+            where = tuple(str(u[c]) for c in key)
+            a = by_quantity.get(p1, {}).get(where, [])
+            b = by_quantity.get(p2, {}).get(where, [])
             if not a or not b:
                 continue
             iu, ia, ib = interval_of(u), interval_of(a[0]), interval_of(b[0])

@@ -38,10 +38,11 @@ def check_registry(ctx: Context) -> list[Finding]:
     if not reg:
         raise NotApplicable("no registry source in the dossier")
     paper = [r for r in ctx.rows if not ctx.is_registry(r) and r["value"] and not r["marker"]]
+    in_paper = {r["id"] for r in paper}
     out = []
     for rr in reg:
         ctx.see([rr])
-        matches = _registry_partners(ctx, rr, paper)
+        matches = _registry_partners(ctx, rr, paper, in_paper)
         if not matches:
             ctx.skip("registry value with no counterpart in the papers")
             continue
@@ -51,11 +52,12 @@ def check_registry(ctx: Context) -> list[Finding]:
     return out
 
 
-def _registry_partners(ctx: Context, rr: Row, paper: list[Row]) -> list[tuple[Row, str, bool]]:
+def _registry_partners(ctx: Context, rr: Row, paper: list[Row],
+                       in_paper: set[str]) -> list[tuple[Row, str, bool]]:
     q = rr["quantity"]
-    same = [p for p in paper if all(p[c] == rr[c] for c in
-                                    ("quantity", "statistic", "unit", "category", "arm",
-                                     "subgroup"))]
+    same = [p for p in ctx.where(quantity=q, statistic=rr["statistic"], unit=rr["unit"],
+                                 category=rr["category"], arm=rr["arm"],
+                                 subgroup=rr["subgroup"]) if p["id"] in in_paper]
     direct = [p for p in same if p["cohort"] == rr["cohort"]]
     if q in ("enrolled", "randomized"):
         anticipated = rr["category"].lower() in ("anticipated", "estimated")

@@ -59,7 +59,10 @@ def km_figure(label: str, cohort: str, results: list[ArmResult], path: Path) -> 
             lo = s_in.ci_low if s_in.ci_low is not None else s_in.median
             hi = s_in.ci_high if s_in.ci_high is not None else (
                 ax.get_xlim()[1] if s_in.ci_high_not_reached else s_in.median)
-            ax.errorbar([s_in.median], [0.5], xerr=[[s_in.median - lo], [hi - s_in.median]],
+            # a median printed outside its own CI is a paper error the report flags; the
+            # figure still draws it, with the bar from the CI's nearer end
+            ax.errorbar([s_in.median], [0.5], xerr=[[max(s_in.median - lo, 0.0)],
+                                                    [max(hi - s_in.median, 0.0)]],
                         fmt="D", color=color, ms=6, capsize=4, mec="black",
                         label=f"{name} published median (CI)")
     ax.axhline(0.5, color="grey", lw=0.6, ls=":")
