@@ -8,6 +8,7 @@ the reconciliation through the package and does not depend on an earlier pipelin
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -71,9 +72,44 @@ def test_notebook_executes(path: Path, tmp_path: Path):
               if o.get("output_type") == "error"]
     assert errors == []
     assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")
-    assert out_html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    html = out_html.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert not _remote_assets(html), _remote_assets(html)
     # No absolute path of this machine leaks into what students see.
     assert str(tmp_path) not in _outputs_text(out_nb)
+
+
+_REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=[\"']?(?:https?:)?//"
+                     r"|import\(\s*[\"'](?:https?:)?//|@import", re.I)
+
+
+def _remote_assets(html: str) -> list[str]:
+    """Scripts, style sheets, images or modules the page would load from the network."""
+    return _REMOTE.findall(html)
+
+
+def test_every_notebook_ends_with_things_to_try():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(str(path), as_version=4)
+        last = nb.cells[-1]
+        assert last.cell_type == "markdown", path.name
+        assert last.source.lstrip().startswith("## Things to try"), path.name
+        assert last.source.count("\n* ") >= 2, path.name
+
+
+def test_html_renders_formulas_offline():
+    """Formulas become MathML at build time; nothing is fetched (no MathJax, require.js)."""
+    from trialrecon.stages.notebooks import render_html
+
+    nb = new_notebook(cells=[new_markdown_cell(
+        "Inline $\\alpha(r) = P(X \\ge r)$, a dollar in code `$x$`, and\n\n"
+        "$$ n = \\left(\\frac{z_{1-\\alpha}}{p_1 - p_0}\\right)^2 $$\n\nand $5 for tea."),
+        new_code_cell("1 + 1")])
+    html = render_html(nb)
+    assert not _remote_assets(html), _remote_assets(html)
+    assert "cdnjs" not in html and "mathjax" not in html.lower()
+    assert html.count("<math") == 2 and 'display="block"' in html
+    assert "<mfrac>" in html and "$x$" in html and "$5 for tea" in html
 
 
 def test_why_55_reproduces_the_stated_design(tmp_path: Path):
