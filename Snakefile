@@ -3,7 +3,13 @@
 
 from snakemake.utils import min_version, validate
 
+from trialrecon.dossier.safe_yaml import load_file
+
 min_version("9.0")
+
+# The config is data a user edits: read it once with the bounded loader (no aliases, repeated
+# keys or deep nesting) so a broken file stops here with its line, before Snakemake loads it.
+load_file("config/config.yaml")
 
 
 configfile: "config/config.yaml"

@@ -270,7 +270,8 @@ def test_empty_curve_is_an_error(tmp_path):
 
 def test_non_numeric_cell_names_file_and_row(tmp_path):
     clicks = write(tmp_path / "c.csv", "time,survival\n0,1\n3,O.9\n")
-    with pytest.raises(CurveInputError, match=r"c\.csv, row 3: survival 'O.9' is not a finite number"):
+    with pytest.raises(CurveInputError,
+                       match=r"c\.csv, row 3: survival 'O.9' is not a finite number"):
         read_clicks(clicks)
 
 

@@ -22,9 +22,9 @@ from trialrecon.checks.findings import Finding
 
 def _medians(ctx: Context, quantity: str, cohort: str, subgroup: str,
              source: str) -> dict[str, Row]:
-    rows = [r for r in ctx.rows if r["quantity"] == quantity and r["statistic"] == "median"
-            and ctx.numeric(r) and r["cohort"] == cohort and r["subgroup"] == subgroup
-            and r["arm"] and not ctx.is_registry(r)]
+    rows = [r for r in ctx.where(quantity=quantity, statistic="median", cohort=cohort,
+                                 subgroup=subgroup)
+            if ctx.numeric(r) and r["arm"] and not ctx.is_registry(r)]
     out: dict[str, Row] = {}
     for r in sorted(rows, key=lambda r: r["source"] != source):
         out.setdefault(ctx.arm_role(r["arm"]), r)

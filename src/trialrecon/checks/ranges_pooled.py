@@ -27,6 +27,7 @@ from trialrecon.checks.denominators import (
     parts_denominators,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.severity import compare_rows
 from trialrecon.stats.rounding import (
     STANDARD_SCHEMES,
     decimals_of,
@@ -64,12 +65,13 @@ def _pooled_ranges(ctx: Context, cohort: str, parts: tuple[str, ...]) -> list[Fi
         ctx.see([r, *prs])
         pick = min if r["statistic"] == "range_low" else max
         target = pick(prs, key=lambda x: x["value_num"])
-        ok = interval_of(r).overlaps(interval_of(target))
+        cmp = compare_rows(r, target)  # the severity policy's rounding rules
+        ok = cmp.agree
         rec = {"method": f"pooled {r['statistic']} = {pick.__name__} of the parts'",
                "inputs": {x["cohort"]: x["value"] for x in prs} | {cohort: r["value"]},
-               "result": f"expected {target['value']}"}
+               "tried": list(cmp.tried), "result": f"expected {target['value']}"}
         out.append(ctx.finding(
-            "consistent" if ok else "inconsistent",
+            cmp.severity,
             f"pooled {r['statistic']} {r['value']} "
             f"{'is' if ok else 'is not'} the {pick.__name__} of the parts",
             f"The {cohort} {r['statistic'].replace('_', ' ')} of {r['quantity']} is {quote(r)}; "
@@ -170,9 +172,10 @@ def _at_least(ctx: Context) -> list[Finding]:
                     nearest=None if ok else f">= {s['value']}",
                     ruled_out=[] if ok else ["rounding of both values"]))
     for union, (p1, p2) in UNION_OF.items():
-        for u in [r for r in pct if r["quantity"] == union]:
-            a = [r for r in pct if r["quantity"] == p1 and all(r[c] == u[c] for c in key)]
-            b = [r for r in pct if r["quantity"] == p2 and all(r[c] == u[c] for c in key)]
+        for u in [r for rows in by_quantity.get(union, {}).values() for r in rows]:
+            where = tuple(str(u[c]) for c in key)
+            a = by_quantity.get(p1, {}).get(where, [])
+            b = by_quantity.get(p2, {}).get(where, [])
             if not a or not b:
                 continue
             iu, ia, ib = interval_of(u), interval_of(a[0]), interval_of(b[0])

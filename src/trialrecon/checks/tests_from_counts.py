@@ -28,9 +28,10 @@ from trialrecon.stats.rounding import (
 
 def _arm_counts(ctx: Context, p: Row, arm: str) -> tuple[list[int], int, list[Row]] | None:
     """Candidate event counts and the size of an arm for the comparison a P value belongs to."""
-    rows = [r for r in ctx.rows if r["arm"] == arm and r["source"] == p["source"]
-            and all(r[c] == p[c] for c in ("cohort", "subgroup", "quantity", "category"))
-            and ctx.numeric(r) and r["statistic"] in ("count", "percent")]
+    rows = [r for r in ctx.where(arm=arm, source=p["source"], cohort=p["cohort"],
+                                 subgroup=p["subgroup"], quantity=p["quantity"],
+                                 category=p["category"])
+            if ctx.numeric(r) and r["statistic"] in ("count", "percent")]
     local = [r for r in rows if r["location"] == p["location"]] or rows
     count = next((r for r in local if r["statistic"] == "count"), None)
     pct = next((r for r in local if r["statistic"] == "percent"), None)

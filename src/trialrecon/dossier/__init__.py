@@ -4,7 +4,9 @@ Holds the dossier's model (:mod:`.model`), the controlled vocabulary (:mod:`.voc
 loader and validator (:mod:`.loader`), the readers of digitized Kaplan-Meier curves
 (:mod:`.digitized`), data cuts (:mod:`.cuts`), which statement of a number to use
 (:mod:`.selection`), the shapes of ids and values (:mod:`.names`), bounded YAML
-(:mod:`.safe_yaml`) and locating the repository (:mod:`.paths`).
+(:mod:`.safe_yaml`), locating the repository (:mod:`.paths`), the transcription audit of
+anchors and values against the source texts (:mod:`.audit`) and the drafter of new dossiers
+from a paper or a registry record (:mod:`.draft`).
 
 May import: :mod:`trialrecon.stats` (pure functions) and nothing else of the project. Checks,
 stages, report and CLI build on this layer; it never reaches up to them.

@@ -7,7 +7,7 @@ It lives in ``vocabulary.yaml`` beside this module because the checks rely on it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -29,7 +29,12 @@ class Vocabulary:
         return bool(self.statistics.get(statistic, {}).get("numeric", True))
 
     def populations(self) -> list[str]:
-        return [q for q, d in self.quantities.items() if d.get("population")]
+        return list(self._populations)
+
+    @cached_property
+    def _populations(self) -> tuple[str, ...]:
+        # asked for once per printed percentage: computed once per vocabulary
+        return tuple(q for q, d in self.quantities.items() if d.get("population"))
 
     def attribute(self, quantity: str, key: str) -> Any:
         """One attribute of a quantity's entry (``kind``, ``ratio_of``, ...), or None."""

@@ -83,7 +83,8 @@ def _text_columns(ax: Any, rows: Sequence[PlotRow], headers: Sequence[str]) -> N
 def _figure(rows: Sequence[PlotRow], n_text_cols: int, legend: bool) -> tuple[Any, Any]:
     """A figure sized in inches: labels on the left, the plot, text columns on the right."""
     apply_style()
-    label_in = 0.4 + 0.075 * max((len(r.label) for r in rows), default=10)
+    label_in = 0.4 + 0.075 * max((len(r.label) * (1.12 if r.header else 1.0) for r in rows),
+                                 default=10)
     plot_in, text_in = 4.2, 1.9 * n_text_cols + 0.2
     top_in, bottom_in = 0.75, 0.65 + (0.45 if legend else 0.0)
     width, height = label_in + plot_in + text_in, top_in + bottom_in + 0.3 * len(rows)
@@ -113,20 +114,32 @@ def _log_axis(ax: Any, rows: Sequence[PlotRow], xlabel: str) -> None:
     ax.set_xlabel(xlabel)
 
 
+LABEL_CHARS = 72
+
+
+def _short(label: str) -> str:
+    """Labels longer than the figure can hold end with an ellipsis (the CSV has them whole)."""
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 3].rstrip() + "..."
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _hr_rows(table: pd.DataFrame, by_setting: bool) -> list[PlotRow]:
     rows: list[PlotRow] = []
     last = None
     for _, r in table.iterrows():
         if by_setting and r["setting"] != last:
-            rows.append(PlotRow(label=str(r["setting"]).capitalize(), header=True))
+            rows.append(PlotRow(label=_short(_first_upper(str(r["setting"]))), header=True))
             last = r["setting"]
         label = r["subgroup"] if not by_setting else r["label"]
         if r["endpoint"] not in ("PFS", ""):
             label += f" ({r['endpoint']})"
         if r["updated"]:
-            label = f"    updated ({r['location']})"
+            label = f"    updated: {r.get('data_cut') or r['location']}"
         extra = tuple(str(r[c]) for c in table.columns if c.startswith("events_"))
-        rows.append(PlotRow(label=label, estimate=r["estimate"], low=r["ci_low"],
+        rows.append(PlotRow(label=_short(label), estimate=r["estimate"], low=r["ci_low"],
                             high=r["ci_high"], text=r["text"],
                             style="updated" if r["updated"] else "main", extra=extra))
     return rows
@@ -145,7 +158,7 @@ def hazard_ratio_figure(table: pd.DataFrame, title: str, by_setting: bool = True
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
     if updated:
         ax.plot([], [], marker="D", mfc="none", mec="dimgray", ls="--", color="dimgray",
-                label="updated value (supersedes the original; see update_note in the CSV)")
+                label="a later data cut, or an update of the value (update_note in the CSV)")
         _legend_below(fig, ax)
     return fig
 
@@ -163,8 +176,8 @@ def _rate_rows(table: pd.DataFrame) -> list[PlotRow]:
         if several_quantities:
             label += f" [{r['quantity']}]"
         if r["updated"]:
-            label = f"    updated ({r['location']})"
-        label = label if len(label) < 72 else label[:69] + "..."
+            label = f"    updated: {r.get('data_cut') or r['location']}"
+        label = _short(label)
         style = "updated" if r["updated"] else (r["arm_role"] or "single_arm")
         rows.append(PlotRow(label=label, estimate=r["rate_percent"], low=r["ci_low"],
                             high=r["ci_high"], text=r["text"], style=style, group=r["trial"]))

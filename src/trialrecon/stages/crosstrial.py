@@ -48,7 +48,6 @@ from trialrecon.report.markdown import escape
 from trialrecon.report.tables import write_table
 from trialrecon.stages.crosstrial_common import (  # noqa: E402
     CrossTrialSettings,
-    _arm_label,
     _choose,
     _cohort_setting,
     _provenance,
@@ -138,10 +137,13 @@ def _hr_groups(dossier: Dossier, rows: pd.DataFrame, policy: Policy,
 
 
 def _comparison(trial: Trial, arm: str, versus: str) -> str:
-    """``A vs B`` for a statistic between two arms named in the row (trials of 3+ arms)."""
+    """``A vs B`` for a statistic between two arms named in the row (trials of 3+ arms).
+
+    The arms' ids, not their labels: a label is a regimen, too long for a figure's row.
+    """
     if not arm or not versus:
         return ""
-    return f"{_arm_label(trial, arm)} vs {_arm_label(trial, versus)}"
+    return f"{arm} vs {versus}"
 
 
 def _between_arms(values: pd.DataFrame) -> pd.Series:

@@ -83,8 +83,13 @@ def trial_label(trial: Trial) -> str:
 
 
 def _cohort_setting(trial: Trial, cohort_id: str) -> str:
+    """The group a row belongs to: the disease area and the setting (``breast cancer: HER2-
+    positive metastatic``), the setting alone when no area is given."""
     cohort = trial.cohort(cohort_id)
-    return cohort.setting or trial.setting or UNSPECIFIED
+    setting = cohort.setting or trial.setting
+    if trial.area:
+        return f"{trial.area}: {setting}" if setting else trial.area
+    return setting or UNSPECIFIED
 
 
 def _row_label(trial: Trial, cohort_id: str, arm_id: str = "", subgroup: str = "",

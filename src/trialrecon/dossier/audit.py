@@ -1,0 +1,408 @@
+"""The transcription audit: every anchor found in its source, every value in its anchor.
+
+A dossier row says where its number stands (``location``, ``row``, ``column``) and quotes
+the place (``anchor``). When ``trial.yaml`` names the text a source was read from (``seed:``,
+a file of the shared seeds folder, or ``file:``, a path beside the dossier or under the
+sources folder), the audit
+reads that text (:mod:`trialrecon.dossier.draft.reader`) and checks, for each row:
+
+1. the anchor occurs in the source once both are normalised (whitespace, dashes and minus
+   signs, markup, table-cell separators: :mod:`~trialrecon.dossier.draft.normalise`);
+2. the location names a place of the source (a heading, a table, its title or a footnote, a
+   figure legend, the front matter) and the anchor occurs inside it;
+3. the value stands in the anchor in one of its printed forms (``.001`` for 0.001, ``<``,
+   thousands separators, a number written as words when the note says so); a row whose
+   note says the value is not printed (counted or derived) skips this check;
+4. for a table row with ``row`` and ``column`` labels that the table's stub and header
+   resolve, the anchor stands on that row and the value in that cell.
+
+Each miss is a :class:`~trialrecon.dossier.model.Problem` naming file, row and column, with
+the closest passage of the source. The audit reads the CSV files itself (it needs only the
+text of a few columns), so it runs on a dossier that does not validate yet.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from trialrecon.dossier.draft.layout import Layout, Row, Table, _key, parse_layout, place_spans
+from trialrecon.dossier.draft.normalise import Normalised, normal, normalise
+from trialrecon.dossier.draft.printed import MARKER_PHRASES, find_value, printed_forms
+from trialrecon.dossier.draft.reader import SourceError, read_source
+from trialrecon.dossier.model import Problem
+from trialrecon.dossier.paths import find_repo_root
+from trialrecon.dossier.safe_yaml import YamlRefused, load_file
+
+# Notes that say the value is not printed as a number at the place (a count of listed
+# items, a derived total): the anchor is still checked, the value is not.
+NOT_PRINTED = re.compile(r"\bno(?:t| total| number)? printed\b", re.IGNORECASE)
+_DATA_CELL = re.compile(r"^[<>=~≤≥]?\s*[-−]?\.?\d")
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """A source text read for the audit: its layout and normalised form."""
+
+    path: Path
+    layout: Layout
+    norm: Normalised
+
+    def find_all(self, needle: str) -> list[tuple[int, int]]:
+        """Original-text spans of every occurrence of normalised ``needle``."""
+        out, pos = [], 0
+        while needle:
+            i = self.norm.text.find(needle, pos)
+            if i < 0:
+                break
+            out.append(self.norm.original_span(i, i + len(needle)))
+            pos = i + 1
+        return out
+
+
+def _read(path: Path) -> SourceDoc:
+    """The source at ``path``, read once per version of the file (size and time)."""
+    stat = path.stat()
+    return _read_version(path, stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _read_version(path: Path, size: int, mtime: int) -> SourceDoc:
+    text = read_source(path).text
+    return SourceDoc(path, parse_layout(text), normalise(text))
+
+
+def default_sources_dir(dossier: Path) -> Path | None:
+    """The shared seeds folder: ``../shared/seeds`` beside the repository holding ``dossier``.
+
+    A git worktree kept one level deeper (``wt/<name>``) finds it further up: the nearest
+    ``shared/seeds`` above the repository root is taken.
+    """
+    try:
+        root = find_repo_root(dossier)
+    except FileNotFoundError:
+        return None
+    for folder in root.parents:
+        if (folder / "shared" / "seeds").is_dir():
+            return (folder / "shared" / "seeds").resolve()
+    return None
+
+
+def source_files(dossier: Path, sources_dir: Path | None) -> tuple[dict[str, Path],
+                                                                     list[Problem]]:
+    """{source id: file} for the sources of ``trial.yaml`` that name their text.
+
+    ``seed:`` is a file of ``sources_dir`` (the shared seeds folder by default); ``file:`` is
+    a path relative to the dossier, or else to ``sources_dir``. A ``file:`` found in neither
+    place is a problem; a seed that is not there is only not audited (the seeds folder is
+    not part of the repository).
+    """
+    fname = str(dossier / "trial.yaml")
+    try:
+        raw = load_file(dossier / "trial.yaml")
+    except (OSError, UnicodeDecodeError, YamlRefused):
+        return {}, []  # validation reports an unreadable trial.yaml
+    sources = raw.get("sources") if isinstance(raw, dict) else None
+    files: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for entry in sources if isinstance(sources, list) else []:
+        if not isinstance(entry, dict) or not (entry.get("seed") or entry.get("file")):
+            continue
+        key = "file" if entry.get("file") else "seed"
+        name = str(entry[key])
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            continue  # validation refuses the path (source-path)
+        folders = ([dossier] if key == "file" else []) + ([sources_dir] if sources_dir else [])
+        path = next((f / name for f in folders if (f / name).is_file()), None)
+        if path is not None:
+            files[str(entry.get("id"))] = path
+        elif key == "file":
+            where = " or ".join(str(f) for f in folders)
+            problems.append(Problem(fname, None, "sources", "source-file",
+                                    f"file '{name}' of source '{entry.get('id')}' is not in "
+                                    f"{where}"))
+    return files, problems
+
+
+def _rows(dossier: Path) -> list[tuple[str, int, dict[str, str]]]:
+    out = []
+    for path in sorted(dossier.glob("values*.csv")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        for row in reader:
+            if row.get("anchor") is not None and row.get("source"):
+                out.append((str(path), reader.line_num, {k: (v or "").strip()
+                                                         for k, v in row.items() if k}))
+    return out
+
+
+# ------------------------------------------------------------------- closest passage
+
+
+def closest_passage(doc: SourceDoc, anchor: str, width: int = 110) -> str:
+    """The passage of the source most like ``anchor`` (original text, spaces collapsed)."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", doc.norm.text)]
+    target = normal(anchor)
+    n = max(1, len(target.split()))
+    if not words:
+        return ""
+    wanted = set(target.split())
+    scored = []
+    for i in range(0, max(1, len(words) - n + 1)):
+        window = {doc.norm.text[a:b] for a, b in words[i:i + n]}
+        scored.append((len(window & wanted), i))
+    scored.sort(reverse=True)
+    best, best_i = -1.0, 0
+    for _, i in scored[:40]:
+        a, b = words[i][0], words[min(i + n, len(words)) - 1][1]
+        ratio = difflib.SequenceMatcher(None, target, doc.norm.text[a:b]).ratio()
+        if ratio > best:
+            best, best_i = ratio, i
+    a, b = words[best_i][0], words[min(best_i + n, len(words)) - 1][1]
+    start, end = doc.norm.original_span(a, b)
+    passage = re.sub(r"\s+", " ", doc.layout.text[start:end]).strip()
+    return passage if len(passage) <= width else passage[: width - 3] + "..."
+
+
+# ------------------------------------------------------------------------ table cells
+
+
+def _header_spans(row: Row) -> list[tuple[str, set[int]]]:
+    """Each non-empty header cell with the columns it spans (up to the next non-empty)."""
+    idx = [i for i, c in enumerate(row.cells) if c]
+    out = []
+    for k, i in enumerate(idx):
+        stop = idx[k + 1] if k + 1 < len(idx) else len(row.cells)
+        out.append((_key(row.cells[i]), set(range(i, max(stop, i + 1)))))
+    return out
+
+
+def _is_header(row: Row) -> bool:
+    filled = [c for c in row.cells[1:] if c]
+    return (len(filled) >= 1 and not any(_DATA_CELL.match(c) for c in filled)
+            and all(len(c.split()) <= 5 for c in filled))
+
+
+@dataclass(frozen=True)
+class _Grid:
+    headers: tuple[int, ...]  # indices of header and sub-header rows
+    paths: tuple[tuple[str, ...], ...]  # the stub labels of each row, outermost first
+
+
+def _grid(table: Table) -> _Grid:
+    headers: list[int] = []
+    paths: list[tuple[str, ...]] = []
+    group: tuple[str, ...] = ()
+    carried: dict[int, str] = {}
+    stub_width = 1
+    for i, row in enumerate(table.rows):
+        leading = i == len(headers) and _is_header(row)
+        if leading or (_is_header(row) and headers):
+            headers.append(i)
+            if leading and i == 0:
+                stub_width = len(_header_spans(row)[0][1]) if row.cells[0] else 1
+            paths.append(())
+            if not leading and row.cells[0]:
+                group, carried = (_key(row.cells[0]),), {}
+            continue
+        data = [c for c in row.cells[stub_width:] if c]
+        stubs = row.cells[:stub_width]
+        if not data:
+            group, carried = (" ".join(_key(c) for c in stubs if c),), {}
+            paths.append(group)
+            continue
+        for j, c in enumerate(stubs):
+            if c:
+                carried = {k: v for k, v in carried.items() if k < j}
+                carried[j] = _key(c)
+        paths.append(group + tuple(carried[j] for j in sorted(carried)))
+    return _Grid(tuple(headers), tuple(paths))
+
+
+def _rows_for(table: Table, grid: _Grid, label: str) -> list[int]:
+    parts = tuple(_key(p) for p in label.split(" / "))
+    hits = [i for i, p in enumerate(grid.paths) if p and p[-len(parts):] == parts]
+    return hits or [i for i, p in enumerate(grid.paths) if p and p[-1] == parts[-1]]
+
+
+def _columns_for(table: Table, grid: _Grid, label: str, before: int) -> set[int]:
+    parts = [_key(p) for p in label.split(" / ")]
+    heads = [table.rows[i] for i in grid.headers if i < before]
+    if not heads:
+        return set()
+    span: set[int] | None = None
+    for head in heads:
+        for text, cols in _header_spans(head):
+            if text == parts[0]:
+                span = cols
+                break
+        if span is not None:
+            break
+    if span is None:
+        return set()
+    for part in parts[1:]:
+        sub = {i for head in heads for text, cols in _header_spans(head) if text == part
+               for i in cols if i in span}
+        if not sub:
+            return set()
+        span = {i for head in heads for i, c in enumerate(head.cells)
+                if i in sub and _key(c) == part} or sub
+    return span
+
+
+def _cell_problem(doc: SourceDoc, table: Table, row: dict[str, str],
+                  occurrences: list[tuple[int, int]], forms: list[str]) -> str | None:
+    """Why the value is not in the cell that ``row`` and ``column`` name (None: it is).
+
+    The row label is the stub as printed (a group heading and its row joined by ``/``), the
+    column label the header (a spanning header and its sub-header joined by ``/``).
+    """
+    grid = _grid(table)
+    hits = _rows_for(table, grid, row["row"])
+    if not hits:
+        return f"row '{row['row']}' is not a row of {table.name} (no stub reads so)"
+    on_row = [i for i in hits if any(a < table.rows[i].end and b > table.rows[i].start
+                                     for a, b in occurrences)]
+    if not on_row:
+        return (f"the anchor is not on row '{row['row']}' of {table.name} "
+                f"(that row reads: {_clip(doc.layout.text, table.rows[hits[0]])})")
+    for i in on_row:
+        cols = _columns_for(table, grid, row["column"], i)
+        if not cols:
+            return f"column '{row['column']}' is not a column of {table.name} (no header reads so)"
+        cells = [normal(c) for k, c in enumerate(table.rows[i].cells) if k in cols]
+        spans = [s for k, s in enumerate(table.rows[i].spans) if k in cols]
+        if any(find_value(c, forms) >= 0 for c in cells):
+            if any(a < e and b > s for a, b in occurrences for s, e in spans):
+                return None
+            return (f"the anchor does not reach the cell of column '{row['column']}' on row "
+                    f"'{row['row']}' of {table.name}; quote the row up to that cell")
+        return (f"value {row['value']} is not in the cell of row '{row['row']}', column "
+                f"'{row['column']}' of {table.name}, which reads: "
+                f"{' | '.join(c for k, c in enumerate(table.rows[i].cells) if k in cols)}")
+    return None
+
+
+def _clip(text: str, row: Row, width: int = 90) -> str:
+    line = re.sub(r"\s+", " ", text[row.start:row.end]).strip()
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
+# ------------------------------------------------------------------------------ audit
+
+
+def _value_ok(text: str, row: dict[str, str]) -> bool:
+    if row.get("marker") in MARKER_PHRASES:
+        return any(find_value(text, [p]) >= 0 for p in MARKER_PHRASES[row["marker"]])
+    if row.get("marker") or not row.get("value") or NOT_PRINTED.search(row.get("note", "")):
+        return True
+    forms = printed_forms(row["value"], row.get("statistic", ""), row.get("note", ""))
+    return find_value(text, forms) >= 0
+
+
+def _where(doc: SourceDoc, offset: int) -> str:
+    table = doc.layout.table_at(offset)
+    if table is not None:
+        return table.name
+    legend = doc.layout.legend_at(offset)
+    if legend is not None:
+        return f"Figure {legend.number} legend"
+    path = doc.layout.heading_path(offset)
+    return path[-1].title if path else "the front matter"
+
+
+def audit_row(doc: SourceDoc, fname: str, line: int, row: dict[str, str],
+              named: set[str]) -> Problem | None:
+    """The first check the row fails, as a problem; None when it passes them all."""
+    name = doc.path.name
+    anchor = normal(row["anchor"])
+    found = doc.find_all(anchor) if anchor else []
+    if not found:
+        return Problem(fname, line, "anchor", "anchor-not-found",
+                       f"anchor not found in {name}; closest passage: "
+                       f"\"{closest_passage(doc, row['anchor'])}\"")
+    spans = place_spans(doc.layout, row["location"], named)
+    if spans is None:
+        return Problem(fname, line, "location", "location-not-found",
+                       f"location '{row['location']}' names no heading, table, footnote or "
+                       f"figure legend of {name}")
+    inside = [(a, b) for a, b in found if any(s <= a < e for s, e in spans)]
+    if not inside:
+        return Problem(fname, line, "location", "anchor-elsewhere",
+                       f"anchor found in {name}, but in {_where(doc, found[0][0])}, not in "
+                       f"{row['location']}")
+    texts = [doc.norm.text[i:i + len(anchor)] for i in _norm_starts(doc, anchor, inside)]
+    if not any(_value_ok(t, row) for t in texts):
+        return Problem(fname, line, "value", "value-not-in-anchor",
+                       f"value {row.get('value') or row.get('marker')} not found in the anchor "
+                       f"\"{row['anchor']}\" (as printed in {name})")
+    table = _table_named(doc.layout, row["location"])
+    if table is not None and row.get("row") and row.get("column") and row.get("value") \
+            and not NOT_PRINTED.search(row.get("note", "")):
+        forms = printed_forms(row["value"], row.get("statistic", ""), row.get("note", ""))
+        why = _cell_problem(doc, table, row, inside, forms)
+        if why:
+            return Problem(fname, line, "value", "value-not-in-cell", why)
+    return None
+
+
+def _norm_starts(doc: SourceDoc, anchor: str, spans: list[tuple[int, int]]) -> list[int]:
+    starts, pos = [], 0
+    wanted = {a for a, _ in spans}
+    while True:
+        i = doc.norm.text.find(anchor, pos)
+        if i < 0:
+            return starts
+        if doc.norm.offsets[i] in wanted:
+            starts.append(i)
+        pos = i + 1
+
+
+def _table_named(layout: Layout, location: str) -> Table | None:
+    m = re.fullmatch(r"table\s+(\w+)", _key(location))
+    return next((t for t in layout.tables if m and t.number.lower() == m.group(1)), None)
+
+
+def audit_dossier(path: str | Path, sources_dir: str | Path | None = None) -> list[Problem]:
+    """Every row of the dossier at ``path`` whose anchor or value its source does not bear out.
+
+    ``sources_dir`` is where ``seed:`` and ``file:`` are looked up (default: the shared seeds
+    folder beside the repository). Sources that name no text, or whose seed is not there,
+    are not audited.
+    """
+    dossier = Path(path)
+    folder = Path(sources_dir) if sources_dir is not None else default_sources_dir(dossier)
+    files, problems = source_files(dossier, folder)
+    docs: dict[str, SourceDoc] = {}
+    for sid, file in files.items():
+        try:
+            docs[sid] = _read(file.resolve())
+        except SourceError as exc:
+            problems.append(Problem(str(dossier / "trial.yaml"), None, "sources",
+                                    "source-unreadable", str(exc)))
+    rows = _rows(dossier)
+    named = {sid: {_key(r["location"]) for _, _, r in rows if r["source"] == sid}
+             for sid in docs}
+    for fname, line, row in rows:
+        doc = docs.get(row["source"])
+        if doc is None or not row.get("location"):
+            continue
+        problem = audit_row(doc, fname, line, row, named[row["source"]])
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def audited_sources(path: str | Path, sources_dir: str | Path | None = None) -> list[str]:
+    """The ids of the sources whose text the audit reads (for a summary line)."""
+    dossier = Path(path)
+    folder = Path(sources_dir) if sources_dir is not None else default_sources_dir(dossier)
+    return sorted(source_files(dossier, folder)[0])

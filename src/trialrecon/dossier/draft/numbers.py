@@ -1,0 +1,256 @@
+"""Recognising printed numbers and the statistic each stands for, from the pattern around it.
+
+A paper prints its numbers in a handful of patterns; each is recognised here, most specific
+first, and every number of the pattern becomes an :class:`Item` with its statistic:
+
+- ``x% (95% CI, a to b)``, ``0.38 (0.25-0.59)``, ``HR, 0.34; 95% CI, 0.20-0.59``: an estimate
+  and two bounds (``not reached`` as an upper bound is a marker);
+- ``19.9 (8.4-30.8)``: an estimate and a range, or a CI when the context says so;
+- ``23 (44.2)``, ``(n = 44; 81.5%)``, ``37 deaths (33.3%)``: a count and a percent;
+- ``16/28``: a count and its denominator; ``20/14/10 mg``: a list of values;
+- ``P < .001``: a P value with its comparator; ``≥ 25%``: a comparator;
+- ``September 2015``, ``2015-10-31``: dates; ``RECIST v1.1``, ``v.2.14.2``: labels;
+- ``28%-33%``, ``31% to 41%``: a range; a number written in words ("Sixteen patients");
+- ``not reached``, ``not estimable``: a marker in place of a number.
+
+Numbers that are not data (identifiers such as NCT02678780, table and figure numbers,
+reference marks, the 95 of "95% CI") are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from trialrecon.dossier.draft.printed import MONTHS
+
+NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
+_N = rf"(?<![A-Za-z\d.,/])(?:[-−](?=\d))?(?:{NUM})(?![\d])"
+_D = rf"(?<![A-Za-z\d.,])(?:{NUM})(?![\d])"  # a denominator, after a slash
+_MARK = r"not reached|not estimable|NR|NE"
+_UNIT = r"(?:\s*(?:months?|mo|years?|weeks?|days?|mg(?:/d(?:ay)?)?))?"
+_LEVEL = rf"(?P<level>{NUM})\s*%\s*(?:CI|confidence intervals?)(?:\s*\[CI\])?\s*[,:]?\s*"
+_TO = r"\s*%?\s*(?:to|-|–|—|,)\s*"
+_COMPARATOR = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">=", "=": "=",
+               "~": "~", "≈": "~"}
+_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+
+
+@dataclass
+class Item:
+    """One printed number (or marker) and what the pattern around it makes of it."""
+
+    value: str  # as a dossier writes it: 0.001 for .001, no thousands separators
+    statistic: str  # count, percent, median-or-value ("estimate"), ci_low, range_low, ...
+    start: int
+    end: int
+    comparator: str = ""
+    marker: str = ""
+    unit: str = ""  # a unit the pattern itself prints (percent, months, mg, ...)
+    level: str = ""
+    words: bool = False  # printed as words
+    group: int = 0  # items of one pattern share a group
+    pattern: str = ""
+    denominator: str = ""
+
+
+@dataclass
+class _Scan:
+    text: str
+    items: list[Item] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+    groups: int = 0
+
+    def free(self, a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in self.taken)
+
+    def add(self, pattern: str, span: tuple[int, int], items: list[Item]) -> None:
+        self.groups += 1
+        for item in items:
+            item.group, item.pattern = self.groups, pattern
+        self.items.extend(items)
+        self.taken.append(span)
+
+
+def clean_number(text: str) -> str:
+    """``.001`` -> ``0.001``, ``100,000`` -> ``100000``, ``−2`` -> ``-2``."""
+    text = text.replace(",", "").replace("−", "-").strip()
+    if text.startswith("."):
+        text = "0" + text
+    if text.startswith("-."):
+        text = "-0" + text[1:]
+    return text
+
+
+def _unit_of(text: str) -> str:
+    text = text.strip().lower()
+    if text.startswith("%"):
+        return "percent"
+    for unit in ("months", "years", "weeks", "days"):
+        if text.startswith(unit[:-1]) or (unit == "months" and text.startswith("mo")):
+            return unit
+    if text.startswith("mg/d"):
+        return "mg/day"
+    return "mg" if text.startswith("mg") else ""
+
+
+def _item(m: re.Match[str], name: str, statistic: str, **kw: str) -> Item:
+    raw = m.group(name)
+    if re.fullmatch(_MARK, raw, flags=re.IGNORECASE):
+        marker = "not_reached" if raw.lower() in ("not reached", "nr") else "not_estimable"
+        return Item("", statistic, m.start(name), m.end(name), marker=marker, **kw)
+    return Item(clean_number(raw), statistic, m.start(name), m.end(name), **kw)
+
+
+# Patterns, most specific first: (name, regex, function of the match giving items).
+def _est_ci(m: re.Match[str]) -> list[Item]:
+    unit = "percent" if m.group("pct") else _unit_of(m.group("unit") or "")
+    level = clean_number(m.group("level")) if m.groupdict().get("level") else ""
+    return [_item(m, "est", "estimate", unit=unit),
+            _item(m, "lo", "ci_low", unit=unit, level=level),
+            _item(m, "hi", "ci_high", unit=unit, level=level)]
+
+
+def _est_pair(m: re.Match[str]) -> list[Item]:
+    unit = "percent" if m.group("pct") else _unit_of(m.group("unit") or "")
+    return [_item(m, "est", "estimate", unit=unit), _item(m, "lo", "pair_low", unit=unit),
+            _item(m, "hi", "pair_high", unit=unit)]
+
+
+def _count_pct(m: re.Match[str]) -> list[Item]:
+    return [_item(m, "n", "count"), _item(m, "p", "percent", unit="percent")]
+
+
+def _events(m: re.Match[str]) -> list[Item]:
+    total = clean_number(m.group("d"))
+    return [_item(m, "n", "count", denominator=total), _item(m, "d", "count")]
+
+
+def _chain(m: re.Match[str]) -> list[Item]:
+    unit = _unit_of(m.group("unit") or "")
+    return [Item(clean_number(v.group()), "value", m.start("list") + v.start(),
+                 m.start("list") + v.end(), unit=unit)
+            for v in re.finditer(NUM, m.group("list"))]
+
+
+def _p_value(m: re.Match[str]) -> list[Item]:
+    return [_item(m, "p", "p_value", comparator=_COMPARATOR.get(m.group("cmp"), "="),
+                  unit="probability")]
+
+
+def _range(m: re.Match[str]) -> list[Item]:
+    unit = "percent" if "%" in m.group() else _unit_of(m.group("unit") or "")
+    return [_item(m, "lo", "range_low", unit=unit), _item(m, "hi", "range_high", unit=unit)]
+
+
+def _month_date(m: re.Match[str]) -> list[Item]:
+    month = MONTHS.index(_month_index(m.group("month"))) + 1
+    value = f"{m.group('year')}-{month:02d}"
+    if m.group("day"):
+        value += f"-{int(m.group('day')):02d}"
+    return [Item(value, "date", m.start(), m.end(), unit="date")]
+
+
+def _month_index(name: str) -> str:
+    return next(full for full in MONTHS if full.startswith(name.lower()[:3]))
+
+
+def _iso_date(m: re.Match[str]) -> list[Item]:
+    return [Item(m.group(), "date", m.start(), m.end(), unit="date")]
+
+
+def _label(m: re.Match[str]) -> list[Item]:
+    return [Item(m.group("v"), "label", m.start("v"), m.end("v"), unit="none")]
+
+
+def _comparison(m: re.Match[str]) -> list[Item]:
+    unit = "percent" if m.group("pct") else _unit_of(m.group("unit") or "")
+    return [_item(m, "x", "value", comparator=_COMPARATOR[m.group("cmp")], unit=unit)]
+
+
+def _plain(m: re.Match[str]) -> list[Item]:
+    unit = "percent" if m.group("pct") else _unit_of(m.group("unit") or "")
+    return [_item(m, "x", "value", unit=unit)]
+
+
+_MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|" \
+         r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_PATTERNS: tuple[tuple[str, re.Pattern[str], object], ...] = tuple(
+    (name, re.compile(rx, re.IGNORECASE if name in ("month date", "label") else 0), fn)
+    for name, rx, fn in (
+        ("label", r"(?:\b(?:v|version|RECIST|CTCAE|WHO)\.?\s?v?\.?\s?)(?P<v>\d+(?:\.\d+)+)\b",
+         _label),
+        ("iso date", r"(?<!\d)\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?(?!\d)",
+         _iso_date),
+        ("month date", rf"\b{_MONTH}\s+(?:(?P<day>\d{{1,2}}),?\s+)?(?P<year>(?:19|20)\d\d)\b",
+         _month_date),
+        ("p value", rf"\b[Pp]\s*(?:value\s*)?(?P<cmp><=|>=|[=<>≤≥])\s*(?P<p>{_N})", _p_value),
+        ("estimate and ci", rf"(?P<est>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})\s*[(\[]\s*{_LEVEL}"
+                            rf"(?P<lo>{_N}){_TO}(?P<hi>{_N}|{_MARK})\s*%?\s*[)\]]", _est_ci),
+        ("ratio and ci", rf"(?P<est>{_N})(?P<pct>)(?P<unit>)\s*[;,]\s*{_LEVEL}(?P<lo>{_N})"
+                         rf"{_TO}(?P<hi>{_N}|{_MARK})", _est_ci),
+        ("estimate and interval", rf"(?P<est>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})\s*\(\s*"
+                                  rf"(?P<lo>{_N})\s*%?\s*(?:to|-|–|—)\s*(?P<hi>{_N}|{_MARK})"
+                                  r"\s*%?\s*\)", _est_pair),
+        ("n equals and percent", rf"\(\s*n\s*=\s*(?P<n>{_N})\s*[;,]\s*(?P<p>{_N})\s*%\s*\)",
+         _count_pct),
+        ("count and percent", rf"(?P<n>{_N})\s*(?:[A-Za-z-]+\s+){{0,2}}\(\s*(?P<p>{_N})\s*%?\s*\)",
+         _count_pct),
+        ("ci level", rf"\b{NUM}\s*%\s*(?:CI|confidence)", None),
+        ("events over n", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})(?![\d/])(?!\s*mg)", _events),
+        ("list", rf"(?P<list>{NUM}(?:/{NUM}){{2,}})(?P<unit>{_UNIT})", _chain),
+        ("range", rf"(?P<lo>{_N})\s*%?\s*(?:-|–|to)\s*(?P<hi>{_N})(?:\s*%|(?P<unit>{_UNIT}))",
+         _range),
+        ("comparison", rf"(?P<cmp><=|>=|[<>≤≥~≈])\s*(?P<x>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})",
+         _comparison),
+        ("number", rf"(?P<x>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})", _plain),
+    ))
+# Numbers that are not data: identifiers, table and figure numbers, phases, reference marks.
+_NOT_DATA = re.compile(
+    r"\b(?:Table|TABLE|Tables|Figure|FIGURE|Fig\.?|FIG\.?|Figs\.?|ref(?:erence)?s?\.?|phase|"
+    r"Phase|PHASE|Cohort|Appendix|Patient|cycle|Version|[Gg]rade|Class|[Ss]tage)\s+[\dIVX]+[A-Za-z]?(?:\s*(?:,|and|-)\s*"
+    r"\d+[A-Za-z]?)*|\b[A-Za-z]+[-]?\d+[A-Za-z\d]*|\b\d+[A-Za-z]+\d[\w]*"
+    r"|\(\d\)(?=\s+[a-z])|\b\d+-sided\b|\b(?:19|20)\d\d\s*;\s*\d+|\d+:\d+(?:-\d+)?")
+_WORD_NUMBER = re.compile(
+    r"\b(?:(?P<h>" + "|".join(_WORDS) + r")\s+hundred(?:\s+and)?\s+)?"
+    r"(?P<t>" + "|".join(_TENS) + r")?(?:[-\s]?(?P<o>" + "|".join(_WORDS) + r"))?\b"
+    r"(?=\s+(?:patients|participants|subjects|deaths|events|of the|cohorts|centers|countries|"
+    r"institutions|previous|prior|lines?|cycles|weeks|months|years|days|panNETs|GI-NETs|\w+NETs|"
+    r"patient|responses?|trials?|studies|doses?|arms?|targeted|grade|\()|\s*\()", re.IGNORECASE)
+
+
+def _word_value(m: re.Match[str]) -> int | None:
+    if not (m.group("t") or m.group("o")):
+        return None
+    value = _TENS.get((m.group("t") or "").lower(), 0) + _WORDS.get((m.group("o") or "").lower(), 0)
+    if m.group("h"):
+        value += 100 * _WORDS[m.group("h").lower()]
+    return value
+
+
+def find_items(text: str) -> list[Item]:
+    """Every data number of ``text`` (a sentence or a table cell), in reading order."""
+    scan = _Scan(text)
+    for m in _NOT_DATA.finditer(text):
+        scan.taken.append((m.start(), m.end()))
+    for name, pattern, fn in _PATTERNS:
+        for m in pattern.finditer(text):
+            if fn is None:  # a span no later pattern may read a number from
+                scan.taken.append((m.start(), m.end()))
+            elif scan.free(m.start(), m.end()):
+                scan.add(name, (m.start(), m.end()), fn(m))  # type: ignore[operator]
+    for m in _WORD_NUMBER.finditer(text):
+        value = _word_value(m)
+        if value is not None and value > 0 and m.group().strip() and scan.free(m.start(), m.end()):
+            scan.add("number in words", (m.start(), m.end()),
+                     [Item(str(value), "value", m.start(), m.end(), words=True)])
+    for m in re.finditer(r"\b(not reached|not estimable)\b", text, re.IGNORECASE):
+        if scan.free(m.start(), m.end()):
+            marker = "not_reached" if "reached" in m.group().lower() else "not_estimable"
+            scan.add("marker", (m.start(), m.end()),
+                     [Item("", "estimate", m.start(), m.end(), marker=marker)])
+    return sorted(scan.items, key=lambda i: i.start)
