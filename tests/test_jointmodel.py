@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from trialrecon.dossier import load_dossier
 from trialrecon.stages import km as km_stage
@@ -133,3 +135,37 @@ def test_cabinet_reports_every_constraint_of_every_method(cabinet):
     free = next(r for r in rows if r["model"] == "joint_without_hr")
     assert "compatible with the printed medians" in free["statement"]
     assert free["hr_low"] < free["hr_median"] < free["hr_high"]
+
+
+@st.composite
+def summaries(draw) -> sm.Summary:
+    """What a dossier may print about one arm: any of median, CI, events, accrual, follow-up."""
+    n = draw(st.integers(1, 120))
+    reached = draw(st.booleans())
+    median = draw(st.floats(0.5, 60.0)) if reached else None
+    lo = hi = None
+    if reached and draw(st.booleans()):
+        lo = median * draw(st.floats(0.3, 1.0))
+        hi = median * draw(st.floats(1.0, 3.0))
+    events = draw(st.one_of(st.none(), st.integers(0, n)))
+    accrual = draw(st.one_of(st.none(), st.floats(0.0, 48.0)))
+    follow_up = draw(st.one_of(st.none(), st.floats(1.0, 60.0)))
+    return sm.Summary(n=n, median=median, median_not_reached=not reached, ci_low=lo,
+                      ci_high=hi, events=events, accrual=accrual, follow_up=follow_up)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(summaries(), summaries(), st.one_of(st.none(), st.floats(0.1, 3.0)))
+def test_any_printed_summaries_give_a_fit_or_a_reason(exp, comp, hr):
+    """Whatever a dossier prints (medians or not, CIs or not, events, accrual, follow-up, an
+    HR or none), the joint model either fits every arm or says why (SummaryError)."""
+    arms = [jm.ArmInput("e", exp, 1), jm.ArmInput("c", comp, 2)]
+    printed = [jm.PrintedHR("e", "c", hr, hr * 0.7, hr * 1.4)] if hr else []
+    try:
+        fit = jm.fit_joint(arms, printed)
+    except sm.SummaryError:
+        return
+    assert set(fit.fits) == {"e", "c"}
+    assert fit.fits["e"].shape == fit.fits["c"].shape > 0
+    for f in fit.fits.values():
+        assert f.scale > 0 and len(f.ipd()) == f.n
