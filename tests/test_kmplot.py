@@ -93,3 +93,14 @@ def test_p_values_print_as_journals_do():
     assert kmplot.fmt_p(0.0004) == "< 0.001"
     assert kmplot.fmt_p(0.0312) == "= 0.031"
     assert kmplot.fmt_p(0.27) == "= 0.27"
+
+
+def test_a_printed_median_beyond_the_pseudo_data_stays_in_view():
+    """TALENT's GI-NET duration of response: printed median 33.9 months, pseudo data to 32."""
+    c = _curve("GI-NET", "single_arm", kmplot.Printed(median=33.9), n=9, scale=30.0)
+    fig = kmplot.km_plot(kmplot.KMPlot("DOR", kmplot.y_label("dor"), (c,)))
+    ax = fig.axes[0]
+    assert ax.get_xlim()[1] > 33.9 > float(np.max(c.time))
+    diamonds = [line for line in ax.lines if line.get_marker() == "D"]
+    assert [tuple(d.get_xdata()) for d in diamonds] == [(33.9,)]
+    plt.close(fig)

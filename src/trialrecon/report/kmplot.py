@@ -259,9 +259,10 @@ def km_plot(plot: KMPlot) -> plt.Figure:
     ax = fig.add_axes((LEFT / WIDTH, (height - TOP - PLOT_H) / height,
                        (WIDTH - LEFT - PANEL - GAP) / WIDTH, PLOT_H / height))
     t_max = max((float(np.max(c.time)) for c in plot.curves if np.size(c.time)), default=1.0)
-    for c in plot.curves:
-        if c.printed.ci_high is not None and not c.printed.ci_high_nr:
-            t_max = max(t_max, c.printed.ci_high)
+    for c in plot.curves:  # the printed median and CI are drawn even beyond the pseudo data
+        for t in (c.printed.median, None if c.printed.ci_high_nr else c.printed.ci_high):
+            if t is not None and math.isfinite(t):
+                t_max = max(t_max, t)
     ticks = _ticks(t_max)
     x_end = t_max * 1.03
     styles = _styles(plot.curves)

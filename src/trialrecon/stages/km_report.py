@@ -46,9 +46,14 @@ def _hr_notes(result: EndpointResult, method: str) -> list[str]:
                   and h.hr.ci_high is not None else "")
             p = ("" if h.p_value is None else
                  f"; P {h.p_comparator if h.p_comparator not in ('', '=') else '='} "
-                 f"{h.p_value:g}")
+                 f"{_decimal(h.p_value)}")
             lines.append(f"  printed HR {h.hr.estimate:g}{ci}{p}")
     return lines
+
+
+def _decimal(x: float) -> str:
+    """A printed number as a decimal, never in exponent notation: 1e-05 is 0.00001."""
+    return f"{x:g}" if x >= 1e-4 else f"{x:.12f}".rstrip("0")
 
 
 def km_figure(result: EndpointResult, roles: dict[str, str], path: Path,
