@@ -61,9 +61,10 @@ def _agree(a: Row, b: Row) -> bool:
 
 
 def _group_rows(ctx: Context, row: Row) -> list[Row]:
-    return [r for r in ctx.rows if all(str(r.get(k) or "") == str(row.get(k) or "")
-                                       for k in STATEMENT_KEYS)
-            and (r["value"] or r.get("marker")) and not r.get("supersedes")]
+    # looked up in the context's index: a scan of every row per blamed statement would make
+    # the causes quadratic in the size of the dossier
+    return [r for r in ctx.where(**{k: str(row.get(k) or "") for k in STATEMENT_KEYS})
+            if (r["value"] or r.get("marker")) and not r.get("supersedes")]
 
 
 def _reference(ctx: Context, row: Row) -> Row:
@@ -131,14 +132,18 @@ def statement_causes(ctx: Context, findings: list[Finding], by_id: dict[str, Row
     for names in by_sentence.values():
         for x in names[1:]:
             uf.union(names[0], x)
-    keys = sorted(culprits)
-    for i, x in enumerate(keys):
-        for y in keys[i + 1:]:
-            cx, cy = culprits[x], culprits[y]
-            if x[:2] == y[:2] and all(str(cx.get(k) or "") == str(cy.get(k) or "")
-                                      for k in STATEMENT_KEYS) and _agree(cx, cy):
-                uf.union("\x1f".join((x[0], str(x[1]), x[2])),
-                         "\x1f".join((y[0], str(y[1]), y[2])))
+    # culprits of one check and kind that state one number and agree are one cause; compared
+    # only within their number's group, so the grouping stays linear in the findings
+    same_number: dict[tuple[str, ...], list[tuple[str, bool, str]]] = defaultdict(list)
+    for x in sorted(culprits):
+        c = culprits[x]
+        same_number[(x[0], str(x[1]), *(str(c.get(k) or "") for k in STATEMENT_KEYS))].append(x)
+    for keys in same_number.values():
+        for i, x in enumerate(keys):
+            for y in keys[i + 1:]:
+                if _agree(culprits[x], culprits[y]):
+                    uf.union("\x1f".join((x[0], str(x[1]), x[2])),
+                             "\x1f".join((y[0], str(y[1]), y[2])))
     groups: dict[str, list[tuple[Finding, Row, Row]]] = defaultdict(list)
     for item in blamed:
         f, c, _ = item

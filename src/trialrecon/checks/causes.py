@@ -108,6 +108,16 @@ def single_cause(ctx: Context, f: Finding, by_id: dict[str, Row]) -> Cause:
                  members=[f], rows=rows, quotes=quotes)
 
 
+def _held(cause: Cause, pops: set[str]) -> set[str]:
+    """The non-population value ids of a cause's members (cached on the cause)."""
+    cached = getattr(cause, "_held_ids", None)
+    if cached is None or cached[0] != len(cause.members):
+        cached = (len(cause.members), {v.id for m in cause.members for v in m.values
+                                       if v.quantity not in pops})
+        object.__setattr__(cause, "_held_ids", cached)
+    return cached[1]
+
+
 def _attach(causes: list[Cause], f: Finding, by_id: dict[str, Row], ctx: Context) -> bool:
     """Add a partition-sum finding to the most severe cause that holds one of its rows."""
     pops = set(ctx.vocab.populations())
@@ -115,7 +125,7 @@ def _attach(causes: list[Cause], f: Finding, by_id: dict[str, Row], ctx: Context
     order = [s for s in ("error", "inconsistent", "questionable", "note")]
     best = None
     for c in causes:
-        held = {v.id for m in c.members for v in m.values if v.quantity not in pops}
+        held = _held(c, pops)
         shared = len(own & held)
         if shared:
             score = (order.index(c.severity) if c.severity in order else 9, -shared)
