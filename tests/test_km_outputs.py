@@ -97,7 +97,7 @@ def test_model_based_rows_use_the_preferred_rows(toy):
     _, out, _ = toy
     summary = pd.read_csv(out / "summary.csv", keep_default_na=False)
     pfs = summary[summary["endpoint"] == "pfs"]
-    assert set(pfs["method"]) == {"model:exponential", "model:weibull"}
+    assert set(pfs["method"]) == {"model:exponential", "model:weibull", "model:joint"}
     assert (pfs["basis"] == "model-based").all()
     drug = pfs[pfs["arm"] == "drug"].iloc[0]
     assert drug["rows_used"].split()[:3] == ["pfs_drug_tab", "pfs_drug_lo", "pfs_drug_hi"]
@@ -127,7 +127,8 @@ def test_hazard_ratio_table_and_figures(toy):
     assert float(row_["hr_reported"]) == 0.45
     assert row_["experimental"] == "drug"
     assert 0.2 < float(row_["hr_rebuilt"]) < 0.8
-    assert (out / "km_pfs_all.png").exists() and (out / "km_pfs_all.svg").exists()
+    # PNG only by default; km.figure_formats adds vector copies
+    assert (out / "km_pfs_all.png").exists() and not (out / "km_pfs_all.svg").exists()
     ipd = pd.read_csv(out / "ipd" / "pfs_all_drug_weibull.csv")
     assert list(ipd.columns) == ["arm", "time", "event", "basis"]
     assert len(ipd) == 120 and set(ipd["basis"]) == {"model-based"}
@@ -202,3 +203,36 @@ def test_talent_every_endpoint_and_deterministic(tmp_path):
     assert float(total["median_reported"]) == 15.7
     assert (summary["status"] != "missing").all()
     assert (a / "km_pfs_total.png").exists()
+
+
+def test_pseudo_data_are_written_at_full_precision(toy):
+    """IPD and bands are data: reading the file back gives the numbers in memory exactly,
+    while the readable summary keeps six significant digits."""
+    from trialrecon.stages.km import reconstruct, settings_with_defaults
+
+    dossier, out, _ = toy
+    results = reconstruct(dossier, settings_with_defaults(FAST))
+    arm = next(r for r in results[("pfs", "", "all")].arms if r.arm == "drug")
+    # pandas' default parser rounds the last bit; its round-trip parser reads the text exactly
+    ipd = pd.read_csv(out / "ipd" / "pfs_all_drug_weibull.csv", float_precision="round_trip")
+    assert np.array_equal(ipd["time"].to_numpy(), arm.ipd["weibull"]["time"].to_numpy())
+    band = pd.read_csv(out / "bands" / "pfs_all_drug_joint.csv", float_precision="round_trip")
+    assert np.array_equal(band["band_low"].to_numpy(), arm.bands["joint"]["band_low"].to_numpy(),
+                          equal_nan=True)
+    summary = pd.read_csv(out / "summary.csv", dtype=str, keep_default_na=False)
+    assert all(len(x.replace("-", "").replace(".", "")) <= 6 + 4 for x in summary["scale"]
+               if x)  # six significant digits (with room for an exponent)
+
+
+def test_checkmate067_uses_only_numbers_of_the_median_data_cut():
+    """Three arms and twelve data cuts: OS medians of the 3-year analysis are rebuilt with
+    that analysis' minimum follow-up (36 months), not the primary analysis' 9 months, and
+    with its 3-year landmark rates; each experimental arm gets its HR against ipilimumab."""
+    from trialrecon.stages.km_inputs import gather_inputs
+
+    dossier = load_dossier(ROOT / "data" / "raw" / "checkmate067")
+    inp = gather_inputs(dossier, "os", "", "itt", "nivolumab")
+    assert inp.summary.median == 37.6 and inp.summary.follow_up is None
+    assert inp.summary.min_follow_up == 36.0
+    assert [(lm.months, lm.rate) for lm in inp.summary.landmarks] == [(36.0, 0.52)]
+    assert "the median follow-up printed only for another data cut" in " ".join(inp.notes)

@@ -8,6 +8,7 @@ the reconciliation through the package and does not depend on an earlier pipelin
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -49,10 +50,10 @@ def _write(tmp_path: Path, name: str, sources: list[str], parameters: str = "x =
     return path
 
 
-def test_the_four_notebooks_are_present_and_stored_without_outputs():
+def test_the_five_notebooks_are_present_and_stored_without_outputs():
     names = [p.stem for p in NOTEBOOKS]
     assert names == ["01_why_55_patients", "02_kaplan_meier", "03_hazard_ratios",
-                     "04_reading_critically"]
+                     "04_reading_critically", "05_events_phase3"]
     for path in NOTEBOOKS:
         nb = nbformat.read(str(path), as_version=4)
         nbformat.validate(nb)
@@ -71,9 +72,44 @@ def test_notebook_executes(path: Path, tmp_path: Path):
               if o.get("output_type") == "error"]
     assert errors == []
     assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")
-    assert out_html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    html = out_html.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert not _remote_assets(html), _remote_assets(html)
     # No absolute path of this machine leaks into what students see.
     assert str(tmp_path) not in _outputs_text(out_nb)
+
+
+_REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=[\"']?(?:https?:)?//"
+                     r"|import\(\s*[\"'](?:https?:)?//|@import", re.I)
+
+
+def _remote_assets(html: str) -> list[str]:
+    """Scripts, style sheets, images or modules the page would load from the network."""
+    return _REMOTE.findall(html)
+
+
+def test_every_notebook_ends_with_things_to_try():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(str(path), as_version=4)
+        last = nb.cells[-1]
+        assert last.cell_type == "markdown", path.name
+        assert last.source.lstrip().startswith("## Things to try"), path.name
+        assert last.source.count("\n* ") >= 2, path.name
+
+
+def test_html_renders_formulas_offline():
+    """Formulas become MathML at build time; nothing is fetched (no MathJax, require.js)."""
+    from trialrecon.stages.notebooks import render_html
+
+    nb = new_notebook(cells=[new_markdown_cell(
+        "Inline $\\alpha(r) = P(X \\ge r)$, a dollar in code `$x$`, and\n\n"
+        "$$ n = \\left(\\frac{z_{1-\\alpha}}{p_1 - p_0}\\right)^2 $$\n\nand $5 for tea."),
+        new_code_cell("1 + 1")])
+    html = render_html(nb)
+    assert not _remote_assets(html), _remote_assets(html)
+    assert "cdnjs" not in html and "mathjax" not in html.lower()
+    assert html.count("<math") == 2 and 'display="block"' in html
+    assert "<mfrac>" in html and "$x$" in html and "$5 for tea" in html
 
 
 def test_why_55_reproduces_the_stated_design(tmp_path: Path):
@@ -128,6 +164,23 @@ def test_kaplan_meier_by_hand_on_eight_patients(tmp_path: Path):
     for bound in ("0.3870", "0.3148", "0.1955", "0.0660", "0.0096",
                   "0.9814", "0.9309", "0.8523", "0.7342", "0.5727"):
         assert bound in text
+
+
+def test_events_notebook_by_hand_and_by_the_package(tmp_path: Path):
+    """Notebook 5, Schoenfeld's events for HR 0.6, one-sided 0.025, power 0.9, 2:1:
+    (1.959964 + 1.281552)^2 / (2/9 * log(0.6)^2) = 181.20 (rpact's getSampleSizeSurvival
+    gives 181.202166, see tests/test_events.py); 1:1 needs 161.07, 9/8 of it at 2:1.
+    CABINET epNET, HR 0.38 (0.25 to 0.59), 134:69: se = 0.219050, events = 1 / (se^2 *
+    0.6601 * 0.3399) = 92.9, detectable HR (80%, two-sided 0.05) exp(-2.801585 * 0.219050)
+    = 0.541."""
+    src = ROOT / "notebooks" / "05_events_phase3.ipynb"
+    execute_notebook(src, tmp_path / "o.ipynb", tmp_path / "o.html", {}, cwd=ROOT)
+    text = _outputs_text(tmp_path / "o.ipynb")
+    assert "by hand: 181.20 events; trialrecon: 181.20 events -> 182 events" in text
+    assert "1:1 allocation needs 161.07 events: 2:1 costs 12.5% more" in text
+    assert "se = 0.219050; p = 0.6601; events ~ 1 / (se^2 p (1 - p)) = 92.9" in text
+    assert "HR 0.541" in text
+    assert "trials read: cabinet, a021202" in text
 
 
 def test_parameters_are_injected_and_output_is_byte_identical(tmp_path: Path):

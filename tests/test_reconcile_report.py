@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -11,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from trialrecon.stages.reconcile import write_reconciliation
+from trialrecon.stages.reconcile import FILE_NAMES, write_reconciliation
 
 PLANTED = Path(__file__).parent / "fixtures" / "planted"
-FORMATS = ("html", "md", "csv", "json")
+FORMATS = ("html", "md", "csv", "json", "letter")
 
 
 def _outputs(folder: Path) -> dict[str, Path]:
-    return {fmt: folder / f"reconciliation.{fmt}" for fmt in FORMATS}
+    return {fmt: folder / FILE_NAMES[fmt] for fmt in FORMATS}
 
 
 @pytest.fixture
@@ -45,10 +46,12 @@ def test_html_escapes_markup_from_data(marked_up, tmp_path):
     html = out["html"].read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;" in html
-    md = out["md"].read_text(encoding="utf-8")
-    # Markdown escapes with backslashes (CommonMark), not HTML entities: no tag, no link
-    assert "<script>" not in md and "<b>" not in md and "](javascript" not in md
-    assert "\\<b\\>bold\\</b\\> \\| pipe \\[j\\]\\(javascript:x\\)" in md
+    for fmt in ("md", "letter"):
+        md = out[fmt].read_text(encoding="utf-8")
+        # Markdown escapes with backslashes (CommonMark), not HTML entities: no tag, no link
+        assert "<script>" not in md and "<b>" not in md and "](javascript" not in md, fmt
+        assert "&lt;" not in md and "&amp;" not in md, fmt
+        assert "\\<b\\>bold\\</b\\> \\| pipe \\[j\\]\\(javascript:x\\)" in md, fmt
 
 
 def test_html_is_self_contained(tmp_path):
@@ -103,7 +106,107 @@ def test_cli(tmp_path):
     ok = subprocess.run([*run, str(PLANTED), "--out", str(tmp_path)], capture_output=True,
                         text=True)
     assert ok.returncode == 0, ok.stderr
-    assert all((tmp_path / f"reconciliation.{fmt}").is_file() for fmt in FORMATS)
+    assert all((tmp_path / FILE_NAMES[fmt]).is_file() for fmt in FORMATS)
     bad = subprocess.run([*run, str(tmp_path / "nope"), "--out", str(tmp_path)],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "not found" in bad.stderr
+
+
+def test_output_files_are_0644(tmp_path):
+    """Like every other output (mkstemp alone would give 0600), whatever the umask."""
+    import os
+
+    out = _outputs(tmp_path)
+    mask = os.umask(0o077)
+    try:
+        write_reconciliation(PLANTED, out)
+    finally:
+        os.umask(mask)
+    for path in out.values():
+        assert path.stat().st_mode & 0o777 == 0o644, path
+
+
+def test_fail_on_exit_codes(tmp_path):
+    """0 without --fail-on; 1 when a cause at the level or worse remains; 2 for bad input."""
+    run = [sys.executable, "-m", "trialrecon.cli", "reconcile"]
+    clean = Path(__file__).resolve().parents[1] / "data" / "raw" / "promid"
+
+    def code(*args):
+        return subprocess.run([*run, *args, "--out", str(tmp_path)], capture_output=True,
+                              text=True).returncode
+
+    assert code(str(PLANTED)) == 0
+    assert code(str(PLANTED), "--fail-on", "inconsistent") == 1
+    assert code(str(PLANTED), "--fail-on", "questionable") == 1
+    assert code(str(clean), "--fail-on", "questionable") == 0
+    assert code(str(PLANTED), "--fail-on", "maybe") == 2
+
+
+def test_fail_on_ignores_causes_triaged_away(tmp_path):
+    from trialrecon.stages.reconcile import failing_causes
+
+    folder = tmp_path / "planted"
+    shutil.copytree(PLANTED, folder)
+    rec = write_reconciliation(folder, _outputs(tmp_path / "a"))
+    bad = failing_causes(rec, "inconsistent")
+    assert bad and set(bad) <= {c.id for c in rec.causes if c.severity == "inconsistent"}
+    triage = "causes:\n" + "".join(f"  {cid}: {{verdict: false_alarm}}\n" for cid in bad)
+    (folder / "triage.yaml").write_text(triage, encoding="utf-8")
+    rec = write_reconciliation(folder, _outputs(tmp_path / "b"))
+    assert failing_causes(rec, "inconsistent") == []
+    assert failing_causes(rec, "questionable")  # the questionable ones remain
+
+
+def test_letter_lists_concerns_by_rank_and_leaves_out_false_alarms(tmp_path):
+    folder = tmp_path / "planted"
+    shutil.copytree(PLANTED, folder)
+    rec = write_reconciliation(folder, _outputs(tmp_path / "a"))
+    letter = (tmp_path / "a" / "review_letter.md").read_text(encoding="utf-8")
+    concerns = [c for c in rec.causes if c.severity in ("inconsistent", "questionable")]
+    numbered = [line for line in letter.splitlines() if line[:1].isdigit()]
+    assert len(numbered) == len(concerns)
+    assert "## Major concerns" in letter and "## Minor points" in letter
+    assert letter.count("   - Question: ") == len(concerns)
+    first, dropped = concerns[0], concerns[1]
+    (folder / "triage.yaml").write_text(
+        f"causes:\n  {first.id}: {{verdict: confirmed}}\n  {dropped.id}: {{verdict: "
+        "false_alarm}\n", encoding="utf-8")
+    write_reconciliation(folder, _outputs(tmp_path / "b"))
+    letter = (tmp_path / "b" / "review_letter.md").read_text(encoding="utf-8")
+    numbered = [line for line in letter.splitlines() if line[:1].isdigit()]
+    assert len(numbered) == len(concerns) - 1
+    assert numbered[0].startswith("1. ") and "false alarm" not in numbered[0]
+    html = (tmp_path / "b" / "reconciliation.html").read_text(encoding="utf-8")
+    from trialrecon.report.letter import plain
+
+    assert 'id="copy-letter"' in html and plain(numbered[1].split("**")[1])[:40] in html
+
+
+def test_json_causes_reach_every_flagged_finding(tmp_path):
+    out = _outputs(tmp_path)
+    write_reconciliation(PLANTED, out)
+    data = json.loads(out["json"].read_text(encoding="utf-8"))
+    held = [m for c in data["causes"] for m in c["members"]]
+    flagged = [f["id"] for f in data["findings"] if f["severity"] != "consistent"]
+    assert sorted(held) == sorted(flagged)
+    assert [c["rank"] for c in data["causes"]] == list(range(1, len(data["causes"]) + 1))
+    assert sum(data["cause_counts_by_severity"].values()) == len(data["causes"])
+    with out["csv"].open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["cause_id"] for r in rows if r["severity"] != "consistent"} == \
+        {c["id"] for c in data["causes"]}
+
+
+def test_html_page_is_responsive_and_says_how_it_ranks(tmp_path):
+    out = _outputs(tmp_path)
+    write_reconciliation(PLANTED, out)
+    html = out["html"].read_text(encoding="utf-8")
+    assert '<meta name="viewport"' in html and "@media (max-width" in html
+    for needed in ('id="showing"', 'id="empty"', 'id="f-cohort"', 'id="f-source"',
+                   'id="f-location"', 'data-set-sev="inconsistent"', 'aria-sort',
+                   'id="policy"', 'id="ranking"', "<details"):
+        assert needed in html, needed
+    assert "inputs: {" not in html and '": "' not in html.split("<script>")[0]  # no raw JSON
+    md = out["md"].read_text(encoding="utf-8")
+    assert "## Severity policy" in md and "## Ranking" in md
+    assert not re.search(r"\b1 patients", md) and not re.search(r"\b1 patients", html)

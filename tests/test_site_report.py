@@ -17,17 +17,29 @@ def test_markdown_fragments_cannot_inject_markup():
     assert "<table>" in html
 
 
-def test_reconciliation_summary_counts_and_orders(tmp_path: Path):
+def test_reconciliation_summary_counts_causes_in_rank_order(tmp_path: Path):
     path = tmp_path / "r.json"
-    path.write_text(json.dumps({"findings": [
-        {"id": "b", "check": "x", "severity": "note", "sentence": "soft"},
-        {"id": "a", "check": "x", "severity": "questionable", "sentence": "maybe"},
-        {"id": "c", "check": "y", "severity": "inconsistent", "sentence": "wrong"},
-        {"id": "d", "check": "y", "severity": "consistent", "sentence": "fine"},
-    ]}))
+    path.write_text(json.dumps({"causes": [
+        {"id": "b", "rank": 3, "severity": "note", "title": "soft", "members": ["f3"]},
+        {"id": "a", "rank": 2, "severity": "questionable", "title": "maybe",
+         "members": ["f2"], "checks": ["x"]},
+        {"id": "c", "rank": 1, "severity": "inconsistent", "title": "wrong",
+         "members": ["f1", "f4"], "checks": ["y"], "triage": {"verdict": "confirmed"}},
+    ], "findings": []}))
     counts, top = reconciliation_summary(path)
-    assert counts == [("inconsistent", 1), ("questionable", 1), ("note", 1), ("consistent", 1)]
+    assert counts == [("inconsistent", 1), ("questionable", 1), ("note", 1)]
     assert [f["id"] for f in top] == ["c", "a"]
+    assert top[0]["triage"] == "confirmed" and top[0]["findings"] == "2"
+
+
+def test_index_tables_have_human_headers_and_stack_on_phones():
+    from trialrecon.report.html import responsive_tables
+
+    html = responsive_tables(render_markdown("| meets_ahern_r | ci_low_reported |\n|---|---|\n"
+                                             "| yes | 1.5 |\n"))
+    assert "<th>Meets A'Hern's r</th>" in html and "<th>CI low (reported)</th>" in html
+    assert '<td data-label="Meets A\'Hern\'s r">yes</td>' in html
+    assert 'class="stack"' in html and "meets_ahern_r" not in html
 
 
 def test_index_escapes_titles_and_hashes_inputs(tmp_path: Path):
@@ -39,9 +51,9 @@ def test_index_escapes_titles_and_hashes_inputs(tmp_path: Path):
         'title: "Trial <b>bold</b> & co"'))
     results = tmp_path / "results"
     (results / "mini").mkdir(parents=True)
-    (results / "mini" / "reconciliation.json").write_text(json.dumps({"findings": [
-        {"id": "x1", "check": "same_quantity", "severity": "inconsistent",
-         "sentence": "OS <i>32</i> vs 31"}]}))
+    (results / "mini" / "reconciliation.json").write_text(json.dumps({"causes": [
+        {"id": "cause-x1", "rank": 1, "checks": ["same-quantity"], "severity": "inconsistent",
+         "title": "OS <i>32</i> vs 31", "members": ["x1"]}], "findings": []}))
     (results / "mini" / "reconciliation.html").write_text("<html></html>")
     out = build_index(results, data, ["mini"], results / "report" / "index.html")
     html = out.read_text()

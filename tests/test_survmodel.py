@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from trialrecon.stats import modelsim
 from trialrecon.stats import survmodel as sm
 
 
@@ -111,7 +112,7 @@ def test_representative_data_are_deterministic_and_band_is_ordered():
     assert (a["time"] >= 0).all()
     fit = sm.fit_model(sm.Summary(n=80, median=10, ci_low=7, ci_high=14, accrual=12,
                                   follow_up=24), "weibull", seed=5)
-    band = sm.uncertainty_band(fit, np.linspace(0, 20, 21), draws=100, seed=1)
+    band = modelsim.uncertainty_band(fit, np.linspace(0, 20, 21), draws=100, seed=1)
     ok = band.dropna()
     assert (ok["band_low"] <= ok["band_high"]).all()
     inside = (ok["band_low"] <= ok["model"]) & (ok["model"] <= ok["band_high"])
@@ -127,3 +128,24 @@ def test_compare_arms_recovers_a_known_hazard_ratio():
     assert cmp.hr == pytest.approx(0.5, abs=0.04)
     assert cmp.hr_low < cmp.hr < cmp.hr_high
     assert cmp.p_logrank < 1e-6
+
+
+def test_a_landmark_rate_is_a_target_of_the_calibration():
+    """Median 10 months and a printed 12-month rate of 38%: an exponential curve with that
+    median gives exp(-log 2 * 12 / 10) = 43.5% (by hand), more than 5 points off; the
+    Weibull fit moves its shape to meet the rate (a shape above 1 lowers S(12))."""
+    lm = sm.Landmark(12.0, 0.38, label="12 months")
+    s = sm.Summary(n=400, median=10.0, accrual=12.0, follow_up=30.0, landmarks=(lm,))
+    expo = sm.fit_model(s, "exponential", seed=4)
+    weib = sm.fit_model(s, "weibull", seed=4)
+    assert expo.targets["rate@12"] == 0.38
+    assert abs(expo.errors["rate@12"]) > 0.04
+    assert abs(weib.errors["rate@12"]) < 0.02 and weib.shape > 1.0
+    assert weib.matched and not expo.matched
+
+
+def test_minimum_follow_up_sets_the_cut_off():
+    # accrual 18 months, minimum follow-up 36: the last patient enters at 18, so C = 54
+    design, notes = sm.design_from_summary(sm.Summary(n=10, median=5, accrual=18,
+                                                      min_follow_up=36))
+    assert design.cutoff == 54 and "minimum follow-up" in notes[0]

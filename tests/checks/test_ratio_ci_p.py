@@ -18,7 +18,7 @@ def test_planted_errors_found_and_clean_values_kept(score):
 def test_gross_inconsistency_is_named(planted):
     """statcheck's gross inconsistency: significance at 0.05 flips (P 0.20 vs CI-implied 0.0005)."""
     f = next(f for f in planted.findings if matches(f, ["q5a_hr", "q5a_p"]))
-    assert f.recomputation["gross"] is True and f.title.startswith("gross")
+    assert f.recomputation["gross"] is True and f.claim.startswith("gross")
 
 
 def test_p_from_ci_altman_bland_example():

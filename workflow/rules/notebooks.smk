@@ -5,6 +5,7 @@
 NOTEBOOK_SETTINGS = config.get("notebooks", {})
 NOTEBOOK_NAMES = list(NOTEBOOK_SETTINGS.get("names", [
     "01_why_55_patients", "02_kaplan_meier", "03_hazard_ratios", "04_reading_critically",
+    "05_events_phase3",
 ]))
 
 
@@ -15,6 +16,8 @@ NOTEBOOK_READS = {
     "03_hazard_ratios": expand("results/{trial}/dossier.csv", trial=TRIALS),
     "04_reading_critically": expand("results/{trial}/reconciliation.json",
                                     trial=configured_trials(["talent"])),
+    "05_events_phase3": expand("results/{trial}/dossier.csv",
+                               trial=configured_trials(["cabinet", "a021202"])),
 }
 
 

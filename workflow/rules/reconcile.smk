@@ -1,4 +1,5 @@
-# Stage: the reconciliation report (every inconsistency the printed numbers can prove).
+# Stage: the reconciliation report (every inconsistency the printed numbers can prove)
+# and the review letter.
 
 
 rule reconcile:
@@ -10,6 +11,7 @@ rule reconcile:
         md="results/{trial}/reconciliation.md",
         csv="results/{trial}/reconciliation.csv",
         json="results/{trial}/reconciliation.json",
+        letter="results/{trial}/review_letter.md",
     params:
         dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
     log:
@@ -29,3 +31,4 @@ ALL_OUTPUTS.extend(
         ext=["html", "md", "csv", "json"],
     )
 )
+ALL_OUTPUTS.extend(expand("results/{trial}/review_letter.md", trial=TRIALS))

@@ -12,4 +12,4 @@ with open(snakemake.log[0], "w", encoding="utf-8") as log:
         log.write(f"{exc}\n")
         sys.stderr.write(f"{exc}\n")
         sys.exit(1)
-    log.write(f"{rec.trial}: {rec.counts_by_severity()}\n")
+    log.write(f"{rec.trial}: causes {rec.cause_counts()}, findings {rec.counts_by_severity()}\n")

@@ -11,6 +11,7 @@ from trialrecon.checks import (
     decision_rule,
     hr_medians,
     impossible,
+    landmark_rates,
     partitions,
     percentages,
     proportion_ci,
@@ -37,4 +38,5 @@ CHECKS: tuple[Check, ...] = (
     ranges_pooled.CHECK,
     timeline.CHECK,
     arms.CHECK,
+    landmark_rates.CHECK,
 )

@@ -12,6 +12,7 @@ trial: they read the meaning of each quantity from the controlled vocabulary
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from trialrecon.checks.findings import Finding, ValueRef, stable_id
+from trialrecon.checks.titles import humanize, make_title, quantity_label
 from trialrecon.dossier import Dossier, Vocabulary, vocabulary
 from trialrecon.stats.rounding import Interval, format_fraction, printed_interval
 
@@ -158,20 +160,36 @@ class Context:
     def finding(self, severity: str, title: str, sentence: str, rows: list[Row], *,
                 recomputation: dict[str, Any] | None = None, nearest: str | None = None,
                 ruled_out: Iterable[str] = (), discriminator: str = "") -> Finding:
+        """A finding of the running check; ``title`` is the check's short claim.
+
+        The displayed title (subject, cohort, location, values) and the wording of sentence,
+        recomputation and ruled-out list are made here for every check alike
+        (:mod:`.titles`): vocabulary ids become words, per-scheme lines of one denominator
+        are merged, and ruled-out items that only repeat the recomputation are dropped.
+        """
         ids = [r["id"] for r in rows]
+        uniq = unique_rows(rows)
+        rec = tidy_recomputation(recomputation or {})
         return Finding(
             id=stable_id(self.check_id, self.trial_id, ids, discriminator),
             check=self.check_id,
             check_version=self.check_version,
             trial=self.trial_id,
             severity=severity,
-            title=title,
-            sentence=sentence,
-            values=[ValueRef.from_row(r) for r in unique_rows(rows)],
-            recomputation=recomputation or {},
-            nearest=nearest,
-            explanations_ruled_out=list(ruled_out),
+            title=make_title(title, uniq, self.cohort_names, self.vocab),
+            sentence=humanize(sentence, self.vocab),
+            values=[ValueRef.from_row(r) for r in uniq],
+            recomputation=rec,
+            nearest=humanize(nearest) if nearest else nearest,
+            explanations_ruled_out=tidy_ruled_out(list(ruled_out), rec.get("tried", [])),
+            claim=humanize(title),
         )
+
+    @property
+    def cohort_names(self) -> dict[str, str]:
+        """How titles name cohorts: by id, a pooled cohort by its label (``All patients``)."""
+        return {c.id: (c.label[:1].lower() + c.label[1:] if c.parts else c.id)
+                for c in self.dossier.trial.cohorts}
 
 
 def is_nan(x: Any) -> bool:
@@ -297,8 +315,45 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_SCHEME_LINE = re.compile(r"^(?P<head>.+?) (?P<scheme>half_up|half_even|truncate|round_twice): "
+                          r"(?P<value>.*)$")
+
+
+def tidy_recomputation(rec: dict[str, Any]) -> dict[str, Any]:
+    """Merge per-scheme lines of one denominator (``16/55 (...) half_up: 29.1``) into one.
+
+    ``16/55 (stated denominator): 29.1 half up, 29.1 half even, 29 truncation, ...``; a
+    line ending ``= printed`` keeps the mark. Other lines are kept as they are.
+    """
+    tried = rec.get("tried")
+    rec = {**rec, **({"result": humanize(str(rec["result"]))} if rec.get("result") else {})}
+    if not tried:
+        return rec
+    merged: dict[str, list[str]] = {}
+    order: list[str] = []
+    for line in tried:
+        m = _SCHEME_LINE.match(str(line))
+        key = m.group("head") if m else str(line)
+        if key not in merged:
+            merged[key] = []
+            order.append(key)
+        if m:
+            merged[key].append(f"{m.group('value')} {humanize(m.group('scheme'))}")
+    out = [f"{k}: {', '.join(merged[k])}" if merged[k] else k for k in order]
+    return {**rec, "tried": [humanize(x) for x in out]}
+
+
+def tidy_ruled_out(items: list[str], tried: list[str]) -> list[str]:
+    """Ruled-out items, without those that only name a line of the recomputation."""
+    heads = {str(t).split(":")[0].strip() for t in tried}
+    kept = [humanize(i) for i in items if i.strip() not in heads]
+    if len(kept) < len(items):
+        kept.append("every denominator and rounding scheme listed under the recomputation")
+    return kept
+
+
 def describe(row: Row) -> str:
-    bits = [row["statistic"], row["quantity"]]
+    bits = [row["statistic"], quantity_label(str(row["quantity"]))]
     if row["category"]:
         bits.append(f"[{row['category']}]")
     bits.append(f"in {row['cohort']}")

@@ -23,6 +23,25 @@ VALUE_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+MARKER_TEXT = {"not_reached": "not reached", "not_estimable": "not estimable",
+               "not_reported": "not reported"}
+_SINGULAR = {"patients": "patient", "events": "event", "months": "month", "years": "year",
+             "weeks": "week", "days": "day", "centers": "center", "countries": "country"}
+
+
+def unit_text(value: str, unit: str) -> str:
+    """The unit as printed after ``value``: ``%`` for percent, singular after exactly 1."""
+    if unit == "percent":
+        return "%"
+    if unit in ("", "none", "ratio", "probability", "proportion", "date"):
+        return ""
+    try:
+        one = float(value) == 1.0
+    except ValueError:
+        one = False
+    return _SINGULAR.get(unit, unit) if one else unit
+
+
 @dataclass(frozen=True)
 class ValueRef:
     """One printed value a finding quotes, with where it stands."""
@@ -52,12 +71,12 @@ class ValueRef:
         return cls(**{**data, "value": str(value), "line": int(row.get("line") or 0)})
 
     def printed(self) -> str:
-        """The value as a reader sees it: comparator, number and unit."""
+        """The value as a reader sees it: comparator, number and unit (1 patient, 2 patients)."""
         comp = "" if self.comparator in ("", "=") else self.comparator + " "
-        unit = "%" if self.unit == "percent" else f" {self.unit}" if self.unit else ""
-        if self.value in ("not_reached", "not_estimable", "not_reported"):
-            unit = ""
-        return f"{comp}{self.value}{unit}"
+        if self.value in MARKER_TEXT:
+            return MARKER_TEXT[self.value]
+        unit = unit_text(self.value, self.unit)
+        return f"{comp}{self.value}{'' if unit in ('', '%') else ' '}{unit}"
 
     def where(self) -> str:
         parts = [self.source, self.location]
@@ -84,13 +103,17 @@ class Finding:
     nearest: str | None = None
     explanations_ruled_out: list[str] = field(default_factory=list)
     triage: dict[str, str] | None = None
+    claim: str = ""  # the check's own short wording, before the title was made readable
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             raise ValueError(f"unknown severity {self.severity!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The finding as plain data; each value also carries its ``printed`` text."""
+        data = asdict(self)
+        data["values"] = [{**asdict(v), "printed": v.printed()} for v in self.values]
+        return data
 
     @property
     def rank(self) -> int:
@@ -117,12 +140,14 @@ class TriageError(ValueError):
     """A triage file that cannot be applied; the message names the file and the entry."""
 
 
-TRIAGE_KEYS = ("findings",)
+TRIAGE_KEYS = ("findings", "causes")
 ENTRY_KEYS = ("verdict", "note")
 
 
 def load_triage(path: str | Path | None, required: bool = False) -> dict[str, TriageEntry]:
-    """Read ``triage.yaml`` (``{findings: {<id>: {verdict, note}}}``).
+    """Read ``triage.yaml``: ``{findings: {<finding id>: {verdict, note}}}`` and, optionally,
+    ``causes: {<cause id>: {verdict, note}}``; both sections' ids come back in one mapping
+    (finding ids are ``<check>-<hex>``, cause ids ``cause-<hex>``).
 
     A missing file is no triage, unless ``required`` (a file the user named). Raises
     :class:`TriageError` naming the file (and line or entry) for YAML it cannot read (the
@@ -147,12 +172,15 @@ def load_triage(path: str | Path | None, required: bool = False) -> dict[str, Tr
     unknown = sorted(set(map(str, raw)) - set(TRIAGE_KEYS))
     if unknown:
         raise TriageError(f"{path}: unknown key(s) {', '.join(unknown)}; the file holds "
-                          "'findings:'")
-    findings = raw.get("findings") or {}
-    if not isinstance(findings, dict):
-        raise TriageError(f"{path}: 'findings' must map finding ids to verdicts")
+                          "'findings:' (and optionally 'causes:')")
+    entries = []
+    for key in TRIAGE_KEYS:
+        section = raw.get(key) or {}
+        if not isinstance(section, dict):
+            raise TriageError(f"{path}: '{key}' must map {key[:-1]} ids to verdicts")
+        entries += list(section.items())
     out: dict[str, TriageEntry] = {}
-    for fid, entry in findings.items():
+    for fid, entry in entries:
         if not isinstance(entry, dict):
             raise TriageError(f"{path}: entry '{fid}' must be a mapping with 'verdict'")
         extra = sorted(set(map(str, entry)) - set(ENTRY_KEYS))

@@ -19,6 +19,7 @@ from trialrecon.checks.context import (
     quote,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.severity import SCHEME_LABELS, sum_reconciles
 from trialrecon.stats.rounding import (
     exact,
     half_unit,
@@ -141,6 +142,7 @@ def _percent_partition(ctx: Context, pcts: list[Row], counts: list[Row]) -> Find
     total = sum((exact(r["value"]) for r in pcts), Fraction(0))
     slack = sum((half_unit(r["value"]) for r in pcts), Fraction(0))
     targets = [Fraction(100)]
+    labels = ["target 100"]
     if lacking and not all(missing_like(r["category"]) for r in lacking):
         if total <= 100 + slack:
             ctx.skip("percentages of a partly printed partition")
@@ -150,17 +152,27 @@ def _percent_partition(ctx: Context, pcts: list[Row], counts: list[Row]) -> Find
         miss = sum(int(r["value_num"]) for r in lacking)
         for t in tot:
             if t["value_num"] > 0:
-                targets.append(Fraction(100) * (int(t["value_num"]) - miss) / int(t["value_num"]))
+                n = int(t["value_num"])
+                targets.append(Fraction(100) * (n - miss) / n)
+                labels.append(f"target {fmt(targets[-1])} (100 x {n - miss}/{n}: the listed "
+                              f"categories without the {miss} missing)")
     if not counts and total <= 100 + slack:
         ctx.skip("percentages of a partition without counts (may be partly listed)")
         return None
-    ok = any(abs(total - t) <= slack for t in targets)
+    verdict = sum_reconciles([r["value"] for r in pcts], targets)  # the severity policy
     rec = {"method": "sum of the printed percentages against 100, slack = sum of half units",
            "inputs": {r["category"]: r["value"] for r in pcts},
-           "tried": [f"target {fmt(t)}" for t in targets],
+           "tried": labels,
            "result": f"sum {fmt(total)} (slack {fmt(slack)})"}
     ref = pcts[0]
-    if ok:
+    if verdict.severity == "questionable":
+        return ctx.finding(
+            "questionable", f"{ref['quantity']} percentages sum to {fmt(total)}",
+            f"The percentages of {ref['quantity']} in {ref['cohort']} ({ref['location']}) sum "
+            f"to {fmt(total)}, 100 only if every one is {SCHEME_LABELS[verdict.scheme]}.",
+            pcts, recomputation=rec, nearest="100", discriminator="percent-sum",
+            ruled_out=["standard rounding of each percentage (sum of half units)"])
+    if verdict.severity == "consistent":
         return ctx.finding("consistent", f"{ref['quantity']} percentages sum to {fmt(total)}",
                            f"The percentages of {ref['quantity']} in {ref['cohort']} "
                            f"({ref['location']}) sum to {fmt(total)}, 100 within rounding.",

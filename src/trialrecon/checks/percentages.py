@@ -25,6 +25,7 @@ from trialrecon.checks.denominators import (
     unstated_population,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.severity import SCHEME_LABELS
 from trialrecon.stats.rounding import (
     SCHEMES,
     STANDARD_SCHEMES,
@@ -108,8 +109,10 @@ def _percent_with_count(ctx: Context, row: Row, partner: Row,
             why.append(f"the denominator {d.n} ({d.label})")
         if s not in STANDARD_SCHEMES:
             why.append(f"{s.replace('_', ' ')} rounding")
+        short = (f" ({d.label})" if not d.natural else "") + (
+            f", {SCHEME_LABELS[s]}" if s not in STANDARD_SCHEMES else "")
         return ctx.finding(
-            "questionable", f"{row['value']}% reproduced only with {' and '.join(why)}",
+            "questionable", f"{row['value']}% is {count}/{d.n}{short} only",
             f"{quote(row)} with count {count} is reproduced only with {' and '.join(why)}, "
             "not by a natural denominator under standard rounding.", rows, recomputation=rec,
             ruled_out=[f"{count}/{d2.n} ({d2.label}) under half up / half even" for d2 in dens

@@ -27,6 +27,7 @@ from trialrecon.checks.denominators import (
     parts_denominators,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.severity import compare_rows
 from trialrecon.stats.rounding import (
     STANDARD_SCHEMES,
     decimals_of,
@@ -64,12 +65,13 @@ def _pooled_ranges(ctx: Context, cohort: str, parts: tuple[str, ...]) -> list[Fi
         ctx.see([r, *prs])
         pick = min if r["statistic"] == "range_low" else max
         target = pick(prs, key=lambda x: x["value_num"])
-        ok = interval_of(r).overlaps(interval_of(target))
+        cmp = compare_rows(r, target)  # the severity policy's rounding rules
+        ok = cmp.agree
         rec = {"method": f"pooled {r['statistic']} = {pick.__name__} of the parts'",
                "inputs": {x["cohort"]: x["value"] for x in prs} | {cohort: r["value"]},
-               "result": f"expected {target['value']}"}
+               "tried": list(cmp.tried), "result": f"expected {target['value']}"}
         out.append(ctx.finding(
-            "consistent" if ok else "inconsistent",
+            cmp.severity,
             f"pooled {r['statistic']} {r['value']} "
             f"{'is' if ok else 'is not'} the {pick.__name__} of the parts",
             f"The {cohort} {r['statistic'].replace('_', ' ')} of {r['quantity']} is {quote(r)}; "

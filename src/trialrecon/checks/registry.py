@@ -12,11 +12,11 @@ from trialrecon.checks.context import (
     Context,
     NotApplicable,
     Row,
-    interval_of,
     quote,
     same_date,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.severity import SCHEME_LABELS, compare_rows
 
 
 def _months(date: str) -> int:
@@ -95,6 +95,7 @@ def _registry_pair(ctx: Context, rr: Row, pr: Row, how: str, soft: bool) -> Find
     rows = [rr, pr]
     rec: dict[str, Any] = {"method": how, "inputs": {rr["id"]: rr["value"],
                                                       pr["id"]: pr["value"]}}
+    scheme = ""
     if rr["statistic"] == "date":
         if "tolerance" in how:
             diff = abs(_months(rr["value"]) - _months(pr["value"]))
@@ -107,14 +108,17 @@ def _registry_pair(ctx: Context, rr: Row, pr: Row, how: str, soft: bool) -> Find
         k = len([c for c in ctx.dossier.trial.cohorts if not c.parts])
         ok = int(pr["value_num"]) * k == int(rr["value_num"])
         rec["result"] = f"{pr['value']} x {k} = {int(pr['value_num']) * k}"
-    else:
-        ok = interval_of(rr).overlaps(interval_of(pr))
-        rec["result"] = "agree within rounding" if ok else "differ beyond rounding"
+    else:  # the severity policy's rounding rules (checks.severity)
+        cmp = compare_rows(rr, pr)
+        ok, scheme = cmp.agree, cmp.scheme if cmp.severity == "questionable" else ""
+        rec["tried"] = list(cmp.tried)
+        rec["result"] = ("agree within rounding" if ok else f"agree only if both are "
+                         f"{SCHEME_LABELS[scheme]}" if scheme else "differ beyond rounding")
     if ok:
         return ctx.finding("consistent", f"registry {rr['quantity']} agrees",
                            f"The registry's {quote(rr)} agrees with {quote(pr)} ({how}).", rows,
                            recomputation=rec)
-    severity = "questionable" if soft else "inconsistent"
+    severity = "questionable" if soft or scheme else "inconsistent"
     return ctx.finding(
         severity, f"registry {rr['quantity']} {rr['value']} vs paper {pr['value']}",
         f"The registry gives {quote(rr)}, the paper {quote(pr)} ({how})."

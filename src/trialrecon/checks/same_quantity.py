@@ -29,6 +29,7 @@ from trialrecon.checks.context import (
     same_date,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.severity import SCHEME_LABELS, compare_rows
 
 UNKNOWN_CUT = ""
 
@@ -129,14 +130,29 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
                 [a, b], recomputation=rec, ruled_out=["same value within rounding"]))
             continue
         cut = "" if not ctx.multi_cut else f" (both of the data cut {ctx.cut_name(a['data_cut'])})"
+        cmp = compare_rows(a, b) if a["statistic"] != "date" else None  # the severity policy
+        if cmp is not None:
+            rec["tried"] = list(cmp.tried)
+        if cmp is not None and cmp.severity == "questionable":
+            how = SCHEME_LABELS[cmp.scheme]
+            rec["result"] = f"agree only if both are {how}"
+            out.append(ctx.finding(
+                "questionable", f"{a['quantity']} stated as {a['value']} and {b['value']}",
+                f"{cap(describe(a))} is given as {quote(a)} and as {quote(b)}{cut}; the two "
+                f"agree only if both are {how}.", [a, b], recomputation=rec,
+                ruled_out=["standard rounding of either value"]))
+            continue
         out.append(ctx.finding(
             "inconsistent", f"{a['quantity']} stated as {a['value']} and {b['value']}",
             f"{cap(describe(a))} is given as {quote(a)} and as {quote(b)}{cut}; no rounding "
             "reconciles the two.", [a, b], recomputation=rec,
             ruled_out=["rounding of either value (intervals do not overlap)",
+                       "one non-standard rounding of both (truncation, rounding twice)",
                        "an update (neither row supersedes the other, and both belong to one "
                        "data cut)" if ctx.multi_cut else
-                       "an update (neither row supersedes the other)"]))
+                       "an update (neither row supersedes the other)"]
+            + ([f"a mix of schemes: {cmp.mixed} (the severity policy does not accept one "
+                "value printed two ways)"] if cmp is not None and cmp.mixed else [])))
     return out
 
 

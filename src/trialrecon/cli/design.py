@@ -1,40 +1,93 @@
-"""``trialrecon design``: single-arm designs for a response rate from p0, p1, alpha and power."""
+"""``trialrecon design``: sample sizes of single-arm and randomized designs.
+
+Single-arm (a response rate): ``--p0 --p1`` give A'Hern's exact single-stage design, Simon's
+two-stage designs and normal approximations. Randomized (a time-to-event endpoint): ``--hr``
+gives Schoenfeld's and Freedman's events, with ``--accrual --follow-up --median-control`` the
+patients that deliver them, with ``--interim`` the Lan-DeMets boundaries and the inflated
+events; ``--events`` asks the inverse questions (power at ``--hr``, detectable HR).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import sys
 from dataclasses import asdict
-from typing import Any
+from typing import Any, NoReturn
 
+from trialrecon.stats import events as ev
+from trialrecon.stats import group_sequential as gs
+from trialrecon.stats import sample_size as ss
 from trialrecon.stats import single_arm as dz
 
 NAME = "design"
-HELP = ("Exact single-stage (A'Hern 2001), normal-approximation and Simon (1989) two-stage "
-        "designs for a response rate.")
+HELP = ("Sample sizes: single-arm designs for a response rate (A'Hern, Simon) or event-driven "
+        "designs for a hazard ratio (Schoenfeld, Freedman, Lan-DeMets interim analyses).")
+EPILOG = """examples:
+  trialrecon design --p0 0.10 --p1 0.25 --alpha 0.05 --power 0.90
+  trialrecon design --hr 0.6 --alpha 0.025 --power 0.9 --ratio 2
+  trialrecon design --hr 0.6 --alpha 0.025 --power 0.9 --ratio 2 \\
+      --accrual 24 --follow-up 12 --median-control 4 --interim 0.5 0.75
+  trialrecon design --events 140 --hr 0.7 --alpha 0.05 --sided two_sided
+"""
+
+
+def _one_line_error(prog: str):
+    def error(message: str) -> NoReturn:
+        print(f"trialrecon {prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+    return error
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--p0", type=float, required=True,
-                        help="response rate under H0 (uninteresting), e.g. 0.10")
-    parser.add_argument("--p1", type=float, required=True,
-                        help="response rate under H1 (worth pursuing), e.g. 0.25")
-    parser.add_argument("--alpha", type=float, default=0.05, help="type I error (default 0.05)")
-    parser.add_argument("--power", type=float, default=0.80, help="power (default 0.80)")
-    parser.add_argument("--sided", choices=("one_sided", "two_sided"), default="one_sided",
-                        help="alpha is one- or two-sided; exact and Simon designs use alpha/2 "
-                             "one-sided when two-sided (default one_sided)")
-    parser.add_argument("--simon-n-max", type=int, default=100,
-                        help="largest total size searched for Simon designs (default 100)")
-    parser.add_argument("--non-evaluable", type=float, nargs="*", default=[0.10],
-                        metavar="F", help="fractions of non-evaluable patients to inflate the "
-                                          "normal-approximation n for (default 0.10)")
-    parser.add_argument("--json", action="store_true", help="print a JSON object")
+    parser.error = _one_line_error(NAME)  # argument errors: one line, exit status 2
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    arm = parser.add_argument_group("single-arm design (response rate)")
+    arm.add_argument("--p0", type=float, help="response rate under H0 (uninteresting), e.g. 0.10")
+    arm.add_argument("--p1", type=float, help="response rate under H1 (worth pursuing), e.g. 0.25")
+    arm.add_argument("--simon-n-max", type=int, default=100,
+                     help="largest total size searched for Simon designs (default 100)")
+    arm.add_argument("--non-evaluable", type=float, nargs="*", default=[0.10], metavar="F",
+                     help="fractions of non-evaluable patients to inflate the normal-"
+                          "approximation n for (default 0.10)")
+    rct = parser.add_argument_group("randomized design (hazard ratio, log-rank test)")
+    rct.add_argument("--hr", type=float, help="hazard ratio to detect, experimental over "
+                                              "control, e.g. 0.6")
+    rct.add_argument("--events", type=float, help="given events: print the power at --hr and "
+                                                  "the detectable hazard ratio instead")
+    rct.add_argument("--ratio", type=float, default=1.0,
+                     help="allocation k of k:1, experimental to control (default 1)")
+    rct.add_argument("--accrual", type=float, help="uniform accrual period (e.g. months)")
+    rct.add_argument("--follow-up", type=float, help="follow-up after the end of accrual")
+    rct.add_argument("--median-control", type=float,
+                     help="median survival of the control arm (exponential)")
+    rct.add_argument("--dropout", type=float, default=0.0,
+                     help="exponential dropout hazard per time unit (default 0)")
+    rct.add_argument("--interim", type=float, nargs="+", metavar="F",
+                     help="information fractions of interim analyses, e.g. 0.5 0.75")
+    rct.add_argument("--spending", choices=gs.SPENDING, default="obrien_fleming",
+                     help="Lan-DeMets spending function (default obrien_fleming)")
+    both = parser.add_argument_group("both")
+    both.add_argument("--alpha", type=float, default=None,
+                      help="type I error (default 0.05 single-arm, 0.025 randomized)")
+    both.add_argument("--power", type=float, default=None,
+                      help="power (default 0.80 single-arm, 0.90 randomized)")
+    both.add_argument("--sided", choices=("one_sided", "two_sided"), default="one_sided",
+                      help="alpha is one- or two-sided; a two-sided alpha is split between "
+                           "the tails (default one_sided)")
+    both.add_argument("--json", action="store_true", help="print a JSON object")
+
+
+# ------------------------------------------------------------------------------ single arm
 
 
 def compute(args: argparse.Namespace) -> dict[str, Any]:
-    """All designs for the arguments, as plain data."""
-    p0, p1, alpha, power = dz.check_hypotheses(args.p0, args.p1, args.alpha, args.power)
+    """All single-arm designs for the arguments, as plain data."""
+    alpha = 0.05 if args.alpha is None else args.alpha
+    power = 0.80 if args.power is None else args.power
+    p0, p1, alpha, power = dz.check_hypotheses(args.p0, args.p1, alpha, power)
     one_sided = alpha if args.sided == "one_sided" else alpha / 2
     exact = dz.exact_single_stage(p0, p1, one_sided, power)
     simon = dz.simon_two_stage(p0, p1, one_sided, power, n_max=args.simon_n_max)
@@ -85,7 +138,135 @@ def format_text(res: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------------------ randomized
+
+
+def _clean(x: Any) -> Any:
+    """JSON-safe: NaN becomes null."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_clean(v) for v in x]
+    return x
+
+
+def _patients(args: argparse.Namespace, events: float, hr: float) -> dict[str, Any] | None:
+    given = [args.accrual is not None, args.follow_up is not None,
+             args.median_control is not None]
+    if not any(given):
+        return None
+    if not all(given):
+        raise ValueError("patients need --accrual, --follow-up and --median-control together")
+    n = ss.sample_size(events, ss.PiecewiseExponential.from_median(args.median_control), hr,
+                       args.accrual, args.follow_up, args.ratio, dropout=args.dropout)
+    return asdict(n)
+
+
+def compute_randomized(args: argparse.Namespace) -> dict[str, Any]:
+    """Events, patients and boundaries of an event-driven design, as plain data."""
+    alpha = 0.025 if args.alpha is None else args.alpha
+    power = 0.90 if args.power is None else args.power
+    ev.one_sided_level(alpha, args.sided)  # validates alpha and sidedness
+    out: dict[str, Any] = {"inputs": {"hr": args.hr, "alpha": alpha, "sided": args.sided,
+                                      "power": power, "ratio": args.ratio,
+                                      "events": args.events}}
+    if args.events is not None:
+        out["given_events"] = {
+            m: {"power_at_hr": (ev.events_power(args.events, args.hr, alpha, args.ratio,
+                                                args.sided, m) if args.hr else None),
+                "detectable_hr": ev.detectable_hr(args.events, alpha, power, args.ratio,
+                                                  args.sided, m)}
+            for m in ev.METHODS}
+    if args.hr is None:
+        return _clean(out)
+    designs = {m: ev.required_events(args.hr, alpha, power, args.ratio, args.sided, m)
+               for m in ev.METHODS}
+    out["events"] = {m: asdict(d) for m, d in designs.items()}
+    base = designs["schoenfeld"].events_raw
+    out["sample_size"] = _patients(args, base, args.hr)
+    out["group_sequential"] = None
+    if args.interim:
+        g = gs.spending_boundaries([*args.interim, 1.0], alpha, args.spending, args.sided,
+                                   power=power)
+        d_max = base * g.inflation
+        looks = [f * d_max for f in g.fractions]
+        out["group_sequential"] = {
+            "spending": args.spending, "fractions": list(g.fractions), "inflation": g.inflation,
+            "max_events_raw": d_max, "max_events": int(math.ceil(d_max - 1e-9)),
+            "events_at_looks": looks, "z": list(g.z), "nominal_p_one_sided": list(g.nominal_p),
+            "hr_boundaries": list(g.hr_boundaries(looks, args.ratio)),
+            "alpha_spent": list(g.alpha_spent),
+            "sample_size": _patients(args, d_max, args.hr),
+        }
+    return _clean(out)
+
+
+def _fmt_n(n: dict[str, Any] | None) -> list[str]:
+    if n is None:
+        return []
+    return [f"  P(event): experimental {n['probability_event_experimental']:.3f}, control "
+            f"{n['probability_event_control']:.3f}, mean {n['probability_event']:.3f}",
+            f"  N = {n['n_raw']:.2f} -> {n['n']} patients ({n['n_experimental']} experimental, "
+            f"{n['n_control']} control)"]
+
+
+def format_randomized(res: dict[str, Any], args: argparse.Namespace) -> str:
+    i = res["inputs"]
+    k = f"{i['ratio']:g}:1"
+    head = (f"alpha = {i['alpha']:g} ({i['sided'].replace('_', '-')}), power = {i['power']:g}, "
+            f"allocation {k} (experimental:control)")
+    lines = [f"HR = {i['hr']:g}, {head}" if i["hr"] else head, ""]
+    if "given_events" in res:
+        lines.append(f"With {i['events']:g} events")
+        for m, g in res["given_events"].items():
+            power = (f"power at HR {i['hr']:g} = {g['power_at_hr']:.4f}; " if g["power_at_hr"]
+                     is not None else "")
+            det = "none" if g["detectable_hr"] is None else f"{g['detectable_hr']:.4f}"
+            lines.append(f"  {m:<11} {power}HR detectable with power {i['power']:g} = {det}")
+        lines.append("")
+    if "events" not in res:
+        return "\n".join(lines).rstrip()
+    lines.append("Events for a log-rank test, one analysis")
+    for m, d in res["events"].items():
+        ref = "Schoenfeld (1983)" if m == "schoenfeld" else "Freedman (1982)"
+        lines.append(f"  {ref:<18} {d['events_raw']:9.2f} -> {d['events']} events")
+    if res["sample_size"]:
+        lines += ["", f"Patients for Schoenfeld's events (uniform accrual {args.accrual:g}, "
+                      f"follow-up {args.follow_up:g}, control median {args.median_control:g}, "
+                      "exponential survival; Lachin and Foulkes 1986)"]
+        lines += _fmt_n(res["sample_size"])
+    g = res.get("group_sequential")
+    if g:
+        fr = ", ".join(f"{f:g}" for f in g["fractions"])
+        lines += ["", f"Group-sequential design (Lan-DeMets {g['spending']} spending, analyses at "
+                      f"information {fr})",
+                  f"  inflation of the maximum information R = {g['inflation']:.4f}: "
+                  f"{g['max_events_raw']:.2f} -> {g['max_events']} events",
+                  f"  {'look':>4} {'fraction':>8} {'events':>7} {'Z':>7} {'nominal P':>10} "
+                  f"{'HR bound':>8} {'cum. alpha':>10}"]
+        for j, f in enumerate(g["fractions"]):
+            lines.append(f"  {j + 1:>4} {f:>8.3f} {g['events_at_looks'][j]:>7.1f} "
+                         f"{g['z'][j]:>7.4f} {g['nominal_p_one_sided'][j]:>10.5f} "
+                         f"{g['hr_boundaries'][j]:>8.4f} {g['alpha_spent'][j]:>10.5f}")
+        lines += _fmt_n(g["sample_size"])
+        lines.append("  (nominal P one-sided; HR bound: an observed HR at or below it stops "
+                     "the trial for efficacy)")
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
+    single = args.p0 is not None or args.p1 is not None
+    randomized = args.hr is not None or args.events is not None
+    if single and randomized:
+        raise ValueError("give --p0/--p1 (single-arm) or --hr/--events (randomized), not both")
+    if randomized:
+        res = compute_randomized(args)
+        print(json.dumps(res, indent=2) if args.json else format_randomized(res, args))
+        return 0
+    if args.p0 is None or args.p1 is None:
+        raise ValueError("give --p0 and --p1 (single-arm design) or --hr (randomized design)")
     res = compute(args)
     print(json.dumps(res, indent=2) if args.json else format_text(res))
     return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from trialrecon.dossier.digitized import FORMATS, MAX_PATIENTS, read_clicks, read_nar
-from trialrecon.report.tables import write_table
+from trialrecon.report.tables import write_data_table, write_table
 from trialrecon.stats.curves import MONOTONE_METHODS, SCALES, GuyotOptions
 from trialrecon.stats.guyot import format_report, reconstruct_arms
 
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     ipd = pd.concat(frames, ignore_index=True)
     if "arm" in ipd.columns:
         ipd = ipd[["arm", "time", "event"]]
-    write_table(ipd, args.out)
+    write_data_table(ipd, args.out)
     print(f"wrote {len(ipd)} rows to {args.out}")
     if args.intervals:
         table = pd.concat([r.intervals for r in results.values()], ignore_index=True)

@@ -1,4 +1,4 @@
-"""Writing output files so that a reader never sees half a file."""
+"""Writing output files so that a reader never sees half a file, with ordinary permissions."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ FILE_MODE = 0o644
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder.
+
+    ``mkstemp`` creates the temporary file readable by its owner only; it is given
+    :data:`FILE_MODE` before it replaces ``path``, so outputs are not 0600.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -22,7 +22,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
-from trialrecon.report.figures import apply_style  # noqa: E402
+from trialrecon.report.figures import ROLE_COLORS, apply_style  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ class PlotRow:
 _STYLE = {
     "main": ("s", "black", "black"),
     "updated": ("D", "none", "dimgray"),
-    "experimental": ("o", "tab:red", "tab:red"),
-    "comparator": ("o", "tab:blue", "tab:blue"),
-    "single_arm": ("o", "tab:purple", "tab:purple"),
+    "experimental": ("o", ROLE_COLORS["experimental"], ROLE_COLORS["experimental"]),
+    "comparator": ("o", ROLE_COLORS["comparator"], ROLE_COLORS["comparator"]),
+    "single_arm": ("o", ROLE_COLORS["single_arm"], ROLE_COLORS["single_arm"]),
 }
 
 

@@ -81,3 +81,76 @@ def inline_images(html: str, base: Path) -> tuple[str, set[Path]]:
         return match.group(0)
 
     return _IMG_SRC.sub(swap, html), used
+
+
+# Words of CSV column names that a reader spells differently.
+_HEADER_WORDS = {
+    "ci": "CI", "hr": "HR", "p": "P", "sd": "SD", "orr": "ORR", "dcr": "DCR", "pfs": "PFS",
+    "os": "OS", "km": "KM", "pet": "PET", "ahern": "A'Hern's", "nar": "numbers at risk",
+    "abs": "abs.", "logrank": "log-rank", "rmse": "RMSE", "ipd": "IPD", "n1": "n1",
+    "r1": "r1", "en": "EN", "s": "S(t)", "id": "id", "ids": "ids",
+}
+_HEADER_SUFFIXES = ("reported", "rebuilt", "true", "printed", "expected", "attained", "grid")
+_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def human_header(name: str) -> str:
+    """A CSV column name as a table header: ``ci_low_reported`` -> ``CI low (reported)``.
+
+    Names that are not snake_case identifiers are returned unchanged.
+    """
+    if not _SNAKE.match(name):
+        return name
+    words = name.split("_")
+    arm = ""
+    if len(words) > 1 and re.fullmatch(r"arm\d+", words[-1]):
+        arm = "arm " + words.pop()[3:]
+    suffix = ""
+    if len(words) > 1 and words[-1] in _HEADER_SUFFIXES:
+        suffix = words.pop()
+    text = " ".join(_HEADER_WORDS.get(w, w) for w in words)
+    if len(text) > 1:
+        text = text[:1].upper() + text[1:]
+    extra = ", ".join(x for x in (arm, suffix) if x)
+    return f"{text} ({extra})" if extra else text
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_TH = re.compile(r"<th(\s[^>]*)?>(.*?)</th>", re.S)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def responsive_tables(html: str) -> str:
+    """Human headers and stacked rows for narrow screens in rendered Markdown tables.
+
+    Each ``<th>`` with a snake_case name gets :func:`human_header`; each ``<td>`` gets a
+    ``data-label`` with its column's header, so the CSS of the page can show a table as one
+    card per row on a phone instead of a table wider than the screen.
+    """
+    def table(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        heads: list[str] = []
+
+        def th(m: re.Match[str]) -> str:
+            text = _TAG.sub("", m.group(2)).strip()
+            label = human_header(text) if text == m.group(2).strip() else m.group(2)
+            heads.append(_TAG.sub("", label))
+            return f"<th{m.group(1) or ''}>{label}</th>"
+
+        inner = _TH.sub(th, inner)
+
+        def row(m: re.Match[str]) -> str:
+            cells = iter(heads)
+            return "<tr>" + re.sub(
+                r"<td", lambda _: f'<td data-label="{html_escape(next(cells, ""))}"',
+                m.group(1)) + "</tr>"
+
+        return '<table class="stack">' + _ROW.sub(row, inner) + "</table>"
+
+    return _TABLE.sub(table, html)
+
+
+def html_escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))

@@ -1,8 +1,11 @@
 """Deterministic table output: the CSV twin of :func:`trialrecon.report.figures.save_figure`.
 
-Every CSV a stage writes goes through :func:`write_table`, so all tables share one
-float format (six significant digits, which hides floating-point noise between
-machines) and Unix line endings, and the same inputs give the same bytes.
+Every CSV a stage writes goes through :func:`write_table` or :func:`write_data_table`, with
+Unix line endings, so the same inputs give the same bytes. Tables meant for reading (summaries,
+comparisons) share one float format, six significant digits; tables that *are* data (pseudo
+patient times, rebuilt curves and bands) keep every float at its shortest round-trip
+representation, so reading the file back gives exactly the numbers in memory: a time of
+15.138571428571428 stays that, where six digits would move an event past its click.
 """
 
 from __future__ import annotations
@@ -17,8 +20,15 @@ FLOAT_FORMAT = "%.6g"
 
 
 def write_table(table: pd.DataFrame, path: Path) -> Path:
-    """Write ``table`` to ``path`` as CSV (no index), creating the folder; return the path."""
+    """Write a table for reading to ``path`` as CSV (no index, six significant digits)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
     atomic_write_text(path, text)
+    return path
+
+
+def write_data_table(table: pd.DataFrame, path: Path) -> Path:
+    """Write a table of data to ``path`` as CSV, floats as their shortest round-trip text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, table.to_csv(index=False, lineterminator="\n"))
     return path

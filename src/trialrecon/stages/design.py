@@ -12,8 +12,11 @@ from trialrecon.dossier import Dossier
 from trialrecon.dossier.selection import DEFAULT, Policy
 from trialrecon.report.files import atomic_write_text
 from trialrecon.report.tables import write_table
+from trialrecon.stages.design_plan import events_tables
 from trialrecon.stages.design_report import (
     design_fragment,
+    events_fragment,
+    events_power_figure,
     power_curve_figure,
     rejection_region_figure,
 )
@@ -37,7 +40,9 @@ def write_design_outputs(dossier: Dossier, outdir: Path, settings: dict,
     """Write the design stage's tables, figures and Markdown fragment; return the paths.
 
     Works for every dossier: without design rows it still writes the CI method identification
-    tables and a fragment saying that no single-arm design is stated.
+    tables and a fragment saying that no single-arm design is stated. A randomized dossier
+    with hazard ratios or a transcribed design also gets the events tables (events by data
+    cut, power and detectable HRs, the design check and its boundaries) and their section.
     """
     s = settings_with_defaults(settings)
     outdir = Path(outdir)
@@ -74,7 +79,31 @@ def write_design_outputs(dossier: Dossier, outdir: Path, settings: dict,
                 write_table(ci_bounds, outdir / "ci_bounds.csv")]
     fragment = design_fragment(dossier.trial.id, res, missing, sens, decision, ci_summary,
                                s["figure_prefix"])
+    if dossier.trial.design == "randomized":
+        extra, section = _randomized_outputs(dossier, outdir, s, policy)
+        written += extra
+        fragment = fragment.rstrip("\n") + "\n\n" + section
     md = outdir / "design.md"
     atomic_write_text(md, fragment)
     written.append(md)
     return written
+
+
+def _randomized_outputs(dossier: Dossier, outdir: Path, s: dict,
+                        policy: Policy) -> tuple[list[Path], str]:
+    """Events, power and design-check tables of a randomized dossier, and their section."""
+    tables = events_tables(dossier, s, policy)
+    relevant = float(dict(s["relevant_hr_by_trial"]).get(dossier.trial.id, s["relevant_hr"]))
+    powers = [float(p) for p in s["detectable_powers"]]
+    if tables.empty:
+        return [], events_fragment(tables, relevant, powers, s["figure_prefix"])
+    written = [
+        write_table(tables.by_cut, outdir / "events_by_cut.csv"),
+        write_table(tables.power, outdir / "events_power.csv"),
+        write_table(tables.check, outdir / "events_design_check.csv"),
+        write_table(tables.boundaries, outdir / "events_boundaries.csv"),
+    ]
+    if tables.curves:
+        written += events_power_figure(tables.curves, relevant, powers,
+                                       outdir / "events_power_curve.png")
+    return written, events_fragment(tables, relevant, powers, s["figure_prefix"])

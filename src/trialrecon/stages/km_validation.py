@@ -10,6 +10,10 @@ pixels; numbers at risk are printed every ``nar_step`` time units. The Guyot rec
 truth: survival at the printed times, the median, the events, and the Cox log hazard ratio
 (also after rounding the pseudo times to the data's recording grid, since pixel error breaks the
 ties of the truth and Cox's Efron handling of ties then differs).
+
+Beside it, the model-based reconstruction is validated on the same data
+(:mod:`trialrecon.stages.km_validation_models`): the joint proportional-hazards model and the
+per-arm fits rebuilt from the medians, N, events, accrual and follow-up alone.
 """
 
 from __future__ import annotations
@@ -26,10 +30,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from trialrecon.report.figures import save_figure  # noqa: E402
-from trialrecon.report.tables import write_table
+from trialrecon.report.figures import ROLE_COLORS, save_figure  # noqa: E402
+from trialrecon.report.tables import write_table  # noqa: E402
+from trialrecon.stages.km_validation_models import model_accuracy  # noqa: E402
+from trialrecon.stats import survmodel as sm  # noqa: E402
 from trialrecon.stats.guyot import GuyotResult, reconstruct_curve  # noqa: E402
-from trialrecon.stats.km import km_at, km_median, km_steps  # noqa: E402
+from trialrecon.stats.km import at_risk, km_at, km_median, km_steps  # noqa: E402
+from trialrecon.stats.twoarm import cox_binary  # noqa: E402
 
 DEFAULTS: dict[str, Any] = {
     "seed": 20120209,  # first seed of the pixel-error replicates
@@ -37,7 +44,10 @@ DEFAULTS: dict[str, Any] = {
     "pixel_sd": [0.0, 0.5, 1.0],  # pixel error (standard deviation, pixels) of each scenario
     "width_px": 800,
     "height_px": 500,
+    "model_seed": 20240611,  # seed of the model-based reconstructions' representative data
+    "figure_formats": ["png"],
 }
+ARM_COLORS = {0: ROLE_COLORS["comparator"], 1: ROLE_COLORS["experimental"]}
 
 
 @dataclass(frozen=True)
@@ -88,15 +98,13 @@ def digitize(
 
 
 def numbers_at_risk(time: np.ndarray, at: np.ndarray) -> np.ndarray:
-    ordered = np.sort(time)
-    return ordered.size - np.searchsorted(ordered, at, side="left")
+    """Patients with time >= t (:func:`trialrecon.stats.km.at_risk`)."""
+    return at_risk(time, at)
 
 
 def _log_hr(data: pd.DataFrame) -> float:
-    from lifelines import CoxPHFitter
-
-    return float(CoxPHFitter().fit(data[["time", "event", "arm"]], "time", "event")
-                 .params_["arm"])
+    return cox_binary(data["time"].to_numpy(float), data["event"].to_numpy(),
+                      data["arm"].to_numpy()).log_hr
 
 
 def run_scenario(
@@ -131,7 +139,7 @@ def run_scenario(
                                            .max()))
         row[f"events_true_arm{arm}"] = int(e_true.sum())
         row[f"events_rebuilt_arm{arm}"] = int(res.ipd["event"].sum())
-        row[f"median_true_arm{arm}"] = km_median(st, ss)
+        row[f"median_true_arm{arm}"] = km_median(st, ss, float(t_true.max()))
         row[f"median_rebuilt_arm{arm}"] = res.median
     pseudo = pd.concat([r.ipd.assign(arm=a) for a, r in results.items()], ignore_index=True)
     true_b, rebuilt_b = _log_hr(data), _log_hr(pseudo)
@@ -158,7 +166,7 @@ def _figure(
     spec: DatasetSpec, data: pd.DataFrame, results: dict[int, GuyotResult],
     clicks: dict[int, tuple[np.ndarray, np.ndarray]], ax: plt.Axes, pixel_sd: float,
 ) -> None:
-    colors = {0: "#d62728", 1: "#1f77b4"}
+    colors = ARM_COLORS
     for arm in (0, 1):
         part = data[data["arm"] == arm]
         st, ss = km_steps(part["time"].to_numpy(), part["event"].to_numpy())
@@ -175,18 +183,47 @@ def _figure(
     ax.set_ylabel("Survival probability")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
-    ax.legend(fontsize=7, loc="lower left")
+    _legend_below(ax)
+
+
+def _legend_below(ax: plt.Axes) -> None:
+    """The legend under the axes, where it covers no curve."""
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3,
+              frameon=False)
+
+
+def _model_figure(spec: DatasetSpec, data: pd.DataFrame, fits: dict[int, sm.ModelFit],
+                  row: dict[str, Any], ax: plt.Axes) -> None:
+    """Truth against the joint model rebuilt from the medians, N, events and follow-up."""
+    for arm in (0, 1):
+        part = data[data["arm"] == arm]
+        st, ss = km_steps(part["time"].to_numpy(), part["event"].to_numpy())
+        ax.step(np.concatenate([[0], st]), np.concatenate([[1], ss]), where="post",
+                color="black", lw=2.2, alpha=0.35, label="truth" if arm == 0 else None)
+        ipd = fits[arm].ipd()
+        rt, rs = km_steps(ipd["time"].to_numpy(), ipd["event"].to_numpy())
+        ax.step(np.concatenate([[0], rt]), np.concatenate([[1], rs]), where="post",
+                color=ARM_COLORS[arm], lw=1.0, label=f"model-based, arm {arm}")
+    ax.set_title(f"{spec.name}: truth vs joint PH model from medians, N, events, follow-up\n"
+                 f"(log HR error {row['log_hr_error']:+.3f}; max |S(t) error| "
+                 f"{row['max_abs_s_error_grid']:.3f})", fontsize=9)
+    ax.set_xlabel(spec.unit)
+    ax.set_ylabel("Survival probability")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(left=0)
+    _legend_below(ax)
 
 
 def write_km_validation(outdir: Path, settings: dict | None = None) -> list[Path]:
-    """Run every scenario; write ``accuracy.csv``, ``accuracy_summary.csv`` and a figure."""
+    """Run every scenario; write ``accuracy.csv``, ``accuracy_summary.csv``,
+    ``accuracy_models.csv`` (the model-based reconstructions) and a figure."""
     s = settings_with_defaults(settings)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     rows = []
     shown: dict[str, tuple] = {}
-    for spec in DATASETS:
-        data = load(spec)
+    datasets = [(spec, load(spec)) for spec in DATASETS]
+    for spec, data in datasets:
         for sd in s["pixel_sd"]:
             reps = 1 if sd == 0 else s["replicates"]
             for k in range(reps):
@@ -209,9 +246,15 @@ def write_km_validation(outdir: Path, settings: dict | None = None) -> list[Path
                .reset_index())
     path = outdir / "accuracy_summary.csv"
     written.append(write_table(summary, path))
-    fig, axes = plt.subplots(1, len(shown), figsize=(6 * len(shown), 4.4))
-    for ax, name in zip(np.atleast_1d(axes), sorted(shown), strict=True):
-        _figure(*shown[name][:4], ax, shown[name][4])
-    fig.tight_layout()
-    written += save_figure(fig, outdir / "validation_km.png", formats=("png", "svg"))
+    models, joint_fits = model_accuracy(datasets, s["model_seed"])
+    written.append(write_table(models, outdir / "accuracy_models.csv"))
+    names = sorted(shown)
+    fig, axes = plt.subplots(2, len(names), figsize=(6 * len(names), 9.4), squeeze=False)
+    specs = {spec.name: (spec, data) for spec, data in datasets}
+    for j, name in enumerate(names):
+        _figure(*shown[name][:4], axes[0, j], shown[name][4])
+        joint_row = models[(models["dataset"] == name) & (models["model"] == "joint")]
+        _model_figure(*specs[name], joint_fits[name], joint_row.iloc[0].to_dict(), axes[1, j])
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.94, bottom=0.09, hspace=0.45, wspace=0.2)
+    written += save_figure(fig, outdir / "validation_km.png", formats=s["figure_formats"])
     return written

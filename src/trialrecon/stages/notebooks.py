@@ -19,6 +19,7 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
 from trialrecon.report.files import atomic_write_text
+from trialrecon.report.notebook_html import render_offline_html
 
 # Cell metadata keys that hold run times or run state, never content.
 _VOLATILE_CELL_KEYS = ("execution", "papermill")
@@ -100,12 +101,11 @@ def _error_message(src: Path, nb: nbformat.NotebookNode | None, exc: Any) -> str
 
 
 def render_html(nb: nbformat.NotebookNode) -> str:
-    """HTML of an executed notebook (nbconvert's lab template; images embedded as data URIs)."""
-    from nbconvert import HTMLExporter
+    """HTML of an executed notebook that works offline (no CDN; formulas as MathML).
 
-    exporter = HTMLExporter(template_name="lab")
-    body, _ = exporter.from_notebook_node(nb)
-    return body
+    See :func:`trialrecon.report.notebook_html.render_offline_html`.
+    """
+    return render_offline_html(nb)
 
 
 def execute_notebook(

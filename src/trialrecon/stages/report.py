@@ -30,17 +30,20 @@ from trialrecon.report.html import (
     Figure,
     data_uri,
     figures_in,
+    human_header,
     inline_images,
     rebase_links,
     relative,
     render_markdown,
+    responsive_tables,
     title_of,
 )
 
 SEVERITY_ORDER = ("error", "inconsistent", "questionable", "note", "consistent")
 DEPENDENCIES = ("snakemake", "lifelines", "pandas", "numpy", "scipy", "matplotlib", "jinja2",
-                "pyyaml", "jsonschema", "papermill", "nbconvert", "mistune")
-MAX_TOP_FINDINGS = 20
+                "pyyaml", "jsonschema", "papermill", "nbconvert", "mistune", "latex2mathml")
+MAX_TOP_FINDINGS = 10
+MAX_INLINE_COLUMNS = 10
 
 @dataclass(frozen=True)
 class Link:
@@ -58,6 +61,7 @@ class TrialSection:
     severity_counts: list[tuple[str, int]] = field(default_factory=list)
     top_findings: list[dict[str, str]] = field(default_factory=list)
     reconciliation: Link | None = None
+    letter: Link | None = None
     fragments: list[tuple[str, str]] = field(default_factory=list)  # (heading, safe HTML)
     figures: list[tuple[str, list[Figure]]] = field(default_factory=list)
     tables: list[Link] = field(default_factory=list)
@@ -85,24 +89,30 @@ def environment_versions() -> list[tuple[str, str]]:
 
 
 def reconciliation_summary(path: Path) -> tuple[list[tuple[str, int]], list[dict[str, str]]]:
-    """Counts of findings by severity and the most severe findings of a reconciliation JSON."""
-    findings = json.loads(path.read_text(encoding="utf-8")).get("findings", [])
-    counts = {s: 0 for s in SEVERITY_ORDER}
-    for f in findings:
-        counts[f.get("severity", "error")] = counts.get(f.get("severity", "error"), 0) + 1
-    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-    serious = [f for f in findings if f.get("severity") in ("error", "inconsistent",
-                                                              "questionable")]
-    serious.sort(key=lambda f: (rank.get(f.get("severity", ""), 99), f.get("check", ""),
-                                f.get("id", "")))
+    """Causes by severity and the most important causes of a reconciliation JSON.
+
+    The report ranks its causes (severity, then what they touch); the page keeps that order
+    and shows each cause's triage verdict.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    causes = data.get("causes", [])
+    counts = {s: 0 for s in SEVERITY_ORDER if s != "consistent"}
+    for c in causes:
+        counts[c.get("severity", "error")] = counts.get(c.get("severity", "error"), 0) + 1
+    serious = [c for c in causes if c.get("severity") in ("error", "inconsistent",
+                                                          "questionable")]
+    serious.sort(key=lambda c: int(c.get("rank", 0)))
     top = [
         {
-            "id": str(f.get("id", "")),
-            "severity": str(f.get("severity", "")),
-            "check": str(f.get("check", "")),
-            "sentence": str(f.get("sentence") or f.get("title") or ""),
+            "id": str(c.get("id", "")),
+            "rank": str(c.get("rank", "")),
+            "severity": str(c.get("severity", "")),
+            "checks": ", ".join(c.get("checks", [])),
+            "title": str(c.get("title", "")),
+            "findings": str(len(c.get("members", []))),
+            "triage": str((c.get("triage") or {}).get("verdict", "")),
         }
-        for f in serious[:MAX_TOP_FINDINGS]
+        for c in serious[:MAX_TOP_FINDINGS]
     ]
     return [(s, n) for s, n in counts.items() if n], top
 
@@ -119,7 +129,8 @@ def stage_content(stage_dir: Path, link_base: Path,
         return [], []
     fragments, inlined = [], set()
     for fragment in sorted(stage_dir.glob("*.md")):
-        html, used = inline_images(render_markdown(fragment.read_text("utf-8")), link_base)
+        html, used = inline_images(responsive_tables(render_markdown(
+            fragment.read_text("utf-8"))), link_base)
         fragments.append(rebase_links(html, link_base, page_dir))
         inlined |= used
     figs = [Figure(title_of(p), data_uri(p)) for p in sorted(stage_dir.glob("*.png"))
@@ -143,6 +154,9 @@ def trial_section(trial_id: str, data_dir: Path, results: Path, page_dir: Path) 
         section.severity_counts, section.top_findings = reconciliation_summary(recon)
         section.reconciliation = Link("full reconciliation report",
                                       relative(folder / "reconciliation.html", page_dir))
+        if (folder / "review_letter.md").is_file():
+            section.letter = Link("review letter (Markdown)",
+                                  relative(folder / "review_letter.md", page_dir))
     for stage, heading in (("design", "Design and power"), ("km", "Kaplan-Meier curves")):
         stage_dir = folder / stage
         fragments, figs = stage_content(stage_dir, folder, page_dir)
@@ -170,9 +184,15 @@ def build_index(results: Path, data_dir: Path, trials: list[str], out: Path) -> 
     validation = results / "validation" / "km"
     notebooks = sorted((results / "notebooks").glob("*.html")) if (
         results / "notebooks").is_dir() else []
-    validation_tables = [
-        (p.name, *csv_as_rows(p)) for p in sorted(validation.glob("*.csv"))
-    ] if validation.is_dir() else []
+    tables = [(p, *csv_as_rows(p)) for p in sorted(validation.glob("*.csv"))] \
+        if validation.is_dir() else []
+    # Narrow tables go on the page; wide ones (one row per replicate) are linked, so no table
+    # is wider than the page.
+    validation_tables = [(p.name, [human_header(h) for h in header], rows)
+                         for p, header, rows in tables if len(header) <= MAX_INLINE_COLUMNS]
+    validation_links = [Link(f"{p.name} ({len(rows)} rows, {len(header)} columns)",
+                             relative(p, page_dir))
+                        for p, header, rows in tables if len(header) > MAX_INLINE_COLUMNS]
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("trialrecon.report", "templates"),
         autoescape=True,
@@ -188,6 +208,7 @@ def build_index(results: Path, data_dir: Path, trials: list[str], out: Path) -> 
         if cross.is_dir() else [],
         validation_figures=figures_in(validation),
         validation_tables=validation_tables,
+        validation_links=validation_links,
         notebooks=[Link(title_of(p), relative(p, page_dir)) for p in notebooks],
         versions=environment_versions(),
         hashes=input_hashes(data_dir, trials),

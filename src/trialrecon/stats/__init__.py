@@ -3,8 +3,11 @@
 :mod:`.proportions` (confidence intervals of a proportion), :mod:`.rounding` (printed numbers
 as intervals, rounding schemes), :mod:`.single_arm` (A'Hern and Simon designs, normal
 approximations), :mod:`.km` (Kaplan-Meier step functions), :mod:`.curves` (cleaning digitized
-clicks and numbers at risk), :mod:`.guyot` (Guyot's reconstruction) and :mod:`.survmodel`
-(parametric curves calibrated to printed summaries).
+clicks and numbers at risk), :mod:`.guyot` (Guyot's reconstruction), :mod:`.survmodel`
+(parametric curves calibrated to printed summaries), :mod:`.events` (event-driven designs of
+two-arm trials: events, power, detectable hazard ratios), :mod:`.sample_size` (the patients
+that deliver the events: accrual, follow-up, survival, dropout; Lakatos) and
+:mod:`.group_sequential` (Lan-DeMets and classical group-sequential boundaries).
 
 May import: nothing of the project outside this package. Knows no dossier, file or trial.
 """

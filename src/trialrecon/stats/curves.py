@@ -118,8 +118,8 @@ def clean_clicks(
 
     Steps, in order, each logged when it changes anything: drop missing values, drop negative
     times, clamp survival to [0, 1], sort by time, merge clicks closer in time than
-    ``vertical_tol_frac`` of the time range into one click at the group's mean time and lowest
-    survival (a vertical run of a dense trace), enforce monotonicity, force the point (0, 1).
+    ``vertical_tol_frac`` of the time range into the group's lowest click (a vertical run of a
+    dense trace), enforce monotonicity, force the point (0, 1).
     """
     opt = options or GuyotOptions()
     t = np.asarray(time, dtype=float)
@@ -187,7 +187,10 @@ def _merge_vertical_runs(
 ) -> tuple[np.ndarray, np.ndarray, Fix | None]:
     """Merge clicks within ``tol_frac`` of the time range of the group's first click.
 
-    A merged group becomes one click at the group's mean time and lowest survival.
+    A merged group becomes its lowest click (the last of the lowest, at ties), time and
+    survival both: a vertical run is the drop of one step, and the bottom of the drop is where
+    the curve goes on. The merged click is a clicked point, never a new time between clicks
+    (a mean time would move the drop off every click of the run).
     """
     span = float(t[-1] - t[0])
     tol = tol_frac * span if span > 0 else 0.0
@@ -201,13 +204,17 @@ def _merge_vertical_runs(
     if len(starts) == t.size:
         return t, s, None
     idx = np.array(starts)
-    sizes = np.diff(np.append(idx, t.size))
-    new_t = np.add.reduceat(t, idx) / sizes  # the run's mean time
-    new_s = np.minimum.reduceat(s, idx)  # the bottom of the run
-    new_t[0] = t[0]  # keep time 0 at 0 when the first group starts there
+    ends = np.append(idx[1:], t.size)
+    # the lowest click of each run (the last of them at ties)
+    bottom = np.array([a + int(np.flatnonzero(s[a:b] == s[a:b].min())[-1])
+                       for a, b in zip(idx.tolist(), ends.tolist(), strict=True)])
+    new_t, new_s = t[bottom], s[bottom]
+    if idx.size and t[0] == 0.0:
+        new_t[0] = 0.0  # a run at the origin stays at time 0
     merged = t.size - len(starts)
     fix = Fix("vertical_runs", merged,
-              f"{merged} clicks merged into the click before them (within {tol:.4g} time units)")
+              f"{merged} clicks of vertical runs (within {tol:.4g} time units) merged into "
+              "the lowest click of their run")
     return new_t, new_s, fix
 
 

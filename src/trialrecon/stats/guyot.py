@@ -379,7 +379,7 @@ def reconstruct_curve(
     return GuyotResult(
         arm=arm, ipd=ipd, intervals=_interval_table(ipd, tr, nr, total_events, arm), fit=fit,
         clicks=pd.DataFrame({"time": t, "survival": s, "synthetic": synthetic}),
-        median=km_median(steps_t, steps_s), fixes=fixes, warnings=warnings,
+        median=km_median(steps_t, steps_s, float(times.max())), fixes=fixes, warnings=warnings,
     )
 
 

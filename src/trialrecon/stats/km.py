@@ -1,27 +1,125 @@
-"""Kaplan-Meier estimates of pseudo data as plain numpy step functions.
+"""The project's one Kaplan-Meier implementation: numpy step functions with R's conventions.
 
-Kaplan EL, Meier P. "Nonparametric estimation from incomplete observations." J Am Stat Assoc
+Every Kaplan-Meier estimate, median, confidence interval and number at risk of the project
+(pseudo data of the model-based and digitized reconstructions, their validation, the figures)
+comes from this module, so one convention holds everywhere. The conventions are those of R's
+``survival`` package (Therneau; ``survfit``, ``quantile.survfit``), against which the tests
+compare printed values:
+
+* survival just after each event time, ``S(t) = prod (1 - d_i / n_i)``, with ``n_i`` the
+  number with time >= t_i (censored at t_i count as at risk at t_i);
+* Greenwood's variance of the cumulative hazard, ``sum d_i / (n_i (n_i - d_i))`` (infinite
+  once ``n_i = d_i``);
+* pointwise confidence limits ``log-log`` (the default here), ``log`` or ``plain``, undefined
+  (NaN) where R leaves them undefined: at S = 0 for ``log`` and ``log-log``;
+* the median is the first time the curve is at 0.5 or below; when it sits exactly on 0.5
+  (within a tolerance for floating error, R's ``sqrt(.Machine$double.eps)``), the midpoint of
+  that plateau: the time it is reached and the next drop (``print.survfit``; a plateau that
+  ends the curve gives the time it is reached);
+* the CI of the median is where the lower and upper limits cross 0.5 (Brookmeyer and
+  Crowley); a limit that never crosses is *not reached* (``inf`` in :class:`MedianCI`).
+
+References
+----------
+Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc
 1958;53:457-481.
+Greenwood M. The natural duration of cancer. Reports on Public Health and Medical Subjects
+1926;33:1-26.
+Brookmeyer R, Crowley J. A confidence interval for the median survival time. Biometrics
+1982;38:29-41.
+Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data. Wiley, 1980
+(the log-log interval).
+Therneau TM. A Package for Survival Analysis in R. R package ``survival`` 3.5.
 """
 
 from __future__ import annotations
 
+import functools
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+
 import numpy as np
+
+TOLERANCE = math.sqrt(np.finfo(float).eps)  # R: sqrt(.Machine$double.eps)
+CONF_TYPES = ("log-log", "log", "plain")
+
+
+@dataclass(frozen=True)
+class KaplanMeier:
+    """A Kaplan-Meier estimate: one entry per distinct event time.
+
+    ``survival`` is the estimate just after each time; ``var_cumhaz`` the Greenwood variance
+    of the cumulative hazard there (``inf`` after a time where everyone at risk had the
+    event); ``last_time`` the largest observed time, event or censored.
+    """
+
+    time: np.ndarray
+    n_risk: np.ndarray
+    n_event: np.ndarray
+    survival: np.ndarray
+    var_cumhaz: np.ndarray
+    last_time: float
+    n: int
+
+
+@dataclass(frozen=True)
+class MedianCI:
+    """A median and its confidence interval; ``inf`` means not reached."""
+
+    median: float
+    ci_low: float
+    ci_high: float
+    events: int
+    level: float = 0.95
+    conf_type: str = "log-log"
+
+
+def _counts(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct event times, number at risk (time >= t) and number of events at each."""
+    ev_sorted = np.sort(time[event])
+    if ev_sorted.size == 0:
+        empty = np.zeros(0)
+        return empty, empty.astype(int), empty.astype(int)
+    keep = np.concatenate([[True], ev_sorted[1:] != ev_sorted[:-1]])
+    ev_t = ev_sorted[keep]
+    starts = np.flatnonzero(keep)
+    deaths = np.diff(np.append(starts, ev_sorted.size))
+    sorted_t = np.sort(time)
+    at_risk = sorted_t.size - np.searchsorted(sorted_t, ev_t, side="left")
+    return ev_t, at_risk, deaths
+
+
+def kaplan_meier(time: np.ndarray, event: np.ndarray) -> KaplanMeier:
+    """The Kaplan-Meier estimate (Kaplan and Meier 1958) with Greenwood's variance.
+
+    Parameters
+    ----------
+    time : array of observed times (event or censoring), >= 0
+    event : array of 1 (event) and 0 (censored)
+
+    Returns
+    -------
+    KaplanMeier
+    """
+    time = np.asarray(time, dtype=float)
+    event = np.asarray(event).astype(bool)
+    ev_t, n_risk, deaths = _counts(time, event)
+    surv = np.cumprod(1.0 - deaths / n_risk) if ev_t.size else np.zeros(0)
+    with np.errstate(divide="ignore"):
+        terms = np.where(n_risk > deaths, deaths / (n_risk * np.maximum(n_risk - deaths, 1)),
+                         np.inf)
+    var = np.cumsum(terms) if ev_t.size else np.zeros(0)
+    return KaplanMeier(ev_t, n_risk, deaths, surv, var,
+                       float(time.max()) if time.size else 0.0, int(time.size))
 
 
 def km_steps(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Kaplan-Meier estimate (Kaplan and Meier 1958): event times and survival just after."""
+    """Event times and the Kaplan-Meier survival just after each (no variance: fast path)."""
     time = np.asarray(time, dtype=float)
     event = np.asarray(event).astype(bool)
-    ev_t = np.unique(time[event])
-    if ev_t.size == 0:
-        return ev_t, ev_t.copy()
-    sorted_t = np.sort(time)
-    at_risk = sorted_t.size - np.searchsorted(sorted_t, ev_t, side="left")
-    ev_sorted = np.sort(time[event])
-    deaths = np.searchsorted(ev_sorted, ev_t, side="right") - np.searchsorted(
-        ev_sorted, ev_t, side="left")
-    return ev_t, np.cumprod(1.0 - deaths / at_risk)
+    ev_t, n_risk, deaths = _counts(time, event)
+    return ev_t, (np.cumprod(1.0 - deaths / n_risk) if ev_t.size else np.zeros(0))
 
 
 def km_at(query: np.ndarray, steps_t: np.ndarray, steps_s: np.ndarray) -> np.ndarray:
@@ -33,10 +131,121 @@ def km_at(query: np.ndarray, steps_t: np.ndarray, steps_s: np.ndarray) -> np.nda
     return out
 
 
-def km_median(steps_t: np.ndarray, steps_s: np.ndarray) -> float:
-    """First time the curve is at or below 0.5; NaN when it never is."""
-    hit = np.flatnonzero(steps_s <= 0.5)
-    return float(steps_t[hit[0]]) if hit.size else float("nan")
+def at_risk(time: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Numbers at risk at each time of ``at``: patients with time >= t (R's convention)."""
+    ordered = np.sort(np.asarray(time, dtype=float))
+    return ordered.size - np.searchsorted(ordered, np.asarray(at, dtype=float), side="left")
+
+
+def cumulative_events(time: np.ndarray, event: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Events with time <= t at each time of ``at`` (the row under a journal's figure)."""
+    ev = np.sort(np.asarray(time, dtype=float)[np.asarray(event).astype(bool)])
+    return np.searchsorted(ev, np.asarray(at, dtype=float), side="right")
+
+
+def confidence_limits(
+    km: KaplanMeier, level: float = 0.95, conf_type: str = "log-log",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise lower and upper limits of S at each event time, NaN where undefined.
+
+    ``log-log``: ``S ** exp(+-z se / log S)`` (Kalbfleisch and Prentice); ``log``:
+    ``S exp(+-z se)`` capped at 1; ``plain``: ``S (1 +- z se)`` within [0, 1]; ``se`` is the
+    Greenwood standard error of the cumulative hazard. As in R, the limits are undefined at
+    S = 0 (``log``, ``log-log``) and where the variance is infinite.
+    """
+    if conf_type not in CONF_TYPES:
+        raise ValueError(f"conf_type must be one of {CONF_TYPES}, not {conf_type!r}")
+    z = z_value(level)
+    s = km.survival
+    se = np.sqrt(km.var_cumhaz)
+    with np.errstate(all="ignore"):
+        if conf_type == "plain":
+            half = z * se * s
+            lower = np.maximum(s - half, 0.0)
+            upper = np.minimum(s + half, 1.0)
+        elif conf_type == "log":
+            x = np.where(s == 0, np.nan, s)
+            lower = np.where(se == 0, s, np.exp(np.log(x) - z * se))
+            upper = np.minimum(np.where(se == 0, s, np.exp(np.log(x) + z * se)), 1.0)
+        else:
+            x = np.where((s == 0) | (s == 1), np.nan, s)
+            half = z * se / np.log(x)
+            lower = np.where(se == 0, s, np.exp(-np.exp(np.log(-np.log(x)) - half)))
+            upper = np.where(se == 0, s, np.exp(-np.exp(np.log(-np.log(x)) + half)))
+    return np.where(np.isfinite(lower), lower, np.nan), np.where(np.isfinite(upper), upper,
+                                                                 np.nan)
+
+
+@functools.lru_cache(maxsize=16)
+def z_value(level: float) -> float:
+    """The two-sided normal quantile of a confidence level (1.96 for 0.95).
+
+    The standard library's inverse normal (Wichura's algorithm AS 241, accurate to about
+    1e-16), which spares the stage importing SciPy's distributions.
+    """
+    return NormalDist().inv_cdf(1.0 - (1.0 - level) / 2.0)
+
+
+def median_time(times: np.ndarray, curve: np.ndarray, tol: float = TOLERANCE) -> float:
+    """The time a survival curve first reaches 0.5, as R prints it; NaN when it never does.
+
+    ``times`` are the event times and ``curve`` the curve just after each (a Kaplan-Meier
+    estimate or one of its confidence limits, NaN where undefined). R's rule
+    (``print.survfit``): the first time the curve is below 0.5 + ``tol``; when it sits there
+    on 0.5 (within ``tol``) and drops later, the midpoint between that time and the drop.
+    A curve that ends on 0.5 gives the time it got there.
+    """
+    y = np.asarray(curve, dtype=float)
+    keep = ~np.isnan(y) & (y < 0.5 + tol)
+    if not keep.any():
+        return math.nan
+    x = np.asarray(times, dtype=float)[keep]
+    y = y[keep]
+    if abs(y[0] - 0.5) < tol:
+        lower = np.flatnonzero(y < y[0])
+        if lower.size:
+            return float((x[0] + x[lower[0]]) / 2.0)
+    return float(x[0])
+
+
+def km_median(steps_t: np.ndarray, steps_s: np.ndarray, last_time: float | None = None) -> float:
+    """Median of a Kaplan-Meier curve (R's rule, see :func:`median_time`); NaN if not reached.
+
+    A Kaplan-Meier curve never rises, so the crossing is found by bisection instead of
+    :func:`median_time`'s scan (the calibration loops call this thousands of times).
+    ``last_time`` is accepted for symmetry with R's ``quantile.survfit``, which would
+    average a final 0.5 plateau with it; the printed median does not.
+    """
+    if steps_t.size == 0:
+        return math.nan
+    neg = -steps_s  # non-decreasing
+    i1 = int(np.searchsorted(neg, -(0.5 + TOLERANCE), side="right"))  # first S < 0.5 + tol
+    if i1 >= steps_s.size:
+        return math.nan
+    if abs(steps_s[i1] - 0.5) < TOLERANCE:
+        i2 = int(np.searchsorted(neg, -steps_s[i1], side="right"))  # first S below it
+        if i2 < steps_s.size:
+            return float((steps_t[i1] + steps_t[i2]) / 2.0)
+    return float(steps_t[i1])
+
+
+def median_ci(km: KaplanMeier, level: float = 0.95, conf_type: str = "log-log") -> MedianCI:
+    """The median and its CI (Brookmeyer and Crowley 1982, R's rules); ``inf`` = not reached."""
+    lower, upper = confidence_limits(km, level, conf_type)
+
+    def reached(t: float) -> float:
+        return math.inf if math.isnan(t) else t
+
+    return MedianCI(reached(km_median(km.time, km.survival)),
+                    reached(median_time(km.time, lower)),
+                    reached(median_time(km.time, upper)),
+                    int(km.n_event.sum()), level, conf_type)
+
+
+def summarize(time: np.ndarray, event: np.ndarray, level: float = 0.95,
+              conf_type: str = "log-log") -> MedianCI:
+    """Median, its CI and the number of events of one sample (see :func:`median_ci`)."""
+    return median_ci(kaplan_meier(time, event), level, conf_type)
 
 
 def flat_median_warning(

@@ -24,7 +24,7 @@ from trialrecon.stats.proportions import decimals_of
 __all__ = [
     "Interval", "SCHEMES", "STANDARD_SCHEMES", "decimals_of", "exact", "half_unit",
     "printed_interval", "round_half_even", "round_half_up", "round_twice", "truncate",
-    "reproduces", "format_fraction",
+    "reproduces", "format_fraction", "scheme_interval",
 ]  # fmt: skip
 
 
@@ -144,6 +144,32 @@ SCHEMES: dict[str, Callable[[Fraction, int], Fraction]] = {
     "round_twice": round_twice,
 }
 STANDARD_SCHEMES: tuple[str, ...] = ("half_up", "half_even")
+
+
+def scheme_interval(text: str, scheme: str) -> Interval:
+    """The values that print as ``text`` under one rounding scheme (``=`` comparator only).
+
+    Standard schemes (half up, half even) give the open interval of :func:`printed_interval`
+    (open ends cover both tie rules). Truncation of a non-negative x gives [x, x + u), u one
+    unit of the last decimal (a negative x gives (x - u, x]). Rounding twice (half up to one
+    more decimal, then half up) gives [x - 0.55u, x + 0.45u) for a non-negative x: 14.6 stands
+    for [14.545, 14.645), since 14.545 -> 14.55 -> 14.6. A negative x mirrors it.
+    """
+    x = exact(text)
+    unit = Fraction(1, 10 ** decimals_of(text))
+    if scheme in STANDARD_SCHEMES:
+        return printed_interval(text, "=")
+    if scheme == "truncate":
+        if x >= 0:
+            return Interval(x, x + unit, low_closed=True)
+        return Interval(x - unit, x, high_closed=True)
+    if scheme == "round_twice":
+        lo, hi = x - Fraction(55, 100) * unit, x + Fraction(45, 100) * unit
+        if x >= 0:
+            return Interval(lo, hi, low_closed=True)
+        return Interval(x - Fraction(45, 100) * unit, x + Fraction(55, 100) * unit,
+                        high_closed=True)
+    raise ValueError(f"unknown rounding scheme {scheme!r}")
 
 
 def reproduces(count: int, denominator: int, printed: str, scheme: str,
