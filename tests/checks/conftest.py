@@ -7,6 +7,7 @@ A finding matches an entry when the entry's ids are all among the finding's valu
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from trialrecon.checks import run_checks
 from trialrecon.dossier import load_dossier
 
 PLANTED = Path(__file__).resolve().parents[1] / "fixtures" / "planted"
+# the tests' shared helpers (dossier_builder) live one folder up
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def matches(finding, ids) -> bool:

@@ -7,10 +7,10 @@ numbers. Worked by hand in each test.
 
 from __future__ import annotations
 
-import csv
 from fractions import Fraction
 from pathlib import Path
 
+from dossier_builder import write_dossier
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -78,16 +78,6 @@ cohorts:
   - {id: b, label: "Cohort B"}
   - {id: total, label: "All patients", parts: [a, b]}
 """
-
-
-def write_dossier(folder: Path, trial_yaml: str, rows: list[dict[str, str]]) -> Path:
-    folder.mkdir(parents=True)
-    (folder / "trial.yaml").write_text(trial_yaml, encoding="utf-8")
-    with (folder / "values.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return folder
 
 
 def _row(id_, source, location, cohort, quantity, statistic, value, unit, **kw):
