@@ -278,3 +278,12 @@ def test_triage_problems_are_one_clear_error(tmp_path: Path, case, text, message
 def test_a_named_triage_file_that_is_missing_is_an_error(mini: Path, tmp_path: Path):
     with pytest.raises(TriageError, match="triage file not found"):
         write_reconciliation(mini, {"json": tmp_path / "r.json"}, tmp_path / "nope.yaml")
+
+
+def test_a_median_in_hours_is_a_time_the_km_stage_reads(mini: Path, tmp_path: Path):
+    """Validation accepts every time unit for a median; the KM stage must convert each."""
+    add_row(id="h", **_ROW, quantity="pfs", statistic="median", value="36", unit="hours")(mini)
+    assert validate_dossier(mini) == []
+    with time_limit(60):
+        write_km_outputs(load_dossier(mini), tmp_path / "km", {"draws": 5})
+    assert (tmp_path / "km" / "summary.csv").is_file()

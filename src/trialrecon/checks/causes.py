@@ -108,32 +108,29 @@ def single_cause(ctx: Context, f: Finding, by_id: dict[str, Row]) -> Cause:
                  members=[f], rows=rows, quotes=quotes)
 
 
-def _held(cause: Cause, pops: set[str]) -> set[str]:
-    """The non-population value ids of a cause's members (cached on the cause)."""
-    cached = getattr(cause, "_held_ids", None)
-    if cached is None or cached[0] != len(cause.members):
-        cached = (len(cause.members), {v.id for m in cause.members for v in m.values
-                                       if v.quantity not in pops})
-        object.__setattr__(cause, "_held_ids", cached)
-    return cached[1]
+def _value_ids(findings: list[Finding], pops: set[str]) -> set[str]:
+    """The ids of the values the findings quote, population counts left out."""
+    return {v.id for f in findings for v in f.values if v.quantity not in pops}
 
 
-def _attach(causes: list[Cause], f: Finding, by_id: dict[str, Row], ctx: Context) -> bool:
-    """Add a partition-sum finding to the most severe cause that holds one of its rows."""
-    pops = set(ctx.vocab.populations())
-    own = {v.id for v in f.values if v.quantity not in pops}
+def _attach(causes: list[Cause], held: list[set[str]], f: Finding, pops: set[str]) -> bool:
+    """Add a partition-sum finding to the most severe cause that holds one of its rows.
+
+    ``held[i]`` is the set of value ids of ``causes[i]``'s members; it grows with the cause.
+    """
+    own = _value_ids([f], pops)
     order = [s for s in ("error", "inconsistent", "questionable", "note")]
     best = None
-    for c in causes:
-        held = _held(c, pops)
-        shared = len(own & held)
+    for i, c in enumerate(causes):
+        shared = len(own & held[i])
         if shared:
             score = (order.index(c.severity) if c.severity in order else 9, -shared)
             if best is None or score < best[0]:
-                best = (score, c)
+                best = (score, i)
     if best is None:
         return False
-    cause = best[1]
+    cause = causes[best[1]]
+    held[best[1]] |= own
     cause.members.append(f)
     cause.severity = worst([m.severity for m in cause.members])
     cause.explains += f" It also accounts for: {f.title}."
@@ -252,7 +249,9 @@ def build_causes(ctx: Context, findings: list[Finding]) -> list[Cause]:
     rest = [f for f in rest if not _blames_culprit(causes, f, origin)]
     later = [f for f in rest if _category_set(f, by_id) and f.severity != "error"]
     causes += restated_causes(ctx, [f for f in rest if f not in later], by_id)
-    alone = [f for f in later if not _attach(causes, f, by_id, ctx)]
+    pops = set(ctx.vocab.populations())
+    held = [_value_ids(c.members, pops) for c in causes]
+    alone = [f for f in later if not _attach(causes, held, f, pops)]
     causes += family_causes(ctx, alone, by_id)
     return causes
 

@@ -32,7 +32,6 @@ MISSING_LIKE = frozenset({"missing", "unknown", "not available", "not assessed",
 # Relations between quantities come from the vocabulary (``estimated``, ``includes``,
 # ``union_of``), so a new quantity joins these checks by its entry there.
 _QUANTITIES = vocabulary().quantities
-ESTIMATED_RATES = frozenset(q for q, d in _QUANTITIES.items() if d.get("estimated"))
 AT_LEAST: tuple[tuple[str, str], ...] = tuple(
     (q, part) for q, d in _QUANTITIES.items()
     for part in (*d.get("includes", ()), *d.get("union_of", ()), *d.get("at_least", ())))

@@ -26,8 +26,6 @@ from trialrecon.checks.findings import Finding
 from trialrecon.dossier import names
 from trialrecon.stats.rounding import exact, half_unit
 
-TIME_TO_MONTHS = {"months": 1.0, "weeks": 12.0 / 52.1775, "days": 12.0 / 365.25,
-                  "years": 12.0, "hours": 12.0 / (365.25 * 24)}
 CUMULATIVE_POPULATIONS = ("treated", "safety_population", "crossover", "screened")
 KEY = ("cohort", "arm", "versus", "subgroup", "quantity", "category", "statistic")
 
@@ -110,7 +108,7 @@ def _never_falls(ctx: Context, group: list[Row], what: str = "") -> list[Finding
 
 
 def _months(row: Row) -> float:
-    return float(row["value_num"]) * TIME_TO_MONTHS.get(row["unit"], 1.0)
+    return float(row["value_num"]) * names.TIME_UNIT_MONTHS.get(row["unit"], 1.0)
 
 
 def _reached_then_not(ctx: Context, group: list[Row]) -> list[Finding]:
@@ -228,7 +226,7 @@ def _within_cuts(ctx: Context) -> list[Finding]:
         rows = [fu, start] + ([date_row] if date_row else [])
         ctx.see(rows)
         low = (exact(fu["value"]) - half_unit(fu["value"])) * exact(
-            str(TIME_TO_MONTHS.get(fu["unit"], 1.0)))
+            str(names.TIME_UNIT_MONTHS.get(fu["unit"], 1.0)))
         rec = {"method": "follow-up <= data cut-off - first enrolment",
                "inputs": {"follow_up": fu["value"], "first_enrolment": start["value"],
                           "cut_off": date}, "result": f"at most {span:.1f} months possible"}

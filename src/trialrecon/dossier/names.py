@@ -23,6 +23,10 @@ LANDMARK = re.compile(r"([0-9]{1,4}(\.[0-9]{1,2})?)[ -]?(months?|mo|years?|yrs?|
 MONTHS_PER_UNIT = {"month": 1.0, "mo": 1.0, "year": 12.0, "yr": 12.0, "y": 12.0,
                    "week": 12.0 / 52.1775, "wk": 12.0 / 52.1775, "day": 12.0 / 365.25,
                    "d": 12.0 / 365.25}
+# Months in one unit of time (the dossier's time units); a year is 12 months, a month the
+# mean Gregorian month.
+TIME_UNIT_MONTHS = {"months": 1.0, "weeks": 12.0 / 52.1775, "days": 12.0 / 365.25,
+                    "years": 12.0, "hours": 12.0 / (365.25 * 24)}
 _SLUG = re.compile(r"[^A-Za-z0-9_-]+", re.ASCII)
 
 
@@ -61,9 +65,7 @@ def landmark_months(category: str) -> float | None:
     m = LANDMARK.fullmatch(category.strip())
     if m is None:
         return None
-    unit = m.group(3).lower().rstrip("s") if m.group(3).lower() not in ("d",) else "d"
-    unit = {"yr": "yr", "mo": "mo"}.get(unit, unit)
-    return float(m.group(1)) * MONTHS_PER_UNIT[unit]
+    return float(m.group(1)) * MONTHS_PER_UNIT[m.group(3).lower().rstrip("s")]
 
 
 def slug(text: str, limit: int = 60) -> str:

@@ -38,7 +38,7 @@ MAX_ROWS = 100_000
 SIC = "[sic]"
 # Values of these rows are paired bound by bound (lower, upper) for the order checks.
 PAIRS = {"ci_low": "ci_high", "range_low": "range_high"}
-TIME_UNITS = frozenset({"months", "weeks", "days", "years", "hours"})
+TIME_UNITS = frozenset(names.TIME_UNIT_MONTHS)
 # The units each statistic may carry (statistics not listed take any unit but 'date').
 STATISTIC_UNITS: dict[str, frozenset[str]] = {
     "count": frozenset({"patients", "events", "cycles", "doses", "centers", "countries",

@@ -19,9 +19,6 @@ from trialrecon.dossier.selection import DEFAULT, Policy, first_row, rank_rows
 from trialrecon.stats import survmodel as sm
 from trialrecon.stats.jointmodel import PrintedHR
 
-MONTHS_PER = {"months": 1.0, "weeks": 12.0 / 52.1775, "days": 12.0 / 365.25, "years": 12.0}
-
-
 # --------------------------------------------------------------------------------------------
 # choosing the rows
 # --------------------------------------------------------------------------------------------
@@ -54,7 +51,7 @@ def _months(row: pd.Series) -> float:
 
 
 def _factor(row: pd.Series) -> float:
-    factor = MONTHS_PER.get(row["unit"])
+    factor = names.TIME_UNIT_MONTHS.get(row["unit"])
     if factor is None:
         raise ValueError(f"{row['file']}, row {row['line']}: unit {row['unit']} is not a time")
     return factor
