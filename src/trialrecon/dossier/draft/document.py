@@ -34,7 +34,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-MARK_RENDER = re.compile(r"\^\{([^}\n]*)\}")  # how a mark is written in Document.text
+# how a mark is written in Document.text (and ^a, the plain form of older text conversions)
+MARK_RENDER = re.compile(r"\^\{([^}\n]*)\}|\^([a-z*†‡§])(?![a-z])")
 
 
 def strip_marks(text: str) -> str:
@@ -406,7 +407,11 @@ def check_document(doc: Document) -> list[str]:
     for f in doc.figures:
         span(f.label, f.text, f.start, f.end)
     for t in doc.tables:
-        span(f"{t.label} caption", t.caption_line, t.start, t.end)
+        if doc.kind == "text":  # the printed line: "TABLE 2. Title", "Table 2: Title"
+            if not doc.text[t.start:t.end].lower().startswith(t.label.lower()):
+                problems.append(f"{t.label}: the caption line does not start with the label")
+        else:
+            span(f"{t.label} caption", t.caption_line, t.start, t.end)
         problems += [f"{t.label}: {p}" for p in check_grid(t)]
         for c in t.cells:
             span(f"{t.label} cell ({c.row},{c.col})", c.text, c.start, c.end)

@@ -54,6 +54,8 @@ class Unit:
     footnote: str = ""
     header_n: str = ""
     anchor: str = ""  # table cells: the row's cells as printed up to this one
+    percent_first: bool = False  # the table prints "% (n)"
+    external: bool = False  # a sentence citing another study (Introduction, Discussion)
 
 
 @dataclass
@@ -428,7 +430,7 @@ def _anchor(unit: Unit, item: Item, items: list[Item]) -> str:
 
 def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[Draft]:
     """The draft rows of one unit of text."""
-    items = find_items(unit.text)
+    items = find_items(unit.text, unit.percent_first)
     if not items:
         return []
     folded = fold(unit.text)

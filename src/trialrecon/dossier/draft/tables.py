@@ -114,7 +114,7 @@ def assemble(builder: Builder, label: str, caption: str, span: tuple[int, int],
                 cells.append(Cell("", body_end, body_end, r, c))
     done = [c for c in cells if c is not None]
     footnotes = _notes(builder, notes)
-    return _read(label, caption, span, tuple(done), tuple(tuple(g) for g in grid),
+    return read_grid(label, caption, span, tuple(done), tuple(tuple(g) for g in grid),
                  header_rows, footnotes, body_end)
 
 
@@ -174,26 +174,48 @@ def _header_count(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...],
 
 
 def _stub_count(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], head: int) -> int:
+    """How many leading columns are the stub (see the module docstring)."""
     n_cols = len(grid[0]) if grid else 0
+    if n_cols < 2:
+        return n_cols
+    if head:
+        # columns under an empty header, or under the stub's own header spanning them
+        corner = cells[grid[head - 1][0]]
+        unlabeled = 0
+        for c in range(min(2, n_cols - 1)):
+            above = [cells[grid[r][c]] for r in range(head)]
+            if all(not a.plain for a in above) or (c and cells[grid[head - 1][c]] is corner):
+                unlabeled += 1
+            else:
+                break
+        if unlabeled and any(cells[grid[r][c]].plain for r in range(head)
+                             for c in range(unlabeled, n_cols)):
+            return unlabeled if unlabeled == 2 or not _labels_in(cells, grid, head, 1) else 2
 
-    def labels(col: int) -> tuple[int, int]:
-        seen, label = 0, 0
-        for r in range(head, len(grid)):
-            c = cells[grid[r][col]]
-            if c.row != r or c.col != col or not c.plain or c.colspan == n_cols:
-                continue
-            seen += 1
-            label += not is_data(c.text)
-        return seen, label
+    seen0, label0 = _column_labels(cells, grid, head, 0)
+    if seen0 and label0 < 0.5 * seen0:
+        return 0
+    return 2 if n_cols >= 3 and _labels_in(cells, grid, head, 1) else 1
 
-    seen0, label0 = labels(0) if n_cols else (0, 0)
-    if n_cols < 2 or (seen0 and label0 < 0.5 * seen0):
-        return 0 if seen0 else min(1, n_cols)
-    if n_cols >= 3:
-        seen1, label1 = labels(1)
-        if seen1 and label1 >= 0.8 * seen1:
-            return 2
-    return 1
+
+def _column_labels(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], head: int,
+                   col: int) -> tuple[int, int]:
+    """(printed body cells that start in column ``col``, how many of them are labels)."""
+    n_cols = len(grid[0])
+    seen = label = 0
+    for r in range(head, len(grid)):
+        c = cells[grid[r][col]]
+        if c.row != r or c.col != col or not c.plain or c.colspan == n_cols:
+            continue
+        seen += 1
+        label += not is_data(c.text)
+    return seen, label
+
+
+def _labels_in(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], head: int,
+               col: int) -> bool:
+    seen, label = _column_labels(cells, grid, head, col)
+    return bool(seen) and label >= 0.8 * seen
 
 
 def _path(parts: list[str]) -> str:
@@ -204,9 +226,10 @@ def _path(parts: list[str]) -> str:
     return " / ".join(out)
 
 
-def _read(label: str, caption: str, span: tuple[int, int], cells: tuple[Cell, ...],
+def read_grid(label: str, caption: str, span: tuple[int, int], cells: tuple[Cell, ...],
           grid: tuple[tuple[int, ...], ...], given: int | None,
           footnotes: tuple[Footnote, ...], body_end: int) -> Table:
+    """The table's header rows, stub columns, group rows and labels read from its grid."""
     n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
     head = _header_count(cells, grid, given)
     stub = _stub_count(cells, grid, head)
@@ -221,18 +244,26 @@ def _read(label: str, caption: str, span: tuple[int, int], cells: tuple[Cell, ..
         stub_cells = line[:stub] if stub else []
         data = [c for c in line[stub:] if c.plain and c.col >= stub]
         printed_stub = [c for c in stub_cells if c.plain]
-        if not data and (printed_stub or len({id(c) for c in line}) == 1 and line[0].plain):
+        whole = len({id(c) for c in line}) == 1 and bool(line[0].plain)
+        if not data and (printed_stub or whole):
             group = _path([c.plain for c in (printed_stub or line[:1])])
             groups.append(r)
             row_groups[r] = group
             continue
         outer = stub_cells[0] if stub_cells else None
-        if outer is not None and outer.plain and (
-                (stub == 2 and outer.row == r) or (indented and stub == 1 and not outer.indent)):
-            group = ""  # a row printed at the level of the group headings
         own = [c.plain for c in stub_cells]
-        if stub == 2 and outer is not None and outer.row < r and outer.plain == group:
-            own = own[1:]
+        if stub == 2 and outer is not None and outer.plain and outer.row == r:
+            # printed in the outer column: a heading for the rows below that leave it empty
+            group = outer.plain
+            row_groups[r], row_labels[r] = "", _path(own)
+            continue
+        if stub == 2 and outer is not None and outer.row < r:
+            own = own[1:]  # a row-spanning outer stub: the group already names it
+            group = outer.plain or group
+        if indented and stub == 1 and outer is not None and outer.plain and not outer.indent:
+            group = outer.plain  # flush left: its own level, and the head of indented rows
+            row_groups[r], row_labels[r] = "", outer.plain
+            continue
         row_groups[r] = group
         row_labels[r] = _path([group, *own])
     return Table(label, caption, span[0], span[1], cells, grid, head, stub, tuple(groups),
