@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 
 DECIMAL_POINTS = ".\u00b7"  # full stop, middle dot
-GROUP_SPACES = "\u2009\u202f\u00a0"  # thin space, narrow no-break space, no-break space
+GROUP_SPACES = "\u2009\u202f\u00a0\u2008\u2007\u2006\u2005"  # thin, narrow no-break, no-break,
+# punctuation, figure, six-per-em and four-per-em spaces
 MINUS_SIGNS = "-\u2212\u2013"  # hyphen-minus, minus sign, en dash (where it is a sign)
 _P = "[" + DECIMAL_POINTS + "]"
 _G = "[," + GROUP_SPACES + "]"

@@ -184,8 +184,12 @@ class _Reader:
             if not has_heading:
                 self.b.open_section("Abstract", 1, "abstract")
                 self.abstract_level = 1
-        if el.text and el.text.strip() and _tag(el) in ("div", "section", "article", "body"):
-            self.block(el)  # text straight in a div: a paragraph
+        has_text = bool(el.text and el.text.strip()) or any(
+            c.tail and c.tail.strip() for c in el)
+        blocky = any(_tag(d) in _BLOCK_TAGS or _tag(d) in ("div", "table", "section") or
+                     re.fullmatch(r"h[1-6]", _tag(d)) for d in el.iterdescendants())
+        if has_text and not blocky:
+            self.block(el)  # text straight in a div (a caption, a note): a paragraph
             return
         self.walk(el)
 

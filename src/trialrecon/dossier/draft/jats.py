@@ -61,10 +61,12 @@ def parse(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, _parser(False))
     except etree.XMLSyntaxError as exc:
-        try:  # an undefined entity (the DTD is never loaded) or a slip: recover what parses
-            root = etree.fromstring(data, _parser(True))
-        except etree.XMLSyntaxError:
-            root = None
+        root = None
+        if "entity" in str(exc.msg).lower():
+            try:  # a named entity of the DTD (never loaded): read the rest, the entity left out
+                root = etree.fromstring(data, _parser(True))
+            except etree.XMLSyntaxError:
+                root = None
         if root is None:
             raise JatsError(f"not well-formed XML ({exc.msg})") from exc
     if root is None:

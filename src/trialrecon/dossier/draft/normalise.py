@@ -120,7 +120,7 @@ def normalise(text: str, lower: bool = True, signs: bool = True) -> Normalised:
     return Normalised("".join(chars), tuple(out_offsets))
 
 
-_GROUP_SPACES = "\u2009\u202f\u00a0"
+_GROUP_SPACES = "\u2009\u202f\u00a0\u2008\u2007\u2006\u2005"  # as grammar.GROUP_SPACES
 
 
 def _groups_digits(text: str, i: int) -> bool:

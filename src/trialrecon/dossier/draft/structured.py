@@ -39,7 +39,7 @@ EXTERNAL_SECTIONS = ("introduction", "background", "discussion", "comment",
 _N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
 _PERCENT_FIRST = re.compile(r"%\s*\(\s*n\s*\)|percentage \(number\)", re.IGNORECASE)
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
-SURE_QUANTITY = ("stub-term", "header-term", "header-n")
+SURE_QUANTITY = ("stub-term", "header-n")
 
 
 def _location(doc: Document, section: int) -> tuple[str, str, str]:
@@ -137,7 +137,8 @@ def _table_units(doc: Document, t: Table) -> Iterator[Unit]:
                        table_context=context + " " + fold(t.row_groups[r]),
                        footnote=",".join(cell.marks), header_n=_header_n(column),
                        anchor=_anchor(doc, t, r, c),
-                       percent_first=percent_first or bool(_PERCENT_FIRST.search(column)))
+                       percent_first=percent_first or bool(_PERCENT_FIRST.search(
+                           f"{column} {row_label}")))
 
 
 def _external(d: Draft, unit: Unit) -> None:
@@ -153,6 +154,11 @@ def _is_guess(d: Draft, names: Names) -> bool:
     rules = " ".join(d.rules)
     quantity_rule = next((r for r in d.rules if r.startswith("quantity:")), "")
     sure_quantity = any(s in quantity_rule for s in SURE_QUANTITY)
+    term = re.search(r"stub-term '([^']*)'", quantity_rule)
+    if term and d.fields["row"]:
+        # only a term of the row's own stub is sure (a group heading's words are wider)
+        own = fold(d.fields["row"].split(" / ")[-1])
+        sure_quantity = all(part in own for part in term.group(1).split("+"))
     many_cohorts = len(names.cohorts) > 1
     sure_cohort = not many_cohorts or "pooled cohort" not in rules
     between_arms = d.fields["quantity"].endswith("_hr") or d.fields["statistic"] == "p_value"
@@ -170,6 +176,8 @@ def _finish(d: Draft, unit: Unit, names: Names) -> Draft:
         d.fields["note"] = (d.fields["note"] + "; " if d.fields["note"] else "") + \
             "interquartile range (the table says IQR)"
         d.needs_review = True
+    if d.fields["statistic"] == "value" or "estimate and interval" in " ".join(d.rules):
+        d.needs_review = True  # median or mean, range, IQR or CI: the cell alone cannot say
     if unit.external:
         _external(d, unit)
     if _is_guess(d, names):

@@ -1,0 +1,233 @@
+"""The readers into the document model: JATS and HTML fixtures with their grids written out.
+
+The fixtures are small fictional tables written for the test, with merged header cells,
+row-spanning stubs, full-width group rows and footnotes; the expected grid, labels and
+notes below were written by hand from the markup, not taken from the readers' output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trialrecon.dossier.draft import draft_source, read_names
+from trialrecon.dossier.draft.document import check_document
+from trialrecon.dossier.draft.normalise import normal, normalise
+from trialrecon.dossier.draft.reader import SourceError, read_document
+
+JATS = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.0 20120330//EN" "JATS-archivearticle1.dtd">
+<article xmlns:xlink="http://www.w3.org/1999/xlink" article-type="research-article">
+<front><article-meta>
+<article-id pub-id-type="pmcid">PMC0000001</article-id>
+<title-group><article-title>A fictional trial of <italic>drug X</italic></article-title></title-group>
+<abstract><title>Summary</title>
+<sec><title>Background</title><p>Nothing is known.</p></sec>
+<sec><title>Findings</title><p>Median overall survival was 11&#x000b7;3 months (95% CI 9&#x000b7;9&#x02013;12&#x000b7;6) with drug X.</p></sec>
+</abstract></article-meta></front>
+<body>
+<sec><title>Introduction</title>
+<p>A previous trial reported a response rate of 40% <xref ref-type="bibr" rid="b1">1</xref>.</p></sec>
+<sec><title>Methods</title>
+<sec><label>2.1</label><title>Patients</title><p>We enrolled 150 patients<sup>a</sup> between October, 2011, and March 2013.</p>
+<list><list-item><p>Age 18 years or older</p></list-item></list></sec></sec>
+<sec><title>Results</title><p>See <xref ref-type="table" rid="t1">table 1</xref>.</p>
+<table-wrap id="t1"><label>Table 1</label><caption><title>Adverse events</title></caption>
+<table><thead>
+<tr><th rowspan="2">Event</th><th colspan="2">Drug X (n = 75)</th><th colspan="2">Placebo (N=74)</th></tr>
+<tr><th>Grade 1&#x02013;2</th><th>Grade &#x02265;3</th><th>Grade 1&#x02013;2</th><th>Grade &#x02265;3</th></tr>
+</thead><tbody>
+<tr><td colspan="5">Haematological</td></tr>
+<tr><td>Neutropenia<xref ref-type="table-fn" rid="fn1">a</xref></td><td>12 (16%)</td><td>5 (7%)</td><td>3 (4%)</td><td>0</td></tr>
+<tr><td>Anaemia</td><td>20 (27%)</td><td>1 (1%)</td><td>18 (24%)</td><td>2 (3%)</td></tr>
+<tr><td colspan="5">Non-haematological</td></tr>
+<tr><td>Rash</td><td>30 (40%)</td><td>4 (5%)<xref ref-type="table-fn" rid="fn2">b</xref></td><td>9 (12%)</td><td>0</td></tr>
+</tbody></table>
+<table-wrap-foot><fn><p>Data are n (%).</p></fn>
+<fn id="fn1"><label>a</label><p>Including febrile neutropenia.</p></fn>
+<fn id="fn2"><p><sup>b</sup>One grade 5 event.</p></fn></table-wrap-foot></table-wrap>
+<table-wrap id="t2"><label>Table 2</label><caption><p>Efficacy</p></caption>
+<table><tbody>
+<tr><td>Endpoint</td><td>Subgroup</td><td>Drug X</td><td>Placebo</td></tr>
+<tr><td rowspan="2">Overall survival</td><td>&lt;60 years</td><td>12&#x000b7;1</td><td>9&#x000b7;8</td></tr>
+<tr><td>Codon 12</td><td>NR</td><td>7&#x000b7;0</td></tr>
+</tbody></table></table-wrap>
+<fig id="f1"><label>Figure 1</label><caption><title>Trial profile</title><p>Of 200 screened, 150 were enrolled.</p></caption></fig>
+</sec></body>
+<back><ref-list><ref id="b1"><mixed-citation>Someone 2010; 12: 345.</mixed-citation></ref></ref-list></back>
+</article>
+"""
+
+HTML = """<!DOCTYPE html><html><head><meta name="citation_title" content="A fictional HTML trial">
+<script>var x = 99;</script></head><body>
+<h2>Abstract</h2><h3>Methods</h3><p>We randomly assigned 149 patients.</p>
+<h2>Results</h2>
+<div class="table-wrap"><div class="caption"><span class="label">Table 3</span> Toxicity by site</div>
+<table><thead>
+<tr><th rowspan="2"></th><th colspan="2">Gefitinib (n = 75)</th></tr>
+<tr><th>95% CI</th><th>Grade &ge;3</th></tr></thead>
+<tbody>
+<tr><td colspan="3">Site</td></tr>
+<tr><td>Lung</td><td>10 (13%)</td><td>2 (3%)<sup>a</sup></td></tr>
+<tr><td>Any grade 3-5 toxicity described in more than five words</td><td>40 (53%)</td><td>12 (16%)</td></tr>
+</tbody></table>
+<p>Abbreviations: CI, confidence interval.</p>
+<p><sup>a</sup>Two events were fatal.</p></div>
+<h2>References</h2><p>1. Other trial 2019; 33: 1.</p>
+</body></html>
+"""
+
+TRIAL = """id: fict
+title: "Fictional"
+design: randomized
+sources:
+  - id: paper
+    kind: paper
+    citation: "Fictional 2024"
+cohorts:
+  - id: all
+    label: "All patients"
+arms:
+  - id: drug_x
+    label: "Drug X"
+    role: experimental
+  - id: placebo
+    label: "Placebo"
+    role: comparator
+"""
+
+
+@pytest.fixture
+def jats(tmp_path: Path) -> Path:
+    path = tmp_path / "paper.nxml"
+    path.write_text(JATS, encoding="utf-8")
+    return path
+
+
+def _grid(table) -> list[list[str]]:
+    return [[table.cell_at(r, c).plain for c in range(table.n_cols)]
+            for r in range(table.n_rows)]
+
+
+def test_jats_sections_abstract_and_title(jats: Path) -> None:
+    doc = read_document(jats)
+    assert doc.kind == "jats" and check_document(doc) == []
+    assert doc.title == "A fictional trial of drug X"
+    assert [(s.heading, s.level, s.kind) for s in doc.sections] == [
+        ("Summary", 1, "abstract"), ("Background", 2, "abstract"), ("Findings", 2, "abstract"),
+        ("Introduction", 1, "body"), ("Methods", 1, "body"), ("2.1 Patients", 2, "body"),
+        ("Results", 1, "body")]
+    assert ("pmcid", "PMC0000001") in doc.meta
+    # the reference list (back matter) is not read; the citation is a mark, not a number
+    assert "Someone" not in doc.text
+    intro = next(b for b in doc.blocks if "previous trial" in b.text)
+    assert intro.cites and "1" not in normal(intro.text).replace("40%", "")
+    assert any(b.kind == "list_item" and b.plain == "Age 18 years or older" for b in doc.blocks)
+    assert doc.figures[0].label == "Figure 1"
+    assert doc.figures[0].caption == "Trial profile Of 200 screened, 150 were enrolled."
+
+
+def test_jats_table_with_spans_groups_and_footnotes(jats: Path) -> None:
+    t = read_document(jats).tables[0]
+    assert (t.label, t.caption) == ("Table 1", "Adverse events")
+    assert _grid(t) == [
+        ["Event", "Drug X (n = 75)", "Drug X (n = 75)", "Placebo (N=74)", "Placebo (N=74)"],
+        ["Event", "Grade 1–2", "Grade ≥3", "Grade 1–2", "Grade ≥3"],
+        ["Haematological"] * 5,
+        ["Neutropenia", "12 (16%)", "5 (7%)", "3 (4%)", "0"],
+        ["Anaemia", "20 (27%)", "1 (1%)", "18 (24%)", "2 (3%)"],
+        ["Non-haematological"] * 5,
+        ["Rash", "30 (40%)", "4 (5%)", "9 (12%)", "0"],
+    ]
+    assert (t.header_rows, t.stub_columns, t.group_rows) == (2, 1, (2, 5))
+    assert t.column_labels == ("Event", "Drug X (n = 75) / Grade 1–2", "Drug X (n = 75) / Grade ≥3",
+                               "Placebo (N=74) / Grade 1–2", "Placebo (N=74) / Grade ≥3")
+    assert t.row_labels[3] == "Haematological / Neutropenia"
+    assert t.row_labels[6] == "Non-haematological / Rash"
+    assert t.cell_at(3, 0).marks == ("a",) and t.cell_at(6, 2).marks == ("b",)
+    assert [(n.mark, n.text) for n in t.footnotes] == [
+        ("", "Data are n (%)."), ("a", "^{a} Including febrile neutropenia."),
+        ("b", "^{b} One grade 5 event.")]
+
+
+def test_jats_rowspan_stub_and_digit_labels(jats: Path) -> None:
+    t = read_document(jats).tables[1]
+    assert _grid(t) == [["Endpoint", "Subgroup", "Drug X", "Placebo"],
+                        ["Overall survival", "<60 years", "12·1", "9·8"],
+                        ["Overall survival", "Codon 12", "NR", "7·0"]]
+    assert (t.header_rows, t.stub_columns) == (1, 2)
+    assert t.row_labels[1] == "Overall survival / <60 years"
+    assert t.row_labels[2] == "Overall survival / Codon 12"
+
+
+def test_jats_draft_uses_the_structure(jats: Path, tmp_path: Path) -> None:
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    doc, drafts = draft_source(jats, read_names(tmp_path / "trial.yaml"), "paper")
+    rows = [d.fields for d in drafts]
+    cell = next(r for r in rows if r["location"] == "Table 1" and r["value"] == "5")
+    assert (cell["row"], cell["column"], cell["arm"], cell["denominator"]) == (
+        "Haematological / Neutropenia", "Drug X (n = 75) / Grade ≥3", "drug_x", "75")
+    assert cell["anchor"] == "Neutropenia 12 (16%) 5 (7%)"
+    placebo = next(r for r in rows if r["location"] == "Table 1" and r["value"] == "18")
+    assert (placebo["arm"], placebo["denominator"]) == ("placebo", "74")
+    os_ = next(r for r in rows if r["value"] == "11.3")
+    assert (os_["location"], os_["statistic"]) == ("Abstract", "median")
+    assert {r["value"] for r in rows if r["location"] == "Abstract"} >= {"11.3", "9.9", "12.6"}
+    ext = next(r for r in rows if r["value"] == "40" and r["location"] == "Introduction")
+    assert ext["quantity"].startswith("external_")
+    assert next(d for d in drafts if d.fields is ext).needs_review
+    dates = {r["value"] for r in rows if r["statistic"] == "date"}
+    assert dates == {"2011-10", "2013-03"}
+    norm = normalise(doc.text).text
+    for d in drafts:
+        assert normal(d.fields["anchor"]) in norm, d.fields["anchor"]
+        assert "^" not in d.fields["anchor"] and "<" not in d.fields["anchor"].replace("<60", "")
+
+
+def test_html_table_group_rows_long_headers_and_notes(tmp_path: Path) -> None:
+    path = tmp_path / "paper.html"
+    path.write_text(HTML, encoding="utf-8")
+    doc = read_document(path)
+    assert doc.kind == "html" and check_document(doc) == []
+    assert doc.title == "A fictional HTML trial"
+    assert "var x" not in doc.text and "Other trial" not in doc.text
+    assert [(s.heading, s.kind) for s in doc.sections][:2] == [("Abstract", "abstract"),
+                                                              ("Methods", "abstract")]
+    t = doc.tables[0]
+    assert (t.label, t.caption) == ("Table 3", "Toxicity by site")
+    assert _grid(t) == [["", "Gefitinib (n = 75)", "Gefitinib (n = 75)"],
+                        ["", "95% CI", "Grade ≥3"],
+                        ["Site", "Site", "Site"],
+                        ["Lung", "10 (13%)", "2 (3%)"],
+                        ["Any grade 3-5 toxicity described in more than five words",
+                         "40 (53%)", "12 (16%)"]]
+    assert (t.header_rows, t.stub_columns, t.group_rows) == (2, 1, (2,))
+    assert t.column_labels[1:] == ("Gefitinib (n = 75) / 95% CI", "Gefitinib (n = 75) / Grade ≥3")
+    assert t.row_labels[3] == "Site / Lung"
+    assert t.cell_at(3, 2).marks == ("a",)
+    assert [(n.mark, n.plain if hasattr(n, "plain") else n.text) for n in t.footnotes] == [
+        ("", "Abbreviations: CI, confidence interval."), ("a", "^{a} Two events were fatal.")]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"<?xml version='1.0'?><article><body><p>unclosed", "not well-formed"),
+    (b"<?xml version='1.0'?><notjats/>", "no <article>"),
+])
+def test_bad_jats_is_one_message(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.nxml"
+    path.write_bytes(content)
+    with pytest.raises(SourceError, match=message):
+        read_document(path)
+
+
+def test_entities_are_never_expanded(tmp_path: Path) -> None:
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE article [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">'
+            b'<!ENTITY ext SYSTEM "file:///etc/passwd">]>'
+            b'<article><body><p>x &c; &ext; 12 patients</p></body></article>')
+    path = tmp_path / "bomb.nxml"
+    path.write_bytes(bomb)
+    doc = read_document(path)
+    assert "aaaaaaaaaa" not in doc.text and "root:" not in doc.text
+    assert "12 patients" in doc.text
