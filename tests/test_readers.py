@@ -1,6 +1,7 @@
 """The readers into the document model: JATS and HTML fixtures with their grids written out.
 
-The fixtures are small fictional tables written for the test, with merged header cells,
+The fixtures (tests/fixtures/readers/fictional.nxml and .html) are small fictional papers
+written for the test, with merged header cells,
 row-spanning stubs, full-width group rows and footnotes; the expected grid, labels and
 notes below were written by hand from the markup, not taken from the readers' output.
 """
@@ -16,67 +17,9 @@ from trialrecon.dossier.draft.document import check_document
 from trialrecon.dossier.draft.normalise import normal, normalise
 from trialrecon.dossier.draft.reader import SourceError, read_document
 
-JATS = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.0 20120330//EN" "JATS-archivearticle1.dtd">
-<article xmlns:xlink="http://www.w3.org/1999/xlink" article-type="research-article">
-<front><article-meta>
-<article-id pub-id-type="pmcid">PMC0000001</article-id>
-<title-group><article-title>A fictional trial of <italic>drug X</italic></article-title></title-group>
-<abstract><title>Summary</title>
-<sec><title>Background</title><p>Nothing is known.</p></sec>
-<sec><title>Findings</title><p>Median overall survival was 11&#x000b7;3 months (95% CI 9&#x000b7;9&#x02013;12&#x000b7;6) with drug X.</p></sec>
-</abstract></article-meta></front>
-<body>
-<sec><title>Introduction</title>
-<p>A previous trial reported a response rate of 40% <xref ref-type="bibr" rid="b1">1</xref>.</p></sec>
-<sec><title>Methods</title>
-<sec><label>2.1</label><title>Patients</title><p>We enrolled 150 patients<sup>a</sup> between October, 2011, and March 2013.</p>
-<list><list-item><p>Age 18 years or older</p></list-item></list></sec></sec>
-<sec><title>Results</title><p>See <xref ref-type="table" rid="t1">table 1</xref>.</p>
-<table-wrap id="t1"><label>Table 1</label><caption><title>Adverse events</title></caption>
-<table><thead>
-<tr><th rowspan="2">Event</th><th colspan="2">Drug X (n = 75)</th><th colspan="2">Placebo (N=74)</th></tr>
-<tr><th>Grade 1&#x02013;2</th><th>Grade &#x02265;3</th><th>Grade 1&#x02013;2</th><th>Grade &#x02265;3</th></tr>
-</thead><tbody>
-<tr><td colspan="5">Haematological</td></tr>
-<tr><td>Neutropenia<xref ref-type="table-fn" rid="fn1">a</xref></td><td>12 (16%)</td><td>5 (7%)</td><td>3 (4%)</td><td>0</td></tr>
-<tr><td>Anaemia</td><td>20 (27%)</td><td>1 (1%)</td><td>18 (24%)</td><td>2 (3%)</td></tr>
-<tr><td colspan="5">Non-haematological</td></tr>
-<tr><td>Rash</td><td>30 (40%)</td><td>4 (5%)<xref ref-type="table-fn" rid="fn2">b</xref></td><td>9 (12%)</td><td>0</td></tr>
-</tbody></table>
-<table-wrap-foot><fn><p>Data are n (%).</p></fn>
-<fn id="fn1"><label>a</label><p>Including febrile neutropenia.</p></fn>
-<fn id="fn2"><p><sup>b</sup>One grade 5 event.</p></fn></table-wrap-foot></table-wrap>
-<table-wrap id="t2"><label>Table 2</label><caption><p>Efficacy</p></caption>
-<table><tbody>
-<tr><td>Endpoint</td><td>Subgroup</td><td>Drug X</td><td>Placebo</td></tr>
-<tr><td rowspan="2">Overall survival</td><td>&lt;60 years</td><td>12&#x000b7;1</td><td>9&#x000b7;8</td></tr>
-<tr><td>Codon 12</td><td>NR</td><td>7&#x000b7;0</td></tr>
-</tbody></table></table-wrap>
-<fig id="f1"><label>Figure 1</label><caption><title>Trial profile</title><p>Of 200 screened, 150 were enrolled.</p></caption></fig>
-</sec></body>
-<back><ref-list><ref id="b1"><mixed-citation>Someone 2010; 12: 345.</mixed-citation></ref></ref-list></back>
-</article>
-"""
-
-HTML = """<!DOCTYPE html><html><head><meta name="citation_title" content="A fictional HTML trial">
-<script>var x = 99;</script></head><body>
-<h2>Abstract</h2><h3>Methods</h3><p>We randomly assigned 149 patients.</p>
-<h2>Results</h2>
-<div class="table-wrap"><div class="caption"><span class="label">Table 3</span> Toxicity by site</div>
-<table><thead>
-<tr><th rowspan="2"></th><th colspan="2">Gefitinib (n = 75)</th></tr>
-<tr><th>95% CI</th><th>Grade &ge;3</th></tr></thead>
-<tbody>
-<tr><td colspan="3">Site</td></tr>
-<tr><td>Lung</td><td>10 (13%)</td><td>2 (3%)<sup>a</sup></td></tr>
-<tr><td>Any grade 3-5 toxicity described in more than five words</td><td>40 (53%)</td><td>12 (16%)</td></tr>
-</tbody></table>
-<p>Abbreviations: CI, confidence interval.</p>
-<p><sup>a</sup>Two events were fatal.</p></div>
-<h2>References</h2><p>1. Other trial 2019; 33: 1.</p>
-</body></html>
-"""
+FIXTURES = Path(__file__).parent / "fixtures" / "readers"
+JATS = (FIXTURES / "fictional.nxml").read_text(encoding="utf-8")
+HTML = (FIXTURES / "fictional.html").read_text(encoding="utf-8")
 
 TRIAL = """id: fict
 title: "Fictional"

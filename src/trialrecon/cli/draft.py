@@ -1,6 +1,7 @@
 """``trialrecon draft SOURCE --trial TRIAL.yaml --source-id ID --out FILE``: a first dossier.
 
-Reads a paper (PMC JATS XML, HTML, PDF, text or Markdown) or, with ``--registry``, a ClinicalTrials.gov
+Reads a paper (PMC JATS XML, HTML, PDF, text or Markdown)
+or, with ``--registry``, a ClinicalTrials.gov
 record (API v2 JSON), and writes one draft row per printed number in the dossier's format
 plus ``confidence``, ``rule`` and ``needs_review``. It never writes ``values.csv``: a person
 reviews the draft and copies the rows into the dossier. ``--merge`` marks the rows the
@@ -26,7 +27,8 @@ HELP = ("Draft dossier rows from a paper (text, Markdown, HTML, PDF) or a regist
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", metavar="SOURCE",
-                        help="the paper (.nxml, .xml, .html, .pdf, .txt, .md) or, with --registry, the "
+                        help="the paper (.nxml, .xml, .html, .pdf, .txt, .md) or"
+                             ", with --registry, the "
                              "record (.json)")
     parser.add_argument("--trial", required=True, metavar="TRIAL_YAML",
                         help="the trial's trial.yaml (cohorts, arms and source ids)")

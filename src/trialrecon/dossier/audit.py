@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from trialrecon.dossier.draft.document import Document
+from trialrecon.dossier.draft.document import Table as DocTable
 from trialrecon.dossier.draft.layout import Layout, Row, Table, _key, parse_layout, place_spans
 from trialrecon.dossier.draft.normalise import Normalised, normal, normalise
 from trialrecon.dossier.draft.printed import MARKER_PHRASES, find_value, printed_forms
-from trialrecon.dossier.draft.document import Document
-from trialrecon.dossier.draft.document import Table as DocTable
 from trialrecon.dossier.draft.reader import SourceError, read_document
 from trialrecon.dossier.draft.textdoc import layout_of
 from trialrecon.dossier.model import Problem

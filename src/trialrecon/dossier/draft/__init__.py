@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from trialrecon.dossier.draft.document import Document
 from trialrecon.dossier.draft.drafter import Draft, draft_text
 from trialrecon.dossier.draft.lexicon import Names, read_names
-from trialrecon.dossier.draft.document import Document
 from trialrecon.dossier.draft.reader import (
     MAX_SOURCE_BYTES,
     SourceError,

@@ -31,7 +31,8 @@ GROUP_SPACES = "\u2009\u202f\u00a0\u2008\u2007\u2006\u2005"  # thin, narrow no-b
 MINUS_SIGNS = "-\u2212\u2013"  # hyphen-minus, minus sign, en dash (where it is a sign)
 _P = "[" + DECIMAL_POINTS + "]"
 _G = "[," + GROUP_SPACES + "]"
-NUM = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:[{GROUP_SPACES}]\d{{3}})+|\d+)(?:{_P}\d+)?|{_P}\d+)"
+NUM = (rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:[{GROUP_SPACES}]\d{{3}})+|\d+)"
+       rf"(?:{_P}\d+)?|{_P}\d+)")
 MARKERS = {
     "not_reached": re.compile(r"\b(?:had |has |was |were )?not (?:yet |been |yet been )?"
                               r"reached\b|\bNR\b", re.IGNORECASE),

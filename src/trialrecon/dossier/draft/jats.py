@@ -194,7 +194,7 @@ def merge_marks(segments: list[Segment]) -> list[Segment]:
             continue
         out.append(seg)
     # brackets that hold only citation marks
-    for i, (text, kind, _) in enumerate(out):
+    for i, (_, kind, _) in enumerate(out):
         if kind != "citation" or i == 0 or i + 1 >= len(out):
             continue
         before, after = out[i - 1][0], out[i + 1][0]

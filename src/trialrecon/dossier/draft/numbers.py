@@ -256,6 +256,11 @@ def find_items(text: str, percent_first: bool = False) -> list[Item]:
             marker = "not_reached" if "reached" in m.group().lower() else "not_estimable"
             scan.add("marker", (m.start(), m.end()),
                      [Item("", "estimate", m.start(), m.end(), marker=marker)])
+    cell = re.fullmatch(r"\s*(NR|NE)\s*", text)  # a table cell printing only the marker
+    if cell and not scan.items:
+        scan.add("marker", cell.span(1), [Item("", "estimate", cell.start(1), cell.end(1),
+                                               marker="not_reached" if cell.group(1) == "NR"
+                                               else "not_estimable")])
     if percent_first:
         for item in scan.items:
             if item.pattern == "count and percent":

@@ -9,7 +9,7 @@ line per grid row, cells separated by tabs) and then reads the grid as a person 
 - **header rows**: the rows the source marks as header (``thead``, or rows of ``th``
   cells); else the leading rows whose cells right of the stub are labels, not data (a
   label may start with a digit, as ``95% CI`` does, and may be long); a row of ``n = 75``
-  cells right below continues the header;
+  cells right below, with nothing in the stub, continues the header;
 - **stub columns**: column 0 when its body cells are labels, and column 1 too when its
   body cells are labels as well (a two-column stub: a group in column 0, or an indent
   column left empty, and the item in column 1);
@@ -166,7 +166,8 @@ def _header_count(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...],
     # a row of "n = 75" cells right below the header continues it
     while count < n_rows:
         right = [c for c in _origin_cells(grid, cells, count) if c.plain and c.col > 0]
-        if right and all(_N_CELL.match(c.plain) for c in right):
+        stub_empty = not cells[grid[count][0]].plain or cells[grid[count][0]].row < count
+        if right and stub_empty and all(_N_CELL.match(c.plain) for c in right):
             count += 1
         else:
             break

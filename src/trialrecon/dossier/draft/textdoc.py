@@ -17,8 +17,8 @@ import re
 from dataclasses import replace
 
 from trialrecon.dossier.draft.document import Block, Cell, Document, Figure, Footnote, Section
-from trialrecon.dossier.draft.layout import Heading, Layout, Legend, Line, Row, parse_layout
 from trialrecon.dossier.draft.layout import Footnote as LayoutFootnote
+from trialrecon.dossier.draft.layout import Heading, Layout, Legend, Line, Row, parse_layout
 from trialrecon.dossier.draft.layout import Table as LayoutTable
 from trialrecon.dossier.draft.tables import read_grid
 
