@@ -174,3 +174,39 @@ def test_entities_are_never_expanded(tmp_path: Path) -> None:
     doc = read_document(path)
     assert "aaaaaaaaaa" not in doc.text and "root:" not in doc.text
     assert "12 patients" in doc.text
+
+
+def test_the_audit_reads_a_jats_source(jats: Path, tmp_path: Path) -> None:
+    """A right table cell and an Abstract row under "Summary" pass; a planted slip is caught."""
+    import csv
+
+    from trialrecon.dossier import COLUMNS
+    from trialrecon.dossier.audit import audit_dossier
+
+    folder = tmp_path / "fict"
+    folder.mkdir()
+    (folder / "paper.nxml").write_text(JATS, encoding="utf-8")
+    citation = '    citation: "Fictional 2024"\n'
+    (folder / "trial.yaml").write_text(
+        TRIAL.replace(citation, citation + "    file: paper.nxml\n"), encoding="utf-8")
+    rows = [
+        {"id": "t1_neut", "location": "Table 1", "row": "Haematological / Neutropenia",
+         "column": "Drug X (n = 75) / Grade ≥3", "anchor": "Neutropenia 12 (16%) 5 (7%)",
+         "arm": "drug_x", "quantity": "ae_grade3plus", "statistic": "count", "value": "5",
+         "unit": "patients"},
+        {"id": "abs_os", "location": "Abstract", "anchor": "Median overall survival was 11·3",
+         "arm": "drug_x", "quantity": "os", "statistic": "median", "value": "11.3",
+         "unit": "months"},
+        {"id": "slip", "location": "Table 1", "row": "Anaemia", "column":
+         "Placebo (N=74) / Grade ≥3", "anchor": "Anaemia 20 (27%) 1 (1%) 18 (24%) 2 (3%)",
+         "arm": "placebo", "quantity": "ae_grade3plus", "statistic": "count", "value": "1",
+         "unit": "patients"},
+    ]
+    with (folder / "values.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS)
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({c: {"source": "paper", "cohort": "all", **r}.get(c, "")
+                             for c in COLUMNS})
+    problems = audit_dossier(folder)
+    assert [(p.line, p.rule) for p in problems] == [(4, "value-not-in-cell")]

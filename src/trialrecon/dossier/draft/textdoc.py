@@ -116,7 +116,10 @@ def layout_of(doc: Document) -> Layout:
     for raw in doc.text.split("\n"):
         lines.append(Line(pos, pos + len(raw), raw))
         pos += len(raw) + 1
-    headings = tuple(Heading(s.heading, s.level, True, s.start, s.end) for s in doc.sections
+    # the Abstract is named "Abstract" whatever its printed heading ("Summary"), as the
+    # drafter names it, and its structured parts are inside it, not places of their own
+    headings = tuple(Heading("Abstract" if s.kind == "abstract" else s.heading, s.level, True,
+                             s.start, s.end) for s in doc.sections
                      if not (s.kind == "abstract" and s.level > 1))
     tables = []
     for t in doc.tables:
