@@ -1,6 +1,7 @@
 """``trialrecon draft SOURCE --trial TRIAL.yaml --source-id ID --out FILE``: a first dossier.
 
-Reads a paper (text or Markdown, HTML, PDF) or, with ``--registry``, a ClinicalTrials.gov
+Reads a paper (PMC JATS XML, HTML, PDF, text or Markdown)
+or, with ``--registry``, a ClinicalTrials.gov
 record (API v2 JSON), and writes one draft row per printed number in the dossier's format
 plus ``confidence``, ``rule`` and ``needs_review``. It never writes ``values.csv``: a person
 reviews the draft and copies the rows into the dossier. ``--merge`` marks the rows the
@@ -14,10 +15,8 @@ import sys
 from pathlib import Path
 
 from trialrecon.cli import UserError
-from trialrecon.dossier.audit import SourceDoc
+from trialrecon.dossier.audit import source_doc
 from trialrecon.dossier.draft import SourceError, draft_source, read_names
-from trialrecon.dossier.draft.layout import parse_layout
-from trialrecon.dossier.draft.normalise import normalise
 from trialrecon.dossier.draft.output import assign_ids, merge, to_csv
 from trialrecon.dossier.draft.registry import read_record, registry_rows
 
@@ -28,7 +27,8 @@ HELP = ("Draft dossier rows from a paper (text, Markdown, HTML, PDF) or a regist
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", metavar="SOURCE",
-                        help="the paper (.txt, .md, .html, .pdf) or, with --registry, the "
+                        help="the paper (.nxml, .xml, .html, .pdf, .txt, .md) or"
+                             ", with --registry, the "
                              "record (.json)")
     parser.add_argument("--trial", required=True, metavar="TRIAL_YAML",
                         help="the trial's trial.yaml (cohorts, arms and source ids)")
@@ -67,10 +67,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.registry:
             drafts = registry_rows(read_record(args.source), names, args.source_id)
-            text = ""
+            document = None
         else:
-            source, drafts = draft_source(args.source, names, args.source_id, _progress)
-            text = source.text
+            document, drafts = draft_source(args.source, names, args.source_id, _progress)
     except SourceError as exc:
         raise UserError(str(exc)) from exc
     assign_ids(drafts)
@@ -80,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
             raise UserError("--merge compares a paper's draft with the dossier; a registry "
                             "draft has no source text to place its rows in")
         dossier = Path(args.trial).parent
-        doc = SourceDoc(Path(args.source), parse_layout(text), normalise(text))
+        assert document is not None
+        doc = source_doc(Path(args.source), document)
         result = merge(doc, dossier, args.source_id, drafts)
         status = result.status
         print(f"{result.in_dossier} drafted rows already in {dossier}, {result.new} new; "

@@ -31,10 +31,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from trialrecon.dossier.draft.document import Document
+from trialrecon.dossier.draft.document import Table as DocTable
 from trialrecon.dossier.draft.layout import Layout, Row, Table, _key, parse_layout, place_spans
 from trialrecon.dossier.draft.normalise import Normalised, normal, normalise
 from trialrecon.dossier.draft.printed import MARKER_PHRASES, find_value, printed_forms
-from trialrecon.dossier.draft.reader import SourceError, read_source
+from trialrecon.dossier.draft.reader import SourceError, read_document
+from trialrecon.dossier.draft.textdoc import layout_of
 from trialrecon.dossier.model import Problem
 from trialrecon.dossier.paths import find_repo_root
 from trialrecon.dossier.safe_yaml import YamlRefused, load_file
@@ -52,6 +55,7 @@ class SourceDoc:
     path: Path
     layout: Layout
     norm: Normalised
+    document: Document | None = None  # the structured document (JATS, HTML, PDF readers)
 
     def find_all(self, needle: str) -> list[tuple[int, int]]:
         """Original-text spans of every occurrence of normalised ``needle``."""
@@ -73,8 +77,13 @@ def _read(path: Path) -> SourceDoc:
 
 @cache
 def _read_version(path: Path, size: int, mtime: int) -> SourceDoc:
-    text = read_source(path).text
-    return SourceDoc(path, parse_layout(text), normalise(text))
+    return source_doc(path, read_document(path))
+
+
+def source_doc(path: Path, document: Document) -> SourceDoc:
+    """The audit's view of a read document: its layout and normalised text."""
+    layout = parse_layout(document.text) if document.kind == "text" else layout_of(document)
+    return SourceDoc(path, layout, normalise(document.text), document)
 
 
 def default_sources_dir(dossier: Path) -> Path | None:
@@ -265,6 +274,9 @@ def _cell_problem(doc: SourceDoc, table: Table, row: dict[str, str],
     The row label is the stub as printed (a group heading and its row joined by ``/``), the
     column label the header (a spanning header and its sub-header joined by ``/``).
     """
+    structured = _doc_table(doc, table)
+    if structured is not None:
+        return _structured_cell_problem(structured, row, occurrences, forms)
     grid = _grid(table)
     hits = _rows_for(table, grid, row["row"])
     if not hits:
@@ -289,6 +301,39 @@ def _cell_problem(doc: SourceDoc, table: Table, row: dict[str, str],
                 f"'{row['column']}' of {table.name}, which reads: "
                 f"{' | '.join(c for k, c in enumerate(table.rows[i].cells) if k in cols)}")
     return None
+
+
+def _doc_table(doc: SourceDoc, table: Table) -> DocTable | None:
+    if doc.document is None or doc.document.kind == "text":
+        return None
+    return next((t for t in doc.document.tables if t.start == table.start), None)
+
+
+def _label_matches(printed: str, label: str) -> bool:
+    """A label names a printed path when it is the path or its last parts."""
+    have = [_key(p) for p in printed.split(" / ") if p]
+    want = [_key(p) for p in label.split(" / ") if p]
+    return bool(want) and have[-len(want):] == want
+
+
+def _structured_cell_problem(t: DocTable, row: dict[str, str],
+                             occurrences: list[tuple[int, int]], forms: list[str]) -> str | None:
+    """The cell check on a table read with its structure (row and column paths known)."""
+    rows = [r for r in t.body_rows() if _label_matches(t.row_labels[r], row["row"])]
+    if not rows:
+        return f"row '{row['row']}' is not a row of {t.label} (no stub reads so)"
+    cols = [c for c in range(t.n_cols) if _label_matches(t.column_labels[c], row["column"])]
+    if not cols:
+        return f"column '{row['column']}' is not a column of {t.label} (no header reads so)"
+    for r in rows:
+        for c in cols:
+            cell = t.cell_at(r, c)
+            if find_value(normal(cell.plain), forms) >= 0 and any(
+                    a < cell.end and b > cell.start for a, b in occurrences):
+                return None
+    cells = " | ".join(t.cell_at(r, c).plain for r in rows[:1] for c in cols)
+    return (f"value {row['value']} is not in the cell of row '{row['row']}', column "
+            f"'{row['column']}' of {t.label} where the anchor stands (the cell reads: {cells})")
 
 
 def _clip(text: str, row: Row, width: int = 90) -> str:

@@ -2,10 +2,16 @@
 
 The input side of the audit and of ``trialrecon draft``:
 
-- :mod:`.reader` reads plain text or Markdown, HTML and PDF (pdfplumber) into one plain form;
+- :mod:`.document` is the structured document every reader builds (sections, paragraphs,
+  tables as grids with header, stub and group rows, footnotes, figure captions);
+  :mod:`.jats` and :mod:`.html_reader` read JATS XML and HTML into it, :mod:`.reader`
+  reads PDF (pdfplumber) and text or Markdown into a plain form that :mod:`.textdoc`
+  turns into one; :mod:`.tables` lays out a table's spans and reads its grid;
+- :mod:`.grammar` is the number grammar the drafter and the audit share;
 - :mod:`.normalise` and :mod:`.layout` find what a person finds in it (headings, tables,
   footnotes, legends, the places a location names);
-- :mod:`.numbers`, :mod:`.lexicon` and :mod:`.drafter` draft one row per printed number;
+- :mod:`.numbers`, :mod:`.lexicon` and :mod:`.drafter` draft one row per printed number
+  (:mod:`.structured` cuts the units from a structured document);
 - :mod:`.output` writes the draft and compares it with a dossier; :mod:`.evaluate` scores it;
 - :mod:`.registry` reads a ClinicalTrials.gov record (API version 2, JSON) into registry rows.
 
@@ -17,21 +23,39 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from trialrecon.dossier.draft.document import Document
 from trialrecon.dossier.draft.drafter import Draft, draft_text
 from trialrecon.dossier.draft.lexicon import Names, read_names
-from trialrecon.dossier.draft.reader import MAX_SOURCE_BYTES, SourceError, SourceText, read_source
+from trialrecon.dossier.draft.reader import (
+    MAX_SOURCE_BYTES,
+    SourceError,
+    SourceText,
+    read_document,
+    read_source,
+)
+
+
+def draft_document(document: Document, names: Names, source_id: str,
+                   progress: Callable[[int, int], None] | None = None) -> list[Draft]:
+    """The draft rows of a document: from its structure (JATS, HTML, PDF) or its text."""
+    if document.kind == "text":
+        return draft_text(document.text, names, source_id, progress)
+    from trialrecon.dossier.draft.structured import draft_document as structured
+
+    return structured(document, names, source_id, progress)
 
 
 def draft_source(path: str | Path, names: Names, source_id: str,
-                 progress: Callable[[int, int], None] | None = None) -> tuple[SourceText,
+                 progress: Callable[[int, int], None] | None = None) -> tuple[Document,
                                                                                 list[Draft]]:
     """The source at ``path`` read, and its draft rows; :class:`SourceError` on bad input."""
-    source = read_source(path)
-    drafts = draft_text(source.text, names, source_id, progress)
+    source = read_document(path)
+    drafts = draft_document(source, names, source_id, progress)
     if not drafts:
         raise SourceError(f"{path}: no numbers found in the text; nothing to draft")
     return source, drafts
 
 
-__all__ = ["MAX_SOURCE_BYTES", "Draft", "Names", "SourceError", "SourceText", "draft_source",
-           "draft_text", "read_names", "read_source"]
+__all__ = ["MAX_SOURCE_BYTES", "Document", "Draft", "Names", "SourceError", "SourceText",
+           "draft_document", "draft_source", "draft_text", "read_document", "read_names",
+           "read_source"]

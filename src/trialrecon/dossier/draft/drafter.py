@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
 from trialrecon.dossier.draft.layout import (
@@ -54,6 +54,8 @@ class Unit:
     footnote: str = ""
     header_n: str = ""
     anchor: str = ""  # table cells: the row's cells as printed up to this one
+    percent_first: bool = False  # the table prints "% (n)"
+    external: bool = False  # a sentence citing another study (Introduction, Discussion)
 
 
 @dataclass
@@ -428,7 +430,7 @@ def _anchor(unit: Unit, item: Item, items: list[Item]) -> str:
 
 def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[Draft]:
     """The draft rows of one unit of text."""
-    items = find_items(unit.text)
+    items = find_items(unit.text, unit.percent_first)
     if not items:
         return []
     folded = fold(unit.text)
@@ -438,8 +440,14 @@ def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[D
     col_arm = names.find(unit.column_context, "arm") if unit.column_context else []
     head_cohort = names.find(fold(unit.heading), "cohort")
     out, group_quantity = [], {}
+    # an arm or cohort named in the header ("Twice-daily radiotherapy") says whose number it
+    # is, not what it counts: its words are not read for the quantity
+    masked = unit.column_context
+    for hit in col_cohort + col_arm:
+        masked = masked[:hit.start] + " " * (hit.end - hit.start) + masked[hit.end:]
+    q_unit = replace(unit, column_context=masked) if masked != unit.column_context else unit
     for i, item in enumerate(items):
-        q = _quantity(lex, unit, item, folded)
+        q = _quantity(lex, q_unit, item, folded)
         if item.group in group_quantity and item.statistic != "p_value":
             q = group_quantity[item.group]
         elif item.statistic == "p_value" and out and not unit.row:

@@ -20,6 +20,7 @@ _CHAR_MAP = {
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'",
     "\u2265": ">=", "\u2264": "<=", "\u2266": "<=", "\u2267": ">=",
     "\u00d7": "x", "\u2248": "~",
+    "\u00b7": ".",  # the Lancet's decimal point: 11·3 reads 11.3
 }  # fmt: skip
 # LaTeX commands that papers converted to text keep (``\geq 25%``), read as their sign.
 _LATEX = {
@@ -99,7 +100,12 @@ def normalise(text: str, lower: bool = True, signs: bool = True) -> Normalised:
     chars: list[str] = []
     out_offsets: list[int] = []
     pending_space = False
-    for ch, off in zip(text, offsets, strict=True):
+    for i, (ch, off) in enumerate(zip(text, offsets, strict=True)):
+        if not signs and ch in _GROUP_SPACES and _groups_digits(text, i):
+            # a thin space grouping thousands ("19 984") is part of the number: kept
+            chars.append(ch)
+            out_offsets.append(off)
+            continue
         if _SPACE.match(ch):
             pending_space = bool(chars)
             continue
@@ -112,6 +118,15 @@ def normalise(text: str, lower: bool = True, signs: bool = True) -> Normalised:
             chars.append(new)
             out_offsets.append(off)
     return Normalised("".join(chars), tuple(out_offsets))
+
+
+_GROUP_SPACES = "\u2009\u202f\u00a0\u2008\u2007\u2006\u2005"  # as grammar.GROUP_SPACES
+
+
+def _groups_digits(text: str, i: int) -> bool:
+    """The space at ``i`` stands between a digit and exactly three digits."""
+    return (i > 0 and text[i - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[i + 1:i + 5])
+            is not None)
 
 
 def normal(text: str) -> str:

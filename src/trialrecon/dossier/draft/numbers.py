@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trialrecon.dossier.draft.printed import MONTHS
+from trialrecon.dossier.draft.grammar import DATE, MARKER_PATTERN, NUM, parse_date, parse_number
 
-NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
-_N = rf"(?<![A-Za-z\d.,/])(?:[-−](?=\d))?(?:{NUM})(?![\d])"
-_D = rf"(?<![A-Za-z\d.,])(?:{NUM})(?![\d])"  # a denominator, after a slash
-_MARK = r"not reached|not estimable|NR|NE"
+# a number, with a minus sign (hyphen, U+2212, or an en dash no number stands right before)
+_N = rf"(?<![A-Za-z\d.,/·])(?:[-−–](?=[\d.·]))?(?:{NUM})(?![\d])"
+_D = rf"(?<![A-Za-z\d.,·])(?:{NUM})(?![\d])"  # a denominator, after a slash
+_MARK = MARKER_PATTERN
 _UNIT = r"(?:\s*(?:months?|mo|years?|weeks?|days?|mg(?:/d(?:ay)?)?))?"
 _LEVEL = rf"(?P<level>{NUM})\s*%\s*(?:CI|confidence intervals?)(?:\s*\[CI\])?\s*[,:]?\s*"
 _TO = r"\s*%?\s*(?:to|-|–|—|,)\s*"
@@ -77,13 +77,8 @@ class _Scan:
 
 
 def clean_number(text: str) -> str:
-    """``.001`` -> ``0.001``, ``100,000`` -> ``100000``, ``−2`` -> ``-2``."""
-    text = text.replace(",", "").replace("−", "-").strip()
-    if text.startswith("."):
-        text = "0" + text
-    if text.startswith("-."):
-        text = "-0" + text[1:]
-    return text
+    """``.001`` -> ``0.001``, ``100,000`` -> ``100000``, ``−2`` -> ``-2``, ``11·3`` -> ``11.3``."""
+    return parse_number(text)
 
 
 def _unit_of(text: str) -> str:
@@ -101,7 +96,8 @@ def _unit_of(text: str) -> str:
 def _item(m: re.Match[str], name: str, statistic: str, **kw: str) -> Item:
     raw = m.group(name)
     if re.fullmatch(_MARK, raw, flags=re.IGNORECASE):
-        marker = "not_reached" if raw.lower() in ("not reached", "nr") else "not_estimable"
+        marker = "not_reached" if "reach" in raw.lower() or raw.lower() == "nr" \
+            else "not_estimable"
         return Item("", statistic, m.start(name), m.end(name), marker=marker, **kw)
     return Item(clean_number(raw), statistic, m.start(name), m.end(name), **kw)
 
@@ -123,6 +119,16 @@ def _est_pair(m: re.Match[str]) -> list[Item]:
 
 def _count_pct(m: re.Match[str]) -> list[Item]:
     return [_item(m, "n", "count"), _item(m, "p", "percent", unit="percent")]
+
+
+def _n_of_n_pct(m: re.Match[str]) -> list[Item]:
+    total = clean_number(m.group("d"))
+    return [_item(m, "n", "count", denominator=total),
+            _item(m, "p", "percent", unit="percent", denominator=total)]
+
+
+def _mean_sd(m: re.Match[str]) -> list[Item]:
+    return [_item(m, "est", "mean"), _item(m, "sd", "sd")]
 
 
 def _events(m: re.Match[str]) -> list[Item]:
@@ -148,15 +154,7 @@ def _range(m: re.Match[str]) -> list[Item]:
 
 
 def _month_date(m: re.Match[str]) -> list[Item]:
-    month = MONTHS.index(_month_index(m.group("month"))) + 1
-    value = f"{m.group('year')}-{month:02d}"
-    if m.group("day"):
-        value += f"-{int(m.group('day')):02d}"
-    return [Item(value, "date", m.start(), m.end(), unit="date")]
-
-
-def _month_index(name: str) -> str:
-    return next(full for full in MONTHS if full.startswith(name.lower()[:3]))
+    return [Item(parse_date(m.group()), "date", m.start(), m.end(), unit="date")]
 
 
 def _iso_date(m: re.Match[str]) -> list[Item]:
@@ -177,8 +175,6 @@ def _plain(m: re.Match[str]) -> list[Item]:
     return [_item(m, "x", "value", unit=unit)]
 
 
-_MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|" \
-         r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _PATTERNS: tuple[tuple[str, re.Pattern[str], object], ...] = tuple(
     (name, re.compile(rx, re.IGNORECASE if name in ("month date", "label") else 0), fn)
     for name, rx, fn in (
@@ -186,16 +182,18 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], object], ...] = tuple(
          _label),
         ("iso date", r"(?<!\d)\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?(?!\d)",
          _iso_date),
-        ("month date", rf"\b{_MONTH}\s+(?:(?P<day>\d{{1,2}}),?\s+)?(?P<year>(?:19|20)\d\d)\b",
-         _month_date),
+        ("month date", DATE.pattern, _month_date),
         ("p value", rf"\b[Pp]\s*(?:value\s*)?(?P<cmp><=|>=|[=<>≤≥])\s*(?P<p>{_N})", _p_value),
         ("estimate and ci", rf"(?P<est>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})\s*[(\[]\s*{_LEVEL}"
-                            rf"(?P<lo>{_N}){_TO}(?P<hi>{_N}|{_MARK})\s*%?\s*[)\]]", _est_ci),
+                            rf"(?P<lo>{_N}){_TO}(?P<hi>{_N}|{_MARK})\s*%?\s*(?=[)\];,])", _est_ci),
         ("ratio and ci", rf"(?P<est>{_N})(?P<pct>)(?P<unit>)\s*[;,]\s*{_LEVEL}(?P<lo>{_N})"
                          rf"{_TO}(?P<hi>{_N}|{_MARK})", _est_ci),
         ("estimate and interval", rf"(?P<est>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})\s*\(\s*"
                                   rf"(?P<lo>{_N})\s*%?\s*(?:to|-|–|—)\s*(?P<hi>{_N}|{_MARK})"
                                   r"\s*%?\s*\)", _est_pair),
+        ("n of n and percent", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})\s*\(\s*(?P<p>{_N})\s*%?\s*\)",
+         _n_of_n_pct),
+        ("mean and sd", rf"(?P<est>{_N})\s*(?:±|\+/-|\+-)\s*(?P<sd>{_N})", _mean_sd),
         ("n equals and percent", rf"\(\s*n\s*=\s*(?P<n>{_N})\s*[;,]\s*(?P<p>{_N})\s*%\s*\)",
          _count_pct),
         ("count and percent", rf"(?P<n>{_N})\s*(?:[A-Za-z-]+\s+){{0,2}}\(\s*(?P<p>{_N})\s*%?\s*\)",
@@ -232,8 +230,12 @@ def _word_value(m: re.Match[str]) -> int | None:
     return value
 
 
-def find_items(text: str) -> list[Item]:
-    """Every data number of ``text`` (a sentence or a table cell), in reading order."""
+def find_items(text: str, percent_first: bool = False) -> list[Item]:
+    """Every data number of ``text`` (a sentence or a table cell), in reading order.
+
+    ``percent_first``: the table prints "% (n)" (the percentage before the count), so
+    ``45.2 (189)`` is a percent and a count.
+    """
     scan = _Scan(text)
     for m in _NOT_DATA.finditer(text):
         scan.taken.append((m.start(), m.end()))
@@ -248,9 +250,20 @@ def find_items(text: str) -> list[Item]:
         if value is not None and value > 0 and m.group().strip() and scan.free(m.start(), m.end()):
             scan.add("number in words", (m.start(), m.end()),
                      [Item(str(value), "value", m.start(), m.end(), words=True)])
-    for m in re.finditer(r"\b(not reached|not estimable)\b", text, re.IGNORECASE):
+    for m in re.finditer(r"\b((?:had |has )?not (?:yet |been |yet been )?reached|not estimable)\b",
+                         text, re.IGNORECASE):
         if scan.free(m.start(), m.end()):
             marker = "not_reached" if "reached" in m.group().lower() else "not_estimable"
             scan.add("marker", (m.start(), m.end()),
                      [Item("", "estimate", m.start(), m.end(), marker=marker)])
+    cell = re.fullmatch(r"\s*(NR|NE)\s*", text)  # a table cell printing only the marker
+    if cell and not scan.items:
+        scan.add("marker", cell.span(1), [Item("", "estimate", cell.start(1), cell.end(1),
+                                               marker="not_reached" if cell.group(1) == "NR"
+                                               else "not_estimable")])
+    if percent_first:
+        for item in scan.items:
+            if item.pattern == "count and percent":
+                item.statistic = "percent" if item.statistic == "count" else "count"
+                item.unit = "percent" if item.statistic == "percent" else ""
     return sorted(scan.items, key=lambda i: i.start)

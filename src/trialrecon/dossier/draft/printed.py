@@ -20,7 +20,7 @@ _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eigh
 _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
 MARKER_PHRASES = {
-    "not_reached": ("not reached", "not yet reached", "nr"),
+    "not_reached": ("not reached", "not yet reached", "not been reached", "nr"),
     "not_estimable": ("not estimable", "could not be estimated", "ne", "not evaluable"),
 }
 
@@ -64,10 +64,12 @@ def _date_forms(value: str) -> list[str]:
         month = MONTHS[int(parts[1]) - 1]
         abbrev = month[:3]
         if len(parts) == 2:
-            forms += [f"{month} {parts[0]}", f"{abbrev} {parts[0]}", f"{abbrev}. {parts[0]}"]
+            forms += [f"{month} {parts[0]}", f"{month}, {parts[0]}", f"{abbrev} {parts[0]}",
+                      f"{abbrev}. {parts[0]}", f"{abbrev}, {parts[0]}"]
         else:
             day = str(int(parts[2]))
             forms += [f"{month} {day}, {parts[0]}", f"{day} {month} {parts[0]}",
+                      f"{day} {month}, {parts[0]}", f"{day} {abbrev} {parts[0]}",
                       f"{abbrev} {day}, {parts[0]}", f"{parts[0]} {abbrev} {day}"]
     return forms
 

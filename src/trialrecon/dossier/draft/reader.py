@@ -15,9 +15,14 @@ import statistics
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trialrecon.dossier.draft.document import Document
 
 MAX_SOURCE_BYTES = 25_000_000  # a paper's PDF with figures is a few MB; its text far less
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+XML_SUFFIXES = frozenset({".nxml", ".xml"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
 
@@ -220,3 +225,35 @@ def read_source(path: str | Path) -> SourceText:
     if path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
         return SourceText(path, "html", html_to_text(text))
     return SourceText(path, "text", _markdown_tables(text.replace("\r\n", "\n")))
+
+
+def _is_jats(path: Path, head: str) -> bool:
+    return path.suffix.lower() in XML_SUFFIXES or (
+        head.startswith("<?xml") or head.startswith("<!doctype article")) and "<article" in head
+
+
+def read_document(path: str | Path) -> Document:
+    """The structured document at ``path``: JATS XML, HTML, PDF or text, by suffix and content.
+
+    JATS (``.nxml``, ``.xml``) and HTML are read into their structure (:mod:`.jats`,
+    :mod:`.html_reader`); PDF and text through the plain form (:func:`read_source`) and
+    :func:`.textdoc.document_from_text`. :class:`SourceError` on bad input.
+    """
+    from trialrecon.dossier.draft.html_reader import read_html
+    from trialrecon.dossier.draft.jats import JatsError, read_jats
+    from trialrecon.dossier.draft.textdoc import document_from_text
+
+    path = Path(path)
+    data = _check_size(path)
+    if data[:5] != b"%PDF-" and path.suffix.lower() != ".pdf":
+        text = _decode(path, data)
+        head = text.lstrip()[:2000].lower()
+        if _is_jats(path, head):
+            try:
+                return read_jats(path, data)
+            except JatsError as exc:
+                raise SourceError(f"{path}: {exc}") from exc
+        if path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
+            return read_html(path, text)
+    source = read_source(path)
+    return document_from_text(source.text, path.name, source.kind)

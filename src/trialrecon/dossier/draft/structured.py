@@ -1,0 +1,205 @@
+"""Drafting from a structured document (JATS, HTML, and a PDF reader's): units from the model.
+
+The units are those of :mod:`.drafter`, cut from the :class:`.document.Document` instead of
+guessed from plain text, then labelled by the same rules (:func:`.drafter.draft_unit`):
+
+- a sentence of a paragraph: ``location`` is the section heading as printed, ``Abstract``
+  for the Abstract and its structured parts (Background, Methods, Findings, ...); in the
+  Introduction or Discussion a sentence with a citation mark is about another study: its
+  numbers get an ``external_*`` quantity and ``needs_review``;
+- a table cell: ``location`` the table's label, ``row`` the stub path (group heading and
+  stub joined with `` / ``), ``column`` the header path, ``footnote`` the cell's marks,
+  ``denominator`` the ``n =`` of the column header, the anchor the row as printed up to the
+  cell (marks left out, at most :data:`MAX_ANCHOR_WORDS` words, from the stub when it fits);
+  "% (n)" in the caption, header or notes reads ``45.2 (189)`` as a percent and a count;
+- a column header ``Arm (n = 75)``: the arm's (or cohort's) size;
+- a table title, a marked table footnote (``Table 2 footnote a``), a figure caption
+  (``Figure 2 legend``).
+
+A row is flagged ``needs_review`` unless every label on it came from a rule that does not
+guess: the quantity from a stub or header term, the cohort from a column or a mention (or
+the trial's only cohort), the arm from the column (when the trial has arms).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from trialrecon.dossier import MAX_ANCHOR_WORDS
+from trialrecon.dossier.draft.document import Document, Table
+from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
+from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
+from trialrecon.dossier.draft.normalise import fold, normalise
+from trialrecon.dossier.draft.tables import is_data
+
+EXTERNAL_SECTIONS = ("introduction", "background", "discussion", "comment",
+                     "research in context", "evidence before this study",
+                     "implications of all the available evidence")
+_N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
+_PERCENT_FIRST = re.compile(r"%\s*\(\s*n\s*\)|percentage \(number\)", re.IGNORECASE)
+_NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
+SURE_QUANTITY = ("stub-term", "header-n")
+
+
+def _location(doc: Document, section: int) -> tuple[str, str, str]:
+    """(location, heading, top heading) of a block in section ``section``."""
+    path = doc.section_path(section)
+    if not path:
+        return "Title", "", ""
+    if path[0].kind == "abstract":
+        return "Abstract", path[-1].heading, "abstract"
+    return path[-1].heading, path[-1].heading, path[0].heading
+
+
+def _block_units(doc: Document, lex: Lexicon) -> Iterator[Unit]:
+    for block in doc.blocks:
+        path = doc.section_path(block.section)
+        if any(lex.skipped(s.heading) for s in path):
+            continue
+        location, heading, top = _location(doc, block.section)
+        outside = fold(top).strip(" :") in EXTERNAL_SECTIONS or any(
+            fold(s.heading).strip(" :") in EXTERNAL_SECTIONS for s in path)
+        text, origin = _clean(block.text, block.start)
+        cites = [m.start for m in block.marks if m.kind == "citation"]
+        for sentence, offsets in _sentences(text, origin):
+            if not offsets or not _NUMBERISH.search(sentence):
+                continue
+            external = outside and any(offsets[0] <= c <= offsets[-1] + 8 for c in cites)
+            yield Unit(sentence, offsets, location, heading=heading, external=external)
+
+
+def _caption_units(doc: Document) -> Iterator[Unit]:
+    for fig in doc.figures:
+        text, origin = _clean(fig.text, fig.start)
+        for sentence, offsets in _sentences(text, origin):
+            if offsets and _NUMBERISH.search(sentence):
+                yield Unit(sentence, offsets, f"{fig.label} legend")
+    for t in doc.tables:
+        text, origin = _clean(t.caption_line, t.start)
+        label_len = len(normalise(t.label, lower=False, signs=False).text)
+        if _NUMBERISH.search(text[label_len:]):
+            yield Unit(text[label_len:], origin[label_len:], f"{t.label} title")
+        for note in t.footnotes:
+            if not note.mark:
+                continue  # unmarked notes ("Data are n (%)") say how to read the cells
+            text, origin = _clean(note.text, note.start)
+            for sentence, offsets in _sentences(text, origin):
+                if offsets and _NUMBERISH.search(sentence):
+                    yield Unit(sentence, offsets, f"{t.label} footnote {note.mark}")
+
+
+def _anchor(doc: Document, t: Table, row: int, col: int) -> str:
+    """The row as printed from its first printed cell up to cell ``col`` (last words)."""
+    cell = t.cell_at(row, col)
+    starts = [t.cell_at(row, c).start for c in range(col + 1)
+              if t.is_origin(row, c) and t.cell_at(row, c).plain]
+    start = min(starts) if starts else cell.start
+    words = normalise(doc.text[start:cell.end], lower=False, signs=False).text.split(" ")
+    return " ".join(words[-MAX_ANCHOR_WORDS:])
+
+
+def _header_n(label: str) -> str:
+    found = _N_IN_HEADER.findall(label)
+    return re.sub(r"[,\u2009\u202f]", "", found[-1]) if found else ""
+
+
+def _table_units(doc: Document, t: Table) -> Iterator[Unit]:
+    notes = " ".join(n.text for n in t.footnotes if not n.mark)
+    stub_head = " ".join(t.column_labels[:t.stub_columns])
+    context = fold(f"{t.caption} {stub_head} {notes}")
+    percent_first = bool(_PERCENT_FIRST.search(f"{t.caption} {notes}"))
+    for r in range(t.header_rows):
+        for c in range(t.stub_columns, t.n_cols):
+            cell = t.cell_at(r, c)
+            n = _header_n(cell.plain)
+            if not t.is_origin(r, c) or not n:
+                continue
+            column = " / ".join(p for p in t.column_labels[c].split(" / ")
+                                [: t.column_labels[c].split(" / ").index(cell.plain) + 1]
+                                ) if cell.plain in t.column_labels[c].split(" / ") else \
+                cell.plain
+            text, origin = _clean(cell.text, cell.start)
+            yield Unit(text, origin, t.label, column=column, column_context=fold(column),
+                       table_context=context, header_n=n, anchor=text)
+    for r in t.body_rows():
+        row_label = t.row_labels[r]
+        for c in range(t.stub_columns, t.n_cols):
+            cell = t.cell_at(r, c)
+            if not t.is_origin(r, c) or not _NUMBERISH.search(cell.plain):
+                continue
+            column = t.column_labels[c]
+            text, origin = _clean(cell.text, cell.start)
+            if not origin:
+                continue
+            yield Unit(text, origin, t.label, row=row_label, column=column,
+                       context=fold(row_label), column_context=fold(column),
+                       table_context=context + " " + fold(t.row_groups[r]),
+                       footnote=",".join(cell.marks), header_n=_header_n(column),
+                       anchor=_anchor(doc, t, r, c),
+                       percent_first=percent_first or bool(_PERCENT_FIRST.search(
+                           f"{column} {row_label}")))
+
+
+def _external(d: Draft, unit: Unit) -> None:
+    q = d.fields["quantity"]
+    d.fields["quantity"] = ("external_orr" if q.startswith("orr") else
+                            "external_pfs" if q.startswith("pfs") else "external_other")
+    d.fields["arm"] = ""
+    d.rules.append(f"external: a sentence citing another study in {unit.heading}")
+    d.needs_review = True
+
+
+def _is_guess(d: Draft, names: Names) -> bool:
+    rules = " ".join(d.rules)
+    quantity_rule = next((r for r in d.rules if r.startswith("quantity:")), "")
+    sure_quantity = any(s in quantity_rule for s in SURE_QUANTITY)
+    term = re.search(r"stub-term '([^']*)'", quantity_rule)
+    if term and d.fields["row"]:
+        # only a term of the row's own stub is sure (a group heading's words are wider)
+        own = fold(d.fields["row"].split(" / ")[-1])
+        sure_quantity = all(part in own for part in term.group(1).split("+"))
+    many_cohorts = len(names.cohorts) > 1
+    sure_cohort = not many_cohorts or "pooled cohort" not in rules
+    between_arms = d.fields["quantity"].endswith("_hr") or d.fields["statistic"] == "p_value"
+    sure_arm = not names.arms or between_arms or bool(d.fields["arm"])
+    return not (d.fields["quantity"] and sure_quantity and sure_cohort and sure_arm)
+
+
+def _finish(d: Draft, unit: Unit, names: Names) -> Draft:
+    if d.fields["statistic"] == "sd":
+        d.fields["statistic"] = "value"
+        d.fields["note"] = "standard deviation (printed as mean ± SD)"
+    if d.fields["statistic"].startswith("range_") and re.search(
+            r"\biqr\b|interquartile", f"{unit.column_context} {unit.table_context} "
+                                      f"{unit.context}"):
+        d.fields["note"] = (d.fields["note"] + "; " if d.fields["note"] else "") + \
+            "interquartile range (the table says IQR)"
+        d.needs_review = True
+    if d.fields["statistic"] == "value" or "estimate and interval" in " ".join(d.rules):
+        d.needs_review = True  # median or mean, range, IQR or CI: the cell alone cannot say
+    if unit.external:
+        _external(d, unit)
+    if _is_guess(d, names):
+        d.needs_review = True
+    return d
+
+
+def draft_document(doc: Document, names: Names, source_id: str,
+                   progress: Callable[[int, int], None] | None = None) -> list[Draft]:
+    """Every draft row of a structured document, in the order of its text."""
+    lex = lexicon()
+    units = list(_block_units(doc, lex)) + list(_caption_units(doc))
+    for t in doc.tables:
+        units.extend(_table_units(doc, t))
+    units.sort(key=lambda u: u.origin[0] if u.origin else 0)
+    drafts: list[Draft] = []
+    for n, unit in enumerate(units):
+        drafts.extend(_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id))
+        if progress is not None:
+            progress(n + 1, len(units))
+    drafts.sort(key=lambda d: d.offset)
+    return drafts
+
+
+__all__ = ["draft_document", "is_data"]
