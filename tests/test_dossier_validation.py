@@ -264,8 +264,9 @@ FORMAT_REFUSALS = [
     ("rds_rr_p", "test", "chi2", "unknown-test", "unknown test 'chi2'"),
     ("rds_rr_estimate", "test", "fisher_exact", "test-statistic", "not a estimate"),
     ("fl_x_itt", "population", "intention", "unknown-population", "itt, modified_itt"),
-    ("rds_drugx_n", "adjustment", "crude", "unknown-adjustment", "unadjusted, adjusted"),
+    ("rds_rr_estimate", "adjustment", "crude", "unknown-adjustment", "unadjusted, adjusted"),
     ("rds_drugx_n", "hypothesis", "non_inferiority", "hypothesis-statistic", "not a count"),
+    ("rds_drugx_n", "adjustment", "adjusted", "adjustment-statistic", "not a count"),
     ("rds_rr_estimate", "statistic", "mean", "statistic-quantity",
      "risk_ratio takes the statistics estimate, ci_low, ci_high, p_value, not 'mean'"),
     ("rds_rr_estimate", "value", "-0.75", "effect-not-positive", "a ratio of -0.75"),
@@ -282,6 +283,8 @@ FORMAT_REFUSALS = [
     ("fu_med", "category", "survivors; KM", "category-terms", "'KM' is not a term"),
     ("os_lm_event", "category", "after completing treatment", "landmark", "a time such as"),
     ("fu_iqr_lo", "value", "31.0", "iqr-order", "IQR lower bound 31.0 exceeds"),
+    ("rds_arr2_estimate", "adjustment", "adjusted: model <2>", "adjustment-model", "ASCII"),
+    ("rds_arr2_estimate", "adjustment", "adjust: model 2", "unknown-adjustment", "unknown"),
 ]
 
 
@@ -323,6 +326,7 @@ def test_a_simon_boundary_is_a_whole_number(tmp_path: Path):
     ("rds_rd_estimate", "unit", "per_1000"),         # a risk difference per 1000
     ("hb_md_estimate", "value", "-0.23"),            # differences may be negative
     ("rds_drugx_n", "unit", "infants"),
+    ("rds_arr_estimate", "adjustment", "adjusted: age, sex (model 3)"),
 ])
 def test_the_format_accepts_what_papers_print(rct: Path, row_id, column, text):
     _edit(rct, row_id, column, text)

@@ -203,8 +203,9 @@ def vocabulary_row(draw):
         row["category"] = draw(st.sampled_from(["", "Nausea", "Region: Europe"]))
     row["arm"] = draw(st.sampled_from(["", "drugx", "placebo", "both"]))
     row["population"] = draw(st.sampled_from(["", *vocab.analysis_sets]))
-    row["adjustment"] = draw(st.sampled_from(["", *vocab.adjustments]))
     design = entry.get("kind") == "design"
+    if statistic not in ("count", "date", "label") and not design:
+        row["adjustment"] = draw(st.sampled_from(["", *vocab.adjustments]))
     if statistic == "p_value" or design:
         row["test"] = draw(st.sampled_from(["", *vocab.tests]))
     if statistic in ("p_value", "estimate", "ci_low", "ci_high") or design:

@@ -32,6 +32,8 @@ _SLUG = re.compile(r"[^A-Za-z0-9_-]+", re.ASCII)
 # ASCII letters and digits, then also space / . % ^ ( ) * _ - ; at most 40 characters.
 # "umol/L" for umol/L, "mL/min/1.73 m2", "cm/s", "Gy", "10^9/L".
 FREE_UNIT = re.compile(r"[A-Za-z0-9%][A-Za-z0-9 /.%^()*_-]{0,39}", re.ASCII)
+# The name of a model after an adjustment ("adjusted: model 2", "adjusted: age, sex").
+MODEL_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.()+/-]{0,59}", re.ASCII)
 # An event rate's unit: per, an optional power of ten, then what it is per, in words joined
 # by '_': per_1000, per_100_person_years, per_1000_device_days, per_patient.
 RATE_UNIT = re.compile(r"per(?:_(1|10|100|1000|10000|100000))?((?:_[a-z][a-z0-9]*){0,4})",

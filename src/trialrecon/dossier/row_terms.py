@@ -45,6 +45,8 @@ CLOSED_COLUMNS = (("adjustment", "adjustments"), ("test", "tests"),
 # Statistics a P-value-like column (test, hypothesis) may sit on, besides design rows.
 TEST_STATISTICS = frozenset({"p_value"})
 HYPOTHESIS_STATISTICS = frozenset({"p_value", "estimate", "ci_low", "ci_high"})
+# Statistics that are never adjusted (a count is what it is; a date or label has no model).
+NO_ADJUSTMENT_STATISTICS = frozenset({"count", "date", "label"})
 
 
 def count_units(vocab: Vocabulary) -> frozenset[str]:
@@ -146,10 +148,19 @@ def column_problems(vocab: Vocabulary, row: Row, bad: Bad, populations_known: bo
         if col == "population" and not populations_known:
             continue
         allowed = getattr(vocab, attr)
-        if row[col] and row[col] not in allowed:
+        text = adjustment_kind(row[col]) if col == "adjustment" else row[col]
+        if col == "adjustment" and text in allowed and not names.MODEL_LABEL.fullmatch(
+                row[col].partition(":")[2].strip() or "x"):
+            bad(col, "adjustment-model", f"the model named in '{row[col][:60]}' must be "
+                "ASCII letters, digits, space and , . ( ) + - / (at most 60)")
+        if text and text not in allowed:
             bad(col, f"unknown-{col}", f"unknown {col} '{row[col][:60]}' (allowed: "
                 f"{', '.join(allowed)}; see data/raw/README.md)")
     design = vocab.attribute(row["quantity"], "kind") == "design"
+    if row["adjustment"] and (row["statistic"] in NO_ADJUSTMENT_STATISTICS or design):
+        bad("adjustment", "adjustment-statistic", "'adjustment' says whether an estimate, a "
+            f"mean or a P value is adjusted, not a {row['statistic']}"
+            + (" of a design" if design else ""))
     if row["test"] and row["statistic"] not in TEST_STATISTICS and not design:
         bad("test", "test-statistic", "'test' names the test behind a P value (or a design's "
             f"alpha and power), not a {row['statistic']}")
@@ -195,6 +206,11 @@ def value_problems(vocab: Vocabulary, row: Row, number: float, sic: bool, bad: B
         bad("value", "spread-negative", f"a {row['statistic']} of {row['value']} is negative")
     if row["statistic"] == "rate" and number < 0 and not sic:
         bad("value", "rate-negative", f"a rate of {row['value']} is negative")
+
+
+def adjustment_kind(text: str) -> str:
+    """``adjusted: model 2`` -> ``adjusted``: the closed word before a model's name."""
+    return text.partition(":")[0].strip()
 
 
 def may_exceed_100(vocab: Vocabulary, quantity: str) -> bool:

@@ -265,7 +265,7 @@ def bound_problems(fname: str, rows: list[tuple[int, Row]]) -> list[Problem]:
         lambda: defaultdict(list))
     key_cols = ("source", "location", "row", "column", "cohort", "arm", "subgroup",
                 "quantity", "category", "level", "versus", "data_cut", "adjustment",
-                "population")
+                "population", "hypothesis")
     for line, row in rows:
         groups[tuple(row[c] for c in key_cols)][row["statistic"]].append((line, row))
     out = []
