@@ -195,3 +195,164 @@ def test_cli_validate_exit_status(mini: Path):
                          capture_output=True, text=True)
     assert bad.returncode == 1
     assert "column 'value': count -2 is negative [negative-count]" in bad.stdout
+
+
+# ----------------------------------------------------------------- the format of any trial
+# tests/fixtures/format_examples holds two FICTIONAL dossiers with every construct of the
+# data dictionary's section "Outcomes, effects, grades, flow and designs of any trial".
+
+EXAMPLES = Path(__file__).parent / "fixtures" / "format_examples"
+
+
+@pytest.fixture
+def rct(tmp_path: Path) -> Path:
+    target = tmp_path / "formex_rct"
+    shutil.copytree(EXAMPLES / "formex_rct", target)
+    return target
+
+
+def _line(folder: Path, row_id: str) -> int:
+    with (folder / "values.csv").open(encoding="utf-8", newline="") as handle:
+        ids = [r["id"] for r in csv.DictReader(handle)]
+    return ids.index(row_id) + 2  # the header is line 1
+
+
+@pytest.mark.parametrize("name", ["formex_rct", "formex_phase2"])
+def test_the_format_examples_are_valid(name: str):
+    assert [str(p) for p in validate_dossier(EXAMPLES / name)] == []
+
+
+def test_the_format_examples_exercise_every_new_construct():
+    """Every outcome, effect, flow, grade and design quantity, every new statistic, every
+    optional column and every closed list the examples are meant to show appears in them."""
+    from trialrecon.dossier import vocabulary
+
+    vocab = vocabulary()
+    frames = [load_dossier(EXAMPLES / n).values for n in ("formex_rct", "formex_phase2")]
+    rows = [r for f in frames for r in f.to_dict("records")]
+    used = {r["quantity"] for r in rows}
+    kinds = {"outcome", "effect"}
+    wanted = {q for q, d in vocab.quantities.items() if d.get("kind") in kinds
+              or q.startswith(("ae_grade", "trae_grade")) or d.get("itemized")
+              or q in ("analysed", "allocated", "lost_to_follow_up", "completed",
+                       "stable_disease_lasting", "relative_dose_intensity", "design_type",
+                       "design_n1", "design_r1", "design_r", "design_margin", "design_sd",
+                       "design_difference", "design_dropout", "design_expected_n",
+                       "design_pet", "design_ratio", "design_icc", "design_cv",
+                       "design_clusters", "design_cluster_size")}
+    assert sorted(wanted - used) == []
+    stats_used = {r["statistic"] for r in rows}
+    assert {"sd", "se", "iqr_low", "iqr_high", "rate", "geometric_mean", "cv"} <= stats_used
+    for col in ("adjustment", "test", "population", "hypothesis"):
+        assert {r[col] for r in rows} - {""}, col
+    assert {r["population"] for r in rows} >= {"itt", "per_protocol", "safety", "liveborn"}
+    assert {r["arm"] for r in rows} >= {"both"}  # the pooled arm
+    assert {r["value"] for r in rows if r["quantity"] == "design_type"} >= {
+        "simon_optimal", "simon_minimax", "two_proportions", "continuous"}
+
+
+def test_a_pooled_arm_is_not_one_of_the_trials_arms():
+    trial = load_dossier(EXAMPLES / "formex_rct").trial
+    assert [a.id for a in trial.arms] == ["drugx", "placebo"]
+    assert [(a.id, a.role, a.parts) for a in trial.pooled_arms] == [
+        ("both", "pooled", ("drugx", "placebo"))]
+    assert trial.arm("both") is not None and trial.population_ids() == ("liveborn",)
+
+
+# (row id, column, new text, the rule expected, a fragment of its message)
+FORMAT_REFUSALS = [
+    ("rds_rr_p", "test", "chi2", "unknown-test", "unknown test 'chi2'"),
+    ("rds_rr_estimate", "test", "fisher_exact", "test-statistic", "not a estimate"),
+    ("fl_x_itt", "population", "intention", "unknown-population", "itt, modified_itt"),
+    ("rds_rr_estimate", "adjustment", "crude", "unknown-adjustment", "unadjusted, adjusted"),
+    ("rds_drugx_n", "hypothesis", "non_inferiority", "hypothesis-statistic", "not a count"),
+    ("rds_drugx_n", "adjustment", "adjusted", "adjustment-statistic", "not a count"),
+    ("rds_rr_estimate", "statistic", "mean", "statistic-quantity",
+     "risk_ratio takes the statistics estimate, ci_low, ci_high, p_value, not 'mean'"),
+    ("rds_rr_estimate", "value", "-0.75", "effect-not-positive", "a ratio of -0.75"),
+    ("rds_rr_estimate", "unit", "percent", "unit-statistic", "allowed: none, ratio"),
+    ("los_mdiff", "unit", "percent", "percent-range", "percentage_points"),
+    ("inf_x_rate", "unit", "patients", "unit-statistic", "a rate is in a unit saying per what"),
+    ("inf_x_rate", "value", "-4.2", "rate-negative", "a rate of -4.2 is negative"),
+    ("hb_drugx_sd", "value", "-1.10", "spread-negative", "a sd of -1.10 is negative"),
+    ("rds_drugx_n", "unit", "cm/s", "unknown-unit", "unknown unit 'cm/s'"),
+    ("rds_drugx_n", "unit", "g/dL", "unit-statistic", "a count of outcome cannot be in unit"),
+    ("egfr", "unit", "mL/min/1.73 m\u00b2", "unit-format", "ASCII letters"),
+    ("egfr", "unit", "Months", "unit-near-miss", "is written 'months'"),
+    ("d_type", "value", "simon", "unknown-design-type", "simon_optimal"),
+    ("fu_med", "category", "survivors; KM", "category-terms", "'KM' is not a term"),
+    ("os_lm_event", "category", "after completing treatment", "landmark", "a time such as"),
+    ("fu_iqr_lo", "value", "31.0", "iqr-order", "IQR lower bound 31.0 exceeds"),
+    ("rds_arr2_estimate", "adjustment", "adjusted: model <2>", "adjustment-model", "ASCII"),
+    ("rds_arr2_estimate", "adjustment", "adjust: model 2", "unknown-adjustment", "unknown"),
+]
+
+
+@pytest.mark.parametrize(("row_id", "column", "text", "rule", "fragment"), FORMAT_REFUSALS,
+                         ids=[f"{c[3]}-{c[1]}" for c in FORMAT_REFUSALS])
+def test_the_format_refuses_what_is_malformed(rct: Path, row_id, column, text, rule, fragment):
+    line = _line(rct, row_id)
+    _edit(rct, row_id, column, text)
+    problems = validate_dossier(rct)
+    assert [(p.rule, p.line) for p in problems] == [(rule, line)], [str(p) for p in problems]
+    assert fragment in problems[0].message
+    assert problems[0].column == ("value" if rule in ("percent-range", "iqr-order") else column)
+
+
+def test_a_risk_difference_in_percent_is_refused_once_for_its_unit(rct: Path):
+    """-3.3 'percent' breaks two rules (unit and range); both name the way out."""
+    _edit(rct, "rds_rd_estimate", "unit", "percent")
+    assert [p.rule for p in validate_dossier(rct)] == ["unit-statistic", "percent-range"]
+
+
+def test_a_simon_boundary_is_a_whole_number(tmp_path: Path):
+    target = tmp_path / "formex_phase2"
+    shutil.copytree(EXAMPLES / "formex_phase2", target)
+    line = _line(target, "da_r1")
+    _edit(target, "da_r1", "value", "1.5")
+    assert _messages(target) == [f"values.csv, row {line}, column 'value': design_r1 1.5 is not "
+                                 "a whole number [not-whole]"]
+    _edit(target, "da_r1", "value", "1")
+    _edit(target, "sd16_a", "category", "long")
+    assert [p.rule for p in validate_dossier(target)] == ["category-duration"]
+
+
+@pytest.mark.parametrize(("row_id", "column", "text"), [
+    ("rdi", "value", "112.0"),                       # dose intensity above 100 percent
+    ("egfr", "unit", "umol/L"),                      # a unit as printed
+    ("os_lm_event", "category", "5 years since surgery"),
+    ("fu_med", "category", "OS; survivors"),         # an endpoint id is a term too
+    ("inf_x_rate", "unit", "per_1000_device_days"),  # any rate unit
+    ("rds_rd_estimate", "unit", "per_1000"),         # a risk difference per 1000
+    ("hb_md_estimate", "value", "-0.23"),            # differences may be negative
+    ("rds_drugx_n", "unit", "infants"),
+    ("rds_arr_estimate", "adjustment", "adjusted: age, sex (model 3)"),
+])
+def test_the_format_accepts_what_papers_print(rct: Path, row_id, column, text):
+    _edit(rct, row_id, column, text)
+    assert [str(p) for p in validate_dossier(rct)] == []
+
+
+def test_pooled_arms_and_populations_in_trial_yaml(rct: Path):
+    path = rct / "trial.yaml"
+    base = path.read_text(encoding="utf-8")
+    path.write_text(base.replace("parts: [drugx, placebo]", "parts: [drugx, other]"))
+    assert _messages(rct) == [
+        "trial.yaml, column 'arms': pooled arm 'both' lists 'other', which is not a randomized "
+        "arm of trial.yaml [arm-parts]"]
+    path.write_text(base.replace("    parts: [drugx, placebo]",
+                                 "    role: experimental\n    parts: [drugx, placebo]"))
+    assert [p.rule for p in validate_dossier(rct)] == ["arm-role"]
+    path.write_text(base.replace("  - id: liveborn", "  - id: itt"))
+    rules = [p.rule for p in validate_dossier(rct)]
+    assert rules[0] == "population-exists"
+    path.write_text(base.replace("    role: comparator\n", ""))
+    assert _messages(rct) == ["trial.yaml, column 'arms': arm 'placebo' lacks 'role' [required]"]
+
+
+def test_an_undeclared_population_is_refused(rct: Path):
+    path = rct / "trial.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - id: liveborn", "  - id: born"))
+    problems = validate_dossier(rct)
+    assert {p.rule for p in problems} == {"unknown-population"}
+    assert all("liveborn" in p.message for p in problems)

@@ -47,6 +47,9 @@ def check_decision_rule(ctx: Context) -> list[Finding]:
     if got["design_p0"] is None or got["design_alpha"] is None or n_row is None:
         raise NotApplicable("no single-arm design (p0, alpha and planned n) in the dossier")
     p0, p0_row = got["design_p0"]
+    if got["design_p1"] is not None and got["design_p1"][0] <= p0:
+        # a two-proportion design aiming at a reduction (p1 below p0): not a single-arm rule
+        raise NotApplicable("p1 is not above p0: not a single-arm response design")
     alpha, a_row = got["design_alpha"]
     n, nr = int(n_row[0]), n_row[1]
     r = next(k for k in range(n + 2) if k > n or exact_p_value(k, n, p0) <= alpha)

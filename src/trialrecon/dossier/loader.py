@@ -115,7 +115,8 @@ def _scan(path: Path) -> tuple[Trial | None, list[tuple[str, int, Row]], list[Pr
     if not files and not any(p.rule in ("file-name", "not-a-file") for p in problems):
         problems.append(Problem(str(path / "values.csv"), None, None, "file-missing",
                                 "no values*.csv file in the dossier"))
-    vocab = vocabulary(trial.endpoints if trial is not None else ())
+    vocab = vocabulary(*((trial.endpoints, trial.population_ids()) if trial is not None
+                          else ((), ())))
     rules = _RowRules(trial, vocab)
     all_rows: list[tuple[str, int, Row]] = []
     for f in files:
@@ -160,7 +161,7 @@ def load_dossier(path: str | Path) -> Dossier:
     trial, rows, problems = _scan(path)
     if problems or trial is None:
         raise DossierError(problems)
-    vocab = vocabulary(trial.endpoints)
+    vocab = vocabulary(trial.endpoints, trial.population_ids())
     dates = cuts.label_dates(trial)
     records = []
     for fname, line, row in rows:

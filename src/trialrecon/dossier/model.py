@@ -65,9 +65,12 @@ class Cohort:
 
 @dataclass(frozen=True)
 class Arm:
+    """An arm; a pooled arm (``parts``, role ``pooled``) is a column that adds arms up."""
+
     id: str
     label: str
     role: str
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class Trial:
     design: str
     sources: tuple[Source, ...]
     cohorts: tuple[Cohort, ...]
-    arms: tuple[Arm, ...] = ()
+    arms: tuple[Arm, ...] = ()  # the randomized arms (pooled arms are kept apart)
     registry_id: str = ""
     setting: str = ""
     area: str = ""
@@ -108,6 +111,9 @@ class Trial:
     endpoints: tuple[tuple[str, str], ...] = ()  # (id, label) declared in trial.yaml
     # analyses quoted by sources that do not report them themselves: (label, date or "")
     quoted_cuts: tuple[tuple[str, str], ...] = ()
+    # pooled pseudo-arms (a "both arms" or "all iron isomaltoside" column), by their parts
+    pooled_arms: tuple[Arm, ...] = ()
+    populations: tuple[tuple[str, str], ...] = ()  # (id, label) analysis sets declared
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def cohort(self, cohort_id: str) -> Cohort:
@@ -117,7 +123,10 @@ class Trial:
         return next(s for s in self.sources if s.id == source_id)
 
     def arm(self, arm_id: str) -> Arm | None:
-        return next((a for a in self.arms if a.id == arm_id), None)
+        return next((a for a in (*self.arms, *self.pooled_arms) if a.id == arm_id), None)
+
+    def population_ids(self) -> tuple[str, ...]:
+        return tuple(p for p, _ in self.populations)
 
 
 @dataclass(frozen=True)
@@ -136,8 +145,8 @@ class Dossier:
 
     @property
     def vocab(self) -> Vocabulary:
-        """The vocabulary with this trial's own endpoints added."""
-        return vocabulary(self.trial.endpoints)
+        """The vocabulary with this trial's own endpoints and analysis sets added."""
+        return vocabulary(self.trial.endpoints, self.trial.population_ids())
 
     def cut(self, key: str) -> DataCut | None:
         return next((c for c in self.cuts if c.key == key), None)

@@ -18,15 +18,17 @@ from trialrecon.dossier.safe_yaml import YamlRefused, loads
 from trialrecon.dossier.vocabulary import vocabulary
 
 TOP_KEYS = ("id", "title", "design", "registry_id", "setting", "area", "primary_endpoint",
-            "endpoints", "data_cuts", "sources", "cohorts", "arms")
+            "endpoints", "populations", "data_cuts", "sources", "cohorts", "arms")
 DATA_CUT_KEYS = ("analysis", "data_cut")
 SOURCE_KEYS = ("id", "kind", "citation", "seed", "file", "published", "data_cut", "analysis",
                "url")
 COHORT_KEYS = ("id", "label", "parts", "setting")
-ARM_KEYS = ("id", "label", "role")
+ARM_KEYS = ("id", "label", "role", "parts")
 ENDPOINT_KEYS = ("id", "label")
+POPULATION_KEYS = ("id", "label")
 DESIGNS = ("single_arm", "randomized")
 ROLES = ("experimental", "comparator")
+POOLED_ROLE = "pooled"  # an arm with parts: a column adding up other arms
 TEXT_LIMIT = 2000
 
 
@@ -82,7 +84,8 @@ class _Reader:
                 if item.get(req) in (None, ""):
                     self.bad(key, "required", f"{where} lacks '{req}'")
             ident = self.text(item.get("id"), "id", where)
-            pattern = names.ENDPOINT_ID if key == "endpoints" else names.ENTRY_ID
+            pattern = names.ENDPOINT_ID if key in ("endpoints", "populations") \
+                else names.ENTRY_ID
             if ident and not pattern.fullmatch(ident):
                 self.bad(key, "id-format", f"{where}: id '{ident}' must be letters, digits, "
                          "'_' or '-' (at most 64 characters, no '/', '.' or spaces)")
@@ -124,8 +127,16 @@ def parse_trial(path: Path, text: str, folder_name: str, problems: list[Problem]
                                                  ("id", "kind", "citation"))]
     cohorts = [_cohort(r, c) for c in r.entries(raw.get("cohorts"), "cohorts", COHORT_KEYS,
                                                  ("id", "label"))]
-    arms = [_arm(r, a) for a in r.entries(raw.get("arms"), "arms", ARM_KEYS,
-                                           ("id", "label", "role"), optional=True)]
+    all_arms = [_arm(r, a) for a in r.entries(raw.get("arms"), "arms", ARM_KEYS,
+                                               ("id", "label"), optional=True)]
+    arms = [a for a in all_arms if not a.parts]
+    pooled = [a for a in all_arms if a.parts]
+    _check_arm_parts(r, arms, pooled)
+    populations = tuple((r.text(e.get("id"), "id", "populations"),
+                         r.text(e.get("label"), "label", "populations"))
+                        for e in r.entries(raw.get("populations"), "populations",
+                                           POPULATION_KEYS, ("id", "label"), optional=True))
+    _check_populations(r, populations)
     endpoints = tuple((r.text(e.get("id"), "id", "endpoints"),
                        r.text(e.get("label"), "label", "endpoints"))
                       for e in r.entries(raw.get("endpoints"), "endpoints", ENDPOINT_KEYS,
@@ -134,14 +145,15 @@ def parse_trial(path: Path, text: str, folder_name: str, problems: list[Problem]
     quoted = _quoted_cuts(r, raw.get("data_cuts"))
     primary = _primary_endpoints(r, raw.get("primary_endpoint"), endpoints)
     _check_parts(r, cohorts)
-    if head["design"] == "single_arm" and len(arms) > 1:
+    if head["design"] == "single_arm" and len(all_arms) > 1:
         r.bad("arms", "arms", "a single-arm trial lists several arms; use design: randomized")
     if len(problems) > before:
         return None
     return Trial(id=head["id"], title=head["title"], design=head["design"],
                  sources=tuple(sources), cohorts=tuple(cohorts), arms=tuple(arms),
                  registry_id=head["registry_id"], setting=head["setting"], area=head["area"],
-                 primary_endpoints=primary, endpoints=endpoints, quoted_cuts=quoted)
+                 primary_endpoints=primary, endpoints=endpoints, quoted_cuts=quoted,
+                 pooled_arms=tuple(pooled), populations=populations)
 
 
 def _source(r: _Reader, item: dict[str, Any]) -> Source:
@@ -178,10 +190,44 @@ def _cohort(r: _Reader, item: dict[str, Any]) -> Cohort:
 def _arm(r: _Reader, item: dict[str, Any]) -> Arm:
     where = f"arm '{item.get('id')}'"
     role = r.text(item.get("role"), "role", where)
-    if role and role not in ROLES:
-        r.bad("arms", "arm-role", f"{where}: role '{role}' is not experimental or comparator")
+    parts = item.get("parts") or []
+    if not isinstance(parts, list):
+        r.bad("arms", "yaml", f"{where}: 'parts' must be a list of arm ids")
+        parts = []
+    if parts:
+        if role not in ("", POOLED_ROLE):
+            r.bad("arms", "arm-role", f"{where}: an arm with parts is pooled; its role is "
+                  f"'{POOLED_ROLE}' or empty, not '{role}'")
+        role = POOLED_ROLE
+    elif not role:
+        r.bad("arms", "required", f"{where} lacks 'role'")
+    elif role not in ROLES:
+        r.bad("arms", "arm-role", f"{where}: role '{role}' is not experimental or comparator"
+              " (a pooled arm lists its parts)")
     return Arm(id=r.text(item.get("id"), "id", where),
-               label=r.text(item.get("label"), "label", where), role=role)
+               label=r.text(item.get("label"), "label", where), role=role,
+               parts=tuple(r.text(p, "parts", where) for p in parts))
+
+
+def _check_arm_parts(r: _Reader, arms: list[Arm], pooled: list[Arm]) -> None:
+    """A pooled arm adds up at least two randomized arms, each once (no pooled of pooled)."""
+    real = {a.id for a in arms}
+    for a in pooled:
+        for part in a.parts:
+            if part not in real:
+                r.bad("arms", "arm-parts", f"pooled arm '{a.id}' lists '{part}', which is not "
+                      "a randomized arm of trial.yaml")
+        if len(set(a.parts)) < 2 or len(set(a.parts)) != len(a.parts):
+            r.bad("arms", "arm-parts", f"pooled arm '{a.id}' must list at least two different "
+                  "arms, each once")
+
+
+def _check_populations(r: _Reader, populations: tuple[tuple[str, str], ...]) -> None:
+    builtin = vocabulary().populations_builtin
+    for ident, _ in populations:
+        if ident in builtin:
+            r.bad("populations", "population-exists", f"population '{ident}' is built in; "
+                  "remove it from trial.yaml")
 
 
 def _quoted_cuts(r: _Reader, items: Any) -> tuple[tuple[str, str], ...]:

@@ -14,7 +14,7 @@ import io
 from collections import defaultdict
 from pathlib import Path
 
-from trialrecon.dossier import cuts, names
+from trialrecon.dossier import cuts, names, row_terms
 from trialrecon.dossier.model import Problem, Trial
 from trialrecon.dossier.vocabulary import Vocabulary
 
@@ -24,7 +24,8 @@ COLUMNS: tuple[str, ...] = (
     "marker", "sided", "level", "footnote", "supersedes", "note",
 )  # fmt: skip
 # Columns a dossier may add (older dossiers do without them).
-OPTIONAL_COLUMNS: tuple[str, ...] = ("data_cut", "versus")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("data_cut", "versus", "adjustment", "test", "population",
+                                     "hypothesis")
 REQUIRED: tuple[str, ...] = (
     "id", "source", "location", "anchor", "cohort", "quantity", "statistic", "unit",
 )  # fmt: skip
@@ -37,17 +38,8 @@ MAX_ROWS = 100_000
 # reconciliation report can flag it, instead of refusing the dossier.
 SIC = "[sic]"
 # Values of these rows are paired bound by bound (lower, upper) for the order checks.
-PAIRS = {"ci_low": "ci_high", "range_low": "range_high"}
-TIME_UNITS = frozenset(names.TIME_UNIT_MONTHS)
-# The units each statistic may carry (statistics not listed take any unit but 'date').
-STATISTIC_UNITS: dict[str, frozenset[str]] = {
-    "count": frozenset({"patients", "events", "cycles", "doses", "centers", "countries",
-                        "none"}),
-    "percent": frozenset({"percent"}),
-    "proportion": frozenset({"proportion", "probability"}),
-    "p_value": frozenset({"probability", "none"}),
-    "date": frozenset({"date"}),
-}
+PAIRS = {"ci_low": "ci_high", "range_low": "range_high", "iqr_low": "iqr_high"}
+TIME_UNITS = row_terms.TIME_UNITS
 Row = dict[str, str]
 
 
@@ -132,7 +124,7 @@ class _RowRules:
         self.ids = {} if trial is None else {
             "source": {s.id for s in trial.sources},
             "cohort": {c.id for c in trial.cohorts},
-            "arm": {a.id for a in trial.arms},
+            "arm": {a.id for a in (*trial.arms, *trial.pooled_arms)},
         }
         self.cut_labels = set() if trial is None else cuts.known_labels(trial)
 
@@ -154,11 +146,17 @@ class _RowRules:
                     f"{', '.join(sorted(known))})")
         vocab = self.vocab
         for col, allowed in (("quantity", vocab.quantities), ("statistic", vocab.statistics),
-                             ("unit", vocab.units), ("marker", vocab.markers),
-                             ("comparator", vocab.comparators), ("sided", vocab.sided)):
+                             ("marker", vocab.markers), ("comparator", vocab.comparators),
+                             ("sided", vocab.sided)):
             if row[col] and row[col] not in allowed:
                 bad(col, f"unknown-{col}", f"unknown {col} '{row[col][:60]}' (see "
                     "data/raw/README.md)")
+        for col, found in (("statistic", row_terms.statistic_problem(vocab, row)),
+                           ("unit", row_terms.unit_problem(vocab, row))):
+            if found is not None:
+                bad(col, *found)
+        row_terms.column_problems(vocab, row, bad, populations_known=self.trial is not None)
+        row_terms.category_problems(vocab, row, bad)
         words = len(row["anchor"].split())
         if words > MAX_ANCHOR_WORDS:
             bad("anchor", "anchor-length", f"anchor has {words} words, at most "
@@ -184,10 +182,11 @@ class _RowRules:
                 "real date (YYYY, YYYY-MM, YYYY-MM-DD) nor the data_cut or analysis of a source "
                 "in trial.yaml")
         q = self.vocab.quantities.get(row["quantity"], {})
-        if q.get("rate_of") and row["category"] and names.landmark_months(
+        if q.get("rate_of") and row["category"] and names.landmark_origin(
                 row["category"]) is None:
             bad("category", "landmark", f"the landmark '{row['category'][:60]}' of a rate must "
-                "be a time such as '12 months' or '5 years'")
+                "be a time such as '12 months' or '5 years', optionally followed by what it is "
+                "counted from ('3 years after completing treatment')")
 
 
 def _value_rules(row: Row, vocab: Vocabulary, bad) -> None:  # noqa: ANN001
@@ -198,7 +197,6 @@ def _value_rules(row: Row, vocab: Vocabulary, bad) -> None:  # noqa: ANN001
     if not row["marker"] and not value:
         bad("value", "value-missing", "value is empty and no marker says why")
     _number_columns(row, bad)
-    _unit_rules(row, vocab, bad)
     if not value or stat not in vocab.statistics:
         return
     if not vocab.is_numeric(stat):
@@ -228,26 +226,6 @@ def _number_columns(row: Row, bad) -> None:  # noqa: ANN001
             "(write 95 for a 95% CI)")
 
 
-def _unit_rules(row: Row, vocab: Vocabulary, bad) -> None:  # noqa: ANN001
-    stat, unit = row["statistic"], row["unit"]
-    if not unit or unit not in vocab.units or stat not in vocab.statistics:
-        return
-    allowed = STATISTIC_UNITS.get(stat)
-    q = vocab.quantities.get(row["quantity"], {})
-    if allowed is None and unit == "date":
-        bad("unit", "unit-statistic", f"a {stat} cannot be in unit 'date'")
-    elif allowed is not None and unit not in allowed:
-        bad("unit", "unit-statistic", f"a {stat} cannot be in unit '{unit}' (allowed: "
-            f"{', '.join(sorted(allowed))})")
-    elif q.get("endpoint") and stat in ("median", "mean", "range_low", "range_high", "ci_low",
-                                        "ci_high") and unit not in TIME_UNITS:
-        bad("unit", "unit-quantity", f"a {stat} of {row['quantity']} is a time; unit '{unit}' "
-            f"is not one of {', '.join(sorted(TIME_UNITS))}")
-    elif q.get("ratio_of") and stat in ("estimate", "ci_low", "ci_high") and unit not in (
-            "ratio", "none"):
-        bad("unit", "unit-quantity", f"a hazard ratio is in unit 'ratio', not '{unit}'")
-
-
 def _range_rules(row: Row, number: float, vocab: Vocabulary, sic: bool, bad) -> None:  # noqa: ANN001
     stat, q = row["statistic"], vocab.quantities.get(row["quantity"], {})
     if stat == "count":
@@ -263,8 +241,9 @@ def _range_rules(row: Row, number: float, vocab: Vocabulary, sic: bool, bad) -> 
     if stat in limits and not (0 <= number <= limits[stat]) and not sic:
         bad("value", f"{stat}-range", f"{stat} {row['value']} is outside 0-{limits[stat]:g}")
     if row["unit"] == "percent" and stat != "percent" and not (0 <= number <= 100) and not sic \
-            and q.get("kind") != "design":
-        bad("value", "percent-range", f"{row['value']} percent is outside 0-100")
+            and q.get("kind") != "design" and not q.get("may_exceed_100") and stat != "cv":
+        hint = " (a difference of percentages is in percentage_points)" if number < 0 else ""
+        bad("value", "percent-range", f"{row['value']} percent is outside 0-100{hint}")
     if stat == "p_value" and not (0 <= number <= 1):
         bad("value", "p-value-range", f"P value {row['value']} is outside 0-1")
     if q.get("endpoint") and stat in ("median", "mean") and number <= 0 and not sic:
@@ -274,6 +253,7 @@ def _range_rules(row: Row, number: float, vocab: Vocabulary, sic: bool, bad) -> 
             and not sic:
         bad("value", "ratio-not-positive", f"a hazard ratio of {row['value']} is impossible "
             "(ratios are positive; write [sic] in the note if the source prints it)")
+    row_terms.value_problems(vocab, row, number, sic, bad)
 
 
 # --------------------------------------------------------------------------- across rows
@@ -284,7 +264,8 @@ def bound_problems(fname: str, rows: list[tuple[int, Row]]) -> list[Problem]:
     groups: dict[tuple[str, ...], dict[str, list[tuple[int, Row]]]] = defaultdict(
         lambda: defaultdict(list))
     key_cols = ("source", "location", "row", "column", "cohort", "arm", "subgroup",
-                "quantity", "category", "level", "versus", "data_cut")
+                "quantity", "category", "level", "versus", "data_cut", "adjustment",
+                "population", "hypothesis")
     for line, row in rows:
         groups[tuple(row[c] for c in key_cols)][row["statistic"]].append((line, row))
     out = []
@@ -295,7 +276,7 @@ def bound_problems(fname: str, rows: list[tuple[int, Row]]) -> list[Problem]:
                 lo, hi = low["value"], high["value"]
                 if (names.is_number(lo) and names.is_number(hi) and float(lo) > float(hi)
                         and SIC not in low["note"]):
-                    kind = "CI" if low_stat == "ci_low" else "range"
+                    kind = {"ci_low": "CI", "range_low": "range"}.get(low_stat, "IQR")
                     out.append(Problem(fname, line, "value", f"{kind.lower()}-order",
                                        f"{kind} lower bound {lo} exceeds its upper bound {hi}"))
     return out
