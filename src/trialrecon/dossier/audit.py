@@ -106,8 +106,9 @@ def source_files(dossier: Path, sources_dir: Path | None) -> tuple[dict[str, Pat
                                                                      list[Problem]]:
     """{source id: file} for the sources of ``trial.yaml`` that name their text.
 
-    ``seed:`` is a file of ``sources_dir`` (the shared seeds folder by default); ``file:`` is
-    a path relative to the dossier, or else to ``sources_dir``. A ``file:`` found in neither
+    ``seed:`` is a file of ``sources_dir`` (the shared seeds folder by default) or of the
+    shared papers folder beside it (``shared/papers``: the PubMed Central reports); ``file:``
+    is a path relative to the dossier, or else to ``sources_dir``. A ``file:`` found in neither
     place is a problem; a seed that is not there is only not audited (the seeds folder is
     not part of the repository).
     """
@@ -127,6 +128,8 @@ def source_files(dossier: Path, sources_dir: Path | None) -> tuple[dict[str, Pat
         if Path(name).is_absolute() or ".." in Path(name).parts:
             continue  # validation refuses the path (source-path)
         folders = ([dossier] if key == "file" else []) + ([sources_dir] if sources_dir else [])
+        if key == "seed" and sources_dir is not None:
+            folders.append(sources_dir.parent / "papers")
         path = next((f / name for f in folders if (f / name).is_file()), None)
         if path is not None:
             files[str(entry.get("id"))] = path
