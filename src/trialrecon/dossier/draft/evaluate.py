@@ -301,3 +301,62 @@ def score_fields(doc: SourceDoc, rows: Iterable[dict[str, str]],
 def gold_rows(dossier: Path, source_id: str) -> list[dict[str, str]]:
     """The rows of ``dossier`` (every ``values*.csv``) of source ``source_id``."""
     return [r for _, _, r in _rows(dossier) if r["source"] == source_id]
+
+
+# ------------------------------------------------------------------ a gold dossier
+
+
+@dataclass
+class GoldResult:
+    """A gold dossier's paper drafted and scored (what the benchmark prints per paper)."""
+
+    dossier: Path
+    source_id: str
+    paper: Path
+    seconds: float
+    score: FieldScore
+
+
+def paper_source(dossier: Path, sources_dir: Path | None) -> tuple[str, Path] | None:
+    """(source id, file) of the first source of ``dossier`` whose text is at hand."""
+    from trialrecon.dossier.audit import source_files
+    from trialrecon.dossier.safe_yaml import load_file
+
+    files, _ = source_files(dossier, sources_dir)
+    raw = load_file(dossier / "trial.yaml")
+    for entry in raw.get("sources") or [] if isinstance(raw, dict) else []:
+        ident = str(entry.get("id")) if isinstance(entry, dict) else ""
+        if ident in files and entry.get("kind") in ("paper", "abstract", "review", None):
+            return ident, files[ident]
+    return None
+
+
+def score_gold(dossier: Path, sources_dir: Path | None,
+               source_id: str | None = None) -> GoldResult | None:
+    """Draft the paper of ``dossier`` with its trial.yaml's names and score every field.
+
+    The names (arms, cohorts, endpoints, analysis sets) are the gold ``trial.yaml``'s, as a
+    person drafting the paper would declare them first. None when the paper is not at hand.
+    """
+    import time
+
+    from trialrecon.dossier.audit import source_doc, source_files
+    from trialrecon.dossier.draft import draft_source
+    from trialrecon.dossier.draft.lexicon import read_names
+
+    if source_id is None:
+        found = paper_source(dossier, sources_dir)
+        if found is None:
+            return None
+        source_id, paper = found
+    else:
+        files, _ = source_files(dossier, sources_dir)
+        if source_id not in files:
+            return None
+        paper = files[source_id]
+    names = read_names(dossier / "trial.yaml")
+    start = time.perf_counter()
+    document, drafts = draft_source(paper, names, source_id)
+    seconds = time.perf_counter() - start
+    result = score_fields(source_doc(paper, document), gold_rows(dossier, source_id), drafts)
+    return GoldResult(dossier, source_id, paper, seconds, result)

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
+from trialrecon.dossier.draft.cells import draft_table
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
@@ -190,10 +191,10 @@ def draft_document(doc: Document, names: Names, source_id: str,
     """Every draft row of a structured document, in the order of its text."""
     lex = lexicon()
     units = list(_block_units(doc, lex)) + list(_caption_units(doc))
-    for t in doc.tables:
-        units.extend(_table_units(doc, t))
     units.sort(key=lambda u: u.origin[0] if u.origin else 0)
     drafts: list[Draft] = []
+    for t in doc.tables:
+        drafts.extend(draft_table(doc, t, names, source_id))
     for n, unit in enumerate(units):
         drafts.extend(_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id))
         if progress is not None:

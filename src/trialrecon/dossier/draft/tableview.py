@@ -1,0 +1,285 @@
+"""A table read for labelling: what each column and each row says, read once per table.
+
+The reader (:mod:`.tables`) gives the grid, the header rows, the stub and the group rows. This
+module reads what a person reads from them before looking at a single number:
+
+- *header rows*: the reader's, plus leading body rows that hold no number ("All grades |
+  Grade 1-2 | Grade ≥3", "n (%) | n (%)"); a cell that only states a format ("n (%)",
+  "Mean (SD)") gives the column its format and stays out of the column label;
+- *columns*: the arm or cohort a header names (the trial's declared arms, a pooled "Total"),
+  the denominator (``n = 141``), an effect measure ("RR (95% CI)", "Adjusted OR"), a P value
+  or CI column, an adverse-event grade ("Grade 3-4", "III-IV", "All grades"), the analysis
+  set and the adjustment it states, and "X versus Y" for the arms an effect compares;
+- *rows*: the stub as printed; a row that holds only a P value (or only between-arm
+  columns) above rows without one heads them, like a group row ("Sex 0.41" over "Male",
+  "Female"); a group row that states per-arm denominators ("n=266 in the twice-daily
+  group") gives them to its rows;
+- *the table*: its kind (adverse events, baseline, response, regression, outcomes), the
+  formats and tests its notes state ("Data are median (IQR) or n (%)", "P from Fisher's
+  exact test"), the analysis set its caption names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft.document import Table
+from trialrecon.dossier.draft.lexicon import Names
+from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.tables import is_data
+
+_N_IN = re.compile(r"(?<![a-z])[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
+_FORMAT_ONLY = re.compile(
+    r"^\s*(?:[nN]|No\.?|number|%|n\s*/\s*N|n/N|\(%\)|\(n\)|N\s*\(%\)|n\s*\(%\)|no\.?\s*\(%\)|"
+    r"%\s*\(n\)|n\s*\(%\)\s*or\s*.*|mean\s*(?:\(|±|\+/-)\s*(?:sd|se|sem)\)?|"
+    r"median\s*[(\[]\s*(?:iqr|range|q1[-,;]\s*q3|min[-,]\s*max)\s*[)\]]|"
+    r"mean\s*\(95%\s*ci\)|(?:mean|median)|n\s*\(%\)\s*/\s*mean.*)\s*$", re.IGNORECASE)
+_BULLET = re.compile(r"^[\s•·\-–—*▪◦‣∙]+")
+_VERSUS = re.compile(r"(.+?)\s+(?:versus|vs\.?|v\.?|compared with)\s+(.+)", re.IGNORECASE)
+
+
+def label_text(text: str) -> str:
+    """A stub or header as printed, without a leading bullet and with single spaces."""
+    return re.sub(r"\s+", " ", _BULLET.sub("", text)).strip()
+
+
+def n_of(text: str) -> str:
+    """The last ``n = 141`` of ``text`` as a plain number, or ""."""
+    found = _N_IN.findall(text)
+    return re.sub(r"[,\u2009\u202f]", "", found[-1]) if found else ""
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    label: str  # the header path as printed (format-only cells left out)
+    arm: str = ""
+    arm_rule: str = ""
+    cohort: str = ""
+    denominator: str = ""
+    effect: str = ""  # risk_ratio, odds_ratio, hazard_ratio, mean_difference, ...
+    p: bool = False
+    ci: bool = False
+    grade: str = ""  # any_grade, grade12, grade3plus, ...
+    population: str = ""
+    adjustment: str = ""
+    versus: str = ""
+    formats: tuple[str, ...] = ()
+    related: bool = False  # "treatment-related", "drug-related"
+
+    @property
+    def between(self) -> bool:
+        """A column of statistics between arms (an effect, its CI, a P value)."""
+        return bool(self.effect or self.p or self.ci)
+
+
+@dataclass(frozen=True)
+class Row:
+    index: int
+    label: str  # the row as printed: group heading(s) and stub joined with " / "
+    stub: str  # the row's own stub
+    group: str  # the heading it falls under ("" when none)
+    heading: bool = False  # a row that only heads the rows below (a P value beside it)
+    formats: tuple[str, ...] = ()
+    denominators: tuple[tuple[str, str], ...] = ()  # (arm, n) from its group row
+
+
+@dataclass
+class TableView:
+    table: Table
+    kind: str
+    caption: str
+    header_rows: int
+    columns: list[Column]
+    rows: dict[int, Row]
+    formats: tuple[str, ...]  # the caption's and unmarked notes' formats
+    tests: dict[str, str]  # footnote mark ("" for unmarked notes) -> test named
+    population: str
+    related: bool
+    context: str  # caption, stub header and unmarked notes, folded
+    stub_columns: int = field(default=0)
+
+    def data_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.index >= self.stub_columns]
+
+
+def _row_has_data(t: Table, r: int) -> bool:
+    return any(is_data(t.cell_at(r, c).plain) for c in range(t.stub_columns, t.n_cols)
+               if t.is_origin(r, c))
+
+
+def _header_rows(t: Table) -> int:
+    """The reader's header rows plus leading body rows without a number."""
+    n = t.header_rows
+    while n < t.n_rows and n < t.header_rows + 3 and n not in t.group_rows:
+        cells = [t.cell_at(n, c).plain for c in range(t.stub_columns, t.n_cols)
+                 if t.is_origin(n, c)]
+        filled = [c for c in cells if c]
+        if len(filled) < 2 or any(is_data(c) for c in filled):
+            break
+        n += 1
+    return n
+
+
+def _column_label(t: Table, c: int, header_rows: int) -> tuple[str, tuple[str, ...]]:
+    """(label, formats of format-only cells) of column ``c``."""
+    parts = [p for p in t.column_labels[c].split(" / ") if p] if t.header_rows else []
+    formats: list[str] = []
+    for r in range(t.header_rows, header_rows):
+        text = label_text(t.cell_at(r, c).plain)
+        if not text:
+            continue
+        if _FORMAT_ONLY.match(text):
+            formats.extend(cues.formats_of(text))
+        elif text not in parts:
+            parts.append(text)
+    formats.extend(cues.formats_of(" / ".join(parts)))
+    return " / ".join(parts), tuple(dict.fromkeys(formats))
+
+
+def _versus(label: str, names: Names) -> tuple[str, str]:
+    m = _VERSUS.search(label)
+    if not m:
+        return "", ""
+    arm, _ = names.arm_of_header(m.group(1))
+    versus, _ = names.arm_of_header(m.group(2))
+    return (arm, versus) if arm and versus and arm != versus else ("", "")
+
+
+def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
+    label, formats = _column_label(t, c, header_rows)
+    last = label.split(" / ")[-1] if label else ""
+    if c < t.stub_columns:
+        return Column(c, label, formats=formats)
+    effect = cues.effect(label)
+    p = cues.is_p_header(last) and not effect
+    ci = cues.is_ci_header(last)
+    arm, rule = ("", "") if (effect or p or ci) else names.arm_of_header(label)
+    vs_arm, versus = _versus(label, names)
+    if effect and vs_arm:
+        arm, rule = vs_arm, "header names the arms compared"
+    cohort = next((h.name for h in names.find(fold(label), "cohort")), "") \
+        if len(names.cohorts) > 1 else ""
+    grade = ""
+    for part in reversed(label.split(" / ")):
+        grade = cues.grade(part)
+        if grade:
+            break
+    return Column(c, label, arm, rule, cohort, n_of(label), effect, p, ci, grade,
+                  _population(label, names), cues.adjustment_of(label), versus, formats,
+                  bool(re.search(r"related|\btrae", fold(label))))
+
+
+def _population(text: str, names: Names) -> str:
+    declared = _declared_population(text, names)
+    return declared or cues.population_of(text)
+
+
+def _declared_population(text: str, names: Names) -> str:
+    """A trial's own analysis set named by most of its label's words in ``text``."""
+    words = set(re.findall(r"[a-z][a-z-]{3,}", fold(text)))
+    scored = []
+    for ident, aliases in names.populations:
+        label = max(aliases, key=len) if aliases else ""
+        own = {w for w in re.findall(r"[a-z][a-z-]{3,}", label)} - {"patients", "with", "from",
+                                                                   "that", "were", "table"}
+        if own:
+            share = len(own & words) / len(own)
+            scored.append((share, len(own & words), ident))
+    scored.sort(reverse=True)
+    if scored and scored[0][0] >= 0.5 and scored[0][1] >= 2 and \
+            (len(scored) == 1 or scored[0][:2] > scored[1][:2]):
+        return scored[0][2]
+    return ""
+
+
+def _between_only(t: Table, r: int, columns: list[Column]) -> bool:
+    """Row ``r`` holds numbers only in between-arm columns (a P value beside a heading)."""
+    cells = [(columns[c], t.cell_at(r, c).plain) for c in range(t.stub_columns, t.n_cols)
+             if t.is_origin(r, c)]
+    data = [col for col, text in cells if is_data(text)]
+    return bool(data) and all(col.between for col in data) and \
+        any(not col.between for col in columns[t.stub_columns:])
+
+
+def _denominators(text: str, names: Names) -> tuple[tuple[str, str], ...]:
+    """(arm, n) pairs a group row states: "n=266 in the twice-daily group; n=263 in ..."."""
+    out = []
+    for part in re.split(r"[;,]", text):
+        n = n_of(part)
+        if not n:
+            continue
+        arm, _ = names.arm_of_header(part)
+        if arm:
+            out.append((arm, n))
+    return tuple(out)
+
+
+def _rows(t: Table, header_rows: int, columns: list[Column], names: Names) -> dict[int, Row]:
+    rows: dict[int, Row] = {}
+    heading = ""
+    group_denoms: tuple[tuple[str, str], ...] = ()
+    last_group = ""
+    body = list(range(header_rows, t.n_rows))
+    for i, r in enumerate(body):
+        if r in t.group_rows:
+            heading = ""
+            group_denoms = _denominators(t.row_groups[r], names)
+            last_group = label_text(t.row_groups[r])
+            continue
+        group = label_text(t.row_groups[r])
+        if group != last_group:
+            heading, last_group, group_denoms = "", group, ()
+        parts = [label_text(p) for p in t.row_labels[r].split(" / ")] if t.row_labels[r] \
+            else []
+        parts = [p for p in parts if p]
+        stub = parts[-1] if parts else ""
+        own_label = " / ".join(parts)
+        if _between_only(t, r, columns) and i + 1 < len(body) and body[i + 1] not in \
+                t.group_rows and not _between_data(t, body[i + 1], columns):
+            rows[r] = Row(r, own_label, stub, " / ".join(parts[:-1]), True,
+                          cues.formats_of(stub), group_denoms)
+            heading = stub
+            continue
+        if heading and _between_data(t, r, columns):
+            heading = ""  # a row with its own P value stands on its own
+        if heading:
+            parts = parts[:-1] + [heading, stub] if parts else [heading]
+        rows[r] = Row(r, " / ".join(parts), stub, " / ".join(parts[:-1]), False,
+                      cues.formats_of(" ".join(parts)), group_denoms)
+    return rows
+
+
+def _between_data(t: Table, r: int, columns: list[Column]) -> bool:
+    return any(columns[c].between and is_data(t.cell_at(r, c).plain)
+               for c in range(t.stub_columns, t.n_cols) if t.is_origin(r, c))
+
+
+def _tests(t: Table) -> dict[str, str]:
+    out = {}
+    for note in t.footnotes:
+        test = cues.test_of(note.text)
+        if test:
+            out[note.mark] = test
+    return out
+
+
+def view(t: Table, names: Names) -> TableView:
+    """The :class:`TableView` of table ``t`` for a trial with ``names``."""
+    header_rows = _header_rows(t)
+    columns = [_column(t, c, header_rows, names) for c in range(t.n_cols)]
+    notes = " ".join(n.text for n in t.footnotes if not n.mark)
+    stub_head = " ".join(t.column_labels[:t.stub_columns])
+    headers = " ".join(c.label for c in columns)
+    kind = cues.kind_of(t.caption, f"{stub_head} {headers}")
+    if kind != "ae" and sum(bool(c.grade) for c in columns) >= 2:
+        kind = "ae"
+    population = _population(t.caption, names) or cues.population_of(notes)
+    related = bool(re.search(r"treatment[- ]related|drug[- ]related|related to|\btraes?\b",
+                             fold(t.caption)))
+    return TableView(t, kind, t.caption, header_rows, columns,
+                     _rows(t, header_rows, columns, names),
+                     cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
+                     fold(f"{t.caption} {stub_head} {notes}"), t.stub_columns)
