@@ -501,6 +501,8 @@ def _draft(lab: Label, item: Item, source_id: str, v: TableView, row: Row, col: 
     }
     if not fields["cohort"]:
         lab.guess("cohort: none named")
+    if v.unnamed_set and not fields["population"]:
+        lab.guess("population: the columns count an analysis set the table does not name")
     rules = [f"pattern: {item.pattern}", f"table: {v.kind}", *lab.rules,
              *(f"guess: {g}" for g in lab.guesses)]
     confidence = 0.9 if not lab.guesses else 0.4
@@ -549,9 +551,36 @@ def _depth(label: str, cell: object) -> int:
     return next((i + 1 for i, p in enumerate(parts) if p == plain), len(parts))
 
 
-def draft_table(doc: Document, t: Table, names: Names, source_id: str) -> list[Draft]:
-    """Every draft row of table ``t``: its header n's and its body cells."""
+def arm_sizes(tables: tuple[Table, ...], names: Names) -> dict[str, str]:
+    """{arm: n} of the first baseline table's column headers (the randomized arms' sizes)."""
+    for t in tables:
+        v = view(t, names)
+        if v.kind == "baseline":
+            sizes = {c.arm: c.denominator for c in v.data_columns() if c.arm and c.denominator}
+            if sizes:
+                return sizes
+    return {}
+
+
+def _other_set(v: TableView, sizes: dict[str, str]) -> bool:
+    """An analysis table whose column n's are not the arms' sizes and that names no set."""
+    if v.kind in ("baseline", "ae") or v.population or not sizes:
+        return False
+    return any(c.arm in sizes and c.denominator and c.denominator != sizes[c.arm]
+               for c in v.data_columns())
+
+
+def draft_table(doc: Document, t: Table, names: Names, source_id: str,
+                sizes: dict[str, str] | None = None) -> list[Draft]:
+    """Every draft row of table ``t``: its header n's and its body cells.
+
+    ``sizes``: the arms' sizes as the baseline table prints them; an analysis table whose
+    columns count other numbers of patients, and that names no analysis set, has every row
+    flagged (its set is one the reviewer must name).
+    """
     v = view(t, names)
+    if _other_set(v, sizes or {}):
+        v.unnamed_set = True
     out = _header_drafts(doc, v, names, source_id)
     for r, row in v.rows.items():
         for col in v.data_columns():

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
-from trialrecon.dossier.draft.cells import draft_table
+from trialrecon.dossier.draft.cells import arm_sizes, draft_table
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
@@ -193,8 +193,9 @@ def draft_document(doc: Document, names: Names, source_id: str,
     units = list(_block_units(doc, lex)) + list(_caption_units(doc))
     units.sort(key=lambda u: u.origin[0] if u.origin else 0)
     drafts: list[Draft] = []
+    sizes = arm_sizes(doc.tables, names)
     for t in doc.tables:
-        drafts.extend(draft_table(doc, t, names, source_id))
+        drafts.extend(draft_table(doc, t, names, source_id, sizes))
     for n, unit in enumerate(units):
         drafts.extend(_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id))
         if progress is not None:

@@ -100,6 +100,7 @@ class TableView:
     related: bool
     context: str  # caption, stub header and unmarked notes, folded
     stub_columns: int = field(default=0)
+    unnamed_set: bool = False  # the columns count patients of a set the table does not name
 
     def data_columns(self) -> list[Column]:
         return [c for c in self.columns if c.index >= self.stub_columns]
