@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from trialrecon.stages import km_validation as kv
+from trialrecon.stages.km import validation as kv
 from trialrecon.stats import twoarm
 
 

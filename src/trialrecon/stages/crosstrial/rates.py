@@ -13,7 +13,7 @@ from trialrecon.dossier.selection import (
     Statement,
     statements,
 )
-from trialrecon.stages.crosstrial_common import (
+from trialrecon.stages.crosstrial.common import (
     CrossTrialSettings,
     _arm_label,
     _arm_role,

@@ -10,7 +10,7 @@ makes its own endpoint) of every cohort:
   (:mod:`trialrecon.stats.survmodel`) and, with two or more arms, a joint proportional-hazards
   model that also meets the printed hazard ratios (:mod:`trialrecon.stats.jointmodel`), all
   labelled model-based everywhere. One method per endpoint is shown, the one that meets the
-  most printed numbers (:mod:`trialrecon.stages.km_models`).
+  most printed numbers (:mod:`trialrecon.stages.km.models`).
 
 Which row of the dossier is used is decided by the selection policy
 (:mod:`trialrecon.dossier.selection`; by default the primary analysis, the original
@@ -33,10 +33,10 @@ from trialrecon.dossier.digitized import CurveFiles, find_curves, read_clicks, r
 from trialrecon.dossier.selection import DEFAULT, Policy
 from trialrecon.report.files import atomic_write_text, inside
 from trialrecon.report.tables import write_data_table, write_table
-from trialrecon.stages import km_models as kmm
-from trialrecon.stages.km_inputs import Chooser, _select, endpoints_of, gather_inputs, printed_hr
-from trialrecon.stages.km_models import ArmResult, EndpointResult, method_name
-from trialrecon.stages.km_report import assumptions_text, fragment, km_figure
+from trialrecon.stages.km import models as kmm
+from trialrecon.stages.km.inputs import Chooser, _select, endpoints_of, gather_inputs, printed_hr
+from trialrecon.stages.km.models import ArmResult, EndpointResult, method_name
+from trialrecon.stages.km.report import assumptions_text, fragment, km_figure
 from trialrecon.stats import survmodel as sm
 from trialrecon.stats.curves import CurveInputError, GuyotOptions
 from trialrecon.stats.km import CONF_TYPES

@@ -12,7 +12,7 @@ truth: survival at the printed times, the median, the events, and the Cox log ha
 ties of the truth and Cox's Efron handling of ties then differs).
 
 Beside it, the model-based reconstruction is validated on the same data
-(:mod:`trialrecon.stages.km_validation_models`): the joint proportional-hazards model and the
+(:mod:`trialrecon.stages.km.validation_models`): the joint proportional-hazards model and the
 per-arm fits rebuilt from the medians, N, events, accrual and follow-up alone.
 """
 
@@ -32,7 +32,7 @@ import pandas as pd  # noqa: E402
 
 from trialrecon.report.figures import ROLE_COLORS, save_figure  # noqa: E402
 from trialrecon.report.tables import write_table  # noqa: E402
-from trialrecon.stages.km_validation_models import model_accuracy  # noqa: E402
+from trialrecon.stages.km.validation_models import model_accuracy  # noqa: E402
 from trialrecon.stats import survmodel as sm  # noqa: E402
 from trialrecon.stats.guyot import GuyotResult, reconstruct_curve  # noqa: E402
 from trialrecon.stats.km import at_risk, km_at, km_median, km_steps  # noqa: E402

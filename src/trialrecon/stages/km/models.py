@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from trialrecon.dossier.names import slug
-from trialrecon.stages.km_inputs import EndpointInputs, HRInput
+from trialrecon.stages.km.inputs import EndpointInputs, HRInput
 from trialrecon.stats import jointmodel as jm
 from trialrecon.stats import modelsim
 from trialrecon.stats import survmodel as sm

@@ -4,7 +4,7 @@ Power curves and rejection regions of the single-arm designs, and ``design.md``:
 design, the exact and Simon designs, the sensitivity table, the decision rule and which CI
 method reproduces each printed interval; for randomized trials the power of each comparison
 against the hazard ratio, and the section on events, power, detectable HRs, information
-fractions, the transcribed design and its boundaries (:mod:`.design_plan`).
+fractions, the transcribed design and its boundaries (:mod:`.plan`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from scipy import stats  # noqa: E402
 
 from trialrecon.report.figures import save_figure  # noqa: E402
 from trialrecon.report.markdown import escape  # noqa: E402
-from trialrecon.stages.design_tables import DesignResults, simon_table  # noqa: E402
+from trialrecon.stages.design.tables import DesignResults, simon_table  # noqa: E402
 from trialrecon.stats import proportions as pr  # noqa: E402
 
 # ------------------------------------------------------------------------------------ figures
@@ -382,7 +382,7 @@ def _boundary_section(bounds: pd.DataFrame) -> list[str]:
 
 
 def events_fragment(tables, relevant: float, powers: list[float], prefix: str) -> str:
-    """The Markdown section on randomized comparisons (``tables``: design_plan.EventsTables)."""
+    """The Markdown section on randomized comparisons (``tables``: plan.EventsTables)."""
     out = ["### Randomized comparisons: what the printed numbers imply", ""]
     if tables.by_cut.empty:
         out += ["The dossier prints no hazard ratio between two arms.", ""]

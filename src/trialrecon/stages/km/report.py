@@ -12,7 +12,7 @@ from trialrecon.report.markdown import escape
 from trialrecon.stats import survmodel as sm
 
 if TYPE_CHECKING:
-    from trialrecon.stages.km_models import EndpointResult
+    from trialrecon.stages.km.models import EndpointResult
 
 # --------------------------------------------------------------------------------------------
 # figures
@@ -31,7 +31,7 @@ def _printed(summary: sm.Summary | None) -> Any:
 def _hr_notes(result: EndpointResult, method: str) -> list[str]:
     """HR (95% CI) and log-rank P of the shown pseudo data, and the printed ones."""
     from trialrecon.report.kmplot import fmt_p
-    from trialrecon.stages.km_models import comparison_rebuilt
+    from trialrecon.stages.km.models import comparison_rebuilt
 
     lines = []
     for h in result.hrs:
@@ -61,7 +61,7 @@ def km_figure(result: EndpointResult, roles: dict[str, str], path: Path,
     """The journal-style figure of one endpoint's shown method (:mod:`trialrecon.report.kmplot`)."""
     from trialrecon.report.figures import save_figure
     from trialrecon.report.kmplot import Curve, KMPlot, km_plot, y_label
-    from trialrecon.stages.km_models import method_name
+    from trialrecon.stages.km.models import method_name
 
     method = result.chosen()
     curves = []

@@ -1,7 +1,7 @@
 """The design stage: from a loaded dossier to ``results/<trial>/design/``.
 
-The computations and tables are in :mod:`.design_tables`, the figures and the Markdown
-fragment in :mod:`.design_report`; this module writes them all.
+The computations and tables are in :mod:`.tables`, the figures and the Markdown
+fragment in :mod:`.report`; this module writes them all.
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ from trialrecon.dossier import Dossier
 from trialrecon.dossier.selection import DEFAULT, Policy
 from trialrecon.report.files import atomic_write_text
 from trialrecon.report.tables import write_table
-from trialrecon.stages.design_plan import events_tables
-from trialrecon.stages.design_report import (
+from trialrecon.stages.design.plan import events_tables
+from trialrecon.stages.design.report import (
     design_fragment,
     events_fragment,
     events_power_figure,
     power_curve_figure,
     rejection_region_figure,
 )
-from trialrecon.stages.design_tables import (
+from trialrecon.stages.design.tables import (
     ci_identification_tables,
     compute_designs,
     decision_table,

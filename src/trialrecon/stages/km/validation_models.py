@@ -1,7 +1,7 @@
 """Validation of the model-based reconstruction on data sets with known patient data.
 
 The same two lifelines data sets as the Guyot validation (:mod:`trialrecon.stages.
-km_validation`): GBSG2 (hormone therapy) and Rossi (financial aid). From the true data the
+km.validation`): GBSG2 (hormone therapy) and Rossi (financial aid). From the true data the
 summaries a paper would print are computed: each arm's Kaplan-Meier median (not reached when
 it is not), N and events, the median follow-up (reverse Kaplan-Meier, both arms) and the
 accrual period that uniform entry and one cut-off at the last follow-up time imply,

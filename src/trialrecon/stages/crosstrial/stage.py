@@ -46,7 +46,7 @@ from trialrecon.report.files import atomic_write_text, inside
 from trialrecon.report.forest import hazard_ratio_figure, rate_figure  # noqa: E402
 from trialrecon.report.markdown import escape
 from trialrecon.report.tables import write_table
-from trialrecon.stages.crosstrial_common import (  # noqa: E402
+from trialrecon.stages.crosstrial.common import (  # noqa: E402
     CrossTrialSettings,
     _choose,
     _cohort_setting,
@@ -55,7 +55,7 @@ from trialrecon.stages.crosstrial_common import (  # noqa: E402
     _slug,
     trial_label,
 )
-from trialrecon.stages.crosstrial_rates import (  # noqa: E402
+from trialrecon.stages.crosstrial.rates import (  # noqa: E402
     ae_grade3_table,
     design_hypotheses,
     response_rate_table,

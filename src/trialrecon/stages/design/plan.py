@@ -1,6 +1,6 @@
 """A randomized trial's transcribed design: does it reproduce, and where are its boundaries.
 
-From the design rows of one endpoint (:func:`trialrecon.stages.design_events.design_rows`):
+From the design rows of one endpoint (:func:`trialrecon.stages.design.events.design_rows`):
 the HR the assumed medians imply against ``design_hr``, the events Schoenfeld's and
 Freedman's formulas need (fixed, and inflated for the planned interim analyses) against
 ``design_events``, the power of the planned events, the HR they detect when no HR is
@@ -21,7 +21,7 @@ import pandas as pd
 
 from trialrecon.dossier import Dossier
 from trialrecon.dossier.selection import DEFAULT, Policy
-from trialrecon.stages.design_events import (
+from trialrecon.stages.design.events import (
     Alpha,
     DesignRows,
     Found,

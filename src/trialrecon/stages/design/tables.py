@@ -22,7 +22,7 @@ import pandas as pd  # noqa: E402
 
 from trialrecon.dossier import Dossier  # noqa: E402
 from trialrecon.dossier.selection import DEFAULT, Policy, rank_rows  # noqa: E402
-from trialrecon.stages.design_events import EVENT_DEFAULTS  # noqa: E402
+from trialrecon.stages.design.events import EVENT_DEFAULTS  # noqa: E402
 from trialrecon.stats import proportions as pr  # noqa: E402
 from trialrecon.stats import single_arm as dz  # noqa: E402
 
@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "oc_points": 101,
     # figure links in the Markdown fragment are relative to results/<trial>/
     "figure_prefix": "design/",
-    # randomized trials: power, detectable HRs and the transcribed design (design_events)
+    # randomized trials: power, detectable HRs and the transcribed design (.events)
     **EVENT_DEFAULTS,
 }
 
