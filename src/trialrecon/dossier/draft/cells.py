@@ -144,19 +144,23 @@ def _statistics(items: list[Item], formats: tuple[str, ...], col: Column, row: R
 
 
 def _count_percent(item: Item, formats: tuple[str, ...], lab: Label) -> str:
-    """``x (y)``: a count and percent, or a mean and SD, as the formats say."""
+    """``x (y)``: a count and percent, or a mean and SD, as the formats and the numbers say."""
     first = item.statistic == "count" if item.unit != "percent" else False
-    if item.unit == "percent" or "n_pct" in formats or "pct_n" in formats:
+    whole = bool(re.fullmatch(r"\d+", item.value or "x"))
+    if item.unit == "percent" or ("n_pct" in formats or "pct_n" in formats) and \
+            (whole or not first):
+        if first and not whole:
+            lab.guess("statistic: a count that is not a whole number")
         return item.statistic  # the pattern (and "% (n)" in find_items) decided
     for f, pair in (("mean_sd", ("mean", "sd")), ("mean_se", ("mean", "se"))):
         if f in formats:
             return pair[0] if first else pair[1]
-    if re.fullmatch(r"\d+", item.value or "x") or not first:
-        if "n" not in formats and "pct" not in formats:
+    if whole or not first:
+        if "n" not in formats and "pct" not in formats and "n_pct" not in formats:
             lab.guess("statistic: 'x (y)' with no format stated")
         return item.statistic
     lab.guess("statistic: 'x (y)' of a decimal with no format stated")
-    return "mean" if first else "sd"
+    return "mean"
 
 
 def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Label) -> str:
@@ -204,6 +208,22 @@ def _category_name(row: Row) -> str:
     return row.stub
 
 
+_DIVIDER = re.compile(r"\b(outcomes?|end ?points?|measures?|results?|efficacy|safety)\b",
+                      re.IGNORECASE)
+
+
+def _outcome_category(row: Row) -> str:
+    """An outcome as its table names it: the stub; ``Group: level`` for a level of a grouped
+    outcome ("Severity of respiratory disease / Mild"); a divider group ("Secondary
+    outcomes") is not part of it."""
+    group = row.group.split(" / ")[-1] if row.group else ""
+    if not group or _DIVIDER.search(group):
+        return row.stub
+    if _STAT_WORDS.match(row.stub):
+        return group
+    return f"{group}: {row.stub}"
+
+
 def _level_category(row: Row) -> str:
     """``Characteristic: level`` of a baseline count ("Sex / Male" -> "Sex: Male")."""
     if row.group:
@@ -234,6 +254,11 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
     if col.effect:
         _effect_quantity(v, row, col, lab, names)
         return
+    owner = v.effect_of_p(col) if col.p else None
+    if owner is not None and _row_has_effect(v, row, owner):
+        _effect_quantity(v, row, owner, lab, names)
+        lab.rules.append("quantity: the P value of the effect beside it")
+        return
     endpoint = _endpoint(v, row, names)
     if endpoint and v.kind in ("outcome", "response", "other", "regression") and \
             not _AE_SPECIAL[2][1].search(row.stub) or endpoint and row.stub.lower() in (
@@ -248,19 +273,37 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
             lexicon().response_category(row.stub):
         _response_quantity(row, lab)
     else:
-        lab.quantity, lab.category = "outcome", _category_name(row)
+        lab.quantity, lab.category = "outcome", _outcome_category(row)
         lab.rules.append("quantity: outcome of the row")
         if v.kind not in ("outcome",):
             lab.guess("quantity: a table whose kind is not read")
-        if row.group and _LEVEL.match(row.stub):
-            lab.category = _level_category(row)
-            lab.guess("category: a level under its group")
         if stat not in ("count", "percent", "p_value"):
             lab.unit = lab.unit or _unit_of_label(row.label) or _unit_of_label(col.label)
 
 
+def _row_has_effect(v: TableView, row: Row, col: Column) -> bool:
+    """The row prints a number in effect column ``col``."""
+    cell = v.table.cell_at(row.index, col.index)
+    return bool(_NUMBERISH.search(cell.plain))
+
+
+def _effect_measure(v: TableView, row: Row, col: Column, lab: Label) -> str:
+    """The effect measure of a cell: the column's, else the row's or the table's notes'."""
+    if col.effect != "unnamed":
+        return col.effect
+    if row.effect:
+        lab.rules.append("effect: named by the row's footnote")
+        return row.effect
+    if v.effect:
+        lab.rules.append("effect: named by the table's notes")
+        return v.effect
+    lab.guess("quantity: an effect column that names no measure")
+    formats = row.formats + col.formats + v.formats
+    return "mean_difference" if any(f.startswith("mean") for f in formats[:1]) else "risk_ratio"
+
+
 def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> None:
-    effect = col.effect
+    effect = _effect_measure(v, row, col, lab)
     lab.rules.append(f"quantity: effect column '{col.label}'")
     if effect == "hazard_ratio":
         endpoint = _endpoint(v, row, names) or cues.endpoint_of(v.caption, names.endpoints)
@@ -272,7 +315,7 @@ def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Nam
             lab.quantity, lab.category = "outcome", _category_name(row)
             lab.guess("quantity: a hazard ratio of an endpoint not named")
     else:
-        lab.quantity, lab.category = effect, _category_name(row)
+        lab.quantity, lab.category = effect, _outcome_category(row)
     if lab.statistic == "p_value":
         lab.unit = "probability"
     elif effect in ("risk_ratio", "odds_ratio", "hazard_ratio", "rate_ratio", "ratio_of_means"):
@@ -394,6 +437,10 @@ def _response_quantity(row: Row, lab: Label) -> None:
 def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
     if col.between:
         lab.arm, lab.versus = (col.arm, col.versus) if col.versus else ("", "")
+        roles = {a.ident: a.role for a in names.randomized_arms}
+        if len(roles) == 2 and roles.get(lab.arm) == "experimental" and \
+                roles.get(lab.versus) == "comparator":
+            lab.arm, lab.versus = "", ""  # the usual direction of a two-arm trial
         if len(names.randomized_arms) > 2 and not col.versus:
             lab.guess("arm: a comparison of more than two arms")
         return
@@ -477,8 +524,8 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _denominator(row, col, item, lab)
         _optional(v, row, col, cell.marks, lab)
         if not lab.unit:
-            lab.unit = {"count": "patients", "percent": "percent", "p_value": "probability"}.get(
-                lab.statistic, "") or item.unit or "none"
+            lab.unit = {"count": v.count_unit, "percent": "percent",
+                        "p_value": "probability"}.get(lab.statistic, "") or item.unit or "none"
         out.append(_draft(lab, item, source_id, v, row, col, cell.marks, anchor,
                           origin[item.start] if item.start < len(origin) else origin[-1],
                           names))
@@ -527,8 +574,9 @@ def _header_drafts(doc: Document, v: TableView, names: Names, source_id: str) ->
             lab = Label(statistic="count", unit="patients")
             _arm(v, col, lab, names)
             lab.population = col.population or v.population
-            if v.kind == "ae" or lab.population == "safety":
-                lab.quantity, lab.population = "safety_population", "safety"
+            if v.kind == "ae" or lab.population in ("safety", "as_treated"):
+                lab.quantity = "safety_population"
+                lab.population = lab.population or "safety"
             elif v.kind == "baseline" and lab.population in ("", "itt"):
                 lab.quantity = "randomized" if names.arm_names else "enrolled"
             else:

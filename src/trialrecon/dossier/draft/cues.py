@@ -148,4 +148,4 @@ def endpoint_of(text: str, declared: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def kind_of(caption: str, headers: str) -> str:
     """The kind of a table: ``ae``, ``baseline``, ``response``, ``regression``, ``outcome``."""
-    return first("table_kinds", caption) or first("table_kinds", headers) or "other"
+    return earliest("table_kinds", caption) or first("table_kinds", headers) or "other"

@@ -182,8 +182,14 @@ def _main_label(label: str) -> str:
 
 
 def _label_words(label: str) -> tuple[str, ...]:
-    words = re.findall(r"[a-z0-9][a-z0-9-]*", fold(_main_label(label)))
-    return tuple(w for w in words if w not in _GENERIC and not w.isdigit() and len(w) > 1)
+    """The words that name an arm: its label's, the parenthesised details aside unless the
+    rest is generic ("Group A (XELIRI-Bev)" is named by "xeliri-bev")."""
+    for text in (_main_label(label), label):
+        words = re.findall(r"[a-z0-9][a-z0-9-]*", fold(text))
+        kept = tuple(w for w in words if w not in _GENERIC and not w.isdigit() and len(w) > 1)
+        if kept:
+            return kept
+    return ()
 
 
 def _initials(label: str) -> str:

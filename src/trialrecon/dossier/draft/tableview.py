@@ -68,6 +68,7 @@ class Column:
     versus: str = ""
     formats: tuple[str, ...] = ()
     related: bool = False  # "treatment-related", "drug-related"
+    notes: str = ""  # the footnotes its header's marks point to
 
     @property
     def between(self) -> bool:
@@ -84,6 +85,8 @@ class Row:
     heading: bool = False  # a row that only heads the rows below (a P value beside it)
     formats: tuple[str, ...] = ()
     denominators: tuple[tuple[str, str], ...] = ()  # (arm, n) from its group row
+    notes: str = ""  # the footnotes its stub's marks point to
+    effect: str = ""  # the effect measure its notes name ("treatment effects are ...")
 
 
 @dataclass
@@ -99,11 +102,20 @@ class TableView:
     population: str
     related: bool
     context: str  # caption, stub header and unmarked notes, folded
+    effect: str = ""  # the effect measure the unmarked notes name
+    count_unit: str = "patients"  # what the table's counts count
     stub_columns: int = field(default=0)
     unnamed_set: bool = False  # the columns count patients of a set the table does not name
 
     def data_columns(self) -> list[Column]:
         return [c for c in self.columns if c.index >= self.stub_columns]
+
+    def effect_of_p(self, col: Column) -> Column | None:
+        """The effect column a P value column belongs to: the nearest effect on its left
+        (else on its right)."""
+        effects = [c for c in self.columns if c.effect]
+        left = [c for c in effects if c.index < col.index]
+        return left[-1] if left else (effects[0] if effects else None)
 
 
 def _row_has_data(t: Table, r: int) -> bool:
@@ -136,6 +148,8 @@ def _column_label(t: Table, c: int, header_rows: int) -> tuple[str, tuple[str, .
             formats.extend(cues.formats_of(text))
         elif text not in parts:
             parts.append(text)
+    if parts and _FORMAT_ONLY.match(parts[-1]):
+        formats.extend(cues.formats_of(parts[-1]))  # "Grade III / N" and "Grade III / %"
     formats.extend(cues.formats_of(" / ".join(parts)))
     return " / ".join(parts), tuple(dict.fromkeys(formats))
 
@@ -149,12 +163,27 @@ def _versus(label: str, names: Names) -> tuple[str, str]:
     return (arm, versus) if arm and versus and arm != versus else ("", "")
 
 
+def _notes(t: Table, marks: list[str]) -> str:
+    """The text of the footnotes ``marks`` point to."""
+    texts = [f.text for m in dict.fromkeys(marks) for f in [t.footnote(m)] if f is not None]
+    return " ".join(texts)
+
+
+_GENERIC_EFFECT = re.compile(r"treatment effects?|effects?|differences?|ratios?",
+                             re.IGNORECASE)
+
+
 def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
     label, formats = _column_label(t, c, header_rows)
     last = label.split(" / ")[-1] if label else ""
     if c < t.stub_columns:
         return Column(c, label, formats=formats)
+    notes = _notes(t, [m for r in range(header_rows) for m in t.cell_at(r, c).marks])
+    formats = tuple(dict.fromkeys(formats + cues.formats_of(notes)))
     effect = cues.effect(label)
+    if not effect and _GENERIC_EFFECT.search(label) and (
+            _VERSUS.search(label) or not names.arm_of_header(label)[0]):
+        effect = "unnamed"
     p = cues.is_p_header(last) and not effect
     ci = cues.is_ci_header(last)
     arm, rule = ("", "") if (effect or p or ci) else names.arm_of_header(label)
@@ -170,7 +199,7 @@ def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
             break
     return Column(c, label, arm, rule, cohort, n_of(label), effect, p, ci, grade,
                   _population(label, names), cues.adjustment_of(label), versus, formats,
-                  bool(re.search(r"related|\btrae", fold(label))))
+                  bool(re.search(r"related|\btrae", fold(label))), notes)
 
 
 def _population(text: str, names: Names) -> str:
@@ -218,30 +247,59 @@ def _denominators(text: str, names: Names) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _whole(t: Table, r: int) -> bool:
+    """Row ``r`` is one cell across the table (a full-width group heading)."""
+    return len({t.grid[r][c] for c in range(t.n_cols)}) == 1
+
+
+def _format_row(t: Table, r: int) -> tuple[str, ...]:
+    """The formats a body row without numbers states for the rows below ("N (%)")."""
+    cells = [label_text(t.cell_at(r, c).plain) for c in range(t.stub_columns, t.n_cols)
+             if t.is_origin(r, c)]
+    filled = [c for c in cells if c]
+    if filled and all(_FORMAT_ONLY.match(c) for c in filled):
+        return tuple(dict.fromkeys(f for c in filled for f in cues.formats_of(c)))
+    return ()
+
+
 def _rows(t: Table, header_rows: int, columns: list[Column], names: Names) -> dict[int, Row]:
     rows: dict[int, Row] = {}
     heading = ""
     group_denoms: tuple[tuple[str, str], ...] = ()
-    last_group = ""
+    last_group = whole_group = ""
+    running: tuple[str, ...] = ()  # formats a format-only row states for the rows below
     body = list(range(header_rows, t.n_rows))
+    group_marks: list[str] = []
     for i, r in enumerate(body):
         if r in t.group_rows:
-            heading = ""
+            heading, running = "", ()
             group_denoms = _denominators(t.row_groups[r], names)
             last_group = label_text(t.row_groups[r])
+            whole_group = last_group if _whole(t, r) else whole_group
+            group_marks = [m for c in range(t.n_cols) if t.is_origin(r, c)
+                           for m in t.cell_at(r, c).marks]
+            continue
+        if not _row_has_data(t, r):
+            running = _format_row(t, r) or running
             continue
         group = label_text(t.row_groups[r])
         if group != last_group:
-            heading, last_group, group_denoms = "", group, ()
+            heading, last_group, group_denoms, group_marks = "", group, (), []
+        marks = group_marks + [m for c in range(max(1, t.stub_columns))
+                               for m in t.cell_at(r, c).marks]
+        notes = _notes(t, marks)
         parts = [label_text(p) for p in t.row_labels[r].split(" / ")] if t.row_labels[r] \
             else []
         parts = [p for p in parts if p]
+        if whole_group and not group and parts and parts[0] != whole_group:
+            parts = [whole_group, *parts]  # a flush-left row under a full-width heading
         stub = parts[-1] if parts else ""
         own_label = " / ".join(parts)
         if _between_only(t, r, columns) and i + 1 < len(body) and body[i + 1] not in \
                 t.group_rows and not _between_data(t, body[i + 1], columns):
             rows[r] = Row(r, own_label, stub, " / ".join(parts[:-1]), True,
-                          cues.formats_of(stub), group_denoms)
+                          cues.formats_of(f"{stub} {notes}") + running, group_denoms, notes,
+                          cues.effect(notes))
             heading = stub
             continue
         if heading and _between_data(t, r, columns):
@@ -249,7 +307,8 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names) -> di
         if heading:
             parts = parts[:-1] + [heading, stub] if parts else [heading]
         rows[r] = Row(r, " / ".join(parts), stub, " / ".join(parts[:-1]), False,
-                      cues.formats_of(" ".join(parts)), group_denoms)
+                      cues.formats_of(f"{' '.join(parts)} {notes}") + running, group_denoms,
+                      notes, cues.effect(notes))
     return rows
 
 
@@ -280,7 +339,10 @@ def view(t: Table, names: Names) -> TableView:
     population = _population(t.caption, names) or cues.population_of(notes)
     related = bool(re.search(r"treatment[- ]related|drug[- ]related|related to|\btraes?\b",
                              fold(t.caption)))
+    counts = "infants" if re.search(r"\b(neonatal|infants?|newborns?|bab(y|ies))\b",
+                                    fold(t.caption)) else "patients"
     return TableView(t, kind, t.caption, header_rows, columns,
                      _rows(t, header_rows, columns, names),
                      cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
-                     fold(f"{t.caption} {stub_head} {notes}"), t.stub_columns)
+                     fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
+                     effect=cues.effect(notes), count_unit=counts)
