@@ -45,7 +45,8 @@ _STAT_WORDS = re.compile(r"^(?:median|mean|range|iqr|sd|se|n|no\.?|%|min(?:imum)
                          r"mean\s*\(sd\)|mean\s*±\s*sd|median\s*\((?:iqr|range)\)|q1.*|q3.*|"
                          r"median\s*\(95%,?\s*ci\)|median \(months\)|interquartile range)"
                          r"(?:\s*[,(].*)?$", re.IGNORECASE)
-_LEVEL = re.compile(r"^(?:yes|no|none|other|others|unknown|missing|present|absent|positive|"
+_LEVEL = re.compile(r"^(?:yes|no|none|nil|mild|moderate|severe|low|medium|intermediate|high|"
+                    r"normal|abnormal|other|others|unknown|missing|present|absent|positive|"
                     r"negative|[<>≤≥]\s*\d.*|\d+(?:\s*[-–]\s*\d+)?(?:\s*\+)?|"
                     r"\d+\s*(?:or|to)\s*(?:more|\d+).*)$", re.IGNORECASE)
 _UNIT_IN_LABEL = re.compile(r"(?:\(([^()]{1,30})\)|,\s*([A-Za-z/%0-9. ²³µ^-]{1,25}))\s*$")
@@ -224,6 +225,14 @@ def _outcome_category(row: Row) -> str:
     return f"{group}: {row.stub}"
 
 
+def _outcome_category_sure(row: Row) -> bool:
+    """Whether :func:`_outcome_category` is sure: no group, a divider, or a level under it
+    (an outcome's own name under a group may stand alone in a reviewer's dossier)."""
+    group = row.group.split(" / ")[-1] if row.group else ""
+    return not group or bool(_DIVIDER.search(group)) or bool(_STAT_WORDS.match(row.stub)) \
+        or bool(_LEVEL.match(row.stub))
+
+
 def _level_category(row: Row) -> str:
     """``Characteristic: level`` of a baseline count ("Sex / Male" -> "Sex: Male")."""
     if row.group:
@@ -275,6 +284,8 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
     else:
         lab.quantity, lab.category = "outcome", _outcome_category(row)
         lab.rules.append("quantity: outcome of the row")
+        if not _outcome_category_sure(row):
+            lab.guess("category: an item under a group")
         if v.kind not in ("outcome",):
             lab.guess("quantity: a table whose kind is not read")
         if stat not in ("count", "percent", "p_value"):
@@ -316,6 +327,8 @@ def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Nam
             lab.guess("quantity: a hazard ratio of an endpoint not named")
     else:
         lab.quantity, lab.category = effect, _outcome_category(row)
+        if not _outcome_category_sure(row):
+            lab.guess("category: an item under a group")
     if lab.statistic == "p_value":
         lab.unit = "probability"
     elif effect in ("risk_ratio", "odds_ratio", "hazard_ratio", "rate_ratio", "ratio_of_means"):
@@ -468,8 +481,17 @@ def _denominator(row: Row, col: Column, item: Item, lab: Label) -> None:
     lab.denominator = col.denominator or n_of(row.stub)
 
 
-def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label) -> None:
-    lab.population = col.population or v.population
+def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
+              names: Names) -> None:
+    lab.population = col.population or v.population or \
+        names.population_of_counts(v.row_counts.get(row.index, set())) or \
+        names.population_of_counts({n for _, n in row.denominators}) or \
+        names.population_of_counts(v.column_counts)
+    if lab.population and lab.population in dict(names.population_counts):
+        lab.rules.append("population: the declared set whose counts the row prints")
+    if not lab.population and lab.denominator and col.denominator and \
+            lab.denominator != col.denominator and any(a == lab.arm for a, _ in row.denominators):
+        lab.guess("population: the row counts a set of its own")
     if not lab.population and v.kind == "ae" and lab.quantity.startswith(("ae_", "trae_")):
         lab.population = "safety"
         lab.rules.append("population: an adverse-event table")
@@ -484,6 +506,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
             lab.test = tests.pop()
         elif len(tests) > 1:
             lab.guess("test: notes name several tests")
+        elif v.method_tests:
+            lab.guess("test: the methods name tests, the table does not say which")
         if "interaction" in fold(col.label + " " + row.label):
             lab.hypothesis = "interaction"
         notes = " ".join(n.text for n in v.table.footnotes if not n.mark or n.mark in marks)
@@ -522,7 +546,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _quantity(v, row, col, lab, names)
         _arm(v, col, lab, names)
         _denominator(row, col, item, lab)
-        _optional(v, row, col, cell.marks, lab)
+        _optional(v, row, col, cell.marks, lab, names)
         if not lab.unit:
             lab.unit = {"count": v.count_unit, "percent": "percent",
                         "p_value": "probability"}.get(lab.statistic, "") or item.unit or "none"
@@ -556,7 +580,8 @@ def _draft(lab: Label, item: Item, source_id: str, v: TableView, row: Row, col: 
     return Draft(fields, offset, rules, confidence, needs_review=bool(lab.guesses))
 
 
-def _header_drafts(doc: Document, v: TableView, names: Names, source_id: str) -> list[Draft]:
+def _header_drafts(doc: Document, v: TableView, names: Names, source_id: str,
+                   sizes: dict[str, str]) -> list[Draft]:
     """The ``n = 141`` of each column header: the size of the arm in the table's set."""
     t, out = v.table, []
     seen: set[int] = set()
@@ -573,11 +598,13 @@ def _header_drafts(doc: Document, v: TableView, names: Names, source_id: str) ->
                 continue
             lab = Label(statistic="count", unit="patients")
             _arm(v, col, lab, names)
-            lab.population = col.population or v.population
+            lab.population = col.population or v.population or \
+                names.population_of_counts(v.column_counts)
             if v.kind == "ae" or lab.population in ("safety", "as_treated"):
                 lab.quantity = "safety_population"
                 lab.population = lab.population or "safety"
-            elif v.kind == "baseline" and lab.population in ("", "itt"):
+            elif v.kind == "baseline" and lab.population in ("", "itt") or \
+                    sizes and sizes.get(lab.arm) == col.denominator and not lab.population:
                 lab.quantity = "randomized" if names.arm_names else "enrolled"
             else:
                 lab.quantity = "analysed"
@@ -597,6 +624,20 @@ def _depth(label: str, cell: object) -> int:
     parts = label.split(" / ")
     plain = label_text(getattr(cell, "plain", ""))
     return next((i + 1 for i, p in enumerate(parts) if p == plain), len(parts))
+
+
+def _row_counts(v: TableView) -> dict[int, set[str]]:
+    """{row: the n/N denominators its arm columns print}."""
+    out: dict[int, set[str]] = {}
+    for r in v.rows:
+        found = set()
+        for col in v.data_columns():
+            if col.between or not v.table.is_origin(r, col.index):
+                continue
+            found.update(i.denominator for i in find_items(v.table.cell_at(r, col.index).plain)
+                         if i.denominator and i.statistic == "count")
+        out[r] = found
+    return out
 
 
 def arm_sizes(tables: tuple[Table, ...], names: Names) -> dict[str, str]:
@@ -619,7 +660,8 @@ def _other_set(v: TableView, sizes: dict[str, str]) -> bool:
 
 
 def draft_table(doc: Document, t: Table, names: Names, source_id: str,
-                sizes: dict[str, str] | None = None) -> list[Draft]:
+                sizes: dict[str, str] | None = None,
+                method_tests: frozenset[str] = frozenset()) -> list[Draft]:
     """Every draft row of table ``t``: its header n's and its body cells.
 
     ``sizes``: the arms' sizes as the baseline table prints them; an analysis table whose
@@ -627,9 +669,12 @@ def draft_table(doc: Document, t: Table, names: Names, source_id: str,
     flagged (its set is one the reviewer must name).
     """
     v = view(t, names)
+    v.method_tests = method_tests
     if _other_set(v, sizes or {}):
         v.unnamed_set = True
-    out = _header_drafts(doc, v, names, source_id)
+    v.column_counts = {c.denominator for c in v.data_columns() if c.arm and c.denominator}
+    v.row_counts = _row_counts(v)
+    out = _header_drafts(doc, v, names, source_id, sizes or {})
     for r, row in v.rows.items():
         for col in v.data_columns():
             if t.is_origin(r, col.index) and _NUMBERISH.search(t.cell_at(r, col.index).plain):

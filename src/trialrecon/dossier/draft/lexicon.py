@@ -236,6 +236,15 @@ class Names:
     populations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # declared analysis sets
     arm_names: tuple[ArmName, ...] = ()
     design: str = ""
+    population_counts: tuple[tuple[str, frozenset[str]], ...] = ()  # numbers in the labels
+
+    def population_of_counts(self, counts: set[str]) -> str:
+        """The declared analysis set whose label states exactly these per-arm counts
+        ("live-born infants (402 and 388)"), or ""."""
+        if len(counts) < 2:
+            return ""
+        found = [ident for ident, numbers in self.population_counts if numbers == counts]
+        return found[0] if len(found) == 1 else ""
 
     def find(self, context: str, kind: str) -> list[Hit]:
         """Mentions of cohorts (``kind="cohort"``), arms, endpoints or populations."""
@@ -362,5 +371,9 @@ def names_of(raw: dict[str, Any]) -> Names:
     populations = tuple((str(p["id"]), tuple(a for a in _aliases("", str(p.get("label", "")))
                                              if len(a) > 3))
                         for p in _entries(raw, "populations"))
+    counts = tuple((str(p["id"]), frozenset(re.findall(r"(?<![\d.])\d{2,}(?![\d.])",
+                                                       str(p.get("label", "")))))
+                   for p in _entries(raw, "populations"))
     return Names(cohort_entries, tuple((a.ident, a.aliases, a.role) for a in arm_names), pooled,
-                 sources, endpoints, populations, arm_names, str(raw.get("design", "")))
+                 sources, endpoints, populations, arm_names, str(raw.get("design", "")),
+                 counts)

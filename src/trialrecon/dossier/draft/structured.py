@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
+from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.cells import arm_sizes, draft_table
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
@@ -186,6 +187,19 @@ def _finish(d: Draft, unit: Unit, names: Names) -> Draft:
     return d
 
 
+def method_tests(doc: Document) -> frozenset[str]:
+    """The tests the paper's methods name (its statistical-analysis paragraphs)."""
+    found: set[str] = set()
+    for block in doc.blocks:
+        path = " ".join(fold(s.heading) for s in doc.section_path(block.section))
+        if re.search(r"statistic|analys|methods", path):
+            for sentence in re.split(r"(?<=[.;])\s+", block.plain):
+                test = cues.test_of(sentence)
+                if test:
+                    found.add(test)
+    return frozenset(found)
+
+
 def draft_document(doc: Document, names: Names, source_id: str,
                    progress: Callable[[int, int], None] | None = None) -> list[Draft]:
     """Every draft row of a structured document, in the order of its text."""
@@ -194,8 +208,9 @@ def draft_document(doc: Document, names: Names, source_id: str,
     units.sort(key=lambda u: u.origin[0] if u.origin else 0)
     drafts: list[Draft] = []
     sizes = arm_sizes(doc.tables, names)
+    tests = method_tests(doc)
     for t in doc.tables:
-        drafts.extend(draft_table(doc, t, names, source_id, sizes))
+        drafts.extend(draft_table(doc, t, names, source_id, sizes, tests))
     for n, unit in enumerate(units):
         drafts.extend(_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id))
         if progress is not None:

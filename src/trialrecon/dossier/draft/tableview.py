@@ -106,6 +106,9 @@ class TableView:
     count_unit: str = "patients"  # what the table's counts count
     stub_columns: int = field(default=0)
     unnamed_set: bool = False  # the columns count patients of a set the table does not name
+    column_counts: set[str] = field(default_factory=set)  # the arm columns' n
+    row_counts: dict[int, set[str]] = field(default_factory=dict)  # each row's n/N denominators
+    method_tests: frozenset[str] = frozenset()  # tests the paper's methods name
 
     def data_columns(self) -> list[Column]:
         return [c for c in self.columns if c.index >= self.stub_columns]
@@ -234,8 +237,13 @@ def _between_only(t: Table, r: int, columns: list[Column]) -> bool:
         any(not col.between for col in columns[t.stub_columns:])
 
 
+_N_FOR_ARM = re.compile(r"(\d[\d,]*)\s+(?:for|in)\s+(?:the\s+)?([^,;.]+?)(?=\s+and\s+\d|[,;.]|$)")
+
+
 def _denominators(text: str, names: Names) -> tuple[tuple[str, str], ...]:
-    """(arm, n) pairs a group row states: "n=266 in the twice-daily group; n=263 in ..."."""
+    """(arm, n) pairs a group row or a note states: "n=266 in the twice-daily group; n=263
+    in the once-daily group", "The denominators are 266 for progesterone and 265 for
+    placebo"."""
     out = []
     for part in re.split(r"[;,]", text):
         n = n_of(part)
@@ -244,6 +252,11 @@ def _denominators(text: str, names: Names) -> tuple[tuple[str, str], ...]:
         arm, _ = names.arm_of_header(part)
         if arm:
             out.append((arm, n))
+    if not out and re.search(r"denominators?", text, re.IGNORECASE):
+        for m in _N_FOR_ARM.finditer(text):
+            arm, _ = names.arm_of_header(m.group(2))
+            if arm:
+                out.append((arm, m.group(1).replace(",", "")))
     return tuple(out)
 
 
@@ -288,6 +301,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names) -> di
         marks = group_marks + [m for c in range(max(1, t.stub_columns))
                                for m in t.cell_at(r, c).marks]
         notes = _notes(t, marks)
+        denoms = group_denoms or _denominators(notes, names)
         parts = [label_text(p) for p in t.row_labels[r].split(" / ")] if t.row_labels[r] \
             else []
         parts = [p for p in parts if p]
@@ -298,7 +312,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names) -> di
         if _between_only(t, r, columns) and i + 1 < len(body) and body[i + 1] not in \
                 t.group_rows and not _between_data(t, body[i + 1], columns):
             rows[r] = Row(r, own_label, stub, " / ".join(parts[:-1]), True,
-                          cues.formats_of(f"{stub} {notes}") + running, group_denoms, notes,
+                          cues.formats_of(f"{stub} {notes}") + running, denoms, notes,
                           cues.effect(notes))
             heading = stub
             continue
@@ -307,7 +321,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names) -> di
         if heading:
             parts = parts[:-1] + [heading, stub] if parts else [heading]
         rows[r] = Row(r, " / ".join(parts), stub, " / ".join(parts[:-1]), False,
-                      cues.formats_of(f"{' '.join(parts)} {notes}") + running, group_denoms,
+                      cues.formats_of(f"{' '.join(parts)} {notes}") + running, denoms,
                       notes, cues.effect(notes))
     return rows
 
