@@ -319,13 +319,31 @@ def _label_matches(printed: str, label: str) -> bool:
     return bool(want) and have[-len(want):] == want
 
 
+def _printed_above(t: DocTable, r: int, c: int | None, parts: list[str]) -> bool:
+    """Each of ``parts`` is printed above row ``r`` (in the stub, or in column ``c``): a
+    heading a person reads as the row's or column's, though the grid does not nest it (a
+    stub beside a P value over "Male" and "Female"; "All grades" on a row under the arm)."""
+    cols = range(max(1, t.stub_columns)) if c is None else [c]
+    above = {_key(t.cell_at(k, j).plain) for k in range(r) for j in cols}
+    above |= {_key(p) for k in range(r) for p in t.row_groups[k].split(" / ")} if c is None \
+        else {_key(p) for p in t.column_labels[c].split(" / ")}
+    return all(p in above for p in parts)
+
+
 def _structured_cell_problem(t: DocTable, row: dict[str, str],
                              occurrences: list[tuple[int, int]], forms: list[str]) -> str | None:
     """The cell check on a table read with its structure (row and column paths known)."""
     rows = [r for r in t.body_rows() if _label_matches(t.row_labels[r], row["row"])]
+    want = [_key(p) for p in row["row"].split(" / ") if p]
+    if not rows and want:
+        rows = [r for r in t.body_rows() if t.row_labels[r] and _key(
+            t.row_labels[r].split(" / ")[-1]) == want[-1] and _printed_above(t, r, None, want[:-1])]
     if not rows:
         return f"row '{row['row']}' is not a row of {t.label} (no stub reads so)"
     cols = [c for c in range(t.n_cols) if _label_matches(t.column_labels[c], row["column"])]
+    head = [_key(p) for p in row["column"].split(" / ") if p]
+    if not cols and head:
+        cols = [c for c in range(t.n_cols) if _printed_above(t, rows[0], c, head)]
     if not cols:
         return f"column '{row['column']}' is not a column of {t.label} (no header reads so)"
     for r in rows:
