@@ -3,7 +3,7 @@
 For each number of a cell, the pattern it is printed in (:mod:`.numbers`) and the formats the
 row, the column, the caption and the notes state give the statistic ("62 (29-84)" under "Data
 are median (IQR)" is a median and two quartiles); the table's kind, the row and the column
-give the quantity and category:
+give the quantity and category (the rules are in :mod:`.quantities`):
 
 - a column of an effect measure ("RR (95% CI)", "Adjusted OR", "Mean difference") gives that
   effect quantity, with the row's outcome as category; a hazard ratio belongs to the endpoint
@@ -29,62 +29,18 @@ guess is flagged ``needs_review``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
-from trialrecon.dossier.draft.lexicon import Names, lexicon
+from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
+from trialrecon.dossier.draft.quantities import Label, quantity
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of, view
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
-_STAT_WORDS = re.compile(r"^(?:median|mean|range|iqr|sd|se|n|no\.?|%|min(?:imum)?|max(?:imum)?|"
-                         r"mean\s*\(sd\)|mean\s*±\s*sd|median\s*\((?:iqr|range)\)|q1.*|q3.*|"
-                         r"median\s*\(95%,?\s*ci\)|median \(months\)|interquartile range)"
-                         r"(?:\s*[,(].*)?$", re.IGNORECASE)
-_LEVEL = re.compile(r"^(?:yes|no|none|nil|mild|moderate|severe|low|medium|intermediate|high|"
-                    r"normal|abnormal|other|others|unknown|missing|present|absent|positive|"
-                    r"negative|[<>≤≥]\s*\d.*|\d+(?:\s*[-–]\s*\d+)?(?:\s*\+)?|"
-                    r"\d+\s*(?:or|to)\s*(?:more|\d+).*)$", re.IGNORECASE)
-_UNIT_IN_LABEL = re.compile(r"(?:\(([^()]{1,30})\)|,\s*([A-Za-z/%0-9. ²³µ^-]{1,25}))\s*$")
-_FREE_UNIT = re.compile(r"^[A-Za-z0-9 /.%^()*_-]{1,40}$")
-_TIME_UNITS = {"months": "months", "month": "months", "mo": "months", "years": "years",
-               "year": "years", "yrs": "years", "y": "years", "weeks": "weeks", "week": "weeks",
-               "days": "days", "day": "days", "d": "days", "hours": "hours", "h": "hours"}
-_ANY = re.compile(r"^(?:any|all|total|overall|any (?:adverse )?events?|any aes?|all aes?|"
-                  r"any teaes?|patients with (?:any|at least one).*|at least one.*|total.*)$",
-                  re.IGNORECASE)
-_AE_SPECIAL = (("ae_serious", re.compile(r"\bserious\b|\bsaes?\b", re.IGNORECASE)),
-               ("ae_discontinuation", re.compile(r"discontinu|withdraw|leading to (?:study )?"
-                                                 r"(?:drug )?(?:stop|termination)",
-                                                 re.IGNORECASE)),
-               ("ae_death", re.compile(r"\bdeaths?\b|\bdied\b|fatal|grade 5", re.IGNORECASE)))
-
-
-@dataclass
-class Label:
-    """The labels of one number and the guesses among them."""
-
-    quantity: str = ""
-    category: str = ""
-    statistic: str = ""
-    unit: str = ""
-    arm: str = ""
-    versus: str = ""
-    population: str = ""
-    adjustment: str = ""
-    test: str = ""
-    hypothesis: str = ""
-    sided: str = ""
-    denominator: str = ""
-    rules: list[str] = field(default_factory=list)
-    guesses: list[str] = field(default_factory=list)
-
-    def guess(self, what: str) -> None:
-        self.guesses.append(what)
 
 
 # ------------------------------------------------------------------------- statistics
@@ -179,269 +135,6 @@ def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Lab
         return "count"
     lab.guess("statistic: a plain number")
     return "value"
-
-
-# --------------------------------------------------------------------------- quantity
-
-
-def _unit_of_label(label: str) -> str:
-    """The unit a row or column label prints ("Weight (kg)", "Age, years"), or ""."""
-    m = _UNIT_IN_LABEL.search(label.strip())
-    if not m:
-        return ""
-    unit = (m.group(1) or m.group(2) or "").strip()
-    unit = unit.replace("µ", "u").replace("μ", "u").replace("²", "2").replace("³", "3")
-    low = unit.lower()
-    if low in _TIME_UNITS:
-        return _TIME_UNITS[low]
-    if low in ("%", "percent", "n", "n (%)", "no.", "range", "iqr", "sd", "median", "mean") \
-            or not _FREE_UNIT.match(unit) or not re.search(r"[a-z]", low):
-        return ""
-    return unit if re.search(r"/|\bmg\b|\bkg\b|\bcm\b|\bmm|\bg\b|\bl\b|mmol|u/l|score|"
-                             r"points|gy|\bm2\b|bpm", low) else ""
-
-
-def _category_name(row: Row) -> str:
-    """The characteristic or outcome a row names: its stub, or its group when the stub is a
-    statistic ("Age, years / Median" names "Age, years")."""
-    if row.group and _STAT_WORDS.match(row.stub):
-        return row.group.split(" / ")[-1]
-    return row.stub
-
-
-_DIVIDER = re.compile(r"\b(outcomes?|end ?points?|measures?|results?|efficacy|safety)\b",
-                      re.IGNORECASE)
-
-
-def _outcome_category(row: Row) -> str:
-    """An outcome as its table names it: the stub; ``Group: level`` for a level of a grouped
-    outcome ("Severity of respiratory disease / Mild"); a divider group ("Secondary
-    outcomes") is not part of it."""
-    group = row.group.split(" / ")[-1] if row.group else ""
-    if not group or _DIVIDER.search(group):
-        return row.stub
-    if _STAT_WORDS.match(row.stub):
-        return group
-    return f"{group}: {row.stub}"
-
-
-def _outcome_category_sure(row: Row) -> bool:
-    """Whether :func:`_outcome_category` is sure: no group, a divider, or a level under it
-    (an outcome's own name under a group may stand alone in a reviewer's dossier)."""
-    group = row.group.split(" / ")[-1] if row.group else ""
-    return not group or bool(_DIVIDER.search(group)) or bool(_STAT_WORDS.match(row.stub)) \
-        or bool(_LEVEL.match(row.stub))
-
-
-def _level_category(row: Row) -> str:
-    """``Characteristic: level`` of a baseline count ("Sex / Male" -> "Sex: Male")."""
-    if row.group:
-        return f"{row.group.split(' / ')[-1]}: {row.stub}"
-    return row.stub
-
-
-def _endpoint(v: TableView, row: Row, names: Names) -> str:
-    return cues.endpoint_of(row.label, names.endpoints)
-
-
-def _landmark(text: str) -> str:
-    m = re.search(r"(\d+(?:\.\d+)?)[- ](?:year|yr)s?\b|(\d+(?:\.\d+)?)\s*(years?|months?|weeks?)\b"
-                  r"|(\d+(?:\.\d+)?)[- ]month", fold(text))
-    if not m:
-        return ""
-    if m.group(1):
-        return f"{m.group(1)} years"
-    if m.group(2):
-        unit = m.group(3) if m.group(3).endswith("s") else m.group(3) + "s"
-        return f"{m.group(2)} {unit}"
-    return f"{m.group(4)} months"
-
-
-def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> None:
-    """Set the quantity, category and unit of a number of a per-arm or between-arm column."""
-    stat = lab.statistic
-    if col.effect:
-        _effect_quantity(v, row, col, lab, names)
-        return
-    owner = v.effect_of_p(col) if col.p else None
-    if owner is not None and _row_has_effect(v, row, owner):
-        _effect_quantity(v, row, owner, lab, names)
-        lab.rules.append("quantity: the P value of the effect beside it")
-        return
-    endpoint = _endpoint(v, row, names)
-    if endpoint and v.kind in ("outcome", "response", "other", "regression") and \
-            not _AE_SPECIAL[2][1].search(row.stub) or endpoint and row.stub.lower() in (
-                "median", "median (95% ci)"):
-        _endpoint_quantity(endpoint, row, col, lab, names)
-        return
-    if v.kind == "ae":
-        _ae_quantity(v, row, col, lab)
-    elif v.kind == "baseline":
-        _baseline_quantity(row, lab)
-    elif v.kind == "response" or cues.first("response_rows", row.stub) or \
-            lexicon().response_category(row.stub):
-        _response_quantity(row, lab)
-    else:
-        lab.quantity, lab.category = "outcome", _outcome_category(row)
-        lab.rules.append("quantity: outcome of the row")
-        if not _outcome_category_sure(row):
-            lab.guess("category: an item under a group")
-        if v.kind not in ("outcome",):
-            lab.guess("quantity: a table whose kind is not read")
-        if stat not in ("count", "percent", "p_value"):
-            lab.unit = lab.unit or _unit_of_label(row.label) or _unit_of_label(col.label)
-
-
-def _row_has_effect(v: TableView, row: Row, col: Column) -> bool:
-    """The row prints a number in effect column ``col``."""
-    cell = v.table.cell_at(row.index, col.index)
-    return bool(_NUMBERISH.search(cell.plain))
-
-
-def _effect_measure(v: TableView, row: Row, col: Column, lab: Label) -> str:
-    """The effect measure of a cell: the column's, else the row's or the table's notes'."""
-    if col.effect != "unnamed":
-        return col.effect
-    if row.effect:
-        lab.rules.append("effect: named by the row's footnote")
-        return row.effect
-    if v.effect:
-        lab.rules.append("effect: named by the table's notes")
-        return v.effect
-    lab.guess("quantity: an effect column that names no measure")
-    formats = row.formats + col.formats + v.formats
-    return "mean_difference" if any(f.startswith("mean") for f in formats[:1]) else "risk_ratio"
-
-
-def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> None:
-    effect = _effect_measure(v, row, col, lab)
-    lab.rules.append(f"quantity: effect column '{col.label}'")
-    if effect == "hazard_ratio":
-        endpoint = _endpoint(v, row, names) or cues.endpoint_of(v.caption, names.endpoints)
-        if endpoint:
-            lab.quantity, lab.category = f"{endpoint}_hr", ""
-            if v.kind == "regression":
-                lab.guess("quantity: a hazard ratio of a covariate in a model")
-        else:
-            lab.quantity, lab.category = "outcome", _category_name(row)
-            lab.guess("quantity: a hazard ratio of an endpoint not named")
-    else:
-        lab.quantity, lab.category = effect, _outcome_category(row)
-        if not _outcome_category_sure(row):
-            lab.guess("category: an item under a group")
-    if lab.statistic == "p_value":
-        lab.unit = "probability"
-    elif effect in ("risk_ratio", "odds_ratio", "hazard_ratio", "rate_ratio", "ratio_of_means"):
-        lab.unit = "ratio"
-    elif effect == "risk_difference":
-        lab.unit = "percentage_points"
-    elif effect in ("nnt", "nnh"):
-        lab.unit = "patients"
-    elif effect == "std_mean_difference":
-        lab.unit = "none"
-    else:
-        lab.unit = _unit_of_label(row.label) or "none"
-        lab.guess("unit: of a difference")
-
-
-def _endpoint_quantity(endpoint: str, row: Row, col: Column, lab: Label, names: Names) -> None:
-    stat = lab.statistic
-    text = f"{row.label} {col.label}"
-    lab.rules.append(f"quantity: endpoint '{endpoint}' of the row")
-    if re.search(r"\bevents?\b|\bdeaths?\b|\bdied\b|no\. of|number of", fold(text)) and \
-            stat in ("count", "percent"):
-        lab.quantity = "deaths" if endpoint == "os" else f"{endpoint}_events"
-    elif stat == "percent" or _landmark(text) and stat in ("estimate", "ci_low", "ci_high"):
-        lab.quantity, lab.category = f"{endpoint}_rate", _landmark(text)
-        if not lab.category:
-            lab.guess("category: a landmark not printed")
-        if stat == "estimate":
-            lab.statistic = "percent"
-    elif stat == "p_value":
-        lab.quantity = f"{endpoint}_hr"
-        lab.guess("quantity: a P value between survival curves")
-    else:
-        lab.quantity = endpoint
-        unit = _unit_of_label(row.label) or _unit_of_label(row.group) or \
-            _TIME_UNITS.get(next(iter(re.findall(r"\b(months?|years?|weeks?|days?)\b",
-                                                 fold(text))), ""), "")
-        lab.unit = unit or "months"
-        if not unit:
-            lab.guess("unit: of a time not printed")
-        if stat == "estimate":
-            lab.statistic = "median"
-            lab.guess("statistic: an endpoint's estimate read as its median")
-
-
-def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
-    prefix = "trae_" if (v.related or col.related) else "ae_"
-    category = "any" if _ANY.match(row.stub) else row.stub
-    for quantity, pattern in _AE_SPECIAL:
-        if pattern.search(row.stub) and not col.grade:
-            lab.quantity, lab.category = quantity, "any"
-            lab.rules.append(f"quantity: '{row.stub}' of an adverse-event table")
-            return
-    grade = col.grade or cues.grade(row.group) or cues.grade(v.caption)
-    if not grade:
-        grade = cues.grade(row.stub)
-        if grade:
-            category = "any"
-    if not grade:
-        grade = "any_grade"
-        lab.guess("quantity: an adverse event of no grade printed")
-    lab.quantity, lab.category = prefix + grade, category
-    lab.rules.append(f"quantity: grade '{grade}' of an adverse-event table")
-    if lab.statistic == "p_value":
-        lab.guess("quantity: a P value of an adverse-event table")
-
-
-def _baseline_quantity(row: Row, lab: Label) -> None:
-    name = _category_name(row)
-    own = cues.first("baseline_quantities", row.stub)
-    parent = cues.first("baseline_quantities", row.group.split(" / ")[-1]) if row.group else ""
-    stat = lab.statistic
-    lab.rules.append("quantity: characteristic of a baseline table")
-    if own in ("female", "male") or parent in ("female", "male") and own in ("female", "male"):
-        lab.quantity, lab.category = own, ""
-    elif own == "age" and stat not in ("count", "percent") or parent == "age" and \
-            _STAT_WORDS.match(row.stub):
-        lab.quantity, lab.category = "age", ""
-        if stat != "p_value":
-            lab.unit = "years"
-    elif parent == "ecog" or own == "ecog" and stat not in ("count", "percent"):
-        lab.quantity = "ecog"
-        lab.category = row.stub if parent == "ecog" else ""
-    elif "prior_treatment" in (own, parent) and stat in ("count", "percent", "p_value"):
-        lab.quantity = "prior_treatment"
-        lab.category = row.stub if parent == "prior_treatment" else ""
-    elif stat in ("count", "percent"):
-        lab.quantity, lab.category = "baseline", _level_category(row)
-        if not row.group:
-            lab.guess("category: a characteristic with no level printed")
-    elif stat == "p_value":
-        lab.quantity, lab.category = "baseline", name
-        lab.guess("quantity: the P value of a characteristic")
-    else:
-        lab.quantity, lab.category = "baseline_value", name
-        lab.unit = _unit_of_label(name) or _unit_of_label(row.label)
-        if not lab.unit:
-            lab.unit = "none"
-            lab.guess("unit: a characteristic's unit not printed")
-
-
-def _response_quantity(row: Row, lab: Label) -> None:
-    code = lexicon().response_category(row.stub)
-    kind = cues.first("response_rows", row.stub) or cues.first("response_rows", row.group)
-    lab.rules.append("quantity: row of a response table")
-    if kind == "pcr":
-        lab.quantity = "pcr"
-    elif kind and not code or kind and re.search(r"\+|rate|overall|objective", fold(row.stub)):
-        lab.quantity = kind
-    elif code:
-        lab.quantity, lab.category = "best_response", code
-    else:
-        lab.quantity, lab.category = "outcome", _category_name(row)
-        lab.guess("quantity: a row of a response table")
 
 
 # ---------------------------------------------------------------------------- cells
@@ -543,7 +236,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
     out = []
     anchor = _anchor(doc, t, row.index, col.index)
     for item, lab in zip(items, labels, strict=True):
-        _quantity(v, row, col, lab, names)
+        quantity(v, row, col, lab, names)
         _arm(v, col, lab, names)
         _denominator(row, col, item, lab)
         _optional(v, row, col, cell.marks, lab, names)
