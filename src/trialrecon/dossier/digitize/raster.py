@@ -1,0 +1,531 @@
+"""Kaplan-Meier curves of a raster image: colour clusters traced as monotone step paths.
+
+Tools: numpy and scipy (already dependencies) with Pillow for decoding; no scikit-image or
+OpenCV. What the reading needs is per-column run lengths, a colour histogram and a dynamic
+programme, all a few array operations; scipy.ndimage labels components. On a 1500 x 1100 figure
+the whole reading takes about 0.3 s (``benchmarks/bench_digitize.py``), and neither library
+would remove a step of the method, while each would add a large binary dependency.
+
+1. Axes and scales: :mod:`.raster_axes`.
+2. Colours: pixels of the plot inside the axes that differ from the background are binned
+   (16 levels per channel); the most frequent bins that are not a lighter (anti-aliased) shade
+   of a stronger colour become cluster centres. A pixel belongs to the centre it lies closest
+   to on the line from the background to that colour, if at least 40% of the way (so the pale
+   fill of a confidence band, drawn in the arm's colour, is left out).
+3. Tracing: in each cluster, every column's runs of pixels are candidates. A dynamic programme
+   picks at most one run per column so that the curve never rises, skipping a column costs 1
+   and a drop costs a little per pixel (so it does not fall onto a label below it); censor ticks
+   (runs that reach above the curve) are skipped, then recognised as marks. A second and third
+   curve of the same colour are traced from what is left.
+4. A gap the path skipped (a dash, or where another curve is drawn over it) takes that other
+   curve's steps when both ends meet it, else its drop is put at the gap's middle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from trialrecon.dossier.digitize.geometry import RGB, colour_name
+from trialrecon.dossier.digitize.limits import Deadline, DigitizeError
+from trialrecon.dossier.digitize.model import ReadCurve, ReadFigure
+from trialrecon.dossier.digitize.raster_axes import RasterAxes, RasterOptions, find_raster_axes
+
+_SKIP = 1.0  # cost of a column without a run
+_DROP = 0.01  # cost per pixel of fall
+
+
+@dataclass
+class _Runs:
+    """Candidate runs: column, top, bottom (inclusive) and weighted centre row."""
+
+    col: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    centre: np.ndarray
+
+
+@dataclass
+class _Trace:
+    colour: RGB
+    cols: np.ndarray  # chosen columns, increasing
+    top: np.ndarray
+    bottom: np.ndarray
+    centre: np.ndarray
+    width: float  # line thickness in pixels
+    rising: bool
+    marks: np.ndarray  # (m, 2) censor marks found on the path (x, y)
+
+
+def _background(rgb: np.ndarray) -> np.ndarray:
+    q = (rgb[::4, ::4].reshape(-1, 3) // 8).astype(np.int64)
+    keys, counts = np.unique(q[:, 0] * 1024 + q[:, 1] * 32 + q[:, 2], return_counts=True)
+    k = int(keys[np.argmax(counts)])
+    return np.array([k // 1024, (k // 32) % 32, k % 32], dtype=float) * 8 + 4
+
+
+def _alpha(pixels: np.ndarray, bg: np.ndarray, centre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How far each pixel lies from the background towards ``centre``, and how far off it."""
+    d = centre - bg
+    v = pixels - bg
+    a = v @ d / max(float(d @ d), 1e-9)
+    resid = np.linalg.norm(v - a[:, None] * d[None, :], axis=1)
+    return a, resid
+
+
+def _centres(pixels: np.ndarray, bg: np.ndarray, min_count: int) -> list[np.ndarray]:
+    """Colours of the curves: frequent bins that are not a paler shade of a stronger one."""
+    q = (pixels // 16).astype(np.int64)
+    keys = q[:, 0] * 256 + q[:, 1] * 16 + q[:, 2]
+    uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    means = np.stack([np.bincount(inverse, weights=pixels[:, c]) / counts for c in range(3)], 1)
+    centres: list[np.ndarray] = []
+    for k in np.argsort(-counts, kind="stable"):
+        if counts[k] < min_count:
+            break
+        c = means[k]
+        if np.linalg.norm(c - bg) < 100:
+            continue  # too pale for a curve: anti-aliased edges, gridlines, bands
+        explained = False
+        for j, e in enumerate(centres):
+            a, r = _alpha(c[None, :], bg, e)
+            if r[0] < 30 and 0.2 <= a[0] <= 1.25:
+                explained = True
+                if a[0] > 1.05:
+                    centres[j] = c  # a stronger shade of the same colour
+                break
+        if not explained:
+            centres.append(c)
+        if len(centres) >= 8:
+            break
+    return centres
+
+
+def _assign(pixels: np.ndarray, bg: np.ndarray, centres: list[np.ndarray]) -> np.ndarray:
+    """Index of each pixel's colour cluster, -1 for none."""
+    best = np.full(pixels.shape[0], -1)
+    best_r = np.full(pixels.shape[0], np.inf)
+    for j, c in enumerate(centres):
+        a, r = _alpha(pixels, bg, c)
+        ok = (a >= 0.4) & (a <= 1.4) & (r < 45) & (r < best_r)
+        best[ok] = j
+        best_r[ok] = r[ok]
+    return best
+
+
+def _runs(mask: np.ndarray, weight: np.ndarray, x0: int) -> _Runs:
+    """Vertical runs of each column of ``mask`` (gaps of one pixel bridged)."""
+    m = mask.copy()
+    m[1:-1] |= mask[:-2] & mask[2:]  # bridge one-pixel gaps
+    padded = np.zeros((m.shape[0] + 2, m.shape[1]), dtype=np.int8)
+    padded[1:-1] = m
+    d = np.diff(padded, axis=0)
+    rs, cs = np.nonzero(d == 1)
+    re, ce = np.nonzero(d == -1)
+    o1 = np.lexsort((rs, cs))
+    o2 = np.lexsort((re, ce))
+    rs, cs, re = rs[o1], cs[o1], re[o2] - 1
+    cum = np.vstack([np.zeros((1, m.shape[1])), np.cumsum(weight, axis=0)])
+    rows = np.arange(weight.shape[0], dtype=float)[:, None]
+    cumr = np.vstack([np.zeros((1, m.shape[1])), np.cumsum(weight * rows, axis=0)])
+    w = cum[re + 1, cs] - cum[rs, cs]
+    centre = np.where(w > 0, (cumr[re + 1, cs] - cumr[rs, cs]) / np.maximum(w, 1e-9),
+                      (rs + re) / 2.0)
+    return _Runs(cs + x0, rs.astype(float), re.astype(float), centre)
+
+
+def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int) -> np.ndarray:
+    """Indices of the runs on the best monotone path (see the module docstring)."""
+    n = runs.col.size
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    half = width / 2.0
+    y_hi = runs.top + half
+    y_lo = runs.bottom - half
+    cost = np.zeros(n)
+    back = np.full(n, -1)
+    best_key = np.full(height + 2, np.inf)
+    best_id = np.full(height + 2, -1)
+    order = np.argsort(runs.col, kind="stable")
+    cols = runs.col[order]
+    bounds = np.flatnonzero(np.diff(cols)) + 1
+    groups = np.split(order, bounds)
+    for g in groups:
+        x = int(runs.col[g[0]])
+        pm = np.minimum.accumulate(best_key)
+        pid = np.maximum.accumulate(np.where(best_key <= pm, np.arange(best_key.size), -1))
+        for i in g:
+            thr = int(np.clip(np.floor(y_hi[i] + 1.0), -1, height + 1))
+            start = (x - x_first) * _SKIP
+            c_prev = pm[thr] if thr >= 0 else np.inf
+            c = x * _SKIP + _DROP * y_lo[i] + c_prev
+            if c < start:
+                cost[i] = c
+                back[i] = best_id[pid[thr]]
+            else:
+                cost[i] = start
+        for i in g:
+            r = int(np.clip(np.ceil(y_lo[i] - 1e-9), 0, height + 1))
+            key = cost[i] - (x + 1) * _SKIP - _DROP * y_lo[i]
+            if key < best_key[r]:
+                best_key[r] = key
+                best_id[r] = i
+    final = cost + (x_last - runs.col) * _SKIP
+    i = int(np.argmin(final))
+    path = []
+    while i >= 0:
+        path.append(i)
+        i = int(back[i])
+    return np.array(path[::-1], dtype=int)
+
+
+def _trim_ticks(runs: _Runs, width: float) -> np.ndarray:
+    """Cut censor ticks off the runs; the level of the tick where a run had one, else NaN.
+
+    A run reaching more than 1.5 pixels above the flat run it overlaps a few columns to the
+    left, or below the one a few columns to the right, has a mark across the line (a tick or a
+    plus drawn at a drop reaches out on one side only). It is cut to span from the left run's
+    top to the right run's bottom, so a drop under a tick stays a drop; the mark sits at the
+    level it reaches out from both sides of, else at the side it reaches out on.
+    """
+    k = int(np.ceil(width)) + 2
+    by_col: dict[int, list[int]] = {}
+    for i, c in enumerate(runs.col.tolist()):
+        by_col.setdefault(c, []).append(i)
+    flat_max = width + 1.5
+    level = np.full(runs.col.size, np.nan)
+
+    def near(i: int, col: int) -> int | None:
+        best, score = None, 0.0
+        for j in by_col.get(col, []):
+            if runs.bottom[j] - runs.top[j] + 1 > flat_max:
+                continue
+            overlap = min(runs.bottom[i], runs.bottom[j]) - max(runs.top[i], runs.top[j]) + 1
+            if overlap > score:
+                best, score = j, overlap
+        return best
+
+    for i in range(runs.col.size):
+        if runs.bottom[i] - runs.top[i] + 1 <= flat_max:
+            continue
+        left, right = near(i, int(runs.col[i]) - k), near(i, int(runs.col[i]) + k)
+        if left is None or right is None:
+            continue
+        up = runs.top[left] - runs.top[i] > 1.5
+        down = runs.bottom[i] - runs.bottom[right] > 1.5
+        if not (up or down):
+            continue
+        same = abs(runs.centre[left] - runs.centre[right]) <= 1.0
+        if up and (down or same):
+            level[i] = runs.centre[left] if same else (runs.centre[left] + runs.centre[right]) / 2
+        else:
+            level[i] = runs.centre[right] if down else runs.centre[left]
+        runs.top[i], runs.bottom[i] = runs.top[left], runs.bottom[right]
+        if runs.bottom[i] - runs.top[i] + 1 <= flat_max:
+            runs.centre[i] = (runs.centre[left] + runs.centre[right]) / 2
+        else:
+            runs.centre[i] = (runs.top[i] + runs.bottom[i]) / 2
+    return level
+
+
+def _trace(mask: np.ndarray, weight: np.ndarray, box: tuple[int, int, int, int],
+           rising: bool, colour: RGB) -> _Trace | None:
+    """The best step path in ``mask`` (a crop of the plot, y down), flipped for rising curves."""
+    x0, y0 = box[0], box[1]
+    m, w = (mask[::-1], weight[::-1]) if rising else (mask, weight)
+    runs = _runs(m, w, x0)
+    if runs.col.size == 0:
+        return None
+    lengths = runs.bottom - runs.top + 1
+    single = np.bincount(runs.col - x0, minlength=m.shape[1])[runs.col - x0] == 1
+    width = float(np.clip(np.median(lengths[single]) if single.any() else np.median(lengths),
+                          1, 8))
+    tick = _trim_ticks(runs, width)
+    path = _dp(runs, width, m.shape[0], x0, x0 + m.shape[1] - 1)
+    if path.size == 0:
+        return None
+    top, bottom, centre = runs.top[path], runs.bottom[path], runs.centre[path]
+    mark = tick[path]
+    if rising:  # back to image rows
+        h = m.shape[0] - 1
+        top, bottom, centre, mark = h - bottom, h - top, h - centre, h - mark
+    cols = runs.col[path]
+    has = ~np.isnan(mark)
+    marks = _group_marks(cols[has], mark[has] + y0)
+    return _Trace(colour, cols, top + y0, bottom + y0, centre + y0, width, rising, marks)
+
+
+def _group_marks(cols: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Adjacent tick columns are one mark, at their mean column."""
+    marks: list[list] = []
+    for x, y in zip(cols.tolist(), levels.tolist(), strict=True):
+        if marks and x - marks[-1][0][-1] <= 1:
+            marks[-1][0].append(x)
+        else:
+            marks.append([[x], y])
+    return np.array([(float(np.mean(xs)), y) for xs, y in marks]).reshape(-1, 2)
+
+
+def _corners(tr: _Trace) -> np.ndarray:
+    """Corner points (x, y) of the step curve in pixels, swept left to right.
+
+    A column whose run is no taller than the line is on a plateau (its level the run's centre,
+    averaged over the plateau); a taller run is a vertical stroke, and adjacent stroke columns
+    reaching the same depth are one drop, placed at their centre weighted by their height. A
+    plateau found lower than the last one without a stroke between them (a gap: a dash, another
+    curve drawn over this one) drops at the middle of the gap.
+    """
+    flat_max = tr.width + 1.5
+    segs: list[list[float]] = []  # [x_start, x_end, level sum, count]
+    drops: list[float] = []  # x of the drop before segs[k + 1]
+    last_x = None
+    stroke: list[tuple[float, float, float]] = []  # (x, depth, weight) of the current stroke
+
+    def level() -> float:
+        return segs[-1][2] / segs[-1][3]
+
+    def close_stroke() -> None:
+        if not stroke:
+            return
+        depth = max(d for _, d, _ in stroke)
+        w = np.array([wt for _, _, wt in stroke])
+        xd = float(np.dot([x for x, _, _ in stroke], w) / w.sum())
+        if segs and depth > level() + 0.8:
+            drops.append(xd)
+            segs.append([xd, xd, depth, 1])
+        stroke.clear()
+
+    for x, top, bottom, centre in zip(tr.cols.tolist(), tr.top.tolist(), tr.bottom.tolist(),
+                                      tr.centre.tolist(), strict=True):
+        height = bottom - top + 1
+        if height <= flat_max:
+            close_stroke()
+            if not segs:
+                segs.append([x, x, centre, 1])
+            elif centre > level() + 0.8:
+                gap_x = (last_x + x) / 2.0 if last_x is not None else x
+                drops.append(gap_x)
+                segs.append([x, x, centre, 1])
+            elif abs(centre - level()) <= 0.8:
+                segs[-1][1] = x
+                if segs[-1][3] == 1 and segs[-1][0] == segs[-1][1] - 0:
+                    pass
+                segs[-1][2] += centre
+                segs[-1][3] += 1
+        else:
+            if stroke and (x - stroke[-1][0] > 1 or abs(bottom - tr.width / 2 - stroke[-1][1])
+                           > 1.5):
+                close_stroke()
+            if not segs:
+                segs.append([x, x, top + tr.width / 2, 1])
+            stroke.append((x, bottom - tr.width / 2, height - tr.width))
+        last_x = x
+    close_stroke()
+    if not segs:
+        return np.zeros((0, 2))
+    pts = [(segs[0][0], segs[0][2] / segs[0][3])]
+    for k, xd in enumerate(drops):
+        pts += [(xd, segs[k][2] / segs[k][3]), (xd, segs[k + 1][2] / segs[k + 1][3])]
+    pts.append((max(float(last_x), pts[-1][0]), segs[-1][2] / segs[-1][3]))
+    return np.array(pts, dtype=float)
+
+
+def _fill_gaps(corners: np.ndarray, others: list[np.ndarray], min_gap: float) -> np.ndarray:
+    """Steps hidden under another curve: copied from it where both ends of the gap meet it."""
+    if corners.shape[0] < 2 or not others:
+        return corners
+    out = [corners[0]]
+    for a, b in zip(corners[:-1], corners[1:], strict=True):
+        if b[0] - a[0] >= min_gap and b[1] > a[1] + 0.5:
+            for o in others:
+                inside = o[(o[:, 0] > a[0]) & (o[:, 0] < b[0])]
+                if inside.size == 0:
+                    continue
+                level_a = _level(o, a[0] + 0.5)
+                level_b = _level(o, b[0] - 0.5)
+                if abs(level_a - a[1]) <= 1.5 and abs(level_b - b[1]) <= 1.5:
+                    out += [p for p in inside]
+                    break
+        out.append(b)
+    pts = np.array(out)
+    return pts[np.lexsort((pts[:, 1], pts[:, 0]))]
+
+
+def _level(corners: np.ndarray, x: float) -> float:
+    i = int(np.searchsorted(corners[:, 0], x, side="right")) - 1
+    return float(corners[max(i, 0), 1])
+
+
+def _is_curve(corners: np.ndarray, ax: RasterAxes, rising: bool) -> bool:
+    """Long enough, starting at the left at the top (or bottom, rising), with a drop."""
+    left, top, right, bottom = ax.box
+    width, height = right - left, bottom - top
+    if corners.shape[0] < 2 or corners[-1, 0] - corners[0, 0] < 0.15 * width:
+        return False
+    if corners[0, 0] > left + 0.1 * width:
+        return False
+    start = corners[0, 1]
+    if (rising and start < bottom - 0.15 * height) or (not rising and start > top + 0.15 * height):
+        return False
+    return bool(np.any(np.abs(np.diff(corners[:, 1])) > 0.5))
+
+
+def _cluster_masks(rgb: np.ndarray, ax: RasterAxes) -> tuple[list[tuple[RGB, np.ndarray,
+                                                                        np.ndarray]],
+                                                             tuple[int, int, int, int]]:
+    """(colour, member mask, weight) of each colour cluster inside the plot, and the crop."""
+    left, top, right, bottom = ax.box
+    pad = int(np.ceil(ax.line / 2)) + 1
+    x0, x1 = int(np.ceil(left)) + pad, int(np.floor(right))
+    y0, y1 = max(int(np.floor(top)) - 12, 0), int(np.floor(bottom)) - pad
+    if x1 - x0 < 20 or y1 - y0 < 20:
+        raise DigitizeError("the plot inside the axes is too small to read")
+    crop = rgb[y0: y1 + 1, x0: x1 + 1].astype(float)
+    bg = _background(rgb)
+    flat = crop.reshape(-1, 3)
+    ink = np.linalg.norm(flat - bg, axis=1) > 50
+    centres = _centres(flat[ink], bg, max(30, (x1 - x0) // 10))
+    if not centres:
+        raise DigitizeError("no curve found inside the axes (nothing but background)")
+    label = np.full(flat.shape[0], -1)
+    label[ink] = _assign(flat[ink], bg, centres)
+    out = []
+    for j, c in enumerate(centres):
+        member = (label == j).reshape(crop.shape[:2])
+        a, _ = _alpha(flat, bg, c)
+        weight = np.where(member, np.clip(a, 0, 1).reshape(crop.shape[:2]), 0.0)
+        core = weight > 0.85
+        colour = np.median(crop[core], axis=0) if core.sum() > 10 else c
+        out.append((tuple(int(round(v)) for v in colour), member, weight))
+    return out, (x0, y0, x1, y1)
+
+
+def _curves_of_cluster(colour: RGB, member: np.ndarray, weight: np.ndarray,
+                       crop: tuple[int, int, int, int], ax: RasterAxes
+                       ) -> list[tuple[_Trace, np.ndarray, np.ndarray]]:
+    """Up to three curves of one colour: trace, remove what was used, trace again."""
+    found = []
+    mask = member.copy()
+    for _ in range(3):
+        best = None
+        for rising in (False, True):
+            tr = _trace(mask, weight, crop, rising, colour)
+            if tr is None:
+                continue
+            corners = _corners(tr)
+            if _is_curve(corners, ax, rising) and (best is None or tr.cols.size >
+                                                   best[0].cols.size):
+                best = (tr, corners)
+        if best is None:
+            break
+        tr, corners = best
+        span = corners[-1, 0] - corners[0, 0] + 1
+        if found and tr.cols.size < 0.5 * span:
+            break  # scraps left by the first curve (edges, marks), not another curve
+        found.append((tr, corners, tr.marks))
+        pad = int(np.ceil(tr.width / 2)) + 1
+        for x, t, b in zip(tr.cols.tolist(), tr.top.tolist(), tr.bottom.tolist(), strict=True):
+            c = x - crop[0]
+            mask[max(int(t) - crop[1] - pad, 0): int(b) - crop[1] + pad + 1,
+                 max(c - 1, 0): c + 2] = False
+        if mask.sum() < 0.2 * member.sum():
+            break
+    return found
+
+
+def _start_at_origin(corners: np.ndarray, ax: RasterAxes, opts: RasterOptions,
+                     rising: bool) -> np.ndarray:
+    """Every curve starts at (x_min, 1): a start hidden under another curve is put back."""
+    x0 = float(ax.x.position(opts.x_min))
+    y_start = float(ax.y.position(opts.y_min if rising else opts.y_max))
+    left, top, right, bottom = ax.box
+    if corners[0, 0] - x0 > 0.05 * (right - left):
+        return corners
+    if abs(corners[0, 1] - y_start) > 0.05 * (bottom - top):
+        return corners
+    if abs(corners[0, 1] - y_start) <= 1.0:
+        corners = corners.copy()
+        corners[0] = (x0, y_start)
+        return corners
+    first = np.array([[x0, y_start], [corners[0, 0], y_start]])
+    return np.vstack([first, corners])
+
+
+def _dashed(tr: _Trace, corners: np.ndarray) -> bool:
+    span = corners[-1, 0] - corners[0, 0] + 1
+    return tr.cols.size < 0.8 * span
+
+
+def read_raster(rgb: np.ndarray, opts: RasterOptions, deadline: Deadline) -> ReadFigure:
+    """The Kaplan-Meier figure of an image (pixel coordinates, y down)."""
+    if rgb.ndim != 3 or rgb.shape[0] < 80 or rgb.shape[1] < 100:
+        raise DigitizeError("the image is too small to hold a readable figure")
+    ax = find_raster_axes(rgb, opts)
+    deadline.check("finding the axes of the image")
+    clusters, crop = _cluster_masks(rgb, ax)
+    traced: list[tuple[_Trace, np.ndarray, np.ndarray]] = []
+    shared = []
+    for colour, member, weight in clusters:
+        deadline.check("tracing the curves")
+        found = _curves_of_cluster(colour, member, weight, crop, ax)
+        if len(found) > 1:
+            shared.append(f"{len(found)} curves share the colour {colour_name(colour)}")
+        traced += found
+    if not traced:
+        raise DigitizeError("no step-shaped curve found inside the axes")
+    rising = sum(t.rising for t, _, _ in traced) > len(traced) / 2
+    traced = [t for t in traced if t[0].rising == rising]
+    curves = []
+    for k, (tr, corners, marks) in enumerate(traced):
+        others = [c for j, (_, c, _) in enumerate(traced) if j != k]
+        corners = _start_at_origin(_fill_gaps(corners, others, 2.0), ax, opts, rising)
+        curves.append(_to_curve(tr, corners, marks, ax, opts))
+    _name_curves(curves)
+    curves.sort(key=lambda c: c.name)
+    notes = list(ax.notes)
+    if opts.y_max > 1.5:
+        notes.append(f"y axis read as percent (0-{opts.y_max:g})")
+    return ReadFigure(kind="raster", box=ax.box, curves=curves, x_ticks=list(ax.x.ticks),
+                      y_ticks=list(ax.y.ticks), notes=notes, cumulative=rising,
+                      region=(0.0, 0.0, float(rgb.shape[1]), float(rgb.shape[0])),
+                      scale_note=_scale_note(ax, opts),
+                      ambiguous="; ".join(shared) + (": an image's curves are told apart by "
+                                                     "colour only" if shared else ""))
+
+
+def _to_curve(tr: _Trace, corners: np.ndarray, marks: np.ndarray, ax: RasterAxes,
+              opts: RasterOptions) -> ReadCurve:
+    def values(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if xy.size == 0:
+            return np.zeros(0), np.zeros(0)
+        t = ax.x.value(xy[:, 0])
+        v = ax.y.value(xy[:, 1])
+        if opts.y_max > 1.5:
+            v = v / 100.0
+        return t, (1.0 - v if tr.rising else v)
+
+    t, s = values(corners)
+    ct, cs = values(marks)
+    return ReadCurve(colour=tr.colour, dashed=_dashed(tr, corners), xy=corners,
+                     censor_xy=marks, time=t, survival=s, censor_time=ct, censor_survival=cs)
+
+
+def _name_curves(curves: list[ReadCurve]) -> None:
+    """Plain names from the colour (and dash), unique: 'blue', 'black-dashed', 'red-2'."""
+    for c in curves:
+        c.name = colour_name(c.colour) + ("-dashed" if c.dashed else "")
+    seen: dict[str, int] = {}
+    for c in curves:
+        seen[c.name] = seen.get(c.name, 0) + 1
+        if [d.name for d in curves].count(c.name) > 1:
+            c.name = f"{c.name}-{seen[c.name]}"
+        c.style_text = c.name
+
+
+def _scale_note(ax: RasterAxes, opts: RasterOptions) -> str:
+    def one(name: str, axis, lo: float, hi: float) -> str:
+        how = f"{len(axis.ticks)} tick marks" if axis.from_ticks else "the axis line's ends"
+        return f"{name} {lo:g}-{hi:g} from the options, placed at {how}"
+    return "; ".join([one("x", ax.x, opts.x_min, opts.x_max or 0.0),
+                      one("y", ax.y, opts.y_min, opts.y_max)])
