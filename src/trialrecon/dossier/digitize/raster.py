@@ -106,9 +106,12 @@ def _assign(pixels: np.ndarray, bg: np.ndarray, centres: list[np.ndarray]) -> np
     """Index of each pixel's colour cluster, -1 for none."""
     best = np.full(pixels.shape[0], -1)
     best_r = np.full(pixels.shape[0], np.inf)
+    # off the line by at most a quarter of the pixel's distance from the background: a pale
+    # pixel of another hue (a confidence band) is not a faint pixel of this colour
+    limit = np.maximum(12.0, 0.25 * np.linalg.norm(pixels - bg, axis=1))
     for j, c in enumerate(centres):
         a, r = _alpha(pixels, bg, c)
-        ok = (a >= 0.4) & (a <= 1.4) & (r < 45) & (r < best_r)
+        ok = (a >= 0.4) & (a <= 1.4) & (r < np.minimum(45.0, limit)) & (r < best_r)
         best[ok] = j
         best_r[ok] = r[ok]
     return best
@@ -230,30 +233,43 @@ def _trim_ticks(runs: _Runs, width: float) -> np.ndarray:
 
 
 def _trace(mask: np.ndarray, weight: np.ndarray, box: tuple[int, int, int, int],
-           rising: bool, colour: RGB) -> _Trace | None:
-    """The best step path in ``mask`` (a crop of the plot, y down), flipped for rising curves."""
+           colour: RGB) -> _Trace | None:
+    """The best falling step path in ``mask`` (a crop of the plot whose top left is ``box``)."""
     x0, y0 = box[0], box[1]
-    m, w = (mask[::-1], weight[::-1]) if rising else (mask, weight)
-    runs = _runs(m, w, x0)
+    runs = _runs(mask, weight, x0)
     if runs.col.size == 0:
         return None
     lengths = runs.bottom - runs.top + 1
-    single = np.bincount(runs.col - x0, minlength=m.shape[1])[runs.col - x0] == 1
+    single = np.bincount(runs.col - x0, minlength=mask.shape[1])[runs.col - x0] == 1
     width = float(np.clip(np.median(lengths[single]) if single.any() else np.median(lengths),
                           1, 8))
     tick = _trim_ticks(runs, width)
-    path = _dp(runs, width, m.shape[0], x0, x0 + m.shape[1] - 1)
+    path = _dp(runs, width, mask.shape[0], x0, x0 + mask.shape[1] - 1)
     if path.size == 0:
         return None
-    top, bottom, centre = runs.top[path], runs.bottom[path], runs.centre[path]
-    mark = tick[path]
-    if rising:  # back to image rows
-        h = m.shape[0] - 1
-        top, bottom, centre, mark = h - bottom, h - top, h - centre, h - mark
     cols = runs.col[path]
+    mark = tick[path]
     has = ~np.isnan(mark)
     marks = _group_marks(cols[has], mark[has] + y0)
-    return _Trace(colour, cols, top + y0, bottom + y0, centre + y0, width, rising, marks)
+    return _Trace(colour, cols, runs.top[path] + y0, runs.bottom[path] + y0,
+                  runs.centre[path] + y0, width, False, marks)
+
+
+def _flipped(tr: _Trace, corners: np.ndarray, y0: int, height: int
+             ) -> tuple[_Trace, np.ndarray]:
+    """A trace found in the upside-down crop, back in image rows (a rising curve)."""
+    def back(y: np.ndarray) -> np.ndarray:
+        return y0 + (height - 1) - (np.asarray(y, dtype=float) - y0)
+
+    marks = tr.marks.copy()
+    if marks.size:
+        marks[:, 1] = back(marks[:, 1])
+    out = _Trace(tr.colour, tr.cols, back(tr.bottom), back(tr.top), back(tr.centre), tr.width,
+                 True, marks)
+    c = corners.copy()
+    if c.size:
+        c[:, 1] = back(c[:, 1])
+    return out, c
 
 
 def _group_marks(cols: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -267,7 +283,24 @@ def _group_marks(cols: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return np.array([(float(np.mean(xs)), y) for xs, y in marks]).reshape(-1, 2)
 
 
-def _corners(tr: _Trace) -> np.ndarray:
+def _between(mask: np.ndarray, crop: tuple[int, int, int, int], x_a: float, x_b: float,
+             y_a: float, y_b: float, width: float) -> float | None:
+    """The centre of the pixels strictly between two levels near a gap (a drop's dot or dash)."""
+    x0, y0 = crop[0], crop[1]
+    c0, c1 = int(np.floor(x_a - width)) - x0, int(np.ceil(x_b)) - x0 + 1
+    r0, r1 = int(np.ceil(y_a + width / 2 + 0.5)) - y0, int(np.floor(y_b - width / 2 - 0.5)) - y0
+    if r1 <= r0 or c1 <= c0:
+        return None
+    sub = mask[max(r0, 0): max(r1, 0), max(c0, 0): max(c1, 0)]
+    counts = sub.sum(axis=0)
+    if counts.sum() == 0:
+        return None
+    return float((np.arange(max(c0, 0), max(c0, 0) + counts.size) * counts).sum()
+                 / counts.sum()) + x0
+
+
+def _corners(tr: _Trace, mask: np.ndarray | None = None,
+             crop: tuple[int, int, int, int] = (0, 0, 0, 0)) -> np.ndarray:
     """Corner points (x, y) of the step curve in pixels, swept left to right.
 
     A column whose run is no taller than the line is on a plateau (its level the run's centre,
@@ -305,6 +338,9 @@ def _corners(tr: _Trace) -> np.ndarray:
                 segs.append([x, x, centre, 1])
             elif centre > level() + 0.8:
                 gap_x = (last_x + x) / 2.0 if last_x is not None else x
+                seen = None if mask is None or last_x is None else \
+                    _between(mask, crop, last_x, x, level(), centre, tr.width)
+                gap_x = seen if seen is not None else gap_x
                 drops.append(gap_x)
                 segs.append([x, x, centre, 1])
             elif abs(centre - level()) <= 0.8:
@@ -358,17 +394,19 @@ def _level(corners: np.ndarray, x: float) -> float:
 
 
 def _is_curve(corners: np.ndarray, ax: RasterAxes, rising: bool) -> bool:
-    """Long enough, starting at the left at the top (or bottom, rising), with a drop."""
+    """A Kaplan-Meier curve: it spans 15% of the plot, falls (or rises) by 4% of its height,
+    and starts at the left, or on its baseline (a start hidden under an axis line)."""
     left, top, right, bottom = ax.box
     width, height = right - left, bottom - top
     if corners.shape[0] < 2 or corners[-1, 0] - corners[0, 0] < 0.15 * width:
         return False
-    if corners[0, 0] > left + 0.1 * width:
+    start, end = corners[0, 1], corners[-1, 1]
+    if abs(end - start) < 0.04 * height:
+        return False  # a line of text, a gridline, a legend key
+    base = bottom if rising else top
+    if abs(start - base) > 0.15 * height:
         return False
-    start = corners[0, 1]
-    if (rising and start < bottom - 0.15 * height) or (not rising and start > top + 0.15 * height):
-        return False
-    return bool(np.any(np.abs(np.diff(corners[:, 1])) > 0.5))
+    return bool(corners[0, 0] <= left + 0.1 * width or abs(start - base) <= 0.03 * height)
 
 
 def _cluster_masks(rgb: np.ndarray, ax: RasterAxes) -> tuple[list[tuple[RGB, np.ndarray,
@@ -410,10 +448,13 @@ def _curves_of_cluster(colour: RGB, member: np.ndarray, weight: np.ndarray,
     for _ in range(3):
         best = None
         for rising in (False, True):
-            tr = _trace(mask, weight, crop, rising, colour)
+            m, w = (mask[::-1], weight[::-1]) if rising else (mask, weight)
+            tr = _trace(m, w, crop, colour)
             if tr is None:
                 continue
-            corners = _corners(tr)
+            corners = _corners(tr, m, crop)
+            if rising:
+                tr, corners = _flipped(tr, corners, crop[1], mask.shape[0])
             if _is_curve(corners, ax, rising) and (best is None or tr.cols.size >
                                                    best[0].cols.size):
                 best = (tr, corners)
