@@ -86,9 +86,9 @@ def _endpoint(given: str | None, y_title: str, dossier: DossierArms | None) -> s
         endpoint = given
     else:
         vocab = vocabulary()
-        text = " ".join(re.findall(r"[a-z0-9]+", y_title.lower().replace("-", " ")))
-        hits = [e for e in vocab.endpoints
-                if " ".join(re.findall(r"[a-z0-9]+", _label(e).replace("-", " "))) in text]
+        # letters only: a title read from rotated text may have lost or gained spaces
+        text = re.sub(r"[^a-z]", "", y_title.lower())
+        hits = [e for e in vocab.endpoints if re.sub(r"[^a-z]", "", _label(e).lower()) in text]
         if not hits:
             raise DigitizeError("the endpoint cannot be told from the figure"
                                 + (f" (y axis: '{y_title}')" if y_title else "")

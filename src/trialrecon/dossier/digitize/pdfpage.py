@@ -186,7 +186,8 @@ def _words(textpage, origin: tuple[float, float],
             continue
         if angle > 0.01:
             rotated.append((ch, left.value - origin[0], origin[1] - top.value,
-                            right.value - origin[0], origin[1] - bottom.value))
+                            right.value - origin[0], origin[1] - bottom.value,
+                            float(R.FPDFText_GetFontSize(textpage, i))))
             continue
         size = float(R.FPDFText_GetFontSize(textpage, i)) or (top.value - bottom.value)
         R.FPDFText_GetFillColor(textpage, i, r, g, b, a)
@@ -204,7 +205,11 @@ def _columns(chars: list[tuple]) -> list[Word]:
     out = []
     for key in sorted(cols):
         col = sorted(cols[key], key=lambda c: -c[4])
-        out.append(Word("".join(c[0] for c in col), min(c[1] for c in col),
+        size = max(c[5] for c in col) or max(c[3] - c[1] for c in col)
+        text = col[0][0]
+        for prev, c in zip(col[:-1], col[1:], strict=True):
+            text += (" " if prev[2] - c[4] > 0.25 * size else "") + c[0]  # a gap is a space
+        out.append(Word(text, min(c[1] for c in col),
                         min(c[2] for c in col), max(c[3] for c in col),
                         max(c[4] for c in col), max(c[3] - c[1] for c in col)))
     return out

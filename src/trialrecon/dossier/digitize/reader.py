@@ -83,7 +83,8 @@ def load_image(path: Path, data: bytes, limits: Limits) -> np.ndarray:
                 im.load()
                 return np.asarray(im.convert("RGB"))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise DigitizeError(f"{path}: image too large (decompression bomb guard)") from None
+        raise DigitizeError(f"{path}: image of more than {limits.max_image_pixels} pixels "
+                            "(decompression bomb guard)") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         if isinstance(exc, DigitizeError):
             raise
