@@ -35,6 +35,7 @@ from digitize_figures import (  # noqa: E402
     Truth,
     evaluate,
     write_figure,
+    write_html_page,
     write_page,
 )
 
@@ -80,15 +81,23 @@ def read_back(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     return clicks, (read_nar(nar_path).drop(columns="line") if nar_path.exists() else None)
 
 
-def vector_case(spec: FigureSpec, work: Path, page: bool = False) -> tuple[Scores, float, str]:
-    if page:
+def vector_case(spec: FigureSpec, work: Path, page: bool | str = False
+                ) -> tuple[Scores, float, str]:
+    if page == "chromium":
+        made = write_html_page(spec, work / "chromium")
+        if made is None:
+            return _failed(spec.name, "chromium (not installed)"), 0.0, "no chromium"
+        pdf, truth = made
+        extra = []
+    elif page:
         pdf = work / f"{spec.name}.pdf"
         truth = write_page(spec, pdf)
         extra = ["--page", "2"]
     else:
         pdf, _, truth = write_figure(spec, work / "figures")
         extra = []
-    out = work / f"{spec.name}-{'page' if page else 'vector'}" / "curves"
+    kind = page if isinstance(page, str) else ("page" if page else "vector")
+    out = work / f"{spec.name}-{kind}" / "curves"
     truth_s = slugged(truth)
     arms = [] if spec.legend else [f"--arm={_colour(spec, k)}={a.name}" for k, a in
                                    enumerate(truth_s.arms)]
@@ -98,11 +107,11 @@ def vector_case(spec: FigureSpec, work: Path, page: bool = False) -> tuple[Score
     seconds = time.perf_counter() - t
     truth = slugged(truth)
     if code != 0:
-        return _failed(spec.name, "page" if page else "vector"), seconds, text
+        return _failed(spec.name, kind), seconds, text
     clicks, nar = read_back(out)
-    span = float(truth.x_max)
-    return evaluate(spec.name, "page" if page else "vector", truth, clicks, nar,
-                    0.001 * span), seconds, text
+    # Chromium's dashes are traced from a rendering: the slack of two pixels of it
+    tau = 0.001 * float(truth.x_max) if kind != "chromium" else 2 * float(truth.x_max) / 1600
+    return evaluate(spec.name, kind, truth, clicks, nar, tau), seconds, text
 
 
 def raster_case(spec: FigureSpec, work: Path, fmt: str = "png") -> tuple[Scores, float, str]:
@@ -158,13 +167,16 @@ def main() -> int:
             if args.only and args.only not in spec.name:
                 continue
             cases = [("vector", lambda s=spec: vector_case(s, work))]
-            if spec.style != "mono":
+            if spec.style != "mono" and not spec.log_y:  # images: linear axes only
                 cases.append(("png", lambda s=spec: raster_case(s, work)))
             if spec.name in JPEG:
                 cases.append(("jpg", lambda s=spec: raster_case(s, work, "jpg")))
             if spec.name == "rossi":
                 cases.append(("page", lambda s=spec: vector_case(
                     replace(s, name="rossi_page", width_in=3.6), work, page=True)))
+            if spec.name == "lung_3arms":
+                cases.append(("chromium", lambda s=spec: vector_case(
+                    replace(s, name="lung_chromium", width_in=3.4), work, page="chromium")))
             for _, case in cases:
                 score, seconds, text = case()
                 rows.append((score, seconds))
@@ -190,18 +202,22 @@ def _table(rows: list[tuple[Scores, float]]) -> str:
 
 
 def _verdict(rows: list[tuple[Scores, float]]) -> str:
+    """Targets met or not: vector paths (a figure, a page), images, and Chromium's page, whose
+    dashes are filled shapes traced from a rendering (held to the image targets)."""
+    groups = {"vector": ("vector", "page"), "raster": ("png", "jpg"), "chromium": ("chromium",)}
     out = []
-    for kind, (s_max, hr_max) in TARGETS.items():
-        part = [s for s, _ in rows if (s.kind in ("vector", "page")) == (kind == "vector")]
+    for name, kinds in groups.items():
+        s_max, hr_max = TARGETS["vector" if name == "vector" else "raster"]
+        part = [s for s, _ in rows if s.kind in kinds]
         if not part:
             continue
         worst_s = max(s.max_abs_s for s in part)
         worst_hr = max(s.log_hr_error for s in part)
-        nar = all(s.nar_exact for s in part) if kind == "vector" else True
-        ok = worst_s <= s_max and worst_hr <= hr_max and nar
-        out.append(f"{kind}: worst max abs dS {worst_s:.4f} (target {s_max}), worst abs d log HR "
-                   f"{worst_hr:.4f} (target {hr_max})"
-                   + (f", numbers at risk exact: {nar}" if kind == "vector" else "")
+        nar = all(s.nar_exact for s in part)
+        ok = worst_s <= s_max and worst_hr <= hr_max and (nar or name == "raster")
+        out.append(f"{name}: worst max abs dS {worst_s:.4f} (target {s_max}), worst abs d log "
+                   f"HR {worst_hr:.4f} (target {hr_max})"
+                   + (f", numbers at risk exact: {nar}" if name != "raster" else "")
                    + (" - met" if ok else " - NOT met"))
     return "\n".join(out)
 

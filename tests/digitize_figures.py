@@ -427,3 +427,43 @@ def _nar_exact(want: pd.DataFrame, got: pd.DataFrame | None) -> bool:
     return len(a) == len(b) and bool((a["arm"] == b["arm"]).all()) and \
         bool(np.allclose(a["time"], b["time"], atol=1e-6)) and \
         bool((a["n_risk"].to_numpy() == b["n_risk"].to_numpy()).all())
+
+
+def write_html_page(spec: FigureSpec, folder: Path) -> tuple[Path, Truth] | None:
+    """A two-column A4 page printed by headless Chromium from HTML with the figure as SVG.
+
+    Chromium (Skia) writes text as TrueType and each dash of a dashed line as a filled shape,
+    unlike matplotlib's PDF; None when Chromium is not installed.
+    """
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    truth = truth_for(spec)
+    plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["svg.hashsalt"] = "digitize"
+    fig = draw(spec, truth)
+    svg_path = folder / f"{spec.name}.svg"
+    fig.savefig(svg_path, metadata={"Date": None})
+    plt.close(fig)
+    svg = svg_path.read_text(encoding="utf-8")
+    svg = svg[svg.index("<svg"):]
+    para = " ".join([_PARAGRAPH] * 2)
+    html = ("<!doctype html><html><head><meta charset='utf-8'><style>"
+            "@page { size: A4; margin: 18mm; } body { font-family: serif; font-size: 9pt; "
+            "column-count: 2; column-gap: 8mm; text-align: justify; } figure { break-inside: "
+            "avoid; margin: 4mm 0; } figure svg { width: 100%; height: auto; } figcaption "
+            "{ font-size: 8pt; font-weight: bold; }</style></head><body>"
+            f"<h1>Original article</h1><p>{para}</p><p>{para}</p><figure>{svg}<figcaption>"
+            "Figure 2. Overall survival.</figcaption></figure><p>{para}</p><p>{para}</p>"
+            "</body></html>").replace("{para}", para)
+    html_path = folder / f"{spec.name}.html"
+    html_path.write_text(html, encoding="utf-8")
+    pdf = folder / f"{spec.name}.pdf"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", str(html_path)],
+                   check=True, capture_output=True, timeout=120)
+    return pdf, truth

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trialrecon.dossier.digitize.axes import Axes
-from trialrecon.dossier.digitize.geometry import Shape, Style
+from trialrecon.dossier.digitize.geometry import PIECES, Shape, Style
 
 _EPS = 0.08  # points: what counts as horizontal or vertical in a PDF's float coordinates
 
@@ -193,6 +193,31 @@ def _corners(chosen: list[Piece], rising: bool) -> np.ndarray:
     return pts[keep]
 
 
+def as_stroke(shape: Shape) -> Shape:
+    """A thin filled rectangle as the line it draws (a dash a PDF printer turned into a shape).
+
+    Chromium, and other printers, write a dashed line as one filled rectangle per dash; such a
+    rectangle, at most 3 points thick and axis-aligned, becomes a stroke along its middle, its
+    thickness the width, with the dash pattern :data:`PIECES`.
+    """
+    st = shape.style
+    if st.stroke is not None or st.fill is None or not shape.closed or shape.curved or \
+            len(shape.points) > 7:
+        return shape
+    w, h = shape.size
+    thick, length = min(w, h), max(w, h)
+    if not (0.2 <= thick <= 3.0 and length >= 1.0):
+        return shape
+    p = shape.points
+    area = 0.5 * abs(float(np.dot(p[:-1, 0], p[1:, 1]) - np.dot(p[1:, 0], p[:-1, 1])))
+    if area < 0.8 * w * h:
+        return shape  # not a rectangle (a dash around a corner, a marker)
+    x0, y0, x1, y1 = shape.bbox
+    line = np.array([[x0, (y0 + y1) / 2], [x1, (y0 + y1) / 2]]) if w >= h else \
+        np.array([[(x0 + x1) / 2, y0], [(x0 + x1) / 2, y1]])
+    return Shape(line, Style(st.fill, None, thick, PIECES), False, False, shape.order)
+
+
 def find_curves(shapes: list[Shape], axes: Axes, region: tuple[float, float, float, float],
                 skip: set[int]) -> tuple[list[VectorCurve], list[str]]:
     """Step curves inside ``region`` and notes on what was left out.
@@ -206,6 +231,7 @@ def find_curves(shapes: list[Shape], axes: Axes, region: tuple[float, float, flo
     for s in shapes:
         if s.order in skip:
             continue
+        s = as_stroke(s)
         p = _piece(s, region)
         if p is None:
             continue
@@ -224,7 +250,7 @@ def find_curves(shapes: list[Shape], axes: Axes, region: tuple[float, float, flo
         pieces = [p for p in by_style[key] if p.rising in (None, rising)]
         found = 0
         while pieces:
-            if max(p.x1 - p.x0 for p in pieces) < 0.1 * width:
+            if max(p.x1 - p.x0 for p in pieces) < 0.1 * width and pieces[0].style.dash != PIECES:
                 break  # only short strokes left (marks, keys): a curve has a long path
             chosen, pieces = _assemble(pieces, rising, 0.04 * width)
             pts = _corners(chosen, rising)
@@ -302,3 +328,22 @@ def find_censor_marks(shapes: list[Shape], curves: list[VectorCurve],
             marks[best[1]].append((cx, best[2]))
     for i, curve in enumerate(curves):
         curve.censor = np.array(marks[i], dtype=float).reshape(-1, 2)
+
+
+def dash_shapes(shapes: list[Shape], region: tuple[float, float, float, float]) -> int:
+    """Filled shapes inside the plot that are dashes of a line (see :func:`as_stroke`), or
+    curved pieces of one (round joins), none larger than a tenth of the plot."""
+    left, top, right, bottom = region
+    limit = 0.1 * min(right - left, bottom - top)
+    n = 0
+    for s in shapes:
+        if s.style.stroke is not None or s.style.fill is None or not s.closed:
+            continue
+        if max(s.style.fill) - min(s.style.fill) < 30 and min(s.style.fill) > 200:
+            continue  # white or pale grey: a background, a band
+        w, h = s.size
+        x0, y0, x1, y1 = s.bbox
+        if min(w, h) <= 3.0 and max(w, h) <= limit and left <= x0 and x1 <= right + 1 and \
+                top - 1 <= y0 and y1 <= bottom + 1:
+            n += 1
+    return n

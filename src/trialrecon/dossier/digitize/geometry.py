@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 RGB = tuple[int, int, int]
+PIECES = (-1.0,)  # the dash pattern of a line whose dashes are drawn as filled shapes
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class Style:
     def describe(self) -> str:
         colour = "no stroke" if self.stroke is None else hex_colour(self.stroke)
         dash = "solid" if not self.dash else "dashed " + "-".join(f"{d:g}" for d in self.dash)
+        if self.dash == PIECES:
+            dash = "dashed (each dash a filled shape)"
         return f"{colour} {colour_name(self.stroke) if self.stroke else ''}, {dash}, " \
                f"width {self.width:.2g}".replace("  ", " ")
 

@@ -78,3 +78,24 @@ def match_legend(entries: list[LegendEntry], styles: list[Style],
             cx, cy = (left + right) / 2, (top + bottom) / 2
             out[i] = min(near, key=lambda e: ((e.x - cx) ** 2 + (e.y - cy) ** 2, e.order))
     return out
+
+
+def dot_entries(shapes: list[Shape], words: list[Word]) -> list[LegendEntry]:
+    """Legend keys of dotted lines printed as filled dots: the last dot before the text.
+
+    Only their colour is known (no stroke style), so they serve curves traced from a rendered
+    page, which are matched to legend entries by colour.
+    """
+    found = []
+    for s in shapes:
+        if s.style.stroke is not None or s.style.fill is None or not s.closed:
+            continue
+        w, h = s.size
+        if max(w, h) > 3.0 or max(s.style.fill) - min(s.style.fill) < 30:
+            continue
+        x0, y0, x1, y1 = s.bbox
+        label = _label(words, x1, (y0 + y1) / 2)
+        if label:
+            found.append(LegendEntry(Style(s.style.fill, None, min(w, h)), label, x0,
+                                     (y0 + y1) / 2, s.order))
+    return found

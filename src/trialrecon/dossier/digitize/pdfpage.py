@@ -174,6 +174,7 @@ def _words(textpage, origin: tuple[float, float],
     rotated: list[tuple] = []
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    loose = R.FS_RECTF()
     for i in range(max(n, 0)):
         code = R.FPDFText_GetUnicode(textpage, i)
         if code in (0, 0xFFFE, 0xFFFF) or code > 0x10FFFF or R.FPDFText_IsGenerated(textpage, i):
@@ -191,9 +192,14 @@ def _words(textpage, origin: tuple[float, float],
             continue
         size = float(R.FPDFText_GetFontSize(textpage, i)) or (top.value - bottom.value)
         R.FPDFText_GetFillColor(textpage, i, r, g, b, a)
+        # the loose box (the font's ascent to descent) is the same for every character of a
+        # line, where the tight box of a "." or a "g" is not: lines are found with it
+        line_cy = (top.value + bottom.value) / 2
+        if R.FPDFText_GetLooseCharBox(textpage, i, loose):
+            line_cy = (loose.top + loose.bottom) / 2
         chars.append((ch, left.value - origin[0], origin[1] - top.value,
                       right.value - origin[0], origin[1] - bottom.value, size,
-                      (int(r.value), int(g.value), int(b.value))))
+                      (int(r.value), int(g.value), int(b.value)), origin[1] - line_cy))
     return group_words(chars), _columns(rotated)
 
 
@@ -216,29 +222,39 @@ def _columns(chars: list[tuple]) -> list[Word]:
 
 
 def group_words(chars: list[tuple]) -> list[Word]:
-    """(char, x0, top, x1, bottom, size, colour) tuples into words, superscripts as ``^``.
+    """(char, x0, top, x1, bottom, size, colour[, line centre]) tuples into words.
 
-    Characters sit on one line when their vertical centres are within a third of the font
-    size; a gap wider than a quarter of the size ends a word. A smaller, raised run right after
-    a word (the exponent of ``10^-2``) is joined to it with ``^``.
+    Characters sit on one line when their line centres (else box centres) are within a third
+    of the font size; a gap wider than a quarter of the size ends a word. A smaller, raised run
+    right after a word (the exponent of ``10^-2``) is joined to it with ``^``.
     """
     words: list[Word] = []
     if not chars:
         return words
-    order = sorted(range(len(chars)), key=lambda k: ((chars[k][2] + chars[k][4]) / 2,
-                                                      chars[k][1]))
+
+    def centre(c: tuple) -> float:
+        return c[7] if len(c) > 7 else (c[2] + c[4]) / 2
+
+    order = sorted(range(len(chars)), key=lambda k: (centre(chars[k]), chars[k][1]))
     lines: list[list[tuple]] = []
+    refs: list[float] = []  # each line's first centre; rising, as the characters are sorted
     for k in order:
         c = chars[k]
-        cy = (c[2] + c[4]) / 2
-        for line in lines[-6:]:
-            ref = line[0]
-            if abs((ref[2] + ref[4]) / 2 - cy) < max(ref[5], c[5]) / 3 \
-                    and min(ref[5], c[5]) > 0.8 * max(ref[5], c[5]):
-                line.append(c)
+        cy = centre(c)
+        best = None
+        for j in range(len(lines) - 1, -1, -1):  # every open line within reach, any column
+            if refs[j] < cy - 2 * c[5]:
                 break
-        else:
+            ref = lines[j][0]
+            if abs(refs[j] - cy) < max(ref[5], c[5]) / 3 \
+                    and min(ref[5], c[5]) > 0.8 * max(ref[5], c[5]) \
+                    and (best is None or abs(refs[j] - cy) < abs(refs[best] - cy)):
+                best = j
+        if best is None:
             lines.append([c])
+            refs.append(cy)
+        else:
+            lines[best].append(c)
     for line in lines:
         line.sort(key=lambda c: c[1])
         cur = [line[0]]
@@ -341,5 +357,28 @@ def render_page(doc: pdfium.PdfDocument, index: int, scale: float, limits: Limit
         if w * h * scale * scale > limits.max_render_pixels:
             scale = math.sqrt(limits.max_render_pixels / max(w * h, 1.0))
         return page.render(scale=scale).to_pil().convert("RGB"), scale
+    finally:
+        page.close()
+
+
+def render_box(doc: pdfium.PdfDocument, index: int, box: tuple[float, float, float, float],
+               scale: float, limits: Limits) -> tuple[np.ndarray, float]:
+    """RGB pixels of a box of the page (points, top-left origin) at ``scale`` pixels per point,
+    lowered to stay within the pixel limit; and the scale used."""
+    page = doc[index]
+    try:
+        w, h = page.get_size()
+        x0, y0 = max(box[0], 0.0), max(box[1], 0.0)
+        x1, y1 = min(box[2], w), min(box[3], h)
+        area = max((x1 - x0) * (y1 - y0), 1.0)
+        if area * scale * scale > limits.max_render_pixels:
+            scale = math.sqrt(limits.max_render_pixels / area)
+        bitmap = page.render(scale=scale, crop=(x0, h - y1, w - x1, y0))
+        pixels = np.asarray(bitmap.to_pil().convert("RGB"))
+        # the box as asked may reach off the page: pad so pixel (0, 0) is the box's corner
+        pad_left, pad_top = int(round((x0 - box[0]) * scale)), int(round((y0 - box[1]) * scale))
+        if pad_left or pad_top:
+            pixels = np.pad(pixels, ((pad_top, 0), (pad_left, 0), (0, 0)), constant_values=255)
+        return pixels, scale
     finally:
         page.close()

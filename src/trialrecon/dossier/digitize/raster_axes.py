@@ -34,18 +34,23 @@ class RasterOptions:
 
 @dataclass(frozen=True)
 class PixelAxis:
-    """value = a + b * pixel, with the tick centres used."""
+    """value = a + b * pixel (log10 of the value on a log axis), with the ticks used."""
 
     a: float
     b: float
     ticks: tuple[tuple[float, float], ...]
     from_ticks: bool
+    log: bool = False
 
     def value(self, pos):
-        return self.a + self.b * np.asarray(pos, dtype=float)
+        v = self.a + self.b * np.asarray(pos, dtype=float)
+        return 10.0 ** v if self.log else v
 
     def position(self, value):
-        return (np.asarray(value, dtype=float) - self.a) / self.b
+        v = np.asarray(value, dtype=float)
+        if self.log:
+            v = np.log10(np.maximum(v, 1e-300))
+        return (v - self.a) / self.b
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from PIL import Image, UnidentifiedImageError
 from trialrecon.dossier.digitize import pdfpage
 from trialrecon.dossier.digitize.limits import Deadline, DigitizeError, Limits
 from trialrecon.dossier.digitize.model import ReadFigure
-from trialrecon.dossier.digitize.raster import RasterOptions, read_raster
+from trialrecon.dossier.digitize.raster_axes import RasterOptions
+from trialrecon.dossier.digitize.raster_figure import read_raster
 from trialrecon.dossier.digitize.vector import describe, read_vector_page
 
 OVERLAY_SCALE = 3.0  # pixels per PDF point of the page rendered under the overlay
@@ -116,7 +117,11 @@ def _read_pdf(path: Path, data: bytes, opts: ReadOptions, deadline: Deadline) ->
         for number in pages:
             deadline.check(f"reading page {number}")
             content = pdfpage.read_page(doc, number - 1, opts.limits, deadline)
-            figures = read_vector_page(content, number)
+
+            def render(box, scale, index=number - 1):
+                return pdfpage.render_box(doc, index, box, scale, opts.limits)
+
+            figures = read_vector_page(content, number, render, deadline)
             found += [(f, -1) for f in figures]
             if not figures:
                 found += _raster_figures(doc, number, content, opts, deadline)

@@ -8,18 +8,30 @@ curve (a forest plot, a bar chart) is not a Kaplan-Meier figure and is passed ov
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from trialrecon.dossier.digitize.axes import Axes, find_axes
 from trialrecon.dossier.digitize.curves import (
     VectorCurve,
+    as_stroke,
+    dash_shapes,
     find_censor_marks,
     find_curves,
     plot_region,
 )
-from trialrecon.dossier.digitize.geometry import PageContent, Word, hex_colour
-from trialrecon.dossier.digitize.legend import legend_entries, match_legend
+from trialrecon.dossier.digitize.geometry import PageContent, Word, colour_name, hex_colour
+from trialrecon.dossier.digitize.legend import (
+    LegendEntry,
+    dot_entries,
+    legend_entries,
+    match_legend,
+)
+from trialrecon.dossier.digitize.limits import Deadline
 from trialrecon.dossier.digitize.model import ReadCurve, ReadFigure
+from trialrecon.dossier.digitize.raster_axes import PixelAxis, RasterAxes
+from trialrecon.dossier.digitize.raster_figure import trace_curves
 from trialrecon.dossier.digitize.risktable import match_rows, read_risk_table
 
 
@@ -72,47 +84,113 @@ def _read_curve(axes: Axes, vc: VectorCurve, label: str) -> ReadCurve:
                      censor_survival=cs, label=label, style_text=vc.style.describe())
 
 
-def read_vector_page(page: PageContent, page_number: int | None = None) -> list[ReadFigure]:
-    """Every Kaplan-Meier figure on the page, top to bottom then left to right."""
-    entries = legend_entries(page.shapes, page.words)
+# renders a page box (points) at a scale (pixels per point): (RGB pixels, the scale used)
+Renderer = Callable[[tuple[float, float, float, float], float], tuple[np.ndarray, float]]
+
+
+def read_vector_page(page: PageContent, page_number: int | None = None,
+                     render: Renderer | None = None,
+                     deadline: Deadline | None = None) -> list[ReadFigure]:
+    """Every Kaplan-Meier figure on the page, top to bottom then left to right.
+
+    With ``render``, a plot whose lines are drawn as filled dashes (no path to follow) is
+    rendered and its curves traced (:func:`.raster_figure.trace_curves`) within the axes the
+    text layer calibrated.
+    """
+    shapes = [as_stroke(s) for s in page.shapes]  # legend keys of dashes drawn as shapes
+    entries = legend_entries(shapes, page.words)
     legend_orders = {e.order for e in entries}
     figures = []
     for axes in find_axes(page.words, page.shapes):
         region = plot_region(axes, page.shapes)
         found, notes = find_curves(page.shapes, axes, region, legend_orders)
-        if not found:
+        if render is not None and dash_shapes(page.shapes, region) >= 8:
+            curves, rising, shared = _rendered(axes, region, render,
+                                               entries + dot_entries(page.shapes, page.words),
+                                               deadline or Deadline(60.0))
+            notes.append("lines drawn as filled dashes: curves traced from the page rendered "
+                         "at high resolution, within the axes read from the text")
+            ambiguous = "; ".join(shared) + (": told apart by colour only" if shared else "")
+        elif found:
+            curves, rising, ambiguous = _from_paths(page, found, axes, region, entries,
+                                                    legend_orders, notes)
+        else:
             continue
-        used = set(legend_orders).union(*(c.orders for c in found))
-        find_censor_marks(page.shapes, found, region, used)
-        found.sort(key=lambda c: (float(c.points[0, 1]), float(np.mean(c.points[:, 1]))))
-        legend = match_legend(entries, [c.style for c in found], region)
-        if legend:
-            # the legend's order (top to bottom, left to right) is the arms' order
-            order = sorted(range(len(found)), key=lambda i: (
-                (0, legend[i].y, legend[i].x) if i in legend else (1, 0.0, float(i))))
-            found = [found[i] for i in order]
-            legend = {k: legend[i] for k, i in enumerate(order) if i in legend}
-        curves = [_read_curve(axes, c, legend[i].label if i in legend else "")
-                  for i, c in enumerate(found)]
-        if len(legend) < len(curves):
-            notes.append(f"legend text found for {len(legend)} of {len(curves)} curves")
         rows, row_notes = read_risk_table(page.words, axes, region)
         notes += row_notes
         matched, match_notes = match_rows(rows, curves) if rows else ({}, [])
         notes += match_notes
         x_title, y_title = _titles(page, axes, region, min((r.top for r in rows), default=None))
-        keys = [c.style.key() for c in found]
-        shared = sorted({c.style.describe() for c in found if keys.count(c.style.key()) > 1})
-        ambiguous = (f"{len(found)} curves, but some share one line style ({'; '.join(shared)}):"
-                     " the arms cannot be told apart" if shared else "")
         figures.append(ReadFigure(
             kind="vector", box=axes.box, curves=curves, x_ticks=list(axes.x.ticks),
             y_ticks=list(axes.y.ticks), risk_rows=rows, nar_arm=matched, notes=notes,
-            x_title=x_title, y_title=y_title, cumulative=found[0].rising, page=page_number,
+            x_title=x_title, y_title=y_title, cumulative=rising, page=page_number,
             region=_overlay_region(axes, region, rows, page.words),
             scale_note=_scale_note(axes), ambiguous=ambiguous))
     figures.sort(key=lambda f: (round(f.box[1] / 20), f.box[0]))
     return figures
+
+
+def _from_paths(page: PageContent, found: list[VectorCurve], axes: Axes,
+                region: tuple[float, float, float, float], entries: list[LegendEntry],
+                legend_orders: set[int], notes: list[str]) -> tuple[list[ReadCurve], bool, str]:
+    """Curves read from their paths, in the legend's order, with censor marks and labels."""
+    used = set(legend_orders).union(*(c.orders for c in found))
+    find_censor_marks(page.shapes, found, region, used)
+    found.sort(key=lambda c: (float(c.points[0, 1]), float(np.mean(c.points[:, 1]))))
+    legend = match_legend(entries, [c.style for c in found], region)
+    if legend:
+        # the legend's order (top to bottom, left to right) is the arms' order
+        order = sorted(range(len(found)), key=lambda i: (
+            (0, legend[i].y, legend[i].x) if i in legend else (1, 0.0, float(i))))
+        found = [found[i] for i in order]
+        legend = {k: legend[i] for k, i in enumerate(order) if i in legend}
+    curves = [_read_curve(axes, c, legend[i].label if i in legend else "")
+              for i, c in enumerate(found)]
+    if len(legend) < len(curves):
+        notes.append(f"legend text found for {len(legend)} of {len(curves)} curves")
+    keys = [c.style.key() for c in found]
+    shared = sorted({c.style.describe() for c in found if keys.count(c.style.key()) > 1})
+    ambiguous = (f"{len(found)} curves, but some share one line style ({'; '.join(shared)}):"
+                 " the arms cannot be told apart" if shared else "")
+    return curves, found[0].rising, ambiguous
+
+
+def _pixel_axis(scale, origin: float, k: float) -> PixelAxis:
+    """A page scale (value of a position in points) as one of pixels from ``origin`` at ``k``."""
+    return PixelAxis(scale.a + scale.b * origin, scale.b / k,
+                     tuple(((p - origin) * k, v) for p, v in scale.ticks), True, scale.log)
+
+
+def _rendered(axes: Axes, region: tuple[float, float, float, float], render: Renderer,
+              entries: list[LegendEntry], deadline: Deadline
+              ) -> tuple[list[ReadCurve], bool, list[str]]:
+    """Curves traced from the rendered plot, in page coordinates, named by legend colour."""
+    left, top, right, bottom = region
+    pad = 0.04 * (right - left)
+    box = (left - pad, top - pad, right + pad, bottom + pad)
+    rgb, k = render(box, min(10.0, 1600.0 / max(right - left, 1.0)))
+    ox, oy = box[0], box[1]
+    ax = RasterAxes(_pixel_axis(axes.x, ox, k), _pixel_axis(axes.y, oy, k),
+                    ((left - ox) * k, (top - oy) * k, (right - ox) * k, (bottom - oy) * k),
+                    max(2.0, k), ())
+    x_values = [v for _, v in axes.x.ticks]
+    y_values = [v for _, v in axes.y.ticks]
+    x_origin = 0.0 if min(x_values) <= 0.0 <= max(x_values) else min(x_values)
+    curves, rising, shared = trace_curves(rgb, ax, x_origin, (min(y_values), max(y_values)),
+                                          axes.y.percent, deadline)
+    for c in curves:
+        c.xy = c.xy / k + np.array([ox, oy])
+        c.censor_xy = c.censor_xy / k + np.array([ox, oy]) if c.censor_xy.size else c.censor_xy
+        near = [e for e in entries if e.style.stroke is not None and
+                sum((a - b) ** 2 for a, b in zip(e.style.stroke, c.colour, strict=True)) < 45 ** 2]
+        labels = {e.label for e in near}
+        c.label = labels.pop() if len(labels) == 1 else ""
+        c.name = colour_name(c.colour)
+        c.style_text = f"{hex_colour(c.colour)} {c.name}, traced"
+    curves.sort(key=lambda c: min((e.y for e in entries if e.label == c.label and c.label),
+                                  default=1e9))
+    return curves, rising, shared
 
 
 def _overlay_region(axes: Axes, region: tuple[float, float, float, float], rows: list,
