@@ -70,7 +70,7 @@ def _pair_format(formats: tuple[str, ...], lab: Label, col: Column) -> tuple[str
 
 
 def _statistics(items: list[Item], formats: tuple[str, ...], col: Column, row: Row,
-                lab_of: list[Label]) -> None:
+                lab_of: list[Label], text: str = "") -> None:
     """Set each item's statistic (and unit where the pattern fixes it) in ``lab_of``."""
     for item, lab in zip(items, lab_of, strict=True):
         stat = item.statistic
@@ -86,11 +86,13 @@ def _statistics(items: list[Item], formats: tuple[str, ...], col: Column, row: R
             lab.statistic = {"estimate": est, "ci_low": lo, "ci_high": hi, "pair_low": lo,
                              "pair_high": hi}.get(stat, stat)
         elif item.pattern == "count and percent":
-            lab.statistic = _count_percent(item, formats, lab)
+            first = item.start == min(i.start for i in items if i.group == item.group)
+            lab.statistic = _count_percent(item, formats, lab, "%" in text, first)
         elif item.pattern == "mean and sd":
             lab.statistic = "se" if stat == "sd" and "mean_se" in formats else stat
         elif item.pattern == "range":
-            iqr = "median_iqr" in formats and "median_range" not in formats
+            bracket = text[:item.start].rstrip().endswith("[")  # "[21-100]": a range
+            iqr = "median_iqr" in formats and "median_range" not in formats and not bracket
             lab.statistic = stat.replace("range", "iqr") if iqr else stat
         elif stat in ("value", "estimate"):
             lab.statistic = _plain(item, formats, col, row, lab)
@@ -100,24 +102,27 @@ def _statistics(items: list[Item], formats: tuple[str, ...], col: Column, row: R
             lab.unit = "percent"
 
 
-def _count_percent(item: Item, formats: tuple[str, ...], lab: Label) -> str:
-    """``x (y)``: a count and percent, or a mean and SD, as the formats and the numbers say."""
-    first = item.statistic == "count" if item.unit != "percent" else False
+_PAIRED = ("n_pct", "pct_n", "mean_sd", "mean_se")
+
+
+def _count_percent(item: Item, formats: tuple[str, ...], lab: Label, sign: bool,
+                   first: bool) -> str:
+    """``x (y)``: a count and percent, or a mean and SD, as the formats and the numbers say
+    (``sign``: the cell prints a % sign; ``first``: ``item`` is x)."""
     whole = bool(re.fullmatch(r"\d+", item.value or "x"))
-    if item.unit == "percent" or ("n_pct" in formats or "pct_n" in formats) and \
-            (whole or not first):
-        if first and not whole:
+    chosen = next((f for f in formats if f in _PAIRED), "")
+    if sign or chosen in ("n_pct", "pct_n"):
+        if item.statistic == "count" and not whole:
             lab.guess("statistic: a count that is not a whole number")
         return item.statistic  # the pattern (and "% (n)" in find_items) decided
-    for f, pair in (("mean_sd", ("mean", "sd")), ("mean_se", ("mean", "se"))):
-        if f in formats:
-            return pair[0] if first else pair[1]
-    if whole or not first:
-        if "n" not in formats and "pct" not in formats and "n_pct" not in formats:
-            lab.guess("statistic: 'x (y)' with no format stated")
-        return item.statistic
-    lab.guess("statistic: 'x (y)' of a decimal with no format stated")
-    return "mean"
+    if chosen:
+        return "mean" if first else chosen.split("_")[1]
+    if "n" not in formats and "pct" not in formats:
+        lab.guess("statistic: 'x (y)' with no format stated")
+    if not whole and first:
+        lab.guess("statistic: 'x (y)' of a decimal with no format stated")
+        return "mean"
+    return item.statistic
 
 
 def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Label) -> str:
@@ -162,7 +167,8 @@ def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
 
 
 def _denominator(row: Row, col: Column, item: Item, lab: Label) -> None:
-    if lab.statistic in ("p_value", "estimate", "ci_low", "ci_high") and col.between:
+    if lab.statistic in ("p_value", "estimate", "ci_low", "ci_high") and col.between \
+            or row.n_row:
         return
     if item.denominator:
         lab.denominator = item.denominator
@@ -176,12 +182,16 @@ def _denominator(row: Row, col: Column, item: Item, lab: Label) -> None:
 
 def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
               names: Names) -> None:
-    lab.population = col.population or v.population or \
+    lab.population = lab.population or row.population or col.population or v.population or \
         names.population_of_counts(v.row_counts.get(row.index, set())) or \
         names.population_of_counts({n for _, n in row.denominators}) or \
         names.population_of_counts(v.column_counts)
     if lab.population and lab.population in dict(names.population_counts):
         lab.rules.append("population: the declared set whose counts the row prints")
+    if not lab.population and v.method_population and lab.quantity not in ("randomized",):
+        # the methods analyse by ITT, the table does not say whether it shows that set (a
+        # reviewer's dossier writes the set or leaves it empty): the reviewer says
+        lab.guess(f"population: the methods name '{v.method_population}', the table none")
     if not lab.population and lab.denominator and col.denominator and \
             lab.denominator != col.denominator and any(a == lab.arm for a, _ in row.denominators):
         lab.guess("population: the row counts a set of its own")
@@ -232,11 +242,19 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
     if not items:
         return []
     labels = [Label() for _ in items]
-    _statistics(items, formats, col, row, labels)
+    _statistics(items, formats, col, row, labels, text)
+    if row.n_row and not col.between:
+        for lab in labels:
+            lab.statistic, lab.quantity, lab.unit = "count", "analysed", v.count_unit
+            lab.population = row.population or col.population or v.population
+            lab.rules.append("quantity: a row giving each arm's n")
+            if not lab.population:
+                lab.guess("population: the set a row's n counts")
     out = []
     anchor = _anchor(doc, t, row.index, col.index)
     for item, lab in zip(items, labels, strict=True):
-        quantity(v, row, col, lab, names)
+        if not lab.quantity:
+            quantity(v, row, col, lab, names)
         _arm(v, col, lab, names)
         _denominator(row, col, item, lab)
         _optional(v, row, col, cell.marks, lab, names)
@@ -296,9 +314,12 @@ def _header_drafts(doc: Document, v: TableView, names: Names, source_id: str,
             if v.kind == "ae" or lab.population in ("safety", "as_treated"):
                 lab.quantity = "safety_population"
                 lab.population = lab.population or "safety"
-            elif v.kind == "baseline" and lab.population in ("", "itt") or \
-                    sizes and sizes.get(lab.arm) == col.denominator and not lab.population:
+            elif v.kind == "baseline" and lab.population in ("", "itt"):
                 lab.quantity = "randomized" if names.arm_names else "enrolled"
+            elif sizes and sizes.get(lab.arm) == col.denominator and not lab.population:
+                lab.quantity = "randomized"
+                lab.guess("quantity: the n of an analysis table that counts every randomized "
+                          "patient (randomized, or analysed in the ITT set)")
             else:
                 lab.quantity = "analysed"
                 lab.guess("quantity: the n of an analysis table")
@@ -310,6 +331,32 @@ def _header_drafts(doc: Document, v: TableView, names: Names, source_id: str,
                        origin[item.start], names)
             d.fields["column"], d.fields["note"] = column, "column header n"
             out.append(d)
+    return out
+
+
+def _set_row_drafts(doc: Document, v: TableView, names: Names, source_id: str
+                    ) -> list[Draft]:
+    """The n's of a row naming an analysis set ("ITT sample | (n = 418) | ...")."""
+    out = []
+    for row in v.set_rows.values():
+        for col in v.data_columns():
+            cell = v.table.cell_at(row.index, col.index)
+            n = n_of(cell.plain)
+            if not v.table.is_origin(row.index, col.index) or not n:
+                continue
+            text, origin = _clean(cell.text, cell.start)
+            items = [i for i in find_items(text) if i.value == n]
+            if not items or not origin:
+                continue
+            lab = Label(statistic="count", unit="patients", quantity="analysed",
+                        population=row.population)
+            _arm(v, col, lab, names)
+            lab.rules.append("quantity: the n of a row naming an analysis set")
+            if not row.population:
+                lab.guess("population: a set the row names in words of its own")
+            out.append(_draft(lab, items[-1], source_id, v, row, col, cell.marks,
+                              _anchor(doc, v.table, row.index, col.index),
+                              origin[items[-1].start], names))
     return out
 
 
@@ -354,7 +401,8 @@ def _other_set(v: TableView, sizes: dict[str, str]) -> bool:
 
 def draft_table(doc: Document, t: Table, names: Names, source_id: str,
                 sizes: dict[str, str] | None = None,
-                method_tests: frozenset[str] = frozenset()) -> list[Draft]:
+                method_tests: frozenset[str] = frozenset(),
+                method_population: str = "") -> list[Draft]:
     """Every draft row of table ``t``: its header n's and its body cells.
 
     ``sizes``: the arms' sizes as the baseline table prints them; an analysis table whose
@@ -365,9 +413,12 @@ def draft_table(doc: Document, t: Table, names: Names, source_id: str,
     v.method_tests = method_tests
     if _other_set(v, sizes or {}):
         v.unnamed_set = True
+    elif v.kind in ("outcome", "response") and not v.population:
+        v.method_population = method_population
     v.column_counts = {c.denominator for c in v.data_columns() if c.arm and c.denominator}
     v.row_counts = _row_counts(v)
     out = _header_drafts(doc, v, names, source_id, sizes or {})
+    out.extend(_set_row_drafts(doc, v, names, source_id))
     for r, row in v.rows.items():
         for col in v.data_columns():
             if t.is_origin(r, col.index) and _NUMBERISH.search(t.cell_at(r, col.index).plain):

@@ -309,10 +309,15 @@ def _arm_of_header(names: Names, header: str) -> tuple[str, str]:
     if any(re.search(rf"(?<![a-z]){re.escape(fold(t))}(?![a-z])", text)
            for t in lexicon().pooled_terms) and names.pooled_arm:
         return names.pooled_arm, "pooled column"
-    full = [(len(a.words), a.ident) for a in arms if a.words and all(w in words for w in a.words)]
+    named = [a for a in names.arm_names if not a.parts or a.ident != names.pooled_arm]
+    full = [(len(a.words), a.ident) for a in named if a.words and all(w in words for w in a.words)]
     full.sort(reverse=True)
     if full and (len(full) == 1 or full[0][0] > full[1][0]):
         return full[0][1], "header names the arm"
+    by_id = [a.ident for a in arms if re.search(
+        rf"(?<![a-z0-9]){re.escape(fold(a.ident).replace('_', ' '))}(?![a-z0-9])", text)]
+    if len(by_id) == 1:
+        return by_id[0], "header names the arm's id"
     shared = {w for a in arms for w in a.words if sum(w in b.words for b in arms) > 1}
     distinct = [(sum(w in words for w in a.words if w not in shared), a.ident) for a in arms]
     distinct = sorted((d for d in distinct if d[0]), reverse=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.lexicon import Names, lexicon
 from trialrecon.dossier.draft.normalise import fold
-from trialrecon.dossier.draft.tableview import Column, Row, TableView
+from trialrecon.dossier.draft.tableview import Column, Row, TableView, bare
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
 _STAT_WORDS = re.compile(r"^(?:median|mean|range|iqr|sd|se|n|no\.?|%|min(?:imum)?|max(?:imum)?|"
@@ -90,12 +90,16 @@ def _category_name(row: Row) -> str:
     """The characteristic or outcome a row names: its stub, or its group when the stub is a
     statistic ("Age, years / Median" names "Age, years")."""
     if row.group and _STAT_WORDS.match(row.stub):
-        return row.group.split(" / ")[-1]
-    return row.stub
+        return bare(row.group.split(" / ")[-1])
+    return bare(row.stub)
 
 
-_DIVIDER = re.compile(r"\b(outcomes?|end ?points?|measures?|results?|efficacy|safety)\b",
-                      re.IGNORECASE)
+# a group heading that divides a table (into outcomes, time points, analyses) rather than
+# naming an outcome whose levels or items the rows are
+_DIVIDER = re.compile(r"\b(outcomes?|end ?points?|measures?|results?|efficacy|safety|"
+                      r"sensitivity|analys[ie]s|information|days?\s+\d+|weeks?\s+\d+|"
+                      r"months?\s+\d+|years?\s+\d+|\d+\s+(?:days?|weeks?|months?|years?)|"
+                      r"discharge|follow-?up|baseline)\b", re.IGNORECASE)
 
 
 def _outcome_category(row: Row) -> str:
@@ -104,10 +108,10 @@ def _outcome_category(row: Row) -> str:
     outcomes") is not part of it."""
     group = row.group.split(" / ")[-1] if row.group else ""
     if not group or _DIVIDER.search(group):
-        return row.stub
+        return bare(row.stub)
     if _STAT_WORDS.match(row.stub):
-        return group
-    return f"{group}: {row.stub}"
+        return bare(group)
+    return f"{bare(group)}: {bare(row.stub)}"
 
 
 def _outcome_category_sure(row: Row) -> bool:
@@ -115,14 +119,32 @@ def _outcome_category_sure(row: Row) -> bool:
     (an outcome's own name under a group may stand alone in a reviewer's dossier)."""
     group = row.group.split(" / ")[-1] if row.group else ""
     return not group or bool(_DIVIDER.search(group)) or bool(_STAT_WORDS.match(row.stub)) \
-        or bool(_LEVEL.match(row.stub))
+        or bool(_LEVEL.match(bare(row.stub)))
+
+
+# a group heading that sorts characteristics into sections rather than naming one
+_SECTION = re.compile(r"^(?:demographics?|health|(?:medical |past |clinical )?history|clinical|"
+                      r"disease|tobacco.*|smoking history|social|characteristics?|baseline.*|"
+                      r"general|other|comorbidit(?:y|ies)|co-?morbidit(?:y|ies)|risk factors?|"
+                      r"coexisting (?:conditions|illness(?:es)?)|concomitant .*|medications?|"
+                      r"symptoms?|signs and symptoms|lifestyle|socio-?demographics?)$",
+                      re.IGNORECASE)
+
+
+def _is_level(row: Row) -> bool:
+    """The stub is a level of its group ("Male" under "Sex"), not a characteristic of its
+    own under a section heading ("% Receiving state benefits (n)" under "Demographics")."""
+    if not row.group or _SECTION.search(row.group.split(" / ")[-1]):
+        return False
+    return bare(row.stub) == row.stub and (bool(_LEVEL.match(row.stub))
+                                           or len(row.stub.split()) <= 4)
 
 
 def _level_category(row: Row) -> str:
     """``Characteristic: level`` of a baseline count ("Sex / Male" -> "Sex: Male")."""
-    if row.group:
-        return f"{row.group.split(' / ')[-1]}: {row.stub}"
-    return row.stub
+    if _is_level(row):
+        return f"{bare(row.group.split(' / ')[-1])}: {bare(row.stub)}"
+    return f"{bare(row.stub)}: yes"
 
 
 def _endpoint(v: TableView, row: Row, names: Names) -> str:
@@ -184,9 +206,14 @@ def _row_has_effect(v: TableView, row: Row, col: Column) -> bool:
 
 
 def _effect_measure(v: TableView, row: Row, col: Column, lab: Label) -> str:
-    """The effect measure of a cell: the column's, else the row's or the table's notes'."""
+    """The effect measure of a cell: the column's, else the cell's own words ("Ordinal OR
+    0·88 (0·76 to 1·03)"), the row's or the table's notes'."""
     if col.effect != "unnamed":
         return col.effect
+    own = cues.effect(v.table.cell_at(row.index, col.index).plain)
+    if own:
+        lab.rules.append("effect: named in the cell")
+        return own
     if row.effect:
         lab.rules.append("effect: named by the row's footnote")
         return row.effect
@@ -216,8 +243,11 @@ def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Nam
             lab.guess("category: an item under a group")
     if lab.statistic == "p_value":
         lab.unit = "probability"
-    elif effect in ("risk_ratio", "odds_ratio", "hazard_ratio", "rate_ratio", "ratio_of_means"):
+    elif effect in ("risk_ratio", "odds_ratio", "hazard_ratio", "rate_ratio", "ratio_of_means",
+                    "win_ratio"):
         lab.unit = "ratio"
+    elif effect == "win_difference":
+        lab.unit = "proportion"
     elif effect == "risk_difference":
         lab.unit = "percentage_points"
     elif effect in ("nnt", "nnh"):
@@ -282,8 +312,9 @@ def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
 
 def _baseline_quantity(row: Row, lab: Label) -> None:
     name = _category_name(row)
-    own = cues.first("baseline_quantities", row.stub)
-    parent = cues.first("baseline_quantities", row.group.split(" / ")[-1]) if row.group else ""
+    own = cues.first("baseline_quantities", bare(row.stub))
+    parent = cues.first("baseline_quantities", bare(row.group.split(" / ")[-1])) \
+        if _is_level(row) or row.group and _STAT_WORDS.match(row.stub) else ""
     stat = lab.statistic
     lab.rules.append("quantity: characteristic of a baseline table")
     if own in ("female", "male") or parent in ("female", "male") and own in ("female", "male"):
@@ -301,8 +332,8 @@ def _baseline_quantity(row: Row, lab: Label) -> None:
         lab.category = row.stub if parent == "prior_treatment" else ""
     elif stat in ("count", "percent"):
         lab.quantity, lab.category = "baseline", _level_category(row)
-        if not row.group:
-            lab.guess("category: a characteristic with no level printed")
+        if lab.category.endswith(": yes"):
+            lab.guess("category: a characteristic with no level printed (': yes')")
     elif stat == "p_value":
         lab.quantity, lab.category = "baseline", name
         lab.guess("quantity: the P value of a characteristic")

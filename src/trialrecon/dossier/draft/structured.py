@@ -187,6 +187,17 @@ def _finish(d: Draft, unit: Unit, names: Names) -> Draft:
     return d
 
 
+def method_population(doc: Document) -> str:
+    """The analysis set the methods analyse by (``itt``, ``modified_itt``), or ""."""
+    for block in doc.blocks:
+        path = " ".join(fold(s.heading) for s in doc.section_path(block.section))
+        if re.search(r"statistic|analys|methods", path):
+            found = cues.population_of(block.plain)
+            if found in ("itt", "modified_itt"):
+                return found
+    return ""
+
+
 def method_tests(doc: Document) -> frozenset[str]:
     """The tests the paper's methods name (its statistical-analysis paragraphs)."""
     found: set[str] = set()
@@ -208,9 +219,9 @@ def draft_document(doc: Document, names: Names, source_id: str,
     units.sort(key=lambda u: u.origin[0] if u.origin else 0)
     drafts: list[Draft] = []
     sizes = arm_sizes(doc.tables, names)
-    tests = method_tests(doc)
+    tests, population = method_tests(doc), method_population(doc)
     for t in doc.tables:
-        drafts.extend(draft_table(doc, t, names, source_id, sizes, tests))
+        drafts.extend(draft_table(doc, t, names, source_id, sizes, tests, population))
     for n, unit in enumerate(units):
         drafts.extend(_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id))
         if progress is not None:

@@ -36,13 +36,30 @@ _FORMAT_ONLY = re.compile(
     r"%\s*\(n\)|n\s*\(%\)\s*or\s*.*|mean\s*(?:\(|±|\+/-)\s*(?:sd|se|sem)\)?|"
     r"median\s*[(\[]\s*(?:iqr|range|q1[-,;]\s*q3|min[-,]\s*max)\s*[)\]]|"
     r"mean\s*\(95%\s*ci\)|(?:mean|median)|n\s*\(%\)\s*/\s*mean.*)\s*$", re.IGNORECASE)
+_N_ONLY = re.compile(r"^[(\[]?\s*(?:[nN]|No\.)\s*=\s*[\d,\s\u2009]+[)\]]?$")
 _BULLET = re.compile(r"^[\s•·\-–—*▪◦‣∙]+")
 _VERSUS = re.compile(r"(.+?)\s+(?:versus|vs\.?|v\.?|compared with)\s+(.+)", re.IGNORECASE)
 
 
 def label_text(text: str) -> str:
-    """A stub or header as printed, without a leading bullet and with single spaces."""
-    return re.sub(r"\s+", " ", _BULLET.sub("", text)).strip()
+    """A stub or header as printed, without a leading bullet and with single spaces (a space
+    a removed mark leaves before a comma is not printed: "Age^{*}, years" is "Age, years")."""
+    return re.sub(r"\s+([,;:.)])", r"\1", re.sub(r"\s+", " ", _BULLET.sub("", text))).strip()
+
+
+_FORMAT_WORDS = re.compile(
+    r"^\s*%\s+|\s*,?\s*(?:\(\s*n\s*\)|n\s*\(%\)|no\.?\s*\(%\)|%\s*\(n\)|\(%\)|%|"
+    r"mean\s*(?:\(\s*sd\s*\)|±\s*sd|\(\s*se\s*\))|median\s*[(\[]\s*(?:iqr|range)\s*[)\]]|"
+    r"mean|median|n/n\s*\(%\))\s*$", re.IGNORECASE)
+
+
+def bare(label: str) -> str:
+    """A stub without the format it states: "% Male (n)" -> "Male", "Age, mean (SD)" -> "Age"."""
+    text, previous = label, None
+    while text != previous:
+        previous = text
+        text = _FORMAT_WORDS.sub("", text).strip(" ,;:")
+    return text or label
 
 
 def n_of(text: str) -> str:
@@ -87,6 +104,8 @@ class Row:
     denominators: tuple[tuple[str, str], ...] = ()  # (arm, n) from its group row
     notes: str = ""  # the footnotes its stub's marks point to
     effect: str = ""  # the effect measure its notes name ("treatment effects are ...")
+    population: str = ""  # the analysis set a row above names ("ITT sample (n = 418)")
+    n_row: bool = False  # a row giving each arm's n for the rows below ("Participants with")
 
 
 @dataclass
@@ -109,6 +128,8 @@ class TableView:
     column_counts: set[str] = field(default_factory=set)  # the arm columns' n
     row_counts: dict[int, set[str]] = field(default_factory=dict)  # each row's n/N denominators
     method_tests: frozenset[str] = frozenset()  # tests the paper's methods name
+    set_rows: dict[int, Row] = field(default_factory=dict)  # rows naming a set and its n's
+    method_population: str = ""  # the set the methods analyse by, for an outcome table
 
     def data_columns(self) -> list[Column]:
         return [c for c in self.columns if c.index >= self.stub_columns]
@@ -135,6 +156,8 @@ def _header_rows(t: Table) -> int:
         filled = [c for c in cells if c]
         if len(filled) < 2 or any(is_data(c) for c in filled):
             break
+        if t.stub_columns and t.cell_at(n, 0).plain and all(_N_ONLY.match(c) for c in filled):
+            break  # "ITT sample | (n = 418) | ...": the set of the rows below, not a header
         n += 1
     return n
 
@@ -172,7 +195,7 @@ def _notes(t: Table, marks: list[str]) -> str:
     return " ".join(texts)
 
 
-_GENERIC_EFFECT = re.compile(r"treatment effects?|effects?|differences?|ratios?",
+_GENERIC_EFFECT = re.compile(r"treatment effects?|\beffects?\b|\bdifferences?\b|\bratios?\b",
                              re.IGNORECASE)
 
 
@@ -275,17 +298,20 @@ def _format_row(t: Table, r: int) -> tuple[str, ...]:
     return ()
 
 
-def _rows(t: Table, header_rows: int, columns: list[Column], names: Names) -> dict[int, Row]:
+def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
+          ) -> tuple[dict[int, Row], dict[int, Row]]:
     rows: dict[int, Row] = {}
+    set_rows: dict[int, Row] = {}
     heading = ""
     group_denoms: tuple[tuple[str, str], ...] = ()
     last_group = whole_group = ""
     running: tuple[str, ...] = ()  # formats a format-only row states for the rows below
     body = list(range(header_rows, t.n_rows))
     group_marks: list[str] = []
+    set_group = ""
     for i, r in enumerate(body):
         if r in t.group_rows:
-            heading, running = "", ()
+            heading, running, set_group = "", (), ""
             group_denoms = _denominators(t.row_groups[r], names)
             last_group = label_text(t.row_groups[r])
             whole_group = last_group if _whole(t, r) else whole_group
@@ -294,10 +320,15 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names) -> di
             continue
         if not _row_has_data(t, r):
             running = _format_row(t, r) or running
+            named = _set_row(t, r, columns, names)
+            if named is not None:
+                set_rows[r] = named
+                set_group, group_denoms, heading = named.stub, named.denominators, ""
             continue
         group = label_text(t.row_groups[r])
         if group != last_group:
-            heading, last_group, group_denoms, group_marks = "", group, (), []
+            heading, last_group, group_marks = "", group, []
+            group_denoms = () if not set_group else group_denoms
         marks = group_marks + [m for c in range(max(1, t.stub_columns))
                                for m in t.cell_at(r, c).marks]
         notes = _notes(t, marks)
@@ -305,25 +336,68 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names) -> di
         parts = [label_text(p) for p in t.row_labels[r].split(" / ")] if t.row_labels[r] \
             else []
         parts = [p for p in parts if p]
-        if whole_group and not group and parts and parts[0] != whole_group:
+        if whole_group and not group and parts and parts[0] != whole_group and \
+                t.stub_columns <= 1:
             parts = [whole_group, *parts]  # a flush-left row under a full-width heading
+        if set_group and parts and parts[0] != set_group:
+            parts = [set_group, *parts]  # under "ITT sample (n = 418)"
         stub = parts[-1] if parts else ""
         own_label = " / ".join(parts)
         if _between_only(t, r, columns) and i + 1 < len(body) and body[i + 1] not in \
                 t.group_rows and not _between_data(t, body[i + 1], columns):
             rows[r] = Row(r, own_label, stub, " / ".join(parts[:-1]), True,
                           cues.formats_of(f"{stub} {notes}") + running, denoms, notes,
-                          cues.effect(notes))
+                          cues.effect(notes), set_rows[max(set_rows)].population
+                          if set_group and set_rows else "")
             heading = stub
             continue
         if heading and _between_data(t, r, columns):
             heading = ""  # a row with its own P value stands on its own
+        n_row = _n_row(t, r, columns, stub)
+        if n_row:
+            group_denoms = tuple((columns[c].arm, t.cell_at(r, c).plain.replace(",", ""))
+                                 for c in range(t.stub_columns, t.n_cols)
+                                 if columns[c].arm and t.is_origin(r, c)
+                                 and t.cell_at(r, c).plain)
         if heading:
             parts = parts[:-1] + [heading, stub] if parts else [heading]
-        rows[r] = Row(r, " / ".join(parts), stub, " / ".join(parts[:-1]), False,
-                      cues.formats_of(f"{' '.join(parts)} {notes}") + running, denoms,
-                      notes, cues.effect(notes))
-    return rows
+        inner = [p for p in parts[:-1] if p != set_group]  # a set row names no group
+        rows[r] = Row(r, " / ".join(parts), stub, " / ".join(inner), False,
+                      tuple(dict.fromkeys(cues.formats_of(stub) + cues.formats_of(
+                          f"{' '.join(parts)} {notes}"))) + running, denoms,
+                      notes, cues.effect(notes), set_rows[max(set_rows)].population
+                      if set_group and set_rows else "", n_row)
+    return rows, set_rows
+
+
+_N_STUB = re.compile(r"^(?:n|no\.?|number(?: of (?:patients|participants|subjects))?"
+                     r"(?: analy[sz]ed)?|"
+                     r"(?:patients|participants|subjects)(?: with .*| analy[sz]ed| evaluated)?|"
+                     r"analy[sz]ed|evaluable|total (?:patients|participants))\s*[a-z*†‡§]?$",
+                     re.IGNORECASE)
+
+
+def _n_row(t: Table, r: int, columns: list[Column], stub: str) -> bool:
+    """A row whose arm cells are only whole numbers and whose stub says it counts the
+    patients ("n", "Participants with mRS outcome"): the n of the rows below it."""
+    if not _N_STUB.match(stub):
+        return False
+    cells = [t.cell_at(r, c).plain for c in range(t.stub_columns, t.n_cols)
+             if columns[c].arm and t.is_origin(r, c)]
+    return bool(cells) and all(re.fullmatch(r"\d[\d,]*", c) for c in cells)
+
+
+def _set_row(t: Table, r: int, columns: list[Column], names: Names) -> Row | None:
+    """A row naming an analysis set with each arm's n ("ITT sample | (n = 418) | ...")."""
+    stub = label_text(t.cell_at(r, 0).plain) if t.n_cols else ""
+    cells = [(columns[c], t.cell_at(r, c).plain) for c in range(t.stub_columns, t.n_cols)
+             if t.is_origin(r, c) and t.cell_at(r, c).plain]
+    if not stub or not cells or not all(_N_ONLY.match(text) for _, text in cells):
+        return None
+    denoms = tuple((col.arm, n_of(text)) for col, text in cells if col.arm)
+    notes = _notes(t, list(t.cell_at(r, 0).marks))
+    population = _population(stub, names) or cues.population_of(notes)
+    return Row(r, stub, stub, "", True, (), denoms, notes, "", population)
 
 
 def _between_data(t: Table, r: int, columns: list[Column]) -> bool:
@@ -355,8 +429,8 @@ def view(t: Table, names: Names) -> TableView:
                              fold(t.caption)))
     counts = "infants" if re.search(r"\b(neonatal|infants?|newborns?|bab(y|ies))\b",
                                     fold(t.caption)) else "patients"
-    return TableView(t, kind, t.caption, header_rows, columns,
-                     _rows(t, header_rows, columns, names),
+    rows, set_rows = _rows(t, header_rows, columns, names)
+    return TableView(t, kind, t.caption, header_rows, columns, rows,
                      cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
                      fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
-                     effect=cues.effect(notes), count_unit=counts)
+                     effect=cues.effect(notes), count_unit=counts, set_rows=set_rows)
