@@ -17,7 +17,9 @@ sets, as a person declares them before drafting) and compared with the hand-made
   (numerically), marker, sided, level (empty is 95) and the optional columns versus,
   adjustment, test, population, hypothesis and data_cut;
 - *recall* = right pairs / gold rows; *precision* = right pairs / draft rows; *unflagged
-  right* = right pairs whose draft row is not flagged needs_review / unflagged draft rows.
+  right* = right pairs whose draft row is not flagged needs_review / unflagged draft rows;
+  the last two columns split the recall between table cells and the rest (text, titles,
+  footnotes, legends).
 
 The per-field table gives, among the paired rows, the share with that field right (the
 field most often wrong first). Targets (issue 20): recall >= 70% and precision >= 70% from
@@ -43,7 +45,8 @@ SEED_CASES = (("talent", "jco2021"), ("cabinet", "nejm2025"), ("cabinet", "revie
 def _line(name: str, s: FieldScore, seconds: float | None) -> str:
     secs = f"{seconds:>6.2f}" if seconds is not None else f"{'':>6}"
     return (f"{name:<22} {secs} {s.gold:>5} {s.drafted:>6} {s.paired:>6} {s.right:>6} "
-            f"{s.recall:>7.1%} {s.precision:>9.1%} {s.unflagged:>9} {s.unflagged_share:>10.1%}")
+            f"{s.recall:>7.1%} {s.precision:>9.1%} {s.unflagged:>9} {s.unflagged_share:>10.1%} "
+            f"{s.table_recall:>7.1%} {s.text_recall:>7.1%}")
 
 
 def _results(folders: list[Path], sources: Path | None) -> list[tuple[str, GoldResult]]:
@@ -78,7 +81,8 @@ def main() -> int:
         return 2
     results = _results(folders, sources)
     print(f"{'paper':<22} {'sec':>6} {'gold':>5} {'drafted':>6} {'paired':>6} {'right':>6} "
-          f"{'recall':>7} {'precision':>9} {'unflagged':>9} {'unfl.right':>10}")
+          f"{'recall':>7} {'precision':>9} {'unflagged':>9} {'unfl.right':>10} {'tables':>7} "
+          f"{'text':>7}")
     total, gold_total = FieldScore(), FieldScore()
     for name, r in results:
         print(_line(name, r.score, r.seconds))

@@ -91,7 +91,8 @@ def _statistics(items: list[Item], formats: tuple[str, ...], col: Column, row: R
         elif item.pattern == "mean and sd":
             lab.statistic = "se" if stat == "sd" and "mean_se" in formats else stat
         elif item.pattern == "range":
-            bracket = text[:item.start].rstrip().endswith("[")  # "[21-100]": a range
+            opening = min(i.start for i in items if i.group == item.group)
+            bracket = text[:opening].rstrip().endswith("[")  # "[21-100]": a range
             iqr = "median_iqr" in formats and "median_range" not in formats and not bracket
             lab.statistic = stat.replace("range", "iqr") if iqr else stat
         elif stat in ("value", "estimate"):

@@ -214,6 +214,8 @@ class FieldScore:
     paired: int = 0  # gold rows paired with a draft row
     right: int = 0  # pairs with every field right
     unflagged_right: int = 0  # ... whose draft row is unflagged
+    gold_in_tables: int = 0  # gold rows in table cells (location "Table N")
+    right_in_tables: int = 0
     wrong: Counter[str] = field(default_factory=Counter)  # field -> pairs wrong on it
     examples: list[tuple[str, dict[str, str], dict[str, str], list[str]]] = \
         field(default_factory=list)  # (gold id, gold row, draft fields, wrong fields)
@@ -230,11 +232,21 @@ class FieldScore:
     def unflagged_share(self) -> float:
         return self.unflagged_right / self.unflagged if self.unflagged else math.nan
 
+    @property
+    def table_recall(self) -> float:
+        return self.right_in_tables / self.gold_in_tables if self.gold_in_tables else math.nan
+
+    @property
+    def text_recall(self) -> float:
+        text = self.gold - self.gold_in_tables
+        return (self.right - self.right_in_tables) / text if text else math.nan
+
     def field_accuracy(self, name: str) -> float:
         return 1 - self.wrong[name] / self.paired if self.paired else math.nan
 
     def add(self, other: FieldScore) -> None:
-        for name in ("gold", "drafted", "unflagged", "paired", "right", "unflagged_right"):
+        for name in ("gold", "drafted", "unflagged", "paired", "right", "unflagged_right",
+                     "gold_in_tables", "right_in_tables"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.wrong.update(other.wrong)
         self.examples.extend(other.examples)
@@ -274,12 +286,18 @@ def _bisect(keys: list[int], x: int) -> int:
     return lo
 
 
+def _in_table(row: dict[str, str]) -> bool:
+    """A row of a table cell (``Table 2``; not its title or footnotes)."""
+    return bool(re.fullmatch(r"table\s+\S+", _key(row.get("location", ""))))
+
+
 def score_fields(doc: SourceDoc, rows: Iterable[dict[str, str]],
                  drafts: list[Draft]) -> FieldScore:
     """The every-field figures of ``drafts`` against the gold ``rows`` of one source."""
     gold = [r for r in rows if r.get("anchor")]
     out = FieldScore(gold=len(gold), drafted=len(drafts),
-                     unflagged=sum(not d.needs_review for d in drafts))
+                     unflagged=sum(not d.needs_review for d in drafts),
+                     gold_in_tables=sum(_in_table(r) for r in gold))
     used_gold: set[int] = set()
     used_draft: set[int] = set()
     for n_wrong, gi, di, wrong in sorted(_candidates(doc, gold, drafts),
@@ -293,6 +311,7 @@ def score_fields(doc: SourceDoc, rows: Iterable[dict[str, str]],
         if n_wrong == 0:
             out.right += 1
             out.unflagged_right += not drafts[di].needs_review
+            out.right_in_tables += _in_table(gold[gi])
         else:
             out.examples.append((gold[gi].get("id", ""), gold[gi], drafts[di].fields, wrong))
     return out

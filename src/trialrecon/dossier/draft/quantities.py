@@ -69,6 +69,11 @@ class Label:
 
 
 
+_UNIT_NAMES = {"mm hg": "mmHg", "mmhg": "mmHg", "kg/m2": "kg/m2", "kg/m²": "kg/m2",
+               "h": "hours", "hours": "hours", "hrs": "hours", "min": "minutes",
+               "%": "", "n": "", "n (%)": ""}
+
+
 def _unit_of_label(label: str) -> str:
     """The unit a row or column label prints ("Weight (kg)", "Age, years"), or ""."""
     m = _UNIT_IN_LABEL.search(label.strip())
@@ -79,11 +84,21 @@ def _unit_of_label(label: str) -> str:
     low = unit.lower()
     if low in _TIME_UNITS:
         return _TIME_UNITS[low]
-    if low in ("%", "percent", "n", "n (%)", "no.", "range", "iqr", "sd", "median", "mean") \
-            or not _FREE_UNIT.match(unit) or not re.search(r"[a-z]", low):
+    if low in _UNIT_NAMES:
+        return _UNIT_NAMES[low]
+    if low in ("range", "iqr", "sd", "median", "mean", "no.") or not _FREE_UNIT.match(unit) \
+            or not re.search(r"[a-z]", low):
         return ""
-    return unit if re.search(r"/|\bmg\b|\bkg\b|\bcm\b|\bmm|\bg\b|\bl\b|mmol|u/l|score|"
-                             r"points|gy|\bm2\b|bpm", low) else ""
+    return unit if re.search(r"/|\bmg\b|\bkg\b|\bcm\b|\bmm|\bml\b|\bg\b|\bl\b|mmol|u/l|"
+                             r"score|points|gy|\bm2\b|bpm|\bcc\b", low) else ""
+
+
+def without_unit(name: str) -> str:
+    """A characteristic's name without the unit it prints ("Weight (kg)" -> "Weight")."""
+    m = _UNIT_IN_LABEL.search(name.strip())
+    if m and _unit_of_label(name):
+        return name.strip()[:m.start()].strip(" ,")
+    return name
 
 
 def _category_name(row: Row) -> str:
@@ -114,9 +129,16 @@ def _outcome_category(row: Row) -> str:
     return f"{bare(group)}: {bare(row.stub)}"
 
 
+_ROLE_NAME = re.compile(r"^(?:primary|secondary|tertiary|main|other|exploratory)\s+"
+                        r"(?:outcomes?|end ?points?|measures?)\b", re.IGNORECASE)
+
+
 def _outcome_category_sure(row: Row) -> bool:
     """Whether :func:`_outcome_category` is sure: no group, a divider, or a level under it
-    (an outcome's own name under a group may stand alone in a reviewer's dossier)."""
+    (an outcome's own name under a group may stand alone in a reviewer's dossier); a stub
+    that names the outcome's role ("Primary outcome (RS6)") is not its name."""
+    if _ROLE_NAME.match(row.stub):
+        return False
     group = row.group.split(" / ")[-1] if row.group else ""
     return not group or bool(_DIVIDER.search(group)) or bool(_STAT_WORDS.match(row.stub)) \
         or bool(_LEVEL.match(bare(row.stub)))
@@ -338,7 +360,7 @@ def _baseline_quantity(row: Row, lab: Label) -> None:
         lab.quantity, lab.category = "baseline", name
         lab.guess("quantity: the P value of a characteristic")
     else:
-        lab.quantity, lab.category = "baseline_value", name
+        lab.quantity, lab.category = "baseline_value", without_unit(name)
         lab.unit = _unit_of_label(name) or _unit_of_label(row.label)
         if not lab.unit:
             lab.unit = "none"
