@@ -86,8 +86,11 @@ def _statistics(items: list[Item], formats: tuple[str, ...], col: Column, row: R
             lab.statistic = {"estimate": est, "ci_low": lo, "ci_high": hi, "pair_low": lo,
                              "pair_high": hi}.get(stat, stat)
         elif item.pattern == "count and percent":
-            first = item.start == min(i.start for i in items if i.group == item.group)
-            lab.statistic = _count_percent(item, formats, lab, "%" in text, first)
+            group = [i for i in items if i.group == item.group]
+            first = item.start == min(i.start for i in group)
+            x = min(group, key=lambda i: i.start)
+            lab.statistic = _count_percent(item, formats, lab, "%" in text, first,
+                                           bool(re.fullmatch(r"\d+", x.value or "x")))
         elif item.pattern == "mean and sd":
             lab.statistic = "se" if stat == "sd" and "mean_se" in formats else stat
         elif item.pattern == "range":
@@ -107,22 +110,25 @@ _PAIRED = ("n_pct", "pct_n", "mean_sd", "mean_se")
 
 
 def _count_percent(item: Item, formats: tuple[str, ...], lab: Label, sign: bool,
-                   first: bool) -> str:
+                   first: bool, x_whole: bool) -> str:
     """``x (y)``: a count and percent, or a mean and SD, as the formats and the numbers say
-    (``sign``: the cell prints a % sign; ``first``: ``item`` is x)."""
-    whole = bool(re.fullmatch(r"\d+", item.value or "x"))
-    chosen = next((f for f in formats if f in _PAIRED), "")
+    (``sign``: the cell prints a % sign; ``first``: ``item`` is x; ``x_whole``: x is a
+    whole number, as a count must be)."""
+    paired = [f for f in formats if f in _PAIRED]
+    if not x_whole:  # "72.5 (11.0)" is no count and percent, whatever else the notes list
+        paired = [f for f in paired if f != "n_pct"]
+    chosen = paired[0] if paired else ""
     if sign or chosen in ("n_pct", "pct_n"):
-        if item.statistic == "count" and not whole:
+        if item.statistic == "count" and not re.fullmatch(r"\d+", item.value or "x"):
             lab.guess("statistic: a count that is not a whole number")
         return item.statistic  # the pattern (and "% (n)" in find_items) decided
     if chosen:
         return "mean" if first else chosen.split("_")[1]
     if "n" not in formats and "pct" not in formats:
         lab.guess("statistic: 'x (y)' with no format stated")
-    if not whole and first:
+    if not x_whole:
         lab.guess("statistic: 'x (y)' of a decimal with no format stated")
-        return "mean"
+        return "mean" if first else "sd"
     return item.statistic
 
 

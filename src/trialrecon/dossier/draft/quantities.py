@@ -194,6 +194,13 @@ def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> N
         return
     owner = v.effect_of_p(col) if col.p else None
     if owner is not None and _row_has_effect(v, row, owner):
+        effects = [c for c in v.columns if c.effect and _row_has_effect(v, row, c)]
+        same = [c for c in effects if c.adjustment == col.adjustment]
+        if len(effects) > 1:
+            if len(same) == 1:
+                owner = same[0]  # "Adjusted p value" beside "Adjusted OR", a plain P the RR's
+            else:
+                lab.guess("quantity: a P value beside several effects")
         _effect_quantity(v, row, owner, lab, names)
         lab.rules.append("quantity: the P value of the effect beside it")
         return
