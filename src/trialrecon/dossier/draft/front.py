@@ -113,7 +113,7 @@ def _jats(data: bytes) -> Front:
     out.volume = _text(next(iter(_find(meta, "volume")), None))
     first = _text(next(iter(_find(meta, "fpage")), None))
     last = _text(next(iter(_find(meta, "lpage")), None))
-    out.pages = f"{first}-{last}" if first and last else first or \
+    out.pages = f"{first}-{last}" if first and last and first != last else first or \
         _text(next(iter(_find(meta, "elocation-id")), None))
     for aid in _find(meta, "article-id"):
         kind = {"pmid": "pmid", "pmc": "pmcid", "pmcid": "pmcid", "doi": "doi"}.get(

@@ -101,7 +101,12 @@ def arms_from_tables(doc: Document) -> list[ArmGuess]:
 
 
 def _main(label: str) -> str:
-    return re.sub(r"\s*\([^)]*\)", " ", label).strip() or label
+    """The words of a label an id is made of: no details in parentheses, no "Experimental
+    arm" or "Control group" before the treatment's name."""
+    text = re.sub(r"\s*\([^)]*\)", " ", label).strip() or label
+    short = re.sub(r"^(?:experimental|control|intervention|comparator)\s+(?:arm|group)\s+", "",
+                   text, flags=re.IGNORECASE)
+    return short or text
 
 
 def _registry(doc: Document, front: Front) -> str:
