@@ -191,7 +191,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], object], ...] = tuple(
         ("estimate and interval", rf"(?P<est>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})\s*\(\s*"
                                   rf"(?P<lo>{_N})\s*%?\s*(?:to|-|–|—)\s*(?P<hi>{_N}|{_MARK})"
                                   r"\s*%?\s*\)", _est_pair),
-        ("n of n and percent", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})\s*\(\s*(?P<p>{_N})\s*%?\s*\)",
+        ("n of n and percent", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})\s*[(\[]\s*(?P<p>{_N})\s*%?\s*[)\]]",
          _n_of_n_pct),
         ("mean and sd", rf"(?P<est>{_N})\s*(?:±|\+/-|\+-)\s*(?P<sd>{_N})", _mean_sd),
         ("n equals and percent", rf"\(\s*n\s*=\s*(?P<n>{_N})\s*[;,]\s*(?P<p>{_N})\s*%\s*\)",

@@ -26,10 +26,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from trialrecon.dossier import MAX_ANCHOR_WORDS
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.cells import arm_sizes, draft_table
-from trialrecon.dossier.draft.document import Document, Table
+from trialrecon.dossier.draft.crossref import borrow_labels
+from trialrecon.dossier.draft.document import Document
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
 from trialrecon.dossier.draft.normalise import fold, normalise
@@ -91,58 +91,6 @@ def _caption_units(doc: Document) -> Iterator[Unit]:
                     yield Unit(sentence, offsets, f"{t.label} footnote {note.mark}")
 
 
-def _anchor(doc: Document, t: Table, row: int, col: int) -> str:
-    """The row as printed from its first printed cell up to cell ``col`` (last words)."""
-    cell = t.cell_at(row, col)
-    starts = [t.cell_at(row, c).start for c in range(col + 1)
-              if t.is_origin(row, c) and t.cell_at(row, c).plain]
-    start = min(starts) if starts else cell.start
-    words = normalise(doc.text[start:cell.end], lower=False, signs=False).text.split(" ")
-    return " ".join(words[-MAX_ANCHOR_WORDS:])
-
-
-def _header_n(label: str) -> str:
-    found = _N_IN_HEADER.findall(label)
-    return re.sub(r"[,\u2009\u202f]", "", found[-1]) if found else ""
-
-
-def _table_units(doc: Document, t: Table) -> Iterator[Unit]:
-    notes = " ".join(n.text for n in t.footnotes if not n.mark)
-    stub_head = " ".join(t.column_labels[:t.stub_columns])
-    context = fold(f"{t.caption} {stub_head} {notes}")
-    percent_first = bool(_PERCENT_FIRST.search(f"{t.caption} {notes}"))
-    for r in range(t.header_rows):
-        for c in range(t.stub_columns, t.n_cols):
-            cell = t.cell_at(r, c)
-            n = _header_n(cell.plain)
-            if not t.is_origin(r, c) or not n:
-                continue
-            column = " / ".join(p for p in t.column_labels[c].split(" / ")
-                                [: t.column_labels[c].split(" / ").index(cell.plain) + 1]
-                                ) if cell.plain in t.column_labels[c].split(" / ") else \
-                cell.plain
-            text, origin = _clean(cell.text, cell.start)
-            yield Unit(text, origin, t.label, column=column, column_context=fold(column),
-                       table_context=context, header_n=n, anchor=text)
-    for r in t.body_rows():
-        row_label = t.row_labels[r]
-        for c in range(t.stub_columns, t.n_cols):
-            cell = t.cell_at(r, c)
-            if not t.is_origin(r, c) or not _NUMBERISH.search(cell.plain):
-                continue
-            column = t.column_labels[c]
-            text, origin = _clean(cell.text, cell.start)
-            if not origin:
-                continue
-            yield Unit(text, origin, t.label, row=row_label, column=column,
-                       context=fold(row_label), column_context=fold(column),
-                       table_context=context + " " + fold(t.row_groups[r]),
-                       footnote=",".join(cell.marks), header_n=_header_n(column),
-                       anchor=_anchor(doc, t, r, c),
-                       percent_first=percent_first or bool(_PERCENT_FIRST.search(
-                           f"{column} {row_label}")))
-
-
 def _external(d: Draft, unit: Unit) -> None:
     q = d.fields["quantity"]
     d.fields["quantity"] = ("external_orr" if q.startswith("orr") else
@@ -169,21 +117,19 @@ def _is_guess(d: Draft, names: Names) -> bool:
 
 
 def _finish(d: Draft, unit: Unit, names: Names) -> Draft:
-    if d.fields["statistic"] == "sd":
-        d.fields["statistic"] = "value"
-        d.fields["note"] = "standard deviation (printed as mean ± SD)"
-    if d.fields["statistic"].startswith("range_") and re.search(
-            r"\biqr\b|interquartile", f"{unit.column_context} {unit.table_context} "
-                                      f"{unit.context}"):
-        d.fields["note"] = (d.fields["note"] + "; " if d.fields["note"] else "") + \
-            "interquartile range (the table says IQR)"
-        d.needs_review = True
-    if d.fields["statistic"] == "value" or "estimate and interval" in " ".join(d.rules):
-        d.needs_review = True  # median or mean, range, IQR or CI: the cell alone cannot say
+    """A sentence's draft row: every label of a sentence is read from its words, so a row
+    is flagged (with the reason in its rules) unless a later rule borrows a table's labels."""
+    stat = d.fields["statistic"]
+    if stat.startswith("range_") and re.search(r"\biqr\b|interquartile", fold(unit.text)):
+        d.fields["statistic"] = stat.replace("range", "iqr")
+    if stat == "value" or "estimate and interval" in " ".join(d.rules):
+        d.rules.append("guess: statistic: median or mean, range, IQR or CI, as the words say")
     if unit.external:
         _external(d, unit)
+        d.rules.append("guess: external: a number of another study (name it in category)")
     if _is_guess(d, names):
-        d.needs_review = True
+        d.rules.append("guess: quantity or arm: read from the sentence's words")
+    d.needs_review = True
     return d
 
 
@@ -222,8 +168,10 @@ def draft_document(doc: Document, names: Names, source_id: str,
     tests, population = method_tests(doc), method_population(doc)
     for t in doc.tables:
         drafts.extend(draft_table(doc, t, names, source_id, sizes, tests, population))
+    cells = [d for d in drafts if d.fields["row"] or d.fields["column"]]
     for n, unit in enumerate(units):
-        drafts.extend(_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id))
+        rows = [_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id)]
+        drafts.extend(borrow_labels(rows, unit.text, cells, names))
         if progress is not None:
             progress(n + 1, len(units))
     drafts.sort(key=lambda d: d.offset)
