@@ -167,6 +167,8 @@ def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
     lab.arm = col.arm
     if col.arm:
         lab.rules.append(f"arm: {col.arm_rule}")
+        if col.extra and v.kind != "ae":
+            lab.guess(f"subgroup or time: the header also says '{col.extra}'")
     elif re.search(r"\b(total|all patients|overall|combined|both)\b", fold(col.label)):
         lab.rules.append("arm: a total column")
     else:

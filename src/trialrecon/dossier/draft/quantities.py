@@ -214,8 +214,8 @@ def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> N
         _ae_quantity(v, row, col, lab)
     elif v.kind == "baseline":
         _baseline_quantity(row, lab)
-    elif v.kind == "response" or cues.first("response_rows", row.stub) or \
-            lexicon().response_category(row.stub):
+    elif v.kind == "response" or cues.first("response_rows", bare(row.stub)) or \
+            _RESPONSE_STUB.match(bare(row.stub)):
         _response_quantity(row, lab)
     else:
         lab.quantity, lab.category = "outcome", _outcome_category(row)
@@ -328,8 +328,8 @@ def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
     grade = col.grade or cues.grade(row.group) or cues.grade(v.caption)
     if not grade:
         grade = cues.grade(row.stub)
-        if grade:
-            category = "any"
+        if grade:  # "Leukopenia / I–II": the grade is the row, the term its group
+            category = bare(row.group.split(" / ")[-1]) if row.group else "any"
     if not grade:
         grade = "any_grade"
         lab.guess("quantity: an adverse event of no grade printed")
@@ -346,7 +346,10 @@ def _baseline_quantity(row: Row, lab: Label) -> None:
         if _is_level(row) or row.group and _STAT_WORDS.match(row.stub) else ""
     stat = lab.statistic
     lab.rules.append("quantity: characteristic of a baseline table")
-    if own in ("female", "male") or parent in ("female", "male") and own in ("female", "male"):
+    group = row.group.split(" / ")[-1] if row.group else ""
+    sex_group = not group or bool(_SECTION.search(group)) or parent in ("female", "male") or \
+        bool(re.search(r"\b(sex|gender)\b", group, re.IGNORECASE))
+    if own in ("female", "male") and sex_group:
         lab.quantity, lab.category = own, ""
     elif own == "age" and stat not in ("count", "percent") or parent == "age" and \
             _STAT_WORDS.match(row.stub):
@@ -374,8 +377,13 @@ def _baseline_quantity(row: Row, lab: Label) -> None:
             lab.guess("unit: a characteristic's unit not printed")
 
 
+# a stub that is a response category and nothing else ("PR", "Stable disease")
+_RESPONSE_STUB = re.compile(r"^(?:complete|partial)\s+(?:response|remission)|^stable disease|"
+                            r"^progressive disease|^(?:cr|pr|sd|pd)$", re.IGNORECASE)
+
+
 def _response_quantity(row: Row, lab: Label) -> None:
-    code = lexicon().response_category(row.stub)
+    code = lexicon().response_category(bare(row.stub))
     kind = cues.first("response_rows", row.stub) or cues.first("response_rows", row.group)
     lab.rules.append("quantity: row of a response table")
     if kind == "pcr":

@@ -86,6 +86,7 @@ class Column:
     formats: tuple[str, ...] = ()
     related: bool = False  # "treatment-related", "drug-related"
     notes: str = ""  # the footnotes its header's marks point to
+    extra: str = ""  # header words naming neither the arm nor the statistic (a subgroup, a time)
 
     @property
     def between(self) -> bool:
@@ -225,7 +226,26 @@ def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
             break
     return Column(c, label, arm, rule, cohort, n_of(label), effect, p, ci, grade,
                   _population(label, names), cues.adjustment_of(label), versus, formats,
-                  bool(re.search(r"related|\btrae", fold(label))), notes)
+                  bool(re.search(r"related|\btrae", fold(label))), notes,
+                  _extra(label, arm, names) if arm else "")
+
+
+_ARMISH = re.compile(r"^(?:(?:treatment|intervention|control|experimental|study|trial)\s+)?"
+                     r"(?:group|arm|cohort)(?:\s+\w{1,3})?$|^total$|^all$|^overall$",
+                     re.IGNORECASE)
+
+
+def _extra(label: str, arm: str, names: Names) -> str:
+    """The parts of a column's header that name neither its arm nor what it prints: a
+    subgroup ("NSTE-ACS with revascularization / Clopidogrel"), a time ("6 weeks / Drug")."""
+    out = []
+    for part in label.split(" / "):
+        text = label_text(_N_IN.sub(" ", part)).strip(" ()[],;:")
+        if not text or _FORMAT_ONLY.match(text) or _N_ONLY.match(part.strip()) or \
+                cues.grade(text) or _ARMISH.match(text) or names.arm_of_header(part)[0] == arm:
+            continue
+        out.append(text)
+    return " / ".join(out)
 
 
 def _population(text: str, names: Names) -> str:
@@ -336,6 +356,11 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
         parts = [label_text(p) for p in t.row_labels[r].split(" / ")] if t.row_labels[r] \
             else []
         parts = [p for p in parts if p]
+        if group and group != whole_group and len(parts) > 1 and bare(parts[-1]) != parts[-1] \
+                and bare(parts[-2]) != parts[-2]:
+            # "Race, n (%)" heads its levels; "Duration of infertility (years), mean (SD)",
+            # which states a format of its own, is a characteristic of its own
+            parts, group = parts[-1:], ""
         if whole_group and not group and parts and parts[0] != whole_group and \
                 t.stub_columns <= 1:
             parts = [whole_group, *parts]  # a flush-left row under a full-width heading

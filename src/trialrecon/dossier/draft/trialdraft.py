@@ -56,16 +56,29 @@ def _slug(text: str, taken: set[str]) -> str:
     return ident
 
 
+_FORMAT_TAIL = re.compile(r"\s*(?:no\.?\s*\(%\)|n\s*\(%\)|\(%\)|%|n)\s*$", re.IGNORECASE)
+
+
 def _arm_label(column: str) -> str:
-    """The arm a column header names, without its ``n =`` and spanning format cells."""
+    """The arm a column header names, without its ``n =`` and format words ("No. (%)")."""
     parts = [label_text(_N_PART.sub(" ", p)) for p in column.split(" / ")]
-    parts = [p.strip(" ,;:") for p in parts if p.strip(" ,;:") and not is_data(p)]
-    return " ".join(parts)
+    parts = [_FORMAT_TAIL.sub("", p).strip(" ,;:") for p in parts]
+    return " ".join(p for p in parts if p and not is_data(p))
+
+
+def _lowest_repeated(labels: list[str]) -> list[str] | None:
+    """When headers print subgroups over the arms ("Overall / Ticagrelor", "Overall /
+    Clopidogrel", "With PCI / Ticagrelor", ...), the arms are the repeated lowest labels."""
+    lowest = [_arm_label(label.split(" / ")[-1]) for label in labels if " / " in label]
+    distinct = list(dict.fromkeys(lowest))
+    if len(lowest) == len(labels) and 2 <= len(distinct) < len(lowest):
+        return distinct
+    return None
 
 
 def arms_from_tables(doc: Document) -> list[ArmGuess]:
     """The arms the first table with ``n =`` column headers names (and a pooled total)."""
-    pooled_words = tuple(fold(t) for t in lexicon().pooled_terms)
+    pooled_words = tuple(fold(t) for t in lexicon().pooled_terms) + ("overall", "all")
     for t in doc.tables:
         columns = []
         for c in range(t.stub_columns, t.n_cols):
@@ -80,6 +93,10 @@ def arms_from_tables(doc: Document) -> list[ArmGuess]:
             continue
         taken: set[str] = set()
         out = []
+        repeated = _lowest_repeated([t.column_labels[c] for c in range(t.stub_columns, t.n_cols)
+                                     if n_of(t.column_labels[c])])
+        if repeated:
+            columns = [(label, "") for label in repeated]
         for head, size in columns:
             label = _arm_label(head)
             if not label:
@@ -174,7 +191,9 @@ def draft_trial(path: Path, doc: Document, front: Front, trial_id: str) -> tuple
             if a.role == "pooled":
                 lines.append(f"    parts: [{', '.join(a.parts)}]  # guess: a total column")
             else:
-                lines.append(f"    role: {a.role}  # guess: n = {a.size} in the {a.where} header")
+                size = f"n = {a.size} in the {a.where} header" if a.size else \
+                    f"named under several column groups of {a.where}"
+                lines.append(f"    role: {a.role}  # guess: {size}")
             guesses.append(f"arm {a.ident}: {a.role}")
     return "\n".join(lines) + "\n", guesses
 
