@@ -152,6 +152,18 @@ def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Lab
 # ---------------------------------------------------------------------------- cells
 
 
+def _row_arm(row: Row, col: Column, lab: Label, names: Names) -> None:
+    """A table with the arms in its rows (and groups or times in its columns)."""
+    if lab.arm or col.between or not names.arm_names:
+        return
+    arm, rule = names.arm_of_header(row.stub)
+    if arm:
+        lab.arm = arm
+        lab.rules.append(f"arm: the row ({rule})")
+        lab.guess("arms in the rows: the category is the column's")
+        lab.category = ": ".join(p for p in col.label.split(" / ") if p)
+
+
 def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
     if col.between:
         lab.arm, lab.versus = (col.arm, col.versus) if col.versus else ("", "")
@@ -163,6 +175,8 @@ def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
             lab.guess("arm: a comparison of more than two arms")
         return
     if not names.arm_names:
+        if names.design == "randomized":
+            lab.guess("arm: the trial declares no arms")
         return
     lab.arm = col.arm
     if col.arm:
@@ -251,6 +265,9 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
     if not items:
         return []
     labels = [Label() for _ in items]
+    if any(i.pattern == "events over n" for i in items) and re.search(r"\w\s*/\s*\w", row.stub):
+        for lab in labels:  # "Males/Females 112/104": two counts, not n of N
+            lab.guess("statistic: x/y under a stub naming two things")
     _statistics(items, formats, col, row, labels, text)
     if row.n_row and not col.between:
         for lab in labels:
@@ -265,6 +282,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         if not lab.quantity:
             quantity(v, row, col, lab, names)
         _arm(v, col, lab, names)
+        _row_arm(row, col, lab, names)
         _denominator(row, col, item, lab)
         _optional(v, row, col, cell.marks, lab, names)
         if not lab.unit:

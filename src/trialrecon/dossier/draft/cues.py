@@ -79,9 +79,26 @@ def grade(header: str) -> str:
     return first("ae_grades", header)
 
 
+@cache
+def _abbreviations() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    raw = lexicon().extra.get("effect_abbreviations", {})
+    return tuple((key, re.compile(p)) for key, patterns in raw.items() for p in patterns)
+
+
+@lru_cache(maxsize=16384)
 def effect(header: str) -> str:
-    """The effect measure a header names (``risk_ratio``, ``hazard_ratio``, ...) or ""."""
-    return earliest("effect_measures", header)
+    """The effect measure a header names (``risk_ratio``, ``hazard_ratio``, ...) or "".
+
+    Words are matched on folded text, abbreviations (``OR``, ``HR``, ``RR``) as printed: the
+    word "or" ("G3b and/or A3") names no odds ratio."""
+    low = plain(header)
+    found = []
+    for key, patterns in _section("effect_measures"):
+        found += [(m.start(), -(m.end() - m.start()), key) for p in patterns
+                  for m in [p.search(low)] if m]
+    found += [(m.start(), -(m.end() - m.start()), key) for key, p in _abbreviations()
+              for m in [p.search(header)] if m]
+    return min(found)[2] if found else ""
 
 
 def is_p_header(header: str) -> bool:

@@ -77,13 +77,21 @@ def _lowest_repeated(labels: list[str]) -> list[str] | None:
 
 
 def arms_from_tables(doc: Document) -> list[ArmGuess]:
-    """The arms the first table with ``n =`` column headers names (and a pooled total)."""
+    """The arms the first table with ``n =`` column headers names (and a pooled total);
+    without one, the data columns of the first baseline table."""
+    return _arms(doc, with_n=True) or _arms(doc, with_n=False)
+
+
+def _arms(doc: Document, with_n: bool) -> list[ArmGuess]:
     pooled_words = tuple(fold(t) for t in lexicon().pooled_terms) + ("overall", "all")
     for t in doc.tables:
+        if not with_n and cues.kind_of(t.caption, "") != "baseline":
+            continue
         columns = []
         for c in range(t.stub_columns, t.n_cols):
             label = t.column_labels[c]
-            if not n_of(label) or cues.is_p_header(label.split(" / ")[-1]) or cues.effect(label):
+            if with_n and not n_of(label) or not label or \
+                    cues.is_p_header(label.split(" / ")[-1]) or cues.effect(label):
                 continue
             head = " / ".join(label.split(" / ")[:next(
                 (i + 1 for i, p in enumerate(label.split(" / ")) if n_of(p)), 1)])
@@ -96,7 +104,7 @@ def arms_from_tables(doc: Document) -> list[ArmGuess]:
         repeated = _lowest_repeated([t.column_labels[c] for c in range(t.stub_columns, t.n_cols)
                                      if n_of(t.column_labels[c])])
         if repeated:
-            columns = [(label, "") for label in repeated]
+            columns = [(label, "repeated") for label in repeated]
         for head, size in columns:
             label = _arm_label(head)
             if not label:
@@ -191,8 +199,9 @@ def draft_trial(path: Path, doc: Document, front: Front, trial_id: str) -> tuple
             if a.role == "pooled":
                 lines.append(f"    parts: [{', '.join(a.parts)}]  # guess: a total column")
             else:
-                size = f"n = {a.size} in the {a.where} header" if a.size else \
-                    f"named under several column groups of {a.where}"
+                size = (f"named under several column groups of {a.where}"
+                        if a.size == "repeated" else f"n = {a.size} in the {a.where} header"
+                        if a.size else f"a column of the {a.where} header")
                 lines.append(f"    role: {a.role}  # guess: {size}")
             guesses.append(f"arm {a.ident}: {a.role}")
     return "\n".join(lines) + "\n", guesses
