@@ -189,9 +189,9 @@ def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
         lab.guess("arm: a column naming no declared arm")
 
 
-def _denominator(row: Row, col: Column, item: Item, lab: Label) -> None:
+def _denominator(v: TableView, row: Row, col: Column, item: Item, lab: Label) -> None:
     if lab.statistic in ("p_value", "estimate", "ci_low", "ci_high") and col.between \
-            or row.n_row:
+            or row.n_row or col.n_column:
         return
     if item.denominator:
         lab.denominator = item.denominator
@@ -200,7 +200,17 @@ def _denominator(row: Row, col: Column, item: Item, lab: Label) -> None:
         if arm == lab.arm:
             lab.denominator = n
             return
-    lab.denominator = col.denominator or n_of(row.stub)
+    lab.denominator = _n_column_value(v, row, col) or col.denominator or n_of(row.stub)
+
+
+def _n_column_value(v: TableView, row: Row, col: Column) -> str:
+    """The row's number in the n column of the same arm ("Total patients 529")."""
+    if col.n_column:
+        return ""
+    for c in v.columns:
+        if c.n_column and c.arm == col.arm and v.table.is_origin(row.index, c.index):
+            return v.table.cell_at(row.index, c.index).plain.replace(",", "")
+    return ""
 
 
 def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
@@ -269,11 +279,13 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         for lab in labels:  # "Males/Females 112/104": two counts, not n of N
             lab.guess("statistic: x/y under a stub naming two things")
     _statistics(items, formats, col, row, labels, text)
-    if row.n_row and not col.between:
+    if (row.n_row or col.n_column) and not col.between:
         for lab in labels:
             lab.statistic, lab.quantity, lab.unit = "count", "analysed", v.count_unit
             lab.population = row.population or col.population or v.population
-            lab.rules.append("quantity: a row giving each arm's n")
+            lab.rules.append("quantity: a row or column giving each arm's n")
+            if col.n_column:
+                lab.guess("quantity: the patients a row counts (assessed for this term)")
             if not lab.population:
                 lab.guess("population: the set a row's n counts")
     out = []
@@ -283,7 +295,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
             quantity(v, row, col, lab, names)
         _arm(v, col, lab, names)
         _row_arm(row, col, lab, names)
-        _denominator(row, col, item, lab)
+        _denominator(v, row, col, item, lab)
         _optional(v, row, col, cell.marks, lab, names)
         if not lab.unit:
             lab.unit = {"count": v.count_unit, "percent": "percent",
@@ -310,6 +322,9 @@ def _draft(lab: Label, item: Item, source_id: str, v: TableView, row: Row, col: 
     }
     if not fields["cohort"]:
         lab.guess("cohort: none named")
+    if row.nesting == "unknown":
+        lab.guess("row: nested group headings; whether this group is still under the outer "
+                  "one is not printed")
     if v.unnamed_set and not fields["population"]:
         lab.guess("population: the columns count an analysis set the table does not name")
     rules = [f"pattern: {item.pattern}", f"table: {v.kind}", *lab.rules,

@@ -158,6 +158,8 @@ def _is_level(row: Row) -> bool:
     own under a section heading ("% Receiving state benefits (n)" under "Demographics")."""
     if not row.group or _SECTION.search(row.group.split(" / ")[-1]):
         return False
+    if row.partition is not None:  # the percentages add up to 100, or far more
+        return row.partition or bool(_LEVEL.match(bare(row.stub)))
     return bare(row.stub) == row.stub and (bool(_LEVEL.match(row.stub))
                                            or len(row.stub.split()) <= 4)
 
@@ -347,8 +349,8 @@ def _baseline_quantity(row: Row, lab: Label) -> None:
     stat = lab.statistic
     lab.rules.append("quantity: characteristic of a baseline table")
     group = row.group.split(" / ")[-1] if row.group else ""
-    sex_group = not group or bool(_SECTION.search(group)) or parent in ("female", "male") or \
-        bool(re.search(r"\b(sex|gender)\b", group, re.IGNORECASE))
+    sex_group = not group or bool(_SECTION.search(group)) or row.partition is False or \
+        parent in ("female", "male") or bool(re.search(r"\b(sex|gender)\b", group, re.I))
     if own in ("female", "male") and sex_group:
         lab.quantity, lab.category = own, ""
     elif own == "age" and stat not in ("count", "percent") or parent == "age" and \

@@ -22,7 +22,7 @@ module reads what a person reads from them before looking at a single number:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.document import Table
@@ -87,6 +87,7 @@ class Column:
     related: bool = False  # "treatment-related", "drug-related"
     notes: str = ""  # the footnotes its header's marks point to
     extra: str = ""  # header words naming neither the arm nor the statistic (a subgroup, a time)
+    n_column: bool = False  # prints each row's number of patients ("Total patients", "n")
 
     @property
     def between(self) -> bool:
@@ -107,6 +108,9 @@ class Row:
     effect: str = ""  # the effect measure its notes name ("treatment effects are ...")
     population: str = ""  # the analysis set a row above names ("ITT sample (n = 418)")
     n_row: bool = False  # a row giving each arm's n for the rows below ("Participants with")
+    partition: bool | None = None  # its group's rows share out the column (levels of one
+    # characteristic: True), or do not (items of a section: False); None when unknown
+    nesting: str = ""  # "sure" under two stacked group rows, "unknown" after one such block
 
 
 @dataclass
@@ -224,10 +228,23 @@ def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
         grade = cues.grade(part)
         if grade:
             break
-    return Column(c, label, arm, rule, cohort, n_of(label), effect, p, ci, grade,
-                  _population(label, names), cues.adjustment_of(label), versus, formats,
+    n_column = bool(_N_COLUMN.match(label_text(last))) and _whole_numbers(t, c, header_rows)
+    return Column(c, label, arm, rule, cohort, n_of(label), effect, p, ci,
+                  "" if n_column else grade, _population(label, names),
+                  cues.adjustment_of(label), versus, formats,
                   bool(re.search(r"related|\btrae", fold(label))), notes,
-                  _extra(label, arm, names) if arm else "")
+                  _extra(label, arm, names) if arm and not n_column else "", n_column)
+
+
+_N_COLUMN = re.compile(r"^(?:total(?: patients| participants| n)?|n|no\.?|number(?: of (?:patients|"
+                       r"participants|subjects))?(?: (?:assessed|evaluated|analy[sz]ed))?|"
+                       r"patients(?: assessed| evaluated)?)$", re.IGNORECASE)
+
+
+def _whole_numbers(t: Table, c: int, header_rows: int) -> bool:
+    cells = [t.cell_at(r, c).plain for r in range(header_rows, t.n_rows)
+             if t.is_origin(r, c) and t.cell_at(r, c).plain]
+    return bool(cells) and all(re.fullmatch(r"\d[\d,]*", x) for x in cells)
 
 
 _ARMISH = re.compile(r"^(?:(?:treatment|intervention|control|experimental|study|trial)\s+)?"
@@ -329,8 +346,14 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
     body = list(range(header_rows, t.n_rows))
     group_marks: list[str] = []
     set_group = ""
+    outer, nesting, previous_group_row = "", "", -2
     for i, r in enumerate(body):
         if r in t.group_rows:
+            if previous_group_row == r - 1 and last_group:
+                outer, nesting = last_group, "sure"  # two group rows stacked: nested
+            elif nesting:
+                nesting = "unknown"  # a later group row: a sibling, or the next section?
+            previous_group_row = r
             heading, running, set_group = "", (), ""
             group_denoms = _denominators(t.row_groups[r], names)
             last_group = label_text(t.row_groups[r])
@@ -366,6 +389,8 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             parts = [whole_group, *parts]  # a flush-left row under a full-width heading
         if set_group and parts and parts[0] != set_group:
             parts = [set_group, *parts]  # under "ITT sample (n = 418)"
+        if nesting == "sure" and group and parts and parts[0] != outer:
+            parts = [outer, *parts]  # "Surgical procedure / Lower oesophageal / Total ..."
         stub = parts[-1] if parts else ""
         own_label = " / ".join(parts)
         if _between_only(t, r, columns) and i + 1 < len(body) and body[i + 1] not in \
@@ -391,8 +416,39 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
                       tuple(dict.fromkeys(cues.formats_of(stub) + cues.formats_of(
                           f"{' '.join(parts)} {notes}"))) + running, denoms,
                       notes, cues.effect(notes), set_rows[max(set_rows)].population
-                      if set_group and set_rows else "", n_row)
-    return rows, set_rows
+                      if set_group and set_rows else "", n_row,
+                      nesting=nesting if group else "")
+    return _with_partitions(t, rows, columns), set_rows
+
+
+def _percents(t: Table, r: int, c: int) -> float | None:
+    m = re.search(r"\(\s*<?\s*(\d+(?:[.·]\d+)?)\s*%?\s*\)", t.cell_at(r, c).plain)
+    return float(m.group(1).replace("·", ".")) if m else None
+
+
+def _with_partitions(t: Table, rows: dict[int, Row], columns: list[Column]) -> dict[int, Row]:
+    """Mark each group's rows as levels of one characteristic when their percentages in an
+    arm's column add up to about 100, as items of a section when they add up to much more or
+    much less (rows of one group whose percentages are all printed)."""
+    by_group: dict[str, list[int]] = {}
+    for r, row in rows.items():
+        if row.group and not row.heading:
+            by_group.setdefault(row.group, []).append(r)
+    arm_cols = [c.index for c in columns if c.arm and not c.between]
+    out = dict(rows)
+    for members in by_group.values():
+        verdicts = []
+        for c in arm_cols[:2]:
+            found = [_percents(t, r, c) for r in members]
+            if len(members) >= 2 and all(p is not None for p in found):
+                total = sum(p for p in found if p is not None)
+                tolerance = max(2.0, 0.5 * len(members))  # each percentage rounded
+                verdicts.append(True if abs(total - 100) <= tolerance else
+                                False if total > 100 + tolerance else None)
+        if verdicts and verdicts[0] is not None and all(v == verdicts[0] for v in verdicts):
+            for r in members:
+                out[r] = replace(out[r], partition=verdicts[0])
+    return out
 
 
 _N_STUB = re.compile(r"^(?:n|no\.?|number(?: of (?:patients|participants|subjects))?"
