@@ -368,6 +368,9 @@ def _baseline_quantity(row: Row, lab: Label) -> None:
         lab.quantity, lab.category = "baseline", _level_category(row)
         if lab.category.endswith(": yes"):
             lab.guess("category: a characteristic with no level printed (': yes')")
+        elif row.siblings == 1 and not re.match(r"(?i)^(yes|no|present|absent|positive|"
+                                                r"negative)$", bare(row.stub)):
+            lab.guess("category: the only level printed of its characteristic")
     elif stat == "p_value":
         lab.quantity, lab.category = "baseline", name
         lab.guess("quantity: the P value of a characteristic")

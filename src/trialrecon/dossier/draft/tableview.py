@@ -111,6 +111,7 @@ class Row:
     partition: bool | None = None  # its group's rows share out the column (levels of one
     # characteristic: True), or do not (items of a section: False); None when unknown
     nesting: str = ""  # "sure" under two stacked group rows, "unknown" after one such block
+    siblings: int = 0  # rows under the same group (itself included)
 
 
 @dataclass
@@ -437,6 +438,8 @@ def _with_partitions(t: Table, rows: dict[int, Row], columns: list[Column]) -> d
     arm_cols = [c.index for c in columns if c.arm and not c.between]
     out = dict(rows)
     for members in by_group.values():
+        for r in members:
+            out[r] = replace(out[r], siblings=len(members))
         verdicts = []
         for c in arm_cols[:2]:
             found = [_percents(t, r, c) for r in members]
@@ -446,7 +449,7 @@ def _with_partitions(t: Table, rows: dict[int, Row], columns: list[Column]) -> d
                 verdicts.append(True if abs(total - 100) <= tolerance else
                                 False if total > 100 + tolerance else None)
         if verdicts and verdicts[0] is not None and all(v == verdicts[0] for v in verdicts):
-            for r in members:
+            for r in members:  # (siblings set above)
                 out[r] = replace(out[r], partition=verdicts[0])
     return out
 
