@@ -224,6 +224,8 @@ def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> N
         lab.rules.append("quantity: outcome of the row")
         if not _outcome_category_sure(row):
             lab.guess("category: an item under a group")
+        if re.search(r"[<>≤≥]\s*\d|\baged?\b", row.stub):
+            lab.guess("subgroup: a row naming a threshold may be a subgroup of patients")
         if v.kind not in ("outcome",):
             lab.guess("quantity: a table whose kind is not read")
         if stat not in ("count", "percent", "p_value"):

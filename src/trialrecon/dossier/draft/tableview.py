@@ -326,6 +326,20 @@ def _whole(t: Table, r: int) -> bool:
     return len({t.grid[r][c] for c in range(t.n_cols)}) == 1
 
 
+def _counts_group(label: str) -> bool:
+    """A group heading that says its levels are counted ("Type of infection n (%)")."""
+    return bool({"n_pct", "pct", "n"} & set(cues.formats_of(label)))
+
+
+def _summary_row(t: Table, r: int, columns: list[Column]) -> bool:
+    """A row printing a mean or median ("7.0 (6.0 to 8.0)", "44.9 ± 17.8"), no count: not a
+    level of a counted characteristic."""
+    cells = [t.cell_at(r, c).plain for c in range(t.stub_columns, t.n_cols)
+             if columns[c].arm and t.is_origin(r, c) and t.cell_at(r, c).plain]
+    return bool(cells) and all(
+        "±" in x or re.search(r"\d\s*\(\s*-?\d[\d.,·]*\s*(?:to|-|–)\s*-?\d", x) for x in cells)
+
+
 def _format_row(t: Table, r: int) -> tuple[str, ...]:
     """The formats a body row without numbers states for the rows below ("N (%)")."""
     cells = [label_text(t.cell_at(r, c).plain) for c in range(t.stub_columns, t.n_cols)
@@ -380,8 +394,9 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
         parts = [label_text(p) for p in t.row_labels[r].split(" / ")] if t.row_labels[r] \
             else []
         parts = [p for p in parts if p]
-        if group and group != whole_group and len(parts) > 1 and bare(parts[-1]) != parts[-1] \
-                and bare(parts[-2]) != parts[-2]:
+        if group and group != whole_group and len(parts) > 1 and (
+                bare(parts[-1]) != parts[-1] and bare(parts[-2]) != parts[-2]
+                or _counts_group(parts[-2]) and _summary_row(t, r, columns)):
             # "Race, n (%)" heads its levels; "Duration of infertility (years), mean (SD)",
             # which states a format of its own, is a characteristic of its own
             parts, group = parts[-1:], ""

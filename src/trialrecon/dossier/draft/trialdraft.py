@@ -56,7 +56,8 @@ def _slug(text: str, taken: set[str]) -> str:
     return ident
 
 
-_FORMAT_TAIL = re.compile(r"\s*(?:no\.?\s*\(%\)|n\s*\(%\)|\(%\)|%|n)\s*$", re.IGNORECASE)
+_FORMAT_TAIL = re.compile(r"(?:^|\s+)(?:no\.?\s*\(%\)|n\s*\(%\)|\(%\)|%|n)\s*$",
+                          re.IGNORECASE)
 
 
 def _arm_label(column: str) -> str:
@@ -102,7 +103,10 @@ def _arms(doc: Document, with_n: bool) -> list[ArmGuess]:
         taken: set[str] = set()
         out = []
         repeated = _lowest_repeated([t.column_labels[c] for c in range(t.stub_columns, t.n_cols)
-                                     if n_of(t.column_labels[c])])
+                                     if (n_of(t.column_labels[c]) or not with_n)
+                                     and t.column_labels[c]
+                                     and not cues.is_p_header(t.column_labels[c].split(" / ")[-1])
+                                     and not cues.effect(t.column_labels[c])])
         if repeated:
             columns = [(label, "repeated") for label in repeated]
         for head, size in columns:
@@ -116,13 +120,27 @@ def _arms(doc: Document, with_n: bool) -> list[ArmGuess]:
             out.append(ArmGuess(_slug(_main(label), taken), label, role, size, t.label))
         real = [a for a in out if a.role != "pooled"]
         if len(real) >= 2:
-            if not any(a.role == "comparator" for a in real):
-                real[-1].role = "comparator"  # a guess: the last arm, as tables often print
+            _settle_roles(real)
             for a in out:
                 if a.role == "pooled":
                     a.parts = [r.ident for r in real]
             return out
     return []
+
+
+def _settle_roles(arms: list[ArmGuess]) -> None:
+    """One comparator at least, and not every arm one: an arm whose label adds to another's
+    ("Standard care+CTCA" beside "Standard care") is the experimental one."""
+    words = {a.ident: set(re.findall(r"[a-z0-9]+", fold(a.label))) for a in arms}
+    comparators = [a for a in arms if a.role == "comparator"]
+    if len(comparators) > 1:
+        for a in comparators:
+            if any(words[b.ident] < words[a.ident] for b in arms if b is not a):
+                a.role = "experimental"
+    if not any(a.role == "comparator" for a in arms):
+        arms[-1].role = "comparator"  # a guess: the last arm, as tables often print
+    if all(a.role == "comparator" for a in arms):
+        arms[0].role = "experimental"
 
 
 def _main(label: str) -> str:
