@@ -133,6 +133,19 @@ def _finish(d: Draft, unit: Unit, names: Names) -> Draft:
     return d
 
 
+def _in_arm_name(d: Draft, unit: Unit, names: Names) -> bool:
+    """The number is part of an arm's name as the sentence prints it ("the 3 cm group")."""
+    if not names.arm_names or not unit.origin:
+        return False
+    for hit in names.find(fold(unit.text), "arm"):
+        if len(hit.term.split()) > 5 or not re.search(r"\d", hit.term):
+            continue
+        start, end = unit.origin[hit.start], unit.origin[min(hit.end, len(unit.origin)) - 1]
+        if start <= d.offset <= end:
+            return True
+    return False
+
+
 def method_population(doc: Document) -> str:
     """The analysis set the methods analyse by (``itt``, ``modified_itt``), or ""."""
     for block in doc.blocks:
@@ -170,7 +183,8 @@ def draft_document(doc: Document, names: Names, source_id: str,
         drafts.extend(draft_table(doc, t, names, source_id, sizes, tests, population))
     cells = [d for d in drafts if d.fields["row"] or d.fields["column"]]
     for n, unit in enumerate(units):
-        rows = [_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id)]
+        rows = [_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id)
+                if not _in_arm_name(d, unit, names)]
         drafts.extend(borrow_labels(rows, unit.text, cells, names))
         if progress is not None:
             progress(n + 1, len(units))
