@@ -81,13 +81,23 @@ class MedianCI:
     conf_type: str = "log-log"
 
 
-def _tied_cuts(sorted_t: np.ndarray, tolerance: float) -> np.ndarray | None:
+def near_tie_cuts(sorted_t: np.ndarray, tolerance: float) -> np.ndarray | None:
     """The values R's ``aeqSurv`` maps sorted times onto; None when no two are near-tied.
 
     Distinct finite times whose gap to the one before is at most ``tolerance``, or at most
     ``tolerance`` times the mean of the distinct times, are not cut points: they fall into
     the group of the time before them (a chain of small gaps makes one group).
     """
+    if sorted_t.size < 2:
+        return None
+    lo, hi = float(sorted_t[0]), float(sorted_t[-1])
+    if -math.inf < lo and hi < math.inf:
+        # fast path (the model search calls this thousands of times): no positive gap within
+        # the loosest threshold, since the mean distinct |t| is at most the largest |t|
+        gaps = sorted_t[1:] - sorted_t[:-1]
+        loosest = tolerance * max(1.0, abs(lo), abs(hi))
+        if gaps.min() > loosest or not gaps[gaps <= loosest].any():
+            return None
     y = sorted_t[np.isfinite(sorted_t)]
     if y.size < 2:
         return None
@@ -103,7 +113,7 @@ def _tied_cuts(sorted_t: np.ndarray, tolerance: float) -> np.ndarray | None:
     return uniq[np.concatenate([[True], ~tied])]
 
 
-def _snap(time: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+def snap_to_cuts(time: np.ndarray, cuts: np.ndarray) -> np.ndarray:
     """Each finite time replaced by the largest cut point at or below it."""
     idx = np.searchsorted(cuts, time, side="right") - 1
     out = time.copy()
@@ -124,8 +134,8 @@ def fix_near_ties(time: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
     t = np.asarray(time, dtype=float)
     if tolerance <= 0:
         return t
-    cuts = _tied_cuts(np.sort(t), tolerance)
-    return t if cuts is None else _snap(t, cuts)
+    cuts = near_tie_cuts(np.sort(t), tolerance)
+    return t if cuts is None else snap_to_cuts(t, cuts)
 
 
 def _counts(time: np.ndarray, event: np.ndarray, fix: bool = True
@@ -137,9 +147,9 @@ def _counts(time: np.ndarray, event: np.ndarray, fix: bool = True
     """
     sorted_t = np.sort(time)
     if fix:
-        cuts = _tied_cuts(sorted_t, TOLERANCE)
+        cuts = near_tie_cuts(sorted_t, TOLERANCE)
         if cuts is not None:
-            time = _snap(time, cuts)
+            time = snap_to_cuts(time, cuts)
             sorted_t = np.sort(time)
     ev_sorted = np.sort(time[event])
     if ev_sorted.size == 0:

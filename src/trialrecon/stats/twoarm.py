@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from trialrecon.stats.km import fix_near_ties, z_value
+from trialrecon.stats.km import TOLERANCE, fix_near_ties, near_tie_cuts, snap_to_cuts, z_value
 
 MONOTONE_NOTE = ("monotone likelihood: the coefficient kept growing while the log-likelihood "
                  "levelled off, so the hazard ratio may be {where}")
@@ -98,16 +98,21 @@ def _efron_terms(tab: _RiskTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return n0 - frac * d0, n1 - frac * d1, rep, d1
 
 
-def _partial_likelihood_terms(time: np.ndarray, event: np.ndarray, arm: np.ndarray
-                              ) -> tuple[np.ndarray, np.ndarray, float]:
+def _partial_likelihood_terms(time: np.ndarray, event: np.ndarray, arm: np.ndarray,
+                              timefix: bool = True) -> tuple[np.ndarray, np.ndarray, float]:
     """Per event: at risk in each arm (Efron-corrected at ties) and the experimental events.
 
-    Without tied times (simulated trials) one sort gives the risk sets; ties take the
-    general path of :func:`_risk_table` and Efron's expansion.
+    Without tied or near-tied times (simulated trials) one sort gives the risk sets; ties
+    take the general path of :func:`_risk_table` and Efron's expansion, near ties first
+    made ties (``timefix``, checked on the same sort).
     """
     time = np.asarray(time, dtype=float)
     order = np.argsort(time, kind="stable")
     t = time[order]
+    cuts = near_tie_cuts(t, TOLERANCE) if timefix else None
+    if cuts is not None:
+        time = snap_to_cuts(time, cuts)
+        t = time[order]
     if t.size > 1 and bool((t[1:] == t[:-1]).any()):
         tab = _risk_table(time, event, arm)
         a0, a1, _, _ = _efron_terms(tab)
@@ -138,9 +143,7 @@ def cox_binary(time: np.ndarray, event: np.ndarray, arm: np.ndarray, level: floa
         arm): R's test, a Newton step still larger than ``eps`` and than ``sqrt(eps)``
         times the coefficient once the log-likelihood has converged.
     """
-    if timefix:
-        time = fix_near_ties(time)
-    a0, a1, events_1 = _partial_likelihood_terms(time, event, arm)
+    a0, a1, events_1 = _partial_likelihood_terms(time, event, arm, timefix)
 
     def loglik(b: float) -> tuple[float, float, float]:
         w = _exp(min(b, 700.0))
