@@ -89,9 +89,13 @@ def test_exact_half_plateau_gives_r_s_midpoint_not_lifelines_first_time(conf_typ
 
 def test_limits_are_undefined_where_r_leaves_them_na():
     """Five deaths: S reaches 0, where lifelines' interval is (0, 0) and R's NA.
-    R: summary(survfit(Surv(1:5, rep(1, 5)) ~ 1))$table: median 3, LCL 1, UCL NA."""
+    R: summary(survfit(Surv(1:5, rep(1, 5)) ~ 1))$table: median 3, LCL 1, UCL NA;
+    f$upper is 0.969 0.882 0.753 0.582 NA (log-log: survfit(..., conf.type = "log-log"))."""
     m = lf.median_ci(np.arange(1.0, 6.0), np.ones(5))
     assert (m.median, m.ci_low, m.ci_high) == (3.0, 1.0, math.inf)
+    _, lower, upper = lf.curve(np.arange(1.0, 6.0), np.ones(5))
+    assert math.isnan(lower[-1]) and math.isnan(upper[-1])
+    assert upper[:4] == pytest.approx([0.9691798, 0.8817564, 0.7528158, 0.5818530], abs=1e-7)
 
 
 @pytest.mark.parametrize("data", [_gbsg2, _rossi])
@@ -135,8 +139,8 @@ def test_log_log_limits_are_lifelines_own_and_equal_r_s():
     """
     t = np.array([2, 3, 3, 5, 6, 8, 9, 12], dtype=float)
     e = np.array([1, 1, 0, 1, 0, 1, 1, 0])
-    kmf = lf._kaplan_meier_fitter(t, e.astype(bool), 0.95)
-    lower, upper = lf.confidence_limits(kmf, lf.kaplan_meier(t, e), 0.95, "log-log")
+    fit, lower, upper = lf.curve(t, e)
+    assert fit.survival == pytest.approx([0.875, 0.75, 0.6, 0.4, 0.2], abs=1e-12)
     assert lower == pytest.approx([0.387000014032, 0.314807113706, 0.195495866085,
                                    0.066029774328, 0.009583793849], abs=1e-9)
     assert upper == pytest.approx([0.9813929659, 0.9308983171, 0.8522543458, 0.7342253450,
@@ -145,7 +149,7 @@ def test_log_log_limits_are_lifelines_own_and_equal_r_s():
 
 def test_monotone_likelihood_is_not_converged_and_no_warning_escapes():
     """R: coxph(Surv(1:6, c(1,1,1,0,0,0)) ~ c(1,1,1,0,0,0)) does not converge (coefficient
-    infinite); lifelines warns of "complete separation" and stops elsewhere (26.5)."""
+    infinite); lifelines warns of "complete separation" and stops elsewhere (near 40)."""
     t = np.array([1, 2, 3, 4, 5, 6.0])
     e = np.array([1, 1, 1, 0, 0, 0])
     with warnings.catch_warnings():
@@ -159,3 +163,30 @@ def test_monotone_likelihood_is_not_converged_and_no_warning_escapes():
 def test_bad_conf_type_is_refused():
     with pytest.raises(ValueError, match="conf_type"):
         lf.median_ci(np.arange(1.0, 6.0), np.ones(5), conf_type="arcsine")
+
+
+def test_a_fit_lifelines_diverges_on_is_refitted_with_smaller_steps():
+    """Fifteen patients, one comparator: from 0, lifelines' full Newton steps overshoot and
+    overflow ("delta contains nan value(s)") with its default settings; R's step halving
+    converges in 5 iterations::
+
+        t <- c(149.144, 824.856, 76.094, 377.425, 203.931, 490.044, 310.462, 161.319,
+               310.462, 346.988, 161.319, 112.619, 179.581, 12.175, 66.962)
+        e <- c(1,0,0,0,1,1,0,0,0,1,1,0,1,0,1); a <- c(0, rep(1, 14))
+        m <- coxph(Surv(t, e) ~ a); c(coef(m), sqrt(vcov(m)))   # -2.43376722523 1.41725675945
+    """
+    from lifelines import CoxPHFitter
+    from lifelines.exceptions import ConvergenceError
+
+    t = np.array([149.144, 824.856, 76.094, 377.425, 203.931, 490.044, 310.462, 161.319,
+                  310.462, 346.988, 161.319, 112.619, 179.581, 12.175, 66.962])
+    e = np.array([1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1])
+    a = np.r_[0, np.ones(14)]
+    with warnings.catch_warnings(), pytest.raises(ConvergenceError):
+        warnings.simplefilter("ignore")
+        CoxPHFitter().fit(pd.DataFrame({"t": t, "e": e, "a": a}), "t", "e")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cox = lf.cox(t, e, a)
+    assert cox.converged and cox.note == ""
+    assert (cox.log_hr, cox.se) == pytest.approx((-2.43376722523, 1.41725675945), abs=1e-9)

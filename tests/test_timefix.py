@@ -7,8 +7,6 @@ draws the random data sets and runs R on them when ``Rscript`` is installed.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import r_reference as rr
@@ -111,9 +109,19 @@ def test_step_functions_and_counts_use_the_fixed_times():
     assert list(km.cumulative_events(SMALL_T, SMALL_E, np.array([0.3]), timefix=False)) == [1]
 
 
-@pytest.mark.skipif(rr.rscript() is None, reason="Rscript with survival is not installed")
+@pytest.fixture(scope="module")
+def r_answers(tmp_path_factory: pytest.TempPathFactory
+              ) -> tuple[list[rr.DataSet], rr.RAnswers, rr.RAnswers]:
+    """Sixty random data sets and R's answers with and without timefix (one R run each)."""
+    if rr.rscript() is None:
+        pytest.skip("Rscript with survival is not installed")
+    sets = rr.data_sets(60)
+    workdir = tmp_path_factory.mktemp("r")
+    return sets, rr.run_r(sets, workdir, timefix=True), rr.run_r(sets, workdir, timefix=False)
+
+
 @pytest.mark.parametrize("impl", ["numpy", "lifelines"])
-def test_random_near_tied_sets_agree_with_r(tmp_path: Path, impl: str):
+def test_random_near_tied_sets_agree_with_r(r_answers, impl: str):
     """Sixty random data sets (``tests/r_reference.py``, seed 20250) through R's ``survfit``,
     ``coxph`` and ``survdiff``, with and without ``timefix``: every Kaplan-Meier (times,
     counts, S, Greenwood SE, median and log-log CI), Cox coefficient and SE and log-rank
@@ -122,10 +130,8 @@ def test_random_near_tied_sets_agree_with_r(tmp_path: Path, impl: str):
 
     ``benchmarks/r_agreement.py`` runs the same on 2,000 sets.
     """
-    sets = rr.data_sets(60)
+    sets, on, off = r_answers
     lifelines = impl == "lifelines"
-    on = rr.run_r(sets, tmp_path, timefix=True)
-    off = rr.run_r(sets, tmp_path, timefix=False)
     for i, ds in enumerate(sets):
         assert not rr.km_disagrees(ds, on.km[i], on.median[i], True, lifelines), i
         assert not rr.km_disagrees(ds, off.km[i], off.median[i], False, lifelines), i

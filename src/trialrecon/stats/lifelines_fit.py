@@ -22,7 +22,8 @@ frozen results (:class:`~trialrecon.stats.km.KaplanMeier`,
   crosses 0.5 (Brookmeyer and Crowley 1982), by R's rule;
 * **ties in the Cox model**: lifelines' ``CoxPHFitter`` uses Efron's method, R's default;
   its Newton-Raphson is run until the log-likelihood stops changing (its default tests can
-  stop 1e-7 short of the maximum), so that the coefficient agrees with R's to 1e-9;
+  stop 1e-7 short of the maximum), so that the coefficient agrees with R's to 1e-9, and
+  refitted with smaller first steps where its full steps diverge (R halves them);
 * **a monotone likelihood** (every event in one arm while the other is at risk): R warns
   "coefficient may be infinite" and lifelines warns of "separation"; here
   ``converged=False`` with the note of :func:`trialrecon.stats.twoarm.cox_binary`, decided
@@ -59,6 +60,8 @@ from trialrecon.stats import km, twoarm
 # Here the step tests are switched off and it stops when the log-likelihood no longer
 # changes in double precision (relative 1e-15), one step after the last one that mattered.
 COX_FIT_OPTIONS = {"precision": 1e-300, "r_precision": 1e-15}
+# First step sizes tried in turn when lifelines' Newton-Raphson diverges (0.95: its default).
+STEP_SIZES = (0.95, 0.5, 0.1)
 
 
 def _arrays(time: np.ndarray, event: np.ndarray, timefix: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -109,12 +112,11 @@ def confidence_limits(kmf, fit: km.KaplanMeier, level: float, conf_type: str  # 
     return np.where(undefined, np.nan, lower), np.where(undefined, np.nan, upper)
 
 
-def median_ci(time: np.ndarray, event: np.ndarray, level: float = 0.95,
-              conf_type: str = "log-log", timefix: bool = True) -> km.MedianCI:
-    """Median and its CI from lifelines' curve and limits, by R's rules; ``inf`` = not reached.
+def curve(time: np.ndarray, event: np.ndarray, level: float = 0.95, conf_type: str = "log-log",
+          timefix: bool = True) -> tuple[km.KaplanMeier, np.ndarray, np.ndarray]:
+    """The estimate and its pointwise limits at the event times, for a figure.
 
-    ``conf_type`` as R's ``survfit`` (``"log-log"``, ``"log"``, ``"plain"``); the project's
-    default is ``"log-log"`` (SAS's, and lifelines'), R's is ``"log"``.
+    One lifelines fit; the limits as :func:`confidence_limits` (NaN where R's are NA).
     """
     if conf_type not in km.CONF_TYPES:
         raise ValueError(f"conf_type must be one of {km.CONF_TYPES}, not {conf_type!r}")
@@ -122,6 +124,17 @@ def median_ci(time: np.ndarray, event: np.ndarray, level: float = 0.95,
     kmf = _kaplan_meier_fitter(t, e, level)
     fit = _from_fitter(kmf, t)
     lower, upper = confidence_limits(kmf, fit, level, conf_type)
+    return fit, lower, upper
+
+
+def median_ci(time: np.ndarray, event: np.ndarray, level: float = 0.95,
+              conf_type: str = "log-log", timefix: bool = True) -> km.MedianCI:
+    """Median and its CI from lifelines' curve and limits, by R's rules; ``inf`` = not reached.
+
+    ``conf_type`` as R's ``survfit`` (``"log-log"``, ``"log"``, ``"plain"``); the project's
+    default is ``"log-log"`` (SAS's, and lifelines'), R's is ``"log"``.
+    """
+    fit, lower, upper = curve(time, event, level, conf_type, timefix)
 
     def reached(x: float) -> float:
         return math.inf if math.isnan(x) else x
@@ -142,22 +155,13 @@ def cox(time: np.ndarray, event: np.ndarray, arm: np.ndarray, level: float = 0.9
     :func:`trialrecon.stats.twoarm.cox_binary` gives it). A monotone likelihood, or a fit
     lifelines reports as not converged, gives ``converged=False`` and a note.
     """
-    from lifelines import CoxPHFitter
-    from lifelines.exceptions import ConvergenceError, ConvergenceWarning
-
     t, e = _arrays(time, event, timefix)
     a = np.asarray(arm).astype(float)
     frame = pd.DataFrame({"time": t, "event": e.astype(int), "arm": a})
     direction = twoarm.monotone_direction(t, e, a, timefix=False)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        try:
-            cph = CoxPHFitter(alpha=1.0 - level).fit(frame, "time", "event",
-                                                     fit_options=COX_FIT_OPTIONS)
-        except ConvergenceError as exc:
-            return _not_fitted(direction, str(exc))
-    failed = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)
-              and ("failed to converge" in str(w.message) or "still high" in str(w.message))]
+    cph, failed = _fit_cox(frame, level, retry=direction == 0)
+    if cph is None:
+        return _not_fitted(direction, failed[0])
     b = float(cph.params_["arm"])
     se = float(cph.standard_errors_["arm"])
     ci = cph.confidence_intervals_.loc["arm"].to_numpy(dtype=float)
@@ -165,6 +169,36 @@ def cox(time: np.ndarray, event: np.ndarray, arm: np.ndarray, level: float = 0.9
     return twoarm.CoxResult(b, se, _exp(b), _exp(ci[0]), _exp(ci[1]), not note, note,
                             p_wald=float(cph.summary.loc["arm", "p"]),
                             p_lr=float(cph.log_likelihood_ratio_test().p_value))
+
+
+def _fit_cox(frame: pd.DataFrame, level: float, retry: bool):  # noqa: ANN202
+    """lifelines' fit and its convergence complaints; None and the error if it failed.
+
+    lifelines' Newton-Raphson has no step halving: from 0 on a small, unbalanced sample its
+    full steps can overshoot and diverge (overflow, "delta contains nan") where R's halving
+    converges. Such a fit is retried with smaller first steps (``step_size``, which lifelines
+    lets grow back towards 1 as the fit settles), unless the likelihood is monotone anyway.
+    """
+    from lifelines import CoxPHFitter
+    from lifelines.exceptions import ConvergenceError, ConvergenceWarning
+
+    result: tuple = (None, ["lifelines did not fit the model"])
+    for step in STEP_SIZES if retry else STEP_SIZES[:1]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # record, never raise: lifelines overflows on the way
+            try:
+                cph = CoxPHFitter(alpha=1.0 - level).fit(
+                    frame, "time", "event", fit_options={**COX_FIT_OPTIONS, "step_size": step})
+            except ConvergenceError as exc:
+                result = (None, [str(exc)])
+                continue
+        failed = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)
+                  and ("failed to converge" in str(w.message)
+                       or "still high" in str(w.message))]
+        result = (cph, failed)
+        if not failed:
+            break
+    return result
 
 
 def _cox_note(direction: int, failed: list[str]) -> str:
