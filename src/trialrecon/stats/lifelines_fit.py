@@ -151,8 +151,9 @@ def cox(time: np.ndarray, event: np.ndarray, arm: np.ndarray, level: float = 0.9
 
     Hazard ratio and Wald interval from ``params_``, ``standard_errors_`` and
     ``confidence_intervals_``, the Wald P from the same (``summary``'s "p", without the cost
-    of building ``summary``), the likelihood-ratio P from ``log_likelihood_ratio_test``. lifelines has no score test: ``p_score`` is NaN here
-    (R's "Score (logrank) test" is :func:`logrank`'s when no times are tied; with ties
+    of building ``summary``), the likelihood-ratio P from ``log_likelihood_ratio_test``.
+    lifelines has no score test: ``p_score`` is NaN here (R's "Score (logrank) test" is
+    :func:`logrank`'s when no times are tied; with ties
     :func:`trialrecon.stats.twoarm.cox_binary` gives it). A monotone likelihood, or a fit
     lifelines reports as not converged, gives ``converged=False`` and a note.
     """
