@@ -57,7 +57,8 @@ class KaplanMeier:
 
     ``survival`` is the estimate just after each time; ``var_cumhaz`` the Greenwood variance
     of the cumulative hazard there (``inf`` after a time where everyone at risk had the
-    event); ``last_time`` the largest observed time, event or censored.
+    event); ``last_time`` the largest observed time, event or censored, as given (before
+    ``timefix``).
     """
 
     time: np.ndarray
@@ -178,6 +179,9 @@ def kaplan_meier(time: np.ndarray, event: np.ndarray, timefix: bool = True) -> K
     """
     time = np.asarray(time, dtype=float)
     event = np.asarray(event).astype(bool)
+    # the follow-up the data reach, as given: the fix decides which times are one time, not
+    # how far follow-up went (a cut-off at 36 months computed as 36 +- 1e-14 stays 36)
+    last = float(time.max()) if time.size else 0.0
     if timefix:
         time = fix_near_ties(time)
     ev_t, n_risk, deaths = _counts(time, event, fix=False)
@@ -186,8 +190,7 @@ def kaplan_meier(time: np.ndarray, event: np.ndarray, timefix: bool = True) -> K
         terms = np.where(n_risk > deaths, deaths / (n_risk * np.maximum(n_risk - deaths, 1)),
                          np.inf)
     var = np.cumsum(terms) if ev_t.size else np.zeros(0)
-    return KaplanMeier(ev_t, n_risk, deaths, surv, var,
-                       float(time.max()) if time.size else 0.0, int(time.size))
+    return KaplanMeier(ev_t, n_risk, deaths, surv, var, last, int(time.size))
 
 
 def km_steps(time: np.ndarray, event: np.ndarray, timefix: bool = True
