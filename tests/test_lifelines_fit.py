@@ -110,6 +110,7 @@ def test_adapter_and_numpy_code_agree(data):
         assert np.array_equal(ours.time, theirs.time)
         assert np.array_equal(ours.n_risk, theirs.n_risk)
         assert np.array_equal(ours.n_event, theirs.n_event)
+        assert (ours.last_time, ours.n) == (theirs.last_time, theirs.n)
         assert theirs.survival == pytest.approx(ours.survival, abs=1e-14)
         assert theirs.var_cumhaz == pytest.approx(ours.var_cumhaz, rel=1e-12)
         for conf_type in km.CONF_TYPES:

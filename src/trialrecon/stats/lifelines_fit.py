@@ -82,10 +82,16 @@ def kaplan_meier(time: np.ndarray, event: np.ndarray, timefix: bool = True) -> k
     Greenwood's variance of the cumulative hazard, sum d / (n (n - d)), from the same table.
     """
     t, e = _arrays(time, event, timefix)
-    return _from_fitter(_kaplan_meier_fitter(t, e, 0.95), t)
+    return _from_fitter(_kaplan_meier_fitter(t, e, 0.95), _last(time))
 
 
-def _from_fitter(kmf, t: np.ndarray) -> km.KaplanMeier:  # noqa: ANN001
+def _last(time: np.ndarray) -> float:
+    """The largest time as given, before timefix (as :func:`km.kaplan_meier`'s last_time)."""
+    t = np.asarray(time, dtype=float)
+    return float(t.max()) if t.size else 0.0
+
+
+def _from_fitter(kmf, last_time: float) -> km.KaplanMeier:  # noqa: ANN001
     table = kmf.event_table
     rows = table[table["observed"] > 0]
     times = rows.index.to_numpy(dtype=float)
@@ -95,8 +101,8 @@ def _from_fitter(kmf, t: np.ndarray) -> km.KaplanMeier:  # noqa: ANN001
     with np.errstate(divide="ignore"):
         terms = np.where(n_risk > n_event,
                          n_event / (n_risk * np.maximum(n_risk - n_event, 1.0)), np.inf)
-    return km.KaplanMeier(times, n_risk, n_event, survival, np.cumsum(terms),
-                          float(t.max()) if t.size else 0.0, int(t.size))
+    return km.KaplanMeier(times, n_risk, n_event, survival, np.cumsum(terms), last_time,
+                          int(table["removed"].sum()))
 
 
 def confidence_limits(kmf, fit: km.KaplanMeier, level: float, conf_type: str  # noqa: ANN001
@@ -122,7 +128,7 @@ def curve(time: np.ndarray, event: np.ndarray, level: float = 0.95, conf_type: s
         raise ValueError(f"conf_type must be one of {km.CONF_TYPES}, not {conf_type!r}")
     t, e = _arrays(time, event, timefix)
     kmf = _kaplan_meier_fitter(t, e, level)
-    fit = _from_fitter(kmf, t)
+    fit = _from_fitter(kmf, _last(time))
     lower, upper = confidence_limits(kmf, fit, level, conf_type)
     return fit, lower, upper
 
