@@ -275,7 +275,7 @@ class Builder:
         self.stack: list[int] = []  # open sections
         self.meta: list[tuple[str, str]] = []
         self.panels: list[Panel] = []
-        self._open_panels: list[tuple[str, int]] = []
+        self._open_panels: list[tuple[str, int, int]] = []  # title, start, open sections
 
     # low level
     def _write(self, text: str) -> tuple[int, int]:
@@ -349,19 +349,23 @@ class Builder:
     def open_panel(self, title: list[tuple[str, str, str]]) -> None:
         """A boxed text starts: its title (a ``boxed`` block); its blocks follow.
 
-        Call :meth:`close_panel` after its last block. A panel without a title is written
-        as its blocks only (nothing can name it as a place).
+        Call :meth:`close_panel` after its last block: the sections opened inside the
+        panel close with it, and the section it stands in goes on. A panel without a title
+        is written as its blocks only (nothing can name it as a place).
         """
         before = len(self.blocks)
         self.block(title, "boxed")
         if len(self.blocks) > before:
             block = self.blocks[-1]
-            self._open_panels.append((block.plain, block.start))
+            self._open_panels.append((block.plain, block.start, len(self.stack)))
         else:
-            self._open_panels.append(("", -1))
+            self._open_panels.append(("", -1, len(self.stack)))
 
     def close_panel(self) -> None:
-        title, start = self._open_panels.pop() if self._open_panels else ("", -1)
+        if not self._open_panels:
+            return
+        title, start, depth = self._open_panels.pop()
+        del self.stack[depth:]
         if title and start >= 0:
             self.panels.append(Panel(title, start, self.pos))
 

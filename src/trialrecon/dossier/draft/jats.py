@@ -285,9 +285,7 @@ class _Reader:
                 segs = []
                 self.element(child, level, kind)
             else:
-                part: list[Segment] = []
-                self.inline._child(child, part)
-                segs.extend(part)
+                self.inline._child(child, segs)  # (after the text before it: "30<sup>th")
             if child.tail:
                 segs.append((child.tail, "", ""))
         self.b.block(merge_marks(segs))
