@@ -358,11 +358,12 @@ _PRINTED_MARK = re.compile(r"(?:^|(?<=[.;:]))(\s*)([*†‡§¶#‖]{1,2}|[¹²�
 _SUPERSCRIPT_MARKS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠ", "123456789abcdef")
 
 
-def printed_marks(segs: list[Segment]) -> list[Segment]:
+def printed_marks(segs: list[Segment], given: str = "") -> list[Segment]:
     """Note marks printed as plain characters in ``segs`` made marks (see _PRINTED_MARK).
 
     Only the first text segment and text after a sentence end are read: a ``*`` inside a
-    sentence ("P<0·05*") is left as printed.
+    sentence ("P<0·05*") is left as printed. A note whose mark is ``given`` (its label) keeps
+    another character printed at its start as text ("d: * agreement ..., ** discordance").
     """
     joined: list[Segment] = []
     for seg in segs:  # runs of printed text read as one ("¹" from a <sup>, then "Fisher")
@@ -379,7 +380,8 @@ def printed_marks(segs: list[Segment]) -> list[Segment]:
         first = not any(t.strip() or k for t, k, _ in segs[:i])
         pos = 0
         for m in _PRINTED_MARK.finditer(text):
-            if m.start() == 0 and not first:
+            if m.start() == 0 and not first or first and m.start() == 0 and given and \
+                    m.group(2) != given:
                 continue
             out.append((text[pos:m.start()] + m.group(1), "", ""))
             out.append(("", "footnote", m.group(2).translate(_SUPERSCRIPT_MARKS)))
@@ -392,7 +394,7 @@ def _split_notes(mark: str, segs: list[Segment]) -> list[tuple[str, list[Segment
     """One note per mark: a paragraph ``ᵃ text. ᵇ text.`` holds two notes."""
     out: list[tuple[str, list[Segment]]] = []
     current: list[Segment] = []
-    for seg in merge_marks(printed_marks(segs)):
+    for seg in merge_marks(printed_marks(segs, mark)):
         text, kind, label = seg
         if kind == "footnote" and (current and "".join(t for t, _, _ in current).strip()
                                    or not mark):
