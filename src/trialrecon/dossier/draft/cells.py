@@ -215,15 +215,19 @@ def _n_column_value(v: TableView, row: Row, col: Column) -> str:
 
 def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
               names: Names) -> None:
-    lab.population = lab.population or row.population or col.population or v.population or \
+    named = row.population or col.population or v.population
+    if v.kind == "baseline" and named == "itt":
+        named = ""  # the ITT set is every randomized patient: no population to name
+    lab.population = lab.population or named or \
         names.population_of_counts(v.row_counts.get(row.index, set())) or \
         names.population_of_counts({n for _, n in row.denominators}) or \
         names.population_of_counts(v.column_counts)
     if lab.population and lab.population in dict(names.population_counts):
         lab.rules.append("population: the declared set whose counts the row prints")
     if not lab.population and v.method_population and lab.quantity not in ("randomized",):
-        # the methods analyse by ITT, the table does not say whether it shows that set (a
-        # reviewer's dossier writes the set or leaves it empty): the reviewer says
+        # the methods analyse by ITT; the table does not say it shows that set: proposed,
+        # for the reviewer to confirm
+        lab.population = v.method_population
         lab.guess(f"population: the methods name '{v.method_population}', the table none")
     if not lab.population and lab.denominator and col.denominator and \
             lab.denominator != col.denominator and any(a == lab.arm for a, _ in row.denominators):
@@ -353,6 +357,8 @@ def _header_drafts(doc: Document, v: TableView, names: Names, source_id: str,
             _arm(v, col, lab, names)
             lab.population = col.population or v.population or \
                 names.population_of_counts(v.column_counts)
+            if v.kind == "baseline" and lab.population == "itt":
+                lab.population = ""
             if v.kind == "ae" or lab.population in ("safety", "as_treated"):
                 lab.quantity = "safety_population"
                 lab.population = lab.population or "safety"

@@ -18,7 +18,8 @@ is *right* when every field of :data:`FIELDS` agrees, compared as follows:
 
 - ``location``: as a heading is read (case, markup, spacing and a final colon aside);
 - ``row``, ``column``: as printed, after the audit's normalisation (case, whitespace,
-  dashes and minus signs, footnote and citation marks aside);
+  dashes and minus signs, footnote and citation marks aside), a leading bullet of a part
+  ("• Respiratory") aside, as the data dictionary leaves bullets out of labels;
 - ``anchor``: *anchor-compatible*: the draft's own anchor is found in the source (the
   audit's normalisation) at a place that holds the draft's number;
 - ``category``, ``subgroup``: case, spaces and dashes aside;
@@ -137,8 +138,17 @@ def _exact(name: str) -> Callable[[dict[str, str], dict[str, str]], bool]:
     return lambda d, g: (d.get(name) or "").strip() == (g.get(name) or "").strip()
 
 
+_BULLET = re.compile(r"^[\s•·▪◦‣∙*-]+")
+
+
+def _as_printed(label: str) -> str:
+    """A row or column path as a reader compares it: each part without a leading bullet
+    (the data dictionary leaves bullets out of labels), then the audit's normalisation."""
+    return " / ".join(normal(_BULLET.sub("", p)).strip() for p in (label or "").split(" / "))
+
+
 def _printed(name: str) -> Callable[[dict[str, str], dict[str, str]], bool]:
-    return lambda d, g: normal(d.get(name) or "").strip() == normal(g.get(name) or "").strip()
+    return lambda d, g: _as_printed(d.get(name, "")) == _as_printed(g.get(name, ""))
 
 
 def _loosely(name: str) -> Callable[[dict[str, str], dict[str, str]], bool]:

@@ -146,6 +146,7 @@ def _outcome_category_sure(row: Row) -> bool:
 
 # a group heading that sorts characteristics into sections rather than naming one
 _SECTION = re.compile(r"^(?:demographics?|health|(?:medical |past |clinical )?history|clinical|"
+                      r"(?:\w+\s+)?characteristics|(?:\w+\s+)?features|"
                       r"disease|tobacco.*|smoking history|social|characteristics?|baseline.*|"
                       r"general|other|comorbidit(?:y|ies)|co-?morbidit(?:y|ies)|risk factors?|"
                       r"coexisting (?:conditions|illness(?:es)?)|concomitant .*|medications?|"
@@ -154,14 +155,12 @@ _SECTION = re.compile(r"^(?:demographics?|health|(?:medical |past |clinical )?hi
 
 
 def _is_level(row: Row) -> bool:
-    """The stub is a level of its group ("Male" under "Sex"), not a characteristic of its
-    own under a section heading ("% Receiving state benefits (n)" under "Demographics")."""
+    """The stub is a level of its group ("Male" under "Sex", "Abdominal" under "Type of
+    infection"), not a characteristic of its own under a section heading ("% Receiving state
+    benefits (n)" under "Demographics", a stub that states its own format)."""
     if not row.group or _SECTION.search(row.group.split(" / ")[-1]):
         return False
-    if row.partition is not None:  # the percentages add up to 100, or far more
-        return row.partition or bool(_LEVEL.match(bare(row.stub)))
-    return bare(row.stub) == row.stub and (bool(_LEVEL.match(row.stub))
-                                           or len(row.stub.split()) <= 4)
+    return bare(row.stub) == row.stub
 
 
 def _level_category(row: Row) -> str:
@@ -215,7 +214,7 @@ def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> N
     if v.kind == "ae":
         _ae_quantity(v, row, col, lab)
     elif v.kind == "baseline":
-        _baseline_quantity(row, lab)
+        _baseline_quantity(row, lab, _continuous(v, row))
     elif v.kind == "response" or cues.first("response_rows", bare(row.stub)) or \
             _RESPONSE_STUB.match(bare(row.stub)):
         _response_quantity(row, lab)
@@ -343,7 +342,17 @@ def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
         lab.guess("quantity: a P value of an adverse-event table")
 
 
-def _baseline_quantity(row: Row, lab: Label) -> None:
+def _continuous(v: TableView, row: Row) -> bool:
+    """The row's arm cells print means or medians, no count with a percentage."""
+    cells = [v.table.cell_at(row.index, c.index).plain for c in v.columns
+             if c.arm and not c.between and v.table.is_origin(row.index, c.index)]
+    cells = [x for x in cells if re.search(r"\d", x)]
+    return bool(cells) and not any("%" in x for x in cells) and all(
+        "±" in x or re.search(r"\d[.,·]\d", x) for x in cells)
+
+
+def _baseline_quantity(row: Row, lab: Label, continuous: bool = False) -> None:
+    """``continuous``: the row's arm cells print a mean or median, no count."""
     name = _category_name(row)
     own = cues.first("baseline_quantities", bare(row.stub))
     parent = cues.first("baseline_quantities", bare(row.group.split(" / ")[-1])) \
@@ -373,11 +382,17 @@ def _baseline_quantity(row: Row, lab: Label) -> None:
         elif row.siblings == 1 and not re.match(r"(?i)^(yes|no|present|absent|positive|"
                                                 r"negative)$", bare(row.stub)):
             lab.guess("category: the only level printed of its characteristic")
+    elif stat == "p_value" and not continuous:
+        lab.quantity = "baseline"
+        lab.category = _level_category(row) if _is_level(row) else name
+        lab.guess("quantity: the P value of a characteristic")
     elif stat == "p_value":
-        lab.quantity, lab.category = "baseline", name
+        lab.quantity, lab.category = "baseline_value", name
         lab.guess("quantity: the P value of a characteristic")
     else:
-        lab.quantity, lab.category = "baseline_value", without_unit(name)
+        # the data dictionary: a continuous characteristic's category "names it with its
+        # unit" (LDH (U/L)); the unit is also the row's unit
+        lab.quantity, lab.category = "baseline_value", name
         lab.unit = _unit_of_label(name) or _unit_of_label(row.label)
         if not lab.unit:
             lab.unit = "none"

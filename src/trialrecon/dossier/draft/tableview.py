@@ -367,7 +367,9 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             if previous_group_row == r - 1 and last_group:
                 outer, nesting = last_group, "sure"  # two group rows stacked: nested
             elif nesting:
-                nesting = "unknown"  # a later group row: a sibling, or the next section?
+                # a later group row: another group under the same outer heading (or the
+                # next section: not printed), so proposed under it and flagged
+                nesting = "unknown"
             previous_group_row = r
             heading, running, set_group = "", (), ""
             group_denoms = _denominators(t.row_groups[r], names)
@@ -405,7 +407,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             parts = [whole_group, *parts]  # a flush-left row under a full-width heading
         if set_group and parts and parts[0] != set_group:
             parts = [set_group, *parts]  # under "ITT sample (n = 418)"
-        if nesting == "sure" and group and parts and parts[0] != outer:
+        if nesting and group and parts and parts[0] != outer:
             parts = [outer, *parts]  # "Surgical procedure / Lower oesophageal / Total ..."
         stub = parts[-1] if parts else ""
         own_label = " / ".join(parts)
@@ -513,6 +515,18 @@ def _tests(t: Table) -> dict[str, str]:
     return out
 
 
+_COUNTED = (("infants", r"\b(?:neonatal|infants?|newborns?|bab(?:y|ies))\b"),
+            ("devices", r"\b(?:devices?|catheters?|cannulae?|ivds?)\b"),
+            ("episodes", r"\bepisodes?\b"), ("lesions", r"\blesions?\b"),
+            ("cycles", r"\bcycles?\b"), ("births", r"\bbirths?\b"))
+
+
+def _count_unit(caption: str) -> str:
+    """What a table's counts count, as its caption says (patients unless it names another)."""
+    low = fold(caption)
+    return next((unit for unit, pattern in _COUNTED if re.search(pattern, low)), "patients")
+
+
 def view(t: Table, names: Names) -> TableView:
     """The :class:`TableView` of table ``t`` for a trial with ``names``."""
     header_rows = _header_rows(t)
@@ -526,8 +540,7 @@ def view(t: Table, names: Names) -> TableView:
     population = _population(t.caption, names) or cues.population_of(notes)
     related = bool(re.search(r"treatment[- ]related|drug[- ]related|related to|\btraes?\b",
                              fold(t.caption)))
-    counts = "infants" if re.search(r"\b(neonatal|infants?|newborns?|bab(y|ies))\b",
-                                    fold(t.caption)) else "patients"
+    counts = _count_unit(t.caption)
     rows, set_rows = _rows(t, header_rows, columns, names)
     return TableView(t, kind, t.caption, header_rows, columns, rows,
                      cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
