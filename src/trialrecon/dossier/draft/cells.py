@@ -115,6 +115,8 @@ def _count_percent(item: Item, formats: tuple[str, ...], lab: Label, sign: bool,
     (``sign``: the cell prints a % sign; ``first``: ``item`` is x; ``x_whole``: x is a
     whole number, as a count must be)."""
     paired = [f for f in formats if f in _PAIRED]
+    if formats and formats[0] in ("pct", "n") and x_whole:
+        paired = ["n_pct"]  # the stub says "Male (%)": a count and its percentage
     if not x_whole:  # "72.5 (11.0)" is no count and percent, whatever else the notes list
         paired = [f for f in paired if f != "n_pct"]
     chosen = paired[0] if paired else ""
@@ -224,6 +226,12 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
         names.population_of_counts(v.column_counts)
     if lab.population and lab.population in dict(names.population_counts):
         lab.rules.append("population: the declared set whose counts the row prints")
+    if not lab.population and v.count_unit != "patients":
+        stem = v.count_unit.rstrip("s")
+        found = [i for i, al in names.populations if stem in i or any(stem in a for a in al)]
+        if len(found) == 1:  # the table counts devices; the trial declares a set of devices
+            lab.population = found[0]
+            lab.rules.append(f"population: the declared set of {v.count_unit}")
     if not lab.population and v.method_population and lab.quantity not in ("randomized",):
         # the methods analyse by ITT; the table does not say it shows that set: proposed,
         # for the reviewer to confirm

@@ -342,6 +342,11 @@ def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
         lab.guess("quantity: a P value of an adverse-event table")
 
 
+def _counts(label: str) -> bool:
+    """A heading that says its rows are counted ("Type of infection, n (%)")."""
+    return bool({"n_pct", "pct", "n"} & set(cues.formats_of(label)))
+
+
 def _continuous(v: TableView, row: Row) -> bool:
     """The row's arm cells print means or medians, no count with a percentage."""
     cells = [v.table.cell_at(row.index, c.index).plain for c in v.columns
@@ -391,8 +396,11 @@ def _baseline_quantity(row: Row, lab: Label, continuous: bool = False) -> None:
         lab.guess("quantity: the P value of a characteristic")
     else:
         # the data dictionary: a continuous characteristic's category "names it with its
-        # unit" (LDH (U/L)); the unit is also the row's unit
+        # unit" (LDH (U/L)); under a group heading, the group first, as for a level
         lab.quantity, lab.category = "baseline_value", name
+        group_name = row.group.split(" / ")[-1] if row.group else ""
+        if group_name and not _STAT_WORDS.match(row.stub) and not _counts(group_name):
+            lab.category = f"{bare(group_name)}: {name}"
         lab.unit = _unit_of_label(name) or _unit_of_label(row.label)
         if not lab.unit:
             lab.unit = "none"

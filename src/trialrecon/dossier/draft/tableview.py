@@ -59,6 +59,7 @@ def bare(label: str) -> str:
     while text != previous:
         previous = text
         text = _FORMAT_WORDS.sub("", text).strip(" ,;:")
+        text = re.sub(r"\s+[-–—]$", "", text)
     return text or label
 
 
@@ -396,7 +397,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
         parts = [label_text(p) for p in t.row_labels[r].split(" / ")] if t.row_labels[r] \
             else []
         parts = [p for p in parts if p]
-        if group and group != whole_group and len(parts) > 1 and (
+        if group and len(parts) > 1 and (
                 bare(parts[-1]) != parts[-1] and bare(parts[-2]) != parts[-2]
                 or _counts_group(parts[-2]) and _summary_row(t, r, columns)):
             # "Race, n (%)" heads its levels; "Duration of infertility (years), mean (SD)",
@@ -517,8 +518,7 @@ def _tests(t: Table) -> dict[str, str]:
 
 _COUNTED = (("infants", r"\b(?:neonatal|infants?|newborns?|bab(?:y|ies))\b"),
             ("devices", r"\b(?:devices?|catheters?|cannulae?|ivds?)\b"),
-            ("episodes", r"\bepisodes?\b"), ("lesions", r"\blesions?\b"),
-            ("cycles", r"\bcycles?\b"), ("births", r"\bbirths?\b"))
+            ("episodes", r"\bepisodes?\b"), ("lesions", r"\blesions?\b"))
 
 
 def _count_unit(caption: str) -> str:
