@@ -359,7 +359,7 @@ def _continuous(v: TableView, row: Row) -> bool:
 def _baseline_quantity(row: Row, lab: Label, continuous: bool = False) -> None:
     """``continuous``: the row's arm cells print a mean or median, no count."""
     name = _category_name(row)
-    own = cues.first("baseline_quantities", bare(row.stub))
+    own = cues.first("baseline_quantities", without_unit(bare(row.stub)))
     parent = cues.first("baseline_quantities", bare(row.group.split(" / ")[-1])) \
         if _is_level(row) or row.group and _STAT_WORDS.match(row.stub) else ""
     stat = lab.statistic
@@ -380,6 +380,9 @@ def _baseline_quantity(row: Row, lab: Label, continuous: bool = False) -> None:
     elif "prior_treatment" in (own, parent) and stat in ("count", "percent", "p_value"):
         lab.quantity = "prior_treatment"
         lab.category = row.stub if parent == "prior_treatment" else ""
+        if not lab.category:
+            lab.guess("quantity: a previous treatment with no level (prior_treatment or a "
+                      "baseline characteristic)")
     elif stat in ("count", "percent"):
         lab.quantity, lab.category = "baseline", _level_category(row)
         if lab.category.endswith(": yes"):
@@ -401,6 +404,7 @@ def _baseline_quantity(row: Row, lab: Label, continuous: bool = False) -> None:
         group_name = row.group.split(" / ")[-1] if row.group else ""
         if group_name and not _STAT_WORDS.match(row.stub) and not _counts(group_name):
             lab.category = f"{bare(group_name)}: {name}"
+            lab.guess("category: a measurement under a group heading (the group kept)")
         lab.unit = _unit_of_label(name) or _unit_of_label(row.label)
         if not lab.unit:
             lab.unit = "none"
