@@ -217,7 +217,7 @@ def _n_column_value(v: TableView, row: Row, col: Column) -> str:
 
 def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
               names: Names) -> None:
-    named = row.population or col.population or v.population
+    named = lab.population or row.population or col.population or v.population
     if v.kind == "baseline" and named == "itt":
         named = ""  # the ITT set is every randomized patient: no population to name
     lab.population = lab.population or named or \

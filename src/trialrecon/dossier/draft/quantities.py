@@ -163,8 +163,11 @@ def _is_level(row: Row) -> bool:
     return bare(row.stub) == row.stub
 
 
-def _level_category(row: Row) -> str:
-    """``Characteristic: level`` of a baseline count ("Sex / Male" -> "Sex: Male")."""
+def _level_category(row: Row, stub_head: str = "") -> str:
+    """``Characteristic: level`` of a baseline count ("Sex / Male" -> "Sex: Male"; a flat
+    row under a stub column headed "Pathogen": "Pathogen: Escherichia coli")."""
+    if not row.group and stub_head:
+        return f"{stub_head}: {bare(row.stub)}"
     if _is_level(row):
         return f"{bare(row.group.split(' / ')[-1])}: {bare(row.stub)}"
     return f"{bare(row.stub)}: yes"
@@ -214,13 +217,16 @@ def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> N
     if v.kind == "ae":
         _ae_quantity(v, row, col, lab)
     elif v.kind == "baseline":
-        _baseline_quantity(row, lab, _continuous(v, row))
+        _baseline_quantity(row, lab, _continuous(v, row), v.stub_head)
     elif v.kind == "response" or cues.first("response_rows", bare(row.stub)) or \
             _RESPONSE_STUB.match(bare(row.stub)):
         _response_quantity(row, lab)
     else:
         lab.quantity, lab.category = "outcome", _outcome_category(row)
         lab.rules.append("quantity: outcome of the row")
+        named = cues.population_of(row.stub) if len(row.stub.split()) <= 4 else ""
+        if named and row.group:  # "ICU mortality / ITT": the outcome in an analysis set
+            lab.category, lab.population = bare(row.group.split(" / ")[-1]), named
         if not _outcome_category_sure(row):
             lab.guess("category: an item under a group")
         if re.search(r"[<>≤≥]\s*\d|\baged?\b", row.stub):
@@ -356,8 +362,10 @@ def _continuous(v: TableView, row: Row) -> bool:
         "±" in x or re.search(r"\d[.,·]\d", x) for x in cells)
 
 
-def _baseline_quantity(row: Row, lab: Label, continuous: bool = False) -> None:
-    """``continuous``: the row's arm cells print a mean or median, no count."""
+def _baseline_quantity(row: Row, lab: Label, continuous: bool = False,
+                       stub_head: str = "") -> None:
+    """``continuous``: the row's arm cells print a mean or median, no count; ``stub_head``:
+    the characteristic the stub column's header names ("Pathogen")."""
     name = _category_name(row)
     own = cues.first("baseline_quantities", without_unit(bare(row.stub)))
     parent = cues.first("baseline_quantities", bare(row.group.split(" / ")[-1])) \
@@ -384,7 +392,7 @@ def _baseline_quantity(row: Row, lab: Label, continuous: bool = False) -> None:
             lab.guess("quantity: a previous treatment with no level (prior_treatment or a "
                       "baseline characteristic)")
     elif stat in ("count", "percent"):
-        lab.quantity, lab.category = "baseline", _level_category(row)
+        lab.quantity, lab.category = "baseline", _level_category(row, stub_head)
         if lab.category.endswith(": yes"):
             lab.guess("category: a characteristic with no level printed (': yes')")
         elif row.siblings == 1 and not re.match(r"(?i)^(yes|no|present|absent|positive|"
@@ -392,7 +400,8 @@ def _baseline_quantity(row: Row, lab: Label, continuous: bool = False) -> None:
             lab.guess("category: the only level printed of its characteristic")
     elif stat == "p_value" and not continuous:
         lab.quantity = "baseline"
-        lab.category = _level_category(row) if _is_level(row) else name
+        lab.category = _level_category(row, stub_head) if _is_level(row) or stub_head and \
+            not row.group else name
         lab.guess("quantity: the P value of a characteristic")
     elif stat == "p_value":
         lab.quantity, lab.category = "baseline_value", name

@@ -44,6 +44,7 @@ _VERSUS = re.compile(r"(.+?)\s+(?:versus|vs\.?|v\.?|compared with)\s+(.+)", re.I
 def label_text(text: str) -> str:
     """A stub or header as printed, without a leading bullet and with single spaces (a space
     a removed mark leaves before a comma is not printed: "Age^{*}, years" is "Age, years")."""
+    text = re.sub(r"(?<=[A-Za-z)])[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=\s|$|[,;:])", "", text)  # a superscript mark
     return re.sub(r"\s+([,;:.)])", r"\1", re.sub(r"\s+", " ", _BULLET.sub("", text))).strip()
 
 
@@ -137,6 +138,7 @@ class TableView:
     method_tests: frozenset[str] = frozenset()  # tests the paper's methods name
     set_rows: dict[int, Row] = field(default_factory=dict)  # rows naming a set and its n's
     method_population: str = ""  # the set the methods analyse by, for an outcome table
+    stub_head: str = ""  # the stub column's own header when it names a characteristic
 
     def data_columns(self) -> list[Column]:
         return [c for c in self.columns if c.index >= self.stub_columns]
@@ -527,6 +529,14 @@ def _count_unit(caption: str) -> str:
     return next((unit for unit, pattern in _COUNTED if re.search(pattern, low)), "patients")
 
 
+# a stub column's header that names no characteristic of its own
+_GENERIC_HEAD = re.compile(r"^(?:|characteristics?|variables?|parameters?|factors?|items?|"
+                           r"outcomes?(?: measures?)?|measures?|end ?points?|(?:adverse )?events?|"
+                           r"toxicit(?:y|ies)|symptoms?|categor(?:y|ies)|patients?|subgroups?|"
+                           r"baseline characteristics?|demographics?|features?|"
+                           r"response|results?|group|arm|treatment|variable)$", re.IGNORECASE)
+
+
 def view(t: Table, names: Names) -> TableView:
     """The :class:`TableView` of table ``t`` for a trial with ``names``."""
     header_rows = _header_rows(t)
@@ -542,7 +552,10 @@ def view(t: Table, names: Names) -> TableView:
                              fold(t.caption)))
     counts = _count_unit(t.caption)
     rows, set_rows = _rows(t, header_rows, columns, names)
+    head = label_text(" / ".join(c.label for c in columns[:t.stub_columns] if c.label))
+    head = "" if _GENERIC_HEAD.match(bare(head)) else bare(head)
     return TableView(t, kind, t.caption, header_rows, columns, rows,
                      cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
                      fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
-                     effect=cues.effect(notes), count_unit=counts, set_rows=set_rows)
+                     effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,
+                     stub_head=head)
