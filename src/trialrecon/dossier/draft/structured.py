@@ -133,10 +133,17 @@ def _finish(d: Draft, unit: Unit, names: Names) -> Draft:
     return d
 
 
+_ARM_BY_NUMBER = re.compile(r"\d[\d.·]*\s*(?:[A-Za-z]{1,4}\s+)?(?:group|arm)s?\b", re.IGNORECASE)
+
+
 def _in_arm_name(d: Draft, unit: Unit, names: Names) -> bool:
     """The number is part of an arm's name as the sentence prints it ("the 3 cm group")."""
     if not names.arm_names or not unit.origin:
         return False
+    for m in _ARM_BY_NUMBER.finditer(unit.text):
+        if unit.origin[m.start()] == d.offset and re.search(
+                r"\bthe\s+$|\bboth\s+$", unit.text[max(0, m.start() - 6):m.start()]):
+            return True  # "the 3 cm group", "the 45 Gy arm"
     for hit in names.find(fold(unit.text), "arm"):
         if len(hit.term.split()) > 5 or not re.search(r"\d", hit.term):
             continue

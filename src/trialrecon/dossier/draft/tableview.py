@@ -44,7 +44,8 @@ _VERSUS = re.compile(r"(.+?)\s+(?:versus|vs\.?|v\.?|compared with)\s+(.+)", re.I
 def label_text(text: str) -> str:
     """A stub or header as printed, without a leading bullet and with single spaces (a space
     a removed mark leaves before a comma is not printed: "Age^{*}, years" is "Age, years")."""
-    text = re.sub(r"(?<=[A-Za-z)])[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=\s|$|[,;:])", "", text)  # a superscript mark
+    # a superscript digit after a word is a note mark ("Pathogen¹"); after a unit an exponent
+    text = re.sub(r"(?<=[A-Za-z]{4})[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=\s|$|[,;:])", "", text)
     return re.sub(r"\s+([,;:.)])", r"\1", re.sub(r"\s+", " ", _BULLET.sub("", text))).strip()
 
 
