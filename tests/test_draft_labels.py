@@ -103,7 +103,8 @@ def test_outcome_table_effect_columns_and_the_p_value_test(drafts: list[dict[str
         ("outcome", "Treatment failure", "32", "97")
     rr = [r for r in drafts if r["column"] == "RR (95% CI)" and r["row"] == "Hospital admission"]
     assert [(r["quantity"], r["statistic"], r["value"], r["unit"], r["arm"]) for r in rr] == [
-        ("risk_ratio", "estimate", "1.21", "ratio", ""), ("risk_ratio", "ci_low", "0.53", "ratio", ""),
+        ("risk_ratio", "estimate", "1.21", "ratio", ""),
+        ("risk_ratio", "ci_low", "0.53", "ratio", ""),
         ("risk_ratio", "ci_high", "2.78", "ratio", "")]
     adjusted = _one(drafts, column="Adjusted OR (95% CI)", row="Treatment failure",
                     statistic="estimate")
@@ -119,7 +120,8 @@ def test_adverse_event_grades_and_safety_population(drafts: list[dict[str, str]]
     g34 = _one(drafts, location="Table 3", row="Nausea", column="Drug X (n = 99) / Grade III–IV",
                statistic="count")
     assert (g34["quantity"], g34["category"], g34["value"], g34["denominator"],
-            g34["population"], g34["arm"]) == ("ae_grade34", "Nausea", "3", "99", "safety", "drug_x")
+            g34["population"], g34["arm"]) == \
+        ("ae_grade34", "Nausea", "3", "99", "safety", "drug_x")
     anyae = _one(drafts, location="Table 3", row="Any adverse event",
                  column="Placebo (n = 98) / All grades", statistic="percent")
     assert (anyae["quantity"], anyae["category"], anyae["value"]) == ("ae_any_grade", "any", "71")
@@ -146,9 +148,11 @@ def test_grade_columns(header: str, grade: str) -> None:
 
 
 @pytest.mark.parametrize(("header", "effect"), [
-    ("RR (95% CI)", "risk_ratio"), ("Adjusted OR", "odds_ratio"), ("Mean difference", "mean_difference"),
-    ("Hazard ratio (95% CI)", "hazard_ratio"), ("Odds ratio bupropion versus NRT (95% CI)", "odds_ratio"),
+    ("RR (95% CI)", "risk_ratio"), ("Adjusted OR", "odds_ratio"),
+    ("Mean difference", "mean_difference"), ("Hazard ratio (95% CI)", "hazard_ratio"),
+    ("Odds ratio bupropion versus NRT (95% CI)", "odds_ratio"),
     ("Risk difference, % (95% CI)", "risk_difference"), ("Drug X (n = 100)", ""),
+    ("Overall / G3b and/or A3 / (n = 187)", ""), ("Ticagrelor (N = 5581)", ""),
 ])
 def test_effect_columns(header: str, effect: str) -> None:
     assert cues.effect(header) == effect
