@@ -1,24 +1,18 @@
-"""Drafting from a structured document (JATS, HTML, and a PDF reader's): units from the model.
+"""Drafting from a structured document (JATS, HTML, and a PDF reader's).
 
-The units are those of :mod:`.drafter`, cut from the :class:`.document.Document` instead of
-guessed from plain text, then labelled by the same rules (:func:`.drafter.draft_unit`):
-
-- a sentence of a paragraph: ``location`` is the section heading as printed, ``Abstract``
-  for the Abstract and its structured parts (Background, Methods, Findings, ...); in the
-  Introduction or Discussion a sentence with a citation mark is about another study: its
-  numbers get an ``external_*`` quantity and ``needs_review``;
-- a table cell: ``location`` the table's label, ``row`` the stub path (group heading and
-  stub joined with `` / ``), ``column`` the header path, ``footnote`` the cell's marks,
-  ``denominator`` the ``n =`` of the column header, the anchor the row as printed up to the
-  cell (marks left out, at most :data:`MAX_ANCHOR_WORDS` words, from the stub when it fits);
-  "% (n)" in the caption, header or notes reads ``45.2 (189)`` as a percent and a count;
-- a column header ``Arm (n = 75)``: the arm's (or cohort's) size;
-- a table title, a marked table footnote (``Table 2 footnote a``), a figure caption
-  (``Figure 2 legend``).
-
-A row is flagged ``needs_review`` unless every label on it came from a rule that does not
-guess: the quantity from a stub or header term, the cohort from a column or a mention (or
-the trial's only cohort), the arm from the column (when the trial has arms).
+- Tables are drafted by :mod:`.cells` from what each table's structure says
+  (:mod:`.tableview`): header n's, every body cell, with the arms' sizes of the baseline
+  table, the tests the methods name (:func:`method_tests`) and the analysis set they analyse
+  by (:func:`method_population`) as context.
+- Text is cut into the units of :mod:`.drafter` (a sentence of a paragraph, a table title, a
+  marked table footnote, a figure caption) and labelled by :func:`.drafter.draft_unit`:
+  ``location`` is the section heading as printed, ``Abstract`` for the Abstract and its
+  structured parts; in the Introduction or Discussion a sentence with a citation mark is
+  about another study (``external_*``). A number that is part of an arm's name ("the 3 cm
+  group") is left out.
+- Every sentence's row is flagged ``needs_review`` (its labels are read from the words around
+  the number), unless it repeats a table cell's number and names that cell's row: then it
+  takes the cell's labels, and its flag (:mod:`.crossref`).
 """
 
 from __future__ import annotations
@@ -38,8 +32,6 @@ from trialrecon.dossier.draft.tables import is_data
 EXTERNAL_SECTIONS = ("introduction", "background", "discussion", "comment",
                      "research in context", "evidence before this study",
                      "implications of all the available evidence")
-_N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
-_PERCENT_FIRST = re.compile(r"%\s*\(\s*n\s*\)|percentage \(number\)", re.IGNORECASE)
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
 SURE_QUANTITY = ("stub-term", "header-n")
 
