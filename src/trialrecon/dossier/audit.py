@@ -358,15 +358,34 @@ def _matching(paths: dict[int, str], label: str) -> list[int]:
     return found if len({left[k] for k in found}) == 1 else []
 
 
-def _printed_above(t: DocTable, r: int, c: int | None, parts: list[str]) -> bool:
-    """Each of ``parts`` is printed above row ``r`` (in the stub, or in column ``c``): a
-    heading a person reads as the row's or column's, though the grid does not nest it (a
-    stub beside a P value over "Male" and "Female"; "All grades" on a row under the arm)."""
-    cols = range(max(1, t.stub_columns)) if c is None else [c]
-    above = {_key(t.cell_at(k, j).plain) for k in range(r) for j in cols}
-    above |= {_key(p) for k in range(r) for p in t.row_groups[k].split(" / ")} if c is None \
-        else {_key(p) for p in t.column_labels[c].split(" / ")}
-    return all(p in above for p in parts)
+def _headings_above(t: DocTable, r: int) -> list[str]:
+    """The headings above body row ``r``, nearest first: group rows, and stub rows that print
+    at most one number (a P value beside "Sex" over "Male" and "Female")."""
+    out = []
+    for k in range(r - 1, t.header_rows - 1, -1):
+        stub = _key(t.cell_at(k, 0).plain)
+        printed = [c for c in range(t.stub_columns, t.n_cols)
+                   if t.is_origin(k, c) and t.cell_at(k, c).plain]
+        if k in t.group_rows:
+            out.append(_key(t.row_groups[k].split(" / ")[-1]))
+        elif stub and len(printed) <= 1:
+            out.append(stub)
+    return out
+
+
+def _under_headings(t: DocTable, r: int, parts: list[str]) -> bool:
+    """``parts`` (outermost first) are the headings above row ``r``: the last one the nearest
+    heading, the others further up in order (a heading the grid does not nest)."""
+    above = _headings_above(t, r)
+    if not parts or not above or above[0] != parts[-1]:
+        return False
+    pos = 1
+    for part in reversed(parts[:-1]):
+        try:
+            pos = above.index(part, pos) + 1
+        except ValueError:
+            return False
+    return True
 
 
 def _structured_cell_problem(t: DocTable, row: dict[str, str],
@@ -374,16 +393,12 @@ def _structured_cell_problem(t: DocTable, row: dict[str, str],
     """The cell check on a table read with its structure (row and column paths known)."""
     rows = _matching({r: t.row_labels[r] for r in t.body_rows()}, row["row"])
     want = [_key(p) for p in row["row"].split(" / ") if p]
-    if not rows and want:
+    if not rows and len(want) > 1:
         rows = [r for r in t.body_rows() if t.row_labels[r] and _key(
-            t.row_labels[r].split(" / ")[-1]) == want[-1] and _printed_above(t, r, None,
-                                                                             want[:-1])]
+            t.row_labels[r].split(" / ")[-1]) == want[-1] and _under_headings(t, r, want[:-1])]
     if not rows:
         return f"row '{row['row']}' is not a row of {t.label} (no stub reads so)"
     cols = _matching({c: t.column_labels[c] for c in range(t.n_cols)}, row["column"])
-    head = [_key(p) for p in row["column"].split(" / ") if p]
-    if not cols and head:
-        cols = [c for c in range(t.n_cols) if _printed_above(t, rows[0], c, head)]
     if not cols:
         return f"column '{row['column']}' is not a column of {t.label} (no header reads so)"
     for r in rows:
