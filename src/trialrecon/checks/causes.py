@@ -29,6 +29,8 @@ by explanation, each kind of explanation in turn, on the structure of the findin
    over one table's categories that fall short alike (the levels of one subgroup family)
    are one *shifted total* otherwise.
 6. **single** -- every other finding is a cause of its own.
+7. **column** -- single causes of one check about cells of one table column (the P values
+   of a P column that no test reproduces) are one cause: one point for the authors.
 
 The explainers live in :mod:`.cause_statements` and :mod:`.cause_percentages`, the record
 and its wording in :mod:`.cause_base`.
@@ -236,7 +238,7 @@ def _blames_culprit(causes: list[Cause], f: Finding, origin: dict[str, set[str]]
 
 def build_causes(ctx: Context, findings: list[Finding]) -> list[Cause]:
     """Group the flagged findings into causes (see the module docstring), unranked."""
-    by_id = {r["id"]: r for r in ctx.rows}
+    by_id = {r["id"]: r for r in [*ctx.rows, *ctx.extra_rows]}
     flagged = [f for f in findings if f.severity != "consistent"]
     causes: list[Cause] = []
     claimed: set[str] = set()
@@ -253,7 +255,44 @@ def build_causes(ctx: Context, findings: list[Finding]) -> list[Cause]:
     held = [_value_ids(c.members, pops) for c in causes]
     alone = [f for f in later if not _attach(causes, held, f, pops)]
     causes += family_causes(ctx, alone, by_id)
-    return causes
+    return column_causes(ctx, causes, by_id)
+
+
+def column_causes(ctx: Context, causes: list[Cause], by_id: dict[str, Row]) -> list[Cause]:
+    """Single causes of one check about cells of one table column: one cause.
+
+    The P values of a table's P column that no test reproduces, or the cells of one column
+    that one check flags alike, are one point for the authors ("the P values of Table 3"),
+    with every finding a member.
+    """
+    groups: dict[tuple[str, ...], list[Cause]] = defaultdict(list)
+    out: list[Cause] = []
+    for c in causes:
+        first = c.quotes[0] if c.kind == "single" and c.quotes else None
+        if first is None or not first.column or c.severity in ("error", "note"):
+            out.append(c)
+            continue
+        groups[(c.checks[0], first.source, first.location, first.column)].append(c)
+    for key, members in groups.items():
+        if len(members) == 1:
+            out += members
+            continue
+        findings = [f for c in members for f in c.members]
+        claims = [c.title.rsplit(": ", 1)[-1] for c in members]
+        title = (f"{key[2]}, column '{key[3]}': {_n(len(members), 'cell')} flagged alike ("
+                 + "; ".join(claims[:2]) + (f"; {len(claims) - 2} more" if len(claims) > 2
+                                            else "") + ")")
+        cause = _merge(ctx, "column", [*key], findings, title, by_id,
+                       f"{_n(len(members), 'cell')} of the column '{key[3]}' of {key[2]} are "
+                       "flagged alike: " + " ".join(f.sentence for f in findings[:4])
+                       + (f" ({len(findings) - 4} more)" if len(findings) > 4 else ""))
+        cause.resolution = ("Check the column as a whole (its test, its denominators): "
+                            + "; ".join(c.resolution for c in members[:2]))
+        cause.question = (f"How were the values of the column '{key[3]}' of {key[2]} obtained? "
+                          + " ".join(c.question for c in members[:2]))
+        cause.magnitude = max(c.magnitude for c in members)
+        out.append(cause)
+    return out
 
 
 def cause_verdict(cause: Cause) -> dict[str, str] | None:

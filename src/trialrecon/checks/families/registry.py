@@ -16,7 +16,7 @@ from trialrecon.checks.context import (
     same_date,
 )
 from trialrecon.checks.findings import Finding
-from trialrecon.checks.severity import SCHEME_LABELS, compare_rows
+from trialrecon.checks.severity import SCHEME_LABELS, compare_rows, rounding_only
 
 
 def _months(date: str) -> int:
@@ -112,6 +112,8 @@ def _registry_pair(ctx: Context, rr: Row, pr: Row, how: str, soft: bool) -> Find
         cmp = compare_rows(rr, pr)
         ok, scheme = cmp.agree, cmp.scheme if cmp.severity == "questionable" else ""
         rec["tried"] = list(cmp.tried)
+        rec["rounding_only"] = rr["statistic"] != "count" and rounding_only(rr["value"],
+                                                                            pr["value"])
         rec["result"] = ("agree within rounding" if ok else f"agree only if both are "
                          f"{SCHEME_LABELS[scheme]}" if scheme else "differ beyond rounding")
     if ok:
