@@ -225,8 +225,10 @@ def _blames_culprit(causes: list[Cause], f: Finding, origin: dict[str, set[str]]
     if f.severity == "error":
         return False
     ids = {v.id for v in f.values}
-    # another check's finding: one check's own findings on the same rows stay its own causes
-    hits = [c for c in causes if ids & set(c.culprits) and f.check not in origin[c.id]]
+    # another check's finding: one check's own findings on the same rows stay its own causes;
+    # a note (an update, a trajectory over data cuts) never joins a discrepancy
+    hits = [c for c in causes if ids & set(c.culprits) and f.check not in origin[c.id]
+            and (f.severity == "note") == (c.severity == "note")]
     if not hits:
         return False
     cause = max(hits, key=lambda c: (c.magnitude, c.id))
@@ -272,7 +274,8 @@ def column_causes(ctx: Context, causes: list[Cause], by_id: dict[str, Row]) -> l
         if first is None or not first.column or c.severity in ("error", "note"):
             out.append(c)
             continue
-        groups[(c.checks[0], first.source, first.location, first.column)].append(c)
+        groups[(c.checks[0], first.source, first.location, first.column, first.cohort,
+                first.subgroup)].append(c)
     for key, members in groups.items():
         if len(members) == 1:
             out += members

@@ -214,7 +214,8 @@ def _count_partition(ctx: Context, counts: list[Row]) -> tuple[list[Finding], st
     if not totals:
         ctx.skip("partition without a total")
         return [], "partial"
-    if _breakdown(counts):
+    if (sum(int(r["value_num"]) for r in counts) not in {int(r["value_num"]) for r in totals}
+            and _breakdown(counts)):
         ctx.skip("a category with its own breakdown (one count is the sum of the others)")
         return [], "nested"
     extra = _footnote_missing(ctx, counts)

@@ -152,6 +152,8 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
             continue  # different populations, not the same quantity
         if not compatible(a, b, NOT_SIDED):
             continue  # two variants of one comparison: two numbers (see the module)
+        if _stands_for_another(group, a, b) or _stands_for_another(group, b, a):
+            continue  # a row of unstated variant that agrees with another variant
         if _one_sided_pair(a, b):
             out.append(_sided(ctx, a, b))
             continue
@@ -162,8 +164,6 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
                 out += dropout
                 continue
         if _agree(a, b):
-            continue
-        if _stands_for_another(group, a, b) or _stands_for_another(group, b, a):
             continue
         pair = _related(ctx, a, b)
         if pair is None:
