@@ -229,3 +229,49 @@ def test_ranking_puts_efficacy_before_baseline_and_conduct(talent):
     # tiers first: points for the authors, then minor points, then notes; severity within
     tiers = [(c.severity == "note", c.minor, order.index(c.severity)) for c in talent.causes]
     assert tiers == sorted(tiers), "tier, then severity"
+
+
+# ------------------------------------------------------------- minor points and sentences
+
+
+def test_minor_points_rank_after_every_point_for_the_authors(talent):
+    """Registry records, rounding-only differences and baseline missing values are minor
+    points (issue 22), never ahead of an efficacy or safety number."""
+    centers = _cause_holding(talent, ["reg_centers", "abs_centers_tot"])
+    enrolled = _cause_holding(talent, ["reg_enrolled_total"])
+    assert centers.minor_reason == enrolled.minor_reason == "registry record"
+    rounding = _cause_holding(talent, ["t3_epistaxis_g12_pan_pct"])
+    assert rounding.minor_reason == "rounding only"
+    ki67 = _cause_holding(talent, ["t1_ki67_5_10_gi_pct", "t1_ki67_5_10_gi_n"])
+    assert ki67.minor_reason == "baseline"
+    pooled = _cause_holding(talent, ["res_ae34_hypertension_tot_pct"])
+    assert not pooled.minor  # a safety number 2 units off: a point for the authors
+    last_major = max(c.rank for c in talent.causes if not c.minor and c.severity != "note")
+    assert all(c.rank > last_major for c in talent.causes if c.minor)
+    assert talent.to_dict()["causes"][0]["minor"] is False
+    assert {"minor", "minor_reason"} <= set(talent.to_dict()["causes"][0])
+
+
+def test_registry_causes_of_the_planted_corpus_are_minor():
+    rec = run_checks(load_dossier(ROOT / "tests" / "fixtures" / "planted"))
+    registry = [c for c in rec.causes if c.checks == ["registry"] and c.severity != "note"]
+    counts = [c for c in registry if "dose" not in c.title.lower()]
+    assert len(counts) == 3 and all(c.minor_reason == "registry record" for c in counts)
+    # a dose that differs from the registry's is a point about the treatment, not minor
+    assert [c.minor for c in registry if "dose" in c.title.lower()] == [False]
+
+
+def test_one_sentence_is_one_cause_and_anchors_that_overlap_are_one_sentence():
+    """Anchors are windows of at most 12 words around each number: two windows of one
+    sentence overlap ("pulmonary embolism (n=4), hyponatremia (n=2)" and "hyponatremia (n=2),
+    dyspnoea (n=1)"); windows of other sentences do not."""
+    from trialrecon.checks.context import _sentences
+
+    rows = [{"id": i, "source": "paper", "location": "Table 4 footnote", "row": "", "column": "",
+             "anchor": a} for i, a in (
+        ("pe", "included pulmonary embolism (n=4), hyponatremia (n=2)"),
+        ("hy", "pulmonary embolism (n=4), hyponatremia (n=2), dyspnoea (n=1)"),
+        ("mi", "and myocardial infarction (n=1) in the once-daily group"),
+        ("other", "Other grade 3 toxicities were rare"))]
+    got = _sentences(rows)
+    assert got["pe"] == got["hy"] and got["mi"] != got["pe"] and got["other"] != got["pe"]

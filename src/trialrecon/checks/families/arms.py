@@ -13,6 +13,10 @@ Within one source, data cut and, where possible, one place in it:
 * events are at most the patients of their arm.
 
 Counts are whole numbers, so every comparison is exact.
+
+Rules (issue 22): counts add up only within one unit and analysis set (406 + 393 infants
+analysed are not the 787 women randomized: ``population`` and ``unit`` are part of the place);
+a pooled arm of every arm (a "Total" column) is the total.
 """
 
 from __future__ import annotations

@@ -12,12 +12,14 @@ E = 1 / (SE^2 p (1 - p)), p the share of patients in one arm (the arms' randomiz
 the printed bounds round from, and compared with the events printed for the same endpoint,
 comparison, subgroup and data cut (the total, or the two arms' sum).
 
-Rule: the relation is an approximation (unequal events per arm, strata and ties move it by up
-to about a third), so a ratio of printed to implied events inside
-[:data:`LOW`, :data:`HIGH`] is consistent, and outside it the finding is ``questionable``: the
-interval and the events cannot both describe one analysis of these patients. The usual cause
-is a count of another thing printed as the events (responders printed as the events of the
-duration of response, patients as progressions).
+Only hazard ratios between arms are compared (a prognostic factor's hazard ratio, which
+names a category, and interaction terms are not). Rule: the relation is an approximation
+(unequal events per arm, strata and ties move it by up to about a third), so a ratio of
+printed to implied events inside [:data:`LOW`, :data:`HIGH`] is consistent, and outside it
+the finding is ``questionable``: the interval and the events cannot both describe one
+analysis of these patients. The usual cause is a count of another thing printed as the
+events (responders printed as the events of the duration of response, patients as
+progressions).
 """
 
 from __future__ import annotations
@@ -86,8 +88,11 @@ def _events(ctx: Context, est: Row) -> list[Row]:
 
 def check_hr_events(ctx: Context) -> list[Finding]:
     """Events implied by each hazard ratio's interval against the events printed."""
+    # hazard ratios between arms only: a prognostic factor's HR (category: "OPN, per unit")
+    # or an interaction is not the comparison the trial's events belong to
     cand = [r for r in ctx.rows if ctx.vocab.attribute(r["quantity"], "ratio_of")
-            and ctx.numeric(r) and not ctx.is_registry(r)]
+            and ctx.numeric(r) and not ctx.is_registry(r) and not r["category"]
+            and r.get("hypothesis") not in ("interaction", "heterogeneity")]
     if not cand:
         raise NotApplicable("no hazard ratio with an interval")
     out = []

@@ -1,6 +1,10 @@
 """Values no data can produce.
 
 Check ``impossible``; reference: arithmetic.
+
+Rules (issue 22): a quantity the vocabulary marks ``may_exceed_100`` (relative dose intensity:
+more drug than planned) may exceed 100%; "not reached" and a number of another analysis set
+or model (``population``, ``adjustment``) are two numbers, not a contradiction.
 """
 
 from __future__ import annotations

@@ -1,6 +1,25 @@
 """Each percentage recomputed from its count over every plausible denominator.
 
 Check ``percentages``; reference: GRIM test: Brown & Heathers 2017, Soc Psychol Personal Sci 8:363.
+
+Rules of the denominator (issue 22; each has a clean and an error case in the planted corpus):
+
+* **the paper's own denominator first**: the row's stated denominator, the analysis set its
+  ``population`` names (a per-protocol table), its table's n, then the population that
+  governs the quantity (the safety population of adverse events), then the enrolled and
+  randomized (:func:`trialrecon.checks.denominators.denominators`);
+* a row whose **stated denominator** does not give the percentage while only a population
+  printed elsewhere does (a column header of n = 75 over percentages of the 77 treated) is
+  questionable, and the column's percentages become one cause;
+* a percentage whose denominator is **stated nowhere near it** (not with the number, not in
+  its table, not by its ``population``) is at most questionable, and its sentence says so;
+  without a count either, it is checked only when the quantity describes the cohort (a
+  baseline characteristic) or a population governs it (a share of an unstated subset,
+  relapse among the abstinent, proves nothing against the trial's other populations);
+* **no fitted explanation**: the denominator a printed value "needs" is proposed only when
+  the trial has a population of that size and the sentence's other percentages do not point
+  to the natural one;
+* a pooled-arm or total-column percentage is judged against its arms by ``ranges-pooled``.
 """
 
 from __future__ import annotations
@@ -72,7 +91,9 @@ def check_percentages(ctx: Context) -> list[Finding]:
             ctx.see([partner])
             out.append(_percent_with_count(ctx, row, partner, dens))
         else:
-            out.append(_percent_without_count(ctx, row, dens))
+            found = _percent_without_count(ctx, row, dens)
+            if found is not None:
+                out.append(found)
     return out
 
 
@@ -164,7 +185,13 @@ def _unstated_note(ctx: Context, row: Row, rows: list[Row], dens: list[Denominat
         ruled_out=[f"{natural.label} {natural.n} as the denominator"])
 
 
-def _percent_without_count(ctx: Context, row: Row, dens: list[Denominator]) -> Finding:
+def _percent_without_count(ctx: Context, row: Row, dens: list[Denominator]) -> Finding | None:
+    if not any(d.local or d.governs for d in dens) and ctx.kind(row["quantity"]) not in (
+            "characteristic", "population"):
+        # a share of an unstated subset (relapse among those abstinent at week 4): GRIM over
+        # the trial's other populations proves nothing (issue 22)
+        ctx.skip("percentage without a count or a denominator the paper gives it")
+        return None
     tried = []
     for standard in (True, False):
         schemes = STANDARD_SCHEMES if standard else tuple(SCHEMES)

@@ -1,6 +1,13 @@
 """The registry record against the paper.
 
 Check ``registry``; reference: ClinicalTrials.gov data elements.
+
+Rule (issue 22): a registry's counts, dates and sites against the paper (enrolment in the
+record against the paper, sites listed against "21 institutions") keep the severity their
+numbers give but are minor points (:mod:`trialrecon.checks.ranking`): the record is updated
+apart from the paper and lists sites that enrolled no one, so they never rank ahead of an
+efficacy or safety number. Each finding marks a difference of rounding alone
+(``rounding_only`` in its recomputation).
 """
 
 from __future__ import annotations

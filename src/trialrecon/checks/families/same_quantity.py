@@ -17,7 +17,9 @@ planted corpus):
   ``hypothesis`` (non-inferiority vs superiority), ``adjustment`` (adjusted vs unadjusted),
   ``population`` (ITT vs per-protocol vs safety) or ``test`` differ are two numbers, never
   compared. A row that leaves such a column empty states one of the variants: it is flagged
-  only when it agrees with none of the variants it could state.
+  only when it agrees with none of the variants it could state. A count of an analysis set
+  (enrolled, analysed) without ``population`` is the whole cohort's: enrolled 302 and
+  enrolled 200 of a substudy are two sets.
 * **one- and two-sided P values of one test**: a ``one_sided`` P and another P of the same
   comparison are compared by their relation, not as one number: the one-sided P is half the
   two-sided one (the direction of the effect) or one minus half of it (the other direction),
@@ -129,6 +131,14 @@ def _one_sided_pair(a: Row, b: Row) -> bool:
             != (b["sided"] == "one_sided"))
 
 
+def _same_set(ctx: Context, a: Row, b: Row) -> bool:
+    """Counts of an analysis set: an empty ``population`` is the whole cohort, not "unsaid"
+    (enrolled 302 and enrolled 200 of a plasma substudy are two sets)."""
+    if ctx.kind(a["quantity"]) != "population":
+        return True
+    return str(a.get("population") or "") == str(b.get("population") or "")
+
+
 def _stands_for_another(group: list[Row], a: Row, b: Row) -> bool:
     """``a`` leaves a variant column empty and agrees with a row of another variant than b.
 
@@ -150,7 +160,7 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
     for a, b in itertools.combinations(group, 2):
         if a["denominator"] and b["denominator"] and a["denominator"] != b["denominator"]:
             continue  # different populations, not the same quantity
-        if not compatible(a, b, NOT_SIDED):
+        if not compatible(a, b, NOT_SIDED) or not _same_set(ctx, a, b):
             continue  # two variants of one comparison: two numbers (see the module)
         if _stands_for_another(group, a, b) or _stands_for_another(group, b, a):
             continue  # a row of unstated variant that agrees with another variant
