@@ -30,7 +30,8 @@ by explanation, each kind of explanation in turn, on the structure of the findin
    are one *shifted total* otherwise.
 6. **single** -- every other finding is a cause of its own.
 7. **column** -- single causes of one check about cells of one table column (the P values
-   of a P column that no test reproduces) are one cause: one point for the authors.
+   of a P column that no test reproduces), or about numbers of one printed sentence, are one
+   cause: one point for the authors.
 
 The explainers live in :mod:`.cause_statements` and :mod:`.cause_percentages`, the record
 and its wording in :mod:`.cause_base`.
@@ -271,27 +272,36 @@ def column_causes(ctx: Context, causes: list[Cause], by_id: dict[str, Row]) -> l
     out: list[Cause] = []
     for c in causes:
         first = c.quotes[0] if c.kind == "single" and c.quotes else None
-        if first is None or not first.column or c.severity in ("error", "note"):
+        if first is None or c.severity in ("error", "note"):
             out.append(c)
-            continue
-        groups[(c.checks[0], first.source, first.location, first.column, first.cohort,
-                first.subgroup)].append(c)
+        elif first.column:
+            groups[(c.checks[0], first.source, first.location, first.column, first.cohort,
+                    first.subgroup)].append(c)
+        elif (first.id in by_id and not first.row
+              and ctx.kind(first.quantity) not in ("design", "conduct")):
+            # text: the printed sentence (a design row that several findings start from is
+            # their shared premise, not a sentence with several slips)
+            groups[(c.checks[0], first.source, first.location, "",
+                    ctx.sentence(by_id[first.id]))].append(c)
+        else:
+            out.append(c)
     for key, members in groups.items():
         if len(members) == 1:
             out += members
             continue
         findings = [f for c in members for f in c.members]
-        claims = [c.title.rsplit(": ", 1)[-1] for c in members]
-        title = (f"{key[2]}, column '{key[3]}': {_n(len(members), 'cell')} flagged alike ("
+        claims = list(dict.fromkeys(c.title.rsplit(": ", 1)[-1] for c in members))
+        what = (f"column '{key[3]}'" if key[3] else "one sentence")
+        title = (f"{key[2]}, {what}: {_n(len(members), 'point')} flagged alike ("
                  + "; ".join(claims[:2]) + (f"; {len(claims) - 2} more" if len(claims) > 2
                                             else "") + ")")
         cause = _merge(ctx, "column", [*key], findings, title, by_id,
-                       f"{_n(len(members), 'cell')} of the column '{key[3]}' of {key[2]} are "
+                       f"{_n(len(members), 'point')} of {what} of {key[2]} are "
                        "flagged alike: " + " ".join(f.sentence for f in findings[:4])
                        + (f" ({len(findings) - 4} more)" if len(findings) > 4 else ""))
         cause.resolution = ("Check the column as a whole (its test, its denominators): "
                             + "; ".join(c.resolution for c in members[:2]))
-        cause.question = (f"How were the values of the column '{key[3]}' of {key[2]} obtained? "
+        cause.question = (f"How were the values of {what} of {key[2]} obtained? "
                           + " ".join(c.question for c in members[:2]))
         cause.magnitude = max(c.magnitude for c in members)
         out.append(cause)

@@ -13,7 +13,8 @@ the printed bounds round from, and compared with the events printed for the same
 comparison, subgroup and data cut (the total, or the two arms' sum).
 
 Only hazard ratios between arms are compared (a prognostic factor's hazard ratio, which
-names a category, and interaction terms are not). Rule: the relation is an approximation
+names a category, and interaction terms are not), with the events of the same analysis set
+(``population``). Rule: the relation is an approximation
 (unequal events per arm, strata and ties move it by up to about a third), so a ratio of
 printed to implied events inside [:data:`LOW`, :data:`HIGH`] is consistent, and outside it
 the finding is ``questionable``: the interval and the events cannot both describe one
@@ -73,7 +74,10 @@ def _events(ctx: Context, est: Row) -> list[Row]:
     q = ctx.vocab.events_quantity(endpoint)
     rows = [r for r in ctx.where(quantity=q, statistic="count", cohort=est["cohort"],
                                  subgroup=est["subgroup"], data_cut=est["data_cut"])
-            if ctx.numeric(r) and not ctx.is_registry(r) and not r["category"]]
+            if ctx.numeric(r) and not ctx.is_registry(r) and not r["category"]
+            # events of the hazard ratio's own analysis set (a model of a subset is not the
+            # trial's deaths)
+            and str(r.get("population") or "") == str(est.get("population") or "")]
     rows.sort(key=lambda r: (r["source"] != est["source"], r["location"] != est["location"]))
     total = [r for r in rows if not r["arm"]]
     if total and not est["arm"]:

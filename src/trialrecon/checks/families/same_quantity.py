@@ -17,7 +17,10 @@ planted corpus):
   ``hypothesis`` (non-inferiority vs superiority), ``adjustment`` (adjusted vs unadjusted),
   ``population`` (ITT vs per-protocol vs safety) or ``test`` differ are two numbers, never
   compared. A row that leaves such a column empty states one of the variants: it is flagged
-  only when it agrees with none of the variants it could state. A count of an analysis set
+  only when it agrees with none of the variants it could state; a row without ``population``
+  (the whole cohort, by the data dictionary) that agrees only with a subset's value (per
+  protocol, treated) is questionable: an Abstract quoting the per-protocol result as the
+  trial's. A count of an analysis set
   (enrolled, analysed) without ``population`` is the whole cohort's: enrolled 302 and
   enrolled 200 of a substudy are two sets.
 * **one- and two-sided P values of one test**: a ``one_sided`` P and another P of the same
@@ -139,18 +142,40 @@ def _same_set(ctx: Context, a: Row, b: Row) -> bool:
     return str(a.get("population") or "") == str(b.get("population") or "")
 
 
-def _stands_for_another(group: list[Row], a: Row, b: Row) -> bool:
-    """``a`` leaves a variant column empty and agrees with a row of another variant than b.
+def _stands_for_another(group: list[Row], a: Row, b: Row) -> Row | None:
+    """The row of another variant than ``b`` that ``a`` (a variant column left empty) agrees
+    with, if any.
 
     A row that does not say whether it is adjusted (say) is a statement of one of the
     variants: it disagrees with ``b`` only when no variant it could state agrees with it.
     """
     empty = [c for c in NOT_SIDED if not a.get(c)]
     if not empty:
-        return False
-    return any(c is not a and c is not b and compatible(a, c, NOT_SIDED)
-               and any(c.get(k) and c.get(k) != b.get(k) for k in empty)
-               and not _one_sided_pair(a, c) and _agree(a, c) for c in group)
+        return None
+    return next((c for c in group if c is not a and c is not b
+                 and compatible(a, c, NOT_SIDED)
+                 and any(c.get(k) and c.get(k) != b.get(k) for k in empty)
+                 and not _one_sided_pair(a, c) and _agree(a, c)), None)
+
+
+# Analysis sets a number without ``population`` stands for (the data dictionary: empty is the
+# cohort's randomized or enrolled patients)
+WHOLE_COHORT = frozenset({"", "itt", "modified_itt", "full_analysis"})
+
+
+def _subset_only(ctx: Context, a: Row, b: Row, c: Row) -> Finding:
+    """``a`` names no analysis set and agrees only with a subset's value (``c``), not with the
+    whole cohort's (``b``): questionable (an Abstract quoting the per-protocol result)."""
+    rec = {"method": "a number without its analysis set against each set's value",
+           "inputs": {a["id"]: a["value"], b["id"]: b["value"], c["id"]: c["value"]},
+           "result": f"agrees with the {c['population']} value only"}
+    return ctx.finding(
+        "questionable", f"{a['value']} is the {c['population'].replace('_', '-')} value",
+        f"{quote(a)} names no analysis set, so it reads as the whole cohort's, but it agrees "
+        f"only with the {c['population'].replace('_', '-')} value {quote(c)}, not with "
+        f"{quote(b)} ({b['population'] or 'the cohort'}).", [a, b, c], recomputation=rec,
+        discriminator="subset", nearest=b["value"],
+        ruled_out=["rounding of either value"])
 
 
 def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
@@ -162,7 +187,14 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
             continue  # different populations, not the same quantity
         if not compatible(a, b, NOT_SIDED) or not _same_set(ctx, a, b):
             continue  # two variants of one comparison: two numbers (see the module)
-        if _stands_for_another(group, a, b) or _stands_for_another(group, b, a):
+        stands = [(x, y, c) for x, y in ((a, b), (b, a))
+                  if (c := _stands_for_another(group, x, y)) is not None]
+        if stands:
+            x, y, c = stands[0]
+            if (not x.get("population") and str(c.get("population") or "") not in WHOLE_COHORT
+                    and str(y.get("population") or "") in WHOLE_COHORT
+                    and not _agree(x, y)):
+                out.append(_subset_only(ctx, x, y, c))
             continue  # a row of unstated variant that agrees with another variant
         if _one_sided_pair(a, b):
             out.append(_sided(ctx, a, b))

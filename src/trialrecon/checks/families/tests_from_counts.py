@@ -195,9 +195,8 @@ def _pairs(e: ArmCounts, c: ArmCounts) -> list[tuple[int, int, int, int, bool]]:
     """(a, n1, b, n2, stated) tables: both arms over one kind of denominator, stated first."""
     out = []
     for (le, ne, se), (lc, nc, sc) in itertools.product(e.dens[:4], c.dens[:4]):
-        same_kind = le == lc or (se and sc)
-        if not same_kind:
-            continue
+        if le != lc:
+            continue  # both arms over one kind of denominator, never a mix
         for a, b in itertools.product(e.counts, c.counts):
             if a <= ne and b <= nc:
                 out.append((a, ne, b, nc, se and sc))
