@@ -154,7 +154,10 @@ def _stands_for_another(group: list[Row], a: Row, b: Row) -> Row | None:
         return None
     return next((c for c in group if c is not a and c is not b
                  and compatible(a, c, NOT_SIDED)
-                 and any(c.get(k) and c.get(k) != b.get(k) for k in empty)
+                 and any((c.get(k) and c.get(k) != b.get(k))
+                         # or both unlabelled where b is labelled: the unlabelled analysis
+                         # (a crude ratio beside an adjusted model's) stated twice
+                         or (not c.get(k) and b.get(k)) for k in empty)
                  and not _one_sided_pair(a, c) and _agree(a, c)), None)
 
 

@@ -31,7 +31,10 @@ planted corpus):
   too (an adverse-event table whose P column does not say its grades). Counts are never
   borrowed from another table or analysis set.
 * a one-sided P (declared) is compared with the one-sided tests; an undeclared P that only a
-  one-sided test reproduces is questionable.
+  one-sided test reproduces is questionable;
+* a P of three or more decimals reproduced to within one unit of its last printed digit is
+  reproduced (software differs in the last digit: tie handling, the rule of the two-sided
+  Fisher P).
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ from trialrecon.checks.context import (
 )
 from trialrecon.checks.denominators import denominators, grim_counts
 from trialrecon.checks.findings import Finding
-from trialrecon.stats.rounding import STANDARD_SCHEMES
+from trialrecon.stats.rounding import STANDARD_SCHEMES, decimals_of, half_unit
 
 # The named tests of a 2x2 table and the P each gives (keys of :func:`two_by_two_ps`).
 NAMED: dict[str, str] = {"chi_square": "chi2", "z_test": "chi2", "chi_square_yates": "chi2_yates",
@@ -222,6 +225,16 @@ def _other_level(ce: ArmCounts, cc: ArmCounts, rep: tuple[float, float],
     return ""
 
 
+def _last_digit(p: Row, rep: tuple[float, float]) -> tuple[float, float]:
+    """A printed P widened by half a unit of its last digit each way: statistical software
+    differs in the last digit (tie handling, the two-sided Fisher rule), so a P reproduced to
+    within one unit of its last printed digit is reproduced."""
+    if (p["comparator"] or "=") != "=" or decimals_of(str(p["value"])) < 3:
+        return rep  # a bound, or a P of two decimals: its rounding is already coarse
+    half = float(half_unit(str(p["value"])))
+    return max(0.0, rep[0] - half), min(1.0, rep[1] + half)
+
+
 def _bracketed(tables: list[tuple[int, int, int, int, bool]], rep: tuple[float, float]
                ) -> tuple[int, int, int, int, float, float] | None:
     """A table whose usual tests' P values (chi-square, Yates, Fisher, mid-P) span the
@@ -279,7 +292,7 @@ def check_tests_from_counts(ctx: Context) -> list[Finding]:
 def _judge(ctx: Context, p: Row, ce: ArmCounts, cc: ArmCounts,
            tables: list[tuple[int, int, int, int, bool]]) -> Finding:
     rows = [p, *ce.rows, *cc.rows]
-    rep = p_interval(p)
+    rep = _last_digit(p, p_interval(p))
     named = NAMED.get(p["test"], "")
     one_sided = p["sided"] == "one_sided"
     family = ONE_SIDED if one_sided else ((named,) if named else FAMILY)
