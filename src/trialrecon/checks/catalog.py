@@ -9,7 +9,9 @@ from __future__ import annotations
 from trialrecon.checks.context import Check
 from trialrecon.checks.families import (
     arms,
+    at_risk,
     decision_rule,
+    hr_events,
     hr_medians,
     impossible,
     landmark_rates,
@@ -39,4 +41,6 @@ CHECKS: tuple[Check, ...] = (
     timeline.CHECK,
     arms.CHECK,
     landmark_rates.CHECK,
+    hr_events.CHECK,
+    at_risk.CHECK,
 )
