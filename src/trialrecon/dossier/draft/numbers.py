@@ -23,8 +23,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trialrecon.dossier.draft.grammar import (DATE, MARKER_PATTERN, NUM, comma_as_point, parse_date,
-                                             parse_number)
+from trialrecon.dossier.draft.grammar import (
+    DATE,
+    MARKER_PATTERN,
+    NUM,
+    comma_as_point,
+    parse_date,
+    parse_number,
+)
 
 # a number, with a minus sign (hyphen, U+2212, or an en dash no number stands right before)
 _N = rf"(?<![A-Za-z\d.,/·])(?:[-−–](?=[\d.·]))?(?:{NUM})(?![\d])"
