@@ -428,7 +428,7 @@ def emphasis(el: etree._Element, tags: dict[str, str]) -> str:
             found.append(around)
         for child in node:
             tag = _tag(child)
-            if tag not in _NOT_WORDS:
+            if tag and tag not in _NOT_WORDS:  # (a comment prints nothing)
                 walk(child, around | ({tags[tag]} if tag in tags else set()))
             if re.search(r"[^\W_]", child.tail or ""):
                 found.append(around)
