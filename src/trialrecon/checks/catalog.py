@@ -10,6 +10,7 @@ from trialrecon.checks.context import Check
 from trialrecon.checks.families import (
     arms,
     decision_rule,
+    design_parameters,
     hr_medians,
     impossible,
     landmark_rates,
@@ -32,6 +33,7 @@ CHECKS: tuple[Check, ...] = (
     ratio_ci_p.CHECK,
     hr_medians.CHECK,
     tests_from_counts.CHECK,
+    design_parameters.CHECK,
     decision_rule.CHECK,
     registry.CHECK,
     impossible.CHECK,

@@ -332,6 +332,18 @@ def whitehead_n(control: list[float], odds_ratio: float, alpha: float = 0.05,
     return 6 * z ** 2 / (math.log(odds_ratio) ** 2 * (1 - float(np.sum(pbar ** 3))))
 
 
+def whitehead_power(control: list[float], odds_ratio: float, total: float,
+                    alpha: float = 0.05, sided: str = "two_sided") -> float:
+    """Power of ``total`` patients (1:1) under Whitehead's (1993) formula, inverted:
+    Phi(|log OR| sqrt(N (1 - sum pbar^3) / 6) - z_a)."""
+    pe = ordinal_experimental(control, odds_ratio)
+    pc = np.asarray(control, dtype=float) / float(np.sum(control))
+    pbar = (pc + np.asarray(pe)) / 2
+    z_a = float(stats.norm.isf(one_sided_level(alpha, sided)))
+    info = _positive("the total", total) * (1 - float(np.sum(pbar ** 3))) / 6
+    return float(stats.norm.cdf(abs(math.log(odds_ratio)) * math.sqrt(info) - z_a))
+
+
 # ------------------------------------------------------------- inflation and design effects
 
 
