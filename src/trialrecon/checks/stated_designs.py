@@ -19,8 +19,8 @@ names it). The rules, in one place:
 * A design's kind is its ``design_type`` label; without one it is read from its rows: Simon
   two-stage with ``design_n1``/``design_r1``, event-driven with ``design_hr`` or
   ``design_events``, continuous with ``design_sd``, a single-arm response design when
-  ``design_p1`` is above ``design_p0`` (the format before ``design_type``), two proportions
-  when it is below.
+  ``design_p1`` is above ``design_p0`` (the format before ``design_type``) or the trial is
+  single-arm, two proportions when it is below.
 * A single-arm rule applies to the design's own cohort; a design stated on a pooled cohort
   (or per group) applies to every cohort of the trial that states no design of its own.
 """
@@ -120,7 +120,7 @@ def _rank(row: Row, key: str) -> int:
     return 0 if cat in ("", key) else 1
 
 
-def _infer_kind(rows: dict[str, list[Row]]) -> str:
+def _infer_kind(rows: dict[str, list[Row]], single_arm_trial: bool) -> str:
     if "design_n1" in rows or "design_r1" in rows:
         return "simon_two_stage"
     if "design_hr" in rows or "design_events" in rows:
@@ -132,7 +132,7 @@ def _infer_kind(rows: dict[str, list[Row]]) -> str:
     p0 = _first_num(rows, "design_p0")
     p1 = _first_num(rows, "design_p1")
     if p0 is not None and p1 is not None:
-        return "single_stage_exact" if p1 > p0 else "two_proportions"
+        return "single_stage_exact" if p1 > p0 or single_arm_trial else "two_proportions"
     return ""
 
 
@@ -143,7 +143,8 @@ def _first_num(rows: dict[str, list[Row]], q: str) -> float | None:
     return None
 
 
-def _designs_of_cohort(cohort: str, rows: list[Row]) -> list[StatedDesign]:
+def _designs_of_cohort(cohort: str, rows: list[Row],
+                       single_arm_trial: bool = False) -> list[StatedDesign]:
     keys = list(dict.fromkeys(str(r["category"]) for r in rows
                               if r["quantity"] == "design_type" and r["value"]))
     several = len(keys) > 1
@@ -165,7 +166,8 @@ def _designs_of_cohort(cohort: str, rows: list[Row]) -> list[StatedDesign]:
         ordered = {q: sorted(rs, key=lambda r, k=key: _rank(r, k))
                    if q not in N_QUANTITIES else rs for q, rs in by_q.items()}
         type_row = next((r for r in ordered.get("design_type", []) if r["value"]), None)
-        kind = str(type_row["value"]) if type_row is not None else _infer_kind(ordered)
+        kind = (str(type_row["value"]) if type_row is not None
+                else _infer_kind(ordered, single_arm_trial))
         if kind:
             out.append(StatedDesign(cohort, key if several else "", kind, type_row is not None,
                                     ordered))
@@ -186,7 +188,8 @@ def stated_designs(dossier: Dossier, rows: list[Row] | None = None) -> list[Stat
     own = {c for c in by_cohort if c not in pooled}
     out: list[StatedDesign] = []
     for cohort in sorted(by_cohort, key=lambda c: cohorts.index(c) if c in cohorts else 10**6):
-        for d in _designs_of_cohort(cohort, by_cohort[cohort]):
+        for d in _designs_of_cohort(cohort, by_cohort[cohort],
+                                    dossier.trial.design == "single_arm"):
             if cohort in pooled or cohort not in plain:
                 d.applies_to = tuple(c for c in plain if c not in own) or (cohort,)
             else:
