@@ -125,6 +125,13 @@ def judge_single_arm(d: StatedDesign, sided_default: str = "one_sided") -> list[
         simon = r1 is not None and n1 is not None
         stated = sa.simon_characteristics(r1 if simon else -1, n1 if simon else n, r, n, p0, p1)
         item = _boundary_item(d, stated, readings, power, [*boundary_rows, *rows], simon)
+        if item.severity != "consistent" and d.kind in SIMON_KINDS:
+            level = _level(readings[0].alpha, readings[0].sided)
+            named = "; ".join(f"{x.kind} {x.r1}/{x.n1}, {x.r}/{x.n}"
+                              for x in _named(d, p0, p1, level, power))
+            if named:
+                item.sentence += f" Simon's design for these parameters: {named}."
+                item.nearest = named
         out = [item]
         if simon:
             out += _summary_items(d, stated, rows)
