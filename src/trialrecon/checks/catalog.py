@@ -9,7 +9,10 @@ from __future__ import annotations
 from trialrecon.checks.context import Check
 from trialrecon.checks.families import (
     arms,
+    at_risk,
     decision_rule,
+    design_parameters,
+    hr_events,
     hr_medians,
     impossible,
     landmark_rates,
@@ -32,6 +35,7 @@ CHECKS: tuple[Check, ...] = (
     ratio_ci_p.CHECK,
     hr_medians.CHECK,
     tests_from_counts.CHECK,
+    design_parameters.CHECK,
     decision_rule.CHECK,
     registry.CHECK,
     impossible.CHECK,
@@ -39,4 +43,6 @@ CHECKS: tuple[Check, ...] = (
     timeline.CHECK,
     arms.CHECK,
     landmark_rates.CHECK,
+    hr_events.CHECK,
+    at_risk.CHECK,
 )

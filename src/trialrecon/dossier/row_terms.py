@@ -162,8 +162,8 @@ def column_problems(vocab: Vocabulary, row: Row, bad: Bad, populations_known: bo
             f"mean or a P value is adjusted, not a {row['statistic']}"
             + (" of a design" if design else ""))
     if row["test"] and row["statistic"] not in TEST_STATISTICS and not design:
-        bad("test", "test-statistic", "'test' names the test behind a P value or a test statistic (or a design's "
-            f"alpha and power), not a {row['statistic']}")
+        bad("test", "test-statistic", "'test' names the test behind a P value or a test "
+            f"statistic (or a design's alpha and power), not a {row['statistic']}")
     if row["hypothesis"] and row["statistic"] not in HYPOTHESIS_STATISTICS and not design:
         bad("hypothesis", "hypothesis-statistic", "'hypothesis' applies to a P value, an "
             f"estimate or its CI, or a design row, not a {row['statistic']}")
