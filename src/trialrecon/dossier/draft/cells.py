@@ -243,6 +243,9 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     if not lab.population and v.kind == "ae" and lab.quantity.startswith(("ae_", "trae_")):
         lab.population = "safety"
         lab.rules.append("population: an adverse-event table")
+        if v.several_ae:
+            lab.guess("population: several adverse-event tables (acute and late, by phase): "
+                      "the set or time that tells this one apart is not named")
     if lab.statistic in ("count", "percent") and not col.between:
         lab.adjustment = ""
     else:
@@ -458,7 +461,7 @@ def _other_set(v: TableView, sizes: dict[str, str]) -> bool:
 def draft_table(doc: Document, t: Table, names: Names, source_id: str,
                 sizes: dict[str, str] | None = None,
                 method_tests: frozenset[str] = frozenset(),
-                method_population: str = "") -> list[Draft]:
+                method_population: str = "", several_ae: bool = False) -> list[Draft]:
     """Every draft row of table ``t``: its header n's and its body cells.
 
     ``sizes``: the arms' sizes as the baseline table prints them; an analysis table whose
@@ -466,7 +469,7 @@ def draft_table(doc: Document, t: Table, names: Names, source_id: str,
     flagged (its set is one the reviewer must name).
     """
     v = view(t, names)
-    v.method_tests = method_tests
+    v.method_tests, v.several_ae = method_tests, several_ae
     if _other_set(v, sizes or {}):
         v.unnamed_set = True
     elif v.kind in ("outcome", "response") and not v.population:

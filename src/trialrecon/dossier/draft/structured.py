@@ -28,6 +28,7 @@ from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, dr
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.tables import is_data
+from trialrecon.dossier.draft.tableview import view
 
 EXTERNAL_SECTIONS = ("introduction", "background", "discussion", "comment",
                      "research in context", "evidence before this study",
@@ -178,8 +179,10 @@ def draft_document(doc: Document, names: Names, source_id: str,
     drafts: list[Draft] = []
     sizes = arm_sizes(doc.tables, names)
     tests, population = method_tests(doc), method_population(doc)
+    several_ae = sum(view(t, names).kind == "ae" for t in doc.tables) > 1
     for t in doc.tables:
-        drafts.extend(draft_table(doc, t, names, source_id, sizes, tests, population))
+        drafts.extend(draft_table(doc, t, names, source_id, sizes, tests, population,
+                                  several_ae))
     cells = [d for d in drafts if d.fields["row"] or d.fields["column"]]
     for n, unit in enumerate(units):
         rows = [_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id)

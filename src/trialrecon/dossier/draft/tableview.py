@@ -140,6 +140,7 @@ class TableView:
     set_rows: dict[int, Row] = field(default_factory=dict)  # rows naming a set and its n's
     method_population: str = ""  # the set the methods analyse by, for an outcome table
     stub_head: str = ""  # the stub column's own header when it names a characteristic
+    several_ae: bool = False  # the paper has more than one adverse-event table
 
     def data_columns(self) -> list[Column]:
         return [c for c in self.columns if c.index >= self.stub_columns]
