@@ -38,7 +38,7 @@ from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, quantity
-from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of, view
+from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
 
@@ -439,10 +439,9 @@ def _row_counts(v: TableView) -> dict[int, set[str]]:
     return out
 
 
-def arm_sizes(tables: tuple[Table, ...], names: Names) -> dict[str, str]:
+def arm_sizes(views: list[TableView]) -> dict[str, str]:
     """{arm: n} of the first baseline table's column headers (the randomized arms' sizes)."""
-    for t in tables:
-        v = view(t, names)
+    for v in views:
         if v.kind == "baseline":
             sizes = {c.arm: c.denominator for c in v.data_columns() if c.arm and c.denominator}
             if sizes:
@@ -458,17 +457,18 @@ def _other_set(v: TableView, sizes: dict[str, str]) -> bool:
                for c in v.data_columns())
 
 
-def draft_table(doc: Document, t: Table, names: Names, source_id: str,
+def draft_table(doc: Document, v: TableView, names: Names, source_id: str,
                 sizes: dict[str, str] | None = None,
                 method_tests: frozenset[str] = frozenset(),
                 method_population: str = "", several_ae: bool = False) -> list[Draft]:
-    """Every draft row of table ``t``: its header n's and its body cells.
+    """Every draft row of a table read as ``v`` (:func:`.tableview.view`): its header n's
+    and its body cells.
 
     ``sizes``: the arms' sizes as the baseline table prints them; an analysis table whose
     columns count other numbers of patients, and that names no analysis set, has every row
     flagged (its set is one the reviewer must name).
     """
-    v = view(t, names)
+    t = v.table
     v.method_tests, v.several_ae = method_tests, several_ae
     if _other_set(v, sizes or {}):
         v.unnamed_set = True

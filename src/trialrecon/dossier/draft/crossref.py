@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.drafter import Draft
@@ -50,11 +51,12 @@ _STOP = {"the", "and", "with", "for", "from", "was", "were", "patients", "partic
          "other", "others", "none", "unknown", "missing", "events", "event", "adverse"}
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z][a-z0-9-]+", fold(text)) if w not in _STOP}
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z][a-z0-9-]+", fold(text)) if w not in _STOP)
 
 
-def _name_words(d: Draft) -> set[str]:
+def _name_words(d: Draft) -> frozenset[str]:
     """The words naming a cell's row: its category without the level's colon, or its stub."""
     category = d.fields.get("category", "")
     if category and category != "any":
@@ -63,7 +65,8 @@ def _name_words(d: Draft) -> set[str]:
     return _words(" ".join(bare(p) for p in stub[-2:]))
 
 
-def _index(cells: list[Draft]) -> dict[float, list[Draft]]:
+def index_cells(cells: list[Draft]) -> dict[float, list[Draft]]:
+    """The table cells' draft rows by value (built once per document)."""
     out: dict[float, list[Draft]] = defaultdict(list)
     for d in cells:
         try:
@@ -78,7 +81,7 @@ def _grade_of(quantity: str) -> str:
     return m.group(1) if m else ""
 
 
-def _matches(row: Draft, sentence: str, sentence_words: set[str], arms: set[str],
+def _matches(row: Draft, sentence: str, sentence_words: frozenset[str], arms: set[str],
              candidates: list[Draft]) -> list[Draft]:
     allowed = _COMPATIBLE.get(row.fields["statistic"], {row.fields["statistic"]})
     grade = cues.grade(sentence) if re.search(r"\bgrade|\bgr\.?\s*\d", fold(sentence)) else ""
@@ -100,12 +103,12 @@ def _matches(row: Draft, sentence: str, sentence_words: set[str], arms: set[str]
     return found
 
 
-def borrow_labels(rows: list[Draft], sentence: str, cells: list[Draft],
+def borrow_labels(rows: list[Draft], sentence: str, index: dict[float, list[Draft]],
                   names: Names) -> list[Draft]:
-    """``rows`` of one sentence, each with the labels of the one table cell it repeats."""
-    if not rows or not cells:
+    """``rows`` of one sentence, each with the labels of the one table cell it repeats
+    (``index``: :func:`index_cells` of the document's table cells)."""
+    if not rows or not index:
         return rows
-    index = _index(cells)
     words = _words(sentence)
     arms = {h.name for h in names.find(fold(sentence), "arm")} if names.arm_names else set()
     for row in rows:

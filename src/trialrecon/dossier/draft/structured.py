@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.cells import arm_sizes, draft_table
-from trialrecon.dossier.draft.crossref import borrow_labels
+from trialrecon.dossier.draft.crossref import borrow_labels, index_cells
 from trialrecon.dossier.draft.document import Document
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
@@ -177,13 +177,14 @@ def draft_document(doc: Document, names: Names, source_id: str,
     units = list(_block_units(doc, lex)) + list(_caption_units(doc))
     units.sort(key=lambda u: u.origin[0] if u.origin else 0)
     drafts: list[Draft] = []
-    sizes = arm_sizes(doc.tables, names)
+    views = [view(t, names) for t in doc.tables]  # each table read once
+    sizes = arm_sizes(views)
     tests, population = method_tests(doc), method_population(doc)
-    several_ae = sum(view(t, names).kind == "ae" for t in doc.tables) > 1
-    for t in doc.tables:
-        drafts.extend(draft_table(doc, t, names, source_id, sizes, tests, population,
+    several_ae = sum(v.kind == "ae" for v in views) > 1
+    for v in views:
+        drafts.extend(draft_table(doc, v, names, source_id, sizes, tests, population,
                                   several_ae))
-    cells = [d for d in drafts if d.fields["row"] or d.fields["column"]]
+    cells = index_cells([d for d in drafts if d.fields["row"] or d.fields["column"]])
     for n, unit in enumerate(units):
         rows = [_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id)
                 if not _in_arm_name(d, unit, names)]
