@@ -202,13 +202,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], object], ...] = tuple(
         ("estimate and interval", rf"(?P<est>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})\s*\(\s*"
                                   rf"(?P<lo>{_N})\s*%?\s*(?:to|-|–|—)\s*(?P<hi>{_N}|{_MARK})"
                                   r"\s*%?\s*\)", _est_pair),
-        ("n of n and percent", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})\s*\(\s*(?P<p>{_N})\s*%?\s*\)",
+        ("n of n and percent", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})\s*[(\[]\s*(?P<p>{_N})\s*%?\s*[)\]]",
          _n_of_n_pct),
         ("mean and sd", rf"(?P<est>{_N})\s*(?:±|\+/-|\+-)\s*(?P<sd>{_N})", _mean_sd),
         ("n equals and percent", rf"\(\s*n\s*=\s*(?P<n>{_N})\s*[;,]\s*(?P<p>{_N})\s*%\s*\)",
          _count_pct),
-        ("count and percent", rf"(?P<n>{_N})\s*(?:[A-Za-z-]+\s+){{0,2}}\(\s*(?P<p>{_N})\s*%?\s*\)",
-         _count_pct),
+        ("count, percent and n", rf"(?P<n>{_N})\s*[(\[]\s*(?P<p>{_N})\s*%\s*[)\]]\s+of\s+"
+                                 rf"(?:the\s+)?(?P<d>{_D})(?![\d.])", _n_of_n_pct),
+        ("count and percent", rf"(?P<n>{_N})\s*(?:[A-Za-z-]+\s+){{0,2}}[(\[]\s*(?P<p>{_N})"
+                              rf"\s*%?\s*[)\]]", _count_pct),
         ("ci level", rf"\b{NUM}\s*%\s*(?:CI|confidence)", None),
         ("events over n", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})(?![\d/])(?!\s*mg)", _events),
         ("list", rf"(?P<list>{NUM}(?:/{NUM}){{2,}})(?P<unit>{_UNIT})", _chain),
