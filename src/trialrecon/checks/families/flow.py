@@ -40,10 +40,11 @@ APART = ("not_treated", "lost_to_follow_up", "withdrew_consent")
 MAX_COMBOS = 64
 
 
-def _counts(ctx: Context, cohort: str, arm: str, source: str, cut: str, quantity: str,
+def _counts(ctx: Context, place: tuple[str, ...], quantity: str,
             population: str = "") -> list[Row]:
-    return [r for r in ctx.where(cohort=cohort, arm=arm, source=source, quantity=quantity,
-                                 statistic="count", category="")
+    cohort, arm, subgroup, source, cut = place
+    return [r for r in ctx.where(cohort=cohort, arm=arm, subgroup=subgroup, source=source,
+                                 quantity=quantity, statistic="count", category="")
             if ctx.numeric(r) and (r["comparator"] or "=") == "="
             and str(r.get("data_cut") or "") == cut
             and str(r.get("population") or "") == population]
@@ -61,31 +62,30 @@ def check_flow(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     flow_q = {q for ident in ctx.vocab.identities for alts in (ident.total, *ident.parts)
               for q in alts}
-    places = {(r["cohort"], r["arm"], r["source"], str(r.get("data_cut") or ""))
+    places = {(r["cohort"], r["arm"], r["subgroup"], r["source"], str(r.get("data_cut") or ""))
               for r in ctx.rows if r["quantity"] in flow_q and r["statistic"] == "count"}
-    for cohort, arm, source, cut in sorted(places):
+    for place in sorted(places):
         for ident in ctx.vocab.identities:
             pops = [""]
             if ident.same_population:
                 pops = sorted({str(r.get("population") or "") for q in ident.parts[0]
-                               for r in ctx.where(cohort=cohort, arm=arm, source=source,
+                               for r in ctx.where(cohort=place[0], arm=place[1],
+                                                  subgroup=place[2], source=place[3],
                                                   quantity=q, statistic="count")})
             for pop in pops:
-                f = _identity(ctx, ident, cohort, arm, source, cut, pop)
+                f = _identity(ctx, ident, place, pop)
                 if f is not None:
                     out.append(f)
     out.extend(_reasons(ctx))
     return out
 
 
-def _identity(ctx: Context, ident, cohort: str, arm: str, source: str, cut: str,
-              pop: str) -> Finding | None:
-    totals = _distinct([r for q in ident.total
-                        for r in _counts(ctx, cohort, arm, source, cut, q)])
+def _identity(ctx: Context, ident, place: tuple[str, ...], pop: str) -> Finding | None:
+    totals = _distinct([r for q in ident.total for r in _counts(ctx, place, q)])
     parts = []
     for alts in ident.parts:
         rows = _distinct([r for q in alts for r in _counts(
-            ctx, cohort, arm, source, cut, q, pop if ident.same_population else "")])
+            ctx, place, q, pop if ident.same_population else "")])
         if not rows:
             return None  # a part the dossier does not print: not applicable
         parts.append(rows)
@@ -100,7 +100,7 @@ def _identity(ctx: Context, ident, cohort: str, arm: str, source: str, cut: str,
                                f"{total['value']}", f"{quote(total)} ({total['quantity']}) = "
                                f"{_sum_text(ps)}.", list(combo),
                                recomputation=_rec(ident, combo), discriminator=ident.name)
-    apart = _apart(ctx, ident, cohort, arm, source, cut, combos)
+    apart = _apart(ctx, ident, place, combos)
     if apart is not None:
         return apart
     total, *ps = combos[0]
@@ -116,14 +116,13 @@ def _identity(ctx: Context, ident, cohort: str, arm: str, source: str, cut: str,
                    if ident.name == "completion" else "the identity's alternative terms"])
 
 
-def _apart(ctx: Context, ident, cohort: str, arm: str, source: str, cut: str,
+def _apart(ctx: Context, ident, place: tuple[str, ...],
            combos: list[tuple[Row, ...]]) -> Finding | None:
     """A completion sum closed by boxes the diagram counts apart, or among the treated."""
     if ident.name != "completion":
         return None
-    extra = [rows[0] for q in APART if (rows := _distinct(_counts(ctx, cohort, arm, source,
-                                                                   cut, q)))]
-    treated = _distinct(_counts(ctx, cohort, arm, source, cut, "treated"))
+    extra = [rows[0] for q in APART if (rows := _distinct(_counts(ctx, place, q)))]
+    treated = _distinct(_counts(ctx, place, "treated"))
     for combo in combos:
         total, *ps = combo
         s = sum(int(p["value_num"]) for p in ps)
