@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from trialrecon.checks.context import Context, Row, is_nan
 from trialrecon.checks.denominators import denominators
-from trialrecon.stats.rounding import exact, half_unit
+from trialrecon.stats.rounding import SCHEMES, decimals_of, exact, half_unit
 
 # Tests whose P comes from the model an estimate's (Wald) interval comes from.
 WALD_TESTS = frozenset({"logistic_wald", "cox_wald", "poisson", "z_test", "t_test",
@@ -102,12 +102,40 @@ def cell_size(ctx: Context, row: Row) -> tuple[int, bool] | None:
     return (dens[0].n, False) if dens else None
 
 
-def reproduces(value: float, printed: str) -> bool:
-    """A computed value prints as ``printed`` under standard rounding (ties either way)."""
+def reproduces(value: float, printed: str, scheme: str = "") -> bool:
+    """A computed value prints as ``printed`` under standard rounding (ties either way), or
+    under one named non-standard ``scheme`` (``truncate``, ``round_twice``)."""
     if not math.isfinite(value):
         return False
-    x, h = exact(printed), half_unit(printed)
-    return abs(Fraction(value) - x) <= h + Fraction(1, 10 ** 12)
+    x = exact(printed)
+    if scheme:
+        return SCHEMES[scheme](Fraction(value), decimals_of(printed)) == x
+    return abs(Fraction(value) - x) <= half_unit(printed) + Fraction(1, 10 ** 12)
+
+
+def restated_adjusted(ctx: Context, est: Row) -> Row | None:
+    """The adjusted estimate an unlabelled one restates, if any.
+
+    A text often repeats a table's adjusted estimate without saying it is adjusted ("1.37 mL
+    smaller", the Discussion restating an adjusted mean difference of -1.37). An estimate
+    whose ``adjustment`` is empty and whose printed value is that of an adjusted estimate of
+    the same quantity and category (in either orientation: the negative of a difference, the
+    reciprocal of a ratio within rounding) is that estimate, not a crude one.
+    """
+    if est.get("adjustment"):
+        return None
+    ratio = ctx.vocab.attribute(est["quantity"], "scale") == "ratio"
+    x = float(est["value_num"])
+    for r in ctx.where(cohort=est["cohort"], subgroup=est["subgroup"],
+                       quantity=est["quantity"], category=est["category"],
+                       statistic="estimate"):
+        if r is est or not adjusted(r) or not ctx.numeric(r):
+            continue
+        y = float(r["value_num"])
+        if r["value"] == est["value"] or (not ratio and abs(x + y) < 1e-12) or (
+                ratio and y > 0 and reproduces(1 / y, str(est["value"]))):
+            return r
+    return None
 
 
 def reproduces_row(value: float, row: Row) -> bool:
@@ -122,3 +150,28 @@ def fmt_num(x: float, like: str = "") -> str:
         d = len(like.split(".")[1]) if "." in like else 0
         return f"{x:.{d + 2}f}"
     return f"{x:.4g}"
+
+
+# Columns an estimate and a P value of one comparison share (a table row printing them).
+_LINK_KEY = ("source", "location", "row", "cohort", "arm", "versus", "subgroup", "quantity",
+             "category", "data_cut", "adjustment")
+
+
+def link_by_adjustment(stmts: list[dict[str, Row]]) -> list[dict[str, Row]]:
+    """A P value of its own cell joins the estimate of the same table row and adjustment.
+
+    A table that prints an unadjusted and an adjusted estimate, each with a P column, leaves
+    :func:`~trialrecon.checks.context.statements` two estimates for each P; the
+    ``adjustment`` column tells which P belongs to which estimate.
+    """
+    lone = [s for s in stmts if set(s) == {"p_value"} and s["p_value"]["row"]]
+    merged: set[int] = set()
+    for s in lone:
+        p = s["p_value"]
+        cands = [t for t in stmts if "p_value" not in t and "estimate" in t
+                 and all(str(t["estimate"].get(c) or "") == str(p.get(c) or "")
+                         for c in _LINK_KEY)]
+        if len(cands) == 1:
+            cands[0]["p_value"] = p
+            merged.add(id(s))
+    return [s for s in stmts if id(s) not in merged]

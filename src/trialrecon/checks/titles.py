@@ -48,6 +48,11 @@ LABELS: dict[str, str] = {
     "not_treated": "Not treated", "discontinued": "Discontinued", "completed": "Completed",
     "lost_to_follow_up": "Lost to follow-up", "analysed": "Analysed",
     "excluded_from_analysis": "Excluded from analysis", "withdrew_consent": "Withdrew consent",
+    **{f"trae_{g}": f"treatment-related {w}" for g, w in (
+        ("any_grade", "any grade"), ("grade1", "grade 1"), ("grade2", "grade 2"),
+        ("grade3", "grade 3"), ("grade4", "grade 4"), ("grade5", "grade 5"),
+        ("grade12", "grade 1/2"), ("grade34", "grade 3/4"), ("grade3plus", "grade 3 or higher"),
+        ("grade2plus", "grade 2 or higher"))},
 }
 STATISTIC_FORMS: dict[str, str] = {
     "median": "Median {q}", "mean": "Mean {q}", "ci_low": "{q}, lower CI bound",

@@ -51,6 +51,7 @@ from trialrecon.checks.comparisons import (
     arm_cell,
     cell_size,
     comparison_arms,
+    link_by_adjustment,
 )
 from trialrecon.checks.context import (
     Check,
@@ -95,6 +96,7 @@ class Evidence:
     tried: list[str] = field(default_factory=list)
     data: str = ""  # "counts" or "means" when the arms' data were used
     stated: bool = True  # every size the data path used is printed
+    log_scale: tuple[float, float] | None = None  # a difference's interval read as a ratio's
 
 
 def check_effect_p(ctx: Context) -> list[Finding]:
@@ -103,7 +105,7 @@ def check_effect_p(ctx: Context) -> list[Finding]:
     cand = [r for r in ctx.rows if ctx.numeric(r) and (
         ctx.kind(r["quantity"]) == "effect"
         or (r["quantity"] == "outcome" and r["statistic"] == "p_value" and not r["arm"]))]
-    for st in statements(cand):
+    for st in link_by_adjustment(statements(cand)):
         p = st.get("p_value")
         if p is None:
             continue
@@ -258,10 +260,16 @@ def _from_interval(ctx: Context, p: Row, est: Row, lo: Row, hi: Row, df: int | N
     for k in ("ci", "ci_t"):
         if k in ev.two:
             ev.one[k] = (ev.two[k][0] / 2, ev.two[k][1] / 2)
+    if not ratio and min(b[0] for b in boxes) > 0:
+        ev.log_scale = p_range(*boxes, level, ratio=True)  # type: ignore[misc]
     ev.rows += [est, lo, hi]
     ev.tried.append(f"interval {lo['value']} to {hi['value']} around {est['value']}: "
-                    + ", ".join(f"{LABELS[k]} {ev.two[k][0]:.3g} to {ev.two[k][1]:.3g}"
-                                for k in ("ci", "ci_t") if k in ev.two))
+                    + ", ".join(f"{LABELS[k]} {_fmt_p(ev.two[k][0])} to "
+                                f"{_fmt_p(ev.two[k][1])}" for k in ("ci", "ci_t") if k in ev.two))
+
+
+def _fmt_p(x: float) -> str:
+    return "< 0.0001" if x < 0.0001 else f"{x:.3g}"
 
 
 def p_text(p: Row) -> str:
@@ -316,8 +324,14 @@ def _judge(ctx: Context, p: Row, ev: Evidence) -> Finding:
     because = "" if severity == "inconsistent" else (
         " This rests on what the paper does not state: "
         + ("the test" if not named else "the arms' sizes") + ".")
-    shown = "; ".join(f"{LABELS[k]} {pool[k][0]:.3g}" + (
-        f" to {pool[k][1]:.3g}" if pool[k][1] - pool[k][0] > 1e-12 else "")
+    if ev.log_scale is not None and overlap(ev.log_scale, rep):
+        because += (f" On the log scale the interval gives P {ev.log_scale[0]:.3g} to "
+                    f"{ev.log_scale[1]:.3g}, as printed: the figures read as a ratio labelled "
+                    "as a difference.")
+        rec["log_scale"] = list(ev.log_scale)
+    shown = "; ".join(f"{LABELS[k]} {_fmt_p(pool[k][0])}" + (
+        f" to {_fmt_p(pool[k][1])}" if pool[k][1] - pool[k][0] > 1e-12
+        and _fmt_p(pool[k][1]) != _fmt_p(pool[k][0]) else "")
         for k in (family or tuple(pool)))
     return ctx.finding(
         severity, ("gross inconsistency: " if gross else "")

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from trialrecon.checks.comparisons import (
     adjusted,
@@ -46,15 +47,23 @@ from trialrecon.checks.comparisons import (
     cell_size,
     comparison_arms,
     fmt_num,
-    reproduces_row,
+    link_by_adjustment,
+    reproduces,
+    restated_adjusted,
 )
 from trialrecon.checks.context import Check, Context, Row, box, quote, statements
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.severity import NON_STANDARD_SCHEMES, SCHEME_LABELS
 from trialrecon.stats import twobytwo as tb
+from trialrecon.stats.rounding import exact, half_unit
 
 MEASURES: tuple[str, ...] = ("risk_ratio", "odds_ratio", "risk_difference", "nnt", "nnh")
 NAMES = {"risk_ratio": "risk ratio", "odds_ratio": "odds ratio",
          "risk_difference": "risk difference", "nnt": "NNT", "nnh": "NNH"}
+# Tests of the counts: the printed interval of such a statement is judged against the count
+# methods; another test (GEE, a mixed or stratified model) brings its own interval.
+COUNT_TESTS = frozenset({"", "chi_square", "chi_square_yates", "fisher_exact", "z_test",
+                         "logistic_wald", "exact_binomial"})
 RD_SCALE = {"percentage_points": 100.0, "percent": 100.0, "proportion": 1.0,
             "probability": 1.0, "none": 1.0, "": 1.0}
 
@@ -81,12 +90,13 @@ def check_effect_measures(ctx: Context) -> list[Finding]:
     """Each unadjusted effect estimate from the arms' counts (see the module docstring)."""
     out = []
     cand = [r for r in ctx.rows if r["quantity"] in MEASURES and ctx.numeric(r)]
-    for st in statements(cand):
+    for st in link_by_adjustment(statements(cand)):
         est = st.get("estimate")
         if est is None:
             continue
-        if adjusted(est):
-            ctx.skip("adjusted estimate: its model is not reproducible from counts")
+        if adjusted(est) or restated_adjusted(ctx, est) is not None:
+            ctx.skip("adjusted estimate (or its restatement): its model is not reproducible "
+                     "from counts")
             continue
         arms = comparison_arms(ctx, est)
         if arms is None:
@@ -97,7 +107,8 @@ def check_effect_measures(ctx: Context) -> list[Finding]:
         table = _table(ctx, est, arms, source_q)
         if table is not None:
             ctx.see([est, *([lo, hi] if lo and hi else []), *table.rows])
-            out.append(_judge_counts(ctx, est, lo, hi, table))
+            test = str((st.get("p_value") or est).get("test") or "")
+            out.append(_judge_counts(ctx, est, lo, hi, table, test))
             continue
         pcts = [arm_cell(ctx, est, arm, source_q, "percent") for arm in arms]
         if pcts[0] is None or pcts[1] is None:
@@ -149,23 +160,26 @@ def _intervals(measure: str, t: Table, level: float) -> dict[str, tuple[float, f
     return out
 
 
-def _prints_as(value: float, row: Row, measure: str) -> bool:
-    """Standard rounding; an NNT also rounded up (Altman 1998)."""
-    if reproduces_row(value, row):
+def _prints_as(value: float, row: Row, measure: str, scheme: str = "") -> bool:
+    """Standard rounding (or one non-standard ``scheme``); an NNT also rounded up (Altman
+    1998 advises it, so rounding up counts as standard for an NNT)."""
+    if reproduces(value, str(row["value"]), scheme):
         return True
-    if measure in ("nnt", "nnh") and math.isfinite(value) and "." not in str(row["value"]):
+    if not scheme and measure in ("nnt", "nnh") and math.isfinite(value) \
+            and "." not in str(row["value"]):
         return math.ceil(value - 1e-12) == int(row["value_num"])
     return False
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What one orientation of the table gives for the printed statement."""
+    """What one orientation of the table gives for the printed statement: the estimates and
+    intervals, and those that print as printed under each rounding scheme ("" standard)."""
 
     estimates: dict[str, float]
-    est_hits: tuple[str, ...]
     intervals: dict[str, tuple[float, float]]
-    ci_hits: tuple[str, ...]
+    est_hits: dict[str, tuple[str, ...]]
+    ci_hits: dict[str, tuple[str, ...]]
 
 
 def _reading(measure: str, t: Table, est: Row, lo: Row | None, hi: Row | None,
@@ -174,10 +188,14 @@ def _reading(measure: str, t: Table, est: Row, lo: Row | None, hi: Row | None,
     level = float((lo or est)["level"] or 95) / 100
     cis = {k: (x * scale, y * scale) for k, (x, y) in _intervals(measure, t, level).items()} \
         if lo is not None and hi is not None else {}
-    est_hits = tuple(k for k, v in ests.items() if _prints_as(v, est, measure))
-    ci_hits = tuple(k for k, (x, y) in cis.items() if lo is not None and hi is not None
-                    and _prints_as(x, lo, measure) and _prints_as(y, hi, measure))
-    return Reading(ests, est_hits, cis, ci_hits)
+    est_hits, ci_hits = {}, {}
+    for scheme in ("", *NON_STANDARD_SCHEMES):
+        est_hits[scheme] = tuple(k for k, v in ests.items() if _prints_as(v, est, measure,
+                                                                          scheme))
+        ci_hits[scheme] = tuple(k for k, (x, y) in cis.items() if lo is not None
+                                and hi is not None and _prints_as(x, lo, measure, scheme)
+                                and _prints_as(y, hi, measure, scheme))
+    return Reading(ests, cis, est_hits, ci_hits)
 
 
 def _arithmetic(measure: str, t: Table, scale: float) -> str:
@@ -203,25 +221,40 @@ def _ci_text(cis: dict[str, tuple[float, float]], names: tuple[str, ...] | list[
                      f"{fmt_num(cis[m][1], like)}" for m in names)
 
 
-def _judge_counts(ctx: Context, est: Row, lo: Row | None, hi: Row | None,
-                  t: Table) -> Finding:
+REVERSED = " (comparator over experimental)"
+
+
+def _pick(measure: str, fwd: Reading, rev: Reading, field: str) -> tuple[Reading, str, str]:
+    """The first reading (orientation, then scheme; standard first) with a hit in ``field``."""
+    for scheme in ("", *NON_STANDARD_SCHEMES):
+        for reading, orient in ((fwd, ""), (rev, REVERSED)):
+            if orient and measure in ("nnt", "nnh"):
+                continue
+            if getattr(reading, field)[scheme]:
+                return reading, orient, scheme
+    return fwd, "", "none"
+
+
+def _judge_counts(ctx: Context, est: Row, lo: Row | None, hi: Row | None, t: Table,
+                  test: str) -> Finding:
     measure = str(est["quantity"])
     scale = _scale(est) or 1.0
     name = NAMES[measure]
     fwd = _reading(measure, t, est, lo, hi, scale)
     rev = _reading(measure, t.swapped(), est, lo, hi, scale)
-    rows = [est, *([lo, hi] if lo is not None and hi is not None else []), *t.rows]
-    printed = est["value"] + (f" ({lo['value']} to {hi['value']})" if lo and hi else "")
+    has_ci = lo is not None and hi is not None
+    rows = [est, *([lo, hi] if has_ci else []), *t.rows]
+    printed = est["value"] + (f" ({lo['value']} to {hi['value']})" if has_ci else "")
     arithmetic = _arithmetic(measure, t, scale)
-    rec = {"method": f"{name} from the arms' counts ({t.text()}), every standard estimate and "
-                     "interval", "inputs": {"counts": t.text(), "printed": printed},
-           "tried": [f"estimate {k}: {fmt_num(v, est['value'])}" for k, v in fwd.estimates.items()]
-           + ([_ci_text(fwd.intervals, list(fwd.intervals), str(lo["value"]))]
-              if lo is not None and fwd.intervals else [])}
-    use, orient = fwd, ""
-    if not fwd.est_hits and rev.est_hits and measure not in ("nnt", "nnh"):
-        use, orient = rev, " (comparator over experimental)"
-    if not use.est_hits:
+    rec: dict = {"method": f"{name} from the arms' counts ({t.text()}), every standard "
+                           "estimate and interval",
+                 "inputs": {"counts": t.text(), "printed": printed},
+                 "tried": [f"estimate {k}: {fmt_num(v, est['value'])}"
+                           for k, v in fwd.estimates.items()]
+                 + ([_ci_text(fwd.intervals, list(fwd.intervals), str(lo["value"]))]
+                    if has_ci and fwd.intervals else [])}
+    use, orient, scheme = _pick(measure, fwd, rev, "est_hits")
+    if scheme == "none":
         severity = "inconsistent" if t.stated else "questionable"
         because = "" if t.stated else (" This rests on what the paper does not state: the "
                                        "denominators or one analysis set for both arms.")
@@ -232,18 +265,42 @@ def _judge_counts(ctx: Context, est: Row, lo: Row | None, hi: Row | None,
             f"no standard estimate gives {est['value']} in either direction.{because}", rows,
             recomputation=rec, nearest=fmt_num(next(iter(fwd.estimates.values())), est["value"]),
             ruled_out=["the 0.5 correction and, for odds ratios, the conditional MLE",
-                       "the reversed orientation (comparator over experimental)"],
-            discriminator="effect")
-    if lo is None or hi is None or use.ci_hits:
-        methods = _ci_text(use.intervals, use.ci_hits, str(lo["value"])) if use.ci_hits \
-            else ""
-        rec["result"] = f"estimate: {', '.join(use.est_hits)}" + (
-            f"; interval: {', '.join(use.ci_hits)}" if use.ci_hits else "")
+                       "the reversed orientation (comparator over experimental)",
+                       "truncation and rounding twice"], discriminator="effect")
+    if scheme:
+        rec["result"] = (f"estimate {', '.join(use.est_hits[scheme])} only if "
+                         f"{SCHEME_LABELS[scheme]}")
+        rec["rounding_only"] = True
         return ctx.finding(
-            "consistent", f"{name} {printed} reproduced{orient}",
+            "questionable", f"{name} {est['value']} reproduced only if {SCHEME_LABELS[scheme]}",
+            f"The {name} {quote(est)} follows from {t.text()}{orient} ({arithmetic}) only if "
+            f"{SCHEME_LABELS[scheme]}; standard rounding gives "
+            f"{fmt_num(next(iter(use.estimates.values())), est['value'])}.", rows,
+            recomputation=rec, discriminator="effect", ruled_out=["standard rounding"])
+    if has_ci and test not in COUNT_TESTS:
+        ctx.skip(f"interval of a model the counts cannot give ({test}): estimate only")
+        has_ci = False
+    ci_scheme = _pick(measure, use, use, "ci_hits")[2] if has_ci else ""
+    if not has_ci or ci_scheme == "":
+        methods = _ci_text(use.intervals, use.ci_hits[""], str(lo["value"])) \
+            if has_ci else ""
+        rec["result"] = f"estimate: {', '.join(use.est_hits[''])}" + (
+            f"; interval: {', '.join(use.ci_hits[''])}" if has_ci else "")
+        return ctx.finding(
+            "consistent", f"{name} {est['value']} reproduced{orient}",
             f"The {name} {printed} follows from {t.text()}{orient}: {arithmetic}"
             + (f"; the interval is {methods}." if methods else "."), rows, recomputation=rec,
             discriminator="effect")
+    if ci_scheme != "none":
+        methods = _ci_text(use.intervals, use.ci_hits[ci_scheme], str(lo["value"]))
+        rec["result"] = f"interval {methods} only if {SCHEME_LABELS[ci_scheme]}"
+        rec["rounding_only"] = True
+        return ctx.finding(
+            "questionable", f"{name} CI {lo['value']}-{hi['value']} reproduced only if "
+            f"{SCHEME_LABELS[ci_scheme]}", f"The {name} {est['value']} follows from "
+            f"{t.text()}{orient}, and its interval ({lo['value']} to {hi['value']}) only if "
+            f"{SCHEME_LABELS[ci_scheme]}: {methods}.", rows, recomputation=rec,
+            discriminator="effect", ruled_out=["standard rounding of every method"])
     return _judge_interval(ctx, est, lo, hi, t, use, orient, rows, rec, arithmetic)
 
 
@@ -266,6 +323,11 @@ def _judge_interval(ctx: Context, est: Row, lo: Row, hi: Row, t: Table, use: Rea
             (printed_holds and not any(methods_hold))
     rec["result"] = "no standard method gives the printed interval"
     rec["gross"] = gross
+    if closest is not None and not gross:
+        c = use.intervals[closest]
+        rec["rounding_only"] = all(
+            abs(Fraction(x) - exact(str(r["value"]))) <= 2 * half_unit(str(r["value"]))
+            for x, r in ((c[0], lo), (c[1], hi)))
     ci = f"({lo['value']} to {hi['value']})"
     sentence = (f"The {name} {est['value']} follows from {t.text()}{orient} ({arithmetic}), "
                 f"but no standard method gives its interval {ci}; the closest is {nearest}.")

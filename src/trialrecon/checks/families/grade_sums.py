@@ -86,6 +86,7 @@ def check_grade_sums(ctx: Context) -> list[Finding]:
     groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
     for r in rows:
         groups[tuple(str(r.get(c) or "") for c in GROUP)].append(r)
+    splits: list[tuple[Row, list[Row], bool]] = []
     for key, group in groups.items():
         if key[GROUP.index("statistic")] == "percent" and _has_counts(groups, key):
             continue
@@ -105,10 +106,22 @@ def check_grade_sums(ctx: Context) -> list[Finding]:
                 parts = _cover(total_span, levels, exact_cover=False)
             if parts is None:
                 continue
-            f = _judge(ctx, by_q[total_q], [by_q[q] for q in parts], complete)
-            if f is not None:
-                out.append(f)
+            splits.append((by_q[total_q], [by_q[q] for q in parts], complete))
+    exact_rows: dict[tuple[str, str], int] = defaultdict(int)
+    for total, parts, complete in splits:
+        if complete and total["statistic"] == "count" and _sum(parts) == exact(
+                str(total["value"])):
+            exact_rows[(total["source"], total["location"])] += 1
+    for total, parts, complete in splits:
+        f = _judge(ctx, total, parts, complete,
+                   exact_rows[(total["source"], total["location"])])
+        if f is not None:
+            out.append(f)
     return out
+
+
+def _sum(rows: list[Row]) -> Fraction:
+    return sum((exact(str(r["value"])) for r in rows), Fraction(0))
 
 
 def _has_counts(groups: dict[tuple[str, ...], list[Row]], key: tuple[str, ...]) -> bool:
@@ -116,9 +129,9 @@ def _has_counts(groups: dict[tuple[str, ...], list[Row]], key: tuple[str, ...]) 
     return any(k[:i] == key[:i] and k[i] == "count" for k in groups) and key[u] == "percent"
 
 
-def _judge(ctx: Context, total: Row, parts: list[Row], complete: bool) -> Finding | None:
-    values = [exact(str(p["value"])) for p in parts]
-    s = sum(values, Fraction(0))
+def _judge(ctx: Context, total: Row, parts: list[Row], complete: bool,
+           exact_elsewhere: int) -> Finding | None:
+    s = _sum(parts)
     t = exact(str(total["value"]))
     slack = Fraction(0)
     if total["statistic"] == "percent":
@@ -158,7 +171,9 @@ def _judge(ctx: Context, total: Row, parts: list[Row], complete: bool) -> Findin
         f"{quote(total)}."
         + (" Each event has one grade." if events else
            " In a table of each patient's worst grade they add up exactly; the paper does not "
-           "say whether a patient is counted under every grade he had."),
+           "say whether a patient is counted under every grade he had"
+           + (f", but {exact_elsewhere} other rows of {total['location']} add up exactly, "
+              "as a worst-grade table does." if exact_elsewhere else ".")),
         rows, recomputation=rec, discriminator="grades", nearest=f"{_fmt(s)}{unit}",
         ruled_out=["rounding"] if slack else [])
 

@@ -41,6 +41,7 @@ from trialrecon.checks.comparisons import (
     fmt_num,
     plain_arms,
     pool_parts,
+    restated_adjusted,
 )
 from trialrecon.checks.context import SKIP_KINDS, Check, Context, Row, quote
 from trialrecon.checks.findings import Finding
@@ -234,8 +235,9 @@ def _sd_like_se(ctx: Context, means: list[Row]) -> list[Finding]:
 
 
 def _mean_difference(ctx: Context, md: Row) -> Finding | None:
-    if adjusted(md) or md["test"] in MODEL_TESTS:
-        ctx.skip("adjusted mean difference: not the difference of the printed means")
+    if adjusted(md) or md["test"] in MODEL_TESTS or restated_adjusted(ctx, md) is not None:
+        ctx.skip("adjusted mean difference (or its restatement): not the difference of the "
+                 "printed means")
         return None
     arms = comparison_arms(ctx, md)
     source_q = str(ctx.vocab.attribute(md["quantity"], "effect_of") or "outcome")

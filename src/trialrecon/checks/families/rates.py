@@ -32,6 +32,7 @@ from trialrecon.checks.comparisons import (
     fmt_num,
     pool_parts,
     reproduces_row,
+    restated_adjusted,
 )
 from trialrecon.checks.context import Check, Context, Row, is_nan, quote, statements
 from trialrecon.checks.findings import Finding
@@ -121,7 +122,7 @@ def check_rates(ctx: Context) -> list[Finding]:
         est = st.get("estimate")
         if est is None:
             continue
-        if adjusted(est):
+        if adjusted(est) or restated_adjusted(ctx, est) is not None:
             ctx.skip("adjusted rate ratio or difference: not the ratio of the printed rates")
             continue
         f = _between(ctx, est, st.get("ci_low"), st.get("ci_high"))
