@@ -1,0 +1,44 @@
+"""The ``means-sd`` check (:mod:`trialrecon.checks.families.means`): planted errors (GRIM,
+GRIMMER, SE against SD, an SD that is an SE, a mean difference, a pooled mean) and what it
+leaves alone. Hand calculations of GRIM and GRIMMER are in tests/test_summary_stats.py."""
+
+from __future__ import annotations
+
+from conftest import matches
+from mini_rct import row, run
+
+
+def test_planted_errors_found_and_clean_values_kept(score):
+    s = score("means-sd")
+    print(s.line())
+    assert s.precision == 1.0 and s.recall == 1.0, s.line()
+
+
+def _one(planted, ids):
+    return next(f for f in planted.findings if f.check == "means-sd" and matches(f, ids))
+
+
+def test_sentences_quote_the_arithmetic(planted):
+    assert "1.10 g/dL (Table 3) over sqrt(380) = 0.0564" in _one(planted, ["m13_se"]).sentence
+    assert "0.60 - 0.37 = 0.2300" in _one(planted, ["m14_est"]).sentence
+    assert "sqrt(370) = 19.2" in _one(planted, ["m15_placebo_sd"]).sentence
+    assert "does not say" in _one(planted, ["m17_mean"]).sentence  # a score: an assumption
+
+
+def test_grim_never_runs_on_measurements(tmp_path):
+    """2.47 g/dL over 20 patients is no count: GRIM says nothing (it would fail for a count)."""
+    rows = [row("m", "drug", "outcome", "Hb", "mean", "2.47", unit="g/dL", denominator=20)]
+    findings, _ = run(tmp_path, rows, ("means-sd",))
+    assert findings == []
+
+
+def test_a_restated_adjusted_mean_difference_is_not_judged(tmp_path):
+    """'1.37 mL smaller with drug' restates the adjusted MD -1.37 the other way round."""
+    rows = [row("x", "drug", "outcome", "Vol", "mean", "3.72", unit="mL"),
+            row("y", "placebo", "outcome", "Vol", "mean", "4.90", unit="mL"),
+            row("adj", "", "mean_difference", "Vol", "estimate", "-1.37", unit="mL",
+                adjustment="adjusted"),
+            row("txt", "placebo", "mean_difference", "Vol", "estimate", "1.37", unit="mL",
+                versus="drug", location="Discussion")]
+    findings, skipped = run(tmp_path, rows, ("means-sd",))
+    assert findings == [] and skipped
