@@ -171,7 +171,7 @@ def _from_counts(ctx: Context, p: Row, arms: tuple[str, str], ev: Evidence) -> N
         return
     (n1, s1), (n2, s2) = sizes  # type: ignore[misc]
     a, b = int(counts[0]["value_num"]), int(counts[1]["value_num"])
-    if not (0 <= a <= n1 and 0 <= b <= n2):
+    if not (0 <= a <= n1 and 0 <= b <= n2) or min(n1, n2) <= 0:
         return
     ps = tb.two_by_two_ps(a, n1, b, n2)
     wald = _wald_p(str(p["quantity"]), a, n1, b, n2)

@@ -130,7 +130,7 @@ def _table(ctx: Context, est: Row, arms: tuple[str, str], quantity: str) -> Tabl
         return None
     (n1, s1), (n2, s2) = sizes  # type: ignore[misc]
     a, b = int(counts[0]["value_num"]), int(counts[1]["value_num"])
-    if not (0 <= a <= n1 and 0 <= b <= n2):
+    if not (0 <= a <= n1 and 0 <= b <= n2) or min(n1, n2) <= 0:
         return None  # a count above its denominator is the impossible check's
     one_set = str(counts[0].get("population") or "") == str(counts[1].get("population") or "")
     return Table(a, n1, b, n2, (counts[0], counts[1]), s1 and s2 and one_set)

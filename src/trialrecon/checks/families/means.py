@@ -106,7 +106,7 @@ def _integer_scale(m: Row) -> str:
 def _grim(ctx: Context, m: Row) -> list[Finding]:
     scale = _integer_scale(m)
     size = cell_size(ctx, m)
-    if not scale or size is None or not size[1]:
+    if not scale or size is None or not size[1] or size[0] <= 0:
         return []
     n = size[0]
     sd = _partner(ctx, m, "sd")
