@@ -35,3 +35,12 @@ def test_the_table_shows_its_worst_grade_convention(tmp_path):
     assert len(flagged) == 1 and flagged[0].severity == "questionable"
     assert "3 other rows of Table 3 add up exactly" in flagged[0].sentence
     assert matches(flagged[0], ["anemia_any_grade", "anemia_grade12", "anemia_grade3plus"])
+
+
+def test_a_grade_3_or_higher_count_above_any_grade_is_ranges_pooled(tmp_path):
+    """The order of grade levels (grade >= 3 <= any grade) is the ranges-pooled check's: it
+    reads the same closed ``includes``; grade-sums does not repeat it."""
+    rows = [row("g_any", "drug", "ae_any_grade", "Rash", "count", 8, denominator=100),
+            row("g_3p", "drug", "ae_grade3plus", "Rash", "count", 10, denominator=100)]
+    findings, _ = run(tmp_path, rows, ("ranges-pooled", "grade-sums"))
+    assert [(f.check, f.severity) for f in findings] == [("ranges-pooled", "inconsistent")]

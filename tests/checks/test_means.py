@@ -42,3 +42,16 @@ def test_a_restated_adjusted_mean_difference_is_not_judged(tmp_path):
                 versus="drug", location="Discussion")]
     findings, skipped = run(tmp_path, rows, ("means-sd",))
     assert findings == [] and skipped
+
+
+def test_a_mean_difference_whose_p_names_a_model_is_not_the_raw_difference(tmp_path):
+    """An MMRM difference of 2.3 beside raw means 10.0 and 8.0: the P column names the mixed
+    model, so the difference is a model's (least-squares) estimate."""
+    rows = [row("x", "drug", "outcome", "Score", "mean", "10.0", unit="points"),
+            row("y", "placebo", "outcome", "Score", "mean", "8.0", unit="points"),
+            row("md", "", "mean_difference", "Score", "estimate", "2.3", unit="points",
+                row="Score"),
+            row("p", "", "mean_difference", "Score", "p_value", "0.01", test="mixed_model",
+                row="Score", column="P")]
+    findings, skipped = run(tmp_path, rows, ("means-sd",))
+    assert findings == [] and skipped

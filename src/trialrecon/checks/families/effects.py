@@ -163,11 +163,13 @@ def _intervals(measure: str, t: Table, level: float) -> dict[str, tuple[float, f
 def _prints_as(value: float, row: Row, measure: str, scheme: str = "") -> bool:
     """Standard rounding (or one non-standard ``scheme``); an NNT also rounded up (Altman
     1998 advises it, so rounding up counts as standard for an NNT)."""
+    if measure in ("nnt", "nnh") and float(row["value_num"]) < 0:
+        value = -value  # an NNH printed as a negative NNT
     if reproduces(value, str(row["value"]), scheme):
         return True
     if not scheme and measure in ("nnt", "nnh") and math.isfinite(value) \
             and "." not in str(row["value"]):
-        return math.ceil(value - 1e-12) == int(row["value_num"])
+        return math.ceil(value - 1e-12) == abs(int(row["value_num"]))
     return False
 
 
@@ -279,6 +281,9 @@ def _judge_counts(ctx: Context, est: Row, lo: Row | None, hi: Row | None, t: Tab
             recomputation=rec, discriminator="effect", ruled_out=["standard rounding"])
     if has_ci and test not in COUNT_TESTS:
         ctx.skip(f"interval of a model the counts cannot give ({test}): estimate only")
+        has_ci = False
+    if has_ci and not use.intervals:
+        ctx.skip("no interval to compare (an NNT interval through infinity)")
         has_ci = False
     ci_scheme = _pick(measure, use, use, "ci_hits")[2] if has_ci else ""
     if not has_ci or ci_scheme == "":

@@ -38,6 +38,14 @@ CLOSING = frozenset({"other", "others", "other reasons", "other reason", "unknow
 # Boxes a completion sum may leave out (the diagram counts them apart).
 APART = ("not_treated", "lost_to_follow_up", "withdrew_consent")
 MAX_COMBOS = 64
+# Identities whose terms a diagram may define otherwise (why a failure is only questionable).
+SOFT_IDENTITIES = {
+    "completion": " This assumes completing and discontinuing split the randomized patients; "
+                  "a diagram may count those who stopped the intervention among those who "
+                  "completed follow-up, and the paper does not say which it does.",
+}
+# Reasons one patient may have several of (every unmet eligibility criterion).
+MULTIPLE_REASONS = frozenset({"screen_failure"})
 
 
 def _counts(ctx: Context, place: tuple[str, ...], quantity: str,
@@ -106,10 +114,13 @@ def _identity(ctx: Context, ident, place: tuple[str, ...], pop: str) -> Finding 
     total, *ps = combos[0]
     s = sum(int(p["value_num"]) for p in ps)
     ctx.see(combos[0])
+    soft = ident.name in SOFT_IDENTITIES
     return ctx.finding(
-        "inconsistent", f"{ident.name}: {_sum_text(ps)} = {s}, not {total['value']}",
+        "questionable" if soft else "inconsistent",
+        f"{ident.name}: {_sum_text(ps)} = {s}, not {total['value']}",
         f"{quote(total)} ({total['quantity']}) should equal {_sum_text(ps)} = {s} "
-        f"({ident.description}).", list(combos[0]), recomputation=_rec(ident, combos[0]),
+        f"({ident.description})." + (SOFT_IDENTITIES[ident.name] if soft else ""),
+        list(combos[0]), recomputation=_rec(ident, combos[0]),
         discriminator=ident.name, nearest=str(s),
         ruled_out=["every printed statement of each term",
                    "patients counted apart (not treated, lost to follow-up, withdrew consent)"
@@ -190,12 +201,15 @@ def _reasons(ctx: Context) -> list[Finding]:
                                    f"{terms}.", rows, recomputation=rec, discriminator="reasons"))
         elif s > t or closed:
             ctx.see(rows)
+            several = s > t and total["quantity"] in MULTIPLE_REASONS
             out.append(ctx.finding(
-                "inconsistent", f"reasons sum to {s}, total {t}",
+                "questionable" if several else "inconsistent", f"reasons sum to {s}, total {t}",
                 f"The reasons {terms} sum to {s}, " + ("more than" if s > t else "less than")
                 + f" {quote(total)}" + ("" if s > t else
                                         f", although the list closes with "
-                                        f"'{closed[0]['category']}'") + ".", rows,
+                                        f"'{closed[0]['category']}'") + "."
+                + (" A screened patient may fail several criteria; the paper does not say "
+                   "whether each is counted once." if several else ""), rows,
                 recomputation=rec, discriminator="reasons", nearest=str(s)))
         else:
             ctx.skip("reasons that fall short of their total without 'other' (a partial list)")

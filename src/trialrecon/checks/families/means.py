@@ -235,7 +235,12 @@ def _sd_like_se(ctx: Context, means: list[Row]) -> list[Finding]:
 
 
 def _mean_difference(ctx: Context, md: Row) -> Finding | None:
-    if adjusted(md) or md["test"] in MODEL_TESTS or restated_adjusted(ctx, md) is not None:
+    model_p = any(r["test"] in MODEL_TESTS or adjusted(r) for r in ctx.where(
+        source=md["source"], location=md["location"], cohort=md["cohort"],
+        subgroup=md["subgroup"], quantity=md["quantity"], category=md["category"],
+        statistic="p_value") if (r["row"] == md["row"] or r["anchor"] == md["anchor"]))
+    if adjusted(md) or md["test"] in MODEL_TESTS or model_p or \
+            restated_adjusted(ctx, md) is not None:
         ctx.skip("adjusted mean difference (or its restatement): not the difference of the "
                  "printed means")
         return None

@@ -149,9 +149,14 @@ def _rate(ctx: Context, arm: Arm) -> Finding:
         return ctx.finding("consistent", f"rate {r['value']} = {e}/{t}",
                            f"{quote(r)} is {calc}.", rows, recomputation=rec,
                            discriminator="rate")
+    whole = arm.exposure_row is not None and arm.exposure_row["category"] != r["category"]
     return ctx.finding(
-        "inconsistent", f"rate {r['value']} is not {e}/{t} x {arm.per:g}",
-        f"{quote(r)} does not follow from {quote(arm.events)} over {t}: {calc}.", rows,
+        "questionable" if whole else "inconsistent",
+        f"rate {r['value']} is not {e}/{t} x {arm.per:g}",
+        f"{quote(r)} does not follow from {quote(arm.events)} over {t}: {calc}."
+        + (" The person-time is the arm's whole follow-up; the time at risk of this outcome "
+           "(to a first event) may be shorter, and the paper does not give it." if whole
+           else ""), rows,
         recomputation=rec, discriminator="rate", nearest=calc.rsplit("= ", 1)[-1],
         ruled_out=["rounding of the rate and the exposure"])
 
