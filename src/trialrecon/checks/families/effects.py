@@ -102,6 +102,9 @@ def check_effect_measures(ctx: Context) -> list[Finding]:
         if arms is None:
             ctx.skip("effect without two arms to compare")
             continue
+        if _scale(est) is None:
+            ctx.skip("risk difference in a unit the check does not read")
+            continue
         lo, hi = st.get("ci_low"), st.get("ci_high")
         source_q = str(ctx.vocab.attribute(est["quantity"], "effect_of") or "outcome")
         table = _table(ctx, est, arms, source_q)
