@@ -55,3 +55,25 @@ def test_a_mean_difference_whose_p_names_a_model_is_not_the_raw_difference(tmp_p
                 row="Score", column="P")]
     findings, skipped = run(tmp_path, rows, ("means-sd",))
     assert findings == [] and skipped
+
+
+def test_a_pooled_sd_the_arms_cannot_give(tmp_path):
+    """All patients 173 (SD 27.5) from 172 (27.5), n = 1161 and 174 (26.8), n = 1164: the SD
+    together is at most sqrt((1160 x 27.55^2 + 1163 x 26.85^2 + 1161 x 1164 / 2325 x 3^2) /
+    2324) = sqrt((880443 + 838433 + 5231) / 2324) = 27.24 (means 171.5-172.5 and
+    173.5-174.5 differ by at most 3): 27.5 is impossible."""
+    trial_rows = []
+    for arm, mean, sd, n in (("drug", "172", "27.5", 1161), ("placebo", "174", "26.8", 1164)):
+        trial_rows += [row(f"m_{arm}", arm, "baseline_value", "SBP", "mean", mean, unit="mmHg",
+                           denominator=n, location="Table 1"),
+                       row(f"s_{arm}", arm, "baseline_value", "SBP", "sd", sd, unit="mmHg",
+                           denominator=n, location="Table 1")]
+    trial_rows += [row("m_all", "", "baseline_value", "SBP", "mean", "173", unit="mmHg",
+                       location="Results"),
+                   row("s_all", "", "baseline_value", "SBP", "sd", "27.5", unit="mmHg",
+                       location="Results")]
+    findings, _ = run(tmp_path, trial_rows, ("means-sd",))
+    flagged = [f for f in findings if f.severity != "consistent"]
+    assert len(flagged) == 1 and flagged[0].severity == "inconsistent"
+    assert "27.24" in flagged[0].sentence
+    assert any(f.severity == "consistent" and matches(f, ["m_all", "m_drug"]) for f in findings)

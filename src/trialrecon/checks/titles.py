@@ -37,7 +37,8 @@ LABELS: dict[str, str] = {
     "design_n_per_group": "Planned sample size per cohort", "primary_site": "Primary site",
     "tumor_grade": "Tumor grade", "follow_up": "Follow-up", "deaths": "Deaths",
     # outcomes, effects, grades and flow of any trial (issue 21)
-    "outcome": "Outcome", "risk_ratio": "Risk ratio", "odds_ratio": "Odds ratio",
+    "outcome": "Outcome", "baseline_value": "Baseline", "risk_ratio": "Risk ratio",
+    "odds_ratio": "Odds ratio",
     "risk_difference": "Risk difference", "nnt": "NNT", "nnh": "NNH",
     "mean_difference": "Mean difference", "std_mean_difference": "Standardized mean difference",
     "median_difference": "Median difference", "ratio_of_means": "Ratio of means",

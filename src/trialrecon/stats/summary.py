@@ -111,3 +111,25 @@ def t_test_p_range(m1: tuple[float, float], s1: tuple[float, float], n1: int,
 def se_of_mean(sd: float, n: int) -> float:
     """The standard error of a mean, SD / sqrt(n)."""
     return sd / math.sqrt(n)
+
+
+def combined_sd(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> float:
+    """The sample SD of two groups put together, from their means, SDs and sizes: the sum of
+    squares about the grand mean is (n1 - 1) s1^2 + (n2 - 1) s2^2 + n1 n2 / N (m1 - m2)^2
+    (the within- and between-group parts), over N - 1."""
+    n = n1 + n2
+    ss = (n1 - 1) * s1 * s1 + (n2 - 1) * s2 * s2 + n1 * n2 / n * (m1 - m2) ** 2
+    return math.sqrt(ss / (n - 1))
+
+
+def combined_sd_range(m1: tuple[float, float], s1: tuple[float, float], n1: int,
+                      m2: tuple[float, float], s2: tuple[float, float], n2: int
+                      ) -> tuple[float, float]:
+    """Smallest and largest :func:`combined_sd` over the rounding intervals: it grows with
+    each SD and with |m1 - m2|, so the extremes take the SDs' ends and the smallest and
+    largest distance between the means' intervals (0 when they overlap)."""
+    d_max = max(abs(m1[1] - m2[0]), abs(m2[1] - m1[0]))
+    d_min = 0.0 if m1[0] <= m2[1] and m2[0] <= m1[1] else min(abs(m1[0] - m2[1]),
+                                                               abs(m2[0] - m1[1]))
+    return (combined_sd(d_min, s1[0], n1, 0.0, s2[0], n2),
+            combined_sd(d_max, s1[1], n1, 0.0, s2[1], n2))

@@ -23,8 +23,10 @@ Rules (each has an error and a clean case in the planted corpus):
 * **mean difference against the two means**: an unadjusted mean difference (``adjustment``
   empty or unadjusted, no ANCOVA or mixed-model test) lies within what the two printed
   means give over their rounding, in either orientation; outside: *inconsistent*.
-* **a pooled mean** (an arm with ``parts`` or the total column beside the arms') lies
-  between its parts' means, and equals their n-weighted mean when every part states its n.
+* **a pooled mean** (an arm with ``parts`` or the total column beside the arms', the parts
+  printed in one table) lies between its parts' means, and equals their n-weighted mean when
+  every part states its n; **a pooled SD** of two parts with stated sizes lies within what
+  their means, SDs and sizes give together (within- plus between-group sums of squares).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from trialrecon.checks.comparisons import (
 from trialrecon.checks.context import SKIP_KINDS, Check, Context, Row, quote
 from trialrecon.checks.findings import Finding
 from trialrecon.stats.rounding import printed_interval
-from trialrecon.stats.summary import grim_applies, grim_totals, grimmer
+from trialrecon.stats.summary import combined_sd_range, grim_applies, grim_totals, grimmer
 
 COUNT_SCALE_UNITS = frozenset({"events", "episodes", "cycles", "doses", "lesions", "births",
                                "infants"})
@@ -291,10 +293,12 @@ def _pool_parts(ctx: Context, m: Row) -> list[Part] | None:
     out = []
     for arm in parts:
         r = arm_cell(ctx, m, arm, m["quantity"], "mean")
-        if r is None or r["location"] != m["location"] or r["unit"] != m["unit"]:
+        if r is None or r["unit"] != m["unit"]:
             return None
         size = cell_size(ctx, r)
         out.append(Part(r, size[0] if size and size[1] else None))
+    if len({p.row["location"] for p in out}) != 1:
+        return None  # the parts of one pool stand in one table
     return out
 
 
@@ -319,15 +323,47 @@ def _pooled(ctx: Context, m: Row) -> list[Finding]:
     rec = {"method": f"pooled mean {how}", "inputs": {p.row["arm"]: p.row["value"]
                                                      for p in parts},
            "result": f"{span[0]:.4g} to {span[1]:.4g}"}
+    sd = _pooled_sd(ctx, m, parts)
     if ok:
         return [ctx.finding("consistent", f"pooled mean {m['value']} fits its parts",
                             f"{quote(m)} is {how} ({terms}).", rows, recomputation=rec,
-                            discriminator="pool")]
-    return [ctx.finding(
+                            discriminator="pool"), *sd]
+    return [*sd, ctx.finding(
         "inconsistent", f"pooled mean {m['value']} is not {how} ({span[0]:.3g} to "
         f"{span[1]:.3g})", f"{quote(m)} cannot be {how}: {terms} give {span[0]:.4g} to "
         f"{span[1]:.4g} over their rounding.", rows, recomputation=rec, discriminator="pool",
         nearest=f"{span[0]:.3g} to {span[1]:.3g}", ruled_out=["rounding of the means"])]
+
+
+def _pooled_sd(ctx: Context, m: Row, parts: list[Part]) -> list[Finding]:
+    """A pooled SD against what two parts' means, SDs and stated sizes allow."""
+    sd = _partner(ctx, m, "sd")
+    if sd is None or len(parts) != 2 or not all(p.n and p.n > 1 for p in parts):
+        return []
+    sds = [_partner(ctx, p.row, "sd") for p in parts]
+    if sds[0] is None or sds[1] is None:
+        return []
+    (a, b), (sa, sb) = parts, sds
+    span = combined_sd_range(_iv(a.row), _iv(sa), a.n, _iv(b.row), _iv(sb), b.n)  # type: ignore
+    rows = [sd, m, a.row, sa, b.row, sb]
+    ctx.see(rows)
+    terms = (f"{a.row['value']} ({sa['value']}), n = {a.n} and {b.row['value']} "
+             f"({sb['value']}), n = {b.n}")
+    rec = {"method": "SD of two groups together: ((n1-1)s1^2 + (n2-1)s2^2 + n1 n2/N "
+                     "(m1-m2)^2) / (N-1), over the rounding of means and SDs",
+           "inputs": {"parts": terms, "pooled": sd["value"]},
+           "result": f"{span[0]:.4g} to {span[1]:.4g}"}
+    if _overlap(span, _iv(sd)):
+        return [ctx.finding("consistent", f"pooled SD {sd['value']} fits its parts",
+                            f"{quote(sd)} is what {terms} give together ({span[0]:.3g} to "
+                            f"{span[1]:.3g}).", rows, recomputation=rec,
+                            discriminator="pool-sd")]
+    return [ctx.finding(
+        "inconsistent", f"pooled SD {sd['value']} is not what the arms give ({span[0]:.3g} "
+        f"to {span[1]:.3g})", f"{quote(sd)} cannot be the SD of the arms together: {terms} "
+        f"give {span[0]:.4g} to {span[1]:.4g} over the rounding of every mean and SD.", rows,
+        recomputation=rec, discriminator="pool-sd", nearest=f"{span[0]:.3g} to {span[1]:.3g}",
+        ruled_out=["rounding of the means and SDs"])]
 
 
 CHECK = Check(
