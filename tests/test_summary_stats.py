@@ -116,3 +116,16 @@ def test_rate_ratio_intervals_match_r_and_hand():
     assert math.isinf(rate_ratio_interval(3, 100, 0, 100, "exact")[1])
     with pytest.raises(ValueError):
         rate_ratio_interval(3, 0, 4, 100, "wald")
+
+
+def test_combined_sd_by_hand():
+    """172 (27.5), n = 1161 with 174 (26.8), n = 1164: (1160 x 756.25 + 1163 x 718.24 +
+    1161 x 1164 / 2325 x 2^2) / 2324 = (877250 + 835313.1 + 2325.0) / 2324 = 737.904, whose
+    root is 27.164; over the rounding of the means (171.5-172.5, 173.5-174.5: a difference of
+    1 to 3) and SDs the range is 27.10 to 27.24."""
+    from trialrecon.stats.summary import combined_sd, combined_sd_range
+
+    assert combined_sd(172, 27.5, 1161, 174, 26.8, 1164) == pytest.approx(27.164, abs=1e-3)
+    lo, hi = combined_sd_range((171.5, 172.5), (27.45, 27.55), 1161, (173.5, 174.5),
+                               (26.75, 26.85), 1164)
+    assert lo == pytest.approx(27.10, abs=0.01) and hi == pytest.approx(27.237, abs=1e-3)
