@@ -179,8 +179,9 @@ def vocabulary_row(draw):
               "p_value": st.floats(0, 1).map(lambda x: f"{x:.3f}")}.get(
         statistic, st.floats(0.1, 500).map(lambda x: f"{x:.2f}") if positive
         else st.floats(-500, 500).map(lambda x: f"{x:.2f}"))
-    if entry.get("whole"):
-        number = st.integers(0, 60).map(str)
+    if entry.get("whole") and statistic in ("count", "value"):
+        # whole numbers; a count stays within the denominator of 50 written below
+        number = st.integers(0, 50 if statistic == "count" else 60).map(str)
     if entry.get("label_of"):
         row["value"] = draw(st.sampled_from(vocab.closed_list(entry["label_of"])))
     elif statistic == "date":

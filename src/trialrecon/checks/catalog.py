@@ -9,11 +9,13 @@ from __future__ import annotations
 from trialrecon.checks.context import Check
 from trialrecon.checks.families import (
     arms,
+    at_risk,
     decision_rule,
     effect_p,
     effects,
     flow,
     grade_sums,
+    hr_events,
     hr_medians,
     impossible,
     landmark_rates,
@@ -46,6 +48,8 @@ CHECKS: tuple[Check, ...] = (
     timeline.CHECK,
     arms.CHECK,
     landmark_rates.CHECK,
+    hr_events.CHECK,
+    at_risk.CHECK,
     effects.CHECK,
     effect_p.CHECK,
     means.CHECK,

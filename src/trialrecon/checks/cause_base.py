@@ -21,7 +21,7 @@ from trialrecon.stats.rounding import (
 )
 
 KINDS: tuple[str, ...] = ("statement", "update", "denominator", "shifted_total", "rounding",
-                          "restated", "single", "error")
+                          "restated", "single", "column", "error")
 # What makes rows statements of one number (as the same-quantity check has it).
 STATEMENT_KEYS = ("quantity", "category", "statistic", "cohort", "arm", "subgroup", "unit",
                   "level")
@@ -47,6 +47,8 @@ class Cause:
     triage: dict[str, str] | None = None
     rank: int = 0
     importance: list[str] = field(default_factory=list)
+    minor: bool = False  # a minor point (see trialrecon.checks.ranking): the letter's closing
+    minor_reason: str = ""  # paragraph; why it is minor ("" when it is not)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,7 +58,7 @@ class Cause:
             "members": [f.id for f in self.members],
             "checks": sorted({f.check for f in self.members}),
             "quotes": [q.id for q in self.quotes], "importance": self.importance,
-            "triage": self.triage,
+            "minor": self.minor, "minor_reason": self.minor_reason, "triage": self.triage,
         }
 
     @property

@@ -66,7 +66,10 @@ def _percent_facts(ctx: Context, f: Finding, by_id: dict[str, Row]) -> _Pct | No
             return None
         count = sum(int(r["value_num"]) for r in parts)
     dens = denominators(ctx, pct)
-    natural = next((d for d in dens if d.natural), None)
+    # the natural denominator that some scheme reproduces (the stated one when none does)
+    natural = next((d for d in dens if d.natural and _fits(count, d.n, str(pct["value"]),
+                                                          tuple(SCHEMES))),
+                   next((d for d in dens if d.natural), None))
     return _Pct(f, pct, count, natural.n if natural else 0,
                 natural.label if natural else "")
 
@@ -75,10 +78,17 @@ def _fits(count: int, n: int, printed: str, schemes: tuple[str, ...]) -> bool:
     return n > 0 and any(reproduces(count, n, printed, s) for s in schemes)
 
 
-def _candidates(p: _Pct) -> set[int]:
+def _candidates(ctx: Context, p: _Pct) -> set[int]:
+    """Denominators that reproduce the percentage and that the trial has.
+
+    A size no population of the trial has (:meth:`Context.population_sizes`), other than
+    the sum of the partition's categories or the total minus its stated missing, is an
+    explanation fitted to a slip, never proposed.
+    """
     top = 3 * max(p.natural, p.count, 10)
+    sizes = set(ctx.population_sizes()) | {d.n for d in denominators(ctx, p.row)}
     return {n for n in range(max(p.count, 1), top + 1)
-            if _fits(p.count, n, str(p.row["value"]), STANDARD_SCHEMES)}
+            if n in sizes and _fits(p.count, n, str(p.row["value"]), STANDARD_SCHEMES)}
 
 
 def _column(p: _Pct) -> tuple[str, ...]:
@@ -86,21 +96,52 @@ def _column(p: _Pct) -> tuple[str, ...]:
     return (r["source"], r["location"], r["cohort"], r["arm"] or "", r["subgroup"] or "")
 
 
+def _contradicted(ctx: Context, members: list[_Pct], n: int) -> bool:
+    """Another percentage of the block fits a natural denominator but not ``n``.
+
+    One denominator explains a table block (a characteristic's levels, a sentence) only if
+    the block's other percentages agree with it: 12/88 is no explanation where the same
+    sentence's other percentages are over 110. A percentage no denominator gives (a
+    misprint) points nowhere and contradicts nothing.
+    """
+    ids = {m.row["id"] for m in members}
+    for m in members:
+        for r in ctx.where(source=m.row["source"], location=m.row["location"],
+                           cohort=m.row["cohort"], arm=m.row["arm"], subgroup=m.row["subgroup"],
+                           quantity=m.row["quantity"], statistic="percent"):
+            if r["id"] in ids or not ctx.numeric(r):
+                continue
+            if not (m.row["row"] or m.row["column"]) and r["anchor"] != m.row["anchor"]:
+                continue
+            partner = count_partner(ctx, r)
+            if partner is None:
+                continue
+            k = int(partner["value_num"])
+            if _fits(k, n, str(r["value"]), STANDARD_SCHEMES):
+                continue
+            if any(d.natural and _fits(k, d.n, str(r["value"]), STANDARD_SCHEMES)
+                   for d in denominators(ctx, r)):
+                return True
+    return False
+
+
 def denominator_causes(ctx: Context, findings: list[Finding], by_id: dict[str, Row]
                        ) -> list[Cause]:
-    """Percentages of one column that one unstated denominator reproduces (two or more)."""
+    """Percentages of one column that one unstated denominator reproduces (two or more);
+    then the unexplained percentages of one block of a column (see :func:`_block_cause`)."""
     facts = [p for f in findings if (p := _percent_facts(ctx, f, by_id)) is not None]
     columns: dict[tuple[str, ...], list[_Pct]] = defaultdict(list)
     for p in facts:
         columns[_column(p)].append(p)
     out = []
     for key, items in columns.items():
-        cands = {id(p): _candidates(p) for p in items}
+        cands = {id(p): _candidates(ctx, p) for p in items}
         left = list(items)
         while len(left) >= 2:
             ns = sorted({n for p in left for n in cands[id(p)]})
             scored = [(sum(n in cands[id(p)] for p in left), n) for n in ns]
-            scored = [s for s in scored if s[0] >= 2]
+            scored = [s for s in scored if s[0] >= 2 and not _contradicted(
+                ctx, [p for p in left if s[1] in cands[id(p)]], s[1])]
             if not scored:
                 break
             ref = left[0].natural or 0
@@ -108,10 +149,33 @@ def denominator_causes(ctx: Context, findings: list[Finding], by_id: dict[str, R
             members = [p for p in left if n in cands[id(p)]]
             out.append(_denominator_cause(ctx, key, n, members))
             left = [p for p in left if p not in members]
+        out += _block_causes(ctx, key, left)
     return out
 
 
+def _block_causes(ctx: Context, key: tuple[str, ...], left: list[_Pct]) -> list[Cause]:
+    """Percentages of one block (quantity) of a column that no denominator explains.
+
+    Two or more percentages of one characteristic's levels (or one outcome) in one column
+    that the stated denominator does not give under any rounding are one point for the
+    authors, with no denominator proposed: the slip may be in the percentages.
+    """
+    blocks: dict[str, list[_Pct]] = defaultdict(list)
+    for p in left:
+        if p.natural and not _fits(p.count, p.natural, str(p.row["value"]), tuple(SCHEMES)):
+            blocks[_block(p.row)].append(p)
+    return [_denominator_cause(ctx, (*key, block), 0, items)
+            for block, items in blocks.items() if len(items) >= 2]
+
+
+def _block(row: Row) -> str:
+    category = str(row["category"])
+    return f"{row['quantity']}:{category.split(':', 1)[0] if ':' in category else ''}"
+
+
 def _denominator_cause(ctx: Context, key: tuple[str, ...], n: int, items: list[_Pct]) -> Cause:
+    if n == 0:
+        return _unexplained_cause(ctx, key, items)
     p0 = items[0]
     label = next((d.label for d in denominators(ctx, p0.row) if d.n == n), "")
     shifted = "sum of the partition" in label
@@ -122,7 +186,9 @@ def _denominator_cause(ctx: Context, key: tuple[str, ...], n: int, items: list[_
     quantities = {p.row["quantity"] for p in items}
     head = subject({**p0.row, "category": "", "statistic": ""}, cohorts) if len(
         quantities) == 1 else _who(p0.row, cohorts)
-    natural = p0.natural
+    stated = next((d for d in denominators(ctx, p0.row) if d.rank == 0 and d.n != n), None)
+    natural = stated.n if stated is not None else p0.natural
+    natural_label = "the stated denominator" if stated is not None else p0.natural_label
     printed = _pct_list([str(p.row["value"]) for p in items])
     title = f"{head} ({p0.row['location']}): {printed} are over {n}" + (
         f", not {natural}" if natural else "")
@@ -131,7 +197,7 @@ def _denominator_cause(ctx: Context, key: tuple[str, ...], n: int, items: list[_
                 f"{'is' if len(items) == 1 else 'are'} reproduced by one denominator, {n} "
                 f"({what}): {over_n}.")
     if natural:
-        explains += f" The natural denominator is {natural} ({p0.natural_label})."
+        explains += f" The natural denominator is {natural} ({natural_label})."
     resolution = (f"State the denominator {n} and what it counts, or print the percentages over "
                   f"{natural}: " + _and([f"{p.count}/{natural} = "
                                          f"{_pct(p.count, natural, p.row['value'])}%"
@@ -153,6 +219,36 @@ def _denominator_cause(ctx: Context, key: tuple[str, ...], n: int, items: list[_
         id=cause_id(ctx.trial_id, kind, [*key, str(n)]), kind=kind,
         severity=worst([p.finding.severity for p in items]), title=title, explains=explains,
         resolution=resolution, arithmetic=arithmetic, question=question,
+        members=[p.finding for p in items], rows=rows,
+        quotes=[ValueRef.from_row(r) for r in rows], magnitude=magnitude)
+
+
+def _unexplained_cause(ctx: Context, key: tuple[str, ...], items: list[_Pct]) -> Cause:
+    """Percentages of one block that the stated denominator does not give (none proposed)."""
+    p0 = items[0]
+    cohorts = ctx.cohort_names
+    head = subject({**p0.row, "category": "", "statistic": ""}, cohorts)
+    natural = p0.natural
+    printed = _pct_list([str(p.row["value"]) for p in items])
+    over = _and([f"{p.count}/{natural} = {_pct(p.count, natural, p.row['value'])}%"
+                 for p in items])
+    title = f"{head} ({p0.row['location']}): {printed} are not over {natural}"
+    explains = (f"{_n(len(items), 'percentage')} of {_the(p0.row['location'])} ({_inline(head)}) "
+                f"are not given by their counts over {natural} ({p0.natural_label}) under any "
+                f"rounding: {over}. No population of the trial gives all of them, so no "
+                "denominator is proposed: the percentages themselves may be misprinted.")
+    rows = [p.row for p in items]
+    magnitude = max((abs(float(exact(str(p.row["value"]))) - 100 * p.count / natural) /
+                     (100 * p.count / natural) for p in items if natural and p.count), default=0)
+    return Cause(
+        id=cause_id(ctx.trial_id, "denominator", [*key, "none"]), kind="denominator",
+        severity=worst([p.finding.severity for p in items]), title=title, explains=explains,
+        resolution=f"Print {over}, or state the denominator the percentages use.",
+        arithmetic="; ".join(f"{p.count}/{natural} = {float(Fraction(100 * p.count, natural)):.3f}%"
+                             f", printed {p.row['value']}%" for p in items),
+        question=(f"Which denominator do the percentages of {_inline(head)} in "
+                  f"{_the(p0.row['location'])} use? Over {natural} they would read "
+                  + _and([f"{_pct(p.count, natural, p.row['value'])}%" for p in items]) + "."),
         members=[p.finding for p in items], rows=rows,
         quotes=[ValueRef.from_row(r) for r in rows], magnitude=magnitude)
 

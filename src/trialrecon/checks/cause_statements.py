@@ -27,7 +27,7 @@ from trialrecon.checks.cause_base import (
     cause_id,
     location_rank,
 )
-from trialrecon.checks.context import Context, Row
+from trialrecon.checks.context import Context, Row, compatible
 from trialrecon.checks.findings import Finding, ValueRef
 from trialrecon.checks.severity import (
     compare_rows,
@@ -61,17 +61,25 @@ def _agree(a: Row, b: Row) -> bool:
 
 
 def _group_rows(ctx: Context, row: Row) -> list[Row]:
+    """The statements of the same number: same cut, a compatible variant (never a suggested
+    fix taken from another data cut, an adjusted estimate or a one-sided P)."""
     # looked up in the context's index: a scan of every row per blamed statement would make
     # the causes quadratic in the size of the dossier
     return [r for r in ctx.where(**{k: str(row.get(k) or "") for k in STATEMENT_KEYS})
-            if (r["value"] or r.get("marker")) and not r.get("supersedes")]
+            if (r["value"] or r.get("marker")) and not r.get("supersedes")
+            and compatible(r, row) and (not ctx.multi_cut or not r["data_cut"]
+                                         or not row["data_cut"]
+                                         or r["data_cut"] == row["data_cut"])]
 
 
 def _reference(ctx: Context, row: Row) -> Row:
-    """The statement of this number that most others agree with, the most authoritative."""
+    """The statement of this number that most others agree with; then the one no other
+    check finds impossible (a percentage no count gives is the likelier slip); then the most
+    authoritative place."""
     group = _group_rows(ctx, row) or [row]
     return min(group, key=lambda r: (-sum(_agree(r, o) for o in group if o is not r),
-                                     location_rank(ctx, r), str(r["id"])))
+                                     r["id"] in ctx.suspects, location_rank(ctx, r),
+                                     str(r["id"])))
 
 
 def _culprit(ctx: Context, a: Row, b: Row) -> tuple[Row, Row]:
@@ -108,6 +116,9 @@ class _Union:
 def statement_causes(ctx: Context, findings: list[Finding], by_id: dict[str, Row]
                      ) -> list[Cause]:
     """Pairwise findings grouped by the statement they blame (see the module docstring)."""
+    # rows another check flags on their own (a GRIM-impossible percentage): likelier culprits
+    ctx.suspects = {f.values[0].id for f in findings
+                    if len(f.values) == 1 and f.severity in ("inconsistent", "questionable")}
     blamed: list[tuple[Finding, Row, Row]] = []
     for f in findings:
         pair = _statement_pair(f, by_id)
@@ -125,9 +136,9 @@ def statement_causes(ctx: Context, findings: list[Finding], by_id: dict[str, Row
     culprits = {node(f, c): c for f, c, _ in blamed}
     by_sentence: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for (check, note, cid), c in culprits.items():
-        # an update is one per place; a discrepancy one per sentence and quantity
-        key = ((c["source"], c["location"]) if note else
-               (c["source"], c["location"], str(c.get("anchor") or ""), c["quantity"]))
+        # an update is one per place; a discrepancy one per printed sentence or table cell
+        # (points from one sentence are one item for the authors, issue 22)
+        key = ((c["source"], c["location"]) if note else (ctx.sentence(c),))
         by_sentence[(check, str(note), *key)].append("\x1f".join((check, str(note), cid)))
     for names in by_sentence.values():
         for x in names[1:]:

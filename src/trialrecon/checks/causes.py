@@ -29,6 +29,9 @@ by explanation, each kind of explanation in turn, on the structure of the findin
    over one table's categories that fall short alike (the levels of one subgroup family)
    are one *shifted total* otherwise.
 6. **single** -- every other finding is a cause of its own.
+7. **column** -- single causes of one check about cells of one table column (the P values
+   of a P column that no test reproduces), or about numbers of one printed sentence, are one
+   cause: one point for the authors.
 
 The explainers live in :mod:`.cause_statements` and :mod:`.cause_percentages`, the record
 and its wording in :mod:`.cause_base`.
@@ -223,8 +226,10 @@ def _blames_culprit(causes: list[Cause], f: Finding, origin: dict[str, set[str]]
     if f.severity == "error":
         return False
     ids = {v.id for v in f.values}
-    # another check's finding: one check's own findings on the same rows stay its own causes
-    hits = [c for c in causes if ids & set(c.culprits) and f.check not in origin[c.id]]
+    # another check's finding: one check's own findings on the same rows stay its own causes;
+    # a note (an update, a trajectory over data cuts) never joins a discrepancy
+    hits = [c for c in causes if ids & set(c.culprits) and f.check not in origin[c.id]
+            and (f.severity == "note") == (c.severity == "note")]
     if not hits:
         return False
     cause = max(hits, key=lambda c: (c.magnitude, c.id))
@@ -236,7 +241,7 @@ def _blames_culprit(causes: list[Cause], f: Finding, origin: dict[str, set[str]]
 
 def build_causes(ctx: Context, findings: list[Finding]) -> list[Cause]:
     """Group the flagged findings into causes (see the module docstring), unranked."""
-    by_id = {r["id"]: r for r in ctx.rows}
+    by_id = {r["id"]: r for r in [*ctx.rows, *ctx.extra_rows]}
     flagged = [f for f in findings if f.severity != "consistent"]
     causes: list[Cause] = []
     claimed: set[str] = set()
@@ -253,7 +258,54 @@ def build_causes(ctx: Context, findings: list[Finding]) -> list[Cause]:
     held = [_value_ids(c.members, pops) for c in causes]
     alone = [f for f in later if not _attach(causes, held, f, pops)]
     causes += family_causes(ctx, alone, by_id)
-    return causes
+    return column_causes(ctx, causes, by_id)
+
+
+def column_causes(ctx: Context, causes: list[Cause], by_id: dict[str, Row]) -> list[Cause]:
+    """Single causes of one check about cells of one table column: one cause.
+
+    The P values of a table's P column that no test reproduces, or the cells of one column
+    that one check flags alike, are one point for the authors ("the P values of Table 3"),
+    with every finding a member.
+    """
+    groups: dict[tuple[str, ...], list[Cause]] = defaultdict(list)
+    out: list[Cause] = []
+    for c in causes:
+        first = c.quotes[0] if c.kind == "single" and c.quotes else None
+        if first is None or c.severity in ("error", "note"):
+            out.append(c)
+        elif first.column:
+            groups[(c.checks[0], first.source, first.location, first.column, first.cohort,
+                    first.subgroup)].append(c)
+        elif (first.id in by_id and not first.row
+              and ctx.kind(first.quantity) not in ("design", "conduct")):
+            # text: the printed sentence (a design row that several findings start from is
+            # their shared premise, not a sentence with several slips)
+            groups[(c.checks[0], first.source, first.location, "",
+                    ctx.sentence(by_id[first.id]))].append(c)
+        else:
+            out.append(c)
+    for key, members in groups.items():
+        if len(members) == 1:
+            out += members
+            continue
+        findings = [f for c in members for f in c.members]
+        claims = list(dict.fromkeys(c.title.rsplit(": ", 1)[-1] for c in members))
+        what = (f"column '{key[3]}'" if key[3] else "one sentence")
+        title = (f"{key[2]}, {what}: {_n(len(members), 'point')} flagged alike ("
+                 + "; ".join(claims[:2]) + (f"; {len(claims) - 2} more" if len(claims) > 2
+                                            else "") + ")")
+        cause = _merge(ctx, "column", [*key], findings, title, by_id,
+                       f"{_n(len(members), 'point')} of {what} of {key[2]} are "
+                       "flagged alike: " + " ".join(f.sentence for f in findings[:4])
+                       + (f" ({len(findings) - 4} more)" if len(findings) > 4 else ""))
+        cause.resolution = ("Check the column as a whole (its test, its denominators): "
+                            + "; ".join(c.resolution for c in members[:2]))
+        cause.question = (f"How were the values of {what} of {key[2]} obtained? "
+                          + " ".join(c.question for c in members[:2]))
+        cause.magnitude = max(c.magnitude for c in members)
+        out.append(cause)
+    return out
 
 
 def cause_verdict(cause: Cause) -> dict[str, str] | None:

@@ -27,8 +27,19 @@ from trialrecon.stats.rounding import Interval, format_fraction, printed_interva
 Row = dict[str, Any]
 
 # Categories that stand for "not known" in a partition: a total minus these is a denominator
-# some papers use, and a partition that lists one cannot be excused as partially listed.
-MISSING_LIKE = frozenset({"missing", "unknown", "not available", "not assessed", "not known"})
+# some papers use, and a partition that lists one cannot be excused as partially listed. A
+# category of a characteristic (``ECOG: Missing``) is judged by its level.
+MISSING_LIKE = frozenset({"missing", "unknown", "not available", "not assessed", "not known",
+                          "not reported", "no data", "data missing", "unknown or missing",
+                          "missing or unknown", "not done", "not tested", "na", "n/a"})
+# Categories that close a list ("Other"): a list that has one claims to hold every patient.
+OTHER_LIKE = frozenset({"other", "others", "other or unknown", "other/unknown", "mixed"})
+# Columns that tell two statements of one quantity apart (issue 21's format): values that
+# differ in any of them are different numbers, never two statements of one number (a one-
+# and a two-sided P of one test, adjusted and unadjusted estimates, an ITT and a per-protocol
+# count, two tests, a non-inferiority and a superiority P). An empty cell: the paper does not
+# say, so the row may be a statement of any of them.
+VARIANT = ("sided", "hypothesis", "adjustment", "population", "test")
 # Relations between quantities come from the vocabulary (``estimated``, ``includes``,
 # ``union_of``), so a new quantity joins these checks by its entry there.
 _QUANTITIES = vocabulary().quantities
@@ -57,6 +68,12 @@ class Context:
     skipped: dict[str, int] = field(default_factory=dict)
     _indexes: dict[tuple[str, ...], dict[tuple[str, ...], list[Row]]] = field(
         default_factory=dict, repr=False)
+    # rows a check read from files other than values.csv (numbers at risk of curves/*.nar.csv),
+    # so causes and reports can quote them like any value
+    extra_rows: list[Row] = field(default_factory=list)
+    _population_sizes: frozenset[int] | None = field(default=None, repr=False)
+    _sentences: dict[str, str] | None = field(default=None, repr=False)
+    suspects: set[str] = field(default_factory=set, repr=False)  # see cause_statements
 
     @classmethod
     def of(cls, dossier: Dossier) -> Context:
@@ -145,16 +162,57 @@ class Context:
         """Population counts (denominator candidates) of the row's cohort, arm and subgroup.
 
         Registry counts are used only for registry rows: a registry's enrollment is compared
-        with the paper by its own check, not used to recompute the paper's percentages.
+        with the paper by its own check, not used to recompute the paper's percentages. A
+        count of another data cut is never a denominator.
         """
         out = []
         pops = set(self.vocab.populations())
+        cut = row.get("data_cut") or ""
         for r in self.where(cohort=row["cohort"], arm=row["arm"], subgroup=row["subgroup"],
                             statistic="count"):
             if (r["quantity"] in pops and r["quantity"] != exclude and self.numeric(r)
-                    and (self.is_registry(r) == self.is_registry(row))):
+                    and (self.is_registry(r) == self.is_registry(row))
+                    and (not cut or not r["data_cut"] or r["data_cut"] == cut)):
                 out.append((r["quantity"], int(r["value_num"]), r))
         return out
+
+    def population_sizes(self) -> frozenset[int]:
+        """Every size a population of the trial has in the dossier: population counts of any
+        cohort, arm, analysis set or place, stated denominators, and the sums of the arms'
+        counts of one population at one place. A denominator the trial has none of is never
+        proposed to explain a printed percentage (2,727 in a trial of 1,400)."""
+        if self._population_sizes is None:
+            pops = set(self.vocab.populations())
+            sizes: set[int] = set()
+            per_place: dict[tuple[str, ...], int] = defaultdict(int)
+            for r in self.rows:
+                if not is_nan(r.get("denominator_num")):
+                    sizes.add(int(r["denominator_num"]))
+                if r["quantity"] in pops and r["statistic"] == "count" and self.numeric(r):
+                    sizes.add(int(r["value_num"]))
+                    if r["arm"]:
+                        per_place[(r["source"], r["location"], r["cohort"], r["quantity"],
+                                   str(r.get("population") or ""), r["data_cut"])] += int(
+                            r["value_num"])
+            sizes.update(per_place.values())
+            self._population_sizes = frozenset(n for n in sizes if n > 0)
+        return self._population_sizes
+
+    def sentence(self, row: Row) -> str:
+        """The printed sentence or table cell a row stands in (an id for grouping).
+
+        A table row (``row`` or ``column`` given) stands in its cell. Text rows of one place
+        whose anchors share a run of :data:`SENTENCE_RUN` words are one sentence: anchors
+        are windows of at most 12 words around each number, and the windows of one sentence
+        overlap ("pulmonary embolism (n=4), hyponatremia (n=2)" and "hyponatremia (n=2),
+        dyspnoea (n=1)").
+        """
+        if self._sentences is None:
+            self._sentences = _sentences(self.rows)
+        if row.get("row") or row.get("column"):
+            return "\x1f".join(str(row.get(k) or "") for k in ("source", "location", "row",
+                                                                "column"))
+        return self._sentences.get(str(row["id"]), str(row["id"]))
 
     def finding(self, severity: str, title: str, sentence: str, rows: list[Row], *,
                 recomputation: dict[str, Any] | None = None, nearest: str | None = None,
@@ -191,6 +249,44 @@ class Context:
                 for c in self.dossier.trial.cohorts}
 
 
+SENTENCE_RUN = 4
+_TOKEN = re.compile(r"[\w.%·-]+")
+
+
+def _sentences(rows: list[Row]) -> dict[str, str]:
+    """Row id -> sentence id for text rows: anchors of one place sharing a run of words."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    by_run: dict[tuple[str, ...], str] = {}
+    for r in rows:
+        if r.get("row") or r.get("column") or not r.get("anchor"):
+            continue
+        rid = str(r["id"])
+        find(rid)
+        words = _TOKEN.findall(str(r["anchor"]).lower())
+        place = (str(r["source"]), str(r["location"]))
+        for i in range(max(0, len(words) - SENTENCE_RUN + 1)):
+            key = (*place, *words[i:i + SENTENCE_RUN])
+            if key in by_run:
+                parent[find(rid)] = find(by_run[key])
+            else:
+                by_run[key] = rid
+        if len(words) < SENTENCE_RUN:  # a short anchor: one sentence with the same anchor
+            key = (*place, "\x1e", *words)
+            if key in by_run:
+                parent[find(rid)] = find(by_run[key])
+            else:
+                by_run[key] = rid
+    return {x: find(x) for x in parent}
+
+
 def is_nan(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
@@ -205,16 +301,23 @@ def unique_rows(rows: list[Row]) -> list[Row]:
     return out
 
 
-def domain(unit: str) -> tuple[Fraction | None, Fraction | None]:
+# Units of differences: their values may be negative.
+SIGNED_UNITS = frozenset({"percentage_points", "percent_change", "points"})
+
+
+def domain(unit: str, value: str = "") -> tuple[Fraction | None, Fraction | None]:
+    """The values a number of this unit can take; a printed negative value has no floor."""
     if unit == "percent":
         return Fraction(0), Fraction(100)
     if unit in ("proportion", "probability"):
         return Fraction(0), Fraction(1)
+    if unit in SIGNED_UNITS or str(value).strip().startswith("-"):
+        return None, None
     return Fraction(0), None
 
 
 def interval_of(row: Row) -> Interval:
-    lo, hi = domain(row["unit"])
+    lo, hi = domain(row["unit"], row["value"])
     return printed_interval(row["value"], row["comparator"] or "=").clip(lo, hi)
 
 
@@ -301,8 +404,34 @@ def count_partner(ctx: Context, row: Row) -> Row | None:
     return cands[0] if len(cands) == 1 else None
 
 
+def _level(category: str) -> str:
+    """The level of a category: ``Missing`` of ``ECOG PS: Missing``, lower case."""
+    text = str(category or "").strip().lower()
+    return text.rsplit(":", 1)[1].strip() if ":" in text else text
+
+
 def missing_like(category: str) -> bool:
-    return category.strip().lower() in MISSING_LIKE
+    """A category (or the level of ``Characteristic: level``) that stands for "not known"."""
+    return _level(category) in MISSING_LIKE
+
+
+def other_like(category: str) -> bool:
+    """A category that closes a list: "Other" (the list then claims every patient)."""
+    return _level(category) in OTHER_LIKE
+
+
+def compatible(a: Row, b: Row, columns: tuple[str, ...] = VARIANT) -> bool:
+    """Two rows that may state one number: no column of :data:`VARIANT` differs when both say.
+
+    ``sided`` is left to the caller when ``columns`` omits it (a one-sided P and a two-sided
+    P of one test are compared by their relation, not as one number).
+    """
+    return all(not a.get(c) or not b.get(c) or a.get(c) == b.get(c) for c in columns)
+
+
+def same_variant(a: Row, b: Row) -> bool:
+    """Rows that state the same variant of a number: every :data:`VARIANT` column equal."""
+    return all(str(a.get(c) or "") == str(b.get(c) or "") for c in VARIANT)
 
 
 def same_date(a: str, b: str) -> bool:

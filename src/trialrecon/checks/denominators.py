@@ -13,6 +13,7 @@ from fractions import Fraction
 from trialrecon.checks.context import (
     Context,
     Row,
+    compatible,
     fmt,
     is_nan,
     missing_like,
@@ -33,6 +34,18 @@ class Denominator:
     natural: bool
     rows: tuple[str, ...] = ()
     governs: bool = False  # the population the paper defines for this kind of quantity
+    local: bool = False  # the paper states it for this row: its denominator, its table's n,
+    # or the analysis set its ``population`` names
+    rank: int = 9  # stated 0, analysis set 1, same table 2, governing 3, other natural 4
+    place: bool = False  # printed at the row's own place (its cell, table or sentence)
+
+
+# The analysis sets of the ``population`` column and the population counts that print them.
+POPULATION_QUANTITIES: dict[str, tuple[str, ...]] = {
+    "safety": ("safety_population", "treated"), "as_treated": ("treated",),
+    "evaluable": ("evaluable_response",), "itt": ("randomized",),
+    "modified_itt": ("treated",), "full_analysis": (), "per_protocol": (), "completers": (),
+}
 
 
 def governing_populations(ctx: Context, quantity: str) -> list[str]:
@@ -41,19 +54,41 @@ def governing_populations(ctx: Context, quantity: str) -> list[str]:
     return [q for q, d in ctx.vocab.quantities.items() if kind in (d.get("governs") or ())]
 
 
+def _population_rank(row: Row, q: str, r: Row, local: bool, governing: list[str]) -> int:
+    """Where a population count stands among a row's denominators (smaller first)."""
+    pop = str(row.get("population") or "")
+    if pop and (str(r.get("population") or "") == pop or q in POPULATION_QUANTITIES.get(pop, ())):
+        return 1
+    if local:
+        return 2
+    return 3 if q in governing else 4
+
+
 def denominators(ctx: Context, row: Row) -> list[Denominator]:
-    """Every plausible denominator of a percentage, natural ones first, de-duplicated by n."""
+    """Every plausible denominator of a percentage, the paper's own first, de-duplicated by n.
+
+    Order: the stated denominator; the analysis set the row's ``population`` names; a
+    population count of the same table or sentence (a column header's n); the population
+    that governs the quantity (the safety population of adverse events); the partition's
+    population, the enrolled and the randomized; then the others. Populations of another
+    analysis set than the row's ``population`` are not natural.
+    """
     out: list[Denominator] = []
     if not is_nan(row["denominator_num"]):
-        out.append(Denominator("stated denominator", int(row["denominator_num"]), True))
+        out.append(Denominator("stated denominator", int(row["denominator_num"]), True,
+                               local=True, rank=0, place=True))
     part_of = ctx.partition_of(row["quantity"])
     governing = governing_populations(ctx, row["quantity"])
     pops = ctx.population_counts(row, exclude=row["quantity"])
-    local = [p for p in pops if p[2]["source"] == row["source"]
-             and p[2]["location"] == row["location"]]
-    for q, n, r in sorted(pops, key=lambda p: p not in local):
-        natural = q == part_of or q in ("enrolled", "randomized") or q in governing
-        out.append(Denominator(q, n, natural, (r["id"],), governs=q in governing))
+    pop = str(row.get("population") or "")
+    for q, n, r in pops:
+        local = r["source"] == row["source"] and r["location"] == row["location"]
+        rank = _population_rank(row, q, r, local, governing)
+        other_set = bool(pop and r.get("population") and r.get("population") != pop)
+        natural = not other_set and (rank <= 2 or q == part_of
+                                     or q in ("enrolled", "randomized") or q in governing)
+        out.append(Denominator(q, n, natural, (r["id"],), governs=q in governing,
+                               local=rank <= 2 and not other_set, rank=rank, place=local))
     same = [r for r in ctx.where(quantity=row["quantity"], statistic="count",
                                  source=row["source"], location=row["location"],
                                  cohort=row["cohort"], arm=row["arm"],
@@ -69,10 +104,10 @@ def denominators(ctx: Context, row: Row) -> list[Denominator]:
                                tuple(r["id"] for r in same)))
     best: dict[int, Denominator] = {}
     for d in out:
-        if d.n > 0 and (d.n not in best or (d.natural, d.governs) > (best[d.n].natural,
-                                                                       best[d.n].governs)):
+        if d.n > 0 and (d.n not in best or (d.natural, -d.rank) > (best[d.n].natural,
+                                                                    -best[d.n].rank)):
             best[d.n] = d
-    return sorted(best.values(), key=lambda d: (not d.natural, not d.governs, d.n))
+    return sorted(best.values(), key=lambda d: (not d.natural, d.rank, d.n))
 
 
 # A safety population is at most the randomized count, and rarely much smaller.
@@ -89,8 +124,8 @@ def unstated_population(ctx: Context, row: Row, dens: list[Denominator],
     unless no plausible safety population would reproduce it either.
     """
     governing = governing_populations(ctx, row["quantity"])
-    if not governing or any(d.governs for d in dens):
-        return None
+    if not governing or any(d.governs or d.local for d in dens):
+        return None  # the paper states the population (a denominator, the table's n)
     ref = max((d.n for d in dens if d.natural), default=None)
     if ref is None:
         return None
@@ -107,19 +142,55 @@ def unstated_population(ctx: Context, row: Row, dens: list[Denominator],
     return None
 
 
-def nearest_count(count: int, dens: list[Denominator], printed: str) -> str:
-    """The closest recomputed value, and the denominator the printed value would need."""
+def nearest_count(count: int, dens: list[Denominator], printed: str,
+                  sizes: frozenset[int] | None = None, contradicted: bool = False) -> str:
+    """The closest recomputed value, and the denominator the printed value would need.
+
+    The denominator is proposed only when the trial has a population of that size
+    (``sizes``, :meth:`Context.population_sizes`) and the percentages printed with it do
+    not contradict it (``contradicted``: they fit the natural denominator); otherwise the
+    slip is in the printed value, and no explanation is fitted to it.
+    """
     target = exact(printed)
     d = min(dens, key=lambda d: (abs(Fraction(100 * count, d.n) - target), not d.natural))
     value = round_half_up(Fraction(100 * count, d.n), decimals_of(printed))
     text = f"{fmt(value)}% ({count}/{d.n}, {d.label})"
+    if contradicted or sizes is None:
+        return text
     ref = dens[0].n
     needed = [n for n in range(max(count, 1), 2 * ref + 1)
-              if any(reproduces(count, n, printed, s) for s in STANDARD_SCHEMES)]
+              if n in sizes and any(reproduces(count, n, printed, s) for s in STANDARD_SCHEMES)]
     if needed:
         n = min(needed, key=lambda n: (abs(n - ref), n))
-        text += f"; the printed value needs a denominator of {n} ({count}/{n})"
+        text += f"; the printed value needs a denominator of {n} ({count}/{n}), a size one of " \
+                "the trial's populations has"
     return text
+
+
+def sentence_fits(ctx: Context, row: Row, n: int) -> list[bool]:
+    """For each other percentage printed with ``row`` (same sentence, or same block of a
+    table: source, place, cohort, arm, subgroup, quantity and anchor or table row group), whether
+    its count over ``n`` gives it under standard rounding."""
+    out = []
+    for r in ctx.where(source=row["source"], location=row["location"], cohort=row["cohort"],
+                       arm=row["arm"], subgroup=row["subgroup"], quantity=row["quantity"],
+                       statistic="percent"):
+        if r["id"] == row["id"] or not ctx.numeric(r):
+            continue
+        if not (row["row"] or row["column"]) and r["anchor"] != row["anchor"]:
+            continue  # a sentence: only the percentages of the same excerpt
+        partner = _count_of(ctx, r)
+        if partner is None:
+            continue
+        out.append(any(reproduces(partner, n, r["value"], s) for s in STANDARD_SCHEMES))
+    return out
+
+
+def _count_of(ctx: Context, row: Row) -> int | None:
+    from trialrecon.checks.context import count_partner
+
+    partner = count_partner(ctx, row)
+    return int(partner["value_num"]) if partner is not None else None
 
 
 def grim_counts(n: int, printed: str, schemes: Iterable[str]) -> list[int]:
@@ -172,3 +243,44 @@ def pooled_derivable(ctx: Context, row: Row) -> bool:
     parts = ctx.parts(row["cohort"])
     prs = part_rows(ctx, row, parts, "count") if parts else None
     return prs is not None and bool(parts_denominators(ctx, prs))
+
+
+def arm_parts(ctx: Context, row: Row) -> tuple[str, ...]:
+    """The arms a row's column adds up: a pooled arm's parts, or every arm for a total column
+    (arm empty) of a table that also prints the arms (another place: no parts)."""
+    pooled = {a.id: a.parts for a in ctx.dossier.trial.pooled_arms}
+    if row["arm"] in pooled:
+        return pooled[row["arm"]]
+    plain = tuple(a.id for a in ctx.dossier.trial.arms if not a.parts)
+    if row["arm"] or len(plain) < 2 or not (row["row"] or row["column"]):
+        return ()
+    return plain
+
+
+def arm_part_rows(ctx: Context, row: Row, parts: tuple[str, ...]) -> list[Row] | None:
+    """The parts' count rows of the same table row (place, quantity, category, analysis set)."""
+    got = []
+    for arm in parts:
+        cands = [r for r in ctx.where(source=row["source"], location=row["location"],
+                                      cohort=row["cohort"], arm=arm, subgroup=row["subgroup"],
+                                      quantity=row["quantity"], category=row["category"],
+                                      statistic="count", data_cut=row["data_cut"])
+                 if ctx.numeric(r) and compatible(r, row, ("population",))
+                 and (not row["row"] or r["row"] == row["row"])]
+        if not cands:
+            return None
+        got.append(cands[0])
+    return got
+
+
+def part_denominator(ctx: Context, part: Row) -> int | None:
+    """A part's denominator as its table states it (the cell's n or the column's n)."""
+    local = [d for d in denominators(ctx, part) if d.local and d.natural]
+    return local[0].n if local else None
+
+
+def pooled_arm_derivable(ctx: Context, row: Row) -> bool:
+    """A pooled-arm or total-column percentage its parts' counts and denominators give."""
+    parts = arm_parts(ctx, row)
+    prs = arm_part_rows(ctx, row, parts) if parts else None
+    return prs is not None and all(part_denominator(ctx, p) for p in prs)

@@ -1,8 +1,23 @@
 """Ranking causes by importance: the order of the report, the index page and the letter.
 
+**Minor points.** Each cause carries ``minor`` (a bool) and ``minor_reason`` (a short text,
+"" when not minor), set by :func:`minor_reason` for inconsistent and questionable causes:
+
+* ``registry record``: a registry's counts, dates or sites against the paper (enrolment in
+  the record against the paper, sites listed against "21 institutions");
+* ``rounding only``: the numbers differ by rounding alone: a rounding cause, or every member
+  within one unit of the last printed digit of the other number or of the value its natural
+  denominator gives (18% and 19% of 18.50%, 32 and 31 months), counts excepted;
+* ``baseline``: baseline characteristics whose percentages or category sums miss their
+  column (missing values: 53 of 55).
+
+The review letter puts minor points in a short closing paragraph; they never rank ahead of
+another point for the authors.
+
 A cause ranks by, in turn (:data:`RULES`, printed in the report and the README):
 
-1. severity: error, inconsistent, questionable, note;
+1. tier: pipeline errors, then points for the authors (inconsistent, then questionable), then
+   minor points (inconsistent, then questionable), then notes;
 2. what it touches: the primary endpoint, then other efficacy (response, time to event,
    hazard ratios), then safety, then population counts, then baseline characteristics,
    then conduct and design, then numbers quoted from other studies;
@@ -23,10 +38,11 @@ from __future__ import annotations
 
 from trialrecon.checks.cause_base import Cause, location_rank
 from trialrecon.checks.context import Context, Row
-from trialrecon.checks.findings import SEVERITIES
+from trialrecon.checks.findings import SEVERITIES, Finding
 
 RULES: tuple[tuple[str, str], ...] = (
-    ("severity", "error, inconsistent, questionable, note"),
+    ("tier", "pipeline errors; points for the authors (inconsistent, then questionable); minor "
+             "points (registry records, rounding only, baseline missing values); notes"),
     ("endpoint", "primary endpoint, other efficacy, safety, populations, baseline, "
                  "conduct and design, other studies"),
     ("place", "Abstract and Results, tables and figures, other sections, Discussion; other "
@@ -76,6 +92,37 @@ def place_class(ctx: Context, row: Row) -> int:
     return cls + (0 if source == 0 or ctx.source_kind(row["source"]) == "abstract" else 4)
 
 
+TIERS: tuple[str, ...] = ("pipeline error", "point for the authors", "minor point", "note")
+
+
+def _rounding_only(f: Finding) -> bool:
+    """A finding whose numbers differ by rounding alone (marked by its check)."""
+    return bool((f.recomputation or {}).get("rounding_only"))
+
+
+def minor_reason(ctx: Context, cause: Cause) -> str:
+    """Why an inconsistent or questionable cause is a minor point ("" when it is not).
+
+    See the module docstring: a registry record against the paper, a rounding-only
+    difference, or baseline characteristics that miss their column.
+    """
+    if cause.severity not in ("inconsistent", "questionable"):
+        return ""
+    rows = cause.rows or []
+    pops = set(ctx.vocab.populations())
+    if any(ctx.is_registry(r) for r in rows) and all(
+            ctx.kind(r["quantity"]) in ("population", "conduct", "design") for r in rows):
+        return "registry record"
+    if cause.kind == "rounding" or (cause.members and all(_rounding_only(f)
+                                                          for f in cause.members)):
+        return "rounding only"
+    topical = [r for r in rows if r["quantity"] not in pops]
+    if topical and all(ctx.kind(r["quantity"]) == "characteristic" for r in topical) and \
+            {f.check for f in cause.members} <= {"percentages", "partitions", "ranges-pooled"}:
+        return "baseline"
+    return ""
+
+
 def importance_key(ctx: Context, cause: Cause) -> tuple:
     rows = cause.rows or []
     pops = set(ctx.vocab.populations())
@@ -84,17 +131,19 @@ def importance_key(ctx: Context, cause: Cause) -> tuple:
     place = min((place_class(ctx, r) for r in rows), default=9)
     quoted = min((int(r["statistic"] in DERIVED) for r in topical), default=1)
     sev = SEVERITIES.index(cause.severity) if cause.severity in SEVERITIES else 9
-    return (sev, endpoint, place, quoted, -round(cause.magnitude, 6), -len(cause.members),
-            cause.id)
+    tier = 0 if cause.severity == "error" else 3 if cause.severity == "note" else (
+        2 if cause.minor else 1)
+    return (tier, sev, endpoint, place, quoted, -round(cause.magnitude, 6),
+            -len(cause.members), cause.id)
 
 
 def explain_key(key: tuple) -> list[str]:
     """The ranking key in words, shown with each cause."""
-    sev, endpoint, place, quoted, gap, size, _ = key
+    tier, sev, endpoint, place, quoted, gap, size, _ = key
     where = PLACE_CLASSES[place % 4] if place < 9 else "unknown place"
     if place >= 4 and place < 9:
         where += " of another source"
-    return [SEVERITIES[sev] if sev < len(SEVERITIES) else "?",
+    return [TIERS[tier], SEVERITIES[sev] if sev < len(SEVERITIES) else "?",
             ENDPOINT_CLASSES[endpoint] if endpoint < len(ENDPOINT_CLASSES) else "other",
             where, "derived number" if quoted else "quoted number",
             f"gap {-gap:.0%}" if gap else "no gap measured",
@@ -102,7 +151,10 @@ def explain_key(key: tuple) -> list[str]:
 
 
 def rank_causes(ctx: Context, causes: list[Cause]) -> list[Cause]:
-    """Sort causes by importance (see :data:`RULES`) and number them from 1."""
+    """Mark minor points, sort causes by importance (see :data:`RULES`), number from 1."""
+    for cause in causes:
+        cause.minor_reason = minor_reason(ctx, cause)
+        cause.minor = bool(cause.minor_reason)
     keyed = sorted(((importance_key(ctx, c), c) for c in causes), key=lambda kc: kc[0])
     for i, (key, cause) in enumerate(keyed, start=1):
         cause.rank = i

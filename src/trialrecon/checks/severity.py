@@ -184,5 +184,21 @@ def compare_rows(a: dict, b: dict) -> Comparison:
     """:func:`compare_printed` for two dossier rows (value, comparator, unit's domain)."""
     from trialrecon.checks.context import domain
 
+    negative = str(a["value"]).startswith("-") or str(b["value"]).startswith("-")
     return compare_printed(str(a["value"]), str(b["value"]), a["comparator"] or "=",
-                           b["comparator"] or "=", domain(a["unit"]))
+                           b["comparator"] or "=", domain(a["unit"], "-" if negative else ""))
+
+
+def rounding_only(a: str, b: str | Fraction) -> bool:
+    """Two numbers within one unit of the last printed digit of each other (or of the value
+    ``b`` a count gives): a difference of rounding alone, a minor point (18% and 19% of 18.50%,
+    32 and 31 months, 10.9% printed for 10.80%)."""
+    try:
+        x = exact(a)
+        y = b if isinstance(b, Fraction) else exact(b)
+    except (ValueError, ZeroDivisionError):
+        return False
+    unit = 2 * half_unit(a)
+    if not isinstance(b, Fraction):
+        unit = max(unit, 2 * half_unit(b))
+    return abs(x - y) <= unit

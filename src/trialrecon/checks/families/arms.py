@@ -13,6 +13,10 @@ Within one source, data cut and, where possible, one place in it:
 * events are at most the patients of their arm.
 
 Counts are whole numbers, so every comparison is exact.
+
+Rules (issue 22): counts add up only within one unit and analysis set (406 + 393 infants
+analysed are not the 787 women randomized: ``population`` and ``unit`` are part of the place);
+a pooled arm of every arm (a "Total" column) is the total.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from trialrecon.checks.findings import Finding
 SUBSETS = (("treated", "randomized"), ("safety_population", "randomized"),
            ("evaluable_response", "randomized"), ("treated", "enrolled"),
            ("safety_population", "enrolled"), ("evaluable_response", "enrolled"))
-PLACE = ("source", "data_cut")
+# Counts of one analysis set and unit at one source and data cut add up (406 + 393 infants
+# are not the 787 women randomized).
+PLACE = ("source", "data_cut", "population", "unit")
 
 
 def _counts(ctx: Context, quantity: str) -> list[Row]:
@@ -56,14 +62,16 @@ def check_arms(ctx: Context) -> list[Finding]:
 def _places(rows: list[Row]) -> dict[tuple[str, ...], list[Row]]:
     out: dict[tuple[str, ...], list[Row]] = defaultdict(list)
     for r in rows:
-        out[(r["cohort"], *(str(r[c]) for c in PLACE))].append(r)
+        out[(r["cohort"], *(str(r.get(c) or "") for c in PLACE))].append(r)
     return out
 
 
 def _arms_sum(ctx: Context, rows: list[Row], arms: list[str]) -> list[Finding]:
     out = []
+    # a pooled arm of every arm (a "Total" column) is the total
+    whole = {a.id for a in ctx.dossier.trial.pooled_arms if set(a.parts) == set(arms)}
     for group in _places(rows).values():
-        totals = [r for r in group if not r["arm"]]
+        totals = [r for r in group if not r["arm"] or r["arm"] in whole]
         per_arm: dict[str, Row] = {}
         for r in sorted(group, key=lambda r: (r["location"] != (totals[0]["location"]
                                                                  if totals else ""))):

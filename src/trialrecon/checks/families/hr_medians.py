@@ -1,6 +1,10 @@
 """The ratio of the medians against the hazard ratio (a soft note).
 
 Check ``hr-vs-medians``; reference: constant-hazard relation HR = median ratio.
+
+Rule (issue 22): only hazard ratios between the arms are compared with the arms' medians; a
+prognostic factor's hazard ratio (a row with a category: "OPN, per unit", "High vs Low") and
+an interaction term are not.
 """
 
 from __future__ import annotations
@@ -41,7 +45,11 @@ def check_hr_medians(ctx: Context) -> list[Finding]:
     out = []
     if len(ctx.dossier.trial.arms) != 2:
         raise NotApplicable("needs a trial with exactly two arms")
-    cand = [r for r in ctx.rows if ctx.kind(r["quantity"]) == "ratio" and ctx.numeric(r)]
+    # hazard ratios between the arms only: a prognostic factor's HR (a category) or an
+    # interaction term does not compare the arms' medians
+    cand = [r for r in ctx.rows if ctx.kind(r["quantity"]) == "ratio" and ctx.numeric(r)
+            and not r["category"] and r.get("hypothesis") not in ("interaction",
+                                                                  "heterogeneity")]
     for st in statements(cand):
         est, lo, hi = st.get("estimate"), st.get("ci_low"), st.get("ci_high")
         if est is None or lo is None or hi is None:

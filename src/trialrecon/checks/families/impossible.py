@@ -1,6 +1,10 @@
 """Values no data can produce.
 
 Check ``impossible``; reference: arithmetic.
+
+Rules (issue 22): a quantity the vocabulary marks ``may_exceed_100`` (relative dose intensity:
+more drug than planned) may exceed 100%; "not reached" and a number of another analysis set
+or model (``population``, ``adjustment``) are two numbers, not a contradiction.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from trialrecon.checks.context import (
     Context,
     Row,
     cap,
+    compatible,
     describe,
     group_by,
     is_nan,
@@ -25,6 +30,10 @@ def check_impossible(ctx: Context) -> list[Finding]:
     a count above its denominator, a percentage outside 0-100 (a proportion outside 0-1), a
     median outside its range, and 'not reached' where another place prints a number.
     (Ratio estimates outside their CI are reported by the ratio check.)
+
+    Rules (issue 22): a quantity the vocabulary marks ``may_exceed_100`` (relative dose
+    intensity: more drug than planned) may exceed 100%; 'not reached' and a number of another
+    analysis set or model (``population``, ``adjustment``) are two numbers.
     """
     out = []
     for r in ctx.rows:
@@ -32,6 +41,8 @@ def check_impossible(ctx: Context) -> list[Finding]:
             continue
         lim = {"percent": 100.0, "proportion": 1.0}.get(r["statistic"]) or (
             100.0 if r["unit"] == "percent" and r["statistic"] not in ("value",) else None)
+        if ctx.vocab.attribute(r["quantity"], "may_exceed_100") and r["statistic"] != "count":
+            lim = None  # relative dose intensity above 100%: more drug than planned
         if lim is not None and r["quantity"] not in ("eligibility",):
             ctx.see([r])
             if not 0 <= r["value_num"] <= lim:
@@ -115,6 +126,8 @@ def _not_reached(ctx: Context) -> list[Finding]:
                 if a["source"] == b["source"] and a["location"] == b["location"] and \
                         a["anchor"] == b["anchor"]:
                     continue
+                if not compatible(a, b):
+                    continue  # another analysis set or model: another number
                 cuts = {a["data_cut"], b["data_cut"]}
                 if ctx.multi_cut and len(cuts) == 2 and "" not in cuts:
                     continue  # two analyses: the timeline check judges the change

@@ -1,10 +1,39 @@
 """Categories of a partition sum to their total; their percentages to 100.
 
 Check ``partitions``; reference: arithmetic of partitions.
+
+A partition is a quantity the vocabulary marks ``partition_of`` a population (response
+categories, strata with their missing, primary sites, the levels of one characteristic of a
+table column), per source, place, cohort and arm; and the levels of a subgroup family
+(``<parent> / <family> <level>``). Rules that keep lists that are not partitions apart
+(issue 22; each has a clean and an error case in the planted corpus):
+
+* **the table's own population first**: the categories sum to the row's stated denominator
+  (a column header's n) or the analysis set its ``population`` names before the population
+  the vocabulary names (the treated patients a table describes, not the enrolled);
+* **a list without "Other"** (nor a missing category) that falls short of its total is not
+  a sum error: the paper may list only some categories (adverse biochemical factors, a
+  partial breakdown such as "1 CR and 6 PR" in a sentence). A list that has "Other" or a
+  missing category claims every patient: a shortfall is questionable with "Other" only (a
+  missing category may be unlisted), inconsistent with a missing category; a sum above the
+  total is inconsistent either way;
+* **missing data in a footnote** ("not reported: 6 and 3") of the same table, for the same
+  quantity, cohort and arm, is added to the sum;
+* **nested categories** (codons within KRAS-mutant, exon 19 within EGFR-positive): a
+  characteristic named after a level of another (``EGFR mutation positive`` after
+  ``EGFR mutation: Positive``) sums to that level's count, not to the column's n; a list
+  whose sum is exactly the count of a level of another characteristic of the column is a
+  breakdown of that level;
+* **a category stated twice** in one place (a percentage repeated in one section) counts
+  once; a list in which one category's count is the sum of the others is that category with
+  its breakdown, not a partition;
+* percentages sum to 100 within the sum of their half units; percentages of a list that is
+  not complete (its counts fall short) are not summed against 100.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from fractions import Fraction
 
@@ -16,8 +45,10 @@ from trialrecon.checks.context import (
     group_by,
     is_nan,
     missing_like,
+    other_like,
     quote,
 )
+from trialrecon.checks.denominators import POPULATION_QUANTITIES
 from trialrecon.checks.findings import Finding
 from trialrecon.checks.severity import SCHEME_LABELS, sum_reconciles
 from trialrecon.stats.rounding import (
@@ -35,32 +66,41 @@ def _subgroup_family(subgroup: str) -> tuple[str, str] | None:
     return parent, family
 
 
-def check_partitions(ctx: Context) -> list[Finding]:
-    """Categories of a partition sum to their total, and their percentages to 100.
+PLACE = ("source", "location", "column", "cohort", "arm", "subgroup", "quantity",
+         "_characteristic", "data_cut")
 
-    A partition is a quantity the vocabulary marks ``partition_of`` a population (response
-    categories, strata with their missing, primary sites), per source, location, cohort and
-    arm; and the levels of a subgroup family (``<parent> / <family> <level>``), which must sum
-    to the parent's count, or at least agree with the other families of the same parent.
-    A shortfall with no missing category listed is questionable (an unlisted category could
-    explain it); any other difference is inconsistent. Percentages may miss 100 by at most the
-    sum of their half units.
-    """
+
+def check_partitions(ctx: Context) -> list[Finding]:
+    """Categories of a partition sum to their total, and their percentages to 100 (see the
+    module docstring for what is not a partition)."""
     out = []
     parts = [{**r, "_characteristic": _characteristic(ctx, r)} for r in ctx.rows
              if ctx.partition_of(r["quantity"]) and ctx.numeric(r)]
-    for group in group_by(parts, ("source", "location", "column", "cohort", "arm", "subgroup",
-                                "quantity", "_characteristic", "data_cut")).values():
-        counts = [r for r in group if r["statistic"] == "count"]
-        pcts = [r for r in group if r["statistic"] == "percent"]
+    for group in group_by(parts, PLACE).values():
+        counts = _once(r for r in group if r["statistic"] == "count")
+        pcts = _once(r for r in group if r["statistic"] == "percent")
+        status = "complete"
         if len(counts) >= 2:
-            out.extend(_count_partition(ctx, counts))
-        if len(pcts) >= 2:
+            found, status = _count_partition(ctx, counts)
+            out.extend(found)
+        elif len(pcts) >= 2 and _nested_parent(ctx, pcts)[0] is not None:
+            status = "nested"
+        if len(pcts) >= 2 and status == "complete":
             f = _percent_partition(ctx, pcts, counts)
             if f:
                 out.append(f)
+        elif len(pcts) >= 2:
+            ctx.skip("percentages of a partial list or of a nested breakdown (not of 100)")
     out.extend(_subgroup_partitions(ctx))
     return out
+
+
+def _once(rows) -> list[Row]:
+    """One row per category: a category stated twice in one place is one statement."""
+    seen: dict[str, Row] = {}
+    for r in rows:
+        seen.setdefault(str(r["category"]).strip().lower(), r)
+    return list(seen.values())
 
 
 def _characteristic(ctx: Context, row: Row) -> str:
@@ -70,26 +110,89 @@ def _characteristic(ctx: Context, row: Row) -> str:
     return row["category"].split(":", 1)[0].strip().lower() if ":" in row["category"] else ""
 
 
-def _total_candidates(ctx: Context, ref: Row, quantity: str) -> list[Row]:
-    """Count rows the partition should sum to, nearest place first.
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
 
-    ``quantity`` is the population the vocabulary names, or ``population`` for a
-    characteristic of a table column: then the column's stated denominator (as a row) or any
-    population count of the same cohort and arm.
+
+def _nested_parent(ctx: Context, counts: list[Row]) -> tuple[Row | None, str]:
+    """The count of the level a nested characteristic breaks down, and how it was found.
+
+    ``EGFR mutation positive: Exon19 del`` is nested in ``EGFR mutation: Positive``: the
+    characteristic's words are another characteristic's followed by one of its levels.
     """
-    if quantity == "population":
-        if not is_nan(ref["denominator_num"]):
-            return [{**ref, "quantity": "stated denominator", "value": ref["denominator"],
-                     "value_num": ref["denominator_num"], "statistic": "count"}]
-        pops = set(ctx.vocab.populations())
-        rows = [r for r in ctx.where(cohort=ref["cohort"], arm=ref["arm"],
-                                     subgroup=ref["subgroup"], statistic="count")
-                if r["quantity"] in pops and ctx.numeric(r)
-                and ctx.is_registry(r) == ctx.is_registry(ref)]
-    else:
-        rows = [r for r in ctx.where(quantity=quantity, statistic="count", cohort=ref["cohort"],
-                                     arm=ref["arm"], subgroup=ref["subgroup"])
-                if ctx.numeric(r) and ctx.is_registry(r) == ctx.is_registry(ref)]
+    ref = counts[0]
+    name = ref["_characteristic"] if "_characteristic" in ref else _characteristic(ctx, ref)
+    if not name:
+        return None, ""
+    mine = _words(name)
+    cands = [r for r in ctx.where(quantity=ref["quantity"], statistic="count",
+                                  source=ref["source"], cohort=ref["cohort"], arm=ref["arm"],
+                                  subgroup=ref["subgroup"])
+             if ctx.numeric(r) and ":" in r["category"] and r["data_cut"] == ref["data_cut"]]
+    for r in sorted(cands, key=lambda r: r["location"] != ref["location"]):
+        parent, level = (x.strip() for x in r["category"].split(":", 1))
+        if parent.lower() == name:
+            continue
+        if mine in (_words(parent) + _words(level), _words(level) + _words(parent),
+                    _words(level)):
+            return r, "named after the level"
+    total = sum(int(r["value_num"]) for r in counts)
+    for r in cands:  # only asked when the list misses its column's n
+        if (r["location"] == ref["location"] and int(r["value_num"]) == total
+                and r["category"].split(":", 1)[0].strip().lower() != name):
+            return r, "the sum of a level of another characteristic"
+    return None, ""
+
+
+def _breakdown(counts: list[Row]) -> bool:
+    """One category's count is the sum of the others: a category and its breakdown ("Other
+    6: exon 18 3, exon 20 3" in a footnote), not a partition."""
+    values = [int(r["value_num"]) for r in counts]
+    return len(values) >= 3 and any(2 * v == sum(values) for v in values)
+
+
+def _footnote_missing(ctx: Context, counts: list[Row]) -> list[Row]:
+    """Missing-data counts printed in a footnote of the same table (same quantity and arm)."""
+    ref = counts[0]
+    have = {r["id"] for r in counts}
+    name = ref.get("_characteristic", "")
+    prefix = f"{ref['location']} "
+    out = []
+    for r in ctx.where(quantity=ref["quantity"], statistic="count", source=ref["source"],
+                       cohort=ref["cohort"], arm=ref["arm"], subgroup=ref["subgroup"]):
+        if (r["id"] not in have and ctx.numeric(r) and missing_like(r["category"])
+                and str(r["location"]).startswith(prefix) and r["data_cut"] == ref["data_cut"]
+                and _characteristic(ctx, r) == name):
+            out.append(r)
+    return _once(out)
+
+
+def _total_candidates(ctx: Context, ref: Row, quantity: str) -> list[Row]:
+    """Count rows the partition should sum to: the table's own population first.
+
+    The row's stated denominator (a column header's n), then a count of the analysis set its
+    ``population`` names, then ``quantity``: the population the vocabulary names, or for a
+    characteristic of a table column any population count of the same cohort and arm;
+    nearest place first.
+    """
+    if not is_nan(ref["denominator_num"]):
+        return [{**ref, "quantity": "stated denominator", "value": ref["denominator"],
+                 "value_num": ref["denominator_num"], "statistic": "count"}]
+    pops = set(ctx.vocab.populations())
+    pop = str(ref.get("population") or "")
+    rows = [r for r in ctx.where(cohort=ref["cohort"], arm=ref["arm"], subgroup=ref["subgroup"],
+                                 statistic="count")
+            if r["quantity"] in pops and ctx.numeric(r)
+            and ctx.is_registry(r) == ctx.is_registry(ref)]
+    if pop:
+        own = [r for r in rows if r.get("population") == pop
+               or r["quantity"] in POPULATION_QUANTITIES.get(pop, ())]
+        if own:
+            rows = own
+        elif quantity != "population":
+            rows = [r for r in rows if r["quantity"] == quantity]
+    elif quantity != "population":
+        rows = [r for r in rows if r["quantity"] == quantity]
     for scope in (("source", "location"), ("source",), ()):
         local = [r for r in rows if all(r[c] == ref[c] for c in scope)]
         if local:
@@ -97,42 +200,61 @@ def _total_candidates(ctx: Context, ref: Row, quantity: str) -> list[Row]:
     return []
 
 
-def _count_partition(ctx: Context, counts: list[Row]) -> list[Finding]:
+def _count_partition(ctx: Context, counts: list[Row]) -> tuple[list[Finding], str]:
+    """The categories' sum against the total; (findings, "complete", "partial" or "nested")."""
     ref = counts[0]
-    total_q = ctx.partition_of(ref["quantity"])
-    totals = _total_candidates(ctx, ref, total_q)
+    totals = _total_candidates(ctx, ref, ctx.partition_of(ref["quantity"]))
+    parent, how = None, ""
+    if sum(int(r["value_num"]) for r in counts) not in {int(r["value_num"]) for r in totals}:
+        parent, how = _nested_parent(ctx, counts)
+        if parent is not None:
+            totals = [{**parent, "quantity": f"the level {parent['category']}"}]
     ctx.see(counts)
+    status = "nested" if parent is not None else "complete"
     if not totals:
         ctx.skip("partition without a total")
-        return []
-    ctx.see(totals)
-    s = sum(int(r["value_num"]) for r in counts)
+        return [], "partial"
+    if (sum(int(r["value_num"]) for r in counts) not in {int(r["value_num"]) for r in totals}
+            and _breakdown(counts)):
+        ctx.skip("a category with its own breakdown (one count is the sum of the others)")
+        return [], "nested"
+    extra = _footnote_missing(ctx, counts)
+    members = [*counts, *extra]
+    ctx.see(totals + extra)
+    s = sum(int(r["value_num"]) for r in members)
     values = sorted({int(r["value_num"]) for r in totals})
-    rec = {"method": "sum of the categories against the total",
-           "inputs": {r["category"]: int(r["value_num"]) for r in counts},
+    rec = {"method": "sum of the categories against the total"
+                     + (f" (nested: {how})" if parent else ""),
+           "inputs": {r["category"]: int(r["value_num"]) for r in members},
            "tried": [f"total {r['quantity']} = {int(r['value_num'])}" for r in totals],
            "result": f"sum {s}"}
-    cats = " + ".join(f"{int(r['value_num'])} {r['category']}" for r in counts)
+    cats = " + ".join(f"{int(r['value_num'])} {r['category']}" for r in members)
     if s in values:
         tot = next(r for r in totals if int(r["value_num"]) == s)
         return [ctx.finding("consistent", f"{ref['quantity']} sums to {s}",
                             f"The categories of {ref['quantity']} in {ref['cohort']} "
                             f"({ref['location']}) sum to the {tot['quantity']} count {s}.",
-                            [*counts, tot], recomputation=rec)]
+                            [*members, tot], recomputation=rec)], status
     tot = totals[0]
     total = int(tot["value_num"])
-    has_missing = any(missing_like(r["category"]) for r in counts)
+    has_missing = any(missing_like(r["category"]) for r in members)
+    closed = has_missing or any(other_like(r["category"]) for r in counts)
+    if s < total and not closed:
+        ctx.skip("categories short of their total with no Other or missing category "
+                 "(a list that need not be complete)")
+        return [], "partial"
     severity = "questionable" if s < total and not has_missing else "inconsistent"
-    why = (" An unlisted category (such as missing) could explain the shortfall."
-           if severity == "questionable" else "")
+    why = (" The list has an 'Other' category but no missing one: unlisted missing data could "
+           "explain the shortfall." if severity == "questionable" else "")
     return [ctx.finding(
         severity, f"{ref['quantity']} categories sum to {s}, total {total}",
         f"In {ref['cohort']} ({ref['location']}), {cats} = {s}, but the {tot['quantity']} count is "
-        f"{quote(tot)}.{why}", [*counts, tot], recomputation=rec, nearest=str(total),
+        f"{quote(tot)}.{why}", [*members, tot], recomputation=rec, nearest=str(total),
         ruled_out=[] if severity == "questionable" else ["a missing category (one is listed)"
                                                          if has_missing else
                                                          "an unlisted category (the sum "
-                                                         "exceeds the total)"])]
+                                                         "exceeds the total)"])], (
+        status if s >= total else "partial")
 
 
 def _percent_partition(ctx: Context, pcts: list[Row], counts: list[Row]) -> Finding | None:
@@ -143,6 +265,11 @@ def _percent_partition(ctx: Context, pcts: list[Row], counts: list[Row]) -> Find
     slack = sum((half_unit(r["value"]) for r in pcts), Fraction(0))
     targets = [Fraction(100)]
     labels = ["target 100"]
+    closed = any(missing_like(r["category"]) or other_like(r["category"])
+                 for r in [*pcts, *counts])
+    if total <= 100 + slack and not closed and not counts:
+        ctx.skip("percentages of a list without Other or missing (may be partly listed)")
+        return None
     if lacking and not all(missing_like(r["category"]) for r in lacking):
         if total <= 100 + slack:
             ctx.skip("percentages of a partly printed partition")
@@ -156,15 +283,13 @@ def _percent_partition(ctx: Context, pcts: list[Row], counts: list[Row]) -> Find
                 targets.append(Fraction(100) * (n - miss) / n)
                 labels.append(f"target {fmt(targets[-1])} (100 x {n - miss}/{n}: the listed "
                               f"categories without the {miss} missing)")
-    if not counts and total <= 100 + slack:
-        ctx.skip("percentages of a partition without counts (may be partly listed)")
-        return None
     verdict = sum_reconciles([r["value"] for r in pcts], targets)  # the severity policy
     rec = {"method": "sum of the printed percentages against 100, slack = sum of half units",
            "inputs": {r["category"]: r["value"] for r in pcts},
            "tried": labels,
            "result": f"sum {fmt(total)} (slack {fmt(slack)})"}
     ref = pcts[0]
+    rec["rounding_only"] = verdict.severity == "questionable"
     if verdict.severity == "questionable":
         return ctx.finding(
             "questionable", f"{ref['quantity']} percentages sum to {fmt(total)}",

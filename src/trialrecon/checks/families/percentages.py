@@ -1,6 +1,25 @@
 """Each percentage recomputed from its count over every plausible denominator.
 
 Check ``percentages``; reference: GRIM test: Brown & Heathers 2017, Soc Psychol Personal Sci 8:363.
+
+Rules of the denominator (issue 22; each has a clean and an error case in the planted corpus):
+
+* **the paper's own denominator first**: the row's stated denominator, the analysis set its
+  ``population`` names (a per-protocol table), its table's n, then the population that
+  governs the quantity (the safety population of adverse events), then the enrolled and
+  randomized (:func:`trialrecon.checks.denominators.denominators`);
+* a row whose **stated denominator** does not give the percentage while only a population
+  printed elsewhere does (a column header of n = 75 over percentages of the 77 treated) is
+  questionable, and the column's percentages become one cause;
+* a percentage whose denominator is **stated nowhere near it** (not with the number, not in
+  its table, not by its ``population``) is at most questionable, and its sentence says so;
+  without a count either, it is checked only when the quantity describes the cohort (a
+  baseline characteristic) or a population governs it (a share of an unstated subset,
+  relapse among the abstinent, proves nothing against the trial's other populations);
+* **no fitted explanation**: the denominator a printed value "needs" is proposed only when
+  the trial has a population of that size and the sentence's other percentages do not point
+  to the natural one;
+* a pooled-arm or total-column percentage is judged against its arms by ``ranges-pooled``.
 """
 
 from __future__ import annotations
@@ -21,11 +40,13 @@ from trialrecon.checks.denominators import (
     denominators,
     grim_counts,
     nearest_count,
+    pooled_arm_derivable,
     pooled_derivable,
+    sentence_fits,
     unstated_population,
 )
 from trialrecon.checks.findings import Finding
-from trialrecon.checks.severity import SCHEME_LABELS
+from trialrecon.checks.severity import SCHEME_LABELS, rounding_only
 from trialrecon.stats.rounding import (
     SCHEMES,
     STANDARD_SCHEMES,
@@ -58,7 +79,7 @@ def check_percentages(ctx: Context) -> list[Finding]:
         ctx.see([row])
         partner = count_partner(ctx, row)
         dens = denominators(ctx, row)
-        if pooled_derivable(ctx, row):
+        if pooled_derivable(ctx, row) or pooled_arm_derivable(ctx, row):
             # a pooled percentage is judged by its parts first (the ranges-pooled check), so
             # no other denominator of the pooled cohort can excuse a sum the parts do not give
             ctx.skip("pooled percentage: recomputed from its parts by the ranges-pooled check")
@@ -70,7 +91,9 @@ def check_percentages(ctx: Context) -> list[Finding]:
             ctx.see([partner])
             out.append(_percent_with_count(ctx, row, partner, dens))
         else:
-            out.append(_percent_without_count(ctx, row, dens))
+            found = _percent_without_count(ctx, row, dens)
+            if found is not None:
+                out.append(found)
     return out
 
 
@@ -87,9 +110,20 @@ def _percent_with_count(ctx: Context, row: Row, partner: Row,
             if ok:
                 hits.append((d, scheme))
     rows = [row, partner] + [r for d in dens for i in d.rows for r in ctx.where(id=i)][:3]
+    natural = next((d for d in dens if d.natural), None)
     rec = {"method": "count / denominator x 100, rounded to the printed decimals",
-           "inputs": {"count": count, "printed": row["value"]}, "tried": tried}
+           "inputs": {"count": count, "printed": row["value"]}, "tried": tried,
+           "rounding_only": natural is not None and rounding_only(
+               row["value"], Fraction(100 * count, natural.n))}
     good = [(d, s) for d, s in hits if d.natural and s in STANDARD_SCHEMES]
+    if any(d.rank == 0 for d in dens) and not any(d.place for d, _ in good):
+        # the row states its denominator (a cell's n, a column header) and neither it nor a
+        # population of its own table gives the percentage: another population does, which
+        # the row does not name (a header of n = 75 over percentages of the 77 treated)
+        hits = [(d, s) for d, s in hits if not (d.natural and not d.place)] + [
+            (Denominator(d.label, d.n, False, d.rows), s) for d, s in hits
+            if d.natural and not d.place]
+        good = []
     if good:
         d, s = good[0]
         rec["result"] = f"{count}/{d.n} ({d.label}, {s})"
@@ -117,13 +151,24 @@ def _percent_with_count(ctx: Context, row: Row, partner: Row,
             "not by a natural denominator under standard rounding.", rows, recomputation=rec,
             ruled_out=[f"{count}/{d2.n} ({d2.label}) under half up / half even" for d2 in dens
                        if d2.natural], discriminator=row["id"])
-    nearest = nearest_count(count, dens, row["value"])
+    fits = sentence_fits(ctx, row, dens[0].n)  # the sentence's others point to dens[0]
+    nearest = nearest_count(count, dens, row["value"], ctx.population_sizes(),
+                            contradicted=any(fits))
     rec["result"] = "no denominator and scheme reproduces the printed value"
+    stated = any(d.local for d in dens)
     return ctx.finding(
-        "inconsistent", f"{row['value']}% not reproduced by {count} over any denominator",
+        "inconsistent" if stated else "questionable",
+        f"{row['value']}% not reproduced by {count} over any denominator",
         f"{quote(row)} with count {count} matches no plausible denominator under any rounding; the "
-        f"nearest is {nearest}.", rows, recomputation=rec, nearest=nearest,
-        ruled_out=[f"{count}/{d.n} ({d.label})" for d in dens], discriminator=row["id"])
+        f"nearest is {nearest}." + ("" if stated else _UNSTATED), rows, recomputation=rec,
+        nearest=nearest, ruled_out=[f"{count}/{d.n} ({d.label})" for d in dens],
+        discriminator=row["id"])
+
+
+# Item 2 of issue 22: a finding that rests on a denominator the paper does not state says so
+# and is at most questionable.
+_UNSTATED = (" The paper does not state the denominator of this percentage (neither with the "
+             "number nor in its table), so this rests on the populations it prints elsewhere.")
 
 
 def _unstated_note(ctx: Context, row: Row, rows: list[Row], dens: list[Denominator],
@@ -140,7 +185,13 @@ def _unstated_note(ctx: Context, row: Row, rows: list[Row], dens: list[Denominat
         ruled_out=[f"{natural.label} {natural.n} as the denominator"])
 
 
-def _percent_without_count(ctx: Context, row: Row, dens: list[Denominator]) -> Finding:
+def _percent_without_count(ctx: Context, row: Row, dens: list[Denominator]) -> Finding | None:
+    if not any(d.local or d.governs for d in dens) and ctx.kind(row["quantity"]) not in (
+            "characteristic", "population"):
+        # a share of an unstated subset (relapse among those abstinent at week 4): GRIM over
+        # the trial's other populations proves nothing (issue 22)
+        ctx.skip("percentage without a count or a denominator the paper gives it")
+        return None
     tried = []
     for standard in (True, False):
         schemes = STANDARD_SCHEMES if standard else tuple(SCHEMES)
@@ -151,7 +202,7 @@ def _percent_without_count(ctx: Context, row: Row, dens: list[Denominator]) -> F
             if ks:
                 rec = {"method": "GRIM: integer counts k with k/n rounding to the printed value",
                        "inputs": {"printed": row["value"]}, "tried": tried,
-                       "result": f"{ks[0]}/{d.n} ({d.label})"}
+                       "result": f"{ks[0]}/{d.n} ({d.label})", "rounding_only": d.natural}
                 if standard:
                     return ctx.finding(
                         "consistent", f"{row['value']}% = {ks[0]}/{d.n}",
@@ -177,10 +228,11 @@ def _percent_without_count(ctx: Context, row: Row, dens: list[Denominator]) -> F
                 [int(target * d.n / 100)]), key=lambda t: t[0])
     value = round_half_up(Fraction(100 * best[1], best[2].n), decimals_of(row["value"]))
     nearest = f"{fmt(value)}% ({best[1]}/{best[2].n}, {best[2].label})"
+    stated = any(d.local for d in dens)
     return ctx.finding(
-        "inconsistent", f"{row['value']}% is not k/n for any count k",
+        "inconsistent" if stated else "questionable", f"{row['value']}% is not k/n for any count k",
         f"No whole number of patients over any plausible denominator gives {quote(row)}; the "
-        f"nearest is {nearest}.", [row],
+        f"nearest is {nearest}." + ("" if stated else _UNSTATED), [row],
         recomputation={"method": "GRIM over plausible denominators", "inputs":
                        {"printed": row["value"]}, "tried": tried, "result": "none"},
         nearest=nearest, ruled_out=[f"any k/{d.n} ({d.label})" for d in dens])

@@ -1,6 +1,13 @@
 """Pooled ranges, counts and percentages against their parts.
 
 Check ``ranges-pooled``; reference: arithmetic.
+
+Pools are cohorts with ``parts`` and, in a table, the columns that add arms up: an arm with
+``parts`` (a pooled "All iron" column) and the total column (arm empty) beside the arms'
+columns of one table (issue 22: a pooled rate is judged against its arms' counts). A pooled
+count is the sum of its parts' counts; a pooled percentage is the pooled count over the sum
+of the parts' denominators (each part's stated denominator or its table's n), never another
+denominator. Population and event counts of arms are the ``arms`` check's.
 """
 
 from __future__ import annotations
@@ -22,12 +29,15 @@ from trialrecon.checks.context import (
 )
 from trialrecon.checks.denominators import (
     Denominator,
+    arm_part_rows,
+    arm_parts,
     nearest_count,
+    part_denominator,
     part_rows,
     parts_denominators,
 )
 from trialrecon.checks.findings import Finding
-from trialrecon.checks.severity import compare_rows
+from trialrecon.checks.severity import compare_rows, rounding_only
 from trialrecon.stats.rounding import (
     STANDARD_SCHEMES,
     decimals_of,
@@ -50,7 +60,63 @@ def check_ranges_pooled(ctx: Context) -> list[Finding]:
         if cohort.parts:
             out.extend(_pooled_ranges(ctx, cohort.id, cohort.parts))
             out.extend(_pooled_counts(ctx, cohort.id, cohort.parts))
+    out.extend(_pooled_arms(ctx))
     out.extend(_at_least(ctx))
+    return out
+
+
+def _pooled_arms(ctx: Context) -> list[Finding]:
+    """Pooled-arm and total columns against their arms (see the module docstring)."""
+    out = []
+    events = {q for q, d in ctx.vocab.quantities.items()
+              if d.get("population") or d.get("events_of")}
+    for r in ctx.rows:
+        if (r["statistic"] not in ("count", "percent") or not ctx.numeric(r)
+                or ctx.kind(r["quantity"]) in SKIP_KINDS or ctx.estimated(r["quantity"])
+                or ctx.is_registry(r) or r["quantity"] in events
+                or r["comparator"] not in ("", "=")):
+            continue
+        parts = arm_parts(ctx, r)
+        prs = arm_part_rows(ctx, r, parts) if parts else None
+        if prs is None:
+            continue
+        total = sum(int(x["value_num"]) for x in prs)
+        terms = " + ".join(f"{int(x['value_num'])} ({x['arm']})" for x in prs)
+        if r["statistic"] == "count":
+            ctx.see([r, *prs])
+            ok = int(r["value_num"]) == total
+            out.append(ctx.finding(
+                "consistent" if ok else "inconsistent",
+                f"pooled count {r['value']} {'=' if ok else '!='} sum of the arms {total}",
+                f"{quote(r)} for the pooled column; the arms give {terms} = {total}.",
+                [r, *prs], recomputation={"method": "pooled count = sum of the arms' counts",
+                                          "inputs": {x["arm"]: x["value"] for x in prs},
+                                          "result": f"sum {total}"},
+                nearest=None if ok else str(total), discriminator="arm-pool",
+                ruled_out=[] if ok else ["rounding (whole counts)"]))
+            continue
+        dens = [part_denominator(ctx, x) for x in prs]
+        if not all(dens):
+            continue
+        n = sum(d for d in dens if d)
+        partner = count_partner(ctx, r)
+        k = int(partner["value_num"]) if partner is not None else total
+        rows = [r, *([partner] if partner is not None else []), *prs]
+        ctx.see(rows)
+        ok = any(reproduces(k, n, r["value"], sc) for sc in STANDARD_SCHEMES)
+        val = round_half_up(Fraction(100 * k, n), decimals_of(r["value"]))
+        rec = {"method": "pooled percentage = pooled count / sum of the arms' denominators",
+               "inputs": {x["arm"]: f"{x['value']}/{d}" for x, d in zip(prs, dens, strict=True)},
+               "tried": [f"{k}/{n}"], "result": f"{k}/{n} = {fmt(val)}%",
+               "rounding_only": rounding_only(r["value"], Fraction(100 * k, n))}
+        out.append(ctx.finding(
+            "consistent" if ok else "inconsistent",
+            f"pooled {r['value']}% {'=' if ok else '!='} {k}/{n}",
+            f"{quote(r)} for the pooled column; the arms give {k}/{n} = {fmt(val)}% "
+            f"({terms} over {' + '.join(str(d) for d in dens)}).", rows, recomputation=rec,
+            discriminator="arm-pool", nearest=None if ok else f"{fmt(val)}% ({k}/{n})",
+            ruled_out=[] if ok else ["half-up and half-even rounding over the arms' "
+                                     "denominators"]))
     return out
 
 

@@ -1,6 +1,13 @@
 """The registry record against the paper.
 
 Check ``registry``; reference: ClinicalTrials.gov data elements.
+
+Rule (issue 22): a registry's counts, dates and sites against the paper (enrolment in the
+record against the paper, sites listed against "21 institutions") keep the severity their
+numbers give but are minor points (:mod:`trialrecon.checks.ranking`): the record is updated
+apart from the paper and lists sites that enrolled no one, so they never rank ahead of an
+efficacy or safety number. Each finding marks a difference of rounding alone
+(``rounding_only`` in its recomputation).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from trialrecon.checks.context import (
     same_date,
 )
 from trialrecon.checks.findings import Finding
-from trialrecon.checks.severity import SCHEME_LABELS, compare_rows
+from trialrecon.checks.severity import SCHEME_LABELS, compare_rows, rounding_only
 
 
 def _months(date: str) -> int:
@@ -112,6 +119,8 @@ def _registry_pair(ctx: Context, rr: Row, pr: Row, how: str, soft: bool) -> Find
         cmp = compare_rows(rr, pr)
         ok, scheme = cmp.agree, cmp.scheme if cmp.severity == "questionable" else ""
         rec["tried"] = list(cmp.tried)
+        rec["rounding_only"] = rr["statistic"] != "count" and rounding_only(rr["value"],
+                                                                            pr["value"])
         rec["result"] = ("agree within rounding" if ok else f"agree only if both are "
                          f"{SCHEME_LABELS[scheme]}" if scheme else "differ beyond rounding")
     if ok:

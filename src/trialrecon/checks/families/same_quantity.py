@@ -9,19 +9,45 @@ value, never as an inconsistency (whether the trajectory is possible is the time
 check's question). A row that ``supersedes`` another, directly or through a chain of
 updates, is an update too. In a dossier with several data cuts, a statement whose cut is not
 stated is compared with every cut's statement: it must agree with one of them.
+
+Rules that keep different numbers apart (issue 22, each with a clean and an error case in the
+planted corpus):
+
+* **variants of one comparison** (:data:`~trialrecon.checks.context.VARIANT`): two rows whose
+  ``hypothesis`` (non-inferiority vs superiority), ``adjustment`` (adjusted vs unadjusted),
+  ``population`` (ITT vs per-protocol vs safety) or ``test`` differ are two numbers, never
+  compared. A row that leaves such a column empty states one of the variants: it is flagged
+  only when it agrees with none of the variants it could state; a row without ``population``
+  (the whole cohort, by the data dictionary) that agrees only with a subset's value (per
+  protocol, treated) is questionable: an Abstract quoting the per-protocol result as the
+  trial's. A count of an analysis set
+  (enrolled, analysed) without ``population`` is the whole cohort's: enrolled 302 and
+  enrolled 200 of a substudy are two sets.
+* **one- and two-sided P values of one test**: a ``one_sided`` P and another P of the same
+  comparison are compared by their relation, not as one number: the one-sided P is half the
+  two-sided one (the direction of the effect) or one minus half of it (the other direction),
+  0.002 and 0.999 = 1 - 0.002/2, 0.350 and 0.825. Consistent when a reading holds within
+  rounding; inconsistent otherwise (0.002 against a one-sided 0.30).
+* **planned sizes before and after a dropout allowance**: two planned sizes of a design
+  that states a dropout allowance (``design_dropout``) are the size before and after it (71
+  per arm, then 80): checked against the allowance when printed, not compared otherwise.
+* rows of different stated denominators describe different populations (as before).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from fractions import Fraction
 
 from trialrecon.checks.context import (
     SAME_KEY,
+    VARIANT,
     Check,
     Context,
     Row,
     cap,
+    compatible,
     describe,
     group_by,
     interval_of,
@@ -29,7 +55,8 @@ from trialrecon.checks.context import (
     same_date,
 )
 from trialrecon.checks.findings import Finding
-from trialrecon.checks.severity import SCHEME_LABELS, compare_rows
+from trialrecon.checks.severity import SCHEME_LABELS, compare_rows, rounding_only
+from trialrecon.stats.rounding import Interval
 
 UNKNOWN_CUT = ""
 
@@ -69,12 +96,17 @@ def check_same_quantity(ctx: Context) -> list[Finding]:
         for rows in by_cut.values():
             if len(rows) >= 2:
                 out += _within_cut(ctx, rows)
-        if len(by_cut) >= 2:
-            out.append(_trajectory(ctx, by_cut))
-        if unknown and by_cut:
-            out += _unknown_cut(ctx, unknown, by_cut)
-        elif len(unknown) >= 2:
+        if len(unknown) >= 2:
             out += _within_cut(ctx, unknown)
+        for variant in group_by(group, VARIANT).values():  # one trajectory per variant
+            cuts: dict[str, list[Row]] = defaultdict(list)
+            for r in variant:
+                cuts[r["data_cut"]].append(r)
+            lost = cuts.pop(UNKNOWN_CUT, [])
+            if len(cuts) >= 2:
+                out.append(_trajectory(ctx, cuts))
+            if lost and cuts:
+                out += _unknown_cut(ctx, lost, cuts)
     return out
 
 
@@ -93,12 +125,89 @@ def _restates_superseded(ctx: Context, newer: Row, other: Row) -> bool:
     return any(t in by_id and _agree(by_id[t], other) for t in ctx.supersedes_chain(newer))
 
 
+NOT_SIDED = tuple(c for c in VARIANT if c != "sided")
+
+
+def _one_sided_pair(a: Row, b: Row) -> bool:
+    """A P value declared one-sided against one that is not: two numbers of one test."""
+    return (a["statistic"] == "p_value" and (a["sided"] == "one_sided")
+            != (b["sided"] == "one_sided"))
+
+
+def _same_set(ctx: Context, a: Row, b: Row) -> bool:
+    """Counts of an analysis set: an empty ``population`` is the whole cohort, not "unsaid"
+    (enrolled 302 and enrolled 200 of a plasma substudy are two sets)."""
+    if ctx.kind(a["quantity"]) != "population":
+        return True
+    return str(a.get("population") or "") == str(b.get("population") or "")
+
+
+def _stands_for_another(group: list[Row], a: Row, b: Row) -> Row | None:
+    """The row of another variant than ``b`` that ``a`` (a variant column left empty) agrees
+    with, if any.
+
+    A row that does not say whether it is adjusted (say) is a statement of one of the
+    variants: it disagrees with ``b`` only when no variant it could state agrees with it.
+    """
+    empty = [c for c in NOT_SIDED if not a.get(c)]
+    if not empty:
+        return None
+    return next((c for c in group if c is not a and c is not b
+                 and compatible(a, c, NOT_SIDED)
+                 and any((c.get(k) and c.get(k) != b.get(k))
+                         # or both unlabelled where b is labelled: the unlabelled analysis
+                         # (a crude ratio beside an adjusted model's) stated twice
+                         or (not c.get(k) and b.get(k)) for k in empty)
+                 and not _one_sided_pair(a, c) and _agree(a, c)), None)
+
+
+# Analysis sets a number without ``population`` stands for (the data dictionary: empty is the
+# cohort's randomized or enrolled patients)
+WHOLE_COHORT = frozenset({"", "itt", "modified_itt", "full_analysis"})
+
+
+def _subset_only(ctx: Context, a: Row, b: Row, c: Row) -> Finding:
+    """``a`` names no analysis set and agrees only with a subset's value (``c``), not with the
+    whole cohort's (``b``): questionable (an Abstract quoting the per-protocol result)."""
+    rec = {"method": "a number without its analysis set against each set's value",
+           "inputs": {a["id"]: a["value"], b["id"]: b["value"], c["id"]: c["value"]},
+           "result": f"agrees with the {c['population']} value only"}
+    return ctx.finding(
+        "questionable", f"{a['value']} is the {c['population'].replace('_', '-')} value",
+        f"{quote(a)} names no analysis set, so it reads as the whole cohort's, but it agrees "
+        f"only with the {c['population'].replace('_', '-')} value {quote(c)}, not with "
+        f"{quote(b)} ({b['population'] or 'the cohort'}).", [a, b, c], recomputation=rec,
+        discriminator="subset", nearest=b["value"],
+        ruled_out=["rounding of either value"])
+
+
 def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
     """Pairwise comparison of the statements of one data cut."""
     bad = []
+    out: list[Finding] = []
     for a, b in itertools.combinations(group, 2):
         if a["denominator"] and b["denominator"] and a["denominator"] != b["denominator"]:
             continue  # different populations, not the same quantity
+        if not compatible(a, b, NOT_SIDED) or not _same_set(ctx, a, b):
+            continue  # two variants of one comparison: two numbers (see the module)
+        stands = [(x, y, c) for x, y in ((a, b), (b, a))
+                  if (c := _stands_for_another(group, x, y)) is not None]
+        if stands:
+            x, y, c = stands[0]
+            if (not x.get("population") and str(c.get("population") or "") not in WHOLE_COHORT
+                    and str(y.get("population") or "") in WHOLE_COHORT
+                    and not _agree(x, y)):
+                out.append(_subset_only(ctx, x, y, c))
+            continue  # a row of unstated variant that agrees with another variant
+        if _one_sided_pair(a, b):
+            out.append(_sided(ctx, a, b))
+            continue
+        if (a["quantity"] in PLANNED_SIZES and not _agree(a, b)
+                and _related(ctx, a, b) is None):
+            dropout = _dropout(ctx, a, b)
+            if dropout is not None:
+                out += dropout
+                continue
         if _agree(a, b):
             continue
         pair = _related(ctx, a, b)
@@ -111,12 +220,11 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
             continue  # a chain of updates: each direct step is reported on its own
         bad.append((a, b, pair))
     if not bad:
-        return [ctx.finding(
+        return out + [ctx.finding(
             "consistent", f"{group[0]['quantity']} stated {len(group)} times, all agree",
             f"The {len(group)} statements of {describe(group[0])} agree within rounding.",
             group, recomputation={"method": "rounding-interval overlap",
                                   "inputs": {r["id"]: r["value"] for r in group}})]
-    out = []
     for a, b, pair in bad:
         rec = {"method": "rounding-interval overlap (|a-b| < half unit a + half unit b)",
                "inputs": {a["id"]: a["value"], b["id"]: b["value"]},
@@ -133,6 +241,8 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
         cmp = compare_rows(a, b) if a["statistic"] != "date" else None  # the severity policy
         if cmp is not None:
             rec["tried"] = list(cmp.tried)
+        if cmp is not None and a["statistic"] != "count":
+            rec["rounding_only"] = rounding_only(a["value"], b["value"])
         if cmp is not None and cmp.severity == "questionable":
             how = SCHEME_LABELS[cmp.scheme]
             rec["result"] = f"agree only if both are {how}"
@@ -154,6 +264,85 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
             + ([f"a mix of schemes: {cmp.mixed} (the severity policy does not accept one "
                 "value printed two ways)"] if cmp is not None and cmp.mixed else [])))
     return out
+
+
+PLANNED_SIZES = frozenset({"design_n_per_group", "design_n_total"})
+
+
+def _dropout(ctx: Context, a: Row, b: Row) -> list[Finding] | None:
+    """Two planned sizes of a design that states a dropout allowance: before and after it.
+
+    None when the design states no allowance (the sizes are then compared as one number).
+    With the allowance printed (d), the larger must lie between the smaller x (1 + d) and
+    the smaller / (1 - d), give or take one patient; without it, the pair is not compared.
+    """
+    rows = [r for r in ctx.where(quantity="design_dropout", cohort=a["cohort"])
+            if not ctx.is_registry(r)]
+    if not rows:
+        return None
+    small, large = sorted((a, b), key=lambda r: float(r["value_num"]))
+    printed = [r for r in rows if ctx.numeric(r)]
+    if not printed:
+        ctx.skip("planned sizes before and after a dropout allowance the paper does not print")
+        return []
+    d = float(printed[0]["value_num"]) / (100 if printed[0]["unit"] == "percent" else 1)
+    n, m = float(small["value_num"]), float(large["value_num"])
+    lo, hi = n * (1 + d) - 1, n / max(1 - d, 1e-9) + 1
+    ok = lo <= m <= hi
+    rec = {"method": "planned size after dropout between n (1 + d) and n / (1 - d)",
+           "inputs": {small["id"]: small["value"], large["id"]: large["value"],
+                      printed[0]["id"]: printed[0]["value"]},
+           "result": f"{lo + 1:.1f} to {hi - 1:.1f}"}
+    return [ctx.finding(
+        "consistent" if ok else "inconsistent",
+        f"planned {small['value']} and {large['value']} {'fit' if ok else 'do not fit'} a "
+        f"{printed[0]['value']}{'%' if printed[0]['unit'] == 'percent' else ''} dropout",
+        f"{quote(small)} before and {quote(large)} after the dropout allowance "
+        f"{quote(printed[0])}: {'within' if ok else 'outside'} {lo + 1:.1f} to {hi - 1:.1f}.",
+        [small, large, printed[0]], recomputation=rec, discriminator="dropout",
+        ruled_out=[] if ok else ["rounding up to whole patients"])]
+
+
+def _half(iv: Interval) -> Interval:
+    return Interval(None if iv.low is None else iv.low / 2,
+                    None if iv.high is None else iv.high / 2, iv.low_closed, iv.high_closed)
+
+
+def _complement_half(iv: Interval) -> Interval:
+    return Interval(None if iv.high is None else 1 - iv.high / 2,
+                    None if iv.low is None else 1 - iv.low / 2, iv.high_closed, iv.low_closed)
+
+
+def _sided(ctx: Context, a: Row, b: Row) -> Finding:
+    """A one-sided P against another P of the same test: half, one minus half, or equal.
+
+    With p the two-sided P, the one-sided P is p/2 in the direction of the effect and
+    1 - p/2 in the other; an undeclared P may also be the same one-sided P restated.
+    """
+    one, other = (a, b) if a["sided"] == "one_sided" else (b, a)
+    io, it = interval_of(one), interval_of(other).clip(Fraction(0), Fraction(1))
+    readings = [(f"{one['value']} = {other['value']}/2 (the two-sided P halved)", _half(it)),
+                (f"{one['value']} = 1 - {other['value']}/2 (the other direction)",
+                 _complement_half(it))]
+    if other["sided"] != "two_sided":
+        readings.append((f"{one['value']} restated (the other P is not declared two-sided)",
+                         it))
+    tried = [f"{text}: {iv.as_text()}" for text, iv in readings]
+    hit = next((text for text, iv in readings if iv.overlaps(io)), "")
+    rec = {"method": "one-sided P = two-sided P / 2 or 1 - two-sided P / 2 (one test)",
+           "inputs": {one["id"]: one["value"], other["id"]: other["value"]}, "tried": tried,
+           "result": hit or "no reading reconciles the two"}
+    if hit:
+        return ctx.finding(
+            "consistent", f"one-sided P {one['value']} fits P {other['value']}",
+            f"{quote(one)} (one-sided) and {quote(other)} are two P values of one test: "
+            f"{hit}.", [one, other], recomputation=rec, discriminator="sided")
+    return ctx.finding(
+        "inconsistent", f"one-sided P {one['value']} vs P {other['value']}",
+        f"{quote(one)} is declared one-sided, but it is neither half of {quote(other)} nor "
+        "one minus half of it, so the two cannot be P values of one test.", [one, other],
+        recomputation=rec, discriminator="sided", nearest=readings[0][1].as_text(),
+        ruled_out=["rounding of both P values", "the one-sided P in either direction"])
 
 
 def _first_of_cut(rows: list[Row]) -> Row:

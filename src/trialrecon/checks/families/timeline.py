@@ -11,9 +11,12 @@ interval narrows only with more events, so a narrower interval with fewer events
 explanation. Within one cut: the median follow-up cannot exceed the time from the first
 enrolment to the data cut-off, and accrual cannot end after the cut-off.
 
-Cuts are ordered by their dates; an undated cut is placed by its first publication, which
-follows the cut-off by an unknown time, so a finding that relies on an undated cut's place
-is at most questionable.
+Rule of the order of cuts (issue 22): cuts are ordered by their dates. A cut whose cut-off
+date is not printed is known to precede a dated cut only when a source reporting it was
+published before that cut-off (its cut-off came before its publication); otherwise its place
+is unknown, and no finding relies on it (an analysis with no printed date is never placed
+after every dated cut: a median follow-up does not "fall" from 64.6 to 31.0 months because
+one analysis prints no date).
 """
 
 from __future__ import annotations
@@ -38,6 +41,25 @@ def _cut_order(ctx: Context, key: str) -> int:
 def _dated(ctx: Context, key: str) -> bool:
     cut = ctx.dossier.cut(key)
     return bool(cut and cut.date)
+
+
+def _published(ctx: Context, key: str) -> float | None:
+    """The earliest publication (in months) of a source reporting a cut, if printed."""
+    cut = ctx.dossier.cut(key)
+    dates = [names.date_months(s.published) for s in ctx.dossier.trial.sources
+             if cut is not None and s.id in cut.sources and s.published
+             and names.is_date(s.published)]
+    return min(dates) if dates else None
+
+
+def known_order(ctx: Context, earlier: str, later: str) -> bool:
+    """Whether cut ``earlier`` certainly precedes cut ``later`` (see the module docstring)."""
+    if _dated(ctx, earlier) and _dated(ctx, later):
+        return True
+    if _dated(ctx, later) and not _dated(ctx, earlier):
+        pub = _published(ctx, earlier)
+        return pub is not None and pub <= _earliest(ctx.dossier.cut(later).date)
+    return False
 
 
 def _by_cut(ctx: Context, rows: list[Row]) -> list[tuple[str, Row]]:
@@ -79,6 +101,9 @@ def _never_falls(ctx: Context, group: list[Row], what: str = "") -> list[Finding
     steps = _by_cut(ctx, numeric)
     out = []
     for (k0, a), (k1, b) in zip(steps, steps[1:], strict=False):
+        if not known_order(ctx, k0, k1):
+            ctx.skip("two data cuts in an unknown order (a cut-off date not printed)")
+            continue
         ctx.see([a, b])
         lo_a = exact(a["value"]) - half_unit(a["value"])
         hi_b = exact(b["value"]) + half_unit(b["value"])
@@ -96,12 +121,13 @@ def _never_falls(ctx: Context, group: list[Row], what: str = "") -> list[Finding
         rec["result"] = "falls"
         certain = _dated(ctx, k0) and _dated(ctx, k1)
         out.append(ctx.finding(
-            "inconsistent" if certain else "questionable",
+            "inconsistent",
             f"{label} falls from {a['value']} to {b['value']} at a later data cut",
             f"{describe(a).capitalize()} is {quote(a)} at {ctx.cut_name(k0)} but {quote(b)} at "
             f"the later {ctx.cut_name(k1)}; a cumulative count and a follow-up cannot fall."
-            + ("" if certain else " (One of the cuts is undated: its place in time comes from "
-                                  "its publication.)"), [a, b], recomputation=rec,
+            + ("" if certain else f" ({ctx.cut_name(k0)} prints no cut-off date, but it was "
+                                  f"published before {ctx.cut_name(k1)}'s cut-off.)"),
+            [a, b], recomputation=rec,
             nearest=f">= {a['value']}", discriminator="falls",
             ruled_out=["rounding of both values"]))
     return out
@@ -115,7 +141,7 @@ def _reached_then_not(ctx: Context, group: list[Row]) -> list[Finding]:
     steps = _by_cut(ctx, [r for r in group if ctx.numeric(r) or r["marker"] == "not_reached"])
     out = []
     for (k0, a), (k1, b) in zip(steps, steps[1:], strict=False):
-        if ctx.numeric(a) and b["marker"] == "not_reached":
+        if ctx.numeric(a) and b["marker"] == "not_reached" and known_order(ctx, k0, k1):
             ctx.see([a, b])
             out.append(ctx.finding(
                 "questionable", f"median {a['value']} at {ctx.cut_name(k0)}, not reached later",
@@ -165,6 +191,8 @@ def _intervals_and_events(ctx: Context) -> list[Finding]:
         cuts = sorted((k for k, st in per_cut.items() if {"ci_low", "ci_high"} <= set(st)),
                       key=lambda k: _cut_order(ctx, k))
         for k0, k1 in zip(cuts, cuts[1:], strict=False):
+            if not known_order(ctx, k0, k1):
+                continue
             e0, r0 = _events_at(ctx, endpoint, cohort, k0)
             e1, r1 = _events_at(ctx, endpoint, cohort, k1)
             if not (r0 and r1):
