@@ -95,3 +95,16 @@ def test_the_format_example_is_consistent():
     rec = run_checks(load_dossier(PLANTED.parent / "format_examples" / "formex_rct"))
     mine = [f for f in rec.findings if f.check == "effect-measures"]
     assert mine and all(f.severity == "consistent" for f in mine)
+
+
+def test_a_last_digit_at_four_significant_digits_is_a_note(tmp_path):
+    """88/106 vs 81/108: RR = 0.830189/0.75 = 1.106918, Katz interval 0.963451 to 1.271749;
+    printed 1.1069 (0.9634 to 1.2718): each bound one unit of the fourth decimal off, a
+    precision no reader quotes: a note, not a point for the authors."""
+    rows = _counts(88, 106, 81, 108) + [
+        row("rr", "", "risk_ratio", "Death", "estimate", "1.1069"),
+        row("lo", "", "risk_ratio", "Death", "ci_low", "0.9634"),
+        row("hi", "", "risk_ratio", "Death", "ci_high", "1.2718")]
+    findings, _ = run(tmp_path, rows, ("effect-measures",))
+    assert [f.severity for f in findings] == ["note"]
+    assert findings[0].recomputation["rounding_only"] is True

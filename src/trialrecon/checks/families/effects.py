@@ -31,6 +31,10 @@ Rules (each has an error and a clean case in the planted corpus):
   estimate that matches with an interval no method reproduces is *questionable* (the paper
   may have used another method), and *inconsistent* when the printed interval and every
   method disagree on whether it holds the null value.
+* **Last digits.** An estimate or interval that only truncation or rounding twice gives, or
+  that every method misses by one unit of the last digit, is *questionable* and marked a
+  rounding-only (minor) point; a *note* when every number involved has four or more
+  significant digits (1.156 printed for 1.15547), a precision no reader relies on.
 * **No counts, percentages printed:** the estimate against the range the two printed
   percentages allow (interval arithmetic over their rounding); outside it: inconsistent.
 """
@@ -64,6 +68,8 @@ NAMES = {"risk_ratio": "risk ratio", "odds_ratio": "odds ratio",
 # methods; another test (GEE, a mixed or stratified model) brings its own interval.
 COUNT_TESTS = frozenset({"", "chi_square", "chi_square_yates", "fisher_exact", "z_test",
                          "logistic_wald", "exact_binomial"})
+# Printed to this many significant digits, a last-digit difference is a note.
+SIGNIFICANT_NOTE = 4
 RD_SCALE = {"percentage_points": 100.0, "percent": 100.0, "proportion": 1.0,
             "probability": 1.0, "none": 1.0, "": 1.0}
 
@@ -277,7 +283,8 @@ def _judge_counts(ctx: Context, est: Row, lo: Row | None, hi: Row | None, t: Tab
                          f"{SCHEME_LABELS[scheme]}")
         rec["rounding_only"] = True
         return ctx.finding(
-            "questionable", f"{name} {est['value']} reproduced only if {SCHEME_LABELS[scheme]}",
+            _last_digit([est]), f"{name} {est['value']} reproduced only if "
+            f"{SCHEME_LABELS[scheme]}",
             f"The {name} {quote(est)} follows from {t.text()}{orient} ({arithmetic}) only if "
             f"{SCHEME_LABELS[scheme]}; standard rounding gives "
             f"{fmt_num(next(iter(use.estimates.values())), est['value'])}.", rows,
@@ -304,7 +311,7 @@ def _judge_counts(ctx: Context, est: Row, lo: Row | None, hi: Row | None, t: Tab
         rec["result"] = f"interval {methods} only if {SCHEME_LABELS[ci_scheme]}"
         rec["rounding_only"] = True
         return ctx.finding(
-            "questionable", f"{name} CI {lo['value']}-{hi['value']} reproduced only if "
+            _last_digit([lo, hi]), f"{name} CI {lo['value']}-{hi['value']} reproduced only if "
             f"{SCHEME_LABELS[ci_scheme]}", f"The {name} {est['value']} follows from "
             f"{t.text()}{orient}, and its interval ({lo['value']} to {hi['value']}) only if "
             f"{SCHEME_LABELS[ci_scheme]}: {methods}.", rows, recomputation=rec,
@@ -345,11 +352,27 @@ def _judge_interval(ctx: Context, est: Row, lo: Row, hi: Row, t: Table, use: Rea
     else:
         sentence += " The paper may have used another method; it does not name one here."
     return ctx.finding(
-        "inconsistent" if gross else "questionable",
+        "inconsistent" if gross else _last_digit([lo, hi]) if rec.get("rounding_only")
+        else "questionable",
         ("gross inconsistency: " if gross else "") + f"{name} CI {lo['value']}-{hi['value']} "
         f"matches no method for {t.text()}", sentence, rows, recomputation=rec,
         nearest=nearest, ruled_out=[tb.CI_LABELS[m] for m in use.intervals],
         discriminator="effect")
+
+
+def _significant_digits(text: str) -> int:
+    digits = text.strip().lstrip("-+").replace(".", "").lstrip("0")
+    return len(digits)
+
+
+def _last_digit(rows: list[Row]) -> str:
+    """The severity of numbers off by one unit of their last digit: *questionable* (a reading
+    the paper does not state, :mod:`trialrecon.checks.severity`), but a *note* when each has
+    four or more significant digits (1.156 for 1.15547, 0.9634 for 0.96345): software that
+    rounds the proportions before dividing differs there, and no reader quotes that digit."""
+    if all(_significant_digits(str(r["value"])) >= SIGNIFICANT_NOTE for r in rows):
+        return "note"
+    return "questionable"
 
 
 def _signed_box(row: Row) -> tuple[float, float]:

@@ -16,12 +16,15 @@ Rules (each has an error and a clean case in the planted corpus):
 * **Counted apart**: completion (completed + discontinued) may leave out the patients who
   never started, were lost to follow-up or withdrew consent when the diagram counts them in
   boxes of their own, and may be counted among the treated; a sum that one of these printed
-  readings closes is consistent, and the finding says which. No reading: *inconsistent*.
+  readings closes is consistent, and the finding says which. No reading: *inconsistent*,
+  except for completion, *questionable*: a diagram may count those who stopped the
+  intervention among those who completed follow-up.
 * **Reasons** (an *itemized* quantity: screen failures, not treated, discontinued, excluded
   from analysis) printed at one place sum to the total printed there: above it,
-  *inconsistent*; below it, *inconsistent* only when the list closes with "other" or
-  "unknown" (it then claims every patient); otherwise a partial list of reasons, not a
-  finding.
+  *inconsistent*, except for screen failures, where a patient may fail several criteria
+  and papers often say so in words the dossier does not hold (a *note*); below it,
+  *inconsistent* only when the list closes with "other" or "unknown" (it then claims every
+  patient); otherwise a partial list of reasons, not a finding.
 """
 
 from __future__ import annotations
@@ -203,7 +206,7 @@ def _reasons(ctx: Context) -> list[Finding]:
             ctx.see(rows)
             several = s > t and total["quantity"] in MULTIPLE_REASONS
             out.append(ctx.finding(
-                "questionable" if several else "inconsistent", f"reasons sum to {s}, total {t}",
+                "note" if several else "inconsistent", f"reasons sum to {s}, total {t}",
                 f"The reasons {terms} sum to {s}, " + ("more than" if s > t else "less than")
                 + f" {quote(total)}" + ("" if s > t else
                                         f", although the list closes with "

@@ -21,8 +21,10 @@ Rules (each has an error and a clean case in the planted corpus):
   factor of at least 3 that is within 20% of sqrt(n) of the arm with the smaller one: that
   "SD" is most likely an SE (*questionable*: clear evidence, no proof).
 * **mean difference against the two means**: an unadjusted mean difference (``adjustment``
-  empty or unadjusted, no ANCOVA or mixed-model test) lies within what the two printed
-  means give over their rounding, in either orientation; outside: *inconsistent*.
+  empty or unadjusted, no ANCOVA or mixed-model test on it or on its P, not a restatement of
+  an adjusted one) lies within what the two printed means give over their rounding, in
+  either orientation; outside: *inconsistent* when the paper says it is unadjusted,
+  *questionable* when it does not say (a model could give another difference).
 * **a pooled mean** (an arm with ``parts`` or the total column beside the arms', the parts
   printed in one table) lies between its parts' means, and equals their n-weighted mean when
   every part states its n; **a pooled SD** of two parts with stated sizes lies within what
@@ -269,12 +271,15 @@ def _mean_difference(ctx: Context, md: Row) -> Finding | None:
                            f"{c['value']}", f"{quote(md)} is {quote(e)} minus {quote(c)}.",
                            rows, recomputation=rec, discriminator="md")
     return ctx.finding(
-        "inconsistent", f"mean difference {md['value']} is not {e['value']} - {c['value']} = "
+        "inconsistent" if md["adjustment"] == "unadjusted" else "questionable",
+        f"mean difference {md['value']} is not {e['value']} - {c['value']} = "
         f"{fmt_num(diff, md['value'])}", f"The mean difference {quote(md)} does not follow from "
         f"the means {quote(e)} and {quote(c)}: {e['value']} - {c['value']} = "
         f"{fmt_num(diff, md['value'])}, between {fmt_num(fwd[0], md['value'])} and "
-        f"{fmt_num(fwd[1], md['value'])} over their rounding (the difference is unadjusted, as "
-        "the dossier records it).", rows, recomputation=rec, discriminator="md",
+        f"{fmt_num(fwd[1], md['value'])} over their rounding."
+        + ("" if md["adjustment"] == "unadjusted" else
+           " The paper does not say the difference is unadjusted; a model it does not describe "
+           "could give another."), rows, recomputation=rec, discriminator="md",
         nearest=fmt_num(diff, md["value"]),
         ruled_out=["rounding of the three numbers", "the reversed orientation"])
 
