@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from trialrecon.dossier.draft.document import Document
+from trialrecon.dossier.draft.document import Document, label_text
 from trialrecon.dossier.draft.document import Table as DocTable
 from trialrecon.dossier.draft.layout import Layout, Row, Table, _key, parse_layout, place_spans
 from trialrecon.dossier.draft.normalise import Normalised, normal, normalise
@@ -313,7 +313,9 @@ def _doc_table(doc: SourceDoc, table: Table) -> DocTable | None:
 
 
 def _parts(label: str) -> list[str]:
-    return [_key(p) for p in label.split(" / ") if p.strip()]
+    """The parts of a row or column label as compared (marks and bullets left out, as the
+    reader leaves them out of the printed paths)."""
+    return [_key(label_text(p)) for p in label.split(" / ") if label_text(p)]
 
 
 def _label_matches(printed: str, label: str) -> bool:
