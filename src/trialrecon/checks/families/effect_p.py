@@ -38,7 +38,12 @@ Rules (each has an error and a clean case in the planted corpus):
   are not judged; an adjusted P is judged against its own interval only.
 * a P declared one-sided is compared with one-sided P values; an undeclared P that only a
   one-sided P reproduces is questionable.
-* P values beside two arms' counts without an estimate are the ``tests-from-counts`` check's.
+* **an interval against its own data**: a mean difference that is the two printed means'
+  difference, whose P the t test of those means reproduces, has the t test's standard error;
+  an interval around it that implies another P is too narrow or too wide: inconsistent.
+* P values beside two arms' counts without an estimate are the ``tests-from-counts`` check's;
+  a P beside two means (an ``outcome`` or a continuous ``baseline_value``: Table 1's t tests)
+  is this check's.
 """
 
 from __future__ import annotations
@@ -71,6 +76,8 @@ from trialrecon.stats.rounding import printed_interval
 from trialrecon.stats.summary import t_test_p_range
 
 COUNT_MEASURES = ("risk_ratio", "odds_ratio", "risk_difference")
+# Quantities printed per arm whose P (arm empty) compares the arms' means.
+ARM_QUANTITIES = ("outcome", "baseline_value")
 LABELS: dict[str, str] = {
     **tb.TEST_LABELS, "wald": "Wald test of the crude estimate", "t_pooled": "Student's t test",
     "t_welch": "Welch's t test", "ci": "the P the interval implies (normal)",
@@ -101,6 +108,8 @@ class Evidence:
     data: str = ""  # "counts" or "means" when the arms' data were used
     stated: bool = True  # every size the data path used is printed
     log_scale: tuple[float, float] | None = None  # a difference's interval read as a ratio's
+    mean_diff: tuple[float, float] | None = None  # m1 - m2 over the means' rounding
+    estimate: tuple[float, float] | None = None  # the printed estimate's rounding
 
 
 def check_effect_p(ctx: Context) -> list[Finding]:
@@ -108,7 +117,7 @@ def check_effect_p(ctx: Context) -> list[Finding]:
     out = []
     cand = [r for r in ctx.rows if ctx.numeric(r) and (
         ctx.kind(r["quantity"]) == "effect"
-        or (r["quantity"] == "outcome" and r["statistic"] == "p_value" and not r["arm"]))]
+        or (r["quantity"] in ARM_QUANTITIES and r["statistic"] == "p_value" and not r["arm"]))]
     for st in link_by_adjustment(statements(cand)):
         p = st.get("p_value")
         if p is None:
@@ -144,8 +153,8 @@ def _skip_reason(ctx: Context, p: Row) -> str:
     arms = comparison_arms(ctx, p)
     if arms is None:
         return "P without two arms to compare"
-    if p["quantity"] == "outcome" and all(
-            arm_cell(ctx, p, arm, "outcome", "count") is not None for arm in arms):
+    if p["quantity"] in ARM_QUANTITIES and all(
+            arm_cell(ctx, p, arm, p["quantity"], "count") is not None for arm in arms):
         return "P beside two arms' counts (the tests-from-counts check's)"
     return ""
 
@@ -159,7 +168,7 @@ def _evidence(ctx: Context, p: Row, st: dict[str, Row]) -> Evidence | None:
     if arms is not None and not is_adjusted:
         if p["quantity"] in COUNT_MEASURES:
             _from_counts(ctx, p, arms, ev)
-        elif p["quantity"] in ("mean_difference", "outcome"):
+        elif p["quantity"] in ("mean_difference", *ARM_QUANTITIES):
             df = _from_means(ctx, p, arms, ev)
     if df is None and arms is not None and p["quantity"] == "mean_difference":
         sizes = [arm_cell(ctx, p, arm, "outcome", "mean") for arm in arms]
@@ -226,13 +235,15 @@ def _rounding(row: Row) -> tuple[float, float]:
 
 def _from_means(ctx: Context, p: Row, arms: tuple[str, str], ev: Evidence) -> int | None:
     """Both t tests from the arms' means, SDs and sizes; returns the degrees of freedom."""
+    q = p["quantity"] if p["quantity"] in ARM_QUANTITIES else str(
+        ctx.vocab.attribute(p["quantity"], "effect_of") or "outcome")
     cells = []
     for arm in arms:
-        mean = arm_cell(ctx, p, arm, "outcome", "mean")
+        mean = arm_cell(ctx, p, arm, q, "mean")
         if mean is None:
             return None
-        spread = arm_cell(ctx, mean, arm, "outcome", "sd")
-        se = None if spread is not None else arm_cell(ctx, mean, arm, "outcome", "se")
+        spread = arm_cell(ctx, mean, arm, q, "sd")
+        se = None if spread is not None else arm_cell(ctx, mean, arm, q, "se")
         size = cell_size(ctx, mean)
         if (spread is None and se is None) or size is None or size[0] < 2:
             return None
@@ -241,6 +252,7 @@ def _from_means(ctx: Context, p: Row, arms: tuple[str, str], ev: Evidence) -> in
             x * math.sqrt(n) for x in _rounding(se))  # type: ignore[arg-type]
         cells.append((mean, spread or se, _rounding(mean), sd, size))
     (m1, r1, mb1, sb1, (n1, s1)), (m2, r2, mb2, sb2, (n2, s2)) = cells
+    ev.mean_diff = (mb1[0] - mb2[1], mb1[1] - mb2[0])
     for key, welch in (("t_pooled", False), ("t_welch", True)):
         ev.two[key] = t_test_p_range(mb1, sb1, n1, mb2, sb2, n2, welch=welch)  # type: ignore
         ev.one[key] = (ev.two[key][0] / 2, ev.two[key][1] / 2)
@@ -258,6 +270,7 @@ def _from_interval(ctx: Context, p: Row, est: Row, lo: Row, hi: Row, df: int | N
     ratio = ctx.vocab.attribute(est["quantity"], "scale") == "ratio"
     level = float(lo["level"] or 95) / 100
     boxes = [_rounding(r) for r in (est, lo, hi)]
+    ev.estimate = boxes[0]
     if ratio and min(b[0] for b in boxes) <= 0:
         boxes = [(max(b[0], 1e-12), b[1]) for b in boxes]
     try:
@@ -286,6 +299,36 @@ def p_text(p: Row) -> str:
     return f"P {'' if p['comparator'] not in ('', '=') else '= '}{quote(p)}"
 
 
+def _interval_off(ctx: Context, p: Row, ev: Evidence, test: str, rows: list[Row],
+                  rec: dict) -> Finding:
+    """A mean difference's P the t test reproduces, but its interval implies another P.
+
+    The t test's interval and its P share one standard error, so an interval around the same
+    difference that implies a different P is not the t test's: too narrow or too wide.
+    """
+    t_p, ci_p = ev.two[test], ev.two.get("ci_t", ev.two["ci"])
+    rec["result"] = (f"{LABELS[test]} {_fmt_p(t_p[0])} to {_fmt_p(t_p[1])} reproduces the P; "
+                     f"the interval implies {_fmt_p(ci_p[0])} to {_fmt_p(ci_p[1])}")
+    width = "narrow" if ci_p[1] < t_p[0] else "wide"
+    return ctx.finding(
+        "inconsistent" if ev.stated else "questionable",
+        f"interval too {width} for P {p['value']} and the arms' data",
+        f"{p_text(p)} is the {LABELS[test]} of the arms' means and SDs ({_fmt_p(t_p[0])} to "
+        f"{_fmt_p(t_p[1])}), but the printed interval implies P {_fmt_p(ci_p[0])} to "
+        f"{_fmt_p(ci_p[1])}: it is too {width} for the same difference and standard error.",
+        rows, recomputation=rec, discriminator="interval",
+        ruled_out=["rounding of the means, SDs and bounds", "the normal and the t quantile"])
+
+
+def _same_difference(ev: Evidence) -> bool:
+    """The printed difference is the two means' (in either orientation), so the t test's
+    standard error is the interval's."""
+    if ev.mean_diff is None or ev.estimate is None:
+        return False
+    d, e = ev.mean_diff, ev.estimate
+    return overlap(d, e) or overlap((-d[1], -d[0]), e)
+
+
 def _other_test_reach(ev: Evidence, rep: tuple[float, float]) -> bool:
     """With no test named and only the interval, a P within a factor of
     :data:`OTHER_TEST_FACTOR` of the interval's implied P may be another test's."""
@@ -309,6 +352,10 @@ def _judge(ctx: Context, p: Row, ev: Evidence) -> Finding | None:
            "inputs": {"reported_p": f"{p['comparator'] or '='} {p['value']}",
                       "test": p["test"] or "not stated", "sided": p["sided"] or "not stated"},
            "tried": ev.tried}
+    if hits and ev.data == "means" and "ci" in ev.two and hits[0] in ("t_pooled", "t_welch") \
+            and _same_difference(ev) and not any(overlap(ev.two[k], ev.two[hits[0]])
+                                                 for k in ("ci", "ci_t") if k in ev.two):
+        return _interval_off(ctx, p, ev, hits[0], rows, rec)
     if hits:
         names = ", ".join(LABELS[k] for k in hits)
         rec["result"] = f"reproduced by {names}"
