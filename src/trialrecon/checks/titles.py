@@ -36,6 +36,24 @@ LABELS: dict[str, str] = {
     "countries": "Countries", "design_n_total": "Planned total sample size",
     "design_n_per_group": "Planned sample size per cohort", "primary_site": "Primary site",
     "tumor_grade": "Tumor grade", "follow_up": "Follow-up", "deaths": "Deaths",
+    # outcomes, effects, grades and flow of any trial (issue 21)
+    "outcome": "Outcome", "baseline_value": "Baseline", "risk_ratio": "Risk ratio",
+    "odds_ratio": "Odds ratio",
+    "risk_difference": "Risk difference", "nnt": "NNT", "nnh": "NNH",
+    "mean_difference": "Mean difference", "std_mean_difference": "Standardized mean difference",
+    "median_difference": "Median difference", "ratio_of_means": "Ratio of means",
+    "rate_ratio": "Rate ratio", "rate_difference": "Rate difference",
+    "ae_grade1": "grade 1", "ae_grade2": "grade 2", "ae_grade3": "grade 3",
+    "ae_grade4": "grade 4", "ae_grade2plus": "grade 2 or higher", "ae_grade0": "grade 0",
+    "screened": "Screened", "screen_failure": "Screen failures", "allocated": "Allocated",
+    "not_treated": "Not treated", "discontinued": "Discontinued", "completed": "Completed",
+    "lost_to_follow_up": "Lost to follow-up", "analysed": "Analysed",
+    "excluded_from_analysis": "Excluded from analysis", "withdrew_consent": "Withdrew consent",
+    **{f"trae_{g}": f"treatment-related {w}" for g, w in (
+        ("any_grade", "any grade"), ("grade1", "grade 1"), ("grade2", "grade 2"),
+        ("grade3", "grade 3"), ("grade4", "grade 4"), ("grade5", "grade 5"),
+        ("grade12", "grade 1/2"), ("grade34", "grade 3/4"), ("grade3plus", "grade 3 or higher"),
+        ("grade2plus", "grade 2 or higher"))},
 }
 STATISTIC_FORMS: dict[str, str] = {
     "median": "Median {q}", "mean": "Mean {q}", "ci_low": "{q}, lower CI bound",

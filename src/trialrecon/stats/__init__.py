@@ -1,6 +1,9 @@
 """The statistics layer: pure functions of numbers, with the paper each implements.
 
-:mod:`.proportions` (confidence intervals of a proportion), :mod:`.rounding` (printed numbers
+:mod:`.proportions` (confidence intervals of a proportion), :mod:`.twobytwo` (risk ratios,
+odds ratios, risk differences and their intervals; 2x2 tests), :mod:`.ci_p` (the P value a
+confidence interval implies), :mod:`.summary` (GRIM, GRIMMER, the t test from summaries),
+:mod:`.rates` (Poisson rate ratios), :mod:`.rounding` (printed numbers
 as intervals, rounding schemes), :mod:`.single_arm` (A'Hern and Simon designs, normal
 approximations), :mod:`.km` (Kaplan-Meier step functions, R's ``timefix``), :mod:`.twoarm`
 (Cox hazard ratio and log-rank test in numpy), :mod:`.lifelines_fit` (the same numbers by

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats
-
 from trialrecon.checks.context import (
     Check,
     Context,
@@ -22,29 +20,13 @@ from trialrecon.checks.context import (
     statements,
 )
 from trialrecon.checks.findings import Finding
-
-
-def z_of(level: float) -> float:
-    return float(stats.norm.ppf(1 - (1 - level) / 2))
-
-
-def p_from_ci(est: float, lo: float, hi: float, level: float) -> float:
-    """Two-sided P from an estimate and its CI (Altman & Bland 2011, BMJ 343:d2304).
-
-    SE = (log hi - log lo) / (2 z); z = |log est| / SE; P from the exact normal tail.
-    """
-    se = (math.log(hi) - math.log(lo)) / (2 * z_of(level))
-    if se <= 0:
-        return 0.0 if est != 1 else 1.0
-    return float(2 * stats.norm.sf(abs(math.log(est)) / se))
+from trialrecon.stats.ci_p import p_from_ratio_ci as p_from_ci  # noqa: F401 (shared)
+from trialrecon.stats.ci_p import p_range
 
 
 def implied_p_interval(est: Row, lo: Row, hi: Row, level: float) -> tuple[float, float]:
     """Range of the Altman-Bland P over the rounding box of (estimate, lower, upper)."""
-    e, l_, h = box(est), box(lo), box(hi)
-    es = list(e) + ([1.0] if e[0] <= 1 <= e[1] else [])
-    ps = [p_from_ci(a, b, c, level) for a in es for b in l_ for c in h if b < c]
-    return min(ps), max(ps)
+    return p_range(box(est), box(lo), box(hi), level, ratio=True)
 
 
 def check_ratio_estimates(ctx: Context) -> list[Finding]:
