@@ -37,6 +37,8 @@ class Conduct:
     missing: list[str] = field(default_factory=list)
     cutoff_date: str = ""
     start_date: str = ""
+    cutoff_source: str = ""  # the source whose data cut-off date it is, when no row prints it
+    ids: dict[str, str] = field(default_factory=dict)  # start, end, cutoff, follow-up keys
 
 
 def cohort_chain(trial: Any, cohort: str) -> list[str]:
@@ -78,6 +80,7 @@ def gather_conduct(dossier: Dossier, endpoint: str, cohort: str, arm: str,
             out.accrual = names.date_months(end["value"]) - names.date_months(start["value"])
             out.start_date = str(start["value"])
             out.used += [start["id"], end["id"]]
+            out.ids.update(start=str(start["id"]), end=str(end["id"]))
             break
     if out.accrual is None:
         out.missing.append("accrual dates")
@@ -110,6 +113,9 @@ def _cutoff(dossier: Dossier, chain: list[str], choose: Any, out: Conduct) -> No
     out.cutoff, out.cutoff_date = months, date
     if row_id:
         out.used.append(row_id)
+        out.ids["cutoff"] = row_id
+    elif cut is not None:
+        out.cutoff_source = ", ".join(cut.sources)
 
 
 def _follow_ups(dossier: Dossier, endpoint: str, chain: list[str], arm: str, choose: Any,
@@ -168,6 +174,7 @@ def _statistics(pool: pd.DataFrame, choose: Any, out: Conduct) -> list[FollowUp]
         picked[(kind, stat)] = FollowUp(kind, stat, months, str(row["category"]),
                                         _half_unit(row))
         out.used.append(str(row["id"]))
+        out.ids[picked[(kind, stat)].key] = str(row["id"])
     return list(picked.values())
 
 

@@ -99,6 +99,7 @@ class EndpointInputs:
     data_cut_name: str = ""  # how outputs name that cut
     population: str = ""  # the analysis set the median (or HR) row names
     conduct: Conduct | None = None
+    ids: dict[str, str] = field(default_factory=dict)  # what -> row id (median, n, rate@12...)
 
 
 RESPONSE_ENDPOINTS = ("dor", "ttr")  # endpoints of responders: N is the responders
@@ -114,10 +115,12 @@ def _median_statement(ep: pd.DataFrame, choose: Chooser, used: list[str],
                       halves: dict[str, float]) -> dict[str, Any]:
     """The median of the endpoint with its CI, quartiles and range, from one statement."""
     med = choose.first(ep[ep["statistic"] == "median"])
-    out: dict[str, Any] = {"row": med, "median": None, "not_reached": False, "level": 0.95}
+    out: dict[str, Any] = {"row": med, "median": None, "not_reached": False, "level": 0.95,
+                           "ids": {}}
     if med is None or med["marker"] in ("not_reported", "not_estimable"):
         return out
     used.append(med["id"])
+    out["ids"]["median"] = str(med["id"])
     if med["marker"] == "not_reached":
         out["not_reached"] = True
     else:
@@ -131,6 +134,7 @@ def _median_statement(ep: pd.DataFrame, choose: Chooser, used: list[str],
                                                                             med["location"]):
             continue  # quartiles only when printed with the median
         used.append(row["id"])
+        out["ids"][stat] = str(row["id"])
         if row["marker"] == "not_reached":
             out[stat] = "NR"
             continue
@@ -213,6 +217,9 @@ def gather_inputs(dossier: Dossier, endpoint: str, category: str, cohort: str,
     population = str(ref["population"]) if ref is not None else ""
     n, n_ids, n_notes = population_n(dossier, endpoint, cohort, arm, population, choose)
     used += n_ids
+    ids = dict(stmt["ids"])
+    if len(n_ids) == 1:
+        ids["n"] = n_ids[0]
     notes += n_notes
     if n is None:
         missing.append("number of patients" if endpoint not in RESPONSE_ENDPOINTS
@@ -235,16 +242,19 @@ def gather_inputs(dossier: Dossier, endpoint: str, category: str, cohort: str,
         if row is not None:
             events = int(row["value_num"])
             used.append(row["id"])
+            ids["events"] = str(row["id"])
 
     conduct = gather_conduct(dossier, endpoint, cohort, arm, choose)
     used += conduct.used
     notes += conduct.notes
+    ids.update(conduct.ids)
     missing += [m for m in conduct.missing if m != "median follow-up"
                 or conduct.cutoff is None]
     landmarks: tuple[sm.Landmark, ...] = ()
     if not category:  # a category endpoint's category is not a landmark
         landmarks, lm_ids = landmark_rates(dossier, endpoint, cohort, arm, choose)
         used += lm_ids
+        ids.update(landmark_ids(dossier, landmarks, lm_ids))
 
     summary = None
     if n is not None and (stmt["median"] is not None or stmt["not_reached"] or events is not None
@@ -264,7 +274,7 @@ def gather_inputs(dossier: Dossier, endpoint: str, category: str, cohort: str,
     return EndpointInputs(endpoint, category, cohort, arm, summary, used, missing, notes,
                           range_high if isinstance(range_high, float) else None,
                           data_cut=choose.cut or "", data_cut_name=cut.name if cut else "",
-                          population=population, conduct=conduct)
+                          population=population, conduct=conduct, ids=ids)
 
 
 RATE_STATISTICS = {"percent": 0.01, "proportion": 1.0}
@@ -309,6 +319,20 @@ def landmark_rates(dossier: Dossier, endpoint: str, cohort: str, arm: str,
         out.append(sm.Landmark(months, float(row["value_num"]) * scale, bounds.get("ci_low"),
                                bounds.get("ci_high"), cat, _half(row, scale)))
     return tuple(out), used
+
+
+def landmark_ids(dossier: Dossier, landmarks: tuple[sm.Landmark, ...],
+                 used: list[str]) -> dict[str, str]:
+    """``rate@<months>`` -> the id of the rate's own row (not its CI's)."""
+    rows = dossier.values.set_index("id").loc[used] if used else None
+    out: dict[str, str] = {}
+    if rows is None:
+        return out
+    for lm in landmarks:
+        hit = rows[(rows["category"] == lm.label) & rows["statistic"].isin(list(RATE_STATISTICS))]
+        if not hit.empty:
+            out[lm.key] = str(hit.index[0])
+    return out
 
 
 @dataclass

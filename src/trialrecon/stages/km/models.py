@@ -54,6 +54,8 @@ class ArmResult:
     # are not fitted models (guyot, mixture)
     curves: dict[str, tuple] = field(default_factory=dict)
     shown: dict[str, dict[str, float]] = field(default_factory=dict)
+    nar: pd.DataFrame | None = None  # the figure's numbers at risk (time, n_risk, line)
+    nar_file: str = ""
 
     @property
     def arm(self) -> str:

@@ -34,6 +34,7 @@ from trialrecon.dossier.selection import DEFAULT, Policy
 from trialrecon.report.files import atomic_write_text, inside
 from trialrecon.report.tables import write_data_table, write_table
 from trialrecon.stages.km import models as kmm
+from trialrecon.stages.km.findings import curve_findings, write_findings
 from trialrecon.stages.km.inputs import (
     Chooser,
     _select,
@@ -149,8 +150,20 @@ def run_digitized(files: CurveFiles, arms: list[ArmResult], s: dict[str, Any]) -
             r.errors.append(f"{files.clicks}: arm(s) {', '.join(unknown)} not in trial.yaml")
         return
     n = {a: r.inputs.summary.n for a, r in by_arm.items() if r.inputs.summary}
+    other_set = set()
+    for arm, start in _figure_n(nar).items():
+        # the figure's own number at risk at time 0 is the N of its population (treated,
+        # evaluable...), which the dossier's N (randomized, enrolled) need not be
+        if arm in n and n[arm] != start:
+            by_arm[arm].inputs.notes.append(
+                f"the figure starts with {start} at risk, the dossier's N is {n[arm]}"
+                + (f" ({by_arm[arm].inputs.population})" if by_arm[arm].inputs.population
+                   else "") + ": the figure's population is rebuilt, without the dossier's "
+                "events")
+            other_set.add(arm)
+        n.pop(arm, None)
     ev = {a: r.inputs.summary.events for a, r in by_arm.items()
-          if r.inputs.summary and r.inputs.summary.events is not None}
+          if r.inputs.summary and r.inputs.summary.events is not None and a not in other_set}
     opts = GuyotOptions(monotone=s["monotone"], vertical_tol_frac=s["vertical_tol_frac"])
     try:
         out = reconstruct_arms(clicks, nar, n or None, ev or None, opts, str(files.clicks),
@@ -162,6 +175,19 @@ def run_digitized(files: CurveFiles, arms: list[ArmResult], s: dict[str, Any]) -
     for arm, g in out.items():
         by_arm[arm].guyot = g
         by_arm[arm].ipd["guyot"] = g.ipd
+        if nar is not None:
+            table = nar if "arm" in nar.columns else nar.assign(arm="")
+            by_arm[arm].nar = table[table["arm"].astype(str) == arm].sort_values("time")
+            by_arm[arm].nar_file = str(files.nar)
+
+
+def _figure_n(nar: pd.DataFrame | None) -> dict[str, int]:
+    """Each arm's number at risk at time 0 in the figure's table, when printed."""
+    if nar is None or nar.empty:
+        return {}
+    table = nar if "arm" in nar.columns else nar.assign(arm="")
+    zero = table[table["time"].astype(float) == 0.0]
+    return {str(r.arm): int(r.n_risk) for r in zero.itertuples()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -536,6 +562,8 @@ def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
                                    outdir / "intervals.csv"))
     atomic_write_text(outdir / "assumptions.md", assumptions_text(s))
     written.append(outdir / "assumptions.md")
+    write_findings(curve_findings(dossier, results), outdir / "findings.json")
+    written.append(outdir / "findings.json")
     md = outdir / "km.md"
     atomic_write_text(md, fragment(dossier.trial.id, summary_df, frames["hazard_ratios"],
                                    frames["model_choice"], frames["hr_simulation"], figures))
