@@ -99,8 +99,8 @@ def settings_with_defaults(settings: dict[str, Any] | None) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown km settings: {', '.join(unknown)}")
     s = {**DEFAULTS, **settings}
-    if s["dropout_rate"] is not None and not 0 <= float(s["dropout_rate"]) <= 2.0:
-        raise ValueError("km dropout_rate must be null (fitted) or between 0 and 2 per month")
+    if s["dropout_rate"] is not None and not 0 <= float(s["dropout_rate"]) <= 1.0:
+        raise ValueError("km dropout_rate must be null (fitted) or between 0 and 1 per month")
     if s["ci_type"] not in CONF_TYPES:
         raise ValueError(f"km ci_type must be one of {', '.join(CONF_TYPES)}")
     bad = sorted(set(s["figure_formats"]) - set(FIGURE_FORMATS))
