@@ -286,7 +286,8 @@ def solve_dropout(shape: float, scale: float, accrual: float, cutoff: float, n: 
     """The dropout rate at which the model meets the printed events (else follow-up ``fu``).
 
     Both fall as dropout grows: 0 when the model without dropout already has no more than
-    the printed number; :data:`MAX_DROPOUT` at most.
+    the printed number, and 0 when no rate up to :data:`MAX_DROPOUT` brings it down to it
+    (the follow-up of survivors, for one, never falls below C - A).
     """
     if events is not None:
         def excess(rate: float) -> float:
@@ -303,7 +304,7 @@ def solve_dropout(shape: float, scale: float, accrual: float, cutoff: float, n: 
     hi = 0.01
     while excess(hi) > 0:
         if hi >= MAX_DROPOUT:
-            return MAX_DROPOUT
+            return 0.0  # out of reach (a survivors' follow-up below C - A): no dropout
         hi *= 4.0
     return illinois_root(excess, hi / 4.0 if hi > 0.01 else 0.0, hi, max(1e-8, 1e-5 * hi))
 
@@ -429,12 +430,14 @@ def resolve_design(plan: Plan, shape: float, scale: float, n: int, events: int |
                    ) -> tuple[Design | None, str]:
     """The cut-off and dropout rate of one arm under the model (shape, scale), and a note.
 
-    A dropout rate to fit (``plan.dropout`` None) is solved from the printed events when they
-    do not set the scale (``events_free``) or the cut-off, else from a printed follow-up
-    statistic other than the pin; the cut-off and the rate are solved in turn until they
-    settle. With the cut-off solved from the events and no cut-off meeting them (fewer
-    events than a cut-off at the end of accrual gives: early closure or dropout), the cut-off
-    is put at the end of accrual and the dropout rate fitted to the events.
+    A printed longest follow-up (a range's upper end) is a floor of the cut-off: someone was
+    followed that long. A dropout rate to fit (``plan.dropout`` None) is solved from the
+    printed events when they do not set the scale (``events_free``) or the cut-off, else
+    from a stated follow-up statistic other than the pin; the cut-off and the rate are
+    solved in turn until they settle. With the cut-off solved from the events and no cut-off
+    meeting them (fewer events than a cut-off at the end of accrual gives: early closure or
+    dropout), the cut-off is put at the end of accrual and the dropout rate fitted to the
+    events.
     """
     a = plan.accrual
     fit = plan.dropout is None
@@ -446,11 +449,15 @@ def resolve_design(plan: Plan, shape: float, scale: float, n: int, events: int |
                           and f.stated and 0.0 < f.quantile < 1.0), None)
     fit = fit and (ev_target is not None or fu_target is not None)
 
+    # someone was followed this long (a printed range's upper end): the cut-off is no earlier
+    floor = max((f.months for f in follow_ups if f.quantile >= 1.0), default=0.0)
+
     def cut(r: float) -> float | None:
         if plan.cutoff is not None:
             return plan.cutoff
         if plan.pin is not None:
-            return cutoff_for(plan.pin, shape, scale, a, r)
+            c = cutoff_for(plan.pin, shape, scale, a, r)
+            return None if c is None else max(c, floor)
         if plan.from_events and events is not None:
             return solve_cutoff(shape, scale, a, r, n, events)
         return math.inf

@@ -170,6 +170,8 @@ def _reach(res: EndpointResult, r: ArmResult) -> list[dict[str, Any]]:
     checks = [("median", s.median, "median"), ("ci_low", s.ci_low, "lower CI limit"),
               ("ci_high", s.ci_high, "upper CI limit")]
     checks += [(lm.key, lm.months, f"{lm.label} landmark") for lm in s.landmarks]
+    checks += [(f.key, f.months, f"follow-up ({f.statistic.replace('_', ' ')}"
+                + (f", {f.label})" if f.label else ")")) for f in s.all_follow_ups()]
     for key, months, what in checks:
         if months is None or key not in ids or months <= longest:
             continue
@@ -180,6 +182,8 @@ def _reach(res: EndpointResult, r: ArmResult) -> list[dict[str, Any]]:
             f"{whose} is {longest:.1f} months later, so no patient can be followed to "
             f"{months:g} months and the curve has no estimate there.",
             [ids[key], *date_rows], {**base, "result": f"{months:g} > {longest:.1f}"},
+            # a follow-up row is shared by the endpoints and arms: one finding for it
+            f"reach|{key}" if key.startswith("follow_up:") else
             f"{res.label}|{res.cohort}|{r.arm}|reach|{key}",
             nearest=f"at most {longest:.1f} months"))
     return out
@@ -267,7 +271,10 @@ def curve_findings(dossier: Dossier, results: dict[tuple[str, str, str], Endpoin
             rel = _relative(dossier.path, r.nar_file)
             out += _at_risk(res, r, rel) + _reach(res, r) + _not_reached(res, r)
             out += _figure(res, r, rel or "curves/")
-    return out
+    unique: dict[tuple, dict[str, Any]] = {}
+    for f in out:  # one finding per claim on the same rows (a follow-up shared by endpoints)
+        unique.setdefault((f["discriminator"], tuple(f["rows"])), f)
+    return list(unique.values())
 
 
 def _relative(root: Path, path: str) -> str:

@@ -464,12 +464,24 @@ def _invert(num: dict[str, float], halves: dict[str, float]
 
 def hr_anchor(dossier: Dossier, endpoint: str, category: str, cohort: str,
               policy: Policy = DEFAULT) -> pd.Series | None:
-    """The printed HR estimate an endpoint without a median is rebuilt for (its cut and set)."""
-    rows = _select(dossier.values, quantity=dossier.vocab.hr_quantity(endpoint), cohort=cohort,
+    """The printed HR estimate an endpoint without a median is rebuilt for (its cut and set):
+    one of the analysis set of the endpoint's events or landmark rates first, unadjusted
+    before adjusted, then by the policy."""
+    v = dossier.values
+    rows = _select(v, quantity=dossier.vocab.hr_quantity(endpoint), cohort=cohort,
                    category=category)
     rows = rows[(rows["statistic"] == "estimate") & (rows["marker"] == "")]
-    unadjusted = rows[rows["adjustment"].isin(UNADJUSTED)]
-    return first_row(unadjusted if not unadjusted.empty else rows, dossier, policy)
+    # the analysis set of the endpoint's other numbers (events, landmark rates) first
+    near = _select(v, cohort=cohort)
+    near = near[near["quantity"].isin([dossier.vocab.events_quantity(endpoint),
+                                       rate_quantity(dossier, endpoint)])]
+    sets = set(near["population"])
+    for cands in (rows[rows["population"].isin(sets) & rows["adjustment"].isin(UNADJUSTED)],
+                  rows[rows["population"].isin(sets)],
+                  rows[rows["adjustment"].isin(UNADJUSTED)], rows):
+        if not cands.empty:
+            return first_row(cands, dossier, policy)
+    return None
 
 
 def endpoints_of(dossier: Dossier) -> list[tuple[str, str, str]]:
