@@ -370,3 +370,43 @@ def test_the_reconcile_rule_reads_the_km_findings():
     assert "findings.json" in script
     km_rule = (root / "workflow" / "rules" / "km.smk").read_text(encoding="utf-8")
     assert "reconciliation" not in km_rule
+
+
+# --------------------------------------------------------------------------------------------
+# the data cut: the paper's own primary analysis
+# --------------------------------------------------------------------------------------------
+
+TWO_CUTS = """\
+id: twocuts
+title: "A made-up paper reporting its interim analysis and a final update"
+design: single_arm
+data_cuts:
+  - analysis: "interim analysis"
+  - analysis: "final analysis"
+sources:
+  - id: paper
+    kind: paper
+    citation: "Made up"
+cohorts:
+  - id: all
+    label: "All patients"
+"""
+
+
+def test_the_default_cut_is_the_papers_first_analysis(tmp_path):
+    """A paper that reports an interim analysis and a final update, the final rows first in the
+    file: the default cut (the primary analysis: the first full publication's own) is the
+    interim, the first of the paper's analyses, not the last cut that names the paper."""
+    from trialrecon.dossier.selection import chosen_cut
+
+    rows = [row("n", "Table 1", "", "enrolled", "count", "80", "patients"),
+            row("m_final", "Results", "", "pfs", "median", "14.0", "months",
+                data_cut="final analysis"),
+            row("m_interim", "Results", "", "pfs", "median", "11.0", "months",
+                data_cut="interim analysis")]
+    folder = write_dossier(tmp_path / "twocuts", TWO_CUTS, rows)
+    assert not validate_dossier(folder), [str(p) for p in validate_dossier(folder)]
+    dossier = load_dossier(folder)
+    assert chosen_cut(dossier).labels == ("interim analysis",)
+    inp = gather_inputs(dossier, "pfs", "", "all", "")
+    assert inp.summary.median == 11.0 and inp.ids["median"] == "m_interim"

@@ -269,9 +269,11 @@ def fit_joint(arms: Sequence[ArmInput], hrs: Sequence[PrintedHR] = (),
     else:
         best = _search(args, _pinned_shapes(arms, hrs) if use_hr else [])
     if best is None:
+        if not any(sm.scale_source(a.summary, plans[a.arm]) for a in arms):
+            raise sm.SummaryError(sm.UNIDENTIFIED)
         raise sm.SummaryError("no shared shape identifies every arm's scale "
-                              "(an arm without a median needs a landmark rate, events or a "
-                              "printed HR against an arm with one)")
+                              "(an arm without a median needs a landmark rate, events with a "
+                              "follow-up, or a printed HR against an arm with one)")
     best.notes = notes + list(dict.fromkeys(best.notes))
     for arm, fit in best.fits.items():
         if fit.design.dropout_rate > 0 and plans[arm].dropout is None:

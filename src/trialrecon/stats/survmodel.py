@@ -85,6 +85,8 @@ BASIS = "model-based"
 MODELS = ("exponential", "weibull")
 SHAPE_GRID = (0.4, 4.0, 31)  # geometric grid of Weibull shapes: low, high, points
 QUARTILES = {"q1": 0.75, "q3": 0.25}  # quartiles of the time: the curve at 0.75 and 0.25
+UNIDENTIFIED = ("no median, no landmark rate, and events without a follow-up or a cut-off "
+                "date: the events fix neither the curve nor how long it runs")
 
 ASSUMPTIONS = (
     "model-based reconstruction, not data: the curves show what a parametric model calibrated "
@@ -363,6 +365,8 @@ def fit_model(
         raise ValueError(f"model must be one of {MODELS}")
     check_identified(s)
     plan, notes = plan_from_summary(s, dropout_rate)
+    if scale_source(s, plan) is None:
+        raise SummaryError(UNIDENTIFIED)
     targets = targets_of(s, plan)
     grid = shape_grid(s, model, notes, shapes)
     best: ModelFit | None = None

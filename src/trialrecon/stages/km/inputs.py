@@ -8,6 +8,7 @@ missing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -256,6 +257,8 @@ def gather_inputs(dossier: Dossier, endpoint: str, category: str, cohort: str,
         used += lm_ids
         ids.update(landmark_ids(dossier, landmarks, lm_ids))
 
+    if stmt["median"] is None and events is None and not landmarks:
+        missing.append("events or a landmark rate")  # what fixes a curve without a median
     summary = None
     if n is not None and (stmt["median"] is not None or stmt["not_reached"] or events is not None
                           or landmarks):
@@ -484,13 +487,25 @@ def hr_anchor(dossier: Dossier, endpoint: str, category: str, cohort: str,
     return None
 
 
+# A hazard ratio's category that names levels of a covariate of a model, not an endpoint:
+# "Performance status: 1-2 vs 0", "Group: XELIRI-Bev (reference)", "OPN (continuous, per unit)"
+COVARIATE = re.compile(r"\bvs\.?\b|\breference\b|\bper unit\b|\bcontinuous\b|:\s",
+                       re.IGNORECASE)
+
+
+def is_covariate(category: str) -> bool:
+    """Whether an HR's ``category`` names a covariate of a model (:data:`COVARIATE`)."""
+    return bool(category) and COVARIATE.search(str(category)) is not None
+
+
 def endpoints_of(dossier: Dossier) -> list[tuple[str, str, str]]:
     """(endpoint, category, cohort) with a median row, or (two or more arms) an HR estimate.
 
     Endpoints are every time-to-event endpoint of the dossier's vocabulary (built-in or
-    declared in trial.yaml), in the vocabulary's order. An HR row adds an endpoint only
-    with an empty ``category`` (an HR with a category is a covariate of a model, or a
-    category endpoint that has medians of its own).
+    declared in trial.yaml), in the vocabulary's order. An HR row adds an endpoint unless its
+    ``category`` names a covariate of a model (:func:`is_covariate`); a category that names
+    the outcome ("IVD complications per 1000 IVD days") makes an endpoint of its own, as for
+    medians.
     """
     v = dossier.values
     endpoints = list(dossier.vocab.endpoints)
@@ -500,8 +515,9 @@ def endpoints_of(dossier: Dossier) -> list[tuple[str, str, str]]:
     keys = {(r.quantity, r.category, r.cohort) for r in rows.itertuples()}
     if dossier.trial.design == "randomized" and len(dossier.trial.arms) >= 2:
         hq = {dossier.vocab.hr_quantity(e): e for e in endpoints if e != "dor"}
-        hrs = v[v["quantity"].isin(list(hq)) & (v["subgroup"] == "") & (v["category"] == "")
-                & (v["statistic"] == "estimate") & (v["marker"] == "")]
-        keys |= {(hq[r.quantity], "", r.cohort) for r in hrs.itertuples()}
+        hrs = v[v["quantity"].isin(list(hq)) & (v["subgroup"] == "")
+                & (v["statistic"] == "estimate") & (v["marker"] == "")
+                & ~v["category"].map(is_covariate)]
+        keys |= {(hq[r.quantity], r.category, r.cohort) for r in hrs.itertuples()}
     return sorted(keys, key=lambda k: (endpoints.index(k[0]), k[1], cohorts.index(k[2])
                                        if k[2] in cohorts else 99, k[2]))
