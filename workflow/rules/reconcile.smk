@@ -6,6 +6,7 @@ rule reconcile:
     input:
         table="results/{trial}/dossier.csv",
         dossier=dossier_files,
+        km="results/{trial}/km",
     output:
         html="results/{trial}/reconciliation.html",
         md="results/{trial}/reconciliation.md",

@@ -58,8 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     arm = parser.add_argument_group("single-arm design (response rate)")
     arm.add_argument("--p0", type=float, help="response rate under H0 (uninteresting), e.g. 0.10")
     arm.add_argument("--p1", type=float, help="response rate under H1 (worth pursuing), e.g. 0.25")
-    arm.add_argument("--simon-n-max", type=int, default=100,
-                     help="largest total size searched for Simon designs (default 100)")
+    arm.add_argument("--simon-n-max", type=int, default=None,
+                     help="largest total size searched for Simon designs (default: search "
+                          "until the optimum is proved, up to 1000)")
     arm.add_argument("--non-evaluable", type=float, nargs="*", default=[0.10], metavar="F",
                      help="fractions of non-evaluable patients to inflate the normal-"
                           "approximation n for (default 0.10)")
@@ -152,6 +153,8 @@ def format_text(res: dict[str, Any]) -> str:
         lines.append(f"  {kind:<8} {d['r1']:>3}/{d['n1']:<3} {d['r']:>3}/{d['n']:<3} "
                      f"{d['expected_n']:>7.1f} {d['pet']:>8.3f} {d['alpha']:>7.4f} "
                      f"{d['power']:>7.4f}")
+    notes = {d.get("note", "") for d in res["simon"].values()} - {""}
+    lines += [f"  note: {n}" for n in sorted(notes)]
     lines += ["", "Normal approximation (one-sample test of a proportion)",
               f"  {'alpha':<9} {'continuity':<11} {'n (exact)':>9} {'n':>4}  enrolled if "
               "a fraction is non-evaluable"]

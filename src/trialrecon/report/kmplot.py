@@ -75,6 +75,9 @@ class Curve:
     band: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # grid, low, high
     clicks: tuple[np.ndarray, np.ndarray] | None = None
     printed: Printed = field(default_factory=Printed)
+    # the estimate and its pointwise limits as computed elsewhere (the KM stage: lifelines,
+    # trialrecon.stats.lifelines_fit.curve); None computes them here with stats.km
+    estimate: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -115,12 +118,19 @@ def _styles(curves: tuple[Curve, ...]) -> list[tuple[str, str]]:
     return out
 
 
-def _draw_curve(ax, c: Curve, color: str, ls: str, plot: KMPlot) -> None:
+def _estimate(c: Curve, plot: KMPlot) -> tuple:
+    """The curve's estimate and limits: the caller's (lifelines), else stats.km's."""
+    if c.estimate is not None:
+        return c.estimate
     km = kaplan_meier(c.time, c.event)
+    return (km, *confidence_limits(km, plot.level, plot.conf_type))
+
+
+def _draw_curve(ax, c: Curve, color: str, ls: str, plot: KMPlot) -> None:
+    km, lower, upper = _estimate(c, plot)
     xs = np.concatenate([[0.0], km.time, [km.last_time]])
     ys = np.concatenate([[1.0], km.survival, km.survival[-1:] if km.survival.size else [1.0]])
     ax.step(xs, ys, where="post", color=color, ls=ls, lw=1.6, zorder=4)
-    lower, upper = confidence_limits(km, plot.level, plot.conf_type)
     ok = ~(np.isnan(lower) | np.isnan(upper))
     if ok.any():  # the band steps with the curve, up to the last time it is defined
         end = km.last_time if ok[-1] else float(km.time[np.flatnonzero(~ok)[0]])

@@ -77,11 +77,14 @@ def km_figure(result: EndpointResult, roles: dict[str, str], path: Path,
             band = (b["time"].to_numpy(), b["band_low"].to_numpy(), b["band_high"].to_numpy())
         name = r.arm or r.inputs.cohort
         curves.append(Curve(name, roles.get(r.arm, "single_arm"), ipd["time"].to_numpy(),
-                            ipd["event"].to_numpy(), band, clicks, _printed(r.inputs.summary)))
+                            ipd["event"].to_numpy(), band, clicks, _printed(r.inputs.summary),
+                            estimate=r.curves.get(method)))
     if not curves:
         return []
     if method == "guyot":
         kind = "Guyot reconstruction of the digitized curve"
+    elif method == "mixture":
+        kind = "MODEL-BASED mixture of its cohorts' reconstructions, not data"
     else:
         kind = f"MODEL-BASED reconstruction ({method_name(method)}), not data"
     notes = [f"Shown: {method_name(method)}"]
