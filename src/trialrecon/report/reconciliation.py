@@ -23,7 +23,9 @@ from trialrecon.checks.cause_base import Cause
 from trialrecon.checks.findings import SEVERITIES, Finding
 from trialrecon.checks.ranking import RULES
 from trialrecon.checks.severity import POLICY
-from trialrecon.report.letter import left_out, md, plain, render_letter
+from trialrecon.dossier.model import Trial
+from trialrecon.report.letter import left_out, md, render_text_letter
+from trialrecon.report.names import Names, names_of
 
 CSV_COLUMNS: tuple[str, ...] = (
     "id", "check", "check_version", "severity", "title", "sentence", "value_ids", "values",
