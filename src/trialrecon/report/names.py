@@ -91,6 +91,7 @@ class Names:
         """Text written by the pipeline with ids replaced by words (quotations excluded)."""
         if not text:
             return text
+        text = re.sub(r"\s*\*\*\s*", "^", text)  # a power as a reader writes it: (t / m)^k
         for sid in sorted(self.sources, key=len, reverse=True):
             if self.is_the_paper(sid):
                 text = re.sub(rf"\b{re.escape(sid)}, ", "", text)
