@@ -36,7 +36,12 @@ from trialrecon.report.tables import write_data_table, write_table
 from trialrecon.stages.km import models as kmm
 from trialrecon.stages.km.inputs import Chooser, _select, endpoints_of, gather_inputs, printed_hr
 from trialrecon.stages.km.models import ArmResult, EndpointResult, method_name
-from trialrecon.stages.km.report import assumptions_text, fragment, km_figure
+from trialrecon.stages.km.report import (
+    assumptions_text,
+    figure_labels,
+    fragment,
+    km_figure,
+)
 from trialrecon.stats import survmodel as sm
 from trialrecon.stats.curves import CurveInputError, GuyotOptions
 from trialrecon.stats.km import CONF_TYPES
@@ -467,7 +472,7 @@ def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
         if res.chosen():
             described = dossier.vocab.quantities.get(res.endpoint, {}).get("description", "")
             paths = km_figure(res, roles, inside(outdir, f"km_{res.label}_{res.cohort}.png"), s,
-                              str(described))
+                              str(described), figure_labels(dossier.trial))
             written += paths
             figures += [p.name for p in paths if p.suffix == ".png"]
 
