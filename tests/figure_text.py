@@ -22,6 +22,10 @@ def visible_texts(fig: Any) -> list[Text]:
 
 def overlapping(fig: Any, tolerance: float = 0.5) -> list[tuple[str, str]]:
     """Pairs of texts of ``fig`` whose drawn boxes overlap (in pixels, beyond ``tolerance``)."""
+    if not hasattr(fig.canvas, "get_renderer"):  # a figure shown inline and closed
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in visible_texts(fig)]
