@@ -96,8 +96,8 @@ def save_figure(fig: Figure, path: str | Path, formats: Iterable[str] | None = N
 
     ``path`` names the file; with ``formats`` (for example ``("png", "svg")``)
     the suffix of ``path`` is replaced by each format in turn. A PNG of a figure sized for
-    print (at most :data:`PRINT_WIDTH` inches wide) is written at :data:`PRINT_DPI` dpi. ``png_compression``
-    (zlib level 0-9, default 6) trades file size for time: a stage drawing many
+    print (at most :data:`PRINT_WIDTH` inches wide) is written at :data:`PRINT_DPI` dpi.
+    ``png_compression`` (zlib level 0-9, default 6) trades file size for time: a stage drawing many
     figures uses 1, a few per cent larger and a quarter faster to write.
     Returns the paths written.
     """

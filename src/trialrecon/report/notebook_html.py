@@ -66,7 +66,8 @@ READABLE_CSS = """
 .highlight .ow, .highlight .nd { color: #7a1fb3 !important; }
 .highlight .s, .highlight .s1, .highlight .s2, .highlight .sa, .highlight .sd, .highlight .se,
 .highlight .si, .highlight .sb { color: #a3222a !important; }
-.highlight .k, .highlight .kn, .highlight .kc, .highlight .nb, .highlight .bp { color: #006000 !important; }
+.highlight .k, .highlight .kn, .highlight .kc, .highlight .nb,
+.highlight .bp { color: #006000 !important; }
 .highlight .nf, .highlight .nc, .highlight .nn { color: #0033b3 !important; }
 .highlight .o { color: #555555 !important; }
 """
