@@ -197,8 +197,11 @@ def plan_letter(rec: Reconciliation, citations: list[str] | None = None,
     minor = [(r, [c for c in concerns if reasons[c.id] == r]) for r in
              dict.fromkeys([*MINOR_ORDER, *(v for v in reasons.values() if v)])]
     points = group_points([c for c in concerns if not reasons[c.id]])
+    # the report under review: the papers (else abstracts) of the dossier; other sources are
+    # cited where they are quoted
+    reviewed = [names.citations[s] for s in names.under_review] or list(citations or [])
     return LetterPlan(
-        title=rec.title, citations=list(citations or []), names=names,
+        title=rec.title, citations=reviewed, names=names,
         major=[p for p in points if p.major], other=[p for p in points if not p.major],
         minor=[(r, cs) for r, cs in minor if cs])
 
