@@ -250,8 +250,9 @@ def layout(plot: KMPlot, width: float) -> Layout:
 # ------------------------------------------------------------------------------ drawing
 
 
-def _ticks(t_max: float, axis_in: float) -> np.ndarray:
-    nbins = max(3, min(8, int(axis_in / 0.42)))
+def _ticks(t_max: float, width: float = SINGLE_COLUMN) -> np.ndarray:
+    """The x ticks of a figure ``width`` inches wide: about six in a column, eight in two."""
+    nbins = 6 if width < 5 else 8
     ticks = MaxNLocator(nbins=nbins, steps=[1, 2, 3, 5, 6, 10], integer=True).tick_values(
         0.0, t_max)
     return ticks[(ticks >= 0) & (ticks <= t_max * 1.0001)]
@@ -386,7 +387,7 @@ def km_plot(plot: KMPlot, width: float = SINGLE_COLUMN) -> plt.Figure:
     for c in plot.curves:  # a printed median stays in view, even beyond the pseudo data
         if c.printed.median is not None and math.isfinite(c.printed.median):
             t_max = max(t_max, c.printed.median)
-    ticks = _ticks(t_max, axis_w)
+    ticks = _ticks(t_max, width)
     x_end = t_max * 1.03
     styles = arm_styles([c.role for c in plot.curves])
     n = len(plot.curves)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from trialrecon.checks.titles import humanize
 from trialrecon.dossier.model import Trial
 
 # Source kinds whose text is the report under review (in this order of preference).
@@ -102,7 +103,7 @@ class Names:
             for key in sorted(table, key=len, reverse=True):
                 if _is_token(key, table[key]):
                     text = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", table[key], text)
-        return text
+        return humanize(text)  # vocabulary ids left in the text: os_rate -> OS rate
 
 
 def _is_token(key: str, label: str) -> bool:
