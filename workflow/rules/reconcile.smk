@@ -13,6 +13,7 @@ rule reconcile:
         csv="results/{trial}/reconciliation.csv",
         json="results/{trial}/reconciliation.json",
         letter="results/{trial}/review_letter.md",
+        letter_text="results/{trial}/review_letter.txt",
     log:
         "logs/reconcile/{trial}.log",
     benchmark:
@@ -32,4 +33,4 @@ ALL_OUTPUTS.extend(
         ext=["html", "md", "csv", "json"],
     )
 )
-ALL_OUTPUTS.extend(expand("results/{trial}/review_letter.md", trial=TRIALS))
+ALL_OUTPUTS.extend(expand("results/{trial}/review_letter.{ext}", trial=TRIALS, ext=["md", "txt"]))

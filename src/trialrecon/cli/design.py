@@ -42,6 +42,11 @@ EPILOG = """examples:
 """
 
 
+# The spending functions in words (Lan and DeMets 1983; Kim and DeMets 1987 for the power family).
+SPENDING_WORDS = {"obrien_fleming": "O'Brien-Fleming-type", "pocock": "Pocock-type",
+                  "power": "power-family (rho = 3)"}
+
+
 def _one_line_error(prog: str):
     def error(message: str) -> NoReturn:
         print(f"trialrecon {prog}: error: {message}", file=sys.stderr)
@@ -93,7 +98,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rct.add_argument("--interim", type=float, nargs="+", metavar="F",
                      help="information fractions of interim analyses, e.g. 0.5 0.75")
     rct.add_argument("--spending", choices=gs.SPENDING, default="obrien_fleming",
-                     help="Lan-DeMets spending function (default obrien_fleming)")
+                     help="Lan-DeMets spending function: obrien_fleming (O'Brien-Fleming-type, "
+                          "the default), pocock (Pocock-type) or power (rho = 3)")
     both = parser.add_argument_group("both")
     both.add_argument("--alpha", type=float, default=None,
                       help="type I error (default 0.05 single-arm, 0.025 randomized)")
@@ -268,7 +274,8 @@ def format_randomized(res: dict[str, Any], args: argparse.Namespace) -> str:
     g = res.get("group_sequential")
     if g:
         fr = ", ".join(f"{f:g}" for f in g["fractions"])
-        lines += ["", f"Group-sequential design (Lan-DeMets {g['spending']} spending, analyses at "
+        spending = SPENDING_WORDS.get(g["spending"], g["spending"].replace("_", " "))
+        lines += ["", f"Group-sequential design (Lan-DeMets {spending} spending, analyses at "
                       f"information {fr})",
                   f"  inflation of the maximum information R = {g['inflation']:.4f}: "
                   f"{g['max_events_raw']:.2f} -> {g['max_events']} events",

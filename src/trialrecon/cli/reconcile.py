@@ -27,8 +27,8 @@ EXIT_OK, EXIT_FAIL_ON, EXIT_BAD_INPUT = 0, 1, 2
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dossier", metavar="DOSSIER", help="a dossier folder, e.g. data/raw/talent")
     parser.add_argument("--out", required=True, metavar="DIR",
-                        help="folder for reconciliation.html, .md, .csv, .json and "
-                             "review_letter.md")
+                        help="folder for reconciliation.html, .md, .csv, .json and the "
+                             "review letter (review_letter.txt, plain text; review_letter.md)")
     parser.add_argument("--triage", metavar="FILE", default=None,
                         help="triage file (default: DOSSIER/triage.yaml when present)")
     parser.add_argument("--fail-on", choices=tuple(FAIL_LEVELS), default=None,

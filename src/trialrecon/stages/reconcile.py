@@ -9,13 +9,14 @@ from trialrecon.checks import CHECKS, Check, Context, NotApplicable, Reconciliat
 from trialrecon.checks.findings import SEVERITIES, Finding, load_triage
 from trialrecon.dossier import load_dossier
 from trialrecon.report.files import atomic_write_text
-from trialrecon.report.letter import render_letter
+from trialrecon.report.letter import render_letter, render_text_letter
 from trialrecon.report.reconciliation import render_csv, render_html, render_json, render_markdown
 
-FORMATS: tuple[str, ...] = ("html", "md", "csv", "json", "letter")
+FORMATS: tuple[str, ...] = ("html", "md", "csv", "json", "letter", "letter_text")
 FILE_NAMES: dict[str, str] = {
     "html": "reconciliation.html", "md": "reconciliation.md", "csv": "reconciliation.csv",
     "json": "reconciliation.json", "letter": "review_letter.md",
+    "letter_text": "review_letter.txt",
 }
 # Which causes make ``trialrecon reconcile --fail-on`` fail: the level and every worse one.
 FAIL_LEVELS: dict[str, tuple[str, ...]] = {
@@ -96,9 +97,11 @@ def write_reconciliation(dossier_dir: str | Path, outputs: dict[str, str | Path]
     extra = tuple(c for c in (stage_check(p) for p in stage_findings) if c is not None)
     rec = run_checks(dossier, load_triage(triage_path, required=named), CHECKS + extra)
     citations = [s.citation for s in dossier.trial.sources if s.kind != "registry"]
-    letter = render_letter(rec, citations)
-    renderers = {"html": lambda r: render_html(r, letter), "md": render_markdown,
-                 "csv": render_csv, "json": render_json, "letter": lambda r: letter}
+    letter = render_letter(rec, citations, dossier.trial)
+    text = render_text_letter(rec, citations, dossier.trial)
+    renderers = {"html": lambda r: render_html(r, text, dossier.trial), "md": render_markdown,
+                 "csv": render_csv, "json": render_json, "letter": lambda r: letter,
+                 "letter_text": lambda r: text}
     for fmt, path in outputs.items():
         atomic_write_text(Path(path), renderers[fmt](rec))
     return rec

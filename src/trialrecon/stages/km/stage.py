@@ -44,7 +44,12 @@ from trialrecon.stages.km.inputs import (
     printed_hr,
 )
 from trialrecon.stages.km.models import ArmResult, EndpointResult, method_name
-from trialrecon.stages.km.report import assumptions_text, fragment, km_figure
+from trialrecon.stages.km.report import (
+    assumptions_text,
+    figure_labels,
+    fragment,
+    km_figure,
+)
 from trialrecon.stages.km.shown import compute_shown
 from trialrecon.stats import survmodel as sm
 from trialrecon.stats.curves import CurveInputError, GuyotOptions
@@ -542,7 +547,7 @@ def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
         if res.chosen():
             described = dossier.vocab.quantities.get(res.endpoint, {}).get("description", "")
             paths = km_figure(res, roles, inside(outdir, f"km_{res.label}_{res.cohort}.png"), s,
-                              str(described))
+                              str(described), figure_labels(dossier.trial))
             written += paths
             figures += [p.name for p in paths if p.suffix == ".png"]
 
