@@ -11,8 +11,6 @@ and id.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -23,6 +21,7 @@ from trialrecon.checks.cause_base import Cause
 from trialrecon.checks.findings import SEVERITIES, Finding
 from trialrecon.checks.ranking import RULES
 from trialrecon.checks.severity import POLICY
+from trialrecon.dossier.safe_write import csv_text
 from trialrecon.report.letter import left_out, md, plain, render_letter
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -95,12 +94,10 @@ def render_json(rec: Reconciliation) -> str:
 def render_csv(rec: Reconciliation) -> str:
     """One row per finding, with the cause it belongs to (empty for consistent results)."""
     cause_of = {f.id: c for c in rec.causes for f in c.members}
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    rows = []
     for f in rec.findings:
         cause = cause_of.get(f.id)
-        w.writerow([
+        rows.append([
             f.id, f.check, f.check_version, f.severity, f.title, f.sentence,
             ";".join(v.id for v in f.values),
             "; ".join(f"{v.id}={v.printed()}" for v in f.values),
@@ -109,4 +106,4 @@ def render_csv(rec: Reconciliation) -> str:
             (f.triage or {}).get("verdict", ""), (f.triage or {}).get("note", ""),
             cause.id if cause else "", cause.rank if cause else "",
         ])
-    return buf.getvalue()
+    return csv_text(CSV_COLUMNS, rows)

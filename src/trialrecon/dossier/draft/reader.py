@@ -17,6 +17,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from trialrecon.dossier import safe_read
+
 if TYPE_CHECKING:
     from trialrecon.dossier.draft.document import Document
 
@@ -38,13 +40,12 @@ class SourceText:
 
 
 def _check_size(path: Path) -> bytes:
-    if not path.is_file():
-        raise SourceError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        raise SourceError(f"{path}: {size:,} bytes is above the limit of "
-                          f"{MAX_SOURCE_BYTES:,} for a source document")
-    data = path.read_bytes()
+    """The bytes of a source the user named, through the gate (:mod:`..safe_read`): a
+    regular file (a link to one is followed), at most :data:`MAX_SOURCE_BYTES`."""
+    try:
+        data = safe_read.read_bytes(path, MAX_SOURCE_BYTES, follow_link=True)
+    except safe_read.InputRefused as exc:
+        raise SourceError(str(exc)) from None
     if not data.strip():
         raise SourceError(f"{path}: the file is empty")
     return data
