@@ -134,8 +134,8 @@ def _check(path: Path, max_bytes: int, within: str | Path | None,
     if not stat.S_ISREG(info.st_mode):
         raise InputRefused(path, "not-a-file", f"is {_kind(info.st_mode)}, not a regular file")
     if info.st_size > max_bytes:
-        raise InputRefused(path, "file-too-large", f"{info.st_size:,} bytes, more than the limit of "
-                           f"{max_bytes:,}")
+        raise InputRefused(path, "file-too-large", f"{info.st_size:,} bytes, more than the "
+                           f"limit of {max_bytes:,}")
     return path, info
 
 
@@ -163,7 +163,8 @@ def read_bytes(path: str | Path, max_bytes: int, *, within: str | Path | None = 
             chunks.append(chunk)
             total += len(chunk)
             if total > max_bytes:
-                raise InputRefused(path, "file-too-large", f"more than {max_bytes:,} bytes (the limit)")
+                raise InputRefused(path, "file-too-large",
+                                   f"more than the limit of {max_bytes:,} bytes")
     return b"".join(chunks)
 
 

@@ -5,8 +5,9 @@ the draft's own: ``confidence`` (0 to 1: the weakest of the quantity and cohort 
 ``rule`` (the rules that made the row: the pattern, the quantity's term, the cohort's
 mention) and ``needs_review`` (``yes`` when no rule proposed a quantity or the confidence is
 below 0.5). Text cells a spreadsheet would run as a formula are neutralised
-(:func:`trialrecon.dossier.safe_write.cell`). With a dossier to compare with, ``merge`` says for each row whether the dossier
-already has it (``in_dossier`` and the dossier's id) or not (``new``).
+(:func:`trialrecon.dossier.safe_write.cell`). With a dossier to compare with, ``merge`` says
+for each row whether the dossier already has it (``in_dossier`` and the dossier's id) or not
+(``new``).
 """
 
 from __future__ import annotations
