@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trialrecon.dossier import safe_read
+from trialrecon.dossier.bounded import Budget, BudgetExceeded, run_bounded
 from trialrecon.dossier.digitize.limits import DigitizeError
 from trialrecon.dossier.digitized import read_nar
 from trialrecon.dossier.loader import MAX_TRIAL_BYTES
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # the reader (PDFium, Pillow) is imported when the command ru
 NAME = "digitize"
 HELP = "read a Kaplan-Meier figure (PDF or image) into a dossier's curve files"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+BUDGET = Budget(seconds=55.0, memory=1536 * 1024**2)  # reading one figure (bounded.run_bounded)
 TIME_UNITS = ("auto", "months", "weeks", "days", "years", "as-read")
 
 
@@ -160,7 +162,14 @@ def _run(args: argparse.Namespace) -> int:
     from trialrecon.dossier.digitized import read_clicks
 
     raster = RasterOptions(args.x_min, args.x_max, args.y_min, args.y_max)
-    reading = read_figure(args.figure, ReadOptions(args.page, args.figure_no, raster))
+    # PDFium and Pillow run in a child process held to a memory and time budget: a
+    # decompression bomb or a file that sends the engine round in circles is one line
+    try:
+        reading = run_bounded(read_figure, args.figure,
+                              ReadOptions(args.page, args.figure_no, raster), budget=BUDGET,
+                              what=f"{args.figure}: reading the figure")
+    except BudgetExceeded as exc:
+        raise DigitizeError(str(exc)) from None
     fig = reading.figure
     dossier = _dossier(args.out)
     stem = f"{_endpoint(args.endpoint, fig.y_title, dossier)}_{_cohort(args.cohort, dossier)}"
