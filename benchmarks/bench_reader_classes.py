@@ -23,7 +23,15 @@ run against an older checkout to compare (``PYTHONPATH=<old>/src``):
   section, with the panel named as a place too, does not reach that text;
 - ``words_and`` / ``times``: numbers in words with "and" ("seven hundred and
   eighty-seven") and "twice"; wrong: the forms of the value with a "printed as a word" note
-  do not find them.
+  do not find them;
+- ``stacked_groups``: a stub-only row right above another at the same indentation, then a
+  row with numbers ("Secondary Outcomes", "Other Respiratory Measures", "Oxygen therapy");
+  wrong: the row with numbers lacks the first heading;
+- ``label_marks``: header or stub cells printing a mark as a character after a word
+  ("Total†", "rate*, %") or a bullet before it ("• Oncology"); wrong: the reader's label
+  keeps the mark or the bullet;
+- ``decimal_comma``: ``0,768`` in the text (a comma after a leading 0); wrong: the audit's
+  printed forms of 0.768 do not find it.
 
     .venv/bin/python benchmarks/bench_reader_classes.py [--papers DIR] [-v]
 """
@@ -126,6 +134,8 @@ def _tables(doc: Document, seen: Counter, wrong: Counter, where: dict) -> None:
                 if not _carried(t, r + 1, cell.plain):
                     wrong["flat_group"] += 1
                     where["flat_group"].append(f"{doc.source} {t.label} {cell.plain[:40]!r}")
+        _stacked(doc, t, seen, wrong, where)
+        _label_marks(doc, t, seen, wrong, where)
         for n in t.footnotes:
             body = re.sub(r"^\^\{[^}]*\}\s*", "", n.text)
             printed = re.match(r"\s*[*†‡§¶#‖¹²³]\s*[A-Za-z]", body) or re.search(
@@ -137,7 +147,46 @@ def _tables(doc: Document, seen: Counter, wrong: Counter, where: dict) -> None:
                 where["note_marks"].append(f"{doc.source} {t.label} {body[:40]!r}")
 
 
+def _stub_only(t: Table, r: int) -> bool:
+    return t.is_origin(r, 0) and bool(t.cell_at(r, 0).plain) and not _filled(t, r)
+
+
+def _stacked(doc: Document, t: Table, seen: Counter, wrong: Counter, where: dict) -> None:
+    if t.stub_columns != 1:
+        return
+    for r in range(t.header_rows, t.n_rows - 2):
+        first, second = t.cell_at(r, 0), t.cell_at(r + 1, 0)
+        if _stub_only(t, r) and _stub_only(t, r + 1) and first.indent == second.indent \
+                and _filled(t, r + 2) and t.cell_at(r + 2, 0).plain:
+            seen["stacked_groups"] += 1
+            if not _carried(t, r + 2, first.plain):
+                wrong["stacked_groups"] += 1
+                where["stacked_groups"].append(f"{doc.source} {t.label} {first.plain[:40]!r}")
+
+
+_MARK_AFTER = re.compile(r"\w[)]?[*†‡§¶‖]+(?=[\s,;:)]|$)")
+_BULLET = re.compile(r"^\s*[•▪◦]")
+
+
+def _label_marks(doc: Document, t: Table, seen: Counter, wrong: Counter, where: dict) -> None:
+    cells = [(t.column_labels[c], t.cell_at(r, c).plain) for r in range(t.header_rows)
+             for c in range(t.n_cols) if t.is_origin(r, c)]
+    cells += [(t.row_labels[r] or t.row_groups[r], t.cell_at(r, 0).plain)
+              for r in range(t.header_rows, t.n_rows) if t.is_origin(r, 0)]
+    for label, text in cells:
+        if _MARK_AFTER.search(text) or _BULLET.match(text):
+            seen["label_marks"] += 1
+            if re.search(r"[*†‡§¶‖•▪◦]", label):
+                wrong["label_marks"] += 1
+                where["label_marks"].append(f"{doc.source} {t.label} {label[:40]!r}")
+
+
 def _text(doc: Document, seen: Counter, wrong: Counter, where: dict) -> None:
+    for m in re.finditer(r"(?<![\d.,])0,(\d{2,})(?![\d,])", doc.text):
+        seen["decimal_comma"] += 1
+        if find_value(normal(m.group()), printed_forms("0." + m.group(1), "value")) < 0:
+            wrong["decimal_comma"] += 1
+            where["decimal_comma"].append(f"{doc.source} {m.group()!r}")
     for m in re.finditer(r"(\w+)\^\{[^}\n]*\}([,;:)])", doc.text):
         seen["mark_punct"] += 1
         if re.search(r"\s[,;:)]$", normal(m.group())):

@@ -80,11 +80,12 @@ def test_addiction_percent_first_table() -> None:
 
 @needs_papers
 def test_bmc_medicine_indented_groups() -> None:
-    """PMC2944158 Table 1: group rows with empty cells, items indented with an em space."""
+    """PMC2944158 Table 1: group rows with empty cells, items indented with an em space and
+    printed after a bullet ("• Respiratory"), which the label leaves out."""
     doc = read_document(PAPERS / "PMC2944158.nxml")
     t = doc.tables[0]
     assert t.column_labels[1] == "3-Day Routine Change Group (n = 177)"
-    assert _find(doc, "Table 1", "Reason for admission, n (%) / • Respiratory",
+    assert _find(doc, "Table 1", "Reason for admission, n (%) / Respiratory",
                  "Clinically Indicated Change Group (n = 185)") == "34 (18%)"
     assert _find(doc, "Table 1", "Age, mean (SD)",
                  "3-Day Routine Change Group (n = 177)") == "65.1 (17.3)"

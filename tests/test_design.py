@@ -360,7 +360,9 @@ def test_cli_design_text(capsys):
     assert "1/10" in out and "5/29" in out  # Simon optimal, Table 1
 
 
-@pytest.mark.parametrize("argv", [["design", "--p0", "0.3", "--p1", "0.2"],
+# p1 below p0 is no longer an error: it is a two-proportion design aiming at a reduction
+# (tests/test_design_cohorts.py); equal rates are
+@pytest.mark.parametrize("argv", [["design", "--p0", "0.3", "--p1", "0.3"],
                                   ["design", "--p0", "1.5", "--p1", "0.2"],
                                   ["design", "--p0", "0.1", "--p1", "0.3", "--power", "0"]])
 def test_cli_design_bad_input(argv, capsys):

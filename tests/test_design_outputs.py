@@ -161,9 +161,12 @@ def test_single_arm_outputs(single_arm: Path, tmp_path: Path):
 def test_randomized_trial_without_design(randomized: Path, tmp_path: Path):
     out = tmp_path / "results" / "rct" / "design"
     written = write_design_outputs(load_dossier(randomized), out, {})
-    assert {p.name for p in written} == {"ci_methods.csv", "ci_bounds.csv", "design.md"}
+    assert {p.name for p in written} == {
+        "ci_methods.csv", "ci_bounds.csv", "design.md", "stated_designs.csv",
+        "design_calculations.csv", "design_checks.csv", "design_decisions.csv"}
     md = (out / "design.md").read_text(encoding="utf-8")
     assert "No single-arm design is stated" in md
+    assert "The dossier states no design." in md
     ci = pd.read_csv(out / "ci_methods.csv", keep_default_na=False)
     # x recovered from the point estimate: only 12/80 rounds to 15%
     assert list(ci["x"]) == [12] and list(ci["n"]) == [80]
@@ -222,4 +225,6 @@ def test_impossible_design_is_reported_not_raised(tmp_path: Path):
     written = write_design_outputs(load_dossier(folder), out, {})
     md = (out / "design.md").read_text(encoding="utf-8")
     assert "p0 must be smaller than p1" in md
-    assert {p.name for p in written} == {"ci_methods.csv", "ci_bounds.csv", "design.md"}
+    assert {p.name for p in written} == {
+        "ci_methods.csv", "ci_bounds.csv", "design.md", "stated_designs.csv",
+        "design_calculations.csv", "design_checks.csv", "design_decisions.csv"}

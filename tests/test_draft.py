@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trialrecon.dossier import COLUMNS, MAX_ANCHOR_WORDS
+from trialrecon.dossier import COLUMNS, MAX_ANCHOR_WORDS, OPTIONAL_COLUMNS
 from trialrecon.dossier.audit import _read, default_sources_dir
 from trialrecon.dossier.draft import SourceError, draft_source, draft_text, read_names
 from trialrecon.dossier.draft.evaluate import score
@@ -274,7 +274,8 @@ def test_merge_marks_what_the_dossier_already_holds(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     header = list(rows[0])
     assert header[:len(COLUMNS)] == list(COLUMNS)
-    assert header[len(COLUMNS):] == ["confidence", "rule", "needs_review", "merge", "dossier_id"]
+    assert header[len(COLUMNS):] == [*OPTIONAL_COLUMNS, "confidence", "rule", "needs_review",
+                                     "merge", "dossier_id"]
     held = [r for r in rows if r["merge"] == "in_dossier"]
     assert len(held) >= 400 and len({r["id"] for r in rows}) == len(rows)
     # the Abstract's ORR is the dossier's abs_orr_tot: same value, location and anchor

@@ -11,8 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trialrecon.dossier.draft.grammar import STYLES, format_number, parse_date, parse_number
-from trialrecon.dossier.draft.normalise import normalise
+from trialrecon.dossier.draft.grammar import (
+    STYLES,
+    comma_as_point,
+    format_number,
+    parse_date,
+    parse_number,
+)
+from trialrecon.dossier.draft.normalise import normal, normalise
 from trialrecon.dossier.draft.numbers import find_items
 from trialrecon.dossier.draft.printed import find_value, printed_forms
 
@@ -88,3 +94,41 @@ def test_audit_reads_middle_dots_and_dates_in_anchors() -> None:
     assert find_value(normalise("HR 1·18 (0·99–1·45)").text, printed_forms("1.18")) >= 0
     assert find_value(normalise("from October, 2011").text,
                       printed_forms("2011-10", "date")) >= 0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # PMC3580671, a paper printing decimal points, with a few decimal commas
+    ("(P = 0,051; RR = 1.1581)", [("0.051", "p_value"), ("1.1581", "value")]),
+    ("95% CI = 0.323 to 0,706; P = 0.0002",
+     [("0.323", "range_low"), ("0.706", "range_high"), ("0.0002", "p_value")]),
+    ("0.130 (0.090 to 0,350)", [("0.130", "estimate"), ("0.090", "pair_low"),
+                                ("0.350", "pair_high")]),
+    ("P = 1,000", [("1.000", "p_value")]),  # a P value is never a thousand
+    ("1,000 patients", [("1000", "value")]),  # a count is
+    ("12,345 births", [("12345", "value")]),
+    ("performance status of 0,1, or 2", [("0", "value"), ("2", "value")]),  # a list
+])
+def test_decimal_commas_where_no_thousands_group_can_stand(text: str,
+                                                           expected: list[tuple[str, str]]) -> None:
+    items = find_items(normalise(text, lower=False, signs=False).text)
+    assert [(i.value, i.statistic) for i in items] == expected
+
+
+def test_a_comma_read_as_a_point_only_where_the_bound_rules_thousands_out() -> None:
+    assert parse_number("0,768") == "0.768" and parse_number("−0,25") == "-0.25"
+    assert parse_number("1,000") == "1000"
+    assert comma_as_point("1,000", 1.0) == "1.000"  # 1000 > 1 >= 1.000
+    assert comma_as_point("1,000", 10_000.0) == ""  # one thousand is possible
+    assert comma_as_point("2,000", 1.0) == ""  # 2.000 is no P value either
+    assert comma_as_point("0.5", 1.0) == ""
+
+
+def test_the_audit_finds_a_decimal_comma() -> None:
+    """The value as a dossier writes it (0.768, 1.000) in the anchor as printed."""
+    assert find_value(normal("(P = 0,768)"), printed_forms("0.768", "p_value")) >= 0
+    assert find_value(normal("to 0,674; P"), printed_forms("0.674", "ci_high")) >= 0
+    assert find_value(normal("2 (1.9%) 3 (2.8%) 1,000"), printed_forms("1.000", "p_value")) > 0
+    assert find_value(normal("3 2 1 1,000"), printed_forms("1.000", "mean")) < 0
+    assert find_value(normal("3 2 1 1,000"), printed_forms("1000", "count")) > 0
+    assert find_value(normal("status 0,1, or 2"), printed_forms("0.1", "value")) < 0
+    assert find_value(normal("in 10,768 births"), printed_forms("0.768", "value")) < 0

@@ -15,7 +15,7 @@ import pytest
 
 from trialrecon.dossier import COLUMNS
 from trialrecon.dossier.audit import audit_dossier
-from trialrecon.dossier.draft.document import check_document, strip_marks
+from trialrecon.dossier.draft.document import check_document, label_text, strip_marks
 from trialrecon.dossier.draft.grammar import parse_date
 from trialrecon.dossier.draft.layout import location_mark, same_mark
 from trialrecon.dossier.draft.normalise import normal
@@ -78,6 +78,81 @@ def test_headings_nest_by_indentation_and_flat_groups_hold(doc) -> None:
                           "Reason for admission / Infection", "Reason for admission / Other",
                           "Disease / Site / Lung", "Disease / Stage / IV"]
     assert t.row_groups[t.group_rows[-1]] == "Disease / Stage"
+
+
+def test_full_width_rows_right_above_another_head_its_level(doc) -> None:
+    """PMC5614421 Table 2: the italic "Secondary Outcomes" stands right above the italic
+    "Other Respiratory Measures", so it heads that section and the later ones of its style
+    ("Adverse Infant Outcomes"); "Primary Outcomes" has rows of its own and ends there."""
+    t = _table(doc, "Table 6")
+    assert _labels(t) == ["Primary outcomes / Death",
+                          "Secondary outcomes / Respiratory / Oxygen therapy",
+                          "Secondary outcomes / Infant / Low birth weight, n"]
+    assert [t.row_groups[r] for r in t.group_rows] == [
+        "Primary outcomes", "Secondary outcomes", "Secondary outcomes / Respiratory",
+        "Secondary outcomes / Infant"]
+    assert {t.cell_at(r, 0).emphasis for r in t.group_rows} == {"italic"}
+
+
+def test_full_width_rows_of_another_style_nest_in_the_first_style(doc) -> None:
+    """PMC5614421 Table 3: plain group rows ("Quality of life (SF-36) domains", "Side effects
+    reported", items indented) under italic section rows; the flush rows after the indented
+    items ("Anxiety", "Treatment stopped ...") are still in the italic section, and the next
+    italic row ends it."""
+    t = _table(doc, "Table 8")
+    assert _labels(t) == ["Maternal health / Quality of life domains / Vitality",
+                          "Maternal health / Anxiety",
+                          "Side effects and compliance / Any side effect",
+                          "Side effects and compliance / Side effects reported / Headache",
+                          "Side effects and compliance / Side effects reported / Nausea",
+                          "Side effects and compliance / Stopped treatment",
+                          "Side effects and compliance / Did not start"]
+    assert [t.cell_at(r, 0).emphasis for r in t.group_rows] == ["italic", "", "italic", ""]
+
+
+def test_a_two_column_stub_keeps_its_full_width_group(doc) -> None:
+    """PMC5337626 Table 1: stubs spanning both stub columns ("Men") under a bold full-width
+    "Sex"; a plain full-width "Lower oesophageal, type I or II" whose items stand in the
+    inner column, under the bold "Pre-treatment tumour staging"."""
+    t = _table(doc, "Table 7")
+    assert t.stub_columns == 2
+    assert _labels(t) == ["Sex / Men", "Sex / Women", "Staging / Type I / 2a",
+                          "Staging / Type I / 3", "Surgery / Gastrectomy"]
+
+
+def test_marks_printed_as_characters_are_left_out_of_labels(doc) -> None:
+    """PMC5362536 Table 2 ("Total† (n = 155)", "Overall response rate*, %"), PMC5614421
+    Table 3 ("(days)**"), PMC2944158 Tables 1-2 ("• Gastrointestinal"): the marks and bullets
+    are printed text in the XML; the labels leave them out, the text keeps them."""
+    assert _table(doc, "Table 6").column_labels[1] == "Total (n = 155)"
+    assert "Total† (n = 155)" in doc.text and "• Did not start" in doc.text
+    assert label_text("Overall response rate*, %") == "Overall response rate, %"
+    assert label_text("Length of stay (days)**") == "Length of stay (days)"
+    assert label_text("• Oncology") == "Oncology" and label_text("– Male") == "Male"
+    assert label_text("†Excluding two") == "Excluding two"
+    for kept in ("-1", "≥3", "# of sites", "P*Q", "Grade 3/4"):
+        assert label_text(kept) == kept
+
+
+def test_an_html_table_tells_its_styles_too(tmp_path: Path) -> None:
+    """The HTML reader sets a cell's emphasis from <b>/<strong> and <i>/<em>."""
+    path = tmp_path / "paper.html"
+    path.write_text(HTML_STYLES, encoding="utf-8")
+    doc = read_document(path)
+    assert check_document(doc) == []
+    t = doc.tables[0]
+    assert [t.cell_at(r, 0).emphasis for r in t.group_rows] == ["bold", ""]
+    assert _labels(t) == ["Side effects / Reported / Headache", "Side effects / Stopped"]
+
+
+HTML_STYLES = """<!DOCTYPE html><html><head><meta name="citation_title" content="T"></head>
+<body><h2>Results</h2><div class="table-wrap"><h3>Table 1</h3><table>
+<thead><tr><th>Outcome</th><th>Y</th><th>Z</th></tr></thead><tbody>
+<tr><td><b>Side effects</b></td><td></td><td></td></tr>
+<tr><td>Reported</td><td></td><td></td></tr>
+<tr><td>&#x2003;Headache</td><td>8</td><td>6</td></tr>
+<tr><td>Stopped</td><td>7</td><td>5</td></tr>
+</tbody></table></div></body></html>"""
 
 
 def test_a_cell_of_spaces_is_not_an_indented_label(doc) -> None:
@@ -213,6 +288,17 @@ RIGHT = [  # rows a person transcribing the fixture writes; every one must pass
      "anchor": "a total of 44 participants"},
     {"id": "window", "location": "Introduction", "value": "8", "statistic": "value",
      "unit": "hours", "anchor": "within 8 h of onset"},
+    {"id": "total_marked", "location": "Table 6", "row": "Primary outcomes / Death",
+     "column": "Total (n = 155)", "anchor": "Death 20", "value": "20"},
+    {"id": "nested_section", "location": "Table 6",
+     "row": "Secondary outcomes / Infant / Low birth weight, n", "column": "Drug Z",
+     "anchor": "Low birth weight*, n 15 8 7", "value": "7"},
+    {"id": "comma_p", "location": "Table 8", "row": "Stopped treatment", "column": "P",
+     "anchor": "Stopped treatment 12 7 5 0,549", "value": "0.549", "statistic": "p_value",
+     "unit": "probability"},
+    {"id": "comma_p_one", "location": "Table 8", "row": "Did not start", "column": "P",
+     "anchor": "Did not start 3 2 1 1,000", "value": "1.000", "statistic": "p_value",
+     "unit": "probability"},
 ]
 SLIPS = [  # each one wrong, as named in its id: every one must be caught
     {"id": "column_without_grade", "location": "Table 2", "row": "Rash",
@@ -232,6 +318,11 @@ SLIPS = [  # each one wrong, as named in its id: every one must be caught
      "unit": "none", "anchor": "Sept 30, 2017"},
     {"id": "panel_as_introduction", "location": "Introduction", "value": "44",
      "anchor": "a total of 44 participants"},
+    {"id": "section_skipped", "location": "Table 6", "row": "Respiratory / Low birth weight, n",
+     "column": "Drug Z", "anchor": "Low birth weight*, n 15 8 7", "value": "7"},
+    {"id": "comma_count", "location": "Table 8", "row": "Did not start", "column": "P",
+     "anchor": "Did not start 3 2 1 1,000", "value": "1.000", "statistic": "value",
+     "unit": "none"},
 ]
 
 
@@ -245,7 +336,8 @@ def test_the_audit_passes_every_right_row_and_catches_every_slip(tmp_path: Path)
         "column_without_grade": "value-not-in-cell", "wrong_grade": "value-not-in-cell",
         "wrong_block": "value-not-in-cell", "wrong_group": "value-not-in-cell",
         "wrong_note": "anchor-elsewhere", "wrong_day": "value-not-in-anchor",
-        "panel_as_introduction": "anchor-elsewhere"}
+        "panel_as_introduction": "anchor-elsewhere", "section_skipped": "value-not-in-cell",
+        "comma_count": "value-not-in-anchor"}
 
 
 HTML_PANEL = """<!DOCTYPE html><html><head><meta name="citation_title" content="Boxed"></head>

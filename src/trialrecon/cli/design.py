@@ -1,7 +1,11 @@
-"""``trialrecon design``: sample sizes of single-arm and randomized designs.
+"""``trialrecon design``: sample sizes of single-arm and randomized designs, and a dossier's.
 
-Single-arm (a response rate): ``--p0 --p1`` give A'Hern's exact single-stage design, Simon's
-two-stage designs and normal approximations. Randomized (a time-to-event endpoint): ``--hr``
+A dossier folder (``trialrecon design data/raw/<trial>``) prints every design it states, per
+cohort, recomputed and judged. Single-arm (a response rate): ``--p0 --p1`` give A'Hern's
+exact single-stage design, Simon's two-stage designs and normal approximations. Two arms
+compared on a proportion (``--p1`` below ``--p0``, a reduction, or ``--two-arm``) or a mean
+(``--sd --difference``), with ``--margin``, ``--loss`` and a cluster design effect:
+:mod:`._design_two_arm`. Randomized (a time-to-event endpoint): ``--hr``
 gives Schoenfeld's and Freedman's events, with ``--accrual --follow-up --median-control`` the
 patients that deliver them, with ``--interim`` the Lan-DeMets boundaries and the inflated
 events; ``--events`` asks the inverse questions (power at ``--hr``, detectable HR).
@@ -22,9 +26,14 @@ from trialrecon.stats import sample_size as ss
 from trialrecon.stats import single_arm as dz
 
 NAME = "design"
-HELP = ("Sample sizes: single-arm designs for a response rate (A'Hern, Simon) or event-driven "
-        "designs for a hazard ratio (Schoenfeld, Freedman, Lan-DeMets interim analyses).")
+HELP = ("Sample sizes: single-arm designs for a response rate (A'Hern, Simon), two arms "
+        "compared on a proportion or a mean, event-driven designs for a hazard ratio "
+        "(Schoenfeld, Freedman, Lan-DeMets); every design a dossier states, per cohort.")
 EPILOG = """examples:
+  trialrecon design data/raw/talent
+  trialrecon design --p0 0.12 --p1 0.084            (two proportions, a reduction)
+  trialrecon design --p0 0.25 --p1 0.34 --two-arm --power 0.95 --loss 0.1
+  trialrecon design --sd 24 --difference 5 --margin 15 --alpha 0.025 --power 0.9
   trialrecon design --p0 0.10 --p1 0.25 --alpha 0.05 --power 0.90
   trialrecon design --hr 0.6 --alpha 0.025 --power 0.9 --ratio 2
   trialrecon design --hr 0.6 --alpha 0.025 --power 0.9 --ratio 2 \\
@@ -44,6 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.error = _one_line_error(NAME)  # argument errors: one line, exit status 2
     parser.epilog = EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("dossier", nargs="?", metavar="DOSSIER",
+                        help="a dossier folder: every design it states, per cohort")
     arm = parser.add_argument_group("single-arm design (response rate)")
     arm.add_argument("--p0", type=float, help="response rate under H0 (uninteresting), e.g. 0.10")
     arm.add_argument("--p1", type=float, help="response rate under H1 (worth pursuing), e.g. 0.25")
@@ -52,6 +63,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     arm.add_argument("--non-evaluable", type=float, nargs="*", default=[0.10], metavar="F",
                      help="fractions of non-evaluable patients to inflate the normal-"
                           "approximation n for (default 0.10)")
+    two = parser.add_argument_group(
+        "two arms (a proportion: --p0 control, --p1 experimental; or a mean)")
+    two.add_argument("--two-arm", action="store_true",
+                     help="compare two arms on the proportions (implied when p1 < p0)")
+    two.add_argument("--sd", type=float, help="common standard deviation of a continuous outcome")
+    two.add_argument("--difference", type=float, help="difference of means to detect")
+    two.add_argument("--margin", type=float,
+                     help="non-inferiority margin (proportion scale, or the outcome's unit)")
+    two.add_argument("--loss", type=float, default=0.0,
+                     help="fraction lost to follow-up to inflate n for (n / (1 - d))")
+    two.add_argument("--cluster-size", type=float, help="mean cluster size (cluster design)")
+    two.add_argument("--icc", type=float, help="intracluster correlation coefficient")
+    two.add_argument("--cv", type=float, help="coefficient of variation of cluster sizes")
     rct = parser.add_argument_group("randomized design (hazard ratio, log-rank test)")
     rct.add_argument("--hr", type=float, help="hazard ratio to detect, experimental over "
                                               "control, e.g. 0.6")
@@ -74,9 +98,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="type I error (default 0.05 single-arm, 0.025 randomized)")
     both.add_argument("--power", type=float, default=None,
                       help="power (default 0.80 single-arm, 0.90 randomized)")
-    both.add_argument("--sided", choices=("one_sided", "two_sided"), default="one_sided",
+    both.add_argument("--sided", choices=("one_sided", "two_sided"), default=None,
                       help="alpha is one- or two-sided; a two-sided alpha is split between "
-                           "the tails (default one_sided)")
+                           "the tails (default one_sided; two_sided for two arms compared "
+                           "on a proportion or a mean without a margin)")
     both.add_argument("--json", action="store_true", help="print a JSON object")
 
 
@@ -257,6 +282,19 @@ def format_randomized(res: dict[str, Any], args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from trialrecon.cli import _design_two_arm as two
+
+    if args.dossier is not None:
+        res = two.compute_dossier(args.dossier)
+        print(json.dumps(_clean(res), indent=2) if args.json else two.format_dossier(res))
+        return 0
+    two_arm = args.two_arm or args.sd is not None or (
+        args.p0 is not None and args.p1 is not None and args.p1 < args.p0)
+    if two_arm:
+        res = two.compute_two_arm(args)
+        print(json.dumps(_clean(res), indent=2) if args.json else two.format_two_arm(res))
+        return 0
+    args.sided = args.sided or "one_sided"
     single = args.p0 is not None or args.p1 is not None
     randomized = args.hr is not None or args.events is not None
     if single and randomized:

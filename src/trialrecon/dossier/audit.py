@@ -31,8 +31,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+<<<<<<< HEAD
 from trialrecon.dossier import safe_read
 from trialrecon.dossier.draft.document import Document
+=======
+from trialrecon.dossier.draft.document import Document, label_text
+>>>>>>> main
 from trialrecon.dossier.draft.document import Table as DocTable
 from trialrecon.dossier.draft.layout import Layout, Row, Table, _key, parse_layout, place_spans
 from trialrecon.dossier.draft.normalise import Normalised, normal, normalise
@@ -348,7 +352,9 @@ def _doc_table(doc: SourceDoc, table: Table) -> DocTable | None:
 
 
 def _parts(label: str) -> list[str]:
-    return [_key(p) for p in label.split(" / ") if p.strip()]
+    """The parts of a row or column label as compared (marks and bullets left out, as the
+    reader leaves them out of the printed paths)."""
+    return [_key(label_text(p)) for p in label.split(" / ") if label_text(p)]
 
 
 def _label_matches(printed: str, label: str) -> bool:
@@ -393,10 +399,44 @@ def _matching(paths: dict[int, str], label: str) -> list[int]:
     return found if len({left[k] for k in found}) == 1 else []
 
 
+def _headings_above(t: DocTable, r: int) -> list[str]:
+    """The headings above body row ``r``, nearest first: group rows, and stub rows that print
+    at most one number (a P value beside "Sex" over "Male" and "Female")."""
+    out = []
+    for k in range(r - 1, t.header_rows - 1, -1):
+        stub = _key(t.cell_at(k, 0).plain)
+        printed = [c for c in range(t.stub_columns, t.n_cols)
+                   if t.is_origin(k, c) and t.cell_at(k, c).plain]
+        if k in t.group_rows:
+            out.append(_key(t.row_groups[k].split(" / ")[-1]))
+        elif stub and len(printed) <= 1:
+            out.append(stub)
+    return out
+
+
+def _under_headings(t: DocTable, r: int, parts: list[str]) -> bool:
+    """``parts`` (outermost first) are the headings above row ``r``: the last one the nearest
+    heading, the others further up in order (a heading the grid does not nest)."""
+    above = _headings_above(t, r)
+    if not parts or not above or above[0] != parts[-1]:
+        return False
+    pos = 1
+    for part in reversed(parts[:-1]):
+        try:
+            pos = above.index(part, pos) + 1
+        except ValueError:
+            return False
+    return True
+
+
 def _structured_cell_problem(t: DocTable, row: dict[str, str],
                              occurrences: list[tuple[int, int]], forms: list[str]) -> str | None:
     """The cell check on a table read with its structure (row and column paths known)."""
     rows = _matching({r: t.row_labels[r] for r in t.body_rows()}, row["row"])
+    want = [_key(p) for p in row["row"].split(" / ") if p]
+    if not rows and len(want) > 1:
+        rows = [r for r in t.body_rows() if t.row_labels[r] and _key(
+            t.row_labels[r].split(" / ")[-1]) == want[-1] and _under_headings(t, r, want[:-1])]
     if not rows:
         return f"row '{row['row']}' is not a row of {t.label} (no stub reads so)"
     cols = _matching({c: t.column_labels[c] for c in range(t.n_cols)}, row["column"])

@@ -46,6 +46,7 @@ class Vocabulary:
     populations_builtin: tuple[str, ...] = ()
     populations_declared: tuple[str, ...] = ()
     design_types: tuple[str, ...] = ()
+    design_conclusions: tuple[str, ...] = ()
     follow_up_terms: tuple[str, ...] = ()
     identities: tuple[Identity, ...] = ()
 
@@ -173,6 +174,7 @@ def vocabulary(extra_endpoints: tuple[tuple[str, str], ...] = (),
         populations_builtin=tuple(raw["populations"]),
         populations_declared=tuple(p for p in extra_populations if p not in raw["populations"]),
         design_types=tuple(raw["design_types"]),
+        design_conclusions=tuple(raw.get("design_conclusions", ())),
         follow_up_terms=tuple(raw["follow_up_terms"]),
         identities=_identities(raw.get("identities")),
     )

@@ -213,3 +213,59 @@ def rate_figure(table: pd.DataFrame, title: str, xlabel: str,
     _legend_below(fig, ax)
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
     return fig
+
+
+def _effect_rows(table: pd.DataFrame) -> list[PlotRow]:
+    rows: list[PlotRow] = []
+    last = None
+    for _, r in table.iterrows():
+        if r["trial"] != last:
+            rows.append(PlotRow(label=_short(str(r["trial_label"])), header=True))
+            last = r["trial"]
+        label = "  " + str(r["label"])
+        if r["updated"]:
+            label = f"    updated: {r.get('data_cut') or r['location']}"
+        rows.append(PlotRow(label=_short(label), estimate=r["estimate"], low=r["ci_low"],
+                            high=r["ci_high"], text=str(r["text"]),
+                            style="updated" if r["updated"] else "main"))
+    return rows
+
+
+def effect_measures_figure(table: pd.DataFrame, title: str,
+                           labels: dict[str, str] | None = None) -> Any:
+    """Risk ratios, odds ratios and risk differences: one panel per measure.
+
+    Ratios on a log axis with a line at 1, differences on a linear axis with a line at 0 (in
+    the unit the trials print, percentage points or proportions, named on the axis); the
+    numbers as printed beside each row. Rows are grouped under the trial's name.
+    """
+    labels = labels or {}
+    measures = list(dict.fromkeys(table["measure"]))
+    panels = [(m, _effect_rows(table[table["measure"] == m])) for m in measures]
+    apply_style()
+    label_in = 0.4 + 0.075 * max((len(r.label) * (1.12 if r.header else 1.0)
+                                  for _, rows in panels for r in rows), default=10)
+    plot_in, text_in = 4.2, 2.3
+    top_in, gap_in, bottom_in = 0.75, 1.0, 0.2
+    heights = [0.3 * len(rows) for _, rows in panels]
+    width = label_in + plot_in + text_in
+    height = top_in + sum(heights) + gap_in * len(panels) + bottom_in
+    fig = plt.figure(figsize=(width, height))
+    axes, y = [], height - top_in
+    for h in heights:  # panels stacked top to bottom, each with room for its x label
+        y -= h
+        axes.append(fig.add_axes((label_in / width, y / height, plot_in / width, h / height)))
+        y -= gap_in
+    for ax, (measure, rows) in zip(axes, panels, strict=True):
+        _draw_rows(ax, rows)
+        name = labels.get(measure, measure.replace("_", " "))
+        if measure == "risk_difference":
+            units = sorted({str(u) for u in table.loc[table["measure"] == measure, "unit"]})
+            ax.axvline(0.0, color="gray", lw=1, zorder=0)
+            ax.set_xlabel(f"{name} ({', '.join(u.replace('_', ' ') for u in units)})")
+            ax.grid(axis="x", color="0.9", zorder=0)
+        else:
+            _log_axis(ax, rows, f"{name} (log scale); 1 = no difference")
+        _text_columns(ax, rows, [f"{name} (CI)"])
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    return fig

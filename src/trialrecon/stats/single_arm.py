@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import stats
@@ -225,6 +225,68 @@ def _reject_probability(
     return np.concatenate([tail[:, 1:, :], np.zeros((len(n1), 1, r_hi + 1))], axis=1)
 
 
+def simon_frontier(
+    p0: float, p1: float, alpha: float, power: float, n_max: int = 100
+) -> list[SimonDesign]:
+    """For each total size n, the feasible Simon design with the smallest expected size.
+
+    Feasible: type I error <= alpha and power >= ``power`` (Simon 1989). Search is exhaustive
+    over (n1, r1, r) with 1 <= n1 < n, vectorized per n. Two bounds prune work without changing
+    any design that :func:`simon_admissible` can return: power of any
+    design with final count r is at most P(Bin(n, p1) > r), so r above that is never feasible;
+    and EN >= n1, so first stages at least as large as the best EN found at a smaller n cannot
+    give a design that is not dominated (larger n and larger EN). Designs found under that
+    bound are returned with ``kind`` ``"dominated"``; the others with ``kind`` ``"frontier"``.
+    For a feasible (n1, r1) the reported r is the smallest one meeting the alpha constraint.
+    """
+    p0, p1, alpha, power = check_hypotheses(p0, p1, alpha, power)
+    n_max = int(n_max)
+    if n_max < 2 or n_max > 2000:
+        raise ValueError(f"n_max must be between 2 and 2000 (got {n_max})")
+    pmf0, cdf0, sf0 = _binomial_tables(p0, n_max)
+    pmf1, _, sf1 = _binomial_tables(p1, n_max)
+
+    best_en = math.inf
+    out: list[SimonDesign] = []
+    for n in range(2, n_max + 1):
+        # Largest final count r whose single-stage power still reaches the target.
+        single_power = sf1[n, 1 : n + 1]  # P(Bin(n, p1) > r), r = 0..n-1
+        ok_r = np.nonzero(single_power >= power - _TOL)[0]
+        if ok_r.size == 0:
+            continue
+        r_hi = int(ok_r.max())
+        n1_top = min(n - 1, math.floor(best_en)) if out else n - 1
+        if n1_top < 1:
+            continue
+        n1 = np.arange(1, n1_top + 1)
+        rej0 = _reject_probability(pmf0, sf0, n, n1, r_hi)
+        rej1 = _reject_probability(pmf1, sf1, n, n1, r_hi)
+        r1_idx = np.arange(rej0.shape[1])
+        r_idx = np.arange(r_hi + 1)
+        valid = (r1_idx[None, :, None] < n1[:, None, None]) & (
+            r_idx[None, None, :] >= r1_idx[None, :, None]
+        )
+        feasible = valid & (rej0 <= alpha + _TOL) & (rej1 >= power - _TOL)
+        any_r = feasible.any(axis=2)
+        if not any_r.any():
+            continue
+        first_r = feasible.argmax(axis=2)
+        pet = cdf0[n1[:, None], np.minimum(r1_idx[None, :], n1[:, None])]
+        en = n1[:, None] + (1 - pet) * (n - n1[:, None])
+        en = np.where(any_r, en, np.inf)
+        i, r1 = np.unravel_index(int(np.argmin(en)), en.shape)
+        r = int(first_r[i, r1])
+        expected = float(en[i, r1])
+        out.append(SimonDesign(
+            r1=int(r1), n1=int(n1[i]), r=r, n=n, expected_n=expected, pet=float(pet[i, r1]),
+            alpha=float(rej0[i, r1, r]), power=float(rej1[i, r1, r]),
+            kind="frontier" if expected < best_en - _TOL else "dominated"))
+        best_en = min(best_en, expected)
+    if not out:
+        raise ValueError(f"no Simon two-stage design with n <= {n_max}; raise n_max")
+    return out
+
+
 def simon_two_stage(
     p0: float, p1: float, alpha: float, power: float, n_max: int | None = None
 ) -> dict[str, SimonDesign]:
@@ -362,6 +424,61 @@ def _least_continuation(sf0: np.ndarray, sf1: np.ndarray, power: float) -> np.nd
     ok = top >= 0
     out[ok] = sf0[np.flatnonzero(ok), top[ok] + 1]
     return out
+
+def simon_admissible(
+    p0: float, p1: float, alpha: float, power: float, n_max: int = 100
+) -> list[tuple[SimonDesign, float, float]]:
+    """Admissible two-stage designs (Jung, Lee, Kim & George 2004, J Stat Plan Inference
+    125:257-270): each minimizes the expected loss q n + (1 - q) EN(p0) for some weight q.
+
+    They are the vertices of the lower convex hull of the points (n, EN) of
+    :func:`simon_frontier`, from the minimax design (q = 1) to the optimal one (q = 0).
+    Returns (design, q_low, q_high) with the interval of weights for which it is best.
+    """
+    points = [d for d in simon_frontier(p0, p1, alpha, power, n_max) if d.kind == "frontier"]
+    hull: list[SimonDesign] = []
+    for d in points:  # increasing n, decreasing EN: Andrew's monotone chain, lower hull
+        while len(hull) >= 2 and _cross(hull[-2], hull[-1], d) <= _TOL:
+            hull.pop()
+        hull.append(d)
+    out = []
+    for j, d in enumerate(hull):
+        # the weight q at which d and its neighbour tie: q dn + (1 - q) dEN = 0
+        q_high = 1.0 if j == 0 else _tie(hull[j - 1], d)
+        q_low = 0.0 if j == len(hull) - 1 else _tie(d, hull[j + 1])
+        out.append((replace(d, kind="admissible"), q_low, q_high))
+    return out
+
+
+def _cross(a: SimonDesign, b: SimonDesign, c: SimonDesign) -> float:
+    return ((b.n - a.n) * (c.expected_n - a.expected_n)
+            - (b.expected_n - a.expected_n) * (c.n - a.n))
+
+
+def _tie(a: SimonDesign, b: SimonDesign) -> float:
+    """q with q a.n + (1-q) a.EN == q b.n + (1-q) b.EN (a has the smaller n)."""
+    d_en = a.expected_n - b.expected_n  # > 0
+    return d_en / (d_en + (b.n - a.n))
+
+
+def simon_characteristics(r1: int, n1: int, r: int, n: int, p0: float, p1: float,
+                          kind: str = "stated") -> SimonDesign:
+    """Attained alpha and power, PET and EN under p0 of given boundaries (Simon 1989, eqs. 1-2).
+
+    Stop after stage 1 when X1 <= r1 of n1; reject H0 when X1 + X2 > r of n. A single-stage
+    design is r1 = -1 and n1 = n (no interim stop).
+    """
+    r1, n1, r, n = int(r1), int(n1), int(r), int(n)
+    if not (1 <= n1 <= n and -1 <= r1 < n1 and r1 <= r < n):
+        raise ValueError(f"boundaries must satisfy 1 <= n1 <= n, r1 < n1 and r1 <= r < n "
+                         f"(got r1={r1}, n1={n1}, r={r}, n={n})")
+    p0, p1 = _check_probability("p0", p0), _check_probability("p1", p1)
+    design = SimonDesign(r1, n1, r, n, 0.0, 0.0, 0.0, 0.0, kind)
+    pet = float(simon_pet(design, p0)[()]) if r1 >= 0 else 0.0
+    return replace(design, expected_n=n1 + (1 - pet) * (n - n1), pet=pet,
+                   alpha=float(simon_reject_probability(design, p0)[0]),
+                   power=float(simon_reject_probability(design, p1)[0]))
+
 
 def simon_reject_probability(design: SimonDesign, p: np.ndarray | float) -> np.ndarray:
     """Operating characteristic of a Simon design: P(X1 > r1 and X1 + X2 > r | p)."""

@@ -1,4 +1,4 @@
-"""The single-stage design's rule against its power and the observed responders.
+"""The decision rule of every single-arm design against the observed responders and the claim.
 
 Check ``decision-rule``; reference: A'Hern 2001, Br J Cancer 84:1283; Simon 1989, Control Clin
 Trials 10:1.
@@ -6,7 +6,7 @@ Trials 10:1.
 
 from __future__ import annotations
 
-from scipy import stats
+import re
 
 from trialrecon.checks.context import (
     Check,
@@ -17,110 +17,139 @@ from trialrecon.checks.context import (
     p_interval,
     quote,
 )
+from trialrecon.checks.design_single_arm import Rule, rule_of
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.stated_designs import StatedDesign, stated_designs
 
-
-def _design_value(ctx: Context, quantity: str) -> tuple[float, Row] | None:
-    rows = [r for r in ctx.rows if r["quantity"] == quantity and ctx.numeric(r)
-            and not ctx.is_registry(r)]
-    if not rows:
-        return None
-    r = rows[0]
-    v = float(r["value_num"])
-    return (v / 100 if r["unit"] == "percent" else v), r
+STAGE_ONE = re.compile(r"stage\s*(1|one|i)\b|first stage", re.I)
 
 
 def check_decision_rule(ctx: Context) -> list[Finding]:
-    """The single-stage design's rule (reject H0 when X >= r) against the design and the data.
+    """Each single-arm design's rule applied to each cohort it governs.
 
-    r is the smallest count with P(X >= r | p0) <= alpha at the planned n (A'Hern 2001, Br J
-    Cancer 84:1283; Simon 1989 for the framework). The planned n must attain the stated power
-    at p1; the observed responders give the exact one-sided P under p0, compared with any P
-    the paper reports for the response rate.
+    The rule is the stated one (Simon: stop when at most r1 of n1 respond, success when more
+    than r of n respond; single stage: more than r of n), else the one the design implies:
+    A'Hern's critical count at the planned n (the smallest r with P(X >= r | p0) <= alpha),
+    or the named Simon design with the planned n. For each cohort with observed responders
+    (a ``responders`` count, else CR + PR) and a denominator: continuing past the first stage
+    with stage-1 responders (``responders`` of category ``stage 1``) not above r1 is
+    inconsistent; a stated conclusion (``design_conclusion``, label ``met`` / ``not_met``)
+    the rule contradicts is inconsistent; a P value the paper reports for the response rate
+    is compared with the exact one-sided binomial P under p0.
     """
-    from trialrecon.stats.single_arm import exact_p_value, exact_single_stage
-
-    got = {q: _design_value(ctx, q) for q in ("design_p0", "design_p1", "design_alpha",
-                                               "design_power", "design_n_per_group",
-                                               "design_n_total")}
-    n_row = got["design_n_per_group"] or got["design_n_total"]
-    if got["design_p0"] is None or got["design_alpha"] is None or n_row is None:
-        raise NotApplicable("no single-arm design (p0, alpha and planned n) in the dossier")
-    p0, p0_row = got["design_p0"]
-    if got["design_p1"] is not None and got["design_p1"][0] <= p0:
-        # a two-proportion design aiming at a reduction (p1 below p0): not a single-arm rule
-        raise NotApplicable("p1 is not above p0: not a single-arm response design")
-    alpha, a_row = got["design_alpha"]
-    n, nr = int(n_row[0]), n_row[1]
-    r = next(k for k in range(n + 2) if k > n or exact_p_value(k, n, p0) <= alpha)
-    out = []
-    design_rows = [p0_row, a_row, nr]
-    ctx.see(design_rows)
-    if got["design_p1"] and got["design_power"]:
-        p1, p1_row = got["design_p1"]
-        power, pw_row = got["design_power"]
-        ctx.see([p1_row, pw_row])
-        attained = float(stats.binom.sf(r - 1, n, p1)) if r <= n else 0.0
-        minimal = exact_single_stage(p0, p1, alpha, power)
-        rec = {"method": "exact single-stage binomial design (A'Hern 2001)",
-               "inputs": {"p0": p0, "p1": p1, "alpha": alpha, "power": power, "n": n},
-               "tried": [f"r = {r} at n = {n}: P(X >= r | p0) = "
-                         f"{exact_p_value(r, n, p0) if r <= n else 0:.4f}",
-                         f"power at p1 = {attained:.4f}",
-                         f"smallest exact design n = {minimal.n}, r = {minimal.r}"],
-               "result": f"attained power {attained:.4f}"}
-        rows = [*design_rows, p1_row, pw_row]
-        if attained + 1e-9 >= power:
-            out.append(ctx.finding("consistent", f"planned n = {n} attains the power",
-                                   f"With n = {n} and the rule X >= {r}, alpha is at most "
-                                   f"{alpha:g} and the power at p1 = {p1:g} is {attained:.3f}.",
-                                   rows, recomputation=rec, discriminator="n"))
-        else:
-            out.append(ctx.finding(
-                "inconsistent", f"planned n = {n} does not attain {power:g} power",
-                f"With n = {n} (rule X >= {r}) the power at p1 = {p1:g} is only {attained:.3f}, "
-                f"below the stated {power:g}; the exact design needs n = {minimal.n}.", rows,
-                recomputation=rec, nearest=f"n = {minimal.n}", discriminator="n",
-                ruled_out=["exact binomial rule at the stated n"]))
-    cohorts = ([c.id for c in ctx.dossier.trial.cohorts if not c.parts]
-               if got["design_n_per_group"] else [p0_row["cohort"]])
-    for cohort in cohorts:
-        obs = _observed_responders(ctx, cohort)
-        if obs is None:
-            ctx.skip("cohort without observed responders")
+    designs = [d for d in stated_designs(ctx.dossier, ctx.rows) if d.single_arm]
+    if not designs:
+        raise NotApplicable("no single-arm design in the dossier")
+    out: list[Finding] = []
+    for d in designs:
+        rule = rule_of(d)
+        p0 = d.probability("design_p0")
+        if rule is None or p0 is None:
+            ctx.skip("a single-arm design without a rule (p0, alpha and planned n)")
             continue
-        x, n_obs, rows_obs = obs
-        ctx.see(rows_obs)
-        pval = exact_p_value(x, n_obs, p0)
-        met = x >= r
-        reported = [q for q in ctx.rows if q["quantity"] in ("orr", "responders")
-                    and q["statistic"] == "p_value" and q["cohort"] == cohort
-                    and not q["arm"] and not q["subgroup"] and ctx.numeric(q)]
-        rec = {"method": "exact one-sided binomial P(X >= x | p0)",
-               "inputs": {"x": x, "n": n_obs, "p0": p0, "r": r}, "tried": [],
-               "result": f"P = {pval:.4g}; rule {'met' if met else 'not met'}"}
-        if not reported:
-            out.append(ctx.finding(
-                "consistent", f"{cohort}: {x}/{n_obs} responders, rule X >= {r} "
-                f"{'met' if met else 'not met'}",
-                f"In {cohort}, {x} responders of {n_obs} {'meet' if met else 'do not meet'} the "
-                f"rule X >= {r} (exact P = {pval:.3g} under p0 = {p0:g}).",
-                [*design_rows, *rows_obs], recomputation=rec, discriminator=cohort))
-            continue
-        for q in reported:
-            ctx.see([q])
-            rep = p_interval(q)
-            ok = overlap((pval, pval), rep)
-            out.append(ctx.finding(
-                "consistent" if ok else "inconsistent",
-                f"{cohort}: reported P {q['value']} {'agrees' if ok else 'disagrees'} with the "
-                f"exact binomial P {pval:.3g}",
-                f"In {cohort}, {x}/{n_obs} responders give an exact one-sided P of {pval:.3g} "
-                f"under p0 = {p0:g}; the paper reports {quote(q)}.",
-                [*design_rows, *rows_obs, q], recomputation=rec, discriminator=cohort,
-                nearest=None if ok else f"{pval:.3g}",
-                ruled_out=[] if ok else ["exact binomial P at the observed count"]))
+        design_rows = [r for q in ("design_p0", "design_alpha", "design_n_per_group",
+                                   "design_n_total", "design_r1", "design_n1", "design_r")
+                       if (r := d.first(q)) is not None and not r["arm"]]
+        ctx.see(design_rows)
+        for cohort in d.applies_to:
+            out += _cohort(ctx, d, rule, p0, cohort, design_rows)
     return out
+
+
+def _cohort(ctx: Context, d: StatedDesign, rule: Rule, p0: float, cohort: str,
+            design_rows: list[Row]) -> list[Finding]:
+    from trialrecon.stats.single_arm import exact_p_value
+
+    obs = _observed_responders(ctx, cohort)
+    out: list[Finding] = []
+    stage1 = _stage_one(ctx, cohort)
+    if rule.kind == "simon" and stage1 is not None:
+        out.append(_stage_one_finding(ctx, d, rule, cohort, stage1, obs, design_rows))
+    if obs is None:
+        ctx.skip("cohort without observed responders")
+        return out
+    x, n_obs, rows_obs = obs
+    ctx.see(rows_obs)
+    met = x > rule.r
+    pval = exact_p_value(x, n_obs, p0)
+    how = "stated" if rule.stated else "implied by the design"
+    rec = {"method": "the design's decision rule; exact one-sided binomial P(X >= x | p0)",
+           "inputs": {"x": x, "n": n_obs, "p0": p0, "r": rule.r, "n_planned": rule.n},
+           "tried": [f"rule ({how}): {rule.text}"],
+           "result": f"{x} responders: rule {'met' if met else 'not met'}; P = {pval:.4g}"}
+    verdict = f"{x}/{n_obs} responders {'exceed' if met else 'do not exceed'} r = {rule.r}"
+    claims = _conclusions(ctx, d, cohort)
+    reported = [q for q in ctx.rows if q["quantity"] in ("orr", "responders")
+                and q["statistic"] == "p_value" and q["cohort"] == cohort
+                and not q["arm"] and not q["subgroup"] and ctx.numeric(q)]
+    for c in claims:
+        ctx.see([c])
+        claimed = c["value"] == "met"
+        ok = claimed == met
+        out.append(ctx.finding(
+            "consistent" if ok else "inconsistent",
+            f"{cohort}: the claim '{c['value']}' {'agrees with' if ok else 'contradicts'} the "
+            "rule", f"In {cohort}, {verdict} (rule {how}: {rule.text}); the paper states the "
+            f"design's end point {'was met' if claimed else 'was not met'} ({c['location']}).",
+            [*design_rows, *rows_obs, c], recomputation=rec, discriminator=f"{cohort}|claim",
+            nearest=None if ok else ("met" if met else "not met"),
+            ruled_out=[] if ok else [f"the rule {rule.text}"]))
+    for q in reported:
+        ctx.see([q])
+        ok = overlap((pval, pval), p_interval(q))
+        out.append(ctx.finding(
+            "consistent" if ok else "inconsistent",
+            f"{cohort}: reported P {q['value']} {'agrees' if ok else 'disagrees'} with the "
+            f"exact binomial P {pval:.3g}",
+            f"In {cohort}, {x}/{n_obs} responders give an exact one-sided P of {pval:.3g} "
+            f"under p0 = {p0:g}; the paper reports {quote(q)}.",
+            [*design_rows, *rows_obs, q], recomputation=rec, discriminator=cohort,
+            nearest=None if ok else f"{pval:.3g}",
+            ruled_out=[] if ok else ["exact binomial P at the observed count"]))
+    if not claims and not reported:
+        out.append(ctx.finding(
+            "consistent", f"{cohort}: {x}/{n_obs} responders, rule {'met' if met else 'not met'}",
+            f"In {cohort}, {verdict} (rule {how}: {rule.text}; exact P = {pval:.3g} under "
+            f"p0 = {p0:g}).", [*design_rows, *rows_obs], recomputation=rec,
+            discriminator=cohort))
+    return out
+
+
+def _stage_one_finding(ctx: Context, d: StatedDesign, rule: Rule, cohort: str, stage1: Row,
+                       obs: tuple[int, int, list[Row]] | None,
+                       design_rows: list[Row]) -> Finding:
+    x1 = int(stage1["value_num"])
+    ctx.see([stage1])
+    went_on = obs is not None and obs[1] > (rule.n1 or 0)
+    rows = [*design_rows, stage1, *(obs[2][-1:] if obs else [])]
+    rec = {"method": "Simon's first-stage rule", "inputs": {"x1": x1, "r1": rule.r1,
+                                                            "n1": rule.n1},
+           "tried": [rule.text], "result": f"{x1} {'>' if x1 > (rule.r1 or 0) else '<='} r1"}
+    if x1 > (rule.r1 or 0) or not went_on:
+        return ctx.finding("consistent", f"{cohort}: stage 1, {x1} responders of {rule.n1}",
+                           f"In {cohort}, {x1} first-stage responders of {rule.n1} "
+                           f"{'allow' if x1 > (rule.r1 or 0) else 'stop'} the trial at r1 = "
+                           f"{rule.r1}.", rows, recomputation=rec,
+                           discriminator=f"{cohort}|stage1")
+    return ctx.finding(
+        "inconsistent", f"{cohort}: continued past stage 1 with {x1} responders (r1 = {rule.r1})",
+        f"In {cohort}, {x1} first-stage responders of {rule.n1} do not exceed r1 = {rule.r1}, "
+        f"so the design stops after the first stage; the cohort went on to {obs[1]} patients.",
+        rows, recomputation=rec, discriminator=f"{cohort}|stage1", nearest="stop at stage 1",
+        ruled_out=[f"the rule {rule.text}"])
+
+
+def _conclusions(ctx: Context, d: StatedDesign, cohort: str) -> list[Row]:
+    return [r for r in ctx.where(quantity="design_conclusion", cohort=cohort)
+            if r["value"] in ("met", "not_met") and not ctx.is_registry(r)
+            and (not d.key or not r["category"] or d.key in r["category"]
+                 or r["category"] in d.key)]
+
+
+def _stage_one(ctx: Context, cohort: str) -> Row | None:
+    return next((r for r in ctx.where(quantity="responders", cohort=cohort, statistic="count")
+                 if STAGE_ONE.search(str(r["category"])) and ctx.numeric(r)
+                 and not r["arm"] and not r["subgroup"] and not ctx.is_registry(r)), None)
 
 
 def _observed_responders(ctx: Context, cohort: str) -> tuple[int, int, list[Row]] | None:
@@ -128,6 +157,7 @@ def _observed_responders(ctx: Context, cohort: str) -> tuple[int, int, list[Row]
     def first(q: str) -> Row | None:
         return next((r for r in ctx.rows if r["quantity"] == q and r["cohort"] == cohort
                      and r["statistic"] == "count" and not r["arm"] and not r["subgroup"]
+                     and not STAGE_ONE.search(str(r["category"]))
                      and ctx.numeric(r) and not ctx.is_registry(r)), None)
 
     resp = first("responders")
@@ -150,8 +180,8 @@ def _observed_responders(ctx: Context, cohort: str) -> tuple[int, int, list[Row]
 
 
 CHECK = Check(
-    "decision-rule", "1",
-    "The single-stage design's rule against its power and the observed responders",
+    "decision-rule", "2",
+    "The decision rule of every single-arm design against the responders and the conclusion",
     "A'Hern 2001, Br J Cancer 84:1283; Simon 1989, Control Clin Trials 10:1",
     check_decision_rule,
 )

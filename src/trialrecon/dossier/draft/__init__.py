@@ -10,9 +10,16 @@ The input side of the audit and of ``trialrecon draft``:
 - :mod:`.grammar` is the number grammar the drafter and the audit share;
 - :mod:`.normalise` and :mod:`.layout` find what a person finds in it (headings, tables,
   footnotes, legends, the places a location names);
-- :mod:`.numbers`, :mod:`.lexicon` and :mod:`.drafter` draft one row per printed number
-  (:mod:`.structured` cuts the units from a structured document);
-- :mod:`.output` writes the draft and compares it with a dossier; :mod:`.evaluate` scores it;
+- :mod:`.numbers`, :mod:`.lexicon` and :mod:`.drafter` draft one row per printed number of
+  a text; :mod:`.structured` drafts a structured document: its tables from what their
+  structure says (:mod:`.tableview` reads a table once, :mod:`.cues` the words of its
+  captions, headers, stubs and notes, :mod:`.cells` and :mod:`.quantities` label each cell),
+  its sentences by :mod:`.drafter`, a sentence repeating a table's number with that cell's
+  labels (:mod:`.crossref`);
+- :mod:`.front` reads a paper's front matter and :mod:`.trialdraft` drafts a ``trial.yaml``
+  from it (``trialrecon audit``);
+- :mod:`.output` writes the draft and compares it with a dossier; :mod:`.evaluate` scores it,
+  field by field against a gold dossier;
 - :mod:`.registry` reads a ClinicalTrials.gov record (API version 2, JSON) into registry rows.
 
 Part of the input layer: it imports only :mod:`trialrecon.dossier` (and nothing above it).

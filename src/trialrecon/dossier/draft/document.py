@@ -56,6 +56,23 @@ def strip_marks(text: str) -> str:
     return re.sub(r"\s+", " ", MARK_RENDER.sub(_mark_gap, text)).strip()
 
 
+# Printed characters a label leaves out: a note mark set as a character at the end of a
+# word ("Total†", "Overall response rate*, %", "(days)**"), a bullet or a dash before a stub
+# ("• Oncology", "– Male"), a mark before it ("†Excluding ...").
+_TRAILING_MARK = re.compile(r"(?<=\S)[*†‡§¶‖]{1,3}(?=[\s,;:.)\]]|$)")
+_LEADING_MARK = re.compile(r"^\s*(?:[•▪‣◦∙]+\s*|[-–—]\s+|[*†‡§¶‖]{1,3}\s*(?=\S))")
+
+
+def label_text(text: str) -> str:
+    """A stub or header as a label: ``text`` without its marks, bullets and leading dash.
+
+    ``Total† (n = 155)`` reads ``Total (n = 155)``, ``• Oncology`` reads ``Oncology``; a
+    sign that is part of the label (``-1``, ``≥ 3``, ``# of sites``) stays.
+    """
+    plain = strip_marks(text)
+    return _LEADING_MARK.sub("", _TRAILING_MARK.sub("", plain)).strip()
+
+
 @dataclass(frozen=True)
 class Mark:
     """A citation or footnote mark printed in a block or cell (absolute offsets)."""
@@ -117,6 +134,7 @@ class Cell:
     header: bool = False  # a th, or in thead
     marks: tuple[str, ...] = ()  # footnote marks printed on the cell ("a", "*")
     indent: int = 0  # how far the printed label is indented (0: flush left)
+    emphasis: str = ""  # "italic", "bold", "bold italic": the style of all its printed words
 
     @property
     def plain(self) -> str:
@@ -411,6 +429,7 @@ class RawCell:
     colspan: int = 1
     header: bool = False  # th, or a cell of thead
     indent: int = 0  # indentation of the printed text (leading em spaces, a CSS indent)
+    emphasis: str = ""  # "italic", "bold", "bold italic" when every printed word has it
 
 
 def _collapse(line: str, marks: list[tuple[str, str, int, int]]) -> tuple[str, list[tuple[

@@ -3,7 +3,10 @@
 How a paper prints a number, and what number it is:
 
 - decimal point ``.`` or the Lancet's middle dot ``·`` (``11·3`` is 11.3); a leading point
-  without a zero (``.05``, ``P = .001``);
+  without a zero (``.05``, ``P = .001``); a decimal comma where no thousands separator can
+  stand (``0,768``: no group follows a leading 0), and, where the context bounds the value
+  (a P value), where the thousands reading exceeds the bound (:func:`comma_as_point`:
+  ``P = 1,000`` is 1.000);
 - thousands grouped by commas (``1,296``) or by thin or narrow no-break spaces
   (``19 984``, U+2009 / U+202F / U+00A0; an ordinary space never groups digits: "2 123"
   is two numbers);
@@ -32,8 +35,11 @@ GROUP_SPACES = "\u2009\u202f\u00a0\u2008\u2007\u2006\u2005"  # thin, narrow no-b
 MINUS_SIGNS = "-\u2212\u2013"  # hyphen-minus, minus sign, en dash (where it is a sign)
 _P = "[" + DECIMAL_POINTS + "]"
 _G = "[," + GROUP_SPACES + "]"
-NUM = (rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:[{GROUP_SPACES}]\d{{3}})+|\d+)"
-       rf"(?:{_P}\d+)?|{_P}\d+)")
+# A decimal comma where a thousands separator cannot stand: a leading "0," and two or more
+# digits ("P = 0,768", "0.323 to 0,706"); "0,1" is left alone (the list "0,1, or 2").
+DECIMAL_COMMA = r"0,\d{2,}(?![\d,])"
+NUM = (rf"(?:{DECIMAL_COMMA}|(?:[1-9]\d{{0,2}}(?:,\d{{3}})+|\d{{1,3}}(?:[{GROUP_SPACES}]\d{{3}})+"
+       rf"|\d+)(?:{_P}\d+)?|{_P}\d+)")
 MARKERS = {
     "not_reached": re.compile(r"\b(?:had |has |was |were )?not (?:yet |been |yet been )?"
                               r"reached\b|\bNR\b", re.IGNORECASE),
@@ -57,18 +63,40 @@ def parse_number(printed: str) -> str:
     """The number a dossier writes for ``printed``: ``11·3`` -> ``11.3``, ``−2`` -> ``-2``.
 
     ``printed`` is one number as :data:`NUM` (with an optional sign) matches it; a comma
-    or thin space groups thousands, a middle dot is the decimal point, ``.05`` is ``0.05``.
+    or thin space groups thousands, a middle dot is the decimal point, ``.05`` is ``0.05``;
+    a comma after a leading 0 is the decimal point (``0,768`` is 0.768: no thousands group
+    follows a 0).
     """
     text = printed.strip()
     sign = ""
     if text and text[0] in MINUS_SIGNS:
         sign, text = "-", text[1:].lstrip()
+    if re.fullmatch(DECIMAL_COMMA, text):
+        return sign + text.replace(",", ".")
     for ch in "," + GROUP_SPACES:
         text = text.replace(ch, "")
     text = text.replace("\u00b7", ".")
     if text.startswith("."):
         text = "0" + text
     return sign + text
+
+
+def comma_as_point(printed: str, bound: float) -> str:
+    """``printed`` read with its comma as the decimal point, when the thousands reading
+    exceeds ``bound`` and the decimal one does not ("" otherwise).
+
+    A P value printed ``1,000`` in a paper that otherwise writes ``0.495`` is 1.000: a P
+    value of one thousand cannot be. The caller knows the bound from the context (1 for a P
+    value or a proportion); the grammar alone reads ``1,000`` as one thousand.
+    """
+    text = printed.strip()
+    m = re.fullmatch(r"([-−–]?)(\d+),(\d+)", text)
+    if not m:
+        return ""
+    decimal = float(f"{m.group(2)}.{m.group(3)}")
+    if float(parse_number(text).lstrip("-") or 0) <= bound or decimal > bound:
+        return ""
+    return ("-" if m.group(1) else "") + f"{m.group(2)}.{m.group(3)}"
 
 
 def format_number(value: str, style: str) -> str:

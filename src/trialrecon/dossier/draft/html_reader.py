@@ -31,7 +31,7 @@ import lxml.html
 from lxml import etree
 
 from trialrecon.dossier.draft.document import Builder, Document, RawCell
-from trialrecon.dossier.draft.jats import _INDENT, _MARK_TEXT, _SUP_DIGITS, merge_marks
+from trialrecon.dossier.draft.jats import _INDENT, _MARK_TEXT, _SUP_DIGITS, emphasis, merge_marks
 
 Segment = tuple[str, str, str]
 _DROP = ("script", "style", "noscript", "template", "svg", "nav", "form", "button",
@@ -52,6 +52,9 @@ _NOTE_START = re.compile(r"^\s*(?:[a-z*†‡§¶#]\s|Abbreviations?\b|Data are\
 BACK_MATTER = re.compile(r"^\s*(?:\d+\.?\s*)?(references?|bibliography|acknowledge?ments?|"
                          r"literature cited|footnotes|author contributions|competing interests|"
                          r"conflicts? of interest|declaration of interests?)\s*$", re.I)
+
+
+_EMPHASIS = {"i": "italic", "em": "italic", "b": "bold", "strong": "bold"}
 
 
 def _tag(el: etree._Element) -> str:
@@ -298,7 +301,7 @@ class _Reader:
                     indent = max(indent, 1)
                 cells.append(RawCell(tuple(segs), _int(td.get("rowspan")),
                                      _int(td.get("colspan")), head or _tag(td) == "th",
-                                     indent))
+                                     indent, emphasis(td, _EMPHASIS)))
             if head and len(rows) == heads:
                 heads += 1
             rows.append(cells)

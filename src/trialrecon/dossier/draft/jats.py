@@ -331,7 +331,7 @@ class _Reader:
         first = segs[0][0] if segs and not segs[0][1] else ""
         indent = len(_INDENT.match(first).group()) if _INDENT.match(first) else 0
         return RawCell(tuple(segs), _int(td.get("rowspan")), _int(td.get("colspan")),
-                       header or _tag(td) == "th", indent)
+                       header or _tag(td) == "th", indent, emphasis(td, _EMPHASIS))
 
     def notes(self, el: etree._Element) -> list[tuple[str, list[Segment]]]:
         out: list[tuple[str, list[Segment]]] = []
@@ -408,6 +408,34 @@ def _split_notes(mark: str, segs: list[Segment]) -> list[tuple[str, list[Segment
     if "".join(t for t, _, _ in current).strip():
         out.append((mark, current))
     return out
+
+
+_EMPHASIS = {"italic": "italic", "bold": "bold"}
+# what prints no word of a cell: marks, citations, a line break
+_NOT_WORDS = frozenset({"xref", "sup", "break", "br", "fn"})
+
+
+def emphasis(el: etree._Element, tags: dict[str, str]) -> str:
+    """The emphasis every printed word of ``el`` has ("bold", "italic", "bold italic"; ""
+    when one word is set plain). ``tags`` maps an element name to the emphasis it gives.
+
+    Marks and citations are not words; a cell with no word has none.
+    """
+    found: list[frozenset[str]] = []
+
+    def walk(node: etree._Element, around: frozenset[str]) -> None:
+        if re.search(r"[^\W_]", node.text or ""):
+            found.append(around)
+        for child in node:
+            tag = _tag(child)
+            if tag and tag not in _NOT_WORDS:  # (a comment prints nothing)
+                walk(child, around | ({tags[tag]} if tag in tags else set()))
+            if re.search(r"[^\W_]", child.tail or ""):
+                found.append(around)
+
+    walk(el, frozenset())
+    common = frozenset.intersection(*found) if found else frozenset()
+    return " ".join(sorted(common))
 
 
 def _int(value: str | None) -> int:

@@ -8,7 +8,8 @@ first, and every number of the pattern becomes an :class:`Item` with its statist
 - ``19.9 (8.4-30.8)``: an estimate and a range, or a CI when the context says so;
 - ``23 (44.2)``, ``(n = 44; 81.5%)``, ``37 deaths (33.3%)``: a count and a percent;
 - ``16/28``: a count and its denominator; ``20/14/10 mg``: a list of values;
-- ``P < .001``: a P value with its comparator; ``≥ 25%``: a comparator;
+- ``P < .001``: a P value with its comparator (``P = 1,000`` is 1.000); ``≥ 25%``: a
+  comparator;
 - ``September 2015``, ``2015-10-31``: dates; ``RECIST v1.1``, ``v.2.14.2``: labels;
 - ``28%-33%``, ``31% to 41%``: a range; a number written in words ("Sixteen patients");
 - ``not reached``, ``not estimable``: a marker in place of a number.
@@ -22,7 +23,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trialrecon.dossier.draft.grammar import DATE, MARKER_PATTERN, NUM, parse_date, parse_number
+from trialrecon.dossier.draft.grammar import (
+    DATE,
+    MARKER_PATTERN,
+    NUM,
+    comma_as_point,
+    parse_date,
+    parse_number,
+)
 
 # a number, with a minus sign (hyphen, U+2212, or an en dash no number stands right before)
 _N = rf"(?<![A-Za-z\d.,/·])(?:[-−–](?=[\d.·]))?(?:{NUM})(?![\d])"
@@ -144,8 +152,11 @@ def _chain(m: re.Match[str]) -> list[Item]:
 
 
 def _p_value(m: re.Match[str]) -> list[Item]:
-    return [_item(m, "p", "p_value", comparator=_COMPARATOR.get(m.group("cmp"), "="),
-                  unit="probability")]
+    item = _item(m, "p", "p_value", comparator=_COMPARATOR.get(m.group("cmp"), "="),
+                 unit="probability")
+    # "P = 1,000": no P value is a thousand, so the comma is the decimal point
+    item.value = comma_as_point(m.group("p"), 1.0) or item.value
+    return [item]
 
 
 def _range(m: re.Match[str]) -> list[Item]:
@@ -191,13 +202,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], object], ...] = tuple(
         ("estimate and interval", rf"(?P<est>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})\s*\(\s*"
                                   rf"(?P<lo>{_N})\s*%?\s*(?:to|-|–|—)\s*(?P<hi>{_N}|{_MARK})"
                                   r"\s*%?\s*\)", _est_pair),
-        ("n of n and percent", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})\s*\(\s*(?P<p>{_N})\s*%?\s*\)",
+        ("n of n and percent", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})\s*[(\[]\s*(?P<p>{_N})\s*%?\s*[)\]]",
          _n_of_n_pct),
         ("mean and sd", rf"(?P<est>{_N})\s*(?:±|\+/-|\+-)\s*(?P<sd>{_N})", _mean_sd),
         ("n equals and percent", rf"\(\s*n\s*=\s*(?P<n>{_N})\s*[;,]\s*(?P<p>{_N})\s*%\s*\)",
          _count_pct),
-        ("count and percent", rf"(?P<n>{_N})\s*(?:[A-Za-z-]+\s+){{0,2}}\(\s*(?P<p>{_N})\s*%?\s*\)",
-         _count_pct),
+        ("count, percent and n", rf"(?P<n>{_N})\s*[(\[]\s*(?P<p>{_N})\s*%\s*[)\]]\s+of\s+"
+                                 rf"(?:the\s+)?(?P<d>{_D})(?![\d.])", _n_of_n_pct),
+        ("count and percent", rf"(?P<n>{_N})\s*(?:[A-Za-z-]+\s+){{0,2}}[(\[]\s*(?P<p>{_N})"
+                              rf"\s*%?\s*[)\]]", _count_pct),
         ("ci level", rf"\b{NUM}\s*%\s*(?:CI|confidence)", None),
         ("events over n", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})(?![\d/])(?!\s*mg)", _events),
         ("list", rf"(?P<list>{NUM}(?:/{NUM}){{2,}})(?P<unit>{_UNIT})", _chain),

@@ -1,13 +1,13 @@
 """Draft rows as a CSV in the dossier's format, and a draft compared with the dossier.
 
-The draft file has every column of ``values.csv`` (:data:`trialrecon.dossier.COLUMNS`) and
-the draft's own: ``confidence`` (0 to 1: the weakest of the quantity and cohort proposals),
-``rule`` (the rules that made the row: the pattern, the quantity's term, the cohort's
-mention) and ``needs_review`` (``yes`` when no rule proposed a quantity or the confidence is
-below 0.5). Text cells a spreadsheet would run as a formula are neutralised
-(:func:`trialrecon.dossier.safe_write.cell`). With a dossier to compare with, ``merge`` says
-for each row whether the dossier already has it (``in_dossier`` and the dossier's id) or not
-(``new``).
+The draft file has every column of ``values.csv`` (:data:`trialrecon.dossier.COLUMNS` and the
+optional ones: ``data_cut``, ``versus``, ``adjustment``, ``test``, ``population``,
+``hypothesis``) and the draft's own: ``confidence`` (0 to 1), ``rule`` (the rules that made
+the row: the number's pattern, where each label came from, and every ``guess: ...``) and
+``needs_review`` (``yes`` when a label is a guess). Text cells a spreadsheet would run as a
+formula are neutralised (:func:`trialrecon.dossier.safe_write.cell`). With a dossier to
+compare with, ``merge`` says for each row whether the dossier already has it (``in_dossier``
+and the dossier's id) or not (``new``).
 """
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from trialrecon.dossier import COLUMNS
+from trialrecon.dossier import COLUMNS, OPTIONAL_COLUMNS
 from trialrecon.dossier.audit import SourceDoc, _rows
 from trialrecon.dossier.draft.drafter import Draft
 from trialrecon.dossier.draft.evaluate import anchor_spans, same_value
 from trialrecon.dossier.draft.layout import _key
 from trialrecon.dossier.safe_write import csv_text
 
-DRAFT_COLUMNS: tuple[str, ...] = (*COLUMNS, "confidence", "rule", "needs_review")
+DRAFT_COLUMNS: tuple[str, ...] = (*COLUMNS, *OPTIONAL_COLUMNS, "confidence", "rule",
+                                  "needs_review")
 MERGE_COLUMNS: tuple[str, ...] = ("merge", "dossier_id")
 
 
@@ -39,7 +40,7 @@ def to_csv(drafts: list[Draft], merge: dict[int, tuple[str, str]] | None = None)
     columns = DRAFT_COLUMNS + (MERGE_COLUMNS if merge is not None else ())
     rows = []
     for i, d in enumerate(drafts):
-        row = {c: d.fields.get(c, "") for c in COLUMNS}
+        row = {c: d.fields.get(c, "") for c in (*COLUMNS, *OPTIONAL_COLUMNS)}
         row.update(confidence=f"{d.confidence:.2f}", rule="; ".join(d.rules),
                    needs_review="yes" if d.needs_review else "")
         if merge is not None:

@@ -1,6 +1,7 @@
 """The forms in which a dossier value can stand in a source: ``.001`` for 0.001, words.
 
 A dossier writes ``0.001`` where the paper prints ``P < .001``, ``100000`` for ``100,000``,
+``0.768`` for a decimal comma ``0,768`` (and ``1.000`` for a P value printed ``1,000``),
 ``2015-09`` for ``September 2015`` and ``16`` for "Sixteen" (with a note saying so).
 :func:`printed_forms` lists the normalised forms (see :mod:`.normalise`) a value may take,
 and :func:`find_value` looks for any of them in a normalised text as a whole number (not
@@ -19,6 +20,8 @@ _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+# statistics whose value is at most 1: "1,000" printed for one of them is 1.000, not 1000
+BOUNDED_BY_ONE = frozenset({"p_value", "proportion"})
 MARKER_PHRASES = {
     "not_reached": ("not reached", "not yet reached", "not been reached", "nr"),
     "not_estimable": ("not estimable", "could not be estimated", "ne", "not evaluable"),
@@ -112,6 +115,11 @@ def printed_forms(value: str, statistic: str = "", note: str = "") -> list[str]:
     if whole == "0" and frac:
         forms.append(f"{sign}{frac}")  # .001 for 0.001
     forms += [f"{sign}{t}{frac}" for t in _thousands(whole)]
+    digits = frac[1:]
+    if len(digits) >= 2 and (whole == "0" or statistic in BOUNDED_BY_ONE and whole == "1"):
+        # a decimal comma where a thousands separator cannot stand ("0,768"), or where the
+        # statistic rules the thousands reading out (a P value printed "1,000")
+        forms.append(f"{sign}{whole},{digits}")
     words = note.lower()
     if value in ("0", "0.0"):
         forms += ["no", "none", "zero", "neither"]  # "No grade 5 events were reported"

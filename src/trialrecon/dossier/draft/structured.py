@@ -1,24 +1,18 @@
-"""Drafting from a structured document (JATS, HTML, and a PDF reader's): units from the model.
+"""Drafting from a structured document (JATS, HTML, and a PDF reader's).
 
-The units are those of :mod:`.drafter`, cut from the :class:`.document.Document` instead of
-guessed from plain text, then labelled by the same rules (:func:`.drafter.draft_unit`):
-
-- a sentence of a paragraph: ``location`` is the section heading as printed, ``Abstract``
-  for the Abstract and its structured parts (Background, Methods, Findings, ...); in the
-  Introduction or Discussion a sentence with a citation mark is about another study: its
-  numbers get an ``external_*`` quantity and ``needs_review``;
-- a table cell: ``location`` the table's label, ``row`` the stub path (group heading and
-  stub joined with `` / ``), ``column`` the header path, ``footnote`` the cell's marks,
-  ``denominator`` the ``n =`` of the column header, the anchor the row as printed up to the
-  cell (marks left out, at most :data:`MAX_ANCHOR_WORDS` words, from the stub when it fits);
-  "% (n)" in the caption, header or notes reads ``45.2 (189)`` as a percent and a count;
-- a column header ``Arm (n = 75)``: the arm's (or cohort's) size;
-- a table title, a marked table footnote (``Table 2 footnote a``), a figure caption
-  (``Figure 2 legend``).
-
-A row is flagged ``needs_review`` unless every label on it came from a rule that does not
-guess: the quantity from a stub or header term, the cohort from a column or a mention (or
-the trial's only cohort), the arm from the column (when the trial has arms).
+- Tables are drafted by :mod:`.cells` from what each table's structure says
+  (:mod:`.tableview`): header n's, every body cell, with the arms' sizes of the baseline
+  table, the tests the methods name (:func:`method_tests`) and the analysis set they analyse
+  by (:func:`method_population`) as context.
+- Text is cut into the units of :mod:`.drafter` (a sentence of a paragraph, a table title, a
+  marked table footnote, a figure caption) and labelled by :func:`.drafter.draft_unit`:
+  ``location`` is the section heading as printed, ``Abstract`` for the Abstract and its
+  structured parts; in the Introduction or Discussion a sentence with a citation mark is
+  about another study (``external_*``). A number that is part of an arm's name ("the 3 cm
+  group") is left out.
+- Every sentence's row is flagged ``needs_review`` (its labels are read from the words around
+  the number), unless it repeats a table cell's number and names that cell's row: then it
+  takes the cell's labels, and its flag (:mod:`.crossref`).
 """
 
 from __future__ import annotations
@@ -26,18 +20,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from trialrecon.dossier import MAX_ANCHOR_WORDS
-from trialrecon.dossier.draft.document import Document, Table
+from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft.cells import arm_sizes, draft_table
+from trialrecon.dossier.draft.crossref import borrow_labels, index_cells
+from trialrecon.dossier.draft.document import Document
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.tables import is_data
+from trialrecon.dossier.draft.tableview import view
 
 EXTERNAL_SECTIONS = ("introduction", "background", "discussion", "comment",
                      "research in context", "evidence before this study",
                      "implications of all the available evidence")
-_N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
-_PERCENT_FIRST = re.compile(r"%\s*\(\s*n\s*\)|percentage \(number\)", re.IGNORECASE)
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
 SURE_QUANTITY = ("stub-term", "header-n")
 
@@ -89,58 +84,6 @@ def _caption_units(doc: Document) -> Iterator[Unit]:
                     yield Unit(sentence, offsets, f"{t.label} footnote {note.mark}")
 
 
-def _anchor(doc: Document, t: Table, row: int, col: int) -> str:
-    """The row as printed from its first printed cell up to cell ``col`` (last words)."""
-    cell = t.cell_at(row, col)
-    starts = [t.cell_at(row, c).start for c in range(col + 1)
-              if t.is_origin(row, c) and t.cell_at(row, c).plain]
-    start = min(starts) if starts else cell.start
-    words = normalise(doc.text[start:cell.end], lower=False, signs=False).text.split(" ")
-    return " ".join(words[-MAX_ANCHOR_WORDS:])
-
-
-def _header_n(label: str) -> str:
-    found = _N_IN_HEADER.findall(label)
-    return re.sub(r"[,\u2009\u202f]", "", found[-1]) if found else ""
-
-
-def _table_units(doc: Document, t: Table) -> Iterator[Unit]:
-    notes = " ".join(n.text for n in t.footnotes if not n.mark)
-    stub_head = " ".join(t.column_labels[:t.stub_columns])
-    context = fold(f"{t.caption} {stub_head} {notes}")
-    percent_first = bool(_PERCENT_FIRST.search(f"{t.caption} {notes}"))
-    for r in range(t.header_rows):
-        for c in range(t.stub_columns, t.n_cols):
-            cell = t.cell_at(r, c)
-            n = _header_n(cell.plain)
-            if not t.is_origin(r, c) or not n:
-                continue
-            column = " / ".join(p for p in t.column_labels[c].split(" / ")
-                                [: t.column_labels[c].split(" / ").index(cell.plain) + 1]
-                                ) if cell.plain in t.column_labels[c].split(" / ") else \
-                cell.plain
-            text, origin = _clean(cell.text, cell.start)
-            yield Unit(text, origin, t.label, column=column, column_context=fold(column),
-                       table_context=context, header_n=n, anchor=text)
-    for r in t.body_rows():
-        row_label = t.row_labels[r]
-        for c in range(t.stub_columns, t.n_cols):
-            cell = t.cell_at(r, c)
-            if not t.is_origin(r, c) or not _NUMBERISH.search(cell.plain):
-                continue
-            column = t.column_labels[c]
-            text, origin = _clean(cell.text, cell.start)
-            if not origin:
-                continue
-            yield Unit(text, origin, t.label, row=row_label, column=column,
-                       context=fold(row_label), column_context=fold(column),
-                       table_context=context + " " + fold(t.row_groups[r]),
-                       footnote=",".join(cell.marks), header_n=_header_n(column),
-                       anchor=_anchor(doc, t, r, c),
-                       percent_first=percent_first or bool(_PERCENT_FIRST.search(
-                           f"{column} {row_label}")))
-
-
 def _external(d: Draft, unit: Unit) -> None:
     q = d.fields["quantity"]
     d.fields["quantity"] = ("external_orr" if q.startswith("orr") else
@@ -167,22 +110,64 @@ def _is_guess(d: Draft, names: Names) -> bool:
 
 
 def _finish(d: Draft, unit: Unit, names: Names) -> Draft:
-    if d.fields["statistic"] == "sd":
-        d.fields["statistic"] = "value"
-        d.fields["note"] = "standard deviation (printed as mean ± SD)"
-    if d.fields["statistic"].startswith("range_") and re.search(
-            r"\biqr\b|interquartile", f"{unit.column_context} {unit.table_context} "
-                                      f"{unit.context}"):
-        d.fields["note"] = (d.fields["note"] + "; " if d.fields["note"] else "") + \
-            "interquartile range (the table says IQR)"
-        d.needs_review = True
-    if d.fields["statistic"] == "value" or "estimate and interval" in " ".join(d.rules):
-        d.needs_review = True  # median or mean, range, IQR or CI: the cell alone cannot say
+    """A sentence's draft row: every label of a sentence is read from its words, so a row
+    is flagged (with the reason in its rules) unless a later rule borrows a table's labels."""
+    stat = d.fields["statistic"]
+    if stat.startswith("range_") and re.search(r"\biqr\b|interquartile", fold(unit.text)):
+        d.fields["statistic"] = stat.replace("range", "iqr")
+    if stat == "value" or "estimate and interval" in " ".join(d.rules):
+        d.rules.append("guess: statistic: median or mean, range, IQR or CI, as the words say")
     if unit.external:
         _external(d, unit)
+        d.rules.append("guess: external: a number of another study (name it in category)")
     if _is_guess(d, names):
-        d.needs_review = True
+        d.rules.append("guess: quantity or arm: read from the sentence's words")
+    d.needs_review = True
     return d
+
+
+_ARM_BY_NUMBER = re.compile(r"\d[\d.·]*\s*(?:[A-Za-z]{1,4}\s+)?(?:group|arm)s?\b", re.IGNORECASE)
+
+
+def _in_arm_name(d: Draft, unit: Unit, names: Names) -> bool:
+    """The number is part of an arm's name as the sentence prints it ("the 3 cm group")."""
+    if not names.arm_names or not unit.origin:
+        return False
+    for m in _ARM_BY_NUMBER.finditer(unit.text):
+        if unit.origin[m.start()] == d.offset and re.search(
+                r"\bthe\s+$|\bboth\s+$", unit.text[max(0, m.start() - 6):m.start()]):
+            return True  # "the 3 cm group", "the 45 Gy arm"
+    for hit in names.find(fold(unit.text), "arm"):
+        if len(hit.term.split()) > 5 or not re.search(r"\d", hit.term):
+            continue
+        start, end = unit.origin[hit.start], unit.origin[min(hit.end, len(unit.origin)) - 1]
+        if start <= d.offset <= end:
+            return True
+    return False
+
+
+def method_population(doc: Document) -> str:
+    """The analysis set the methods analyse by (``itt``, ``modified_itt``), or ""."""
+    for block in doc.blocks:
+        path = " ".join(fold(s.heading) for s in doc.section_path(block.section))
+        if re.search(r"statistic|analys|methods", path):
+            found = cues.population_of(block.plain)
+            if found in ("itt", "modified_itt"):
+                return found
+    return ""
+
+
+def method_tests(doc: Document) -> frozenset[str]:
+    """The tests the paper's methods name (its statistical-analysis paragraphs)."""
+    found: set[str] = set()
+    for block in doc.blocks:
+        path = " ".join(fold(s.heading) for s in doc.section_path(block.section))
+        if re.search(r"statistic|analys|methods", path):
+            for sentence in re.split(r"(?<=[.;])\s+", block.plain):
+                test = cues.test_of(sentence)
+                if test:
+                    found.add(test)
+    return frozenset(found)
 
 
 def draft_document(doc: Document, names: Names, source_id: str,
@@ -190,12 +175,20 @@ def draft_document(doc: Document, names: Names, source_id: str,
     """Every draft row of a structured document, in the order of its text."""
     lex = lexicon()
     units = list(_block_units(doc, lex)) + list(_caption_units(doc))
-    for t in doc.tables:
-        units.extend(_table_units(doc, t))
     units.sort(key=lambda u: u.origin[0] if u.origin else 0)
     drafts: list[Draft] = []
+    views = [view(t, names) for t in doc.tables]  # each table read once
+    sizes = arm_sizes(views)
+    tests, population = method_tests(doc), method_population(doc)
+    several_ae = sum(v.kind == "ae" for v in views) > 1
+    for v in views:
+        drafts.extend(draft_table(doc, v, names, source_id, sizes, tests, population,
+                                  several_ae))
+    cells = index_cells([d for d in drafts if d.fields["row"] or d.fields["column"]])
     for n, unit in enumerate(units):
-        drafts.extend(_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id))
+        rows = [_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id)
+                if not _in_arm_name(d, unit, names)]
+        drafts.extend(borrow_labels(rows, unit.text, cells, names))
         if progress is not None:
             progress(n + 1, len(units))
     drafts.sort(key=lambda d: d.offset)

@@ -14,10 +14,15 @@ line per grid row, cells separated by tabs) and then reads the grid as a person 
   body cells are labels as well (a two-column stub: a group in column 0, or an indent
   column left empty, and the item in column 1);
 - **group rows**: body rows whose only printed cells are in the stub (a full-width
-  "Site", "Grade 3-4 toxicity"): they head the rows below them until the next group row,
-  a row printed at the group's level (flush left where the stub indents its items, or in
-  the outer column of a two-column stub) or the end;
-- labels: the header path above each column, the group and stub path of each body row.
+  "Site", "Grade 3-4 toxicity"): they head the rows below them until the next group row
+  of their level or an outer one, a row printed at the group's level where the group's
+  rows are printed further in (indented, or in the inner column of a two-column stub), or
+  the end. Group rows set in one style (plain, italic, bold) are of one level, the style
+  met first being the outer one; a group row right above another of its style and place
+  heads it and the group rows of that level after it ("Secondary Outcomes" above "Other
+  Respiratory Measures" and "Adverse Infant Outcomes");
+- labels: the header path above each column, the group and stub path of each body row,
+  without the marks, bullets and dashes printed as characters (:func:`.label_text`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from trialrecon.dossier.draft.document import Cell, Footnote, RawCell, Table, strip_marks
+from trialrecon.dossier.draft.document import (
+    Cell,
+    Footnote,
+    RawCell,
+    Table,
+    label_text,
+    strip_marks,
+)
 
 if TYPE_CHECKING:
     from trialrecon.dossier.draft.document import Builder
@@ -118,7 +130,8 @@ def assemble(builder: Builder, label: str, caption: str, span: tuple[int, int],
             # an empty cell (spaces only) is not an indented label
             cells[k] = Cell(text, start, end, r, c, rowspan, colspan, raw.header,
                             tuple(lab for kind, lab, _, _ in marks if kind == "footnote"),
-                            raw.indent if strip_marks(text) else 0)
+                            raw.indent if strip_marks(text) else 0,
+                            raw.emphasis if strip_marks(text) else "")
     body_end = builder.pos
     # slots no cell covers (short rows) get an empty cell each, so every slot has one
     for r, line in enumerate(grid):
@@ -259,8 +272,9 @@ def _labels_in(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], head:
 
 
 def _path(parts: list[str]) -> str:
+    """Labels joined outermost first, each without its marks (:func:`.label_text`)."""
     out: list[str] = []
-    for p in parts:
+    for p in map(label_text, parts):
         if p and (not out or out[-1] != p):
             out.append(p)
     return " / ".join(out)
@@ -294,30 +308,51 @@ def _group_row(line: list[Cell], stub: int, r: int) -> bool:
 
 def _two_column_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...],
                      head: int) -> tuple[list[int], list[str], list[str]]:
-    """Group rows, row labels and row groups of a table whose stub has two columns."""
+    """Group rows, row labels and row groups of a table whose stub has two columns.
+
+    A group row (only the stub printed) heads the rows below it: those printed in the outer
+    column (or across both) until the next group row of its rank or an outer one
+    (:func:`_group_ranks`), or, when the rows right below it print their label in the inner
+    column, those rows until the next row printed in the outer column. A label printed in
+    the outer column (a row-spanning cell, or a row whose inner cell is printed too) heads
+    the rows below that leave that column empty.
+    """
     n_rows = len(grid)
+    lines = [[cells[k] for k in grid[r]] for r in range(head, n_rows)]
+    kinds = ["group" if _group_row(line, 2, head + i) else "" for i, line in enumerate(lines)]
+    ranks = _group_ranks(lines, kinds, 2)
     groups: list[int] = []
     row_labels, row_groups = [""] * n_rows, [""] * n_rows
-    group = ""
-    for r in range(head, n_rows):
-        line = [cells[k] for k in grid[r]]
-        if _group_row(line, 2, r):
-            group = _path([c.plain for c in ([c for c in line[:2] if c.plain] or line[:1])])
-            groups.append(r)
-            row_groups[r] = group
-            continue
+    stack: list[tuple[float, bool, str]] = []  # open group rows: rank, inner rows, label
+    outer_label = ""  # printed in the outer column, heading the rows that leave it empty
+    for i, line in enumerate(lines):
+        r = head + i
         outer = line[0]
-        own = [c.plain for c in line[:2]]
-        if outer.plain and outer.row == r:
-            # printed in the outer column: a heading for the rows below that leave it empty
-            group = outer.plain
-            row_groups[r], row_labels[r] = "", _path(own)
+        if kinds[i] == "group":
+            while stack and (stack[-1][1] or stack[-1][0] >= ranks[i]):
+                stack.pop()
+            k = _next_labelled(lines, i, 2)
+            inner = k is not None and kinds[k] != "group" and not lines[k][0].plain
+            stack.append((ranks[i], inner, _path([c.plain for c in (
+                [c for c in line[:2] if c.plain] or line[:1])])))
+            groups.append(r)
+            row_groups[r] = _path([f[2] for f in stack])
+            outer_label = ""
             continue
-        if outer.row < r:
-            own = own[1:]  # a row-spanning outer stub: the group already names it
-            group = outer.plain or group
-        row_groups[r] = group
-        row_labels[r] = _path([group, *own])
+        own = [c.plain for c in line[:2]]
+        heads = [f[2] for f in stack]
+        if outer.plain and outer.row == r:
+            # printed in the outer column: it ends the groups whose rows are printed in
+            # the inner column, and heads the rows below that leave it empty
+            while stack and stack[-1][1]:
+                stack.pop()
+            heads, outer_label = [f[2] for f in stack], outer.plain
+        else:
+            if outer.row < r:  # a row-spanning outer stub
+                outer_label, own = outer.plain or outer_label, own[1:]
+            heads.append(outer_label)
+        row_groups[r] = _path(heads)
+        row_labels[r] = _path([*heads, *own])
     return groups, row_labels, row_groups
 
 
@@ -326,8 +361,9 @@ def _two_column_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...],
 # What heads the rows below it, outermost first: a group row (only the stub printed), a row
 # of "(n = 418)" cells (the block's denominators), a row that fills only a column the rows
 # below leave empty (the P value or the total of "Sex" above "Male" and "Female"). A row
-# followed by rows printed further indented heads them too ("indent").
-_RANK = {"group": 0, "n": 1, "summary": 2}
+# followed by rows printed further indented heads them too ("indent"). Group rows rank
+# among themselves (see _group_ranks), below every other kind.
+_RANK = {"n": 100.0, "summary": 101.0}
 
 
 @dataclass
@@ -339,16 +375,63 @@ class _Frame:
     kind: str  # "group" | "n" | "summary" | "indent"
     deep: bool  # its rows are printed indented further than it (else at its own level)
     columns: frozenset[int] = frozenset()  # a row that fills one of these ends it
+    rank: float = 102.0  # a heading at its level ends it when its rank is this or lower
 
-    def ended_by(self, indent: int | None, kind: str, filled: set[int]) -> bool:
+    def ended_by(self, indent: int | None, rank: float | None, filled: set[int]) -> bool:
+        """A row at ``indent`` (None: its stub is empty), heading the rows below it with
+        ``rank`` (None: it heads none or only indented ones), filling ``filled``, ends it."""
         if self.columns & filled:
             return True  # a row with its own P value stands on its own
         if indent is None:
             return False  # nothing printed in the stub: a continuation line
         if self.deep:
             return indent <= self.indent
-        return kind in _RANK and _RANK[kind] <= _RANK.get(self.kind, 3) \
-            and indent <= self.indent
+        return rank is not None and rank <= self.rank and indent <= self.indent
+
+
+def _label_cell(line: list[Cell], stub: int) -> Cell:
+    """The cell that prints a row's label: the first printed stub cell (or the row's first)."""
+    return next((c for c in line[:max(stub, 1)] if c.plain), line[0])
+
+
+def _next_labelled(lines: list[list[Cell]], i: int, stub: int) -> int | None:
+    """The index of the next row below ``lines[i]`` with a label printed in its stub."""
+    return next((k for k in range(i + 1, len(lines))
+                 if any(c.plain for c in lines[k][:max(stub, 1)])), None)
+
+
+def _group_ranks(lines: list[list[Cell]], kinds: list[str], stub: int) -> dict[int, float]:
+    """The rank of each group row (index into ``lines``): the lower, the outer.
+
+    Group rows set in one style (all plain, all italic) are of one level, and the style
+    met first in the table is the outer one: an italic "Side Effects of Therapy" heads the
+    plain "Side effects reported" printed below it until the next italic group row. A group
+    row right above another of its style and place (nothing of its own between them) heads
+    it and the ones of that level after it: "Secondary Outcomes" above "Other Respiratory
+    Measures" and, further down, "Adverse Infant Outcomes".
+    """
+    def style(i: int) -> str:
+        return _label_cell(lines[i], stub).emphasis
+
+    def place(i: int) -> tuple[int, int]:
+        cell = _label_cell(lines[i], stub)
+        return cell.col, cell.indent
+
+    styles: list[str] = []
+    for i, kind in enumerate(kinds):
+        if kind == "group" and style(i) not in styles:
+            styles.append(style(i))
+    ranks: dict[int, float] = {}
+    above = 0  # how many levels a group row stands above its style's level
+    for i in range(len(lines) - 1, -1, -1):
+        if kinds[i] != "group":
+            continue
+        k = _next_labelled(lines, i, stub)
+        same = k is not None and kinds[k] == "group" and style(k) == style(i) and \
+            place(k) == place(i)
+        above = above + 1 if same else 0
+        ranks[i] = styles.index(style(i)) - min(above, 9) / 10
+    return ranks
 
 
 def _filled(line: list[Cell], r: int, stub: int) -> set[int]:
@@ -397,13 +480,15 @@ def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], hea
     lines = [[cells[k] for k in grid[r]] for r in range(head, n_rows)]
     groups: list[int] = []
     row_labels, row_groups = [""] * n_rows, [""] * n_rows
+    kinds = [_heading_kind(lines, i, stub, head + i) for i in range(len(lines))]
+    ranks = _group_ranks(lines, kinds, stub)
     stack: list[_Frame] = []
     for i, line in enumerate(lines):
         r = head + i
         stub_cell = line[0] if stub else None
         printed = stub_cell is not None and bool(stub_cell.plain)
         indent = stub_cell.indent if printed and stub_cell is not None else None
-        kind = _heading_kind(lines, i, stub, r)
+        kind = kinds[i]
         k = _next_printed(lines, i) if printed else None
         below = lines[k][0].indent if k is not None else None
         if not kind and indent is not None and below is not None and below > indent \
@@ -412,7 +497,8 @@ def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], hea
         if kind == "group" and indent is None:
             indent = 0  # one cell across the row
         filled = _filled(line, r, stub)
-        end = next((k for k, f in enumerate(stack) if f.ended_by(indent, kind, filled)),
+        rank = ranks[i] if kind == "group" else _RANK.get(kind)
+        end = next((k for k, f in enumerate(stack) if f.ended_by(indent, rank, filled)),
                    len(stack))
         del stack[end:]
         outer = _path([f.label for f in stack])
@@ -427,5 +513,6 @@ def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], hea
         if kind:
             deep = below is not None and indent is not None and below > indent
             stack.append(_Frame(indent or 0, own, kind, deep,
-                                frozenset(filled) if kind == "summary" else frozenset()))
+                                frozenset(filled) if kind == "summary" else frozenset(),
+                                rank if rank is not None else 102.0))
     return groups, row_labels, row_groups

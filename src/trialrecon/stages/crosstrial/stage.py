@@ -43,7 +43,11 @@ from trialrecon.dossier.selection import (  # noqa: E402
 )
 from trialrecon.report.figures import save_figure  # noqa: E402
 from trialrecon.report.files import atomic_write_text, inside
-from trialrecon.report.forest import hazard_ratio_figure, rate_figure  # noqa: E402
+from trialrecon.report.forest import (  # noqa: E402
+    effect_measures_figure,
+    hazard_ratio_figure,
+    rate_figure,
+)
 from trialrecon.report.markdown import escape
 from trialrecon.report.tables import write_table
 from trialrecon.stages.crosstrial.common import (  # noqa: E402
@@ -55,6 +59,11 @@ from trialrecon.stages.crosstrial.common import (  # noqa: E402
     _slug,
     trial_label,
 )
+from trialrecon.stages.crosstrial.effects import (  # noqa: E402
+    MEASURE_LABELS,
+    effect_table,
+    figure_rows,
+)
 from trialrecon.stages.crosstrial.rates import (  # noqa: E402
     ae_grade3_table,
     design_hypotheses,
@@ -62,7 +71,8 @@ from trialrecon.stages.crosstrial.rates import (  # noqa: E402
 )
 
 __all__ = [
-    "CrossTrialSettings", "ae_grade3_table", "design_hypotheses", "hazard_ratio_figure",
+    "CrossTrialSettings", "ae_grade3_table", "design_hypotheses", "effect_table",
+    "hazard_ratio_figure",
     "hazard_ratio_table", "rate_figure", "response_rate_table", "subgroup_tables",
     "write_crosstrial_outputs",
 ]  # fmt: skip
@@ -267,6 +277,7 @@ def write_crosstrial_outputs(dossiers: Sequence[Dossier], outdir: Path,
     """Write every cross-trial CSV, figure (PNG and SVG) and a Markdown fragment to ``outdir``.
 
     Files: ``hazard_ratios``, ``response_rates`` (+ ``response_rate_hypotheses.csv``),
+    ``effect_measures`` (risk ratios, odds ratios, risk differences of binary outcomes),
     ``ae_grade3`` and one ``subgroups_*`` per subgroup table; each figure has its CSV. A table
     with no rows gets its CSV (header only) and no figure. Returns the paths written.
     """
@@ -303,6 +314,10 @@ def write_crosstrial_outputs(dossiers: Sequence[Dossier], outdir: Path,
         rr, f"Response rates ({', '.join(cfg.response_quantities)}) with exact "
         f"{100 * cfg.ci_level:g}% CIs (* no count over the denominator reproduces the printed "
         "rate)", "Response rate (%)", hyp), "Response rates")
+    eff = effect_table(dossiers, cfg)
+    emit("effect_measures", eff, lambda: effect_measures_figure(
+        figure_rows(eff), "Risk ratios, odds ratios and risk differences between arms, as printed",
+        MEASURE_LABELS), "Risk ratios, odds ratios and risk differences")
     ae = ae_grade3_table(dossiers, cfg)
     emit("ae_grade3", ae, lambda: rate_figure(
         ae, "Grade 3 or higher adverse events, any term", "Patients with an event (%)"),

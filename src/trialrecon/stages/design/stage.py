@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from trialrecon.checks.stated_designs import stated_designs
 from trialrecon.dossier import Dossier
 from trialrecon.dossier.selection import DEFAULT, Policy
 from trialrecon.report.files import atomic_write_text
+from trialrecon.report.markdown import escape
 from trialrecon.report.tables import write_table
+from trialrecon.stages.design.cohorts import cohort_design_tables, cohorts_fragment
 from trialrecon.stages.design.plan import events_tables
 from trialrecon.stages.design.report import (
     design_fragment,
@@ -21,6 +24,8 @@ from trialrecon.stages.design.report import (
     rejection_region_figure,
 )
 from trialrecon.stages.design.tables import (
+    DESIGN_QUANTITIES,
+    DesignParameters,
     ci_identification_tables,
     compute_designs,
     decision_table,
@@ -40,15 +45,18 @@ def write_design_outputs(dossier: Dossier, outdir: Path, settings: dict,
     """Write the design stage's tables, figures and Markdown fragment; return the paths.
 
     Works for every dossier: without design rows it still writes the CI method identification
-    tables and a fragment saying that no single-arm design is stated. A randomized dossier
-    with hazard ratios or a transcribed design also gets the events tables (events by data
-    cut, power and detectable HRs, the design check and its boundaries) and their section.
+    tables and a fragment saying that no single-arm design is stated. Every stated design,
+    per cohort, gets the tables of :mod:`.cohorts` (``stated_designs``,
+    ``design_calculations``, ``design_checks``, ``design_decisions``) and their section.
+    A randomized dossier with hazard ratios or a transcribed design also gets the events
+    tables (events by data cut, power and detectable HRs, the design check and its
+    boundaries) and their section.
     """
     s = settings_with_defaults(settings)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    params, missing = read_design_parameters(dossier, s["alpha_sided_default"], policy)
+    params, missing = single_arm_parameters(dossier, s["alpha_sided_default"], policy)
     res = sens = decision = None
     if params is not None:
         try:
@@ -79,6 +87,10 @@ def write_design_outputs(dossier: Dossier, outdir: Path, settings: dict,
                 write_table(ci_bounds, outdir / "ci_bounds.csv")]
     fragment = design_fragment(dossier.trial.id, res, missing, sens, decision, ci_summary,
                                s["figure_prefix"])
+    per_cohort = cohort_design_tables(dossier, s["simon_n_max"])
+    for name, table in per_cohort.items():
+        written.append(write_table(table, outdir / f"{name}.csv"))
+    fragment = fragment.rstrip("\n") + "\n\n" + "\n".join(cohorts_fragment(per_cohort, escape))
     if dossier.trial.design == "randomized":
         extra, section = _randomized_outputs(dossier, outdir, s, policy)
         written += extra
@@ -87,6 +99,42 @@ def write_design_outputs(dossier: Dossier, outdir: Path, settings: dict,
     atomic_write_text(md, fragment)
     written.append(md)
     return written
+
+
+def single_arm_parameters(dossier: Dossier, sided_default: str, policy: Policy = DEFAULT
+                          ) -> tuple[DesignParameters | None, list[str]]:
+    """The first single-arm design's parameters, for the single-arm tables and figures.
+
+    A two-arm design (two proportions, a mean, events) gets none of them: an exact binomial
+    design of its proportions would be meaningless. Every design, per cohort, is in the
+    tables of :mod:`.cohorts`.
+    """
+    designs = stated_designs(dossier)
+    single = [d for d in designs if d.single_arm]
+    if designs and not single:
+        return None, ["a single-arm design (the dossier states two-arm designs only: see "
+                      "every stated design, per cohort, below)"]
+    if not single:
+        return read_design_parameters(dossier, sided_default, policy)
+    d = single[0]
+    values = {q: d.probability(q) for q in ("design_p0", "design_p1", "design_alpha",
+                                            "design_power")}
+    missing = [q for q, v in values.items() if v is None]
+    n_row = d.first("design_n_per_group") or d.first("design_n_total")
+    if missing:
+        return None, missing
+    alpha_row = d.first("design_alpha")
+    notes = [] if len(single) == 1 else [f"the first of {len(single)} single-arm designs "
+                                         f"({d.label}); every design is below"]
+    if not alpha_row["sided"]:
+        notes.append(f"the paper does not say whether alpha is one- or two-sided; read as "
+                     f"{sided_default.replace('_', '-')}")
+    return DesignParameters(
+        p0=values["design_p0"], p1=values["design_p1"], alpha=values["design_alpha"],
+        power=values["design_power"], sided=alpha_row["sided"] or sided_default,
+        n_per_group=None if n_row is None else int(round(float(n_row["value_num"]))),
+        row_ids={q: [r["id"] for r in d.all_rows(q)] for q in DESIGN_QUANTITIES
+                 if d.all_rows(q)}, notes=notes), []
 
 
 def _randomized_outputs(dossier: Dossier, outdir: Path, s: dict,

@@ -1,0 +1,485 @@
+"""Drafting a table cell from what its row, its column and the table say (:mod:`.tableview`).
+
+For each number of a cell, the pattern it is printed in (:mod:`.numbers`) and the formats the
+row, the column, the caption and the notes state give the statistic ("62 (29-84)" under "Data
+are median (IQR)" is a median and two quartiles); the table's kind, the row and the column
+give the quantity and category (the rules are in :mod:`.quantities`):
+
+- a column of an effect measure ("RR (95% CI)", "Adjusted OR", "Mean difference") gives that
+  effect quantity, with the row's outcome as category; a hazard ratio belongs to the endpoint
+  the row (or the caption) names, else it is a guess;
+- a row naming a time-to-event endpoint gives the endpoint (median), its rate (a percentage)
+  or its events (a count);
+- adverse-event tables: the grade of the column ("Grade 1-2", "Grade ≥3", "III-IV", "All
+  grades"; ``trae_`` when the table or column says treatment-related), the term as category
+  (``any`` for any adverse event); the safety population unless the table names another;
+- baseline tables: ``male``, ``female``, ``age``, ``ecog`` (the score as category) where the
+  characteristic is one of them, else ``baseline`` with ``Characteristic: level`` (a count)
+  or ``baseline_value`` with the characteristic (a mean, a median);
+- response tables: ``best_response`` (CR, PR, SD, PD, NE), ``orr``, ``dcr``, ``pcr``;
+- otherwise ``outcome`` with the row's outcome as category.
+
+The arm is the column's (the trial's declared arm the header names, a pooled "Total"),
+none for between-arm columns; the denominator the column's ``n =`` (or the n/N of the cell,
+or what the group row states per arm); the P value's test the footnote that names it.
+Every label whose rule can be wrong on an ordinary table is a *guess*, and a row with a
+guess is flagged ``needs_review``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialrecon.dossier import MAX_ANCHOR_WORDS
+from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft.document import Document, Table
+from trialrecon.dossier.draft.drafter import Draft, _clean
+from trialrecon.dossier.draft.lexicon import Names
+from trialrecon.dossier.draft.normalise import fold, normalise
+from trialrecon.dossier.draft.numbers import Item, find_items
+from trialrecon.dossier.draft.quantities import Label, quantity
+from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
+
+_NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
+
+
+# ------------------------------------------------------------------------- statistics
+
+
+def _formats(v: TableView, row: Row, col: Column) -> tuple[str, ...]:
+    """The formats that may apply to a cell, most specific source first."""
+    return tuple(dict.fromkeys(row.formats + col.formats + v.formats))
+
+
+_PAIR_STATS = {"median_iqr": ("median", "iqr_low", "iqr_high"),
+               "median_range": ("median", "range_low", "range_high"),
+               "mean_range": ("mean", "range_low", "range_high"),
+               "median_ci": ("median", "ci_low", "ci_high"),
+               "mean_ci": ("mean", "ci_low", "ci_high"),
+               "est_ci": ("estimate", "ci_low", "ci_high")}
+
+
+def _pair_format(formats: tuple[str, ...], lab: Label, col: Column) -> tuple[str, str, str]:
+    if col.effect:
+        return "estimate", "ci_low", "ci_high"
+    for f in formats:
+        if f in _PAIR_STATS:
+            return _PAIR_STATS[f]
+    lab.guess("statistic: an interval the table does not name")
+    return "median", "range_low", "range_high"
+
+
+def _statistics(items: list[Item], formats: tuple[str, ...], col: Column, row: Row,
+                lab_of: list[Label], text: str = "") -> None:
+    """Set each item's statistic (and unit where the pattern fixes it) in ``lab_of``."""
+    for item, lab in zip(items, lab_of, strict=True):
+        stat = item.statistic
+        if col.p or stat == "p_value":
+            lab.statistic, lab.unit = "p_value", "probability"
+            continue
+        if item.pattern in ("estimate and interval", "estimate and ci", "ratio and ci"):
+            est, lo, hi = (("estimate", "ci_low", "ci_high") if item.pattern != "estimate and "
+                           "interval" and not formats else _pair_format(formats, lab, col))
+            if item.pattern != "estimate and interval" and not col.effect:
+                est = next((_PAIR_STATS[f][0] for f in formats if f in _PAIR_STATS
+                            and _PAIR_STATS[f][1] == "ci_low"), "estimate")
+            lab.statistic = {"estimate": est, "ci_low": lo, "ci_high": hi, "pair_low": lo,
+                             "pair_high": hi}.get(stat, stat)
+        elif item.pattern == "count and percent":
+            group = [i for i in items if i.group == item.group]
+            first = item.start == min(i.start for i in group)
+            x = min(group, key=lambda i: i.start)
+            lab.statistic = _count_percent(item, formats, lab, "%" in text, first,
+                                           bool(re.fullmatch(r"\d+", x.value or "x")))
+        elif item.pattern == "mean and sd":
+            lab.statistic = "se" if stat == "sd" and "mean_se" in formats else stat
+        elif item.pattern == "range":
+            opening = min(i.start for i in items if i.group == item.group)
+            bracket = text[:opening].rstrip().endswith("[")  # "[21-100]": a range
+            iqr = "median_iqr" in formats and "median_range" not in formats and not bracket
+            lab.statistic = stat.replace("range", "iqr") if iqr else stat
+        elif stat in ("value", "estimate"):
+            lab.statistic = _plain(item, formats, col, row, lab)
+        else:
+            lab.statistic = stat
+        if lab.statistic == "percent":
+            lab.unit = "percent"
+
+
+_PAIRED = ("n_pct", "pct_n", "mean_sd", "mean_se")
+
+
+def _count_percent(item: Item, formats: tuple[str, ...], lab: Label, sign: bool,
+                   first: bool, x_whole: bool) -> str:
+    """``x (y)``: a count and percent, or a mean and SD, as the formats and the numbers say
+    (``sign``: the cell prints a % sign; ``first``: ``item`` is x; ``x_whole``: x is a
+    whole number, as a count must be)."""
+    paired = [f for f in formats if f in _PAIRED]
+    if formats and formats[0] in ("pct", "n") and x_whole:
+        paired = ["n_pct"]  # the stub says "Male (%)": a count and its percentage
+    if not x_whole:  # "72.5 (11.0)" is no count and percent, whatever else the notes list
+        paired = [f for f in paired if f != "n_pct"]
+    chosen = paired[0] if paired else ""
+    if sign or chosen in ("n_pct", "pct_n"):
+        if item.statistic == "count" and not re.fullmatch(r"\d+", item.value or "x"):
+            lab.guess("statistic: a count that is not a whole number")
+        return item.statistic  # the pattern (and "% (n)" in find_items) decided
+    if chosen:
+        return "mean" if first else chosen.split("_")[1]
+    if "n" not in formats and "pct" not in formats:
+        lab.guess("statistic: 'x (y)' with no format stated")
+    if not x_whole:
+        lab.guess("statistic: 'x (y)' of a decimal with no format stated")
+        return "mean" if first else "sd"
+    return item.statistic
+
+
+def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Label) -> str:
+    if item.marker:
+        return "estimate" if col.effect else "median"
+    if col.effect:
+        return "estimate"
+    if item.unit == "percent" or "pct" in formats[:1]:
+        return "percent"
+    for f, stat in (("n", "count"), ("pct", "percent"), ("median", "median"), ("mean", "mean")):
+        if f in formats[:2]:
+            return stat
+    if re.fullmatch(r"\d+", item.value or "x"):
+        lab.guess("statistic: a whole number read as a count")
+        return "count"
+    lab.guess("statistic: a plain number")
+    return "value"
+
+
+# ---------------------------------------------------------------------------- cells
+
+
+def _row_arm(row: Row, col: Column, lab: Label, names: Names) -> None:
+    """A table with the arms in its rows (and groups or times in its columns)."""
+    if lab.arm or col.between or not names.arm_names:
+        return
+    arm, rule = names.arm_of_header(row.stub)
+    if arm:
+        lab.arm = arm
+        lab.rules.append(f"arm: the row ({rule})")
+        lab.guess("arms in the rows: the category is the column's")
+        lab.category = ": ".join(p for p in col.label.split(" / ") if p)
+
+
+def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
+    if col.between:
+        lab.arm, lab.versus = (col.arm, col.versus) if col.versus else ("", "")
+        roles = {a.ident: a.role for a in names.randomized_arms}
+        if len(roles) == 2 and roles.get(lab.arm) == "experimental" and \
+                roles.get(lab.versus) == "comparator":
+            lab.arm, lab.versus = "", ""  # the usual direction of a two-arm trial
+        if len(names.randomized_arms) > 2 and not col.versus:
+            lab.guess("arm: a comparison of more than two arms")
+        return
+    if not names.arm_names:
+        if names.design == "randomized":
+            lab.guess("arm: the trial declares no arms")
+        return
+    lab.arm = col.arm
+    if col.arm:
+        lab.rules.append(f"arm: {col.arm_rule}")
+        if col.extra and v.kind != "ae":
+            lab.guess(f"subgroup or time: the header also says '{col.extra}'")
+    elif re.search(r"\b(total|all patients|overall|combined|both)\b", fold(col.label)):
+        lab.rules.append("arm: a total column")
+    else:
+        lab.guess("arm: a column naming no declared arm")
+
+
+def _denominator(v: TableView, row: Row, col: Column, item: Item, lab: Label) -> None:
+    if lab.statistic in ("p_value", "estimate", "ci_low", "ci_high") and col.between \
+            or row.n_row or col.n_column:
+        return
+    if item.denominator:
+        lab.denominator = item.denominator
+        return
+    for arm, n in row.denominators:
+        if arm == lab.arm:
+            lab.denominator = n
+            return
+    lab.denominator = _n_column_value(v, row, col) or col.denominator or n_of(row.stub)
+
+
+def _n_column_value(v: TableView, row: Row, col: Column) -> str:
+    """The row's number in the n column of the same arm ("Total patients 529")."""
+    if col.n_column:
+        return ""
+    for c in v.columns:
+        if c.n_column and c.arm == col.arm and v.table.is_origin(row.index, c.index):
+            return v.table.cell_at(row.index, c.index).plain.replace(",", "")
+    return ""
+
+
+def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
+              names: Names) -> None:
+    named = lab.population or row.population or col.population or v.population
+    if v.kind == "baseline" and named == "itt":
+        named = ""  # the ITT set is every randomized patient: no population to name
+    lab.population = lab.population or named or \
+        names.population_of_counts(v.row_counts.get(row.index, set())) or \
+        names.population_of_counts({n for _, n in row.denominators}) or \
+        names.population_of_counts(v.column_counts)
+    if lab.population and lab.population in dict(names.population_counts):
+        lab.rules.append("population: the declared set whose counts the row prints")
+    if not lab.population and v.count_unit != "patients":
+        stem = v.count_unit.rstrip("s")
+        found = [i for i, al in names.populations if stem in i or any(stem in a for a in al)]
+        if len(found) == 1:  # the table counts devices; the trial declares a set of devices
+            lab.population = found[0]
+            lab.rules.append(f"population: the declared set of {v.count_unit}")
+    if not lab.population and v.method_population and lab.quantity not in ("randomized",):
+        # the methods analyse by ITT; the table does not say it shows that set: proposed,
+        # for the reviewer to confirm
+        lab.population = v.method_population
+        lab.guess(f"population: the methods name '{v.method_population}', the table none")
+    if not lab.population and lab.denominator and col.denominator and \
+            lab.denominator != col.denominator and any(a == lab.arm for a, _ in row.denominators):
+        lab.guess("population: the row counts a set of its own")
+    if not lab.population and v.kind == "ae" and lab.quantity.startswith(("ae_", "trae_")):
+        lab.population = "safety"
+        lab.rules.append("population: an adverse-event table")
+        if v.several_ae:
+            lab.guess("population: several adverse-event tables (acute and late, by phase): "
+                      "the set or time that tells this one apart is not named")
+    if lab.statistic in ("count", "percent") and not col.between:
+        lab.adjustment = ""
+    else:
+        lab.adjustment = col.adjustment or cues.adjustment_of(row.label)
+    if lab.statistic == "p_value":
+        tests = {v.tests[m] for m in marks if m in v.tests} or \
+            {t for m, t in v.tests.items() if m == ""}
+        if len(tests) == 1:
+            lab.test = tests.pop()
+        elif len(tests) > 1:
+            lab.guess("test: notes name several tests")
+        elif v.method_tests:
+            lab.guess("test: the methods name tests, the table does not say which")
+        if "interaction" in fold(col.label + " " + row.label):
+            lab.hypothesis = "interaction"
+        notes = " ".join(n.text for n in v.table.footnotes if not n.mark or n.mark in marks)
+        sided = re.findall(r"\b(one|two|1|2)[- ]sided\b", fold(notes))
+        if len(set(sided)) == 1:
+            lab.sided = "one_sided" if sided[0] in ("one", "1") else "two_sided"
+
+
+def _anchor(doc: Document, t: Table, row: int, col: int) -> str:
+    """The row as printed from its first printed cell up to cell ``col`` (last words)."""
+    cell = t.cell_at(row, col)
+    starts = [t.cell_at(row, c).start for c in range(col + 1)
+              if t.is_origin(row, c) and t.cell_at(row, c).plain]
+    start = min(starts) if starts else cell.start
+    words = normalise(doc.text[start:cell.end], lower=False, signs=False).text.split(" ")
+    return " ".join(words[-MAX_ANCHOR_WORDS:])
+
+
+def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Names,
+                 source_id: str) -> list[Draft]:
+    t = v.table
+    cell = t.cell_at(row.index, col.index)
+    text, origin = _clean(cell.text, cell.start)
+    if not origin:
+        return []
+    formats = _formats(v, row, col)
+    items = [i for i in find_items(text, "pct_n" in formats)
+             if not (i.pattern == "events over n" and i.statistic == "count" and not i.denominator)]
+    if not items:
+        return []
+    labels = [Label() for _ in items]
+    if any(i.pattern == "events over n" for i in items) and re.search(r"\w\s*/\s*\w", row.stub):
+        for lab in labels:  # "Males/Females 112/104": two counts, not n of N
+            lab.guess("statistic: x/y under a stub naming two things")
+    _statistics(items, formats, col, row, labels, text)
+    if (row.n_row or col.n_column) and not col.between:
+        for lab in labels:
+            lab.statistic, lab.quantity, lab.unit = "count", "analysed", v.count_unit
+            lab.population = row.population or col.population or v.population
+            lab.rules.append("quantity: a row or column giving each arm's n")
+            if col.n_column:
+                lab.guess("quantity: the patients a row counts (assessed for this term)")
+            if not lab.population:
+                lab.guess("population: the set a row's n counts")
+    out = []
+    anchor = _anchor(doc, t, row.index, col.index)
+    for item, lab in zip(items, labels, strict=True):
+        if not lab.quantity:
+            quantity(v, row, col, lab, names)
+        _arm(v, col, lab, names)
+        _row_arm(row, col, lab, names)
+        _denominator(v, row, col, item, lab)
+        _optional(v, row, col, cell.marks, lab, names)
+        if not lab.unit:
+            lab.unit = {"count": v.count_unit, "percent": "percent",
+                        "p_value": "probability"}.get(lab.statistic, "") or item.unit or "none"
+        out.append(_draft(lab, item, source_id, v, row, col, cell.marks, anchor,
+                          origin[item.start] if item.start < len(origin) else origin[-1],
+                          names))
+    return out
+
+
+def _draft(lab: Label, item: Item, source_id: str, v: TableView, row: Row, col: Column,
+           marks: tuple[str, ...], anchor: str, offset: int, names: Names) -> Draft:
+    fields = {
+        "source": source_id, "location": v.table.label, "row": row.label, "column": col.label,
+        "anchor": anchor, "cohort": col.cohort or names.pooled, "arm": lab.arm,
+        "subgroup": "", "quantity": lab.quantity, "category": lab.category,
+        "statistic": lab.statistic, "value": item.value,
+        "comparator": item.comparator if item.comparator != "=" else "", "unit": lab.unit,
+        "denominator": lab.denominator, "marker": item.marker, "sided": lab.sided,
+        "level": item.level if item.level not in ("", "95") else "",
+        "footnote": ",".join(marks), "supersedes": "", "note": "", "data_cut": "",
+        "versus": lab.versus, "adjustment": lab.adjustment, "test": lab.test,
+        "population": lab.population, "hypothesis": lab.hypothesis,
+    }
+    if not fields["cohort"]:
+        lab.guess("cohort: none named")
+    if row.nesting == "unknown":
+        lab.guess("row: nested group headings; whether this group is still under the outer "
+                  "one is not printed")
+    if v.unnamed_set and not fields["population"]:
+        lab.guess("population: the columns count an analysis set the table does not name")
+    rules = [f"pattern: {item.pattern}", f"table: {v.kind}", *lab.rules,
+             *(f"guess: {g}" for g in lab.guesses)]
+    confidence = 0.9 if not lab.guesses else 0.4
+    return Draft(fields, offset, rules, confidence, needs_review=bool(lab.guesses))
+
+
+def _header_drafts(doc: Document, v: TableView, names: Names, source_id: str,
+                   sizes: dict[str, str]) -> list[Draft]:
+    """The ``n = 141`` of each column header: the size of the arm in the table's set."""
+    t, out = v.table, []
+    seen: set[int] = set()
+    for r in range(v.header_rows):
+        for c in range(t.stub_columns, t.n_cols):
+            cell = t.cell_at(r, c)
+            if not t.is_origin(r, c) or id(cell) in seen or not n_of(cell.plain):
+                continue
+            seen.add(id(cell))
+            col = v.columns[c]
+            text, origin = _clean(cell.text, cell.start)
+            items = [i for i in find_items(text) if i.value == n_of(cell.plain)]
+            if not items or not origin:
+                continue
+            lab = Label(statistic="count", unit="patients")
+            _arm(v, col, lab, names)
+            lab.population = col.population or v.population or \
+                names.population_of_counts(v.column_counts)
+            if v.kind == "baseline" and lab.population == "itt":
+                lab.population = ""
+            if v.kind == "ae" or lab.population in ("safety", "as_treated"):
+                lab.quantity = "safety_population"
+                lab.population = lab.population or "safety"
+            elif v.kind == "baseline" and lab.population in ("", "itt"):
+                lab.quantity = "randomized" if names.arm_names else "enrolled"
+            elif sizes and sizes.get(lab.arm) == col.denominator and not lab.population:
+                lab.quantity = "randomized"
+                lab.guess("quantity: the n of an analysis table that counts every randomized "
+                          "patient (randomized, or analysed in the ITT set)")
+            else:
+                lab.quantity = "analysed"
+                lab.guess("quantity: the n of an analysis table")
+            lab.rules.append("quantity: column header n")
+            column = label_text(" / ".join(col.label.split(" / ")[:_depth(col.label, cell)]))
+            item = items[-1]
+            d = _draft(lab, item, source_id, v, Row(-1, "", "", ""), col, cell.marks,
+                       " ".join(normalise(text, lower=False, signs=False).text.split()),
+                       origin[item.start], names)
+            d.fields["column"], d.fields["note"] = column, "column header n"
+            out.append(d)
+    return out
+
+
+def _set_row_drafts(doc: Document, v: TableView, names: Names, source_id: str
+                    ) -> list[Draft]:
+    """The n's of a row naming an analysis set ("ITT sample | (n = 418) | ...")."""
+    out = []
+    for row in v.set_rows.values():
+        for col in v.data_columns():
+            cell = v.table.cell_at(row.index, col.index)
+            n = n_of(cell.plain)
+            if not v.table.is_origin(row.index, col.index) or not n:
+                continue
+            text, origin = _clean(cell.text, cell.start)
+            items = [i for i in find_items(text) if i.value == n]
+            if not items or not origin:
+                continue
+            lab = Label(statistic="count", unit="patients", quantity="analysed",
+                        population=row.population)
+            _arm(v, col, lab, names)
+            lab.rules.append("quantity: the n of a row naming an analysis set")
+            if not row.population:
+                lab.guess("population: a set the row names in words of its own")
+            out.append(_draft(lab, items[-1], source_id, v, row, col, cell.marks,
+                              _anchor(doc, v.table, row.index, col.index),
+                              origin[items[-1].start], names))
+    return out
+
+
+def _depth(label: str, cell: object) -> int:
+    parts = label.split(" / ")
+    plain = label_text(getattr(cell, "plain", ""))
+    return next((i + 1 for i, p in enumerate(parts) if p == plain), len(parts))
+
+
+def _row_counts(v: TableView) -> dict[int, set[str]]:
+    """{row: the n/N denominators its arm columns print}."""
+    out: dict[int, set[str]] = {}
+    for r in v.rows:
+        found = set()
+        for col in v.data_columns():
+            if col.between or not v.table.is_origin(r, col.index):
+                continue
+            found.update(i.denominator for i in find_items(v.table.cell_at(r, col.index).plain)
+                         if i.denominator and i.statistic == "count")
+        out[r] = found
+    return out
+
+
+def arm_sizes(views: list[TableView]) -> dict[str, str]:
+    """{arm: n} of the first baseline table's column headers (the randomized arms' sizes)."""
+    for v in views:
+        if v.kind == "baseline":
+            sizes = {c.arm: c.denominator for c in v.data_columns() if c.arm and c.denominator}
+            if sizes:
+                return sizes
+    return {}
+
+
+def _other_set(v: TableView, sizes: dict[str, str]) -> bool:
+    """An analysis table whose column n's are not the arms' sizes and that names no set."""
+    if v.kind in ("baseline", "ae") or v.population or not sizes:
+        return False
+    return any(c.arm in sizes and c.denominator and c.denominator != sizes[c.arm]
+               for c in v.data_columns())
+
+
+def draft_table(doc: Document, v: TableView, names: Names, source_id: str,
+                sizes: dict[str, str] | None = None,
+                method_tests: frozenset[str] = frozenset(),
+                method_population: str = "", several_ae: bool = False) -> list[Draft]:
+    """Every draft row of a table read as ``v`` (:func:`.tableview.view`): its header n's
+    and its body cells.
+
+    ``sizes``: the arms' sizes as the baseline table prints them; an analysis table whose
+    columns count other numbers of patients, and that names no analysis set, has every row
+    flagged (its set is one the reviewer must name).
+    """
+    t = v.table
+    v.method_tests, v.several_ae = method_tests, several_ae
+    if _other_set(v, sizes or {}):
+        v.unnamed_set = True
+    elif v.kind in ("outcome", "response") and not v.population:
+        v.method_population = method_population
+    v.column_counts = {c.denominator for c in v.data_columns() if c.arm and c.denominator}
+    v.row_counts = _row_counts(v)
+    out = _header_drafts(doc, v, names, source_id, sizes or {})
+    out.extend(_set_row_drafts(doc, v, names, source_id))
+    for r, row in v.rows.items():
+        for col in v.data_columns():
+            if t.is_origin(r, col.index) and _NUMBERISH.search(t.cell_at(r, col.index).plain):
+                out.extend(_cell_drafts(doc, v, row, col, names, source_id))
+    return out

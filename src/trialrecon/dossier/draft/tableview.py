@@ -1,0 +1,563 @@
+"""A table read for labelling: what each column and each row says, read once per table.
+
+The reader (:mod:`.tables`) gives the grid, the header rows, the stub and the group rows. This
+module reads what a person reads from them before looking at a single number:
+
+- *header rows*: the reader's, plus leading body rows that hold no number ("All grades |
+  Grade 1-2 | Grade ≥3", "n (%) | n (%)"); a cell that only states a format ("n (%)",
+  "Mean (SD)") gives the column its format and stays out of the column label;
+- *columns*: the arm or cohort a header names (the trial's declared arms, a pooled "Total"),
+  the denominator (``n = 141``), an effect measure ("RR (95% CI)", "Adjusted OR"), a P value
+  or CI column, an adverse-event grade ("Grade 3-4", "III-IV", "All grades"), the analysis
+  set and the adjustment it states, and "X versus Y" for the arms an effect compares;
+- *rows*: the stub as printed; a row that holds only a P value (or only between-arm
+  columns) above rows without one heads them, like a group row ("Sex 0.41" over "Male",
+  "Female"); a group row that states per-arm denominators ("n=266 in the twice-daily
+  group") gives them to its rows;
+- *the table*: its kind (adverse events, baseline, response, regression, outcomes), the
+  formats and tests its notes state ("Data are median (IQR) or n (%)", "P from Fisher's
+  exact test"), the analysis set its caption names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft.document import Table
+from trialrecon.dossier.draft.lexicon import Names
+from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.tables import is_data
+
+_N_IN = re.compile(r"(?<![a-z])[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
+_FORMAT_ONLY = re.compile(
+    r"^\s*(?:[nN]|No\.?|number|%|n\s*/\s*N|n/N|\(%\)|\(n\)|N\s*\(%\)|n\s*\(%\)|no\.?\s*\(%\)|"
+    r"%\s*\(n\)|n\s*\(%\)\s*or\s*.*|mean\s*(?:\(|±|\+/-)\s*(?:sd|se|sem)\)?|"
+    r"median\s*[(\[]\s*(?:iqr|range|q1[-,;]\s*q3|min[-,]\s*max)\s*[)\]]|"
+    r"mean\s*\(95%\s*ci\)|(?:mean|median)|n\s*\(%\)\s*/\s*mean.*)\s*$", re.IGNORECASE)
+_N_ONLY = re.compile(r"^[(\[]?\s*(?:[nN]|No\.)\s*=\s*[\d,\s\u2009]+[)\]]?$")
+_BULLET = re.compile(r"^[\s•·\-–—*▪◦‣∙]+")
+_VERSUS = re.compile(r"(.+?)\s+(?:versus|vs\.?|v\.?|compared with)\s+(.+)", re.IGNORECASE)
+
+
+def label_text(text: str) -> str:
+    """A stub or header as printed, without a leading bullet and with single spaces (a space
+    a removed mark leaves before a comma is not printed: "Age^{*}, years" is "Age, years")."""
+    # a superscript digit after a word is a note mark ("Pathogen¹"); after a unit an exponent
+    text = re.sub(r"(?<=[A-Za-z]{4})[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=\s|$|[,;:])", "", text)
+    return re.sub(r"\s+([,;:.)])", r"\1", re.sub(r"\s+", " ", _BULLET.sub("", text))).strip()
+
+
+_FORMAT_WORDS = re.compile(
+    r"^\s*%\s+|\s*,?\s*(?:\(\s*n\s*\)|n\s*\(%\)|no\.?\s*\(%\)|%\s*\(n\)|\(%\)|%|"
+    r"mean\s*(?:\(\s*sd\s*\)|±\s*sd|\(\s*se\s*\))|median\s*[(\[]\s*(?:iqr|range)\s*[)\]]|"
+    r"mean|median|n/n\s*\(%\))\s*$", re.IGNORECASE)
+
+
+def bare(label: str) -> str:
+    """A stub without the format it states: "% Male (n)" -> "Male", "Age, mean (SD)" -> "Age"."""
+    text, previous = label, None
+    while text != previous:
+        previous = text
+        text = _FORMAT_WORDS.sub("", text).strip(" ,;:")
+        text = re.sub(r"\s+[-–—]$", "", text)
+    return text or label
+
+
+def n_of(text: str) -> str:
+    """The last ``n = 141`` of ``text`` as a plain number, or ""."""
+    found = _N_IN.findall(text)
+    return re.sub(r"[,\u2009\u202f]", "", found[-1]) if found else ""
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    label: str  # the header path as printed (format-only cells left out)
+    arm: str = ""
+    arm_rule: str = ""
+    cohort: str = ""
+    denominator: str = ""
+    effect: str = ""  # risk_ratio, odds_ratio, hazard_ratio, mean_difference, ...
+    p: bool = False
+    ci: bool = False
+    grade: str = ""  # any_grade, grade12, grade3plus, ...
+    population: str = ""
+    adjustment: str = ""
+    versus: str = ""
+    formats: tuple[str, ...] = ()
+    related: bool = False  # "treatment-related", "drug-related"
+    notes: str = ""  # the footnotes its header's marks point to
+    extra: str = ""  # header words naming neither the arm nor the statistic (a subgroup, a time)
+    n_column: bool = False  # prints each row's number of patients ("Total patients", "n")
+
+    @property
+    def between(self) -> bool:
+        """A column of statistics between arms (an effect, its CI, a P value)."""
+        return bool(self.effect or self.p or self.ci)
+
+
+@dataclass(frozen=True)
+class Row:
+    index: int
+    label: str  # the row as printed: group heading(s) and stub joined with " / "
+    stub: str  # the row's own stub
+    group: str  # the heading it falls under ("" when none)
+    heading: bool = False  # a row that only heads the rows below (a P value beside it)
+    formats: tuple[str, ...] = ()
+    denominators: tuple[tuple[str, str], ...] = ()  # (arm, n) from its group row
+    notes: str = ""  # the footnotes its stub's marks point to
+    effect: str = ""  # the effect measure its notes name ("treatment effects are ...")
+    population: str = ""  # the analysis set a row above names ("ITT sample (n = 418)")
+    n_row: bool = False  # a row giving each arm's n for the rows below ("Participants with")
+    partition: bool | None = None  # its group's rows share out the column (levels of one
+    # characteristic: True), or do not (items of a section: False); None when unknown
+    nesting: str = ""  # "sure" under two stacked group rows, "unknown" after one such block
+    siblings: int = 0  # rows under the same group (itself included)
+
+
+@dataclass
+class TableView:
+    table: Table
+    kind: str
+    caption: str
+    header_rows: int
+    columns: list[Column]
+    rows: dict[int, Row]
+    formats: tuple[str, ...]  # the caption's and unmarked notes' formats
+    tests: dict[str, str]  # footnote mark ("" for unmarked notes) -> test named
+    population: str
+    related: bool
+    context: str  # caption, stub header and unmarked notes, folded
+    effect: str = ""  # the effect measure the unmarked notes name
+    count_unit: str = "patients"  # what the table's counts count
+    stub_columns: int = field(default=0)
+    unnamed_set: bool = False  # the columns count patients of a set the table does not name
+    column_counts: set[str] = field(default_factory=set)  # the arm columns' n
+    row_counts: dict[int, set[str]] = field(default_factory=dict)  # each row's n/N denominators
+    method_tests: frozenset[str] = frozenset()  # tests the paper's methods name
+    set_rows: dict[int, Row] = field(default_factory=dict)  # rows naming a set and its n's
+    method_population: str = ""  # the set the methods analyse by, for an outcome table
+    stub_head: str = ""  # the stub column's own header when it names a characteristic
+    several_ae: bool = False  # the paper has more than one adverse-event table
+
+    def data_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.index >= self.stub_columns]
+
+    def effect_of_p(self, col: Column) -> Column | None:
+        """The effect column a P value column belongs to: the nearest effect on its left
+        (else on its right)."""
+        effects = [c for c in self.columns if c.effect]
+        left = [c for c in effects if c.index < col.index]
+        return left[-1] if left else (effects[0] if effects else None)
+
+
+def _row_has_data(t: Table, r: int) -> bool:
+    return any(is_data(t.cell_at(r, c).plain) for c in range(t.stub_columns, t.n_cols)
+               if t.is_origin(r, c))
+
+
+def _header_rows(t: Table) -> int:
+    """The reader's header rows plus leading body rows without a number."""
+    n = t.header_rows
+    while n < t.n_rows and n < t.header_rows + 3 and n not in t.group_rows:
+        cells = [t.cell_at(n, c).plain for c in range(t.stub_columns, t.n_cols)
+                 if t.is_origin(n, c)]
+        filled = [c for c in cells if c]
+        if len(filled) < 2 or any(is_data(c) for c in filled):
+            break
+        if t.stub_columns and t.cell_at(n, 0).plain and all(_N_ONLY.match(c) for c in filled):
+            break  # "ITT sample | (n = 418) | ...": the set of the rows below, not a header
+        n += 1
+    return n
+
+
+def _column_label(t: Table, c: int, header_rows: int) -> tuple[str, tuple[str, ...]]:
+    """(label, formats of format-only cells) of column ``c``."""
+    parts = [p for p in t.column_labels[c].split(" / ") if p] if t.header_rows else []
+    formats: list[str] = []
+    for r in range(t.header_rows, header_rows):
+        text = label_text(t.cell_at(r, c).plain)
+        if not text:
+            continue
+        if _FORMAT_ONLY.match(text):
+            formats.extend(cues.formats_of(text))
+        elif text not in parts:
+            parts.append(text)
+    if parts and _FORMAT_ONLY.match(parts[-1]):
+        formats.extend(cues.formats_of(parts[-1]))  # "Grade III / N" and "Grade III / %"
+    formats.extend(cues.formats_of(" / ".join(parts)))
+    return " / ".join(parts), tuple(dict.fromkeys(formats))
+
+
+def _versus(label: str, names: Names) -> tuple[str, str]:
+    m = _VERSUS.search(label)
+    if not m:
+        return "", ""
+    arm, _ = names.arm_of_header(m.group(1))
+    versus, _ = names.arm_of_header(m.group(2))
+    return (arm, versus) if arm and versus and arm != versus else ("", "")
+
+
+def _notes(t: Table, marks: list[str]) -> str:
+    """The text of the footnotes ``marks`` point to."""
+    texts = [f.text for m in dict.fromkeys(marks) for f in [t.footnote(m)] if f is not None]
+    return " ".join(texts)
+
+
+_GENERIC_EFFECT = re.compile(r"treatment effects?|\beffects?\b|\bdifferences?\b|\bratios?\b",
+                             re.IGNORECASE)
+
+
+def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
+    label, formats = _column_label(t, c, header_rows)
+    last = label.split(" / ")[-1] if label else ""
+    if c < t.stub_columns:
+        return Column(c, label, formats=formats)
+    notes = _notes(t, [m for r in range(header_rows) for m in t.cell_at(r, c).marks])
+    formats = tuple(dict.fromkeys(formats + cues.formats_of(notes)))
+    effect = cues.effect(label)
+    if not effect and _GENERIC_EFFECT.search(label) and (
+            _VERSUS.search(label) or not names.arm_of_header(label)[0]):
+        effect = "unnamed"
+    p = cues.is_p_header(last) and not effect
+    ci = cues.is_ci_header(last)
+    arm, rule = ("", "") if (effect or p or ci) else names.arm_of_header(label)
+    vs_arm, versus = _versus(label, names)
+    if effect and vs_arm:
+        arm, rule = vs_arm, "header names the arms compared"
+    cohort = next((h.name for h in names.find(fold(label), "cohort")), "") \
+        if len(names.cohorts) > 1 else ""
+    grade = ""
+    for part in reversed(label.split(" / ")):
+        grade = cues.grade(part)
+        if grade:
+            break
+    n_column = bool(_N_COLUMN.match(label_text(last))) and _whole_numbers(t, c, header_rows)
+    return Column(c, label, arm, rule, cohort, n_of(label), effect, p, ci,
+                  "" if n_column else grade, _population(label, names),
+                  cues.adjustment_of(label), versus, formats,
+                  bool(re.search(r"related|\btrae", fold(label))), notes,
+                  _extra(label, arm, names) if arm and not n_column else "", n_column)
+
+
+_N_COLUMN = re.compile(r"^(?:total(?: patients| participants| n)?|n|no\.?|number(?: of (?:patients|"
+                       r"participants|subjects))?(?: (?:assessed|evaluated|analy[sz]ed))?|"
+                       r"patients(?: assessed| evaluated)?)$", re.IGNORECASE)
+
+
+def _whole_numbers(t: Table, c: int, header_rows: int) -> bool:
+    cells = [t.cell_at(r, c).plain for r in range(header_rows, t.n_rows)
+             if t.is_origin(r, c) and t.cell_at(r, c).plain]
+    return bool(cells) and all(re.fullmatch(r"\d[\d,]*", x) for x in cells)
+
+
+_ARMISH = re.compile(r"^(?:(?:treatment|intervention|control|experimental|study|trial)\s+)?"
+                     r"(?:group|arm|cohort)(?:\s+\w{1,3})?$|^total$|^all$|^overall$",
+                     re.IGNORECASE)
+
+
+def _extra(label: str, arm: str, names: Names) -> str:
+    """The parts of a column's header that name neither its arm nor what it prints: a
+    subgroup ("NSTE-ACS with revascularization / Clopidogrel"), a time ("6 weeks / Drug")."""
+    out = []
+    for part in label.split(" / "):
+        text = label_text(_N_IN.sub(" ", part)).strip(" ()[],;:")
+        if not text or _FORMAT_ONLY.match(text) or _N_ONLY.match(part.strip()) or \
+                cues.grade(text) or _ARMISH.match(text) or names.arm_of_header(part)[0] == arm:
+            continue
+        out.append(text)
+    return " / ".join(out)
+
+
+def _population(text: str, names: Names) -> str:
+    declared = _declared_population(text, names)
+    return declared or cues.population_of(text)
+
+
+def _declared_population(text: str, names: Names) -> str:
+    """A trial's own analysis set named by most of its label's words in ``text``."""
+    words = set(re.findall(r"[a-z][a-z-]{3,}", fold(text)))
+    scored = []
+    for ident, aliases in names.populations:
+        label = max(aliases, key=len) if aliases else ""
+        own = {w for w in re.findall(r"[a-z][a-z-]{3,}", label)} - {"patients", "with", "from",
+                                                                   "that", "were", "table"}
+        if own:
+            share = len(own & words) / len(own)
+            scored.append((share, len(own & words), ident))
+    scored.sort(reverse=True)
+    if scored and scored[0][0] >= 0.5 and scored[0][1] >= 2 and \
+            (len(scored) == 1 or scored[0][:2] > scored[1][:2]):
+        return scored[0][2]
+    return ""
+
+
+def _between_only(t: Table, r: int, columns: list[Column]) -> bool:
+    """Row ``r`` holds numbers only in between-arm columns (a P value beside a heading)."""
+    cells = [(columns[c], t.cell_at(r, c).plain) for c in range(t.stub_columns, t.n_cols)
+             if t.is_origin(r, c)]
+    data = [col for col, text in cells if is_data(text)]
+    return bool(data) and all(col.between for col in data) and \
+        any(not col.between for col in columns[t.stub_columns:])
+
+
+_N_FOR_ARM = re.compile(r"(\d[\d,]*)\s+(?:for|in)\s+(?:the\s+)?([^,;.]+?)(?=\s+and\s+\d|[,;.]|$)")
+
+
+def _denominators(text: str, names: Names) -> tuple[tuple[str, str], ...]:
+    """(arm, n) pairs a group row or a note states: "n=266 in the twice-daily group; n=263
+    in the once-daily group", "The denominators are 266 for progesterone and 265 for
+    placebo"."""
+    out = []
+    for part in re.split(r"[;,]", text):
+        n = n_of(part)
+        if not n:
+            continue
+        arm, _ = names.arm_of_header(part)
+        if arm:
+            out.append((arm, n))
+    if not out and re.search(r"denominators?", text, re.IGNORECASE):
+        for m in _N_FOR_ARM.finditer(text):
+            arm, _ = names.arm_of_header(m.group(2))
+            if arm:
+                out.append((arm, m.group(1).replace(",", "")))
+    return tuple(out)
+
+
+def _whole(t: Table, r: int) -> bool:
+    """Row ``r`` is one cell across the table (a full-width group heading)."""
+    return len({t.grid[r][c] for c in range(t.n_cols)}) == 1
+
+
+def _counts_group(label: str) -> bool:
+    """A group heading that says its levels are counted ("Type of infection n (%)")."""
+    return bool({"n_pct", "pct", "n"} & set(cues.formats_of(label)))
+
+
+def _summary_row(t: Table, r: int, columns: list[Column]) -> bool:
+    """A row printing a mean or median ("7.0 (6.0 to 8.0)", "44.9 ± 17.8"), no count: not a
+    level of a counted characteristic."""
+    cells = [t.cell_at(r, c).plain for c in range(t.stub_columns, t.n_cols)
+             if columns[c].arm and t.is_origin(r, c) and t.cell_at(r, c).plain]
+    return bool(cells) and all(
+        "±" in x or re.search(r"\d\s*\(\s*-?\d[\d.,·]*\s*(?:to|-|–)\s*-?\d", x) for x in cells)
+
+
+def _format_row(t: Table, r: int) -> tuple[str, ...]:
+    """The formats a body row without numbers states for the rows below ("N (%)")."""
+    cells = [label_text(t.cell_at(r, c).plain) for c in range(t.stub_columns, t.n_cols)
+             if t.is_origin(r, c)]
+    filled = [c for c in cells if c]
+    if filled and all(_FORMAT_ONLY.match(c) for c in filled):
+        return tuple(dict.fromkeys(f for c in filled for f in cues.formats_of(c)))
+    return ()
+
+
+def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
+          ) -> tuple[dict[int, Row], dict[int, Row]]:
+    rows: dict[int, Row] = {}
+    set_rows: dict[int, Row] = {}
+    heading = ""
+    group_denoms: tuple[tuple[str, str], ...] = ()
+    last_group = whole_group = ""
+    running: tuple[str, ...] = ()  # formats a format-only row states for the rows below
+    body = list(range(header_rows, t.n_rows))
+    group_marks: list[str] = []
+    set_group = ""
+    outer, nesting, previous_group_row = "", "", -2
+    for i, r in enumerate(body):
+        if r in t.group_rows:
+            if previous_group_row == r - 1 and last_group:
+                outer, nesting = last_group, "sure"  # two group rows stacked: nested
+            elif nesting:
+                # a later group row: another group under the same outer heading (or the
+                # next section: not printed), so proposed under it and flagged
+                nesting = "unknown"
+            previous_group_row = r
+            heading, running, set_group = "", (), ""
+            group_denoms = _denominators(t.row_groups[r], names)
+            last_group = label_text(t.row_groups[r])
+            whole_group = last_group if _whole(t, r) else whole_group
+            group_marks = [m for c in range(t.n_cols) if t.is_origin(r, c)
+                           for m in t.cell_at(r, c).marks]
+            continue
+        if not _row_has_data(t, r):
+            running = _format_row(t, r) or running
+            named = _set_row(t, r, columns, names)
+            if named is not None:
+                set_rows[r] = named
+                set_group, group_denoms, heading = named.stub, named.denominators, ""
+            continue
+        group = label_text(t.row_groups[r])
+        if group != last_group:
+            heading, last_group, group_marks = "", group, []
+            group_denoms = () if not set_group else group_denoms
+        marks = group_marks + [m for c in range(max(1, t.stub_columns))
+                               for m in t.cell_at(r, c).marks]
+        notes = _notes(t, marks)
+        denoms = group_denoms or _denominators(notes, names)
+        parts = [label_text(p) for p in t.row_labels[r].split(" / ")] if t.row_labels[r] \
+            else []
+        parts = [p for p in parts if p]
+        if group and len(parts) > 1 and (
+                bare(parts[-1]) != parts[-1] and bare(parts[-2]) != parts[-2]
+                or _counts_group(parts[-2]) and _summary_row(t, r, columns)):
+            # "Race, n (%)" heads its levels; "Duration of infertility (years), mean (SD)",
+            # which states a format of its own, is a characteristic of its own
+            parts, group = parts[-1:], ""
+        if whole_group and not group and parts and parts[0] != whole_group and \
+                t.stub_columns <= 1:
+            parts = [whole_group, *parts]  # a flush-left row under a full-width heading
+        if set_group and parts and parts[0] != set_group:
+            parts = [set_group, *parts]  # under "ITT sample (n = 418)"
+        if nesting and group and parts and parts[0] != outer:
+            parts = [outer, *parts]  # "Surgical procedure / Lower oesophageal / Total ..."
+        stub = parts[-1] if parts else ""
+        own_label = " / ".join(parts)
+        if _between_only(t, r, columns) and i + 1 < len(body) and body[i + 1] not in \
+                t.group_rows and not _between_data(t, body[i + 1], columns):
+            rows[r] = Row(r, own_label, stub, " / ".join(parts[:-1]), True,
+                          cues.formats_of(f"{stub} {notes}") + running, denoms, notes,
+                          cues.effect(notes), set_rows[max(set_rows)].population
+                          if set_group and set_rows else "")
+            heading = stub
+            continue
+        if heading and _between_data(t, r, columns):
+            heading = ""  # a row with its own P value stands on its own
+        n_row = _n_row(t, r, columns, stub)
+        if n_row:
+            group_denoms = tuple((columns[c].arm, t.cell_at(r, c).plain.replace(",", ""))
+                                 for c in range(t.stub_columns, t.n_cols)
+                                 if columns[c].arm and t.is_origin(r, c)
+                                 and t.cell_at(r, c).plain)
+        if heading:
+            parts = parts[:-1] + [heading, stub] if parts else [heading]
+        inner = [p for p in parts[:-1] if p != set_group]  # a set row names no group
+        rows[r] = Row(r, " / ".join(parts), stub, " / ".join(inner), False,
+                      tuple(dict.fromkeys(cues.formats_of(stub) + cues.formats_of(
+                          f"{' '.join(parts)} {notes}"))) + running, denoms,
+                      notes, cues.effect(notes), set_rows[max(set_rows)].population
+                      if set_group and set_rows else "", n_row,
+                      nesting=nesting if group else "")
+    return _with_partitions(t, rows, columns), set_rows
+
+
+def _percents(t: Table, r: int, c: int) -> float | None:
+    m = re.search(r"\(\s*<?\s*(\d+(?:[.·]\d+)?)\s*%?\s*\)", t.cell_at(r, c).plain)
+    return float(m.group(1).replace("·", ".")) if m else None
+
+
+def _with_partitions(t: Table, rows: dict[int, Row], columns: list[Column]) -> dict[int, Row]:
+    """Mark each group's rows as levels of one characteristic when their percentages in an
+    arm's column add up to about 100, as items of a section when they add up to much more or
+    much less (rows of one group whose percentages are all printed)."""
+    by_group: dict[str, list[int]] = {}
+    for r, row in rows.items():
+        if row.group and not row.heading:
+            by_group.setdefault(row.group, []).append(r)
+    arm_cols = [c.index for c in columns if c.arm and not c.between]
+    out = dict(rows)
+    for members in by_group.values():
+        for r in members:
+            out[r] = replace(out[r], siblings=len(members))
+        verdicts = []
+        for c in arm_cols[:2]:
+            found = [_percents(t, r, c) for r in members]
+            if len(members) >= 2 and all(p is not None for p in found):
+                total = sum(p for p in found if p is not None)
+                tolerance = max(2.0, 0.5 * len(members))  # each percentage rounded
+                verdicts.append(True if abs(total - 100) <= tolerance else
+                                False if total > 100 + tolerance else None)
+        if verdicts and verdicts[0] is not None and all(v == verdicts[0] for v in verdicts):
+            for r in members:  # (siblings set above)
+                out[r] = replace(out[r], partition=verdicts[0])
+    return out
+
+
+_N_STUB = re.compile(r"^(?:n|no\.?|number(?: of (?:patients|participants|subjects))?"
+                     r"(?: analy[sz]ed)?|"
+                     r"(?:patients|participants|subjects)(?: with .*| analy[sz]ed| evaluated)?|"
+                     r"analy[sz]ed|evaluable|total (?:patients|participants))\s*[a-z*†‡§]?$",
+                     re.IGNORECASE)
+
+
+def _n_row(t: Table, r: int, columns: list[Column], stub: str) -> bool:
+    """A row whose arm cells are only whole numbers and whose stub says it counts the
+    patients ("n", "Participants with mRS outcome"): the n of the rows below it."""
+    if not _N_STUB.match(stub):
+        return False
+    cells = [t.cell_at(r, c).plain for c in range(t.stub_columns, t.n_cols)
+             if columns[c].arm and t.is_origin(r, c)]
+    return bool(cells) and all(re.fullmatch(r"\d[\d,]*", c) for c in cells)
+
+
+def _set_row(t: Table, r: int, columns: list[Column], names: Names) -> Row | None:
+    """A row naming an analysis set with each arm's n ("ITT sample | (n = 418) | ...")."""
+    stub = label_text(t.cell_at(r, 0).plain) if t.n_cols else ""
+    cells = [(columns[c], t.cell_at(r, c).plain) for c in range(t.stub_columns, t.n_cols)
+             if t.is_origin(r, c) and t.cell_at(r, c).plain]
+    if not stub or not cells or not all(_N_ONLY.match(text) for _, text in cells):
+        return None
+    denoms = tuple((col.arm, n_of(text)) for col, text in cells if col.arm)
+    notes = _notes(t, list(t.cell_at(r, 0).marks))
+    population = _population(stub, names) or cues.population_of(notes)
+    return Row(r, stub, stub, "", True, (), denoms, notes, "", population)
+
+
+def _between_data(t: Table, r: int, columns: list[Column]) -> bool:
+    return any(columns[c].between and is_data(t.cell_at(r, c).plain)
+               for c in range(t.stub_columns, t.n_cols) if t.is_origin(r, c))
+
+
+def _tests(t: Table) -> dict[str, str]:
+    out = {}
+    for note in t.footnotes:
+        test = cues.test_of(note.text)
+        if test:
+            out[note.mark] = test
+    return out
+
+
+_COUNTED = (("infants", r"\b(?:neonatal|infants?|newborns?|bab(?:y|ies))\b"),
+            ("devices", r"\b(?:devices?|catheters?|cannulae?|ivds?)\b"),
+            ("episodes", r"\bepisodes?\b"), ("lesions", r"\blesions?\b"))
+
+
+def _count_unit(caption: str) -> str:
+    """What a table's counts count, as its caption says (patients unless it names another)."""
+    low = fold(caption)
+    return next((unit for unit, pattern in _COUNTED if re.search(pattern, low)), "patients")
+
+
+# a stub column's header that names no characteristic of its own
+_GENERIC_HEAD = re.compile(r"^(?:|characteristics?|variables?|parameters?|factors?|items?|"
+                           r"outcomes?(?: measures?)?|measures?|end ?points?|(?:adverse )?events?|"
+                           r"toxicit(?:y|ies)|symptoms?|categor(?:y|ies)|patients?|subgroups?|"
+                           r"baseline characteristics?|demographics?|features?|"
+                           r"response|results?|group|arm|treatment|variable)$", re.IGNORECASE)
+
+
+def view(t: Table, names: Names) -> TableView:
+    """The :class:`TableView` of table ``t`` for a trial with ``names``."""
+    header_rows = _header_rows(t)
+    columns = [_column(t, c, header_rows, names) for c in range(t.n_cols)]
+    notes = " ".join(n.text for n in t.footnotes if not n.mark)
+    stub_head = " ".join(t.column_labels[:t.stub_columns])
+    headers = " ".join(c.label for c in columns)
+    kind = cues.kind_of(t.caption, f"{stub_head} {headers}")
+    if kind != "ae" and sum(bool(c.grade) for c in columns) >= 2:
+        kind = "ae"
+    population = _population(t.caption, names) or cues.population_of(notes)
+    related = bool(re.search(r"treatment[- ]related|drug[- ]related|related to|\btraes?\b",
+                             fold(t.caption)))
+    counts = _count_unit(t.caption)
+    rows, set_rows = _rows(t, header_rows, columns, names)
+    head = label_text(" / ".join(c.label for c in columns[:t.stub_columns] if c.label))
+    head = "" if _GENERIC_HEAD.match(bare(head)) else bare(head)
+    return TableView(t, kind, t.caption, header_rows, columns, rows,
+                     cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
+                     fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
+                     effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,
+                     stub_head=head)

@@ -1,0 +1,210 @@
+"""Labelling from a table's structure (:mod:`trialrecon.dossier.draft.cells` and friends).
+
+The fixture ``tests/fixtures/labelling/fictional_rct.nxml`` is a fictional randomised trial
+written for these tests: a baseline table whose characteristics carry their P value on a
+heading row above their levels, a "Total" column, a "Data are ..." note naming three formats;
+an outcome table with n/N (%) cells, a risk-ratio column, an adjusted odds-ratio column and a
+P value whose footnote names Fisher's exact test; an adverse-event table with grade columns
+under arm headers ("All grades", "Grade III–IV"). Every expected label below was written by
+hand from the data dictionary (data/raw/README.md), not from the drafter's output.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from trialrecon.dossier.draft import cues, draft_source, read_names
+from trialrecon.dossier.draft.document import Builder, RawCell
+from trialrecon.dossier.draft.lexicon import TermIndex
+from trialrecon.dossier.draft.structured import draft_document
+
+FIXTURE = Path(__file__).parent / "fixtures" / "labelling" / "fictional_rct.nxml"
+TRIAL = """id: fict
+title: "Fictional"
+design: randomized
+sources:
+  - id: paper
+    kind: paper
+    citation: "Fictional 2024"
+cohorts:
+  - id: all
+    label: "All randomised patients"
+arms:
+  - id: drug_x
+    label: "Drug X"
+    role: experimental
+  - id: placebo
+    label: "Placebo"
+    role: comparator
+  - id: total
+    label: "Total"
+    parts: [drug_x, placebo]
+"""
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
+    folder = tmp_path_factory.mktemp("fict")
+    (folder / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    _, rows = draft_source(FIXTURE, read_names(folder / "trial.yaml"), "paper")
+    return [{**d.fields, "review": "yes" if d.needs_review else ""} for d in rows]
+
+
+def _one(rows: list[dict[str, str]], **match: str) -> dict[str, str]:
+    found = [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+    assert len(found) == 1, (match, found)
+    return found[0]
+
+
+def test_header_n_is_the_arms_size_in_a_baseline_table(drafts: list[dict[str, str]]) -> None:
+    row = _one(drafts, location="Table 1", column="Drug X (n = 100)", row="", value="100")
+    assert (row["quantity"], row["arm"], row["statistic"], row["unit"]) == \
+        ("randomized", "drug_x", "count", "patients")
+    total = _one(drafts, location="Table 1", column="Total (n = 200)", row="", value="200")
+    assert total["arm"] == "total" and total["review"] == ""
+
+
+def test_a_heading_row_with_its_p_value_heads_the_levels(drafts: list[dict[str, str]]) -> None:
+    male = _one(drafts, location="Table 1", row="Sex / Male", column="Placebo (n = 100)",
+                statistic="count")
+    assert (male["quantity"], male["category"], male["value"], male["denominator"]) == \
+        ("male", "", "51", "100")
+    current = _one(drafts, location="Table 1", row="Smoking status / Current",
+                   column="Drug X (n = 100)", statistic="percent")
+    assert (current["quantity"], current["category"], current["value"], current["unit"]) == \
+        ("baseline", "Smoking status: Current", "20", "percent")
+    p = _one(drafts, location="Table 1", row="Sex", column="P")
+    assert (p["statistic"], p["arm"], p["unit"], p["value"]) == \
+        ("p_value", "", "probability", "0.57")
+
+
+def test_note_formats_give_median_range_and_mean_sd(drafts: list[dict[str, str]]) -> None:
+    """"Data are median (range), n (%) or mean (SD)": 61 (35–80) is a median and a range;
+    72.5 (11.0) a mean and an SD (a decimal is never a count); a continuous characteristic's
+    category names it with its unit (the data dictionary's "LDH (U/L)")."""
+    age = [r for r in drafts if r["row"] == "Age, years / Median (range)"
+           and r["column"] == "Drug X (n = 100)"]
+    assert [(r["quantity"], r["statistic"], r["value"], r["unit"]) for r in age] == [
+        ("age", "median", "61", "years"), ("age", "range_low", "35", "years"),
+        ("age", "range_high", "80", "years")]
+    weight = [r for r in drafts if r["row"] == "Weight (kg)" and r["column"] == "Placebo (n = 100)"]
+    assert [(r["quantity"], r["category"], r["statistic"], r["value"], r["unit"])
+            for r in weight] == [("baseline_value", "Weight (kg)", "mean", "70.1", "kg"),
+                                 ("baseline_value", "Weight (kg)", "sd", "12.4", "kg")]
+
+
+def test_outcome_table_effect_columns_and_the_p_value_test(drafts: list[dict[str, str]]) -> None:
+    count = _one(drafts, location="Table 2", row="Treatment failure", statistic="count",
+                 arm="placebo")
+    assert (count["quantity"], count["category"], count["value"], count["denominator"]) == \
+        ("outcome", "Treatment failure", "32", "97")
+    rr = [r for r in drafts if r["column"] == "RR (95% CI)" and r["row"] == "Hospital admission"]
+    assert [(r["quantity"], r["statistic"], r["value"], r["unit"], r["arm"]) for r in rr] == [
+        ("risk_ratio", "estimate", "1.21", "ratio", ""),
+        ("risk_ratio", "ci_low", "0.53", "ratio", ""),
+        ("risk_ratio", "ci_high", "2.78", "ratio", "")]
+    adjusted = _one(drafts, column="Adjusted OR (95% CI)", row="Treatment failure",
+                    statistic="estimate")
+    assert (adjusted["quantity"], adjusted["adjustment"], adjusted["category"]) == \
+        ("odds_ratio", "adjusted", "Treatment failure")
+    # the plain P value goes with the unadjusted estimate; footnote a names the test
+    p = _one(drafts, column="P value", row="Treatment failure")
+    assert (p["quantity"], p["statistic"], p["test"], p["value"], p["adjustment"]) == \
+        ("risk_ratio", "p_value", "fisher_exact", "0.046", "")
+
+
+def test_adverse_event_grades_and_safety_population(drafts: list[dict[str, str]]) -> None:
+    g34 = _one(drafts, location="Table 3", row="Nausea", column="Drug X (n = 99) / Grade III–IV",
+               statistic="count")
+    assert (g34["quantity"], g34["category"], g34["value"], g34["denominator"],
+            g34["population"], g34["arm"]) == \
+        ("ae_grade34", "Nausea", "3", "99", "safety", "drug_x")
+    anyae = _one(drafts, location="Table 3", row="Any adverse event",
+                 column="Placebo (n = 98) / All grades", statistic="percent")
+    assert (anyae["quantity"], anyae["category"], anyae["value"]) == ("ae_any_grade", "any", "71")
+    n = _one(drafts, location="Table 3", row="", value="98")
+    assert (n["quantity"], n["population"], n["arm"]) == ("safety_population", "safety", "placebo")
+
+
+def test_unflagged_rows_are_the_ones_labelled_by_sure_rules(drafts: list[dict[str, str]]) -> None:
+    """The methods name the chi-square test and an ITT analysis; a table that names neither
+    leaves the reviewer to say which applies, so those rows are flagged."""
+    p = _one(drafts, column="P value", row="Hospital admission")
+    assert p["review"] == "yes"
+    assert _one(drafts, row="Sex", column="P")["review"] == "yes"
+    assert all(r["review"] == "" for r in drafts if r["location"] == "Table 3")
+
+
+@pytest.mark.parametrize(("header", "grade"), [
+    ("Grade 1–2", "grade12"), ("Grade ≥3", "grade3plus"), ("Grade≥3", "grade3plus"),
+    ("III–IV", "grade34"), ("Grade III/IV", "grade34"), ("All grades", "any_grade"),
+    ("Grade 5", "grade5"), ("Gr1–2", "grade12"), ("Grade 3", "grade3"), ("Any grade", "any_grade"),
+])
+def test_grade_columns(header: str, grade: str) -> None:
+    assert cues.grade(header) == grade
+
+
+@pytest.mark.parametrize(("header", "effect"), [
+    ("RR (95% CI)", "risk_ratio"), ("Adjusted OR", "odds_ratio"),
+    ("Mean difference", "mean_difference"), ("Hazard ratio (95% CI)", "hazard_ratio"),
+    ("Odds ratio bupropion versus NRT (95% CI)", "odds_ratio"),
+    ("Risk difference, % (95% CI)", "risk_difference"), ("Drug X (n = 100)", ""),
+    ("Overall / G3b and/or A3 / (n = 187)", ""), ("Ticagrelor (N = 5581)", ""),
+])
+def test_effect_columns(header: str, effect: str) -> None:
+    assert cues.effect(header) == effect
+
+
+def test_p_ci_adjustment_population_and_test_cues() -> None:
+    assert cues.is_p_header("P value") and cues.is_p_header("p") and cues.is_p_header("P-value")
+    assert not cues.is_p_header("Placebo")
+    assert cues.is_ci_header("95% CI") and not cues.is_ci_header("RR (95% CI)")
+    assert cues.adjustment_of("Adjusted OR") == "adjusted"
+    assert cues.adjustment_of("Unadjusted p-Value") == "unadjusted"
+    assert cues.population_of("Baseline characteristics of the intention-to-treat population") \
+        == "itt"
+    assert cues.population_of("Adverse events (safety population)") == "safety"
+    assert cues.test_of("P value from Fisher's exact test.") == "fisher_exact"
+    assert cues.test_of("Mann-Whitney U test") == "wilcoxon_rank_sum"
+    assert cues.formats_of("Data are median (IQR) or n (%).") == ("median_iqr", "n_pct")
+
+
+def test_term_index_finds_overlapping_and_compound_terms() -> None:
+    index = TermIndex([("os", "overall survival"), ("os_rate", "overall survival rate"),
+                       ("pfs_hr", "hazard ratio+progression"), ("ae", "grade ≥3")])
+    names = {h.name for h in index.hits("the overall survival rate at 2 years")}
+    assert names == {"os", "os_rate"}
+    assert [h.name for h in index.hits("hazard ratio for progression or death")] == ["pfs_hr"]
+    assert [h.name for h in index.hits("adverse events of grade ≥3")] == ["ae"]
+
+
+def _long_table(rows: int) -> object:
+    b = Builder("long.nxml", "jats")
+    b.open_section("Results", 1)
+    body = [[RawCell((("Event", "", ""),), header=True),
+             RawCell((("Drug X (n = 500)", "", ""),), header=True),
+             RawCell((("Placebo (n = 500)", "", ""),), header=True)]]
+    body += [[RawCell(((f"Event {k}", "", ""),)), RawCell(((f"{k % 50} ({k % 10}%)", "", ""),)),
+              RawCell(((f"{k % 40} ({k % 8}%)", "", ""),))] for k in range(rows)]
+    b.table("Table 1", [("Adverse events", "", "")], rows=body, notes=[], header_rows=1)
+    return b.build()
+
+
+def test_a_long_table_drafts_in_time_proportional_to_its_size(tmp_path: Path) -> None:
+    """Doubling a table's rows must not quadruple the drafting time (no scan of every row
+    per cell). Not a timing test of speed itself (benchmarks/bench_draft.py prints that):
+    the ratio of two runs, with a wide margin for a busy machine."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    names = read_names(tmp_path / "trial.yaml")
+    small, large = _long_table(400), _long_table(1600)
+    draft_document(small, names, "paper")  # warm the caches
+    start = time.perf_counter()
+    assert len(draft_document(small, names, "paper")) == 400 * 4 + 2
+    t_small = time.perf_counter() - start
+    start = time.perf_counter()
+    assert len(draft_document(large, names, "paper")) == 1600 * 4 + 2
+    t_large = time.perf_counter() - start
+    assert t_large < 10 * t_small + 0.5, (t_small, t_large)
