@@ -31,12 +31,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-<<<<<<< HEAD
 from trialrecon.dossier import safe_read
-from trialrecon.dossier.draft.document import Document
-=======
 from trialrecon.dossier.draft.document import Document, label_text
->>>>>>> main
 from trialrecon.dossier.draft.document import Table as DocTable
 from trialrecon.dossier.draft.layout import Layout, Row, Table, _key, parse_layout, place_spans
 from trialrecon.dossier.draft.normalise import Normalised, normal, normalise
