@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from trialrecon.dossier import DossierError
+from trialrecon.dossier.safe_write import enclosing_dossier, guard_output
 from trialrecon.stages.reconcile import (
     FAIL_LEVELS,
     FILE_NAMES,
@@ -43,7 +44,11 @@ def run(args: argparse.Namespace) -> int:
     if not Path(args.dossier).is_dir():
         raise ValueError(f"dossier folder not found: {args.dossier}")
     out = Path(args.out)
-    outputs = {fmt: out / name for fmt, name in FILE_NAMES.items()}
+    if enclosing_dossier(out) is not None:
+        raise ValueError(f"{out}: is inside the dossier {enclosing_dossier(out)}; write the "
+                         "report outside it")
+    outputs = {fmt: guard_output(out / name, [args.triage], what="report")
+               for fmt, name in FILE_NAMES.items()}
     try:
         rec = write_reconciliation(args.dossier, outputs, args.triage)
     except DossierError as exc:

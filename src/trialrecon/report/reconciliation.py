@@ -11,8 +11,6 @@ and id.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict
 from typing import Any
@@ -26,6 +24,7 @@ from trialrecon.checks.ranking import RULES
 from trialrecon.checks.severity import POLICY
 from trialrecon.checks.titles import quantity_label
 from trialrecon.dossier.model import Trial
+from trialrecon.dossier.safe_write import csv_text
 from trialrecon.report.letter import LEFT_OUT_VERDICTS, left_out, md, render_text_letter
 from trialrecon.report.names import Names, names_of
 
@@ -197,12 +196,10 @@ def render_json(rec: Reconciliation) -> str:
 def render_csv(rec: Reconciliation) -> str:
     """One row per finding, with the cause it belongs to (empty for consistent results)."""
     cause_of = {f.id: c for c in rec.causes for f in c.members}
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    rows = []
     for f in rec.findings:
         cause = cause_of.get(f.id)
-        w.writerow([
+        rows.append([
             f.id, f.check, f.check_version, f.severity, f.title, f.sentence,
             ";".join(v.id for v in f.values),
             "; ".join(f"{v.id}={v.printed()}" for v in f.values),
@@ -211,4 +208,4 @@ def render_csv(rec: Reconciliation) -> str:
             (f.triage or {}).get("verdict", ""), (f.triage or {}).get("note", ""),
             cause.id if cause else "", cause.rank if cause else "",
         ])
-    return buf.getvalue()
+    return csv_text(CSV_COLUMNS, rows)
