@@ -32,9 +32,11 @@ import html
 import re
 import shutil
 import subprocess
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-from trialrecon.dossier.draft.document import Document, Table
+from trialrecon.dossier.draft.document import Document, Table, strip_marks
 
 STYLES = ("lancet", "plain")
 _MARK = re.compile(r"\^\{([^}\n]*)\}")
@@ -106,7 +108,7 @@ table { border-collapse: collapse; font: 7.6pt/1.15 'Liberation Serif'; width: 1
 th, td { padding: 1.4pt 3pt; vertical-align: bottom; text-align: center; }
 td:first-child, th:first-child { text-align: left; }
 thead tr:last-child th { border-bottom: 0.5pt solid #000; }
-th.span { border-bottom: 0.4pt solid #000; }
+th.span { background: linear-gradient(#000, #000) no-repeat center bottom / calc(100% - 6pt) 0.4pt; }
 th { font-weight: normal; }
 td.ind { padding-left: 9pt; }
 .notes { font: 7.2pt/1.2 'Liberation Serif'; margin-top: 1mm; text-align: left; }
@@ -134,7 +136,11 @@ def inline(text: str, marks: dict[int, str] | None = None, soft_hyphens: bool = 
     out, pos = [], 0
     for m in _MARK.finditer(text):
         out.append(_plain(text[pos:m.start()], soft_hyphens))
-        out.append(f"<sup>{html.escape(m.group(1))}</sup>")
+        label = m.group(1)
+        if re.search(r"[A-Za-z]{2}", label) and re.search(r"\d{4}", label):
+            out.append(f" ({html.escape(label.strip().rstrip(';'))})")  # author and year
+        else:
+            out.append(f"<sup>{html.escape(label)}</sup>")
         pos = m.end()
     out.append(_plain(text[pos:], soft_hyphens))
     return "".join(out)
@@ -328,3 +334,96 @@ def journal_pdf(doc: Document, style: str, folder: Path, name: str = "") -> Path
     """The paper ``doc`` printed as a journal PDF in ``style`` into ``folder``."""
     name = name or f"{Path(doc.source).stem}-{style}"
     return print_pdf(paper_html(doc, style), folder / f"{name}.pdf")
+
+
+# ------------------------------------------------------------------ comparing readings
+
+_NUMBER = re.compile(r"\d+(?:[.,·]\d+)*")
+DRAFT_FIELDS = ("location", "row", "column", "cohort", "arm", "subgroup", "quantity",
+                "category", "statistic", "value", "comparator", "unit", "denominator",
+                "marker", "footnote")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u2010", "-")).strip()
+
+
+def cells(doc: Document) -> list[tuple[str, str, str, str]]:
+    """(table, row path, column path, text) of every printed body cell right of the stub."""
+    out = []
+    for t in doc.tables:
+        for r in t.body_rows():
+            for c in range(t.stub_columns, t.n_cols):
+                cell = t.cell_at(r, c)
+                if t.is_origin(r, c) and cell.plain:
+                    out.append((t.label, _norm(t.row_labels[r]), _norm(t.column_labels[c]),
+                                _norm(cell.plain)))
+    return out
+
+
+def stub_cells(doc: Document) -> list[tuple[str, str, str, str]]:
+    """:func:`cells` keyed by the row's own stub label (its group heading left out)."""
+    return [(t, r.split(" / ")[-1], c, x) for t, r, c, x in cells(doc)]
+
+
+def _section_key(doc: Document, index: int) -> str:
+    path = doc.section_path(index)
+    return " / ".join(_norm(s.heading).lower() for s in path) if path else "(front)"
+
+
+def numbers(doc: Document) -> list[tuple[str, str]]:
+    """(section path, number) of every number printed in the text's blocks."""
+    return [(_section_key(doc, b.section), n) for b in doc.blocks if b.kind != "title"
+            for n in _NUMBER.findall(b.plain)]
+
+
+def headings(doc: Document) -> list[tuple[str, int, str]]:
+    return [(_norm(s.heading).lower(), s.level, s.kind) for s in doc.sections]
+
+
+def notes(doc: Document) -> list[tuple[str, str, str]]:
+    return [(t.label, n.mark, _norm(strip_marks(n.text))) for t in doc.tables
+            for n in t.footnotes]
+
+
+def captions(doc: Document) -> list[tuple[str, str]]:
+    return [(f.label, _norm(strip_marks(f.caption))) for f in doc.figures]
+
+
+def overlap(truth: list, found: list) -> tuple[int, int, int]:
+    """(matched, truth size, found size) of two multisets."""
+    a, b = Counter(truth), Counter(found)
+    return sum((a & b).values()), sum(a.values()), sum(b.values())
+
+
+@dataclass
+class Comparison:
+    """How a PDF reading compares with the JATS reading of the same paper."""
+
+    cells: tuple[int, int, int]
+    stub_cells: tuple[int, int, int]
+    numbers: tuple[int, int, int]
+    headings: tuple[int, int, int]
+    notes: tuple[int, int, int]
+    captions: tuple[int, int, int]
+    title: bool
+
+    @staticmethod
+    def share(t: tuple[int, int, int], precision: bool = False) -> float:
+        matched, truth, found = t
+        base = found if precision else truth
+        return matched / base if base else 1.0
+
+
+def compare(truth: Document, pdf: Document) -> Comparison:
+    return Comparison(overlap(cells(truth), cells(pdf)),
+                      overlap(stub_cells(truth), stub_cells(pdf)),
+                      overlap(numbers(truth), numbers(pdf)),
+                      overlap(headings(truth), headings(pdf)), overlap(notes(truth), notes(pdf)),
+                      overlap(captions(truth), captions(pdf)),
+                      _norm(truth.title) == _norm(pdf.title))
+
+
+def draft_rows(drafts: list) -> list[tuple[str, ...]]:
+    """A draft's rows as tuples of the fields a reviewer checks (the anchor left out)."""
+    return [tuple(d.fields.get(k, "") for k in DRAFT_FIELDS) for d in drafts]

@@ -56,6 +56,7 @@ class Glyph:
     font: int  # index into Page.fonts
     bold: bool
     italic: bool
+    space: bool = False  # the PDF puts a word space (printed or implied) right before it
 
 
 @dataclass(frozen=True)
@@ -132,18 +133,24 @@ def _page_glyphs(raw: object, textpage: object, height: float, fonts: dict[str, 
         f.FPDFText_GetCharOrigin
     font_info, text_object = f.FPDFText_GetFontInfo, f.FPDFText_GetTextObject
     last_object, font = None, 0
+    pending = False  # a space char was met since the last glyph
+    spaces: list[int] = []
     chars: list[str] = []
     numbers: list[float] = []  # x0, x1, base, size of each glyph
     font_of: list[int] = []
     for i in range(n):
-        if generated(textpage, i):
-            continue
         code = unicode(textpage, i)
+        if generated(textpage, i):
+            pending = code == 32 or (pending and code not in (10, 13))
+            continue
         if code == 2:  # PDFium's mark for a hyphen that ends a line
             code = 0x2D
-        if code < 33 or code in (0xA0, 0xAD, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF \
-                or 0x2000 <= code <= 0x200B:
-            continue  # spaces are found from the gaps; a soft hyphen is not printed
+        if code in (32, 0xA0) or 0x2000 <= code <= 0x200A:
+            pending = True  # a word space: it marks the next glyph
+            continue
+        if code < 33 or code in (0xAD, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF \
+                or code == 0x200B:
+            continue  # a soft hyphen or a control character is not printed
         get_matrix(textpage, i, p_matrix)
         a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
         if abs(b) > 0.05 * abs(a) or abs(c) > 0.05 * abs(d) or a <= 0 or d <= 0:
@@ -173,8 +180,10 @@ def _page_glyphs(raw: object, textpage: object, height: float, fonts: dict[str, 
             chars.append(part)
             numbers.extend((x0 + k * width, x0 + (k + 1) * width, height - oy.value, size))
             font_of.append(font)
+            spaces.append(1 if pending and k == 0 else 0)
+        pending = False
     return {"text": "".join(chars), "numbers": _pack("f", numbers),
-            "fonts": _pack("H", font_of)}
+            "fonts": _pack("H", font_of), "spaces": _pack("B", spaces)}
 
 
 def _page_graphics(raw: object, page: object, height: float) -> tuple[list[list[float]],
@@ -320,11 +329,13 @@ def pages_of(result: dict[str, object]) -> list[Page]:
     for number, p in enumerate(result["pages"], start=1):  # type: ignore[arg-type]
         g = p["glyphs"]
         numbers, font_of = _unpack("f", g["numbers"]), _unpack("H", g["fonts"])
-        if len(numbers) != 4 * len(g["text"]) or len(font_of) != len(g["text"]):
+        spaces = _unpack("B", g["spaces"])
+        if len(numbers) != 4 * len(g["text"]) or not len(font_of) == len(spaces) == len(
+                g["text"]):
             raise PdfError("not a readable PDF: the PDF engine's output is inconsistent")
         glyphs = tuple(Glyph(t, numbers[4 * k], numbers[4 * k + 1], numbers[4 * k + 2],
                              numbers[4 * k + 3], font_of[k], fonts[font_of[k]][1],
-                             fonts[font_of[k]][2])
+                             fonts[font_of[k]][2], bool(spaces[k]))
                        for k, t in enumerate(g["text"]))
         rules = tuple(Rule(*r) for r in p["rules"])
         graphics = tuple(tuple(g) for g in p["graphics"])

@@ -72,9 +72,19 @@ class Line:
 
 
 def space_between(a: Glyph, b: Glyph) -> bool:
-    """A word space stands between two neighbouring glyphs (by the gap, not by a space glyph)."""
+    """A word space stands between two neighbouring glyphs.
+
+    The PDF's own word space (a space character, or one PDFium infers from the text's
+    positioning) decides where the glyphs do not overlap; a gap of a third of the size
+    is a space anyway (a PDF that positions words without spaces). Gaps alone mislead:
+    an italic glyph's box reaches over the gap after it, letter-spaced capitals have gaps
+    between letters.
+    """
     gap = b.x0 - a.x1
-    return gap > 0.17 * min(a.size, b.size) if a.size and b.size else gap > 1.0
+    size = min(a.size, b.size) or 1.0
+    if b.space and abs(a.base - b.base) < 0.3 * size:
+        return gap > -0.15 * size
+    return gap > 0.35 * size
 
 
 def spaced(glyphs: list[Glyph]) -> str:
@@ -107,7 +117,7 @@ def _rows(glyphs: tuple[Glyph, ...]) -> list[list[Glyph]]:
     current: list[Glyph] = []
     base = None
     for g in sorted(glyphs, key=lambda g: (g.base, g.x0)):
-        if base is not None and g.base - base > max(0.6, 0.1 * g.size):
+        if base is not None and g.base - base > 0.45:  # one line's glyphs share a baseline
             rows.append(current)
             current = []
         if not current:

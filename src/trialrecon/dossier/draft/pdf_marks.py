@@ -30,6 +30,8 @@ _CITATION = re.compile(r"^\d{1,3}(?:\s*[,–\-−]\s*\d{1,3})*$")
 _SIGNS = re.compile(r"^[\d+\-−()=]+$")
 _UNIT = re.compile(r"(?:^|[\s/(\d·.])(?:[a-zA-Zµμ]|cm|mm|km|dm|µm|μm|mL|dL|ft|in)$")
 _BRACKET_CITE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,–\-]\s*\d{1,3})*)\s*\]")
+_AUTHOR = r"[A-Z][\w'’-]+(?:\s+(?:et al\.?|and|&)\s*(?:[A-Z][\w'’-]+)?)?,?\s+\d{4}[a-z]?"
+_AUTHOR_YEAR = re.compile(rf"\s?\(\s*({_AUTHOR}(?:\s*[;,]\s*{_AUTHOR})*)\s*\)")
 
 
 def _runs(glyphs: list[Glyph], scripts: list[int]) -> list[tuple[int, list[Glyph]]]:
@@ -92,17 +94,23 @@ def glyph_segments(glyphs: list[Glyph], scripts: list[int], in_table: bool = Fal
 
 
 def bracket_citations(segments: list[Segment]) -> list[Segment]:
-    """``[12]``, ``[3, 5]``, ``[7–9]`` in running text read as citation marks."""
+    """``[12]``, ``[3, 5]``, ``[7–9]`` and ``(Pearson, 1998; Plehn et al., 1999)`` in
+    running text read as citation marks."""
     out: list[Segment] = []
     for text, kind, label in segments:
-        if kind or "[" not in text:
+        if kind or ("[" not in text and "(" not in text):
             out.append((text, kind, label))
             continue
+        found = sorted([(m.start(), m.end(), re.sub(r"\s+", "", m.group(1)))
+                        for m in _BRACKET_CITE.finditer(text)]
+                       + [(m.start(), m.end(), m.group(1)) for m in _AUTHOR_YEAR.finditer(text)])
         pos = 0
-        for m in _BRACKET_CITE.finditer(text):
-            out.append((text[pos:m.start()], "", ""))
-            out.append(("", "citation", re.sub(r"\s+", "", m.group(1))))
-            pos = m.end()
+        for start, end, cited in found:
+            if start < pos:
+                continue
+            out.append((text[pos:start], "", ""))
+            out.append(("", "citation", cited))
+            pos = end
         out.append((text[pos:], "", ""))
     return merge_marks([s for s in out if s[0] or s[1]])
 

@@ -164,6 +164,11 @@ def _split_pitch(lines: list[Line]) -> float:
     return (low + higher[0]) / 2
 
 
+def _span(col_x: list[tuple[float, float]], ch: Chunk) -> tuple[int, int]:
+    c0, c1 = _cover(col_x, ch.x0, ch.x1)
+    return c0, c1 + 1
+
+
 def _group_rows(lines: list[Line], col_x: list[tuple[float, float]]) -> list[list[Line]]:
     """Body lines grouped into rows (a wrapped cell's lines are one row)."""
     if not lines:
@@ -174,14 +179,20 @@ def _group_rows(lines: list[Line], col_x: list[tuple[float, float]]) -> list[lis
         first = chunks_of(line)[0]
         return first.text if _cover(col_x, first.x0, first.x1)[0] == 0 else ""
 
+    def data_cols(line: Line) -> set[int]:
+        return {c for ch in chunks_of(line) for c in range(*_span(col_x, ch)) if c > 0}
+
     rows: list[list[Line]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:], strict=False):
         label, row_label = stub(line), any(stub(ln) for ln in rows[-1])
-        new_label = bool(label) and row_label and not re.match(r"^[a-z(\[,;/&–-]", label)
+        taken = set().union(*(data_cols(ln) for ln in rows[-1]))
+        # a line with its own label and data where the row has data is a row of its own
+        complete = bool(label) and row_label and bool(data_cols(line) & taken) and \
+            not re.match(r"^[a-z(\[,;/&–-]", label)
         if line.base - prev.base < 0.5:
             same = True
         elif split:
-            same = line.base - prev.base < split and not new_label
+            same = line.base - prev.base < split and not complete
         else:  # one pitch throughout: only a stub-only line in lower case continues
             same = bool(label) and row_label and len(chunks_of(line)) == 1 \
                 and label[:1].islower()
@@ -204,26 +215,39 @@ def join_lines(parts: list[list[Segment]]) -> list[Segment]:
     return merge_marks(out)
 
 
+def _wraps(box: dict[str, object], ch: Chunk, line: list[Chunk], size: float) -> bool:
+    """``ch`` continues the header label ``box`` on the next line (one line height below,
+    under it, and alone under it: several pieces under a label are its sub-labels)."""
+    if not 0 < ch.base - box["base"] <= 1.35 * size:  # type: ignore[operator]
+        return False
+    x0, x1 = box["x0"], box["x1"]
+    under = [o for o in line if o.x1 > x0 and o.x0 < x1]  # type: ignore[operator]
+    overlap = min(ch.x1, x1) - max(ch.x0, x0)  # type: ignore[type-var,operator]
+    return under == [ch] and overlap >= 0.5 * (ch.x1 - ch.x0)
+
+
 def _header(lines: list[Line], col_x: list[tuple[float, float]], rules: list[Rule],
             numbered: bool) -> list[list[tuple[int, int, int, list[Segment]]]]:
     """Header rows: (column, colspan, rowspan, segments) of each header cell, row by row."""
     boxes: list[dict[str, object]] = []
     for line in lines:
-        for ch in chunks_of(line):
+        chunks = chunks_of(line)
+        for ch in chunks:
             c0, c1 = _cover(col_x, ch.x0, ch.x1)
             below = [r for r in rules if r.top > ch.base and r.top - ch.base < 0.9 * line.size
                      and r.x1 - r.x0 < 0.9 * (col_x[-1][1] - col_x[0][0])]
-            for r in below:  # a short rule drawn under a spanning label gives its span
-                if r.x0 - 3 <= ch.x0 and ch.x1 <= r.x1 + 3:
+            for r in below:  # a short rule drawn under a spanning label alone gives its span
+                if r.x0 - 3 <= ch.x0 and ch.x1 <= r.x1 + 3 and not any(
+                        o is not ch and o.x1 > r.x0 and o.x0 < r.x1 for o in chunks):
                     c0, c1 = _cover(col_x, r.x0 + 2, r.x1 - 2)
-            prev = next((b for b in reversed(boxes) if b["c0"] == c0 and b["c1"] == c1
-                         and 0 < ch.base - b["base"] <= 1.45 * line.size), None)
+            prev = next((b for b in reversed(boxes) if _wraps(b, ch, chunks, line.size)), None)
             if prev is not None:  # the label wraps onto this line
                 prev["chunks"].append(ch)  # type: ignore[union-attr]
                 prev["base"] = ch.base
+                prev["x0"], prev["x1"] = min(prev["x0"], ch.x0), max(prev["x1"], ch.x1)
                 continue
             boxes.append({"c0": c0, "c1": c1, "top": ch.base, "base": ch.base,
-                          "chunks": [ch], "x0": ch.x0})
+                          "chunks": [ch], "x0": ch.x0, "x1": ch.x1})
     if not boxes:
         return []
     # a label with labels under it spans the columns up to the next label of its line
@@ -374,9 +398,15 @@ def _inside(line: Line, x0: float, x1: float) -> bool:
     return line.x0 >= x0 - 4 and line.x1 <= x1 + 4
 
 
-def _full(rule: Rule, x0: float, x1: float) -> bool:
-    """A rule over the table's width (or from its stub to its right edge, in one stroke)."""
-    return rule.x1 >= x1 - 4 and rule.x1 - rule.x0 >= 0.5 * (x1 - x0)
+def _full(rule: Rule, x0: float, x1: float, rules: list[Rule]) -> bool:
+    """A rule over the table's width (or from its stub to its right edge) in one stroke.
+
+    Short rules side by side on one level are drawn under spanning header labels
+    (booktabs' ``cmidrule``): that level is inside the header, not under it.
+    """
+    level = [r for r in rules if abs((r.top + r.bottom) / 2 - (rule.top + rule.bottom) / 2) < 1
+             and r.x1 > x0 and r.x0 < x1]
+    return rule.x1 >= x1 - 4 and rule.x1 - rule.x0 >= 0.5 * (x1 - x0) and len(level) == 1
 
 
 def _stop(line: Line) -> bool:
@@ -422,7 +452,7 @@ def _read(page: Page, lines: list[Line], rules: list[Rule], top: Rule | None,
     last = cand[-1].bottom + 2
     inner = [r for r in rules if start < r.top < last and r.x0 >= x0 - 4 and r.x1 <= x1 + 4
              and r is not top]
-    full = [r for r in inner if _full(r, x0, x1)]
+    full = [r for r in inner if _full(r, x0, x1, inner)]
     head = head_rule
     if head is None:
         head = next((r for r in full if any(ln.base < r.top for ln in cand)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from trialrecon.dossier.draft.pdf_layout import Line, Region, _make_line, spaced
 from trialrecon.dossier.draft.pdf_marks import Segment, bracket_citations, glyph_segments
@@ -91,8 +91,8 @@ def heading_text(line: Line) -> str:
     main = line.main_glyphs() or line.glyphs
     if _small_caps(main):
         top = max(g.size for g in main)
-        glyphs = [type(g)(g.text.lower() if g.size < 0.92 * top else g.text, g.x0, g.x1,
-                          g.base, g.size, g.font, g.bold, g.italic) for g in main]
+        glyphs = [replace(g, text=g.text.lower()) if g.size < 0.92 * top else g
+                  for g in main]
         return spaced(glyphs)
     return spaced(main)
 
@@ -214,6 +214,14 @@ class Flow:
         return bracket_citations(out)
 
 
+def join_words(left: str, right: str) -> str:
+    """Two lines of a heading joined (no space after a hyphen or dash that ends the first)."""
+    left = left.rstrip()
+    if left.endswith(("-", "‐", "–", "/")):
+        return left.replace("‐", "-") + right.lstrip()
+    return f"{left} {right.lstrip()}"
+
+
 def split_line(line: Line, n: int) -> tuple[Line, Line]:
     """``line`` cut after its first ``n`` glyphs (a run-in heading and its text)."""
     def part(idx: range) -> Line:
@@ -249,7 +257,9 @@ def read_flow(flow: list[Line | Region]) -> list[Item]:
             items.append(Item("region", region=obj))
             continue
         line = obj
-        closed = not para or not reader.continues(para[-1], line)
+        n_runin = reader.runin(line)
+        labelled = n_runin and spaced(line.glyphs[:n_runin]).rstrip().endswith(":")
+        closed = not para or labelled or not reader.continues(para[-1], line)
         last = items[-1] if items else None
         if reader.is_heading(line, prev, closed):
             style = style_of(line)
@@ -257,7 +267,7 @@ def read_flow(flow: list[Line | Region]) -> list[Item]:
                     and not last.style.runin and last.lines[-1].page == line.page
                     and 0 < line.base - last.lines[-1].base < 1.8 * line.size):
                 last.lines.append(line)
-                last.text += " " + heading_text(line)
+                last.text = join_words(last.text, heading_text(line))
             else:
                 flush()
                 items.append(Item("heading", [line], style, text=heading_text(line)))
@@ -265,7 +275,7 @@ def read_flow(flow: list[Line | Region]) -> list[Item]:
             continue
         if closed:
             flush()
-            n = reader.runin(line)
+            n = n_runin
             if n:
                 head, rest = split_line(line, n)
                 base = style_of(head)
