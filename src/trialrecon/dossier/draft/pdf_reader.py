@@ -42,6 +42,7 @@ from trialrecon.dossier.draft.pdf_tables import Found, PdfTable, find_tables, ra
 from trialrecon.dossier.draft.pdf_text import FIGURE, Item, Style, read_flow
 
 _ABSTRACT = re.compile(r"^\s*(abstract|summary)\s*:?\s*$", re.IGNORECASE)
+_INTRODUCTION = re.compile(r"^\s*(?:\d+\.?\s*)?introduction\s*:?\s*$", re.IGNORECASE)
 _TOP = re.compile(r"^\s*(?:\d+\.?\s*)?(introduction|background|methods?|materials and methods|"
                   r"patients and methods|results|discussion|conclusions?)\s*:?\s*$",
                   re.IGNORECASE)
@@ -117,6 +118,8 @@ def _roles(items: list[Item], body: float) -> list[str]:
         elif it.kind == "heading":
             if state == "front" and _ABSTRACT.match(it.text):
                 role, state, top_style, spanning = "abstract", "abstract", it.style, 0
+            elif state == "abstract" and _INTRODUCTION.match(it.text):
+                role, state = "body", "body"
             elif state == "abstract" and sub_style is None and top_style is not None and \
                     it.style.prominence() < top_style.prominence():
                 role, sub_style = "abstract_sub", it.style
@@ -129,7 +132,13 @@ def _roles(items: list[Item], body: float) -> list[str]:
             if first.col < 0 or sum(ln.col < 0 for ln in it.lines) > len(it.lines) / 2:
                 spanning += 1
             elif spanning and first.x1 - first.x0 > 0.3 * (first.col_x1 - first.col_x0 or 1):
-                roles.append("close")  # the text left the full-width box for the columns
+                # the text left the full-width box for the columns: the headings right
+                # before it head the body
+                k = len(roles)
+                while k and roles[k - 1] == "abstract_sub" and items[k - 1].lines[0].col >= 0:
+                    roles[k - 1] = "body"
+                    k -= 1
+                roles.insert(k, "close")
                 state = "body"
         roles.append(role)
     return roles

@@ -32,6 +32,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from trialrecon.dossier.draft.document import RawCell
+from trialrecon.dossier.draft.tables import is_data
 from trialrecon.dossier.draft.jats import _split_notes, merge_marks
 from trialrecon.dossier.draft.pdf_extract import Glyph, Page, Rule
 from trialrecon.dossier.draft.pdf_layout import Line, Region, _make_line
@@ -152,11 +153,11 @@ def _split_pitch(lines: list[Line]) -> float:
     padding. Only when both distances occur, and the smaller is a line height, is there
     a threshold between them.
     """
+    size = statistics.median(ln.size for ln in lines)
     pitches = sorted(b.base - a.base for a, b in zip(lines, lines[1:], strict=False)
-                     if b.base - a.base > 0.5)
+                     if b.base - a.base > 0.6 * size)
     if not pitches:
         return 0.0
-    size = statistics.median(ln.size for ln in lines)
     low = pitches[0]
     higher = [p for p in pitches if p > 1.12 * low]
     if low > 1.3 * size or not higher:
@@ -223,7 +224,7 @@ def _wraps(box: dict[str, object], ch: Chunk, line: list[Chunk], size: float) ->
     x0, x1 = box["x0"], box["x1"]
     under = [o for o in line if o.x1 > x0 and o.x0 < x1]  # type: ignore[operator]
     overlap = min(ch.x1, x1) - max(ch.x0, x0)  # type: ignore[type-var,operator]
-    return under == [ch] and overlap >= 0.5 * (ch.x1 - ch.x0)
+    return under == [ch] and overlap >= 0.5 * min(ch.x1 - ch.x0, x1 - x0)  # type: ignore[operator]
 
 
 def _header(lines: list[Line], col_x: list[tuple[float, float]], rules: list[Rule],
@@ -234,28 +235,40 @@ def _header(lines: list[Line], col_x: list[tuple[float, float]], rules: list[Rul
         chunks = chunks_of(line)
         for ch in chunks:
             c0, c1 = _cover(col_x, ch.x0, ch.x1)
+            ruled = False
             below = [r for r in rules if r.top > ch.base and r.top - ch.base < 0.9 * line.size
                      and r.x1 - r.x0 < 0.9 * (col_x[-1][1] - col_x[0][0])]
             for r in below:  # a short rule drawn under a spanning label alone gives its span
                 if r.x0 - 3 <= ch.x0 and ch.x1 <= r.x1 + 3 and not any(
                         o is not ch and o.x1 > r.x0 and o.x0 < r.x1 for o in chunks):
                     c0, c1 = _cover(col_x, r.x0 + 2, r.x1 - 2)
+                    ruled = True
             prev = next((b for b in reversed(boxes) if _wraps(b, ch, chunks, line.size)), None)
             if prev is not None:  # the label wraps onto this line
                 prev["chunks"].append(ch)  # type: ignore[union-attr]
                 prev["base"] = ch.base
                 prev["x0"], prev["x1"] = min(prev["x0"], ch.x0), max(prev["x1"], ch.x1)
+                if ruled or not prev["ruled"]:
+                    keep = not ruled and not prev["ruled"]
+                    prev["c0"] = min(prev["c0"], c0) if keep else c0  # type: ignore[type-var]
+                    prev["c1"] = max(prev["c1"], c1) if keep else c1  # type: ignore[type-var]
+                    prev["ruled"] = ruled or prev["ruled"]
                 continue
             boxes.append({"c0": c0, "c1": c1, "top": ch.base, "base": ch.base,
-                          "chunks": [ch], "x0": ch.x0, "x1": ch.x1})
+                          "chunks": [ch], "x0": ch.x0, "x1": ch.x1, "ruled": ruled})
     if not boxes:
         return []
-    # a label with labels under it spans the columns up to the next label of its line
+    # a label set flush with its first column's left edge, with labels under it, spans
+    # the columns up to the next label of its line (a centred label shows its own span)
     boxes.sort(key=lambda b: (b["top"], b["x0"]))
     for b in boxes:
+        if b["ruled"] or abs(b["x0"] - col_x[b["c0"]][0]) > 2.0:  # type: ignore[index]
+            continue
         under = [o for o in boxes if o["top"] > b["base"] + 0.5]
         if not under:
             continue
+        first = min(o["top"] for o in under)  # the labels right under this line
+        under = [o for o in under if o["top"] < first + 0.5]
         level = [o for o in boxes if abs(o["top"] - b["top"]) < 1.0 and o is not b]
         right = min([o["c0"] for o in level if o["c0"] > b["c1"]] + [len(col_x)])
         c1 = b["c1"]
@@ -398,15 +411,53 @@ def _inside(line: Line, x0: float, x1: float) -> bool:
     return line.x0 >= x0 - 4 and line.x1 <= x1 + 4
 
 
+def _levels(rules: list[Rule], x0: float, x1: float) -> list[tuple[float, float, Rule]]:
+    """(y, share of the table's width covered, the longest rule) of each level of rules."""
+    out: list[list[object]] = []
+    for r in sorted(rules, key=lambda r: r.top):
+        y = (r.top + r.bottom) / 2
+        if out and abs(out[-1][0] - y) < 1.0:  # type: ignore[operator]
+            out[-1][1].append(r)  # type: ignore[union-attr]
+        else:
+            out.append([y, [r]])
+    width = max(x1 - x0, 1.0)
+    return [(y, sum(r.x1 - r.x0 for r in rs) / width, max(rs, key=lambda r: r.x1 - r.x0))
+            for y, rs in out]  # type: ignore[misc,union-attr]
+
+
+def _body_like(line: Line, x0: float) -> bool:
+    """A table line that reads as a body row: it starts in the stub, and is a group
+    heading alone or holds a number (a header line under a short rule holds labels)."""
+    chunks = chunks_of(line)
+    if chunks[0].x0 > x0 + 2 * line.size:
+        return False
+    return len(chunks) == 1 or any(is_data(c.text) for c in chunks[1:])
+
+
+def _header_rule(levels: list[tuple[float, float, Rule]], lines: list[Line], x0: float,
+                 x1: float) -> float | None:
+    """The y of the rule under the header: the first level of rules over half the width
+    with header lines above it and a body-like line right under it."""
+    wide = [(y, r) for y, cover, r in levels if cover >= 0.5
+            and any(ln.base < y for ln in lines) and any(ln.base > y for ln in lines)]
+    for y, _ in wide:
+        first = min((ln for ln in lines if ln.base > y), key=lambda ln: ln.base)
+        row = [ln for ln in lines if first.base <= ln.base < first.base + 1.6 * first.size]
+        if any(_body_like(ln, x0) for ln in row):  # a row's first line may hold no label
+            return y
+    return wide[0][0] if wide else None
+
+
 def _full(rule: Rule, x0: float, x1: float, rules: list[Rule]) -> bool:
     """A rule over the table's width (or from its stub to its right edge) in one stroke.
 
-    Short rules side by side on one level are drawn under spanning header labels
-    (booktabs' ``cmidrule``): that level is inside the header, not under it.
+    Short rules side by side on one level, or one stopping short of the right edge, are
+    drawn under spanning header labels (booktabs' trimmed ``cmidrule``): that level is
+    inside the header, not under it.
     """
     level = [r for r in rules if abs((r.top + r.bottom) / 2 - (rule.top + rule.bottom) / 2) < 1
              and r.x1 > x0 and r.x0 < x1]
-    return rule.x1 >= x1 - 4 and rule.x1 - rule.x0 >= 0.5 * (x1 - x0) and len(level) == 1
+    return rule.x1 >= x1 - 1.5 and rule.x1 - rule.x0 >= 0.5 * (x1 - x0) and len(level) == 1
 
 
 def _stop(line: Line) -> bool:
@@ -450,16 +501,14 @@ def _read(page: Page, lines: list[Line], rules: list[Rule], top: Rule | None,
     if not cand:
         return set(), start, False
     last = cand[-1].bottom + 2
-    inner = [r for r in rules if start < r.top < last and r.x0 >= x0 - 4 and r.x1 <= x1 + 4
-             and r is not top]
-    full = [r for r in inner if _full(r, x0, x1, inner)]
-    head = head_rule
-    if head is None:
-        head = next((r for r in full if any(ln.base < r.top for ln in cand)
-                     and any(ln.base > r.top for ln in cand)), None)
-    head_y = head.top if head else start
-    bottom = next((r for r in reversed(full) if r.top > head_y
-                   and any(head_y < ln.base < r.top for ln in cand)), None)
+    inner = [r for r in rules if start + 0.5 < r.top < last and r.x0 >= x0 - 4
+             and r.x1 <= x1 + 4 and r is not top]
+    levels = _levels(inner, x0, x1)
+    head_y = head_rule.top if head_rule is not None else _header_rule(levels, cand, x0, x1)
+    if head_y is None:
+        head_y = start
+    bottom = next((r for y, cover, r in reversed(levels) if cover >= 0.8 and y > head_y
+                   and any(head_y < ln.base < y for ln in cand)), None)
     header_lines = [ln for ln in cand if ln.base < head_y]
     body_lines = [ln for ln in cand
                   if ln.base > head_y and (bottom is None or ln.base < bottom.top)]
@@ -544,6 +593,9 @@ def find_tables(page: Page, lines: list[Line],
         if top is None:
             continue
         x0, x1 = top.x0, top.x1
+        if any(_is_caption(ln) for ln in lines if cap.base < ln.base < top.top
+               and ln is not cap):
+            continue  # a sentence naming a table, above the table's own caption
         caption_lines = [cap] + sorted(
             (ln for ln in lines if cap.base < ln.base < top.top and _inside(ln, x0, x1)
              and id(ln) not in used), key=lambda ln: ln.base)

@@ -127,7 +127,8 @@ class Flow:
 
     # ------------------------------------------------------------------ classifying
 
-    def is_heading(self, line: Line, prev: Line | None, closed: bool) -> bool:
+    def is_heading(self, line: Line, prev: Line | None, closed: bool,
+                   nxt: Line | None = None) -> bool:
         text = line.text.strip()
         if not text or len(text.split()) > 14 or len(text) > 120 or not re.search(
                 r"[^\W\d_]", text):
@@ -147,6 +148,9 @@ class Flow:
         if bigger or style.caps:
             return True
         short = line.x1 < line.col_x1 - 3 * line.size or line.col_x1 <= line.col_x0
+        if not short and nxt is not None and style_of(nxt) == style and nxt.page == line.page \
+                and 0 < nxt.base - line.base < 1.6 * line.size:
+            short = nxt.x1 < nxt.col_x1 - 3 * nxt.size  # a heading wrapped onto a short line
         return short and (closed or prev is None)
 
     def runin(self, line: Line) -> int:
@@ -251,6 +255,7 @@ def read_flow(flow: list[Line | Region]) -> list[Item]:
             para = []
 
     prev: Line | None = None
+    following = {id(a): b for a, b in zip(lines, lines[1:], strict=False)}
     for obj in flow:
         if isinstance(obj, Region):
             flush()
@@ -261,7 +266,7 @@ def read_flow(flow: list[Line | Region]) -> list[Item]:
         labelled = n_runin and spaced(line.glyphs[:n_runin]).rstrip().endswith(":")
         closed = not para or labelled or not reader.continues(para[-1], line)
         last = items[-1] if items else None
-        if reader.is_heading(line, prev, closed):
+        if reader.is_heading(line, prev, closed, following.get(id(line))):
             style = style_of(line)
             if (not para and last is not None and last.kind == "heading" and last.style == style
                     and not last.style.runin and last.lines[-1].page == line.page
