@@ -425,25 +425,35 @@ def _levels(rules: list[Rule], x0: float, x1: float) -> list[tuple[float, float,
             for y, rs in out]  # type: ignore[misc,union-attr]
 
 
-def _body_like(line: Line, x0: float) -> bool:
-    """A table line that reads as a body row: it starts in the stub, and is a group
-    heading alone or holds a number (a header line under a short rule holds labels)."""
-    chunks = chunks_of(line)
-    if chunks[0].x0 > x0 + 2 * line.size:
-        return False
-    return len(chunks) == 1 or any(is_data(c.text) for c in chunks[1:])
+def _body_like(row: list[Line], x0: float) -> bool:
+    """Lines (one row) that read as a body row: a line starting in the stub holds a
+    number, or the row is a group heading alone (a header line under a short rule holds
+    labels)."""
+    for line in row:
+        chunks = chunks_of(line)
+        if chunks[0].x0 <= x0 + 2 * line.size and any(is_data(c.text) for c in chunks[1:]):
+            return True
+    return len(row) == 1 and len(chunks_of(row[0])) == 1 and \
+        chunks_of(row[0])[0].x0 <= x0 + 2 * row[0].size
 
 
 def _header_rule(levels: list[tuple[float, float, Rule]], lines: list[Line], x0: float,
-                 x1: float) -> float | None:
+                 x1: float, rules: list[Rule]) -> float | None:
     """The y of the rule under the header: the first level of rules over half the width
-    with header lines above it and a body-like line right under it."""
+    with header lines above it and a body-like row right under it. A level of short
+    rules (several, or one stopping short of the right edge: rules under spanning
+    labels) with another such level a few lines below is inside the header."""
     wide = [(y, r) for y, cover, r in levels if cover >= 0.5
             and any(ln.base < y for ln in lines) and any(ln.base > y for ln in lines)]
-    for y, _ in wide:
+    for k, (y, longest) in enumerate(wide):
+        segments = [r for r in rules if abs((r.top + r.bottom) / 2 - y) < 1.0]
+        short = len(segments) >= 2 or longest.x1 < x1 - 1.5
+        if short and k + 1 < len(wide) and \
+                sum(y < ln.base < wide[k + 1][0] for ln in lines) <= 4:
+            continue
         first = min((ln for ln in lines if ln.base > y), key=lambda ln: ln.base)
-        row = [ln for ln in lines if first.base <= ln.base < first.base + 1.6 * first.size]
-        if any(_body_like(ln, x0) for ln in row):  # a row's first line may hold no label
+        row = [ln for ln in lines if first.base <= ln.base < first.base + 1.3 * first.size]
+        if _body_like(row, x0):  # a row's first line may hold no label
             return y
     return wide[0][0] if wide else None
 
@@ -504,7 +514,8 @@ def _read(page: Page, lines: list[Line], rules: list[Rule], top: Rule | None,
     inner = [r for r in rules if start + 0.5 < r.top < last and r.x0 >= x0 - 4
              and r.x1 <= x1 + 4 and r is not top]
     levels = _levels(inner, x0, x1)
-    head_y = head_rule.top if head_rule is not None else _header_rule(levels, cand, x0, x1)
+    head_y = head_rule.top if head_rule is not None else _header_rule(levels, cand, x0, x1,
+                                                                       inner)
     if head_y is None:
         head_y = start
     bottom = next((r for y, cover, r in reversed(levels) if cover >= 0.8 and y > head_y
@@ -552,7 +563,7 @@ def _by_baseline(lines: list[Line], page: int) -> list[Line]:
     out: list[Line] = []
     groups: list[list[Line]] = []
     for ln in sorted(lines, key=lambda ln: (ln.base, ln.x0)):
-        if groups and abs(groups[-1][0].base - ln.base) < 0.6:
+        if groups and abs(groups[-1][0].base - ln.base) < 0.3 * ln.size:
             groups[-1].append(ln)
         else:
             groups.append([ln])
