@@ -211,7 +211,8 @@ def _rejoin(page: int, lines: list[Line]) -> list[Line]:
     for line in lines:
         prev = out[-1] if out else None
         if (prev is not None and abs(prev.base - line.base) < 0.3 and prev.size == line.size
-                and any(prev.scripts) and 0 <= line.x0 - prev.x1 <= PIECE_GAP * line.size):
+                and (any(prev.scripts) or any(line.scripts))
+                and -0.5 <= line.x0 - prev.x1 <= PIECE_GAP * line.size):
             out[-1] = _make_line(page, prev.glyphs + line.glyphs, prev.scripts + line.scripts)
         else:
             out.append(line)
@@ -327,9 +328,28 @@ class Region:
     col: int = 0
 
 
-def reading_order(lines: list[Line], regions: list[Region]) -> list[Line | Region]:
+def dominant_columns(found: list[Columns], lines: list[list[Line]]) -> list[Columns]:
+    """Each page's columns, a page with too few lines to show its columns given the
+    layout most pages show (when its lines fit in those columns)."""
+    multi = [c for c in found if len(c.starts) > 1]
+    if not multi:
+        return found
+    key = Counter(tuple(round(x / 6) for x in c.starts) for c in multi).most_common(1)[0][0]
+    layout = next(c for c in multi if tuple(round(x / 6) for x in c.starts) == key)
+    out = []
+    for cols, page_lines_ in zip(found, lines, strict=True):
+        if len(cols.starts) == 1 and page_lines_:
+            spanning = sum(layout.of(ln.x0, ln.x1) < 0 for ln in page_lines_)
+            if spanning <= 0.2 * len(page_lines_):
+                cols = layout
+        out.append(cols)
+    return out
+
+
+def reading_order(lines: list[Line], regions: list[Region],
+                  cols: Columns | None = None) -> list[Line | Region]:
     """The page's lines and regions in reading order (step 5); columns recorded on lines."""
-    cols = find_columns(lines)
+    cols = cols or find_columns(lines)
     items: list[Line | Region] = [*lines, *regions]
     for item in items:
         item.col = cols.of(item.x0, item.x1)

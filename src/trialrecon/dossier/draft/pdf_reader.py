@@ -31,8 +31,10 @@ from trialrecon.dossier.draft.document import Builder, Document
 from trialrecon.dossier.draft.html_reader import BACK_MATTER
 from trialrecon.dossier.draft.pdf_extract import Page, PdfError, extract
 from trialrecon.dossier.draft.pdf_layout import (
+    Columns,
     Line,
     Region,
+    dominant_columns,
     drop_furniture,
     find_columns,
     page_lines,
@@ -67,7 +69,8 @@ def _clusters(boxes: list[tuple[float, float, float, float]]) -> list[list[float
     return out
 
 
-def figure_text(page: Page, lines: list[Line], tables: list[Found]) -> set[int]:
+def figure_text(page: Page, lines: list[Line], tables: list[Found],
+                cols: Columns | None = None) -> set[int]:
     """The lines printed inside a figure (down to its caption): not the paper's text."""
     taken = [f.region for f in tables]
     boxes = [g for g in page.graphics if not any(
@@ -78,7 +81,7 @@ def figure_text(page: Page, lines: list[Line], tables: list[Found]) -> set[int]:
         for t in taken)]
     if not boxes:
         return set()
-    cols = find_columns(lines)
+    cols = cols or find_columns(lines)
     out: set[int] = set()
     for c in _clusters(boxes + rules):
         if c[2] - c[0] < 30 or c[3] - c[1] < 30:
@@ -131,7 +134,9 @@ def _roles(items: list[Item], body: float) -> list[str]:
             first = it.lines[0]
             if first.col < 0 or sum(ln.col < 0 for ln in it.lines) > len(it.lines) / 2:
                 spanning += 1
-            elif spanning and first.x1 - first.x0 > 0.3 * (first.col_x1 - first.col_x0 or 1):
+            elif spanning and len(it.lines) >= 2 and sum(
+                    ln.col >= 0 and ln.x1 - ln.x0 > 0.8 * (ln.col_x1 - ln.col_x0)
+                    for ln in it.lines) * 2 >= len(it.lines):
                 # the text left the full-width box for the columns: the headings right
                 # before it head the body
                 k = len(roles)
@@ -220,16 +225,20 @@ def read_pdf(path: Path, data: bytes) -> Document:
         raise PdfError("the PDF has no text layer (a scanned document?); run OCR on it first "
                        "or give the text")
     lines = drop_furniture(pages, lines)
-    flow: list[Line | Region] = []
     carry: Found | None = None
+    tables, rests = [], []
     for page, page_lines_ in zip(pages, lines, strict=True):
         found, carry = find_tables(page, page_lines_, carry)
         used = set().union(*(f.used for f in found)) if found else set()
-        rest = [ln for ln in page_lines_ if id(ln) not in used]
-        drop = figure_text(page, rest, found)
+        tables.append(found)
+        rests.append([ln for ln in page_lines_ if id(ln) not in used])
+    columns = dominant_columns([find_columns(r) for r in rests], rests)
+    flow: list[Line | Region] = []
+    for page, rest, found, cols in zip(pages, rests, tables, columns, strict=True):
+        drop = figure_text(page, rest, found, cols)
         rest = [ln for ln in rest if id(ln) not in drop]
         regions = [f.region for f in found if f.region.payload is not None]
-        flow += reading_order(rest, regions)
+        flow += reading_order(rest, regions, cols)
     items = read_flow(flow)
     body = _body_size(flow)
     return build(path.name, items, body)

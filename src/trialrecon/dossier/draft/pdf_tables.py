@@ -238,7 +238,8 @@ def _header(lines: list[Line], col_x: list[tuple[float, float]], rules: list[Rul
             ruled = False
             below = [r for r in rules if r.top > ch.base and r.top - ch.base < 0.9 * line.size
                      and r.x1 - r.x0 < 0.9 * (col_x[-1][1] - col_x[0][0])]
-            for r in below:  # a short rule drawn under a spanning label alone gives its span
+            for r in sorted(below, key=lambda r: -r.top):  # the nearest short rule under a
+                # spanning label alone gives its span
                 if r.x0 - 3 <= ch.x0 and ch.x1 <= r.x1 + 3 and not any(
                         o is not ch and o.x1 > r.x0 and o.x0 < r.x1 for o in chunks):
                     c0, c1 = _cover(col_x, r.x0 + 2, r.x1 - 2)
@@ -261,7 +262,7 @@ def _header(lines: list[Line], col_x: list[tuple[float, float]], rules: list[Rul
     # a label set flush with its first column's left edge, with labels under it, spans
     # the columns up to the next label of its line (a centred label shows its own span)
     boxes.sort(key=lambda b: (b["top"], b["x0"]))
-    for b in boxes:
+    for b in sorted(boxes, key=lambda b: -b["top"]):  # type: ignore[operator]
         if b["ruled"] or abs(b["x0"] - col_x[b["c0"]][0]) > 2.0:  # type: ignore[index]
             continue
         under = [o for o in boxes if o["top"] > b["base"] + 0.5]
