@@ -22,7 +22,7 @@ Two visual styles:
 Both set the body in two columns (CSS ``column-count: 2``), put tables of few columns in
 one column and wide ones across the page (``column-span: all``), hyphenate long words with
 soft hyphens, print superscripts (citations, footnote marks, the exponent of ``10⁹``) as
-raised small text, and draw each figure as a small plot with tick labels and a number-at-
+raised small text and Unicode subscript digits (``FEV₁``) as lowered ones, and draw each figure as a small plot with tick labels and a number-at-
 risk table (text a reader has to leave out: it is not in the paper's text).
 """
 
@@ -42,6 +42,8 @@ STYLES = ("lancet", "plain")
 _MARK = re.compile(r"\^\{([^}\n]*)\}")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾⁼", "0123456789+−()=")
 _SUP_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾⁼]+")
+_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_SUB_RUN = re.compile(r"[₀₁₂₃₄₅₆₇₈₉]+")
 _WORD = re.compile(r"[A-Za-z]{10,}")
 
 _CSS = {
@@ -108,7 +110,8 @@ table { border-collapse: collapse; font: 7.6pt/1.15 'Liberation Serif'; width: 1
 th, td { padding: 1.4pt 3pt; vertical-align: bottom; text-align: center; }
 td:first-child, th:first-child { text-align: left; }
 thead tr:last-child th { border-bottom: 0.5pt solid #000; }
-th.span { background: linear-gradient(#000, #000) no-repeat center bottom / calc(100% - 6pt) 0.4pt; }
+th.span { background: linear-gradient(#000, #000) no-repeat center bottom /
+          calc(100% - 6pt) 0.4pt; }
 th { font-weight: normal; }
 td.ind { padding-left: 9pt; }
 .notes { font: 7.2pt/1.2 'Liberation Serif'; margin-top: 1mm; text-align: left; }
@@ -150,9 +153,12 @@ def _plain(text: str, soft_hyphens: bool) -> str:
     if soft_hyphens:
         text = _WORD.sub(lambda m: _hyphenate(m.group()), text)
     out, pos = [], 0
-    for m in _SUP_RUN.finditer(text):
+    for m in re.finditer(f"{_SUP_RUN.pattern}|{_SUB_RUN.pattern}", text):
         out.append(html.escape(text[pos:m.start()]))
-        out.append(f"<sup>{html.escape(m.group().translate(_SUPERSCRIPT))}</sup>")
+        if _SUB_RUN.fullmatch(m.group()):
+            out.append(f"<sub>{html.escape(m.group().translate(_SUBSCRIPT))}</sub>")
+        else:
+            out.append(f"<sup>{html.escape(m.group().translate(_SUPERSCRIPT))}</sup>")
         pos = m.end()
     out.append(html.escape(text[pos:]))
     return "".join(out)

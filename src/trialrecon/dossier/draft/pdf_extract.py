@@ -12,12 +12,12 @@ measuring both on journal PDFs printed from the 30 papers of ``../shared/papers`
 and baselines in a fraction of the time, and a parser that repairs a broken
 cross-reference table as a browser does.
 
-Hostile input is bounded: the work runs in a child process (``python -m`` this module)
-with limits on its address space (:data:`MAX_MEMORY`) and CPU time, a wall-clock timeout
-(:data:`MAX_SECONDS`), at most :data:`MAX_PAGES` pages, :data:`MAX_GLYPHS` glyphs and
-:data:`MAX_OBJECTS` graphic objects per page. A PDF bomb, a broken file, a password or a
-crash of the engine becomes one :class:`PdfError` sentence, never a hang or a traceback.
-No image is decoded (so no PIL decompression bomb limit is involved).
+Hostile input is bounded: the work runs in a child process (this file run as a script)
+with limits on its address space and CPU time, a wall-clock timeout, and at most so many
+pages, glyphs and graphic objects per page (:class:`Limits`, :data:`LIMITS`). A PDF bomb,
+a broken file, a password or a crash of the engine becomes one :class:`PdfError`
+sentence, never a hang or a traceback. No image is decoded (so no PIL decompression-bomb
+limit is involved, and pdfminer is not used).
 
 Part of the input layer: imports nothing from ``trialrecon`` outside :mod:`trialrecon.dossier`.
 """
@@ -30,14 +30,22 @@ import json
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-MAX_PAGES = 300  # a paper with its appendix; a larger PDF is a book, not a trial report
-MAX_GLYPHS = 3_000_000  # in the whole document (a dense 300-page appendix has ~1.5 M)
-MAX_OBJECTS = 100_000  # graphic objects looked at per page (a scatter plot can hold more)
-MAX_SECONDS = 120.0  # wall-clock for the whole extraction
-MAX_MEMORY = 3 * 1024**3  # address space of the child process, bytes
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds of one extraction (the child process is held to them)."""
+
+    pages: int = 300  # a paper with its appendix; a larger PDF is a book, not a trial report
+    glyphs: int = 3_000_000  # in the whole document (a dense 300-page appendix has ~1.5 M)
+    objects: int = 100_000  # graphic objects looked at per page (a scatter plot has more)
+    seconds: float = 120.0  # wall-clock for the whole extraction
+    memory: int = 3 * 1024**3  # address space of the child process, bytes
+
+
+LIMITS = Limits()
 
 
 class PdfError(ValueError):
@@ -111,14 +119,14 @@ def _font_style(name: str, flags: int, weight: int) -> tuple[bool, bool]:
 
 
 def _page_glyphs(raw: object, textpage: object, height: float, fonts: dict[str, int],
-                 styles: list[tuple[bool, bool]], budget: int) -> dict[str, str]:
+                 styles: list[tuple[bool, bool]], budget: int, limit: int) -> dict[str, str]:
     """The upright glyphs of one page: their characters, boxes and sizes, font indices."""
     import ctypes
 
     f = raw  # the pypdfium2.raw module
     n = f.FPDFText_CountChars(textpage)
     if n > budget:
-        raise PdfError(f"more than {MAX_GLYPHS:,} characters (not a paper)")
+        raise PdfError(f"more than {limit:,} characters (not a paper)")
     rect = f.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     matrix = f.FS_MATRIX()
@@ -186,8 +194,8 @@ def _page_glyphs(raw: object, textpage: object, height: float, fonts: dict[str, 
             "fonts": _pack("H", font_of), "spaces": _pack("B", spaces)}
 
 
-def _page_graphics(raw: object, page: object, height: float) -> tuple[list[list[float]],
-                                                                       list[list[float]]]:
+def _page_graphics(raw: object, page: object, height: float,
+                   limit: int) -> tuple[list[list[float]], list[list[float]]]:
     """(rules, other graphic boxes) of one page, as [x0, top, x1, bottom] lists."""
     import ctypes
 
@@ -204,7 +212,7 @@ def _page_graphics(raw: object, page: object, height: float) -> tuple[list[list[
         count, get, depth = stack.pop()
         for k in range(count):
             seen += 1
-            if seen > MAX_OBJECTS:
+            if seen > limit:
                 return rules, boxes
             obj = get(k)
             kind = f.FPDFPageObj_GetType(obj)
@@ -233,7 +241,7 @@ def _page_graphics(raw: object, page: object, height: float) -> tuple[list[list[
     return rules, boxes
 
 
-def extract_json(data: bytes) -> dict[str, object]:
+def extract_json(data: bytes, limits: Limits = LIMITS) -> dict[str, object]:
     """The pages of the PDF ``data`` as JSON-ready lists (runs in the child process)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
@@ -248,18 +256,18 @@ def extract_json(data: bytes) -> dict[str, object]:
     count = len(pdf)
     if count == 0:
         return {"error": "the PDF has no pages"}
-    if count > MAX_PAGES:
-        return {"error": f"{count:,} pages is above the limit of {MAX_PAGES} for a paper"}
+    if count > limits.pages:
+        return {"error": f"{count:,} pages is above the limit of {limits.pages} for a paper"}
     fonts: dict[str, int] = {}
     styles: list[tuple[bool, bool]] = []
-    pages, budget = [], MAX_GLYPHS
+    pages, budget = [], limits.glyphs
     for index in range(count):
         page = pdf[index]
         width, height = page.get_width(), page.get_height()
         textpage = page.get_textpage()
-        glyphs = _page_glyphs(raw, textpage.raw, height, fonts, styles, budget)
+        glyphs = _page_glyphs(raw, textpage.raw, height, fonts, styles, budget, limits.glyphs)
         budget -= len(glyphs["text"])
-        rules, boxes = _page_graphics(raw, page.raw, height)
+        rules, boxes = _page_graphics(raw, page.raw, height, limits.objects)
         pages.append({"w": width, "h": height, "glyphs": glyphs, "rules": rules,
                       "graphics": boxes})
         textpage.close()
@@ -268,25 +276,26 @@ def extract_json(data: bytes) -> dict[str, object]:
     return {"pages": pages, "fonts": [[n, *styles[i]] for n, i in fonts.items()]}
 
 
-def _limits() -> None:
+def _bound(limits: Limits) -> None:
     """The child's own bounds on memory and CPU time (set before it reads anything)."""
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY, MAX_MEMORY))
-    cpu = int(MAX_SECONDS) + 5
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+    cpu = int(limits.seconds) + 5
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
 
-def _child() -> int:
-    _limits()
+def _child(argv: list[str]) -> int:
+    limits = Limits(**json.loads(argv[1])) if len(argv) > 1 else LIMITS
+    _bound(limits)
     data = sys.stdin.buffer.read()
     try:
-        result = extract_json(data)
+        result = extract_json(data, limits)
     except PdfError as exc:
         result = {"error": str(exc)}
     except MemoryError:
-        result = {"error": f"reading it needs more than {MAX_MEMORY // 1024**3} GB "
-                           "(a PDF bomb?)"}
+        result = {"error": f"reading it needs more than {limits.memory / 1024**3:g} GB of "
+                           "memory (a PDF bomb?)"}
     sys.stdout.write(json.dumps(result, separators=(",", ":")))
     return 0
 
@@ -294,23 +303,23 @@ def _child() -> int:
 # ---------------------------------------------------------------------- the parent's side
 
 
-def extract(data: bytes) -> list[Page]:
+def extract(data: bytes, limits: Limits = LIMITS) -> list[Page]:
     """The pages of the PDF ``data``, read in a bounded child process (see the module).
 
     :class:`PdfError` with one sentence when the file cannot be read within the bounds.
     """
     start = time.monotonic()
+    command = [sys.executable, str(Path(__file__).resolve()), json.dumps(asdict(limits))]
     try:
-        done = subprocess.run([sys.executable, str(Path(__file__).resolve())],
-                              input=data, capture_output=True, timeout=MAX_SECONDS,
-                              check=False)
+        done = subprocess.run(command, input=data, capture_output=True,
+                              timeout=limits.seconds, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise PdfError(f"reading it took longer than {MAX_SECONDS:g} s (a PDF bomb, or "
+        raise PdfError(f"reading it took longer than {limits.seconds:g} s (a PDF bomb, or "
                        "not a paper?)") from exc
     if done.returncode != 0 or not done.stdout:
         seconds = time.monotonic() - start
         why = ("it ran out of time or memory (a PDF bomb?)" if done.returncode < 0 or
-               seconds > MAX_SECONDS * 0.9 else "the PDF engine failed on it")
+               seconds > limits.seconds * 0.9 else "the PDF engine failed on it")
         raise PdfError(f"not a readable PDF: {why}")
     try:
         result = json.loads(done.stdout)
@@ -344,4 +353,4 @@ def pages_of(result: dict[str, object]) -> list[Page]:
 
 
 if __name__ == "__main__":
-    raise SystemExit(_child())
+    raise SystemExit(_child(sys.argv))

@@ -4,7 +4,8 @@ How a page is read (:mod:`.pdf_extract` gives the glyphs and rules):
 
 1. **Lines.** Glyphs sharing a baseline are one row; a row is cut where the gap between two
    glyphs is wider than :data:`PIECE_GAP` times the font size (a column gutter, a table's
-   column gap), so two columns printed side by side never make one line.
+   column gap) and is not a word space the PDF prints (stretched in a justified line), so
+   two columns printed side by side never make one line.
 2. **Superscripts and subscripts.** A piece set smaller than a line next to it and raised
    above its baseline (by 0.12-0.75 of the line's size) is a superscript of that line; one
    lowered (by 0.06-0.5) is a subscript. Its glyphs join the line, flagged, so a citation
@@ -135,7 +136,9 @@ def _pieces(row: list[Glyph], gap: float = PIECE_GAP) -> list[list[Glyph]]:
     for g in row[1:]:
         prev = out[-1][-1]
         right = max(p.x1 for p in out[-1][-4:])
-        if g.x0 - right > gap * max(min(prev.size, g.size), 1.0):
+        size = max(min(prev.size, g.size), 1.0)
+        # a word space the PDF prints stretched (justified text) is not a gutter
+        if g.x0 - right > gap * size and not (g.space and g.x0 - right < 3.5 * size):
             out.append([g])
         else:
             out[-1].append(g)

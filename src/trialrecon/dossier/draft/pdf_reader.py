@@ -44,7 +44,6 @@ from trialrecon.dossier.draft.pdf_tables import Found, PdfTable, find_tables, ra
 from trialrecon.dossier.draft.pdf_text import FIGURE, Item, Style, read_flow
 
 _ABSTRACT = re.compile(r"^\s*(abstract|summary)\s*:?\s*$", re.IGNORECASE)
-_INTRODUCTION = re.compile(r"^\s*(?:\d+\.?\s*)?introduction\s*:?\s*$", re.IGNORECASE)
 _TOP = re.compile(r"^\s*(?:\d+\.?\s*)?(introduction|background|methods?|materials and methods|"
                   r"patients and methods|results|discussion|conclusions?)\s*:?\s*$",
                   re.IGNORECASE)
@@ -121,8 +120,6 @@ def _roles(items: list[Item], body: float) -> list[str]:
         elif it.kind == "heading":
             if state == "front" and _ABSTRACT.match(it.text):
                 role, state, top_style, spanning = "abstract", "abstract", it.style, 0
-            elif state == "abstract" and _INTRODUCTION.match(it.text):
-                role, state = "body", "body"
             elif state == "abstract" and sub_style is None and top_style is not None and \
                     it.style.prominence() < top_style.prominence():
                 role, sub_style = "abstract_sub", it.style

@@ -32,11 +32,11 @@ import statistics
 from dataclasses import dataclass, field
 
 from trialrecon.dossier.draft.document import RawCell
-from trialrecon.dossier.draft.tables import is_data
 from trialrecon.dossier.draft.jats import _split_notes, merge_marks
 from trialrecon.dossier.draft.pdf_extract import Glyph, Page, Rule
 from trialrecon.dossier.draft.pdf_layout import Line, Region, _make_line
 from trialrecon.dossier.draft.pdf_marks import Segment, glyph_segments
+from trialrecon.dossier.draft.tables import is_data
 
 CELL_GAP = 0.5  # a gap wider than this many font sizes separates two cells
 CAPTION = re.compile(r"^\s*(Table|TABLE)\s+(\d{1,3}[A-Za-z]?|[IVXL]{1,6})(?:\s*[.:|]|\s|$)")

@@ -138,20 +138,29 @@ class Flow:
             return False
         style = style_of(line)
         bigger = style.size >= self.body + 0.9
-        if re.search(r"[,;]$", text) or (text.endswith(".") and not bigger):
+        wrapped = nxt is not None and style_of(nxt) == style and nxt.page == line.page \
+            and 0 < nxt.base - line.base < 1.6 * line.size
+        if (re.search(r"[,;]$", text) and not (bigger and wrapped)) or (
+                text.endswith(".") and not bigger):
             return False
         if style.size < self.body - 0.6 and not (style.bold or style.caps):
             return False
-        marked = bigger or style.caps or (style.bold and not self.body_bold) or style.italic
-        if not marked:
-            return False
-        if bigger or style.caps:
+        if bigger or style.caps == "small":
             return True
+        letters = sum(c.isalpha() for c in text)
+        capitals = style.caps == "all" and letters >= 0.6 * len(text.replace(" ", ""))
+        if not (capitals or (style.bold and not self.body_bold) or style.italic):
+            return False
         short = line.x1 < line.col_x1 - 3 * line.size or line.col_x1 <= line.col_x0
-        if not short and nxt is not None and style_of(nxt) == style and nxt.page == line.page \
-                and 0 < nxt.base - line.base < 1.6 * line.size:
+        if not short and wrapped and nxt is not None:
             short = nxt.x1 < nxt.col_x1 - 3 * nxt.size  # a heading wrapped onto a short line
-        return short and (closed or prev is None)
+        if not short and nxt is not None and not wrapped:
+            after = style_of(nxt)  # a full line of its own, the text after it set plainly
+            short = not (after.bold or after.italic or after.caps)
+        # a small gap above a heading is enough to close the paragraph before it
+        gap = prev is not None and prev.page == line.page and line.x0 < prev.x1 and \
+            prev.x0 < line.x1 and 1.2 * self.pitch < line.base - prev.base < 4 * self.pitch
+        return short and (closed or gap or prev is None)
 
     def runin(self, line: Line) -> int:
         """How many glyphs of ``line`` are a run-in bold heading (0: none)."""
@@ -168,8 +177,9 @@ class Flow:
             return 0
         return n
 
-    def continues(self, prev: Line, line: Line) -> bool:
-        """``line`` continues the paragraph whose last line is ``prev``."""
+    def continues(self, para: list[Line], line: Line) -> bool:
+        """``line`` continues the paragraph ``para`` (its lines so far)."""
+        prev = para[-1]
         if _BULLET.match(line.text) or abs(prev.size - line.size) > 0.6:
             return False
         same_place = prev.page == line.page and prev.col == line.col
@@ -180,7 +190,10 @@ class Flow:
         indent = line.x0 - line.col_x0 > 0.6 * line.size
         if indent and prev.x0 - prev.col_x0 < 0.6 * prev.size:
             return False
-        return not (self.justified and prev.x1 < prev.col_x1 - 2.0 * prev.size)
+        # the paragraph's own right edge: a full-width box's last line may fall in a column
+        right = max(prev.col_x1, *(ln.x1 for ln in para[-3:])) if len(para) > 1 else \
+            prev.col_x1
+        return not (self.justified and prev.x1 < right - 2.0 * prev.size)
 
     # ------------------------------------------------------------------------ joining
 
@@ -264,7 +277,7 @@ def read_flow(flow: list[Line | Region]) -> list[Item]:
         line = obj
         n_runin = reader.runin(line)
         labelled = n_runin and spaced(line.glyphs[:n_runin]).rstrip().endswith(":")
-        closed = not para or labelled or not reader.continues(para[-1], line)
+        closed = not para or labelled or not reader.continues(para, line)
         last = items[-1] if items else None
         if reader.is_heading(line, prev, closed, following.get(id(line))):
             style = style_of(line)
