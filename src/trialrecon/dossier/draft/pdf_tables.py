@@ -77,6 +77,7 @@ class PdfTable:
     indents: list[int] = field(default_factory=list)  # per body row: the stub's indent
     numbered: bool = False  # the notes are numbered (superscript digits are note marks)
     header_key: str = ""
+    stub_left: float = 0.0
     x0: float = 0.0
     x1: float = 0.0
 
@@ -189,7 +190,7 @@ def _group_rows(lines: list[Line], col_x: list[tuple[float, float]]) -> list[lis
         taken = set().union(*(data_cols(ln) for ln in rows[-1]))
         # a line with its own label and data where the row has data is a row of its own
         complete = bool(label) and row_label and bool(data_cols(line) & taken) and \
-            not re.match(r"^[a-z(\[,;/&–-]", label)
+            (label[:1].isupper() or label[:1].isdigit())
         if line.base - prev.base < 0.5:
             same = True
         elif split:
@@ -296,6 +297,9 @@ def _body(lines: list[Line], col_x: list[tuple[float, float]], table: PdfTable) 
     """The body rows of ``table`` from its lines (see the module docstring)."""
     stub_left = min((c.x0 for ln in lines for c in chunks_of(ln)
                      if _cover(col_x, c.x0, c.x1)[0] == 0), default=col_x[0][0])
+    if table.rows:  # a part on a later page: indents are measured from the first part's stub
+        stub_left = table.stub_left
+    table.stub_left = stub_left
     for group in _group_rows(lines, col_x):
         cells: list[Chunk | None] = [None] * len(col_x)
         indent = 0
@@ -427,15 +431,15 @@ def _levels(rules: list[Rule], x0: float, x1: float) -> list[tuple[float, float,
 
 
 def _body_like(row: list[Line], x0: float) -> bool:
-    """Lines (one row) that read as a body row: a line starting in the stub holds a
-    number, or the row is a group heading alone (a header line under a short rule holds
-    labels)."""
+    """Lines (one row) that read as a body row: a line opening with a label and holding a
+    number after it, or a group heading alone (a header line holds labels only, or the
+    number pieces of labels wrapped from the line above)."""
     for line in row:
         chunks = chunks_of(line)
-        if chunks[0].x0 <= x0 + 2 * line.size and any(is_data(c.text) for c in chunks[1:]):
+        if not is_data(chunks[0].text) and any(is_data(c.text) for c in chunks[1:]):
             return True
     return len(row) == 1 and len(chunks_of(row[0])) == 1 and \
-        chunks_of(row[0])[0].x0 <= x0 + 2 * row[0].size
+        not is_data(chunks_of(row[0])[0].text) and chunks_of(row[0])[0].x0 < x0 + 40
 
 
 def _header_rule(levels: list[tuple[float, float, Rule]], lines: list[Line], x0: float,
@@ -494,9 +498,13 @@ class Found:
 
 
 def _read(page: Page, lines: list[Line], rules: list[Rule], top: Rule | None,
-          start: float, x0: float, x1: float, table: PdfTable, head_rule: Rule | None = None,
-          skip_header: str = "") -> tuple[set[int], float, bool]:
-    """Read the table's header, body and notes from the lines below ``start``."""
+          start: float, x0: float, x1: float, table: PdfTable,
+          continuing: str | None = None) -> tuple[set[int], float, bool]:
+    """Read the table's header, body and notes from the lines below ``start``.
+
+    ``continuing``: the header text of the table this part continues (on a new page): a
+    header printed again is left out; without one, every line is a body row.
+    """
     below = _by_baseline([ln for ln in lines if ln.base > start and _inside(ln, x0, x1)],
                          page.number)
     if not below:
@@ -515,9 +523,9 @@ def _read(page: Page, lines: list[Line], rules: list[Rule], top: Rule | None,
     inner = [r for r in rules if start + 0.5 < r.top < last and r.x0 >= x0 - 4
              and r.x1 <= x1 + 4 and r is not top]
     levels = _levels(inner, x0, x1)
-    head_y = head_rule.top if head_rule is not None else _header_rule(levels, cand, x0, x1,
-                                                                       inner)
-    if head_y is None:
+    head_y = _header_rule(levels, cand, x0, x1, inner)
+    if head_y is None or continuing is not None and " ".join(
+            ln.text for ln in cand if ln.base < head_y) != continuing:
         head_y = start
     bottom = next((r for y, cover, r in reversed(levels) if cover >= 0.8 and y > head_y
                    and any(head_y < ln.base < y for ln in cand)), None)
@@ -539,15 +547,13 @@ def _read(page: Page, lines: list[Line], rules: list[Rule], top: Rule | None,
     if not body_lines:
         return set(), start, False
     key = " ".join(ln.text for ln in header_lines)
-    if skip_header and key == skip_header:
-        header_lines = []
     table.numbered = table.numbered or any(ln.scripts and ln.scripts[0] > 0 and
                                            ln.glyphs[0].text.isdigit() for ln in notes)
     col_x = table.col_x or _columns([chunks_of(ln) for ln in body_lines])
     if not col_x:
         return set(), start, False
     table.col_x, table.n_cols = col_x, len(col_x)
-    if header_lines and not table.header:
+    if header_lines and continuing is None:
         table.header = _header(header_lines, col_x, inner, table.numbered)
         table.header_key = key
     _body(body_lines, col_x, table)
@@ -639,22 +645,18 @@ def _rest_marks(caption: list[Segment], segs: list[Segment]) -> list[Segment]:
 
 
 def _continue(page: Page, lines: list[Line], rules: list[Rule], carry: Found) -> Found | None:
-    """The part of ``carry``'s table printed at the top of this page, if any."""
+    """The part of ``carry``'s table printed at the top of this page, if any: table lines
+    at the top of the page within its width, under or over a rule of its width."""
     t = carry.table
-    first = min((r for r in rules if abs(r.x1 - t.x1) < 4 and r.x1 - r.x0 >= 0.5 * (t.x1 - t.x0)),
-                key=lambda r: r.top, default=None)
-    if first is None or first.top > 0.45 * page.height:
+    inside = sorted((ln for ln in lines if _inside(ln, t.x0, t.x1)), key=lambda ln: ln.base)
+    ruled = [r for r in rules if abs(r.x1 - t.x1) < 4 and r.x1 - r.x0 >= 0.5 * (t.x1 - t.x0)
+             and r.top < 0.45 * page.height]
+    if not inside or not ruled or _stop(inside[0]) or inside[0].top > 0.3 * page.height:
         return None
-    above = [ln for ln in lines if ln.base < first.top and _inside(ln, t.x0, t.x1)]
-    if any(_stop(ln) for ln in above):
-        return None
-    start = min((ln.top for ln in above), default=first.top) - 1
-    repeated = " ".join(ln.text for ln in sorted(above, key=lambda ln: (ln.base, ln.x0)))
-    head = first if above else None
-    got, end, open_end = _read(page, lines, rules, None, start, t.x0, t.x1, t, head_rule=head,
-                               skip_header=t.header_key if repeated == t.header_key else "")
+    start = inside[0].top - 1
+    got, end, open_end = _read(page, lines, rules, None, start, t.x0, t.x1, t,
+                               continuing=t.header_key)
     if not got:
         return None
-    got |= {id(ln) for ln in above}
     region = Region(page.number, t.x0, start, t.x1, end, "table", None)
     return Found(t, region, got, open_end)
