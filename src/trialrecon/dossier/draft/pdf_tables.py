@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 
 from trialrecon.dossier.draft.document import RawCell
@@ -124,8 +125,12 @@ def chunks_of(line: Line, gap: float = CELL_GAP) -> list[Chunk]:
 
 
 def _columns(chunks_by_row: list[list[Chunk]]) -> list[tuple[float, float]]:
-    """Column x-ranges: the union of the pieces of rows printed in two cells or more."""
-    spans = sorted((c.x0, c.x1) for row in chunks_by_row if len(row) >= 2 for c in row)
+    """Column x-ranges: the union of the pieces of the rows printed in the most cells (a
+    row with fewer pieces may hold a cell spanning columns, which would join them)."""
+    counts = Counter(len(row) for row in chunks_by_row if len(row) >= 2)
+    full = max((n for n, k in counts.items() if k >= max(2, 0.2 * sum(counts.values()))),
+               default=2)
+    spans = sorted((c.x0, c.x1) for row in chunks_by_row if len(row) >= full for c in row)
     if not spans:
         spans = sorted((c.x0, c.x1) for row in chunks_by_row for c in row)
     cols: list[list[float]] = []
@@ -302,13 +307,13 @@ def _body(lines: list[Line], col_x: list[tuple[float, float]], table: PdfTable) 
     table.stub_left = stub_left
     for group in _group_rows(lines, col_x):
         cells: list[Chunk | None] = [None] * len(col_x)
-        indent = 0
+        indent = -1  # from the row's first stub line (a wrapped number may stand above it)
         for line in group:
             for ch in chunks_of(line):
                 c0, c1 = _cover(col_x, ch.x0, ch.x1)
                 ch.cols = (c0, c1)
-                if c0 == 0 and line is group[0] and ch.x0 - stub_left > 0.6 * line.size:
-                    indent = 1
+                if c0 == 0 and indent < 0:
+                    indent = int(ch.x0 - stub_left > 0.6 * line.size)
                 cur = cells[c0]
                 if cur is None:
                     cells[c0] = ch
@@ -318,7 +323,7 @@ def _body(lines: list[Line], col_x: list[tuple[float, float]], table: PdfTable) 
                     cur.cols = (cur.cols[0], max(cur.cols[1], c1))
                     cur.x1 = max(cur.x1, ch.x1)
         table.rows.append(cells)
-        table.indents.append(indent)
+        table.indents.append(max(indent, 0))
 
 
 def raw_rows(table: PdfTable) -> tuple[list[list[RawCell]], int]:
@@ -444,11 +449,12 @@ def _body_like(row: list[Line], x0: float) -> bool:
 
 def _header_rule(levels: list[tuple[float, float, Rule]], lines: list[Line], x0: float,
                  x1: float, rules: list[Rule]) -> float | None:
-    """The y of the rule under the header: the first level of rules over half the width
-    with header lines above it and a body-like row right under it. A level of short
+    """The y of the rule under the header: the first level of rules over a third of the
+    width (header cells spanning rows leave it short) with header lines above it and a
+    body-like row right under it. A level of short
     rules (several, or one stopping short of the right edge: rules under spanning
     labels) with another such level a few lines below is inside the header."""
-    wide = [(y, r) for y, cover, r in levels if cover >= 0.5
+    wide = [(y, r) for y, cover, r in levels if cover >= 0.3
             and any(ln.base < y for ln in lines) and any(ln.base > y for ln in lines)]
     for k, (y, longest) in enumerate(wide):
         segments = [r for r in rules if abs((r.top + r.bottom) / 2 - y) < 1.0]
