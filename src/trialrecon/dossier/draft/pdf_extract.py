@@ -252,7 +252,8 @@ def extract_json(data: bytes, limits: Limits = LIMITS) -> dict[str, object]:
         message = str(exc).lower()
         if "password" in message:
             return {"error": "the PDF is encrypted with a password"}
-        return {"error": f"not a readable PDF ({str(exc).split(':')[-1].strip() or 'PDFium'})"}
+        reason = str(exc).split(":")[-1].strip(" .()").lower() or "PDFium cannot open it"
+        return {"error": f"not a readable PDF ({reason})"}
     count = len(pdf)
     if count == 0:
         return {"error": "the PDF has no pages"}

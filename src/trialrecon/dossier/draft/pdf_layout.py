@@ -29,6 +29,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from trialrecon.dossier.draft.pdf_extract import Glyph, Page
 
@@ -63,7 +64,7 @@ class Line:
     def bottom(self) -> float:
         return self.base + 0.25 * self.size
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The characters with spaces where the gaps are (scripts included, unmarked)."""
         return spaced(self.glyphs)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from trialrecon.dossier.draft.document import Builder, Document
 from trialrecon.dossier.draft.html_reader import BACK_MATTER
-from trialrecon.dossier.draft.pdf_extract import Page, PdfError, extract
+from trialrecon.dossier.draft.pdf_extract import LIMITS, Limits, Page, PdfError, extract
 from trialrecon.dossier.draft.pdf_layout import (
     Columns,
     Line,
@@ -214,9 +214,10 @@ def build(source: str, items: list[Item], body: float) -> Document:
     return b.build()
 
 
-def read_pdf(path: Path, data: bytes) -> Document:
-    """The document of the PDF ``data`` (from ``path``); :class:`PdfError` when unreadable."""
-    pages = extract(data)
+def read_pdf(path: Path, data: bytes, limits: Limits = LIMITS) -> Document:
+    """The document of the PDF ``data`` (from ``path``); :class:`PdfError` when unreadable
+    within ``limits``."""
+    pages = extract(data, limits)
     lines = [page_lines(p) for p in pages]
     if not any(lines):
         raise PdfError("the PDF has no text layer (a scanned document?); run OCR on it first "

@@ -12,9 +12,10 @@
 - **Paragraphs**: a line continues the paragraph above unless it is indented, a clear gap
   stands above it, the line above stopped short of the column's edge (in justified text),
   or its size differs. Lines are joined with a space; a word broken at a line end by a
-  hyphen is joined without it when the document prints the whole word elsewhere, or one
-  of its halves is not a word of the document (``chemothe-`` ``rapy``), and keeps it when
-  it is printed hyphenated elsewhere or both halves are words (``once-`` ``daily``).
+  hyphen is joined without it when the document prints the whole word elsewhere, when the
+  hyphen is a soft one (U+2010, U+00AD), or when its first half is not a word of the
+  document (``chemothe-`` ``rapy``), and keeps it when it is printed hyphenated elsewhere
+  or its first half is a word (``two-`` ``thirds``).
 - **Lists**: a line starting with a bullet starts a list item (the bullet dropped).
 - **Captions**: a paragraph starting with ``Figure 2:`` (``Fig. 2.``; the label bold or
   followed by punctuation) is a figure caption.
@@ -111,7 +112,12 @@ class Flow:
         self.body_bold = bold > 0.5 * total
         self.pitch = self._pitch(lines)
         self.justified = self._justified(lines)
-        self.words = Counter(w.lower() for ln in lines for w in _WORD.findall(ln.text))
+        self.words: Counter[str] = Counter()
+        for ln in lines:  # words, and the parts of hyphenated words ("two" of "two-sided")
+            for w in _WORD.findall(ln.text.lower()):
+                self.words[w] += 1
+                if "-" in w or "‐" in w:
+                    self.words.update(p for p in re.split(r"[-‐]", w) if p)
 
     def _pitch(self, lines: list[Line]) -> float:
         diffs = [b.base - a.base for a, b in zip(lines, lines[1:], strict=False)
@@ -197,7 +203,8 @@ class Flow:
 
     # ------------------------------------------------------------------------ joining
 
-    def _keep_hyphen(self, left: str, right: str) -> bool:
+    def _keep_hyphen(self, left: str, right: str, soft: bool) -> bool:
+        """A hyphen ending a line is printed in the word (see the module docstring)."""
         a = re.findall(r"[^\W\d_]+$", left)
         b = re.findall(r"^[^\W\d_]+", right)
         if not a or not b:
@@ -207,8 +214,11 @@ class Flow:
             return False
         if self.words[f"{a_word}-{b_word}"] or self.words[f"{a_word}‐{b_word}"]:
             return True
-        # each half is counted once where it is broken: a word of the paper is seen again
-        return self.words[a_word] > 1 and self.words[b_word] > 1 and len(a_word) > 1
+        if soft:  # a soft hyphen, printed as U+2010 by some producers
+            return False
+        # the first half is counted once where it is broken: a word of the paper seen
+        # again ("two-" "thirds") keeps its hyphen, a fragment ("chemothe-") does not
+        return self.words[a_word] > 1 and len(a_word) > 1
 
     def join(self, lines: list[Line]) -> list[Segment]:
         """The segments of a paragraph's lines (see the module docstring)."""
@@ -220,7 +230,8 @@ class Flow:
                 text = out[last][0].rstrip() if last is not None else ""
                 first = next((t for t, k, _ in segs if not k), "")
                 if text.endswith(("-", "‐", "\u00ad")) and last == len(out) - 1:
-                    keep = self._keep_hyphen(text[:-1], first.lstrip())
+                    keep = self._keep_hyphen(text[:-1], first.lstrip(),
+                                             text.endswith(("‐", "\u00ad")))
                     out[last] = (text if keep else text[:-1], "", "")
                     out[last] = (out[last][0].replace("‐", "-"), "", "")
                 elif text.endswith(("–", "/")) and last == len(out) - 1:
