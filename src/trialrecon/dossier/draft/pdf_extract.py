@@ -64,7 +64,7 @@ class Glyph:
     font: int  # index into Page.fonts
     bold: bool
     italic: bool
-    space: bool = False  # the PDF puts a word space (printed or implied) right before it
+    space: int = 0  # a word space right before it: 1 printed in the PDF, 2 inferred by PDFium
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _page_glyphs(raw: object, textpage: object, height: float, fonts: dict[str, 
         f.FPDFText_GetCharOrigin
     font_info, text_object = f.FPDFText_GetFontInfo, f.FPDFText_GetTextObject
     last_object, font = None, 0
-    pending = False  # a space char was met since the last glyph
+    pending = 0  # a space char was met since the last glyph: 1 printed, 2 inferred
     spaces: list[int] = []
     chars: list[str] = []
     numbers: list[float] = []  # x0, x1, base, size of each glyph
@@ -149,12 +149,15 @@ def _page_glyphs(raw: object, textpage: object, height: float, fonts: dict[str, 
     for i in range(n):
         code = unicode(textpage, i)
         if generated(textpage, i):
-            pending = code == 32 or (pending and code not in (10, 13))
+            if code == 32 and not pending:
+                pending = 2  # a space PDFium infers from the positions
+            elif code in (10, 13):
+                pending = 0
             continue
         if code == 2:  # PDFium's mark for a hyphen that ends a line
             code = 0x2D
         if code in (32, 0xA0) or 0x2000 <= code <= 0x200A:
-            pending = True  # a word space: it marks the next glyph
+            pending = 1  # a word space printed in the PDF: it marks the next glyph
             continue
         if code < 33 or code in (0xAD, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF \
                 or code == 0x200B:
@@ -188,8 +191,8 @@ def _page_glyphs(raw: object, textpage: object, height: float, fonts: dict[str, 
             chars.append(part)
             numbers.extend((x0 + k * width, x0 + (k + 1) * width, height - oy.value, size))
             font_of.append(font)
-            spaces.append(1 if pending and k == 0 else 0)
-        pending = False
+            spaces.append(pending if k == 0 else 0)
+        pending = 0
     return {"text": "".join(chars), "numbers": _pack("f", numbers),
             "fonts": _pack("H", font_of), "spaces": _pack("B", spaces)}
 
@@ -345,7 +348,7 @@ def pages_of(result: dict[str, object]) -> list[Page]:
             raise PdfError("not a readable PDF: the PDF engine's output is inconsistent")
         glyphs = tuple(Glyph(t, numbers[4 * k], numbers[4 * k + 1], numbers[4 * k + 2],
                              numbers[4 * k + 3], font_of[k], fonts[font_of[k]][1],
-                             fonts[font_of[k]][2], bool(spaces[k]))
+                             fonts[font_of[k]][2], spaces[k])
                        for k, t in enumerate(g["text"]))
         rules = tuple(Rule(*r) for r in p["rules"])
         graphics = tuple(tuple(g) for g in p["graphics"])

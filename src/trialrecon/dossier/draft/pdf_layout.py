@@ -73,26 +73,29 @@ class Line:
         return [g for g, s in zip(self.glyphs, self.scripts, strict=True) if s == 0]
 
 
-def space_between(a: Glyph, b: Glyph) -> bool:
+def space_between(a: Glyph, b: Glyph, explicit: bool = False) -> bool:
     """A word space stands between two neighbouring glyphs.
 
-    The PDF's own word space (a space character, or one PDFium infers from the text's
-    positioning) decides where the glyphs do not overlap; a gap of a third of the size
-    is a space anyway (a PDF that positions words without spaces). Gaps alone mislead:
-    an italic glyph's box reaches over the gap after it, letter-spaced capitals have gaps
-    between letters.
+    The PDF's own word space decides: a space character where the glyphs do not overlap,
+    one PDFium infers from the text's positioning where they leave a gap. Without one, a
+    gap of a third of the size is a space (a PDF that positions words without spaces), or
+    of 0.6 of the size where the line's other words are spaced explicitly (``explicit``:
+    a glyph from a fallback font has a box narrower than its advance). Gaps alone mislead: an italic
+    glyph's box reaches over the gap after it, letter-spaced capitals have gaps between
+    letters.
     """
     gap = b.x0 - a.x1
     size = min(a.size, b.size) or 1.0
     if b.space and abs(a.base - b.base) < 0.3 * size:
-        return gap > -0.15 * size
-    return gap > 0.35 * size
+        return gap > (-0.15 if b.space == 1 else 0.0) * size
+    return gap > (0.6 if explicit else 0.35) * size
 
 
 def spaced(glyphs: list[Glyph]) -> str:
+    explicit = any(g.space == 1 for g in glyphs)
     out = []
     for i, g in enumerate(glyphs):
-        if i and space_between(glyphs[i - 1], g):
+        if i and space_between(glyphs[i - 1], g, explicit):
             out.append(" ")
         out.append(g.text)
     return "".join(out)

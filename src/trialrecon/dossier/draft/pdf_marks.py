@@ -75,8 +75,9 @@ def glyph_segments(glyphs: list[Glyph], scripts: list[int], in_table: bool = Fal
     out: list[Segment] = []
     printed = ""  # the text so far, to read what a superscript follows
     prev: Glyph | None = None
+    explicit = any(g.space == 1 for g in glyphs)
     for level, run in _runs(glyphs, scripts):
-        gap = prev is not None and space_between(prev, run[0])
+        gap = prev is not None and space_between(prev, run[0], explicit)
         if level == 0:
             text = (" " if gap else "") + spaced(run)
             out.append((text, "", ""))

@@ -385,14 +385,18 @@ def _line_from(chunks: list[Chunk], page: int) -> Line:
 def _notes(lines: list[Line], x0: float, x1: float, numbered: bool) -> list[tuple[str, list[
         Segment]]]:
     """Footnotes under a table: a note starts on a line that starts with a mark, or after
-    a line that stopped short of the table's right edge; marks inside a line split it."""
+    a line that stopped short of the table's right edge with a full stop; marks inside a
+    line split it."""
     paragraphs: list[list[Segment]] = []
     prev: Line | None = None
     for line in lines:
         segs = glyph_segments(line.glyphs, line.scripts, in_table=True,
                               numbered_notes=numbered)
         starts_marked = bool(segs) and segs[0][1] == "footnote"
-        new = prev is None or starts_marked or prev.x1 < x1 - 3 * line.size
+        # a note ends on a short line with a full stop; ragged lines wrap before the edge
+        ended = prev is not None and prev.x1 < x1 - 3 * line.size and \
+            prev.text.rstrip().endswith((".", ":", ")")) and not line.text[:1].islower()
+        new = prev is None or starts_marked or ended
         if new:
             paragraphs.append(segs)
         else:
