@@ -22,8 +22,10 @@ Two visual styles:
 Both set the body in two columns (CSS ``column-count: 2``), put tables of few columns in
 one column and wide ones across the page (``column-span: all``), hyphenate long words with
 soft hyphens, print superscripts (citations, footnote marks, the exponent of ``10⁹``) as
-raised small text and Unicode subscript digits (``FEV₁``) as lowered ones, and draw each figure as a small plot with tick labels and a number-at-
-risk table (text a reader has to leave out: it is not in the paper's text).
+raised small text and Unicode subscript digits (``FEV₁``) as lowered ones, print
+author-year citations in parentheses, and draw each figure as a small plot with tick
+labels and a number-at-risk table (text a reader has to leave out: it is not in the
+paper's text).
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from journal_pdf import compare
+
 from trialrecon.dossier.draft import draft_document, read_names
 from trialrecon.dossier.draft.document import check_document
 from trialrecon.dossier.draft.pdf_marks import bracket_citations, classify_superscript

@@ -15,8 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from journal_pdf import STYLES, Comparison, chromium, compare, journal_pdf
+
 from trialrecon.dossier.draft.document import check_document
 from trialrecon.dossier.draft.reader import read_document
 
