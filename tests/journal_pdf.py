@@ -12,12 +12,12 @@ Two visual styles:
 
 - ``lancet``: sans-serif, the Summary in a shaded box, bold small-caps section headings,
   bold run-on-line subheadings, superscript citations, middle dots left as printed, tables
-  with a rule under the caption, under the header and at the bottom, footnotes run
-  together in one paragraph, a running head ("Articles") and a footer with the page number;
+  with a rule under the caption, one across the table under the header and one at the
+  bottom, footnotes run together in one paragraph, a running head ("Articles") and a footer with the page number;
 - ``plain``: serif, the Abstract with run-in bold subheadings ("Background:"), centred
   small-caps section headings, italic subheadings, first-line indents, booktabs tables
-  (top, middle and bottom rules, a short rule under each spanning header), one footnote a
-  line, a running head with the journal's citation and a centred page number.
+  (top, middle and bottom rules, the middle one under the header's last row only, a short
+  rule under each spanning header), one footnote a line, a running head with the journal's citation and a centred page number.
 
 Both set the body in two columns (CSS ``column-count: 2``), put tables of few columns in
 one column and wide ones across the page (``column-span: all``), hyphenate long words with
@@ -76,7 +76,8 @@ sup { font-size: 0.68em; line-height: 0; }
 .cap b { font-weight: bold; }
 table { border-collapse: collapse; font: 7.2pt/1.15 'Liberation Sans'; width: 100%; }
 th, td { padding: 1.2pt 4pt 1.2pt 0; vertical-align: top; text-align: left; }
-thead tr:last-child th { border-bottom: 0.6pt solid #000; padding-bottom: 2pt; }
+thead { border-bottom: 0.6pt solid #000; }
+thead tr:last-child th { padding-bottom: 2pt; }
 tbody tr:last-child td { border-bottom: 0.6pt solid #000; }
 th { font-weight: normal; }
 td.ind { padding-left: 7pt; }

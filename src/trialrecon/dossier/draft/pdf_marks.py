@@ -3,8 +3,9 @@
 A raised run of glyphs (:mod:`.pdf_layout` flags them) is read as a person reads it:
 
 - letters or note symbols (``a``, ``b,c``, ``*``, ``†``) are a footnote mark;
-- digits after a number or a unit (``10⁹``, ``mg/m²``, ``I²``) are an exponent, printed as
-  Unicode superscripts as the JATS reader prints them;
+- digits after a number or a unit (``10⁹``, ``mg/m²``, ``I²``), or with a sign (``Ca²⁺``,
+  ``10⁻³``), are an exponent or a charge, printed as Unicode superscripts as the JATS
+  reader prints them;
 - other digits (``¹²``, ``²⁻⁴``, ``5,6``) are a citation mark: a reference number, never a
   number of the paper. In a table, where notes may be numbered, digits after a label are
   a footnote mark when the table's notes are numbered;
@@ -56,7 +57,8 @@ def classify_superscript(text: str, before: str, in_table: bool = False,
     if _MARK_TEXT.match(text):
         return ("", "footnote", compact)
     after_number = bool(re.search(r"\d[)\]]?$", before)) and not before.endswith(" ")
-    if _SIGNS.match(compact) and (after_number or _UNIT.search(before.rstrip())
+    charge = bool(re.search(r"[+−]|\d-$", compact))  # Ca²⁺, 10⁻³: a sign is no citation
+    if _SIGNS.match(compact) and (after_number or charge or _UNIT.search(before.rstrip())
                                   and not before.endswith(" ")
                                   or not re.search(r"\d", compact)):
         return (compact.translate(_SUP_DIGITS), "", "")

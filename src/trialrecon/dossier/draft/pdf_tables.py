@@ -124,22 +124,31 @@ def chunks_of(line: Line, gap: float = CELL_GAP) -> list[Chunk]:
     return out
 
 
-def _columns(chunks_by_row: list[list[Chunk]]) -> list[tuple[float, float]]:
-    """Column x-ranges: the union of the pieces of the rows printed in the most cells (a
-    row with fewer pieces may hold a cell spanning columns, which would join them)."""
-    counts = Counter(len(row) for row in chunks_by_row if len(row) >= 2)
-    full = max((n for n, k in counts.items() if k >= max(2, 0.2 * sum(counts.values()))),
-               default=2)
-    spans = sorted((c.x0, c.x1) for row in chunks_by_row if len(row) >= full for c in row)
-    if not spans:
-        spans = sorted((c.x0, c.x1) for row in chunks_by_row for c in row)
+def _union(spans: list[tuple[float, float]]) -> list[list[float]]:
     cols: list[list[float]] = []
-    for a, b in spans:
+    for a, b in sorted(spans):
         if cols and a <= cols[-1][1] + 1.0:
             cols[-1][1] = max(cols[-1][1], b)
         else:
             cols.append([a, b])
-    return [(a, b) for a, b in cols]
+    return cols
+
+
+def _columns(chunks_by_row: list[list[Chunk]]) -> list[tuple[float, float]]:
+    """Column x-ranges: the union of the pieces of the rows printed in the most cells (a
+    row with fewer pieces may hold a cell spanning columns, which would join them), then
+    the pieces of other rows that stand in none of those columns (a column printed only
+    on some rows, as a p value on a group's first row)."""
+    counts = Counter(len(row) for row in chunks_by_row if len(row) >= 2)
+    full = max((n for n, k in counts.items() if k >= max(2, 0.2 * sum(counts.values()))),
+               default=2)
+    cols = _union([(c.x0, c.x1) for row in chunks_by_row if len(row) >= full for c in row])
+    if not cols:
+        return [(a, b) for a, b in _union([(c.x0, c.x1) for row in chunks_by_row
+                                           for c in row])]
+    extra = [(c.x0, c.x1) for row in chunks_by_row if 2 <= len(row) < full for c in row
+             if not any(c.x0 < b - 0.5 and c.x1 > a + 0.5 for a, b in cols)]
+    return [(a, b) for a, b in _union([(a, b) for a, b in cols] + extra)]
 
 
 def _cover(col_x: list[tuple[float, float]], x0: float, x1: float) -> tuple[int, int]:
@@ -453,12 +462,14 @@ def _body_like(row: list[Line], x0: float) -> bool:
 
 def _header_rule(levels: list[tuple[float, float, Rule]], lines: list[Line], x0: float,
                  x1: float, rules: list[Rule]) -> float | None:
-    """The y of the rule under the header: the first level of rules over a third of the
+    """The y of the rule under the header: the first level of rules over a sixth of the
     width (header cells spanning rows leave it short) with header lines above it and a
     body-like row right under it. A level of short
     rules (several, or one stopping short of the right edge: rules under spanning
-    labels) with another such level a few lines below is inside the header."""
-    wide = [(y, r) for y, cover, r in levels if cover >= 0.3
+    labels) with another such level a few lines below is inside the header; the last rule
+    over the whole width closes the table (only notes stand under it)."""
+    last_full = max((y for y, cover, _ in levels if cover >= 0.8), default=None)
+    wide = [(y, r) for y, cover, r in levels if cover >= 0.15 and y != last_full
             and any(ln.base < y for ln in lines) and any(ln.base > y for ln in lines)]
     for k, (y, longest) in enumerate(wide):
         segments = [r for r in rules if abs((r.top + r.bottom) / 2 - y) < 1.0]

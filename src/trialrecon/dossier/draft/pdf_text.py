@@ -338,7 +338,7 @@ def _caption(item: Item) -> Item:
     label_bold = all(g.bold for g in item.lines[0].glyphs[:3])
     if not (label_bold or re.search(r"[.:|]\s*$", m.group(0))):
         return item
-    label = f"Figure {m.group(2)}"
+    label = re.sub(r"\s+", " ", m.group(0)).strip().rstrip(".:|").strip()  # as printed
     head = m.group(0).strip()
     segs = list(item.segments)
     first = next(k for k, s in enumerate(segs) if not s[1] and s[0].strip())
