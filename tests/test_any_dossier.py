@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trialrecon.dossier import COLUMNS, OPTIONAL_COLUMNS, load_dossier, validate_dossier
-from trialrecon.stages.crosstrial import write_crosstrial_outputs
-from trialrecon.stages.design import write_design_outputs
+from trialrecon.stages.crosstrial.stage import write_crosstrial_outputs
+from trialrecon.stages.design.stage import write_design_outputs
 from trialrecon.stages.dossier import write_dossier_outputs
-from trialrecon.stages.km import write_km_outputs
+from trialrecon.stages.km.stage import write_km_outputs
 from trialrecon.stages.reconcile import write_reconciliation
 from trialrecon.stages.report import build_index
 

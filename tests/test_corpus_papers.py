@@ -61,13 +61,21 @@ def test_convert_lancet_oncology_table_1() -> None:
 
 @needs_papers
 def test_addiction_percent_first_table() -> None:
-    """PMC4282128 Table 2: header in thead, "% (n)" cells, odds ratios with CIs."""
+    """PMC4282128 Table 2: header in thead, "% (n)" cells, odds ratios with CIs.
+
+    The rows "ITT sample | (n = 418) | (n = 409) | (n = 244)" and "Treated sample | (n = 418)
+    | (n = 373) | (n = 223)" head the three outcome rows printed below each of them.
+    """
     doc = read_document(PAPERS / "PMC4282128.nxml")
     t = doc.tables[1]
     assert t.column_labels[:4] == ("Outcome measure", "NRT", "Bupropion", "Combination")
-    assert _find(doc, "Table 2", "Primary outcome (RS6) % (n)", "Bupropion") == "26.7 (109)"
-    assert _find(doc, "Table 2", "Secondary outcome (DH4) % (n)",
+    assert _find(doc, "Table 2", "ITT sample / Primary outcome (RS6) % (n)",
+                 "Bupropion") == "26.7 (109)"
+    assert _find(doc, "Table 2", "Treated sample / Primary outcome (RS6) % (n)",
+                 "Bupropion") == "27.9 (104)"
+    assert _find(doc, "Table 2", "ITT sample / Secondary outcome (DH4) % (n)",
                  "Odds ratio bupropion versus NRT (95% CI)") == "0.814 (0.618–1.07)"
+    assert _find(doc, "Table 2", "ITT sample", "Bupropion") == "(n = 409)"
 
 
 @needs_papers

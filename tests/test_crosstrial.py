@@ -17,7 +17,7 @@ import pytest
 from dossier_builder import write_dossier
 
 from trialrecon.dossier import COLUMNS, load_dossier
-from trialrecon.stages.crosstrial import (
+from trialrecon.stages.crosstrial.stage import (
     CrossTrialSettings,
     ae_grade3_table,
     design_hypotheses,

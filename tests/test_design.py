@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from functools import cache
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from trialrecon.stats.single_arm import (
     SimonDesign,
+    SimonSearchLimitWarning,
     apply_decision_rule,
     exact_p_value,
     exact_single_stage,
@@ -216,6 +218,71 @@ def test_simon_against_naive_search(p0, p1, alpha, power, n_max):
         assert (ours.r1, ours.n1, ours.r, ours.n) in {d[:4] for d in feasible}
         assert ours.alpha == pytest.approx(_naive_reject(ours.r1, ours.n1, ours.r, ours.n, p0))
         assert ours.power == pytest.approx(_naive_reject(ours.r1, ours.n1, ours.r, ours.n, p1))
+
+
+# R's clinfun::ph2simon (clinfun 1.1.6, built from its source, github.com/veseshan/clinfun,
+# since CRAN could not be reached here), with nmax large enough to hold the optimum:
+#   for (a in list(c(.25,.40,.05,.1), c(.3,.45,.05,.1), c(.2,.35,.05,.1), c(.5,.65,.05,.1),
+#                  c(.6,.75,.05,.2), c(.4,.55,.05,.1))) {
+#     x <- ph2simon(a[1], a[2], a[3], a[4], nmax = 300)$out; o <- x[which.min(x[, 5]), ]
+#     cat(a, "| opt", o[1:4], round(o[5], 3), round(o[6], 4), "| minimax", x[1, 1:4],
+#         round(x[1, 5], 3), round(x[1, 6], 4), "\n") }
+CLINFUN = [
+    # p0, p1, alpha, beta, optimal (r1, n1, r, n, EN, PET), minimax (same)
+    (0.25, 0.40, 0.05, 0.1, (10, 37, 31, 99, 56.162, 0.6909), (13, 57, 27, 83, 72.107, 0.419)),
+    (0.30, 0.45, 0.05, 0.1, (13, 40, 40, 110, 60.773, 0.7032),
+     (27, 77, 33, 88, 78.512, 0.8625)),
+    (0.20, 0.35, 0.05, 0.1, (8, 37, 22, 83, 51.448, 0.6859), (8, 42, 21, 77, 58.418, 0.5309)),
+    (0.50, 0.65, 0.05, 0.1, (22, 42, 60, 105, 62.285, 0.678), (28, 57, 54, 93, 75.0, 0.5)),
+    (0.60, 0.75, 0.05, 0.2, (17, 27, 46, 67, 39.349, 0.6913),
+     (18, 30, 43, 62, 43.795, 0.5689)),
+    (0.40, 0.55, 0.05, 0.1, (19, 45, 49, 104, 63.961, 0.6786),
+     (24, 62, 45, 94, 78.88, 0.4725)),
+]
+
+
+@pytest.mark.parametrize(("p0", "p1", "alpha", "beta", "optimal", "minimax"), CLINFUN)
+def test_simon_searches_until_the_optimum_is_proved(p0, p1, alpha, beta, optimal, minimax):
+    """Without n_max the search goes past 100 patients when the optimum needs it (three of
+    these need more than 100) and stops once no larger design can do better; no warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        designs = simon_two_stage(p0, p1, alpha, 1 - beta)
+    for kind, ref in (("optimal", optimal), ("minimax", minimax)):
+        d = designs[kind]
+        assert (d.r1, d.n1, d.r, d.n) == ref[:4], kind
+        assert (round(d.expected_n, 3), round(d.pet, 4)) == pytest.approx(ref[4:], abs=1e-9)
+        assert d.note == ""
+
+
+def test_simon_warns_when_the_search_limit_cuts_the_search():
+    """p0 .30, p1 .45, alpha .05, power .90 with the old limit of 100 patients: the best
+    design within it is 12/39, 37/100 (EN 62.29), as clinfun's default nmax = 100 prints::
+
+        ph2simon(0.3, 0.45, 0.05, 0.1)   # Optimal 12 39 37 100 62.29 0.6182
+
+    but the optimum is 13/40, 40/110 (EN 60.77, above). The warning and the note name the
+    limit."""
+    with pytest.warns(SimonSearchLimitWarning, match="n_max = 100"):
+        designs = simon_two_stage(0.30, 0.45, 0.05, 0.90, n_max=100)
+    d = designs["optimal"]
+    assert (d.r1, d.n1, d.r, d.n, round(d.expected_n, 2)) == (12, 39, 37, 100, 62.29)
+    assert "n_max = 100" in d.note and "n_max = 100" in designs["minimax"].note
+    with warnings.catch_warnings():  # 10/29 ... lies well inside 100: proved, no warning
+        warnings.simplefilter("error")
+        assert simon_two_stage(0.10, 0.30, 0.05, 0.80, n_max=100)["optimal"].note == ""
+
+
+def test_simon_lower_bound_never_excludes_a_better_design():
+    """The bound behind the stopping rule, checked by brute force: for every first-stage
+    size and r1 of a small problem, the expected size of each feasible design is at least
+    n1 + P(X1 > r1* | p0) (n - n1), r1* the largest r1 whose first stage keeps the power."""
+    p0, p1, alpha, power, n_max = 0.2, 0.5, 0.10, 0.80, 20
+    _, _, feasible = _naive_simon(p0, p1, alpha, power, n_max)
+    for r1, n1, _r, n, en, _pet in feasible:
+        r1_star = max(k for k in range(n1) if _sf(k, n1, p1) >= power)
+        assert en >= n1 + _sf(r1_star, n1, p0) * (n - n1) - 1e-12
+        assert r1 <= r1_star
 
 
 def test_simon_operating_characteristic():

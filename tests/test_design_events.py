@@ -15,7 +15,7 @@ import pytest
 from dossier_builder import write_dossier
 
 from trialrecon.dossier import COLUMNS, load_dossier
-from trialrecon.stages.design import write_design_outputs
+from trialrecon.stages.design.stage import write_design_outputs
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"

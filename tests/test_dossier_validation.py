@@ -81,10 +81,10 @@ CASES = [
      "[duplicate-id]"),
     ("orr_a", "value", "25,0",
      "values.csv, row 6, column 'value': value '25,0' is not a plain decimal number (ASCII "
-     "digits, at most 15 before and 12 after the point) [malformed-number]"),
+     "digits, at most 15 before and 20 after the point) [malformed-number]"),
     ("p", "value", ".001",
      "values.csv, row 11, column 'value': value '.001' is not a plain decimal number (ASCII "
-     "digits, at most 15 before and 12 after the point) (write .001 as 0.001) "
+     "digits, at most 15 before and 20 after the point) (write .001 as 0.001) "
      "[malformed-number]"),
     ("start", "value", "May 2016",
      "values.csv, row 10, column 'value': date 'May 2016' is not a real date written YYYY, "

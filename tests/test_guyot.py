@@ -14,7 +14,7 @@ import pytest
 
 from trialrecon.cli import main
 from trialrecon.dossier.digitized import read_clicks, read_nar
-from trialrecon.stages import km_validation as kv
+from trialrecon.stages.km import validation as kv
 from trialrecon.stats.curves import CurveInputError, GuyotOptions
 from trialrecon.stats.guyot import reconstruct_curve
 from trialrecon.stats.km import km_at, km_median, km_steps

@@ -21,7 +21,7 @@ import pytest
 
 from trialrecon.checks.findings import TriageError, load_triage
 from trialrecon.dossier import load_dossier, validate_dossier
-from trialrecon.stages.km import write_km_outputs
+from trialrecon.stages.km.stage import write_km_outputs
 from trialrecon.stages.reconcile import write_reconciliation
 
 MINI = Path(__file__).parent / "fixtures" / "mini"

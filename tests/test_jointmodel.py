@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trialrecon.dossier import load_dossier
-from trialrecon.stages import km as km_stage
-from trialrecon.stages import km_validation as kv
-from trialrecon.stages import km_validation_models as kvm
+from trialrecon.stages.km import stage as km_stage
+from trialrecon.stages.km import validation as kv
+from trialrecon.stages.km import validation_models as kvm
 from trialrecon.stats import jointmodel as jm
 from trialrecon.stats import modelsim
 from trialrecon.stats import survmodel as sm

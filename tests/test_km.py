@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trialrecon.stages import km_validation as kv
+from trialrecon.stages.km import validation as kv
 from trialrecon.stats import km
 from trialrecon.stats import survmodel as sm
 

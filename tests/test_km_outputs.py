@@ -11,8 +11,8 @@ import pytest
 from dossier_builder import write_dossier
 
 from trialrecon.dossier import COLUMNS, load_dossier, validate_dossier
-from trialrecon.stages import km_validation as kv
-from trialrecon.stages.km import write_km_outputs
+from trialrecon.stages.km import validation as kv
+from trialrecon.stages.km.stage import write_km_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = {"draws": 20}
@@ -208,7 +208,7 @@ def test_talent_every_endpoint_and_deterministic(tmp_path):
 def test_pseudo_data_are_written_at_full_precision(toy):
     """IPD and bands are data: reading the file back gives the numbers in memory exactly,
     while the readable summary keeps six significant digits."""
-    from trialrecon.stages.km import reconstruct, settings_with_defaults
+    from trialrecon.stages.km.stage import reconstruct, settings_with_defaults
 
     dossier, out, _ = toy
     results = reconstruct(dossier, settings_with_defaults(FAST))
@@ -228,7 +228,7 @@ def test_checkmate067_uses_only_numbers_of_the_median_data_cut():
     """Three arms and twelve data cuts: OS medians of the 3-year analysis are rebuilt with
     that analysis' minimum follow-up (36 months), not the primary analysis' 9 months, and
     with its 3-year landmark rates; each experimental arm gets its HR against ipilimumab."""
-    from trialrecon.stages.km_inputs import gather_inputs
+    from trialrecon.stages.km.inputs import gather_inputs
 
     dossier = load_dossier(ROOT / "data" / "raw" / "checkmate067")
     inp = gather_inputs(dossier, "os", "", "itt", "nivolumab")

@@ -3,7 +3,8 @@
 Every module under ``src/trialrecon`` is parsed (not imported) and each ``import`` of a
 ``trialrecon`` module, at any depth of the code, is checked against the rules below, which
 the subpackages' docstrings state in words. Notebooks, tests and workflow scripts are
-consumers and may import anything.
+consumers and may import anything. Check families live in ``checks/families`` (each module
+there defines a ``CHECK``, no module elsewhere does, and the catalog lists them all).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ MAX_LINES = 600
 
 
 def _layer(module: str) -> str | None:
-    """``trialrecon.checks.percentages`` -> ``checks``; the package root -> None."""
+    """``trialrecon.checks.families.percentages`` -> ``checks``; the package root -> None."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 and parts[0] == "trialrecon" else None
 
@@ -91,6 +92,44 @@ def test_the_rules_would_catch_a_violation(tmp_path):
     found = _imports(fake, package="trialrecon.stats")
     assert (2, "trialrecon.stages") in found and (3, "trialrecon.checks") in found
     assert {_layer(m) for _, m in found} - ALLOWED["stats"] == {"stages", "checks"}
+
+
+def _defines_check(path: Path) -> bool:
+    """Whether a module assigns ``CHECK`` at its top level."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    targets = [t for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
+               for t in (node.targets if isinstance(node, ast.Assign) else [node.target])]
+    return any(isinstance(t, ast.Name) and t.id == "CHECK" for t in targets)
+
+
+def test_check_families_live_in_their_own_package():
+    """Every module of ``checks/families`` defines a ``CHECK``, and no module elsewhere does."""
+    families = SRC / "checks" / "families"
+    modules = [p for p in sorted(families.glob("*.py")) if p.name != "__init__.py"]
+    assert modules, "no check family found"
+    assert [p.name for p in modules if not _defines_check(p)] == []
+    outside = [p.relative_to(SRC).as_posix() for p in _modules()
+               if families not in p.parents and _defines_check(p)]
+    assert outside == []
+
+
+def test_the_catalog_lists_every_family():
+    from trialrecon.checks import CHECKS
+
+    families = sorted((SRC / "checks" / "families").glob("*.py"))
+    defined = [importlib.import_module(f"trialrecon.checks.families.{p.stem}").CHECK
+               for p in families if p.name != "__init__.py"]
+    assert sorted(c.id for c in CHECKS) == sorted(c.id for c in defined)
+    assert all(any(c is d for c in CHECKS) for d in defined)
+
+
+def test_the_family_rule_would_catch_a_stray_check(tmp_path):
+    stray = tmp_path / "stray.py"
+    stray.write_text("from x import Check\n\nCHECK: Check = Check()\n", encoding="utf-8")
+    helper = tmp_path / "helper.py"
+    helper.write_text("CHECKS = ()\n\ndef f():\n    CHECK = 1\n    return CHECK\n",
+                      encoding="utf-8")
+    assert _defines_check(stray) and not _defines_check(helper)
 
 
 def test_no_long_module_without_a_reason():

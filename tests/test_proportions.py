@@ -9,6 +9,7 @@ from scipy import stats
 from scipy.stats import binomtest
 
 from trialrecon.stats.proportions import (
+    METHOD_LABELS,
     METHODS,
     all_cis,
     decimals_of,
@@ -21,8 +22,8 @@ from trialrecon.stats.proportions import (
 #     a <- prop.test(xn[1], xn[2])$conf.int; b <- binom.test(xn[1], xn[2])$conf.int
 #     cat(xn, sprintf("%.8f", c(a, b)), "\n") }
 # prop.test (default correct = TRUE) is the Wilson interval with continuity correction;
-# binom.test is Clopper-Pearson. (None of these x equals n/2, where prop.test shrinks its
-# correction; see trialrecon.stats.proportions._wilson_cc.)
+# binom.test is Clopper-Pearson. (None of these x equals n/2, where prop.test drops its
+# correction: test_prop_test_drops_the_correction_at_half.)
 R_REFERENCE = [
     # x, n, prop.test low, high, binom.test low, high
     (23, 52, 0.30729238, 0.58580601, 0.30469562, 0.58672444),
@@ -67,6 +68,56 @@ def test_against_scipy_binomtest(x, n, ours, theirs):
     """scipy.stats.binomtest(x, n).proportion_ci(method=...) implements three of the methods."""
     ci = binomtest(x, n).proportion_ci(confidence_level=0.95, method=theirs)
     assert proportion_ci(x, n, ours) == pytest.approx((ci.low, ci.high), abs=1e-9)
+
+
+@pytest.mark.parametrize(("x", "n", "low", "high"), [
+    (10, 20, 0.2992980082, 0.7007019918),
+    (26, 52, 0.3688586296, 0.6311413704),
+    (1, 2, 0.0945312057, 0.9054687943),
+    (50, 100, 0.4038315304, 0.5961684696),
+    (13, 27, 0.2915386696, 0.6764617733),
+    (14, 27, 0.3235382267, 0.7084613304),
+])
+def test_prop_test_drops_the_correction_at_half(x, n, low, high):
+    """R's prop.test corrects by min(0.5, |x - n/2|) (``YATES``): nothing at x = n/2, where
+    its interval is Wilson's (prop.test(..., correct = FALSE) prints the same), the full 1/2
+    at x = (n -+ 1)/2::
+
+        for (xn in list(c(10,20), c(26,52), c(1,2), c(50,100), c(13,27), c(14,27))) {
+          a <- prop.test(xn[1], xn[2])$conf.int
+          b <- prop.test(xn[1], xn[2], correct = FALSE)$conf.int
+          cat(xn, sprintf("%.10f", c(a, b)), "\n") }
+        # 10 20 0.2992980082 0.7007019918 0.2992980082 0.7007019918
+        # 26 52 0.3688586296 0.6311413704 0.3688586296 0.6311413704
+        # 1 2 0.0945312057 0.9054687943 0.0945312057 0.9054687943
+        # 50 100 0.4038315304 0.5961684696 0.4038315304 0.5961684696
+        # 13 27 0.2915386696 0.6764617733 0.3074322698 0.6601438425
+        # 14 27 0.3235382267 0.7084613304 0.3398561575 0.6925677302
+        prop.test(10, 20, conf.level = 0.9)$conf.int   # 0.327403767885 0.672596232115
+    """
+    assert proportion_ci(x, n, "wilson_cc") == pytest.approx((low, high), abs=1e-10)
+    if 2 * x == n:
+        assert proportion_ci(x, n, "wilson_cc") == pytest.approx(proportion_ci(x, n, "wilson"),
+                                                                 abs=1e-15)
+    assert proportion_ci(10, 20, "wilson_cc", 0.9) == pytest.approx(
+        (0.327403767885, 0.672596232115), abs=1e-12)
+
+
+def test_an_interval_printed_by_prop_test_at_half_is_recognised():
+    """x = 10 of n = 20: prop.test prints 29.9 to 70.1 (above), the method labelled R
+    prop.test reproduces it; Newcombe's formula, which keeps the correction (SciPy's
+    ``binomtest(10, 20).proportion_ci(method="wilsoncc")`` gives 0.278537 to 0.721463),
+    is recognised under the same name."""
+    ident = identify_ci_method(10, 20, 29.9, 70.1, decimals=1)
+    assert "wilson_cc" in ident.matching_methods and "wilson" in ident.matching_methods
+    assert "R prop.test" in METHOD_LABELS["wilson_cc"]
+    newcombe = identify_ci_method(10, 20, 27.9, 72.1, decimals=1)
+    assert newcombe.matching_methods == ["wilson_cc"]
+    assert (newcombe.closest.lower, newcombe.closest.upper) == pytest.approx(
+        (27.853670, 72.146330), abs=1e-5)
+    # away from n/2 the correction stays: Wilson's 9/20 (25.8 to 65.8) is not wilson_cc
+    assert "wilson_cc" not in identify_ci_method(9, 20, 25.8, 65.8,
+                                                 decimals=1).matching_methods
 
 
 def test_wald_and_agresti_coull_by_hand():

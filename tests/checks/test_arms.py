@@ -1,4 +1,4 @@
-"""The ``arms`` check (:mod:`trialrecon.checks.arms`): planted errors."""
+"""The ``arms`` check (:mod:`trialrecon.checks.families.arms`): planted errors."""
 
 from __future__ import annotations
 

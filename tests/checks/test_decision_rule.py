@@ -1,4 +1,4 @@
-"""The ``decision-rule`` check (:mod:`trialrecon.checks.decision_rule`): planted errors."""
+"""The ``decision-rule`` check (:mod:`trialrecon.checks.families.decision_rule`): planted errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``hr-vs-medians`` check (:mod:`trialrecon.checks.hr_medians`): planted errors."""
+"""The ``hr-vs-medians`` check (:mod:`trialrecon.checks.families.hr_medians`): planted errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``impossible`` check (:mod:`trialrecon.checks.impossible`): planted errors."""
+"""The ``impossible`` check (:mod:`trialrecon.checks.families.impossible`): planted errors."""
 
 from __future__ import annotations
 

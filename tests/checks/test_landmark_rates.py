@@ -1,5 +1,5 @@
-"""The ``landmark-vs-median`` check (:mod:`trialrecon.checks.landmark_rates`): planted errors
-and the Weibull reach computed by hand."""
+"""The ``landmark-vs-median`` check (:mod:`trialrecon.checks.families.landmark_rates`): planted
+errors and the Weibull reach computed by hand."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from trialrecon.checks import landmark_rates as lr
+from trialrecon.checks.families import landmark_rates as lr
 
 
 def test_planted_errors_found_and_clean_values_kept(score):

@@ -1,4 +1,4 @@
-"""The ``partitions`` check (:mod:`trialrecon.checks.partitions`): planted errors."""
+"""The ``partitions`` check (:mod:`trialrecon.checks.families.partitions`): planted errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``percentages`` check (:mod:`trialrecon.checks.percentages`): planted errors."""
+"""The ``percentages`` check (:mod:`trialrecon.checks.families.percentages`): planted errors."""
 
 from __future__ import annotations
 

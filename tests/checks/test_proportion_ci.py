@@ -1,4 +1,4 @@
-"""The ``proportion-ci`` check (:mod:`trialrecon.checks.proportion_ci`): planted errors."""
+"""The ``proportion-ci`` check (:mod:`trialrecon.checks.families.proportion_ci`): planted errors."""
 
 from __future__ import annotations
 

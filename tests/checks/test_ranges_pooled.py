@@ -1,4 +1,4 @@
-"""The ``ranges-pooled`` check (:mod:`trialrecon.checks.ranges_pooled`): planted errors."""
+"""The ``ranges-pooled`` check (:mod:`trialrecon.checks.families.ranges_pooled`): planted errors."""
 
 from __future__ import annotations
 

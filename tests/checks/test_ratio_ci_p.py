@@ -1,4 +1,4 @@
-"""The ``ratio-ci-p`` check (:mod:`trialrecon.checks.ratio_ci_p`): planted errors."""
+"""The ``ratio-ci-p`` check (:mod:`trialrecon.checks.families.ratio_ci_p`): planted errors."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 from conftest import matches
 
-from trialrecon.checks.ratio_ci_p import p_from_ci
+from trialrecon.checks.families.ratio_ci_p import p_from_ci
 
 
 def test_planted_errors_found_and_clean_values_kept(score):

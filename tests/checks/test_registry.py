@@ -1,4 +1,4 @@
-"""The ``registry`` check (:mod:`trialrecon.checks.registry`): planted errors."""
+"""The ``registry`` check (:mod:`trialrecon.checks.families.registry`): planted errors."""
 
 from __future__ import annotations
 

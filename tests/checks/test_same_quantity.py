@@ -1,4 +1,4 @@
-"""The ``same-quantity`` check (:mod:`trialrecon.checks.same_quantity`): planted errors."""
+"""The ``same-quantity`` check (:mod:`trialrecon.checks.families.same_quantity`): planted errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The ``tests-from-counts`` check (:mod:`trialrecon.checks.tests_from_counts`): planted errors."""
+"""The ``tests-from-counts`` check (:mod:`trialrecon.checks.families.tests_from_counts`):
+planted errors."""
 
 from __future__ import annotations
 

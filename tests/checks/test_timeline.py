@@ -1,4 +1,4 @@
-"""The ``timeline`` check (:mod:`trialrecon.checks.timeline`): planted errors."""
+"""The ``timeline`` check (:mod:`trialrecon.checks.families.timeline`): planted errors."""
 
 from __future__ import annotations
 

@@ -7,16 +7,16 @@ rule crosstrial:
         expand("results/{trial}/dossier.csv", trial=TRIALS),
     output:
         directory("results/crosstrial"),
-    params:
-        dossiers=[f"{DOSSIER_DIR}/{trial}" for trial in TRIALS],
-        settings=config.get("crosstrial", {}),
-        selection=config.get("selection", {}),
     log:
         "logs/crosstrial.log",
     benchmark:
         "logs/benchmark/crosstrial.tsv"
     conda:
         "../../environment.yml"
+    params:
+        dossiers=[f"{DOSSIER_DIR}/{trial}" for trial in TRIALS],
+        settings=config.get("crosstrial", {}),
+        selection=config.get("selection", {}),
     script:
         "../scripts/crosstrial.py"
 

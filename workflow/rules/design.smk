@@ -6,16 +6,16 @@ rule design:
         "results/{trial}/dossier.csv",
     output:
         directory("results/{trial}/design"),
-    params:
-        dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
-        settings=config.get("design", {}),
-        selection=config.get("selection", {}),
     log:
         "logs/design/{trial}.log",
     benchmark:
         "logs/benchmark/design/{trial}.tsv"
     conda:
         "../../environment.yml"
+    params:
+        dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
+        settings=config.get("design", {}),
+        selection=config.get("selection", {}),
     script:
         "../scripts/design.py"
 

@@ -7,14 +7,14 @@ rule dossier:
     output:
         table="results/{trial}/dossier.csv",
         summary="results/{trial}/validation.md",
-    params:
-        dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
     log:
         "logs/dossier/{trial}.log",
     benchmark:
         "logs/benchmark/dossier/{trial}.tsv"
     conda:
         "../../environment.yml"
+    params:
+        dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
     script:
         "../scripts/dossier.py"
 

@@ -1,5 +1,5 @@
 # Stage: approximate Kaplan-Meier curves (trialrecon.stages.km) and their validation
-# on lifelines data sets with known patient data (trialrecon.stages.km_validation).
+# on lifelines data sets with known patient data (trialrecon.stages.km.validation).
 
 
 rule km:
@@ -8,16 +8,16 @@ rule km:
         curves=curve_files,
     output:
         directory("results/{trial}/km"),
-    params:
-        dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
-        settings={k: v for k, v in config.get("km", {}).items() if k != "validation"},
-        selection=config.get("selection", {}),
     log:
         "logs/km/{trial}.log",
     benchmark:
         "logs/benchmark/km/{trial}.tsv"
     conda:
         "../../environment.yml"
+    params:
+        dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
+        settings={k: v for k, v in config.get("km", {}).items() if k != "validation"},
+        selection=config.get("selection", {}),
     script:
         "../scripts/km.py"
 
@@ -25,14 +25,14 @@ rule km:
 rule km_validation:
     output:
         directory("results/validation/km"),
-    params:
-        settings=config.get("km", {}).get("validation", {}),
     log:
         "logs/km/validation.log",
     benchmark:
         "logs/benchmark/km_validation.tsv"
     conda:
         "../../environment.yml"
+    params:
+        settings=config.get("km", {}).get("validation", {}),
     script:
         "../scripts/km_validation.py"
 

@@ -12,14 +12,14 @@ rule reconcile:
         csv="results/{trial}/reconciliation.csv",
         json="results/{trial}/reconciliation.json",
         letter="results/{trial}/review_letter.md",
-    params:
-        dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
     log:
         "logs/reconcile/{trial}.log",
     benchmark:
         "logs/benchmark/reconcile/{trial}.tsv"
     conda:
         "../../environment.yml"
+    params:
+        dossier=lambda wildcards: f"{DOSSIER_DIR}/{wildcards.trial}",
     script:
         "../scripts/reconcile.py"
 

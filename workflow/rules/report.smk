@@ -9,15 +9,15 @@ rule report:
         REPORT_INPUTS,
     output:
         "results/report/index.html",
-    params:
-        trials=TRIALS,
-        dossier_dir=DOSSIER_DIR,
     log:
         "logs/report.log",
     benchmark:
         "logs/benchmark/report.tsv"
     conda:
         "../../environment.yml"
+    params:
+        trials=TRIALS,
+        dossier_dir=DOSSIER_DIR,
     script:
         "../scripts/report.py"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from trialrecon.dossier import load_dossier
 from trialrecon.dossier.selection import Policy
-from trialrecon.stages.crosstrial import write_crosstrial_outputs
+from trialrecon.stages.crosstrial.stage import write_crosstrial_outputs
 
 written = write_crosstrial_outputs([load_dossier(p) for p in snakemake.params.dossiers],
                                    Path(snakemake.output[0]), dict(snakemake.params.settings),

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from trialrecon.dossier import load_dossier
 from trialrecon.dossier.selection import Policy
-from trialrecon.stages.design import write_design_outputs
+from trialrecon.stages.design.stage import write_design_outputs
 
 written = write_design_outputs(load_dossier(snakemake.params.dossier),
                                Path(snakemake.output[0]), dict(snakemake.params.settings),

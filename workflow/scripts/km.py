@@ -4,7 +4,7 @@ from pathlib import Path
 
 from trialrecon.dossier import load_dossier
 from trialrecon.dossier.selection import Policy
-from trialrecon.stages.km import write_km_outputs
+from trialrecon.stages.km.stage import write_km_outputs
 
 written = write_km_outputs(load_dossier(snakemake.params.dossier), Path(snakemake.output[0]),
                            dict(snakemake.params.settings),

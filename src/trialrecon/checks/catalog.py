@@ -1,12 +1,13 @@
 """The catalog of checks: the order in which they run and appear in the report.
 
-Adding a check is one new module in this package (a function and its ``CHECK``) and one line
-here.
+Adding a check is one new module in :mod:`trialrecon.checks.families` (a function and its
+``CHECK``) and one line here.
 """
 
 from __future__ import annotations
 
-from trialrecon.checks import (
+from trialrecon.checks.context import Check
+from trialrecon.checks.families import (
     arms,
     decision_rule,
     hr_medians,
@@ -22,7 +23,6 @@ from trialrecon.checks import (
     tests_from_counts,
     timeline,
 )
-from trialrecon.checks.context import Check
 
 CHECKS: tuple[Check, ...] = (
     same_quantity.CHECK,

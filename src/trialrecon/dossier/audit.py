@@ -312,20 +312,59 @@ def _doc_table(doc: SourceDoc, table: Table) -> DocTable | None:
     return next((t for t in doc.document.tables if t.start == table.start), None)
 
 
+def _parts(label: str) -> list[str]:
+    return [_key(p) for p in label.split(" / ") if p.strip()]
+
+
 def _label_matches(printed: str, label: str) -> bool:
     """A label names a printed path when it is the path or its last parts."""
-    have = [_key(p) for p in printed.split(" / ") if p]
-    want = [_key(p) for p in label.split(" / ") if p]
+    have, want = _parts(printed), _parts(label)
     return bool(want) and have[-len(want):] == want
+
+
+def _left_out(have: list[str], want: list[str]) -> tuple[str, ...] | None:
+    """The parts of ``have`` after ``want[0]`` that ``want`` leaves out (None: no match).
+
+    ``want`` is matched as an ordered subsequence of ``have``, each part at its first place.
+    """
+    pos, used = 0, []
+    for part in want:
+        try:
+            pos = have.index(part, pos)
+        except ValueError:
+            return None
+        used.append(pos)
+        pos += 1
+    return tuple(p for i, p in enumerate(have) if i > used[0] and i not in used)
+
+
+def _matching(paths: dict[int, str], label: str) -> list[int]:
+    """The rows or columns (keys of ``paths``) that ``label`` names.
+
+    A label names a path when it is the path or its last parts (the outer headings left
+    out, as ``Male`` for ``Sex / Male``); failing that, when it leaves out inner parts that
+    tell none of the paths it names apart (the format row ``n (%)`` printed under every
+    column, as in ``Drug X (n = 75) / All grades`` for ``Drug X (n = 75) / All grades /
+    n (%)``), but never a part that would (``Drug X (n = 75)`` alone, above three grades).
+    """
+    want = _parts(label)
+    if not want:
+        return []
+    found = [k for k, p in paths.items() if _label_matches(p, label)]
+    if found:
+        return found
+    left = {k: _left_out(_parts(p), want) for k, p in paths.items()}
+    found = [k for k, out in left.items() if out is not None]
+    return found if len({left[k] for k in found}) == 1 else []
 
 
 def _structured_cell_problem(t: DocTable, row: dict[str, str],
                              occurrences: list[tuple[int, int]], forms: list[str]) -> str | None:
     """The cell check on a table read with its structure (row and column paths known)."""
-    rows = [r for r in t.body_rows() if _label_matches(t.row_labels[r], row["row"])]
+    rows = _matching({r: t.row_labels[r] for r in t.body_rows()}, row["row"])
     if not rows:
         return f"row '{row['row']}' is not a row of {t.label} (no stub reads so)"
-    cols = [c for c in range(t.n_cols) if _label_matches(t.column_labels[c], row["column"])]
+    cols = _matching({c: t.column_labels[c] for c in range(t.n_cols)}, row["column"])
     if not cols:
         return f"column '{row['column']}' is not a column of {t.label} (no header reads so)"
     for r in rows:
@@ -363,6 +402,9 @@ def _where(doc: SourceDoc, offset: int) -> str:
     legend = doc.layout.legend_at(offset)
     if legend is not None:
         return f"Figure {legend.number} legend"
+    panel = doc.layout.panel_at(offset)
+    if panel is not None:
+        return f"the panel '{panel.title}'"
     path = doc.layout.heading_path(offset)
     return path[-1].title if path else "the front matter"
 

@@ -309,11 +309,12 @@ def parse_curve_name(name: str, endpoints: Iterable[str],
                      cohorts: Iterable[str]) -> tuple[str, str, str] | None:
     """(endpoint, cohort, kind) of ``<endpoint>_<cohort>.<clicks|nar>.csv``, or None.
 
-    Endpoint and cohort ids may both contain ``_``, so the name is split at every ``_`` and
-    kept only where both halves are known ids.
+    ``<endpoint>_<cohort>.overlay.png`` (what ``trialrecon digitize`` read, drawn over the
+    figure) is kind ``overlay``. Endpoint and cohort ids may both contain ``_``, so the name is
+    split at every ``_`` and kept only where both halves are known ids.
     """
-    for kind in ("clicks", "nar"):
-        suffix = f".{kind}.csv"
+    for kind, suffix in (("clicks", ".clicks.csv"), ("nar", ".nar.csv"),
+                         ("overlay", ".overlay.png")):
         if not name.endswith(suffix):
             continue
         stem = name[: -len(suffix)]
@@ -337,8 +338,9 @@ def curve_name_problems(folder: Path, endpoints: Iterable[str],
         if path.is_symlink() or not path.is_file():
             out.append(f"{path}: not a regular file (links, folders and devices are refused)")
         elif parse_curve_name(path.name, endpoints, cohorts) is None:
-            out.append(f"{path}: name it <endpoint>_<cohort>.clicks.csv or .nar.csv with an "
-                       "endpoint of the vocabulary and a cohort id of trial.yaml")
+            out.append(f"{path}: name it <endpoint>_<cohort>.clicks.csv, .nar.csv or "
+                       ".overlay.png with an endpoint of the vocabulary and a cohort id of "
+                       "trial.yaml")
     return out
 
 

@@ -16,7 +16,7 @@ TRIAL_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}", re.ASCII)
 ENTRY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII)  # source, cohort, arm
 ROW_ID = re.compile(r"[a-z0-9][a-z0-9_]{0,127}", re.ASCII)
 ENDPOINT_ID = re.compile(r"[a-z][a-z0-9_]{0,31}", re.ASCII)
-NUMBER = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,12})?", re.ASCII)
+NUMBER = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,20})?", re.ASCII)
 DATE = re.compile(r"([0-9]{4})(-([0-9]{2})(-([0-9]{2}))?)?", re.ASCII)
 LANDMARK = re.compile(r"([0-9]{1,4}(\.[0-9]{1,2})?)[ -]?(months?|mo|years?|yrs?|yr|y|weeks?|wk|"
                       r"days?|d)", re.ASCII | re.IGNORECASE)

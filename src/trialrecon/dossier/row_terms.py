@@ -43,8 +43,8 @@ EFFECT_UNITS: dict[str, frozenset[str]] = {
 CLOSED_COLUMNS = (("adjustment", "adjustments"), ("test", "tests"),
                   ("hypothesis", "hypotheses"), ("population", "analysis_sets"))
 # Statistics a P-value-like column (test, hypothesis) may sit on, besides design rows.
-TEST_STATISTICS = frozenset({"p_value"})
-HYPOTHESIS_STATISTICS = frozenset({"p_value", "estimate", "ci_low", "ci_high"})
+TEST_STATISTICS = frozenset({"p_value", "test_statistic", "df"})
+HYPOTHESIS_STATISTICS = frozenset({"p_value", "estimate", "ci_low", "ci_high", "test_statistic"})
 # Statistics that are never adjusted (a count is what it is; a date or label has no model).
 NO_ADJUSTMENT_STATISTICS = frozenset({"count", "date", "label"})
 
@@ -162,7 +162,7 @@ def column_problems(vocab: Vocabulary, row: Row, bad: Bad, populations_known: bo
             f"mean or a P value is adjusted, not a {row['statistic']}"
             + (" of a design" if design else ""))
     if row["test"] and row["statistic"] not in TEST_STATISTICS and not design:
-        bad("test", "test-statistic", "'test' names the test behind a P value (or a design's "
+        bad("test", "test-statistic", "'test' names the test behind a P value or a test statistic (or a design's "
             f"alpha and power), not a {row['statistic']}")
     if row["hypothesis"] and row["statistic"] not in HYPOTHESIS_STATISTICS and not design:
         bad("hypothesis", "hypothesis-statistic", "'hypothesis' applies to a P value, an "

@@ -207,7 +207,7 @@ def _value_rules(row: Row, vocab: Vocabulary, bad) -> None:  # noqa: ANN001
     if not names.is_number(value):
         hint = " (write .001 as 0.001)" if value.startswith(".") else ""
         bad("value", "malformed-number", f"value '{value[:60]}' is not a plain decimal number "
-            f"(ASCII digits, at most 15 before and 12 after the point){hint}")
+            f"(ASCII digits, at most 15 before and 20 after the point){hint}")
         return
     _range_rules(row, float(value), vocab, sic, bad)
 

@@ -6,6 +6,12 @@ comes from this module, so one convention holds everywhere. The conventions are 
 ``survival`` package (Therneau; ``survfit``, ``quantile.survfit``), against which the tests
 compare printed values:
 
+* times closer than R's ``timefix`` tolerance are one time (``survival::aeqSurv``, the
+  default of ``survfit``, ``coxph`` and ``survdiff``): sorted distinct times whose gap is at
+  most ``sqrt(.Machine$double.eps)``, absolutely or relative to the mean of the distinct
+  times, join the group of the time before them, and every time takes its group's smallest
+  value. Times computed in floating point (days over 30.4375, say) that should tie then tie;
+  ``timefix=False`` keeps them apart, as ``survfit(..., timefix = FALSE)``;
 * survival just after each event time, ``S(t) = prod (1 - d_i / n_i)``, with ``n_i`` the
   number with time >= t_i (censored at t_i count as at risk at t_i);
 * Greenwood's variance of the cumulative hazard, ``sum d_i / (n_i (n_i - d_i))`` (infinite
@@ -51,7 +57,8 @@ class KaplanMeier:
 
     ``survival`` is the estimate just after each time; ``var_cumhaz`` the Greenwood variance
     of the cumulative hazard there (``inf`` after a time where everyone at risk had the
-    event); ``last_time`` the largest observed time, event or censored.
+    event); ``last_time`` the largest observed time, event or censored, as given (before
+    ``timefix``).
     """
 
     time: np.ndarray
@@ -75,8 +82,76 @@ class MedianCI:
     conf_type: str = "log-log"
 
 
-def _counts(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct event times, number at risk (time >= t) and number of events at each."""
+def near_tie_cuts(sorted_t: np.ndarray, tolerance: float) -> np.ndarray | None:
+    """The values R's ``aeqSurv`` maps sorted times onto; None when no two are near-tied.
+
+    Distinct finite times whose gap to the one before is at most ``tolerance``, or at most
+    ``tolerance`` times the mean of the distinct times, are not cut points: they fall into
+    the group of the time before them (a chain of small gaps makes one group).
+    """
+    if sorted_t.size < 2:
+        return None
+    lo, hi = float(sorted_t[0]), float(sorted_t[-1])
+    if -math.inf < lo and hi < math.inf:
+        # fast path (the model search calls this thousands of times): no positive gap within
+        # the loosest threshold, since the mean distinct |t| is at most the largest |t|
+        gaps = sorted_t[1:] - sorted_t[:-1]
+        loosest = tolerance * max(1.0, abs(lo), abs(hi))
+        if gaps.min() > loosest or not gaps[gaps <= loosest].any():
+            return None
+    y = sorted_t[np.isfinite(sorted_t)]
+    if y.size < 2:
+        return None
+    gaps = np.diff(y)
+    distinct = gaps > 0
+    uniq = np.concatenate([y[:1], y[1:][distinct]])
+    if uniq.size < 2:
+        return None
+    dy = gaps[distinct]
+    tied = (dy <= tolerance) | (dy <= tolerance * float(np.mean(np.abs(uniq))))
+    if not tied.any():
+        return None
+    return uniq[np.concatenate([[True], ~tied])]
+
+
+def snap_to_cuts(time: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Each finite time replaced by the largest cut point at or below it."""
+    idx = np.searchsorted(cuts, time, side="right") - 1
+    out = time.copy()
+    ok = np.isfinite(time) & (idx >= 0)
+    out[ok] = cuts[idx[ok]]
+    return out
+
+
+def fix_near_ties(time: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
+    """Times as R's ``survival::aeqSurv`` leaves them: near-ties made exact ties.
+
+    R's ``survfit``, ``coxph`` and ``survdiff`` apply this by default (``timefix = TRUE``,
+    Therneau, survival 3.x, vignette "Roundoff error and tied times"): a time within
+    ``tolerance`` (absolute, or relative to the mean of the distinct times) of the distinct
+    time before it takes that time's group's smallest value. Returns the input (as a float
+    array) unchanged when nothing is near-tied.
+    """
+    t = np.asarray(time, dtype=float)
+    if tolerance <= 0:
+        return t
+    cuts = near_tie_cuts(np.sort(t), tolerance)
+    return t if cuts is None else snap_to_cuts(t, cuts)
+
+
+def _counts(time: np.ndarray, event: np.ndarray, fix: bool = True
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct event times, number at risk (time >= t) and number of events at each.
+
+    ``fix`` applies :func:`fix_near_ties`, reusing the sort of all times the counts need anyway
+    (the model search calls this thousands of times).
+    """
+    sorted_t = np.sort(time)
+    if fix:
+        cuts = near_tie_cuts(sorted_t, TOLERANCE)
+        if cuts is not None:
+            time = snap_to_cuts(time, cuts)
+            sorted_t = np.sort(time)
     ev_sorted = np.sort(time[event])
     if ev_sorted.size == 0:
         empty = np.zeros(0)
@@ -85,18 +160,18 @@ def _counts(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray
     ev_t = ev_sorted[keep]
     starts = np.flatnonzero(keep)
     deaths = np.diff(np.append(starts, ev_sorted.size))
-    sorted_t = np.sort(time)
     at_risk = sorted_t.size - np.searchsorted(sorted_t, ev_t, side="left")
     return ev_t, at_risk, deaths
 
 
-def kaplan_meier(time: np.ndarray, event: np.ndarray) -> KaplanMeier:
+def kaplan_meier(time: np.ndarray, event: np.ndarray, timefix: bool = True) -> KaplanMeier:
     """The Kaplan-Meier estimate (Kaplan and Meier 1958) with Greenwood's variance.
 
     Parameters
     ----------
     time : array of observed times (event or censoring), >= 0
     event : array of 1 (event) and 0 (censored)
+    timefix : make near-tied times tied first, as R's ``survfit`` (:func:`fix_near_ties`)
 
     Returns
     -------
@@ -104,21 +179,29 @@ def kaplan_meier(time: np.ndarray, event: np.ndarray) -> KaplanMeier:
     """
     time = np.asarray(time, dtype=float)
     event = np.asarray(event).astype(bool)
-    ev_t, n_risk, deaths = _counts(time, event)
+    # the follow-up the data reach, as given: the fix decides which times are one time, not
+    # how far follow-up went (a cut-off at 36 months computed as 36 +- 1e-14 stays 36)
+    last = float(time.max()) if time.size else 0.0
+    if timefix:
+        time = fix_near_ties(time)
+    ev_t, n_risk, deaths = _counts(time, event, fix=False)
     surv = np.cumprod(1.0 - deaths / n_risk) if ev_t.size else np.zeros(0)
     with np.errstate(divide="ignore"):
         terms = np.where(n_risk > deaths, deaths / (n_risk * np.maximum(n_risk - deaths, 1)),
                          np.inf)
     var = np.cumsum(terms) if ev_t.size else np.zeros(0)
-    return KaplanMeier(ev_t, n_risk, deaths, surv, var,
-                       float(time.max()) if time.size else 0.0, int(time.size))
+    return KaplanMeier(ev_t, n_risk, deaths, surv, var, last, int(time.size))
 
 
-def km_steps(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Event times and the Kaplan-Meier survival just after each (no variance: fast path)."""
+def km_steps(time: np.ndarray, event: np.ndarray, timefix: bool = True
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Event times and the Kaplan-Meier survival just after each (no variance: fast path).
+
+    ``timefix`` as in :func:`kaplan_meier`.
+    """
     time = np.asarray(time, dtype=float)
     event = np.asarray(event).astype(bool)
-    ev_t, n_risk, deaths = _counts(time, event)
+    ev_t, n_risk, deaths = _counts(time, event, timefix)
     return ev_t, (np.cumprod(1.0 - deaths / n_risk) if ev_t.size else np.zeros(0))
 
 
@@ -131,15 +214,26 @@ def km_at(query: np.ndarray, steps_t: np.ndarray, steps_s: np.ndarray) -> np.nda
     return out
 
 
-def at_risk(time: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """Numbers at risk at each time of ``at``: patients with time >= t (R's convention)."""
-    ordered = np.sort(np.asarray(time, dtype=float))
+def at_risk(time: np.ndarray, at: np.ndarray, timefix: bool = True) -> np.ndarray:
+    """Numbers at risk at each time of ``at``: patients with time >= t (R's convention).
+
+    ``timefix`` as in :func:`kaplan_meier` (R's ``summary(survfit(...), times = at)``).
+    """
+    time = np.asarray(time, dtype=float)
+    ordered = np.sort(fix_near_ties(time) if timefix else time)
     return ordered.size - np.searchsorted(ordered, np.asarray(at, dtype=float), side="left")
 
 
-def cumulative_events(time: np.ndarray, event: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """Events with time <= t at each time of ``at`` (the row under a journal's figure)."""
-    ev = np.sort(np.asarray(time, dtype=float)[np.asarray(event).astype(bool)])
+def cumulative_events(time: np.ndarray, event: np.ndarray, at: np.ndarray,
+                      timefix: bool = True) -> np.ndarray:
+    """Events with time <= t at each time of ``at`` (the row under a journal's figure).
+
+    ``timefix`` as in :func:`kaplan_meier`.
+    """
+    time = np.asarray(time, dtype=float)
+    if timefix:
+        time = fix_near_ties(time)
+    ev = np.sort(time[np.asarray(event).astype(bool)])
     return np.searchsorted(ev, np.asarray(at, dtype=float), side="right")
 
 
@@ -243,9 +337,9 @@ def median_ci(km: KaplanMeier, level: float = 0.95, conf_type: str = "log-log") 
 
 
 def summarize(time: np.ndarray, event: np.ndarray, level: float = 0.95,
-              conf_type: str = "log-log") -> MedianCI:
+              conf_type: str = "log-log", timefix: bool = True) -> MedianCI:
     """Median, its CI and the number of events of one sample (see :func:`median_ci`)."""
-    return median_ci(kaplan_meier(time, event), level, conf_type)
+    return median_ci(kaplan_meier(time, event, timefix), level, conf_type)
 
 
 def flat_median_warning(

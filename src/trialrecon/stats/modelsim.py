@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trialrecon.stats.km import km_at, km_steps
+from trialrecon.stats.km import TOLERANCE, km_at, km_steps
 from trialrecon.stats.survmodel import ModelFit, random_trial
 
 
@@ -40,9 +40,10 @@ def band_from_trials(trials: list[tuple[np.ndarray, np.ndarray]], fit: ModelFit,
 def km_curves(trials: list[tuple[np.ndarray, np.ndarray]], grid: np.ndarray) -> np.ndarray:
     """The Kaplan-Meier curve of each trial at ``grid`` (NaN past its last observed time).
 
-    Trials of one size without tied times (simulated ones) are done all at once: sorted
-    row by row, each row's curve is the running product of 1 - event / at-risk, the same
-    numbers :func:`trialrecon.stats.km.km_steps` gives; other trials one by one through it.
+    Trials of one size without tied or near-tied times (simulated ones) are done all at once:
+    sorted row by row, each row's curve is the running product of 1 - event / at-risk, the
+    same numbers :func:`trialrecon.stats.km.km_steps` gives; other trials one by one through
+    it (which makes near ties ties, as R's ``timefix``).
     """
     sizes = {t.size for t, _ in trials}
     if len(sizes) == 1 and trials and sizes.pop() > 0:
@@ -50,7 +51,8 @@ def km_curves(trials: list[tuple[np.ndarray, np.ndarray]], grid: np.ndarray) -> 
         event = np.stack([e for _, e in trials]).astype(float)
         order = np.argsort(time, axis=1, kind="stable")
         time = np.take_along_axis(time, order, axis=1)
-        if not (time[:, 1:] == time[:, :-1]).any():
+        loosest = TOLERANCE * np.maximum(1.0, np.abs(time).max(axis=1, keepdims=True))
+        if not (time[:, 1:] - time[:, :-1] <= loosest).any():
             event = np.take_along_axis(event, order, axis=1)
             n = time.shape[1]
             surv = np.cumprod(1.0 - event / np.arange(n, 0, -1, dtype=float), axis=1)

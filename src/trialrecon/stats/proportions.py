@@ -5,8 +5,9 @@ Seven two-sided intervals for ``x`` successes out of ``n``:
 * ``clopper_pearson``: the exact interval of Clopper & Pearson (1934), Biometrika 26:404-413
   (R's ``binom.test``);
 * ``wilson``: the score interval of Wilson (1927), JASA 22:209-212;
-* ``wilson_cc``: the score interval with continuity correction, method 4 of Newcombe (1998),
-  Stat Med 17:857-872 (R's ``prop.test``, apart from one edge noted in :func:`_wilson_cc`);
+* ``wilson_cc``: the score interval with continuity correction as R's ``prop.test`` computes
+  it: method 4 of Newcombe (1998), Stat Med 17:857-872, except at x = n/2, where R drops
+  the correction (see :func:`_wilson_cc`);
 * ``agresti_coull``: Agresti & Coull (1998), Am Stat 52:119-126;
 * ``jeffreys``: the equal-tailed Jeffreys interval of Brown, Cai & DasGupta (2001), Stat Sci
   16:101-133;
@@ -40,7 +41,7 @@ METHODS: tuple[str, ...] = (
 METHOD_LABELS: dict[str, str] = {
     "clopper_pearson": "Clopper-Pearson (exact)",
     "wilson": "Wilson score",
-    "wilson_cc": "Wilson score with continuity correction (Newcombe; R prop.test)",
+    "wilson_cc": "Wilson score with continuity correction, as R prop.test",
     "agresti_coull": "Agresti-Coull",
     "jeffreys": "Jeffreys",
     "wald": "Wald",
@@ -95,26 +96,37 @@ def _wilson(x: int, n: int, level: float) -> tuple[float, float]:
 
 
 def _wilson_cc(x: int, n: int, level: float) -> tuple[float, float]:
-    """Newcombe (1998) method 4: the Wilson interval with a continuity correction of 1/(2n).
+    """The Wilson interval with continuity correction, as R's ``prop.test(x, n)`` gives it.
 
-    Written as Newcombe's closed form. R's ``prop.test(x, n)`` gives the same bounds except
-    when ``x`` is within 1/2 of ``n * p`` for the null ``p`` it tests (0.5 by default: x = n/2),
-    where R shrinks the correction; this function always applies it, as Newcombe does.
+    Each bound is Wilson's score bound moved outwards by the correction c/n:
+    ``(p' + z^2/2n -+ z sqrt(p'(1-p')/n + z^2/4n^2)) / (1 + z^2/n)`` with p' = (x -+ c)/n,
+    0 below and 1 above once p' leaves (0, 1). Newcombe (1998, method 4) always takes
+    c = 1/2; R's ``prop.test`` takes c = min(1/2, |x - n/2|) (its ``YATES``, set against the
+    null proportion 1/2 it tests), so at x = n/2 the correction vanishes and the interval is
+    Wilson's. Elsewhere c = 1/2 and the two agree. :func:`identify_ci_method` accepts either
+    form at x = n/2 (SciPy's ``binomtest(...).proportion_ci(method="wilsoncc")`` keeps the
+    correction there, as Newcombe does).
     """
+    return _corrected_wilson(x, n, level, min(0.5, abs(x - n / 2)))
+
+
+def _corrected_wilson(x: int, n: int, level: float, c: float) -> tuple[float, float]:
+    """Wilson's score bounds at (x - c)/n and (x + c)/n: 0 and 1 once outside (0, 1)."""
     z = _z(level)
-    p, q = x / n, 1 - x / n
-    denom = 2 * (n + z * z)
-    if x == 0:
-        low = 0.0
-    else:
-        root = math.sqrt(z * z - 2 - 1 / n + 4 * p * (n * q + 1))
-        low = (2 * n * p + z * z - 1 - z * root) / denom
-    if x == n:
-        high = 1.0
-    else:
-        root = math.sqrt(z * z + 2 - 1 / n + 4 * p * (n * q - 1))
-        high = (2 * n * p + z * z + 1 + z * root) / denom
+    z22n = z * z / (2 * n)
+
+    def bound(p: float, sign: float) -> float:
+        root = math.sqrt(p * (1 - p) / n + z22n / (2 * n))
+        return (p + z22n + sign * z * root) / (1 + 2 * z22n)
+
+    low = 0.0 if x - c <= 0 else bound((x - c) / n, -1.0)
+    high = 1.0 if x + c >= n else bound((x + c) / n, 1.0)
     return _clip(low, high)
+
+
+def _wilson_cc_newcombe(x: int, n: int, level: float) -> tuple[float, float]:
+    """Newcombe's (1998) method 4 as he wrote it: the correction 1/2 at every x."""
+    return _corrected_wilson(x, n, level, 0.5)
 
 
 def _agresti_coull(x: int, n: int, level: float) -> tuple[float, float]:
@@ -260,7 +272,9 @@ def identify_ci_method(
     A method reproduces the printed interval when each computed bound, times ``scale`` (100 for
     percent), lies within half a unit of the last printed decimal of the printed bound: those
     are exactly the values that round to what is printed. ``decimals`` applies to both bounds
-    unless ``decimals_high`` gives the upper bound's own precision.
+    unless ``decimals_high`` gives the upper bound's own precision. At x = n/2 ``wilson_cc``
+    is tried in both forms (R's, without the correction there, and Newcombe's, with it) and
+    reported by the closer one.
     """
     _check(x, n, level)
     if decimals < 0 or (decimals_high is not None and decimals_high < 0):
@@ -269,17 +283,24 @@ def identify_ci_method(
         raise ValueError(f"reported lower bound {reported_low} exceeds upper {reported_high}")
     d_high = decimals if decimals_high is None else decimals_high
     rows: list[tuple[int, float, int, MethodMatch]] = []
-    for i, (method, (low, high)) in enumerate(all_cis(x, n, level).items()):
-        lo_s, hi_s = low * scale, high * scale
-        ok = _within(lo_s, reported_low, decimals) and _within(hi_s, reported_high, d_high)
-        raw = max(abs(lo_s - reported_low), abs(hi_s - reported_high))
-        match = MethodMatch(method, lo_s, hi_s, ok, 0.0 if ok else raw)
-        rows.append((0 if ok else 1, raw, i, match))
+    for i, (method, bounds) in enumerate(all_cis(x, n, level).items()):
+        variants = [bounds]
+        if method == "wilson_cc" and 2 * x == n:  # Newcombe's form keeps the correction
+            variants.append(_wilson_cc_newcombe(x, n, level))
+        for low, high in variants:
+            lo_s, hi_s = low * scale, high * scale
+            ok = _within(lo_s, reported_low, decimals) and _within(hi_s, reported_high, d_high)
+            raw = max(abs(lo_s - reported_low), abs(hi_s - reported_high))
+            rows.append((0 if ok else 1, raw, i, MethodMatch(method, lo_s, hi_s, ok,
+                                                             0.0 if ok else raw)))
     rows.sort(key=lambda t: (t[0], t[1], t[2]))
+    best: dict[str, MethodMatch] = {}
+    for r in rows:  # sorted best first: keep each method's better variant
+        best.setdefault(r[3].method, r[3])
     return CIIdentification(
         x=int(x),
         n=int(n),
         reported=(float(reported_low), float(reported_high)),
         decimals=decimals,
-        matches=[r[3] for r in rows],
+        matches=list(best.values()),
     )

@@ -13,7 +13,9 @@ So an A'Hern design "10/55" and a Simon design with r = 9, n = 55 need the same 
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +23,12 @@ from scipy import stats
 
 # Comparisons of attained error rates with their targets allow for floating-point noise only.
 _TOL = 1e-12
+# The largest total size a Simon search reaches when no n_max is given.
+SIMON_N_CAP = 1000
+
+
+class SimonSearchLimitWarning(UserWarning):
+    """A Simon search stopped at its n_max before the optimal design was proved."""
 
 
 def _check_probability(name: str, value: float) -> float:
@@ -170,7 +178,8 @@ class SimonDesign:
 
     Enrol ``n1``; stop for futility when at most ``r1`` respond; otherwise enrol up to ``n`` and
     reject H0 when more than ``r`` respond in total. ``expected_n`` and ``pet`` (probability of
-    early termination) are under p0; ``alpha`` and ``power`` are attained values.
+    early termination) are under p0; ``alpha`` and ``power`` are attained values. ``note``
+    is empty unless the search limit stopped the search before the optimum was proved.
     """
 
     r1: int
@@ -182,6 +191,7 @@ class SimonDesign:
     alpha: float
     power: float
     kind: str
+    note: str = ""
 
 
 def _binomial_tables(p: float, n_max: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -216,53 +226,112 @@ def _reject_probability(
 
 
 def simon_two_stage(
-    p0: float, p1: float, alpha: float, power: float, n_max: int = 100
+    p0: float, p1: float, alpha: float, power: float, n_max: int | None = None
 ) -> dict[str, SimonDesign]:
-    """Simon (1989) optimal and minimax two-stage designs with total size at most ``n_max``.
+    """Simon (1989) optimal and minimax two-stage designs.
 
     Optimal: the smallest expected sample size under p0 among designs with type I error
     <= alpha and power >= ``power``. Minimax: the smallest maximum size n, then the smallest
     expected size. Search is exhaustive over (n1, r1, r, n) with 1 <= n1 < n, but vectorized:
     for each n, all first-stage sizes and critical counts are evaluated as numpy arrays.
-    Two bounds prune work without changing the result: power of any design with final count r
-    is at most P(Bin(n, p1) > r), so r above that is never feasible; and EN >= n1, so first
-    stages at least as large as the best EN found so far cannot improve the optimal design.
     For a feasible (n1, r1) the reported r is the smallest one meeting the alpha constraint.
+
+    The search over n stops once no larger design can have a smaller expected size, which
+    is proved, not assumed: a design with first stage n1 continues under p1 with
+    probability at least ``power``, so its r1 is at most the largest r1* with
+    P(X1 > r1* | p1) >= power, and its expected size is at least
+    n1 + P(X1 > r1* | p0) (n - n1); once the smallest such bound over n1 reaches the best
+    expected size found, no larger n can do better (the bound only grows with n). The same
+    bound skips first stages that cannot improve on the best design.
+
+    Parameters
+    ----------
+    n_max : the largest total size searched. None (the default) searches until the optimum
+        is proved, up to :data:`SIMON_N_CAP`. When the limit stops the search before the
+        proof, both designs carry a ``note`` naming it and a
+        :class:`SimonSearchLimitWarning` is issued: the "optimal" design is then only the
+        best with n <= n_max (R's ``clinfun::ph2simon`` has the same limit, ``nmax = 100``
+        by default, without the warning).
     """
     p0, p1, alpha, power = check_hypotheses(p0, p1, alpha, power)
-    n_max = int(n_max)
-    if n_max < 2 or n_max > 2000:
+    cap = SIMON_N_CAP if n_max is None else int(n_max)
+    if cap < 2 or cap > 2000:
         raise ValueError(f"n_max must be between 2 and 2000 (got {n_max})")
-    pmf0, cdf0, sf0 = _binomial_tables(p0, n_max)
-    pmf1, _, sf1 = _binomial_tables(p1, n_max)
+    search = _SimonSearch(p0, p1, alpha, power)
+    size, n_from = (min(cap, 100) if n_max is None else cap), 2
+    while True:
+        search.resize(size)
+        proved = search.scan(n_from, size)
+        if proved or size >= cap:
+            break
+        n_from, size = size + 1, min(cap, 2 * size)
+    if search.optimal is None or search.minimax is None:
+        raise ValueError(f"no Simon two-stage design with n <= {cap}; raise n_max")
+    designs = {"optimal": search.optimal, "minimax": search.minimax}
+    if proved:
+        return designs
+    note = (f"search limit n_max = {cap} reached before the optimal design was proved: a "
+            f"design with more than {cap} patients may have a smaller expected size; raise "
+            "n_max (None searches until proved)")
+    warnings.warn(f"Simon two-stage design p0={p0:g}, p1={p1:g}: {note}",
+                  SimonSearchLimitWarning, stacklevel=2)
+    return {k: dataclasses.replace(d, note=note) for k, d in designs.items()}
 
-    best_en = math.inf
-    optimal: SimonDesign | None = None
-    minimax: SimonDesign | None = None
-    for n in range(2, n_max + 1):
+
+class _SimonSearch:
+    """State of the search over total sizes n: binomial tables and the best designs so far."""
+
+    def __init__(self, p0: float, p1: float, alpha: float, power: float):
+        self.p0, self.p1, self.alpha, self.power = p0, p1, alpha, power
+        self.best_en = math.inf
+        self.optimal: SimonDesign | None = None
+        self.minimax: SimonDesign | None = None
+
+    def resize(self, size: int) -> None:
+        """Binomial tables for sizes up to ``size``, and the bound's ingredients per n1."""
+        self.pmf0, self.cdf0, self.sf0 = _binomial_tables(self.p0, size)
+        self.pmf1, _, self.sf1 = _binomial_tables(self.p1, size)
+        self.cont0 = _least_continuation(self.sf0, self.sf1, self.power)
+
+    def en_bound(self, n: int) -> np.ndarray:
+        """Lower bounds of the expected size of designs of total n, per n1 = 1 .. n-1."""
+        n1 = np.arange(1, n)
+        return n1 + self.cont0[1:n] * (n - n1)
+
+    def scan(self, n_from: int, n_to: int) -> bool:
+        """Search total sizes n_from .. n_to; True when the optimum is proved on the way."""
+        for n in range(n_from, n_to + 2):
+            if self.minimax is not None and self.en_bound(n).min() >= self.best_en - _TOL:
+                return True
+            if n <= n_to:
+                self._search_n(n)
+        return False
+
+    def _search_n(self, n: int) -> None:
         # Largest final count r whose single-stage power still reaches the target.
-        single_power = sf1[n, 1 : n + 1]  # P(Bin(n, p1) > r), r = 0..n-1
-        ok_r = np.nonzero(single_power >= power - _TOL)[0]
+        single_power = self.sf1[n, 1 : n + 1]  # P(Bin(n, p1) > r), r = 0..n-1
+        ok_r = np.nonzero(single_power >= self.power - _TOL)[0]
         if ok_r.size == 0:
-            continue
+            return
         r_hi = int(ok_r.max())
-        n1_top = min(n - 1, math.floor(best_en)) if minimax is not None else n - 1
-        if n1_top < 1:
-            continue
-        n1 = np.arange(1, n1_top + 1)
-        rej0 = _reject_probability(pmf0, sf0, n, n1, r_hi)
-        rej1 = _reject_probability(pmf1, sf1, n, n1, r_hi)
+        n1 = np.arange(1, n)
+        if self.minimax is not None:  # only first stages that could beat the best EN
+            n1 = n1[self.en_bound(n) < self.best_en + _TOL]
+        if n1.size == 0:
+            return
+        rej0 = _reject_probability(self.pmf0, self.sf0, n, n1, r_hi)
+        rej1 = _reject_probability(self.pmf1, self.sf1, n, n1, r_hi)
         r1_idx = np.arange(rej0.shape[1])
         r_idx = np.arange(r_hi + 1)
         valid = (r1_idx[None, :, None] < n1[:, None, None]) & (
             r_idx[None, None, :] >= r1_idx[None, :, None]
         )
-        feasible = valid & (rej0 <= alpha + _TOL) & (rej1 >= power - _TOL)
+        feasible = valid & (rej0 <= self.alpha + _TOL) & (rej1 >= self.power - _TOL)
         any_r = feasible.any(axis=2)
         if not any_r.any():
-            continue
+            return
         first_r = feasible.argmax(axis=2)
-        pet = cdf0[n1[:, None], np.minimum(r1_idx[None, :], n1[:, None])]
+        pet = self.cdf0[n1[:, None], np.minimum(r1_idx[None, :], n1[:, None])]
         en = n1[:, None] + (1 - pet) * (n - n1[:, None])
         en = np.where(any_r, en, np.inf)
         i, r1 = np.unravel_index(int(np.argmin(en)), en.shape)
@@ -271,15 +340,28 @@ def simon_two_stage(
             r1=int(r1), n1=int(n1[i]), r=r, n=n, expected_n=float(en[i, r1]),
             pet=float(pet[i, r1]), alpha=float(rej0[i, r1, r]), power=float(rej1[i, r1, r]),
         )
-        if minimax is None:
-            minimax = SimonDesign(kind="minimax", **design_args)
-        if design_args["expected_n"] < best_en - _TOL:
-            best_en = design_args["expected_n"]
-            optimal = SimonDesign(kind="optimal", **design_args)
-    if optimal is None or minimax is None:
-        raise ValueError(f"no Simon two-stage design with n <= {n_max}; raise n_max")
-    return {"optimal": optimal, "minimax": minimax}
+        if self.minimax is None:
+            self.minimax = SimonDesign(kind="minimax", **design_args)
+        if design_args["expected_n"] < self.best_en - _TOL:
+            self.best_en = design_args["expected_n"]
+            self.optimal = SimonDesign(kind="optimal", **design_args)
 
+
+def _least_continuation(sf0: np.ndarray, sf1: np.ndarray, power: float) -> np.ndarray:
+    """Per first-stage size n1: the smallest P(X1 > r1 | p0) of an r1 with
+    P(X1 > r1 | p1) >= power (inf when no r1 in 0 .. n1-1 has it: n1 cannot reach the power).
+
+    ``sf[m, j]`` is P(Bin(m, p) > j - 1), so P(X1 > r1) is column r1 + 1.
+    """
+    size = sf0.shape[0] - 1
+    m = np.arange(size + 1)[:, None]
+    r1 = np.arange(size + 1)[None, :]
+    reach = (sf1[:, 1:] >= power - _TOL) & (r1 < m)  # P1(X1 > r1) is decreasing in r1
+    top = reach.sum(axis=1) - 1  # the largest such r1, -1 if none
+    out = np.full(size + 1, np.inf)
+    ok = top >= 0
+    out[ok] = sf0[np.flatnonzero(ok), top[ok] + 1]
+    return out
 
 def simon_reject_probability(design: SimonDesign, p: np.ndarray | float) -> np.ndarray:
     """Operating characteristic of a Simon design: P(X1 > r1 and X1 + X2 > r | p)."""

@@ -15,6 +15,7 @@ Invariants (:func:`check_document` tests them; every reader's output must pass):
 - a table's ``grid`` is rectangular (``n_rows`` rows of ``n_cols`` slots), every slot holds
   the index of the cell covering it, and cell ``k`` covers exactly the slots
   ``row..row+rowspan-1`` x ``col..col+colspan-1``;
+- a :class:`Panel` (a boxed text with a title) spans its title and blocks;
 - ``header_rows`` leading grid rows are the column header; ``stub_columns`` (0, 1 or 2)
   leading columns are the stub; ``group_rows`` are body rows that only carry a heading
   for the rows below them (a full-width "Site" or a stub cell alone on its row);
@@ -38,9 +39,21 @@ from dataclasses import dataclass, field
 MARK_RENDER = re.compile(r"\^\{([^}\n]*)\}|\^([a-z*†‡§])(?![a-z])")
 
 
+# what may follow a mark without a space between: punctuation ("Age^{*}, years") or a space
+_CLOSING = re.compile(r"[\s,.;:!?)\]}]|$")
+
+
+def _mark_gap(m: re.Match[str]) -> str:
+    """A removed mark leaves a space only where it stood between two words."""
+    return "" if _CLOSING.match(m.string, m.end()) else " "
+
+
 def strip_marks(text: str) -> str:
-    """``text`` with its rendered marks (``^{a}``, ``^{12,13}``) removed, spaces collapsed."""
-    return re.sub(r"\s+", " ", MARK_RENDER.sub(" ", text)).strip()
+    """``text`` with its rendered marks (``^{a}``, ``^{12,13}``) removed, spaces collapsed.
+
+    ``Age^{*}, years`` reads ``Age, years``: a mark before punctuation leaves no space.
+    """
+    return re.sub(r"\s+", " ", MARK_RENDER.sub(_mark_gap, text)).strip()
 
 
 @dataclass(frozen=True)
@@ -194,6 +207,19 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A boxed text set apart from the running text ("Research in context", "Key points").
+
+    ``start``/``end`` span the whole panel in ``Document.text``, its title first; the
+    section it stands in goes on after it (the panel is not part of that section's text).
+    """
+
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Document:
     """One paper as a reader read it."""
 
@@ -206,6 +232,7 @@ class Document:
     tables: tuple[Table, ...]
     figures: tuple[Figure, ...]
     meta: tuple[tuple[str, str], ...] = field(default=())  # ("doi", ...), ("pmcid", ...)
+    panels: tuple[Panel, ...] = field(default=())  # boxed texts with a title
 
     def section_path(self, index: int) -> tuple[Section, ...]:
         """The sections enclosing section ``index``, outermost first."""
@@ -247,6 +274,8 @@ class Builder:
         self.figures: list[Figure] = []
         self.stack: list[int] = []  # open sections
         self.meta: list[tuple[str, str]] = []
+        self.panels: list[Panel] = []
+        self._open_panels: list[tuple[str, int, int]] = []  # title, start, open sections
 
     # low level
     def _write(self, text: str) -> tuple[int, int]:
@@ -317,6 +346,29 @@ class Builder:
                                  tuple(Mark(k, lab, start + a, start + b)
                                        for k, lab, a, b in marks)))
 
+    def open_panel(self, title: list[tuple[str, str, str]]) -> None:
+        """A boxed text starts: its title (a ``boxed`` block); its blocks follow.
+
+        Call :meth:`close_panel` after its last block: the sections opened inside the
+        panel close with it, and the section it stands in goes on. A panel without a title
+        is written as its blocks only (nothing can name it as a place).
+        """
+        before = len(self.blocks)
+        self.block(title, "boxed")
+        if len(self.blocks) > before:
+            block = self.blocks[-1]
+            self._open_panels.append((block.plain, block.start, len(self.stack)))
+        else:
+            self._open_panels.append(("", -1, len(self.stack)))
+
+    def close_panel(self) -> None:
+        if not self._open_panels:
+            return
+        title, start, depth = self._open_panels.pop()
+        del self.stack[depth:]
+        if title and start >= 0:
+            self.panels.append(Panel(title, start, self.pos))
+
     def figure(self, label: str, segments: list[tuple[str, str, str]]) -> None:
         caption, _ = self.render(segments)
         line = f"{label}. {caption}" if caption else label
@@ -347,7 +399,7 @@ class Builder:
         text = "".join(self.parts) + ("\n" if self.parts else "")
         return Document(self.source, self.kind, self.title, text, tuple(self.sections),
                         tuple(self.blocks), tuple(self.tables), tuple(self.figures),
-                        tuple(self.meta))
+                        tuple(self.meta), tuple(sorted(self.panels, key=lambda p: p.start)))
 
 
 @dataclass(frozen=True)
@@ -406,6 +458,11 @@ def check_document(doc: Document) -> list[str]:
         span(f"{b.kind} block", b.text, b.start, b.end)
     for f in doc.figures:
         span(f.label, f.text, f.start, f.end)
+    titles = {(b.start, b.plain) for b in doc.blocks if b.kind == "boxed"}
+    for p in doc.panels:
+        if (p.start, p.title) not in titles or not p.start < p.end <= len(doc.text):
+            problems.append(f"panel {p.title!r}: text[{p.start}:{p.end}] does not start "
+                            "with its title block")
     for t in doc.tables:
         if doc.kind == "text":  # the printed line: "TABLE 2. Title", "Table 2: Title"
             if not doc.text[t.start:t.end].lower().startswith(t.label.lower()):

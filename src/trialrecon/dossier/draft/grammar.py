@@ -10,7 +10,8 @@ How a paper prints a number, and what number it is:
 - a minus written ``-``, ``−`` (U+2212) or an en dash where no number stands right before
   it (``(–0·5 to 1·2)``); a dash right after a number is a range separator (``0·99–1·45``,
   ``18–65``);
-- dates ``October 2011``, ``October, 2011``, ``Oct 12, 2011``, ``12 October 2011``;
+- dates ``October 2011``, ``October, 2011``, ``Oct 12, 2011``, ``Sept 30, 2017``,
+  ``12 October 2011``, ``08 March 2013``, ``March, 30th 2016``, ``30th of March 2016``;
 - markers in place of a number: ``NR``, ``not reached``, ``not yet reached``, ``had not
   been reached``, ``NE``, ``not estimable``.
 
@@ -44,7 +45,9 @@ MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "
                "september", "october", "november", "december")
 MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
          r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-DATE = re.compile(rf"\b(?:(?P<dayfirst>\d{{1,2}})\s+)?{MONTH},?\s+(?:(?P<day>\d{{1,2}}),?\s+)?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+DATE = re.compile(rf"\b(?:(?P<dayfirst>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?)?{MONTH},?\s+"
+                  rf"(?:(?P<day>\d{{1,2}}){_ORDINAL},?\s+)?"
                   r"(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
 STYLES = ("plain", "middle_dot", "comma_thousands", "thin_thousands", "unicode_minus",
           "en_dash_minus", "leading_point")

@@ -39,6 +39,10 @@ _DROP = ("script", "style", "noscript", "template", "svg", "nav", "form", "butto
 _BLOCK_TAGS = frozenset({"p", "li", "blockquote", "figcaption", "dd", "dt", "pre"})
 _CONTAINERS = frozenset({"div", "section", "article", "main", "body", "figure", "ul", "ol",
                          "dl", "header", "footer", "aside", "span", "font", "center"})
+# a boxed text set apart from the running text: <aside>, or a container whose class or id
+# says so (PMC's "boxed-text", a publisher's "box", "sidebar")
+_PANEL = re.compile(r"^aside\b|(?:[\s_-]|^)(?:boxed[-_]?text|box|sidebar|text-?box)"
+                    r"(?:$|[\s_-])", re.IGNORECASE)
 _REF_LINK = re.compile(r"#(?:b|B|r|R|ref|Ref|CR|cr|bib|Bib|c)\d", re.ASCII)
 _TABLE_LABEL = re.compile(r"^\s*((?:TABLE|Table)\s+[0-9IVXLA-Z]+[a-z]?)\b[.:|]?\s*(.*)$", re.S)
 _FIG_LABEL = re.compile(r"^\s*((?:FIGURE|Figure|FIG\.?|Fig\.?)\s+\d+[A-Za-z]?)\b[.:|]?\s*(.*)$",
@@ -126,6 +130,9 @@ class _Reader:
         self.abstract_level = 0
         self.pending_label: tuple[str, list[Segment]] | None = None
         self.consumed: set[int] = set()
+        # the consumed elements themselves: lxml makes a new proxy object for an element no
+        # one holds, and a new proxy may reuse a freed one's id()
+        self.held: list[etree._Element] = []
 
     def walk(self, el: etree._Element) -> None:
         for child in el:
@@ -145,8 +152,24 @@ class _Reader:
             self.table(el)
         elif tag in _BLOCK_TAGS:
             self.block(el)
+        elif tag in _CONTAINERS and _PANEL.search(f"{tag} {el.get('class', '')} "
+                                                  f"{el.get('id', '')}"):
+            self.panel(el)
         elif tag in _CONTAINERS:
             self.container(el)
+
+    def panel(self, el: etree._Element) -> None:
+        """A boxed text ("Research in context"): its title names it; no section opens."""
+        first = next((d for d in el.iterdescendants() if _tag(d) in _BLOCK_TAGS or re.fullmatch(
+            r"h[1-6]", _tag(d)) or re.search(r"\b(?:caption|title)\b", d.get("class", "") or "")),
+                     None)  # the title is what the panel starts with: a heading, a caption
+        title = first if first is not None and _tag(first) not in _BLOCK_TAGS else None
+        if title is not None:
+            self.consumed.add(id(title))
+            self.held.append(title)
+        self.b.open_panel(self.inline.of(title) if title is not None else [])
+        self.container(el)
+        self.b.close_panel()
 
     def heading(self, el: etree._Element, level: int) -> None:
         text = _text(el)
@@ -302,6 +325,7 @@ class _Reader:
                 break
             notes.extend(_split(segs))
             self.consumed.add(id(nxt))
+            self.held.append(nxt)
             nxt = nxt.getnext()
         return notes
 

@@ -124,6 +124,8 @@ class _Inline:
             return
         if tag == "xref":
             self._xref(el, out)
+        elif tag == "sup" and _ordinal(el, out):
+            out.append((_text(el), "", ""))  # "30<sup>th</sup>": the ordinal, not a mark
         elif tag == "sup":
             self._sup(el, out)
         elif tag == "break":
@@ -165,6 +167,12 @@ class _Inline:
             out.append((text.strip().translate(_SUP_DIGITS), "", ""))
         else:
             out.extend(inner)
+
+
+def _ordinal(el: etree._Element, before: list[Segment]) -> bool:
+    """A superscript ``st``/``nd``/``rd``/``th`` right after a digit (``30th``, ``2nd``)."""
+    return bool(before) and not before[-1][1] and before[-1][0][-1:].isdigit() and \
+        _text(el).lower() in ("st", "nd", "rd", "th")
 
 
 def _formula_text(el: etree._Element) -> str:
@@ -238,13 +246,14 @@ class _Reader:
                 if _tag(item) in ("list-item", "def-item"):
                     self.b.block(self.inline.of(item), "list_item")
         elif tag in ("boxed-text", "disp-quote", "statement"):
+            # a panel set apart from the running text: the section goes on after it
             title = _first(el, "caption", "title")
             title = title if title is not None else _first(el, "title")
-            if title is not None and _text(title):
-                self.b.block(self.inline.of(title), "boxed")
+            self.b.open_panel(self.inline.of(title) if title is not None else [])
             for child in el:
                 if _tag(child) not in ("caption", "title", "label"):
                     self.element(child, level, kind)
+            self.b.close_panel()
         elif tag == "supplementary-material":
             caption = _first(el, "caption")
             parts = [_first(el, "label"), caption]
@@ -276,9 +285,7 @@ class _Reader:
                 segs = []
                 self.element(child, level, kind)
             else:
-                part: list[Segment] = []
-                self.inline._child(child, part)
-                segs.extend(part)
+                self.inline._child(child, segs)  # (after the text before it: "30<sup>th")
             if child.tail:
                 segs.append((child.tail, "", ""))
         self.b.block(merge_marks(segs))
@@ -344,11 +351,50 @@ class _Reader:
         return out
 
 
+# A note mark printed as a plain character: at the start of a note, or after the end of a
+# sentence or of a list item ("...; †These six patients", "§The disease control rate").
+_PRINTED_MARK = re.compile(r"(?:^|(?<=[.;:]))(\s*)([*†‡§¶#‖]{1,2}|[¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠ])\s*"
+                           r"(?=[A-Za-z0-9(])")
+_SUPERSCRIPT_MARKS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠ", "123456789abcdef")
+
+
+def printed_marks(segs: list[Segment], given: str = "") -> list[Segment]:
+    """Note marks printed as plain characters in ``segs`` made marks (see _PRINTED_MARK).
+
+    Only the first text segment and text after a sentence end are read: a ``*`` inside a
+    sentence ("P<0·05*") is left as printed. A note whose mark is ``given`` (its label) keeps
+    another character printed at its start as text ("d: * agreement ..., ** discordance").
+    """
+    joined: list[Segment] = []
+    for seg in segs:  # runs of printed text read as one ("¹" from a <sup>, then "Fisher")
+        if joined and not seg[1] and not joined[-1][1]:
+            joined[-1] = (joined[-1][0] + seg[0], "", "")
+        else:
+            joined.append(seg)
+    segs = joined
+    out: list[Segment] = []
+    for i, (text, kind, label) in enumerate(segs):
+        if kind:
+            out.append((text, kind, label))
+            continue
+        first = not any(t.strip() or k for t, k, _ in segs[:i])
+        pos = 0
+        for m in _PRINTED_MARK.finditer(text):
+            if m.start() == 0 and not first or first and m.start() == 0 and given and \
+                    m.group(2) != given:
+                continue
+            out.append((text[pos:m.start()] + m.group(1), "", ""))
+            out.append(("", "footnote", m.group(2).translate(_SUPERSCRIPT_MARKS)))
+            pos = m.end()
+        out.append((text[pos:], "", ""))
+    return [s for s in out if s[0] or s[1]]
+
+
 def _split_notes(mark: str, segs: list[Segment]) -> list[tuple[str, list[Segment]]]:
     """One note per mark: a paragraph ``ᵃ text. ᵇ text.`` holds two notes."""
     out: list[tuple[str, list[Segment]]] = []
     current: list[Segment] = []
-    for seg in merge_marks(segs):
+    for seg in merge_marks(printed_marks(segs, mark)):
         text, kind, label = seg
         if kind == "footnote" and (current and "".join(t for t, _, _ in current).strip()
                                    or not mark):

@@ -106,18 +106,37 @@ class Legend:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A boxed text with a title, set apart from the section it stands in."""
+
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Layout:
-    """Where the headings, tables and legends of one text are."""
+    """Where the headings, tables, legends and panels of one text are."""
 
     text: str
     lines: tuple[Line, ...]
     headings: tuple[Heading, ...]
     tables: tuple[Table, ...]
     legends: tuple[Legend, ...]
-    islands: tuple[tuple[int, int], ...] = field(default=())
+    islands: tuple[tuple[int, int], ...] = field(default=())  # tables, legends, panels
+    panels: tuple[Panel, ...] = field(default=())
 
     def in_island(self, offset: int) -> bool:
         return any(a <= offset < b for a, b in self.islands)
+
+    def in_float(self, offset: int) -> bool:
+        """``offset`` is in a table or a figure legend (a panel holds running text)."""
+        return self.table_at(offset) is not None or self.legend_at(offset) is not None
+
+    def panel_at(self, offset: int) -> Panel | None:
+        """The innermost panel holding ``offset``."""
+        inside = [p for p in self.panels if p.start <= offset < p.end]
+        return min(inside, key=lambda p: p.end - p.start) if inside else None
 
     def table_at(self, offset: int) -> Table | None:
         return next((t for t in self.tables if t.start <= offset < t.end), None)
@@ -275,22 +294,37 @@ def _marks(layout: Layout, named: set[str]) -> list[Heading]:
     for name in named - found:
         marks.extend(Heading(ln.text.strip(), 2, False, ln.start, ln.end)
                      for ln in layout.lines if ln.text.strip() and _key(ln.text) == name
-                     and not layout.in_island(ln.start))
+                     and not layout.in_float(ln.start) and not any(
+                         p.start == ln.start for p in layout.panels))
     return sorted(marks, key=lambda h: h.start)
 
 
-def _section_end(marks: list[Heading], i: int, named: set[str], default: int) -> int:
+def _section_end(layout: Layout, marks: list[Heading], i: int, named: set[str],
+                 default: int) -> int:
+    """Where the section of ``marks[i]`` ends; inside a panel, at the panel's end at most.
+
+    A heading inside a panel does not end a section outside it (the running text goes on
+    after the panel), nor one outside a panel a section inside it.
+    """
     own = marks[i]
+    box = layout.panel_at(own.start)
+    stop = box.end if box is not None else default
     for h in marks[i + 1:]:
+        if h.start >= stop:
+            break
+        if layout.panel_at(h.start) != box:
+            continue
         if h.level == 1 or (h.explicit and h.level <= own.level) or _key(h.title) in named:
             return h.start
-    return default
+    return stop
 
 
 def _minus_islands(layout: Layout, start: int, end: int) -> list[tuple[int, int]]:
+    """``start..end`` without the tables, legends and panels inside it (not the panel it is
+    in)."""
     spans, pos = [], start
     for a, b in layout.islands:
-        if b <= pos or a >= end:
+        if b <= pos or a >= end or a <= start < b:
             continue
         if a > pos:
             spans.append((pos, a))
@@ -298,6 +332,20 @@ def _minus_islands(layout: Layout, start: int, end: int) -> list[tuple[int, int]
     if pos < end:
         spans.append((pos, end))
     return spans
+
+
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠ", "0123456789abcdef")
+
+
+def location_mark(location: str) -> str:
+    """The mark of ``Table 2 footnote *`` as written (the normalised key drops ``*``)."""
+    m = re.search(r"\bfootnotes?\s+(\S+)\s*$", location.strip(), re.IGNORECASE)
+    return m.group(1) if m else ""
+
+
+def same_mark(printed: str, written: str) -> bool:
+    """A note's mark and a location's: the same character, superscript or not, any case."""
+    return printed.translate(_SUPERSCRIPT).lower() == written.translate(_SUPERSCRIPT).lower()
 
 
 def place_spans(layout: Layout, location: str,
@@ -322,8 +370,9 @@ def place_spans(layout: Layout, location: str,
         if table.group(2) == "title":
             return [t.title_span]
         if table.group(2):
-            mark = table.group(3)
-            spans = [(n.start, n.end) for n in t.footnotes if not mark or n.mark == mark]
+            mark = location_mark(location)
+            spans = [(n.start, n.end) for n in t.footnotes
+                     if not mark or same_mark(n.mark, mark)]
             return spans or None
         return [(t.start, t.body_end)]
     figure = _FIGURE_PLACE.match(key)
@@ -336,12 +385,15 @@ def place_spans(layout: Layout, location: str,
                      len(layout.text))
         return _minus_islands(layout, 0, first)
     parts = [_key(p) for p in location.split(" / ")]
+    panels = [p for p in layout.panels if _key(p.title) == parts[-1]]
+    if panels:
+        return [s for p in panels for s in _minus_islands(layout, p.start, p.end)]
     spans: list[tuple[int, int]] = []
     for i, h in enumerate(marks):
         if _key(h.title) != parts[-1]:
             continue
         if len(parts) > 1 and not any(_key(p.title) == parts[-2] for p in marks[:i]):
             continue
-        end = _section_end(marks, i, named, len(layout.text))
+        end = _section_end(layout, marks, i, named, len(layout.text))
         spans.extend(_minus_islands(layout, h.start, end))
     return spans or None

@@ -41,8 +41,13 @@ _RULES: tuple[tuple[re.Pattern[str], Replacement], ...] = (
                 "minus": "-", "ndash": "-", "mdash": "-"}[m.group(1)]),
     # a Markdown link [text](target): the text stays
     (re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)"), lambda m: m.group(1)),
-    # superscript citation and footnote marks: ^{12,13}, ^a, ¹¹ (never part of a number)
+    # superscript citation and footnote marks: ^{12,13}, ^a, ¹¹ (never part of a number); a
+    # mark leaves no space before punctuation ("Age^{*}, years" reads "Age, years")
+    (re.compile(r"(?:\^\{[^}\n]*\}|\^[0-9a-z,\-–]+|\^\s?(?=\S)|[" + _SUPERSCRIPTS
+                + r"]+)(?=[,.;:!?)\]])"), ""),
     (re.compile(r"\^\{[^}\n]*\}|\^[0-9a-z,\-–]+|\^\s?(?=\S)|[" + _SUPERSCRIPTS + r"]+"), " "),
+    # an ordinal suffix reads as its number: "30th" and "30<sup>th</sup>" as "30"
+    (re.compile(r"(?<=\d)(?:st|nd|rd|th)\b"), ""),
     # LaTeX commands and math delimiters
     (re.compile(r"\\([A-Za-z]+|%)"), lambda m: _LATEX.get(m.group(1), m.group(1))),
     (re.compile(r"[\\$*]"), ""),

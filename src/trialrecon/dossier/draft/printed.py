@@ -25,17 +25,29 @@ MARKER_PHRASES = {
 }
 
 
-def number_words(n: int) -> str:
-    """``171`` -> ``one hundred seventy-one`` (American style, no "and"), for 0-999,999."""
+def number_words(n: int, british: bool = False) -> str:
+    """``171`` -> ``one hundred seventy-one`` (American style), for 0-999,999.
+
+    ``british=True`` puts "and" before the tens and units of a hundred or a thousand, as
+    British English prints them: ``787`` -> ``seven hundred and eighty-seven``, ``1005`` ->
+    ``one thousand and five``.
+    """
+    joint = " and " if british else " "
     if n < 20:
         return _ONES[n]
     if n < 100:
         return _TENS[n // 10] + ("" if n % 10 == 0 else "-" + _ONES[n % 10])
     if n < 1000:
         rest = n % 100
-        return _ONES[n // 100] + " hundred" + ("" if rest == 0 else " " + number_words(rest))
+        return _ONES[n // 100] + " hundred" + ("" if rest == 0 else
+                                               joint + number_words(rest, british))
     rest = n % 1000
-    return number_words(n // 1000) + " thousand" + ("" if rest == 0 else " " + number_words(rest))
+    return number_words(n // 1000, british) + " thousand" + (
+        "" if rest == 0 else (joint if rest < 100 else " ") + number_words(rest, british))
+
+
+# "once", "twice", "thrice": how many times, printed as a word
+_TIMES = {1: "once", 2: "twice", 3: "thrice"}
 
 
 def roman(n: int) -> str:
@@ -57,20 +69,33 @@ def _thousands(digits: str) -> list[str]:
     return [",".join(groups), " ".join(groups)]
 
 
+def _month_names(month: int) -> list[str]:
+    """``september``, ``sep``, ``sep.``, ``sept``, ``sept.``: the names a month is printed by."""
+    full = MONTHS[month - 1]
+    short = [full[:3]] + (["sept"] if month == 9 else [])
+    return [full] + [s for a in short if a != full for s in (a, a + ".")]
+
+
 def _date_forms(value: str) -> list[str]:
+    """The normalised forms of a date ``YYYY-MM`` or ``YYYY-MM-DD`` (ordinals normalise away).
+
+    A month and year: ``march 2016``, ``march, 2016``, ``mar. 2016``; a day: ``march 30,
+    2016``, ``march, 30 2016`` (``March, 30th 2016``), ``30 march 2016``, ``30 of march
+    2016``, ``08 march 2013``, ``2016 mar 30``, with every name of the month.
+    """
     parts = value.split("-")
     forms = [value]
-    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
-        month = MONTHS[int(parts[1]) - 1]
-        abbrev = month[:3]
-        if len(parts) == 2:
-            forms += [f"{month} {parts[0]}", f"{month}, {parts[0]}", f"{abbrev} {parts[0]}",
-                      f"{abbrev}. {parts[0]}", f"{abbrev}, {parts[0]}"]
-        else:
-            day = str(int(parts[2]))
-            forms += [f"{month} {day}, {parts[0]}", f"{day} {month} {parts[0]}",
-                      f"{day} {month}, {parts[0]}", f"{day} {abbrev} {parts[0]}",
-                      f"{abbrev} {day}, {parts[0]}", f"{parts[0]} {abbrev} {day}"]
+    if len(parts) < 2 or not parts[1].isdigit() or not 1 <= int(parts[1]) <= 12:
+        return forms
+    year, names = parts[0], _month_names(int(parts[1]))
+    if len(parts) == 2:
+        return forms + [f"{m}{sep} {year}" for m in names for sep in ("", ",")]
+    days = [str(int(parts[2]))] + ([parts[2]] if parts[2].startswith("0") else [])
+    for m in names:
+        for d in days:
+            forms += [f"{m} {d}, {year}", f"{m} {d} {year}", f"{m}, {d} {year}",
+                      f"{m}, {d}, {year}", f"{d} {m} {year}", f"{d} {m}, {year}",
+                      f"{d} of {m} {year}", f"{year} {m} {d}"]
     return forms
 
 
@@ -92,7 +117,10 @@ def printed_forms(value: str, statistic: str = "", note: str = "") -> list[str]:
         forms += ["no", "none", "zero", "neither"]  # "No grade 5 events were reported"
     if not frac and not sign and int(whole) < 1_000_000:
         if "word" in words:
-            forms += [number_words(int(whole)), number_words(int(whole)).replace("-", " ")]
+            for british in (False, True):
+                said = number_words(int(whole), british)
+                forms += [said, said.replace("-", " ")]
+            forms += [_TIMES[int(whole)]] if int(whole) in _TIMES else []
         if "roman" in words and 0 < int(whole) < 4000:
             forms.append(roman(int(whole)))
     return forms

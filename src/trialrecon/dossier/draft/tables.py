@@ -23,6 +23,7 @@ line per grid row, cells separated by tabs) and then reads the grid as a person 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft.document import Cell, Footnote, RawCell, Table, strip_marks
@@ -38,11 +39,23 @@ _DATA = re.compile(r"(?:[\s\d.,·:;/%()\[\]<>=≤≥±~+\-−–—×*†‡§¶
 _N_CELL = re.compile(r"^[(\[]?\s*(?:[nN]|No\.)\s*=\s*[\d,  ]+\s*[)\]]?$")
 
 
+# "P = 0.41", "p<0.0001", "P-value = .03": a P value printed with its letter is a number
+_P_PREFIX = re.compile(r"^[pP](?:[\s-]*value)?\s*(?=[=<>≤≥])")
+# cells that print no number and no label: a dash, "NA", an ellipsis
+_EMPTY_MARKER = re.compile(r"[\s\-–—−.…]*|N/?A|n/a|NA", re.IGNORECASE)
+
+
 def is_data(text: str) -> bool:
     """The cell holds a number (or a marker standing for one), not a label."""
-    text = strip_marks(text)
+    text = _P_PREFIX.sub("", strip_marks(text))
     return bool(text) and bool(re.search(r"\d|NR|NE|\.\.|not reached|not estimable", text,
                                          re.IGNORECASE)) and bool(_DATA.fullmatch(text))
+
+
+def is_label(text: str) -> bool:
+    """The cell holds printed words (a label), not a number nor a dash standing for none."""
+    plain = strip_marks(text)
+    return bool(plain) and not is_data(plain) and not _EMPTY_MARKER.fullmatch(plain)
 
 
 def _layout(rows: list[list[RawCell]]) -> tuple[list[tuple[int, int, RawCell, int, int]],
@@ -102,9 +115,10 @@ def assemble(builder: Builder, label: str, caption: str, span: tuple[int, int],
                 continue
             text, marks = rendered[k]
             start, end = builder._write(text)
+            # an empty cell (spaces only) is not an indented label
             cells[k] = Cell(text, start, end, r, c, rowspan, colspan, raw.header,
                             tuple(lab for kind, lab, _, _ in marks if kind == "footnote"),
-                            raw.indent)
+                            raw.indent if strip_marks(text) else 0)
     body_end = builder.pos
     # slots no cell covers (short rows) get an empty cell each, so every slot has one
     for r, line in enumerate(grid):
@@ -163,15 +177,40 @@ def _header_count(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...],
                     break
                 count += 1
             count = max(count, 1) if n_rows > 1 else 0
-    # a row of "n = 75" cells right below the header continues it
+    # a row of "n = 75" cells right below the header continues it, and so do sub-header
+    # rows the markup put in the body ("All grades | Grade 1-2 | Grade ≥3", "n (%)")
     while count < n_rows:
         right = [c for c in _origin_cells(grid, cells, count) if c.plain and c.col > 0]
         stub_empty = not cells[grid[count][0]].plain or cells[grid[count][0]].row < count
         if right and stub_empty and all(_N_CELL.match(c.plain) for c in right):
             count += 1
+        elif count and _sub_header(right) and _names_data_columns(right, cells, grid,
+                                                                   count + 1):
+            count += 1
         else:
             break
     return count
+
+
+MAX_SUB_HEADER_WORDS = 8  # longer cells are text of a table of words, not a sub-header
+
+
+def _sub_header(right: list[Cell]) -> bool:
+    """Cells right of the stub that only name columns: labels (not every one an ``n =``)."""
+    return bool(right) and all(is_label(c.text) and len(c.plain.split()) <= MAX_SUB_HEADER_WORDS
+                               for c in right) and not all(_N_CELL.match(c.plain) for c in right)
+
+
+def _names_data_columns(right: list[Cell], cells: tuple[Cell, ...],
+                        grid: tuple[tuple[int, ...], ...], start: int) -> bool:
+    """A cell of ``right`` stands over a column that holds a number in a row from ``start`` on.
+
+    A sub-header names such columns; a label over columns without numbers below (a group
+    heading in the second column of a two-column stub) is not one.
+    """
+    below = {c.col for r in range(start, len(grid)) for c in _origin_cells(grid, cells, r)
+             if c.col > 0 and is_data(c.text) and not _N_CELL.match(c.plain)}
+    return any(c.col + k in below for c in right for k in range(c.colspan))
 
 
 def _stub_count(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], head: int) -> int:
@@ -231,41 +270,162 @@ def read_grid(label: str, caption: str, span: tuple[int, int], cells: tuple[Cell
           grid: tuple[tuple[int, ...], ...], given: int | None,
           footnotes: tuple[Footnote, ...], body_end: int) -> Table:
     """The table's header rows, stub columns, group rows and labels read from its grid."""
-    n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
+    n_cols = len(grid[0]) if grid else 0
     head = _header_count(cells, grid, given)
     stub = _stub_count(cells, grid, head)
     columns = tuple(_path([cells[grid[r][c]].plain for r in range(head)])
                     for c in range(n_cols))
-    indented = any(cells[grid[r][0]].indent for r in range(head, n_rows)) if n_cols else False
+    if stub == 2:
+        groups, row_labels, row_groups = _two_column_stub(cells, grid, head)
+    else:
+        groups, row_labels, row_groups = _nested_stub(cells, grid, head, stub)
+    return Table(label, caption, span[0], span[1], cells, grid, head, stub, tuple(groups),
+                 columns, tuple(row_labels), tuple(row_groups), footnotes, body_end)
+
+
+def _group_row(line: list[Cell], stub: int, r: int) -> bool:
+    """Only the stub is printed on row ``r`` (or one cell across the row): a heading of the
+    rows below. A cell spanning down from a row above (a P value beside the rows of a
+    block) is not printed on this row."""
+    data = [c for c in line[stub:] if c.plain and c.col >= stub and c.row == r]
+    whole = len({id(c) for c in line}) == 1 and bool(line[0].plain)
+    return not data and (any(c.plain for c in line[:stub]) or whole)
+
+
+def _two_column_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...],
+                     head: int) -> tuple[list[int], list[str], list[str]]:
+    """Group rows, row labels and row groups of a table whose stub has two columns."""
+    n_rows = len(grid)
     groups: list[int] = []
     row_labels, row_groups = [""] * n_rows, [""] * n_rows
     group = ""
     for r in range(head, n_rows):
         line = [cells[k] for k in grid[r]]
-        stub_cells = line[:stub] if stub else []
-        data = [c for c in line[stub:] if c.plain and c.col >= stub]
-        printed_stub = [c for c in stub_cells if c.plain]
-        whole = len({id(c) for c in line}) == 1 and bool(line[0].plain)
-        if not data and (printed_stub or whole):
-            group = _path([c.plain for c in (printed_stub or line[:1])])
+        if _group_row(line, 2, r):
+            group = _path([c.plain for c in ([c for c in line[:2] if c.plain] or line[:1])])
             groups.append(r)
             row_groups[r] = group
             continue
-        outer = stub_cells[0] if stub_cells else None
-        own = [c.plain for c in stub_cells]
-        if stub == 2 and outer is not None and outer.plain and outer.row == r:
+        outer = line[0]
+        own = [c.plain for c in line[:2]]
+        if outer.plain and outer.row == r:
             # printed in the outer column: a heading for the rows below that leave it empty
             group = outer.plain
             row_groups[r], row_labels[r] = "", _path(own)
             continue
-        if stub == 2 and outer is not None and outer.row < r:
+        if outer.row < r:
             own = own[1:]  # a row-spanning outer stub: the group already names it
             group = outer.plain or group
-        if indented and stub == 1 and outer is not None and outer.plain and not outer.indent:
-            group = outer.plain  # flush left: its own level, and the head of indented rows
-            row_groups[r], row_labels[r] = "", outer.plain
-            continue
         row_groups[r] = group
         row_labels[r] = _path([group, *own])
-    return Table(label, caption, span[0], span[1], cells, grid, head, stub, tuple(groups),
-                 columns, tuple(row_labels), tuple(row_groups), footnotes, body_end)
+    return groups, row_labels, row_groups
+
+
+# ------------------------------------------------------------- headings of a one-column stub
+
+# What heads the rows below it, outermost first: a group row (only the stub printed), a row
+# of "(n = 418)" cells (the block's denominators), a row that fills only a column the rows
+# below leave empty (the P value or the total of "Sex" above "Male" and "Female"). A row
+# followed by rows printed further indented heads them too ("indent").
+_RANK = {"group": 0, "n": 1, "summary": 2}
+
+
+@dataclass
+class _Frame:
+    """An open heading: the rows below it carry its label until it ends."""
+
+    indent: int
+    label: str
+    kind: str  # "group" | "n" | "summary" | "indent"
+    deep: bool  # its rows are printed indented further than it (else at its own level)
+    columns: frozenset[int] = frozenset()  # a row that fills one of these ends it
+
+    def ended_by(self, indent: int | None, kind: str, filled: set[int]) -> bool:
+        if self.columns & filled:
+            return True  # a row with its own P value stands on its own
+        if indent is None:
+            return False  # nothing printed in the stub: a continuation line
+        if self.deep:
+            return indent <= self.indent
+        return kind in _RANK and _RANK[kind] <= _RANK.get(self.kind, 3) \
+            and indent <= self.indent
+
+
+def _filled(line: list[Cell], r: int, stub: int) -> set[int]:
+    """The columns right of the stub where a printed cell starts on row ``r``."""
+    return {c.col for c in line[stub:] if c.plain and c.row == r and c.col >= stub}
+
+
+def _heading_kind(lines: list[list[Cell]], i: int, stub: int, r: int) -> str:
+    """How body row ``lines[i]`` (grid row ``r``) heads the rows below it ("" when not)."""
+    line = lines[i]
+    if _group_row(line, stub, r):
+        return "group"
+    if not stub or not line[0].plain or line[0].row != r or i + 1 >= len(lines):
+        return ""
+    after = lines[i + 1]
+    if not after[0].plain or _group_row(after, stub, r + 1):
+        return ""
+    right = [c for c in line[stub:] if c.plain and c.row == r and c.col >= stub]
+    below = [c for c in after[stub:] if c.plain and c.col >= stub]
+    if right and all(_N_CELL.match(c.plain) for c in right) and any(is_data(c.text)
+                                                                      for c in below):
+        return "n"
+    mine, theirs = _filled(line, r, stub), _filled(after, r + 1, stub)
+    if mine and not mine & theirs and len(theirs) >= 2 and len(mine) < len(theirs):
+        return "summary"
+    return ""
+
+
+def _next_printed(lines: list[list[Cell]], i: int) -> int | None:
+    """The index of the next row below ``lines[i]`` with a printed stub."""
+    return next((k for k in range(i + 1, len(lines)) if lines[k][0].plain), None)
+
+
+def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], head: int,
+                 stub: int) -> tuple[list[int], list[str], list[str]]:
+    """Group rows, row labels and row groups of a table with a one-column stub (or none).
+
+    Headings nest: each row's label is the labels of the open headings, then its stub. A
+    heading whose rows are printed further indented ends at the next row printed at its
+    indentation or left of it; one whose rows are printed at its own level ends at the next
+    heading of its kind or an outer kind, and a "summary" heading also at the next row that
+    fills its column. Indentation counts only on printed labels (an empty cell of spaces is
+    not an indented label).
+    """
+    n_rows = len(grid)
+    lines = [[cells[k] for k in grid[r]] for r in range(head, n_rows)]
+    groups: list[int] = []
+    row_labels, row_groups = [""] * n_rows, [""] * n_rows
+    stack: list[_Frame] = []
+    for i, line in enumerate(lines):
+        r = head + i
+        stub_cell = line[0] if stub else None
+        printed = stub_cell is not None and bool(stub_cell.plain)
+        indent = stub_cell.indent if printed and stub_cell is not None else None
+        kind = _heading_kind(lines, i, stub, r)
+        k = _next_printed(lines, i) if printed else None
+        below = lines[k][0].indent if k is not None else None
+        if not kind and indent is not None and below is not None and below > indent \
+                and not _group_row(lines[k], stub, head + k):
+            kind = "indent"  # (a row with numbers heads indented rows, not a group row)
+        if kind == "group" and indent is None:
+            indent = 0  # one cell across the row
+        filled = _filled(line, r, stub)
+        end = next((k for k, f in enumerate(stack) if f.ended_by(indent, kind, filled)),
+                   len(stack))
+        del stack[end:]
+        outer = _path([f.label for f in stack])
+        own = stub_cell.plain if stub_cell is not None else ""
+        if kind == "group":
+            own = own or line[0].plain
+            groups.append(r)
+            row_groups[r] = _path([outer, own])
+        else:
+            row_groups[r] = outer
+            row_labels[r] = _path([outer, own])
+        if kind:
+            deep = below is not None and indent is not None and below > indent
+            stack.append(_Frame(indent or 0, own, kind, deep,
+                                frozenset(filled) if kind == "summary" else frozenset()))
+    return groups, row_labels, row_groups

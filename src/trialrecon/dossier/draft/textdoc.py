@@ -8,7 +8,7 @@ group rows are read by :mod:`.tables` from the cells.
 :func:`layout_of` goes the other way for the structured readers (JATS, HTML): the
 :class:`.layout.Layout` the audit's place finder (:func:`.layout.place_spans`) reads, with
 the document's own headings (the Abstract's structured parts left out, so ``Abstract``
-names the whole Abstract), tables, footnotes and figure captions.
+names the whole Abstract), tables, footnotes, figure captions and boxed panels.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import replace
 from trialrecon.dossier.draft.document import Block, Cell, Document, Figure, Footnote, Section
 from trialrecon.dossier.draft.layout import Footnote as LayoutFootnote
 from trialrecon.dossier.draft.layout import Heading, Layout, Legend, Line, Row, parse_layout
+from trialrecon.dossier.draft.layout import Panel as LayoutPanel
 from trialrecon.dossier.draft.layout import Table as LayoutTable
 from trialrecon.dossier.draft.tables import read_grid
 
@@ -136,6 +137,9 @@ def layout_of(doc: Document) -> Layout:
         notes = tuple(LayoutFootnote(n.mark, n.start, n.end, n.text) for n in t.footnotes)
         tables.append(LayoutTable(t.number, t.caption, (t.start, t.end), tuple(rows), notes))
     legends = tuple(Legend(f.label.split()[-1], f.start, f.end) for f in doc.figures)
+    panels = tuple(LayoutPanel(p.title, p.start, p.end) for p in doc.panels)
+    # a panel is set apart like a table: the section it stands in goes on after it
     islands = tuple(sorted([(t.start, t.end) for t in tables]
-                           + [(g.start, g.end) for g in legends]))
-    return Layout(doc.text, tuple(lines), headings, tuple(tables), legends, islands)
+                           + [(g.start, g.end) for g in legends]
+                           + [(p.start, p.end) for p in panels]))
+    return Layout(doc.text, tuple(lines), headings, tuple(tables), legends, islands, panels)

@@ -1,0 +1,452 @@
+"""Kaplan-Meier curves of a raster image: colour clusters traced as monotone step paths.
+
+Tools: numpy, with Pillow (already installed with matplotlib) to decode; not scikit-image or
+OpenCV, after measuring. What the reading needs is per-column runs of pixels, a colour
+histogram and a dynamic programme over columns. On a 900 x 600 figure the column runs take 11 ms
+in numpy; OpenCV's connected components take 4.5 ms but are not what the programme needs, and
+the reading's time (under a second, command start included; ``benchmarks/bench_digitize.py``)
+is spent in the programme, which neither library provides. OpenCV's headless wheel is 64 MB,
+scikit-image's 14 MB plus four more packages; neither removes a step of the method.
+
+1. Axes and scales: :mod:`.raster_axes`.
+2. Colours: pixels of the plot inside the axes that differ from the background are binned
+   (16 levels per channel); the most frequent bins that are not a lighter (anti-aliased) shade
+   of a stronger colour become cluster centres. A pixel belongs to the centre it lies closest
+   to on the line from the background to that colour, if at least 40% of the way (so the pale
+   fill of a confidence band, drawn in the arm's colour, is left out).
+3. Tracing: in each cluster, every column's runs of pixels are candidates. A run reaching
+   out above or below the line on both sides of it is cut back to the line and recorded as a
+   censor mark. A dynamic programme picks at most one run per column so that the curve never
+   rises; skipping a column costs 1 and a drop a little per pixel (so it does not fall onto a
+   label below it). A second and third curve of one colour are traced from what is left, and
+   reported: an image's arms are told apart by colour only.
+4. A gap the path skipped (a dash, or where another curve is drawn over it) takes that other
+   curve's steps when both ends meet it; else its drop is put where the cluster has pixels
+   between the two levels (a dot or dash of the vertical line), else at the gap's middle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from trialrecon.dossier.digitize.geometry import RGB
+from trialrecon.dossier.digitize.limits import DigitizeError
+from trialrecon.dossier.digitize.raster_axes import RasterAxes
+
+_SKIP = 1.0  # cost of a column without a run
+_DROP = 0.01  # cost per pixel of fall
+
+
+@dataclass
+class _Runs:
+    """Candidate runs: column, top, bottom (inclusive) and weighted centre row."""
+
+    col: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    centre: np.ndarray
+
+
+@dataclass
+class _Trace:
+    colour: RGB
+    cols: np.ndarray  # chosen columns, increasing
+    top: np.ndarray
+    bottom: np.ndarray
+    centre: np.ndarray
+    width: float  # line thickness in pixels
+    rising: bool
+    marks: np.ndarray  # (m, 2) censor marks found on the path (x, y)
+
+
+def _background(rgb: np.ndarray) -> np.ndarray:
+    q = (rgb[::4, ::4].reshape(-1, 3) // 8).astype(np.int64)
+    keys, counts = np.unique(q[:, 0] * 1024 + q[:, 1] * 32 + q[:, 2], return_counts=True)
+    k = int(keys[np.argmax(counts)])
+    return np.array([k // 1024, (k // 32) % 32, k % 32], dtype=float) * 8 + 4
+
+
+def _alpha(pixels: np.ndarray, bg: np.ndarray, centre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How far each pixel lies from the background towards ``centre``, and how far off it."""
+    d = centre - bg
+    v = pixels - bg
+    a = v @ d / max(float(d @ d), 1e-9)
+    resid = np.linalg.norm(v - a[:, None] * d[None, :], axis=1)
+    return a, resid
+
+
+def _centres(pixels: np.ndarray, bg: np.ndarray, min_count: int) -> list[np.ndarray]:
+    """Colours of the curves: frequent bins that are not a paler shade of a stronger one."""
+    q = (pixels // 16).astype(np.int64)
+    keys = q[:, 0] * 256 + q[:, 1] * 16 + q[:, 2]
+    uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    means = np.stack([np.bincount(inverse, weights=pixels[:, c]) / counts for c in range(3)], 1)
+    centres: list[np.ndarray] = []
+    for k in np.argsort(-counts, kind="stable"):
+        if counts[k] < min_count:
+            break
+        c = means[k]
+        if np.linalg.norm(c - bg) < 100:
+            continue  # too pale for a curve: anti-aliased edges, gridlines, bands
+        explained = False
+        for j, e in enumerate(centres):
+            a, r = _alpha(c[None, :], bg, e)
+            if r[0] < 30 and 0.2 <= a[0] <= 1.25:
+                explained = True
+                if a[0] > 1.05:
+                    centres[j] = c  # a stronger shade of the same colour
+                break
+        if not explained:
+            centres.append(c)
+        if len(centres) >= 8:
+            break
+    return centres
+
+
+def _assign(pixels: np.ndarray, bg: np.ndarray, centres: list[np.ndarray]) -> np.ndarray:
+    """Index of each pixel's colour cluster, -1 for none."""
+    best = np.full(pixels.shape[0], -1)
+    best_r = np.full(pixels.shape[0], np.inf)
+    # off the line by at most a quarter of the pixel's distance from the background: a pale
+    # pixel of another hue (a confidence band) is not a faint pixel of this colour
+    limit = np.maximum(12.0, 0.25 * np.linalg.norm(pixels - bg, axis=1))
+    for j, c in enumerate(centres):
+        a, r = _alpha(pixels, bg, c)
+        ok = (a >= 0.4) & (a <= 1.4) & (r < np.minimum(45.0, limit)) & (r < best_r)
+        best[ok] = j
+        best_r[ok] = r[ok]
+    return best
+
+
+def _runs(mask: np.ndarray, weight: np.ndarray, x0: int) -> _Runs:
+    """Vertical runs of each column of ``mask`` (gaps of one pixel bridged)."""
+    m = mask.copy()
+    m[1:-1] |= mask[:-2] & mask[2:]  # bridge one-pixel gaps
+    padded = np.zeros((m.shape[0] + 2, m.shape[1]), dtype=np.int8)
+    padded[1:-1] = m
+    d = np.diff(padded, axis=0)
+    rs, cs = np.nonzero(d == 1)
+    re, ce = np.nonzero(d == -1)
+    o1 = np.lexsort((rs, cs))
+    o2 = np.lexsort((re, ce))
+    rs, cs, re = rs[o1], cs[o1], re[o2] - 1
+    cum = np.vstack([np.zeros((1, m.shape[1])), np.cumsum(weight, axis=0)])
+    rows = np.arange(weight.shape[0], dtype=float)[:, None]
+    cumr = np.vstack([np.zeros((1, m.shape[1])), np.cumsum(weight * rows, axis=0)])
+    w = cum[re + 1, cs] - cum[rs, cs]
+    centre = np.where(w > 0, (cumr[re + 1, cs] - cumr[rs, cs]) / np.maximum(w, 1e-9),
+                      (rs + re) / 2.0)
+    return _Runs(cs + x0, rs.astype(float), re.astype(float), centre)
+
+
+def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int) -> np.ndarray:
+    """Indices of the runs on the best monotone path (see the module docstring)."""
+    n = runs.col.size
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    half = width / 2.0
+    y_hi = runs.top + half
+    y_lo = runs.bottom - half
+    cost = np.zeros(n)
+    back = np.full(n, -1)
+    best_key = np.full(height + 2, np.inf)
+    best_id = np.full(height + 2, -1)
+    order = np.argsort(runs.col, kind="stable")
+    cols = runs.col[order]
+    bounds = np.flatnonzero(np.diff(cols)) + 1
+    groups = np.split(order, bounds)
+    for g in groups:
+        x = int(runs.col[g[0]])
+        pm = np.minimum.accumulate(best_key)
+        pid = np.maximum.accumulate(np.where(best_key <= pm, np.arange(best_key.size), -1))
+        for i in g:
+            thr = int(np.clip(np.floor(y_hi[i] + 1.0), -1, height + 1))
+            start = (x - x_first) * _SKIP
+            c_prev = pm[thr] if thr >= 0 else np.inf
+            c = x * _SKIP + _DROP * y_lo[i] + c_prev
+            if c < start:
+                cost[i] = c
+                back[i] = best_id[pid[thr]]
+            else:
+                cost[i] = start
+        for i in g:
+            r = int(np.clip(np.ceil(y_lo[i] - 1e-9), 0, height + 1))
+            key = cost[i] - (x + 1) * _SKIP - _DROP * y_lo[i]
+            if key < best_key[r]:
+                best_key[r] = key
+                best_id[r] = i
+    final = cost + (x_last - runs.col) * _SKIP
+    i = int(np.argmin(final))
+    path = []
+    while i >= 0:
+        path.append(i)
+        i = int(back[i])
+    return np.array(path[::-1], dtype=int)
+
+
+def _trim_ticks(runs: _Runs, width: float) -> np.ndarray:
+    """Cut censor ticks off the runs; the level of the tick where a run had one, else NaN.
+
+    A run reaching more than 1.5 pixels above the flat run it overlaps a few columns to the
+    left, or below the one a few columns to the right, has a mark across the line (a tick or a
+    plus drawn at a drop reaches out on one side only). It is cut to span from the left run's
+    top to the right run's bottom, so a drop under a tick stays a drop; the mark sits at the
+    level it reaches out from both sides of, else at the side it reaches out on.
+    """
+    k = int(np.ceil(width)) + 2
+    by_col: dict[int, list[int]] = {}
+    for i, c in enumerate(runs.col.tolist()):
+        by_col.setdefault(c, []).append(i)
+    flat_max = width + 1.5
+    level = np.full(runs.col.size, np.nan)
+
+    def near(i: int, col: int) -> int | None:
+        best, score = None, 0.0
+        for j in by_col.get(col, []):
+            if runs.bottom[j] - runs.top[j] + 1 > flat_max:
+                continue
+            overlap = min(runs.bottom[i], runs.bottom[j]) - max(runs.top[i], runs.top[j]) + 1
+            if overlap > score:
+                best, score = j, overlap
+        return best
+
+    for i in range(runs.col.size):
+        if runs.bottom[i] - runs.top[i] + 1 <= flat_max:
+            continue
+        left, right = near(i, int(runs.col[i]) - k), near(i, int(runs.col[i]) + k)
+        if left is None or right is None:
+            continue
+        up = runs.top[left] - runs.top[i] > 1.5
+        down = runs.bottom[i] - runs.bottom[right] > 1.5
+        if not (up or down):
+            continue
+        same = abs(runs.centre[left] - runs.centre[right]) <= 1.0
+        if up and (down or same):
+            level[i] = runs.centre[left] if same else (runs.centre[left] + runs.centre[right]) / 2
+        else:
+            level[i] = runs.centre[right] if down else runs.centre[left]
+        runs.top[i], runs.bottom[i] = runs.top[left], runs.bottom[right]
+        if runs.bottom[i] - runs.top[i] + 1 <= flat_max:
+            runs.centre[i] = (runs.centre[left] + runs.centre[right]) / 2
+        else:
+            runs.centre[i] = (runs.top[i] + runs.bottom[i]) / 2
+    return level
+
+
+def _trace(mask: np.ndarray, weight: np.ndarray, box: tuple[int, int, int, int],
+           colour: RGB) -> _Trace | None:
+    """The best falling step path in ``mask`` (a crop of the plot whose top left is ``box``)."""
+    x0, y0 = box[0], box[1]
+    runs = _runs(mask, weight, x0)
+    if runs.col.size == 0:
+        return None
+    lengths = runs.bottom - runs.top + 1
+    single = np.bincount(runs.col - x0, minlength=mask.shape[1])[runs.col - x0] == 1
+    width = float(np.clip(np.median(lengths[single]) if single.any() else np.median(lengths),
+                          1, 30))
+    tick = _trim_ticks(runs, width)
+    path = _dp(runs, width, mask.shape[0], x0, x0 + mask.shape[1] - 1)
+    if path.size == 0:
+        return None
+    cols = runs.col[path]
+    mark = tick[path]
+    has = ~np.isnan(mark)
+    marks = _group_marks(cols[has], mark[has] + y0)
+    return _Trace(colour, cols, runs.top[path] + y0, runs.bottom[path] + y0,
+                  runs.centre[path] + y0, width, False, marks)
+
+
+def _flipped(tr: _Trace, corners: np.ndarray, y0: int, height: int
+             ) -> tuple[_Trace, np.ndarray]:
+    """A trace found in the upside-down crop, back in image rows (a rising curve)."""
+    def back(y: np.ndarray) -> np.ndarray:
+        return y0 + (height - 1) - (np.asarray(y, dtype=float) - y0)
+
+    marks = tr.marks.copy()
+    if marks.size:
+        marks[:, 1] = back(marks[:, 1])
+    out = _Trace(tr.colour, tr.cols, back(tr.bottom), back(tr.top), back(tr.centre), tr.width,
+                 True, marks)
+    c = corners.copy()
+    if c.size:
+        c[:, 1] = back(c[:, 1])
+    return out, c
+
+
+def _group_marks(cols: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Adjacent tick columns are one mark, at their mean column."""
+    marks: list[list] = []
+    for x, y in zip(cols.tolist(), levels.tolist(), strict=True):
+        if marks and x - marks[-1][0][-1] <= 1:
+            marks[-1][0].append(x)
+        else:
+            marks.append([[x], y])
+    return np.array([(float(np.mean(xs)), y) for xs, y in marks]).reshape(-1, 2)
+
+
+def _between(mask: np.ndarray, crop: tuple[int, int, int, int], x_a: float, x_b: float,
+             y_a: float, y_b: float, width: float) -> float | None:
+    """The centre of the pixels strictly between two levels near a gap (a drop's dot or dash)."""
+    x0, y0 = crop[0], crop[1]
+    c0, c1 = int(np.floor(x_a - width)) - x0, int(np.ceil(x_b)) - x0 + 1
+    r0, r1 = int(np.ceil(y_a + width / 2 + 0.5)) - y0, int(np.floor(y_b - width / 2 - 0.5)) - y0
+    if r1 <= r0 or c1 <= c0:
+        return None
+    sub = mask[max(r0, 0): max(r1, 0), max(c0, 0): max(c1, 0)]
+    counts = sub.sum(axis=0)
+    if counts.sum() == 0:
+        return None
+    return float((np.arange(max(c0, 0), max(c0, 0) + counts.size) * counts).sum()
+                 / counts.sum()) + x0
+
+
+def _corners(tr: _Trace, mask: np.ndarray | None = None,
+             crop: tuple[int, int, int, int] = (0, 0, 0, 0)) -> np.ndarray:
+    """Corner points (x, y) of the step curve in pixels, swept left to right.
+
+    A column whose run is no taller than the line is on a plateau (its level the run's centre,
+    averaged over the plateau); a taller run is a vertical stroke, and adjacent stroke columns
+    reaching the same depth are one drop, placed at their centre weighted by their height. A
+    plateau found lower than the last one without a stroke between them (a gap: a dash, another
+    curve drawn over this one) drops at the middle of the gap.
+    """
+    flat_max = tr.width + 1.5
+    segs: list[list[float]] = []  # [x_start, x_end, level sum, count]
+    drops: list[float] = []  # x of the drop before segs[k + 1]
+    last_x = None
+    stroke: list[tuple[float, float, float]] = []  # (x, depth, weight) of the current stroke
+
+    def level() -> float:
+        return segs[-1][2] / segs[-1][3]
+
+    def close_stroke() -> None:
+        if not stroke:
+            return
+        depth = max(d for _, d, _ in stroke)
+        w = np.array([wt for _, _, wt in stroke])
+        xd = float(np.dot([x for x, _, _ in stroke], w) / w.sum())
+        if segs and depth > level() + 0.8:
+            drops.append(xd)
+            segs.append([xd, xd, depth, 1])
+        stroke.clear()
+
+    for x, top, bottom, centre in zip(tr.cols.tolist(), tr.top.tolist(), tr.bottom.tolist(),
+                                      tr.centre.tolist(), strict=True):
+        height = bottom - top + 1
+        if height <= flat_max:
+            close_stroke()
+            if not segs:
+                segs.append([x, x, centre, 1])
+            elif centre > level() + 0.8:
+                gap_x = (last_x + x) / 2.0 if last_x is not None else x
+                seen = None if mask is None or last_x is None else \
+                    _between(mask, crop, last_x, x, level(), centre, tr.width)
+                gap_x = seen if seen is not None else gap_x
+                drops.append(gap_x)
+                segs.append([x, x, centre, 1])
+            elif abs(centre - level()) <= 0.8:
+                segs[-1][1] = x
+                if segs[-1][3] == 1 and segs[-1][0] == segs[-1][1] - 0:
+                    pass
+                segs[-1][2] += centre
+                segs[-1][3] += 1
+        else:
+            if stroke and (x - stroke[-1][0] > 1 or abs(bottom - tr.width / 2 - stroke[-1][1])
+                           > 1.5):
+                close_stroke()
+            if not segs:
+                segs.append([x, x, top + tr.width / 2, 1])
+            stroke.append((x, bottom - tr.width / 2, height - tr.width))
+        last_x = x
+    close_stroke()
+    if not segs:
+        return np.zeros((0, 2))
+    pts = [(segs[0][0], segs[0][2] / segs[0][3])]
+    for k, xd in enumerate(drops):
+        pts += [(xd, segs[k][2] / segs[k][3]), (xd, segs[k + 1][2] / segs[k + 1][3])]
+    pts.append((max(float(last_x), pts[-1][0]), segs[-1][2] / segs[-1][3]))
+    return np.array(pts, dtype=float)
+
+
+def _is_curve(corners: np.ndarray, ax: RasterAxes, rising: bool) -> bool:
+    """A Kaplan-Meier curve: it spans 15% of the plot, falls (or rises) by 4% of its height,
+    and starts at the left, or on its baseline (a start hidden under an axis line)."""
+    left, top, right, bottom = ax.box
+    width, height = right - left, bottom - top
+    if corners.shape[0] < 2 or corners[-1, 0] - corners[0, 0] < 0.15 * width:
+        return False
+    start, end = corners[0, 1], corners[-1, 1]
+    if abs(end - start) < 0.04 * height:
+        return False  # a line of text, a gridline, a legend key
+    base = bottom if rising else top
+    if abs(start - base) > 0.15 * height:
+        return False
+    return bool(corners[0, 0] <= left + 0.1 * width or abs(start - base) <= 0.03 * height)
+
+
+def _cluster_masks(rgb: np.ndarray, ax: RasterAxes) -> tuple[list[tuple[RGB, np.ndarray,
+                                                                        np.ndarray]],
+                                                             tuple[int, int, int, int]]:
+    """(colour, member mask, weight) of each colour cluster inside the plot, and the crop."""
+    left, top, right, bottom = ax.box
+    pad = int(np.ceil(ax.line / 2)) + 1
+    x0, x1 = int(np.ceil(left)) + pad, int(np.floor(right))
+    y0, y1 = max(int(np.floor(top)) - 12, 0), int(np.floor(bottom)) - pad
+    if x1 - x0 < 20 or y1 - y0 < 20:
+        raise DigitizeError("the plot inside the axes is too small to read")
+    crop = rgb[y0: y1 + 1, x0: x1 + 1].astype(float)
+    bg = _background(rgb)
+    flat = crop.reshape(-1, 3)
+    ink = np.linalg.norm(flat - bg, axis=1) > 50
+    centres = _centres(flat[ink], bg, max(30, (x1 - x0) // 10))
+    if not centres:
+        raise DigitizeError("no curve found inside the axes (nothing but background)")
+    label = np.full(flat.shape[0], -1)
+    label[ink] = _assign(flat[ink], bg, centres)
+    out = []
+    for j, c in enumerate(centres):
+        member = (label == j).reshape(crop.shape[:2])
+        a, _ = _alpha(flat, bg, c)
+        weight = np.where(member, np.clip(a, 0, 1).reshape(crop.shape[:2]), 0.0)
+        core = weight > 0.85
+        colour = np.median(crop[core], axis=0) if core.sum() > 10 else c
+        out.append((tuple(int(round(v)) for v in colour), member, weight))
+    return out, (x0, y0, x1, y1)
+
+
+def _curves_of_cluster(colour: RGB, member: np.ndarray, weight: np.ndarray,
+                       crop: tuple[int, int, int, int], ax: RasterAxes
+                       ) -> list[tuple[_Trace, np.ndarray, np.ndarray]]:
+    """Up to three curves of one colour: trace, remove what was used, trace again."""
+    found = []
+    mask = member.copy()
+    for _ in range(3):
+        best = None
+        for rising in (False, True):
+            m, w = (mask[::-1], weight[::-1]) if rising else (mask, weight)
+            tr = _trace(m, w, crop, colour)
+            if tr is None:
+                continue
+            corners = _corners(tr, m, crop)
+            if rising:
+                tr, corners = _flipped(tr, corners, crop[1], mask.shape[0])
+            if _is_curve(corners, ax, rising) and (best is None or tr.cols.size >
+                                                   best[0].cols.size):
+                best = (tr, corners)
+        if best is None:
+            break
+        tr, corners = best
+        span = corners[-1, 0] - corners[0, 0] + 1
+        if found and tr.cols.size < 0.5 * span:
+            break  # scraps left by the first curve (edges, marks), not another curve
+        found.append((tr, corners, tr.marks))
+        pad = int(np.ceil(tr.width / 2)) + 1
+        for x, t, b in zip(tr.cols.tolist(), tr.top.tolist(), tr.bottom.tolist(), strict=True):
+            c = x - crop[0]
+            mask[max(int(t) - crop[1] - pad, 0): int(b) - crop[1] + pad + 1,
+                 max(c - 1, 0): c + 2] = False
+        if mask.sum() < 0.2 * member.sum():
+            break
+    return found
