@@ -13,11 +13,13 @@ Two visual styles:
 - ``lancet``: sans-serif, the Summary in a shaded box, bold small-caps section headings,
   bold run-on-line subheadings, superscript citations, middle dots left as printed, tables
   with a rule under the caption, one across the table under the header and one at the
-  bottom, footnotes run together in one paragraph, a running head ("Articles") and a footer with the page number;
+  bottom, footnotes run together in one paragraph, a running head ("Articles") and a
+  footer with the page number;
 - ``plain``: serif, the Abstract with run-in bold subheadings ("Background:"), centred
   small-caps section headings, italic subheadings, first-line indents, booktabs tables
   (top, middle and bottom rules, the middle one under the header's last row only, a short
-  rule under each spanning header), one footnote a line, a running head with the journal's citation and a centred page number.
+  rule under each spanning header), one footnote a line, a running head with the
+  journal's citation and a centred page number.
 
 Both set the body in two columns (CSS ``column-count: 2``), put tables of few columns in
 one column and wide ones across the page (``column-span: all``), hyphenate long words with
