@@ -31,7 +31,8 @@ _CITATION = re.compile(r"^\d{1,3}(?:\s*[,–\-−]\s*\d{1,3})*$")
 _SIGNS = re.compile(r"^[\d+\-−()=]+$")
 _UNIT = re.compile(r"(?:^|[\s/(\d·.])(?:[a-zA-Zµμ]|cm|mm|km|dm|µm|μm|mL|dL|ft|in)$")
 _BRACKET_CITE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,–\-]\s*\d{1,3})*)\s*\]")
-_AUTHOR = r"[A-Z][\w'’-]+(?:\s+(?:et al\.?|and|&)\s*(?:[A-Z][\w'’-]+)?)?,?\s+\d{4}[a-z]?"
+_AUTHOR = (r"(?!(?:Table|Fig|Figure|Supplementary|Appendix)\b)[A-Z][\w'’.-]+"
+           r"(?:\s+[\w'’&.-]+){0,10}?,?\s+(?:19|20)\d{2}[a-z]?")
 _AUTHOR_YEAR = re.compile(rf"\s?\(\s*({_AUTHOR}(?:\s*[;,]\s*{_AUTHOR})*)\s*\)")
 
 
@@ -99,8 +100,14 @@ def glyph_segments(glyphs: list[Glyph], scripts: list[int], in_table: bool = Fal
 def bracket_citations(segments: list[Segment]) -> list[Segment]:
     """``[12]``, ``[3, 5]``, ``[7–9]`` and ``(Pearson, 1998; Plehn et al., 1999)`` in
     running text read as citation marks."""
+    joined: list[Segment] = []
+    for seg in segments:  # text pieces of one run joined: a citation may span a line break
+        if joined and not seg[1] and not joined[-1][1]:
+            joined[-1] = (joined[-1][0] + seg[0], "", "")
+        else:
+            joined.append(seg)
     out: list[Segment] = []
-    for text, kind, label in segments:
+    for text, kind, label in joined:
         if kind or ("[" not in text and "(" not in text):
             out.append((text, kind, label))
             continue

@@ -91,12 +91,27 @@ def figure_text(page: Page, lines: list[Line], tables: list[Found],
         x0, x1 = min(x0, c[0]), max(x1, c[2])
         below = [ln for ln in lines if c[3] - 2 <= ln.top <= c[3] + 160 and ln.x0 < x1
                  and ln.x1 > x0 and FIGURE.match(ln.text)]
-        end = min((ln.top for ln in below), default=c[3] + 4)
+        end = min((ln.top for ln in below), default=_small_below(lines, c, x0, x1))
         for ln in lines:
             if ln.x0 >= x0 - 4 and ln.x1 <= x1 + 4 and c[1] - 4 <= ln.base and ln.top < end \
                     and not FIGURE.match(ln.text):
                 out.add(id(ln))
     return out
+
+
+def _small_below(lines: list[Line], box: list[float], x0: float, x1: float) -> float:
+    """Where a figure without a caption under it ends: below the lines right under the
+    plot set no larger than its own labels (tick labels, a number-at-risk table)."""
+    inside = [ln.size for ln in lines if box[1] - 2 <= ln.base <= box[3] + 2
+              and ln.x0 >= x0 - 4 and ln.x1 <= x1 + 4]
+    limit = max(inside, default=0.0) + 0.3
+    end = box[3] + 4
+    for ln in sorted((ln for ln in lines if ln.top >= box[3] - 2 and ln.x0 >= x0 - 4
+                      and ln.x1 <= x1 + 4), key=lambda ln: ln.top):
+        if ln.size > limit or ln.top > end + 1.5 * ln.size:
+            break
+        end = ln.bottom + 0.5
+    return end
 
 
 # ------------------------------------------------------------------------------ roles

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field, replace
 from trialrecon.dossier.draft.pdf_layout import Line, Region, _make_line, spaced
 from trialrecon.dossier.draft.pdf_marks import Segment, bracket_citations, glyph_segments
 
-FIGURE = re.compile(r"^\s*(Figure|FIGURE|Fig\.?|FIG\.?)\s*(\d{1,3}[A-Za-z]?)(?:\s*[.:|]|\s|$)")
+FIGURE = re.compile(r"^\s*((?:Supplementary\s+|Extended Data\s+)?(?:Figure|FIGURE|Figs?\.?|FIG\.?))"
+                    r"\s*([A-Z]?\d{1,3}[A-Za-z]?(?:[–-]\d{1,3})?)(?:\s*[.:|]|\s|$)")
 _BULLET = re.compile(r"^\s*[•▪◦●■\u2022\u25aa]\s*")
 _WORD = re.compile(r"[^\W\d_][\w'’‐-]*[^\W\d_]|[^\W\d_]")
 
@@ -197,8 +198,8 @@ class Flow:
         if indent and prev.x0 - prev.col_x0 < 0.6 * prev.size:
             return False
         # the paragraph's own right edge: a full-width box's last line may fall in a column
-        right = max(prev.col_x1, *(ln.x1 for ln in para[-3:])) if len(para) > 1 else \
-            prev.col_x1
+        right = max([prev.col_x1] + [ln.x1 for ln in para[-3:]
+                                     if ln.page == prev.page and ln.col == prev.col])
         return not (self.justified and prev.x1 < right - 2.0 * prev.size)
 
     # ------------------------------------------------------------------------ joining
@@ -268,6 +269,8 @@ def read_flow(flow: list[Line | Region]) -> list[Item]:
     items: list[Item] = []
     para: list[Line] = []
 
+    waiting: list[Item] = []  # tables and figures met inside a paragraph: after it
+
     def flush() -> None:
         nonlocal para
         if para:
@@ -277,13 +280,14 @@ def read_flow(flow: list[Line | Region]) -> list[Item]:
                 para[0] = _strip_bullet(para[0])
             items.append(Item(kind, para, segments=reader.join(para)))
             para = []
+        items.extend(waiting)
+        waiting.clear()
 
     prev: Line | None = None
     following = {id(a): b for a, b in zip(lines, lines[1:], strict=False)}
     for obj in flow:
-        if isinstance(obj, Region):
-            flush()
-            items.append(Item("region", region=obj))
+        if isinstance(obj, Region):  # a float set inside a paragraph does not end it
+            (waiting if para else items).append(Item("region", region=obj))
             continue
         line = obj
         n_runin = reader.runin(line)
