@@ -31,8 +31,10 @@ _CITATION = re.compile(r"^\d{1,3}(?:\s*[,–\-−]\s*\d{1,3})*$")
 _SIGNS = re.compile(r"^[\d+\-−()=]+$")
 _UNIT = re.compile(r"(?:^|[\s/(\d·.])(?:[a-zA-Zµμ]|cm|mm|km|dm|µm|μm|mL|dL|ft|in)$")
 _BRACKET_CITE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,–\-]\s*\d{1,3})*)\s*\]")
-_AUTHOR = (r"(?!(?:Table|Fig|Figure|Supplementary|Appendix)\b)[A-Z][\w'’.-]+"
-           r"(?:\s+[\w'’&.-]+){0,10}?,?\s+(?:19|20)\d{2}[a-z]?")
+_AUTHOR = (r"(?!(?:Table|Figs?|Figure|Supplementary|Appendix|Jan|Feb|Mar|Apr|May|Jun|Jul|"
+           r"Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June|July|August|"
+           r"September|October|November|December)\b)[A-Z][^\W\d_][\w'’.-]*"
+           r"(?:\s+[^\W\d_&][^\W\d]*\.?|\s+&){0,10}?,?\s+(?:19|20)\d{2}[a-z]?")
 _AUTHOR_YEAR = re.compile(rf"\s?\(\s*({_AUTHOR}(?:\s*[;,]\s*{_AUTHOR})*)\s*\)")
 
 
