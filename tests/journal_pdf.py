@@ -398,7 +398,9 @@ def notes(doc: Document) -> list[tuple[str, str, str]]:
 
 
 def captions(doc: Document) -> list[tuple[str, str]]:
-    return [(f.label, _norm(strip_marks(f.caption))) for f in doc.figures]
+    """(label, caption) of each figure; the label's closing punctuation left out (some XML
+    labels carry it, "FIGURE 1:")."""
+    return [(f.label.rstrip(" .:|"), _norm(strip_marks(f.caption))) for f in doc.figures]
 
 
 def overlap(truth: list, found: list) -> tuple[int, int, int]:

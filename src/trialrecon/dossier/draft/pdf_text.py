@@ -49,6 +49,11 @@ class Style:
     caps: str
     runin: bool = False
 
+    @property
+    def font(self) -> tuple[float, bool, bool]:
+        """Size, weight and slant: what the lines of one wrapped heading share."""
+        return (self.size, self.bold, self.italic)
+
     def prominence(self) -> tuple[float, int, int, int, int]:
         return (self.size, bool(self.caps), self.bold, not self.runin, self.italic)
 
@@ -145,7 +150,7 @@ class Flow:
             return False
         style = style_of(line)
         bigger = style.size >= self.body + 0.9
-        wrapped = nxt is not None and style_of(nxt) == style and nxt.page == line.page \
+        wrapped = nxt is not None and style_of(nxt).font == style.font and nxt.page == line.page \
             and 0 < nxt.base - line.base < 1.6 * line.size
         if (re.search(r"[,;]$", text) and not (bigger and wrapped)) or (
                 text.endswith(".") and not bigger):
@@ -167,7 +172,10 @@ class Flow:
         # a small gap above a heading is enough to close the paragraph before it
         gap = prev is not None and prev.page == line.page and line.x0 < prev.x1 and \
             prev.x0 < line.x1 and 1.2 * self.pitch < line.base - prev.base < 4 * self.pitch
-        return short and (closed or gap or prev is None)
+        # a short bold line is a heading even where the line before fills its column
+        bold_alone = style.bold and not self.body_bold and nxt is not None and \
+            not style_of(nxt).bold and line.x1 - line.x0 < 0.7 * (line.col_x1 - line.col_x0)
+        return short and (closed or gap or prev is None or bold_alone)
 
     def runin(self, line: Line) -> int:
         """How many glyphs of ``line`` are a run-in bold heading (0: none)."""
@@ -296,7 +304,8 @@ def read_flow(flow: list[Line | Region]) -> list[Item]:
         last = items[-1] if items else None
         if reader.is_heading(line, prev, closed, following.get(id(line))):
             style = style_of(line)
-            if (not para and last is not None and last.kind == "heading" and last.style == style
+            if (not para and last is not None and last.kind == "heading"
+                    and last.style is not None and last.style.font == style.font
                     and not last.style.runin and last.lines[-1].page == line.page
                     and 0 < line.base - last.lines[-1].base < 1.8 * line.size):
                 last.lines.append(line)
