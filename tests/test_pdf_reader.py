@@ -184,3 +184,8 @@ def test_bracketed_and_author_year_citations_are_marks() -> None:
                                          ("", "citation", "Smith et al., 2001; Jones, 1998")]
     assert " ".join("".join(t for t, k, _ in segs if not k).split()) == \
         "risk and but not [95% CI 1·1–2·0] nor (n=12)"
+
+
+def test_reading_twice_gives_the_same_document() -> None:
+    path = FIXTURES / "fict1-lancet.pdf"
+    assert read_document(path) == read_document(path)

@@ -172,9 +172,12 @@ class Flow:
         # a small gap above a heading is enough to close the paragraph before it
         gap = prev is not None and prev.page == line.page and line.x0 < prev.x1 and \
             prev.x0 < line.x1 and 1.2 * self.pitch < line.base - prev.base < 4 * self.pitch
-        # a short bold line is a heading even where the line before fills its column
-        bold_alone = style.bold and not self.body_bold and nxt is not None and \
-            not style_of(nxt).bold and line.x1 - line.x0 < 0.7 * (line.col_x1 - line.col_x0)
+        # a short bold or italic line (no full stop) followed by plain text is a heading
+        # even where the line before fills its column (as a paragraph's last line may)
+        after = style_of(nxt) if nxt is not None else None
+        bold_alone = after is not None and not (after.bold or after.italic) and (
+            style.bold and not self.body_bold or style.italic) and \
+            line.x1 - line.x0 < 0.7 * (line.col_x1 - line.col_x0)
         return short and (closed or gap or prev is None or bold_alone)
 
     def runin(self, line: Line) -> int:
