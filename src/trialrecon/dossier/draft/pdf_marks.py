@@ -57,8 +57,8 @@ def classify_superscript(text: str, before: str, in_table: bool = False,
     compact = re.sub(r"\s+", "", text)
     if not compact:
         return ("", "", "")
-    if _MARK_TEXT.match(text):
-        return ("", "footnote", compact)
+    if _MARK_TEXT.match(text) or re.fullmatch(r"[$&@~^¤¥£€%!?]{1,2}", compact):
+        return ("", "footnote", compact)  # a note's letter or symbol
     after_number = bool(re.search(r"\d[)\]]?$", before)) and not before.endswith(" ")
     charge = bool(re.search(r"[+−]|\d-$", compact))  # Ca²⁺, 10⁻³: a sign is no citation
     if _SIGNS.match(compact) and (after_number or charge or _UNIT.search(before.rstrip())

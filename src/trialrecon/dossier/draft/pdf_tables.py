@@ -130,15 +130,15 @@ def _levels(rules: list[Rule], x0: float, x1: float) -> list[tuple[float, float,
             for y, rs in out]  # type: ignore[misc,union-attr]
 
 
-def _body_like(row: list[Line], x0: float) -> bool:
+def _body_like(row: list[Line], x0: float, heading: bool = True) -> bool:
     """Lines (one row) that read as a body row: a line opening with a label and holding a
-    number after it, or a group heading alone (a header line holds labels only, or the
-    number pieces of labels wrapped from the line above)."""
+    number after it, or (``heading``) a group heading alone (a header line holds labels
+    only, or the number pieces of labels wrapped from the line above)."""
     for line in row:
         chunks = chunks_of(line)
         if not is_data(chunks[0].text) and any(is_data(c.text) for c in chunks[1:]):
             return True
-    return len(row) == 1 and len(chunks_of(row[0])) == 1 and \
+    return heading and len(row) == 1 and len(chunks_of(row[0])) == 1 and \
         not is_data(chunks_of(row[0])[0].text) and chunks_of(row[0])[0].x0 < x0 + 40
 
 
@@ -146,12 +146,12 @@ def _header_rule(levels: list[tuple[float, float, Rule]], lines: list[Line], x0:
                  x1: float, rules: list[Rule]) -> float | None:
     """The y of the rule under the header: the first level of rules over a sixth of the
     width (header cells spanning rows leave it short) with header lines above it and a
-    body-like row right under it. A level of short
-    rules (several, or one stopping short of the right edge: rules under spanning
-    labels) with another such level a few lines below is inside the header; the last rule
-    over the whole width closes the table (only notes stand under it)."""
+    body-like row right under it. A level of short rules (several, or one stopping short
+    of the right edge: rules under spanning labels) with another such level a few lines
+    below is inside the header; under the last rule over the whole width (which may close
+    the table, notes under it) a body row must hold numbers (a note reads as a heading)."""
     last_full = max((y for y, cover, _ in levels if cover >= 0.8), default=None)
-    wide = [(y, r) for y, cover, r in levels if cover >= 0.15 and y != last_full
+    wide = [(y, r) for y, cover, r in levels if cover >= 0.15
             and any(ln.base < y for ln in lines) and any(ln.base > y for ln in lines)]
     for k, (y, longest) in enumerate(wide):
         segments = [r for r in rules if abs((r.top + r.bottom) / 2 - y) < 1.0]
@@ -161,8 +161,8 @@ def _header_rule(levels: list[tuple[float, float, Rule]], lines: list[Line], x0:
             continue
         first = min((ln for ln in lines if ln.base > y), key=lambda ln: ln.base)
         row = [ln for ln in lines if first.base <= ln.base < first.base + 1.3 * first.size]
-        if _body_like(row, x0):  # a row's first line may hold no label
-            return y
+        if _body_like(row, x0, heading=y != last_full):  # a row's first line may hold
+            return y  # no label
     return wide[0][0] if wide else None
 
 
