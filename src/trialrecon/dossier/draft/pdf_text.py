@@ -31,7 +31,12 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from trialrecon.dossier.draft.pdf_layout import Line, Region, _make_line, spaced
-from trialrecon.dossier.draft.pdf_marks import Segment, bracket_citations, glyph_segments
+from trialrecon.dossier.draft.pdf_marks import (
+    Segment,
+    bracket_citations,
+    glyph_segments,
+    plain_text,
+)
 
 FIGURE = re.compile(r"^\s*((?:Supplementary\s+|Extended Data\s+)?(?:Figure|FIGURE|Figs?\.?|FIG\.?))"
                     r"\s*([A-Z]?\d{1,3}[A-Za-z]?(?:[–-]\d{1,3})?)(?:\s*[.:|]|\s|$)")
@@ -94,14 +99,15 @@ def style_of(line: Line) -> Style:
 
 
 def heading_text(line: Line) -> str:
-    """A heading's words as written: small capitals read back to lower case."""
+    """A heading's words as written: small capitals read back to lower case, a printed
+    superscript kept (``HR⁺``), a citation or note mark left out."""
+    glyphs = list(line.glyphs)
     main = line.main_glyphs() or line.glyphs
     if _small_caps(main):
         top = max(g.size for g in main)
-        glyphs = [replace(g, text=g.text.lower()) if g.size < 0.92 * top else g
-                  for g in main]
-        return spaced(glyphs)
-    return spaced(main)
+        glyphs = [replace(g, text=g.text.lower()) if s == 0 and g.size < 0.92 * top else g
+                  for g, s in zip(line.glyphs, line.scripts, strict=True)]
+    return " ".join(plain_text(glyph_segments(glyphs, line.scripts)).split())
 
 
 class Flow:
