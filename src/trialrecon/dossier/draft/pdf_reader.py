@@ -25,6 +25,7 @@ Part of the input layer: imports only :mod:`trialrecon.dossier`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from trialrecon.dossier.draft.document import Builder, Document
@@ -258,8 +259,7 @@ def read_pdf(path: Path, data: bytes, limits: Limits = LIMITS) -> Document:
 
 
 def _body_size(flow: list[Line | Region]) -> float:
-    from collections import Counter
-
+    """The size most of the text's glyphs are set in."""
     counts: Counter[float] = Counter()
     for x in flow:
         if isinstance(x, Line):
