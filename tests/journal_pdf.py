@@ -118,6 +118,7 @@ thead tr:last-child th { border-bottom: 0.5pt solid #000; }
 th.span { background: linear-gradient(#000, #000) no-repeat center bottom /
           calc(100% - 6pt) 0.4pt; }
 th { font-weight: normal; }
+td.stub { text-align: left; }
 td.ind { padding-left: 9pt; }
 .notes { font: 7.2pt/1.2 'Liberation Serif'; margin-top: 1mm; text-align: left; }
 .notes div { margin: 0.3mm 0; }
@@ -202,6 +203,8 @@ def table_html(t: Table, style: str) -> str:
             if (tag == "td" and c == 0 and t.stub_columns == 1 and t.row_groups[r]
                     and r not in groups):
                 classes.append("ind")
+            if tag == "td" and c < t.stub_columns:
+                classes.append("stub")  # stub labels are set flush left in every style
             if classes:
                 attrs += f' class="{" ".join(classes)}"'
             cells.append(f"<{tag}{attrs}>{inline(cell.text)}</{tag}>")

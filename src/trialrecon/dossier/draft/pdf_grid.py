@@ -14,7 +14,8 @@ rule under the header) are read as a person reads a printed table:
   or a digit) and numbers where the row has its numbers; with one distance throughout,
   only a label line in lower case continues the row above. A piece covering several
   columns spans them; a stub label set further right than the stub's left edge is
-  indented (measured from its first line: a wrapped number may stand above it);
+  indented, by a level for each size (an em) of its offset (measured from its first line: a
+  wrapped number may stand above it), so nested groups nest;
 - **header**: each header piece stands over the columns it covers (or those of the short
   rule drawn under it); a piece alone under a label, one line height below, continues
   it; a label set flush with its first column, with labels under it, spans the columns up
@@ -69,7 +70,8 @@ class PdfTable:
     notes: list[tuple[str, list[Segment]]] = field(default_factory=list)
     n_cols: int = 0
     col_x: list[tuple[float, float]] = field(default_factory=list)
-    indents: list[int] = field(default_factory=list)  # per body row: the stub's indent
+    indents: list[float] = field(default_factory=list)  # per body row: the stub's offset
+    # from the stub's left edge, in sizes (-1: no stub label)
     numbered: bool = False  # the notes are numbered (superscript digits are note marks)
     header_key: str = ""
     stub_left: float = 0.0
@@ -285,13 +287,13 @@ def _body(lines: list[Line], col_x: list[tuple[float, float]], table: PdfTable) 
     table.stub_left = stub_left
     for group in _group_rows(lines, col_x):
         cells: list[Chunk | None] = [None] * len(col_x)
-        indent = -1  # from the row's first stub line (a wrapped number may stand above it)
+        indent = -1.0  # from the row's first stub line (a wrapped number may stand above it)
         for line in group:
             for ch in chunks_of(line):
                 c0, c1 = _cover(col_x, ch.x0, ch.x1)
                 ch.cols = (c0, c1)
                 if c0 == 0 and indent < 0:
-                    indent = int(ch.x0 - stub_left > 0.6 * line.size)
+                    indent = max(0.0, (ch.x0 - stub_left) / line.size)
                 cur = cells[c0]
                 if cur is None:
                     cells[c0] = ch
@@ -301,7 +303,20 @@ def _body(lines: list[Line], col_x: list[tuple[float, float]], table: PdfTable) 
                     cur.cols = (cur.cols[0], max(cur.cols[1], c1))
                     cur.x1 = max(cur.x1, ch.x1)
         table.rows.append(cells)
-        table.indents.append(max(indent, 0))
+        table.indents.append(indent)
+
+
+def _indent_levels(offsets: list[float]) -> list[int]:
+    """Indent levels from the stub labels' offsets (in sizes): offsets less than 0.6 apart
+    are one level (a thin space more, or labels centred, make no new level); flush left
+    is level 0."""
+    levels: list[float] = []  # where each level starts
+    last = None
+    for x in sorted(o for o in offsets if o >= 0):
+        if last is None or x - last > 0.6:  # a gap between offsets starts a new level
+            levels.append(x)
+        last = x
+    return [sum(0.6 <= v <= x + 1e-9 for v in levels) for x in offsets]
 
 
 def raw_rows(table: PdfTable) -> tuple[list[list[RawCell]], int]:
@@ -324,7 +339,7 @@ def raw_rows(table: PdfTable) -> tuple[list[list[RawCell]], int]:
             col = c0 + span
         out.append(cells)
     head = len(out)
-    for row, indent in zip(table.rows, table.indents, strict=True):
+    for row, indent in zip(table.rows, _indent_levels(table.indents), strict=True):
         cells, c = [], 0
         while c < n:
             ch = row[c]

@@ -59,6 +59,9 @@ def classify_superscript(text: str, before: str, in_table: bool = False,
         return ("", "", "")
     if _MARK_TEXT.match(text) or re.fullmatch(r"[$&@~^¤¥£€%!?]{1,2}", compact):
         return ("", "footnote", compact)  # a note's letter or symbol
+    bracketed = re.fullmatch(r"[\[(](\d{1,3}(?:[,–-]\d{1,3})*|[a-z])[\])]", compact)
+    if bracketed:  # "[1]": a note in a table, a reference elsewhere
+        return ("", "footnote" if in_table else "citation", bracketed.group(1))
     after_number = bool(re.search(r"\d[)\]]?$", before)) and not before.endswith(" ")
     charge = bool(re.search(r"[+−]|\d-$", compact))  # Ca²⁺, 10⁻³: a sign is no citation
     if _SIGNS.match(compact) and (after_number or charge or _UNIT.search(before.rstrip())
