@@ -12,7 +12,7 @@ rule under the header) are read as a person reads a printed table:
 - **rows**: lines closer together than the rows are (a line height apart, where the rows
   add their padding) are one row, unless the lower line brings its own label (a capital
   or a digit) and numbers where the row has its numbers; with one distance throughout,
-  only a label line in lower case continues the row above. A piece covering several
+  only a line whose label starts in lower case continues the row above. A piece covering several
   columns spans them; a stub label set further right than the stub's left edge is
   indented, by a level for each size (an em) of its offset (measured from its first line: a
   wrapped number may stand above it), so nested groups nest;
@@ -75,6 +75,7 @@ class PdfTable:
     numbered: bool = False  # the notes are numbered (superscript digits are note marks)
     header_key: str = ""
     stub_left: float = 0.0
+    split: float = 0.0  # the row pitch threshold of the table's first part
     x0: float = 0.0
     x1: float = 0.0
 
@@ -156,11 +157,14 @@ def _span(col_x: list[tuple[float, float]], ch: Chunk) -> tuple[int, int]:
     return c0, c1 + 1
 
 
-def _group_rows(lines: list[Line], col_x: list[tuple[float, float]]) -> list[list[Line]]:
-    """Body lines grouped into rows (a wrapped cell's lines are one row)."""
+def _group_rows(lines: list[Line], col_x: list[tuple[float, float]],
+                table: PdfTable) -> list[list[Line]]:
+    """Body lines grouped into rows (a wrapped cell's lines are one row); a part of a table
+    continued on another page, too short to show its pitches, takes the first part's."""
     if not lines:
         return []
-    split = _split_pitch(lines)
+    split = _split_pitch(lines) or (table.split if len(lines) < 6 else 0.0)
+    table.split = table.split or split
 
     def stub(line: Line) -> str:
         first = chunks_of(line)[0]
@@ -180,9 +184,8 @@ def _group_rows(lines: list[Line], col_x: list[tuple[float, float]]) -> list[lis
             same = True
         elif split:
             same = line.base - prev.base < split and not complete
-        else:  # one pitch throughout: only a stub-only line in lower case continues
-            same = bool(label) and row_label and len(chunks_of(line)) == 1 \
-                and label[:1].islower()
+        else:  # one pitch throughout: only a label line in lower case continues
+            same = bool(label) and row_label and label[:1].islower()
         if same:
             rows[-1].append(line)
         else:
@@ -285,7 +288,7 @@ def _body(lines: list[Line], col_x: list[tuple[float, float]], table: PdfTable) 
     if table.rows:  # a part on a later page: indents are measured from the first part's stub
         stub_left = table.stub_left
     table.stub_left = stub_left
-    for group in _group_rows(lines, col_x):
+    for group in _group_rows(lines, col_x, table):
         cells: list[Chunk | None] = [None] * len(col_x)
         indent = -1.0  # from the row's first stub line (a wrapped number may stand above it)
         for line in group:
