@@ -12,7 +12,8 @@ rule under the header) are read as a person reads a printed table:
 - **rows**: lines closer together than the rows are (a line height apart, where the rows
   add their padding) are one row, unless the lower line brings its own label (a capital
   or a digit) and numbers where the row has its numbers; with one distance throughout,
-  only a line whose label starts in lower case continues the row above. A piece covering several
+  only a lone label in lower case continues the row above (a part of a table continued on
+  another page, too short to show both distances, takes the first part's). A piece covering several
   columns spans them; a stub label set further right than the stub's left edge is
   indented, by a level for each size (an em) of its offset (measured from its first line: a
   wrapped number may stand above it), so nested groups nest;
@@ -184,8 +185,9 @@ def _group_rows(lines: list[Line], col_x: list[tuple[float, float]],
             same = True
         elif split:
             same = line.base - prev.base < split and not complete
-        else:  # one pitch throughout: only a label line in lower case continues
-            same = bool(label) and row_label and label[:1].islower()
+        else:  # one pitch throughout: only a lone label in lower case continues
+            same = bool(label) and row_label and len(chunks_of(line)) == 1 \
+                and label[:1].islower()
         if same:
             rows[-1].append(line)
         else:
