@@ -313,7 +313,8 @@ def extract(data: bytes, limits: Limits = LIMITS) -> list[Page]:
     :class:`PdfError` with one sentence when the file cannot be read within the bounds.
     """
     start = time.monotonic()
-    command = [sys.executable, str(Path(__file__).resolve()), json.dumps(asdict(limits))]
+    # -I: the script's folder (which holds a numbers.py) is not put on the module path
+    command = [sys.executable, "-I", str(Path(__file__).resolve()), json.dumps(asdict(limits))]
     try:
         done = subprocess.run(command, input=data, capture_output=True,
                               timeout=limits.seconds, check=False)
