@@ -184,7 +184,12 @@ class Flow:
         bold_alone = after is not None and not (after.bold or after.italic) and (
             style.bold and not self.body_bold or style.italic) and \
             line.x1 - line.x0 < 0.7 * (line.col_x1 - line.col_x0)
-        return short and (closed or gap or prev is None or bold_alone)
+        # a whole line bold or italic after a sentence's end, plain text after it, is a
+        # heading even where both fill their column (a long heading, a paragraph's end)
+        after_sentence = bool(after) and not (after.bold or after.italic) and (
+            style.bold and not self.body_bold or style.italic) and prev is not None and \
+            prev.text.rstrip().endswith((".", ")", "]")) and not text.endswith(")")
+        return short and (closed or gap or prev is None or bold_alone or after_sentence)
 
     def runin(self, line: Line) -> int:
         """How many glyphs of ``line`` are a run-in bold heading (0: none)."""
