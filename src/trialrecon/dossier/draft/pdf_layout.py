@@ -190,8 +190,9 @@ def page_lines(page: Page) -> list[Line]:
     attached: set[int] = set()
     for i in sorted(range(len(lines)), key=lambda k: (lines[k].size, k)):
         piece = lines[i]
-        if len(piece.glyphs) > 12 or i in merged:
-            continue  # a script is a mark or an exponent, never a run of words
+        if i in merged or len(piece.glyphs) > 40 or len(piece.glyphs) > 12 and not all(
+                g.text.isdigit() or g.text in ",;–-−[]()" for g in piece.glyphs):
+            continue  # a script is a mark, a list of references or an exponent, not words
         found = _host(piece, lines, bases, attached)
         if found is None:
             continue

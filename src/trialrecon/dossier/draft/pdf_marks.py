@@ -54,6 +54,8 @@ def classify_superscript(text: str, before: str, in_table: bool = False,
                          numbered_notes: bool = False) -> Segment:
     """The segment a superscript ``text`` printed right after ``before`` stands for."""
     text = text.strip()
+    if re.fullmatch(r"[\d,;–\-\s]+", text):
+        text = text.strip(" ,;")  # a reference list broken at a line end: "17," then "18"
     compact = re.sub(r"\s+", "", text)
     if not compact:
         return ("", "", "")

@@ -232,7 +232,8 @@ def _read(page: Page, lines: list[Line], rules: list[Rule], top: Rule | None,
     for ln in rest:
         ref = notes[-1].base if notes else (bottom.top if bottom else
                                             (body_lines[-1].base if body_lines else start))
-        if ln.base - ref > 3.0 * ln.size or ln.size > tsize + 0.3:
+        if ln.base - ref > 3.0 * ln.size or ln.size > tsize + 0.3 or \
+                max(g.size for g in ln.glyphs) > tsize + 1.5:  # a heading in small capitals
             break
         notes.append(ln)
     if not body_lines:
