@@ -120,7 +120,9 @@ def _small_below(lines: list[Line], box: list[float], x0: float, x1: float) -> f
 
 def _roles(items: list[Item], body: float) -> list[str]:
     """Each item's role: title, front, abstract, abstract_sub, close, body, or its kind."""
-    heads = [it for it in items if it.kind == "heading" and it.lines[0].page == 1]
+    heads = [it for it in items if it.kind == "heading" and it.lines[0].page == 1
+             and len(it.text.split()) >= 2 and not _TOP.match(it.text)
+             and not _ABSTRACT.match(it.text)]  # a title, not a section's heading
     title = max(heads, key=lambda it: (it.style.size, -items.index(it)), default=None)
     if title is not None and title.style.size < body + 2:
         title = None
