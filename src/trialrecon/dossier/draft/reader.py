@@ -290,25 +290,34 @@ def _is_jats(path: Path, head: str) -> bool:
 def read_document(path: str | Path) -> Document:
     """The structured document at ``path``: JATS XML, HTML, PDF or text, by suffix and content.
 
-    JATS (``.nxml``, ``.xml``) and HTML are read into their structure (:mod:`.jats`,
-    :mod:`.html_reader`); PDF and text through the plain form (:func:`read_source`) and
-    :func:`.textdoc.document_from_text`. :class:`SourceError` on bad input.
+    JATS (``.nxml``, ``.xml``), HTML and PDF are read into their structure (:mod:`.jats`,
+    :mod:`.html_reader`, :mod:`.pdf_reader`); text and Markdown through the plain form
+    (:func:`read_source`) and :func:`.textdoc.document_from_text`. :class:`SourceError`
+    on bad input.
     """
     from trialrecon.dossier.draft.html_reader import read_html
     from trialrecon.dossier.draft.jats import JatsError, read_jats
+    from trialrecon.dossier.draft.pdf_extract import PdfError
+    from trialrecon.dossier.draft.pdf_reader import read_pdf
     from trialrecon.dossier.draft.textdoc import document_from_text
 
     path = Path(path)
     data = _check_size(path)
-    if data[:5] != b"%PDF-" and path.suffix.lower() != ".pdf":
-        text = _decode(path, data)
-        head = text.lstrip()[:2000].lower()
-        if _is_jats(path, head):
-            try:
-                return read_jats(path, data)
-            except JatsError as exc:
-                raise SourceError(f"{path}: {exc}") from exc
-        if path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
-            return read_html(path, text)
+    if data[:5] == b"%PDF-" or path.suffix.lower() == ".pdf":
+        if data[:5] != b"%PDF-":
+            raise SourceError(f"{path}: named .pdf but not a PDF file")
+        try:
+            return read_pdf(path, data)
+        except PdfError as exc:
+            raise SourceError(f"{path}: {exc}") from exc
+    text = _decode(path, data)
+    head = text.lstrip()[:2000].lower()
+    if _is_jats(path, head):
+        try:
+            return read_jats(path, data)
+        except JatsError as exc:
+            raise SourceError(f"{path}: {exc}") from exc
+    if path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
+        return read_html(path, text)
     source = read_source(path)
     return document_from_text(source.text, path.name, source.kind)
