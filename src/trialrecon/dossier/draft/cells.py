@@ -29,6 +29,7 @@ guess is flagged ``needs_review``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
 from trialrecon.dossier.draft import cues
@@ -95,6 +96,8 @@ def _statistics(items: list[Item], formats: tuple[str, ...], col: Column, row: R
                                            _measured(row))
         elif item.pattern == "mean and sd":
             lab.statistic = "se" if stat == "sd" and "mean_se" in formats else stat
+        elif item.pattern == "range" and col.ci:
+            lab.statistic = stat.replace("range", "ci")  # "0.93–1.81" under "95% CI"
         elif item.pattern == "range":
             opening = min(i.start for i in items if i.group == item.group)
             bracket = text[:opening].rstrip().endswith("[")  # "[21-100]": a range
@@ -121,6 +124,25 @@ def _measured(row: Row) -> bool:
     return stub.unit not in ("", "percent") or bool(score_unit(stub.name))
 
 
+_COMMA_INTERVAL = re.compile(r"(-?\d[\d.·]*)\s*[(\[]\s*(-?\d[\d.·]*)\s*[,;]\s*"
+                             r"(-?\d[\d.·]*)\s*[)\]]")
+
+
+def _comma_intervals(items: list[Item], text: str) -> list[Item]:
+    """``1.14 (0.88, 1.47)``: three plain numbers an estimate and its interval, printed with a
+    comma between the bounds (the number patterns read only ``to`` and dashes)."""
+    out = list(items)
+    for m in _COMMA_INTERVAL.finditer(text):
+        found = [k for k, i in enumerate(out) if i.pattern == "number" and
+                 i.start in (m.start(1), m.start(2), m.start(3))]
+        if len(found) == 3:
+            group = out[found[0]].group
+            for k, stat in zip(found, ("estimate", "pair_low", "pair_high"), strict=True):
+                out[k] = replace(out[k], statistic=stat, pattern="estimate and interval",
+                                 group=group)
+    return out
+
+
 def _count_percent(item: Item, formats: tuple[str, ...], lab: Label, sign: bool,
                    first: bool, x_whole: bool, measured: bool = False) -> str:
     """``x (y)``: a count and percent, or a mean and SD, as the formats and the numbers say
@@ -129,9 +151,9 @@ def _count_percent(item: Item, formats: tuple[str, ...], lab: Label, sign: bool,
     paired = [f for f in formats if f in _PAIRED]
     if formats and formats[0] in ("pct", "n") and x_whole and not measured:
         paired = ["n_pct"]  # the stub says "Male (%)": a count and its percentage
-    if not x_whole or measured and not sign:
-        # "72.5 (11.0)" is no count and percent, whatever else the notes list; nor is
-        # "81 (12)" of a blood pressure in mm Hg
+    if not x_whole:  # "72.5 (11.0)" is no count and percent, whatever else the notes list
+        paired = [f for f in paired if f != "n_pct"]
+    if measured and not sign:  # nor is "81 (12)" of a blood pressure in mm Hg
         paired = [f for f in paired if f not in ("n_pct", "pct_n")]
     chosen = paired[0] if paired else ""
     if sign or chosen in ("n_pct", "pct_n"):
@@ -151,11 +173,26 @@ def _count_percent(item: Item, formats: tuple[str, ...], lab: Label, sign: bool,
     return item.statistic
 
 
+# a column headed by the statistic its plain numbers are ("Mean", "SD", "Min", "Max")
+_COLUMN_STATISTICS = {"mean": "mean", "median": "median", "sd": "sd", "s.d.": "sd",
+                      "se": "se", "sem": "se", "min": "range_low", "min.": "range_low",
+                      "minimum": "range_low", "max": "range_high", "max.": "range_high",
+                      "maximum": "range_high", "q1": "iqr_low", "q3": "iqr_high",
+                      "25th percentile": "iqr_low", "75th percentile": "iqr_high",
+                      "%": "percent", "percent": "percent", "percentage": "percent",
+                      "geometric mean": "geometric_mean", "cv": "cv", "cv%": "cv",
+                      "cv (%)": "cv"}
+
+
 def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Label) -> str:
     if item.marker:
         return "estimate" if col.effect else "median"
     if col.effect:
         return "estimate"
+    head = fold(col.label.split(" / ")[-1]).strip() if col.label else ""
+    if head in _COLUMN_STATISTICS:
+        lab.rules.append(f"statistic: the column '{col.label.split(' / ')[-1]}'")
+        return _COLUMN_STATISTICS[head]
     if item.unit == "percent" or "pct" in formats[:1]:
         return "percent"
     for f, stat in (("n", "count"), ("pct", "percent"), ("median", "median"), ("mean", "mean")):
@@ -355,6 +392,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
     if any(i.pattern == "events over n" for i in items) and re.search(r"\w\s*/\s*\w", row.stub):
         for lab in labels:  # "Males/Females 112/104": two counts, not n of N
             lab.guess("statistic: x/y under a stub naming two things")
+    items = _comma_intervals(items, text)
     _statistics(items, formats, col, row, labels, text)
     if (row.n_row or col.n_column) and not col.between:
         for lab in labels:

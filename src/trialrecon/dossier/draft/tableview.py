@@ -286,15 +286,20 @@ def _declared_population(text: str, names: Names) -> str:
     scored = []
     for ident, aliases in names.populations:
         label = max(aliases, key=len) if aliases else ""
-        own = {w for w in re.findall(r"[a-z][a-z-]{3,}", label)} - {"patients", "with", "from",
-                                                                   "that", "were", "table"}
-        if own:
-            share = len(own & words) / len(own)
-            scored.append((share, len(own & words), ident))
+        # the whole label, or its head before the definition ("microbiologically evaluable
+        # patients: clinically evaluable with a pathogen identified (96 and 102)")
+        for phrase in dict.fromkeys((label, re.split(r"[:;(]", label)[0])):
+            own = {w for w in re.findall(r"[a-z][a-z-]{3,}", phrase)} - {
+                "patients", "with", "from", "that", "were", "table", "participants"}
+            if own:
+                share = len(own & words) / len(own)
+                scored.append((share, len(own & words), ident))
     scored.sort(reverse=True)
-    if scored and scored[0][0] >= 0.5 and scored[0][1] >= 2 and \
-            (len(scored) == 1 or scored[0][:2] > scored[1][:2]):
-        return scored[0][2]
+    best = {ident: (share, n) for share, n, ident in reversed(scored)}  # each set's best
+    ranked = sorted(((sn, ident) for ident, sn in best.items()), reverse=True)
+    if ranked and ranked[0][0][0] >= 0.5 and ranked[0][0][1] >= 2 and \
+            (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+        return ranked[0][1]
     return ""
 
 
