@@ -73,6 +73,7 @@ class TextContext:
     arms: tuple[str, ...] = ()  # the randomized arms
     details: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (arm, its label's detail word)
     method_population: str = ""  # the analysis set the methods analyse by
+    survival: bool = False  # the tables report a time-to-event endpoint
 
     @classmethod
     def of(cls, names: Names, tables: TableNames, method_population: str = "") -> TextContext:
@@ -82,7 +83,9 @@ class TextContext:
         return cls(names, tables,
                    roles["experimental"][0] if len(roles["experimental"]) == 1 else "",
                    roles["comparator"][0] if len(roles["comparator"]) == 1 else "", arms,
-                   _details(names), method_population)
+                   _details(names), method_population, any(
+                       re.match(r"^(?:os|pfs|deaths|[a-z0-9]+_(?:hr|rate|events))$", e.quantity)
+                       for e in tables.entries) or bool(names.endpoints))
 
 
 _DETAIL_GENERIC = frozenset("with without plus and the of in or dose doses loading every "
@@ -520,10 +523,10 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textshapes.label_conduct(s)
     textshapes.label_design(s)
     textshapes.label_flow(s)
-    textshapes.label_treatment(s)
     textrules.label_landmarks(s)
     label_effects(s)
     textrules.label_named(s)
+    textshapes.label_treatment(s)
     textshapes.label_follow_up(s)
     label_arms(s)
     for d in rows:

@@ -68,6 +68,11 @@ def words_at(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+# levels too vague to name a row on their own
+_VAGUE = frozenset("other unknown missing none never former current present absent positive "
+                   "negative normal abnormal male female".split())
+
+
 def content_keys(text: str) -> frozenset[str]:
     return frozenset(k for k, _, _ in words_at(text))
 
@@ -130,6 +135,7 @@ class Named:
     category: str
     keys: frozenset[str]
     stub: str = ""  # the row's stub, for a quantity without a category ("Male")
+    level: frozenset[str] = frozenset()  # the keys of a "Group: level" category's level
     population: str = ""
     unit: str = ""
     statistics: frozenset[str] = frozenset()
@@ -142,6 +148,15 @@ class TableNames:
 
     entries: list[Named] = field(default_factory=list)
     abbr: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    distinct: frozenset[frozenset[str]] = frozenset()  # levels that name one row only
+
+    def __post_init__(self) -> None:
+        seen: dict[frozenset[str], set[str]] = defaultdict(set)
+        for e in self.entries:
+            if e.level:
+                seen[e.level].add(e.category)
+        self.distinct = frozenset(level for level, cats in seen.items() if len(cats) == 1 and all(
+            len(k) >= 5 and not k.isdigit() and k not in _VAGUE for k in level))
 
     def expand(self, keys: Iterable[str]) -> set[str]:
         """Keys with each abbreviation's long form added (and a long form's abbreviation)."""
@@ -185,11 +200,15 @@ class TableNames:
                 continue
             hit = [k for k in e.keys if k in positions]
             need = len(e.keys) if len(e.keys) <= 2 else (2 * len(e.keys) + 2) // 3
-            if not e.keys or len(hit) < need:
+            share = len(hit) / len(e.keys) if e.keys else 0.0
+            if (not e.keys or len(hit) < need) and e.level and e.level in self.distinct and \
+                    all(k in positions for k in e.level):
+                hit, share = list(e.level), 0.9  # "in adenocarcinoma": the level alone
+            elif not e.keys or len(hit) < need:
                 continue
             near = max(positions[k] for k in hit)
             distance = (stop - near) / 400 if near >= 0 else 0.5
-            out.append((e, len(hit) / len(e.keys) + 0.01 * len(hit) - distance))
+            out.append((e, share + 0.01 * len(hit) - distance))
         out.sort(key=lambda x: (-x[1], x[0].quantity, x[0].category))
         return out
 
@@ -223,7 +242,8 @@ def table_names(cells: list[Draft], document_text: str) -> TableNames:
         pops = {d.fields.get("population", "") for d in rows}
         units = {d.fields.get("unit", "") for d in rows
                  if d.fields.get("statistic") not in ("count", "percent", "p_value")}
-        entries.append(Named(q, c, keys, stub, pops.pop() if len(pops) == 1 else "",
+        level = content_keys(c.split(":", 1)[1]) if ":" in c else frozenset()
+        entries.append(Named(q, c, keys, stub, level, pops.pop() if len(pops) == 1 else "",
                              units.pop() if len(units) == 1 else "",
                              frozenset(d.fields.get("statistic", "") for d in rows), len(rows)))
     return TableNames([e for e in entries if e.keys], abbreviations(document_text))

@@ -160,7 +160,7 @@ _NAMED_STATS = {"count": ("count", "percent"), "percent": ("count", "percent"),
 # a sentence's own reading of these is kept: they name the number more exactly than a row
 _OWN = re.compile(r"^(?:design_|external_|.*_hr$|.*_rate$|pfs$|os$|dor$|follow_up$|"
                   r"randomized$|enrolled$|screened$|centers$|countries$|enrollment_|"
-                  r"allocation_ratio$|significance_level$|criteria_version$|dose|schedule$)")
+                  r"allocation_ratio$|significance_level$|criteria_version$)")
 _GENERIC = ("", "outcome", "baseline", "baseline_value")
 
 
@@ -186,7 +186,7 @@ def label_named(s: Sentence) -> None:
         if d.item is None:
             continue
         q = d.fields["quantity"]
-        if is_sure(d, "quantity") or q in EFFECTS or _OWN.match(q) and q not in _GENERIC:
+        if is_sure(d, "quantity") or q in EFFECTS or _OWN.match(q) and d.confidence >= 0.6:
             continue
         if d.item.statistic == "p_value":
             _p_after(s, d, last)

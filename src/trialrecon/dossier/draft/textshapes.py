@@ -101,6 +101,8 @@ def label_flow(s: Sentence) -> None:
             continue
         if found == "enrolled" and s.ctx.names.arms and re.search(r"random", tail):
             found = "randomized"
+        if found in ("deaths", "pfs_events") and not s.ctx.survival:
+            continue  # a death in a trial with no survival analysis is an outcome
         d.fields["quantity"] = found
         d.fields["category"] = ""
         if d.fields["statistic"] == "value":
@@ -330,8 +332,7 @@ def _ratio_arms(s: Sentence) -> None:
 
 # --------------------------------------------------------------------------- treatment
 
-_DOSE_UNIT = re.compile(r"^\s?(mg/m2|mg/m²|mg/kg(?:/day|/d)?|mg|g|µg|μg|mcg|iu|units|ml|gy|"
-                        r"auc)\b")
+_DOSE_UNIT = re.compile(r"^\s?(mg/m2|mg/m²|mg/kg(?:/day|/d)?|mg|g|µg|μg|mcg|iu|gy|auc)\b")
 _SCHEDULE = re.compile(r"(?:every|each|per|over|for|within|after|q)\s*$")
 _SCHEDULE_UNIT = re.compile(r"^\s?-?(min(?:utes?)?|h(?:ours?)?|days?|weeks?|months?|cycles?)\b")
 
