@@ -3,6 +3,7 @@
 
     python3 tasks.py run    # create .venv if absent, install, run snakemake --cores 4
     python3 tasks.py test   # create .venv if absent, install, run the test suite
+    python3 tasks.py setup  # create .venv if absent and install, nothing else
 
 Only the standard library is used here, so this works on a machine that has
 nothing but Python 3.11+ and pip.
@@ -27,17 +28,31 @@ def _requirements_hash() -> str:
     return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
 
 
+def _step(text: str) -> None:
+    print(f"tasks.py: {text}", flush=True)
+
+
 def ensure_environment() -> None:
-    """Create .venv and install the package with its test tools, unless already done."""
+    """Create .venv and install the package with its test tools, unless already done.
+
+    Says what it installs before it does, and lets pip show its progress (one line per
+    package), so the first run is never a minute of silence.
+    """
     if not (BIN / "python").exists():
-        print(f"creating {VENV}", flush=True)
+        _step(f"creating the virtual environment {VENV}")
         venv.EnvBuilder(with_pip=True).create(VENV)
     if STAMP.exists() and STAMP.read_text() == _requirements_hash():
         return
-    pip = [str(BIN / "python"), "-m", "pip"]
-    subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "install", "--quiet", "-e", f"{ROOT}[dev]"], check=True)
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--progress-bar", "off"]
+    _step("1/2 upgrading pip in .venv")
+    subprocess.run([*pip, "--quiet", "--upgrade", "pip"], check=True)
+    _step("2/2 installing trialrecon (editable) with its 'dev' extra into .venv: the pipeline "
+          "(snakemake, lifelines, pandas, scipy, matplotlib, papermill, nbconvert ...), the "
+          "tests and docs tools (pytest, ruff, snakefmt, selenium, hypothesis, mkdocs) and "
+          "JupyterLab for the notebooks; a few minutes the first time")
+    subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
     STAMP.write_text(_requirements_hash())
+    _step(f"installed; activate with: source {BIN / 'activate'}")
 
 
 def main(argv: list[str]) -> int:
@@ -48,8 +63,11 @@ def main(argv: list[str]) -> int:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     if argv[0] == "run":
         cmd = [str(BIN / "snakemake"), "--cores", "4", *argv[1:]]
+        _step("running the pipeline: snakemake --cores 4 (results in results/, the entry page "
+              "results/report/index.html)")
     elif argv[0] == "test":
         cmd = [str(BIN / "python"), "-m", "pytest", *argv[1:]]
+        _step("running the tests: python -m pytest " + " ".join(argv[1:]))
     else:
         return 0
     return subprocess.run(cmd, cwd=ROOT, env=env).returncode

@@ -271,7 +271,8 @@ def test_design_hypotheses_and_marks_on_the_figure(dossiers):
         ("delta", "p0", 10.0), ("delta", "p1", 25.0)]
     fig = rate_figure(response_rate_table(dossiers), "t", "x", hyp)
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
-    assert "delta p0 = 10%" in labels and "delta p1 = 25%" in labels
+    # the legend names the trial by its label, not its id
+    assert "DELTA (X1) p0 = 10%" in labels and "DELTA (X1) p1 = 25%" in labels
 
 
 # ------------------------------------------------------------------------------ files

@@ -42,7 +42,13 @@ def read_image(image: Path, spec: FigureSpec, truth, out: Path, *extra: str):
     nar_csv = out.parent / "nar.input.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     truth_s.nar.to_csv(nar_csv, index=False)
-    names = [f"--arm={colour_name(_rgb(COLOURS[k]))}={a.name}" for k, a in enumerate(arms)]
+    colours = COLOURS
+    if spec.style == "kmplot":  # the project's figure: its own colour per arm role
+        from trialrecon.report.figures import arm_styles
+
+        colours = tuple(c for c, _ in arm_styles(["experimental" if k else "comparator"
+                                                  for k in range(len(arms))]))
+    names = [f"--arm={colour_name(_rgb(colours[k]))}={a.name}" for k, a in enumerate(arms)]
     code, text = run(str(image), "--out", str(out), "--endpoint", "os", "--time-unit",
                      "as-read", "--x-max", f"{truth.ticks[-1]:g}", "--y-max",
                      "100" if spec.percent else "1", "--nar", str(nar_csv), *names, *extra)

@@ -248,7 +248,7 @@ def test_size_limit(tmp_path: Path, demo: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(reader, "MAX_SOURCE_BYTES", 100)
     source = tmp_path / "long.txt"
     source.write_text("The ORR was 25%. " * 20, encoding="utf-8")
-    with pytest.raises(SourceError, match="above the limit of 100"):
+    with pytest.raises(SourceError, match="more than the limit of 100"):
         read_source(source)
 
 

@@ -84,7 +84,9 @@ def test_a_heading_row_with_its_p_value_heads_the_levels(drafts: list[dict[str, 
 def test_note_formats_give_median_range_and_mean_sd(drafts: list[dict[str, str]]) -> None:
     """"Data are median (range), n (%) or mean (SD)": 61 (35–80) is a median and a range;
     72.5 (11.0) a mean and an SD (a decimal is never a count); a continuous characteristic's
-    category names it with its unit (the data dictionary's "LDH (U/L)")."""
+    category is its stub without the unit printed at its end, which goes to ``unit`` (the
+    data dictionary's step 1: "Intracerebral haematoma volume (mL)" is the category
+    "Intracerebral haematoma volume" in mL)."""
     age = [r for r in drafts if r["row"] == "Age, years / Median (range)"
            and r["column"] == "Drug X (n = 100)"]
     assert [(r["quantity"], r["statistic"], r["value"], r["unit"]) for r in age] == [
@@ -92,8 +94,8 @@ def test_note_formats_give_median_range_and_mean_sd(drafts: list[dict[str, str]]
         ("age", "range_high", "80", "years")]
     weight = [r for r in drafts if r["row"] == "Weight (kg)" and r["column"] == "Placebo (n = 100)"]
     assert [(r["quantity"], r["category"], r["statistic"], r["value"], r["unit"])
-            for r in weight] == [("baseline_value", "Weight (kg)", "mean", "70.1", "kg"),
-                                 ("baseline_value", "Weight (kg)", "sd", "12.4", "kg")]
+            for r in weight] == [("baseline_value", "Weight", "mean", "70.1", "kg"),
+                                 ("baseline_value", "Weight", "sd", "12.4", "kg")]
 
 
 def test_outcome_table_effect_columns_and_the_p_value_test(drafts: list[dict[str, str]]) -> None:

@@ -233,6 +233,6 @@ def test_checkmate067_uses_only_numbers_of_the_median_data_cut():
     dossier = load_dossier(ROOT / "data" / "raw" / "checkmate067")
     inp = gather_inputs(dossier, "os", "", "itt", "nivolumab")
     assert inp.summary.median == 37.6 and inp.summary.follow_up is None
-    assert inp.summary.min_follow_up == 36.0
+    assert [(f.kind, f.months) for f in inp.summary.all_follow_ups()] == [("minimum", 36.0)]
     assert [(lm.months, lm.rate) for lm in inp.summary.landmarks] == [(36.0, 0.52)]
     assert "the median follow-up printed only for another data cut" in " ".join(inp.notes)

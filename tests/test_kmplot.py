@@ -1,12 +1,17 @@
 """The journal-style Kaplan-Meier figure (trialrecon.report.kmplot), looked at by its artists.
 
-What the issue asks of the figures, checked on the drawn figure: the legend outside the axes
-(so it covers no curve), a CI upper limit not reached drawn as an open arrow labelled "NR"
-with no finite whisker, numbers at risk counted as time >= t under the x ticks, one colour
-per arm role, and the y label of the endpoint.
+What the issue asks of the figures, checked on the drawn figure: sized for a journal's single
+(3.5 in) and double (7 in) column with every text at least 7 pt at that size and no two texts
+overlapping (their drawn boxes, at both widths, for one, two and three arms with long names,
+bands, not-reached medians and cumulative events); the legend above the plot (so it covers no
+curve); a CI upper limit not reached drawn as an open arrow labelled "NR" with no finite
+whisker; numbers at risk counted as time >= t under the x ticks; a distinct colour and line
+style per arm from the Okabe-Ito palette; a short y label; 300 dpi PNG beside PDF and SVG.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import matplotlib
 
@@ -14,23 +19,26 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.text import Annotation  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.text import Annotation, Text  # noqa: E402
 
 from trialrecon.report import kmplot  # noqa: E402
-from trialrecon.report.figures import ROLE_COLORS  # noqa: E402
+from trialrecon.report.figures import OKABE_ITO, ROLE_COLORS, arm_styles, save_figure  # noqa: E402
 from trialrecon.stats.km import at_risk  # noqa: E402
 
 RNG = np.random.default_rng(3)
 
 
-def _curve(name, role, printed, n=60, scale=10.0):
+def _curve(name, role, printed, n=60, scale=10.0, band=False):
     t = RNG.exponential(scale, n)
     limit = RNG.uniform(5, 25, n)
+    grid = np.linspace(0, 25, 30)
+    b = (grid, 0.9 * np.exp(-grid / scale), np.minimum(1, 1.1 * np.exp(-grid / scale)))
     return kmplot.Curve(name, role, np.minimum(t, limit), (t <= limit).astype(int),
-                        printed=printed)
+                        band=b if band else None, printed=printed)
 
 
-def _figure(show_events=False):
+def _figure(show_events=False, width=kmplot.SINGLE_COLUMN):
     curves = (
         _curve("drug", "experimental", kmplot.Printed(median=9.0, ci_low=7.0, ci_high_nr=True)),
         _curve("placebo", "comparator", kmplot.Printed(median=4.0, ci_low=3.0, ci_high=6.0),
@@ -39,19 +47,102 @@ def _figure(show_events=False):
     plot = kmplot.KMPlot("PFS - all: test", kmplot.y_label("dor"), curves,
                          notes=("rebuilt HR 0.50 (95% CI 0.30-0.80); log-rank P = 0.004",),
                          show_events=show_events)
-    return kmplot.km_plot(plot), curves
+    return kmplot.km_plot(plot, width), curves
 
 
-def test_legend_lies_outside_the_plot_area():
+def _plots():
+    """Hard cases: three arms with long names, bands, NR medians, events, a long title."""
+    long3 = (
+        _curve("Nivolumab 1 mg/kg + ipilimumab 3 mg/kg every 3 weeks", "experimental",
+               kmplot.Printed(median_nr=True, ci_low=20.0), n=300, scale=60),
+        _curve("Nivolumab", "experimental", kmplot.Printed(median=21.3, ci_low=18.0,
+                                                           ci_high_nr=True), n=300, scale=30),
+        _curve("Ipilimumab", "comparator", kmplot.Printed(median=11.9, ci_low=10.1,
+                                                          ci_high=14.2), n=300, scale=15),
+    )
+    notes = ("Shown: joint Weibull model (meets 17 of 18 printed numbers)",
+             "Nivolumab 1 mg/kg + ipilimumab 3 mg/kg every 3 weeks vs Ipilimumab:",
+             "  rebuilt HR 0.55 (95% CI 0.44-0.68); log-rank P < 0.001",
+             "  printed HR 0.55 (0.45-0.69); P < 0.001")
+    yield kmplot.KMPlot("OS - itt: MODEL-BASED reconstruction (joint Weibull, proportional "
+                        "hazards, shared shape), not data", kmplot.y_label("os"), long3,
+                        notes=notes, data_cut="2017-05-24 (3-year analysis)")
+    two = (_curve("Cabozantinib", "experimental", kmplot.Printed(median=8.4, ci_low=7.6,
+                                                                 ci_high=12.7), band=True),
+           _curve("Placebo", "comparator", kmplot.Printed(median=3.9, ci_low=3.0, ci_high=5.7),
+                  scale=4.0, band=True))
+    yield kmplot.KMPlot("PFS - epNET", kmplot.y_label("pfs"), two, notes=notes[:1],
+                        show_events=True)
+    one = (_curve("Pancreatic NET", "single_arm", kmplot.Printed(median_nr=True), n=40,
+                  scale=80),)
+    yield kmplot.KMPlot("OS - panNET", kmplot.y_label("tst", "Time from randomisation to "
+                        "subsequent therapy; tst_rate = alive and free from subsequent "
+                        "therapy"), one)
+
+
+def _texts(fig) -> list[Text]:
+    ax = fig.axes[0]
+    texts = [*fig.texts, *(t for t in ax.texts if t.get_text()), ax.xaxis.label, ax.yaxis.label,
+             *ax.get_xticklabels(), *ax.get_yticklabels()]
+    return [t for t in texts if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("width", [kmplot.SINGLE_COLUMN, kmplot.DOUBLE_COLUMN])
+def test_every_text_is_7_points_or_more_and_no_two_overlap(width):
+    for plot in _plots():
+        fig = kmplot.km_plot(plot, width)
+        assert fig.get_figwidth() == pytest.approx(width)
+        fig.canvas.draw()  # places the axis labels
+        renderer = fig.canvas.get_renderer()
+        texts = _texts(fig)
+        assert min(t.get_fontsize() for t in texts) >= kmplot.MIN_POINTS
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+        figure = fig.bbox
+        for text, box in boxes:  # nothing runs off the figure
+            assert box.x0 >= figure.x0 - 0.5 and box.x1 <= figure.x1 + 0.5, (width, text)
+            assert box.y0 >= figure.y0 - 0.5 and box.y1 <= figure.y1 + 0.5, (width, text)
+        for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+            overlap = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0), \
+                min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            assert not (overlap[0] > 0.5 and overlap[1] > 0.5), (width, plot.title, a, b)
+        plt.close(fig)
+
+
+def test_y_labels_are_short():
+    assert kmplot.y_label("pfs") == "Progression-free survival (%)"
+    label = kmplot.y_label("tst", "Time from randomisation to subsequent therapy; tst_rate = "
+                                  "alive and free")
+    assert len(label) <= kmplot.MAX_Y_LABEL + 4 and "=" not in label and "_" not in label
+
+
+def test_each_arm_has_its_own_colour_and_line_style_from_okabe_ito():
+    styles = arm_styles(["experimental", "experimental", "comparator"])
+    assert len({c for c, _ in styles}) == 3 and len({str(ls) for _, ls in styles}) == 3
+    assert {c for c, _ in styles} <= set(OKABE_ITO.values())
+    assert styles[2][0] == ROLE_COLORS["comparator"]  # the comparator keeps its colour
+
+
+def test_print_sizes_save_at_300_dpi_beside_pdf_and_svg(tmp_path):
+    from PIL import Image
+
+    fig, _ = _figure()
+    paths = save_figure(fig, tmp_path / "km.png", formats=("png", "pdf", "svg"))
+    assert [p.suffix for p in paths] == [".png", ".pdf", ".svg"]
+    with Image.open(paths[0]) as im:
+        assert im.width == round(kmplot.SINGLE_COLUMN * 300)
+    assert paths[0].stat().st_size < 600_000
+
+
+def test_legend_lies_above_the_plot_area():
     fig, _ = _figure()
     fig.canvas.draw()
     plot = fig.axes[0].get_window_extent()
     keys = [a.get_window_extent() for a in fig.artists]  # the legend's keys
     labels = [t for t in fig.texts if t.get_text() in ("drug", "placebo", "censored")
-              and t.get_position()[0] > 0.5]  # not the labels of the numbers at risk
-    assert len(keys) >= 5 and len(labels) == 3
-    # right of the axes: the legend cannot cover a curve
-    assert min(b.x0 for b in keys + [t.get_window_extent() for t in labels]) > plot.x1
+              and t.get_window_extent().y0 > plot.y1]  # not the labels of the numbers at risk
+    assert len(keys) >= 3 and len(labels) == 3
+    # above the axes: the legend cannot cover a curve
+    assert min(b.y0 for b in keys + [t.get_window_extent() for t in labels]) > plot.y1
     plt.close(fig)
 
 
@@ -77,12 +168,12 @@ def test_numbers_at_risk_under_the_ticks_and_role_colours():
     ax = fig.axes[0]
     ticks = ax.get_xticks()
     drug = [t for t in ax.texts if t.get_color() == ROLE_COLORS["experimental"]
-            and not isinstance(t, Annotation)]
+            and not isinstance(t, Annotation) and t.get_text().isdigit()]
     expected = at_risk(curves[0].time, ticks)
     shown = [int(t.get_text()) for t in drug][: len(ticks)]
     assert shown == expected.tolist()
-    assert ax.get_ylabel() == "Probability of remaining in response"
-    assert {line.get_color() for line in ax.lines if line.get_linewidth() == 1.6} == {
+    assert ax.get_ylabel() == "Remaining in response (%)"
+    assert {line.get_color() for line in ax.lines if line.get_linewidth() == 1.4} == {
         ROLE_COLORS["experimental"], ROLE_COLORS["comparator"]}
     figure_texts = [t.get_text() for t in fig.texts]
     assert "No. at risk" in figure_texts and "Cumulative events" in figure_texts

@@ -191,3 +191,41 @@ def test_a_fit_lifelines_diverges_on_is_refitted_with_smaller_steps():
         cox = lf.cox(t, e, a)
     assert cox.converged and cox.note == ""
     assert (cox.log_hr, cox.se) == pytest.approx((-2.43376722523, 1.41725675945), abs=1e-9)
+
+
+@pytest.mark.parametrize("data", [_gbsg2, _rossi])
+def test_a_warm_start_gives_lifelines_own_estimate(data):
+    """Started from the numpy estimate (as the KM stage does), lifelines' Newton-Raphson stops
+    by its own test at the coefficient and standard error it reaches from 0, to 1e-9 (the
+    adapter's agreement with R; GBSG2's tied times leave 2e-11 between the two starts)."""
+    d = data()
+    t, e, a = d["time"].to_numpy(), d["event"].to_numpy(), d["arm"].to_numpy()
+    cold = lf.cox(t, e, a, lr_test=False)
+    start = twoarm.cox_binary(t, e, a).log_hr
+    warm = lf.cox(t, e, a, lr_test=False, start=start)
+    assert warm.log_hr == pytest.approx(cold.log_hr, abs=1e-9)
+    assert warm.se == pytest.approx(cold.se, abs=1e-9)
+    assert (warm.hr_low, warm.hr_high) == pytest.approx((cold.hr_low, cold.hr_high), rel=1e-9)
+    assert warm.converged and math.isnan(warm.p_lr)
+    off = lf.cox(t, e, a, lr_test=False, start=start + 0.5)  # a poor start still converges
+    assert off.log_hr == pytest.approx(cold.log_hr, abs=1e-9)
+
+
+def test_one_fit_serves_median_quartiles_and_landmarks():
+    """Median and CI, quartiles and a landmark rate of one lifelines fit (curve) against the
+    numpy estimate of the same data (GBSG2, the hormone-therapy arm, days)."""
+    d = _gbsg2()
+    d = d[d["arm"] == 1]
+    t, e = d["time"].to_numpy(), d["event"].to_numpy()
+    estimate = lf.curve(t, e)
+    ref = km.summarize(t, e)
+    got = lf.median_ci_of(estimate)
+    assert (got.median, got.ci_low, got.ci_high, got.events) == pytest.approx(
+        (ref.median, ref.ci_low, ref.ci_high, ref.events))
+    steps_t, steps_s = km.km_steps(t, e)
+    assert lf.quantile_of(estimate, 0.75) == km.km_quantile(steps_t, steps_s, 0.75)
+    q3 = km.km_quantile(steps_t, steps_s, 0.25)
+    assert lf.quantile_of(estimate, 0.25) == (math.inf if math.isnan(q3) else q3)
+    assert lf.survival_at(estimate, 730.0) == pytest.approx(
+        float(km.km_at(np.array([730.0]), steps_t, steps_s)[0]), abs=1e-12)
+    assert math.isnan(lf.survival_at(estimate, 1e6))  # beyond the last time: no estimate

@@ -140,6 +140,37 @@ def test_why_55_parameters_change_the_design(tmp_path: Path):
     text = _outputs_text(tmp_path / "o.ipynb")
     assert "(changed by you)" in text
     assert "search by hand: smallest n = 33, reject when X >= 7" in text
+    _decisions_agree(text)
+
+
+def _decisions_agree(text: str) -> None:
+    """Every cohort's decision says one thing: it reaches the critical count of its own n
+    exactly when the exact test is significant (never "reaches" beside "not significant").
+
+    TALENT's GI-NET cohort, 9 responders of 55 evaluable, p0 = 0.10, one-sided alpha 0.05: the
+    critical count for 55 patients is 10 whatever p1 is (R: ``min(which(1 - pbinom(0:55 - 1,
+    55, .1) <= .05)) - 1`` is 10), and ``1 - pbinom(8, 55, .1)`` = 0.0944 > 0.05.
+    """
+    lines = [line for line in text.splitlines() if "responders (" in line]
+    assert len(lines) >= 4
+    for line in lines:
+        reaches = " reaches " in line
+        significant = ", significant at" in line
+        assert reaches == significant, line
+    gi = next(line for line in lines if line.startswith("GI-NET (evaluable for response)"))
+    assert "does not reach the critical count 10 for 55 patients" in gi
+    assert "P = 0.094, not significant" in gi
+
+
+@pytest.mark.parametrize("changes", [{"power": 0.80}, {"alpha": 0.025}, {"p1": 0.20}],
+                         ids=["power", "alpha", "p1-0.20"])
+def test_why_55_decision_is_one_rule_for_any_suggested_change(tmp_path: Path, changes):
+    """The changes "Things to try" suggests: the decision stays self-consistent."""
+    src = ROOT / "notebooks" / "01_why_55_patients.ipynb"
+    execute_notebook(src, tmp_path / "o.ipynb", tmp_path / "o.html", changes, cwd=ROOT)
+    text = _outputs_text(tmp_path / "o.ipynb")
+    lines = [line for line in text.splitlines() if "responders (" in line]
+    assert lines and all((" reaches " in x) == (", significant at" in x) for x in lines)
 
 
 def test_kaplan_meier_by_hand_on_eight_patients(tmp_path: Path):
@@ -160,7 +191,9 @@ def test_kaplan_meier_by_hand_on_eight_patients(tmp_path: Path):
     text = _outputs_text(tmp_path / "o.ipynb")
     assert "the hand calculation, lifelines and trialrecon agree" in text
     assert "median by hand: 8; lifelines: 8; trialrecon: 8" in text
-    assert "95% CI by hand: 2 to inf; lifelines: 2 to inf" in text
+    # R's upper NA is a limit not reached, and the notebook says so in words
+    assert "95% CI by hand: 2 to not reached; lifelines: 2 to not reached" in text
+    assert "inf" not in text.replace("information", "")
     for bound in ("0.3870", "0.3148", "0.1955", "0.0660", "0.0096",
                   "0.9814", "0.9309", "0.8523", "0.7342", "0.5727"):
         assert bound in text
@@ -226,8 +259,32 @@ def test_strip_volatile_removes_run_times():
     assert nb.cells[0]["id"] == "injected-parameters-0"
 
 
-def test_find_repo_root(tmp_path: Path):
+def test_find_repo_root(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("TRIALRECON_ROOT", raising=False)
     assert find_repo_root(ROOT / "notebooks") == ROOT
     assert find_repo_root(ROOT) == ROOT
-    with pytest.raises(FileNotFoundError):
-        find_repo_root(tmp_path)
+    # a copied notebook: the error says how to point it at the repository
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match="repo_root = .*TRIALRECON_ROOT"):
+        find_repo_root()
+    monkeypatch.setenv("TRIALRECON_ROOT", str(ROOT / "notebooks"))
+    assert find_repo_root() == ROOT
+
+
+def test_the_forest_plot_of_notebook_3_has_no_colliding_labels(tmp_path: Path):
+    """The log axis once labelled its minor ticks too ("0.2 3x10^-1 4x10^-1"); the texts of
+    the notebook's last figure are measured after the run (tests/figure_text.py)."""
+    nb = nbformat.read(str(ROOT / "notebooks" / "03_hazard_ratios.ipynb"), as_version=4)
+    check = new_code_cell(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from figure_text import overlapping, smallest_points\n"
+        "print('overlapping texts:', overlapping(fig))\n"
+        "print('smallest text:', smallest_points(fig))")
+    check["id"] = "test-check"
+    nb.cells.append(check)
+    src = tmp_path / "03.ipynb"
+    nbformat.write(nb, str(src))
+    execute_notebook(src, tmp_path / "o.ipynb", tmp_path / "o.html", {}, cwd=ROOT)
+    text = _outputs_text(tmp_path / "o.ipynb")
+    assert "overlapping texts: []" in text

@@ -274,7 +274,7 @@ def test_cli_ci_text(capsys):
     assert main(["ci", "9", "56", "--reported", "8.2", "29.3"]) == 0
     out = capsys.readouterr().out
     assert "reproducing the printed bounds: none" in out
-    assert "Closest: wilson_cc" in out
+    assert "Closest: Wilson score with continuity correction" in out  # the method in words
 
 
 @pytest.mark.parametrize("argv", [["ci", "5", "3"], ["ci", "0", "0"],

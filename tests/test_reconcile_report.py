@@ -14,8 +14,9 @@ import pytest
 
 from trialrecon.stages.reconcile import FILE_NAMES, write_reconciliation
 
+ROOT = Path(__file__).resolve().parents[1]
 PLANTED = Path(__file__).parent / "fixtures" / "planted"
-FORMATS = ("html", "md", "csv", "json", "letter")
+FORMATS = ("html", "md", "csv", "json", "letter", "letter_text")
 
 
 def _outputs(folder: Path) -> dict[str, Path]:
@@ -157,29 +158,71 @@ def test_fail_on_ignores_causes_triaged_away(tmp_path):
     assert failing_causes(rec, "questionable")  # the questionable ones remain
 
 
+def _numbered(letter: str) -> list[str]:
+    return [line for line in letter.splitlines() if re.match(r"\d+\. ", line)]
+
+
 def test_letter_lists_concerns_by_rank_and_leaves_out_false_alarms(tmp_path):
+    from trialrecon.dossier import load_dossier
+    from trialrecon.report.letter import minor_reason, plan_letter
+
     folder = tmp_path / "planted"
     shutil.copytree(PLANTED, folder)
     rec = write_reconciliation(folder, _outputs(tmp_path / "a"))
-    letter = (tmp_path / "a" / "review_letter.md").read_text(encoding="utf-8")
     concerns = [c for c in rec.causes if c.severity in ("inconsistent", "questionable")]
-    numbered = [line for line in letter.splitlines() if line[:1].isdigit()]
-    assert len(numbered) == len(concerns)
-    assert "## Major concerns" in letter and "## Minor points" in letter
-    assert letter.count("   - Question: ") == len(concerns)
-    first, dropped = concerns[0], concerns[1]
+    plan = plan_letter(rec, trial=load_dossier(folder).trial)
+    points = [*plan.major, *plan.other]
+    in_points = [c for p in points for c in p.causes]
+    in_minor = [c for _, cs in plan.minor for c in cs]
+    # every concern once: in a numbered point or in the minor paragraph
+    assert sorted(c.id for c in in_points + in_minor) == sorted(c.id for c in concerns)
+    assert all(minor_reason(c, plan.names) for c in in_minor)
+    assert not any(minor_reason(c, plan.names) for c in in_points)
+    for fmt in ("letter", "letter_text"):
+        letter = (tmp_path / "a" / FILE_NAMES[fmt]).read_text(encoding="utf-8")
+        assert len(_numbered(letter)) == len(points), fmt
+        assert ("Minor points" in letter) == bool(in_minor), fmt
+        assert letter.count("Question: ") == len(in_points), fmt
+    # points are in rank order: each point's best rank increases
+    firsts = [min(c.rank for c in p.causes) for p in points]
+    assert firsts == sorted(firsts)
+    first, dropped = in_points[0], in_points[-1]
     (folder / "triage.yaml").write_text(
         f"causes:\n  {first.id}: {{verdict: confirmed}}\n  {dropped.id}: {{verdict: "
         "false_alarm}\n", encoding="utf-8")
     write_reconciliation(folder, _outputs(tmp_path / "b"))
-    letter = (tmp_path / "b" / "review_letter.md").read_text(encoding="utf-8")
-    numbered = [line for line in letter.splitlines() if line[:1].isdigit()]
-    assert len(numbered) == len(concerns) - 1
-    assert numbered[0].startswith("1. ") and "false alarm" not in numbered[0]
+    letter = (tmp_path / "b" / "review_letter.txt").read_text(encoding="utf-8")
+    assert dropped.title not in letter and _numbered(letter)[0].startswith("1. ")
     html = (tmp_path / "b" / "reconciliation.html").read_text(encoding="utf-8")
-    from trialrecon.report.letter import plain
+    assert 'id="copy-letter"' in html and _numbered(letter)[0][3:40] in html
 
-    assert 'id="copy-letter"' in html and plain(numbered[1].split("**")[1])[:40] in html
+
+def test_the_text_letter_has_no_markup_escapes_or_ids():
+    """Pasted into an editorial system, the letter reads as it should: no backslash,
+    asterisk or hash, no source, arm or row id, addressed to the authors."""
+    from trialrecon.dossier import load_dossier
+    from trialrecon.report.letter import render_text_letter
+
+    for trial in ("talent", "checkmate067", "cabinet", "cleopatra"):
+        folder = ROOT / "data" / "raw" / trial
+        dossier = load_dossier(folder)
+        from trialrecon.checks import run_checks
+
+        rec = run_checks(dossier)
+        citations = [s.citation for s in dossier.trial.sources]
+        letter = render_text_letter(rec, citations, dossier.trial)
+        quoted = {q.anchor for c in rec.causes for q in c.quotes}
+        generated = letter
+        for anchor in sorted(quoted, key=len, reverse=True):
+            generated = generated.replace(" ".join(anchor.split()), "")
+        assert "Dear authors," in letter
+        for mark in ("\\", "*", "#", "**", "`"):
+            assert mark not in generated, (trial, mark)
+        # ids that look like ids (a digit or an underscore); "registry" is also a word
+        ids = {s.id for s in dossier.trial.sources} | {a.id for a in dossier.trial.arms}
+        ids = {i for i in ids | set(dossier.values["id"]) if re.search(r"[\d_]", i)}
+        words = set(re.findall(r"[\w.-]+", generated))
+        assert not ids & words, (trial, sorted(ids & words)[:5])
 
 
 def test_json_causes_reach_every_flagged_finding(tmp_path):
@@ -201,7 +244,8 @@ def test_html_page_is_responsive_and_says_how_it_ranks(tmp_path):
     out = _outputs(tmp_path)
     write_reconciliation(PLANTED, out)
     html = out["html"].read_text(encoding="utf-8")
-    assert '<meta name="viewport"' in html and "@media (max-width" in html
+    assert '<meta name="viewport"' in html and "@media screen and (max-width" in html
+    assert "@media print" in html and "details::details-content" in html
     for needed in ('id="showing"', 'id="empty"', 'id="f-cohort"', 'id="f-source"',
                    'id="f-location"', 'data-set-sev="inconsistent"', 'aria-sort',
                    'id="policy"', 'id="ranking"', "<details"):

@@ -26,10 +26,17 @@ def test_reconciliation_summary_counts_causes_in_rank_order(tmp_path: Path):
         {"id": "c", "rank": 1, "severity": "inconsistent", "title": "wrong",
          "members": ["f1", "f4"], "checks": ["y"], "triage": {"verdict": "confirmed"}},
     ], "findings": []}))
-    counts, top = reconciliation_summary(path)
+    counts, top, away = reconciliation_summary(path)
     assert counts == [("inconsistent", 1), ("questionable", 1), ("note", 1)]
-    assert [f["id"] for f in top] == ["c", "a"]
+    assert [f["id"] for f in top] == ["c", "a"] and away == 0
     assert top[0]["triage"] == "confirmed" and top[0]["findings"] == "2"
+    # a cause triaged as a false alarm is neither counted nor ranked: ranks close up
+    data = json.loads(path.read_text())
+    data["causes"][2]["triage"] = {"verdict": "false_alarm"}
+    path.write_text(json.dumps(data))
+    counts, top, away = reconciliation_summary(path)
+    assert counts == [("questionable", 1), ("note", 1)] and away == 1
+    assert [(f["id"], f["rank"]) for f in top] == [("a", "1")]
 
 
 def test_index_tables_have_human_headers_and_stack_on_phones():

@@ -6,12 +6,14 @@ rule reconcile:
     input:
         table="results/{trial}/dossier.csv",
         dossier=dossier_files,
+        km="results/{trial}/km",
     output:
         html="results/{trial}/reconciliation.html",
         md="results/{trial}/reconciliation.md",
         csv="results/{trial}/reconciliation.csv",
         json="results/{trial}/reconciliation.json",
         letter="results/{trial}/review_letter.md",
+        letter_text="results/{trial}/review_letter.txt",
     log:
         "logs/reconcile/{trial}.log",
     benchmark:
@@ -31,4 +33,4 @@ ALL_OUTPUTS.extend(
         ext=["html", "md", "csv", "json"],
     )
 )
-ALL_OUTPUTS.extend(expand("results/{trial}/review_letter.md", trial=TRIALS))
+ALL_OUTPUTS.extend(expand("results/{trial}/review_letter.{ext}", trial=TRIALS, ext=["md", "txt"]))

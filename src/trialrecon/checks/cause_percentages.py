@@ -87,8 +87,8 @@ def _candidates(ctx: Context, p: _Pct) -> set[int]:
     """
     top = 3 * max(p.natural, p.count, 10)
     sizes = set(ctx.population_sizes()) | {d.n for d in denominators(ctx, p.row)}
-    return {n for n in range(max(p.count, 1), top + 1)
-            if n in sizes and _fits(p.count, n, str(p.row["value"]), STANDARD_SCHEMES)}
+    return {n for n in sizes if max(p.count, 1) <= n <= top
+            and _fits(p.count, n, str(p.row["value"]), STANDARD_SCHEMES)}
 
 
 def _column(p: _Pct) -> tuple[str, ...]:

@@ -74,6 +74,13 @@ class Context:
     _population_sizes: frozenset[int] | None = field(default=None, repr=False)
     _sentences: dict[str, str] | None = field(default=None, repr=False)
     suspects: set[str] = field(default_factory=set, repr=False)  # see cause_statements
+    _updates: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    _population_cache: dict[tuple[str, ...], list[tuple[str, int, Row]]] = field(
+        default_factory=dict, repr=False)
+    _population_rows: dict[tuple[str, ...], list[Row]] | None = field(default=None, repr=False)
+    # answers a check computes once for every row that asks the same question (the rows of
+    # one table share their block, their denominator...): keyed by the helper and its key
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, dossier: Dossier) -> Context:
@@ -116,11 +123,21 @@ class Context:
     def supersedes_chain(self, row: Row) -> list[str]:
         """The ids a row updates, directly or through the rows it updates, in order."""
         out: list[str] = []
+        seen: set[str] = set()
         node = row["supersedes"]
-        while node and node not in out and (target := self.row(node)) is not None:
+        while node and node not in seen and (target := self.row(node)) is not None:
             out.append(node)
+            seen.add(node)
             node = target["supersedes"]
         return out
+
+    def updates(self, newer: Row, older: Row) -> bool:
+        """True when ``newer`` updates ``older`` through ``supersedes``, directly or through a
+        chain: a constant-time ancestor test on the forest of updates, built once."""
+        if self._updates is None:
+            self._updates = _update_forest(self.rows)
+        a, b = self._updates.get(str(newer["id"])), self._updates.get(str(older["id"]))
+        return a is not None and b is not None and a != b and b[0] < a[0] and a[1] <= b[1]
 
     def row(self, row_id: str) -> Row | None:
         """The row with this id, or None."""
@@ -163,18 +180,28 @@ class Context:
 
         Registry counts are used only for registry rows: a registry's enrollment is compared
         with the paper by its own check, not used to recompute the paper's percentages. A
-        count of another data cut is never a denominator.
+        count of another data cut is never a denominator. Only population rows are looked
+        at (an index of them, built once), and the answer is kept per cohort, arm, subgroup,
+        kind of source, data cut and exclusion: every row of a table asks the same question.
         """
-        out = []
-        pops = set(self.vocab.populations())
-        cut = row.get("data_cut") or ""
-        for r in self.where(cohort=row["cohort"], arm=row["arm"], subgroup=row["subgroup"],
-                            statistic="count"):
-            if (r["quantity"] in pops and r["quantity"] != exclude and self.numeric(r)
-                    and (self.is_registry(r) == self.is_registry(row))
-                    and (not cut or not r["data_cut"] or r["data_cut"] == cut)):
-                out.append((r["quantity"], int(r["value_num"]), r))
-        return out
+        cut = str(row.get("data_cut") or "")
+        registry = self.is_registry(row)
+        key = (str(row["cohort"]), str(row["arm"]), str(row["subgroup"]), cut, exclude,
+               "r" if registry else "")
+        found = self._population_cache.get(key)
+        if found is None:
+            if self._population_rows is None:
+                pops = set(self.vocab.populations())
+                self._population_rows = group_by(
+                    (r for r in self.rows if r["statistic"] == "count" and r["quantity"] in pops),
+                    ("cohort", "arm", "subgroup"))
+            found = [(r["quantity"], int(r["value_num"]), r)
+                     for r in self._population_rows.get(key[:3], ())
+                     if r["quantity"] != exclude and self.numeric(r)
+                     and self.is_registry(r) == registry
+                     and (not cut or not r["data_cut"] or r["data_cut"] == cut)]
+            self._population_cache[key] = found
+        return list(found)
 
     def population_sizes(self) -> frozenset[int]:
         """Every size a population of the trial has in the dossier: population counts of any
@@ -247,6 +274,39 @@ class Context:
         """How titles name cohorts: by id, a pooled cohort by its label (``All patients``)."""
         return {c.id: (c.label[:1].lower() + c.label[1:] if c.parts else c.id)
                 for c in self.dossier.trial.cohorts}
+
+
+def _update_forest(rows: list[Row]) -> dict[str, tuple[int, int]]:
+    """(enter, leave) times of each row in a walk of the forest of updates.
+
+    Each row updates at most one other (``supersedes``); an older row is an ancestor of a
+    newer one exactly when its interval contains the newer's. Built without recursion (a
+    chain may be as long as the dossier); rows in a cycle (refused by validation) get none.
+    """
+    ids = {str(r["id"]) for r in rows}
+    children: dict[str, list[str]] = defaultdict(list)
+    parent: dict[str, str] = {}
+    for r in rows:
+        sup = str(r.get("supersedes") or "")
+        if sup and sup in ids and sup != str(r["id"]):
+            children[sup].append(str(r["id"]))
+            parent[str(r["id"])] = sup
+    out: dict[str, tuple[int, int]] = {}
+    clock = 0
+    for root in sorted(i for i in ids if i not in parent):
+        stack: list[tuple[str, bool]] = [(root, False)]
+        enter: dict[str, int] = {}
+        while stack:
+            node, done = stack.pop()
+            if done:
+                out[node] = (enter[node], clock)
+                clock += 1
+                continue
+            enter[node] = clock
+            clock += 1
+            stack.append((node, True))
+            stack.extend((c, False) for c in children.get(node, ()))
+    return out
 
 
 SENTENCE_RUN = 4

@@ -22,6 +22,7 @@ from trialrecon.stats.rounding import (
     STANDARD_SCHEMES,
     decimals_of,
     exact,
+    half_unit,
     reproduces,
     round_half_up,
 )
@@ -51,7 +52,11 @@ POPULATION_QUANTITIES: dict[str, tuple[str, ...]] = {
 def governing_populations(ctx: Context, quantity: str) -> list[str]:
     """Populations that are the natural denominator of ``quantity``'s kind (``governs``)."""
     kind = ctx.kind(quantity)
-    return [q for q, d in ctx.vocab.quantities.items() if kind in (d.get("governs") or ())]
+    key = ("governing", kind)
+    if key not in ctx.memo:  # the vocabulary is read once per kind, not once per row
+        ctx.memo[key] = [q for q, d in ctx.vocab.quantities.items()
+                         if kind in (d.get("governs") or ())]
+    return list(ctx.memo[key])
 
 
 def _population_rank(row: Row, q: str, r: Row, local: bool, governing: list[str]) -> int:
@@ -89,19 +94,13 @@ def denominators(ctx: Context, row: Row) -> list[Denominator]:
                                      or q in ("enrolled", "randomized") or q in governing)
         out.append(Denominator(q, n, natural, (r["id"],), governs=q in governing,
                                local=rank <= 2 and not other_set, rank=rank, place=local))
-    same = [r for r in ctx.where(quantity=row["quantity"], statistic="count",
-                                 source=row["source"], location=row["location"],
-                                 cohort=row["cohort"], arm=row["arm"],
-                                 subgroup=row["subgroup"]) if ctx.numeric(r)]
-    missing = sum(int(r["value_num"]) for r in same if missing_like(r["category"]))
+    missing, partition = _block_counts(ctx, row, bool(part_of))
     if missing and not missing_like(row["category"]):
         for d in list(out):
             out.append(Denominator(f"{d.label} minus stated missing ({missing})",
                                    d.n - missing, False))
-    if part_of and len(same) > 1:
-        out.append(Denominator("sum of the partition's categories",
-                               sum(int(r["value_num"]) for r in same), False,
-                               tuple(r["id"] for r in same)))
+    if partition is not None:
+        out.append(partition)
     best: dict[int, Denominator] = {}
     for d in out:
         if d.n > 0 and (d.n not in best or (d.natural, -d.rank) > (best[d.n].natural,
@@ -110,6 +109,48 @@ def denominators(ctx: Context, row: Row) -> list[Denominator]:
     return sorted(best.values(), key=lambda d: (not d.natural, d.rank, d.n))
 
 
+def _block_counts(ctx: Context, row: Row, partition: bool) -> tuple[int, Denominator | None]:
+    """The stated missing count of the row's block and, for a partition, the sum of its
+    categories; computed once per block (``ctx.memo``): every row of a table asks."""
+    key = ("block_counts", row["quantity"], row["source"], row["location"], row["cohort"],
+           row["arm"], row["subgroup"], partition)
+    if key not in ctx.memo:
+        same = [r for r in ctx.where(quantity=row["quantity"], statistic="count",
+                                     source=row["source"], location=row["location"],
+                                     cohort=row["cohort"], arm=row["arm"],
+                                     subgroup=row["subgroup"]) if ctx.numeric(r)]
+        missing = sum(int(r["value_num"]) for r in same if missing_like(r["category"]))
+        total = Denominator("sum of the partition's categories",
+                            sum(int(r["value_num"]) for r in same), False,
+                            tuple(r["id"] for r in same)) if partition and len(same) > 1 \
+            else None
+        ctx.memo[key] = (missing, total)
+    return ctx.memo[key]  # type: ignore[no-any-return]
+
+
+def largest_denominator(count: int, printed: str, low: int, high: int) -> int | None:
+    """The largest n in [low, high] (and at least ``count``) whose count / n gives the
+    printed percentage under standard rounding, or None.
+
+    100 count / n falls as n grows, so the n that round to the printed value form one run,
+    ending near 100 count / (printed - half a unit): only the few n at that end are tried,
+    instead of every n of the window (constant time, whatever the population's size).
+    """
+    value, half = exact(printed), half_unit(printed)
+    low = max(low, count, 1)
+    if count == 0 or value - half <= 0:
+        top = high
+    else:
+        top = min(high, math.floor(Fraction(100 * count) / (value - half)) + 1)
+    for n in range(top, max(low, top - 3) - 1, -1):
+        if any(reproduces(count, n, printed, s) for s in STANDARD_SCHEMES):
+            return n
+    return None
+
+
+# Unstated populations tried below the natural denominator, at most (a window of this many
+# sizes: beyond a few thousand patients every one-decimal percentage has a count anyway).
+MAX_UNSTATED_WINDOW = 2000
 # A safety population is at most the randomized count, and rarely much smaller.
 UNSTATED_POPULATION_SHARE = 0.8
 
@@ -129,16 +170,14 @@ def unstated_population(ctx: Context, row: Row, dens: list[Denominator],
     ref = max((d.n for d in dens if d.natural), default=None)
     if ref is None:
         return None
-    low = max(1, math.ceil(UNSTATED_POPULATION_SHARE * ref))
-    for n in range(ref - 1, low - 1, -1):
-        if count is not None:
-            if count <= n and any(reproduces(count, n, row["value"], s)
-                                  for s in STANDARD_SCHEMES):
-                return count, n, governing[0]
-        else:
-            ks = grim_counts(n, row["value"], STANDARD_SCHEMES)
-            if ks:
-                return ks[0], n, governing[0]
+    low = max(1, math.ceil(UNSTATED_POPULATION_SHARE * ref), ref - MAX_UNSTATED_WINDOW)
+    if count is not None:
+        n = largest_denominator(count, str(row["value"]), low, ref - 1)
+        return None if n is None else (count, n, governing[0])
+    for n in range(ref - 1, low - 1, -1):  # no count: any count over n (GRIM)
+        ks = grim_counts(n, row["value"], STANDARD_SCHEMES)
+        if ks:
+            return ks[0], n, governing[0]
     return None
 
 
@@ -158,8 +197,8 @@ def nearest_count(count: int, dens: list[Denominator], printed: str,
     if contradicted or sizes is None:
         return text
     ref = dens[0].n
-    needed = [n for n in range(max(count, 1), 2 * ref + 1)
-              if n in sizes and any(reproduces(count, n, printed, s) for s in STANDARD_SCHEMES)]
+    needed = [n for n in sorted(sizes) if max(count, 1) <= n <= 2 * ref
+              and any(reproduces(count, n, printed, s) for s in STANDARD_SCHEMES)]
     if needed:
         n = min(needed, key=lambda n: (abs(n - ref), n))
         text += f"; the printed value needs a denominator of {n} ({count}/{n}), a size one of " \
@@ -167,23 +206,35 @@ def nearest_count(count: int, dens: list[Denominator], printed: str,
     return text
 
 
-def sentence_fits(ctx: Context, row: Row, n: int) -> list[bool]:
-    """For each other percentage printed with ``row`` (same sentence, or same block of a
-    table: source, place, cohort, arm, subgroup, quantity and anchor or table row group), whether
-    its count over ``n`` gives it under standard rounding."""
-    out = []
-    for r in ctx.where(source=row["source"], location=row["location"], cohort=row["cohort"],
-                       arm=row["arm"], subgroup=row["subgroup"], quantity=row["quantity"],
-                       statistic="percent"):
-        if r["id"] == row["id"] or not ctx.numeric(r):
-            continue
-        if not (row["row"] or row["column"]) and r["anchor"] != row["anchor"]:
-            continue  # a sentence: only the percentages of the same excerpt
-        partner = _count_of(ctx, r)
-        if partner is None:
-            continue
-        out.append(any(reproduces(partner, n, r["value"], s) for s in STANDARD_SCHEMES))
-    return out
+def others_fit(ctx: Context, row: Row, n: int) -> bool:
+    """Whether another percentage printed with ``row`` (same sentence, or same block of a
+    table: source, place, cohort, arm, subgroup, quantity and anchor or table row group) is
+    given by its count over ``n`` under standard rounding.
+
+    Every row of a block asks about the same others and mostly the same ``n``: the block's
+    answers are counted once per ``n`` (``ctx.memo``), and the row's own left out, so a table
+    of thousands of rows stays linear.
+    """
+    table = bool(row["row"] or row["column"])
+    key = ("others_fit", row["source"], row["location"], row["cohort"], row["arm"],
+           row["subgroup"], row["quantity"], table, "" if table else row["anchor"], n)
+    found = ctx.memo.get(key)
+    if found is None:
+        fitting: list[str] = []
+        for r in ctx.where(source=row["source"], location=row["location"],
+                           cohort=row["cohort"], arm=row["arm"], subgroup=row["subgroup"],
+                           quantity=row["quantity"], statistic="percent"):
+            if not ctx.numeric(r) or (not table and r["anchor"] != row["anchor"]):
+                continue  # a sentence: only the percentages of the same excerpt
+            partner = _count_of(ctx, r)
+            if partner is not None and any(reproduces(partner, n, r["value"], s)
+                                           for s in STANDARD_SCHEMES):
+                fitting.append(str(r["id"]))
+                if len(fitting) > 1:
+                    break  # two fitting rows: some other than any row fits
+        found = tuple(fitting)
+        ctx.memo[key] = found
+    return any(rid != str(row["id"]) for rid in found)
 
 
 def _count_of(ctx: Context, row: Row) -> int | None:

@@ -8,6 +8,8 @@ unrelated rows of a dossier never renames it, and a reviewer's triage stays atta
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,6 +143,9 @@ class TriageError(ValueError):
 
 
 TRIAGE_KEYS = ("findings", "causes")
+# Ids as :func:`stable_id` and the causes make them; anything else is refused, so an id never
+# carries markup into the report (a stale entry is printed back).
+_TRIAGE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
 ENTRY_KEYS = ("verdict", "note")
 
 
@@ -158,13 +163,14 @@ def load_triage(path: str | Path | None, required: bool = False) -> dict[str, Tr
     if path is None:
         return {}
     path = Path(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         if required:
             raise TriageError(f"{path}: triage file not found")
         return {}
     try:
-        raw = load_file(path)
-    except (YamlRefused, UnicodeDecodeError) as exc:
+        # a file the user named may be a link; the dossier's own triage.yaml may not
+        raw = load_file(path, within=None if required else path.parent, follow_link=required)
+    except YamlRefused as exc:
         raise TriageError(f"{path}: {exc}") from None
     raw = raw or {}
     if not isinstance(raw, dict):
@@ -181,6 +187,10 @@ def load_triage(path: str | Path | None, required: bool = False) -> dict[str, Tr
         entries += list(section.items())
     out: dict[str, TriageEntry] = {}
     for fid, entry in entries:
+        if not isinstance(fid, str) or not _TRIAGE_ID.fullmatch(fid):
+            shown = repr(str(fid))[1:-1][:80]
+            raise TriageError(f"{path}: '{shown}' is not a finding or cause id (letters, "
+                              "digits, '_', '.' and '-', as the report prints them)")
         if not isinstance(entry, dict):
             raise TriageError(f"{path}: entry '{fid}' must be a mapping with 'verdict'")
         extra = sorted(set(map(str, entry)) - set(ENTRY_KEYS))

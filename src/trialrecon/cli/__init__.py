@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from typing import NoReturn
@@ -46,7 +47,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at the null device: the reader (``| head``) has gone.
+
+    Python flushes stdout once more at exit; with the pipe closed that flush would print
+    "Exception ignored ... BrokenPipeError". Writing to the null device instead ends quietly.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:
+        # ``trialrecon design ... | head``: the reader stopped reading; not an error of ours.
+        _quiet_stdout()
+        return 0
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
@@ -54,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args._run(args))
+    except BrokenPipeError:
+        raise
     except (UserError, ValueError, OSError) as exc:
         # a path that is a folder, a file that is missing or unreadable: one line, not a trace
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

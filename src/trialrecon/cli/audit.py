@@ -40,6 +40,7 @@ from trialrecon.dossier.draft.lexicon import names_of
 from trialrecon.dossier.draft.output import assign_ids, to_csv
 from trialrecon.dossier.draft.trialdraft import draft_trial, trial_dict
 from trialrecon.dossier.paths import find_repo_root
+from trialrecon.dossier.safe_write import atomic_write_text
 from trialrecon.report.markdown import escape
 from trialrecon.stages.reconcile import FILE_NAMES, write_reconciliation
 
@@ -113,7 +114,7 @@ def provisional(dossier: Path, drafts: list[Draft], sources: Path) -> tuple[list
     """Write the rows that validate into ``dossier/values.csv``; (kept rows, problems)."""
     kept, lines = list(drafts), []
     for _ in range(MAX_ROUNDS):
-        (dossier / "values.csv").write_text(_values_csv(kept), encoding="utf-8")
+        atomic_write_text(dossier / "values.csv", _values_csv(kept))
         problems = validate_dossier(dossier) + audit_dossier(dossier, sources)
         refused = {p.line for p in problems if p.line is not None and
                    p.file.endswith("values.csv")}
@@ -146,17 +147,17 @@ def review_first(drafts: list[Draft], left_out: set[str]) -> str:
 
 def _mark_outputs(out: Path, first: str) -> None:
     letter = out / FILE_NAMES["letter"]
-    letter.write_text(f"# UNREVIEWED DRAFT\n\n{BANNER}\n\n{first}\n---\n\n"
-                      + letter.read_text(encoding="utf-8"), encoding="utf-8")
+    atomic_write_text(letter, f"# UNREVIEWED DRAFT\n\n{BANNER}\n\n{first}\n---\n\n"
+                      + letter.read_text(encoding="utf-8"))
     md = out / FILE_NAMES["md"]
-    md.write_text(f"> {BANNER}\n\n" + md.read_text(encoding="utf-8"), encoding="utf-8")
+    atomic_write_text(md, f"> {BANNER}\n\n" + md.read_text(encoding="utf-8"))
     page = out / FILE_NAMES["html"]
     html = page.read_text(encoding="utf-8")
     banner = ('<p role="alert" style="border:2px solid #b00;padding:.6em;margin:.6em">'
               '<strong>UNREVIEWED DRAFT.</strong> Drafted by machine from the paper; no person '
               'has checked the rows. See review_letter.md for the rows to review first.</p>')
     html = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, html, count=1)
-    page.write_text(html, encoding="utf-8")
+    atomic_write_text(page, html)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -175,12 +176,11 @@ def run(args: argparse.Namespace) -> int:
     assign_ids(drafts)
     dossier = out / trial_id
     dossier.mkdir(parents=True, exist_ok=True)
-    (dossier / "trial.yaml").write_text(trial_text, encoding="utf-8")
-    (out / "values.draft.csv").write_text(to_csv(drafts), encoding="utf-8")
+    atomic_write_text(dossier / "trial.yaml", trial_text)
+    atomic_write_text(out / "values.draft.csv", to_csv(drafts))
     candidates = drafts if args.all_rows else [d for d in drafts if not d.needs_review]
     kept, problems = provisional(dossier, candidates, paper.resolve().parent)
-    (out / "validation.txt").write_text("\n".join(problems) + ("\n" if problems else ""),
-                                        encoding="utf-8")
+    atomic_write_text(out / "validation.txt", "\n".join(problems) + ("\n" if problems else ""))
     left_out = {d.fields["id"] for d in candidates} - {d.fields["id"] for d in kept}
     try:
         rec = write_reconciliation(dossier, {fmt: out / name for fmt, name in FILE_NAMES.items()})

@@ -13,11 +13,25 @@ HELP = ("Confidence intervals for a proportion x/n by seven methods; with --repo
         "methods reproduce a printed interval at its printed precision.")
 
 
+def confidence_level(text: str) -> float:
+    """A confidence level as a proportion: ``90`` (percent) and ``0.90`` both give 0.90."""
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
+    level = value / 100.0 if 1.0 < value < 100.0 else value
+    if not 0.0 < level < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"a confidence level is a percentage (95) or a proportion (0.95); got {text!r}")
+    return level
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("x", type=int, help="number of responders (successes)")
     parser.add_argument("n", type=int, help="number of patients")
-    parser.add_argument("--level", type=float, default=0.95,
-                        help="confidence level (default 0.95)")
+    parser.add_argument("--level", type=confidence_level, default=0.95,
+                        help="confidence level, as a percentage (95) or a proportion (0.95); "
+                             "default 95%%")
     parser.add_argument("--reported", nargs=2, metavar=("LOW", "HIGH"),
                         help="printed bounds as printed, e.g. 30.7 58.6 (percent by default)")
     parser.add_argument("--scale", type=float, default=100.0,
@@ -51,6 +65,19 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def _off_by(distance: float, scale: float) -> str:
+    """How far a computed bound is from the printed one, with its unit."""
+    if scale == 100:
+        return f"off by {distance:.2f} percentage point{'' if distance == 1 else 's'}"
+    if scale == 1:
+        return f"off by {distance:.4f} on the proportion scale"
+    return f"off by {distance:.4g} in the printed unit (1/{scale:g})"
+
+
+def _label(method: str) -> str:
+    return pr.METHOD_LABELS.get(method, method.replace("_", " "))
+
+
 def format_text(res: dict[str, Any]) -> str:
     unit = "%" if res["scale"] == 100 else ""
     lines = [f"x = {res['x']}, n = {res['n']}, estimate {res['x'] / res['n'] * res['scale']:.2f}"
@@ -64,14 +91,15 @@ def format_text(res: dict[str, Any]) -> str:
         line = f"  {pr.METHOD_LABELS[m]:<40.40} {b['lower']:>9.3f} {b['upper']:>9.3f}"
         if m in matches:
             c = matches[m]
-            line += "  yes" if c["matches"] else f"  no (off by {c['distance']:.2f})"
+            line += "  yes" if c["matches"] else f"  no ({_off_by(c['distance'], res['scale'])})"
         lines.append(line)
     if matches:
-        found = ", ".join(res["matching_methods"]) or "none"
+        found = "; ".join(_label(m) for m in res["matching_methods"]) or "none"
         lines += ["", f"Methods reproducing the printed bounds: {found}"]
         if not res["matching_methods"]:
             c = res["closest"]
-            lines.append(f"Closest: {c['method']} (off by {c['distance']:.2f})")
+            lines.append(f"Closest: {_label(c['method'])}, "
+                         f"{_off_by(c['distance'], res['scale'])}")
     return "\n".join(lines)
 
 

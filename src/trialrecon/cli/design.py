@@ -42,6 +42,11 @@ EPILOG = """examples:
 """
 
 
+# The spending functions in words (Lan and DeMets 1983; Kim and DeMets 1987 for the power family).
+SPENDING_WORDS = {"obrien_fleming": "O'Brien-Fleming-type", "pocock": "Pocock-type",
+                  "power": "power-family (rho = 3)"}
+
+
 def _one_line_error(prog: str):
     def error(message: str) -> NoReturn:
         print(f"trialrecon {prog}: error: {message}", file=sys.stderr)
@@ -58,8 +63,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     arm = parser.add_argument_group("single-arm design (response rate)")
     arm.add_argument("--p0", type=float, help="response rate under H0 (uninteresting), e.g. 0.10")
     arm.add_argument("--p1", type=float, help="response rate under H1 (worth pursuing), e.g. 0.25")
-    arm.add_argument("--simon-n-max", type=int, default=100,
-                     help="largest total size searched for Simon designs (default 100)")
+    arm.add_argument("--simon-n-max", type=int, default=None,
+                     help="largest total size searched for Simon designs (default: search "
+                          "until the optimum is proved, up to 1000)")
     arm.add_argument("--non-evaluable", type=float, nargs="*", default=[0.10], metavar="F",
                      help="fractions of non-evaluable patients to inflate the normal-"
                           "approximation n for (default 0.10)")
@@ -92,7 +98,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     rct.add_argument("--interim", type=float, nargs="+", metavar="F",
                      help="information fractions of interim analyses, e.g. 0.5 0.75")
     rct.add_argument("--spending", choices=gs.SPENDING, default="obrien_fleming",
-                     help="Lan-DeMets spending function (default obrien_fleming)")
+                     help="Lan-DeMets spending function: obrien_fleming (O'Brien-Fleming-type, "
+                          "the default), pocock (Pocock-type) or power (rho = 3)")
     both = parser.add_argument_group("both")
     both.add_argument("--alpha", type=float, default=None,
                       help="type I error (default 0.05 single-arm, 0.025 randomized)")
@@ -152,6 +159,8 @@ def format_text(res: dict[str, Any]) -> str:
         lines.append(f"  {kind:<8} {d['r1']:>3}/{d['n1']:<3} {d['r']:>3}/{d['n']:<3} "
                      f"{d['expected_n']:>7.1f} {d['pet']:>8.3f} {d['alpha']:>7.4f} "
                      f"{d['power']:>7.4f}")
+    notes = {d.get("note", "") for d in res["simon"].values()} - {""}
+    lines += [f"  note: {n}" for n in sorted(notes)]
     lines += ["", "Normal approximation (one-sample test of a proportion)",
               f"  {'alpha':<9} {'continuity':<11} {'n (exact)':>9} {'n':>4}  enrolled if "
               "a fraction is non-evaluable"]
@@ -265,7 +274,8 @@ def format_randomized(res: dict[str, Any], args: argparse.Namespace) -> str:
     g = res.get("group_sequential")
     if g:
         fr = ", ".join(f"{f:g}" for f in g["fractions"])
-        lines += ["", f"Group-sequential design (Lan-DeMets {g['spending']} spending, analyses at "
+        spending = SPENDING_WORDS.get(g["spending"], g["spending"].replace("_", " "))
+        lines += ["", f"Group-sequential design (Lan-DeMets {spending} spending, analyses at "
                       f"information {fr})",
                   f"  inflation of the maximum information R = {g['inflation']:.4f}: "
                   f"{g['max_events_raw']:.2f} -> {g['max_events']} events",

@@ -16,9 +16,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from trialrecon.dossier import safe_read
+from trialrecon.dossier.bounded import Budget, BudgetExceeded, run_bounded
 from trialrecon.dossier.digitize.limits import DigitizeError
 from trialrecon.dossier.digitized import read_nar
+from trialrecon.dossier.loader import MAX_TRIAL_BYTES
 from trialrecon.dossier.model import Problem
+from trialrecon.dossier.safe_write import guard_output
 from trialrecon.dossier.trial_yaml import parse_trial
 from trialrecon.dossier.vocabulary import vocabulary
 
@@ -30,6 +34,7 @@ if TYPE_CHECKING:  # the reader (PDFium, Pillow) is imported when the command ru
 NAME = "digitize"
 HELP = "read a Kaplan-Meier figure (PDF or image) into a dossier's curve files"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+BUDGET = Budget(seconds=55.0, memory=1536 * 1024**2)  # reading one figure (bounded.run_bounded)
 TIME_UNITS = ("auto", "months", "weeks", "days", "years", "as-read")
 
 
@@ -71,9 +76,12 @@ def _dossier(out: Path) -> DossierArms | None:
     path = out.parent / "trial.yaml"
     if not path.is_file() or path.is_symlink():
         return None
+    try:
+        text = safe_read.read_text(path, MAX_TRIAL_BYTES, within=out.parent)
+    except safe_read.InputRefused as exc:
+        raise DigitizeError(str(exc)) from None
     problems: list[Problem] = []
-    trial = parse_trial(path, path.read_text(encoding="utf-8", errors="replace"),
-                        out.parent.name, problems)
+    trial = parse_trial(path, text, out.parent.name, problems)
     if trial is None:
         return None
     vocab = vocabulary(trial.endpoints)
@@ -154,11 +162,21 @@ def _run(args: argparse.Namespace) -> int:
     from trialrecon.dossier.digitized import read_clicks
 
     raster = RasterOptions(args.x_min, args.x_max, args.y_min, args.y_max)
-    reading = read_figure(args.figure, ReadOptions(args.page, args.figure_no, raster))
+    # PDFium and Pillow run in a child process held to a memory and time budget: a
+    # decompression bomb or a file that sends the engine round in circles is one line
+    try:
+        reading = run_bounded(read_figure, args.figure,
+                              ReadOptions(args.page, args.figure_no, raster), budget=BUDGET,
+                              what=f"{args.figure}: reading the figure")
+    except BudgetExceeded as exc:
+        raise DigitizeError(str(exc)) from None
     fig = reading.figure
     dossier = _dossier(args.out)
     stem = f"{_endpoint(args.endpoint, fig.y_title, dossier)}_{_cohort(args.cohort, dossier)}"
     overlay = args.overlay or args.out / f"{stem}.overlay.png"
+    inputs = [args.figure, args.nar]
+    for target in (overlay, args.out / f"{stem}.clicks.csv", args.out / f"{stem}.nar.csv"):
+        guard_output(target, inputs, dossier_ok=True, what="curve file")  # never over an input
     where = f"page {fig.page} " if fig.page else ""
     print(f"read the {fig.kind} figure {where}of {args.figure}: {fig.scale_note}")
     given = _given_arms(args.arm)

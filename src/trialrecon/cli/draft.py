@@ -15,10 +15,15 @@ import sys
 from pathlib import Path
 
 from trialrecon.cli import UserError
+from trialrecon.dossier import safe_read
 from trialrecon.dossier.audit import source_doc
 from trialrecon.dossier.draft import SourceError, draft_source, read_names
 from trialrecon.dossier.draft.output import assign_ids, merge, to_csv
 from trialrecon.dossier.draft.registry import read_record, registry_rows
+from trialrecon.dossier.loader import MAX_TRIAL_BYTES
+from trialrecon.dossier.model import Problem
+from trialrecon.dossier.safe_write import OutputRefused, atomic_write_text, guard_output
+from trialrecon.dossier.trial_yaml import parse_trial
 
 NAME = "draft"
 HELP = ("Draft dossier rows from a paper (text, Markdown, HTML, PDF) or a registry record "
@@ -42,14 +47,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="mark the rows the dossier beside --trial already holds")
 
 
-def _check_out(out: Path) -> None:
-    if out.name == "values.csv":
+def _check_out(out: Path, args: argparse.Namespace) -> None:
+    """The draft overwrites no input and goes into no dossier (both resolved: ``..`` and
+    links cannot get round it)."""
+    resolved = out.resolve()
+    if resolved.name == "values.csv":
         raise UserError("the draft is never written as values.csv; name it values.draft.csv "
                         "or similar and copy the reviewed rows into the dossier")
-    if out.name.startswith("values") and out.suffix == ".csv" and \
-            (out.parent / "trial.yaml").is_file():
-        raise UserError(f"{out} would be read as part of the dossier in {out.parent}; "
+    if resolved.name.startswith("values") and resolved.suffix == ".csv" and \
+            (resolved.parent / "trial.yaml").is_file():
+        raise UserError(f"{out} would be read as part of the dossier in {resolved.parent}; "
                         "write the draft outside the dossier folder")
+    try:
+        guard_output(out, (args.source, args.trial), what="draft")
+    except OutputRefused as exc:
+        raise UserError(str(exc)) from None
+
+
+def _check_trial(path: str) -> None:
+    """``--trial`` through the gate and the validator's trial.yaml rules (its folder name
+    aside): a broken file is refused here with its line and key, never a traceback."""
+    problems: list[Problem] = []
+    try:
+        text = safe_read.read_text(path, MAX_TRIAL_BYTES, follow_link=True)
+    except safe_read.InputRefused as exc:
+        raise UserError(str(exc)) from None
+    parse_trial(Path(path), text, Path(path).parent.name, problems)
+    problems = [p for p in problems if p.rule != "trial-id"]
+    if problems:
+        more = f" (and {len(problems) - 1} more; run trialrecon validate)" if len(problems) > 1 \
+            else ""
+        raise UserError(f"{problems[0]}{more}")
 
 
 def _progress(done: int, total: int) -> None:
@@ -59,7 +87,8 @@ def _progress(done: int, total: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    _check_out(out)
+    _check_out(out, args)
+    _check_trial(args.trial)
     names = read_names(args.trial)
     if names.sources and args.source_id not in names.sources:
         raise UserError(f"source id '{args.source_id}' is not in {args.trial} "
@@ -86,8 +115,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{result.in_dossier} drafted rows already in {dossier}, {result.new} new; "
               f"{len(result.not_drafted)} rows of the dossier's source '{args.source_id}' "
               "not drafted")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(to_csv(drafts, status), encoding="utf-8")
+    atomic_write_text(out, to_csv(drafts, status))  # a failure leaves the previous file
     review = sum(d.needs_review for d in drafts)
     print(f"{len(drafts)} draft rows ({review} need review) written to {out}")
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from trialrecon.dossier.digitized import FORMATS, MAX_PATIENTS, read_clicks, read_nar
+from trialrecon.dossier.safe_write import guard_output
 from trialrecon.report.tables import write_data_table, write_table
 from trialrecon.stats.curves import MONOTONE_METHODS, SCALES, GuyotOptions
 from trialrecon.stats.guyot import format_report, reconstruct_arms
@@ -64,7 +65,17 @@ def _per_arm(values: list[str], arms: list[str], what: str) -> dict[str, int] | 
     return out
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    """The outputs overwrite no input (clicks, numbers at risk, each other) and go into no
+    dossier; compared after resolving ``..`` and links."""
+    inputs = [args.clicks, args.nar]
+    guard_output(args.out, inputs, what="pseudo patient data")
+    if args.intervals:
+        guard_output(args.intervals, [*inputs, args.out], what="interval table")
+
+
 def run(args: argparse.Namespace) -> int:
+    _check_outputs(args)
     clicks = read_clicks(args.clicks, scale=args.scale, fmt=args.fmt, arm=args.arm)
     nar = read_nar(args.nar, arm=args.arm) if args.nar else None
     arms = sorted(clicks["arm"].unique())

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from trialrecon.dossier import DossierError
+from trialrecon.dossier.safe_write import enclosing_dossier, guard_output
 from trialrecon.stages.reconcile import (
     FAIL_LEVELS,
     FILE_NAMES,
@@ -27,8 +28,8 @@ EXIT_OK, EXIT_FAIL_ON, EXIT_BAD_INPUT = 0, 1, 2
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dossier", metavar="DOSSIER", help="a dossier folder, e.g. data/raw/talent")
     parser.add_argument("--out", required=True, metavar="DIR",
-                        help="folder for reconciliation.html, .md, .csv, .json and "
-                             "review_letter.md")
+                        help="folder for reconciliation.html, .md, .csv, .json and the "
+                             "review letter (review_letter.txt, plain text; review_letter.md)")
     parser.add_argument("--triage", metavar="FILE", default=None,
                         help="triage file (default: DOSSIER/triage.yaml when present)")
     parser.add_argument("--fail-on", choices=tuple(FAIL_LEVELS), default=None,
@@ -43,7 +44,11 @@ def run(args: argparse.Namespace) -> int:
     if not Path(args.dossier).is_dir():
         raise ValueError(f"dossier folder not found: {args.dossier}")
     out = Path(args.out)
-    outputs = {fmt: out / name for fmt, name in FILE_NAMES.items()}
+    if enclosing_dossier(out) is not None:
+        raise ValueError(f"{out}: is inside the dossier {enclosing_dossier(out)}; write the "
+                         "report outside it")
+    outputs = {fmt: guard_output(out / name, [args.triage], what="report")
+               for fmt, name in FILE_NAMES.items()}
     try:
         rec = write_reconciliation(args.dossier, outputs, args.triage)
     except DossierError as exc:

@@ -31,20 +31,24 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from trialrecon.dossier import safe_read
 from trialrecon.dossier.draft.document import Document, label_text
 from trialrecon.dossier.draft.document import Table as DocTable
 from trialrecon.dossier.draft.layout import Layout, Row, Table, _key, parse_layout, place_spans
 from trialrecon.dossier.draft.normalise import Normalised, normal, normalise
 from trialrecon.dossier.draft.printed import MARKER_PHRASES, find_value, printed_forms
-from trialrecon.dossier.draft.reader import SourceError, read_document
+from trialrecon.dossier.draft.reader import MAX_SOURCE_BYTES, SourceError, read_document
 from trialrecon.dossier.draft.textdoc import layout_of
+from trialrecon.dossier.loader import MAX_VALUES_BYTES
 from trialrecon.dossier.model import Problem
 from trialrecon.dossier.paths import find_repo_root
 from trialrecon.dossier.safe_yaml import YamlRefused, load_file
+from trialrecon.dossier.values import COLUMNS, OPTIONAL_COLUMNS
 
 # Notes that say the value is not printed as a number at the place (a count of listed
 # items, a derived total): the anchor is still checked, the value is not.
 NOT_PRINTED = re.compile(r"\bno(?:t| total| number)? printed\b", re.IGNORECASE)
+MAX_COLUMNS = len(COLUMNS) + len(OPTIONAL_COLUMNS)  # a wider header is refused by validation
 _DATA_CELL = re.compile(r"^[<>=~≤≥]?\s*[-−]?\.?\d")
 
 
@@ -114,8 +118,8 @@ def source_files(dossier: Path, sources_dir: Path | None) -> tuple[dict[str, Pat
     """
     fname = str(dossier / "trial.yaml")
     try:
-        raw = load_file(dossier / "trial.yaml")
-    except (OSError, UnicodeDecodeError, YamlRefused):
+        raw = load_file(dossier / "trial.yaml", within=dossier)
+    except YamlRefused:
         return {}, []  # validation reports an unreadable trial.yaml
     sources = raw.get("sources") if isinstance(raw, dict) else None
     files: dict[str, Path] = {}
@@ -130,9 +134,13 @@ def source_files(dossier: Path, sources_dir: Path | None) -> tuple[dict[str, Pat
         folders = ([dossier] if key == "file" else []) + ([sources_dir] if sources_dir else [])
         if key == "seed" and sources_dir is not None:
             folders.append(sources_dir.parent / "papers")
-        path = next((f / name for f in folders if (f / name).is_file()), None)
+        path, refused = _find_source(folders, name)
         if path is not None:
             files[str(entry.get("id"))] = path
+        elif refused is not None:
+            problems.append(Problem(fname, None, "sources", "source-file",
+                                    f"{key} '{name}' of source '{entry.get('id')}' is refused: "
+                                    f"{refused.why} ({refused.rule})"))
         elif key == "file":
             where = " or ".join(str(f) for f in folders)
             problems.append(Problem(fname, None, "sources", "source-file",
@@ -141,18 +149,45 @@ def source_files(dossier: Path, sources_dir: Path | None) -> tuple[dict[str, Pat
     return files, problems
 
 
+def _find_source(folders: list[Path], name: str) -> tuple[Path | None,
+                                                          safe_read.InputRefused | None]:
+    """The first folder's file ``name`` that the gate lets through (inside it, no link, a
+    regular file within the size limit), or the refusal of the first that exists."""
+    refused = None
+    for folder in folders:
+        try:
+            safe_read.check_file(folder / name, MAX_SOURCE_BYTES, within=folder)
+        except safe_read.InputRefused as exc:
+            if exc.rule != "file-missing" and refused is None:
+                refused = exc
+            continue
+        return folder / name, None
+    return None, refused
+
+
 def _rows(dossier: Path) -> list[tuple[str, int, dict[str, str]]]:
+    """The rows of the dossier's values files that the gate lets through and whose header
+    is a values header (validation reports the others)."""
     out = []
     for path in sorted(dossier.glob("values*.csv")):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = safe_read.read_text(path, MAX_VALUES_BYTES, within=dossier)
+        except safe_read.InputRefused:
             continue
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        for row in reader:
-            if row.get("anchor") is not None and row.get("source"):
-                out.append((str(path), reader.line_num, {k: (v or "").strip()
-                                                         for k, v in row.items() if k}))
+        csv.field_size_limit(max(len(text), 131072))
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = [h.strip() for h in next(reader, [])]
+            if len(header) > MAX_COLUMNS or "anchor" not in header or "source" not in header:
+                continue
+            for fields in reader:
+                if len(fields) != len(header):
+                    continue
+                row = {k: v.strip() for k, v in zip(header, fields, strict=True) if k}
+                if row.get("source"):
+                    out.append((str(path), reader.line_num, row))
+        except csv.Error:
+            continue
     return out
 
 

@@ -22,7 +22,6 @@ import csv
 import io
 import math
 import re
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from trialrecon.dossier import safe_read
 from trialrecon.stats.curves import SCALES, CurveInputError, survival_from_scale
 
 FORMATS = ("auto", "tidy", "webplotdigitizer", "digitizeit")
@@ -51,23 +51,12 @@ MAX_CURVE_BYTES = 20_000_000
 
 
 def _read_text(path: Path) -> str:
-    """A curve file's text; links, folders, pipes, devices and huge files are refused."""
+    """A curve file's text, through the gate (:mod:`.safe_read`): links, folders, pipes,
+    devices and huge files are refused."""
     try:
-        info = path.lstat()
-    except FileNotFoundError:
-        raise CurveInputError(f"{path}: file not found") from None
-    if stat.S_ISLNK(info.st_mode):
-        raise CurveInputError(f"{path}: is a symbolic link; copy the file instead")
-    if not stat.S_ISREG(info.st_mode):
-        raise CurveInputError(f"{path}: is not a regular file (a folder, pipe or device)")
-    if info.st_size > MAX_CURVE_BYTES:
-        raise CurveInputError(f"{path}: {info.st_size} bytes, at most {MAX_CURVE_BYTES}")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CurveInputError(f"{path}: file not found") from None
-    except UnicodeDecodeError as exc:
-        raise CurveInputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        text = safe_read.read_text(path, MAX_CURVE_BYTES, bom=True)
+    except safe_read.InputRefused as exc:
+        raise CurveInputError(str(exc)) from None
     if not text.strip():
         raise CurveInputError(f"{path}: the file is empty")
     return text

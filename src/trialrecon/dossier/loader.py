@@ -12,12 +12,11 @@ not skipped.
 from __future__ import annotations
 
 import math
-import stat
 from pathlib import Path
 
 import pandas as pd
 
-from trialrecon.dossier import cuts, names
+from trialrecon.dossier import cuts, names, safe_read
 from trialrecon.dossier.digitized import curve_name_problems
 from trialrecon.dossier.model import Dossier, DossierError, Problem, Trial
 from trialrecon.dossier.trial_yaml import parse_trial
@@ -44,39 +43,19 @@ LOADED_COLUMNS: tuple[str, ...] = (*COLUMNS, *OPTIONAL_COLUMNS, "value_num", "de
 def _regular_file_problem(path: Path) -> str | None:
     """Why ``path`` is not a plain file the dossier may contain, or None."""
     try:
-        info = path.lstat()
-    except FileNotFoundError:
-        return "file is missing"
-    if stat.S_ISLNK(info.st_mode):
-        return "is a symbolic link; copy the file into the dossier instead"
-    if not stat.S_ISREG(info.st_mode):
-        return "is not a regular file (a folder, pipe or device)"
+        safe_read.check_file(path, 1 << 62, within=path.parent)
+    except safe_read.InputRefused as exc:
+        return exc.why
     return None
 
 
 def read_text(path: Path, limit: int, problems: list[Problem]) -> str | None:
-    """The file's text, or None with a problem: not a regular file, too large, not UTF-8."""
-    why = _regular_file_problem(path)
-    if why is not None:
-        rule = "file-missing" if why == "file is missing" else "not-a-file"
-        problems.append(Problem(str(path), None, None, rule, why))
-        return None
-    size = path.stat().st_size
-    if size > limit:
-        problems.append(Problem(str(path), None, None, "file-too-large",
-                                f"{size} bytes, at most {limit}"))
-        return None
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        problems.append(Problem(str(path), None, None, "not-utf8",
-                                "file starts with a byte-order mark; save it as UTF-8 without BOM"))
-        return None
+    """The file's text (through :mod:`.safe_read`), or None with a problem: not a regular
+    file of the dossier, too large, not UTF-8."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(str(path), line, None, "not-utf8",
-                                f"file is not UTF-8 (byte {exc.start})"))
+        return safe_read.read_text(path, limit, within=path.parent)
+    except safe_read.InputRefused as exc:
+        problems.append(Problem(str(path), exc.line, None, exc.rule, exc.why))
         return None
 
 

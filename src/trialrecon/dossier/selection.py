@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from trialrecon.dossier.cuts import source_cut
 from trialrecon.dossier.model import DataCut, Dossier
 from trialrecon.dossier.vocabulary import vocabulary
 
@@ -91,8 +92,18 @@ def chosen_cut(dossier: Dossier, policy: Policy = DEFAULT) -> DataCut | None:
 
 
 def _first_publication_cut(dossier: Dossier) -> DataCut | None:
-    by_source = {s: c for c in dossier.cuts for s in c.sources}
+    """The cut of the first full publication: the one its source declares, else the first of
+    the cuts its rows name (a paper reporting an interim and a final analysis reports the
+    interim as its own primary analysis; the later one updates it)."""
+    by_source: dict[str, DataCut] = {}
+    for c in dossier.cuts:  # in time order: the first cut naming a source is its own
+        for s in c.sources:
+            by_source.setdefault(s, c)
     trial = dossier.trial
+    for s in trial.sources:
+        own = dossier.cut(source_cut(s.id, trial)) if (s.data_cut or s.analysis) else None
+        if own is not None:
+            by_source[s.id] = own
     for kind in FULL_PUBLICATIONS:
         cands = [(s.published or "9999", i, s.id) for i, s in enumerate(trial.sources)
                  if s.kind == kind and s.id in by_source]

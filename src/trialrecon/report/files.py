@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-FILE_MODE = 0o644
+from trialrecon.dossier import safe_write
+
+FILE_MODE = safe_write.FILE_MODE
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder.
-
-    ``mkstemp`` creates the temporary file readable by its owner only; it is given
-    :data:`FILE_MODE` before it replaces ``path``, so outputs are not 0600.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        # mkstemp makes the file private (0600); every output has one mode, 0644
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` to ``path`` through a temporary file in the same folder (mode 0644);
+    a failure leaves the previous file (:func:`trialrecon.dossier.safe_write.atomic_write_text`)."""
+    safe_write.atomic_write_text(path, text)
 
 
 class OutsideOutputFolder(ValueError):

@@ -2,8 +2,11 @@
 
 Drawn from plain tables (pandas DataFrames with the columns the cross-trial stage writes):
 hazard ratios on a log axis with a line at 1, rates in percent with single-arm p0/p1 marks.
-Figures are sized in inches from the number of rows and the longest label, so they stay
-readable with many trials.
+Figures are a journal's double column wide (7 in) with every text at least 7 pt; the label
+column, the plot and the text columns are sized from the measured widths of their texts, and
+labels too long for the column end with an ellipsis (the CSV has them whole), so no two texts
+overlap. A rate reads in words: ``12 of 64: 18%`` (``printed 18%, 12/64 is 18.8%`` when the
+count does not give the printed rate).
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator  # noqa: 
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
 from trialrecon.report.figures import ROLE_COLORS, apply_style  # noqa: E402
+from trialrecon.report.kmplot import DOUBLE_COLUMN, text_width  # noqa: E402
+from trialrecon.report.names import short_arm_label  # noqa: E402
+
+FONT = 7.5  # points: labels, numbers and legend; the title 9
+ROW_IN = 0.2  # inches per row
 
 
 @dataclass(frozen=True)
@@ -59,45 +67,82 @@ def _draw_rows(ax: Any, rows: Sequence[PlotRow]) -> None:
                     ls="--" if r.style == "updated" else "-")
         ax.plot([r.estimate], [y], marker=marker, ms=6, mfc=face, mec=edge, color=edge, ls="")
     ax.set_yticks(range(n))
-    ax.set_yticklabels([r.label for r in reversed(rows)])
+    ax.set_yticklabels([r.label for r in reversed(rows)], fontsize=FONT)
+    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="x", labelsize=FONT)
     for tick, r in zip(ax.get_yticklabels(), reversed(rows), strict=True):
         if r.header:
             tick.set_fontweight("bold")
     ax.set_ylim(-0.7, n - 0.3)
 
 
-def _text_columns(ax: Any, rows: Sequence[PlotRow], headers: Sequence[str]) -> None:
+def _column_widths(rows: Sequence[PlotRow], headers: Sequence[str]) -> list[float]:
+    """Inches each text column needs: its widest text or header line, and a gap."""
+    widths = []
+    for k, h in enumerate(headers):
+        texts = [(r.text, *r.extra)[k] for r in rows if len((r.text, *r.extra)) > k]
+        head = max((text_width(line, FONT, bold=True) for line in h.split("\n")), default=0)
+        widths.append(max([head, *(text_width(t, FONT) for t in texts)]) + 0.15)
+    return widths
+
+
+def _text_columns(ax: Any, rows: Sequence[PlotRow], headers: Sequence[str],
+                  widths: Sequence[float], plot_in: float) -> None:
     """Right-hand text columns: the numbers of each row, printed beside it."""
     trans = blended_transform_factory(ax.transAxes, ax.transData)
     n = len(rows)
-    xs = [1.03 + (1.9 / 4.2) * k for k in range(len(headers))]
+    xs, x = [], 1.0 + 0.12 / plot_in
+    for w in widths:
+        xs.append(x)
+        x += w / plot_in
     for x, h in zip(xs, headers, strict=True):
-        ax.text(x, n - 0.3, h, transform=trans, fontsize=9, fontweight="bold", va="bottom")
+        ax.text(x, n - 0.4, h, transform=trans, fontsize=FONT, fontweight="bold", va="bottom")
     for i, r in enumerate(rows):
         y = n - 1 - i
         for x, t in zip(xs, (r.text, *r.extra), strict=False):
-            ax.text(x, y, t, transform=trans, va="center", fontsize=9,
+            ax.text(x, y, t, transform=trans, va="center", fontsize=FONT,
                     color="dimgray" if r.style == "updated" else "black")
 
 
-def _figure(rows: Sequence[PlotRow], n_text_cols: int, legend: bool) -> tuple[Any, Any]:
-    """A figure sized in inches: labels on the left, the plot, text columns on the right."""
+def _fit_label(label: str, width: float, bold: bool) -> str:
+    if text_width(label, FONT, bold) <= width:
+        return label
+    while len(label) > 4 and text_width(label + "...", FONT, bold) > width:
+        label = label[:-1]
+    return label.rstrip() + "..."
+
+
+def _figure(rows: list[PlotRow], widths: Sequence[float], legend: bool,
+            width: float = DOUBLE_COLUMN) -> tuple[Any, Any, float]:
+    """A figure ``width`` inches wide: labels on the left, the plot, text columns right.
+
+    The text columns take what they need, the plot at least 1.6 in, the labels the rest (cut
+    with an ellipsis when longer); rows are shortened in place. Returns the plot's width.
+    """
     apply_style()
-    label_in = 0.4 + 0.075 * max((len(r.label) * (1.12 if r.header else 1.0) for r in rows),
-                                 default=10)
-    plot_in, text_in = 4.2, 1.9 * n_text_cols + 0.2
-    top_in, bottom_in = 0.75, 0.65 + (0.45 if legend else 0.0)
-    width, height = label_in + plot_in + text_in, top_in + bottom_in + 0.3 * len(rows)
+    text_in = sum(widths) + 0.15
+    need = max((text_width(r.label, FONT, r.header) for r in rows), default=1.0) + 0.12
+    label_in = min(need, max(1.2, width - text_in - 1.6 - 0.15))
+    plot_in = max(1.6, width - text_in - label_in - 0.15)
+    width = max(width, label_in + plot_in + text_in + 0.15)
+    for i, r in enumerate(rows):
+        rows[i] = PlotRow(**{**r.__dict__, "label": _fit_label(r.label, label_in - 0.1,
+                                                               r.header)})
+    top_in, bottom_in = 0.62, 0.45 + (0.42 if legend else 0.0)
+    height = top_in + bottom_in + ROW_IN * len(rows)
     fig, ax = plt.subplots(figsize=(width, height))
-    fig.subplots_adjust(left=label_in / width, right=(label_in + plot_in) / width,
+    fig.subplots_adjust(left=(label_in + 0.05) / width,
+                        right=(label_in + 0.05 + plot_in) / width,
                         top=1 - top_in / height, bottom=bottom_in / height)
-    return fig, ax
+    return fig, ax, plot_in
 
 
 def _legend_below(fig: Any, ax: Any) -> None:
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        fig.legend(handles, labels, loc="lower left", ncol=min(4, len(handles)), fontsize=8,
+        per_col = max(text_width(x, FONT) for x in labels) + 0.5
+        ncol = max(1, min(len(handles), int(fig.get_figwidth() / per_col)))
+        fig.legend(handles, labels, loc="lower left", ncol=ncol, fontsize=FONT,
                    frameon=False, bbox_to_anchor=(0.01, 0.0))
 
 
@@ -111,15 +156,12 @@ def _log_axis(ax: Any, rows: Sequence[PlotRow], xlabel: str) -> None:
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
     ax.axvline(1.0, color="gray", lw=1, zorder=0)
-    ax.set_xlabel(xlabel)
-
-
-LABEL_CHARS = 72
+    ax.set_xlabel(xlabel, fontsize=FONT)
 
 
 def _short(label: str) -> str:
-    """Labels longer than the figure can hold end with an ellipsis (the CSV has them whole)."""
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 3].rstrip() + "..."
+    """A label as it is; :func:`_figure` cuts it to the width of the label column."""
+    return label
 
 
 def _first_upper(text: str) -> str:
@@ -151,11 +193,12 @@ def hazard_ratio_figure(table: pd.DataFrame, title: str, by_setting: bool = True
     events = [c for c in table.columns if c.startswith("events_")]
     headers = ["HR (95% CI)", *[f"{c.removeprefix('events_')}\nevents/N" for c in events]]
     updated = bool(table["updated"].any())
-    fig, ax = _figure(rows, len(headers), legend=updated)
+    widths = _column_widths(rows, headers)
+    fig, ax, plot_in = _figure(rows, widths, legend=updated)
     _draw_rows(ax, rows)
     _log_axis(ax, rows, "Hazard ratio (log scale); < 1 favours the experimental arm")
-    _text_columns(ax, rows, headers)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    _text_columns(ax, rows, headers, widths, plot_in)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=9)
     if updated:
         ax.plot([], [], marker="D", mfc="none", mec="dimgray", ls="--", color="dimgray",
                 label="a later data cut, or an update of the value (update_note in the CSV)")
@@ -172,7 +215,8 @@ def _rate_rows(table: pd.DataFrame) -> list[PlotRow]:
             rows.append(PlotRow(label=str(r["trial_label"]), header=True, group=r["trial"]))
             last = r["trial"]
         # The row label without the trial name, which heads the block.
-        label = "  " + (r["label"].split(" | ", 1)[1] if " | " in r["label"] else "all patients")
+        label = "  " + (" | ".join(short_arm_label(x) for x in r["label"].split(" | ")[1:])
+                        if " | " in r["label"] else "all patients")
         if several_quantities:
             label += f" [{r['quantity']}]"
         if r["updated"]:
@@ -180,23 +224,54 @@ def _rate_rows(table: pd.DataFrame) -> list[PlotRow]:
         label = _short(label)
         style = "updated" if r["updated"] else (r["arm_role"] or "single_arm")
         rows.append(PlotRow(label=label, estimate=r["rate_percent"], low=r["ci_low"],
-                            high=r["ci_high"], text=r["text"], style=style, group=r["trial"]))
+                            high=r["ci_high"], text=rate_words(r), style=style,
+                            group=r["trial"], extra=(_ci_words(r),)))
     return rows
+
+
+def _number(x: Any) -> float | None:
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+def rate_words(r: Any) -> str:
+    """``12 of 64: 18%``; when the count does not give the printed rate, both:
+    ``printed 18%; 12 of 64 is 18.8%``. The printed rate keeps its digits as printed."""
+    printed = str(r.get("printed", "") or "")
+    count, n = _number(r.get("count")), _number(r.get("n"))
+    rate = f"{printed}%" if printed else ""
+    if count is None or n is None or not n:
+        return rate
+    frac = f"{int(count)} of {int(n)}"
+    if str(r.get("count_reproduces_printed", "True")) in ("False", "false", "0"):
+        return f"printed {rate}; {frac} is {100 * count / n:.1f}%"
+    return f"{frac}: {rate}" if rate else frac
+
+
+def _ci_words(r: Any) -> str:
+    low, high = _number(r.get("ci_low")), _number(r.get("ci_high"))
+    return "" if low is None or high is None else f"{low:.1f} to {high:.1f}"
 
 
 def rate_figure(table: pd.DataFrame, title: str, xlabel: str,
                 hypotheses: pd.DataFrame | None = None) -> Any:
     """Rates with exact CIs, one row per trial, cohort and arm; single-arm p0/p1 marked."""
     rows = _rate_rows(table)
-    fig, ax = _figure(rows, 1, legend=True)
+    headers = ["Responders: rate", "95% CI"]
+    widths = _column_widths(rows, headers)
+    fig, ax, plot_in = _figure(rows, widths, legend=True)
     _draw_rows(ax, rows)
     top = max([v for r in rows for v in (r.high, r.estimate) if not math.isnan(v)] or [10.0])
     ax.set_xlim(-1, min(100.0, top * 1.1 + 5))
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(xlabel, fontsize=FONT)
     ax.grid(axis="x", color="0.9", zorder=0)
-    _text_columns(ax, rows, ["n/N = rate (CI)"])
+    _text_columns(ax, rows, headers, widths, plot_in)
     n = len(rows)
-    styles = {"p0": ("--", "tab:gray"), "p1": (":", "tab:green")}
+    styles = {"p0": ("--", "0.35"), "p1": (":", "#009E73")}
+    names = dict(zip(table["trial"], table["trial_label"], strict=False))
     for _, h in (hypotheses if hypotheses is not None else pd.DataFrame()).iterrows():
         ys = [n - 1 - i for i, r in enumerate(rows) if r.group == h["trial"]]
         if not ys:
@@ -204,14 +279,14 @@ def rate_figure(table: pd.DataFrame, title: str, xlabel: str,
         ls, color = styles.get(h["name"], ("-.", "black"))
         ax.plot([h["percent"], h["percent"]], [min(ys) - 0.4, max(ys) + 0.4], ls=ls,
                 color=color, lw=1.4,
-                label=f"{h['trial']} {h['name']} = {h['printed']}%")
+                label=f"{names.get(h['trial'], h['trial'])} {h['name']} = {h['printed']}%")
     roles = sorted({r.style for r in rows if not r.header})
     for role in roles:
         marker, face, edge = _STYLE[role]
         ax.plot([], [], marker=marker, mfc=face, mec=edge, ls="", color=edge,
                 label=role.replace("_", " "))
     _legend_below(fig, ax)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=9)
     return fig
 
 

@@ -7,8 +7,10 @@ a page works offline as one file; links are rebased to work from the page's fold
 from __future__ import annotations
 
 import base64
+import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +25,34 @@ class Figure:
     data_uri: str
 
 
+SCREEN_WIDTH = 700  # pixels: figures on a page; the files beside it keep their print size
+SCREEN_COLOURS = 64
+
+
+def screen_png(path: Path, width: int = SCREEN_WIDTH) -> bytes:
+    """The PNG at ``path`` for a page: at most ``width`` pixels wide, in 64 colours.
+
+    Figures are saved at 300 dpi for print; a page embeds them as data URIs, where a fifth of
+    the bytes reads as well on a screen (and when enlarged) and keeps the self-contained page
+    light. Resampling and the median-cut palette are deterministic: the same bytes each run.
+    """
+    from PIL import Image
+
+    data = path.read_bytes()
+    with Image.open(io.BytesIO(data)) as im:
+        if im.width <= width:
+            return data
+        height = max(1, round(im.height * width / im.width))
+        small = im.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
+    palette = small.quantize(colors=SCREEN_COLOURS, method=Image.Quantize.MEDIANCUT,
+                             dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="PNG")
+    return out.getvalue()
+
+
 def data_uri(path: Path) -> str:
-    encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+    encoded = base64.b64encode(screen_png(path)).decode("ascii")
     return f"data:image/png;base64,{encoded}"
 
 
@@ -43,17 +71,23 @@ def relative(target: Path, page_dir: Path) -> str:
     return Path(os.path.relpath(target, page_dir)).as_posix()
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, top: int = 3) -> str:
     """Markdown from the pipeline's own fragments, rendered with every raw HTML tag escaped.
 
-    Headings move down one level (a fragment's ``##`` becomes ``<h3>``) so that they
-    sit under the trial's ``<h2>`` on the index page.
+    Headings move so that the fragment's highest one is ``<h{top}>`` and none skips a level
+    (a fragment's ``##`` and ``###`` under the trial's ``<h2>`` become ``<h3>`` and ``<h4>``).
     """
-    html = str(_markdown(text))
-    for level in (5, 4, 3, 2, 1):
-        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>",
-                                                                      f"</h{level + 1}>")
-    return html
+    return shift_headings(str(_markdown(text)), top)
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def shift_headings(html: str, top: int) -> str:
+    """Renumber headings: the first level used becomes ``top``, each deeper one the next."""
+    levels = sorted({int(m.group(2)) for m in _HEADING.finditer(html)})
+    new = {old: min(6, top + i) for i, old in enumerate(levels)}
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{new[int(m.group(2))]}>", html)
 
 
 _IMG_SRC = re.compile(r'<img src="([^"]+)"')
@@ -154,3 +188,62 @@ def responsive_tables(html: str) -> str:
 def html_escape(text: str) -> str:
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))
+
+
+# ------------------------------------------------------------------------------ reader text
+
+_ID_HEADER = re.compile(r"(^|\s)(rows?|ids?|row ids)(\s*\(|$)", re.I)
+_ROWS_NOTE = re.compile(r"\s*\(rows? [^()]*(?:\([^()]*\)[^()]*)*\)")
+_BOOL = {"True": "yes", "False": "no"}
+_SKIP_TAGS = ("a", "code", "pre", "script", "style")
+_PIECES = re.compile(r"(<[^>]+>)")
+
+
+def _drop_id_columns(table_html: str) -> str:
+    """A table without the columns that list row ids (``Responder rows``)."""
+    rows = _ROW.findall(table_html)
+    if not rows:
+        return table_html
+    heads = [_TAG.sub("", h[1]).strip() for h in _TH.findall(rows[0])]
+    drop = {i for i, h in enumerate(heads) if _ID_HEADER.search(h)}
+    if not drop:
+        return table_html
+
+    def keep_cells(row: re.Match[str]) -> str:
+        cells = re.findall(r"<t[hd][^>]*>.*?</t[hd]>", row.group(1), re.S)
+        kept = [c for i, c in enumerate(cells) if i not in drop]
+        return "<tr>" + "".join(kept) + "</tr>"
+
+    return _ROW.sub(keep_cells, table_html)
+
+
+def _words(text: str, humanize: Callable[[str], str] | None) -> str:
+    text = _ROWS_NOTE.sub("", text)
+    stripped = text.strip()
+    if stripped in _BOOL:
+        return text.replace(stripped, _BOOL[stripped])
+    return humanize(text) if humanize else text
+
+
+def reader_html(html: str, humanize: Callable[[str], str] | None = None) -> str:
+    """A fragment's HTML for readers: no row-id columns or notes, yes/no, ids in words.
+
+    Columns headed ``... rows`` or ``ids`` and ``(rows ...)`` notes are left out (the CSV files
+    keep them); ``True``/``False`` cells read yes/no; ``humanize`` (the vocabulary's words,
+    :func:`trialrecon.checks.titles.humanize`) is applied to text outside links and code.
+    """
+    html = re.sub(r'<table[^>]*>.*?</table>', lambda m: _drop_id_columns(m.group(0)), html,
+                  flags=re.S)
+    out, skip = [], 0
+    for piece in _PIECES.split(html):
+        if piece.startswith("<"):
+            name = re.match(r"</?\s*([a-zA-Z0-9]+)", piece)
+            tag = name.group(1).lower() if name else ""
+            if tag in _SKIP_TAGS:
+                skip += -1 if piece.startswith("</") else 1
+            out.append(piece)
+        elif piece and skip <= 0:
+            out.append(_words(piece, humanize))
+        else:
+            out.append(piece)
+    return "".join(out)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from trialrecon.dossier import Dossier, load_dossier, tidy_table
+from trialrecon.dossier.safe_write import frame_csv
 from trialrecon.report.files import atomic_write_text
 from trialrecon.report.markdown import escape
 
@@ -42,5 +43,5 @@ def write_dossier_outputs(dossier_dir: str | Path, table_path: str | Path,
     """Validate ``dossier_dir``; write the tidy CSV and the summary, or raise DossierError."""
     dossier = load_dossier(dossier_dir)
     table: pd.DataFrame = tidy_table(dossier)
-    atomic_write_text(Path(table_path), table.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(Path(table_path), frame_csv(table))
     atomic_write_text(Path(summary_path), validation_summary(dossier))

@@ -20,6 +20,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 from trialrecon.report.files import atomic_write_text
 from trialrecon.report.notebook_html import render_offline_html
+from trialrecon.stages.config_check import parameter_name_problem
 
 # Cell metadata keys that hold run times or run state, never content.
 _VOLATILE_CELL_KEYS = ("execution", "papermill")
@@ -114,7 +115,8 @@ def execute_notebook(
 ) -> None:
     """Run notebook ``src`` with papermill and write the executed copy and its HTML rendering.
 
-    ``parameters`` replace the defaults of the cell tagged ``parameters``; ``cwd`` is the
+    ``parameters`` replace the defaults of the cell tagged ``parameters`` (a name that is not
+    a Python identifier is refused: papermill writes ``name = value``); ``cwd`` is the
     kernel's working directory (default: the folder of ``src``). Raises
     :class:`NotebookCellError` showing the failing cell's source and the exception; nothing
     is written then.
@@ -122,6 +124,10 @@ def execute_notebook(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    for name in parameters or {}:  # papermill writes "name = value": a name is code
+        why = parameter_name_problem(name)
+        if why:
+            raise ValueError(f"notebook {src}: {why}")
     src = Path(src)
     workdir = Path(cwd) if cwd is not None else src.parent
     try:

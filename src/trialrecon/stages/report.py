@@ -24,26 +24,39 @@ from pathlib import Path
 import jinja2
 
 from trialrecon import __version__
+from trialrecon.checks.titles import humanize, quantity_label
 from trialrecon.dossier import load_dossier
+from trialrecon.dossier.model import Trial
 from trialrecon.report.files import atomic_write_text
 from trialrecon.report.html import (
     Figure,
     data_uri,
-    figures_in,
     human_header,
     inline_images,
+    reader_html,
     rebase_links,
     relative,
     render_markdown,
     responsive_tables,
-    title_of,
 )
+from trialrecon.report.names import Names, names_of
 
 SEVERITY_ORDER = ("error", "inconsistent", "questionable", "note", "consistent")
 DEPENDENCIES = ("snakemake", "lifelines", "pandas", "numpy", "scipy", "matplotlib", "jinja2",
                 "pyyaml", "jsonschema", "papermill", "nbconvert", "mistune", "latex2mathml")
 MAX_TOP_FINDINGS = 10
 MAX_INLINE_COLUMNS = 10
+LEFT_OUT = ("false_alarm", "explained")
+TRIAGE_WORDS = {"false_alarm": "false alarm", "explained": "explained", "confirmed": "confirmed"}
+# Figures named by their file (stage outputs): what each one shows, in words.
+FIGURE_WORDS = {
+    "power_curve": "Power of the single-stage design against the true response rate",
+    "rejection_region": "Binomial distributions under p0 and p1 and the rejection region",
+    "hazard_ratios": "Hazard ratios of the primary endpoints across trials",
+    "response_rates": "Response rates across trials",
+    "ae_grade3": "Grade 3 or higher adverse events across trials",
+    "validation_km": "Validation of the Kaplan-Meier reconstruction on data with known patients",
+}
 
 @dataclass(frozen=True)
 class Link:
@@ -60,8 +73,10 @@ class TrialSection:
     n_values: int
     severity_counts: list[tuple[str, int]] = field(default_factory=list)
     top_findings: list[dict[str, str]] = field(default_factory=list)
+    triaged_away: int = 0
     reconciliation: Link | None = None
     letter: Link | None = None
+    letter_text: Link | None = None
     fragments: list[tuple[str, str]] = field(default_factory=list)  # (heading, safe HTML)
     figures: list[tuple[str, list[Figure]]] = field(default_factory=list)
     tables: list[Link] = field(default_factory=list)
@@ -88,37 +103,56 @@ def environment_versions() -> list[tuple[str, str]]:
     return versions
 
 
-def reconciliation_summary(path: Path) -> tuple[list[tuple[str, int]], list[dict[str, str]]]:
-    """Causes by severity and the most important causes of a reconciliation JSON.
+def reconciliation_summary(path: Path, names: Names | None = None
+                           ) -> tuple[list[tuple[str, int]], list[dict[str, str]], int]:
+    """Causes by severity, the most important causes and how many were triaged away.
 
-    The report ranks its causes (severity, then what they touch); the page keeps that order
-    and shows each cause's triage verdict.
+    Causes a triage calls false alarms or explained are neither counted nor listed: the
+    counts are those of the points for the authors, and the ranks shown are those of the
+    causes kept (1, 2, 3 ... without gaps), in the report's order.
     """
+    names = names or Names()
     data = json.loads(path.read_text(encoding="utf-8"))
-    causes = data.get("causes", [])
+    causes = sorted(data.get("causes", []), key=lambda c: int(c.get("rank", 0)))
+    kept = [c for c in causes if (c.get("triage") or {}).get("verdict") not in LEFT_OUT]
     counts = {s: 0 for s in SEVERITY_ORDER if s != "consistent"}
-    for c in causes:
+    for c in kept:
         counts[c.get("severity", "error")] = counts.get(c.get("severity", "error"), 0) + 1
-    serious = [c for c in causes if c.get("severity") in ("error", "inconsistent",
-                                                          "questionable")]
-    serious.sort(key=lambda c: int(c.get("rank", 0)))
     top = [
         {
             "id": str(c.get("id", "")),
-            "rank": str(c.get("rank", "")),
+            "rank": str(shown),
             "severity": str(c.get("severity", "")),
             "checks": ", ".join(c.get("checks", [])),
-            "title": str(c.get("title", "")),
+            "title": names.words(str(c.get("title", ""))),
             "findings": str(len(c.get("members", []))),
-            "triage": str((c.get("triage") or {}).get("verdict", "")),
+            "triage": TRIAGE_WORDS.get(str((c.get("triage") or {}).get("verdict", "")), ""),
         }
-        for c in serious[:MAX_TOP_FINDINGS]
-    ]
-    return [(s, n) for s, n in counts.items() if n], top
+        for shown, c in enumerate(kept, start=1)
+        if c.get("severity") in ("error", "inconsistent", "questionable")
+    ][:MAX_TOP_FINDINGS]
+    return [(s, n) for s, n in counts.items() if n], top, len(causes) - len(kept)
 
 
-def stage_content(stage_dir: Path, link_base: Path,
-                  page_dir: Path) -> tuple[list[str], list[Figure]]:
+def figure_title(path: Path, trial: Trial | None = None) -> str:
+    """What a figure shows, from its file name: ``km_pfs_panNET`` -> ``Kaplan-Meier curves:
+    PFS, Pancreatic NET``."""
+    stem = path.stem
+    if stem in FIGURE_WORDS:
+        return FIGURE_WORDS[stem]
+    cohorts = {c.id: c.label for c in trial.cohorts} if trial else {}
+    if stem.startswith("km_"):
+        for cohort in sorted(cohorts, key=len, reverse=True):
+            if stem.endswith("_" + cohort):
+                endpoint = stem[3:-len(cohort) - 1]
+                return f"Kaplan-Meier curves: {quantity_label(endpoint)}, {cohorts[cohort]}"
+        return "Kaplan-Meier curves: " + humanize(stem[3:]).replace("_", " ")
+    text = humanize(stem).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def stage_content(stage_dir: Path, link_base: Path, page_dir: Path, top: int = 4,
+                  trial: Trial | None = None) -> tuple[list[str], list[Figure]]:
     """A stage folder's Markdown fragments (figures inlined) and its other PNG figures.
 
     Image and file links in a fragment are resolved against ``link_base``: images go
@@ -129,11 +163,11 @@ def stage_content(stage_dir: Path, link_base: Path,
         return [], []
     fragments, inlined = [], set()
     for fragment in sorted(stage_dir.glob("*.md")):
-        html, used = inline_images(responsive_tables(render_markdown(
-            fragment.read_text("utf-8"))), link_base)
+        html, used = inline_images(reader_html(responsive_tables(render_markdown(
+            fragment.read_text("utf-8"), top)), humanize), link_base)
         fragments.append(rebase_links(html, link_base, page_dir))
         inlined |= used
-    figs = [Figure(title_of(p), data_uri(p)) for p in sorted(stage_dir.glob("*.png"))
+    figs = [Figure(figure_title(p, trial), data_uri(p)) for p in sorted(stage_dir.glob("*.png"))
             if p.resolve() not in inlined]
     return fragments, figs
 
@@ -151,15 +185,19 @@ def trial_section(trial_id: str, data_dir: Path, results: Path, page_dir: Path) 
     folder = results / trial_id
     recon = folder / "reconciliation.json"
     if recon.is_file():
-        section.severity_counts, section.top_findings = reconciliation_summary(recon)
+        section.severity_counts, section.top_findings, section.triaged_away = \
+            reconciliation_summary(recon, names_of(trial))
         section.reconciliation = Link("full reconciliation report",
                                       relative(folder / "reconciliation.html", page_dir))
         if (folder / "review_letter.md").is_file():
             section.letter = Link("review letter (Markdown)",
                                   relative(folder / "review_letter.md", page_dir))
+        if (folder / "review_letter.txt").is_file():
+            section.letter_text = Link("review letter (plain text)",
+                                       relative(folder / "review_letter.txt", page_dir))
     for stage, heading in (("design", "Design and power"), ("km", "Kaplan-Meier curves")):
         stage_dir = folder / stage
-        fragments, figs = stage_content(stage_dir, folder, page_dir)
+        fragments, figs = stage_content(stage_dir, folder, page_dir, 4, trial)
         section.fragments += [(heading, html) for html in fragments]
         if figs:
             section.figures.append((heading, figs))
@@ -167,6 +205,21 @@ def trial_section(trial_id: str, data_dir: Path, results: Path, page_dir: Path) 
             section.tables += [Link(p.name, relative(p, page_dir))
                                for p in sorted(stage_dir.glob("*.csv"))]
     return section
+
+
+def notebook_title(path: Path) -> str:
+    """A notebook's first heading (``# Why 55 patients?``), else its name in words."""
+    ipynb = path.with_suffix(".ipynb")
+    try:
+        cells = json.loads(ipynb.read_text(encoding="utf-8")).get("cells", [])
+        for cell in cells:
+            if cell.get("cell_type") == "markdown":
+                for line in "".join(cell.get("source", "")).splitlines():
+                    if line.startswith("# "):
+                        return line[2:].strip()
+    except (OSError, ValueError):
+        pass
+    return path.stem.replace("_", " ")
 
 
 def csv_as_rows(path: Path, limit: int = 60) -> tuple[list[str], list[list[str]]]:
@@ -198,7 +251,7 @@ def build_index(results: Path, data_dir: Path, trials: list[str], out: Path) -> 
         autoescape=True,
         keep_trailing_newline=True,
     )
-    cross_fragments, cross_figures = stage_content(cross, cross, page_dir)
+    cross_fragments, cross_figures = stage_content(cross, cross, page_dir, 3)
     html = env.get_template("index.html.j2").render(
         version=__version__,
         sections=sections,
@@ -206,10 +259,12 @@ def build_index(results: Path, data_dir: Path, trials: list[str], out: Path) -> 
         cross_figures=cross_figures,
         cross_tables=[Link(p.name, relative(p, page_dir)) for p in sorted(cross.glob("*.csv"))]
         if cross.is_dir() else [],
-        validation_figures=figures_in(validation),
+        validation_figures=[Figure(figure_title(p), data_uri(p))
+                            for p in sorted(validation.glob("*.png"))] if validation.is_dir()
+        else [],
         validation_tables=validation_tables,
         validation_links=validation_links,
-        notebooks=[Link(title_of(p), relative(p, page_dir)) for p in notebooks],
+        notebooks=[Link(notebook_title(p), relative(p, page_dir)) for p in notebooks],
         versions=environment_versions(),
         hashes=input_hashes(data_dir, trials),
         severity_order=SEVERITY_ORDER,

@@ -110,37 +110,51 @@ def _hr_link(arm: str, known: Mapping[str, float], hrs: Sequence[PrintedHR],
 
 
 def _scales(shape: float, arms: Sequence[ArmInput], hrs: Sequence[PrintedHR],
-            bases: Mapping[str, sm.Design | None], dropout: float,
-            ) -> tuple[dict[str, float], dict[str, sm.Design]] | None:
-    """Every arm's scale and design at one shared shape; None when some arm is not identified."""
+            plans: Mapping[str, sm.Plan],
+            ) -> tuple[dict[str, float], dict[str, sm.Design], list[str]] | None:
+    """Every arm's scale and design at one shared shape; None when some arm is not identified.
+
+    Arms with a median first, then arms linked by a printed HR to an arm with a scale, then
+    the others by their own landmark rates or events. A linked arm whose median is printed as
+    not reached is kept above 0.5 (:func:`trialrecon.stats.survmodel.honour_not_reached`).
+    """
     scales: dict[str, float] = {}
     designs: dict[str, sm.Design] = {}
+    notes: list[str] = []
     for a in arms:
         if a.summary.median is not None:
-            scale, design, _ = sm.arm_scale(shape, a.summary, bases[a.arm], a.seed, dropout)
+            scale, design, more = sm.arm_scale(shape, a.summary, plans[a.arm], a.seed)
             if scale is None or design is None:
                 return None
             scales[a.arm], designs[a.arm] = scale, design
-    for a in arms:
-        if a.arm in scales:
-            continue
-        linked = _hr_link(a.arm, scales, hrs, shape)
+            notes += more
+    pending = [a for a in arms if a.arm not in scales]
+    while pending:
+        linked = [(a, _hr_link(a.arm, scales, hrs, shape)) for a in pending]
+        own = [a for a in pending if sm.scale_source(a.summary, plans[a.arm]) is not None]
+        a, scale = next(((a, x) for a, x in linked if x is not None),
+                        (own[0] if own else pending[0], None))
         s = a.summary
-        if linked is not None:
-            design = bases[a.arm]
+        if scale is not None:
+            design = sm.arm_design(shape, scale, s, plans[a.arm], True)
             if design is None:
-                cutoff = (sm.solve_cutoff(shape, linked, s.accrual or 0.0, dropout, s.n,
-                                          s.events) if s.events is not None else None)
-                if cutoff is None:
-                    return None
-                design = sm.Design(s.accrual or 0.0, cutoff, dropout)
-            scales[a.arm], designs[a.arm] = linked, design
-            continue
-        scale, design, _ = sm.arm_scale(shape, s, bases[a.arm], a.seed, dropout)
-        if scale is None or design is None:
-            return None
+                return None
+            if s.median_not_reached:
+                raised, moved = sm.honour_not_reached(
+                    sm.build_sample(shape, design, s.n, a.seed), scale)
+                if moved:
+                    notes.append(f"{a.arm}: median not reached: the scale the printed HR gives "
+                                 f"was raised {raised / scale:.3g}-fold so that the curve "
+                                 "stays above 0.5")
+                    scale = raised
+        else:
+            scale, design, more = sm.arm_scale(shape, s, plans[a.arm], a.seed)
+            if scale is None or design is None:
+                return None
+            notes += more
         scales[a.arm], designs[a.arm] = scale, design
-    return scales, designs
+        pending.remove(a)
+    return scales, designs, notes
 
 
 def _hr_fit(h: PrintedHR, fits: Mapping[str, sm.ModelFit],
@@ -161,16 +175,16 @@ def _hr_fit(h: PrintedHR, fits: Mapping[str, sm.ModelFit],
 
 
 def _evaluate(shape: float, arms: Sequence[ArmInput], hrs: Sequence[PrintedHR],
-              bases: Mapping[str, sm.Design | None], dropout: float, tol: float,
-              conf_type: str, rate_tol: float, use_hr: bool) -> JointFit | None:
-    got = _scales(shape, arms, hrs if use_hr else (), bases, dropout)
+              plans: Mapping[str, sm.Plan], tol: float, conf_type: str, rate_tol: float,
+              use_hr: bool) -> JointFit | None:
+    got = _scales(shape, arms, hrs if use_hr else (), plans)
     if got is None:
         return None
-    scales, designs = got
+    scales, designs, scale_notes = got
     fits: dict[str, sm.ModelFit] = {}
     samples = {}
     for a in arms:
-        targets = sm.targets_of(a.summary)
+        targets = sm.targets_of(a.summary, plans[a.arm])
         fits[a.arm] = sm.evaluate_arm(JOINT, shape, scales[a.arm], designs[a.arm], a.summary,
                                       a.seed, targets, tol, conf_type, rate_tol)
         samples[a.arm] = sm.build_sample(shape, designs[a.arm], a.summary.n,
@@ -181,7 +195,7 @@ def _evaluate(shape: float, arms: Sequence[ArmInput], hrs: Sequence[PrintedHR],
         total += HR_WEIGHT * sum(tg.loss(h.errors, h.targets) for h in hr_fits)
     matched = all(f.matched for f in fits.values()) and (not use_hr or all(
         tg.is_match(h.errors, h.targets, tol, rate_tol) for h in hr_fits))
-    return JointFit(shape, fits, hr_fits, use_hr, total, matched)
+    return JointFit(shape, fits, hr_fits, use_hr, total, matched, list(scale_notes))
 
 
 def _smooth_errors(fit: sm.ModelFit) -> dict[str, float]:
@@ -220,11 +234,13 @@ def identified(arms: Sequence[ArmInput], hrs: Sequence[PrintedHR], use_hr: bool)
     if use_hr and any(h.targets() for h in hrs):
         return True
     return any(s.ci_low is not None or s.ci_high is not None or s.landmarks
+               or s.q1 is not None or s.q3 is not None
                or (s.events is not None and s.median is not None)
                for s in (a.summary for a in arms))
 
 
-def fit_joint(arms: Sequence[ArmInput], hrs: Sequence[PrintedHR] = (), dropout_rate: float = 0.0,
+def fit_joint(arms: Sequence[ArmInput], hrs: Sequence[PrintedHR] = (),
+              dropout_rate: float | None = 0.0,
               tol: float = 0.10, conf_type: str = "log-log", rate_tol: float = 0.05,
               use_hr: bool = True) -> JointFit:
     """Calibrate all arms together under proportional hazards (see the module docstring).
@@ -240,12 +256,12 @@ def fit_joint(arms: Sequence[ArmInput], hrs: Sequence[PrintedHR] = (), dropout_r
     for a in arms:
         if a.summary.n is None or a.summary.n <= 0:
             raise sm.SummaryError(f"{a.arm}: number of patients missing")
-    bases: dict[str, sm.Design | None] = {}
+    plans: dict[str, sm.Plan] = {}
     notes: list[str] = []
     for a in arms:
-        bases[a.arm], arm_notes = sm.design_from_summary(a.summary, dropout_rate)
+        plans[a.arm], arm_notes = sm.plan_from_summary(a.summary, dropout_rate)
         notes += [f"{a.arm}: {n}" for n in arm_notes]
-    args = (arms, hrs, bases, dropout_rate, tol, conf_type, rate_tol, use_hr)
+    args = (arms, hrs, plans, tol, conf_type, rate_tol, use_hr)
     if not identified(arms, hrs, use_hr):
         best = _evaluate(1.0, *args)
         notes.append("shared shape not identified by the reported numbers: shape 1 "
@@ -253,9 +269,16 @@ def fit_joint(arms: Sequence[ArmInput], hrs: Sequence[PrintedHR] = (), dropout_r
     else:
         best = _search(args, _pinned_shapes(arms, hrs) if use_hr else [])
     if best is None:
+        if not any(sm.scale_source(a.summary, plans[a.arm]) for a in arms):
+            raise sm.SummaryError(sm.UNIDENTIFIED)
         raise sm.SummaryError("no shared shape identifies every arm's scale "
-                              "(a median not reached needs events or a printed HR)")
-    best.notes = notes + best.notes
+                              "(an arm without a median needs a landmark rate, events with a "
+                              "follow-up, or a printed HR against an arm with one)")
+    best.notes = notes + list(dict.fromkeys(best.notes))
+    for arm, fit in best.fits.items():
+        if fit.design.dropout_rate > 0 and plans[arm].dropout is None:
+            best.notes.append(f"{arm}: dropout fitted: {fit.design.dropout_rate:.3g} per month "
+                              "(censoring before the cut-off)")
     return best
 
 

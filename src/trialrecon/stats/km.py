@@ -323,6 +323,26 @@ def km_median(steps_t: np.ndarray, steps_s: np.ndarray, last_time: float | None 
     return float(steps_t[i1])
 
 
+def km_quantile(steps_t: np.ndarray, steps_s: np.ndarray, level: float) -> float:
+    """The first time a Kaplan-Meier curve is at or below ``level``; NaN if it never is.
+
+    :func:`km_median` for any level (``level`` 0.75 gives the first quartile of the time, 0.25
+    the third), with R's rule for a curve that sits exactly on the level: the midpoint
+    between the time it gets there and the next drop (``quantile.survfit``).
+    """
+    if steps_t.size == 0:
+        return math.nan
+    neg = -steps_s
+    i1 = int(np.searchsorted(neg, -(level + TOLERANCE), side="right"))
+    if i1 >= steps_s.size:
+        return math.nan
+    if abs(steps_s[i1] - level) < TOLERANCE:
+        i2 = int(np.searchsorted(neg, -steps_s[i1], side="right"))
+        if i2 < steps_s.size:
+            return float((steps_t[i1] + steps_t[i2]) / 2.0)
+    return float(steps_t[i1])
+
+
 def median_ci(km: KaplanMeier, level: float = 0.95, conf_type: str = "log-log") -> MedianCI:
     """The median and its CI (Brookmeyer and Crowley 1982, R's rules); ``inf`` = not reached."""
     lower, upper = confidence_limits(km, level, conf_type)

@@ -140,7 +140,13 @@ def median_ci(time: np.ndarray, event: np.ndarray, level: float = 0.95,
     ``conf_type`` as R's ``survfit`` (``"log-log"``, ``"log"``, ``"plain"``); the project's
     default is ``"log-log"`` (SAS's, and lifelines'), R's is ``"log"``.
     """
-    fit, lower, upper = curve(time, event, level, conf_type, timefix)
+    return median_ci_of(curve(time, event, level, conf_type, timefix), level, conf_type)
+
+
+def median_ci_of(estimate: tuple[km.KaplanMeier, np.ndarray, np.ndarray], level: float = 0.95,
+                 conf_type: str = "log-log") -> km.MedianCI:
+    """:func:`median_ci` of a curve already fitted by :func:`curve` (one fit, many numbers)."""
+    fit, lower, upper = estimate
 
     def reached(x: float) -> float:
         return math.inf if math.isnan(x) else x
@@ -151,8 +157,25 @@ def median_ci(time: np.ndarray, event: np.ndarray, level: float = 0.95,
                        int(fit.n_event.sum()), level, conf_type)
 
 
+def survival_at(estimate: tuple[km.KaplanMeier, np.ndarray, np.ndarray],
+                months: float) -> float:
+    """lifelines' estimate at a time (a landmark rate); NaN beyond the last observed time."""
+    fit = estimate[0]
+    if months > fit.last_time:
+        return math.nan
+    return float(km.km_at(np.array([months]), fit.time, fit.survival)[0])
+
+
+def quantile_of(estimate: tuple[km.KaplanMeier, np.ndarray, np.ndarray], level: float) -> float:
+    """The first time lifelines' curve is at or below ``level`` (R's rule); ``inf`` if never."""
+    fit = estimate[0]
+    q = km.km_quantile(fit.time, fit.survival, level)
+    return math.inf if math.isnan(q) else q
+
+
 def cox(time: np.ndarray, event: np.ndarray, arm: np.ndarray, level: float = 0.95,
-        timefix: bool = True) -> twoarm.CoxResult:
+        timefix: bool = True, lr_test: bool = True,
+        start: float | None = None) -> twoarm.CoxResult:
     """lifelines' Cox model of the arm (1 experimental, 0 comparator; Efron's ties).
 
     Hazard ratio and Wald interval from ``params_``, ``standard_errors_`` and
@@ -160,14 +183,25 @@ def cox(time: np.ndarray, event: np.ndarray, arm: np.ndarray, level: float = 0.9
     of building ``summary``), the likelihood-ratio P from ``log_likelihood_ratio_test``.
     lifelines has no score test: ``p_score`` is NaN here (R's "Score (logrank) test" is
     :func:`logrank`'s when no times are tied; with ties
-    :func:`trialrecon.stats.twoarm.cox_binary` gives it). A monotone likelihood, or a fit
-    lifelines reports as not converged, gives ``converged=False`` and a note.
+    :func:`trialrecon.stats.twoarm.cox_binary` gives it). ``lr_test=False`` leaves ``p_lr``
+    NaN (lifelines' likelihood-ratio test refits the null model: a report that shows no
+    likelihood-ratio P saves that). A monotone likelihood, or a fit lifelines reports as not
+    converged, gives ``converged=False`` and a note.
+
+    ``start`` is a log HR to start lifelines' Newton-Raphson from (the numpy fit's, for
+    example): from there it needs two steps instead of about five, and still stops only by
+    its own test, so the estimate is lifelines' (``tests/test_lifelines_fit.py`` checks it
+    equals the cold start's to 1e-9, the adapter's agreement with R). Not used on a monotone
+    likelihood.
     """
     t, e = _arrays(time, event, timefix)
     a = np.asarray(arm).astype(float)
     frame = pd.DataFrame({"time": t, "event": e.astype(int), "arm": a})
     direction = twoarm.monotone_direction(t, e, a, timefix=False)
-    cph, failed = _fit_cox(frame, level, retry=direction == 0)
+    initial = None
+    if start is not None and math.isfinite(start) and direction == 0 and a.size > 1:
+        initial = start * float(np.std(a, ddof=1))  # lifelines fits the standardized column
+    cph, failed = _fit_cox(frame, level, retry=direction == 0, initial=initial)
     if cph is None:
         return _not_fitted(direction, failed[0])
     b = float(cph.params_["arm"])
@@ -176,27 +210,34 @@ def cox(time: np.ndarray, event: np.ndarray, arm: np.ndarray, level: float = 0.9
     note = _cox_note(direction, failed)
     return twoarm.CoxResult(b, se, _exp(b), _exp(ci[0]), _exp(ci[1]), not note, note,
                             p_wald=twoarm.chi2_1_p((b / se) ** 2),  # summary's "p", cheaper
-                            p_lr=float(cph.log_likelihood_ratio_test().p_value))
+                            p_lr=(float(cph.log_likelihood_ratio_test().p_value) if lr_test
+                                  else math.nan))
 
 
-def _fit_cox(frame: pd.DataFrame, level: float, retry: bool):  # noqa: ANN202
+def _fit_cox(frame: pd.DataFrame, level: float, retry: bool,  # noqa: ANN202
+             initial: float | None = None):
     """lifelines' fit and its convergence complaints; None and the error if it failed.
 
     lifelines' Newton-Raphson has no step halving: from 0 on a small, unbalanced sample its
     full steps can overshoot and diverge (overflow, "delta contains nan") where R's halving
     converges. Such a fit is retried with smaller first steps (``step_size``, which lifelines
     lets grow back towards 1 as the fit settles), unless the likelihood is monotone anyway.
+    A fit from ``initial`` (on lifelines' standardized scale) that fails is retried from 0.
     """
     from lifelines import CoxPHFitter
     from lifelines.exceptions import ConvergenceError, ConvergenceWarning
 
     result: tuple = (None, ["lifelines did not fit the model"])
-    for step in STEP_SIZES if retry else STEP_SIZES[:1]:
+    steps = STEP_SIZES if retry else STEP_SIZES[:1]
+    attempts = ([(STEP_SIZES[0], initial)] if initial is not None else []) + [
+        (step, None) for step in steps]
+    for step, point in attempts:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")  # record, never raise: lifelines overflows on the way
             try:
                 cph = CoxPHFitter(alpha=1.0 - level).fit(
-                    frame, "time", "event", fit_options={**COX_FIT_OPTIONS, "step_size": step})
+                    frame, "time", "event", fit_options={**COX_FIT_OPTIONS, "step_size": step},
+                    initial_point=None if point is None else np.array([point]))
             except ConvergenceError as exc:
                 result = (None, [str(exc)])
                 continue

@@ -1,29 +1,29 @@
 """Model-based survival curves from published summaries (no digitized curve available).
 
 This is a *model*, not data: when a paper gives only a median with its confidence interval, the
-number of patients, perhaps the number of events, landmark rates, the accrual period and the
-median follow-up, a parametric survival model per arm is calibrated to those numbers and
-pseudo patient data are drawn from it under stated assumptions (:data:`ASSUMPTIONS`).
-Everything this module returns carries ``basis = "model-based"``. The joint calibration of
-two or more arms under proportional hazards is in :mod:`trialrecon.stats.jointmodel`.
+number of patients, perhaps the number of events, landmark rates, quartiles, the accrual period
+and follow-up, a parametric survival model per arm is calibrated to those numbers and pseudo
+patient data are drawn from it under stated assumptions (:data:`ASSUMPTIONS`). Everything
+this module returns carries ``basis = "model-based"``. The joint calibration of two or more
+arms under proportional hazards is in :mod:`trialrecon.stats.jointmodel`.
 
 Methods:
 
 * survival models: exponential and Weibull, S(t) = exp(-(t / scale) ** shape), with the scale
   set so that the Kaplan-Meier median of the representative pseudo data equals the reported
-  median (the model median, when no scale does);
-* follow-up: uniform accrual over the reported period and administrative censoring at a data
-  cut-off C; the reverse Kaplan-Meier median follow-up (Schemper and Smith 1996) of such a
-  design is C - A/2, which fixes C from the reported median follow-up; with no follow-up but a
-  known number of events, C is solved from the events;
-* the rebuilt median, its CI and landmark rates are those of the Kaplan-Meier estimate of the
-  pseudo data (:mod:`trialrecon.stats.km`, R's conventions); the Weibull shape is chosen on a
-  grid to bring the rebuilt interval, events and landmark rates closest to the reported ones;
-* pseudo data: the representative data set pairs stratified event quantiles with entry (and
-  dropout) quantiles from a seeded, shifted golden-ratio sequence, a rank-1 lattice
-  (randomised quasi-Monte Carlo: Cranley and Patterson 1976), deterministic for a seed; the
-  uncertainty band takes pointwise 2.5 and 97.5 percentiles of the Kaplan-Meier curves of
-  repeated random draws;
+  median; without a median, so that the model meets a printed landmark rate, else the printed
+  events; a printed "not reached" keeps the curve above 0.5 to the end of follow-up;
+* the conduct (:mod:`trialrecon.stats.followup`): uniform accrual, dropout at a constant rate
+  and administrative censoring at a data cut-off C, taken from the printed cut-off date when
+  there is one, else from the printed follow-up read by its definition (reverse Kaplan-Meier,
+  survivors, observation time, minimum: Schemper and Smith 1996), else from the events; the
+  dropout rate, unless configured, is fitted to the printed events once C is fixed otherwise;
+* the rebuilt median, its CI, quartiles, landmark rates and follow-up are those of the pseudo
+  data (:mod:`trialrecon.stats.km`, R's conventions); the Weibull shape is chosen on a grid to
+  bring them closest to the reported ones;
+* pseudo data: :mod:`trialrecon.stats.pseudodata` (a rank-1 lattice, Cranley and Patterson
+  1976); the uncertainty band takes pointwise 2.5 and 97.5 percentiles of the Kaplan-Meier
+  curves of repeated random draws;
 * two arms: Cox hazard ratio and log-rank P of the pseudo data (:mod:`trialrecon.stats.twoarm`).
 
 References
@@ -44,13 +44,35 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from trialrecon.stats import twoarm
-from trialrecon.stats.km import kaplan_meier, km_at, km_median, km_steps, median_ci
+from trialrecon.stats.followup import (  # noqa: F401 - Design and the solvers, re-exported
+    Design,
+    FollowUp,
+    Plan,
+    bisect_root,
+    cutoff_for,
+    expected_events,
+    plan_for,
+    resolve_design,
+    solve_cutoff,
+    solve_dropout,
+)
+from trialrecon.stats.km import kaplan_meier, km_at, km_quantile, km_steps, median_ci
+from trialrecon.stats.pseudodata import (  # noqa: F401 - re-exported
+    Sample,
+    build_sample,
+    honour_not_reached,
+    match_events,
+    match_km_median,
+    random_ipd,
+    random_trial,
+    representative_ipd,
+)
 from trialrecon.stats.targets import (
     errors_of,
     fmt,
@@ -62,25 +84,34 @@ from trialrecon.stats.targets import (
 BASIS = "model-based"
 MODELS = ("exponential", "weibull")
 SHAPE_GRID = (0.4, 4.0, 31)  # geometric grid of Weibull shapes: low, high, points
-GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0  # the step of the entry sequence
-PLASTIC2 = 1.0 / 1.3247179572447460 ** 2  # the step of the dropout sequence
+QUARTILES = {"q1": 0.75, "q3": 0.25}  # quartiles of the time: the curve at 0.75 and 0.25
+UNIDENTIFIED = ("no median, no landmark rate, and events without a follow-up or a cut-off "
+                "date: the events fix neither the curve nor how long it runs")
 
 ASSUMPTIONS = (
     "model-based reconstruction, not data: the curves show what a parametric model calibrated "
     "to the published summaries implies",
     "patients enter uniformly over the reported accrual period",
-    "administrative censoring at one data cut-off C; the reported median follow-up is read as "
-    "the reverse Kaplan-Meier median, C minus half the accrual period; with only a minimum "
-    "follow-up printed, C is the accrual period plus that minimum",
-    "when no median follow-up is reported but the number of events is, C is chosen so that the "
-    "expected number of events equals the reported one",
-    "optional loss to follow-up: exponential dropout at a constant monthly rate (default none)",
+    "administrative censoring at one data cut-off C: the printed cut-off date minus the first "
+    "entry when both are printed; else from the printed follow-up as its definition says "
+    "(the reverse Kaplan-Meier or unqualified median: C minus half the accrual period "
+    "without dropout; survivors, censored patients, observation time: solved under the "
+    "model; the minimum: the accrual period plus it; the longest: C itself)",
+    "when no follow-up and no cut-off date are printed but the number of events is, C is "
+    "chosen so that the expected number of events equals the reported one",
+    "loss to follow-up before the cut-off: exponential dropout at a constant monthly rate, "
+    "fitted to the printed events when the cut-off is fixed otherwise (configured: "
+    "km.dropout_rate)",
     "survival is exponential or Weibull within each arm; the Weibull shape is chosen on a grid "
-    "to match the reported confidence interval of the median, the reported events and the "
-    "landmark rates",
+    "to match the reported confidence interval of the median, quartiles, events, landmark "
+    "rates and follow-up",
+    "an arm without a printed median takes its scale from a printed landmark rate, else from "
+    "its events (joint model: from the printed HR against an arm with a scale)",
+    "a printed median 'not reached': the curve is kept above 0.5 to the end of follow-up",
     "joint model: all arms share one Weibull shape and differ by a constant hazard ratio "
     "(proportional hazards); the shape is chosen to match the medians, their CIs, events, "
     "landmark rates and the printed hazard ratio with its CI",
+    "a pooled cohort is the mixture of its cohorts' curves (their pseudo data together)",
     "for duration of response the clock starts at enrollment, not at response: the time to "
     "response is ignored, which overstates follow-up slightly",
 )
@@ -108,7 +139,12 @@ class Summary:
 
     Times in months. ``median=None`` with ``median_not_reached`` for "not reached"; likewise
     ``ci_high`` with ``ci_high_not_reached``. Missing values are ``None``. ``half_units`` maps
-    ``median``, ``ci_low``, ``ci_high`` to half a unit of the printed number (its rounding).
+    ``median``, ``ci_low``, ``ci_high``, ``q1``, ``q3`` to half a unit of the printed number.
+    ``follow_up`` is a median follow-up read as the reverse Kaplan-Meier one and
+    ``min_follow_up`` a minimum; ``follow_ups`` holds every printed follow-up statistic with
+    its definition (:class:`trialrecon.stats.followup.FollowUp`) and ``cutoff`` the data
+    cut-off in months from the first entry, when the dates are printed. ``q1`` and ``q3`` are
+    the printed quartiles of the time (the curve at 0.75 and 0.25).
     """
 
     n: int
@@ -124,15 +160,21 @@ class Summary:
     landmarks: tuple[Landmark, ...] = ()
     half_units: Mapping[str, float] = field(default_factory=dict, compare=False)
     min_follow_up: float | None = None  # the minimum follow-up, when no median is printed
+    follow_ups: tuple[FollowUp, ...] = ()
+    cutoff: float | None = None
+    q1: float | None = None
+    q3: float | None = None
 
-
-@dataclass(frozen=True)
-class Design:
-    """The assumed trial conduct: accrual period, data cut-off (both from first entry), dropout."""
-
-    accrual: float
-    cutoff: float  # inf when there is no administrative censoring
-    dropout_rate: float = 0.0
+    def all_follow_ups(self) -> tuple[FollowUp, ...]:
+        """``follow_ups`` with ``follow_up`` and ``min_follow_up`` as statistics of their own."""
+        out = list(self.follow_ups)
+        if self.follow_up is not None and not any(
+                f.kind == "potential" and f.statistic == "median" for f in out):
+            out.insert(0, FollowUp("potential", "median", self.follow_up,
+                                   half_unit=self.half_units.get("follow_up", 0.05)))
+        if self.min_follow_up is not None and not any(f.kind == "minimum" for f in out):
+            out.append(FollowUp("minimum", "value", self.min_follow_up))
+        return tuple(out)
 
 
 @dataclass
@@ -169,105 +211,6 @@ class SummaryError(ValueError):
 
 
 # --------------------------------------------------------------------------------------------
-# data sets from a model
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Sample:
-    """The parts of the representative data that do not depend on the scale.
-
-    Event times are ``scale * q``; ``limit`` is each patient's censoring time (cut-off minus
-    entry, or dropout). Built once per design, so calibrating the scale costs no rebuilding.
-
-    Patient ``i`` (of ``n``) has the event quantile ``(i + 1/2) / n`` and the entry quantile
-    ``frac(s + i * (sqrt(5) - 1) / 2)``, a golden-ratio (Kronecker) sequence shifted by a
-    seeded ``s``: the pairs cover the unit square evenly, where a random permutation leaves
-    clumps and gaps that move the sample's events, median and hazard ratio from the model's.
-    A dropout time, when a dropout rate is set, takes a second sequence (step ``1 / g**2``,
-    ``g`` the plastic number).
-    """
-
-    q: np.ndarray
-    limit: np.ndarray
-
-    @classmethod
-    def build(cls, shape: float, design: Design, n: int, seed: int) -> Sample:
-        rng = np.random.default_rng(seed)
-        i = np.arange(n)
-        p = (i + 0.5) / n
-        q = (-np.log1p(-p)) ** (1.0 / shape)
-        entry = design.accrual * np.mod(rng.random() + i * GOLDEN, 1.0)
-        if design.dropout_rate > 0:
-            dropout = -np.log1p(-np.mod(rng.random() + i * PLASTIC2, 1.0)) / design.dropout_rate
-        else:
-            dropout = np.full(n, np.inf)
-        return cls(q, np.minimum(design.cutoff - entry, dropout))
-
-    def observe(self, scale: float) -> tuple[np.ndarray, np.ndarray]:
-        event_t = scale * self.q
-        return np.minimum(event_t, self.limit), (event_t <= self.limit).astype(int)
-
-    def km_median(self, scale: float) -> float:
-        time, event = self.observe(scale)
-        st, ss = km_steps(time, event)
-        m = km_median(st, ss, float(time.max()))
-        return math.inf if math.isnan(m) else m
-
-
-@functools.lru_cache(maxsize=256)
-def build_sample(shape: float, design: Design, n: int, seed: int) -> Sample:
-    """:meth:`Sample.build`, remembered: a calibration asks for the same sample many times."""
-    return Sample.build(shape, design, n, seed)
-
-
-def representative_ipd(
-    shape: float, scale: float, design: Design, n: int, seed: int,
-) -> pd.DataFrame:
-    """Deterministic pseudo data: stratified quantiles paired by a seeded permutation."""
-    time, event = Sample.build(shape, design, n, seed).observe(scale)
-    return pd.DataFrame({"time": time, "event": event})
-
-
-def random_trial(
-    shape: float, scale: float, design: Design, n: int, rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray]:
-    """One random trial from the model (for the uncertainty band): times and events."""
-    event_t = scale * rng.weibull(shape, n)
-    entry = rng.uniform(0.0, design.accrual, n) if design.accrual > 0 else np.zeros(n)
-    dropout = (rng.exponential(1.0 / design.dropout_rate, n) if design.dropout_rate > 0
-               else np.full(n, np.inf))
-    limit = np.minimum(design.cutoff - entry, dropout)
-    return np.minimum(event_t, limit), (event_t <= limit).astype(int)
-
-
-def random_ipd(
-    shape: float, scale: float, design: Design, n: int, rng: np.random.Generator,
-) -> pd.DataFrame:
-    """:func:`random_trial` as a table."""
-    time, event = random_trial(shape, scale, design, n, rng)
-    return pd.DataFrame({"time": time, "event": event})
-
-
-def expected_events(shape: float, scale: float, design: Design, n: int) -> float:
-    """Expected number of events at the cut-off: N * P(T <= min(C - U, D)), U ~ U(0, A)."""
-    u = (np.arange(200) + 0.5) / 200 * design.accrual if design.accrual > 0 else np.zeros(1)
-    horizon = design.cutoff if not math.isinf(design.cutoff) else 60.0 * scale
-    limit = np.clip(horizon - u, 0.0, None)
-
-    def cdf(t: np.ndarray) -> np.ndarray:
-        return -np.expm1(-((t / scale) ** shape))
-
-    if design.dropout_rate == 0:
-        return float(n * cdf(limit).mean())
-    # P(T <= lim, T <= D) = integral of dF(t) * exp(-rate * t) over [0, lim], on a grid of each lim
-    t = limit[:, None] * np.linspace(0.0, 1.0, 401)[None, :]
-    d_f = np.diff(cdf(t), axis=1)
-    mid = 0.5 * (t[:, 1:] + t[:, :-1])
-    return float(n * (d_f * np.exp(-design.dropout_rate * mid)).sum(axis=1).mean())
-
-
-# --------------------------------------------------------------------------------------------
 # rebuilt summaries
 # --------------------------------------------------------------------------------------------
 
@@ -279,9 +222,11 @@ def km_median_ci(ipd: pd.DataFrame, level: float = 0.95,
 
 
 def rebuilt_summary(time: np.ndarray, event: np.ndarray, level: float = 0.95,
-                    conf_type: str = "log-log",
-                    landmarks: tuple[Landmark, ...] = ()) -> dict[str, float]:
-    """What a paper would print about pseudo data: median, CI, events, landmark rates.
+                    conf_type: str = "log-log", landmarks: tuple[Landmark, ...] = (),
+                    quartiles: tuple[str, ...] = (),
+                    follow_ups: tuple[FollowUp, ...] = ()) -> dict[str, float]:
+    """What a paper would print about pseudo data: median, CI, events, landmark rates,
+    quartiles (``q1``, ``q3``; ``inf`` when not reached) and follow-up statistics.
 
     A landmark beyond the last observed time has no Kaplan-Meier estimate (NaN).
     """
@@ -292,11 +237,41 @@ def rebuilt_summary(time: np.ndarray, event: np.ndarray, level: float = 0.95,
     for lm in landmarks:
         out[lm.key] = (float(km_at(np.array([lm.months]), km.time, km.survival)[0])
                        if lm.months <= km.last_time else math.nan)
+    for key in quartiles:
+        q = km_quantile(km.time, km.survival, QUARTILES[key])
+        out[key] = math.inf if math.isnan(q) else q
+    for fu in follow_ups:
+        out[fu.key] = data_follow_up(fu, np.asarray(time, float), np.asarray(event, bool))
     return out
 
 
-def targets_of(s: Summary) -> dict[str, float]:
-    """The reported numbers to match; not reached is ``inf``."""
+def data_follow_up(fu: FollowUp, time: np.ndarray, event: np.ndarray) -> float:
+    """A follow-up statistic of (pseudo) data, as a paper computes it from its patients.
+
+    Potential follow-up: the reverse Kaplan-Meier estimate (events censor, censorings are
+    the events); survivors and censored patients: the times of the censored patients;
+    observation time: every time; the minimum: the shortest censored time; a range's upper
+    end: the longest time. Quartiles by linear interpolation; NaN when nobody is censored.
+    """
+    censored = time[~event]
+    if fu.kind == "minimum" or (fu.quantile <= 0 and fu.kind != "observation"):
+        return float(censored.min()) if censored.size else math.nan
+    if fu.quantile >= 1.0:
+        return float(time.max()) if time.size else math.nan
+    if fu.kind == "potential":
+        st, ss = km_steps(time, ~event)
+        q = km_quantile(st, ss, 1.0 - fu.quantile)
+        return math.inf if math.isnan(q) else q
+    pool = time if fu.kind == "observation" else censored
+    return float(np.quantile(pool, fu.quantile)) if pool.size else math.nan
+
+
+def targets_of(s: Summary, plan: Plan | None = None) -> dict[str, float]:
+    """The reported numbers to match; not reached is ``inf``.
+
+    The follow-up statistic that fixes the cut-off (``plan.pin``) is met by construction
+    and left out.
+    """
     out: dict[str, float] = {}
     if s.median is not None:
         out["median"] = s.median
@@ -308,82 +283,56 @@ def targets_of(s: Summary) -> dict[str, float]:
         out["ci_high"] = s.ci_high
     elif s.ci_high_not_reached:
         out["ci_high"] = math.inf
+    for key in QUARTILES:
+        if getattr(s, key) is not None:
+            out[key] = float(getattr(s, key))
     if s.events is not None:
         out["events"] = float(s.events)
     for lm in s.landmarks:
         out[lm.key] = lm.rate
+    pin = plan.pin if plan is not None else None
+    for fu in s.all_follow_ups():
+        if fu != pin and fu.key not in out and fu.statistic != "range_low":
+            out[fu.key] = fu.months  # the shortest follow-up: a death on day one, or C - A
     return out
 
 
-# --------------------------------------------------------------------------------------------
-# calibration
-# --------------------------------------------------------------------------------------------
+def plan_from_summary(s: Summary, dropout_rate: float | None = 0.0) -> tuple[Plan, list[str]]:
+    """How one arm's conduct is fixed (:func:`trialrecon.stats.followup.plan_for`)."""
+    return plan_for(s.accrual, s.cutoff, s.all_follow_ups(), s.events is not None,
+                    dropout_rate)
 
 
 def design_from_summary(s: Summary, dropout_rate: float = 0.0) -> tuple[Design | None, list[str]]:
-    """Accrual and cut-off from the summary; ``None`` cut-off means solve it from events."""
-    notes: list[str] = []
-    accrual = s.accrual
-    if accrual is None:
-        accrual = 0.0
-        notes.append("accrual period not reported: all patients assumed to enter at once")
-    if s.follow_up is not None:
-        if s.follow_up < accrual / 2.0:
-            # patients entering after the cut-off cannot be in the analysis: the reported
-            # accrual period belongs to a later or larger data set than this follow-up
-            notes.append(
-                f"the accrual period ({accrual:.1f} months) is longer than twice the median "
-                f"follow-up ({s.follow_up:g} months), so not every patient can have entered "
-                f"before the cut-off; accrual shortened to {2 * s.follow_up:.1f} months "
-                "(assumption)")
-            accrual = 2.0 * s.follow_up
-        return Design(accrual, s.follow_up + accrual / 2.0, dropout_rate), notes
-    if s.min_follow_up is not None:
-        notes.append(f"median follow-up not reported: the cut-off is the accrual period plus "
-                     f"the minimum follow-up ({s.min_follow_up:g} months)")
-        return Design(accrual, accrual + s.min_follow_up, dropout_rate), notes
-    if s.events is not None:
-        notes.append("median follow-up not reported: cut-off solved from the events")
-        return None, notes
-    notes.append("neither median follow-up nor events reported: no administrative censoring "
-                  "assumed (all patients followed to the event)")
-    return Design(accrual, math.inf, dropout_rate), notes
+    """Accrual and cut-off from the summary; ``None`` cut-off means solve it from events.
 
-
-def solve_cutoff(shape: float, scale: float, accrual: float, dropout: float, n: int,
-                 events: int) -> float | None:
-    """The cut-off at which the model expects ``events`` events (None when none does)."""
-    def gap(c: float) -> float:
-        return expected_events(shape, scale, Design(accrual, c, dropout), n) - events
-
-    return bisect_root(gap, accrual + 1e-6, accrual + 50.0 * scale, 1e-6)
-
-
-def solve_scale_from_events(shape: float, design: Design, n: int, events: int) -> float | None:
-    """The scale at which the model expects ``events`` events under ``design``."""
-    def gap(log_scale: float) -> float:
-        return events - expected_events(shape, math.exp(log_scale), design, n)
-
-    root = bisect_root(gap, math.log(1e-3), math.log(1e5), 1e-9)
-    return None if root is None else math.exp(root)
-
-
-def bisect_root(f, lo: float, hi: float, xtol: float) -> float | None:  # noqa: ANN001
-    """The root of an increasing ``f`` on [lo, hi] by bisection; None without a sign change.
-
-    Plain bisection (to ``xtol``) instead of SciPy's Brent method: the stage needs a root
-    now and then, and importing ``scipy.optimize`` costs more than all of its bisections.
+    For a cut-off that depends on the model (survivors' follow-up), the exponential model
+    with the printed median (else a unit scale) stands in.
     """
-    f_lo, f_hi = f(lo), f(hi)
-    if f_lo > 0 or f_hi < 0:
-        return None
-    while hi - lo > xtol:
-        mid = 0.5 * (lo + hi)
-        if f(mid) < 0:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+    plan, notes = plan_from_summary(s, dropout_rate)
+    if plan.from_events:
+        return None, notes
+    scale = s.median / math.log(2.0) if s.median else 1.0
+    design, _ = resolve_design(replace(plan, dropout=plan.dropout or 0.0), 1.0, scale, s.n,
+                               s.events, True)
+    return design, notes
+
+
+def scale_source(s: Summary, plan: Plan) -> str | None:
+    """What sets an arm's scale: its median, a landmark rate, its events, or nothing."""
+    if s.median is not None:
+        return "median"
+    if any(0.0 < lm.rate < 1.0 for lm in s.landmarks):
+        return "landmark"
+    if s.events is not None and not plan.from_events:
+        return "events"
+    return None
+
+
+def landmark_scale(s: Summary, shape: float) -> float:
+    """The scale at which the model meets the printed landmark rate nearest 50%."""
+    lm = min((x for x in s.landmarks if 0.0 < x.rate < 1.0), key=lambda x: abs(x.rate - 0.5))
+    return lm.months / (-math.log(lm.rate)) ** (1.0 / shape)
 
 
 def shape_grid(s: Summary, model: str, notes: list[str],
@@ -391,8 +340,11 @@ def shape_grid(s: Summary, model: str, notes: list[str],
     """The Weibull shapes to try: 1 alone when nothing printed can identify the shape."""
     if model == "exponential":
         return np.array([1.0])
-    if s.median is None or (s.ci_low is None and s.ci_high is None and s.events is None
-                            and not s.landmarks):
+    anchored = s.median is not None or bool(s.landmarks)
+    others = (s.ci_low is not None or s.ci_high is not None or s.q1 is not None
+              or s.q3 is not None or s.events is not None
+              or len(s.landmarks) > (0 if s.median is not None else 1))
+    if not (anchored and others):
         notes.append("Weibull shape not identified by the reported numbers: shape 1 "
                      "(exponential) kept")
         return np.array([1.0])
@@ -400,24 +352,27 @@ def shape_grid(s: Summary, model: str, notes: list[str],
 
 
 def fit_model(
-    s: Summary, model: str, seed: int = 1, dropout_rate: float = 0.0, tol: float = 0.10,
+    s: Summary, model: str, seed: int = 1, dropout_rate: float | None = 0.0, tol: float = 0.10,
     shapes: np.ndarray | None = None, conf_type: str = "log-log", rate_tol: float = 0.05,
 ) -> ModelFit:
     """Calibrate one model to a summary (see the module docstring for the method).
 
-    Raises :class:`SummaryError` when the summary cannot pin a model down (no N, or neither a
-    median nor events).
+    ``dropout_rate`` None fits the dropout rate (see :func:`resolve_design`). Raises
+    :class:`SummaryError` when the summary cannot pin a model down (no N, or neither a
+    median, a landmark rate nor events).
     """
     if model not in MODELS:
         raise ValueError(f"model must be one of {MODELS}")
     check_identified(s)
-    base_design, notes = design_from_summary(s, dropout_rate)
-    targets = targets_of(s)
+    plan, notes = plan_from_summary(s, dropout_rate)
+    if scale_source(s, plan) is None:
+        raise SummaryError(UNIDENTIFIED)
+    targets = targets_of(s, plan)
     grid = shape_grid(s, model, notes, shapes)
     best: ModelFit | None = None
     best_loss = math.inf
     for shape in grid.tolist():
-        scale, design, more = arm_scale(shape, s, base_design, seed, dropout_rate)
+        scale, design, more = arm_scale(shape, s, plan, seed)
         if scale is None or design is None:
             continue
         fit = evaluate_arm(model, shape, scale, design, s, seed, targets, tol, conf_type,
@@ -428,18 +383,22 @@ def fit_model(
     if best is None:
         raise SummaryError("no parameter value reproduces the reported events with this design")
     best.notes = notes + best.notes
+    if best.design.dropout_rate > 0 and plan.dropout is None:
+        best.notes.append(f"dropout fitted: {best.design.dropout_rate:.3g} per month "
+                          "(censoring before the cut-off)")
     if not best.matched:
         best.notes.append(not_matched_note(best, f"no {model} parameter set", tol))
     return best
 
 
 def check_identified(s: Summary) -> None:
-    """Raise :class:`SummaryError` when no N, or neither a median nor events."""
+    """Raise :class:`SummaryError` when no N, or neither a median, a landmark rate nor events."""
     if s.n is None or s.n <= 0:
         raise SummaryError("number of patients missing")
-    if s.median is None and s.events is None:
+    if s.median is None and s.events is None and not s.landmarks:
         raise SummaryError("median not reached and no number of events: the scale is not "
-                           "identified" if s.median_not_reached else "no median and no events")
+                           "identified" if s.median_not_reached else
+                           "no median, no landmark rate and no events")
 
 
 def not_matched_note(fit: ModelFit, what: str, tol: float) -> str:
@@ -453,47 +412,103 @@ def not_matched_note(fit: ModelFit, what: str, tol: float) -> str:
             f"({fmt(fit.rebuilt[worst])} rebuilt against {fmt(fit.targets[worst])} reported)")
 
 
-def arm_scale(shape: float, s: Summary, base: Design | None, seed: int,
-              dropout: float) -> tuple[float | None, Design | None, list[str]]:
+def arm_design(shape: float, scale: float, s: Summary, plan: Plan,
+               events_free: bool) -> Design | None:
+    """:func:`trialrecon.stats.followup.resolve_design` for one arm's summary."""
+    design, _ = _design(shape, scale, s, plan, events_free)
+    return design
+
+
+@functools.lru_cache(maxsize=8192)
+def _design(shape: float, scale: float, s: Summary, plan: Plan,
+            events_free: bool) -> tuple[Design | None, str]:
+    return resolve_design(plan, shape, scale, s.n, s.events, events_free, s.all_follow_ups())
+
+
+def arm_scale(shape: float, s: Summary, plan: Plan,
+              seed: int) -> tuple[float | None, Design | None, list[str]]:
     """The calibrated scale (and the design) of one arm at a given shape, from its own summary.
 
-    With a median: the scale whose representative data have that Kaplan-Meier median; with a
-    median not reached: the scale that gives the reported events. ``(None, None, notes)``
+    With a median: the scale whose representative data have that Kaplan-Meier median; else
+    the scale that meets a printed landmark rate, else the reported events; a median not
+    reached keeps the curve above 0.5 (:func:`honour_not_reached`). ``(None, None, notes)``
     when the summary does not identify it. Remembered: the joint calibrations, with and
     without the printed HR, ask for the same arms at the same shapes.
     """
-    scale, design, notes = _arm_scale(shape, s, base, seed, dropout)
+    scale, design, notes = _arm_scale(shape, s, plan, seed)
     return scale, design, list(notes)
 
 
 @functools.lru_cache(maxsize=4096)
-def _arm_scale(shape: float, s: Summary, base: Design | None, seed: int,
-               dropout: float) -> tuple[float | None, Design | None, tuple[str, ...]]:
+def _arm_scale(shape: float, s: Summary, plan: Plan,
+               seed: int) -> tuple[float | None, Design | None, tuple[str, ...]]:
+    source = scale_source(s, plan)
+    if source is None:
+        return None, None, ()
     notes: list[str] = []
-    accrual = base.accrual if base is not None else (s.accrual or 0.0)
-    design = base
-    if s.median is not None:
-        scale = s.median / math.log(2.0) ** (1.0 / shape)
-    elif design is not None and s.events is not None:
-        scale = solve_scale_from_events(shape, design, s.n, s.events)
-        if scale is None:
-            return None, None, tuple(notes)
+    if source == "events":
+        scale, design, note = _events_scale(shape, s, plan)
     else:
-        return None, None, tuple(notes)
-    if design is None:
-        if s.events is None:
-            return None, None, tuple(notes)
-        cutoff = solve_cutoff(shape, scale, accrual, dropout, s.n, s.events)
-        if cutoff is None:
-            return None, None, tuple(notes)
-        design = Design(accrual, cutoff, dropout)
-        notes.append(f"cut-off solved from events: {cutoff:.1f} months after first entry")
+        scale = (s.median / math.log(2.0) ** (1.0 / shape) if source == "median"
+                 else landmark_scale(s, shape))
+        design, note = _design(shape, scale, s, plan, True)
+    if scale is None or design is None:
+        return None, None, ()
+    notes += [note] if note else []
     sample = build_sample(shape, design, s.n, seed)
-    if s.median is not None:
-        scale = match_km_median(sample, scale, s.median)
-    else:
-        scale = match_events(sample, scale, int(s.events))
+    new = _match(sample, scale, s, source)
+    if source != "events" and plan.depends_on_scale() and abs(new / scale - 1.0) > 1e-3:
+        again, _ = _design(shape, new, s, plan, True)
+        if again is not None and again != design:  # the conduct moved with the scale
+            design = again
+            sample = build_sample(shape, design, s.n, seed)
+            new = _match(sample, new, s, source)
+    scale = new
+    if s.median_not_reached:
+        raised, moved = honour_not_reached(sample, scale)
+        if moved:
+            notes.append(f"median not reached: scale raised {raised / scale:.3g}-fold so that "
+                         "the curve stays above 0.5 to the end of follow-up")
+            scale = raised
     return scale, design, tuple(notes)
+
+
+def _match(sample: Sample, scale: float, s: Summary, source: str) -> float:
+    if source == "median":
+        return match_km_median(sample, scale, float(s.median))
+    if source == "events":
+        return match_events(sample, scale, int(s.events or 0))
+    return scale
+
+
+def _events_scale(shape: float, s: Summary, plan: Plan
+                  ) -> tuple[float | None, Design | None, str]:
+    """Scale and design from the events, in turn when the conduct depends on the scale."""
+    share = min(max((s.events or 0) / s.n, 0.01), 0.95)
+    horizon = plan.cutoff or (plan.pin.months if plan.pin else 0.0) or plan.accrual or 12.0
+    scale = horizon / (-math.log1p(-share)) ** (1.0 / shape)  # a start: all followed to it
+    design, note = None, ""
+    for _ in range(4):
+        design, note = _design(shape, scale, s, plan, False)
+        if design is None:
+            return None, None, ""
+        new = solve_scale_from_events(shape, design, s.n, int(s.events or 0))
+        if new is None:
+            return None, None, ""
+        moved = abs(new / scale - 1.0) > 1e-4
+        scale = new
+        if not moved or not plan.depends_on_scale():
+            break
+    return scale, design, note
+
+
+def solve_scale_from_events(shape: float, design: Design, n: int, events: int) -> float | None:
+    """The scale at which the model expects ``events`` events under ``design``."""
+    def gap(log_scale: float) -> float:
+        return events - expected_events(shape, math.exp(log_scale), design, n)
+
+    root = bisect_root(gap, math.log(1e-3), math.log(1e5), 1e-9)
+    return None if root is None else math.exp(root)
 
 
 def evaluate_arm(model: str, shape: float, scale: float, design: Design, s: Summary, seed: int,
@@ -501,66 +516,13 @@ def evaluate_arm(model: str, shape: float, scale: float, design: Design, s: Summ
                  notes: list[str] | None = None) -> ModelFit:
     """The rebuilt summaries of one arm's representative data and their gaps."""
     time, event = build_sample(shape, design, s.n, seed).observe(scale)
-    rebuilt = rebuilt_summary(time, event, s.ci_level, conf_type, s.landmarks)
+    rebuilt = rebuilt_summary(time, event, s.ci_level, conf_type, s.landmarks,
+                              tuple(k for k in QUARTILES if k in targets),
+                              tuple(f for f in s.all_follow_ups() if f.key in targets))
     errors = errors_of(rebuilt, targets)
     return ModelFit(model, shape, scale, design, s.n, rebuilt, errors,
                     is_match(errors, targets, tol, rate_tol), list(notes or []),
                     targets=targets, seed=seed)
-
-
-def match_km_median(sample: Sample, scale: float, target: float) -> float:
-    """Rescale so the Kaplan-Meier median of the representative data is closest to ``target``.
-
-    The model median equals the reported one by construction, but a finite censored sample's
-    Kaplan-Meier median does not. Between two changes in the order of event and censoring
-    times the sample's median is proportional to the scale (event times are ``scale * q``),
-    so the step ``scale * target / median`` lands on the target unless the order changes on
-    the way (without censoring before the median, the first step is the closed form: the
-    target over the median of the sorted ``q``, by R's rule the midpoint of the two middle
-    values for an even N). A few such steps start from the model scale; when they miss, a
-    bisection on the scale factor (0.5 to 2) closes the gap: the KM median
-    is a non-decreasing step function of the factor, and the side of the step closer to the
-    target is kept. Without a crossing the model scale is kept.
-    """
-    guess = scale
-    for _ in range(4):
-        m = sample.km_median(guess)
-        if math.isclose(m, target, rel_tol=1e-12):
-            return guess
-        if not math.isfinite(m) or m <= 0:
-            break
-        guess *= target / m
-    lo, hi = math.log(0.5), math.log(2.0)
-    if sample.km_median(scale * math.exp(lo)) > target:
-        return scale
-    if sample.km_median(scale * math.exp(hi)) < target:
-        return scale
-    for _ in range(30):
-        mid = 0.5 * (lo + hi)
-        if sample.km_median(scale * math.exp(mid)) < target:
-            lo = mid
-        else:
-            hi = mid
-    m_lo = sample.km_median(scale * math.exp(lo))
-    m_hi = sample.km_median(scale * math.exp(hi))
-    return scale * math.exp(lo if abs(m_lo - target) < abs(m_hi - target) else hi)
-
-
-def match_events(sample: Sample, scale: float, target: int) -> float:
-    """Rescale so the representative data hold ``target`` events (fewer events as scale grows)."""
-    def count(log_f: float) -> int:
-        return int((scale * math.exp(log_f) * sample.q <= sample.limit).sum())
-
-    lo, hi = math.log(0.5), math.log(2.0)
-    if count(lo) < target or count(hi) > target:
-        return scale
-    for _ in range(30):
-        mid = 0.5 * (lo + hi)
-        if count(mid) > target:
-            lo = mid
-        else:
-            hi = mid
-    return scale * math.exp(hi)
 
 
 # --------------------------------------------------------------------------------------------

@@ -44,10 +44,22 @@ def relative_error(key: str, err: float, want: float) -> float:
     return err / max(abs(want), 1e-9)
 
 
+def in_loss(key: str) -> bool:
+    """Whether a target shapes the curve: a printed follow-up (``follow_up:...``) describes
+    the censoring, which the cut-off and the dropout rate are fitted to, not the survival, so
+    it is checked (a constraint) but never weighs on the choice of a shape."""
+    return not key.startswith("follow_up:")
+
+
 def loss(errors: dict[str, float], targets: dict[str, float]) -> float:
-    """Sum of squared relative errors; a bound reached on one side only (or NaN) costs 1."""
+    """Sum of squared relative errors; a bound reached on one side only (or NaN) costs 1.
+
+    Follow-up targets are left out (:func:`in_loss`).
+    """
     total = 0.0
     for key, err in errors.items():
+        if not in_loss(key):
+            continue
         r = relative_error(key, err, targets[key])
         total += 1.0 if math.isinf(r) else r * r
     return total

@@ -34,6 +34,7 @@ Rules of the denominator (issue 22; each has a clean and an error case in the pl
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 from trialrecon.checks.context import (
@@ -51,9 +52,9 @@ from trialrecon.checks.denominators import (
     denominators,
     grim_counts,
     nearest_count,
+    others_fit,
     pooled_arm_derivable,
     pooled_derivable,
-    sentence_fits,
     unstated_population,
 )
 from trialrecon.checks.findings import Finding
@@ -120,7 +121,8 @@ def _percent_with_count(ctx: Context, row: Row, partner: Row,
                          f"{' = printed' if ok else ''}")
             if ok:
                 hits.append((d, scheme))
-    rows = [row, partner] + [r for d in dens for i in d.rows for r in ctx.where(id=i)][:3]
+    rows = [row, partner] + list(itertools.islice(
+        (r for d in dens for i in d.rows for r in ctx.where(id=i)), 3))
     natural = next((d for d in dens if d.natural), None)
     rec = {"method": "count / denominator x 100, rounded to the printed decimals",
            "inputs": {"count": count, "printed": row["value"]}, "tried": tried,
@@ -165,9 +167,9 @@ def _percent_with_count(ctx: Context, row: Row, partner: Row,
             "not by a natural denominator under standard rounding.", rows, recomputation=rec,
             ruled_out=[f"{count}/{d2.n} ({d2.label}) under half up / half even" for d2 in dens
                        if d2.natural], discriminator=row["id"])
-    fits = sentence_fits(ctx, row, dens[0].n)  # the sentence's others point to dens[0]
+    fits = others_fit(ctx, row, dens[0].n)  # the sentence's others point to dens[0]
     nearest = nearest_count(count, dens, row["value"], ctx.population_sizes(),
-                            contradicted=any(fits))
+                            contradicted=fits)
     rec["result"] = "no denominator and scheme reproduces the printed value"
     stated = any(d.local for d in dens)
     return ctx.finding(

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterator
 from fractions import Fraction
 
 from trialrecon.checks.context import (
@@ -112,9 +113,9 @@ def check_same_quantity(ctx: Context) -> list[Finding]:
 
 def _related(ctx: Context, a: Row, b: Row) -> tuple[Row, Row] | None:
     """(newer, older) when one row updates the other through ``supersedes``, else None."""
-    if b["id"] in ctx.supersedes_chain(a):
+    if ctx.updates(a, b):
         return a, b
-    if a["id"] in ctx.supersedes_chain(b):
+    if ctx.updates(b, a):
         return b, a
     return None
 
@@ -142,16 +143,20 @@ def _same_set(ctx: Context, a: Row, b: Row) -> bool:
     return str(a.get("population") or "") == str(b.get("population") or "")
 
 
-def _stands_for_another(group: list[Row], a: Row, b: Row) -> Row | None:
+def _stands_for_another(group: list[Row], a: Row, b: Row,
+                        labelled: frozenset[str] | None = None) -> Row | None:
     """The row of another variant than ``b`` that ``a`` (a variant column left empty) agrees
     with, if any.
 
     A row that does not say whether it is adjusted (say) is a statement of one of the
     variants: it disagrees with ``b`` only when no variant it could state agrees with it.
+    ``labelled``: the variant columns some row of ``group`` fills (when the caller knows).
     """
     empty = [c for c in NOT_SIDED if not a.get(c)]
-    if not empty:
-        return None
+    if labelled is None:
+        labelled = _labelled(group)
+    if not any(k in labelled for k in empty):
+        return None  # no row of the group states another variant in a column a leaves empty
     return next((c for c in group if c is not a and c is not b
                  and compatible(a, c, NOT_SIDED)
                  and any((c.get(k) and c.get(k) != b.get(k))
@@ -159,6 +164,11 @@ def _stands_for_another(group: list[Row], a: Row, b: Row) -> Row | None:
                          # (a crude ratio beside an adjusted model's) stated twice
                          or (not c.get(k) and b.get(k)) for k in empty)
                  and not _one_sided_pair(a, c) and _agree(a, c)), None)
+
+
+def _labelled(group: list[Row]) -> frozenset[str]:
+    """The variant columns that some row of ``group`` fills."""
+    return frozenset(k for k in NOT_SIDED if any(r.get(k) for r in group))
 
 
 # Analysis sets a number without ``population`` stands for (the data dictionary: empty is the
@@ -181,17 +191,41 @@ def _subset_only(ctx: Context, a: Row, b: Row, c: Row) -> Finding:
         ruled_out=["rounding of either value"])
 
 
+# Above this many statements of one number in one data cut, not every pair is compared.
+MAX_PAIRWISE = 300
+
+
+def _pairs(ctx: Context, group: list[Row]) -> Iterator[tuple[Row, Row]]:
+    """The pairs of ``group`` to compare: all of them, or for a group larger than
+    :data:`MAX_PAIRWISE` (no paper prints one number hundreds of times: a generated or
+    hostile dossier) each row with the first statement and with the row it updates, so the
+    cost stays linear; the check notes the shortcut."""
+    if len(group) <= MAX_PAIRWISE:
+        yield from itertools.combinations(group, 2)
+        return
+    ctx.skip(f"a number stated more than {MAX_PAIRWISE} times in one data cut: each statement "
+             "compared with the first and with the one it updates, not every pair")
+    first = group[0]
+    by_id = {str(r["id"]): r for r in group}
+    for r in group[1:]:
+        older = by_id.get(str(r["supersedes"] or ""))
+        if older is not None and older is not first:
+            yield older, r
+        yield first, r
+
+
 def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
-    """Pairwise comparison of the statements of one data cut."""
+    """Pairwise comparison of the statements of one data cut (see :func:`_pairs`)."""
     bad = []
     out: list[Finding] = []
-    for a, b in itertools.combinations(group, 2):
+    labelled = _labelled(group)
+    for a, b in _pairs(ctx, group):
         if a["denominator"] and b["denominator"] and a["denominator"] != b["denominator"]:
             continue  # different populations, not the same quantity
         if not compatible(a, b, NOT_SIDED) or not _same_set(ctx, a, b):
             continue  # two variants of one comparison: two numbers (see the module)
         stands = [(x, y, c) for x, y in ((a, b), (b, a))
-                  if (c := _stands_for_another(group, x, y)) is not None]
+                  if (c := _stands_for_another(group, x, y, labelled)) is not None]
         if stands:
             x, y, c = stands[0]
             if (not x.get("population") and str(c.get("population") or "") not in WHOLE_COHORT

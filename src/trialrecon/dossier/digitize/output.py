@@ -15,8 +15,6 @@ or colour name itself, made safe.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ from trialrecon.dossier.digitize.geometry import colour_name
 from trialrecon.dossier.digitize.limits import DigitizeError
 from trialrecon.dossier.digitize.model import ReadCurve, ReadFigure
 from trialrecon.dossier.names import TIME_UNIT_MONTHS
+from trialrecon.dossier.safe_write import atomic_write_text, csv_text
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _UNITS = {"month": "months", "week": "weeks", "day": "days", "year": "years"}
@@ -153,24 +152,18 @@ def nar_table(fig: ReadFigure, names: list[str], factor: float) -> pd.DataFrame 
 
 
 def _csv(table: pd.DataFrame) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(list(table.columns))
-    for rec in table.itertuples(index=False):
-        w.writerow([_fmt(v) if isinstance(v, float) else v for v in rec])
-    return buf.getvalue()
+    return csv_text(list(table.columns), ([_fmt(v) if isinstance(v, float) else v for v in rec]
+                                          for rec in table.itertuples(index=False)))
 
 
 def write_text(path: Path, text: str, force: bool) -> Path:
-    """Write a file of the output folder: no links followed, nothing overwritten unless asked."""
+    """Write a file of the output folder: no links followed, nothing overwritten unless asked,
+    atomically (a temporary file renamed into place)."""
     if path.is_symlink():
         raise DigitizeError(f"{path}: is a symbolic link; not written")
     if path.exists() and not force:
         raise DigitizeError(f"{path}: already exists (give --force to replace it)")
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write_text(path, text)
 
 
 def write_curve_files(folder: Path, stem: str, clicks: pd.DataFrame, nar: pd.DataFrame | None,

@@ -9,7 +9,6 @@ after ``page`` and ``figure`` are applied, else the refusal lists what was found
 
 from __future__ import annotations
 
-import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from trialrecon.dossier import safe_read
 from trialrecon.dossier.digitize import pdfpage
 from trialrecon.dossier.digitize.limits import Deadline, DigitizeError, Limits
 from trialrecon.dossier.digitize.model import ReadFigure
@@ -49,18 +49,11 @@ class Reading:
 
 
 def _kind(path: Path, limits: Limits) -> tuple[str, bytes]:
+    """The file's kind and bytes, read through the gate (:mod:`trialrecon.dossier.safe_read`)."""
     try:
-        info = path.lstat()
-    except FileNotFoundError:
-        raise DigitizeError(f"{path}: file not found") from None
-    if stat.S_ISLNK(info.st_mode):
-        raise DigitizeError(f"{path}: is a symbolic link; give the file itself")
-    if not stat.S_ISREG(info.st_mode):
-        raise DigitizeError(f"{path}: is not a regular file")
-    if info.st_size > limits.max_file_bytes:
-        raise DigitizeError(f"{path}: {info.st_size} bytes, more than the limit of "
-                            f"{limits.max_file_bytes}")
-    data = path.read_bytes()
+        data = safe_read.read_bytes(path, limits.max_file_bytes)
+    except safe_read.InputRefused as exc:
+        raise DigitizeError(str(exc)) from None
     if data[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         return "pdf", data
     if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff":

@@ -4,9 +4,11 @@ The input side of the audit and of ``trialrecon draft``:
 
 - :mod:`.document` is the structured document every reader builds (sections, paragraphs,
   tables as grids with header, stub and group rows, footnotes, figure captions);
-  :mod:`.jats` and :mod:`.html_reader` read JATS XML and HTML into it, :mod:`.reader`
-  reads PDF (pdfplumber) and text or Markdown into a plain form that :mod:`.textdoc`
-  turns into one; :mod:`.tables` lays out a table's spans and reads its grid;
+  :mod:`.jats` and :mod:`.html_reader` read JATS XML and HTML into it, :mod:`.pdf_reader`
+  a journal's PDF (two columns, ruled tables; :mod:`.pdf_extract`, :mod:`.pdf_layout`,
+  :mod:`.pdf_tables`, :mod:`.pdf_text`, :mod:`.pdf_marks`), :mod:`.reader` text or
+  Markdown into a plain form that :mod:`.textdoc` turns into one; :mod:`.tables` lays
+  out a table's spans and reads its grid;
 - :mod:`.grammar` is the number grammar the drafter and the audit share;
 - :mod:`.normalise` and :mod:`.layout` find what a person finds in it (headings, tables,
   footnotes, legends, the places a location names);

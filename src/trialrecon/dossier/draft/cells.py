@@ -29,6 +29,7 @@ guess is flagged ``needs_review``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
 from trialrecon.dossier.draft import cues
@@ -37,7 +38,8 @@ from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
-from trialrecon.dossier.draft.quantities import Label, quantity
+from trialrecon.dossier.draft.quantities import Label, quantity, score_unit
+from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
@@ -90,9 +92,12 @@ def _statistics(items: list[Item], formats: tuple[str, ...], col: Column, row: R
             first = item.start == min(i.start for i in group)
             x = min(group, key=lambda i: i.start)
             lab.statistic = _count_percent(item, formats, lab, "%" in text, first,
-                                           bool(re.fullmatch(r"\d+", x.value or "x")))
+                                           bool(re.fullmatch(r"\d+", x.value or "x")),
+                                           _measured(row))
         elif item.pattern == "mean and sd":
             lab.statistic = "se" if stat == "sd" and "mean_se" in formats else stat
+        elif item.pattern == "range" and col.ci:
+            lab.statistic = stat.replace("range", "ci")  # "0.93–1.81" under "95% CI"
         elif item.pattern == "range":
             opening = min(i.start for i in items if i.group == item.group)
             bracket = text[:opening].rstrip().endswith("[")  # "[21-100]": a range
@@ -109,16 +114,47 @@ def _statistics(items: list[Item], formats: tuple[str, ...], col: Column, row: R
 _PAIRED = ("n_pct", "pct_n", "mean_sd", "mean_se")
 
 
+def _measured(row: Row) -> bool:
+    """The stub names a measurement in a unit of its own or a score ("Systolic blood
+    pressure, mm Hg", "NIHSS score"), and states no count format: its numbers are no
+    counts."""
+    stub = split_stub(row.stub)
+    if {"n_pct", "pct_n", "n", "pct"} & set(cues.formats_of(row.stub)):
+        return False
+    return stub.unit not in ("", "percent") or bool(score_unit(stub.name))
+
+
+_COMMA_INTERVAL = re.compile(r"(-?\d[\d.·]*)\s*[(\[]\s*(-?\d[\d.·]*)\s*[,;]\s*"
+                             r"(-?\d[\d.·]*)\s*[)\]]")
+
+
+def _comma_intervals(items: list[Item], text: str) -> list[Item]:
+    """``1.14 (0.88, 1.47)``: three plain numbers an estimate and its interval, printed with a
+    comma between the bounds (the number patterns read only ``to`` and dashes)."""
+    out = list(items)
+    for m in _COMMA_INTERVAL.finditer(text):
+        found = [k for k, i in enumerate(out) if i.pattern == "number" and
+                 i.start in (m.start(1), m.start(2), m.start(3))]
+        if len(found) == 3:
+            group = out[found[0]].group
+            for k, stat in zip(found, ("estimate", "pair_low", "pair_high"), strict=True):
+                out[k] = replace(out[k], statistic=stat, pattern="estimate and interval",
+                                 group=group)
+    return out
+
+
 def _count_percent(item: Item, formats: tuple[str, ...], lab: Label, sign: bool,
-                   first: bool, x_whole: bool) -> str:
+                   first: bool, x_whole: bool, measured: bool = False) -> str:
     """``x (y)``: a count and percent, or a mean and SD, as the formats and the numbers say
     (``sign``: the cell prints a % sign; ``first``: ``item`` is x; ``x_whole``: x is a
-    whole number, as a count must be)."""
+    whole number, as a count must be; ``measured``: the stub names a measurement)."""
     paired = [f for f in formats if f in _PAIRED]
-    if formats and formats[0] in ("pct", "n") and x_whole:
+    if formats and formats[0] in ("pct", "n") and x_whole and not measured:
         paired = ["n_pct"]  # the stub says "Male (%)": a count and its percentage
     if not x_whole:  # "72.5 (11.0)" is no count and percent, whatever else the notes list
         paired = [f for f in paired if f != "n_pct"]
+    if measured and not sign:  # nor is "81 (12)" of a blood pressure in mm Hg
+        paired = [f for f in paired if f not in ("n_pct", "pct_n")]
     chosen = paired[0] if paired else ""
     if sign or chosen in ("n_pct", "pct_n"):
         if item.statistic == "count" and not re.fullmatch(r"\d+", item.value or "x"):
@@ -126,6 +162,9 @@ def _count_percent(item: Item, formats: tuple[str, ...], lab: Label, sign: bool,
         return item.statistic  # the pattern (and "% (n)" in find_items) decided
     if chosen:
         return "mean" if first else chosen.split("_")[1]
+    if measured:
+        lab.guess("statistic: 'x (y)' of a measurement with no mean format stated")
+        return "mean" if first else "sd"
     if "n" not in formats and "pct" not in formats:
         lab.guess("statistic: 'x (y)' with no format stated")
     if not x_whole:
@@ -134,11 +173,26 @@ def _count_percent(item: Item, formats: tuple[str, ...], lab: Label, sign: bool,
     return item.statistic
 
 
+# a column headed by the statistic its plain numbers are ("Mean", "SD", "Min", "Max")
+_COLUMN_STATISTICS = {"mean": "mean", "median": "median", "sd": "sd", "s.d.": "sd",
+                      "se": "se", "sem": "se", "min": "range_low", "min.": "range_low",
+                      "minimum": "range_low", "max": "range_high", "max.": "range_high",
+                      "maximum": "range_high", "q1": "iqr_low", "q3": "iqr_high",
+                      "25th percentile": "iqr_low", "75th percentile": "iqr_high",
+                      "%": "percent", "percent": "percent", "percentage": "percent",
+                      "geometric mean": "geometric_mean", "cv": "cv", "cv%": "cv",
+                      "cv (%)": "cv"}
+
+
 def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Label) -> str:
     if item.marker:
         return "estimate" if col.effect else "median"
     if col.effect:
         return "estimate"
+    head = fold(col.label.split(" / ")[-1]).strip() if col.label else ""
+    if head in _COLUMN_STATISTICS:
+        lab.rules.append(f"statistic: the column '{col.label.split(' / ')[-1]}'")
+        return _COLUMN_STATISTICS[head]
     if item.unit == "percent" or "pct" in formats[:1]:
         return "percent"
     for f, stat in (("n", "count"), ("pct", "percent"), ("median", "median"), ("mean", "mean")):
@@ -191,7 +245,11 @@ def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
         lab.guess("arm: a column naming no declared arm")
 
 
-def _denominator(v: TableView, row: Row, col: Column, item: Item, lab: Label) -> None:
+def _denominator(v: TableView, row: Row, col: Column, item: Item, lab: Label,
+                 items: list[Item]) -> None:
+    """The number of patients the value refers to: its own n/N, the n its group row gives
+    its arm, the row's n column, the column's n; a row under a heading row that prints a
+    count takes that count where its percentage says so."""
     if lab.statistic in ("p_value", "estimate", "ci_low", "ci_high") and col.between \
             or row.n_row or col.n_column:
         return
@@ -203,6 +261,40 @@ def _denominator(v: TableView, row: Row, col: Column, item: Item, lab: Label) ->
             lab.denominator = n
             return
     lab.denominator = _n_column_value(v, row, col) or col.denominator or n_of(row.stub)
+    parent = _parent_count(v, row, col)
+    if parent and lab.denominator != parent and _share(items, parent) and \
+            not _share(items, lab.denominator):
+        lab.denominator = parent  # "CT angiography done 121" heads "Spot positive 24 (20%)"
+        lab.rules.append("denominator: the count of the row heading it, which its "
+                         "percentage reproduces")
+
+
+def _parent_count(v: TableView, row: Row, col: Column) -> str:
+    """The count the row's heading prints in this column, when the heading is a row with
+    numbers of its own ("CT angiography done | 121 (11%)" above "Spot positive"), or ""."""
+    if not row.group:
+        return ""
+    head = row.group.split(" / ")[-1]
+    for r in range(row.index - 1, v.header_rows - 1, -1):
+        above = v.rows.get(r)
+        if above is not None and above.stub == head:
+            m = re.match(r"^\s*(\d[\d,]*)\s*(?:\(|$)", v.table.cell_at(r, col.index).plain)
+            return m.group(1).replace(",", "") if m else ""
+    return ""
+
+
+def _share(items: list[Item], n: str) -> bool:
+    """A count and percentage of ``items`` that ``n`` reproduces (to the printed decimals)."""
+    counts = [i for i in items if i.statistic == "count" and i.value.isdigit()]
+    pcts = [i for i in items if i.statistic == "percent"]
+    if not counts or not pcts or not n.isdigit() or int(n) == 0:
+        return False
+    decimals = len(pcts[0].value.partition(".")[2])
+    try:
+        printed = float(pcts[0].value)
+    except ValueError:
+        return False
+    return abs(100 * int(counts[0].value) / int(n) - printed) <= 0.5 * 10 ** -decimals + 1e-9
 
 
 def _n_column_value(v: TableView, row: Row, col: Column) -> str:
@@ -220,23 +312,20 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     named = lab.population or row.population or col.population or v.population
     if v.kind == "baseline" and named == "itt":
         named = ""  # the ITT set is every randomized patient: no population to name
-    lab.population = lab.population or named or \
-        names.population_of_counts(v.row_counts.get(row.index, set())) or \
+    declared = names.population_of_counts(v.row_counts.get(row.index, set())) or \
         names.population_of_counts({n for _, n in row.denominators}) or \
         names.population_of_counts(v.column_counts)
-    if lab.population and lab.population in dict(names.population_counts):
+    if declared and named not in dict(names.populations):
+        # the columns count a set the trial declares ("96 and 102"): it, before the
+        # generic word a caption uses for it ("evaluable")
+        lab.population = declared
         lab.rules.append("population: the declared set whose counts the row prints")
-    if not lab.population and v.count_unit != "patients":
-        stem = v.count_unit.rstrip("s")
-        found = [i for i, al in names.populations if stem in i or any(stem in a for a in al)]
-        if len(found) == 1:  # the table counts devices; the trial declares a set of devices
-            lab.population = found[0]
-            lab.rules.append(f"population: the declared set of {v.count_unit}")
-    if not lab.population and v.method_population and lab.quantity not in ("randomized",):
-        # the methods analyse by ITT; the table does not say it shows that set: proposed,
-        # for the reviewer to confirm
-        lab.population = v.method_population
-        lab.guess(f"population: the methods name '{v.method_population}', the table none")
+    else:
+        lab.population = named
+    if not lab.population:
+        lab.population = _unit_set(v, names)
+    # (a set the methods analyse by is not copied onto rows that do not say it: the data
+    # dictionary's population is the value's own table's or sentence's)
     if not lab.population and lab.denominator and col.denominator and \
             lab.denominator != col.denominator and any(a == lab.arm for a, _ in row.denominators):
         lab.guess("population: the row counts a set of its own")
@@ -267,6 +356,16 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
             lab.sided = "one_sided" if sided[0] in ("one", "1") else "two_sided"
 
 
+def _unit_set(v: TableView, names: Names) -> str:
+    """The declared set of what the table counts when it counts no patients (devices,
+    infants), or ""."""
+    if v.count_unit == "patients":
+        return ""
+    stem = v.count_unit.rstrip("s")
+    found = [i for i, al in names.populations if stem in i or any(stem in a for a in al)]
+    return found[0] if len(found) == 1 else ""
+
+
 def _anchor(doc: Document, t: Table, row: int, col: int) -> str:
     """The row as printed from its first printed cell up to cell ``col`` (last words)."""
     cell = t.cell_at(row, col)
@@ -293,6 +392,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
     if any(i.pattern == "events over n" for i in items) and re.search(r"\w\s*/\s*\w", row.stub):
         for lab in labels:  # "Males/Females 112/104": two counts, not n of N
             lab.guess("statistic: x/y under a stub naming two things")
+    items = _comma_intervals(items, text)
     _statistics(items, formats, col, row, labels, text)
     if (row.n_row or col.n_column) and not col.between:
         for lab in labels:
@@ -310,7 +410,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
             quantity(v, row, col, lab, names)
         _arm(v, col, lab, names)
         _row_arm(row, col, lab, names)
-        _denominator(v, row, col, item, lab)
+        _denominator(v, row, col, item, lab, items)
         _optional(v, row, col, cell.marks, lab, names)
         if not lab.unit:
             lab.unit = {"count": v.count_unit, "percent": "percent",
@@ -370,7 +470,10 @@ def _header_drafts(doc: Document, v: TableView, names: Names, source_id: str,
                 names.population_of_counts(v.column_counts)
             if v.kind == "baseline" and lab.population == "itt":
                 lab.population = ""
-            if v.kind == "ae" or lab.population in ("safety", "as_treated"):
+            if v.count_unit != "patients":  # the devices or infants the table counts
+                lab.quantity, lab.unit = "analysed", v.count_unit
+                lab.population = lab.population or _unit_set(v, names)
+            elif v.kind == "ae" or lab.population in ("safety", "as_treated"):
                 lab.quantity = "safety_population"
                 lab.population = lab.population or "safety"
             elif v.kind == "baseline" and lab.population in ("", "itt"):

@@ -30,6 +30,7 @@ from trialrecon.dossier.draft.drafter import Draft
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.tableview import bare
+from trialrecon.dossier.draft.textnames import TableNames, entry_of
 
 BORROWED = ("quantity", "category", "statistic", "unit", "arm", "versus", "adjustment",
             "population", "test", "hypothesis", "sided", "cohort", "subgroup")
@@ -103,10 +104,24 @@ def _matches(row: Draft, sentence: str, sentence_words: frozenset[str], arms: se
     return found
 
 
+def _named_best(row: Draft, sentence: str, tables: TableNames | None,
+                found: list[Draft]) -> list[Draft]:
+    """The candidates whose row the sentence names best for this number (the nearest of the
+    rows it names: "neutropenia (13% vs 22%) and diarrhoea (19% vs 11%)")."""
+    if tables is None or row.item is None or not found:
+        return found
+    start = row.item.start
+    top = tables.top(sentence, start, after=start + 60)
+    if not top:
+        return found
+    return [c for c in found if entry_of(c) in top]
+
+
 def borrow_labels(rows: list[Draft], sentence: str, index: dict[float, list[Draft]],
-                  names: Names) -> list[Draft]:
+                  names: Names, tables: TableNames | None = None) -> list[Draft]:
     """``rows`` of one sentence, each with the labels of the one table cell it repeats
-    (``index``: :func:`index_cells` of the document's table cells)."""
+    (``index``: :func:`index_cells` of the document's table cells; ``tables``: the tables'
+    names, to keep the row the sentence names best)."""
     if not rows or not index:
         return rows
     words = _words(sentence)
@@ -118,7 +133,12 @@ def borrow_labels(rows: list[Draft], sentence: str, index: dict[float, list[Draf
             value = float(row.fields["value"])
         except ValueError:
             continue
-        found = _matches(row, sentence, words, arms, index.get(value, []))
+        found = _named_best(row, sentence, tables,
+                            _matches(row, sentence, words, arms, index.get(value, [])))
+        if any(r.startswith("sure quantity:") for r in row.rules):
+            # the sentence's own words named the quantity: a cell of another one is no
+            # restatement of this number
+            found = [c for c in found if c.fields["quantity"] == row.fields["quantity"]]
         keys = {tuple(c.fields[k] for k in BORROWED) for c in found}
         if len(keys) != 1:
             continue

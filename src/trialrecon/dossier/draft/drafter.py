@@ -74,6 +74,7 @@ class Draft:
     rules: list[str] = field(default_factory=list)
     confidence: float = 0.0
     needs_review: bool = False
+    item: Item | None = None  # the number as the pattern read it (sentences: its place)
 
 
 # ------------------------------------------------------------------------------- units
@@ -428,9 +429,31 @@ def _anchor(unit: Unit, item: Item, items: list[Item]) -> str:
     return unit.text[words[lo][0]:words[hi][1]]
 
 
+_RATIO = re.compile(r"(?<![\d.:])(\d{1,2})\s?:\s?(\d{1,2})(?:\s?:\s?(\d{1,2}))?(?![\d:])")
+_RATIO_WORDS = re.compile(r"random|allocat|assign|ratio", re.IGNORECASE)
+
+
+def ratio_items(text: str, taken: list[Item]) -> list[Item]:
+    """The parts of an allocation ratio ("randomised 1:1", "in the ratio 7 : 7 : 4"), which
+    the number patterns leave out (a ratio is no single number)."""
+    out: list[Item] = []
+    for n, m in enumerate(_RATIO.finditer(text)):
+        near = text[max(0, m.start() - 60):m.end() + 40]
+        if not _RATIO_WORDS.search(near) or any(it.start < m.end() and m.start() < it.end
+                                                for it in taken):
+            continue
+        for k in range(1, 4):
+            if m.group(k):
+                out.append(Item(m.group(k), "value", m.start(k), m.end(k),
+                                group=10_000 + n, pattern="allocation ratio"))
+    return out
+
+
 def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[Draft]:
     """The draft rows of one unit of text."""
     items = find_items(unit.text, unit.percent_first)
+    if not unit.row and not unit.column:
+        items = sorted(items + ratio_items(unit.text, items), key=lambda i: i.start)
     if not items:
         return []
     folded = fold(unit.text)
@@ -499,7 +522,7 @@ def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[D
         rules = [f"pattern: {item.pattern}", f"quantity: {q.rule}", f"cohort: {cohort[1]}"]
         origin = unit.origin[item.start] if item.start < len(unit.origin) else unit.origin[-1]
         out.append(Draft(fields, origin, rules, round(confidence, 2),
-                         needs_review=not quantity or confidence < 0.5))
+                         needs_review=not quantity or confidence < 0.5, item=item))
     return out
 
 

@@ -352,7 +352,7 @@ def paper_source(dossier: Path, sources_dir: Path | None) -> tuple[str, Path] | 
     from trialrecon.dossier.safe_yaml import load_file
 
     files, _ = source_files(dossier, sources_dir)
-    raw = load_file(dossier / "trial.yaml")
+    raw = load_file(dossier / "trial.yaml", within=dossier)
     for entry in raw.get("sources") or [] if isinstance(raw, dict) else []:
         ident = str(entry.get("id")) if isinstance(entry, dict) else ""
         if ident in files and entry.get("kind") in ("paper", "abstract", "review", None):

@@ -339,7 +339,7 @@ def read_names(trial_yaml: str | Path) -> Names:
     """The cohorts, arms, endpoints, populations and source ids of a ``trial.yaml``."""
     path = Path(trial_yaml)
     try:
-        raw = load_file(path)
+        raw = load_file(path, follow_link=True)  # a file the user named
     except (OSError, UnicodeDecodeError, YamlRefused) as exc:
         raise ValueError(f"{path}: cannot read trial.yaml ({exc})") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("cohorts"), list):

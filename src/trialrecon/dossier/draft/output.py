@@ -4,15 +4,14 @@ The draft file has every column of ``values.csv`` (:data:`trialrecon.dossier.COL
 optional ones: ``data_cut``, ``versus``, ``adjustment``, ``test``, ``population``,
 ``hypothesis``) and the draft's own: ``confidence`` (0 to 1), ``rule`` (the rules that made
 the row: the number's pattern, where each label came from, and every ``guess: ...``) and
-``needs_review`` (``yes`` when a label is a guess). With a dossier to compare with,
-``merge`` says for each row whether the dossier already has it (``in_dossier`` and the
-dossier's id) or not (``new``).
+``needs_review`` (``yes`` when a label is a guess). Text cells a spreadsheet would run as a
+formula are neutralised (:func:`trialrecon.dossier.safe_write.cell`). With a dossier to
+compare with, ``merge`` says for each row whether the dossier already has it (``in_dossier``
+and the dossier's id) or not (``new``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from trialrecon.dossier.audit import SourceDoc, _rows
 from trialrecon.dossier.draft.drafter import Draft
 from trialrecon.dossier.draft.evaluate import anchor_spans, same_value
 from trialrecon.dossier.draft.layout import _key
+from trialrecon.dossier.safe_write import csv_text
 
 DRAFT_COLUMNS: tuple[str, ...] = (*COLUMNS, *OPTIONAL_COLUMNS, "confidence", "rule",
                                   "needs_review")
@@ -38,17 +38,15 @@ def assign_ids(drafts: list[Draft], prefix: str = "d") -> None:
 def to_csv(drafts: list[Draft], merge: dict[int, tuple[str, str]] | None = None) -> str:
     """The draft as CSV text (``merge``: {index: (status, dossier id)} adds two columns)."""
     columns = DRAFT_COLUMNS + (MERGE_COLUMNS if merge is not None else ())
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
+    rows = []
     for i, d in enumerate(drafts):
         row = {c: d.fields.get(c, "") for c in (*COLUMNS, *OPTIONAL_COLUMNS)}
         row.update(confidence=f"{d.confidence:.2f}", rule="; ".join(d.rules),
                    needs_review="yes" if d.needs_review else "")
         if merge is not None:
             row["merge"], row["dossier_id"] = merge.get(i, ("new", ""))
-        writer.writerow(row)
-    return buf.getvalue()
+        rows.append([row.get(c, "") for c in columns])
+    return csv_text(columns, rows)
 
 
 @dataclass(frozen=True)

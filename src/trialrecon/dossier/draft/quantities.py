@@ -18,19 +18,15 @@ from dataclasses import dataclass, field
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.lexicon import Names, lexicon
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.stubs import level_like, name_of, split_stub
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, bare
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
-_STAT_WORDS = re.compile(r"^(?:median|mean|range|iqr|sd|se|n|no\.?|%|min(?:imum)?|max(?:imum)?|"
+_STAT_WORDS = re.compile(r"^(?:median|mean|range|iqr|sd|se|n|no\.|%|min(?:imum)?|max(?:imum)?|"
+                         r"rates?(?: per .*)?|incidence(?: rate)?|number|percentage|"
                          r"mean\s*\(sd\)|mean\s*±\s*sd|median\s*\((?:iqr|range)\)|q1.*|q3.*|"
                          r"median\s*\(95%,?\s*ci\)|median \(months\)|interquartile range)"
                          r"(?:\s*[,(].*)?$", re.IGNORECASE)
-_LEVEL = re.compile(r"^(?:yes|no|none|nil|mild|moderate|severe|low|medium|intermediate|high|"
-                    r"normal|abnormal|other|others|unknown|missing|present|absent|positive|"
-                    r"negative|[<>≤≥]\s*\d.*|\d+(?:\s*[-–]\s*\d+)?(?:\s*\+)?|"
-                    r"\d+\s*(?:or|to)\s*(?:more|\d+).*)$", re.IGNORECASE)
-_UNIT_IN_LABEL = re.compile(r"(?:\(([^()]{1,30})\)|,\s*([A-Za-z/%0-9. ²³µ^-]{1,25}))\s*$")
-_FREE_UNIT = re.compile(r"^[A-Za-z0-9 /.%^()*_-]{1,40}$")
 _TIME_UNITS = {"months": "months", "month": "months", "mo": "months", "years": "years",
                "year": "years", "yrs": "years", "y": "years", "weeks": "weeks", "week": "weeks",
                "days": "days", "day": "days", "d": "days", "hours": "hours", "h": "hours"}
@@ -69,112 +65,81 @@ class Label:
 
 
 
-_UNIT_NAMES = {"mm hg": "mmHg", "mmhg": "mmHg", "kg/m2": "kg/m2", "kg/m²": "kg/m2",
-               "h": "hours", "hours": "hours", "hrs": "hours", "min": "minutes",
-               "%": "", "n": "", "n (%)": ""}
+def _group(row: Row) -> str:
+    """The heading a row stands under (the innermost), or ""."""
+    return row.group.split(" / ")[-1] if row.group else ""
 
 
-def _unit_of_label(label: str) -> str:
-    """The unit a row or column label prints ("Weight (kg)", "Age, years"), or ""."""
-    m = _UNIT_IN_LABEL.search(label.strip())
-    if not m:
-        return ""
-    unit = (m.group(1) or m.group(2) or "").strip()
-    unit = unit.replace("µ", "u").replace("μ", "u").replace("²", "2").replace("³", "3")
-    low = unit.lower()
-    if low in _TIME_UNITS:
-        return _TIME_UNITS[low]
-    if low in _UNIT_NAMES:
-        return _UNIT_NAMES[low]
-    if low in ("range", "iqr", "sd", "median", "mean", "no.") or not _FREE_UNIT.match(unit) \
-            or not re.search(r"[a-z]", low):
-        return ""
-    return unit if re.search(r"/|\bmg\b|\bkg\b|\bcm\b|\bmm|\bml\b|\bg\b|\bl\b|mmol|u/l|"
-                             r"score|points|gy|\bm2\b|bpm|\bcc\b", low) else ""
+def _stat_stub(row: Row) -> bool:
+    """The stub names a statistic of its group's characteristic ("Age, years / Median")."""
+    return bool(row.group) and bool(_STAT_WORDS.match(row.stub))
 
 
-def without_unit(name: str) -> str:
-    """A characteristic's name without the unit it prints ("Weight (kg)" -> "Weight")."""
-    m = _UNIT_IN_LABEL.search(name.strip())
-    if m and _unit_of_label(name):
-        return name.strip()[:m.start()].strip(" ,")
-    return name
+def category_of(row: Row, lab: Label) -> str:
+    """A row's category by the data dictionary's three steps: the stub without its format
+    legend and unit (:func:`.stubs.split_stub`); ``Group: level`` under a heading that names
+    a variable whose levels the rows are; the stub alone under a heading that only names a
+    part of the table (the verdict of :func:`.stubs.group_verdict`); a stub that is a
+    statistic ("Median") takes its group's name. An undecided verdict is a guess."""
+    stub = split_stub(row.stub)
+    group = _group(row)
+    if _stat_stub(row):
+        return name_of(group)
+    if not group or row.levels is False:
+        return stub.name
+    level = f"{name_of(group)}: {stub.name}"
+    if row.levels is True:
+        return level
+    lab.guess(f"category: whether '{group}' names a variable whose levels its rows are "
+              f"({row.levels_why})")
+    return level if level_like(row.stub) else stub.name
 
 
-def _category_name(row: Row) -> str:
-    """The characteristic or outcome a row names: its stub, or its group when the stub is a
-    statistic ("Age, years / Median" names "Age, years")."""
-    if row.group and _STAT_WORDS.match(row.stub):
-        return bare(row.group.split(" / ")[-1])
-    return bare(row.stub)
+def unit_of(row: Row, col: Column) -> str:
+    """The unit printed for a row's measurement: at the end of its stub, of its heading
+    (when the stub is a statistic or a level of it), in the column's header; else ""."""
+    unit = split_stub(row.stub).unit
+    if not unit and row.group and (_stat_stub(row) or row.levels is True):
+        unit = split_stub(_group(row)).unit
+    for part in reversed(col.label.split(" / ") if not unit else ()):
+        unit = split_stub(part).unit
+        if unit:
+            break
+    return unit
 
 
-# a group heading that divides a table (into outcomes, time points, analyses) rather than
-# naming an outcome whose levels or items the rows are
-_DIVIDER = re.compile(r"\b(outcomes?|end ?points?|measures?|results?|efficacy|safety|"
-                      r"sensitivity|analys[ie]s|information|days?\s+\d+|weeks?\s+\d+|"
-                      r"months?\s+\d+|years?\s+\d+|\d+\s+(?:days?|weeks?|months?|years?)|"
-                      r"discharge|follow-?up|baseline)\b", re.IGNORECASE)
+def score_unit(name: str) -> str:
+    """``points`` for a score or scale the name calls one (``NIHSS``, ``EQ-5D``, ``HSI
+    score``, ``out of 100``), else ""."""
+    return "points" if cues.first("score_names", name) else ""
 
 
-def _outcome_category(row: Row) -> str:
-    """An outcome as its table names it: the stub; ``Group: level`` for a level of a grouped
-    outcome ("Severity of respiratory disease / Mild"); a divider group ("Secondary
-    outcomes") is not part of it."""
-    group = row.group.split(" / ")[-1] if row.group else ""
-    if not group or _DIVIDER.search(group):
-        return bare(row.stub)
-    if _STAT_WORDS.match(row.stub):
-        return bare(group)
-    return f"{bare(group)}: {bare(row.stub)}"
-
-
-_ROLE_NAME = re.compile(r"^(?:primary|secondary|tertiary|main|other|exploratory)\s+"
-                        r"(?:outcomes?|end ?points?|measures?)\b", re.IGNORECASE)
-
-
-def _outcome_category_sure(row: Row) -> bool:
-    """Whether :func:`_outcome_category` is sure: no group, a divider, or a level under it
-    (an outcome's own name under a group may stand alone in a reviewer's dossier); a stub
-    that names the outcome's role ("Primary outcome (RS6)") is not its name."""
-    if _ROLE_NAME.match(row.stub):
-        return False
-    group = row.group.split(" / ")[-1] if row.group else ""
-    return not group or bool(_DIVIDER.search(group)) or bool(_STAT_WORDS.match(row.stub)) \
-        or bool(_LEVEL.match(bare(row.stub)))
-
-
-# a group heading that sorts characteristics into sections rather than naming one
-_SECTION = re.compile(r"^(?:demographics?|health|(?:medical |past |clinical )?history|clinical|"
-                      r"(?:\w+\s+)?characteristics|(?:\w+\s+)?features|"
-                      r"disease|tobacco.*|smoking history|social|characteristics?|baseline.*|"
-                      r"general|other|comorbidit(?:y|ies)|co-?morbidit(?:y|ies)|risk factors?|"
-                      r"coexisting (?:conditions|illness(?:es)?)|concomitant .*|medications?|"
-                      r"symptoms?|signs and symptoms|lifestyle|socio-?demographics?)$",
-                      re.IGNORECASE)
-
-
-def _is_level(row: Row) -> bool:
-    """The stub is a level of its group ("Male" under "Sex", "Abdominal" under "Type of
-    infection"), not a characteristic of its own under a section heading ("% Receiving state
-    benefits (n)" under "Demographics", a stub that states its own format)."""
-    if not row.group or _SECTION.search(row.group.split(" / ")[-1]):
-        return False
-    return bare(row.stub) == row.stub
-
-
-def _level_category(row: Row, stub_head: str = "") -> str:
-    """``Characteristic: level`` of a baseline count ("Sex / Male" -> "Sex: Male"; a flat
-    row under a stub column headed "Pathogen": "Pathogen: Escherichia coli")."""
-    if not row.group and stub_head:
-        return f"{stub_head}: {bare(row.stub)}"
-    if _is_level(row):
-        return f"{bare(row.group.split(' / ')[-1])}: {bare(row.stub)}"
-    return f"{bare(row.stub)}: yes"
+def measured_unit(row: Row, col: Column, lab: Label, what: str) -> str:
+    """The unit of a mean, median or difference of a row: printed, a score's points, else
+    ``none`` (nothing printed says; a guess for ``what``)."""
+    unit = unit_of(row, col) or score_unit(category_of(row, Label()))
+    if not unit:
+        lab.guess(f"unit: {what} whose unit is not printed")
+    return unit or "none"
 
 
 def _endpoint(v: TableView, row: Row, names: Names) -> str:
-    return cues.endpoint_of(row.label, names.endpoints)
+    """The time-to-event endpoint a row names; ``os`` for deaths compared by a hazard ratio
+    (the data dictionary: deaths printed with a hazard ratio for death are the events of
+    overall survival, "Death by day 90 | 250 (22%) | HR 0.92")."""
+    return cues.endpoint_of(row.label, names.endpoints) or ("os" if _death_hr(v, row) else "")
+
+
+_DEATH = re.compile(r"\b(?:deaths?|died|mortality|dead)\b", re.IGNORECASE)
+
+
+def _death_hr(v: TableView, row: Row) -> bool:
+    """The row counts deaths and prints a hazard ratio beside them."""
+    if not _DEATH.search(row.stub) or v.kind == "ae":
+        return False
+    return any(c.effect == "hazard_ratio" or c.effect == "unnamed" and
+               cues.effect(v.table.cell_at(row.index, c.index).plain) == "hazard_ratio"
+               for c in v.columns if c.effect)
 
 
 def _landmark(text: str) -> str:
@@ -210,31 +175,33 @@ def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> N
         return
     endpoint = _endpoint(v, row, names)
     if endpoint and v.kind in ("outcome", "response", "other", "regression") and \
-            not _AE_SPECIAL[2][1].search(row.stub) or endpoint and row.stub.lower() in (
+            (not _AE_SPECIAL[2][1].search(row.stub) or _death_hr(v, row)) or \
+            endpoint and row.stub.lower() in (
                 "median", "median (95% ci)"):
         _endpoint_quantity(endpoint, row, col, lab, names)
         return
     if v.kind == "ae":
         _ae_quantity(v, row, col, lab)
     elif v.kind == "baseline":
-        _baseline_quantity(row, lab, _continuous(v, row), v.stub_head)
+        _baseline_quantity(v, row, col, lab, _continuous(v, row))
     elif v.kind == "response" or cues.first("response_rows", bare(row.stub)) or \
             _RESPONSE_STUB.match(bare(row.stub)):
         _response_quantity(row, lab)
     else:
-        lab.quantity, lab.category = "outcome", _outcome_category(row)
         lab.rules.append("quantity: outcome of the row")
         named = cues.population_of(row.stub) if len(row.stub.split()) <= 4 else ""
         if named and row.group:  # "ICU mortality / ITT": the outcome in an analysis set
-            lab.category, lab.population = bare(row.group.split(" / ")[-1]), named
-        if not _outcome_category_sure(row):
-            lab.guess("category: an item under a group")
+            lab.quantity, lab.category, lab.population = "outcome", name_of(_group(row)), named
+            lab.unit = split_stub(_group(row)).unit if stat not in ("count", "percent",
+                                                                     "p_value") else ""
+        else:
+            lab.quantity, lab.category = "outcome", category_of(row, lab)
         if re.search(r"[<>≤≥]\s*\d|\baged?\b", row.stub):
             lab.guess("subgroup: a row naming a threshold may be a subgroup of patients")
         if v.kind not in ("outcome",):
             lab.guess("quantity: a table whose kind is not read")
         if stat not in ("count", "percent", "p_value"):
-            lab.unit = lab.unit or _unit_of_label(row.label) or _unit_of_label(col.label)
+            lab.unit = lab.unit or unit_of(row, col) or score_unit(lab.category)
 
 
 def _row_has_effect(v: TableView, row: Row, col: Column) -> bool:
@@ -273,12 +240,10 @@ def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Nam
             if v.kind == "regression":
                 lab.guess("quantity: a hazard ratio of a covariate in a model")
         else:
-            lab.quantity, lab.category = "outcome", _category_name(row)
+            lab.quantity, lab.category = "outcome", category_of(row, lab)
             lab.guess("quantity: a hazard ratio of an endpoint not named")
     else:
-        lab.quantity, lab.category = effect, _outcome_category(row)
-        if not _outcome_category_sure(row):
-            lab.guess("category: an item under a group")
+        lab.quantity, lab.category = effect, category_of(row, lab)
     if lab.statistic == "p_value":
         lab.unit = "probability"
     elif effect in ("risk_ratio", "odds_ratio", "hazard_ratio", "rate_ratio", "ratio_of_means",
@@ -293,8 +258,7 @@ def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Nam
     elif effect == "std_mean_difference":
         lab.unit = "none"
     else:
-        lab.unit = _unit_of_label(row.label) or "none"
-        lab.guess("unit: of a difference")
+        lab.unit = measured_unit(row, col, lab, "a difference")
 
 
 def _endpoint_quantity(endpoint: str, row: Row, col: Column, lab: Label, names: Names) -> None:
@@ -315,7 +279,7 @@ def _endpoint_quantity(endpoint: str, row: Row, col: Column, lab: Label, names: 
         lab.guess("quantity: a P value between survival curves")
     else:
         lab.quantity = endpoint
-        unit = _unit_of_label(row.label) or _unit_of_label(row.group) or \
+        unit = unit_of(row, col) or \
             _TIME_UNITS.get(next(iter(re.findall(r"\b(months?|years?|weeks?|days?)\b",
                                                  fold(text))), ""), "")
         lab.unit = unit or "months"
@@ -328,7 +292,8 @@ def _endpoint_quantity(endpoint: str, row: Row, col: Column, lab: Label, names: 
 
 def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
     prefix = "trae_" if (v.related or col.related) else "ae_"
-    category = "any" if _ANY.match(row.stub) else row.stub
+    term = name_of(row.stub)
+    category = "any" if _ANY.match(term) else term
     for quantity, pattern in _AE_SPECIAL:
         if pattern.search(row.stub) and not col.grade:
             lab.quantity, lab.category = quantity, "any"
@@ -338,7 +303,7 @@ def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
     if not grade:
         grade = cues.grade(row.stub)
         if grade:  # "Leukopenia / I–II": the grade is the row, the term its group
-            category = bare(row.group.split(" / ")[-1]) if row.group else "any"
+            category = name_of(_group(row)) if row.group else "any"
     if not grade:
         grade = "any_grade"
         lab.guess("quantity: an adverse event of no grade printed")
@@ -346,11 +311,6 @@ def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
     lab.rules.append(f"quantity: grade '{grade}' of an adverse-event table")
     if lab.statistic == "p_value":
         lab.guess("quantity: a P value of an adverse-event table")
-
-
-def _counts(label: str) -> bool:
-    """A heading that says its rows are counted ("Type of infection, n (%)")."""
-    return bool({"n_pct", "pct", "n"} & set(cues.formats_of(label)))
 
 
 def _continuous(v: TableView, row: Row) -> bool:
@@ -362,62 +322,68 @@ def _continuous(v: TableView, row: Row) -> bool:
         "±" in x or re.search(r"\d[.,·]\d", x) for x in cells)
 
 
-def _baseline_quantity(row: Row, lab: Label, continuous: bool = False,
-                       stub_head: str = "") -> None:
-    """``continuous``: the row's arm cells print a mean or median, no count; ``stub_head``:
-    the characteristic the stub column's header names ("Pathogen")."""
-    name = _category_name(row)
-    own = cues.first("baseline_quantities", without_unit(bare(row.stub)))
-    parent = cues.first("baseline_quantities", bare(row.group.split(" / ")[-1])) \
-        if _is_level(row) or row.group and _STAT_WORDS.match(row.stub) else ""
+def _level_category(row: Row, lab: Label, stub_head: str = "") -> str:
+    """The category of a baseline count: ``Characteristic: level`` under a heading naming
+    the characteristic, or a flat row under a stub column headed by one ("Pathogen"); a
+    yes/no characteristic printed as a row of its own is its stub alone."""
+    if not row.group and stub_head:
+        return f"{stub_head}: {name_of(row.stub)}"
+    return category_of(row, lab)
+
+
+# a level that says whether, not which ("Previous adjuvant chemotherapy / No" is no treatment)
+_YES_NO = re.compile(r"^(?:yes|no|none|missing(?: data)?|unknown|not known)$", re.IGNORECASE)
+
+
+def _ecog_level(name: str) -> str:
+    """The score an ECOG stub prints ("ECOG PS 0-1" -> "0-1"), or ""."""
+    m = re.search(r"(\d(?:\s*(?:[-–/,]|or|to)\s*\d)*)\s*$", name)
+    return m.group(1) if m else ""
+
+
+def _baseline_quantity(v: TableView, row: Row, col: Column, lab: Label,
+                       continuous: bool = False) -> None:
+    """The specific quantity of a characteristic before the generic (``male``, ``age``,
+    ``ecog``, ``prior_treatment``, then ``baseline`` or ``baseline_value``); ``continuous``:
+    the row's arm cells print a mean or median, no count."""
+    stub = split_stub(row.stub)
+    group = _group(row)
+    own = cues.first("baseline_quantities", stub.name)
+    levels = row.levels is True or row.levels is None and level_like(row.stub)
+    parent = cues.first("baseline_quantities", name_of(group)) \
+        if group and (levels or _stat_stub(row)) else ""
     stat = lab.statistic
     lab.rules.append("quantity: characteristic of a baseline table")
-    group = row.group.split(" / ")[-1] if row.group else ""
-    sex_group = not group or bool(_SECTION.search(group)) or row.partition is False or \
-        parent in ("female", "male") or bool(re.search(r"\b(sex|gender)\b", group, re.I))
+    sex_group = not group or row.levels is False or parent in ("female", "male") or \
+        bool(re.search(r"\b(sex|gender)\b", group, re.I))
     if own in ("female", "male") and sex_group:
         lab.quantity, lab.category = own, ""
     elif own == "age" and stat not in ("count", "percent") or parent == "age" and \
-            _STAT_WORDS.match(row.stub):
+            _stat_stub(row):
         lab.quantity, lab.category = "age", ""
         if stat != "p_value":
-            lab.unit = "years"
+            lab.unit = unit_of(row, col) or "years"
     elif parent == "ecog" or own == "ecog" and stat not in ("count", "percent"):
         lab.quantity = "ecog"
-        lab.category = row.stub if parent == "ecog" else ""
-    elif "prior_treatment" in (own, parent) and stat in ("count", "percent", "p_value"):
+        lab.category = stub.name if parent == "ecog" and not _stat_stub(row) else ""
+    elif own == "ecog" and _ecog_level(stub.name):
+        lab.quantity, lab.category = "ecog", _ecog_level(stub.name)
+    elif "prior_treatment" in (own, parent) and stat in ("count", "percent", "p_value") and \
+            not (parent and _YES_NO.match(stub.name)):
         lab.quantity = "prior_treatment"
-        lab.category = row.stub if parent == "prior_treatment" else ""
+        lab.category = stub.name if parent == "prior_treatment" else ""
         if not lab.category:
             lab.guess("quantity: a previous treatment with no level (prior_treatment or a "
                       "baseline characteristic)")
     elif stat in ("count", "percent"):
-        lab.quantity, lab.category = "baseline", _level_category(row, stub_head)
-        if lab.category.endswith(": yes"):
-            lab.guess("category: a characteristic with no level printed (': yes')")
-        elif row.siblings == 1 and not re.match(r"(?i)^(yes|no|present|absent|positive|"
-                                                r"negative)$", bare(row.stub)):
-            lab.guess("category: the only level printed of its characteristic")
-    elif stat == "p_value" and not continuous:
-        lab.quantity = "baseline"
-        lab.category = _level_category(row, stub_head) if _is_level(row) or stub_head and \
-            not row.group else name
-        lab.guess("quantity: the P value of a characteristic")
+        lab.quantity, lab.category = "baseline", _level_category(row, lab, v.stub_head)
     elif stat == "p_value":
-        lab.quantity, lab.category = "baseline_value", name
+        lab.quantity = "baseline_value" if continuous else "baseline"
+        lab.category = _level_category(row, lab, v.stub_head)
         lab.guess("quantity: the P value of a characteristic")
     else:
-        # the data dictionary: a continuous characteristic's category "names it with its
-        # unit" (LDH (U/L)); under a group heading, the group first, as for a level
-        lab.quantity, lab.category = "baseline_value", name
-        group_name = row.group.split(" / ")[-1] if row.group else ""
-        if group_name and not _STAT_WORDS.match(row.stub) and not _counts(group_name):
-            lab.category = f"{bare(group_name)}: {name}"
-            lab.guess("category: a measurement under a group heading (the group kept)")
-        lab.unit = _unit_of_label(name) or _unit_of_label(row.label)
-        if not lab.unit:
-            lab.unit = "none"
-            lab.guess("unit: a characteristic's unit not printed")
+        lab.quantity, lab.category = "baseline_value", category_of(row, lab)
+        lab.unit = measured_unit(row, col, lab, "a characteristic")
 
 
 # a stub that is a response category and nothing else ("PR", "Stable disease")
@@ -436,5 +402,5 @@ def _response_quantity(row: Row, lab: Label) -> None:
     elif code:
         lab.quantity, lab.category = "best_response", code
     else:
-        lab.quantity, lab.category = "outcome", _category_name(row)
+        lab.quantity, lab.category = "outcome", category_of(row, lab)
         lab.guess("quantity: a row of a response table")

@@ -17,10 +17,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from trialrecon.dossier import safe_read
+from trialrecon.dossier.bounded import Budget, BudgetExceeded, run_bounded
+
 if TYPE_CHECKING:
     from trialrecon.dossier.draft.document import Document
 
 MAX_SOURCE_BYTES = 25_000_000  # a paper's PDF with figures is a few MB; its text far less
+MAX_PDF_PAGES = 300  # a paper with its appendix; more is a book, not a trial report
+MAX_PDF_OBJECTS = 5_000_000  # objects a cross-reference may claim (a paper has thousands)
+PDF_BUDGET = Budget(seconds=50.0, memory=1536 * 1024**2)  # pdfminer on one paper
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
 XML_SUFFIXES = frozenset({".nxml", ".xml"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -38,13 +44,12 @@ class SourceText:
 
 
 def _check_size(path: Path) -> bytes:
-    if not path.is_file():
-        raise SourceError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        raise SourceError(f"{path}: {size:,} bytes is above the limit of "
-                          f"{MAX_SOURCE_BYTES:,} for a source document")
-    data = path.read_bytes()
+    """The bytes of a source the user named, through the gate (:mod:`..safe_read`): a
+    regular file (a link to one is followed), at most :data:`MAX_SOURCE_BYTES`."""
+    try:
+        data = safe_read.read_bytes(path, MAX_SOURCE_BYTES, follow_link=True)
+    except safe_read.InputRefused as exc:
+        raise SourceError(str(exc)) from None
     if not data.strip():
         raise SourceError(f"{path}: the file is empty")
     return data
@@ -164,17 +169,67 @@ def _pdf_lines(page: object) -> list[tuple[float, float, str]]:
     return out
 
 
-def pdf_to_text(path: Path, data: bytes) -> str:
-    """The text of a PDF's text layer (pdfplumber): paragraphs, headings by font size, tabs."""
+def _pdf_pages(path: Path, data: bytes) -> list[list[tuple[float, float, str]]]:
+    """The lines of each page (pdfplumber); run in a bounded child (:func:`pdf_to_text`)."""
     import pdfplumber  # imported here: only PDF sources need it
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_pdf_lines(page) for page in pdf.pages]
-    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise SourceError(f"{path}: not a readable PDF ({type(exc).__name__})") from exc
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise SourceError(f"{path}: {len(pdf.pages)} pages, more than the limit of "
+                                  f"{MAX_PDF_PAGES} for a paper")
+            return [_pdf_lines(page) for page in pdf.pages]
+    except SourceError:
+        raise
+    except RecursionError:
+        raise SourceError(f"{path}: not a readable PDF (objects nested too deeply)") from None
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on a broken file
+        if _caused_by_memory(exc):
+            raise MemoryError from None  # the bounded call reports the memory limit
+        raise SourceError(f"{path}: not a readable PDF ({type(exc).__name__})") from None
+
+
+def _caused_by_memory(exc: BaseException) -> bool:
+    """pdfplumber wraps pdfminer's errors: a MemoryError may be inside another exception."""
+    seen: list[BaseException] = []
+    stack: list[object] = [exc]
+    while stack and len(seen) < 20:
+        current = stack.pop()
+        if isinstance(current, MemoryError):
+            return True
+        if isinstance(current, BaseException) and current not in seen:
+            seen.append(current)
+            stack += [current.__cause__, current.__context__, *current.args[:3]]
+    return False
+
+
+_PDF_COUNTS = re.compile(rb"/(?:Size|Count)\s+(\d{1,30})|/Index\s*\[([\d\s]{1,200})\]")
+
+
+def _pdf_sanity(path: Path, data: bytes) -> None:
+    """Refuse a PDF whose cross-reference or page tree claims more objects than a paper has
+    (pdfminer would loop over them all: an 878-byte file can claim two billion)."""
+    for m in _PDF_COUNTS.finditer(data):
+        numbers = [int(x) for x in (m.group(1) or m.group(2)).split()]
+        claimed = numbers[0] if m.group(1) else sum(numbers[1::2])
+        if claimed > MAX_PDF_OBJECTS:
+            raise SourceError(f"{path}: the PDF claims {claimed:,} objects, more than the limit "
+                              f"of {MAX_PDF_OBJECTS:,}")
+
+
+def pdf_to_text(path: Path, data: bytes) -> str:
+    """The text of a PDF's text layer (pdfplumber): paragraphs, headings by font size, tabs.
+
+    pdfminer runs in a child process held to :data:`PDF_BUDGET` (:mod:`..bounded`): a
+    decompression bomb, a cross-reference stream that loops, or a crash of the parser is a
+    :class:`SourceError` naming the limit, never a hang or the machine's memory.
+    """
+    _pdf_sanity(path, data)
+    try:
+        pages = run_bounded(_pdf_pages, path, data, budget=PDF_BUDGET,
+                            what=f"{path}: reading the PDF")
+    except BudgetExceeded as exc:
+        raise SourceError(str(exc)) from None
     lines = [line for page in pages for line in page]
     if not lines:
         raise SourceError(f"{path}: the PDF has no text layer (a scanned document?); "
@@ -235,25 +290,34 @@ def _is_jats(path: Path, head: str) -> bool:
 def read_document(path: str | Path) -> Document:
     """The structured document at ``path``: JATS XML, HTML, PDF or text, by suffix and content.
 
-    JATS (``.nxml``, ``.xml``) and HTML are read into their structure (:mod:`.jats`,
-    :mod:`.html_reader`); PDF and text through the plain form (:func:`read_source`) and
-    :func:`.textdoc.document_from_text`. :class:`SourceError` on bad input.
+    JATS (``.nxml``, ``.xml``), HTML and PDF are read into their structure (:mod:`.jats`,
+    :mod:`.html_reader`, :mod:`.pdf_reader`); text and Markdown through the plain form
+    (:func:`read_source`) and :func:`.textdoc.document_from_text`. :class:`SourceError`
+    on bad input.
     """
     from trialrecon.dossier.draft.html_reader import read_html
     from trialrecon.dossier.draft.jats import JatsError, read_jats
+    from trialrecon.dossier.draft.pdf_extract import PdfError
+    from trialrecon.dossier.draft.pdf_reader import read_pdf
     from trialrecon.dossier.draft.textdoc import document_from_text
 
     path = Path(path)
     data = _check_size(path)
-    if data[:5] != b"%PDF-" and path.suffix.lower() != ".pdf":
-        text = _decode(path, data)
-        head = text.lstrip()[:2000].lower()
-        if _is_jats(path, head):
-            try:
-                return read_jats(path, data)
-            except JatsError as exc:
-                raise SourceError(f"{path}: {exc}") from exc
-        if path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
-            return read_html(path, text)
+    if data[:5] == b"%PDF-" or path.suffix.lower() == ".pdf":
+        if data[:5] != b"%PDF-":
+            raise SourceError(f"{path}: named .pdf but not a PDF file")
+        try:
+            return read_pdf(path, data)
+        except PdfError as exc:
+            raise SourceError(f"{path}: {exc}") from exc
+    text = _decode(path, data)
+    head = text.lstrip()[:2000].lower()
+    if _is_jats(path, head):
+        try:
+            return read_jats(path, data)
+        except JatsError as exc:
+            raise SourceError(f"{path}: {exc}") from exc
+    if path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
+        return read_html(path, text)
     source = read_source(path)
     return document_from_text(source.text, path.name, source.kind)

@@ -14,6 +14,7 @@ quantity ``eligibility``. Every row's ``location`` is the record's field path.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -34,18 +35,101 @@ _DISPERSION = {"FULL_RANGE": "range", "CONFIDENCE_95": "ci", "INTER_QUARTILE_RAN
 
 
 def read_record(path: str | Path) -> dict[str, Any]:
-    """The study object of a v2 record file (``{"protocolSection": ...}`` or its list form)."""
+    """The study object of a v2 record file (``{"protocolSection": ...}`` or its list form).
+
+    The file goes through the gate (:func:`.reader._check_size`); JSON nested deeper than
+    Python can parse, a number that is not finite, and every field the reader uses with a
+    type other than the API's (:data:`RECORD_SHAPE`) are refused naming the field.
+    """
     data = _check_size(Path(path))
     try:
-        raw = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError(f"{path}: not a JSON study record ({exc})") from exc
+        raw = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+        raise SourceError(f"{path}: not a JSON study record ({str(exc)[:200]})") from None
+    except RecursionError:
+        raise SourceError(f"{path}: JSON nested too deeply to be a study record") from None
     if isinstance(raw, dict) and isinstance(raw.get("studies"), list) and raw["studies"]:
         raw = raw["studies"][0]
     if not isinstance(raw, dict) or not isinstance(raw.get("protocolSection"), dict):
         raise SourceError(f"{path}: not a ClinicalTrials.gov study record (API v2): "
                           "no protocolSection")
+    why = shape_problem(raw, RECORD_SHAPE, "")
+    if why:
+        raise SourceError(f"{path}: not a study record of API v2: {why}")
     return raw
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+# The fields the reader uses, with their types in API v2: "text" is a string, "scalar" a
+# string or a number (the API prints counts either way), a dict maps keys to shapes, a
+# one-element list is a list of that shape. Null stands for an absent field anywhere.
+_GROUP = {"id": "scalar", "title": "scalar"}
+_MEASURE = {
+    "title": "scalar", "paramType": "scalar", "dispersionType": "scalar",
+    "unitOfMeasure": "scalar", "groups": [_GROUP],
+    "classes": [{"title": "scalar", "categories": [{"title": "scalar", "measurements": [
+        {"groupId": "scalar", "value": "scalar", "lowerLimit": "scalar",
+         "upperLimit": "scalar"}]}]}],
+    "analyses": [{"paramType": "scalar", "paramValue": "scalar", "ciLowerLimit": "scalar",
+                  "ciUpperLimit": "scalar", "ciPctValue": "scalar", "pValue": "scalar"}],
+}
+RECORD_SHAPE: dict[str, Any] = {
+    "protocolSection": {
+        "statusModule": {key: {"date": "scalar", "type": "scalar"} for key, _ in _DATES},
+        "designModule": {"enrollmentInfo": {"count": "scalar", "type": "scalar"}},
+        "descriptionModule": {"detailedDescription": "text"},
+        "armsInterventionsModule": {"armGroups": [{"label": "scalar", "description": "text"}]},
+        "outcomesModule": {"primaryOutcomes": [{"measure": "scalar", "description": "scalar",
+                                                "timeFrame": "scalar"}]},
+        "eligibilityModule": {"eligibilityCriteria": "text", "minimumAge": "scalar",
+                              "maximumAge": "scalar"},
+        "contactsLocationsModule": {"locations": [{"country": "scalar"}]},
+    },
+    "resultsSection": {
+        "participantFlowModule": {"groups": [_GROUP], "periods": [{"milestones": [
+            {"type": "scalar", "achievements": [{"groupId": "scalar",
+                                                 "numSubjects": "scalar"}]}]}]},
+        "baselineCharacteristicsModule": {"groups": [_GROUP], "measures": [_MEASURE]},
+        "outcomeMeasuresModule": {"outcomeMeasures": [_MEASURE]},
+        "adverseEventsModule": {"eventGroups": [_GROUP], **{kind: [{"term": "scalar", "stats": [
+            {"groupId": "scalar", "numAffected": "scalar", "numAtRisk": "scalar"}]}]
+            for kind in ("seriousEvents", "otherEvents")}},
+    },
+}
+_NAMES = {dict: "an object", list: "a list", str: "a text", bool: "true/false"}
+
+
+def shape_problem(value: Any, shape: Any, where: str) -> str:
+    """Why ``value`` does not have ``shape`` (the first field that differs), or ""."""
+    if value is None:
+        return ""
+    got = _NAMES.get(type(value), "a number")
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            return f"{where or 'the record'} is {got}, not an object"
+        for key, sub in shape.items():
+            why = shape_problem(value.get(key), sub, f"{where}.{key}" if where else key)
+            if why:
+                return why
+        return ""
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return f"{where} is {got}, not a list"
+        for i, item in enumerate(value):
+            why = shape_problem(item, shape[0], f"{where}[{i}]")
+            if why:
+                return why
+        return ""
+    if shape == "text" and not isinstance(value, str):
+        return f"{where} is {got}, not a text"
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return f"{where} is {got}, not a text or a number"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{where} is not a finite number"
+    return ""
 
 
 def _get(obj: Any, *keys: str | int) -> Any:

@@ -27,12 +27,15 @@ from trialrecon.dossier.draft.document import Document
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
 from trialrecon.dossier.draft.normalise import fold, normalise
+from trialrecon.dossier.draft.sentences import TextContext, label_sentence
 from trialrecon.dossier.draft.tables import is_data
 from trialrecon.dossier.draft.tableview import view
+from trialrecon.dossier.draft.textnames import table_names
 
 EXTERNAL_SECTIONS = ("introduction", "background", "discussion", "comment",
                      "research in context", "evidence before this study",
                      "implications of all the available evidence")
+_BEFORE_TRIAL = ("introduction", "background")
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
 SURE_QUANTITY = ("stub-term", "header-n")
 
@@ -57,10 +60,15 @@ def _block_units(doc: Document, lex: Lexicon) -> Iterator[Unit]:
             fold(s.heading).strip(" :") in EXTERNAL_SECTIONS for s in path)
         text, origin = _clean(block.text, block.start)
         cites = [m.start for m in block.marks if m.kind == "citation"]
+        # the Introduction (Background) is about what was known before the trial: its
+        # numbers are other studies' even where the sentence cites nothing
+        before = any(fold(s.heading).strip(" :") in _BEFORE_TRIAL for s in path) and \
+            path[0].kind != "abstract"
         for sentence, offsets in _sentences(text, origin):
             if not offsets or not _NUMBERISH.search(sentence):
                 continue
-            external = outside and any(offsets[0] <= c <= offsets[-1] + 8 for c in cites)
+            external = before or outside and any(offsets[0] <= c <= offsets[-1] + 8
+                                                 for c in cites)
             yield Unit(sentence, offsets, location, heading=heading, external=external)
 
 
@@ -93,36 +101,14 @@ def _external(d: Draft, unit: Unit) -> None:
     d.needs_review = True
 
 
-def _is_guess(d: Draft, names: Names) -> bool:
-    rules = " ".join(d.rules)
-    quantity_rule = next((r for r in d.rules if r.startswith("quantity:")), "")
-    sure_quantity = any(s in quantity_rule for s in SURE_QUANTITY)
-    term = re.search(r"stub-term '([^']*)'", quantity_rule)
-    if term and d.fields["row"]:
-        # only a term of the row's own stub is sure (a group heading's words are wider)
-        own = fold(d.fields["row"].split(" / ")[-1])
-        sure_quantity = all(part in own for part in term.group(1).split("+"))
-    many_cohorts = len(names.cohorts) > 1
-    sure_cohort = not many_cohorts or "pooled cohort" not in rules
-    between_arms = d.fields["quantity"].endswith("_hr") or d.fields["statistic"] == "p_value"
-    sure_arm = not names.arms or between_arms or bool(d.fields["arm"])
-    return not (d.fields["quantity"] and sure_quantity and sure_cohort and sure_arm)
-
-
-def _finish(d: Draft, unit: Unit, names: Names) -> Draft:
-    """A sentence's draft row: every label of a sentence is read from its words, so a row
-    is flagged (with the reason in its rules) unless a later rule borrows a table's labels."""
+def _finish(d: Draft, unit: Unit) -> Draft:
+    """A sentence's draft row before its shape is read: an IQR printed as such, a number of
+    another study as ``external_*``."""
     stat = d.fields["statistic"]
     if stat.startswith("range_") and re.search(r"\biqr\b|interquartile", fold(unit.text)):
         d.fields["statistic"] = stat.replace("range", "iqr")
-    if stat == "value" or "estimate and interval" in " ".join(d.rules):
-        d.rules.append("guess: statistic: median or mean, range, IQR or CI, as the words say")
     if unit.external:
         _external(d, unit)
-        d.rules.append("guess: external: a number of another study (name it in category)")
-    if _is_guess(d, names):
-        d.rules.append("guess: quantity or arm: read from the sentence's words")
-    d.needs_review = True
     return d
 
 
@@ -184,15 +170,35 @@ def draft_document(doc: Document, names: Names, source_id: str,
     for v in views:
         drafts.extend(draft_table(doc, v, names, source_id, sizes, tests, population,
                                   several_ae))
-    cells = index_cells([d for d in drafts if d.fields["row"] or d.fields["column"]])
+    table_rows = [d for d in drafts if d.fields["row"] or d.fields["column"]]
+    cells = index_cells(table_rows)
+    context = TextContext.of(names, table_names(table_rows, doc.text), population)
     for n, unit in enumerate(units):
-        rows = [_finish(d, unit, names) for d in draft_unit(unit, names, lex, source_id)
+        rows = [_finish(d, unit) for d in draft_unit(unit, names, lex, source_id)
                 if not _in_arm_name(d, unit, names)]
-        drafts.extend(borrow_labels(rows, unit.text, cells, names))
+        rows = label_sentence(unit, rows, context)
+        drafts.extend(borrow_labels(rows, unit.text, cells, names, context.tables))
         if progress is not None:
             progress(n + 1, len(units))
+    _several_designs([d for d in drafts if not d.fields["row"] and not d.fields["column"]])
     drafts.sort(key=lambda d: d.offset)
     return drafts
+
+
+def _several_designs(rows: list[Draft]) -> None:
+    """Two values of one design parameter under one heading (a sample size before and after
+    an allowance for dropouts, a revised target) each need the category that tells them
+    apart: both are flagged."""
+    seen: dict[tuple[str, str], list[Draft]] = {}
+    for d in rows:
+        if d.fields["quantity"].startswith("design_"):
+            seen.setdefault((d.fields["location"], d.fields["quantity"]), []).append(d)
+    for group in seen.values():
+        if len({d.fields["value"] for d in group}) > 1:
+            for d in group:
+                d.rules.append("guess: category: several values of this design parameter "
+                               "(name each in category)")
+                d.needs_review = True
 
 
 __all__ = ["draft_document", "is_data"]

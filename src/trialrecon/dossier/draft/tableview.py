@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft import cues, stubs
 from trialrecon.dossier.draft.document import Table
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
@@ -50,7 +50,7 @@ def label_text(text: str) -> str:
 
 
 _FORMAT_WORDS = re.compile(
-    r"^\s*%\s+|\s*,?\s*(?:\(\s*n\s*\)|n\s*\(%\)|no\.?\s*\(%\)|%\s*\(n\)|\(%\)|%|"
+    r"^\s*%\s+|\s*,?\s*(?<![A-Za-z])(?:\(\s*n\s*\)|n\s*\(%\)|no\.?\s*\(%\)|%\s*\(n\)|\(%\)|%|"
     r"mean\s*(?:\(\s*sd\s*\)|±\s*sd|\(\s*se\s*\))|median\s*[(\[]\s*(?:iqr|range)\s*[)\]]|"
     r"mean|median|n/n\s*\(%\))\s*$", re.IGNORECASE)
 
@@ -115,6 +115,10 @@ class Row:
     # characteristic: True), or do not (items of a section: False); None when unknown
     nesting: str = ""  # "sure" under two stacked group rows, "unknown" after one such block
     siblings: int = 0  # rows under the same group (itself included)
+    p_heading: bool = False  # its group is a stub row printing a value its rows leave empty
+    levels: bool | None = None  # its group names a variable whose levels the rows are (True),
+    # a part of the table (False), or cannot be told (None); see stubs.group_verdict
+    levels_why: str = ""
 
 
 @dataclass
@@ -282,15 +286,20 @@ def _declared_population(text: str, names: Names) -> str:
     scored = []
     for ident, aliases in names.populations:
         label = max(aliases, key=len) if aliases else ""
-        own = {w for w in re.findall(r"[a-z][a-z-]{3,}", label)} - {"patients", "with", "from",
-                                                                   "that", "were", "table"}
-        if own:
-            share = len(own & words) / len(own)
-            scored.append((share, len(own & words), ident))
+        # the whole label, or its head before the definition ("microbiologically evaluable
+        # patients: clinically evaluable with a pathogen identified (96 and 102)")
+        for phrase in dict.fromkeys((label, re.split(r"[:;(]", label)[0])):
+            own = {w for w in re.findall(r"[a-z][a-z-]{3,}", phrase)} - {
+                "patients", "with", "from", "that", "were", "table", "participants"}
+            if own:
+                share = len(own & words) / len(own)
+                scored.append((share, len(own & words), ident))
     scored.sort(reverse=True)
-    if scored and scored[0][0] >= 0.5 and scored[0][1] >= 2 and \
-            (len(scored) == 1 or scored[0][:2] > scored[1][:2]):
-        return scored[0][2]
+    best = {ident: (share, n) for share, n, ident in reversed(scored)}  # each set's best
+    ranked = sorted(((sn, ident) for ident, sn in best.items()), reverse=True)
+    if ranked and ranked[0][0][0] >= 0.5 and ranked[0][0][1] >= 2 and \
+            (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+        return ranked[0][1]
     return ""
 
 
@@ -440,39 +449,38 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
                           f"{' '.join(parts)} {notes}"))) + running, denoms,
                       notes, cues.effect(notes), set_rows[max(set_rows)].population
                       if set_group and set_rows else "", n_row,
-                      nesting=nesting if group else "")
+                      nesting=nesting if group else "", p_heading=bool(heading))
     return _with_partitions(t, rows, columns), set_rows
 
 
-def _percents(t: Table, r: int, c: int) -> float | None:
-    m = re.search(r"\(\s*<?\s*(\d+(?:[.·]\d+)?)\s*%?\s*\)", t.cell_at(r, c).plain)
-    return float(m.group(1).replace("·", ".")) if m else None
-
-
 def _with_partitions(t: Table, rows: dict[int, Row], columns: list[Column]) -> dict[int, Row]:
-    """Mark each group's rows as levels of one characteristic when their percentages in an
-    arm's column add up to about 100, as items of a section when they add up to much more or
-    much less (rows of one group whose percentages are all printed)."""
+    """Each grouped row with what its group's rows print together: whether they share out
+    the column (:func:`.stubs.partition`), and the verdict on the heading: a variable whose
+    levels the rows are, or a part of the table (:func:`.stubs.group_verdict`). A group whose
+    first rows share out the column and whose later rows do not is read as two: the levels,
+    then rows of their own."""
     by_group: dict[str, list[int]] = {}
     for r, row in rows.items():
-        if row.group and not row.heading:
+        if row.group and not row.heading and not row.n_row:
             by_group.setdefault(row.group, []).append(r)
-    arm_cols = [c.index for c in columns if c.arm and not c.between]
+    data = columns[t.stub_columns:]
+    arms = [(c.index, c.denominator) for c in data if c.arm and not c.between] or \
+        [(c.index, c.denominator) for c in data if not c.between and not c.n_column]
+    between = [c.index for c in data if c.between]
     out = dict(rows)
-    for members in by_group.values():
-        for r in members:
-            out[r] = replace(out[r], siblings=len(members))
-        verdicts = []
-        for c in arm_cols[:2]:
-            found = [_percents(t, r, c) for r in members]
-            if len(members) >= 2 and all(p is not None for p in found):
-                total = sum(p for p in found if p is not None)
-                tolerance = max(2.0, 0.5 * len(members))  # each percentage rounded
-                verdicts.append(True if abs(total - 100) <= tolerance else
-                                False if total > 100 + tolerance else None)
-        if verdicts and verdicts[0] is not None and all(v == verdicts[0] for v in verdicts):
-            for r in members:  # (siblings set above)
-                out[r] = replace(out[r], partition=verdicts[0])
+    for group, members in by_group.items():
+        partition = stubs.partition(t, members, arms)
+        k = stubs.leading_levels(t, members, arms) if partition is False and \
+            stubs.may_lead(group.split(" / ")[-1]) else 0
+        for part, share in ((members[:k], True), (members[k:], None)) if k else \
+                ((members, partition),):
+            found = stubs.group_verdict(
+                group.split(" / ")[-1],
+                [stubs.member(t, r, rows[r].stub, [a for a, _ in arms], between) for r in part],
+                share, any(rows[r].p_heading for r in part))
+            for r in part:
+                out[r] = replace(out[r], siblings=len(part), partition=share,
+                                 levels=found.levels, levels_why=found.why)
     return out
 
 

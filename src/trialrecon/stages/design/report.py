@@ -167,6 +167,8 @@ def design_fragment(
                                  {"expected_n": ".1f", "pet": ".2f", "alpha_attained": ".4f",
                                   "power_attained": ".4f"}))
             out.append("")
+            out += [f"Note: {n}", ""] if (n := next((d.note for d in res.simon.values()
+                                                      if d.note), "")) else []
         elif res.simon_error:
             out += [f"Simon two-stage: {res.simon_error}.", ""]
         if sens is not None and len(sens):

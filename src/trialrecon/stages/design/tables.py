@@ -38,7 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "non_evaluable_fractions": [0.05, 0.10],
     # how to read an alpha the paper does not say is one- or two-sided
     "alpha_sided_default": "one_sided",
-    "simon_n_max": 100,
+    "simon_n_max": None,  # None: search until the optimal design is proved
     "exact_n_max": 1000,
     # quantities whose printed CIs are CIs of a binomial proportion
     "ci_quantities": ["orr", "orr_investigator", "dcr"],
@@ -258,13 +258,14 @@ def normal_table(res: DesignResults, fractions: list[float]) -> pd.DataFrame:
 
 def simon_table(res: DesignResults) -> pd.DataFrame:
     cols = ["kind", "r1", "n1", "r", "n", "expected_n", "pet", "alpha_attained",
-            "power_attained", "responders_needed", "rule"]
+            "power_attained", "responders_needed", "rule", "note"]
     if res.simon is None:
         return pd.DataFrame(columns=cols)
     return pd.DataFrame([{
         "kind": d.kind, "r1": d.r1, "n1": d.n1, "r": d.r, "n": d.n,
         "expected_n": d.expected_n, "pet": d.pet, "alpha_attained": d.alpha,
         "power_attained": d.power, "responders_needed": d.r + 1, "rule": SIMON_RULE,
+        "note": d.note,  # the search limit, when one stopped the search before the proof
     } for d in res.simon.values()], columns=cols)
 
 

@@ -8,6 +8,7 @@ missing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,6 +17,7 @@ import pandas as pd
 
 from trialrecon.dossier import Dossier, names
 from trialrecon.dossier.selection import DEFAULT, Policy, first_row, rank_rows
+from trialrecon.stages.km.conduct import Conduct, gather_conduct
 from trialrecon.stats import survmodel as sm
 from trialrecon.stats.jointmodel import PrintedHR
 
@@ -96,86 +98,86 @@ class EndpointInputs:
     events_derived: bool = False  # events are derived from a pooled cohort, not reported
     data_cut: str = ""  # the key of the median's data cut (empty when the dossier names none)
     data_cut_name: str = ""  # how outputs name that cut
+    population: str = ""  # the analysis set the median (or HR) row names
+    conduct: Conduct | None = None
+    ids: dict[str, str] = field(default_factory=dict)  # what -> row id (median, n, rate@12...)
 
 
-def _cohort_chain(trial: Any, cohort: str) -> list[str]:
-    """The cohort, then the pooled cohorts that contain it (trial-level values live there)."""
-    chain = [cohort]
-    chain += [c.id for c in trial.cohorts if cohort in c.parts]
-    chain += [c.id for c in trial.cohorts if c.id not in chain]
-    return chain
+RESPONSE_ENDPOINTS = ("dor", "ttr")  # endpoints of responders: N is the responders
+# The population quantity that counts an analysis set when no ``analysed`` row does.
+SET_COUNTS: dict[str, tuple[str, ...]] = {
+    "itt": ("randomized",), "full_analysis": ("randomized",),
+    "safety": ("safety_population", "treated"), "as_treated": ("treated",),
+    "evaluable": ("evaluable_response",),
+}
 
 
-def gather_inputs(dossier: Dossier, endpoint: str, category: str, cohort: str,
-                  arm: str, policy: Policy = DEFAULT) -> EndpointInputs:
-    """Collect median, CI, N, events, accrual and follow-up for one endpoint/cohort/arm.
+def _median_statement(ep: pd.DataFrame, choose: Chooser, used: list[str],
+                      halves: dict[str, float]) -> dict[str, Any]:
+    """The median of the endpoint with its CI, quartiles and range, from one statement."""
+    med = choose.first(ep[ep["statistic"] == "median"])
+    out: dict[str, Any] = {"row": med, "median": None, "not_reached": False, "level": 0.95,
+                           "ids": {}}
+    if med is None or med["marker"] in ("not_reported", "not_estimable"):
+        return out
+    used.append(med["id"])
+    out["ids"]["median"] = str(med["id"])
+    if med["marker"] == "not_reached":
+        out["not_reached"] = True
+    else:
+        out["median"] = _months(med)
+        halves["median"] = _half(med, _factor(med))
+    for stat in ("ci_low", "ci_high", "iqr_low", "iqr_high", "range_high"):
+        row = choose.first(_same_statement(ep[ep["statistic"] == stat], med))
+        if row is None or (stat == "range_high" and row["marker"]):
+            continue
+        if stat.startswith("iqr") and (row["source"], row["location"]) != (med["source"],
+                                                                            med["location"]):
+            continue  # quartiles only when printed with the median
+        used.append(row["id"])
+        out["ids"][stat] = str(row["id"])
+        if row["marker"] == "not_reached":
+            out[stat] = "NR"
+            continue
+        if row["marker"]:
+            continue
+        out[stat] = _months(row)
+        key = {"iqr_low": "q1", "iqr_high": "q3"}.get(stat, stat)
+        halves[key] = _half(row, _factor(row))
+        if stat.startswith("ci") and row["level"]:
+            out["level"] = float(row["level"]) / 100.0
+    return out
 
-    The median is chosen under the selection policy; everything else of the endpoint comes
-    preferably from the median's data cut, so one analysis is rebuilt.
+
+def population_n(dossier: Dossier, endpoint: str, cohort: str, arm: str, population: str,
+                 choose: Chooser) -> tuple[int | None, list[str], list[str]]:
+    """N of the population the endpoint is analysed in, the rows used and notes.
+
+    The set the median (or HR) row names in ``population``: its ``analysed`` count, else
+    the population quantity that counts it (``randomized`` for ITT, ``treated`` for a
+    safety set); without a set, the randomized (or enrolled) patients; responders for a
+    duration of (or time to) response.
     """
     v = dossier.values
-    trial = dossier.trial
-    choose = Chooser(dossier, policy)
-    _first = choose.first
-    used: list[str] = []
-    missing: list[str] = []
     notes: list[str] = []
-    halves: dict[str, float] = {}
-    ep = _select(v, quantity=endpoint, category=category, cohort=cohort, arm=arm)
-    med = _first(ep[ep["statistic"] == "median"])
-    if med is not None:
-        choose.cut = str(med["data_cut"])
-    median = None
-    not_reached = False
-    if med is None or med["marker"] in ("not_reported", "not_estimable"):
-        missing.append("median")
-    else:
-        used.append(med["id"])
-        if med["marker"] == "not_reached":
-            not_reached = True
-        else:
-            median = _months(med)
-            halves["median"] = _half(med, _factor(med))
-    ci = {}
-    level = 0.95
-    for stat in ("ci_low", "ci_high"):
-        cands = ep[ep["statistic"] == stat]
-        if med is not None:  # the same statement as the median first
-            same = cands[(cands["source"] == med["source"])
-                         & (cands["location"] == med["location"])]
-            cands = same if not same.empty else cands
-        row = _first(cands)
-        if row is None:
-            continue
-        used.append(row["id"])
-        ci[stat] = "NR" if row["marker"] == "not_reached" else _months(row)
-        if ci[stat] != "NR":
-            halves[stat] = _half(row, _factor(row))
-        if row["level"]:
-            level = float(row["level"]) / 100.0
-    if not ci:
-        missing.append("CI of the median")
-    range_high = None
-    rng_rows = ep[ep["statistic"] == "range_high"]
-    if med is not None:
-        same = rng_rows[(rng_rows["source"] == med["source"])
-                        & (rng_rows["location"] == med["location"])]
-        rng_rows = same if not same.empty else rng_rows
-    rng_row = _first(rng_rows[rng_rows["marker"] == ""])
-    if rng_row is not None:
-        range_high = _months(rng_row)
-        used.append(rng_row["id"])
-
-    n = None
-    pops = ("responders",) if endpoint == "dor" else ("randomized", "enrolled")
+    if population:
+        rows = _select(v, quantity="analysed", cohort=cohort, arm=arm, statistic="count",
+                       population=population)
+        cands = [rows] + [_select(v, quantity=q, cohort=cohort, arm=arm, statistic="count",
+                                  category="") for q in SET_COUNTS.get(population, ())]
+        for cand in cands:
+            row = choose.first(cand[cand["marker"] == ""])
+            if row is not None:
+                return int(row["value_num"]), [row["id"]], notes
+        notes.append(f"no count of the {population} population printed: N from the "
+                     "default population")
+    pops = ("responders",) if endpoint in RESPONSE_ENDPOINTS else ("randomized", "enrolled")
     for pop in pops:
-        row = _first(_select(v, quantity=pop, cohort=cohort, arm=arm, statistic="count",
-                             category=""))
+        row = choose.first(_select(v, quantity=pop, cohort=cohort, arm=arm, statistic="count",
+                                   category=""))
         if row is not None:
-            n = int(row["value_num"])
-            used.append(row["id"])
-            break
-    if n is None and endpoint == "dor":
+            return int(row["value_num"]), [row["id"]], notes
+    if endpoint in RESPONSE_ENDPOINTS:
         resp = _select(v, quantity="best_response", cohort=cohort, arm=arm, statistic="count")
         resp = resp[resp["category"].isin(["CR", "PR"])]
         if not resp.empty:
@@ -183,11 +185,46 @@ def gather_inputs(dossier: Dossier, endpoint: str, category: str, cohort: str,
             first = best.iloc[0]
             same = best[(best["source"] == first["source"])
                         & (best["location"] == first["location"])]
-            n = int(same["value_num"].sum())
-            used += same["id"].tolist()
             notes.append("N of the duration of response = CR + PR counts")
+            return int(same["value_num"].sum()), same["id"].tolist(), notes
+    return None, [], notes
+
+
+def gather_inputs(dossier: Dossier, endpoint: str, category: str, cohort: str,
+                  arm: str, policy: Policy = DEFAULT, anchor: pd.Series | None = None
+                  ) -> EndpointInputs:
+    """Collect median, CI, N, events, landmark rates, accrual and follow-up for one arm.
+
+    The median is chosen under the selection policy; everything else of the endpoint comes
+    preferably from the median's data cut (without a median, from the cut and population of
+    ``anchor``, the endpoint's printed HR), so one analysis is rebuilt.
+    """
+    v = dossier.values
+    choose = Chooser(dossier, policy)
+    used: list[str] = []
+    missing: list[str] = []
+    notes: list[str] = []
+    halves: dict[str, float] = {}
+    ep = _select(v, quantity=endpoint, category=category, cohort=cohort, arm=arm)
+    stmt = _median_statement(ep, choose, used, halves)
+    med = stmt["row"]
+    ref = med if med is not None else anchor
+    if ref is not None:
+        choose.cut = str(ref["data_cut"])
+    if stmt["median"] is None and not stmt["not_reached"]:
+        missing.append("median")
+    if med is not None and not any(k in stmt for k in ("ci_low", "ci_high")):
+        missing.append("CI of the median")
+    population = str(ref["population"]) if ref is not None else ""
+    n, n_ids, n_notes = population_n(dossier, endpoint, cohort, arm, population, choose)
+    used += n_ids
+    ids = dict(stmt["ids"])
+    if len(n_ids) == 1:
+        ids["n"] = n_ids[0]
+    notes += n_notes
     if n is None:
-        missing.append("number of patients" if endpoint != "dor" else "number of responders")
+        missing.append("number of patients" if endpoint not in RESPONSE_ENDPOINTS
+                       else "number of responders")
 
     def same_cut(row: pd.Series | None, what: str) -> pd.Series | None:
         """``row`` when it belongs to the median's data cut (or either cut is unknown)."""
@@ -199,65 +236,48 @@ def gather_inputs(dossier: Dossier, endpoint: str, category: str, cohort: str,
 
     events = None
     if endpoint != "dor":  # the events of a duration of response are not printed as such
-        row = same_cut(_first(_select(v, quantity=dossier.vocab.events_quantity(endpoint),
-                                      cohort=cohort, arm=arm, statistic="count",
-                                      category=category)), "the number of events")
+        rows = _select(v, quantity=dossier.vocab.events_quantity(endpoint), cohort=cohort,
+                       arm=arm, statistic="count", category=category)
+        rows = rows[rows["marker"] == ""]
+        row = same_cut(choose.first(rows), "the number of events")
         if row is not None:
             events = int(row["value_num"])
             used.append(row["id"])
+            ids["events"] = str(row["id"])
 
-    accrual = None
-    for c in _cohort_chain(trial, cohort):
-        start = _first(_select(v, quantity="enrollment_start", cohort=c, statistic="date"))
-        end = _first(_select(v, quantity="enrollment_end", cohort=c, statistic="date"))
-        if start is not None and end is not None:
-            accrual = names.date_months(end["value"]) - names.date_months(start["value"])
-            used += [start["id"], end["id"]]
-            break
-    if accrual is None:
-        missing.append("accrual dates")
-
-    follow_up = min_follow_up = None
-    for c in _cohort_chain(trial, cohort):
-        fu = _select(v, quantity="follow_up", cohort=c, statistic="median")
-        fu = fu[fu["arm"].isin([arm, ""])]
-        specific = fu[fu["category"].str.lower() == endpoint]
-        row = same_cut(_first(specific if not specific.empty else fu[fu["category"] == ""]),
-                       "the median follow-up")
-        if row is not None:
-            follow_up = _months(row)
-            used.append(row["id"])
-            break
-    if follow_up is None:
-        missing.append("median follow-up")
-        for c in _cohort_chain(trial, cohort):
-            fu = _select(v, quantity="follow_up", cohort=c, category="minimum")
-            row = same_cut(_first(fu[fu["arm"].isin([arm, ""])
-                                     & fu["statistic"].isin(["value", "median"])]),
-                           "the minimum follow-up")
-            if row is not None:
-                min_follow_up = _months(row)
-                used.append(row["id"])
-                break
-
+    conduct = gather_conduct(dossier, endpoint, cohort, arm, choose)
+    used += conduct.used
+    notes += conduct.notes
+    ids.update(conduct.ids)
+    missing += [m for m in conduct.missing if m != "median follow-up"
+                or conduct.cutoff is None]
     landmarks: tuple[sm.Landmark, ...] = ()
     if not category:  # a category endpoint's category is not a landmark
         landmarks, lm_ids = landmark_rates(dossier, endpoint, cohort, arm, choose)
         used += lm_ids
+        ids.update(landmark_ids(dossier, landmarks, lm_ids))
 
+    if stmt["median"] is None and events is None and not landmarks:
+        missing.append("events or a landmark rate")  # what fixes a curve without a median
     summary = None
-    if n is not None and (median is not None or not_reached):
+    if n is not None and (stmt["median"] is not None or stmt["not_reached"] or events is not None
+                          or landmarks):
+        ci_low, ci_high = stmt.get("ci_low"), stmt.get("ci_high")
         summary = sm.Summary(
-            n=n, median=median, median_not_reached=not_reached,
-            ci_low=ci.get("ci_low") if ci.get("ci_low") != "NR" else None,
-            ci_high=ci.get("ci_high") if ci.get("ci_high") != "NR" else None,
-            ci_high_not_reached=ci.get("ci_high") == "NR", ci_level=level, events=events,
-            accrual=accrual, follow_up=follow_up, landmarks=landmarks, half_units=halves,
-            min_follow_up=min_follow_up)
+            n=n, median=stmt["median"], median_not_reached=stmt["not_reached"],
+            ci_low=ci_low if ci_low != "NR" else None,
+            ci_high=ci_high if ci_high != "NR" else None, ci_high_not_reached=ci_high == "NR",
+            ci_level=stmt["level"], events=events, accrual=conduct.accrual,
+            landmarks=landmarks, half_units=halves, follow_ups=conduct.follow_ups,
+            cutoff=conduct.cutoff,
+            q1=stmt.get("iqr_low") if stmt.get("iqr_low") != "NR" else None,
+            q3=stmt.get("iqr_high") if stmt.get("iqr_high") != "NR" else None)
     cut = dossier.cut(choose.cut or "")
+    range_high = stmt.get("range_high")
     return EndpointInputs(endpoint, category, cohort, arm, summary, used, missing, notes,
-                          range_high, data_cut=choose.cut or "",
-                          data_cut_name=cut.name if cut else "")
+                          range_high if isinstance(range_high, float) else None,
+                          data_cut=choose.cut or "", data_cut_name=cut.name if cut else "",
+                          population=population, conduct=conduct, ids=ids)
 
 
 RATE_STATISTICS = {"percent": 0.01, "proportion": 1.0}
@@ -304,6 +324,20 @@ def landmark_rates(dossier: Dossier, endpoint: str, cohort: str, arm: str,
     return tuple(out), used
 
 
+def landmark_ids(dossier: Dossier, landmarks: tuple[sm.Landmark, ...],
+                 used: list[str]) -> dict[str, str]:
+    """``rate@<months>`` -> the id of the rate's own row (not its CI's)."""
+    rows = dossier.values.set_index("id").loc[used] if used else None
+    out: dict[str, str] = {}
+    if rows is None:
+        return out
+    for lm in landmarks:
+        hit = rows[(rows["category"] == lm.label) & rows["statistic"].isin(list(RATE_STATISTICS))]
+        if not hit.empty:
+            out[lm.key] = str(hit.index[0])
+    return out
+
+
 @dataclass
 class HRInput:
     """A printed hazard ratio of one comparison, with its P value and the rows it came from."""
@@ -313,54 +347,165 @@ class HRInput:
     p_value: float | None
     p_comparator: str
     rows_used: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+UNADJUSTED = ("", "unadjusted", "stratified")
+
+
+def _hr_candidates(dossier: Dossier, endpoint: str, category: str, cohort: str,
+                   experimental: str, comparator: str, versus: str) -> list[tuple[pd.DataFrame,
+                                                                                 bool]]:
+    """HR rows of the comparison as (rows, inverted): a two-arm trial's HR is written with
+    ``arm`` empty, or as one arm ``versus`` the other (the comparator's HR against the
+    experimental arm is the inverse of the one the curves need)."""
+    rows = _select(dossier.values, quantity=dossier.vocab.hr_quantity(endpoint), cohort=cohort,
+                   category=category)
+    if versus:
+        return [(rows[(rows["arm"] == experimental) & (rows["versus"] == versus)], False)]
+    return [(rows[(rows["arm"] == "") & (rows["versus"] == "")], False),
+            (rows[(rows["arm"] == experimental) & (rows["versus"] == comparator)], False),
+            (rows[(rows["arm"] == comparator) & (rows["versus"] == experimental)], True)]
 
 
 def printed_hr(dossier: Dossier, endpoint: str, category: str, cohort: str, experimental: str,
-               comparator: str, versus: str, cut: str, policy: Policy = DEFAULT) -> HRInput:
+               comparator: str, versus: str, cut: str, policy: Policy = DEFAULT,
+               population: str = "") -> HRInput:
     """The printed HR (estimate, CI, P) of ``experimental`` against ``comparator``.
 
-    In a two-arm trial the HR rows leave ``arm`` empty; with more arms they name the
-    experimental arm in ``arm`` and the comparator in ``versus``. The estimate is chosen
-    under the policy, preferably from ``cut``; its CI and P value from the same statement.
+    In a two-arm trial the HR rows leave ``arm`` empty, or name one arm and the other in
+    ``versus`` (an HR of the comparator against the experimental arm is inverted). The
+    estimate is chosen under the policy, preferably from ``cut``, from the analysis set of
+    the curves (``population``; an HR of another set compares other curves and is left out),
+    an unadjusted or stratified estimate before a covariate-adjusted one; its CI and P value
+    come from the same statement.
     """
-    arm = experimental if versus else ""
-    rows = _select(dossier.values, quantity=dossier.vocab.hr_quantity(endpoint), cohort=cohort,
-                   arm=arm, category=category)
-    rows = rows[rows["versus"] == versus]
     choose = Chooser(dossier, policy)
     choose.cut = cut or None
-    est = choose.first(rows[(rows["statistic"] == "estimate") & (rows["marker"] == "")])
-    if est is not None and cut and est["data_cut"] and est["data_cut"] != cut:
-        est = None  # an HR of another data cut compares other curves
-        rows = rows.iloc[0:0]
+    notes: list[str] = []
+    groups = []
+    for rows, inverted in _hr_candidates(dossier, endpoint, category, cohort, experimental,
+                                         comparator, versus):
+        est = rows[(rows["statistic"] == "estimate") & (rows["marker"] == "")]
+        other = est[(est["population"] != "") & (est["population"] != population)] \
+            if population else est.iloc[0:0]
+        if not other.empty:
+            notes.append("HR printed for another analysis set ("
+                         + ", ".join(sorted(set(other["population"]))) + ", rows "
+                         + ", ".join(other["id"]) + "): not used for these curves")
+        est = est.drop(other.index)
+        for adjusted in (False, True):
+            part = est[~est["adjustment"].isin(UNADJUSTED) == adjusted]
+            if not part.empty:
+                groups.append((adjusted, inverted, rows, part))
+    best = None
+    for adj in (False, True):
+        cands = [(inv, rows, part) for a, inv, rows, part in groups if a == adj]
+        if not cands:
+            continue
+        row = choose.first(pd.concat([part for _, _, part in cands]))
+        inv, rows, _ = next(c for c in cands if row["id"] in set(c[2]["id"]))
+        best = (adj, inv, rows, row)
+        break
+    est = rows = None
+    inverted = adjusted = False
+    if best is not None:
+        adjusted, inverted, rows, est = best
+        if cut and est["data_cut"] and est["data_cut"] != cut:
+            notes.append(f"HR printed only for another data cut ({est['data_cut']}, row "
+                         f"{est['id']}): not used")
+            est = None
     picked: dict[str, pd.Series] = {}
     if est is not None:
         picked["estimate"] = est
-    for stat in ("ci_low", "ci_high", "p_value"):
-        row = choose.first(_same_statement(rows[(rows["statistic"] == stat)
-                                                & (rows["marker"] == "")], est))
-        if row is not None:
-            picked[stat] = row
+        for stat in ("ci_low", "ci_high", "p_value"):
+            row = choose.first(_same_statement(rows[(rows["statistic"] == stat)
+                                                    & (rows["marker"] == "")], est))
+            if row is not None:
+                picked[stat] = row
+        if adjusted:
+            notes.append(f"the printed HR is adjusted ({est['adjustment']}): the curves' "
+                         "unadjusted HR may differ")
     num = {k: float(r["value_num"]) for k, r in picked.items()}
     level = next((float(r["level"]) / 100.0 for k, r in picked.items()
                   if k.startswith("ci") and r["level"]), 0.95)
     halves = {key: _half(picked[stat]) for stat, key in
               (("estimate", "hr"), ("ci_low", "hr_ci_low"), ("ci_high", "hr_ci_high"))
               if stat in picked}
+    if inverted and num.get("estimate"):
+        notes.append(f"HR printed as {comparator} vs {experimental} ({num['estimate']:g}): "
+                     f"inverted to {1.0 / num['estimate']:.4g}")
+        num, halves = _invert(num, halves)
     used = [r["id"] + ("" if r["comparator"] in ("", "=") else f" ({r['comparator']})")
             for r in picked.values()]
     hr = PrintedHR(experimental, comparator, num.get("estimate"), num.get("ci_low"),
                    num.get("ci_high"), level, halves)
     p = picked.get("p_value")
     return HRInput(hr, versus, num.get("p_value"), "" if p is None else str(p["comparator"]),
-                   used)
+                   used, notes)
+
+
+def _invert(num: dict[str, float], halves: dict[str, float]
+            ) -> tuple[dict[str, float], dict[str, float]]:
+    """An HR of B vs A as A vs B: 1 / HR, the CI's limits inverted and swapped."""
+    out = dict(num)
+    if num.get("estimate"):
+        out["estimate"] = 1.0 / num["estimate"]
+    if num.get("ci_low") and num.get("ci_high"):
+        out["ci_low"], out["ci_high"] = 1.0 / num["ci_high"], 1.0 / num["ci_low"]
+    elif "ci_low" in out or "ci_high" in out:
+        out.pop("ci_low", None)
+        out.pop("ci_high", None)
+    back = {"hr": ("estimate", "hr"), "hr_ci_low": ("ci_high", "hr_ci_high"),
+            "hr_ci_high": ("ci_low", "hr_ci_low")}
+    new_halves = {}
+    for key, (stat, old_key) in back.items():
+        if num.get(stat) and old_key in halves:
+            new_halves[key] = halves[old_key] / num[stat] ** 2  # d(1/x) = dx / x^2
+    return out, new_halves
+
+
+def hr_anchor(dossier: Dossier, endpoint: str, category: str, cohort: str,
+              policy: Policy = DEFAULT) -> pd.Series | None:
+    """The printed HR estimate an endpoint without a median is rebuilt for (its cut and set):
+    one of the analysis set of the endpoint's events or landmark rates first, unadjusted
+    before adjusted, then by the policy."""
+    v = dossier.values
+    rows = _select(v, quantity=dossier.vocab.hr_quantity(endpoint), cohort=cohort,
+                   category=category)
+    rows = rows[(rows["statistic"] == "estimate") & (rows["marker"] == "")]
+    # the analysis set of the endpoint's other numbers (events, landmark rates) first
+    near = _select(v, cohort=cohort)
+    near = near[near["quantity"].isin([dossier.vocab.events_quantity(endpoint),
+                                       rate_quantity(dossier, endpoint)])]
+    sets = set(near["population"])
+    for cands in (rows[rows["population"].isin(sets) & rows["adjustment"].isin(UNADJUSTED)],
+                  rows[rows["population"].isin(sets)],
+                  rows[rows["adjustment"].isin(UNADJUSTED)], rows):
+        if not cands.empty:
+            return first_row(cands, dossier, policy)
+    return None
+
+
+# A hazard ratio's category that names levels of a covariate of a model, not an endpoint:
+# "Performance status: 1-2 vs 0", "Group: XELIRI-Bev (reference)", "OPN (continuous, per unit)"
+COVARIATE = re.compile(r"\bvs\.?\b|\breference\b|\bper unit\b|\bcontinuous\b|:\s",
+                       re.IGNORECASE)
+
+
+def is_covariate(category: str) -> bool:
+    """Whether an HR's ``category`` names a covariate of a model (:data:`COVARIATE`)."""
+    return bool(category) and COVARIATE.search(str(category)) is not None
 
 
 def endpoints_of(dossier: Dossier) -> list[tuple[str, str, str]]:
-    """(endpoint, category, cohort) with at least one median row, in a fixed order.
+    """(endpoint, category, cohort) with a median row, or (two or more arms) an HR estimate.
 
     Endpoints are every time-to-event endpoint of the dossier's vocabulary (built-in or
-    declared in trial.yaml), in the vocabulary's order.
+    declared in trial.yaml), in the vocabulary's order. An HR row adds an endpoint unless its
+    ``category`` names a covariate of a model (:func:`is_covariate`); a category that names
+    the outcome ("IVD complications per 1000 IVD days") makes an endpoint of its own, as for
+    medians.
     """
     v = dossier.values
     endpoints = list(dossier.vocab.endpoints)
@@ -368,5 +513,11 @@ def endpoints_of(dossier: Dossier) -> list[tuple[str, str, str]]:
              & (v["statistic"] == "median")]
     cohorts = [c.id for c in dossier.trial.cohorts]
     keys = {(r.quantity, r.category, r.cohort) for r in rows.itertuples()}
+    if dossier.trial.design == "randomized" and len(dossier.trial.arms) >= 2:
+        hq = {dossier.vocab.hr_quantity(e): e for e in endpoints if e != "dor"}
+        hrs = v[v["quantity"].isin(list(hq)) & (v["subgroup"] == "")
+                & (v["statistic"] == "estimate") & (v["marker"] == "")
+                & ~v["category"].map(is_covariate)]
+        keys |= {(hq[r.quantity], r.category, r.cohort) for r in hrs.itertuples()}
     return sorted(keys, key=lambda k: (endpoints.index(k[0]), k[1], cohorts.index(k[2])
                                        if k[2] in cohorts else 99, k[2]))

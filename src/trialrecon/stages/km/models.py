@@ -32,6 +32,9 @@ PER_ARM = sm.MODELS
 JOINT = jm.JOINT
 ALL_MODELS = (*PER_ARM, JOINT)
 FREE = "joint_without_hr"  # the joint model calibrated without the printed HRs
+MIXTURE = "mixture"  # a pooled cohort: its parts' shown curves together
+METHODS = ("guyot", MIXTURE, *ALL_MODELS)
+MIXTURE_WHY = "a pooled cohort's curve is the mixture of its cohorts' shown curves"
 
 
 @dataclass
@@ -46,6 +49,13 @@ class ArmResult:
     guyot: GuyotResult | None = None
     errors: list[str] = field(default_factory=list)
     seed: int = 1
+    # the numbers a reader sees, by lifelines (:mod:`trialrecon.stages.km.shown`): each
+    # method's curve with its pointwise limits, and the rebuilt numbers of the methods that
+    # are not fitted models (guyot, mixture)
+    curves: dict[str, tuple] = field(default_factory=dict)
+    shown: dict[str, dict[str, float]] = field(default_factory=dict)
+    nar: pd.DataFrame | None = None  # the figure's numbers at risk (time, n_risk, line)
+    nar_file: str = ""
 
     @property
     def arm(self) -> str:
@@ -92,6 +102,8 @@ class EndpointResult:
     hr_sims: dict[tuple[str, str, str], jm.HRDistribution] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     digitized: bool = False  # a digitized curve is rebuilt instead of models
+    # (method, experimental, comparator) -> Cox HR, CI and log-rank P by lifelines
+    shown_hr: dict[tuple[str, str, str], dict[str, float]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -103,8 +115,8 @@ class EndpointResult:
 
 
 def method_name(method: str) -> str:
-    """How tables name a method: ``guyot``, ``model:weibull``, ``model:joint``."""
-    return method if method == "guyot" else f"model:{method}"
+    """How tables name a method: ``guyot``, ``mixture``, ``model:weibull``, ``model:joint``."""
+    return method if method in ("guyot", MIXTURE) else f"model:{method}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -164,7 +176,11 @@ def _label(key: str, arm: ArmResult | None) -> str:
     if key.startswith("rate@") and arm is not None and arm.inputs.summary is not None:
         lm = next((x for x in arm.inputs.summary.landmarks if x.key == key), None)
         return f"rate at {lm.label}" if lm else key
+    if key.startswith("follow_up:"):
+        _, kind, stat = key.split(":")
+        return f"follow-up {stat.replace('_', ' ')} ({kind})"
     return {"ci_low": "CI low of the median", "ci_high": "CI high of the median",
+            "q1": "first quartile", "q3": "third quartile",
             "hr": "HR", "hr_ci_low": "CI low of the HR", "hr_ci_high": "CI high of the HR"
             }.get(key, key)
 
@@ -186,13 +202,23 @@ def _constraint(method: str, subject: str, key: str, label: str, want: float, go
 def arm_constraints(method: str, r: ArmResult, s: dict[str, Any]) -> list[Constraint]:
     fit = r.fits.get(method)
     summary = r.inputs.summary
-    if fit is None or summary is None:
+    if summary is None:
+        return []
+    if fit is not None:
+        targets, rebuilt, errors = fit.targets, fit.rebuilt, fit.errors
+    elif method in r.shown:
+        targets = sm.targets_of(summary)
+        rebuilt = r.shown[method]
+        targets = {k: v for k, v in targets.items() if k in rebuilt}
+        errors = tg.errors_of(rebuilt, targets)
+    else:
         return []
     halves = dict(summary.half_units)
     halves.update({lm.key: lm.half_unit for lm in summary.landmarks})
+    halves.update({f.key: f.half_unit for f in summary.all_follow_ups()})
     return [_constraint(method, r.arm or r.inputs.cohort, key, _label(key, r), want,
-                        fit.rebuilt[key], fit.errors[key], halves.get(key), s)
-            for key, want in fit.targets.items()]
+                        rebuilt[key], errors[key], halves.get(key), s)
+            for key, want in targets.items()]
 
 
 def hr_constraints(method: str, h: HRInput, rebuilt: dict[str, float],
@@ -206,7 +232,14 @@ def hr_constraints(method: str, h: HRInput, rebuilt: dict[str, float],
 
 
 def comparison_rebuilt(result: EndpointResult, method: str, h: HRInput) -> dict[str, float]:
-    """Cox HR and log-rank P of one method's pseudo data for one printed comparison."""
+    """Cox HR and log-rank P of one method's pseudo data for one printed comparison.
+
+    lifelines' numbers once :mod:`trialrecon.stages.km.shown` has computed them (what the
+    tables and figures show); the numpy ones before (the choice among methods).
+    """
+    shown = result.shown_hr.get((method, h.hr.experimental, h.hr.comparator))
+    if shown is not None:
+        return shown
     by_arm = {r.arm: r for r in result.arms}
     e, c = by_arm.get(h.hr.experimental), by_arm.get(h.hr.comparator)
     if e is None or c is None or method not in e.ipd or method not in c.ipd:
@@ -222,11 +255,16 @@ def methods_of(result: EndpointResult) -> list[str]:
     if not arms:
         return []
     common = set.intersection(*(set(r.ipd) for r in arms))
-    return [m for m in ("guyot", *ALL_MODELS) if m in common]
+    return [m for m in METHODS if m in common]
 
 
-def score(result: EndpointResult, s: dict[str, Any]) -> None:
-    """Every method's constraints, then the choice (see the module docstring)."""
+def score(result: EndpointResult, s: dict[str, Any], keep_choice: bool = False) -> None:
+    """Every method's constraints, then the choice (see the module docstring).
+
+    A digitized curve is shown when there is one, else a pooled cohort's mixture of its
+    parts; ``keep_choice`` recounts the constraints (with lifelines' numbers) without
+    choosing again.
+    """
     methods = methods_of(result)
     rows: list[Constraint] = []
     loss: dict[str, float] = {}
@@ -240,7 +278,8 @@ def score(result: EndpointResult, s: dict[str, Any]) -> None:
                 cons += hr_constraints(method, h, reb, s)
         rows += cons
         loss[method] = sum(1.0 if math.isinf(x) else x * x for x in
-                           (tg.relative_error(c.key, c.gap, c.reported) for c in cons))
+                           (tg.relative_error(c.key, c.gap, c.reported) for c in cons
+                            if tg.in_loss(c.key)))
     result.constraints = rows
     if not methods:
         return
@@ -248,6 +287,19 @@ def score(result: EndpointResult, s: dict[str, Any]) -> None:
         result.choice = Choice("guyot", 0, 0, "a digitized curve is rebuilt (Guyot); no model")
         return
     tally = {m: ([c for c in rows if c.method == m]) for m in methods}
+    if keep_choice and result.choice is not None and result.choice.method in tally:
+        first = result.choice.method
+        ranked = [first] + sorted((m for m in methods if m != first), key=lambda m: (
+            -sum(c.met for c in tally[m]), -sum(c.within_rounding for c in tally[m]),
+            loss[m], methods.index(m)))
+        result.choice = Choice(first, sum(c.met for c in tally[first]), len(tally[first]),
+                               _reason(ranked, tally, MIXTURE_WHY if first == MIXTURE else ""))
+        return
+    if MIXTURE in methods:
+        ranked = [MIXTURE] + [m for m in methods if m != MIXTURE]
+        result.choice = Choice(MIXTURE, sum(c.met for c in tally[MIXTURE]), len(tally[MIXTURE]),
+                               _reason(ranked, tally, MIXTURE_WHY))
+        return
 
     def key(m: str) -> tuple:
         cons = tally[m]
@@ -273,10 +325,11 @@ def _describe(method: str, cons: list[Constraint]) -> str:
     return text
 
 
-def _reason(ranked: list[str], tally: dict[str, list[Constraint]]) -> str:
+def _reason(ranked: list[str], tally: dict[str, list[Constraint]], why: str = "") -> str:
     """Why the first method is shown: its tally, then each other method's."""
     parts = [_describe(m, tally[m]) for m in ranked]
-    head = f"{method_name(ranked[0])} shown: {parts[0]}"
+    head = (f"{method_name(ranked[0])} shown ({why}): {parts[0]}" if why
+            else f"{method_name(ranked[0])} shown: {parts[0]}")
     return head + ("; " + "; ".join(parts[1:]) if len(parts) > 1 else "")
 
 

@@ -28,17 +28,20 @@ def _printed(summary: sm.Summary | None) -> Any:
                    summary.ci_high_not_reached)
 
 
-def _hr_notes(result: EndpointResult, method: str) -> list[str]:
+def _hr_notes(result: EndpointResult, method: str,
+              labels: dict[str, str] | None = None) -> list[str]:
     """HR (95% CI) and log-rank P of the shown pseudo data, and the printed ones."""
     from trialrecon.report.kmplot import fmt_p
     from trialrecon.stages.km.models import comparison_rebuilt
 
+    labels = labels or {}
     lines = []
     for h in result.hrs:
         reb = comparison_rebuilt(result, method, h)
         if not reb:
             continue
-        lines.append(f"{h.hr.experimental} vs {h.hr.comparator}:")
+        lines.append(f"{labels.get(h.hr.experimental, h.hr.experimental)} vs "
+                     f"{labels.get(h.hr.comparator, h.hr.comparator)}:")
         lines.append(f"  rebuilt HR {reb['hr']:.2f} ({h.hr.level:.0%} CI {reb['hr_ci_low']:.2f}-"
                      f"{reb['hr_ci_high']:.2f}); log-rank P {fmt_p(reb['p_logrank'])}")
         if h.hr.estimate is not None:
@@ -56,9 +59,23 @@ def _decimal(x: float) -> str:
     return f"{x:g}" if x >= 1e-4 else f"{x:.12f}".rstrip("0")
 
 
+def figure_labels(trial: Any) -> dict[str, str]:
+    """How a figure names arms and cohorts: labels without doses (``Cabozantinib``)."""
+    from trialrecon.report.names import short_arm_label
+
+    return {**{c.id: c.label for c in trial.cohorts},
+            **{a.id: short_arm_label(a.label) for a in (*trial.arms, *trial.pooled_arms)}}
+
+
 def km_figure(result: EndpointResult, roles: dict[str, str], path: Path,
-              s: dict[str, Any], description: str = "") -> list[Path]:
-    """The journal-style figure of one endpoint's shown method (:mod:`trialrecon.report.kmplot`)."""
+              s: dict[str, Any], description: str = "",
+              labels: dict[str, str] | None = None) -> list[Path]:
+    """The journal-style figure of one endpoint's shown method (:mod:`trialrecon.report.kmplot`).
+
+    ``labels`` name arms and cohorts in the figure (:func:`figure_labels`); the data cut of
+    the printed numbers is named under it.
+    """
+    labels = labels or {}
     from trialrecon.report.figures import save_figure
     from trialrecon.report.kmplot import Curve, KMPlot, km_plot, y_label
     from trialrecon.stages.km.models import method_name
@@ -75,13 +92,17 @@ def km_figure(result: EndpointResult, roles: dict[str, str], path: Path,
         elif method in r.bands:
             b = r.bands[method]
             band = (b["time"].to_numpy(), b["band_low"].to_numpy(), b["band_high"].to_numpy())
-        name = r.arm or r.inputs.cohort
+        name = labels.get(r.arm, r.arm) if r.arm else labels.get(r.inputs.cohort,
+                                                                   r.inputs.cohort)
         curves.append(Curve(name, roles.get(r.arm, "single_arm"), ipd["time"].to_numpy(),
-                            ipd["event"].to_numpy(), band, clicks, _printed(r.inputs.summary)))
+                            ipd["event"].to_numpy(), band, clicks, _printed(r.inputs.summary),
+                            estimate=r.curves.get(method)))
     if not curves:
         return []
     if method == "guyot":
         kind = "Guyot reconstruction of the digitized curve"
+    elif method == "mixture":
+        kind = "MODEL-BASED mixture of its cohorts' reconstructions, not data"
     else:
         kind = f"MODEL-BASED reconstruction ({method_name(method)}), not data"
     notes = [f"Shown: {method_name(method)}"]
@@ -89,13 +110,15 @@ def km_figure(result: EndpointResult, roles: dict[str, str], path: Path,
         notes[0] += f" (meets {result.choice.met} of {result.choice.total} printed numbers)"
     if method == "joint" and result.joint is not None:
         notes.append(f"proportional hazards, shared Weibull shape {result.joint.shape:.2f}")
-    notes += _hr_notes(result, method)
+    notes += _hr_notes(result, method, labels)
     plot = KMPlot(
         title=f"{result.label.upper()} - {result.cohort}: {kind}",
         ylabel=y_label(result.endpoint, description),
         curves=tuple(curves), notes=tuple(notes),
         band_label=f"model: 95% band of {s['draws']} simulated trials",
-        conf_type=s["ci_type"], show_events=bool(s["figure_events"]))
+        conf_type=s["ci_type"], show_events=bool(s["figure_events"]),
+        data_cut=next((r.inputs.data_cut_name for r in result.arms
+                       if r.inputs.data_cut_name), ""))
     return save_figure(km_plot(plot), path, formats=tuple(s["figure_formats"]),
                        png_compression=1)
 
@@ -118,12 +141,22 @@ def _fmt(x: Any, digits: int = 3) -> str:
     return escape(x)
 
 
+def _cell(d: dict[str, Any], col: str) -> str:
+    """A cell; a printed number keeps all its digits (26.47, not 26.5) and its comparator."""
+    x = d.get(col)
+    if col.endswith("_reported") and isinstance(x, float) and math.isfinite(x):
+        text = f"{x:.15g}"
+        comparator = str(d.get("p_comparator") or "") if col == "p_reported" else ""
+        return f"{escape(comparator)} {text}" if comparator not in ("", "=", "nan") else text
+    return _fmt(x)
+
+
 def _table(frame: pd.DataFrame, cols: list[str]) -> list[str]:
     cols = [c for c in cols if c in frame.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in frame.itertuples(index=False):
         d = row._asdict()
-        lines.append("| " + " | ".join(_fmt(d.get(c)) for c in cols) + " |")
+        lines.append("| " + " | ".join(_cell(d, c) for c in cols) + " |")
     return lines
 
 

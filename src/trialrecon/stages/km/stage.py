@@ -34,9 +34,23 @@ from trialrecon.dossier.selection import DEFAULT, Policy
 from trialrecon.report.files import atomic_write_text, inside
 from trialrecon.report.tables import write_data_table, write_table
 from trialrecon.stages.km import models as kmm
-from trialrecon.stages.km.inputs import Chooser, _select, endpoints_of, gather_inputs, printed_hr
+from trialrecon.stages.km.findings import curve_findings, write_findings
+from trialrecon.stages.km.inputs import (
+    Chooser,
+    _select,
+    endpoints_of,
+    gather_inputs,
+    hr_anchor,
+    printed_hr,
+)
 from trialrecon.stages.km.models import ArmResult, EndpointResult, method_name
-from trialrecon.stages.km.report import assumptions_text, fragment, km_figure
+from trialrecon.stages.km.report import (
+    assumptions_text,
+    figure_labels,
+    fragment,
+    km_figure,
+)
+from trialrecon.stages.km.shown import compute_shown
 from trialrecon.stats import survmodel as sm
 from trialrecon.stats.curves import CurveInputError, GuyotOptions
 from trialrecon.stats.km import CONF_TYPES
@@ -45,7 +59,7 @@ DEFAULTS: dict[str, Any] = {
     "seed": 20210701,  # seed of the representative pseudo data and of the band's draws
     "draws": 200,  # random trials behind the model's uncertainty band and HR distribution
     "models": ["exponential", "weibull", "joint"],
-    "dropout_rate": 0.0,  # loss to follow-up per month (exponential), model-based only
+    "dropout_rate": None,  # loss to follow-up per month (exponential); None: fitted
     "match_tolerance": 0.10,  # relative gap below which a rebuilt summary "matches"
     "rate_tolerance": 0.05,  # gap (probability) below which a landmark rate "matches"
     "ci_type": "log-log",  # CI of the Kaplan-Meier curve and its median: log-log | log | plain
@@ -90,6 +104,8 @@ def settings_with_defaults(settings: dict[str, Any] | None) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown km settings: {', '.join(unknown)}")
     s = {**DEFAULTS, **settings}
+    if s["dropout_rate"] is not None and not 0 <= float(s["dropout_rate"]) <= 1.0:
+        raise ValueError("km dropout_rate must be null (fitted) or between 0 and 1 per month")
     if s["ci_type"] not in CONF_TYPES:
         raise ValueError(f"km ci_type must be one of {', '.join(CONF_TYPES)}")
     bad = sorted(set(s["figure_formats"]) - set(FIGURE_FORMATS))
@@ -139,8 +155,20 @@ def run_digitized(files: CurveFiles, arms: list[ArmResult], s: dict[str, Any]) -
             r.errors.append(f"{files.clicks}: arm(s) {', '.join(unknown)} not in trial.yaml")
         return
     n = {a: r.inputs.summary.n for a, r in by_arm.items() if r.inputs.summary}
+    other_set = set()
+    for arm, start in _figure_n(nar).items():
+        # the figure's own number at risk at time 0 is the N of its population (treated,
+        # evaluable...), which the dossier's N (randomized, enrolled) need not be
+        if arm in n and n[arm] != start:
+            by_arm[arm].inputs.notes.append(
+                f"the figure starts with {start} at risk, the dossier's N is {n[arm]}"
+                + (f" ({by_arm[arm].inputs.population})" if by_arm[arm].inputs.population
+                   else "") + ": the figure's population is rebuilt, without the dossier's "
+                "events")
+            other_set.add(arm)
+        n.pop(arm, None)
     ev = {a: r.inputs.summary.events for a, r in by_arm.items()
-          if r.inputs.summary and r.inputs.summary.events is not None}
+          if r.inputs.summary and r.inputs.summary.events is not None and a not in other_set}
     opts = GuyotOptions(monotone=s["monotone"], vertical_tol_frac=s["vertical_tol_frac"])
     try:
         out = reconstruct_arms(clicks, nar, n or None, ev or None, opts, str(files.clicks),
@@ -152,6 +180,19 @@ def run_digitized(files: CurveFiles, arms: list[ArmResult], s: dict[str, Any]) -
     for arm, g in out.items():
         by_arm[arm].guyot = g
         by_arm[arm].ipd["guyot"] = g.ipd
+        if nar is not None:
+            table = nar if "arm" in nar.columns else nar.assign(arm="")
+            by_arm[arm].nar = table[table["arm"].astype(str) == arm].sort_values("time")
+            by_arm[arm].nar_file = str(files.nar)
+
+
+def _figure_n(nar: pd.DataFrame | None) -> dict[str, int]:
+    """Each arm's number at risk at time 0 in the figure's table, when printed."""
+    if nar is None or nar.empty:
+        return {}
+    table = nar if "arm" in nar.columns else nar.assign(arm="")
+    zero = table[table["time"].astype(float) == 0.0]
+    return {str(r.arm): int(r.n_risk) for r in zero.itertuples()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -178,8 +219,10 @@ def _gather_hrs(dossier: Dossier, result: EndpointResult, policy: Policy) -> Non
     if len(result.arms) < 2 or result.endpoint == "dor":
         return
     for exp, comp, versus in comparisons(dossier, result.arms):
-        result.hrs.append(printed_hr(dossier, result.endpoint, result.category, result.cohort,
-                                     exp.arm, comp.arm, versus, exp.inputs.data_cut, policy))
+        h = printed_hr(dossier, result.endpoint, result.category, result.cohort, exp.arm,
+                       comp.arm, versus, exp.inputs.data_cut, policy, exp.inputs.population)
+        result.hrs.append(h)
+        result.notes += [n for n in h.notes if n not in result.notes]
 
 
 def hr_rows(result: EndpointResult) -> list[dict[str, Any]]:
@@ -273,14 +316,22 @@ def summary_rows(result: EndpointResult, r: ArmResult, s: dict[str, Any]) -> lis
     rows = []
     if r.guyot is not None:
         g = r.guyot
-        rebuilt = sm.km_median_ci(g.ipd, inp.summary.ci_level if inp.summary else 0.95,
-                                  s["ci_type"])
+        rebuilt = {k: r.shown.get("guyot", {}).get(k, math.nan)
+                   for k in ("median", "ci_low", "ci_high", "events")}
         rows.append({**base, "method": "guyot", "basis": "digitized curve", "status": "ok",
                      "chosen": chosen == "guyot", "missing": "",
                      **{f"{k}_rebuilt": v for k, v in rebuilt.items()}, **_diffs(base, rebuilt),
                      "n": g.fit.n_total, "fit_rmse": g.fit.rmse, "fit_max_abs": g.fit.max_abs,
                      "notes": "; ".join([f"[{f.step}] {f.detail}" for f in g.fixes]
                                         + g.warnings)})
+    if kmm.MIXTURE in r.shown:
+        rebuilt = {k: r.shown[kmm.MIXTURE].get(k, math.nan)
+                   for k in ("median", "ci_low", "ci_high", "events")}
+        rows.append({**base, "method": kmm.MIXTURE, "basis": sm.BASIS, "status": "ok",
+                     "chosen": chosen == kmm.MIXTURE, "missing": "",
+                     **{f"{k}_rebuilt": v for k, v in rebuilt.items()}, **_diffs(base, rebuilt),
+                     "n": len(r.ipd[kmm.MIXTURE]),
+                     "notes": "the pseudo data of the cohorts it pools, together"})
     for model, fit in r.fits.items():
         extra = []
         if inp.range_high is not None and inp.range_high > fit.design.cutoff:
@@ -406,8 +457,9 @@ def reconstruct(dossier: Dossier, s: dict[str, Any],
     for endpoint, category, cohort in endpoints_of(dossier):
         digitized = (endpoint, cohort) in curves and not category
         res = EndpointResult(endpoint, category, cohort, [], digitized=digitized)
+        anchor = hr_anchor(dossier, endpoint, category, cohort, policy)
         for arm in arms:
-            inputs = gather_inputs(dossier, endpoint, category, cohort, arm, policy)
+            inputs = gather_inputs(dossier, endpoint, category, cohort, arm, policy, anchor)
             seed = _arm_seed(s["seed"], endpoint, category, cohort, arm)
             res.arms.append(ArmResult(inputs, seed=seed) if digitized
                             else kmm.run_arm_models(inputs, s, seed))
@@ -418,6 +470,7 @@ def reconstruct(dossier: Dossier, s: dict[str, Any],
         kmm.score(res, s)
         results[(endpoint, category, cohort)] = res
     _derive_pooled_events(dossier, results, s, policy)
+    _mixtures(dossier, results, s)
     for res in results.values():
         grid = _band_grid(res.arms, s["grid_points"])
 
@@ -425,7 +478,34 @@ def reconstruct(dossier: Dossier, s: dict[str, Any],
             return _arm_seed(s["seed"], "band", res.label, res.cohort, r.arm, model)
 
         kmm.simulate(res, grid, s, seed_of)
+        compute_shown(res, s)
     return results
+
+
+def _mixtures(dossier: Dossier, results: dict[tuple[str, str, str], EndpointResult],
+              s: dict[str, Any]) -> None:
+    """A pooled cohort's curve as the mixture of its cohorts' shown curves, arm by arm.
+
+    Its pseudo data are those of the shown method of every cohort it pools, together; it is
+    shown when every part has one (:data:`trialrecon.stages.km.models.MIXTURE`).
+    """
+    parts_of = {c.id: c.parts for c in dossier.trial.cohorts if c.parts}
+    for (endpoint, category, cohort), res in results.items():
+        parts = [results.get((endpoint, category, p)) for p in parts_of.get(cohort, ())]
+        if not parts or any(p is None or p.chosen() is None for p in parts):
+            continue
+        pieces = [[p.arms[i].ipd.get(p.chosen() or "") for p in parts if i < len(p.arms)]
+                  for i in range(len(res.arms))]
+        if all(len(x) == len(parts) and all(y is not None for y in x) for x in pieces):
+            for r, x in zip(res.arms, pieces, strict=True):
+                r.ipd[kmm.MIXTURE] = pd.concat(x, ignore_index=True)
+            cuts = {p.arms[0].inputs.data_cut for p in parts} - {res.arms[0].inputs.data_cut}
+            if cuts - {""}:
+                res.notes.append("the pooled cohort's mixture uses its parts' data cuts ("
+                                 + ", ".join(sorted(cuts - {""})) + ")")
+            res.notes.append("mixture of " + ", ".join(
+                f"{p.cohort} ({kmm.method_name(p.chosen() or '')})" for p in parts))
+            kmm.score(res, s)
 
 
 def _band_grid(arms: list[ArmResult], points: int) -> np.ndarray:
@@ -467,7 +547,7 @@ def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
         if res.chosen():
             described = dossier.vocab.quantities.get(res.endpoint, {}).get("description", "")
             paths = km_figure(res, roles, inside(outdir, f"km_{res.label}_{res.cohort}.png"), s,
-                              str(described))
+                              str(described), figure_labels(dossier.trial))
             written += paths
             figures += [p.name for p in paths if p.suffix == ".png"]
 
@@ -487,6 +567,8 @@ def write_km_outputs(dossier: Dossier, outdir: Path, settings: dict,
                                    outdir / "intervals.csv"))
     atomic_write_text(outdir / "assumptions.md", assumptions_text(s))
     written.append(outdir / "assumptions.md")
+    write_findings(curve_findings(dossier, results), outdir / "findings.json")
+    written.append(outdir / "findings.json")
     md = outdir / "km.md"
     atomic_write_text(md, fragment(dossier.trial.id, summary_df, frames["hazard_ratios"],
                                    frames["model_choice"], frames["hr_simulation"], figures))

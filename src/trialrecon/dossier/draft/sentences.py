@@ -1,0 +1,573 @@
+"""Labelling the numbers of a sentence (Abstract, Methods, Results, Discussion, legends).
+
+:func:`~trialrecon.dossier.draft.drafter.draft_unit` reads a sentence's numbers and proposes
+labels from the words around each; this module reads the sentence the way a trial report
+writes it and corrects them:
+
+- **arms**: "X of Y patients (Z%) in the A group vs ... in the B group": the arm named right
+  after a number (after "in", "among", "with", "for"), else right before it in the same
+  clause; the arms of a "respectively" list in order; in a two-arm trial, the number on the
+  other side of "vs" from a named arm is the other arm's, and "a and b months in A" share A.
+  Arms are named by their labels (:class:`~.lexicon.Names`) or by their role words
+  ("placebo group", "control arm", "intervention group"). A count or characteristic of the
+  whole trial, with no arm named, is the pooled arm's when ``trial.yaml`` declares one.
+  Between-arm statistics (effects, hazard ratios, P values) have no arm.
+- **effects**: "(RR 0.75, 95% CI 0.51–1.11; P = 0.14)", "adjusted odds ratio 0.88",
+  "HR for death 0.7": the effect quantity (a hazard ratio the endpoint's ``_hr``), its
+  adjustment, and as category the outcome the sentence names (:mod:`.textnames`);
+- **categories**: an outcome, characteristic or adverse event the sentence names takes the
+  category (and quantity) of the table row that reports it;
+- the other shapes of trial reports (landmark rates, designs, flow, doses and schedules,
+  dates, follow-up, units after numbers) are in :mod:`.textrules`;
+- **flags**: a row is left unflagged only when every label came from a rule that reads it
+  from the sentence's own words without a choice (an effect and the outcome it names, an arm
+  named right after the number, a design parameter, ...); every other row says in its rules
+  why it is a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from trialrecon.dossier.draft import cues, textrules, textshapes
+from trialrecon.dossier.draft.drafter import Draft, Unit
+from trialrecon.dossier.draft.lexicon import Hit, Names
+from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.textnames import Named, TableNames
+from trialrecon.dossier.draft.textrules import guess, is_sure, sure
+
+_BETWEEN = ("ci_low", "ci_high", "pair_low", "pair_high", "p_value", "range_high",
+            "range_low", "iqr_low", "iqr_high", "sd", "se")
+_ROLE_WORDS = {
+    "comparator": r"placebo|control|controls|standard(?: of care| care| treatment| therapy)?|"
+                  r"usual care|comparator|sham|observation",
+    "experimental": r"experimental|intervention|active(?: treatment| drug)?|investigational",
+}
+_ROLE_NOUN = r"(?:\s+(?:group|groups|arm|arms|patients|participants|women|men|children|" \
+             r"infants|recipients|subjects|cohort))"
+_LINK_AFTER = re.compile(r"^[\s,;:]*(?:\(|\[)?\s*(?:(?:and|or)\s+)?(?:in|among|for|with|on|of|"
+                         r"receiving|given|treated with|allocated to|assigned to|randomi[sz]ed to)"
+                         r"\s+(?:the\s+|both\s+|all\s+|those\s+)?", re.IGNORECASE)
+_VS = re.compile(r"\b(?:vs\.?|versus|v\.?|compared (?:with|to)|against|than)\s", re.IGNORECASE)
+_AND = re.compile(r"^[\s%a-z.,]*?\b(?:and|&)\s", re.IGNORECASE)
+_PATIENT_LEVEL = frozenset((
+    "randomized", "enrolled", "treated", "analysed", "age", "male", "female",
+    "ecog", "baseline", "baseline_value", "prior_treatment", "not_treated", "discontinued",
+    "completed", "lost_to_follow_up", "withdrew_consent", "evaluable_response",
+    "safety_population", "excluded_from_analysis"))
+_CONDUCT = frozenset((
+    "centers", "countries", "enrollment_start", "enrollment_end", "data_cutoff",
+    "analysis_cutoff", "criteria_version", "eligibility", "allocation_ratio",
+    "significance_level", "study_start", "study_completion", "primary_completion"))
+
+
+@dataclass
+class TextContext:
+    """What every sentence of a document is read with: the trial's names and the tables'."""
+
+    names: Names
+    tables: TableNames
+    experimental: str = ""
+    comparator: str = ""
+    arms: tuple[str, ...] = ()  # the randomized arms
+    details: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (arm, its label's detail word)
+    method_population: str = ""  # the analysis set the methods analyse by
+    survival: bool = False  # the tables report a time-to-event endpoint
+
+    @classmethod
+    def of(cls, names: Names, tables: TableNames, method_population: str = "") -> TextContext:
+        arms = tuple(a.ident for a in names.randomized_arms)
+        roles = {role: [a.ident for a in names.randomized_arms if a.role == role]
+                 for role in ("experimental", "comparator")}
+        return cls(names, tables,
+                   roles["experimental"][0] if len(roles["experimental"]) == 1 else "",
+                   roles["comparator"][0] if len(roles["comparator"]) == 1 else "", arms,
+                   _details(names), method_population, any(
+                       re.match(r"^(?:os|pfs|deaths|[a-z0-9]+_(?:hr|rate|events))$", e.quantity)
+                       for e in tables.entries) or bool(names.endpoints))
+
+
+_DETAIL_GENERIC = frozenset("with without plus and the of in or dose doses loading every "
+                            "once twice daily weekly per given group arm treatment therapy "
+                            "care standard usual".split())
+
+
+def _details(names: Names) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The first word of each arm label's parenthesised detail that no other arm's label
+    uses ("Standard Treatment (transfusions, with chelation)" is named "transfusions")."""
+    firsts: dict[str, str] = {}
+    every: dict[str, set[str]] = {}
+    for arm in names.randomized_arms:
+        label = max(arm.aliases, key=len)
+        words = set(re.findall(r"[a-z][a-z-]+", label))
+        every[arm.ident] = words
+        inner = re.search(r"\(([^)]*)\)", label)
+        if inner:
+            first = next((w for w in re.findall(r"[a-z][a-z-]+", inner.group(1))
+                          if len(w) > 3 and w not in _DETAIL_GENERIC), "")
+            if first:
+                firsts[arm.ident] = first
+    out = []
+    for ident, word in firsts.items():
+        if not any(word in w for other, w in every.items() if other != ident):
+            stem = word[:-1] if word.endswith("s") else word
+            out.append((ident, re.compile(rf"\b{re.escape(stem)}s?\b")))
+    return tuple(out)
+
+
+@dataclass
+class Sentence:
+    unit: Unit
+    low: str
+    rows: list[Draft]
+    ctx: TextContext
+    arms: list[Hit] = field(default_factory=list)
+
+    def span(self, d: Draft) -> tuple[int, int]:
+        item = d.item
+        return (item.start, item.end) if item is not None else (0, 0)
+
+    def group_span(self, d: Draft) -> tuple[int, int]:
+        group = [r for r in self.rows if r.item is not None and d.item is not None
+                 and r.item.group == d.item.group]
+        return min(r.item.start for r in group), max(r.item.end for r in group)  # type: ignore[union-attr]
+
+
+# ------------------------------------------------------------------------------- arms
+
+
+def arm_hits(low: str, ctx: TextContext) -> list[Hit]:
+    """The arms a sentence names: by label (short forms included) or by role word."""
+    hits = list(ctx.names.find(low, "arm")) if ctx.names.arm_names else []
+    found: list[tuple[str, re.Match[str]]] = []
+    for role, arm in (("comparator", ctx.comparator), ("experimental", ctx.experimental)):
+        if arm:
+            pattern = rf"\b(?:{_ROLE_WORDS[role]})(?:{_ROLE_NOUN}\b|(?=\s+(?:and|or|vs\.?|" \
+                      rf"versus)\s+(?:the\s+)?[a-z-]+{_ROLE_NOUN}))"
+            found += [(arm, m) for m in re.finditer(pattern, low)]
+    found += [(arm, m) for arm, rx in ctx.details for m in rx.finditer(low)]
+    for arm, m in found:
+        if not any(h.start < m.end() and m.start() < h.end for h in hits):
+            hits.append(Hit(arm, m.group(), m.start(), m.end()))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _heads(s: Sentence) -> list[Draft]:
+    """One row per number group that can belong to an arm (a count, a percent, a median...)."""
+    seen: set[int] = set()
+    out = []
+    for d in s.rows:
+        if d.item is None or d.item.group in seen or d.item.statistic in _BETWEEN:
+            continue
+        seen.add(d.item.group)
+        out.append(d)
+    return out
+
+
+def _respectively(s: Sentence, heads: list[Draft]) -> dict[int, str] | None:
+    """Arms of "in the A and B groups ... 10% and 20%, respectively", in order."""
+    m = re.search(r"\brespectively\b", s.low)
+    if not m:
+        return None
+    inside = [h for h in heads if s.span(h)[1] <= m.start()]
+    ordered: list[str] = []
+    first = s.span(inside[0])[0] if inside else 0
+    for hit in s.arms:
+        if hit.name not in ordered and (hit.start < first or hit.start > m.start()):
+            ordered.append(hit.name)
+    if len(inside) < 2 or len(ordered) != len(inside):
+        return None
+    return {id(h): ordered[i] for i, h in enumerate(inside)}
+
+
+def _vs_run(s: Sentence, heads: list[Draft], spans: list[tuple[int, int]]) -> list[int]:
+    """Indices of the heads of the first "a vs b (vs c)" run with no arm named inside it."""
+    for i in range(len(heads) - 1):
+        run = [i]
+        while run[-1] + 1 < len(heads):
+            j = run[-1] + 1
+            between = s.low[spans[run[-1]][1]:spans[j][0]]
+            if not _VS.search(between) or len(between) > 40 or any(
+                    spans[run[-1]][1] <= a.start < spans[j][0] for a in s.arms):
+                break
+            run.append(j)
+        if len(run) > 1 and same_kind(heads[run[0]], heads[run[1]]):
+            return run
+    return []
+
+
+def _ordered_vs(s: Sentence, heads: list[Draft], spans: list[tuple[int, int]],
+                out: dict[int, tuple[str, str]]) -> None:
+    """"The most common (group A vs group B) were neutropenia (13% vs 22%) and diarrhoea
+    (19% vs 11%)": the arms named before a run, in order, for every run; with no arm named,
+    the experimental arm first (the usual order: a guess)."""
+    start = 0
+    ordered: list[str] = []
+    while start < len(heads):
+        run = _vs_run(s, heads[start:], spans[start:])
+        if not run:
+            return
+        run = [start + i for i in run]
+        start = run[-1] + 1
+        first, end = spans[run[0]][0], spans[run[-1]][1]
+        if any(id(heads[i]) in out for i in run) or any(
+                end <= a.start < _clause_end(s.low, end) for a in s.arms):
+            continue
+        if not ordered:
+            for a in s.arms:
+                if a.start < first and a.name not in ordered and a.name in s.ctx.arms:
+                    ordered.append(a.name)
+        if len(ordered) == len(run):
+            for k, i in enumerate(run):
+                out[id(heads[i])] = (ordered[k], "the arms named before 'a vs b', in order")
+        elif not s.arms and len(run) == 2 and s.ctx.experimental and s.ctx.comparator and \
+                len(s.ctx.arms) == 2:
+            out[id(heads[run[0]])] = (s.ctx.experimental, "'a vs b' with no arm named: "
+                                                          "experimental first")
+            out[id(heads[run[1]])] = (s.ctx.comparator, "'a vs b' with no arm named: "
+                                                        "experimental first")
+
+
+def _clause_end(low: str, end: int) -> int:
+    m = re.search(r"[;)\]]|\.\s", low[end:])
+    return end + (m.start() if m else len(low) - end)
+
+
+def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
+    """{id of a head row: (arm, rule)} for the sentence's number groups."""
+    heads = _heads(s)
+    out: dict[int, tuple[str, str]] = {}
+    if not heads:
+        return out
+    listed = _respectively(s, heads) if s.arms else None
+    if listed:
+        return {k: (v, "respectively") for k, v in listed.items()}
+    spans = [s.group_span(h) for h in heads]
+    _ordered_vs(s, heads, spans, out)
+    if not s.arms:
+        return out
+    after_of: dict[int, Hit] = {}
+    before_of: dict[int, Hit] = {}
+    for i in range(len(heads)):
+        start, end = spans[i]
+        nxt = spans[i + 1][0] if i + 1 < len(heads) else len(s.low)
+        prev = spans[i - 1][1] if i else 0
+        after = [a for a in s.arms if end <= a.start < nxt and a.start - end < 90]
+        both = after and re.match(r"\s*(?:or|and|vs\.?|versus)\s+(?:to\s+|the\s+)?$",
+                                  s.low[after[0].end:after[1].start]) if len(after) > 1 else False
+        owned = after and i + 1 < len(heads) and re.fullmatch(
+            r"[\s,]*(?:[a-z-]+\s+){0,4}?[(\[]\s*(?:n\s*=\s*)?", s.low[after[0].end:nxt])
+        if after and not both and not owned:
+            tail = s.low[end:after[0].start]
+            if _LINK_AFTER.match(tail + " ") or re.fullmatch(r"[\s%a-z.,()\[\]]*", tail) \
+                    and not _VS.search(tail):
+                after_of[i] = after[0]
+        before = [a for a in s.arms if prev <= a.start and a.end <= start
+                  and ";" not in s.low[a.end:start]]
+        if before:
+            before_of[i] = before[-1]
+    # "in group A 88 (61%) and in group B 89 (63%)": each number after its arm
+    before_style = 0 in before_of and len(heads) - 1 not in after_of
+    for i, h in enumerate(heads):
+        if id(h) in out:
+            continue
+        first, second = (before_of, after_of) if before_style else (after_of, before_of)
+        hit = first.get(i) or second.get(i)
+        if hit is not None:
+            how = "before" if hit is before_of.get(i) else "after"
+            out[id(h)] = (hit.name, f"{how} '{hit.term}'")
+    _by_neighbour(s, heads, spans, out)
+    for i, h in enumerate(heads):
+        if id(h) not in out:
+            before = [a for a in s.arms if a.end <= spans[i][0]]
+            hit = before[-1] if before else next(a for a in s.arms)
+            out[id(h)] = (hit.name, f"far from '{hit.term}'")
+    return out
+
+
+def _by_neighbour(s: Sentence, heads: list[Draft], spans: list[tuple[int, int]],
+                  out: dict[int, tuple[str, str]]) -> None:
+    """A number joined by "vs" to another arm's is the other arm's (two arms); joined by
+    "and" to a number of one arm, with no arm between them, it shares that arm."""
+    two = len(s.ctx.arms) == 2
+    for _ in range(2):
+        for i, h in enumerate(heads):
+            if id(h) in out:
+                continue
+            for j in (i + 1, i - 1):
+                if not 0 <= j < len(heads) or id(heads[j]) not in out:
+                    continue
+                a, b = sorted((i, j))
+                between = s.low[spans[a][1]:spans[b][0]]
+                if any(spans[a][1] <= x.start < spans[b][0] for x in s.arms) and j > i:
+                    continue
+                arm = out[id(heads[j])][0]
+                if _VS.search(between) and two and arm in s.ctx.arms:
+                    other = next(x for x in s.ctx.arms if x != arm)
+                    out[id(h)] = (other, "the other side of 'vs'")
+                    break
+                if j == i + 1 and _AND.match(between) and len(between) < 30 and \
+                        same_kind(h, heads[j]):
+                    out[id(h)] = (arm, "'and' before a number of the arm")
+                    break
+
+
+def same_kind(a: Draft, b: Draft) -> bool:
+    return (a.item is not None and b.item is not None
+            and (a.item.unit or "") == (b.item.unit or "")
+            and a.item.statistic == b.item.statistic)
+
+
+def _pooled_words(low: str) -> bool:
+    return bool(re.search(r"\b(?:all (?:the )?(?:patients|participants|women|children)|overall|"
+                          r"in total|a total of|both (?:groups|arms)|whole|entire)\b", low))
+
+
+def label_arms(s: Sentence) -> None:
+    names = s.ctx.names
+    if not names.arms:
+        return
+    found = assign_arms(s)
+    current: dict[int, tuple[str, str]] = {}
+    pooled = names.pooled_arm
+    for d in s.rows:
+        q = d.fields["quantity"]
+        if d.item is not None and id(d) in found:
+            current[d.item.group] = found[id(d)]
+        if is_sure(d, "arm"):
+            continue
+        if _between(d):
+            d.fields["arm"] = ""
+            continue
+        if q in _CONDUCT or q.startswith("design_"):
+            d.fields["arm"] = ""
+            continue
+        got = current.get(d.item.group) if d.item is not None else None
+        if got:
+            d.fields["arm"] = got[0]
+            d.rules.append(f"arm: {got[1]}")
+            if got[1].startswith(("the other", "'and'", "far", "'a vs b' with")):
+                guess(d, f"arm: {got[1]}")
+        elif pooled and (q in _PATIENT_LEVEL or q.startswith(("ae_", "trae_"))):
+            d.fields["arm"] = pooled
+            if not _pooled_words(s.low):
+                guess(d, "arm: the whole trial's (no arm named)")
+        else:
+            d.fields["arm"] = ""
+            if q not in ("", "outcome") and not q.startswith(("external", "design")):
+                if q in _PATIENT_LEVEL:
+                    guess(d, "arm: none named (the whole trial's?)")
+
+
+def _between(d: Draft) -> bool:
+    q = d.fields["quantity"]
+    return (d.fields["statistic"] == "p_value" or q.endswith("_hr") or q in EFFECTS
+            or q.startswith("external"))
+
+
+# ------------------------------------------------------------------------------ effects
+
+EFFECTS = frozenset(("risk_ratio", "odds_ratio", "rate_ratio", "ratio_of_means",
+                     "risk_difference", "rate_difference", "mean_difference",
+                     "median_difference", "std_mean_difference", "win_difference",
+                     "win_ratio", "nnt", "nnh"))
+_RATIO_UNIT = ("risk_ratio", "odds_ratio", "rate_ratio", "ratio_of_means", "win_ratio")
+_ESTIMATE_PATTERNS = ("estimate and ci", "ratio and ci", "estimate and interval")
+_OUTCOME_QUANTITIES = None  # every table quantity may be the outcome compared
+
+
+def _window_before(s: Sentence, d: Draft, width: int = 60) -> tuple[int, str]:
+    start = s.group_span(d)[0]
+    prev = max((s.group_span(r)[1] for r in s.rows if r.item is not None and d.item is not None
+                and r.item.group != d.item.group and s.span(r)[1] <= start), default=0)
+    lo = max(prev, start - width)
+    return lo, s.unit.text[lo:start]
+
+
+def effect_of(s: Sentence, d: Draft) -> str:
+    """The effect measure printed right before the number's group ("RR", "odds ratio")."""
+    lo, before = _window_before(s, d)
+    found = cues.effect(before)
+    if found:
+        return found
+    if re.search(r"\b(?:treatment )?difference\b", before, re.IGNORECASE):
+        return "risk_difference" if "%" in s.unit.text[s.group_span(d)[0]:s.group_span(d)[1]] \
+            else "mean_difference"
+    return ""
+
+
+def _adjustment(before: str) -> str:
+    low = fold(before)
+    if re.search(r"\bunadjusted\b|\bcrude\b", low):
+        return "unadjusted"
+    if re.search(r"\badjusted\b|\ba(?:or|rr|hr)\b", low):
+        return "adjusted"
+    return ""
+
+
+def label_effects(s: Sentence) -> None:
+    """Effect estimates, their CI and P value: quantity, unit, adjustment, category."""
+    by_group: dict[int, tuple[str, str, str]] = {}
+    for d in s.rows:
+        if d.item is None or d.item.statistic in _BETWEEN:
+            continue
+        plain = d.item.pattern in _ESTIMATE_PATTERNS or d.item.statistic in ("value",
+                                                                              "estimate")
+        if not plain:
+            continue
+        measure = effect_of(s, d)
+        if not measure:
+            continue
+        lo, before = _window_before(s, d)
+        if measure == "hazard_ratio":
+            quantity = textrules.hr_quantity(s.unit.text, s.group_span(d), s.ctx.names,
+                                             d.fields["quantity"])
+            if not quantity:
+                continue
+        else:
+            quantity = measure
+        by_group[d.item.group] = (quantity, _adjustment(before), measure)
+    for d in s.rows:
+        if d.item is None:
+            continue
+        got = by_group.get(d.item.group)
+        if got is None and d.item.statistic == "p_value":
+            got = _p_of_previous(s, d, by_group)
+        if got is None:
+            continue
+        quantity, adjustment, measure = got
+        d.fields["quantity"] = quantity
+        d.fields["adjustment"] = adjustment
+        if d.fields["statistic"] in ("value", "median", "mean", "percent", "count"):
+            d.fields["statistic"] = "estimate"
+        if d.fields["statistic"].startswith(("pair_", "range_")):
+            d.fields["statistic"] = "ci_" + d.fields["statistic"].split("_")[1]
+        if d.fields["statistic"] == "p_value":
+            d.fields["unit"] = "probability"
+        elif quantity in _RATIO_UNIT or quantity.endswith("_hr"):
+            d.fields["unit"] = "ratio"
+        elif quantity == "risk_difference" and d.item.unit == "percent":
+            d.fields["unit"] = "percentage_points"
+        d.fields["denominator"] = ""
+        if _COVARIATE.search(s.low) or not (s.arms or _ARMS_COMPARED.search(s.low)):
+            guess(d, "quantity: the effect may be a covariate's, not the arms'")
+        sure(d, "quantity", f"effect: {measure}")
+        sure(d, "statistic", "an effect's estimate, CI and P value")
+        if not quantity.endswith("_hr") or not textrules.hr_named(s.unit.text, s.group_span(d),
+                                                                  s.ctx.names):
+            _effect_category(s, d)
+
+
+_COVARIATE = re.compile(r"\b(?:factors?|associated|predict\w*|prognos\w*|multivariat\w*|"
+                       r"univariat\w*|multivariable|univariable|regression|per unit|"
+                       r"increase in|levels?|concentrations?|high|low)\b")
+_ARMS_COMPARED = re.compile(r"\b(?:treatment|arms?|groups?|randomi[sz]\w*|versus|vs\.?|"
+                            r"compared|favou?ring)\b")
+
+
+def _p_of_previous(s: Sentence, d: Draft,
+                   by_group: dict[int, tuple[str, str, str]]) -> tuple[str, str, str] | None:
+    """A P value printed right after an effect's CI ("..., 0.51-1.11; P = 0.14") is its own."""
+    start = s.span(d)[0]
+    before = [r for r in s.rows if r.item is not None and s.span(r)[1] <= start
+              and r.item.statistic != "p_value"]
+    if not before:
+        return None
+    last = before[-1]
+    gap = s.low[s.span(last)[1]:start]
+    if last.item is not None and last.item.group in by_group and len(gap) < 20 and \
+            not re.search(r"\b(?:and|vs|versus)\b", gap):
+        return by_group[last.item.group]
+    return None
+
+
+def _effect_category(s: Sentence, d: Draft) -> None:
+    """The outcome an effect compares: the table's effect row or outcome the sentence names."""
+    start = s.group_span(d)[0]
+    q = d.fields["quantity"]
+    found = s.ctx.tables.named(s.unit.text, start)
+    same = [(e, sc) for e, sc in found if e.quantity == q]
+    outcomes = [(e, sc) for e, sc in found if e.quantity not in EFFECTS
+                and not e.quantity.endswith("_hr")]
+    pick = _best(same) or _best(outcomes)
+    if pick is None:
+        if not d.fields["category"]:
+            guess(d, "category: the outcome the effect compares (no table row named)")
+        return
+    d.fields["category"] = pick.category
+    d.rules.append(f"category: the table's '{pick.category}' named in the sentence")
+    sure(d, "category", "the outcome compared, named as a table names it")
+
+
+def _best(found: list[tuple[Named, float]]) -> Named | None:
+    """The best entry, when no other with another category scores as well."""
+    if not found:
+        return None
+    top = found[0]
+    rivals = [e for e, sc in found[1:] if sc >= top[1] - 1e-9 and e.category != top[0].category]
+    return None if rivals else top[0]
+
+
+# ----------------------------------------------------------------------- the whole sentence
+
+
+def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draft]:
+    """The rows of one sentence, relabelled as the sentence's shape says; each row's flag
+    says whether any label is still a guess."""
+    if not rows:
+        return rows
+    s = Sentence(unit, fold(unit.text), rows, ctx)
+    s.arms = arm_hits(s.low, ctx)
+    textrules.label_units(s)
+    textshapes.label_conduct(s)
+    textshapes.label_design(s)
+    textshapes.label_flow(s)
+    textrules.label_landmarks(s)
+    label_effects(s)
+    textrules.label_named(s)
+    textshapes.label_treatment(s)
+    textshapes.label_follow_up(s)
+    label_arms(s)
+    for d in rows:
+        _flag(s, d)
+    return rows
+
+
+_EFFICACY = re.compile(r"^(?:outcome|orr|dcr|pcr|cr_rate|responders|best_response|deaths|"
+                       r"[a-z0-9]+_(?:hr|rate|events)|pfs|os|dfs|efs|rfs|ttp|dor|dss|mfs|ttf|"
+                       r"pfs2|idfs|rpfs|ttr)$|" + "|".join(sorted(EFFECTS)))
+
+
+# quantities whose category names what the number is about (the rest leave it empty)
+_WITH_CATEGORY = re.compile(r"^(?:outcome|baseline|baseline_value|t?r?ae_.*|external_.*|"
+                            r".*_rate|dose|median_dose|dose_level|schedule|eligibility|"
+                            r"assessment_time|criteria_version|prior_treatment|"
+                            r"subsequent_therapy|stable_disease_lasting|best_response)$")
+
+
+def _flag(s: Sentence, d: Draft) -> None:
+    q, stat = d.fields["quantity"], d.fields["statistic"]
+    if not q:
+        guess(d, "quantity: no term names it")
+    elif not is_sure(d, "quantity"):
+        guess(d, "quantity: read from the nearest term")
+    if q and (q in EFFECTS or _WITH_CATEGORY.match(q)) and not is_sure(d, "category"):
+        guess(d, "category: what the number is about, in the words of the table")
+    if stat in ("value",) and not is_sure(d, "statistic") and q and \
+            not q.startswith(("design_", "external")) and q not in _CONDUCT:
+        guess(d, "statistic: median or mean, range, IQR or CI, as the words say")
+    if d.item is not None and d.item.pattern == "estimate and interval" and \
+            not is_sure(d, "statistic"):
+        guess(d, "statistic: an interval the sentence does not name")
+    if len(s.ctx.names.cohorts) > 1 and any("pooled cohort" in r for r in d.rules):
+        guess(d, "cohort: none named")
+    if s.unit.external:
+        guess(d, "external: a number of another study (name it in category)")
+    elif not d.fields.get("population") and _EFFICACY.match(q):
+        if s.ctx.method_population:
+            guess(d, f"population: the methods analyse by '{s.ctx.method_population}' "
+                     "(write it where this number is of that set)")
+        elif any(r.startswith("population of the table:") for r in d.rules):
+            guess(d, "population: the table reports this row for an analysis set")
+    d.needs_review = any(r.startswith("guess:") for r in d.rules)

@@ -1,0 +1,306 @@
+"""The shapes of a trial report's sentences, each read into labels (:mod:`.sentences`).
+
+Each rule reads one shape the CONSORT items make papers print, and says whether what it read
+is sure (``text: ...`` in the row's rules) or a guess (``guess: ...``, which flags the row):
+
+- hazard ratios: the endpoint a sentence names for them ("HR for death", "... for PFS");
+- landmark rates: "the 2-year overall survival was 56%", "PFS rate at 3 months";
+- what a number names in the tables (:func:`label_named`): "diarrhoea (35.9% vs 35.1%)"
+  takes the quantity and category of the adverse-event row ``Diarrhea``;
+- the units printed after a number ("3·6 h", "250 mg", "15 cm/sec", "45 Gy").
+
+Designs, flow, doses, schedules, dates and follow-up are in :mod:`.textshapes`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft.drafter import Draft
+from trialrecon.dossier.draft.lexicon import Names
+from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.textnames import Named
+
+if TYPE_CHECKING:
+    from trialrecon.dossier.draft.sentences import Sentence
+
+
+def guess(d: Draft, why: str) -> None:
+    """Mark a label of ``d`` as a guess (the row is flagged, the reason in its rules)."""
+    rule = f"guess: {why}"
+    if rule not in d.rules:
+        d.rules.append(rule)
+
+
+def sure(d: Draft, what: str, why: str) -> None:
+    """Record that ``what`` (quantity, category, arm, statistic, unit) was read for sure."""
+    d.rules.append(f"sure {what}: {why}")
+
+
+def is_sure(d: Draft, what: str) -> bool:
+    return any(r.startswith(f"sure {what}:") for r in d.rules)
+
+
+# --------------------------------------------------------------------------- hazard ratios
+
+_ENDPOINT_AFTER = re.compile(r"^[^()\[\]]{0,40}?\bfor\s+(?:the\s+)?([a-z][a-z -]{1,40})")
+
+
+def _endpoint_in(text: str, names: Names) -> str:
+    found = cues.endpoint_of(text, names.endpoints)
+    if found:
+        return found
+    low = fold(text)
+    if re.search(r"\b(?:death|deaths|died|mortality)\b", low):
+        return "os"
+    if re.search(r"\bprogression\b", low):
+        return "pfs"
+    return ""
+
+
+def hr_named(text: str, span: tuple[int, int], names: Names) -> str:
+    """The endpoint a hazard ratio's own words name: "HR for death", "(... for PFS)", the
+    clause before it ("median PFS ... (HR 0.7"), or ""."""
+    tail = re.split(r"\b(?:hr|hazard|or|rr)\b", fold(text[span[1]:span[1] + 60]))[0]
+    after = _ENDPOINT_AFTER.match(tail)
+    if after:
+        found = _endpoint_in(after.group(1), names)
+        if found:
+            return found
+    before = text[max(0, span[0] - 50):span[0]]
+    m = re.search(r"(?:hazard ratio|\bHR)\s*(?:\(HR\))?\s*(?:for|of)\s+([^,;()0-9]{2,40})$",
+                  before, re.IGNORECASE)
+    if m:
+        return _endpoint_in(m.group(1), names)
+    clause = re.split(r"\.\s", text[:span[0]])[-1]
+    declared = [(m.start(), ident) for ident, aliases in names.endpoints for a in aliases
+                if len(a) > 2 for m in re.finditer(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])",
+                                                   fold(clause))]
+    if declared:
+        return max(declared)[1]
+    spots = [(m.start(), _endpoint_in(m.group(), names)) for m in re.finditer(
+        r"progression[- ]free survival|overall survival|\b[a-z]{0,3}pfs\b|\bos\b|"
+        r"disease[- ]free survival|\bdfs\b|\befs\b|\brfs\b|time to progression|\bttp\b|"
+        r"\bdeath\b|mortality", fold(clause))]
+    named = {e for _, e in spots if e}
+    declared = {i for i, _ in names.endpoints}
+    own = cues.endpoint_of(clause, names.endpoints)
+    if own in declared:
+        return own
+    return named.pop() if len(named) == 1 else ""
+
+
+def hr_quantity(text: str, span: tuple[int, int], names: Names, current: str) -> str:
+    """``<endpoint>_hr`` of a hazard ratio printed at ``span``."""
+    named = hr_named(text, span, names)
+    if named:
+        return f"{named}_hr"
+    return current if current.endswith("_hr") else ""
+
+
+# --------------------------------------------------------------------------- landmarks
+
+_LANDMARK = re.compile(r"(\d+(?:\.\d+)?)(?:-| (?=(?:years?|months?) (?:overall |progression-free |"
+                       r"event-free |disease-free )?surviv))(year|month|week|day)s?\b|"
+                       r"\b(?:at|after|by)\s+(\d+(?:\.\d+)?)\s+(years?|months?|weeks?|days?)\b")
+_TTE = re.compile(r"\b(?:survival|pfs|os|dfs|efs|rfs|free|alive|survived)\b")
+
+
+def landmark(text: str) -> str:
+    """The landmark of a rate ("2-year", "at 3 months") as a category: "2 years"."""
+    found = list(_LANDMARK.finditer(fold(text)))
+    if not found:
+        return ""
+    m = found[-1]
+    number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    unit = unit.rstrip("s")
+    return f"{number} {unit}s"
+
+
+def label_landmarks(s: Sentence) -> None:
+    """A percentage of a time-to-event endpoint at a time: ``<endpoint>_rate`` "2 years"."""
+    for d in s.rows:
+        if d.item is None or d.item.unit != "percent" or d.item.statistic not in (
+                "value", "estimate", "ci_low", "ci_high", "pair_low", "pair_high", "percent"):
+            continue
+        start = s.group_span(d)[0]
+        clause = re.split(r"[.;]\s|\(", s.unit.text[:start])[-1]
+        clause = s.unit.text[max(0, start - 90):start] if len(clause) < 8 else clause
+        if not _TTE.search(fold(clause)) or re.search(r"\b(?:hr|hazard)\b", fold(clause)):
+            continue
+        endpoint = _endpoint_in(clause, s.ctx.names) or (
+            "os" if re.search(r"\bsurviv|\balive\b", fold(clause)) else "")
+        when = landmark(clause)
+        if not endpoint or not when:
+            continue
+        d.fields["quantity"], d.fields["category"] = f"{endpoint}_rate", when
+        d.fields["unit"] = "percent"
+        if d.fields["statistic"] in ("value", "estimate"):
+            d.fields["statistic"] = "percent"
+        elif d.fields["statistic"].startswith("pair_"):
+            d.fields["statistic"] = "ci_" + d.fields["statistic"].split("_")[1]
+        sure(d, "quantity", f"a rate of {endpoint} at {when}")
+        sure(d, "category", "the landmark printed")
+
+
+# --------------------------------------------------------------- what the tables name
+
+_NAMED_STATS = {"count": ("count", "percent"), "percent": ("count", "percent"),
+                "value": ("count", "percent", "mean", "median", "value"),
+                "estimate": ("mean", "median", "percent", "value"),
+                "median": ("median",), "mean": ("mean",), "sd": ("mean", "sd"),
+                "range_low": ("median", "range_low"), "range_high": ("median", "range_high"),
+                "iqr_low": ("median", "iqr_low"), "iqr_high": ("median", "iqr_high"),
+                "pair_low": ("median", "mean", "iqr_low", "range_low", "ci_low"),
+                "pair_high": ("median", "mean", "iqr_high", "range_high", "ci_high"),
+                "ci_low": ("ci_low", "percent", "mean", "median"),
+                "ci_high": ("ci_high", "percent", "mean", "median")}
+# a sentence's own reading of these is kept: they name the number more exactly than a row
+_OWN = re.compile(r"^(?:design_|external_|.*_hr$|.*_rate$|pfs$|os$|dor$|follow_up$|"
+                  r"randomized$|enrolled$|screened$|centers$|countries$|enrollment_|"
+                  r"allocation_ratio$|significance_level$|criteria_version$)")
+_GENERIC = ("", "outcome", "baseline", "baseline_value")
+
+
+def _grade_choice(s: Sentence, tops: list[Named], start: int) -> Named | None:
+    if len({e.quantity for e in tops}) == 1:
+        return tops[0]
+    window = s.unit.text[max(0, start - 80):start]
+    grade = cues.grade(window) if re.search(r"grade|gr\.?\s*\d|severe|any", fold(window)) \
+        else ""
+    if grade:
+        fit = [e for e in tops if re.search(rf"_{grade}$", e.quantity)]
+        if len(fit) == 1:
+            return fit[0]
+    return None
+
+
+def label_named(s: Sentence) -> None:
+    """A number whose sentence names a table's row takes the row's quantity and category."""
+    from trialrecon.dossier.draft.sentences import EFFECTS
+
+    last: dict[int, Draft] = {}
+    for d in s.rows:
+        if d.item is None:
+            continue
+        q = d.fields["quantity"]
+        if is_sure(d, "quantity") or q in EFFECTS or _OWN.match(q) and d.confidence >= 0.6:
+            continue
+        if d.item.statistic == "p_value":
+            _p_after(s, d, last)
+            continue
+        stat = d.fields["statistic"]
+        allowed = _NAMED_STATS.get(stat)
+        if allowed is None:
+            continue
+        start, end = s.group_span(d)
+        clause_end = _clause_end(s.low, end)
+        found = [(e, sc) for e, sc in s.ctx.tables.named(s.unit.text, start, after=clause_end)
+                 if e.statistics & set(allowed) and e.quantity not in EFFECTS
+                 and not e.quantity.endswith("_hr")]
+        if not found:
+            continue
+        best = found[0][1]
+        tops = [e for e, sc in found if sc >= best - 1e-9]
+        if len({(e.category, e.stub) for e in tops}) > 1:
+            guess(d, "category: the sentence names several table rows")
+            continue
+        pick = _grade_choice(s, tops, start)
+        if pick is None:
+            d.fields["category"] = tops[0].category
+            guess(d, "quantity: the table reports this row in several columns (grades)")
+            continue
+        _take(d, pick, best)
+        last[d.item.group] = d
+    for d in s.rows:
+        if d.item is not None and d.item.group in last and last[d.item.group] is not d and \
+                d.item.statistic != "p_value":
+            src = last[d.item.group]
+            d.fields["quantity"], d.fields["category"] = src.fields["quantity"], \
+                src.fields["category"]
+            d.fields["population"] = src.fields.get("population", "")
+
+
+def _take(d: Draft, pick: Named, score: float) -> None:
+    d.fields["quantity"], d.fields["category"] = pick.quantity, pick.category
+    if pick.quantity.startswith(("ae_", "trae_")) or pick.quantity == "safety_population":
+        d.fields["population"] = pick.population  # the safety set adverse events are over
+    elif pick.population:
+        d.rules.append(f"population of the table: {pick.population}")
+    if d.fields["statistic"] not in ("count", "percent", "p_value") and pick.unit and \
+            d.fields["unit"] in ("", "none", "patients"):
+        d.fields["unit"] = pick.unit
+    d.rules.append(f"labels: the table's '{pick.quantity}' row '{pick.category}' named")
+    if score >= 1.0:
+        sure(d, "quantity", "a table row named in full")
+        sure(d, "category", "a table row named in full")
+    else:
+        guess(d, "category: most words of a table row named")
+
+
+def _clause_end(low: str, end: int) -> int:
+    m = re.search(r"[;]|\band\b|\bwhile\b|\bwhereas\b|\d", low[end:])
+    return end + (m.start() if m else len(low) - end)
+
+
+def _p_after(s: Sentence, d: Draft, last: dict[int, Draft]) -> None:
+    """A P value after per-arm numbers of one row ("35.9% vs 35.1%, P = 0.52") is that
+    row's comparison, with no arm."""
+    start = s.span(d)[0]
+    before = [r for r in s.rows if r.item is not None and s.span(r)[1] <= start
+              and r.item.statistic != "p_value"]
+    if not before or before[-1].item is None or before[-1].item.group not in last:
+        return
+    src = last[before[-1].item.group]
+    d.fields["quantity"], d.fields["category"] = src.fields["quantity"], src.fields["category"]
+    d.fields["population"] = src.fields.get("population", "")
+    d.rules.append("labels: the P value of the row compared before it")
+    if is_sure(src, "quantity"):
+        sure(d, "quantity", "the P value of the numbers before it")
+        sure(d, "category", "the P value of the numbers before it")
+
+
+# ---------------------------------------------------------------------- units after numbers
+
+_UNIT_AFTER = (
+    (r"h(?:ours?|rs?)?\b", "hours"), (r"min(?:utes?)?\b", "min"), (r"days?\b", "days"),
+    (r"weeks?\b", "weeks"), (r"months?\b", "months"), (r"years?\b", "years"),
+    (r"m[lL]\b", "mL"), (r"mg/m2\b|mg/m²|mg/m\^2", "mg/m2"), (r"mg/kg\b", "mg/kg"),
+    (r"mg(?:/d(?:ay)?\b| daily\b| per day\b| a day\b)", "mg/day"), (r"mg\b", "mg"),
+    (r"g\b", "g"), (r"Gy\b", "Gy"), (r"kg\b", "kg"), (r"cm/s(?:ec)?\b", None),
+    (r"cm\b", "cm"), (r"mm\s?Hg\b", "mmHg"), (r"mm\b", "mm"), (r"μg\b|mcg\b|µg\b", "ug"),
+    (r"IU\b", "IU"), (r"fractions?\b", "fractions"), (r"cycles?\b", "cycles"),
+    (r"sessions?\b", "sessions"), (r"centres?\b|centers?\b", "centers"),
+    (r"countries\b", "countries"),
+)
+_UNIT_RES = tuple((re.compile(r"\s?(?:" + rx + ")"), unit) for rx, unit in _UNIT_AFTER)
+
+
+def unit_after(text: str, end: int) -> str:
+    """The unit printed right after a number ending at ``end`` (as the dossier writes it)."""
+    tail = text[end:end + 16]
+    for rx, unit in _UNIT_RES:
+        m = rx.match(tail)
+        if m:
+            return unit or m.group().strip()
+    return ""
+
+
+def label_units(s: Sentence) -> None:
+    """The unit printed after a number, or after its group ("8 (7 to 10) days")."""
+    for d in s.rows:
+        if d.item is None or d.fields["statistic"] in ("percent", "p_value", "date", "label"):
+            continue
+        if d.item.unit == "percent":
+            continue
+        end = s.group_span(d)[1]
+        unit = unit_after(s.unit.text, d.item.end) or unit_after(s.unit.text, end)
+        if not unit:
+            continue
+        if d.fields["statistic"] == "count" and unit not in ("centers", "countries", "cycles",
+                                                             "fractions", "sessions"):
+            continue
+        d.fields["unit"] = unit
+        sure(d, "unit", "printed after the number")

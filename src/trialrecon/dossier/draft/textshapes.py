@@ -1,0 +1,429 @@
+"""Sentence shapes of the Methods and the flow of patients, read into labels.
+
+Each function reads one shape CONSORT makes a trial report print (:mod:`.sentences` calls
+them in order; a label a shape reads is recorded as sure, anything it cannot tell apart as a
+guess):
+
+- **flow**: "Of 1000 patients screened, 210 were excluded ...; 787 were randomised": the verb
+  or noun right after a count (or the "Of N ..." before it) names ``screened``,
+  ``screen_failure``, ``randomized``, ``enrolled``, ``treated``, ``not_treated``,
+  ``discontinued``, ``lost_to_follow_up``, ``completed``, ``withdrew_consent``,
+  ``analysed``, ``excluded_from_analysis``; deaths and progressions of a survival analysis;
+- **design** (a sample-size or statistical-methods paragraph, or a sentence about power):
+  ``design_power``, ``design_alpha`` with ``sided``, ``design_n_per_group``,
+  ``design_n_total``, ``design_dropout``, ``design_hr``, ``design_ratio``,
+  ``design_events``, ``design_p0``/``design_p1`` ("from 15% to 9%": control, then
+  experimental), ``design_difference``, ``design_sd``, ``design_margin``,
+  ``design_accrual``, ``design_follow_up``, ``design_interim``; a threshold "P < 0.05 was
+  considered significant" is ``significance_level``;
+- **conduct**: dates of accrual ("between April 2008 and November 2013 we recruited"), the
+  data cut-off, centres and countries, the allocation ratio ("randomised 1:1": a row per arm);
+- **treatment**: doses ("250 mg gefitinib", "tranexamic acid 1 g") and schedules ("every 3
+  weeks", "over 30 min", "28-day cycles"), with the drug as category (a guess: the data
+  dictionary lets the reviewer name the item); the follow-up with its terms ("among
+  survivors", "reverse Kaplan-Meier").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from trialrecon.dossier.draft.drafter import Draft
+from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.textrules import guess, is_sure, sure
+
+if TYPE_CHECKING:
+    from trialrecon.dossier.draft.sentences import Sentence
+
+# ------------------------------------------------------------------------------- flow
+
+# (quantity, pattern right after the count: the words that say what was counted)
+_FLOW_AFTER = (
+    ("screened", r"(?:were |had been |was )?(?:screened|assessed for eligibility|"
+                 r"assessed for inclusion|evaluated for eligibility)"),
+    ("screen_failure", r"(?:were |was )?(?:excluded before|ineligible|not eligible|"
+                       r"did not meet (?:the )?(?:inclusion|eligibility)|declined to participate|"
+                       r"refused to participate|failed screening)"),
+    ("excluded_from_analysis", r"(?:were |was )?excluded from (?:the |this |all )?"
+                               r"(?:[a-z-]+ )?analys[ie]s"),
+    ("randomized", r"(?:were |was |had been )?(?:randomly (?:assigned|allocated)|"
+                   r"randomi[sz]ed|underwent randomi[sz]ation|assigned at random)"),
+    ("enrolled", r"(?:were |was )?(?:enrolled|enroled|recruited|registered|accrued)"),
+    ("treated", r"(?:were treated|received at least one dose|received (?:the )?(?:study |"
+                r"allocated |assigned )?(?:treatment|drug|intervention)|started treatment)"),
+    ("not_treated", r"(?:did not receive|never received|were not treated|did not start)"),
+    ("withdrew_consent", r"(?:withdrew (?:their |informed )?consent|withdrawn consent)"),
+    ("lost_to_follow_up", r"(?:were |was )?lost to follow-?up"),
+    ("completed", r"(?:completed (?:the )?(?:study|trial|treatment|follow-?up|protocol)|"
+                  r"were followed up)"),
+    ("discontinued", r"(?:discontinued|withdrew|were withdrawn|stopped (?:the )?(?:study|"
+                     r"treatment))"),
+    ("analysed", r"(?:were |was )?(?:included in (?:the )?(?:[a-z-]+ )?analys[ie]s|analy[sz]ed|"
+                 r"evaluable|assessable)"),
+    ("deaths", r"(?:had )?died\b|deaths?\b"),
+    ("pfs_events", r"(?:had )?(?:disease )?progress(?:ed|ion)\b"),
+)
+_FLOW_RE = tuple((q, re.compile(r"^\s*(?:\)\s*|\]\s*)?(?:[a-z-]+\s+){0,3}?(?:\([^)]*\)\s*)?"
+                                r"(?:patients?\s+|participants?\s+|women\s+|children\s+|"
+                                r"subjects?\s+)?" + rx)) for q, rx in _FLOW_AFTER)
+_OF_N = re.compile(r"\b(?:of|among) (?:the |these |all )?(\d[\d,]*) (?:patients |participants |"
+                   r"women |children |subjects )?(?:who (?:were |had been )?)?"
+                   r"(screened|randomi[sz]ed|enrolled|assessed|eligible|included|treated)")
+_COUNT_STATS = ("count", "value", "percent")
+
+
+def _tail(s: Sentence, d: Draft) -> str:
+    """The words after a number's group, up to the next number."""
+    end = s.group_span(d)[1]
+    nxt = min((s.group_span(r)[0] for r in s.rows if r.item is not None and d.item is not None
+               and r.item.group != d.item.group and s.group_span(r)[0] >= end),
+              default=len(s.low))
+    return s.low[end:min(nxt, end + 90)]
+
+
+def label_flow(s: Sentence) -> None:
+    for d in s.rows:
+        if d.item is None or d.fields["statistic"] not in _COUNT_STATS or d.item.unit not in (
+                "", "percent") or is_sure(d, "quantity"):
+            continue
+        if d.fields["statistic"] == "value" and not re.fullmatch(r"\d+", d.fields["value"]):
+            continue
+        head = next((r for r in s.rows if r.item is not None and d.item is not None
+                     and r.item.group == d.item.group), d)
+        tail = _tail(s, head)
+        found = next((q for q, rx in _FLOW_RE if rx.match(tail)), "")
+        if not found:
+            of = _OF_N.search(s.low)
+            if of and s.group_span(d)[0] == s.low.find(of.group(1), of.start()):
+                found = _of_quantity(of.group(2))
+        if not found:
+            continue
+        if found == "enrolled" and s.ctx.names.arms and re.search(r"random", tail):
+            found = "randomized"
+        if found in ("deaths", "pfs_events") and not s.ctx.survival:
+            continue  # a death in a trial with no survival analysis is an outcome
+        d.fields["quantity"] = found
+        d.fields["category"] = ""
+        if d.fields["statistic"] == "value":
+            d.fields["statistic"] = "count"
+        if d.fields["statistic"] == "count":
+            d.fields["unit"] = "events" if found == "pfs_events" else "patients"
+        sure(d, "quantity", f"flow: '{tail.strip()[:30]}'")
+        sure(d, "statistic", "a count of patients")
+
+
+def _of_quantity(word: str) -> str:
+    return {"screened": "screened", "assessed": "screened", "eligible": "enrolled",
+            "included": "enrolled", "treated": "treated", "enrolled": "enrolled"}.get(
+        word, "randomized")
+
+
+# ------------------------------------------------------------------------------ design
+
+_DESIGN_PLACE = re.compile(r"sample size|power|statistic|design|analys")
+_DESIGN_WORDS = re.compile(r"\bpower\b|sample size|\bdetect\b|were (?:needed|required)|"
+                           r"would (?:be )?(?:need|require)|to be enrolled|calculated|"
+                           r"type i error|\balpha\b|α")
+_DESIGN_AFTER = (
+    ("design_power", r"^\s*%?\s*(?:statistical )?power\b"),
+    ("design_dropout", r"^\s*%?\s*(?:drop-?outs?|withdrawals?|loss(?:es)? to follow-?up|"
+                       r"attrition|non-?evaluable|lost|ineligib)"),
+    ("design_n_per_group", r"^\s*(?:patients?|participants?|women|children|subjects?|"
+                           r"infants?|devices?)?\s*(?:per|in each|for each|each) "
+                           r"(?:group|arm|treatment|cohort)"),
+    ("design_events", r"^\s*(?:events|deaths)\b"),
+)
+_DESIGN_BEFORE = (
+    ("design_power", r"power(?: of)?\s*$"),
+    ("design_alpha", r"(?:alpha|α|type i error(?: rate)?|significance level|level of "
+                     r"significance|two-sided|one-sided|2-sided|1-sided|significance)"
+                     r"(?: level)?(?: \(two-sided\)| \(one-sided\))?(?: of| at| =| was| is)?"
+                     r"\s*$"),
+    ("design_hr", r"(?:hazard ratio|\bhr\b)(?: \(hr\))?(?: for [a-z ]+)?(?: of| =)?\s*$"),
+    ("design_ratio", r"(?:odds ratio|risk ratio|relative risk|rate ratio|\bor\b|\brr\b)"
+                     r"(?: \([a-z]+\))?(?: of| =)?\s*$"),
+    ("design_sd", r"(?:standard deviation|\bsd\b)(?: of| =)?\s*$"),
+    ("design_margin", r"margin(?: of| =)?\s*$"),
+    ("design_difference", r"(?:difference|reduction|improvement|increase)(?: in [a-z ]+)?"
+                          r"(?: of| by| =)?\s*$"),
+    ("design_dropout", r"(?:drop-?out|withdrawal|attrition|loss to follow-?up|loss)"
+                       r"(?: rate)?(?: of| at| =)?\s*$"),
+    ("design_n_total", r"(?:sample size|total|enrol+ment|recruitment target|target)"
+                       r"(?: of| was| =| to| set at| was set at)?\s*$"),
+    ("design_accrual", r"accrual(?: period| time)?(?: of)?\s*$"),
+)
+_DESIGN_BEFORE_RE = tuple((q, re.compile(rx)) for q, rx in _DESIGN_BEFORE)
+_DESIGN_AFTER_RE = tuple((q, re.compile(rx)) for q, rx in _DESIGN_AFTER)
+_SIGNIFICANT = re.compile(r"considered (?:statistically )?significant|statistical significance|"
+                          r"significant at|indicate[sd]? (?:statistical )?significance|"
+                          r"significance was set|regarded as significant")
+
+
+def in_design(s: Sentence) -> bool:
+    """A sentence of the sample-size calculation."""
+    place = fold(f"{s.unit.heading} {s.unit.location}")
+    return bool(_DESIGN_WORDS.search(s.low)) and (
+        bool(_DESIGN_PLACE.search(place)) or bool(re.search(r"\bpower\b|sample size", s.low)))
+
+
+def label_design(s: Sentence) -> None:
+    if _SIGNIFICANT.search(s.low) and not re.search(r"\bpower\b", s.low):
+        _significance(s)
+        return
+    if not in_design(s):
+        return
+    for d in s.rows:
+        if d.item is None or d.fields["statistic"] in ("p_value", "date", "label") or \
+                is_sure(d, "quantity"):
+            continue
+        start, end = s.span(d)
+        before = s.low[max(0, start - 45):start]
+        after = s.low[end:end + 40]
+        found = next((q for q, rx in _DESIGN_AFTER_RE if rx.match(after)), "") or \
+            next((q for q, rx in _DESIGN_BEFORE_RE if rx.search(before)), "")
+        if not found and re.match(r"^\s*(?:patients|participants|women|children|subjects|"
+                                  r"infants)\b", after) and d.item.unit != "percent":
+            found = "design_n_total"
+        if not found:
+            continue
+        _design_row(s, d, found)
+    _from_to(s)
+
+
+_SEVERAL_DESIGNS = re.compile(r"\b(?:additional|allow\w*|increas\w*|achieved|remain\w*|reduc\w*|"
+                              r"minimum|target|recruitment|post hoc|observed|would require|"
+                              r"comparison|adjust\w*|before|after|final|interim|actual)\b")
+
+
+def _design_row(s: Sentence, d: Draft, quantity: str) -> None:
+    value = d.fields["value"]
+    if _SEVERAL_DESIGNS.search(s.low) or s.arms:
+        guess(d, "category: the sentence may state a second design or a revised one "
+                 "(name it in category)")
+    d.fields["quantity"], d.fields["category"] = quantity, ""
+    d.fields["statistic"] = "value"
+    d.fields["denominator"] = ""
+    percent = d.item is not None and d.item.unit == "percent"
+    if quantity in ("design_power", "design_dropout", "design_p0", "design_p1"):
+        d.fields["unit"] = "percent" if percent else "proportion"
+    elif quantity == "design_alpha":
+        d.fields["unit"] = "percent" if percent else "probability"
+        d.fields["sided"] = _sided(s.low)
+    elif quantity in ("design_hr", "design_ratio"):
+        d.fields["unit"] = "ratio"
+    elif quantity in ("design_n_total", "design_n_per_group"):
+        d.fields["unit"] = "patients"
+        if not re.fullmatch(r"\d+", value):
+            return
+    elif quantity == "design_events":
+        d.fields["unit"] = "events"
+    elif percent:
+        d.fields["unit"] = "percent"
+        if quantity == "design_difference":
+            guess(d, "unit: a difference in percent: percentage points or relative?")
+    sure(d, "quantity", f"design: {quantity}")
+    sure(d, "statistic", "a design parameter")
+
+
+def _sided(low: str) -> str:
+    m = re.search(r"\b(one|1|two|2)[- ](?:sided|tailed)\b|\b(one|two)-sided\b", low)
+    if not m:
+        return ""
+    word = m.group(1) or m.group(2)
+    return "one_sided" if word in ("one", "1") else "two_sided"
+
+
+def _from_to(s: Sentence) -> None:
+    """"from 15% to 9%" (or "44% ... to 56%") in a design sentence: control, experimental."""
+    m = re.search(r"\bfrom (?:an? |the )?(?:[a-z-]+ ){0,4}?(\d+(?:\.\d+)?)\s*%?"
+                  r"(?:[^%0-9]{0,60}?)\bto (?:an? )?(\d+(?:\.\d+)?)\s*%", s.low)
+    if not m:
+        return
+    if re.search(r"power[^.]{0,20}$", s.low[:m.start()]):
+        return  # "the power of the study from 90% to 80%"
+    for d in s.rows:
+        if d.item is None or is_sure(d, "quantity") and d.fields["quantity"] not in (
+                "design_difference",):
+            continue
+        if d.item.start == m.start(1):
+            _design_row(s, d, "design_p0")
+        elif d.item.start == m.start(2):
+            _design_row(s, d, "design_p1")
+
+
+def _significance(s: Sentence) -> None:
+    thresholds = [d for d in s.rows if d.item is not None and (
+        d.fields["statistic"] == "p_value" and d.fields["comparator"] in ("<", "<=") or
+        d.item.statistic == "value" and re.match(r"0?\.\d+$", d.fields["value"]))]
+    for d in thresholds:
+        if True:
+            d.fields["quantity"], d.fields["category"] = "significance_level", ""
+            d.fields["statistic"], d.fields["unit"] = "value", "probability"
+            d.fields["comparator"] = ""
+            d.fields["sided"] = _sided(s.low)
+            sure(d, "quantity", "a threshold of significance")
+            sure(d, "statistic", "a threshold of significance")
+            if len(thresholds) > 1:
+                guess(d, "category: several thresholds (name what each is for)")
+
+
+# ----------------------------------------------------------------------------- conduct
+
+_ACCRUAL = re.compile(r"\b(?:enrol+|recruit|randomi[sz]|accru|includ|regist|assign)")
+_CUTOFF = re.compile(r"cut-?off|database (?:lock|was locked)|data were censored|as of\b")
+
+
+def label_conduct(s: Sentence) -> None:
+    dates = [d for d in s.rows if d.fields["statistic"] == "date"]
+    if len(dates) == 2 and _ACCRUAL.search(s.low) and re.search(r"\bbetween\b|\bfrom\b",
+                                                                  s.low):
+        for d, q in zip(dates, ("enrollment_start", "enrollment_end"), strict=True):
+            d.fields["quantity"], d.fields["unit"], d.fields["category"] = q, "date", ""
+            sure(d, "quantity", "accrual dates: 'between ... and ...'")
+    elif len(dates) == 1 and _CUTOFF.search(s.low):
+        d = dates[0]
+        d.fields["quantity"], d.fields["unit"] = "data_cutoff", "date"
+        sure(d, "quantity", "the date of the data cut-off")
+    for d in s.rows:
+        if d.item is None or is_sure(d, "quantity") or not re.fullmatch(r"\d+",
+                                                                       d.fields["value"]):
+            continue
+        tail = s.low[s.span(d)[1]:s.span(d)[1] + 50]
+        m = re.match(r"^\s*(?:[a-z-]+\s+){0,3}?(centres|centers|sites|hospitals|institutions|"
+                     r"countries)\b", tail)
+        if m and d.fields["statistic"] in ("value", "count"):
+            q = "countries" if m.group(1) == "countries" else "centers"
+            d.fields["quantity"], d.fields["statistic"], d.fields["unit"] = q, "count", q
+            d.fields["category"] = ""
+            sure(d, "quantity", f"'{m.group(1)}' after the number")
+            sure(d, "statistic", "a count of places")
+        if d.item.pattern == "allocation ratio":
+            d.fields["quantity"], d.fields["statistic"], d.fields["unit"] = \
+                "allocation_ratio", "value", "none"
+            sure(d, "quantity", "an allocation ratio a:b")
+    _ratio_arms(s)
+
+
+def _ratio_arms(s: Sentence) -> None:
+    """A row per arm of "1:1" (the arms in the order the sentence names them, else as
+    declared)."""
+    parts = [d for d in s.rows if d.item is not None and d.item.pattern == "allocation ratio"]
+    if not parts:
+        return
+    arms = list(s.ctx.arms)
+    named = []
+    for hit in s.arms:
+        if hit.name in arms and hit.name not in named and hit.start > s.span(parts[0])[0]:
+            named.append(hit.name)
+    order = named if len(named) == len(parts) else arms
+    if len(order) != len(parts):
+        for d in parts:
+            guess(d, "arm: the ratio's parts and the arms do not pair")
+        return
+    same = len({d.fields["value"] for d in parts}) == 1
+    for d, arm in zip(parts, order, strict=True):
+        d.fields["arm"] = arm
+        d.rules.append("arm: the ratio's parts in the order of the arms")
+        if not same and order is arms:
+            guess(d, "arm: the parts of an unequal ratio, in the declared order")
+        sure(d, "arm", "allocation")
+
+
+# --------------------------------------------------------------------------- treatment
+
+_DOSE_UNIT = re.compile(r"^\s?(mg/m2|mg/m²|mg/kg(?:/day|/d)?|mg|g|µg|μg|mcg|iu|gy|auc)\b")
+_SCHEDULE = re.compile(r"(?:every|each|per|over|for|within|after|q)\s*$")
+_SCHEDULE_UNIT = re.compile(r"^\s?-?(min(?:utes?)?|h(?:ours?)?|days?|weeks?|months?|cycles?)\b")
+
+
+def label_treatment(s: Sentence) -> None:
+    for d in s.rows:
+        if d.item is None or is_sure(d, "quantity") or d.fields["statistic"] in (
+                "p_value", "date", "label", "percent"):
+            continue
+        start, end = s.span(d)
+        tail = s.unit.text[end:end + 12]
+        unit = _DOSE_UNIT.match(tail.lower())
+        before = s.low[max(0, start - 25):start]
+        if unit and not re.search(r"\b(?:median|mean|total) (?:cumulative )?(?:dose|of)\s*$",
+                                  before):
+            d.fields["quantity"] = "dose"
+            d.fields["unit"] = _dose_unit(tail)
+            d.fields["statistic"] = "value"
+            d.fields["category"] = _drug(s, start, end)
+            sure(d, "quantity", "an amount of a drug or radiation")
+            sure(d, "statistic", "a planned dose")
+            guess(d, "category: name the drug (and what dose it is)")
+            continue
+        sched = _SCHEDULE_UNIT.match(s.low[end:end + 12])
+        if sched and _SCHEDULE.search(before) and s.unit.location not in ("Abstract",):
+            d.fields["quantity"], d.fields["statistic"] = "schedule", "value"
+            d.fields["unit"] = _time_unit(sched.group(1))
+            d.rules.append("quantity: a time of the treatment schedule")
+            guess(d, "category: name the part of the schedule (cycle length, infusion "
+                     "duration)")
+
+
+def _dose_unit(tail: str) -> str:
+    m = _DOSE_UNIT.match(tail.lower())
+    unit = m.group(1) if m else ""
+    unit = {"mg/m²": "mg/m2", "µg": "ug", "μg": "ug", "mcg": "ug", "gy": "Gy", "ml": "mL",
+            "auc": "AUC", "iu": "IU", "mg/kg/d": "mg/kg/day"}.get(unit, unit)
+    if unit == "mg" and re.match(r"^\s?mg\s+(?:once |twice )?(?:daily|per day|a day|/day|/d)\b",
+                                 tail.lower()):
+        return "mg/day"
+    return unit
+
+
+def _drug(s: Sentence, start: int, end: int) -> str:
+    """The drug a dose is of: the word after "of" ("250 mg of gefitinib"), else the word
+    before the number ("gefitinib 250 mg")."""
+    after = re.match(r"^\s?\S+\s+(?:of\s+)?([A-Za-z][A-Za-z-]{3,})", s.unit.text[end:end + 40])
+    before = re.search(r"([A-Za-z][A-Za-z-]{3,})\s*(?:\(|,)?\s*$", s.unit.text[:start])
+    if after and re.match(r"^\s?\S+\s+of\s", s.unit.text[end:end + 40]):
+        return after.group(1)
+    if before and fold(before.group(1)) not in ("dose", "doses", "with", "received", "at",
+                                                "fixed", "daily", "given", "and", "plus"):
+        return before.group(1)
+    return after.group(1) if after else ""
+
+
+def _time_unit(word: str) -> str:
+    w = word.lower()
+    if w.startswith("min"):
+        return "min"
+    if w.startswith("h"):
+        return "hours"
+    return w if w.endswith("s") else w + "s"
+
+
+# --------------------------------------------------------------------------- follow-up
+
+_FOLLOW_TERMS = (("reverse kaplan", "reverse Kaplan-Meier"), ("alive", "survivors"),
+                 ("surviv", "survivors"), ("censored", "censored patients"),
+                 ("from randomi", "from randomization"), ("minimum", "minimum"),
+                 ("all patients", "all patients"))
+
+
+def label_follow_up(s: Sentence) -> None:
+    if not re.search(r"follow-?up", s.low):
+        return
+    for d in s.rows:
+        if d.fields["quantity"] != "follow_up" or d.item is None:
+            continue
+        head = next((r for r in s.rows if r.item is not None and d.item is not None
+                     and r.item.group == d.item.group), d)
+        if not re.search(r"follow-?up(?: time| duration| period)?(?: \([^)]*\))?"
+                         r"(?: (?:for|among|in) [a-z -]{1,30})?,?(?: of| was| is|:| lasted|"
+                         r" reached| of about| of approximately)\s*$",
+                         s.low[max(0, s.span(head)[0] - 45):s.span(head)[0]]):
+            continue
+        terms = [t for w, t in _FOLLOW_TERMS if w in s.low]
+        terms = list(dict.fromkeys(terms))
+        d.fields["category"] = "; ".join(terms)
+        if d.fields["statistic"] in ("value", "estimate"):
+            d.fields["statistic"] = "median" if "median" in s.low else "mean" \
+                if "mean" in s.low else d.fields["statistic"]
+        sure(d, "quantity", "follow-up")
+        sure(d, "category", "the follow-up terms the sentence prints")
