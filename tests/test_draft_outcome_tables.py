@@ -84,3 +84,16 @@ def test_a_comparison_under_a_subgroup_span_is_flagged(rows):
 ])
 def test_death_from_any_cause(stub, expected):
     assert all_cause_death(stub) is expected
+
+
+def test_two_groups_follow_up_in_one_sentence(tmp_path):
+    """"In the survivor group ... 3836 days ..., and in the non-survivor group ... 2505 days":
+    each number takes the terms of its own clause; the vocabulary has no term for patients
+    who died, so that one is flagged, never called the survivors' follow-up."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    _, drafted = draft_source(FIXTURE.with_name("fictional_follow_up.html"),
+                              read_names(tmp_path / "trial.yaml"), "paper")
+    medians = {d.fields["value"]: d for d in drafted if d.fields["statistic"] == "median"}
+    survivors, died = medians["3836"], medians["2505"]
+    assert survivors.fields["category"] == "survivors" and not survivors.needs_review
+    assert died.fields["category"] == "" and died.needs_review
