@@ -97,3 +97,11 @@ def test_two_groups_follow_up_in_one_sentence(tmp_path):
     survivors, died = medians["3836"], medians["2505"]
     assert survivors.fields["category"] == "survivors" and not survivors.needs_review
     assert died.fields["category"] == "" and died.needs_review
+
+
+def test_a_cell_printing_one_statistic_twice_is_flagged(rows):
+    """"14.5 (5.8, 33.8) [1.5 (0.6, 3.6)]" under "CRP, nmol/l [mg/l]": the same median and
+    quartiles in two units; no value of the cell is labelled for sure."""
+    cell = [r for r in _where(rows, location="Table 4", arm="drug_x") if r["row"]]
+    assert [r["value"] for r in cell] == ["14.5", "5.8", "33.8", "1.5", "0.6", "3.6"]
+    assert all(r["review"] for r in cell)
