@@ -105,3 +105,12 @@ def test_a_cell_printing_one_statistic_twice_is_flagged(rows):
     cell = [r for r in _where(rows, location="Table 4", arm="drug_x") if r["row"]]
     assert [r["value"] for r in cell] == ["14.5", "5.8", "33.8", "1.5", "0.6", "3.6"]
     assert all(r["review"] for r in cell)
+
+
+def test_two_rows_given_one_label_are_both_flagged(rows):
+    """"Overall survival" and "Survival post relapse" each print an HR; whatever the drafter
+    calls them, one label cannot be right for both rows."""
+    hrs = _where(rows, location="Table 5", statistic="estimate")
+    assert [r["value"] for r in hrs] == ["1.04", "0.92"]
+    labels = {(r["quantity"], r["category"]) for r in hrs}
+    assert len(labels) == 2 or all(r["review"] for r in hrs)
