@@ -114,3 +114,13 @@ def test_two_rows_given_one_label_are_both_flagged(rows):
     assert [r["value"] for r in hrs] == ["1.04", "0.92"]
     labels = {(r["quantity"], r["category"]) for r in hrs}
     assert len(labels) == 2 or all(r["review"] for r in hrs)
+
+
+def test_two_columns_given_one_arm_are_flagged(rows):
+    """"Drug X, infusion" and "Drug X, bolus" both name the declared arm Drug X: the numbers
+    of both columns (their header n included) cannot all be Drug X's."""
+    table = _where(rows, location="Table 6")
+    drug = [r for r in table if "Drug X" in r["column"]]
+    assert {r["value"] for r in drug} >= {"116", "112", "11.23", "9.63"}
+    assert all(r["review"] for r in drug if r["arm"] == "drug_x")
+    assert any(r["arm"] == "drug_x" for r in drug)

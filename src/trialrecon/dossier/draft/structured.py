@@ -196,18 +196,21 @@ def _collisions(rows: list[Draft], by_row: bool) -> None:
     """Two numbers given the same label where the paper prints two things: the label cannot
     be right for both, so both are flagged. In a table, two rows of one column labelled
     alike ("Overall survival" and "Survival post relapse" both an HR for OS); in one passage
-    of text, one label with two values ("0.68 ... 0.64" as one HR)."""
-    groups: dict[tuple[str, ...], list[Draft]] = {}
-    for d in rows:
-        if d.fields["quantity"]:
-            groups.setdefault(tuple(d.fields.get(k, "") for k in _LABEL), []).append(d)
-    for group in groups.values():
-        apart = {d.fields["row"] for d in group} if by_row else {d.fields["value"] for d in group}
-        if len(group) > 1 and len(apart) > 1:
-            for d in group:
-                d.rules.append("guess: label: another number of this "
-                               f"{'table' if by_row else 'passage'} has the same label")
-                d.needs_review = True
+    of text, one label with two values ("0.68 ... 0.64" as one HR). Two columns of one row
+    labelled alike (two columns given one arm: "infusion" and "bolus") are flagged too."""
+    passes = [("row", _LABEL), ("column", ("row", *_LABEL[:1], *_LABEL[2:]))] if by_row \
+        else [("value", _LABEL)]
+    for apart_by, keys in passes:
+        groups: dict[tuple[str, ...], list[Draft]] = {}
+        for d in rows:
+            if d.fields["quantity"]:
+                groups.setdefault(tuple(d.fields.get(k, "") for k in keys), []).append(d)
+        for group in groups.values():
+            if len(group) > 1 and len({d.fields[apart_by] for d in group}) > 1:
+                for d in group:
+                    d.rules.append("guess: label: another number of this "
+                                   f"{'table' if by_row else 'passage'} has the same label")
+                    d.needs_review = True
 
 
 def _several_designs(rows: list[Draft]) -> None:
