@@ -309,9 +309,9 @@ def _n_column_value(v: TableView, row: Row, col: Column) -> str:
 
 def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
               names: Names) -> None:
+    # (a baseline table whose caption names the ITT set gives its cells `itt`, as the data
+    # dictionary's population rule says; only its header n is the plain `randomized`)
     named = lab.population or row.population or col.population or v.population
-    if v.kind == "baseline" and named == "itt":
-        named = ""  # the ITT set is every randomized patient: no population to name
     declared = names.population_of_counts(v.row_counts.get(row.index, set())) or \
         names.population_of_counts({n for _, n in row.denominators}) or \
         names.population_of_counts(v.column_counts)
