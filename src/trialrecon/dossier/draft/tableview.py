@@ -414,8 +414,12 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
                 bare(parts[-1]) != parts[-1] and bare(parts[-2]) != parts[-2]
                 or _counts_group(parts[-2]) and _summary_row(t, r, columns)):
             # "Race, n (%)" heads its levels; "Duration of infertility (years), mean (SD)",
-            # which states a format of its own, is a characteristic of its own
-            parts, group = parts[-1:], ""
+            # which states a format of its own, is a characteristic of its own: no level of
+            # the heading (its category is its own stub), though the heading still stands
+            # in its row path (the data dictionary's reach: up to the next heading)
+            own_path, group = True, ""
+        else:
+            own_path = False
         if whole_group and not group and parts and parts[0] != whole_group and \
                 t.stub_columns <= 1:
             parts = [whole_group, *parts]  # a flush-left row under a full-width heading
@@ -443,7 +447,8 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
                                  and t.cell_at(r, c).plain)
         if heading:
             parts = parts[:-1] + [heading, stub] if parts else [heading]
-        inner = [p for p in parts[:-1] if p != set_group]  # a set row names no group
+        inner = [p for p in parts[:-1] if p != set_group and not own_path]  # a set row
+        # names no group
         rows[r] = Row(r, " / ".join(parts), stub, " / ".join(inner), False,
                       tuple(dict.fromkeys(cues.formats_of(stub) + cues.formats_of(
                           f"{' '.join(parts)} {notes}"))) + running, denoms,
