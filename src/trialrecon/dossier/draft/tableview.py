@@ -375,6 +375,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
     body = list(range(header_rows, t.n_rows))
     group_marks: list[str] = []
     set_group = ""
+    set_counts: dict[str, tuple[tuple[str, str], ...]] = {}  # set -> each arm's n
     outer, nesting, previous_group_row = "", "", -2
     for i, r in enumerate(body):
         if r in t.group_rows:
@@ -440,11 +441,18 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
         if heading and _between_data(t, r, columns):
             heading = ""  # a row with its own P value stands on its own
         n_row = _n_row(t, r, columns, stub)
+        stub_set = _population(stub, names) if len(parts) > 1 else ""
+        if stub_set and not n_row and _N_STUB.match(parts[-2]) and _counts_only(t, r, columns):
+            # "Number of patients / ITT 120 120": the n of each arm in a set the rows
+            # below name again ("ICU mortality / ITT 18 (15.0%)"), not of the rows below
+            n_row, set_counts[stub_set] = True, _arm_cells(t, r, columns)
+            rows[r] = Row(r, " / ".join(parts), stub, " / ".join(parts[:-1]), False,
+                          (), (), notes, "", stub_set, True)
+            continue
+        if stub_set in set_counts and not denoms:
+            denoms = set_counts[stub_set]
         if n_row:
-            group_denoms = tuple((columns[c].arm, t.cell_at(r, c).plain.replace(",", ""))
-                                 for c in range(t.stub_columns, t.n_cols)
-                                 if columns[c].arm and t.is_origin(r, c)
-                                 and t.cell_at(r, c).plain)
+            group_denoms = _arm_cells(t, r, columns)
         if heading:
             parts = parts[:-1] + [heading, stub] if parts else [heading]
         inner = [p for p in parts[:-1] if p != set_group and not own_path]  # a set row
@@ -499,11 +507,21 @@ _N_STUB = re.compile(r"^(?:n|no\.?|number(?: of (?:patients|participants|subject
 def _n_row(t: Table, r: int, columns: list[Column], stub: str) -> bool:
     """A row whose arm cells are only whole numbers and whose stub says it counts the
     patients ("n", "Participants with mRS outcome"): the n of the rows below it."""
-    if not _N_STUB.match(stub):
-        return False
+    return bool(_N_STUB.match(stub)) and _counts_only(t, r, columns)
+
+
+def _counts_only(t: Table, r: int, columns: list[Column]) -> bool:
+    """Row ``r``'s arm cells are whole numbers only (each arm's n)."""
     cells = [t.cell_at(r, c).plain for c in range(t.stub_columns, t.n_cols)
              if columns[c].arm and t.is_origin(r, c)]
     return bool(cells) and all(re.fullmatch(r"\d[\d,]*", c) for c in cells)
+
+
+def _arm_cells(t: Table, r: int, columns: list[Column]) -> tuple[tuple[str, str], ...]:
+    """(arm, number) of row ``r``'s arm cells."""
+    return tuple((columns[c].arm, t.cell_at(r, c).plain.replace(",", ""))
+                 for c in range(t.stub_columns, t.n_cols)
+                 if columns[c].arm and t.is_origin(r, c) and t.cell_at(r, c).plain)
 
 
 def _set_row(t: Table, r: int, columns: list[Column], names: Names) -> Row | None:
