@@ -415,10 +415,17 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         if not lab.unit:
             lab.unit = {"count": v.count_unit, "percent": "percent",
                         "p_value": "probability"}.get(lab.statistic, "") or item.unit or "none"
+        if lab.unit == "none" and lab.statistic in _MEASURES:
+            lab.guess("unit: nothing printed gives the unit of this measurement")
         out.append(_draft(lab, item, source_id, v, row, col, cell.marks, anchor,
                           origin[item.start] if item.start < len(origin) else origin[-1],
                           names))
     return out
+
+
+# statistics of a measurement, whose unit a reviewer supplies when nothing printed gives it
+_MEASURES = frozenset({"mean", "median", "sd", "se", "iqr_low", "iqr_high", "range_low",
+                       "range_high", "geometric_mean"})
 
 
 def _draft(lab: Label, item: Item, source_id: str, v: TableView, row: Row, col: Column,
