@@ -290,6 +290,14 @@ def _endpoint_quantity(endpoint: str, row: Row, col: Column, lab: Label, names: 
             lab.guess("statistic: an endpoint's estimate read as its median")
 
 
+def _note_grade(notes: str) -> str:
+    """The grade a column's footnote gives its counts ("moderate or severe intensity")
+    when it names a range of severity, not a single word of it."""
+    found = cues.grade(notes)
+    return found if found in ("grade2plus", "grade3plus", "grade34") and \
+        re.search(r"grade|severe", notes, re.IGNORECASE) else ""
+
+
 def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
     prefix = "trae_" if (v.related or col.related) else "ae_"
     term = name_of(row.stub)
@@ -299,7 +307,8 @@ def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
             lab.quantity, lab.category = quantity, "any"
             lab.rules.append(f"quantity: '{row.stub}' of an adverse-event table")
             return
-    grade = col.grade or cues.grade(row.group) or cues.grade(v.caption)
+    grade = col.grade or cues.grade(row.group) or cues.grade(v.caption) or \
+        _note_grade(col.notes)
     if not grade:
         grade = cues.grade(row.stub)
         if grade:  # "Leukopenia / I–II": the grade is the row, the term its group
