@@ -329,6 +329,10 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     if not lab.population and lab.denominator and col.denominator and \
             lab.denominator != col.denominator and any(a == lab.arm for a, _ in row.denominators):
         lab.guess("population: the row counts a set of its own")
+    elif not lab.population and col.between and \
+            any(n not in v.column_counts for _, n in row.denominators):
+        lab.guess("population: the effect compares a set of its own (the row's n is not "
+                  "the columns')")
     if not lab.population and v.kind == "ae" and lab.quantity.startswith(("ae_", "trae_")):
         lab.population = "safety"
         lab.rules.append("population: an adverse-event table")

@@ -376,10 +376,15 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
     group_marks: list[str] = []
     set_group = ""
     set_counts: dict[str, tuple[tuple[str, str], ...]] = {}  # set -> each arm's n
+    marks_of: dict[str, list[str]] = {}  # heading path -> the marks of its heading rows
     outer, nesting, previous_group_row = "", "", -2
     for i, r in enumerate(body):
         if r in t.group_rows:
-            if previous_group_row == r - 1 and last_group:
+            if label_text(t.row_groups[r]).startswith(f"{last_group} / ") and last_group:
+                # the reader nested it already (by the style and place of the group rows,
+                # the data dictionary's reach): its paths are the rows' paths
+                outer, nesting = "", ""
+            elif previous_group_row == r - 1 and last_group:
                 outer, nesting = last_group, "sure"  # two group rows stacked: nested
             elif nesting:
                 # a later group row: another group under the same outer heading (or the
@@ -390,8 +395,11 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             group_denoms = _denominators(t.row_groups[r], names)
             last_group = label_text(t.row_groups[r])
             whole_group = last_group if _whole(t, r) else whole_group
-            group_marks = [m for c in range(t.n_cols) if t.is_origin(r, c)
-                           for m in t.cell_at(r, c).marks]
+            # a nested heading's rows read the notes of every heading above them too
+            # ("Psychological Health ## / Quality of life domains / Vitality")
+            group_marks = marks_of.get(last_group.rpartition(" / ")[0], []) + \
+                [m for c in range(t.n_cols) if t.is_origin(r, c) for m in t.cell_at(r, c).marks]
+            marks_of[last_group] = group_marks
             continue
         if not _row_has_data(t, r):
             running = _format_row(t, r) or running
@@ -402,7 +410,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             continue
         group = label_text(t.row_groups[r])
         if group != last_group:
-            heading, last_group, group_marks = "", group, []
+            heading, last_group, group_marks = "", group, list(marks_of.get(group, []))
             group_denoms = () if not set_group else group_denoms
         marks = group_marks + [m for c in range(max(1, t.stub_columns))
                                for m in t.cell_at(r, c).marks]
@@ -490,7 +498,7 @@ def _with_partitions(t: Table, rows: dict[int, Row], columns: list[Column]) -> d
             found = stubs.group_verdict(
                 group.split(" / ")[-1],
                 [stubs.member(t, r, rows[r].stub, [a for a, _ in arms], between) for r in part],
-                share, any(rows[r].p_heading for r in part))
+                share, any(rows[r].p_heading for r in part), " / " in group)
             for r in part:
                 out[r] = replace(out[r], siblings=len(part), partition=share,
                                  levels=found.levels, levels_why=found.why)
