@@ -262,13 +262,22 @@ _ARMISH = re.compile(r"^(?:(?:treatment|intervention|control|experimental|study|
                      re.IGNORECASE)
 
 
+def _legend_only(text: str) -> bool:
+    """A header cell that only states the cell format ("Number n (%)", "Incidence n (%)")."""
+    split = stubs.split_stub(text)
+    return split.legend and bool(re.fullmatch(r"(?:number|no\.?|incidence|frequency|"
+                                              r"patients|participants)?", split.name.lower()))
+
+
 def _extra(label: str, arm: str, names: Names) -> str:
     """The parts of a column's header that name neither its arm nor what it prints: a
     subgroup ("NSTE-ACS with revascularization / Clopidogrel"), a time ("6 weeks / Drug")."""
     out = []
     for part in label.split(" / "):
-        text = label_text(_N_IN.sub(" ", part)).strip(" ()[],;:")
-        if not text or _FORMAT_ONLY.match(text) or _N_ONLY.match(part.strip()) or \
+        raw = label_text(_N_IN.sub(" ", part))
+        text = raw.strip(" ()[],;:")
+        if not text or _FORMAT_ONLY.match(raw) or _FORMAT_ONLY.match(text) or \
+                _N_ONLY.match(part.strip()) or _legend_only(raw) or \
                 cues.grade(text) or _ARMISH.match(text) or names.arm_of_header(part)[0] == arm:
             continue
         out.append(text)
