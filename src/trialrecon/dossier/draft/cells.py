@@ -38,7 +38,7 @@ from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
-from trialrecon.dossier.draft.quantities import Label, quantity, score_unit
+from trialrecon.dossier.draft.quantities import Label, column_time, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
@@ -237,7 +237,7 @@ def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
     lab.arm = col.arm
     if col.arm:
         lab.rules.append(f"arm: {col.arm_rule}")
-        if col.extra and v.kind != "ae":
+        if col.extra and v.kind != "ae" and col.extra != col.time:
             lab.guess(f"subgroup or time: the header also says '{col.extra}'")
     elif re.search(r"\b(total|all patients|overall|combined|both)\b", fold(col.label)):
         lab.rules.append("arm: a total column")
@@ -419,17 +419,11 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         if not lab.unit:
             lab.unit = {"count": v.count_unit, "percent": "percent",
                         "p_value": "probability"}.get(lab.statistic, "") or item.unit or "none"
-        if lab.unit == "none" and lab.statistic in _MEASURES:
-            lab.guess("unit: nothing printed gives the unit of this measurement")
+        column_time(lab, col.time)
         out.append(_draft(lab, item, source_id, v, row, col, cell.marks, anchor,
                           origin[item.start] if item.start < len(origin) else origin[-1],
                           names))
     return out
-
-
-# statistics of a measurement, whose unit a reviewer supplies when nothing printed gives it
-_MEASURES = frozenset({"mean", "median", "sd", "se", "iqr_low", "iqr_high", "range_low",
-                       "range_high", "geometric_mean"})
 
 
 def _draft(lab: Label, item: Item, source_id: str, v: TableView, row: Row, col: Column,

@@ -413,3 +413,22 @@ def _response_quantity(row: Row, lab: Label) -> None:
     else:
         lab.quantity, lab.category = "outcome", category_of(row, lab)
         lab.guess("quantity: a row of a response table")
+
+
+# statistics of a measurement, whose unit a reviewer supplies when nothing printed gives it
+_MEASURES = frozenset({"mean", "median", "sd", "se", "iqr_low", "iqr_high", "range_low",
+                       "range_high", "geometric_mean"})
+
+
+def column_time(lab: Label, time: str) -> None:
+    """The time or stage a heading above the column names joins the category after a comma
+    (the data dictionary; not on a header n); a change of a percentage is in percentage
+    points; a measurement whose unit nothing printed gives is a guess."""
+    if time and lab.category and lab.quantity != "analysed":
+        lab.category = f"{lab.category}, {time.lower()}"
+        lab.rules.append("category: the time the column's heading names")
+    if lab.unit == "percent" and lab.statistic in _MEASURES and \
+            time.lower().startswith("change"):
+        lab.unit = "percentage_points"
+    if lab.unit == "none" and lab.statistic in _MEASURES:
+        lab.guess("unit: nothing printed gives the unit of this measurement")
