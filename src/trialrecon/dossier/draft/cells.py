@@ -32,7 +32,7 @@ import re
 from dataclasses import replace
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
-from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft import cues, stubs
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
@@ -40,6 +40,7 @@ from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
+from trialrecon.dossier.draft.tablerows import caption_test
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
@@ -346,6 +347,10 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     if lab.statistic == "p_value":
         tests = {v.tests[m] for m in marks if m in v.tests} or \
             {t for m, t in v.tests.items() if m == ""}
+        member = stubs.member(v.table, row.index, row.stub, [c.index for c in v.data_columns()
+                                                            if c.arm], [])
+        if not tests and caption_test(v.caption_tests, member.counts, member.continuous):
+            tests = {caption_test(v.caption_tests, member.counts, member.continuous)}
         if len(tests) == 1:
             lab.test = tests.pop()
         elif len(tests) > 1:

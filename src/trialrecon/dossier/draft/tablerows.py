@@ -88,3 +88,31 @@ def time_heading(label: str) -> str:
     parts = [" ".join(p.split()).strip(" :") for p in label.split(" / ")[:-1]]
     found = [p for p in parts if TIME_HEADING.match(p)]
     return found[0] if len(found) == 1 else ""
+
+
+_COUNTS_WORDS = re.compile(r"categorical|counts?\b|proportions?|percentages?|frequenc", re.I)
+_MEASURE_WORDS = re.compile(r"\bmeans?\b|medians?|central tendency|continuous|laboratory|"
+                            r"\bsd\b|standard deviation", re.I)
+
+
+def caption_tests(caption: str) -> tuple[tuple[str, str], ...]:
+    """(kind, test) of each sentence of a caption naming a test: kind ``counts`` when the
+    sentence speaks of categorical values, ``measure`` of means or medians, else ""
+    ("Measures of central tendency ...; differences were assessed via t-test")."""
+    out = []
+    for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", caption):
+        test = cues.test_of(sentence)
+        if test:
+            kind = "counts" if _COUNTS_WORDS.search(sentence) else \
+                "measure" if _MEASURE_WORDS.search(sentence) else ""
+            out.append((kind, test))
+    return tuple(out)
+
+
+def caption_test(tests: tuple[tuple[str, str], ...], counts: bool, measure: bool) -> str:
+    """The one test the caption names for a row printing counts or measurements, or ""."""
+    kinds = {"counts"} if counts and not measure else {"measure"} if measure and not counts \
+        else set()
+    found = {test for kind, test in tests if kind in kinds or not kind} or \
+        {test for _, test in tests}  # "86 (3)" reads as a count: the only test named
+    return found.pop() if len(found) == 1 else ""

@@ -31,6 +31,7 @@ from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.tablerows import (
     N_STUB,
     arm_cells,
+    caption_tests,
     counts_group,
     counts_only,
     legend_only,
@@ -159,6 +160,7 @@ class TableView:
     method_population: str = ""  # the set the methods analyse by, for an outcome table
     stub_head: str = ""  # the stub column's own header when it names a characteristic
     several_ae: bool = False  # the paper has more than one adverse-event table
+    caption_tests: tuple[tuple[str, str], ...] = ()  # (kind of value, test) the caption names
 
     def data_columns(self) -> list[Column]:
         return [c for c in self.columns if c.index >= self.stub_columns]
@@ -570,4 +572,4 @@ def view(t: Table, names: Names) -> TableView:
                      cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
                      fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
                      effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,
-                     stub_head=head)
+                     stub_head=head, caption_tests=caption_tests(t.caption))
