@@ -37,7 +37,7 @@ _N = rf"(?<![A-Za-z\d.,/·])(?:[-−–](?=[\d.·]))?(?:{NUM})(?![\d])"
 _D = rf"(?<![A-Za-z\d.,·])(?:{NUM})(?![\d])"  # a denominator, after a slash
 _MARK = MARKER_PATTERN
 _UNIT = r"(?:\s*(?:months?|mo|years?|weeks?|days?|mg(?:/d(?:ay)?)?))?"
-_LEVEL = rf"(?P<level>{NUM})\s*%\s*(?:CI|confidence intervals?)(?:\s*\[CI\])?\s*[,:]?\s*"
+_LEVEL = rf"(?P<level>{NUM})\s*%\s*(?:CI|confidence intervals?)(?:\s*[\[(]CI[\])])?\s*[,:=]?\s*"
 _TO = r"\s*%?\s*(?:to|-|–|—|,)\s*"
 _COMPARATOR = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">=", "=": "=",
                "~": "~", "≈": "~"}
