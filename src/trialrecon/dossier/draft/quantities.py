@@ -196,6 +196,12 @@ def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> N
                                                                      "p_value") else ""
         else:
             lab.quantity, lab.category = "outcome", category_of(row, lab)
+            delivered = cues.first("treatment_rows", name_of(row.stub)) or \
+                cues.first("treatment_rows", name_of(_group(row))) if row.group else \
+                cues.first("treatment_rows", name_of(row.stub))
+            if delivered:  # "Chemotherapy cycles delivered / 4": the specific quantity
+                lab.quantity = delivered
+                lab.rules.append(f"quantity: treatment delivered ('{delivered}')")
         if re.search(r"[<>≤≥]\s*\d|\baged?\b", row.stub):
             lab.guess("subgroup: a row naming a threshold may be a subgroup of patients")
         if v.kind not in ("outcome",):
