@@ -88,6 +88,10 @@ def category_of(row: Row, lab: Label) -> str:
     if not group or row.levels is False:
         return stub.name
     level = f"{name_of(group)}: {stub.name}"
+    if row.levels is True and row.partition is False:
+        # "Positive, Exon19 del, Exon21 L858R, Negative": levels that add up to more than
+        # the column, so some are sub-levels the layout does not show
+        lab.guess("category: the levels add up to more than the column's total")
     if row.levels is True:
         return level
     lab.guess(f"category: whether '{group}' names a variable whose levels its rows are "
