@@ -165,7 +165,7 @@ def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> N
     if col.effect:
         _effect_quantity(v, row, col, lab, names)
         return
-    owner = v.effect_of_p(col) if col.p else None
+    owner = v.effect_of_p(col) if col.p or col.ci else None
     if owner is not None and _row_has_effect(v, row, owner):
         effects = [c for c in v.columns if c.effect and _row_has_effect(v, row, c)]
         same = [c for c in effects if c.adjustment == col.adjustment]
@@ -175,7 +175,7 @@ def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> N
             else:
                 lab.guess("quantity: a P value beside several effects")
         _effect_quantity(v, row, owner, lab, names)
-        lab.rules.append("quantity: the P value of the effect beside it")
+        lab.rules.append("quantity: the P value or CI of the effect beside it")
         return
     endpoint = _endpoint(v, row, names)
     if endpoint and v.kind in ("outcome", "response", "other", "regression") and \
@@ -244,7 +244,8 @@ def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Nam
     effect = _effect_measure(v, row, col, lab)
     lab.rules.append(f"quantity: effect column '{col.label}'")
     if effect == "hazard_ratio":
-        endpoint = _endpoint(v, row, names) or cues.endpoint_of(v.caption, names.endpoints)
+        endpoint = _endpoint(v, row, names) or cues.endpoint_of(col.label, names.endpoints) \
+            or cues.endpoint_of(v.caption, names.endpoints)
         if endpoint:
             lab.quantity, lab.category = f"{endpoint}_hr", ""
             if v.kind == "regression":
