@@ -202,6 +202,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], object], ...] = tuple(
         ("estimate and interval", rf"(?P<est>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})\s*\(\s*"
                                   rf"(?P<lo>{_N})\s*%?\s*(?:to|-|–|—)\s*(?P<hi>{_N}|{_MARK})"
                                   r"\s*%?\s*\)", _est_pair),
+        ("percent and n of n", rf"(?P<p>{_N})\s*%\s*[(\[]\s*(?P<n>{_N})\s*(?:/|of)\s*"
+                               rf"(?P<d>{_D})\s*[)\]]", _n_of_n_pct),
         ("n of n and percent", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})\s*[(\[]\s*(?P<p>{_N})\s*%?\s*[)\]]",
          _n_of_n_pct),
         ("mean and sd", rf"(?P<est>{_N})\s*(?:±|\+/-|\+-)\s*(?P<sd>{_N})", _mean_sd),
