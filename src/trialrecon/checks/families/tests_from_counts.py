@@ -8,7 +8,9 @@ allow) over each arm's denominator. Rules (issue 22; each has a clean and an err
 planted corpus):
 
 * **the test the paper names** (the row's ``test``): a 2x2 test (chi-square with or without
-  Yates' correction, Fisher's exact, the z test) is recomputed alone. Reproduced: consistent.
+  Yates' correction, Fisher's exact, the z test) is recomputed alone; a test named only
+  "chi-square" is Pearson's with or without Yates' correction (both are chi-square tests; a
+  paper that means one of them names the correction). Reproduced: consistent.
   Reproduced only by another 2x2 test: questionable, and the finding names both (a P value
   only another test than the one the Methods name reproduces). Reproduced by none:
   inconsistent.
@@ -62,6 +64,8 @@ from trialrecon.stats.twobytwo import TEST_LABELS, two_by_two_ps
 NAMED: dict[str, str] = {"chi_square": "chi2", "z_test": "chi2", "chi_square_yates": "chi2_yates",
                          "fisher_exact": "fisher"}
 FAMILY: tuple[str, ...] = ("chi2", "chi2_yates", "fisher", "fisher_midp")
+# A test named plainly "chi-square" may carry Yates' continuity correction.
+NAMED_FAMILY: dict[str, tuple[str, ...]] = {"chi_square": ("chi2", "chi2_yates")}
 ONE_SIDED: tuple[str, ...] = ("fisher_one_sided", "chi2_one_sided")
 LABELS: dict[str, str] = TEST_LABELS
 SKIP_HYPOTHESES = frozenset({"non_inferiority", "equivalence", "interaction", "heterogeneity"})
@@ -267,7 +271,8 @@ def _judge(ctx: Context, p: Row, ce: ArmCounts, cc: ArmCounts,
     rep = _last_digit(p, p_interval(p))
     named = NAMED.get(p["test"], "")
     one_sided = p["sided"] == "one_sided"
-    family = ONE_SIDED if one_sided else ((named,) if named else FAMILY)
+    family = ONE_SIDED if one_sided else (NAMED_FAMILY.get(p["test"], (named,)) if named
+                                          else FAMILY)
     others = [k for k in (ONE_SIDED if one_sided else FAMILY) if k not in family]
     others += [] if one_sided else list(ONE_SIDED)
     found: dict[str, tuple[int, int, int, int, float]] = {}
