@@ -405,6 +405,10 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
             lab.guess("statistic: x/y under a stub naming two things")
     items = _comma_intervals(items, text)
     _statistics(items, formats, col, row, labels, text)
+    stats = [lab.statistic for lab in labels if lab.statistic]
+    if len(stats) != len(set(stats)):  # "14.5 (5.8, 33.8) [1.5 (0.6, 3.6)]": two units, two sets
+        for lab in labels:
+            lab.guess("statistic: the cell prints one statistic twice (another unit or measure)")
     if (row.n_row or col.n_column) and not col.between:
         for lab in labels:
             lab.statistic, lab.quantity, lab.unit = "count", "analysed", v.count_unit
