@@ -29,7 +29,7 @@ needs_papers = pytest.mark.skipif(
 RECALL_FLOORS = {"pmc2944158": 0.55, "pmc3466131": 0.38, "pmc3580671": 0.30,
                  "pmc4282128": 0.51, "pmc5362536": 0.64, "pmc5555437": 0.55,
                  "pmc5614421": 0.55, "pmc5724392": 0.45, "pmc5976950": 0.53}
-OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.49, 0.47, 0.92
+OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.49, 0.48, 0.93
 
 
 @needs_papers

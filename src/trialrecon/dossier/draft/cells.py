@@ -32,7 +32,7 @@ import re
 from dataclasses import replace
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
-from trialrecon.dossier.draft import cues, stubs
+from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
@@ -40,7 +40,7 @@ from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
-from trialrecon.dossier.draft.tablerows import caption_test
+from trialrecon.dossier.draft.tablerows import row_caption_test
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
@@ -312,8 +312,7 @@ def _n_column_value(v: TableView, row: Row, col: Column) -> str:
 
 def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
               names: Names) -> None:
-    # (a baseline table whose caption names the ITT set gives its cells `itt`, as the data
-    # dictionary's population rule says; only its header n is the plain `randomized`)
+    # (a baseline table's caption naming the ITT set gives its cells `itt`: data dictionary)
     named = lab.population or row.population or col.population or v.population
     declared = names.population_of_counts(v.row_counts.get(row.index, set())) or \
         names.population_of_counts({n for _, n in row.denominators}) or \
@@ -349,10 +348,7 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     if lab.statistic == "p_value":
         tests = {v.tests[m] for m in marks if m in v.tests} or \
             {t for m, t in v.tests.items() if m == ""}
-        member = stubs.member(v.table, row.index, row.stub, [c.index for c in v.data_columns()
-                                                            if c.arm], [])
-        if not tests and caption_test(v.caption_tests, member.counts, member.continuous):
-            tests = {caption_test(v.caption_tests, member.counts, member.continuous)}
+        tests = tests or {t for t in [row_caption_test(v, row)] if t}
         if len(tests) == 1:
             lab.test = tests.pop()
         elif len(tests) > 1:

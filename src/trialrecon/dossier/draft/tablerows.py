@@ -18,7 +18,7 @@ from trialrecon.dossier.draft import cues, stubs
 from trialrecon.dossier.draft.document import Table
 
 if TYPE_CHECKING:
-    from trialrecon.dossier.draft.tableview import Column
+    from trialrecon.dossier.draft.tableview import Column, Row, TableView
 
 
 def whole(t: Table, r: int) -> bool:
@@ -116,3 +116,11 @@ def caption_test(tests: tuple[tuple[str, str], ...], counts: bool, measure: bool
     found = {test for kind, test in tests if kind in kinds or not kind} or \
         {test for _, test in tests}  # "86 (3)" reads as a count: the only test named
     return found.pop() if len(found) == 1 else ""
+
+
+def row_caption_test(v: TableView, row: Row) -> str:
+    """The test the caption names for the kind of values ``row`` prints (counts or
+    measurements), or ""."""
+    member = stubs.member(v.table, row.index, row.stub,
+                          [c.index for c in v.data_columns() if c.arm], [])
+    return caption_test(v.caption_tests, member.counts, member.continuous)
