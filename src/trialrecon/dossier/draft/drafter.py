@@ -306,7 +306,14 @@ def _ratio(lex: Lexicon, unit: Unit, folded: str, item: Item, quantity: str) -> 
     return "os_hr" if os_at > pfs_at else "pfs_hr"
 
 
-def _statistic(lex: Lexicon, item: Item, quantity: str, unit: Unit, before: str) -> str:
+# a whole number of people as printed: "185 patients", "Fifty-five eligible patients", "n = 120"
+_PEOPLE_AFTER = re.compile(r"\s*(?:[a-z-]+\s+)?(?:patients|participants|subjects|women|men|"
+                           r"children|infants|people|persons|individuals)\b")
+_N_BEFORE = re.compile(r"\bn\s*=\s*$")
+
+
+def _statistic(lex: Lexicon, item: Item, quantity: str, unit: Unit, before: str,
+               after: str = "") -> str:
     stat, ctx = item.statistic, f"{unit.context} {unit.column_context} {before[-60:]}"
     if stat in ("pair_low", "pair_high"):
         side = stat.split("_")[1]
@@ -325,6 +332,9 @@ def _statistic(lex: Lexicon, item: Item, quantity: str, unit: Unit, before: str)
     if re.search(r"\bmean\b", ctx):
         return "mean"
     default = lex.statistic(quantity)
+    if item.value.isdigit() and not item.unit and default in ("count", "value") and (
+            _PEOPLE_AFTER.match(after) or _N_BEFORE.search(before)):
+        return "count"
     if default == "count" and (not item.value or not item.value.isdigit()):
         return "value"
     return default if default in ("count", "median", "value") else "value"
@@ -488,7 +498,8 @@ def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[D
             quantity = "enrollment_start" if item.start == first else "enrollment_end"
         q = Proposal(quantity, q.rule, q.confidence)
         group_quantity.setdefault(item.group, q)
-        statistic = _statistic(lex, item, quantity, unit, folded[:item.start])
+        statistic = _statistic(lex, item, quantity, unit, folded[:item.start],
+                               folded[item.end:item.end + 40])
         if col_cohort:
             cohort = (col_cohort[0].name, f"column '{col_cohort[0].term}'", 0.9)
         elif i in cohorts:

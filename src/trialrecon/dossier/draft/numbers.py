@@ -37,7 +37,7 @@ _N = rf"(?<![A-Za-z\d.,/·])(?:[-−–](?=[\d.·]))?(?:{NUM})(?![\d])"
 _D = rf"(?<![A-Za-z\d.,·])(?:{NUM})(?![\d])"  # a denominator, after a slash
 _MARK = MARKER_PATTERN
 _UNIT = r"(?:\s*(?:months?|mo|years?|weeks?|days?|mg(?:/d(?:ay)?)?))?"
-_LEVEL = rf"(?P<level>{NUM})\s*%\s*(?:CI|confidence intervals?)(?:\s*\[CI\])?\s*[,:]?\s*"
+_LEVEL = rf"(?P<level>{NUM})\s*%\s*(?:CI|confidence intervals?)(?:\s*[\[(]CI[\])])?\s*[,:=]?\s*"
 _TO = r"\s*%?\s*(?:to|-|–|—|,)\s*"
 _COMPARATOR = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">=", "=": "=",
                "~": "~", "≈": "~"}
@@ -202,6 +202,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], object], ...] = tuple(
         ("estimate and interval", rf"(?P<est>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})\s*\(\s*"
                                   rf"(?P<lo>{_N})\s*%?\s*(?:to|-|–|—)\s*(?P<hi>{_N}|{_MARK})"
                                   r"\s*%?\s*\)", _est_pair),
+        ("percent and n of n", rf"(?P<p>{_N})\s*%\s*[(\[]\s*(?P<n>{_N})\s*(?:/|of)\s*"
+                               rf"(?P<d>{_D})\s*[)\]]", _n_of_n_pct),
         ("n of n and percent", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})\s*[(\[]\s*(?P<p>{_N})\s*%?\s*[)\]]",
          _n_of_n_pct),
         ("mean and sd", rf"(?P<est>{_N})\s*(?:±|\+/-|\+-)\s*(?P<sd>{_N})", _mean_sd),
