@@ -46,17 +46,17 @@ def _hr_notes(result: EndpointResult, method: str,
                      f"{reb['hr_ci_high']:.2f}); log-rank P {fmt_p(reb['p_logrank'])}")
         if h.hr.estimate is not None:
             half = h.hr.half_units
-            ci = (f" ({_printed(h.hr.ci_low, half.get('hr_ci_low'))}-"
-                  f"{_printed(h.hr.ci_high, half.get('hr_ci_high'))})"
+            ci = (f" ({_as_printed(h.hr.ci_low, half.get('hr_ci_low'))}-"
+                  f"{_as_printed(h.hr.ci_high, half.get('hr_ci_high'))})"
                   if h.hr.ci_low is not None and h.hr.ci_high is not None else "")
             p = ("" if h.p_value is None else
                  f"; P {h.p_comparator if h.p_comparator not in ('', '=') else '='} "
                  f"{_decimal(h.p_value)}")
-            lines.append(f"  printed HR {_printed(h.hr.estimate, half.get('hr'))}{ci}{p}")
+            lines.append(f"  printed HR {_as_printed(h.hr.estimate, half.get('hr'))}{ci}{p}")
     return lines
 
 
-def _printed(x: float, half: float | None) -> str:
+def _as_printed(x: float, half: float | None) -> str:
     """A printed number with the decimals it was printed with (0.80 stays 0.80): its half
     unit says how many; without one, as short as it reads."""
     if not half or half <= 0 or half >= 0.5:
