@@ -127,6 +127,8 @@ class _RowRules:
             "arm": {a.id for a in (*trial.arms, *trial.pooled_arms)},
         }
         self.cut_labels = set() if trial is None else cuts.known_labels(trial)
+        self.published = {} if trial is None else {s.id: s.published for s in trial.sources
+                                                   if s.published}
 
     def check(self, fname: str, line: int, row: Row) -> list[Problem]:
         out: list[Problem] = []
@@ -181,6 +183,11 @@ class _RowRules:
             bad("data_cut", "unknown-data-cut", f"data_cut '{row['data_cut'][:60]}' is neither a "
                 "real date (YYYY, YYYY-MM, YYYY-MM-DD) nor the data_cut or analysis of a source "
                 "in trial.yaml")
+        pub = self.published.get(row["source"], "")
+        if row["data_cut"] and pub and names.is_date(row["data_cut"]) \
+                and cuts.after(row["data_cut"], pub):
+            bad("data_cut", "cut-after-publication", f"data_cut {row['data_cut']} is after the "
+                f"publication of source '{row['source']}' ({pub}), which cannot report it")
         q = self.vocab.quantities.get(row["quantity"], {})
         if q.get("rate_of") and row["category"] and names.landmark_origin(
                 row["category"]) is None:
