@@ -21,8 +21,8 @@ precisions, so ``2019-05`` is not after ``2019``.
 
 from __future__ import annotations
 
-from collections import defaultdict
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 
 from trialrecon.dossier import names
