@@ -359,7 +359,9 @@ DRAFT_FIELDS = ("location", "row", "column", "cohort", "arm", "subgroup", "quant
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u2010", "-")).strip()
+    # a note symbol's distance to its word is typography, not text: "‡ Six" reads as "‡Six"
+    text = re.sub(r"([*\u2020\u2021\u00a7\u00b6])\s+(?=\w)", r"\1", text.replace("\u2010", "-"))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def cells(doc: Document) -> list[tuple[str, str, str, str]]:

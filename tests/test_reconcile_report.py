@@ -32,7 +32,7 @@ def marked_up(tmp_path: Path) -> Path:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     for row in rows:
-        if row["id"] == "q1a_dis":
+        if row["id"] in ("q1a_dis", "q1b_dis"):  # q1b: the letter's first major concern
             row["anchor"] = "<script>alert(1)</script> <b>bold</b> | pipe [j](javascript:x)"
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")

@@ -17,7 +17,7 @@ def test_mid_p_by_hand():
     subtracts half the observed table's probability: 0.4 - 0.1 = 0.3."""
     import math
 
-    from trialrecon.checks.families.tests_from_counts import two_by_two_ps
+    from trialrecon.stats.twobytwo import two_by_two_ps
 
     ps = two_by_two_ps(2, 3, 0, 3)
     assert math.isclose(ps["fisher"], 0.4) and math.isclose(ps["fisher_midp"], 0.3)

@@ -11,7 +11,8 @@ Here, the machinery every check shares: :mod:`.context`, :mod:`.denominators` an
 :mod:`.catalog` of checks, :mod:`.findings` (findings, stable ids, triage), :mod:`.severity`,
 :mod:`.titles`, the causes
 (:mod:`.causes`, :mod:`.cause_base`, :mod:`.cause_statements`, :mod:`.cause_percentages`),
-their :mod:`.ranking`, and the :mod:`.runner`.
+their :mod:`.ranking`, the :mod:`.runner`, and :mod:`.precision` (findings scored against
+hand verdicts on the gold dossiers).
 
 May import: :mod:`trialrecon.dossier` and :mod:`trialrecon.stats`. Never stages, report or CLI.
 """

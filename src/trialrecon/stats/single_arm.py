@@ -226,7 +226,7 @@ def _reject_probability(
 
 
 def simon_frontier(
-    p0: float, p1: float, alpha: float, power: float, n_max: int = 100
+    p0: float, p1: float, alpha: float, power: float, n_max: int | None = None
 ) -> list[SimonDesign]:
     """For each total size n, the feasible Simon design with the smallest expected size.
 
@@ -238,9 +238,10 @@ def simon_frontier(
     give a design that is not dominated (larger n and larger EN). Designs found under that
     bound are returned with ``kind`` ``"dominated"``; the others with ``kind`` ``"frontier"``.
     For a feasible (n1, r1) the reported r is the smallest one meeting the alpha constraint.
+    ``n_max`` None searches up to the optimal design's n (:func:`_frontier_limit`).
     """
     p0, p1, alpha, power = check_hypotheses(p0, p1, alpha, power)
-    n_max = int(n_max)
+    n_max = _frontier_limit(p0, p1, alpha, power) if n_max is None else int(n_max)
     if n_max < 2 or n_max > 2000:
         raise ValueError(f"n_max must be between 2 and 2000 (got {n_max})")
     pmf0, cdf0, sf0 = _binomial_tables(p0, n_max)
@@ -426,7 +427,7 @@ def _least_continuation(sf0: np.ndarray, sf1: np.ndarray, power: float) -> np.nd
     return out
 
 def simon_admissible(
-    p0: float, p1: float, alpha: float, power: float, n_max: int = 100
+    p0: float, p1: float, alpha: float, power: float, n_max: int | None = None
 ) -> list[tuple[SimonDesign, float, float]]:
     """Admissible two-stage designs (Jung, Lee, Kim & George 2004, J Stat Plan Inference
     125:257-270): each minimizes the expected loss q n + (1 - q) EN(p0) for some weight q.
@@ -448,6 +449,16 @@ def simon_admissible(
         q_low = 0.0 if j == len(hull) - 1 else _tie(d, hull[j + 1])
         out.append((replace(d, kind="admissible"), q_low, q_high))
     return out
+
+
+def _frontier_limit(p0: float, p1: float, alpha: float, power: float) -> int:
+    """The total size past which every design is dominated: the optimal design's n.
+
+    The optimal design has the smallest expected size of all, so a design with a larger n
+    has a larger n and no smaller EN; the proved optimum of :func:`simon_two_stage` bounds
+    the frontier without an arbitrary search limit.
+    """
+    return simon_two_stage(p0, p1, alpha, power)["optimal"].n
 
 
 def _cross(a: SimonDesign, b: SimonDesign, c: SimonDesign) -> float:

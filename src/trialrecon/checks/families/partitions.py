@@ -27,6 +27,12 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
 * **a category stated twice** in one place (a percentage repeated in one section) counts
   once; a list in which one category's count is the sum of the others is that category with
   its breakdown, not a partition;
+* **one-row yes/no characteristics** (``Hypertension``, ``Current smoker``: a stub with no
+  ``Characteristic: level`` form, data dictionary category step 3) are each a characteristic
+  of their own, not levels of one: a column of them is no partition, whatever its sum;
+* **cumulative levels** bounded on the same side (``Onset: <=3`` and ``Onset: <=4.5`` hours)
+  nest one in the other, so they are not summed; levels bounded on opposite sides
+  (``<=3`` and ``>3``) still are;
 * percentages sum to 100 within the sum of their half units; percentages of a list that is
   not complete (its counts fall short) are not summed against 100.
 """
@@ -77,8 +83,14 @@ def check_partitions(ctx: Context) -> list[Finding]:
     parts = [{**r, "_characteristic": _characteristic(ctx, r)} for r in ctx.rows
              if ctx.partition_of(r["quantity"]) and ctx.numeric(r)]
     for group in group_by(parts, PLACE).values():
+        if _yes_no_items(ctx, group[0]):
+            ctx.skip("one-row yes/no characteristics (each its own characteristic)")
+            continue
         counts = _once(r for r in group if r["statistic"] == "count")
         pcts = _once(r for r in group if r["statistic"] == "percent")
+        if _cumulative(counts) or _cumulative(pcts):
+            ctx.skip("cumulative levels bounded on the same side (nested, not a partition)")
+            continue
         status = "complete"
         if len(counts) >= 2:
             found, status = _count_partition(ctx, counts)
@@ -108,6 +120,27 @@ def _characteristic(ctx: Context, row: Row) -> str:
     if ctx.vocab.attribute(row["quantity"], "partition_by") != "characteristic":
         return ""
     return row["category"].split(":", 1)[0].strip().lower() if ":" in row["category"] else ""
+
+
+def _yes_no_items(ctx: Context, row: Row) -> bool:
+    """Rows of a characteristic-partitioned quantity without ``Characteristic: level``: each is
+    a yes/no characteristic printed as its own row, so the group is no partition."""
+    return (ctx.vocab.attribute(row["quantity"], "partition_by") == "characteristic"
+            and not row["_characteristic"])
+
+
+_UPPER = ("\u2264", "<")  # <= 3, < 3
+_LOWER = ("\u2265", ">")  # >= 3, > 3
+
+
+def _cumulative(rows: list[Row]) -> bool:
+    """Two levels bounded on the same side (``<=3`` and ``<=4.5``): one contains the other."""
+    sides = []
+    for r in rows:
+        level = str(r["category"]).split(":", 1)[-1].strip()
+        sides.append("upper" if level.startswith(_UPPER) else
+                     "lower" if level.startswith(_LOWER) else "")
+    return sides.count("upper") >= 2 or sides.count("lower") >= 2
 
 
 def _words(text: str) -> list[str]:

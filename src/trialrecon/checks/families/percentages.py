@@ -19,6 +19,16 @@ Rules of the denominator (issue 22; each has a clean and an error case in the pl
 * **no fitted explanation**: the denominator a printed value "needs" is proposed only when
   the trial has a population of that size and the sentence's other percentages do not point
   to the natural one;
+* **missing data in the table's footnote** ("missing for 18 patients for statin use"): a
+  percentage of a characteristic whose table footnotes a missing count for it is over the
+  patients with data, so its stated denominator less that count (less any part of it, when
+  the footnote counts the arms together) is natural;
+* **percentages forced to sum to 100**: the levels of one characteristic printed with their
+  counts over the column's stated n, whose percentages sum to exactly 100 and are the
+  largest-remainder rounding of the counts (Hamilton's method: each level rounded down, the
+  units left over given to the largest remainders), are reproduced, although one level is a
+  unit off plain rounding; a level off plain rounding that the largest remainders do not
+  give is not;
 * a pooled-arm or total-column percentage is judged against its arms by ``ranges-pooled``.
 """
 
@@ -34,6 +44,7 @@ from trialrecon.checks.context import (
     Row,
     count_partner,
     fmt,
+    missing_like,
     quote,
 )
 from trialrecon.checks.denominators import (
@@ -126,6 +137,9 @@ def _percent_with_count(ctx: Context, row: Row, partner: Row,
             (Denominator(d.label, d.n, False, d.rows), s) for d, s in hits
             if d.natural and not d.place]
         good = []
+    if not good:
+        good = _with_footnoted_missing(ctx, row, count, dens) or _largest_remainder(ctx, row,
+                                                                                    dens)
     if good:
         d, s = good[0]
         rec["result"] = f"{count}/{d.n} ({d.label}, {s})"
@@ -165,6 +179,92 @@ def _percent_with_count(ctx: Context, row: Row, partner: Row,
         f"nearest is {nearest}." + ("" if stated else _UNSTATED), rows, recomputation=rec,
         nearest=nearest, ruled_out=[f"{count}/{d.n} ({d.label})" for d in dens],
         discriminator=row["id"])
+
+
+def _footnoted_missing(ctx: Context, row: Row) -> list[int]:
+    """How many of the row's arm the table's footnote may list as missing for its
+    characteristic: exactly the count of a footnote row of the same arm, 0 to the count of
+    one that counts the arms together; empty without such a footnote."""
+    name = str(row["category"]).split(":", 1)[0].strip().lower()
+    others = {a.id for a in ctx.dossier.trial.arms if not a.parts} - {row["arm"]}
+    out: set[int] = set()
+    for r in ctx.where(quantity=row["quantity"], statistic="count", source=row["source"],
+                       cohort=row["cohort"], subgroup=row["subgroup"]):
+        head, _, level = str(r["category"]).partition(":")
+        if not (ctx.numeric(r) and str(r["location"]).startswith(f"{row['location']} ")
+                and head.strip().lower() == name and missing_like(level.strip())
+                and r["arm"] not in others and r["data_cut"] == row["data_cut"]):
+            continue
+        m = int(r["value_num"])
+        out.update({m} if r["arm"] == row["arm"] else range(m + 1))
+    return sorted(out)
+
+
+def _with_footnoted_missing(ctx: Context, row: Row, count: int,
+                            dens: list[Denominator]) -> list[tuple[Denominator, str]]:
+    """The stated denominator less a footnoted missing count that gives the percentage."""
+    stated = next((d for d in dens if d.rank == 0), None)
+    if stated is None:
+        return []
+    for m in _footnoted_missing(ctx, row):
+        for scheme in STANDARD_SCHEMES:
+            if m and reproduces(count, stated.n - m, row["value"], scheme):
+                return [(Denominator(f"stated denominator less {m} missing (table footnote)",
+                                     stated.n - m, True, stated.rows), scheme)]
+    return []
+
+
+def _head(row: Row) -> str:
+    """``Region`` of ``Region: Europe``; empty for a category without a characteristic."""
+    cat = str(row["category"])
+    return cat.split(":", 1)[0].strip().lower() if ":" in cat else ""
+
+
+def _levels(ctx: Context, row: Row) -> list[tuple[Row, int]]:
+    """The percentages of the row's characteristic at its place (same column), each with its
+    count; empty when one has no count."""
+    out = []
+    for r in ctx.where(quantity=row["quantity"], statistic="percent", source=row["source"],
+                       location=row["location"], cohort=row["cohort"], arm=row["arm"],
+                       subgroup=row["subgroup"]):
+        if not (ctx.numeric(r) and r["column"] == row["column"] and _head(r) == _head(row)
+                and r["data_cut"] == row["data_cut"]):
+            continue
+        partner = count_partner(ctx, r)
+        if partner is None:
+            return []
+        out.append((r, int(partner["value_num"])))
+    return out
+
+
+def _largest_remainder(ctx: Context, row: Row,
+                       dens: list[Denominator]) -> list[tuple[Denominator, str]]:
+    """The stated denominator, when the row's characteristic is printed as the largest-
+    remainder rounding of its counts (Hamilton's method, ties either way) summing to 100."""
+    stated = next((d for d in dens if d.rank == 0), None)
+    if stated is None or not ctx.partition_of(row["quantity"]):
+        return []
+    levels = _levels(ctx, row)
+    if len(levels) < 2 or sum(c for _, c in levels) != stated.n:
+        return []
+    unit = Fraction(1, 10 ** decimals_of(row["value"]))
+    printed = [exact(r["value"]) for r, _ in levels]
+    if sum(printed) != 100 or any(decimals_of(r["value"]) != decimals_of(row["value"])
+                                  for r, _ in levels):
+        return []
+    shares = [Fraction(100 * c, stated.n) for _, c in levels]
+    floors = [(x // unit) * unit for x in shares]
+    up = [p == f + unit for p, f in zip(printed, floors, strict=True)]
+    if not all(p in (f, f + unit) for p, f in zip(printed, floors, strict=True)):
+        return []
+    rest = [x - f for x, f in zip(shares, floors, strict=True)]
+    given = [r for r, u in zip(rest, up, strict=True) if u]
+    kept = [r for r, u in zip(rest, up, strict=True) if not u]
+    if given and kept and min(given) < max(kept):
+        return []
+    return [(Denominator("stated denominator, the characteristic's percentages forced to sum "
+                         "to 100 by largest remainders", stated.n, True, stated.rows),
+             "largest remainder")]
 
 
 # Item 2 of issue 22: a finding that rests on a denominator the paper does not state says so

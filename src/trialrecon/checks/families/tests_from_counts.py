@@ -8,7 +8,9 @@ allow) over each arm's denominator. Rules (issue 22; each has a clean and an err
 planted corpus):
 
 * **the test the paper names** (the row's ``test``): a 2x2 test (chi-square with or without
-  Yates' correction, Fisher's exact, the z test) is recomputed alone. Reproduced: consistent.
+  Yates' correction, Fisher's exact, the z test) is recomputed alone; a test named only
+  "chi-square" is Pearson's with or without Yates' correction (both are chi-square tests; a
+  paper that means one of them names the correction). Reproduced: consistent.
   Reproduced only by another 2x2 test: questionable, and the finding names both (a P value
   only another test than the one the Methods name reproduces). Reproduced by none:
   inconsistent.
@@ -42,8 +44,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from scipy import stats
-
 from trialrecon.checks.context import (
     Check,
     Context,
@@ -58,41 +58,17 @@ from trialrecon.checks.context import (
 from trialrecon.checks.denominators import denominators, grim_counts
 from trialrecon.checks.findings import Finding
 from trialrecon.stats.rounding import STANDARD_SCHEMES, decimals_of, half_unit
+from trialrecon.stats.twobytwo import TEST_LABELS, two_by_two_ps
 
 # The named tests of a 2x2 table and the P each gives (keys of :func:`two_by_two_ps`).
 NAMED: dict[str, str] = {"chi_square": "chi2", "z_test": "chi2", "chi_square_yates": "chi2_yates",
                          "fisher_exact": "fisher"}
 FAMILY: tuple[str, ...] = ("chi2", "chi2_yates", "fisher", "fisher_midp")
+# A test named plainly "chi-square" may carry Yates' continuity correction.
+NAMED_FAMILY: dict[str, tuple[str, ...]] = {"chi_square": ("chi2", "chi2_yates")}
 ONE_SIDED: tuple[str, ...] = ("fisher_one_sided", "chi2_one_sided")
-LABELS: dict[str, str] = {
-    "chi2": "chi-square", "chi2_yates": "chi-square with Yates' correction",
-    "fisher": "Fisher's exact test", "fisher_midp": "Fisher's mid-P",
-    "fisher_one_sided": "one-sided Fisher's exact test", "chi2_one_sided": "one-sided chi-square",
-}
+LABELS: dict[str, str] = TEST_LABELS
 SKIP_HYPOTHESES = frozenset({"non_inferiority", "equivalence", "interaction", "heterogeneity"})
-
-
-def two_by_two_ps(a: int, n1: int, b: int, n2: int) -> dict[str, float]:
-    """P values of the 2x2 table [[a, n1 - a], [b, n2 - b]].
-
-    Fisher's exact test (Fisher 1935), two-sided and one-sided (the smaller tail); its mid-P,
-    the two-sided P less half the probability of the observed table (Lancaster 1961);
-    Pearson's chi-square (Pearson 1900) with and without Yates' correction (Yates 1934), and
-    half the uncorrected one as the one-sided chi-square (the z test).
-    """
-    table = [[a, n1 - a], [b, n2 - b]]
-    out = {"fisher": float(stats.fisher_exact(table).pvalue)}
-    out["fisher_one_sided"] = min(float(stats.fisher_exact(table, alternative="greater").pvalue),
-                                  float(stats.fisher_exact(table, alternative="less").pvalue))
-    point = float(stats.hypergeom.pmf(a, n1 + n2, a + b, n1))
-    out["fisher_midp"] = max(0.0, out["fisher"] - 0.5 * point)
-    if (a + b) in (0, n1 + n2):
-        out["chi2"] = out["chi2_yates"] = 1.0
-    else:
-        out["chi2"] = float(stats.chi2_contingency(table, correction=False).pvalue)
-        out["chi2_yates"] = float(stats.chi2_contingency(table, correction=True).pvalue)
-    out["chi2_one_sided"] = out["chi2"] / 2
-    return out
 
 
 @dataclass(frozen=True)
@@ -295,7 +271,8 @@ def _judge(ctx: Context, p: Row, ce: ArmCounts, cc: ArmCounts,
     rep = _last_digit(p, p_interval(p))
     named = NAMED.get(p["test"], "")
     one_sided = p["sided"] == "one_sided"
-    family = ONE_SIDED if one_sided else ((named,) if named else FAMILY)
+    family = ONE_SIDED if one_sided else (NAMED_FAMILY.get(p["test"], (named,)) if named
+                                          else FAMILY)
     others = [k for k in (ONE_SIDED if one_sided else FAMILY) if k not in family]
     others += [] if one_sided else list(ONE_SIDED)
     found: dict[str, tuple[int, int, int, int, float]] = {}
