@@ -450,8 +450,8 @@ def test_a_cut_in_the_future_is_refused_when_no_publication_is_dated(mini: Path)
     path.write_text(path.read_text(encoding="utf-8").replace(
         "2020\"\n", "2020\"\n    data_cut: 2199-12-31\n"), encoding="utf-8")
     assert _messages(mini) == [
-        "trial.yaml, column 'sources': source 'paper': data_cut 2199-12-31 is after the last "
-        "publication of the dossier (or today) [cut-after-publication]"]
+        "trial.yaml, column 'sources': source 'paper': data_cut 2199-12-31 is after today "
+        "[cut-after-publication]"]
 
 
 def test_a_cut_before_the_trial_started_is_refused(mini: Path):
@@ -462,3 +462,14 @@ def test_a_cut_before_the_trial_started_is_refused(mini: Path):
         "(2016-05, the earliest study or enrollment start) [cut-before-start]"]
     _edit(mini, "orr_a", "data_cut", "2016")  # a year alone may hold the start
     assert _messages(mini) == []
+    path = mini / "trial.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "cohorts:", "data_cuts:\n  - analysis: pilot\n    data_cut: 2015-01\n"
+        "  - analysis: 10-year analysis\n    data_cut: 2031-01\ncohorts:"), encoding="utf-8")
+    assert _messages(mini) == [
+        "trial.yaml, column 'data_cuts': entry 2 of 'data_cuts' ('10-year analysis'): data_cut "
+        "2031-01 is after the last publication of the dossier (2023-03-01) "
+        "[cut-after-publication]",
+        "trial.yaml, column 'data_cuts': entry 1 of 'data_cuts' ('pilot'): data_cut 2015-01 is "
+        "before the trial started (2016-05, the earliest study or enrollment start) "
+        "[cut-before-start]"]

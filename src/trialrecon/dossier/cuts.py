@@ -180,28 +180,29 @@ def date_problems(trial: Trial, fname: str,
     out: list[Problem] = []
     published = [s.published for s in trial.sources if s.published]
     last = max(published, key=lambda d: d.ljust(10, "9"), default="")
-    if not last:
-        last = (today or dt.date.today()).isoformat()
+    bound = f"the last publication of the dossier ({last})" if last else "today"
+    last = last or (today or dt.date.today()).isoformat()
     for s in trial.sources:
-        if s.data_cut and (after(s.data_cut, s.published) if s.published
-                           else after(s.data_cut, last)):
+        if s.data_cut and after(s.data_cut, s.published or last):
             out.append(Problem(fname, None, "sources", "cut-after-publication",
                                f"source '{s.id}': data_cut {s.data_cut} is after "
-                               + (f"its publication ({s.published})" if s.published else
-                                  "the last publication of the dossier (or today)")))
+                               + (f"its publication ({s.published})" if s.published else bound)))
     for i, (label, date) in enumerate(trial.quoted_cuts, start=1):
         if date and after(date, last):
             out.append(Problem(fname, None, "data_cuts", "cut-after-publication",
                                f"entry {i} of 'data_cuts' ('{label}'): data_cut {date} is "
-                               "after the last publication of the dossier (or today)"))
+                               f"after {bound}"))
     start = trial_start(r for _, _, r in rows)
     if not start:
         return out
-    for s in trial.sources:
-        if s.data_cut and after(start, s.data_cut):
-            out.append(Problem(fname, None, "sources", "cut-before-start",
-                               f"source '{s.id}': data_cut {s.data_cut} is before the trial "
-                               f"started ({start}, the earliest study or enrollment start)"))
+    dated = [(f"source '{s.id}'", s.data_cut, "sources") for s in trial.sources if s.data_cut]
+    dated += [(f"entry {i} of 'data_cuts' ('{label}')", date, "data_cuts")
+              for i, (label, date) in enumerate(trial.quoted_cuts, start=1) if date]
+    for who, cut, key in dated:
+        if after(start, cut):
+            out.append(Problem(fname, None, key, "cut-before-start",
+                               f"{who}: data_cut {cut} is before the trial started ({start}, "
+                               "the earliest study or enrollment start)"))
     for f, line, row in rows:
         cut = row["data_cut"]
         if cut and names.is_date(cut) and after(start, cut):
