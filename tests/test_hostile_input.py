@@ -412,10 +412,17 @@ def test_cli_a_failing_draft_leaves_the_previous_output_and_pdf_bombs_stop(work:
     (work / "bomb.pdf").write_bytes(make_pdf(stream, b"/Filter /FlateDecode"))  # 512 MB inflated
     claims = make_pdf(b"BT /F1 12 Tf 72 720 Td (x) Tj ET").replace(b"/Size 6", b"/Size 999999999")
     (work / "claims.pdf").write_bytes(claims)  # a cross-reference claiming a billion objects
+    os.mkfifo(work / "mini" / "values_y.csv")  # --merge reads the dossier: never this pipe
+    (work / "mini" / "values_z.csv").symlink_to("/dev/zero")
     runs = [(DRAFT[0], "empty.md", *DRAFT[1:], "keep.csv"),
             (DRAFT[0], "bomb.pdf", *DRAFT[1:], "keep.csv"),
-            (DRAFT[0], "claims.pdf", *DRAFT[1:], "keep.csv")]
-    empty, *pdfs = cli(runs, cwd=work)
+            (DRAFT[0], "claims.pdf", *DRAFT[1:], "keep.csv"),
+            (DRAFT[0], "paper.md", *DRAFT[1:], "merged.csv", "--merge")]
+    empty, *pdfs, merged = cli(runs, cwd=work)
+    assert merged == (0, "0 drafted rows already in mini, 3 new; 10 rows of the dossier's "
+                         "source 'paper' not drafted\n3 draft rows (3 need review) written to "
+                         "merged.csv\n", "")
+    runs.pop()
     assert empty == (2, "", "trialrecon draft: error: empty.md: no numbers found in the text; "
                             "nothing to draft\n")
     for (_, name, *_), (status, out, err) in zip(runs[1:], pdfs, strict=True):
