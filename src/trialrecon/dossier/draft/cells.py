@@ -223,6 +223,8 @@ def _row_arm(row: Row, col: Column, lab: Label, names: Names) -> None:
 def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
     if col.between:
         lab.arm, lab.versus = (col.arm, col.versus) if col.versus else ("", "")
+        if col.extra and v.kind != "ae":
+            lab.guess(f"subgroup or time: the header also says '{col.extra}'")
         roles = {a.ident: a.role for a in names.randomized_arms}
         if len(roles) == 2 and roles.get(lab.arm) == "experimental" and \
                 roles.get(lab.versus) == "comparator":
@@ -394,6 +396,10 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
             lab.guess("statistic: x/y under a stub naming two things")
     items = _comma_intervals(items, text)
     _statistics(items, formats, col, row, labels, text)
+    stats = [lab.statistic for lab in labels if lab.statistic]
+    if len(stats) != len(set(stats)):  # "14.5 (5.8, 33.8) [1.5 (0.6, 3.6)]": two units, two sets
+        for lab in labels:
+            lab.guess("statistic: the cell prints one statistic twice (another unit or measure)")
     if (row.n_row or col.n_column) and not col.between:
         for lab in labels:
             lab.statistic, lab.quantity, lab.unit = "count", "analysed", v.count_unit
