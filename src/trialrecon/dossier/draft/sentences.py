@@ -526,6 +526,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_landmarks(s)
     label_effects(s)
     textrules.label_named(s)
+    textrules.label_responses(s)
     textshapes.label_treatment(s)
     textshapes.label_follow_up(s)
     label_arms(s)

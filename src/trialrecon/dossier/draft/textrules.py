@@ -15,11 +15,12 @@ Designs, flow, doses, schedules, dates and follow-up are in :mod:`.textshapes`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.drafter import Draft
-from trialrecon.dossier.draft.lexicon import Names
+from trialrecon.dossier.draft.lexicon import Names, lexicon
 from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.textnames import Named
 
@@ -304,3 +305,41 @@ def label_units(s: Sentence) -> None:
             continue
         d.fields["unit"] = unit
         sure(d, "unit", "printed after the number")
+
+
+# ------------------------------------------------------------------- levels of best response
+
+
+@lru_cache(maxsize=1)
+def _level_rx() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    """(level, its words right after a number, its words right before one) per level of
+    best response (the lexicon's response categories; abbreviations only in capitals)."""
+    out = []
+    for level, terms in lexicon().response_categories.items():
+        words = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)
+                         if len(t) > 3)
+        after = re.compile(rf"^%?\s*[)\]]?\s*(?:patients?\s+)?(?:had|with|achieved|showed|"
+                           rf"experienced)?\s*(?:an?\s+)?(?:{words})\b")
+        before = re.compile(rf"\b(?:{words})s?\s*(?:\([^()]*\))?\s*[,:]?\s*(?:in|of)?\s*$")
+        out.append((level, after, before))
+    return tuple(out)
+
+
+def label_responses(s: Sentence) -> None:
+    """"30 patients (21%) had stable disease and 15 (10.5%) progressive disease",
+    "(complete response, 3.5%; partial response, 35%)": a number of best response is of the
+    level named right after it, else of the level named right before it (the lexicon's
+    terms); the nearest term alone would give 3.5% the partial response printed after it."""
+    levels = _level_rx()
+    for d in s.rows:
+        if d.item is None or d.fields["quantity"] != "best_response" or \
+                d.fields["statistic"] not in ("count", "percent"):
+            continue
+        start, end = s.group_span(d)
+        tail, head = s.low[end:end + 40], s.low[max(0, start - 40):start]
+        found = [lv for lv, after, _ in levels if after.match(tail)] or \
+            [lv for lv, _, before in levels if before.search(head)]
+        if len(found) == 1:
+            d.fields["category"] = found[0]
+            sure(d, "quantity", f"a level of best response named at the number ({found[0]})")
+            sure(d, "category", f"a level of best response named at the number ({found[0]})")
