@@ -259,7 +259,8 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
         owned = after and i + 1 < len(heads) and re.fullmatch(
             r"[\s,]*(?:[a-z-]+\s+){0,4}?[(\[]\s*(?:n\s*=\s*)?", s.low[after[0].end:nxt])
         if after and not both and not owned:
-            tail = s.low[end:after[0].start]
+            # "12 (10%) of 120 patients in the A group": the denominator is no other number
+            tail = re.sub(r"\bof\s+\d[\d,]*\b", "of", s.low[end:after[0].start])
             if _LINK_AFTER.match(tail + " ") or re.fullmatch(r"[\s%a-z.,()\[\]]*", tail) \
                     and not _VS.search(tail):
                 after_of[i] = after[0]

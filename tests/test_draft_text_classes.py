@@ -1,0 +1,77 @@
+"""Classes of numbers in the text of a trial report, labelled as the data dictionary says.
+
+The paper ``tests/fixtures/labelling/fictional_text_classes.html`` is fictional, written
+for these tests: a Results paragraph with best-response levels printed before and after
+their numbers, adverse events with their denominators ("12 (10%) of 120 patients in the
+Drug X group"), and an adverse-event table over the safety population. The expected labels
+follow data/raw/README.md (best_response categories CR, PR, SD, PD; the arm named right
+after a number; adverse events carry the safety set the paper defines).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trialrecon.dossier.draft import draft_source, read_names
+
+FIXTURE = Path(__file__).parent / "fixtures" / "labelling" / "fictional_text_classes.html"
+TRIAL = """id: fict
+title: "Fictional"
+design: randomized
+sources:
+  - id: paper
+    kind: paper
+    citation: "Fictional 2024"
+cohorts:
+  - id: all
+    label: "All randomised patients"
+arms:
+  - id: drug_x
+    label: "Drug X"
+    role: experimental
+  - id: placebo
+    label: "Placebo"
+    role: comparator
+"""
+
+
+@pytest.fixture(scope="module")
+def text_rows(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
+    folder = tmp_path_factory.mktemp("textclasses")
+    (folder / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    _, drafted = draft_source(FIXTURE, read_names(folder / "trial.yaml"), "paper")
+    return [d.fields for d in drafted if d.fields["location"] == "Results"]
+
+
+def _value(rows: list[dict[str, str]], value: str) -> dict[str, str]:
+    found = [r for r in rows if r["value"] == value]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(("value", "level"), [
+    ("4", "CR"),  # "complete response, 4%": the level before the number
+    ("29", "PR"),
+    ("30", "SD"), ("25", "SD"),  # "30 patients (25%) had stable disease": the level after
+    ("20", "PD"), ("17", "PD"),  # "and 20 (17%) progressive disease"
+])
+def test_best_response_levels_named_at_the_number(text_rows, value, level):
+    row = _value(text_rows, value)
+    assert (row["quantity"], row["category"]) == ("best_response", level)
+
+
+def test_the_arm_named_after_a_denominator(text_rows):
+    """"6 (5%) of 118 patients in the placebo group": the denominator between the number
+    and the arm does not hide the arm."""
+    assert _value(text_rows, "6")["arm"] == "placebo"
+    assert _value(text_rows, "5")["arm"] == "placebo"
+    assert _value(text_rows, "12")["arm"] == "drug_x"
+
+
+def test_an_adverse_event_in_the_text_takes_the_tables_safety_set(text_rows):
+    """Alopecia is in no table: its population is the set of the tables'
+    adverse events all the same."""
+    row = _value(text_rows, "3")
+    assert row["quantity"].startswith("ae_") and row["population"] == "safety"
