@@ -75,3 +75,9 @@ def test_an_adverse_event_in_the_text_takes_the_tables_safety_set(text_rows):
     adverse events all the same."""
     row = _value(text_rows, "3")
     assert row["quantity"].startswith("ae_") and row["population"] == "safety"
+
+
+def test_a_dose_per_square_metre_keeps_its_unit(text_rows):
+    """"75 mg/m<sup>2</sup>": the superscript is part of the unit, not a mark."""
+    row = _value(text_rows, "75")
+    assert (row["quantity"], row["unit"]) == ("dose", "mg/m2")

@@ -268,7 +268,8 @@ def _p_after(s: Sentence, d: Draft, last: dict[int, Draft]) -> None:
 _UNIT_AFTER = (
     (r"h(?:ours?|rs?)?\b", "hours"), (r"min(?:utes?)?\b", "min"), (r"days?\b", "days"),
     (r"weeks?\b", "weeks"), (r"months?\b", "months"), (r"years?\b", "years"),
-    (r"m[lL]\b", "mL"), (r"mg/m2\b|mg/m²|mg/m\^2", "mg/m2"), (r"mg/kg\b", "mg/kg"),
+    (r"m[lL]\b", "mL"), (r"mg/m2\b|mg/m²|mg/m\^2|mg/m(?![a-z0-9/])", "mg/m2"),
+    (r"mg/kg\b", "mg/kg"),
     (r"mg(?:/d(?:ay)?\b| daily\b| per day\b| a day\b)", "mg/day"), (r"mg\b", "mg"),
     (r"g\b", "g"), (r"Gy\b", "Gy"), (r"kg\b", "kg"), (r"cm/s(?:ec)?\b", None),
     (r"cm\b", "cm"), (r"mm\s?Hg\b", "mmHg"), (r"mm\b", "mm"), (r"μg\b|mcg\b|µg\b", "ug"),
