@@ -24,6 +24,9 @@ sources:
   - id: paper
     kind: paper
     citation: "Fictional 2024"
+populations:
+  - id: wound_set
+    label: "patients with a wound assessment (50 and 48)"
 cohorts:
   - id: all
     label: "All randomised patients"
@@ -81,3 +84,11 @@ def test_a_dose_per_square_metre_keeps_its_unit(text_rows):
     """"75 mg/m<sup>2</sup>": the superscript is part of the unit, not a mark."""
     row = _value(text_rows, "75")
     assert (row["quantity"], row["unit"]) == ("dose", "mg/m2")
+
+
+def test_denominators_of_a_declared_set_give_its_population(text_rows):
+    """"Wound infection in 11/50 (22%) ... and 7/48 (15%)": 50 and 48 are the per-arm sizes
+    the declared set's label gives, so the numbers are of that set (as a table column whose
+    n is that set's, data dictionary ``population``)."""
+    for value in ("11", "22", "7", "15"):
+        assert _value(text_rows, value)["population"] == "wound_set"

@@ -344,3 +344,25 @@ def label_responses(s: Sentence) -> None:
             d.fields["category"] = found[0]
             sure(d, "quantity", f"a level of best response named at the number ({found[0]})")
             sure(d, "category", f"a level of best response named at the number ({found[0]})")
+
+
+# ------------------------------------------------------------- a declared set's own counts
+
+
+def label_declared_set(rows: list[Draft], names: Names) -> None:
+    """"155/406 [38.2%] in the progesterone group and 152/393 [38.7%] in the placebo group,
+    adjusted RR 0.98": the per-arm denominators a passage prints are those a declared
+    analysis set's label gives ("infants ... (406 and 393)"), so its numbers are of that set,
+    as a table column whose n is that set's (data dictionary, ``population``)."""
+    counts = {d.fields.get("denominator", "") for d in rows
+              if d.fields.get("arm") and d.fields["statistic"] in ("count", "percent")} - {""}
+    declared = names.population_of_counts(counts)
+    if not declared:
+        return
+    for d in rows:
+        q = d.fields["quantity"]
+        if not d.fields.get("population") and \
+                not q.startswith(("design_", "external_")) and d.fields["statistic"] != "date":
+            d.fields["population"] = declared
+            d.rules.append(f"population: the declared set whose counts the passage prints "
+                           f"({declared})")
