@@ -92,3 +92,17 @@ def test_denominators_of_a_declared_set_give_its_population(text_rows):
     n is that set's, data dictionary ``population``)."""
     for value in ("11", "22", "7", "15"):
         assert _value(text_rows, value)["population"] == "wound_set"
+
+
+def test_an_arm_named_in_a_sentence_is_no_term_of_the_quantity(tmp_path):
+    """"... and 148 to once-daily radiotherapy": "daily" is a word of the arm's name there,
+    not a dose (the lexicon's term of ``dose``); the count is of the randomized."""
+    trial = TRIAL.replace('label: "Drug X"', 'label: "Twice-daily radiotherapy"').replace(
+        'label: "Placebo"', 'label: "Once-daily radiotherapy"')
+    (tmp_path / "trial.yaml").write_text(trial, encoding="utf-8")
+    paper = tmp_path / "paper.md"
+    paper.write_text("# Results\n\nWe randomly assigned 150 patients to twice-daily "
+                     "radiotherapy and 148 to once-daily radiotherapy.\n", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    row = _value([d.fields for d in drafted], "148")
+    assert (row["arm"], row["quantity"]) == ("placebo", "randomized")

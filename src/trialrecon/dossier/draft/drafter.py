@@ -494,10 +494,17 @@ def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[D
     for hit in col_cohort + col_arm:
         masked = masked[:hit.start] + " " * (hit.end - hit.start) + masked[hit.end:]
     q_unit = replace(unit, column_context=masked) if masked != unit.column_context else unit
+    # so is an arm named in the sentence ("273 to receive once-daily chemoradiotherapy"),
+    # a pooled arm's words aside ("a total of 160 patients" counts them)
+    q_folded, randomized = folded, {a.ident for a in names.randomized_arms}
+    for hit in _mentions(names, folded, "arm") if names.arms else []:
+        if hit.name not in randomized:
+            continue
+        q_folded = q_folded[:hit.start] + " " * (hit.end - hit.start) + q_folded[hit.end:]
     anchors = _Anchors(unit, items)
     first_date = min((it.start for it in items if it.statistic == "date"), default=-1)
     for i, item in enumerate(items):
-        q = _quantity(lex, q_unit, item, folded)
+        q = _quantity(lex, q_unit, item, q_folded)
         if item.group in group_quantity and item.statistic != "p_value":
             q = group_quantity[item.group]
         elif item.statistic == "p_value" and out and not unit.row:
