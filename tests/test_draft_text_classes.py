@@ -106,3 +106,10 @@ def test_an_arm_named_in_a_sentence_is_no_term_of_the_quantity(tmp_path):
     _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
     row = _value([d.fields for d in drafted], "148")
     assert (row["arm"], row["quantity"]) == ("placebo", "randomized")
+
+
+def test_a_hazard_ratio_of_survival_with_no_qualifier_is_overall_survival(text_rows):
+    """"Survival did not differ ... (adjusted hazard ratio 0.92 ...)": survival with no
+    qualifier (not progression-free, not disease-specific) is overall survival."""
+    for value in ("0.92", "0.77", "1.10"):
+        assert _value(text_rows, value)["quantity"] == "os_hr"

@@ -54,11 +54,16 @@ def _endpoint_in(text: str, names: Names) -> str:
     if found:
         return found
     low = fold(text)
-    if re.search(r"\b(?:death|deaths|died|mortality)\b", low):
+    if re.search(r"\b(?:death|deaths|died|mortality|fatality)\b", low):
         return "os"
     if re.search(r"\bprogression\b", low):
         return "pfs"
+    if _BARE_SURVIVAL.search(low):
+        return "os"  # "survival did not differ": survival with no qualifier is overall
     return ""
+
+
+_BARE_SURVIVAL = re.compile(r"(?<![a-z]-)(?<!free )(?<!specific )\bsurvival\b")
 
 
 def hr_named(text: str, span: tuple[int, int], names: Names) -> str:
@@ -84,7 +89,7 @@ def hr_named(text: str, span: tuple[int, int], names: Names) -> str:
     spots = [(m.start(), _endpoint_in(m.group(), names)) for m in re.finditer(
         r"progression[- ]free survival|overall survival|\b[a-z]{0,3}pfs\b|\bos\b|"
         r"disease[- ]free survival|\bdfs\b|\befs\b|\brfs\b|time to progression|\bttp\b|"
-        r"\bdeath\b|mortality", fold(clause))]
+        r"\bdeaths?\b|\bdied\b|mortality|fatality|" + _BARE_SURVIVAL.pattern, fold(clause))]
     named = {e for _, e in spots if e}
     declared = {i for i, _ in names.endpoints}
     own = cues.endpoint_of(clause, names.endpoints)
