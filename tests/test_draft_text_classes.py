@@ -113,3 +113,10 @@ def test_a_hazard_ratio_of_survival_with_no_qualifier_is_overall_survival(text_r
     qualifier (not progression-free, not disease-specific) is overall survival."""
     for value in ("0.92", "0.77", "1.10"):
         assert _value(text_rows, value)["quantity"] == "os_hr"
+
+
+def test_the_verb_after_a_count_and_its_percent_names_it(text_rows):
+    """"After a median follow-up of 40 months, 61 (51%) died": "died" right after the
+    count's group names it, before the follow-up named earlier."""
+    assert _value(text_rows, "61")["quantity"] == "deaths"
+    assert _value(text_rows, "51")["quantity"] == "deaths"

@@ -260,7 +260,8 @@ def _table_units(table: Table) -> Iterator[Unit]:
 # ------------------------------------------------------------------------------ labels
 
 
-def _quantity(lex: Lexicon, unit: Unit, item: Item, folded: str) -> Proposal:
+def _quantity(lex: Lexicon, unit: Unit, item: Item, folded: str,
+              group_end: int | None = None) -> Proposal:
     """The quantity proposed for ``item``, with its rule and confidence."""
     if unit.header_n:
         if not unit.row:  # a column header "(n = 55)"
@@ -275,7 +276,7 @@ def _quantity(lex: Lexicon, unit: Unit, item: Item, folded: str) -> Proposal:
             hit = max(hits, key=lambda h: (len(h.term), h.end))
             return Proposal(hit.name, f"{rule}-term '{hit.term}'", conf)
     hits = [h for h in lex.hits(folded) if _fits(lex, h.name, item)]
-    best = best_hit(hits, item.start, item.end)
+    best = best_hit(hits, item.start, item.end, group_end)
     if best is None:
         return Proposal("", "no-term", 0.0)
     hit, score = best
@@ -502,9 +503,12 @@ def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[D
             continue
         q_folded = q_folded[:hit.start] + " " * (hit.end - hit.start) + q_folded[hit.end:]
     anchors = _Anchors(unit, items)
+    group_ends: dict[int, int] = {}
+    for it in items:
+        group_ends[it.group] = max(group_ends.get(it.group, it.end), it.end)
     first_date = min((it.start for it in items if it.statistic == "date"), default=-1)
     for i, item in enumerate(items):
-        q = _quantity(lex, q_unit, item, q_folded)
+        q = _quantity(lex, q_unit, item, q_folded, group_ends.get(item.group))
         if item.group in group_quantity and item.statistic != "p_value":
             q = group_quantity[item.group]
         elif item.statistic == "p_value" and out and not unit.row:
