@@ -212,11 +212,23 @@ def _trim_ticks(runs: _Runs, width: float) -> np.ndarray:
                 best, score = j, overlap
         return best
 
+    def side(i: int, step: int) -> int | None:
+        # the nearest flat run the tick overlaps, k to 2k columns away (nearer columns are the
+        # tick's own; a drop's stroke beside a tick is passed over)
+        for d in range(k, 2 * k + 1):
+            j = near(i, int(runs.col[i]) + step * d)
+            if j is not None:
+                return j
+        return None
+
     for i in range(runs.col.size):
         if runs.bottom[i] - runs.top[i] + 1 <= flat_max:
             continue
-        left, right = near(i, int(runs.col[i]) - k), near(i, int(runs.col[i]) + k)
+        left, right = side(i, -1), side(i, 1)
+        if left is None and right is None:
+            continue
         if left is None or right is None:
+            _one_sided(runs, level, i, left if right is None else right, right is None)
             continue
         up = runs.top[left] - runs.top[i] > 1.5
         down = runs.bottom[i] - runs.bottom[right] > 1.5
@@ -233,6 +245,28 @@ def _trim_ticks(runs: _Runs, width: float) -> np.ndarray:
         else:
             runs.centre[i] = (runs.top[i] + runs.bottom[i]) / 2
     return level
+
+
+def _one_sided(runs: _Runs, level: np.ndarray, i: int, j: int, on_left: bool) -> None:
+    """A tall run with a flat run on one side only (a drop's stroke on the other).
+
+    A mark reaches past the flat run's line on the side a drop cannot: above a run on its
+    left, below a run on its right. Reaching past it by about as much on the other side too,
+    it is a mark alone and is cut to the line; else a drop passes through it and keeps its
+    other end.
+    """
+    above = runs.top[j] - runs.top[i]
+    below = runs.bottom[i] - runs.bottom[j]
+    outside, other = (above, below) if on_left else (below, above)
+    if outside <= 1.5:
+        return
+    level[i] = runs.centre[j]
+    alone = abs(outside - other) <= 1.5
+    if alone or on_left:
+        runs.top[i] = runs.top[j]
+    if alone or not on_left:
+        runs.bottom[i] = runs.bottom[j]
+    runs.centre[i] = runs.centre[j] if alone else (runs.top[i] + runs.bottom[i]) / 2
 
 
 def _trace(mask: np.ndarray, weight: np.ndarray, box: tuple[int, int, int, int],
@@ -286,15 +320,24 @@ def _group_marks(cols: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return np.array([(float(np.mean(xs)), y) for xs, y in marks]).reshape(-1, 2)
 
 
-def _between(mask: np.ndarray, crop: tuple[int, int, int, int], x_a: float, x_b: float,
+def _between(ink: np.ndarray, crop: tuple[int, int, int, int], x_a: float, x_b: float,
              y_a: float, y_b: float, width: float) -> float | None:
-    """The centre of the pixels strictly between two levels near a gap (a drop's dot or dash)."""
+    """The centre of the strokes between two levels near a gap (a drop's dot or dash).
+
+    A row whose centre lies past a plateau's half width is covered by that plateau's line for
+    at most half a pixel, so ink stronger than 0.6 there is drawn by something else: the
+    vertical stroke of the drop. Taking the rows from the line's edge (not half a pixel
+    further) finds the dot of a dotted line that sits at the drop's corner. The stroke may lie
+    half a line's width inside the lower plateau's first columns (its line starts under the
+    stroke).
+    """
     x0, y0 = crop[0], crop[1]
-    c0, c1 = int(np.floor(x_a - width)) - x0, int(np.ceil(x_b)) - x0 + 1
-    r0, r1 = int(np.ceil(y_a + width / 2 + 0.5)) - y0, int(np.floor(y_b - width / 2 - 0.5)) - y0
+    c0, c1 = int(np.floor(x_a - width)) - x0, int(np.ceil(x_b + width / 2)) - x0 + 1
+    r0 = int(np.ceil(y_a + width / 2 + 0.1)) - y0
+    r1 = int(np.floor(y_b - width / 2 - 0.1)) - y0 + 1
     if r1 <= r0 or c1 <= c0:
         return None
-    sub = mask[max(r0, 0): max(r1, 0), max(c0, 0): max(c1, 0)]
+    sub = ink[max(r0, 0): max(r1, 0), max(c0, 0): max(c1, 0)] > 0.6
     counts = sub.sum(axis=0)
     if counts.sum() == 0:
         return None
@@ -302,7 +345,7 @@ def _between(mask: np.ndarray, crop: tuple[int, int, int, int], x_a: float, x_b:
                  / counts.sum()) + x0
 
 
-def _corners(tr: _Trace, mask: np.ndarray | None = None,
+def _corners(tr: _Trace, ink: np.ndarray | None = None,
              crop: tuple[int, int, int, int] = (0, 0, 0, 0)) -> np.ndarray:
     """Corner points (x, y) of the step curve in pixels, swept left to right.
 
@@ -341,8 +384,8 @@ def _corners(tr: _Trace, mask: np.ndarray | None = None,
                 segs.append([x, x, centre, 1])
             elif centre > level() + 0.8:
                 gap_x = (last_x + x) / 2.0 if last_x is not None else x
-                seen = None if mask is None or last_x is None else \
-                    _between(mask, crop, last_x, x, level(), centre, tr.width)
+                seen = None if ink is None or last_x is None else \
+                    _between(ink, crop, last_x, x, level(), centre, tr.width)
                 gap_x = seen if seen is not None else gap_x
                 drops.append(gap_x)
                 segs.append([x, x, centre, 1])
@@ -363,11 +406,35 @@ def _corners(tr: _Trace, mask: np.ndarray | None = None,
     close_stroke()
     if not segs:
         return np.zeros((0, 2))
+    levels = [sg[2] / sg[3] for sg in segs]
+    drops = _in_order(drops, np.diff(levels).tolist())
     pts = [(segs[0][0], segs[0][2] / segs[0][3])]
     for k, xd in enumerate(drops):
         pts += [(xd, segs[k][2] / segs[k][3]), (xd, segs[k + 1][2] / segs[k + 1][3])]
     pts.append((max(float(last_x), pts[-1][0]), segs[-1][2] / segs[-1][3]))
     return np.array(pts, dtype=float)
+
+
+def _in_order(xs: list[float], heights: list[float]) -> list[float]:
+    """Drop positions made non-decreasing, pooling pieces found out of order at their mean.
+
+    A falling curve drops at later times as it goes down. Pieces of one vertical line found a
+    column apart in the wrong order (dots of a dotted line, jagged anti-aliasing) are one
+    drop: adjacent violators are pooled at their mean weighted by height (isotonic regression,
+    pool-adjacent-violators; Barlow et al. 1972, Statistical inference under order
+    restrictions).
+    """
+    blocks: list[list[float]] = []  # [weighted x sum, weight, count]
+    for x, h in zip(xs, heights, strict=True):
+        w = max(h, 1e-6)
+        blocks.append([x * w, w, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            top = blocks.pop()
+            blocks[-1] = [blocks[-1][0] + top[0], blocks[-1][1] + top[1], blocks[-1][2] + top[2]]
+    out: list[float] = []
+    for b in blocks:
+        out += [b[0] / b[1]] * int(b[2])
+    return out
 
 
 def _is_curve(corners: np.ndarray, ax: RasterAxes, rising: bool) -> bool:
@@ -429,7 +496,7 @@ def _curves_of_cluster(colour: RGB, member: np.ndarray, weight: np.ndarray,
             tr = _trace(m, w, crop, colour)
             if tr is None:
                 continue
-            corners = _corners(tr, m, crop)
+            corners = _corners(tr, np.where(m, w, 0.0), crop)
             if rising:
                 tr, corners = _flipped(tr, corners, crop[1], mask.shape[0])
             if _is_curve(corners, ax, rising) and (best is None or tr.cols.size >
