@@ -345,26 +345,65 @@ def _between(ink: np.ndarray, crop: tuple[int, int, int, int], x_a: float, x_b: 
                  / counts.sum()) + x0
 
 
+def _level_cols(ink: np.ndarray, crop: tuple[int, int, int, int], c_from: int, c_to: int,
+                y: float, width: float) -> np.ndarray:
+    """Columns in [c_from, c_to] with strong ink on the core rows of a line at level ``y``."""
+    x0, y0 = crop[0], crop[1]
+    r0 = max(int(np.ceil(y - width / 2 + 0.5)) - y0, 0)
+    r1 = max(int(np.floor(y + width / 2 - 0.5)) - y0 + 1, r0 + 1)
+    a, b = max(c_from - x0, 0), max(c_to - x0 + 1, 0)
+    strong = (ink[r0:r1, a:b] > 0.6).any(axis=0)
+    return np.flatnonzero(strong) + a + x0
+
+
+def _gap_drop(ink: np.ndarray | None, crop: tuple[int, int, int, int], x_a: float, x_b: float,
+              y_a: float, y_b: float, width: float) -> float:
+    """Where a curve drops from level ``y_a`` (last traced at column ``x_a``) to ``y_b``
+    (traced from ``x_b``) with no stroke traced between.
+
+    The drop's own stroke, where any of it is drawn (:func:`_between`), places it. Else it lies
+    between the last column with ink on the upper line and the first with ink on the lower
+    one, whichever run the trace took in a column holding both (a dot of a dotted line at
+    the corner): the middle of the two. Without an image, the gap's middle.
+    """
+    if ink is None:
+        return (x_a + x_b) / 2.0
+    seen = _between(ink, crop, x_a, x_b, y_a, y_b, width)
+    if seen is not None:
+        return seen
+    reach = int(np.ceil(width))
+    upper = _level_cols(ink, crop, int(x_a), int(x_b) + reach, y_a, width)
+    lower = _level_cols(ink, crop, int(x_a) - reach, int(x_b), y_b, width)
+    u = float(upper.max()) if upper.size else x_a
+    lo = float(lower.min()) if lower.size else x_b
+    return (max(u, x_a) + min(lo, x_b)) / 2.0
+
+
 def _corners(tr: _Trace, ink: np.ndarray | None = None,
-             crop: tuple[int, int, int, int] = (0, 0, 0, 0)) -> np.ndarray:
+             crop: tuple[int, int, int, int] = (0, 0, 0, 0),
+             floor: float | None = None) -> np.ndarray:
     """Corner points (x, y) of the step curve in pixels, swept left to right.
 
     A column whose run is no taller than the line is on a plateau (its level the run's centre,
     averaged over the plateau); a taller run is a vertical stroke, and adjacent stroke columns
     reaching the same depth are one drop, placed at their centre weighted by their height. A
     plateau found lower than the last one without a stroke between them (a gap: a dash, another
-    curve drawn over this one) drops at the middle of the gap.
+    curve drawn over this one) drops at the middle of the gap. A curve whose last stroke runs
+    down to the bottom of the crop, but for a dash's gap, ends on ``floor`` (the x axis line,
+    which hides the end of its fall).
     """
     flat_max = tr.width + 1.5
     segs: list[list[float]] = []  # [x_start, x_end, level sum, count]
     drops: list[float] = []  # x of the drop before segs[k + 1]
     last_x = None
     stroke: list[tuple[float, float, float]] = []  # (x, depth, weight) of the current stroke
+    from_stroke = False  # the last level is a stroke's depth, no plateau seen at it yet
 
     def level() -> float:
         return segs[-1][2] / segs[-1][3]
 
     def close_stroke() -> None:
+        nonlocal from_stroke
         if not stroke:
             return
         depth = max(d for _, d, _ in stroke)
@@ -373,6 +412,7 @@ def _corners(tr: _Trace, ink: np.ndarray | None = None,
         if segs and depth > level() + 0.8:
             drops.append(xd)
             segs.append([xd, xd, depth, 1])
+            from_stroke = True
         stroke.clear()
 
     for x, top, bottom, centre in zip(tr.cols.tolist(), tr.top.tolist(), tr.bottom.tolist(),
@@ -382,19 +422,22 @@ def _corners(tr: _Trace, ink: np.ndarray | None = None,
             close_stroke()
             if not segs:
                 segs.append([x, x, centre, 1])
+            elif centre > level() + 0.8 and from_stroke and drops and \
+                    x - drops[-1] <= 3 * tr.width + 1:
+                # a drop's stroke cut short by a dash's gap: it goes on down to this plateau
+                segs[-1] = [segs[-1][0], x, centre, 1]
+                from_stroke = False
             elif centre > level() + 0.8:
-                gap_x = (last_x + x) / 2.0 if last_x is not None else x
-                seen = None if ink is None or last_x is None else \
-                    _between(ink, crop, last_x, x, level(), centre, tr.width)
-                gap_x = seen if seen is not None else gap_x
+                gap_x = float(x)
+                if last_x is not None:
+                    gap_x = _gap_drop(ink, crop, last_x, x, level(), centre, tr.width)
                 drops.append(gap_x)
                 segs.append([x, x, centre, 1])
             elif abs(centre - level()) <= 0.8:
                 segs[-1][1] = x
-                if segs[-1][3] == 1 and segs[-1][0] == segs[-1][1] - 0:
-                    pass
                 segs[-1][2] += centre
                 segs[-1][3] += 1
+                from_stroke = False
         else:
             if stroke and (x - stroke[-1][0] > 1 or abs(bottom - tr.width / 2 - stroke[-1][1])
                            > 1.5):
@@ -406,6 +449,9 @@ def _corners(tr: _Trace, ink: np.ndarray | None = None,
     close_stroke()
     if not segs:
         return np.zeros((0, 2))
+    if floor is not None and ink is not None and from_stroke and \
+            level() + tr.width / 2 >= crop[1] + ink.shape[0] - 1 - (3 * tr.width + 1):
+        segs[-1][2], segs[-1][3] = max(floor, level()), 1
     levels = [sg[2] / sg[3] for sg in segs]
     drops = _in_order(drops, np.diff(levels).tolist())
     pts = [(segs[0][0], segs[0][2] / segs[0][3])]
@@ -496,7 +542,7 @@ def _curves_of_cluster(colour: RGB, member: np.ndarray, weight: np.ndarray,
             tr = _trace(m, w, crop, colour)
             if tr is None:
                 continue
-            corners = _corners(tr, np.where(m, w, 0.0), crop)
+            corners = _corners(tr, np.where(m, w, 0.0), crop, None if rising else ax.box[3])
             if rising:
                 tr, corners = _flipped(tr, corners, crop[1], mask.shape[0])
             if _is_curve(corners, ax, rising) and (best is None or tr.cols.size >
