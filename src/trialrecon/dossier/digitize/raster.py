@@ -247,6 +247,38 @@ def _trim_ticks(runs: _Runs, width: float) -> np.ndarray:
     return level
 
 
+def _not_arms(runs: _Runs, tick: np.ndarray, reach: np.ndarray, width: float) -> np.ndarray:
+    """Runs to keep: not the level arms of a plus sign where the curve is elsewhere.
+
+    A plus drawn at a censored time reaches as far left and right as up and down, on the
+    curve's level at that time. Where the curve drops within that reach, a column holds the
+    arm and the curve: the arm's run (on the mark's level, thin) would let the trace drop
+    early or late, and is left out. A plus is told from a tick by ink on its level running
+    unbroken across the mark; a column with only one run keeps it.
+    """
+    keep = np.ones(runs.col.size, dtype=bool)
+    marked = np.flatnonzero(~np.isnan(tick))
+    if marked.size == 0:
+        return keep
+    thin = runs.bottom - runs.top + 1 <= width + 1.5
+    by_col: dict[int, list[int]] = {}
+    for i, c in enumerate(runs.col.tolist()):
+        by_col.setdefault(c, []).append(i)
+    for i in marked:
+        x, y, m = int(runs.col[i]), float(tick[i]), int(np.floor(reach[i]))
+        if m < 2:
+            continue
+        on_level = {c: [j for j in by_col.get(c, []) if thin[j]
+                        and abs(runs.centre[j] - y) <= 1.0] for c in range(x - m, x + m + 1)}
+        if not all(any(runs.top[j] - 0.5 <= y <= runs.bottom[j] + 0.5 for j in by_col.get(c, []))
+                   for c in range(x - m + 1, x + m)):
+            continue  # a tick: a drop beside it breaks the level
+        for c, arm in on_level.items():
+            if c != x and len(by_col.get(c, [])) > len(arm):
+                keep[arm] = False
+    return keep
+
+
 def _one_sided(runs: _Runs, level: np.ndarray, i: int, j: int, on_left: bool) -> None:
     """A tall run with a flat run on one side only (a drop's stroke on the other).
 
@@ -280,7 +312,11 @@ def _trace(mask: np.ndarray, weight: np.ndarray, box: tuple[int, int, int, int],
     single = np.bincount(runs.col - x0, minlength=mask.shape[1])[runs.col - x0] == 1
     width = float(np.clip(np.median(lengths[single]) if single.any() else np.median(lengths),
                           1, 30))
+    reach = (runs.bottom - runs.top) / 2.0  # half a mark's height, before the cut
     tick = _trim_ticks(runs, width)
+    keep = _not_arms(runs, tick, reach, width)
+    runs = _Runs(runs.col[keep], runs.top[keep], runs.bottom[keep], runs.centre[keep])
+    tick = tick[keep]
     path = _dp(runs, width, mask.shape[0], x0, x0 + mask.shape[1] - 1)
     if path.size == 0:
         return None
