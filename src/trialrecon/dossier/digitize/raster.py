@@ -253,8 +253,9 @@ def _not_arms(runs: _Runs, tick: np.ndarray, reach: np.ndarray, width: float) ->
     A plus drawn at a censored time reaches as far left and right as up and down, on the
     curve's level at that time. Where the curve drops within that reach, a column holds the
     arm and the curve: the arm's run (on the mark's level, thin) would let the trace drop
-    early or late, and is left out. A plus is told from a tick by ink on its level running
-    unbroken across the mark; a column with only one run keeps it.
+    early or late, and is left out. The arm reaches as far as ink on the mark's level runs
+    unbroken on both sides (a tick's has a drop beside it); a column with only one run keeps
+    it.
     """
     keep = np.ones(runs.col.size, dtype=bool)
     marked = np.flatnonzero(~np.isnan(tick))
@@ -264,16 +265,19 @@ def _not_arms(runs: _Runs, tick: np.ndarray, reach: np.ndarray, width: float) ->
     by_col: dict[int, list[int]] = {}
     for i, c in enumerate(runs.col.tolist()):
         by_col.setdefault(c, []).append(i)
+    def covers(c: int, y: float) -> bool:
+        return any(runs.top[j] - 0.5 <= y <= runs.bottom[j] + 0.5 for j in by_col.get(c, []))
+
     for i in marked:
-        x, y, m = int(runs.col[i]), float(tick[i]), int(np.floor(reach[i]))
+        x, y = int(runs.col[i]), float(tick[i])
+        limit = int(np.floor(reach[i])) + 1
+        # the arm's reach: as far as ink on the mark's level runs unbroken on both sides
+        m = min(next((d - 1 for d in range(1, limit + 1) if not covers(x - side * d, y)),
+                     limit) for side in (1, -1))
         if m < 2:
-            continue
-        on_level = {c: [j for j in by_col.get(c, []) if thin[j]
-                        and abs(runs.centre[j] - y) <= 1.0] for c in range(x - m, x + m + 1)}
-        if not all(any(runs.top[j] - 0.5 <= y <= runs.bottom[j] + 0.5 for j in by_col.get(c, []))
-                   for c in range(x - m + 1, x + m)):
             continue  # a tick: a drop beside it breaks the level
-        for c, arm in on_level.items():
+        for c in range(x - m, x + m + 1):
+            arm = [j for j in by_col.get(c, []) if thin[j] and abs(runs.centre[j] - y) <= 1.0]
             if c != x and len(by_col.get(c, [])) > len(arm):
                 keep[arm] = False
     return keep
@@ -415,6 +419,18 @@ def _gap_drop(ink: np.ndarray | None, crop: tuple[int, int, int, int], x_a: floa
     return (max(u, x_a) + min(lo, x_b)) / 2.0
 
 
+def _blank(ink: np.ndarray | None, crop: tuple[int, int, int, int], x_a: float | None,
+           x_b: float, y_a: float, y_b: float) -> bool:
+    """No strong ink strictly between columns ``x_a`` and ``x_b`` from row ``y_a`` to ``y_b``
+    (a gap of a dashed line, not columns the trace passed over)."""
+    if ink is None or x_a is None:
+        return True
+    x0, y0 = crop[0], crop[1]
+    c0, c1 = max(int(x_a) + 1 - x0, 0), max(int(x_b) - x0, 0)
+    r0, r1 = max(int(np.floor(y_a)) - y0, 0), max(int(np.ceil(y_b)) - y0 + 1, 0)
+    return not bool((ink[r0:r1, c0:c1] > 0.6).any())
+
+
 def _corners(tr: _Trace, ink: np.ndarray | None = None,
              crop: tuple[int, int, int, int] = (0, 0, 0, 0),
              floor: float | None = None) -> np.ndarray:
@@ -459,8 +475,10 @@ def _corners(tr: _Trace, ink: np.ndarray | None = None,
             if not segs:
                 segs.append([x, x, centre, 1])
             elif centre > level() + 0.8 and from_stroke and drops and \
-                    x - drops[-1] <= 3 * tr.width + 1:
-                # a drop's stroke cut short by a dash's gap: it goes on down to this plateau
+                    x - drops[-1] <= 3 * tr.width + 1 and \
+                    _blank(ink, crop, last_x, x, level(), centre - tr.width / 2):
+                # a drop's stroke cut short by a dash's gap (nothing drawn in the columns
+                # between): it goes on down to this plateau
                 segs[-1] = [segs[-1][0], x, centre, 1]
                 from_stroke = False
             elif centre > level() + 0.8:
