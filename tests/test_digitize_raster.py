@@ -63,6 +63,10 @@ def read_image(image: Path, spec: FigureSpec, truth, out: Path, *extra: str):
     (FigureSpec("rossi", "rossi"), "png"),  # overlapping curves, one dashed
     (FigureSpec("rossi", "rossi"), "jpg"),
     (FigureSpec("crossing", "cross"), "png"),  # curves that cross, many censor ticks
+    (FigureSpec("waltons", "waltons", risk_colour=False), "png"),  # dashed drops into gaps
+    (FigureSpec("lung_3arms", "lung"), "png"),  # three arms: solid, dashed, dotted
+    (FigureSpec("lung_3arms", "lung"), "jpg"),  # the dotted arm falls to 0 under the axis
+    (FigureSpec("sim3_percent", "sim3", percent=True, censor="+"), "png"),  # plus signs
     (FigureSpec("waltons", "waltons", style="kmplot"), "png"),  # bands, a side legend
 ], ids=lambda v: v if isinstance(v, str) else v.name)
 def test_image_is_read_within_the_issue_bounds(spec, fmt, tmp_path):
