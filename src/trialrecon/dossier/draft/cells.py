@@ -223,6 +223,8 @@ def _row_arm(row: Row, col: Column, lab: Label, names: Names) -> None:
 def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
     if col.between:
         lab.arm, lab.versus = (col.arm, col.versus) if col.versus else ("", "")
+        if col.extra and v.kind != "ae":
+            lab.guess(f"subgroup or time: the header also says '{col.extra}'")
         roles = {a.ident: a.role for a in names.randomized_arms}
         if len(roles) == 2 and roles.get(lab.arm) == "experimental" and \
                 roles.get(lab.versus) == "comparator":

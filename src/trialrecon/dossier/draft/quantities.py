@@ -131,11 +131,27 @@ def _endpoint(v: TableView, row: Row, names: Names) -> str:
 
 
 _DEATH = re.compile(r"\b(?:deaths?|died|mortality|dead)\b", re.IGNORECASE)
+# death from any cause, alone, perhaps by a time ("Death by day 90", "All-cause mortality"):
+# a cause ("Cardiovascular death") or a composite ("Death/MI/stroke", "Death or MI") is
+# another outcome, not the events of overall survival
+_ALL_CAUSE_DEATH = re.compile(
+    r"^(?:all[- ]cause |overall |any )?(?:deaths?|mortality|died)"
+    r"(?: (?:from|of|due to) (?:any|all) causes?| \(?any cause\)?)?"
+    r"(?: (?:by|at|within|before|after|through|up to) [\w .,-]*)?$", re.IGNORECASE)
+
+
+def all_cause_death(stub: str) -> bool:
+    """The stub names death from any cause and nothing else (footnote marks and a
+    parenthesised unit or note left out)."""
+    text = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", fold(stub))
+    text = re.sub(r"[*\u2020\u2021\u00a7\u00b6]+|\b[a-z]$", " ", text)
+    text = re.sub(r"[,;:]\s*(?:n|no\.?|number|%|n/n)\s*$", " ", text.strip())  # a format legend
+    return bool(_ALL_CAUSE_DEATH.match(re.sub(r"\s+", " ", text).strip(" :,;")))
 
 
 def _death_hr(v: TableView, row: Row) -> bool:
-    """The row counts deaths and prints a hazard ratio beside them."""
-    if not _DEATH.search(row.stub) or v.kind == "ae":
+    """The row counts deaths from any cause and prints a hazard ratio beside them."""
+    if not _DEATH.search(row.stub) or v.kind == "ae" or not all_cause_death(row.stub):
         return False
     return any(c.effect == "hazard_ratio" or c.effect == "unnamed" and
                cues.effect(v.table.cell_at(row.index, c.index).plain) == "hazard_ratio"
@@ -155,8 +171,24 @@ def _landmark(text: str) -> str:
     return f"{m.group(4)} months"
 
 
+_KM_RATES = re.compile(r"kaplan[- ]meier (?:rates?|estimates?|estimated|event rates?|percent)"
+                       r"|\bkm (?:rates?|estimates?|%)|\bkm-estimated", re.IGNORECASE)
+
+
 def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> None:
-    """Set the quantity, category and unit of a number of a per-arm or between-arm column."""
+    """Set the quantity, category and unit of a number of a per-arm or between-arm column.
+
+    A percentage the table calls a Kaplan-Meier rate (caption, notes or its column header)
+    is not a count over patients: the data dictionary makes it an ``<endpoint>_rate`` of an
+    endpoint to declare, so a percentage labelled otherwise is a guess.
+    """
+    _quantity(v, row, col, lab, names)
+    if lab.statistic == "percent" and not lab.quantity.endswith("_rate") and \
+            _KM_RATES.search(f"{v.context} {fold(col.label)} {fold(col.notes)}"):
+        lab.guess("quantity: a Kaplan-Meier rate (the table says so), an endpoint's rate")
+
+
+def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> None:
     stat = lab.statistic
     if col.effect:
         _effect_quantity(v, row, col, lab, names)

@@ -243,6 +243,7 @@ def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
                   "" if n_column else grade, _population(label, names),
                   cues.adjustment_of(label), versus, formats,
                   bool(re.search(r"related|\btrae", fold(label))), notes,
+                  _between_extra(label, names) if (effect or p or ci) else
                   _extra(label, arm, names) if arm and not n_column else "", n_column)
 
 
@@ -273,6 +274,30 @@ def _extra(label: str, arm: str, names: Names) -> str:
             continue
         out.append(text)
     return " / ".join(out)
+
+
+def _between_extra(label: str, names: Names) -> str:
+    """The spanning parts of an effect, CI or P column's header that name neither arms nor a
+    statistic: the subgroup or time compared ("NSTE-ACS with revascularization / HR")."""
+    return _extra(" / ".join(p for p in label.split(" / ")[:-1] if not (
+        names.arm_of_header(p)[0] or cues.effect(p) or cues.is_p_header(p) or
+        cues.is_ci_header(p) or _VERSUS.search(p))), "\0", names)
+
+
+def _spanned_comparisons(columns: list[Column]) -> list[Column]:
+    """Between-arm columns keep a spanning label as a subgroup or time only when arm columns
+    stand under the same label (the groups repeat the table's arms: "NSTE-ACS with
+    revascularization / Ticagrelor, Clopidogrel, HR"); an endpoint or a format spanning
+    the comparison alone ("Overall survival / HR") is no subgroup."""
+    spans = {c.extra.split(" / ")[0] for c in columns if c.arm and c.extra}
+    return [replace(c, extra="") if c.between and c.extra and (
+        c.extra.split(" / ")[0] not in spans or _TIME_SPAN.search(c.extra)) else c
+        for c in columns]
+
+
+# a time point spanning a table's columns goes into the category (the data dictionary)
+_TIME_SPAN = re.compile(r"\b(?:baseline|assessment|visit|follow[- ]up|final|end of|day|days|"
+                        r"weeks?|months?|years?|hours?|discharge|admission)\b", re.IGNORECASE)
 
 
 def _population(text: str, names: Names) -> str:
@@ -550,7 +575,7 @@ _GENERIC_HEAD = re.compile(r"^(?:|characteristics?|variables?|parameters?|factor
 def view(t: Table, names: Names) -> TableView:
     """The :class:`TableView` of table ``t`` for a trial with ``names``."""
     header_rows = _header_rows(t)
-    columns = [_column(t, c, header_rows, names) for c in range(t.n_cols)]
+    columns = _spanned_comparisons([_column(t, c, header_rows, names) for c in range(t.n_cols)])
     notes = " ".join(n.text for n in t.footnotes if not n.mark)
     stub_head = " ".join(t.column_labels[:t.stub_columns])
     headers = " ".join(c.label for c in columns)
