@@ -26,7 +26,8 @@ scikit-image's 14 MB plus four more packages; neither removes a step of the meth
    ink between the two levels (a dot or dash of the vertical line), else midway between the
    last ink on the upper line and the first on the lower one. A stroke cut short by a blank
    gap runs on to the next plateau; a last stroke that reaches the x axis ends on it; drops
-   found out of order are pooled (a falling curve drops at later and later times).
+   found out of order are pooled (a falling curve drops at later and later times). A line
+   wider than ``raster_edges.THICK`` pixels is read from its edges (:mod:`.raster_edges`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import numpy as np
 from trialrecon.dossier.digitize.geometry import RGB
 from trialrecon.dossier.digitize.limits import DigitizeError
 from trialrecon.dossier.digitize.raster_axes import RasterAxes
+from trialrecon.dossier.digitize.raster_edges import THICK, edge_corners
 from trialrecon.dossier.digitize.raster_marks import _group_marks, _not_arms, _Runs, _trim_ticks
 
 _SKIP = 1.0  # cost of a column without a run
@@ -54,6 +56,7 @@ class _Trace:
     width: float  # line thickness in pixels
     rising: bool
     marks: np.ndarray  # (m, 2) censor marks found on the path (x, y)
+    thick: bool = False  # a line wider than THICK pixels: read from its edges
 
 
 def _background(rgb: np.ndarray) -> np.ndarray:
@@ -136,7 +139,8 @@ def _runs(mask: np.ndarray, weight: np.ndarray, x0: int) -> _Runs:
     return _Runs(cs + x0, rs.astype(float), re.astype(float), centre)
 
 
-def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int) -> np.ndarray:
+def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int,
+        thick: bool = False) -> np.ndarray:
     """Indices of the runs on the best monotone path (see the module docstring)."""
     n = runs.col.size
     if n == 0:
@@ -152,6 +156,7 @@ def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int) -> np
     cols = runs.col[order]
     bounds = np.flatnonzero(np.diff(cols)) + 1
     groups = np.split(order, bounds)
+    near: list[np.ndarray] = []  # the runs of the last two columns (a thick line)
     for g in groups:
         x = int(runs.col[g[0]])
         pm = np.minimum.accumulate(best_key)
@@ -166,6 +171,9 @@ def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int) -> np
                 back[i] = best_id[pid[thr]]
             else:
                 cost[i] = start
+        if thick:
+            _follow_band(runs, g, near, y_hi, y_lo, cost, back)
+            near = (near + [g])[-2:]
         for i in g:
             r = int(np.clip(np.ceil(y_lo[i] - 1e-9), 0, height + 1))
             key = cost[i] - (x + 1) * _SKIP - _DROP * y_lo[i]
@@ -181,6 +189,18 @@ def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int) -> np
     return np.array(path[::-1], dtype=int)
 
 
+def _line_width(lengths: np.ndarray) -> float:
+    """The plateaus' line width: the shortest run length a sixth of the columns have. The
+    median (or the commonest length) is a censor tick's height on a figure dense with them;
+    single pixels are specks of anti-aliasing unless most runs are one pixel long."""
+    counts = np.bincount(np.clip(lengths.astype(int), 0, 30), minlength=2)
+    if counts.argmax() <= 1:
+        return 1.0
+    counts[:2] = 0
+    common = np.flatnonzero(counts >= counts.sum() / 6)
+    return float(common[0]) if common.size else 1.0
+
+
 def _trace(mask: np.ndarray, weight: np.ndarray, box: tuple[int, int, int, int],
            colour: RGB) -> _Trace | None:
     """The best falling step path in ``mask`` (a crop of the plot whose top left is ``box``)."""
@@ -190,14 +210,15 @@ def _trace(mask: np.ndarray, weight: np.ndarray, box: tuple[int, int, int, int],
         return None
     lengths = runs.bottom - runs.top + 1
     single = np.bincount(runs.col - x0, minlength=mask.shape[1])[runs.col - x0] == 1
-    width = float(np.clip(np.median(lengths[single]) if single.any() else np.median(lengths),
-                          1, 30))
+    some = lengths[single] if single.any() else lengths
+    width = float(np.clip(np.median(some), 1, 30))
+    thick = _line_width(some) >= THICK
     reach = (runs.bottom - runs.top) / 2.0  # half a mark's height, before the cut
     tick = _trim_ticks(runs, width)
     keep = _not_arms(runs, tick, reach, width)
     runs = _Runs(runs.col[keep], runs.top[keep], runs.bottom[keep], runs.centre[keep])
     tick = tick[keep]
-    path = _dp(runs, width, mask.shape[0], x0, x0 + mask.shape[1] - 1)
+    path = _dp(runs, width, mask.shape[0], x0, x0 + mask.shape[1] - 1, thick)
     if path.size == 0:
         return None
     cols = runs.col[path]
@@ -205,7 +226,7 @@ def _trace(mask: np.ndarray, weight: np.ndarray, box: tuple[int, int, int, int],
     has = ~np.isnan(mark)
     marks = _group_marks(cols[has], mark[has] + y0)
     return _Trace(colour, cols, runs.top[path] + y0, runs.bottom[path] + y0,
-                  runs.centre[path] + y0, width, False, marks)
+                  runs.centre[path] + y0, width, False, marks, thick)
 
 
 def _flipped(tr: _Trace, corners: np.ndarray, y0: int, height: int
@@ -218,7 +239,7 @@ def _flipped(tr: _Trace, corners: np.ndarray, y0: int, height: int
     if marks.size:
         marks[:, 1] = back(marks[:, 1])
     out = _Trace(tr.colour, tr.cols, back(tr.bottom), back(tr.top), back(tr.centre), tr.width,
-                 True, marks)
+                 True, marks, tr.thick)
     c = corners.copy()
     if c.size:
         c[:, 1] = back(c[:, 1])
@@ -418,6 +439,27 @@ def _is_curve(corners: np.ndarray, ax: RasterAxes, rising: bool) -> bool:
     return bool(corners[0, 0] <= left + 0.1 * width or abs(start - base) <= 0.03 * height)
 
 
+def _follow_band(runs: _Runs, g: np.ndarray, near: list[np.ndarray], y_hi: np.ndarray,
+                 y_lo: np.ndarray, cost: np.ndarray, back: np.ndarray) -> None:
+    """Let a run follow one a column or two before it whose edges are no lower than its own.
+
+    The programme's order on levels (a run starts no lower than the last one ended) holds
+    for a thin line, but a line wider than the curve's steps draws them as one slanted band
+    whose runs in neighbouring columns overlap, each beginning above where the one before it
+    ended. Neither edge of the band rises, so its columns may follow one another.
+    """
+    for i in g:
+        for prev in near:
+            for j in prev:
+                if runs.col[i] - runs.col[j] > 2 or y_lo[j] > y_lo[i] + 1 or \
+                        y_hi[j] > y_hi[i] + 1:
+                    continue
+                c = cost[j] + (runs.col[i] - runs.col[j] - 1) * _SKIP + \
+                    _DROP * (y_lo[i] - y_lo[j])
+                if c < cost[i]:
+                    cost[i], back[i] = c, j
+
+
 def _cluster_masks(rgb: np.ndarray, ax: RasterAxes) -> tuple[list[tuple[RGB, np.ndarray,
                                                                         np.ndarray]],
                                                              tuple[int, int, int, int]]:
@@ -461,7 +503,10 @@ def _curves_of_cluster(colour: RGB, member: np.ndarray, weight: np.ndarray,
             tr = _trace(m, w, crop, colour)
             if tr is None:
                 continue
-            corners = _corners(tr, np.where(m, w, 0.0), crop, None if rising else ax.box[3])
+            if tr.thick:
+                corners = edge_corners(tr.cols, tr.top, tr.bottom, tr.width)
+            else:
+                corners = _corners(tr, np.where(m, w, 0.0), crop, None if rising else ax.box[3])
             if rising:
                 tr, corners = _flipped(tr, corners, crop[1], mask.shape[0])
             if _is_curve(corners, ax, rising) and (best is None or tr.cols.size >
