@@ -356,3 +356,120 @@ def test_an_undeclared_population_is_refused(rct: Path):
     problems = validate_dossier(rct)
     assert {p.rule for p in problems} == {"unknown-population"}
     assert all("liveborn" in p.message for p in problems)
+
+
+# ----------------------------------------------------------------- ambiguous data cuts
+# Each case writes the mini dossier's sources and rows' data_cut so that one cut could be
+# read two ways (or could not have been reported); validation must refuse it, naming where.
+
+TWO_SOURCES = """sources:
+  - id: paper
+    kind: paper
+    citation: "Fictional A, et al. J Test Oncol 1:1-2, 2020"
+    published: {pub_a}
+    data_cut: {cut_a}
+    analysis: {name_a}
+  - id: update
+    kind: paper
+    citation: "Fictional A, et al. J Test Oncol 3:1-2, 2023"
+    published: 2023-03-01
+    data_cut: 2022-09
+    analysis: {name_b}
+"""
+
+
+def _sources(folder: Path, pub_a="2020-06-01", cut_a="2019-12", name_a="primary",
+             name_b="final OS") -> None:
+    path = folder / "trial.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split("sources:\n", 1)
+    rest = rest[rest.index("cohorts:"):]
+    path.write_text(head + TWO_SOURCES.format(pub_a=pub_a, cut_a=cut_a, name_a=name_a,
+                                              name_b=name_b) + rest, encoding="utf-8")
+
+
+def _cut_column(folder: Path, cuts: dict[str, str]) -> None:
+    """Add the optional data_cut column, filled for the rows named in ``cuts``."""
+    path = folder / "values.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = [*rows[0].keys(), "data_cut"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**r, "data_cut": cuts.get(r["id"], "")} for r in rows)
+
+
+def test_two_sources_with_data_cuts_are_valid(mini: Path):
+    _sources(mini)
+    _cut_column(mini, {"orr_a": "final OS"})
+    assert _messages(mini) == []
+    assert [c.key for c in load_dossier(mini).cuts] == ["2019-12", "2022-09"]
+
+
+def test_one_analysis_name_at_two_dates_is_refused(mini: Path):
+    _sources(mini, name_a="final OS")
+    assert _messages(mini) == [
+        "trial.yaml, column 'sources': analysis 'final OS' is dated twice: 2019-12 (source "
+        "'paper'), 2022-09 (source 'update'); one analysis has one cut-off, so give the two "
+        "analyses different names [cut-name-two-dates]"]
+
+
+def test_an_analysis_named_like_another_cuts_date_is_refused(mini: Path):
+    # Read naively, rows with data_cut 2022-09 (the update's cut) would fall into the
+    # primary analysis of 2019-12: the two cuts swap.
+    _sources(mini, name_a="2022-09")
+    _cut_column(mini, {"orr_a": "2022-09"})
+    _edit(mini, "orr_a", "source", "update")
+    assert _messages(mini) == [
+        "trial.yaml, column 'sources': analysis '2022-09' reads as a date but is dated 2019-12 "
+        "(source 'paper'); rows naming '2022-09' would be moved to the wrong cut, so name the "
+        "analysis in words [cut-name-is-date]"]
+
+
+def test_a_row_cut_after_its_sources_publication_is_refused(mini: Path):
+    _sources(mini)
+    _cut_column(mini, {"orr_a": "2199-12-31"})
+    assert _messages(mini) == [
+        "values.csv, row 6, column 'data_cut': data_cut 2199-12-31 is after the publication "
+        "of source 'paper' (2020-06-01), which cannot report it [cut-after-publication]"]
+
+
+def test_a_source_cut_after_its_publication_is_refused(mini: Path):
+    _sources(mini, cut_a="2020-07")
+    assert _messages(mini) == [
+        "trial.yaml, column 'sources': source 'paper': data_cut 2020-07 is after its "
+        "publication (2020-06-01) [cut-after-publication]"]
+    _sources(mini, pub_a="2020", cut_a="2020-07")  # a year alone: the month may be in it
+    assert _messages(mini) == []
+
+
+def test_a_cut_in_the_future_is_refused_when_no_publication_is_dated(mini: Path):
+    _cut_column(mini, {})
+    path = mini / "trial.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "2020\"\n", "2020\"\n    data_cut: 2199-12-31\n"), encoding="utf-8")
+    assert _messages(mini) == [
+        "trial.yaml, column 'sources': source 'paper': data_cut 2199-12-31 is after today "
+        "[cut-after-publication]"]
+
+
+def test_a_cut_before_the_trial_started_is_refused(mini: Path):
+    _sources(mini)
+    _cut_column(mini, {"orr_a": "2016-04"})  # the mini trial prints its start: 2016-05
+    assert _messages(mini) == [
+        "values.csv, row 6, column 'data_cut': data_cut 2016-04 is before the trial started "
+        "(2016-05, the earliest study or enrollment start) [cut-before-start]"]
+    _edit(mini, "orr_a", "data_cut", "2016")  # a year alone may hold the start
+    assert _messages(mini) == []
+    path = mini / "trial.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "cohorts:", "data_cuts:\n  - analysis: pilot\n    data_cut: 2015-01\n"
+        "  - analysis: 10-year analysis\n    data_cut: 2031-01\ncohorts:"), encoding="utf-8")
+    assert _messages(mini) == [
+        "trial.yaml, column 'data_cuts': entry 2 of 'data_cuts' ('10-year analysis'): data_cut "
+        "2031-01 is after the last publication of the dossier (2023-03-01) "
+        "[cut-after-publication]",
+        "trial.yaml, column 'data_cuts': entry 1 of 'data_cuts' ('pilot'): data_cut 2015-01 is "
+        "before the trial started (2016-05, the earliest study or enrollment start) "
+        "[cut-before-start]"]

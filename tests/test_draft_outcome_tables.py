@@ -84,3 +84,43 @@ def test_a_comparison_under_a_subgroup_span_is_flagged(rows):
 ])
 def test_death_from_any_cause(stub, expected):
     assert all_cause_death(stub) is expected
+
+
+def test_two_groups_follow_up_in_one_sentence(tmp_path):
+    """"In the survivor group ... 3836 days ..., and in the non-survivor group ... 2505 days":
+    each number takes the terms of its own clause; the vocabulary has no term for patients
+    who died, so that one is flagged, never called the survivors' follow-up."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    _, drafted = draft_source(FIXTURE.with_name("fictional_follow_up.html"),
+                              read_names(tmp_path / "trial.yaml"), "paper")
+    medians = {d.fields["value"]: d for d in drafted if d.fields["statistic"] == "median"}
+    survivors, died = medians["3836"], medians["2505"]
+    assert survivors.fields["category"] == "survivors" and not survivors.needs_review
+    assert died.fields["category"] == "" and died.needs_review
+
+
+def test_a_cell_printing_one_statistic_twice_is_flagged(rows):
+    """"14.5 (5.8, 33.8) [1.5 (0.6, 3.6)]" under "CRP, nmol/l [mg/l]": the same median and
+    quartiles in two units; no value of the cell is labelled for sure."""
+    cell = [r for r in _where(rows, location="Table 4", arm="drug_x") if r["row"]]
+    assert [r["value"] for r in cell] == ["14.5", "5.8", "33.8", "1.5", "0.6", "3.6"]
+    assert all(r["review"] for r in cell)
+
+
+def test_two_rows_given_one_label_are_both_flagged(rows):
+    """"Overall survival" and "Survival post relapse" each print an HR; whatever the drafter
+    calls them, one label cannot be right for both rows."""
+    hrs = _where(rows, location="Table 5", statistic="estimate")
+    assert [r["value"] for r in hrs] == ["1.04", "0.92"]
+    labels = {(r["quantity"], r["category"]) for r in hrs}
+    assert len(labels) == 2 or all(r["review"] for r in hrs)
+
+
+def test_two_columns_given_one_arm_are_flagged(rows):
+    """"Drug X, infusion" and "Drug X, bolus" both name the declared arm Drug X: the numbers
+    of both columns (their header n included) cannot all be Drug X's."""
+    table = _where(rows, location="Table 6")
+    drug = [r for r in table if "Drug X" in r["column"]]
+    assert {r["value"] for r in drug} >= {"116", "112", "11.23", "9.63"}
+    assert all(r["review"] for r in drug if r["arm"] == "drug_x")
+    assert any(r["arm"] == "drug_x" for r in drug)

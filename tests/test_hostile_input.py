@@ -287,3 +287,145 @@ def test_a_median_in_hours_is_a_time_the_km_stage_reads(mini: Path, tmp_path: Pa
     with time_limit(60):
         write_km_outputs(load_dossier(mini), tmp_path / "km", {"draws": 5})
     assert (tmp_path / "km" / "summary.csv").is_file()
+
+
+# ------------------------------------------------------------------ the command-line path
+# Each case runs ``python -m trialrecon.cli`` in a child process, as a contributor's CI would:
+# the harness holds it to TIME_LIMIT seconds (a hang fails the test) and to MEMORY_LIMIT
+# bytes of address space (a blow-up fails it too), and states the exact outcome: the exit
+# status and the line naming the file. Nothing of a file outside may reach the output. The
+# cases of a test run side by side (a command's start-up is most of its time).
+
+TIME_LIMIT = 45
+MEMORY_LIMIT = 2 * 1024**3
+PAPER = "# Results\n\nOf 40 patients, 12 (30%) had a response.\n"
+DRAFT = ("draft", "--trial", "mini/trial.yaml", "--source-id", "paper", "--out")
+
+
+def _held() -> None:
+    """In the child, before it runs: at most MEMORY_LIMIT of address space."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def cli(cases: list[tuple[str | Path, ...]], cwd: Path) -> list[tuple[int, str, str]]:
+    """Exit status, stdout and stderr of ``trialrecon ARGS`` for each case, run in ``cwd``,
+    held to the limits; at most three at a time."""
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
+    def one(args: tuple[str | Path, ...]) -> tuple[int, str, str]:
+        done = subprocess.run([sys.executable, "-m", "trialrecon.cli", *map(str, args)],
+                              cwd=cwd, capture_output=True, text=True, timeout=TIME_LIMIT,
+                              env=env, preexec_fn=_held)
+        return done.returncode, done.stdout, done.stderr
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        return list(pool.map(one, cases))
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    """A folder with the mini dossier (``mini/``) and a paper beside it (``paper.md``)."""
+    shutil.copytree(MINI, tmp_path / "mini")
+    (tmp_path / "paper.md").write_text(PAPER, encoding="utf-8")
+    return tmp_path
+
+
+def _dossier(work: Path, case: str) -> Path:
+    """A copy of the mini dossier in ``case/mini`` (its folder name is its id)."""
+    return Path(shutil.copytree(MINI, work / case / "mini"))
+
+
+def test_cli_validate_refuses_links_pipes_and_devices_and_prints_nothing_of_them(work: Path):
+    linked = _dossier(work, "linked")  # a source's file: a link to /etc/passwd
+    (work / "srcs").mkdir()
+    (work / "srcs" / "paper.md").symlink_to("/etc/passwd")
+    trial = linked / "trial.yaml"
+    trial.write_text(trial.read_text(encoding="utf-8").replace(
+        '2020"\n', '2020"\n    file: paper.md\n', 1), encoding="utf-8")
+    os.mkfifo(_dossier(work, "fifo") / "values_x.csv")
+    (_dossier(work, "zero") / "values_x.csv").symlink_to("/dev/zero")
+    zero_yaml = _dossier(work, "zeroyaml") / "trial.yaml"
+    zero_yaml.unlink()
+    zero_yaml.symlink_to("/dev/zero")
+    [(status, out, err)] = cli([("validate", "linked/mini", "fifo/mini", "zero/mini",
+                                 "zeroyaml/mini", "--sources", "srcs")], cwd=work)
+    link = "is a symbolic link; copy the file into the dossier instead"
+    assert (status, err) == (1, "")
+    assert out.splitlines() == [
+        f"linked/mini/trial.yaml, column 'sources': file 'paper.md' of source 'paper' is "
+        f"refused: {link} (not-a-file) [source-file]",
+        "linked/mini: 1 problem(s)",
+        "fifo/mini/values_x.csv: is a pipe (FIFO), not a regular file [not-a-file]",
+        "fifo/mini: 1 problem(s)",
+        f"zero/mini/values_x.csv: {link} [not-a-file]",
+        "zero/mini: 1 problem(s)",
+        f"zeroyaml/mini/trial.yaml: {link} [not-a-file]",
+        "zeroyaml/mini: 1 problem(s)"]
+    assert "root:" not in out
+
+
+def test_cli_draft_and_audit_refuse_special_inputs_and_outputs_over_inputs(work: Path):
+    os.mkfifo(work / "t.fifo")
+    (work / "z.md").symlink_to("/dev/zero")
+    (work / "mini" / "sub").mkdir()
+    before = {p: p.read_bytes() for p in (work / "paper.md", work / "mini" / "trial.yaml")}
+    cases = {
+        ("draft", "paper.md", "--trial", "t.fifo", "--source-id", "paper", "--out", "o.csv"):
+            "draft: error: t.fifo: is a pipe (FIFO), not a regular file (not-a-file)",
+        ("z.md", "o.csv"): "draft: error: z.md: is a device, not a regular file (not-a-file)",
+        ("paper.md", "paper.md"):
+            "draft: error: paper.md: is the input paper.md; the draft would overwrite it",
+        ("paper.md", "mini/trial.yaml"): "draft: error: mini/trial.yaml: is the input "
+            "mini/trial.yaml; the draft would overwrite it",
+        ("paper.md", "mini/sub/../values_x.csv"): "draft: error: mini/sub/../values_x.csv "
+            f"would be read as part of the dossier in {work / 'mini'}; write the draft outside "
+            "the dossier folder",
+        ("audit", "t.fifo", "--out", "aud"):
+            "audit: error: t.fifo: is a pipe (FIFO), not a regular file (not-a-file)",
+        ("audit", "paper.md", "--out", "paper.md"):
+            "audit: error: --out paper.md is a file (the paper or another); give a folder",
+    }
+    runs = [args if args[0] in ("draft", "audit") else (DRAFT[0], args[0], *DRAFT[1:], args[1])
+            for args in cases]
+    for args, line, got in zip(runs, cases.values(), cli(runs, cwd=work), strict=True):
+        assert got == (2, "", f"trialrecon {line}\n"), args
+    assert {p: p.read_bytes() for p in before} == before
+    assert not any((work / p).exists() for p in ("o.csv", "aud", "mini/values_x.csv"))
+
+
+def test_cli_a_failing_draft_leaves_the_previous_output_and_pdf_bombs_stop(work: Path):
+    import zlib
+
+    from test_pdf_reader_bounds import make_pdf
+
+    (work / "keep.csv").write_text("reviewed\n", encoding="utf-8")
+    (work / "empty.md").write_text("# Results\n\nNo numbers at all.\n", encoding="utf-8")
+    packer = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    zeros = b"\0" * (4 << 20)
+    stream = b"".join([packer.compress(zeros) for _ in range(128)] + [packer.flush()])
+    (work / "bomb.pdf").write_bytes(make_pdf(stream, b"/Filter /FlateDecode"))  # 512 MB inflated
+    claims = make_pdf(b"BT /F1 12 Tf 72 720 Td (x) Tj ET").replace(b"/Size 6", b"/Size 999999999")
+    (work / "claims.pdf").write_bytes(claims)  # a cross-reference claiming a billion objects
+    os.mkfifo(work / "mini" / "values_y.csv")  # --merge reads the dossier: never this pipe
+    (work / "mini" / "values_z.csv").symlink_to("/dev/zero")
+    runs = [(DRAFT[0], "empty.md", *DRAFT[1:], "keep.csv"),
+            (DRAFT[0], "bomb.pdf", *DRAFT[1:], "keep.csv"),
+            (DRAFT[0], "claims.pdf", *DRAFT[1:], "keep.csv"),
+            (DRAFT[0], "paper.md", *DRAFT[1:], "merged.csv", "--merge")]
+    empty, *pdfs, merged = cli(runs, cwd=work)
+    assert merged == (0, "0 drafted rows already in mini, 3 new; 10 rows of the dossier's "
+                         "source 'paper' not drafted\n3 draft rows (3 need review) written to "
+                         "merged.csv\n", "")
+    runs.pop()
+    assert empty == (2, "", "trialrecon draft: error: empty.md: no numbers found in the text; "
+                            "nothing to draft\n")
+    for (_, name, *_), (status, out, err) in zip(runs[1:], pdfs, strict=True):
+        assert (status, out) == (2, ""), (name, err)
+        assert err.startswith(f"trialrecon draft: error: {name}: ") and err.count("\n") == 1
+    assert (work / "keep.csv").read_text(encoding="utf-8") == "reviewed\n"

@@ -195,3 +195,12 @@ def test_a_printed_median_beyond_the_pseudo_data_stays_in_view():
     diamonds = [line for line in ax.lines if line.get_marker() == "D"]
     assert [tuple(d.get_xdata()) for d in diamonds] == [(33.9,)]
     plt.close(fig)
+
+
+def test_printed_hazard_ratios_keep_their_printed_decimals():
+    """The figure's note quotes a printed HR as printed: 0.65 (0.53-0.80), never 0.8
+    (half units from the dossier: 0.005 for two decimals, 0.05 for one, 0.5 for none)."""
+    from trialrecon.stages.km.report import _as_printed
+
+    assert [_as_printed(0.8, 0.005), _as_printed(0.53, 0.005), _as_printed(3.0, 0.05),
+            _as_printed(12.0, 0.5)] == ["0.80", "0.53", "3.0", "12"]

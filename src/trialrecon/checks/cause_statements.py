@@ -77,9 +77,35 @@ def _reference(ctx: Context, row: Row) -> Row:
     check finds impossible (a percentage no count gives is the likelier slip); then the most
     authoritative place."""
     group = _group_rows(ctx, row) or [row]
-    return min(group, key=lambda r: (-sum(_agree(r, o) for o in group if o is not r),
-                                     r["id"] in ctx.suspects, location_rank(ctx, r),
-                                     str(r["id"])))
+    ids = tuple(sorted(str(r["id"]) for r in group))
+    found = ctx.memo.get(("reference", ids))
+    if found is None:
+        support = _support(group)
+        found = min(group, key=lambda r: (-support[_printing(r)], r["id"] in ctx.suspects,
+                                          location_rank(ctx, r), str(r["id"])))
+        ctx.memo[("reference", ids)] = found
+    return found
+
+
+def _printing(r: Row) -> tuple[str, ...]:
+    """What :func:`_agree` reads of a row: rows printed alike agree with the same others."""
+    return tuple(str(r.get(k) or "") for k in ("value", "marker", "statistic", "comparator",
+                                                "unit", "level", "data_cut"))
+
+
+def _support(group: list[Row]) -> dict[tuple[str, ...], int]:
+    """For each way the group prints the number, how many other statements agree with it:
+    compared once per pair of printings, not per pair of rows (a dossier may state one
+    number hundreds of times)."""
+    kinds: dict[tuple[str, ...], list[Row]] = {}
+    for r in group:
+        kinds.setdefault(_printing(r), []).append(r)
+    out = {}
+    for k, rows in kinds.items():
+        rep = rows[0]
+        out[k] = sum(len(others) - (o == k) if _agree(rep, others[0]) else 0
+                     for o, others in kinds.items())
+    return out
 
 
 def _culprit(ctx: Context, a: Row, b: Row) -> tuple[Row, Row]:

@@ -109,6 +109,8 @@ def _scan(path: Path) -> tuple[Trial | None, list[tuple[str, int, Row]], list[Pr
         all_rows.extend((str(f), line, row) for line, row in rows)
     problems.extend(cross_problems(all_rows))
     if trial is not None:
+        problems += cuts.name_problems(trial, str(trial_path))
+        problems += cuts.date_problems(trial, str(trial_path), all_rows)
         problems += [Problem(line.split(": ", 1)[0], None, None, "curve-file",
                              line.split(": ", 1)[1])
                      for line in curve_name_problems(path / "curves", vocab.endpoints,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from trialrecon.dossier import cuts, names, row_terms
@@ -33,6 +33,8 @@ MAX_ANCHOR_WORDS = 12
 MAX_FIELD_CHARS = {"note": 4000, "anchor": 400}
 DEFAULT_FIELD_CHARS = 400
 MAX_ROWS = 100_000
+# Columns a header may have: the dictionary's, with room for misspelt or unknown ones.
+MAX_COLUMNS = 100
 # A reviewer who checked a value against the source and kept an impossible one as
 # printed writes "[sic]" in its note: validation then lets it through so the
 # reconciliation report can flag it, instead of refusing the dossier.
@@ -84,12 +86,18 @@ def read_rows(fname: str, text: str, problems: list[Problem]) -> list[tuple[int,
 
 def _header_ok(fname: str, header: list[str], problems: list[Problem]) -> bool:
     allowed = set(COLUMNS) | set(OPTIONAL_COLUMNS)
+    if len(header) > MAX_COLUMNS:
+        # Counted once, refused whole: a header of 200,000 names is no dossier's.
+        problems.append(Problem(fname, 1, None, "header", f"header has {len(header)} columns, "
+                                f"at most {MAX_COLUMNS} (the data dictionary's columns)"))
+        return False
     ok = True
-    for col in sorted({c for c in header if header.count(c) > 1}):
-        problems.append(Problem(fname, 1, col, "header", f"column '{col}' appears "
-                                f"{header.count(col)} times"))
+    counts = Counter(header)
+    for col in sorted(c for c, k in counts.items() if k > 1):
+        problems.append(Problem(fname, 1, col[:60], "header", f"column '{col[:60]}' appears "
+                                f"{counts[col]} times"))
         ok = False
-    for col in (c for c in COLUMNS if c not in header):
+    for col in (c for c in COLUMNS if c not in counts):
         problems.append(Problem(fname, 1, col, "header", f"column '{col}' is missing"))
         ok = False
     for col in (c for c in header if c not in allowed):
@@ -127,6 +135,8 @@ class _RowRules:
             "arm": {a.id for a in (*trial.arms, *trial.pooled_arms)},
         }
         self.cut_labels = set() if trial is None else cuts.known_labels(trial)
+        self.published = {} if trial is None else {s.id: s.published for s in trial.sources
+                                                   if s.published}
 
     def check(self, fname: str, line: int, row: Row) -> list[Problem]:
         out: list[Problem] = []
@@ -181,6 +191,11 @@ class _RowRules:
             bad("data_cut", "unknown-data-cut", f"data_cut '{row['data_cut'][:60]}' is neither a "
                 "real date (YYYY, YYYY-MM, YYYY-MM-DD) nor the data_cut or analysis of a source "
                 "in trial.yaml")
+        pub = self.published.get(row["source"], "")
+        if row["data_cut"] and pub and names.is_date(row["data_cut"]) \
+                and cuts.after(row["data_cut"], pub):
+            bad("data_cut", "cut-after-publication", f"data_cut {row['data_cut']} is after the "
+                f"publication of source '{row['source']}' ({pub}), which cannot report it")
         q = self.vocab.quantities.get(row["quantity"], {})
         if q.get("rate_of") and row["category"] and names.landmark_origin(
                 row["category"]) is None:
@@ -295,22 +310,37 @@ def cross_problems(rows: list[tuple[str, int, Row]]) -> list[Problem]:
         else:
             first[ident] = (fname, line)
     target = {row["id"]: row["supersedes"] for _, _, row in rows if row["supersedes"]}
+    circular = _on_cycles(target)
     for fname, line, row in rows:
         sup = row["supersedes"]
         if sup and sup not in first:
             out.append(Problem(fname, line, "supersedes", "unknown-supersedes",
                                f"supersedes unknown id '{sup[:60]}'"))
-        elif sup and sup != row["id"] and _in_cycle(row["id"], target):
+        elif sup and sup != row["id"] and row["id"] in circular:
             out.append(Problem(fname, line, "supersedes", "supersedes-cycle",
                                f"'{row['id']}' supersedes '{sup}', which leads back to it"))
     return out
 
 
-def _in_cycle(start: str, target: dict[str, str]) -> bool:
-    seen, node = set(), target.get(start)
-    while node is not None and node not in seen:
-        if node == start:
-            return True
-        seen.add(node)
-        node = target.get(node)
-    return False
+def _on_cycles(target: dict[str, str]) -> set[str]:
+    """Ids that lead back to themselves through ``supersedes``, each link followed once.
+
+    Every id points at most one way, so a walk from each unvisited id either reaches a
+    visited id (whose fate is known) or comes back onto its own path, closing a cycle: all
+    the ids from that point of the path on are on it. Linear in the rows, where walking each
+    chain from each of its ids is quadratic in a chain's length.
+    """
+    state: dict[str, int] = {}  # 1: on the current walk, 2: done
+    circular: set[str] = set()
+    for start in target:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node not in state:
+            state[node] = 1
+            path.append(node)
+            node = target.get(node)
+        if node is not None and state.get(node) == 1:
+            circular.update(path[path.index(node):])
+        for n in path:
+            state[n] = 2
+    return circular

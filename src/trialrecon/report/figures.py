@@ -5,6 +5,12 @@ the metadata that would differ between runs or machines (PNG ``Software``,
 SVG ``Date`` and ``Creator``, PDF ``CreationDate``, ``Producer`` and ``Creator``)
 and fixes the SVG hash salt, so the same inputs give byte-identical files.
 
+Every text of every figure is drawn literally: ``text.parse_math`` is off from the moment
+this module is imported (every plotting module imports it), because labels, titles and
+legends come from dossiers and a subgroup printed "US$ 5% vs US$ 10%" would otherwise be read
+as a mathtext formula (an error, or italics without the dollars). No figure of the project
+uses mathtext; a ``$`` is a dollar sign.
+
 :data:`ROLE_COLORS` is the one colour of each arm role (``trial.yaml``'s ``role``, or
 ``single_arm``) in every figure: the Kaplan-Meier figures, their validation and the
 cross-trial forest and rate plots, from Okabe and Ito's colour-blind-safe palette. In a
@@ -33,6 +39,7 @@ DETERMINISTIC_RC = {
     "font.family": "DejaVu Sans",
     "savefig.dpi": 120,
     "pdf.fonttype": 42,
+    "text.parse_math": False,  # text from data is drawn as printed, never as mathtext
 }
 PRINT_WIDTH = 7.5  # inches: a figure this wide or narrower is sized for print
 PRINT_DPI = 300
@@ -88,6 +95,10 @@ def arm_styles(roles: list[str]) -> list[tuple[str, object]]:
 def apply_style() -> None:
     """Apply the project's deterministic matplotlib settings."""
     matplotlib.rcParams.update(DETERMINISTIC_RC)
+
+
+# Texts take ``text.parse_math`` when they are made, so it must hold before any figure is.
+apply_style()
 
 
 def save_figure(fig: Figure, path: str | Path, formats: Iterable[str] | None = None,

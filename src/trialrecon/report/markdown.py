@@ -9,6 +9,7 @@ viewer and on the report page, and a newline cannot start a new block.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,6 +22,21 @@ def escape(value: Any) -> str:
     text = "" if value is None else str(value)
     text = " ".join(text.split())  # newlines and tabs would start blocks or break tables
     return "".join(f"\\{ch}" if ch in _SPECIAL else ch for ch in text)
+
+
+def code(value: Any) -> str:
+    """``value`` as an inline code span (an id): shown literally by any CommonMark renderer.
+
+    The fence is one backtick longer than the longest run inside, and padded with spaces
+    when the text starts or ends with a backtick, so no id can close the span early and
+    leave a tag or a link outside it; whitespace is collapsed to keep the span on one line.
+    """
+    text = " ".join(("" if value is None else str(value)).split())
+    if not text:
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def cell(value: Any, spec: str = "") -> str:

@@ -26,6 +26,7 @@ from trialrecon.checks.titles import quantity_label
 from trialrecon.dossier.model import Trial
 from trialrecon.dossier.safe_write import csv_text
 from trialrecon.report.letter import LEFT_OUT_VERDICTS, left_out, md, render_text_letter
+from trialrecon.report.markdown import code
 from trialrecon.report.names import Names, names_of
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -47,6 +48,7 @@ def _env(markdown: bool) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["md"] = md
+    env.filters["code"] = code  # ids: a code span no id can break out of
     return env
 
 

@@ -87,8 +87,9 @@ def check_grade_sums(ctx: Context) -> list[Finding]:
     for r in rows:
         groups[tuple(str(r.get(c) or "") for c in GROUP)].append(r)
     splits: list[tuple[Row, list[Row], bool]] = []
+    counted = _counted(groups)
     for key, group in groups.items():
-        if key[GROUP.index("statistic")] == "percent" and _has_counts(groups, key):
+        if key[GROUP.index("statistic")] == "percent" and _has_counts(counted, key):
             continue
         by_q: dict[str, Row] = {}
         for r in group:
@@ -124,9 +125,16 @@ def _sum(rows: list[Row]) -> Fraction:
     return sum((exact(str(r["value"])) for r in rows), Fraction(0))
 
 
-def _has_counts(groups: dict[tuple[str, ...], list[Row]], key: tuple[str, ...]) -> bool:
+def _counted(groups: dict[tuple[str, ...], list[Row]]) -> set[tuple[str, ...]]:
+    """The group keys (up to the statistic) that have counts, indexed once: asking each group
+    of percentages against every other group is quadratic in the groups."""
+    i = GROUP.index("statistic")
+    return {k[:i] for k in groups if k[i] == "count"}
+
+
+def _has_counts(counted: set[tuple[str, ...]], key: tuple[str, ...]) -> bool:
     i, u = GROUP.index("statistic"), GROUP.index("unit")
-    return any(k[:i] == key[:i] and k[i] == "count" for k in groups) and key[u] == "percent"
+    return key[:i] in counted and key[u] == "percent"
 
 
 def _judge(ctx: Context, total: Row, parts: list[Row], complete: bool,

@@ -38,8 +38,9 @@ from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
-from trialrecon.dossier.draft.quantities import Label, quantity, score_unit
+from trialrecon.dossier.draft.quantities import Label, column_time, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
+from trialrecon.dossier.draft.tablerows import row_caption_test
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
@@ -239,7 +240,7 @@ def _arm(v: TableView, col: Column, lab: Label, names: Names) -> None:
     lab.arm = col.arm
     if col.arm:
         lab.rules.append(f"arm: {col.arm_rule}")
-        if col.extra and v.kind != "ae":
+        if col.extra and v.kind != "ae" and col.extra != col.time:
             lab.guess(f"subgroup or time: the header also says '{col.extra}'")
     elif re.search(r"\b(total|all patients|overall|combined|both)\b", fold(col.label)):
         lab.rules.append("arm: a total column")
@@ -311,9 +312,8 @@ def _n_column_value(v: TableView, row: Row, col: Column) -> str:
 
 def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
               names: Names) -> None:
+    # (a baseline table's caption naming the ITT set gives its cells `itt`: data dictionary)
     named = lab.population or row.population or col.population or v.population
-    if v.kind == "baseline" and named == "itt":
-        named = ""  # the ITT set is every randomized patient: no population to name
     declared = names.population_of_counts(v.row_counts.get(row.index, set())) or \
         names.population_of_counts({n for _, n in row.denominators}) or \
         names.population_of_counts(v.column_counts)
@@ -331,6 +331,10 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     if not lab.population and lab.denominator and col.denominator and \
             lab.denominator != col.denominator and any(a == lab.arm for a, _ in row.denominators):
         lab.guess("population: the row counts a set of its own")
+    elif not lab.population and col.between and \
+            any(n not in v.column_counts for _, n in row.denominators):
+        lab.guess("population: the effect compares a set of its own (the row's n is not "
+                  "the columns')")
     if not lab.population and v.kind == "ae" and lab.quantity.startswith(("ae_", "trae_")):
         lab.population = "safety"
         lab.rules.append("population: an adverse-event table")
@@ -344,6 +348,7 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     if lab.statistic == "p_value":
         tests = {v.tests[m] for m in marks if m in v.tests} or \
             {t for m, t in v.tests.items() if m == ""}
+        tests = tests or {t for t in [row_caption_test(v, row)] if t}
         if len(tests) == 1:
             lab.test = tests.pop()
         elif len(tests) > 1:
@@ -396,6 +401,10 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
             lab.guess("statistic: x/y under a stub naming two things")
     items = _comma_intervals(items, text)
     _statistics(items, formats, col, row, labels, text)
+    stats = [lab.statistic for lab in labels if lab.statistic]
+    if len(stats) != len(set(stats)):  # "14.5 (5.8, 33.8) [1.5 (0.6, 3.6)]": two units, two sets
+        for lab in labels:
+            lab.guess("statistic: the cell prints one statistic twice (another unit or measure)")
     if (row.n_row or col.n_column) and not col.between:
         for lab in labels:
             lab.statistic, lab.quantity, lab.unit = "count", "analysed", v.count_unit
@@ -417,6 +426,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         if not lab.unit:
             lab.unit = {"count": v.count_unit, "percent": "percent",
                         "p_value": "probability"}.get(lab.statistic, "") or item.unit or "none"
+        column_time(lab, col.time)
         out.append(_draft(lab, item, source_id, v, row, col, cell.marks, anchor,
                           origin[item.start] if item.start < len(origin) else origin[-1],
                           names))

@@ -30,7 +30,7 @@ from trialrecon.dossier.draft.drafter import Draft
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.tableview import bare
-from trialrecon.dossier.draft.textnames import TableNames, entry_of
+from trialrecon.dossier.draft.textnames import TableNames, entry_of, key
 
 BORROWED = ("quantity", "category", "statistic", "unit", "arm", "versus", "adjustment",
             "population", "test", "hypothesis", "sided", "cohort", "subgroup")
@@ -82,16 +82,29 @@ def _grade_of(quantity: str) -> str:
     return m.group(1) if m else ""
 
 
+def _names_row(name: frozenset[str], sentence_words: frozenset[str],
+               tables: TableNames | None) -> bool:
+    """Most of the words naming a cell's row stand in the sentence, abbreviations the paper
+    defines read both ways ("Neonatal RDS" and "respiratory distress syndrome")."""
+    if name and len(name & sentence_words) >= max(1, (2 * len(name) + 2) // 3):
+        return True
+    if not name or tables is None or not tables.abbr:
+        return False
+    long_name = tables.expand({key(w) for w in name})
+    said = tables.expand({key(w) for w in sentence_words})
+    return len(long_name) > len(name) and \
+        len(long_name & said) >= max(1, (2 * len(long_name) + 2) // 3)
+
+
 def _matches(row: Draft, sentence: str, sentence_words: frozenset[str], arms: set[str],
-             candidates: list[Draft]) -> list[Draft]:
+             candidates: list[Draft], tables: TableNames | None = None) -> list[Draft]:
     allowed = _COMPATIBLE.get(row.fields["statistic"], {row.fields["statistic"]})
     grade = cues.grade(sentence) if re.search(r"\bgrade|\bgr\.?\s*\d", fold(sentence)) else ""
     found = []
     for c in candidates:
         if c.fields["statistic"] not in allowed:
             continue
-        name = _name_words(c)
-        if not name or len(name & sentence_words) < max(1, (2 * len(name) + 2) // 3):
+        if not _names_row(_name_words(c), sentence_words, tables):
             continue
         if c.fields["arm"] and (row.fields["arm"] and c.fields["arm"] != row.fields["arm"]
                                 or not row.fields["arm"] and len(arms) > 1
@@ -117,6 +130,11 @@ def _named_best(row: Draft, sentence: str, tables: TableNames | None,
     return [c for c in found if entry_of(c) in top]
 
 
+def _names_set(sentence: str, names: Names) -> bool:
+    """The sentence names an analysis set (a word of the lexicon's, or a declared set)."""
+    return bool(cues.population_of(sentence) or names.find(fold(sentence), "population"))
+
+
 def borrow_labels(rows: list[Draft], sentence: str, index: dict[float, list[Draft]],
                   names: Names, tables: TableNames | None = None) -> list[Draft]:
     """``rows`` of one sentence, each with the labels of the one table cell it repeats
@@ -134,7 +152,8 @@ def borrow_labels(rows: list[Draft], sentence: str, index: dict[float, list[Draf
         except ValueError:
             continue
         found = _named_best(row, sentence, tables,
-                            _matches(row, sentence, words, arms, index.get(value, [])))
+                            _matches(row, sentence, words, arms, index.get(value, []),
+                                     tables))
         if any(r.startswith("sure quantity:") for r in row.rules):
             # the sentence's own words named the quantity: a cell of another one is no
             # restatement of this number
@@ -149,6 +168,11 @@ def borrow_labels(rows: list[Draft], sentence: str, index: dict[float, list[Draf
         for k in BORROWED:
             row.fields[k] = source.fields[k]
         row.fields["denominator"] = own_denominator
+        if row.fields["population"] and not _names_set(sentence, names) and \
+                not re.match(r"t?r?ae_", row.fields["quantity"]):
+            # the data dictionary: a sentence's population is the set it names itself
+            # (adverse events keep their safety set wherever they are printed)
+            row.fields["population"] = ""
         row.rules = [r for r in row.rules if not r.startswith("guess:")]
         row.rules.append(f"labels: those of {source.fields['location']}, row "
                          f"'{source.fields['row']}', column '{source.fields['column']}'")

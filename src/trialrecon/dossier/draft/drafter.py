@@ -13,6 +13,7 @@ made it and a confidence; a row whose quantity no rule proposes is flagged
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -306,7 +307,14 @@ def _ratio(lex: Lexicon, unit: Unit, folded: str, item: Item, quantity: str) -> 
     return "os_hr" if os_at > pfs_at else "pfs_hr"
 
 
-def _statistic(lex: Lexicon, item: Item, quantity: str, unit: Unit, before: str) -> str:
+# a whole number of people as printed: "185 patients", "Fifty-five eligible patients", "n = 120"
+_PEOPLE_AFTER = re.compile(r"\s*(?:[a-z-]+\s+)?(?:patients|participants|subjects|women|men|"
+                           r"children|infants|people|persons|individuals)\b")
+_N_BEFORE = re.compile(r"\bn\s*=\s*$")
+
+
+def _statistic(lex: Lexicon, item: Item, quantity: str, unit: Unit, before: str,
+               after: str = "") -> str:
     stat, ctx = item.statistic, f"{unit.context} {unit.column_context} {before[-60:]}"
     if stat in ("pair_low", "pair_high"):
         side = stat.split("_")[1]
@@ -325,6 +333,9 @@ def _statistic(lex: Lexicon, item: Item, quantity: str, unit: Unit, before: str)
     if re.search(r"\bmean\b", ctx):
         return "mean"
     default = lex.statistic(quantity)
+    if item.value.isdigit() and not item.unit and default in ("count", "value") and (
+            _PEOPLE_AFTER.match(after) or _N_BEFORE.search(before)):
+        return "count"
     if default == "count" and (not item.value or not item.value.isdigit()):
         return "value"
     return default if default in ("count", "median", "value") else "value"
@@ -408,25 +419,39 @@ def _category(lex: Lexicon, quantity: str, unit: Unit) -> str:
 # ------------------------------------------------------------------------------- draft
 
 
-def _anchor(unit: Unit, item: Item, items: list[Item]) -> str:
-    if unit.anchor:
-        return unit.anchor
-    group = [it for it in items if it.group == item.group]
-    a, b = min(it.start for it in group), max(it.end for it in group)
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", unit.text)]
-    inside = [i for i, (s, e) in enumerate(words) if e > a and s < b]
-    if not inside:
-        return unit.text[a:b]
-    lo, hi = inside[0], inside[-1]
-    while hi - lo + 1 < MAX_ANCHOR_WORDS and (lo > 0 or hi < len(words) - 1):
-        if lo > 0:
-            lo -= 1
-        room = hi - lo + 1 < MAX_ANCHOR_WORDS and hi < len(words) - 1
-        if room and (lo == 0 or (hi - lo) % 3 == 2):  # two words before for one after
-            hi += 1
-    while hi - lo + 1 > MAX_ANCHOR_WORDS:
-        lo += 1
-    return unit.text[words[lo][0]:words[hi][1]]
+class _Anchors:
+    """The words of a unit and the extent of each group of numbers, found once per unit (a
+    sentence of 2,000 numbers would otherwise be split into words 2,000 times)."""
+
+    def __init__(self, unit: Unit, items: list[Item]):
+        self.unit = unit
+        self.words = [(m.start(), m.end()) for m in re.finditer(r"\S+", unit.text)]
+        self.starts = [s for s, _ in self.words]
+        self.ends = [e for _, e in self.words]
+        self.spans: dict[int, tuple[int, int]] = {}
+        for it in items:
+            a, b = self.spans.get(it.group, (it.start, it.end))
+            self.spans[it.group] = (min(a, it.start), max(b, it.end))
+
+    def anchor(self, item: Item) -> str:
+        """Up to :data:`MAX_ANCHOR_WORDS` words around the item's group, two before for one
+        after."""
+        unit, words = self.unit, self.words
+        if unit.anchor:
+            return unit.anchor
+        a, b = self.spans[item.group]
+        lo, hi = bisect.bisect_right(self.ends, a), bisect.bisect_left(self.starts, b) - 1
+        if lo > hi:  # no word overlaps the group
+            return unit.text[a:b]
+        while hi - lo + 1 < MAX_ANCHOR_WORDS and (lo > 0 or hi < len(words) - 1):
+            if lo > 0:
+                lo -= 1
+            room = hi - lo + 1 < MAX_ANCHOR_WORDS and hi < len(words) - 1
+            if room and (lo == 0 or (hi - lo) % 3 == 2):  # two words before for one after
+                hi += 1
+        while hi - lo + 1 > MAX_ANCHOR_WORDS:
+            lo += 1
+        return unit.text[words[lo][0]:words[hi][1]]
 
 
 _RATIO = re.compile(r"(?<![\d.:])(\d{1,2})\s?:\s?(\d{1,2})(?:\s?:\s?(\d{1,2}))?(?![\d:])")
@@ -469,6 +494,8 @@ def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[D
     for hit in col_cohort + col_arm:
         masked = masked[:hit.start] + " " * (hit.end - hit.start) + masked[hit.end:]
     q_unit = replace(unit, column_context=masked) if masked != unit.column_context else unit
+    anchors = _Anchors(unit, items)
+    first_date = min((it.start for it in items if it.statistic == "date"), default=-1)
     for i, item in enumerate(items):
         q = _quantity(lex, q_unit, item, folded)
         if item.group in group_quantity and item.statistic != "p_value":
@@ -484,11 +511,11 @@ def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[D
         if names.arms and quantity == "enrolled":
             quantity = "randomized"  # a randomized trial's cohorts are counted at randomization
         if item.statistic == "date" and quantity in ("enrollment_start", "enrollment_end"):
-            first = min(it.start for it in items if it.statistic == "date")
-            quantity = "enrollment_start" if item.start == first else "enrollment_end"
+            quantity = "enrollment_start" if item.start == first_date else "enrollment_end"
         q = Proposal(quantity, q.rule, q.confidence)
         group_quantity.setdefault(item.group, q)
-        statistic = _statistic(lex, item, quantity, unit, folded[:item.start])
+        statistic = _statistic(lex, item, quantity, unit, folded[:item.start],
+                               folded[item.end:item.end + 40])
         if col_cohort:
             cohort = (col_cohort[0].name, f"column '{col_cohort[0].term}'", 0.9)
         elif i in cohorts:
@@ -505,7 +532,7 @@ def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[D
                 arm = arms[i][0]
         fields = {
             "source": source_id, "location": unit.location, "row": unit.row,
-            "column": unit.column, "anchor": _anchor(unit, item, items), "cohort": cohort[0],
+            "column": unit.column, "anchor": anchors.anchor(item), "cohort": cohort[0],
             "arm": arm, "quantity": quantity, "category": _category(lex, quantity, unit),
             "statistic": statistic, "value": item.value, "comparator": item.comparator
             if item.comparator != "=" else "", "unit": _unit(lex, item, statistic, quantity,

@@ -37,7 +37,7 @@ _N = rf"(?<![A-Za-z\d.,/·])(?:[-−–](?=[\d.·]))?(?:{NUM})(?![\d])"
 _D = rf"(?<![A-Za-z\d.,·])(?:{NUM})(?![\d])"  # a denominator, after a slash
 _MARK = MARKER_PATTERN
 _UNIT = r"(?:\s*(?:months?|mo|years?|weeks?|days?|mg(?:/d(?:ay)?)?))?"
-_LEVEL = rf"(?P<level>{NUM})\s*%\s*(?:CI|confidence intervals?)(?:\s*\[CI\])?\s*[,:]?\s*"
+_LEVEL = rf"(?P<level>{NUM})\s*%\s*(?:CI|confidence intervals?)(?:\s*[\[(]CI[\])])?\s*[,:=]?\s*"
 _TO = r"\s*%?\s*(?:to|-|–|—|,)\s*"
 _COMPARATOR = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">=", "=": "=",
                "~": "~", "≈": "~"}
@@ -68,20 +68,42 @@ class Item:
 
 @dataclass
 class _Scan:
+    """The numbers found so far in a text and the spans no later pattern may read again.
+
+    The spans are also marked character by character (``covered``), so asking whether a
+    match is free costs its own length, not the number of spans taken before it: a sentence
+    of 2,000 numbers is read in linear time.
+    """
+
     text: str
     items: list[Item] = field(default_factory=list)
     taken: list[tuple[int, int]] = field(default_factory=list)
     groups: int = 0
+    covered: bytearray = field(init=False)
+    empty: list[int] = field(default_factory=list)  # empty spans taken (rare)
+
+    def __post_init__(self) -> None:
+        self.covered = bytearray(len(self.text))
+
+    def take(self, a: int, b: int) -> None:
+        self.taken.append((a, b))
+        if b > a:
+            self.covered[a:b] = b"\x01" * (b - a)
+        else:
+            self.empty.append(a)
 
     def free(self, a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in self.taken)
+        """No taken span overlaps ``[a, b)``."""
+        if a >= b:  # an empty match: the plain test, rarely needed
+            return all(b <= s or a >= e for s, e in self.taken)
+        return self.covered.find(1, a, b) == -1 and not any(a < s < b for s in self.empty)
 
     def add(self, pattern: str, span: tuple[int, int], items: list[Item]) -> None:
         self.groups += 1
         for item in items:
             item.group, item.pattern = self.groups, pattern
         self.items.extend(items)
-        self.taken.append(span)
+        self.take(*span)
 
 
 def clean_number(text: str) -> str:
@@ -202,6 +224,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], object], ...] = tuple(
         ("estimate and interval", rf"(?P<est>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})\s*\(\s*"
                                   rf"(?P<lo>{_N})\s*%?\s*(?:to|-|–|—)\s*(?P<hi>{_N}|{_MARK})"
                                   r"\s*%?\s*\)", _est_pair),
+        ("percent and n of n", rf"(?P<p>{_N})\s*%\s*[(\[]\s*(?P<n>{_N})\s*(?:/|of)\s*"
+                               rf"(?P<d>{_D})\s*[)\]]", _n_of_n_pct),
         ("n of n and percent", rf"(?P<n>{_N})\s*/\s*(?P<d>{_D})\s*[(\[]\s*(?P<p>{_N})\s*%?\s*[)\]]",
          _n_of_n_pct),
         ("mean and sd", rf"(?P<est>{_N})\s*(?:±|\+/-|\+-)\s*(?P<sd>{_N})", _mean_sd),
@@ -251,11 +275,11 @@ def find_items(text: str, percent_first: bool = False) -> list[Item]:
     """
     scan = _Scan(text)
     for m in _NOT_DATA.finditer(text):
-        scan.taken.append((m.start(), m.end()))
+        scan.take(m.start(), m.end())
     for name, pattern, fn in _PATTERNS:
         for m in pattern.finditer(text):
             if fn is None:  # a span no later pattern may read a number from
-                scan.taken.append((m.start(), m.end()))
+                scan.take(m.start(), m.end())
             elif scan.free(m.start(), m.end()):
                 scan.add(name, (m.start(), m.end()), fn(m))  # type: ignore[operator]
     for m in _WORD_NUMBER.finditer(text):

@@ -88,6 +88,10 @@ def category_of(row: Row, lab: Label) -> str:
     if not group or row.levels is False:
         return stub.name
     level = f"{name_of(group)}: {stub.name}"
+    if row.levels is True and row.partition is False:
+        # "Positive, Exon19 del, Exon21 L858R, Negative": levels that add up to more than
+        # the column, so some are sub-levels the layout does not show
+        lab.guess("category: the levels add up to more than the column's total")
     if row.levels is True:
         return level
     lab.guess(f"category: whether '{group}' names a variable whose levels its rows are "
@@ -193,7 +197,7 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
     if col.effect:
         _effect_quantity(v, row, col, lab, names)
         return
-    owner = v.effect_of_p(col) if col.p else None
+    owner = v.effect_of_p(col) if col.p or col.ci else None
     if owner is not None and _row_has_effect(v, row, owner):
         effects = [c for c in v.columns if c.effect and _row_has_effect(v, row, c)]
         same = [c for c in effects if c.adjustment == col.adjustment]
@@ -203,7 +207,7 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
             else:
                 lab.guess("quantity: a P value beside several effects")
         _effect_quantity(v, row, owner, lab, names)
-        lab.rules.append("quantity: the P value of the effect beside it")
+        lab.rules.append("quantity: the P value or CI of the effect beside it")
         return
     endpoint = _endpoint(v, row, names)
     if endpoint and v.kind in ("outcome", "response", "other", "regression") and \
@@ -228,6 +232,12 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
                                                                      "p_value") else ""
         else:
             lab.quantity, lab.category = "outcome", category_of(row, lab)
+            delivered = cues.first("treatment_rows", name_of(row.stub)) or \
+                cues.first("treatment_rows", name_of(_group(row))) if row.group else \
+                cues.first("treatment_rows", name_of(row.stub))
+            if delivered:  # "Chemotherapy cycles delivered / 4": the specific quantity
+                lab.quantity = delivered
+                lab.rules.append(f"quantity: treatment delivered ('{delivered}')")
         if re.search(r"[<>≤≥]\s*\d|\baged?\b", row.stub):
             lab.guess("subgroup: a row naming a threshold may be a subgroup of patients")
         if v.kind not in ("outcome",):
@@ -266,7 +276,8 @@ def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Nam
     effect = _effect_measure(v, row, col, lab)
     lab.rules.append(f"quantity: effect column '{col.label}'")
     if effect == "hazard_ratio":
-        endpoint = _endpoint(v, row, names) or cues.endpoint_of(v.caption, names.endpoints)
+        endpoint = _endpoint(v, row, names) or cues.endpoint_of(col.label, names.endpoints) \
+            or cues.endpoint_of(v.caption, names.endpoints)
         if endpoint:
             lab.quantity, lab.category = f"{endpoint}_hr", ""
             if v.kind == "regression":
@@ -322,6 +333,14 @@ def _endpoint_quantity(endpoint: str, row: Row, col: Column, lab: Label, names: 
             lab.guess("statistic: an endpoint's estimate read as its median")
 
 
+def _note_grade(notes: str) -> str:
+    """The grade a column's footnote gives its counts ("moderate or severe intensity")
+    when it names a range of severity, not a single word of it."""
+    found = cues.grade(notes)
+    return found if found in ("grade2plus", "grade3plus", "grade34") and \
+        re.search(r"grade|severe", notes, re.IGNORECASE) else ""
+
+
 def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
     prefix = "trae_" if (v.related or col.related) else "ae_"
     term = name_of(row.stub)
@@ -331,7 +350,8 @@ def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
             lab.quantity, lab.category = quantity, "any"
             lab.rules.append(f"quantity: '{row.stub}' of an adverse-event table")
             return
-    grade = col.grade or cues.grade(row.group) or cues.grade(v.caption)
+    grade = col.grade or cues.grade(row.group) or cues.grade(v.caption) or \
+        _note_grade(col.notes)
     if not grade:
         grade = cues.grade(row.stub)
         if grade:  # "Leukopenia / I–II": the grade is the row, the term its group
@@ -436,3 +456,22 @@ def _response_quantity(row: Row, lab: Label) -> None:
     else:
         lab.quantity, lab.category = "outcome", category_of(row, lab)
         lab.guess("quantity: a row of a response table")
+
+
+# statistics of a measurement, whose unit a reviewer supplies when nothing printed gives it
+_MEASURES = frozenset({"mean", "median", "sd", "se", "iqr_low", "iqr_high", "range_low",
+                       "range_high", "geometric_mean"})
+
+
+def column_time(lab: Label, time: str) -> None:
+    """The time or stage a heading above the column names joins the category after a comma
+    (the data dictionary; not on a header n); a change of a percentage is in percentage
+    points; a measurement whose unit nothing printed gives is a guess."""
+    if time and lab.category and lab.quantity != "analysed":
+        lab.category = f"{lab.category}, {time.lower()}"
+        lab.rules.append("category: the time the column's heading names")
+    if lab.unit == "percent" and lab.statistic in _MEASURES and \
+            time.lower().startswith("change"):
+        lab.unit = "percentage_points"
+    if lab.unit == "none" and lab.statistic in _MEASURES:
+        lab.guess("unit: nothing printed gives the unit of this measurement")

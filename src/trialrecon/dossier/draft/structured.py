@@ -171,18 +171,46 @@ def draft_document(doc: Document, names: Names, source_id: str,
         drafts.extend(draft_table(doc, v, names, source_id, sizes, tests, population,
                                   several_ae))
     table_rows = [d for d in drafts if d.fields["row"] or d.fields["column"]]
+    _collisions(table_rows, by_row=True)
     cells = index_cells(table_rows)
     context = TextContext.of(names, table_names(table_rows, doc.text), population)
     for n, unit in enumerate(units):
         rows = [_finish(d, unit) for d in draft_unit(unit, names, lex, source_id)
                 if not _in_arm_name(d, unit, names)]
         rows = label_sentence(unit, rows, context)
-        drafts.extend(borrow_labels(rows, unit.text, cells, names, context.tables))
+        rows = borrow_labels(rows, unit.text, cells, names, context.tables)
+        _collisions(rows, by_row=False)
+        drafts.extend(rows)
         if progress is not None:
             progress(n + 1, len(units))
     _several_designs([d for d in drafts if not d.fields["row"] and not d.fields["column"]])
     drafts.sort(key=lambda d: d.offset)
     return drafts
+
+
+_LABEL = ("location", "column", "cohort", "arm", "versus", "subgroup", "quantity", "category",
+          "statistic", "population", "data_cut", "adjustment", "level", "hypothesis", "sided")
+
+
+def _collisions(rows: list[Draft], by_row: bool) -> None:
+    """Two numbers given the same label where the paper prints two things: the label cannot
+    be right for both, so both are flagged. In a table, two rows of one column labelled
+    alike ("Overall survival" and "Survival post relapse" both an HR for OS); in one passage
+    of text, one label with two values ("0.68 ... 0.64" as one HR). Two columns of one row
+    labelled alike (two columns given one arm: "infusion" and "bolus") are flagged too."""
+    passes = [("row", _LABEL), ("column", ("row", *_LABEL[:1], *_LABEL[2:]))] if by_row \
+        else [("value", _LABEL)]
+    for apart_by, keys in passes:
+        groups: dict[tuple[str, ...], list[Draft]] = {}
+        for d in rows:
+            if d.fields["quantity"]:
+                groups.setdefault(tuple(d.fields.get(k, "") for k in keys), []).append(d)
+        for group in groups.values():
+            if len(group) > 1 and len({d.fields[apart_by] for d in group}) > 1:
+                for d in group:
+                    d.rules.append("guess: label: another number of this "
+                                   f"{'table' if by_row else 'passage'} has the same label")
+                    d.needs_review = True
 
 
 def _several_designs(rows: list[Draft]) -> None:

@@ -202,12 +202,13 @@ class Verdict:
 
 
 def group_verdict(heading: str, members: list[Member], partition: bool | None,
-                  p_heading: bool) -> Verdict:
+                  p_heading: bool, nested: bool = False) -> Verdict:
     """Whether ``heading`` names a variable whose levels ``members`` are.
 
     ``partition``: the members' percentages (or counts) add up to the column's total (True),
     to much more or less (False), or cannot be added (None); ``p_heading``: the heading is a
-    stub row that prints a value (a P value, a total) its rows leave empty."""
+    stub row that prints a value (a P value, a total) its rows leave empty; ``nested``: the
+    heading stands under another one (the part of the table is the outer heading)."""
     split = split_stub(heading)
     kind = cues.first("group_sections", split.name)
     if kind == "divider":
@@ -218,6 +219,14 @@ def group_verdict(heading: str, members: list[Member], partition: bool | None,
     if members and all(m.own_format and not level_like(m.stub) for m in members):
         return Verdict(False, "each row is a characteristic of its own (its own format or "
                               "unit)")
+    if nested and kind != "section" and members and \
+            not any(m.own_format and not level_like(m.stub) for m in members):
+        # "Side effects reported / Headache", "Perinatal mortality / Stillbirth", "Quality
+        # of life domains / Vitality": inside a part of the table, a heading whose rows
+        # print no format or unit of their own names what they are levels or items of,
+        # even when each row has its own effect
+        return Verdict(True, "a heading inside a part of the table, over rows without "
+                             "a format of their own")
     score, why = 0, []
     if partition is True:
         score, why = score + 3, why + ["the rows add up to the column's total"]

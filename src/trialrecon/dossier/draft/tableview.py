@@ -28,6 +28,20 @@ from trialrecon.dossier.draft import cues, stubs
 from trialrecon.dossier.draft.document import Table
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.tablerows import (
+    N_STUB,
+    arm_cells,
+    caption_tests,
+    counts_group,
+    counts_only,
+    legend_only,
+    summary_row,
+    time_heading,
+    whole,
+)
+from trialrecon.dossier.draft.tablerows import (
+    n_row as counts_row,
+)
 from trialrecon.dossier.draft.tables import is_data
 
 _N_IN = re.compile(r"(?<![a-z])[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
@@ -91,6 +105,7 @@ class Column:
     notes: str = ""  # the footnotes its header's marks point to
     extra: str = ""  # header words naming neither the arm nor the statistic (a subgroup, a time)
     n_column: bool = False  # prints each row's number of patients ("Total patients", "n")
+    time: str = ""  # a time or stage heading above it ("Final Assessment", "Week 12")
 
     @property
     def between(self) -> bool:
@@ -145,6 +160,7 @@ class TableView:
     method_population: str = ""  # the set the methods analyse by, for an outcome table
     stub_head: str = ""  # the stub column's own header when it names a characteristic
     several_ae: bool = False  # the paper has more than one adverse-event table
+    caption_tests: tuple[tuple[str, str], ...] = ()  # (kind of value, test) the caption names
 
     def data_columns(self) -> list[Column]:
         return [c for c in self.columns if c.index >= self.stub_columns]
@@ -244,7 +260,8 @@ def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
                   cues.adjustment_of(label), versus, formats,
                   bool(re.search(r"related|\btrae", fold(label))), notes,
                   _between_extra(label, names) if (effect or p or ci) else
-                  _extra(label, arm, names) if arm and not n_column else "", n_column)
+                  _extra(label, arm, names) if arm and not n_column else "", n_column,
+                  "" if n_column else time_heading(label))
 
 
 _N_COLUMN = re.compile(r"^(?:total(?: patients| participants| n)?|n|no\.?|number(?: of (?:patients|"
@@ -268,8 +285,10 @@ def _extra(label: str, arm: str, names: Names) -> str:
     subgroup ("NSTE-ACS with revascularization / Clopidogrel"), a time ("6 weeks / Drug")."""
     out = []
     for part in label.split(" / "):
-        text = label_text(_N_IN.sub(" ", part)).strip(" ()[],;:")
-        if not text or _FORMAT_ONLY.match(text) or _N_ONLY.match(part.strip()) or \
+        raw = label_text(_N_IN.sub(" ", part))
+        text = raw.strip(" ()[],;:")
+        if not text or _FORMAT_ONLY.match(raw) or _FORMAT_ONLY.match(text) or \
+                _N_ONLY.match(part.strip()) or legend_only(raw) or \
                 cues.grade(text) or _ARMISH.match(text) or names.arm_of_header(part)[0] == arm:
             continue
         out.append(text)
@@ -360,25 +379,6 @@ def _denominators(text: str, names: Names) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _whole(t: Table, r: int) -> bool:
-    """Row ``r`` is one cell across the table (a full-width group heading)."""
-    return len({t.grid[r][c] for c in range(t.n_cols)}) == 1
-
-
-def _counts_group(label: str) -> bool:
-    """A group heading that says its levels are counted ("Type of infection n (%)")."""
-    return bool({"n_pct", "pct", "n"} & set(cues.formats_of(label)))
-
-
-def _summary_row(t: Table, r: int, columns: list[Column]) -> bool:
-    """A row printing a mean or median ("7.0 (6.0 to 8.0)", "44.9 ± 17.8"), no count: not a
-    level of a counted characteristic."""
-    cells = [t.cell_at(r, c).plain for c in range(t.stub_columns, t.n_cols)
-             if columns[c].arm and t.is_origin(r, c) and t.cell_at(r, c).plain]
-    return bool(cells) and all(
-        "±" in x or re.search(r"\d\s*\(\s*-?\d[\d.,·]*\s*(?:to|-|–)\s*-?\d", x) for x in cells)
-
-
 def _format_row(t: Table, r: int) -> tuple[str, ...]:
     """The formats a body row without numbers states for the rows below ("N (%)")."""
     cells = [label_text(t.cell_at(r, c).plain) for c in range(t.stub_columns, t.n_cols)
@@ -400,10 +400,16 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
     body = list(range(header_rows, t.n_rows))
     group_marks: list[str] = []
     set_group = ""
+    set_counts: dict[str, tuple[tuple[str, str], ...]] = {}  # set -> each arm's n
+    marks_of: dict[str, list[str]] = {}  # heading path -> the marks of its heading rows
     outer, nesting, previous_group_row = "", "", -2
     for i, r in enumerate(body):
         if r in t.group_rows:
-            if previous_group_row == r - 1 and last_group:
+            if label_text(t.row_groups[r]).startswith(f"{last_group} / ") and last_group:
+                # the reader nested it already (by the style and place of the group rows,
+                # the data dictionary's reach): its paths are the rows' paths
+                outer, nesting = "", ""
+            elif previous_group_row == r - 1 and last_group:
                 outer, nesting = last_group, "sure"  # two group rows stacked: nested
             elif nesting:
                 # a later group row: another group under the same outer heading (or the
@@ -413,9 +419,12 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             heading, running, set_group = "", (), ""
             group_denoms = _denominators(t.row_groups[r], names)
             last_group = label_text(t.row_groups[r])
-            whole_group = last_group if _whole(t, r) else whole_group
-            group_marks = [m for c in range(t.n_cols) if t.is_origin(r, c)
-                           for m in t.cell_at(r, c).marks]
+            whole_group = last_group if whole(t, r) else whole_group
+            # a nested heading's rows read the notes of every heading above them too
+            # ("Psychological Health ## / Quality of life domains / Vitality")
+            group_marks = marks_of.get(last_group.rpartition(" / ")[0], []) + \
+                [m for c in range(t.n_cols) if t.is_origin(r, c) for m in t.cell_at(r, c).marks]
+            marks_of[last_group] = group_marks
             continue
         if not _row_has_data(t, r):
             running = _format_row(t, r) or running
@@ -426,7 +435,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             continue
         group = label_text(t.row_groups[r])
         if group != last_group:
-            heading, last_group, group_marks = "", group, []
+            heading, last_group, group_marks = "", group, list(marks_of.get(group, []))
             group_denoms = () if not set_group else group_denoms
         marks = group_marks + [m for c in range(max(1, t.stub_columns))
                                for m in t.cell_at(r, c).marks]
@@ -437,10 +446,14 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
         parts = [p for p in parts if p]
         if group and len(parts) > 1 and (
                 bare(parts[-1]) != parts[-1] and bare(parts[-2]) != parts[-2]
-                or _counts_group(parts[-2]) and _summary_row(t, r, columns)):
+                or counts_group(parts[-2]) and summary_row(t, r, columns)):
             # "Race, n (%)" heads its levels; "Duration of infertility (years), mean (SD)",
-            # which states a format of its own, is a characteristic of its own
-            parts, group = parts[-1:], ""
+            # which states a format of its own, is a characteristic of its own: no level of
+            # the heading (its category is its own stub), though the heading still stands
+            # in its row path (the data dictionary's reach: up to the next heading)
+            own_path, group = True, ""
+        else:
+            own_path = False
         if whole_group and not group and parts and parts[0] != whole_group and \
                 t.stub_columns <= 1:
             parts = [whole_group, *parts]  # a flush-left row under a full-width heading
@@ -460,15 +473,23 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             continue
         if heading and _between_data(t, r, columns):
             heading = ""  # a row with its own P value stands on its own
-        n_row = _n_row(t, r, columns, stub)
+        n_row = counts_row(t, r, columns, stub)
+        stub_set = _population(stub, names) if len(parts) > 1 else ""
+        if stub_set and not n_row and N_STUB.match(parts[-2]) and counts_only(t, r, columns):
+            # "Number of patients / ITT 120 120": the n of each arm in a set the rows
+            # below name again ("ICU mortality / ITT 18 (15.0%)"), not of the rows below
+            n_row, set_counts[stub_set] = True, arm_cells(t, r, columns)
+            rows[r] = Row(r, " / ".join(parts), stub, " / ".join(parts[:-1]), False,
+                          (), (), notes, "", stub_set, True)
+            continue
+        if stub_set in set_counts and not denoms:
+            denoms = set_counts[stub_set]
         if n_row:
-            group_denoms = tuple((columns[c].arm, t.cell_at(r, c).plain.replace(",", ""))
-                                 for c in range(t.stub_columns, t.n_cols)
-                                 if columns[c].arm and t.is_origin(r, c)
-                                 and t.cell_at(r, c).plain)
+            group_denoms = arm_cells(t, r, columns)
         if heading:
             parts = parts[:-1] + [heading, stub] if parts else [heading]
-        inner = [p for p in parts[:-1] if p != set_group]  # a set row names no group
+        inner = [p for p in parts[:-1] if p != set_group and not own_path]  # a set row
+        # names no group
         rows[r] = Row(r, " / ".join(parts), stub, " / ".join(inner), False,
                       tuple(dict.fromkeys(cues.formats_of(stub) + cues.formats_of(
                           f"{' '.join(parts)} {notes}"))) + running, denoms,
@@ -502,28 +523,11 @@ def _with_partitions(t: Table, rows: dict[int, Row], columns: list[Column]) -> d
             found = stubs.group_verdict(
                 group.split(" / ")[-1],
                 [stubs.member(t, r, rows[r].stub, [a for a, _ in arms], between) for r in part],
-                share, any(rows[r].p_heading for r in part))
+                share, any(rows[r].p_heading for r in part), " / " in group)
             for r in part:
                 out[r] = replace(out[r], siblings=len(part), partition=share,
                                  levels=found.levels, levels_why=found.why)
     return out
-
-
-_N_STUB = re.compile(r"^(?:n|no\.?|number(?: of (?:patients|participants|subjects))?"
-                     r"(?: analy[sz]ed)?|"
-                     r"(?:patients|participants|subjects)(?: with .*| analy[sz]ed| evaluated)?|"
-                     r"analy[sz]ed|evaluable|total (?:patients|participants))\s*[a-z*†‡§]?$",
-                     re.IGNORECASE)
-
-
-def _n_row(t: Table, r: int, columns: list[Column], stub: str) -> bool:
-    """A row whose arm cells are only whole numbers and whose stub says it counts the
-    patients ("n", "Participants with mRS outcome"): the n of the rows below it."""
-    if not _N_STUB.match(stub):
-        return False
-    cells = [t.cell_at(r, c).plain for c in range(t.stub_columns, t.n_cols)
-             if columns[c].arm and t.is_origin(r, c)]
-    return bool(cells) and all(re.fullmatch(r"\d[\d,]*", c) for c in cells)
 
 
 def _set_row(t: Table, r: int, columns: list[Column], names: Names) -> Row | None:
@@ -593,4 +597,4 @@ def view(t: Table, names: Names) -> TableView:
                      cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
                      fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
                      effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,
-                     stub_head=head)
+                     stub_head=head, caption_tests=caption_tests(t.caption))

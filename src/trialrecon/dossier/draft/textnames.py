@@ -121,7 +121,20 @@ def abbreviations(text: str) -> dict[str, tuple[str, ...]]:
             keys = tuple(k for k, _, _ in words_at(" ".join(run)))
             if keys:
                 out.setdefault(key(abbr), keys)
+    for m in _LISTED.finditer(text):  # "Abbreviations: CI, confidence interval; RDS, ..."
+        abbr, long = m.group(1), m.group(2).split()
+        run = _long_form(long, abbr) if len(long) <= len(abbr) + 2 else None
+        if run == long:
+            keys = tuple(k for k, _, _ in words_at(" ".join(run)))
+            if keys:
+                out.setdefault(key(abbr), keys)
     return out
+
+
+# an entry of an abbreviation list: "RDS, respiratory distress syndrome;" (after a ";", a
+# ":" or a sentence's end)
+_LISTED = re.compile(r"(?:[;:.]\s*|^)([A-Z][A-Za-z0-9]{1,9}),\s+([a-z][a-z -]{2,60}?)(?=\s*[;.]|$)",
+                     re.MULTILINE)
 
 
 # ------------------------------------------------------------------ the tables' names

@@ -406,6 +406,17 @@ _FOLLOW_TERMS = (("reverse kaplan", "reverse Kaplan-Meier"), ("alive", "survivor
                  ("all patients", "all patients"))
 
 
+_CLAUSE_END = re.compile(r";|, and |, whereas | while | whereas |, but ")
+
+
+def _clause(before: str, after: str) -> str:
+    """The clause around a number: ``before`` from its last clause break, ``after`` up to
+    its first."""
+    cuts = [m.end() for m in _CLAUSE_END.finditer(before)]
+    ends = [m.start() for m in _CLAUSE_END.finditer(after)]
+    return before[cuts[-1] if cuts else 0:] + after[:ends[0] if ends else len(after)]
+
+
 def label_follow_up(s: Sentence) -> None:
     if not re.search(r"follow-?up", s.low):
         return
@@ -419,8 +430,15 @@ def label_follow_up(s: Sentence) -> None:
                          r" reached| of about| of approximately)\s*$",
                          s.low[max(0, s.span(head)[0] - 45):s.span(head)[0]]):
             continue
-        terms = [t for w, t in _FOLLOW_TERMS if w in s.low]
-        terms = list(dict.fromkeys(terms))
+        # the terms of the clause the number stands in: a sentence may give two groups'
+        # follow-up ("3836 days in survivors ... 2505 days in non-survivors")
+        start = s.span(d)[0]
+        clause = _clause(s.low[max(0, start - 90):start], s.low[start:start + 40])
+        if re.search(r"non-?surviv|deceased|who died|dead\b", clause):
+            d.fields["category"] = ""
+            guess(d, "category: the follow-up of patients who died, no term of the vocabulary")
+            continue
+        terms = list(dict.fromkeys(t for w, t in _FOLLOW_TERMS if w in clause))
         d.fields["category"] = "; ".join(terms)
         if d.fields["statistic"] in ("value", "estimate"):
             d.fields["statistic"] = "median" if "median" in s.low else "mean" \

@@ -45,13 +45,23 @@ def _hr_notes(result: EndpointResult, method: str,
         lines.append(f"  rebuilt HR {reb['hr']:.2f} ({h.hr.level:.0%} CI {reb['hr_ci_low']:.2f}-"
                      f"{reb['hr_ci_high']:.2f}); log-rank P {fmt_p(reb['p_logrank'])}")
         if h.hr.estimate is not None:
-            ci = (f" ({h.hr.ci_low:g}-{h.hr.ci_high:g})" if h.hr.ci_low is not None
-                  and h.hr.ci_high is not None else "")
+            half = h.hr.half_units
+            ci = (f" ({_as_printed(h.hr.ci_low, half.get('hr_ci_low'))}-"
+                  f"{_as_printed(h.hr.ci_high, half.get('hr_ci_high'))})"
+                  if h.hr.ci_low is not None and h.hr.ci_high is not None else "")
             p = ("" if h.p_value is None else
                  f"; P {h.p_comparator if h.p_comparator not in ('', '=') else '='} "
                  f"{_decimal(h.p_value)}")
-            lines.append(f"  printed HR {h.hr.estimate:g}{ci}{p}")
+            lines.append(f"  printed HR {_as_printed(h.hr.estimate, half.get('hr'))}{ci}{p}")
     return lines
+
+
+def _as_printed(x: float, half: float | None) -> str:
+    """A printed number with the decimals it was printed with (0.80 stays 0.80): its half
+    unit says how many; without one, as short as it reads."""
+    if not half or half <= 0 or half >= 0.5:
+        return f"{x:g}" if not half else f"{x:.0f}"
+    return f"{x:.{max(0, round(-math.log10(2 * half)))}f}"
 
 
 def _decimal(x: float) -> str:
