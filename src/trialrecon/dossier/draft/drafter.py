@@ -260,7 +260,8 @@ def _table_units(table: Table) -> Iterator[Unit]:
 # ------------------------------------------------------------------------------ labels
 
 
-def _quantity(lex: Lexicon, unit: Unit, item: Item, folded: str) -> Proposal:
+def _quantity(lex: Lexicon, unit: Unit, item: Item, folded: str,
+              group_end: int | None = None) -> Proposal:
     """The quantity proposed for ``item``, with its rule and confidence."""
     if unit.header_n:
         if not unit.row:  # a column header "(n = 55)"
@@ -275,7 +276,7 @@ def _quantity(lex: Lexicon, unit: Unit, item: Item, folded: str) -> Proposal:
             hit = max(hits, key=lambda h: (len(h.term), h.end))
             return Proposal(hit.name, f"{rule}-term '{hit.term}'", conf)
     hits = [h for h in lex.hits(folded) if _fits(lex, h.name, item)]
-    best = best_hit(hits, item.start, item.end)
+    best = best_hit(hits, item.start, item.end, group_end)
     if best is None:
         return Proposal("", "no-term", 0.0)
     hit, score = best
@@ -494,10 +495,20 @@ def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[D
     for hit in col_cohort + col_arm:
         masked = masked[:hit.start] + " " * (hit.end - hit.start) + masked[hit.end:]
     q_unit = replace(unit, column_context=masked) if masked != unit.column_context else unit
+    # so is an arm named in the sentence ("273 to receive once-daily chemoradiotherapy"),
+    # a pooled arm's words aside ("a total of 160 patients" counts them)
+    q_folded, randomized = folded, {a.ident for a in names.randomized_arms}
+    for hit in _mentions(names, folded, "arm") if names.arms else []:
+        if hit.name not in randomized:
+            continue
+        q_folded = q_folded[:hit.start] + " " * (hit.end - hit.start) + q_folded[hit.end:]
     anchors = _Anchors(unit, items)
+    group_ends: dict[int, int] = {}
+    for it in items:
+        group_ends[it.group] = max(group_ends.get(it.group, it.end), it.end)
     first_date = min((it.start for it in items if it.statistic == "date"), default=-1)
     for i, item in enumerate(items):
-        q = _quantity(lex, q_unit, item, folded)
+        q = _quantity(lex, q_unit, item, q_folded, group_ends.get(item.group))
         if item.group in group_quantity and item.statistic != "p_value":
             q = group_quantity[item.group]
         elif item.statistic == "p_value" and out and not unit.row:

@@ -139,20 +139,23 @@ def lexicon() -> Lexicon:
                    tuple(raw["skip_sections"]), {k: v for k, v in raw.items() if k not in known})
 
 
-def best_hit(hits: list[Hit], position: int, end: int | None = None) -> tuple[Hit, float] | None:
+def best_hit(hits: list[Hit], position: int, end: int | None = None,
+             group_end: int | None = None) -> tuple[Hit, float] | None:
     """The hit that best names the number at ``position``..``end``: near, long, before it.
 
     Papers name the quantity before its number ("the median PFS was 15.7 months"), or as
     the noun right after it ("21 centers"); a term further after counts for less. Longer
-    terms are more specific. The second value is the score (lower is better).
+    terms are more specific. The second value is the score (lower is better). The noun
+    may follow the number's group ("104 (73%) died": ``group_end`` is where "73" ends).
     """
     end = position if end is None else end
+    nouns = {end} if group_end is None else {end, group_end}
     scored = []
     for h in hits:
         length = len(h.term.replace("+", " "))
         if h.end <= position:
             score = float(position - h.end) - 2 * length
-        elif 0 <= h.start - end <= 3:
+        elif any(0 <= h.start - e <= 3 for e in nouns):
             score = -50.0 - length  # the noun of the number: "21 centers", "37 deaths"
         elif h.start >= end:
             score = 60 + 2.0 * (h.start - end) - 2 * length

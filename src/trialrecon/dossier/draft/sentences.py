@@ -34,7 +34,7 @@ from trialrecon.dossier.draft import cues, textrules, textshapes
 from trialrecon.dossier.draft.drafter import Draft, Unit
 from trialrecon.dossier.draft.lexicon import Hit, Names
 from trialrecon.dossier.draft.normalise import fold
-from trialrecon.dossier.draft.textnames import Named, TableNames
+from trialrecon.dossier.draft.textnames import SAFETY_QUANTITY, Named, TableNames
 from trialrecon.dossier.draft.textrules import guess, is_sure, sure
 
 _BETWEEN = ("ci_low", "ci_high", "pair_low", "pair_high", "p_value", "range_high",
@@ -259,7 +259,8 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
         owned = after and i + 1 < len(heads) and re.fullmatch(
             r"[\s,]*(?:[a-z-]+\s+){0,4}?[(\[]\s*(?:n\s*=\s*)?", s.low[after[0].end:nxt])
         if after and not both and not owned:
-            tail = s.low[end:after[0].start]
+            # "12 (10%) of 120 patients in the A group": the denominator is no other number
+            tail = re.sub(r"\bof\s+\d[\d,]*\b", "of", s.low[end:after[0].start])
             if _LINK_AFTER.match(tail + " ") or re.fullmatch(r"[\s%a-z.,()\[\]]*", tail) \
                     and not _VS.search(tail):
                 after_of[i] = after[0]
@@ -526,12 +527,28 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_landmarks(s)
     label_effects(s)
     textrules.label_named(s)
+    textrules.label_responses(s)
     textshapes.label_treatment(s)
     textshapes.label_follow_up(s)
     label_arms(s)
     for d in rows:
+        _safety_set(s, d)
         _flag(s, d)
     return rows
+
+
+def _safety_set(s: Sentence, d: Draft) -> None:
+    """An adverse event in the text is over the safety set, as in the tables (the data
+    dictionary: "on adverse events ... the safety set the paper defines"); when the tables
+    give adverse events several sets, the one most of their cells use, as a guess."""
+    sets = s.ctx.tables.safety_sets
+    if not sets or s.unit.external or d.fields.get("population") or \
+            not SAFETY_QUANTITY.match(d.fields["quantity"]):
+        return
+    d.fields["population"] = sets[0]
+    d.rules.append(f"population: the set of the tables' adverse events ({sets[0]})")
+    if len(sets) > 1:
+        guess(d, "population: the tables give adverse events several analysis sets")
 
 
 _EFFICACY = re.compile(r"^(?:outcome|orr|dcr|pcr|cr_rate|responders|best_response|deaths|"

@@ -31,6 +31,7 @@ from trialrecon.dossier.draft.sentences import TextContext, label_sentence
 from trialrecon.dossier.draft.tables import is_data
 from trialrecon.dossier.draft.tableview import view
 from trialrecon.dossier.draft.textnames import table_names
+from trialrecon.dossier.draft.textrules import label_declared_set
 
 EXTERNAL_SECTIONS = ("introduction", "background", "discussion", "comment",
                      "research in context", "evidence before this study",
@@ -179,6 +180,7 @@ def draft_document(doc: Document, names: Names, source_id: str,
                 if not _in_arm_name(d, unit, names)]
         rows = label_sentence(unit, rows, context)
         rows = borrow_labels(rows, unit.text, cells, names, context.tables)
+        label_declared_set(rows, names)
         _collisions(rows, by_row=False)
         drafts.extend(rows)
         if progress is not None:

@@ -162,6 +162,8 @@ class TableNames:
     entries: list[Named] = field(default_factory=list)
     abbr: dict[str, tuple[str, ...]] = field(default_factory=dict)
     distinct: frozenset[frozenset[str]] = frozenset()  # levels that name one row only
+    # the analysis sets the tables give adverse events, most cells first
+    safety_sets: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         seen: dict[frozenset[str], set[str]] = defaultdict(set)
@@ -259,4 +261,19 @@ def table_names(cells: list[Draft], document_text: str) -> TableNames:
         entries.append(Named(q, c, keys, stub, level, pops.pop() if len(pops) == 1 else "",
                              units.pop() if len(units) == 1 else "",
                              frozenset(d.fields.get("statistic", "") for d in rows), len(rows)))
-    return TableNames([e for e in entries if e.keys], abbreviations(document_text))
+    return TableNames([e for e in entries if e.keys], abbreviations(document_text),
+                      safety_sets=_safety_sets(cells))
+
+
+def _safety_sets(cells: list[Draft]) -> tuple[str, ...]:
+    """The analysis sets the tables' adverse-event cells are over, the most used first."""
+    count: dict[str, int] = defaultdict(int)
+    for d in cells:
+        if SAFETY_QUANTITY.match(d.fields.get("quantity", "")) and d.fields.get("population"):
+            count[d.fields["population"]] += 1
+    return tuple(sorted(count, key=lambda p: (-count[p], p)))
+
+
+# adverse events and the safety set itself: the data dictionary puts the safety set (the one
+# the paper defines) on them wherever they are printed
+SAFETY_QUANTITY = re.compile(r"^(?:t?r?ae_[a-z0-9_]+|safety_population)$")

@@ -15,11 +15,12 @@ Designs, flow, doses, schedules, dates and follow-up are in :mod:`.textshapes`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.drafter import Draft
-from trialrecon.dossier.draft.lexicon import Names
+from trialrecon.dossier.draft.lexicon import Names, lexicon
 from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.textnames import Named
 
@@ -53,11 +54,16 @@ def _endpoint_in(text: str, names: Names) -> str:
     if found:
         return found
     low = fold(text)
-    if re.search(r"\b(?:death|deaths|died|mortality)\b", low):
+    if re.search(r"\b(?:death|deaths|died|mortality|fatality)\b", low):
         return "os"
     if re.search(r"\bprogression\b", low):
         return "pfs"
+    if _BARE_SURVIVAL.search(low):
+        return "os"  # "survival did not differ": survival with no qualifier is overall
     return ""
+
+
+_BARE_SURVIVAL = re.compile(r"(?<![a-z]-)(?<!free )(?<!specific )\bsurvival\b")
 
 
 def hr_named(text: str, span: tuple[int, int], names: Names) -> str:
@@ -83,7 +89,7 @@ def hr_named(text: str, span: tuple[int, int], names: Names) -> str:
     spots = [(m.start(), _endpoint_in(m.group(), names)) for m in re.finditer(
         r"progression[- ]free survival|overall survival|\b[a-z]{0,3}pfs\b|\bos\b|"
         r"disease[- ]free survival|\bdfs\b|\befs\b|\brfs\b|time to progression|\bttp\b|"
-        r"\bdeath\b|mortality", fold(clause))]
+        r"\bdeaths?\b|\bdied\b|mortality|fatality|" + _BARE_SURVIVAL.pattern, fold(clause))]
     named = {e for _, e in spots if e}
     declared = {i for i, _ in names.endpoints}
     own = cues.endpoint_of(clause, names.endpoints)
@@ -267,7 +273,8 @@ def _p_after(s: Sentence, d: Draft, last: dict[int, Draft]) -> None:
 _UNIT_AFTER = (
     (r"h(?:ours?|rs?)?\b", "hours"), (r"min(?:utes?)?\b", "min"), (r"days?\b", "days"),
     (r"weeks?\b", "weeks"), (r"months?\b", "months"), (r"years?\b", "years"),
-    (r"m[lL]\b", "mL"), (r"mg/m2\b|mg/m²|mg/m\^2", "mg/m2"), (r"mg/kg\b", "mg/kg"),
+    (r"m[lL]\b", "mL"), (r"mg/m2\b|mg/m²|mg/m\^2|mg/m(?![a-z0-9/])", "mg/m2"),
+    (r"mg/kg\b", "mg/kg"),
     (r"mg(?:/d(?:ay)?\b| daily\b| per day\b| a day\b)", "mg/day"), (r"mg\b", "mg"),
     (r"g\b", "g"), (r"Gy\b", "Gy"), (r"kg\b", "kg"), (r"cm/s(?:ec)?\b", None),
     (r"cm\b", "cm"), (r"mm\s?Hg\b", "mmHg"), (r"mm\b", "mm"), (r"μg\b|mcg\b|µg\b", "ug"),
@@ -304,3 +311,63 @@ def label_units(s: Sentence) -> None:
             continue
         d.fields["unit"] = unit
         sure(d, "unit", "printed after the number")
+
+
+# ------------------------------------------------------------------- levels of best response
+
+
+@lru_cache(maxsize=1)
+def _level_rx() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    """(level, its words right after a number, its words right before one) per level of
+    best response (the lexicon's response categories; abbreviations only in capitals)."""
+    out = []
+    for level, terms in lexicon().response_categories.items():
+        words = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)
+                         if len(t) > 3)
+        after = re.compile(rf"^%?\s*[)\]]?\s*(?:patients?\s+)?(?:had|with|achieved|showed|"
+                           rf"experienced)?\s*(?:an?\s+)?(?:{words})\b")
+        before = re.compile(rf"\b(?:{words})s?\s*(?:\([^()]*\))?\s*[,:]?\s*(?:in|of)?\s*$")
+        out.append((level, after, before))
+    return tuple(out)
+
+
+def label_responses(s: Sentence) -> None:
+    """"30 patients (21%) had stable disease and 15 (10.5%) progressive disease",
+    "(complete response, 3.5%; partial response, 35%)": a number of best response is of the
+    level named right after it, else of the level named right before it (the lexicon's
+    terms); the nearest term alone would give 3.5% the partial response printed after it."""
+    levels = _level_rx()
+    for d in s.rows:
+        if d.item is None or d.fields["quantity"] != "best_response" or \
+                d.fields["statistic"] not in ("count", "percent"):
+            continue
+        start, end = s.group_span(d)
+        tail, head = s.low[end:end + 40], s.low[max(0, start - 40):start]
+        found = [lv for lv, after, _ in levels if after.match(tail)] or \
+            [lv for lv, _, before in levels if before.search(head)]
+        if len(found) == 1:
+            d.fields["category"] = found[0]
+            sure(d, "quantity", f"a level of best response named at the number ({found[0]})")
+            sure(d, "category", f"a level of best response named at the number ({found[0]})")
+
+
+# ------------------------------------------------------------- a declared set's own counts
+
+
+def label_declared_set(rows: list[Draft], names: Names) -> None:
+    """"155/406 [38.2%] in the progesterone group and 152/393 [38.7%] in the placebo group,
+    adjusted RR 0.98": the per-arm denominators a passage prints are those a declared
+    analysis set's label gives ("infants ... (406 and 393)"), so its numbers are of that set,
+    as a table column whose n is that set's (data dictionary, ``population``)."""
+    counts = {d.fields.get("denominator", "") for d in rows
+              if d.fields.get("arm") and d.fields["statistic"] in ("count", "percent")} - {""}
+    declared = names.population_of_counts(counts)
+    if not declared:
+        return
+    for d in rows:
+        q = d.fields["quantity"]
+        if not d.fields.get("population") and \
+                not q.startswith(("design_", "external_")) and d.fields["statistic"] != "date":
+            d.fields["population"] = declared
+            d.rules.append(f"population: the declared set whose counts the passage prints "
+                           f"({declared})")

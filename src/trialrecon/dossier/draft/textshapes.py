@@ -332,7 +332,9 @@ def _ratio_arms(s: Sentence) -> None:
 
 # --------------------------------------------------------------------------- treatment
 
-_DOSE_UNIT = re.compile(r"^\s?(mg/m2|mg/m²|mg/kg(?:/day|/d)?|mg|g|µg|μg|mcg|iu|gy|auc)\b")
+# "mg/m²" reaches the sentence as "mg/m " (the normalised text drops superscripts as marks)
+_DOSE_UNIT = re.compile(r"^\s?(mg/m2|mg/m²|mg/m(?![a-z0-9/])|mg/kg(?:/day|/d)?|mg|g|µg|μg|mcg|"
+                        r"iu|gy|auc)\b")
 _SCHEDULE = re.compile(r"(?:every|each|per|over|for|within|after|q)\s*$")
 _SCHEDULE_UNIT = re.compile(r"^\s?-?(min(?:utes?)?|h(?:ours?)?|days?|weeks?|months?|cycles?)\b")
 
@@ -368,8 +370,8 @@ def label_treatment(s: Sentence) -> None:
 def _dose_unit(tail: str) -> str:
     m = _DOSE_UNIT.match(tail.lower())
     unit = m.group(1) if m else ""
-    unit = {"mg/m²": "mg/m2", "µg": "ug", "μg": "ug", "mcg": "ug", "gy": "Gy", "ml": "mL",
-            "auc": "AUC", "iu": "IU", "mg/kg/d": "mg/kg/day"}.get(unit, unit)
+    unit = {"mg/m²": "mg/m2", "mg/m": "mg/m2", "µg": "ug", "μg": "ug", "mcg": "ug", "gy": "Gy",
+            "ml": "mL", "auc": "AUC", "iu": "IU", "mg/kg/d": "mg/kg/day"}.get(unit, unit)
     if unit == "mg" and re.match(r"^\s?mg\s+(?:once |twice )?(?:daily|per day|a day|/day|/d)\b",
                                  tail.lower()):
         return "mg/day"
