@@ -35,8 +35,9 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
   (``<=3`` and ``>3``) still are;
 * **levels a patient can share** (organs involved, sites of metastasis, prior therapies): a
   list of three or more levels whose counts exceed the total while every level's printed
-  percentage is its count over that total (within one unit of its last digit), and the percentages too exceed 100 beyond their
-  rounding, counts each level over all the patients: a multi-response list, not a partition.
+  percentage is its count over that total (within one unit of its last digit), and the
+  percentages too exceed 100 beyond their rounding, counts each level over all the patients:
+  a multi-response list, not a partition.
   A slip in one count breaks its own percentage and is still flagged, as is a two-level list
   (``Sex: male / female``) and a list with a missing level (``EGFR: positive / negative / not
   evaluable``: a status, one per patient), which a patient cannot share;
