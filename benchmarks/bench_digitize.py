@@ -142,6 +142,11 @@ def raster_case(spec: FigureSpec, work: Path, fmt: str = "png") -> tuple[Scores,
 
 def _colour(spec: FigureSpec, k: int) -> str:
     """The colour name of arm ``k`` as the command names it (for --arm)."""
+    if spec.style == "kmplot":  # the project's figure: its own colour per arm role
+        from trialrecon.report.figures import arm_styles
+
+        roles = ["experimental" if j else "comparator" for j in range(k + 1)]
+        return colour_name(_rgb(arm_styles(roles)[k][0]))
     return colour_name(_rgb(COLOURS[k]))
 
 

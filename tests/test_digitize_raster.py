@@ -63,6 +63,10 @@ def read_image(image: Path, spec: FigureSpec, truth, out: Path, *extra: str):
     (FigureSpec("rossi", "rossi"), "png"),  # overlapping curves, one dashed
     (FigureSpec("rossi", "rossi"), "jpg"),
     (FigureSpec("crossing", "cross"), "png"),  # curves that cross, many censor ticks
+    (FigureSpec("waltons", "waltons", risk_colour=False), "png"),  # dashed drops into gaps
+    (FigureSpec("lung_3arms", "lung"), "png"),  # three arms: solid, dashed, dotted
+    (FigureSpec("lung_3arms", "lung"), "jpg"),  # the dotted arm falls to 0 under the axis
+    (FigureSpec("sim3_percent", "sim3", percent=True, censor="+"), "png"),  # plus signs
     (FigureSpec("waltons", "waltons", style="kmplot"), "png"),  # bands, a side legend
 ], ids=lambda v: v if isinstance(v, str) else v.name)
 def test_image_is_read_within_the_issue_bounds(spec, fmt, tmp_path):
@@ -104,3 +108,35 @@ def test_an_image_placed_in_a_pdf_is_read(tmp_path):
     score, text = read_image(pdf, spec, truth, tmp_path / "c")
     assert "raster figure page 1" in text
     assert score.max_abs_s <= 0.02 and score.log_hr_error <= 0.08
+
+
+def test_a_thick_line_is_read_from_its_edges():
+    """Steps shorter than the line is wide run together into one slanted band; the band's
+    edges still give the curve. By hand: a curve at row 10.5 until x = 50, 14.5 until x = 53,
+    then 18.5, stroked 12 pixels wide (square ends), covers in column x the rows from
+    min y over [x - 6, x + 6] minus 6 to max y over it plus 6 (pixel rows whole: a line edge
+    at 4.5 makes row 5 the first)."""
+    from trialrecon.dossier.digitize.raster_edges import edge_corners
+
+    def y(x: float) -> float:
+        return 10.5 if x < 50 else (14.5 if x < 53 else 18.5)
+
+    cols = np.arange(20, 90)
+    top = np.array([min(y(x - 6), y(x + 6)) - 6 + 0.5 for x in cols])
+    bottom = np.array([max(y(x - 6), y(x + 6)) + 6 - 0.5 for x in cols])
+    corners = edge_corners(cols, top, bottom, 12.0)
+    drops = corners[1:-1:2]  # (x, level before) pairs, then (x, level after)
+    assert [round(float(v), 1) for v in np.unique(corners[:, 1])] == [10.5, 14.5, 18.5]
+    xs = sorted({float(x) for x, _ in drops})
+    assert len(xs) == 2 and abs(xs[0] - 49.5) <= 1.0 and abs(xs[1] - 52.5) <= 1.0
+    # the run centres (a thin line's reading) would put the first drop 6 pixels early
+    centre = (top + bottom) / 2
+    assert centre[list(cols).index(44)] > 10.5 + 1
+
+
+def test_drop_pieces_out_of_order_are_pooled():
+    """Pieces of one vertical found a column apart in the wrong order become one drop at their
+    mean weighted by height (pool adjacent violators): (10*2 + 9*6) / 8 = 9.25."""
+    from trialrecon.dossier.digitize.raster import _in_order
+
+    assert _in_order([5.0, 10.0, 9.0, 20.0], [1.0, 2.0, 6.0, 3.0]) == [5.0, 9.25, 9.25, 20.0]

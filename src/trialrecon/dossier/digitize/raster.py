@@ -15,14 +15,19 @@ scikit-image's 14 MB plus four more packages; neither removes a step of the meth
    to on the line from the background to that colour, if at least 40% of the way (so the pale
    fill of a confidence band, drawn in the arm's colour, is left out).
 3. Tracing: in each cluster, every column's runs of pixels are candidates. A run reaching
-   out above or below the line on both sides of it is cut back to the line and recorded as a
-   censor mark. A dynamic programme picks at most one run per column so that the curve never
+   out above or below the line (on the side a drop cannot) is cut back to the line and
+   recorded as a censor mark; a plus sign's level arms are dropped where the curve falls
+   within their reach. A dynamic programme picks at most one run per column so that the curve never
    rises; skipping a column costs 1 and a drop a little per pixel (so it does not fall onto a
    label below it). A second and third curve of one colour are traced from what is left, and
    reported: an image's arms are told apart by colour only.
 4. A gap the path skipped (a dash, or where another curve is drawn over it) takes that other
-   curve's steps when both ends meet it; else its drop is put where the cluster has pixels
-   between the two levels (a dot or dash of the vertical line), else at the gap's middle.
+   curve's steps when both ends meet it; else its drop is put where the cluster has strong
+   ink between the two levels (a dot or dash of the vertical line), else midway between the
+   last ink on the upper line and the first on the lower one. A stroke cut short by a blank
+   gap runs on to the next plateau; a last stroke that reaches the x axis ends on it; drops
+   found out of order are pooled (a falling curve drops at later and later times). A line
+   wider than ``raster_edges.THICK`` pixels is read from its edges (:mod:`.raster_edges`).
 """
 
 from __future__ import annotations
@@ -34,19 +39,11 @@ import numpy as np
 from trialrecon.dossier.digitize.geometry import RGB
 from trialrecon.dossier.digitize.limits import DigitizeError
 from trialrecon.dossier.digitize.raster_axes import RasterAxes
+from trialrecon.dossier.digitize.raster_edges import THICK, edge_corners
+from trialrecon.dossier.digitize.raster_marks import _group_marks, _not_arms, _Runs, _trim_ticks
 
 _SKIP = 1.0  # cost of a column without a run
 _DROP = 0.01  # cost per pixel of fall
-
-
-@dataclass
-class _Runs:
-    """Candidate runs: column, top, bottom (inclusive) and weighted centre row."""
-
-    col: np.ndarray
-    top: np.ndarray
-    bottom: np.ndarray
-    centre: np.ndarray
 
 
 @dataclass
@@ -59,6 +56,7 @@ class _Trace:
     width: float  # line thickness in pixels
     rising: bool
     marks: np.ndarray  # (m, 2) censor marks found on the path (x, y)
+    thick: bool = False  # a line wider than THICK pixels: read from its edges
 
 
 def _background(rgb: np.ndarray) -> np.ndarray:
@@ -141,7 +139,8 @@ def _runs(mask: np.ndarray, weight: np.ndarray, x0: int) -> _Runs:
     return _Runs(cs + x0, rs.astype(float), re.astype(float), centre)
 
 
-def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int) -> np.ndarray:
+def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int,
+        thick: bool = False) -> np.ndarray:
     """Indices of the runs on the best monotone path (see the module docstring)."""
     n = runs.col.size
     if n == 0:
@@ -157,6 +156,7 @@ def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int) -> np
     cols = runs.col[order]
     bounds = np.flatnonzero(np.diff(cols)) + 1
     groups = np.split(order, bounds)
+    near: list[np.ndarray] = []  # the runs of the last two columns (a thick line)
     for g in groups:
         x = int(runs.col[g[0]])
         pm = np.minimum.accumulate(best_key)
@@ -171,6 +171,9 @@ def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int) -> np
                 back[i] = best_id[pid[thr]]
             else:
                 cost[i] = start
+        if thick:
+            _follow_band(runs, g, near, y_hi, y_lo, cost, back)
+            near = (near + [g])[-2:]
         for i in g:
             r = int(np.clip(np.ceil(y_lo[i] - 1e-9), 0, height + 1))
             key = cost[i] - (x + 1) * _SKIP - _DROP * y_lo[i]
@@ -186,53 +189,16 @@ def _dp(runs: _Runs, width: float, height: int, x_first: int, x_last: int) -> np
     return np.array(path[::-1], dtype=int)
 
 
-def _trim_ticks(runs: _Runs, width: float) -> np.ndarray:
-    """Cut censor ticks off the runs; the level of the tick where a run had one, else NaN.
-
-    A run reaching more than 1.5 pixels above the flat run it overlaps a few columns to the
-    left, or below the one a few columns to the right, has a mark across the line (a tick or a
-    plus drawn at a drop reaches out on one side only). It is cut to span from the left run's
-    top to the right run's bottom, so a drop under a tick stays a drop; the mark sits at the
-    level it reaches out from both sides of, else at the side it reaches out on.
-    """
-    k = int(np.ceil(width)) + 2
-    by_col: dict[int, list[int]] = {}
-    for i, c in enumerate(runs.col.tolist()):
-        by_col.setdefault(c, []).append(i)
-    flat_max = width + 1.5
-    level = np.full(runs.col.size, np.nan)
-
-    def near(i: int, col: int) -> int | None:
-        best, score = None, 0.0
-        for j in by_col.get(col, []):
-            if runs.bottom[j] - runs.top[j] + 1 > flat_max:
-                continue
-            overlap = min(runs.bottom[i], runs.bottom[j]) - max(runs.top[i], runs.top[j]) + 1
-            if overlap > score:
-                best, score = j, overlap
-        return best
-
-    for i in range(runs.col.size):
-        if runs.bottom[i] - runs.top[i] + 1 <= flat_max:
-            continue
-        left, right = near(i, int(runs.col[i]) - k), near(i, int(runs.col[i]) + k)
-        if left is None or right is None:
-            continue
-        up = runs.top[left] - runs.top[i] > 1.5
-        down = runs.bottom[i] - runs.bottom[right] > 1.5
-        if not (up or down):
-            continue
-        same = abs(runs.centre[left] - runs.centre[right]) <= 1.0
-        if up and (down or same):
-            level[i] = runs.centre[left] if same else (runs.centre[left] + runs.centre[right]) / 2
-        else:
-            level[i] = runs.centre[right] if down else runs.centre[left]
-        runs.top[i], runs.bottom[i] = runs.top[left], runs.bottom[right]
-        if runs.bottom[i] - runs.top[i] + 1 <= flat_max:
-            runs.centre[i] = (runs.centre[left] + runs.centre[right]) / 2
-        else:
-            runs.centre[i] = (runs.top[i] + runs.bottom[i]) / 2
-    return level
+def _line_width(lengths: np.ndarray) -> float:
+    """The plateaus' line width: the shortest run length a sixth of the columns have. The
+    median (or the commonest length) is a censor tick's height on a figure dense with them;
+    single pixels are specks of anti-aliasing unless most runs are one pixel long."""
+    counts = np.bincount(np.clip(lengths.astype(int), 0, 30), minlength=2)
+    if counts.argmax() <= 1:
+        return 1.0
+    counts[:2] = 0
+    common = np.flatnonzero(counts >= counts.sum() / 6)
+    return float(common[0]) if common.size else 1.0
 
 
 def _trace(mask: np.ndarray, weight: np.ndarray, box: tuple[int, int, int, int],
@@ -244,10 +210,15 @@ def _trace(mask: np.ndarray, weight: np.ndarray, box: tuple[int, int, int, int],
         return None
     lengths = runs.bottom - runs.top + 1
     single = np.bincount(runs.col - x0, minlength=mask.shape[1])[runs.col - x0] == 1
-    width = float(np.clip(np.median(lengths[single]) if single.any() else np.median(lengths),
-                          1, 30))
+    some = lengths[single] if single.any() else lengths
+    width = float(np.clip(np.median(some), 1, 30))
+    thick = _line_width(some) >= THICK
+    reach = (runs.bottom - runs.top) / 2.0  # half a mark's height, before the cut
     tick = _trim_ticks(runs, width)
-    path = _dp(runs, width, mask.shape[0], x0, x0 + mask.shape[1] - 1)
+    keep = _not_arms(runs, tick, reach, width)
+    runs = _Runs(runs.col[keep], runs.top[keep], runs.bottom[keep], runs.centre[keep])
+    tick = tick[keep]
+    path = _dp(runs, width, mask.shape[0], x0, x0 + mask.shape[1] - 1, thick)
     if path.size == 0:
         return None
     cols = runs.col[path]
@@ -255,7 +226,7 @@ def _trace(mask: np.ndarray, weight: np.ndarray, box: tuple[int, int, int, int],
     has = ~np.isnan(mark)
     marks = _group_marks(cols[has], mark[has] + y0)
     return _Trace(colour, cols, runs.top[path] + y0, runs.bottom[path] + y0,
-                  runs.centre[path] + y0, width, False, marks)
+                  runs.centre[path] + y0, width, False, marks, thick)
 
 
 def _flipped(tr: _Trace, corners: np.ndarray, y0: int, height: int
@@ -268,33 +239,31 @@ def _flipped(tr: _Trace, corners: np.ndarray, y0: int, height: int
     if marks.size:
         marks[:, 1] = back(marks[:, 1])
     out = _Trace(tr.colour, tr.cols, back(tr.bottom), back(tr.top), back(tr.centre), tr.width,
-                 True, marks)
+                 True, marks, tr.thick)
     c = corners.copy()
     if c.size:
         c[:, 1] = back(c[:, 1])
     return out, c
 
 
-def _group_marks(cols: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """Adjacent tick columns are one mark, at their mean column."""
-    marks: list[list] = []
-    for x, y in zip(cols.tolist(), levels.tolist(), strict=True):
-        if marks and x - marks[-1][0][-1] <= 1:
-            marks[-1][0].append(x)
-        else:
-            marks.append([[x], y])
-    return np.array([(float(np.mean(xs)), y) for xs, y in marks]).reshape(-1, 2)
-
-
-def _between(mask: np.ndarray, crop: tuple[int, int, int, int], x_a: float, x_b: float,
+def _between(ink: np.ndarray, crop: tuple[int, int, int, int], x_a: float, x_b: float,
              y_a: float, y_b: float, width: float) -> float | None:
-    """The centre of the pixels strictly between two levels near a gap (a drop's dot or dash)."""
+    """The centre of the strokes between two levels near a gap (a drop's dot or dash).
+
+    A row whose centre lies past a plateau's half width is covered by that plateau's line for
+    at most half a pixel, so ink stronger than 0.6 there is drawn by something else: the
+    vertical stroke of the drop. Taking the rows from the line's edge (not half a pixel
+    further) finds the dot of a dotted line that sits at the drop's corner. The stroke may lie
+    half a line's width inside the lower plateau's first columns (its line starts under the
+    stroke).
+    """
     x0, y0 = crop[0], crop[1]
-    c0, c1 = int(np.floor(x_a - width)) - x0, int(np.ceil(x_b)) - x0 + 1
-    r0, r1 = int(np.ceil(y_a + width / 2 + 0.5)) - y0, int(np.floor(y_b - width / 2 - 0.5)) - y0
+    c0, c1 = int(np.floor(x_a - width)) - x0, int(np.ceil(x_b + width / 2)) - x0 + 1
+    r0 = int(np.ceil(y_a + width / 2 + 0.1)) - y0
+    r1 = int(np.floor(y_b - width / 2 - 0.1)) - y0 + 1
     if r1 <= r0 or c1 <= c0:
         return None
-    sub = mask[max(r0, 0): max(r1, 0), max(c0, 0): max(c1, 0)]
+    sub = ink[max(r0, 0): max(r1, 0), max(c0, 0): max(c1, 0)] > 0.6
     counts = sub.sum(axis=0)
     if counts.sum() == 0:
         return None
@@ -302,26 +271,77 @@ def _between(mask: np.ndarray, crop: tuple[int, int, int, int], x_a: float, x_b:
                  / counts.sum()) + x0
 
 
-def _corners(tr: _Trace, mask: np.ndarray | None = None,
-             crop: tuple[int, int, int, int] = (0, 0, 0, 0)) -> np.ndarray:
+def _level_cols(ink: np.ndarray, crop: tuple[int, int, int, int], c_from: int, c_to: int,
+                y: float, width: float) -> np.ndarray:
+    """Columns in [c_from, c_to] with strong ink on the core rows of a line at level ``y``."""
+    x0, y0 = crop[0], crop[1]
+    r0 = max(int(np.ceil(y - width / 2 + 0.5)) - y0, 0)
+    r1 = max(int(np.floor(y + width / 2 - 0.5)) - y0 + 1, r0 + 1)
+    a, b = max(c_from - x0, 0), max(c_to - x0 + 1, 0)
+    strong = (ink[r0:r1, a:b] > 0.6).any(axis=0)
+    return np.flatnonzero(strong) + a + x0
+
+
+def _gap_drop(ink: np.ndarray | None, crop: tuple[int, int, int, int], x_a: float, x_b: float,
+              y_a: float, y_b: float, width: float) -> float:
+    """Where a curve drops from level ``y_a`` (last traced at column ``x_a``) to ``y_b``
+    (traced from ``x_b``) with no stroke traced between.
+
+    The drop's own stroke, where any of it is drawn (:func:`_between`), places it. Else it lies
+    between the last column with ink on the upper line and the first with ink on the lower
+    one, whichever run the trace took in a column holding both (a dot of a dotted line at
+    the corner): the middle of the two. Without an image, the gap's middle.
+    """
+    if ink is None:
+        return (x_a + x_b) / 2.0
+    seen = _between(ink, crop, x_a, x_b, y_a, y_b, width)
+    if seen is not None:
+        return seen
+    reach = int(np.ceil(width))
+    upper = _level_cols(ink, crop, int(x_a), int(x_b) + reach, y_a, width)
+    lower = _level_cols(ink, crop, int(x_a) - reach, int(x_b), y_b, width)
+    u = float(upper.max()) if upper.size else x_a
+    lo = float(lower.min()) if lower.size else x_b
+    return (max(u, x_a) + min(lo, x_b)) / 2.0
+
+
+def _blank(ink: np.ndarray | None, crop: tuple[int, int, int, int], x_a: float | None,
+           x_b: float, y_a: float, y_b: float) -> bool:
+    """No strong ink strictly between columns ``x_a`` and ``x_b`` from row ``y_a`` to ``y_b``
+    (a gap of a dashed line, not columns the trace passed over)."""
+    if ink is None or x_a is None:
+        return True
+    x0, y0 = crop[0], crop[1]
+    c0, c1 = max(int(x_a) + 1 - x0, 0), max(int(x_b) - x0, 0)
+    r0, r1 = max(int(np.floor(y_a)) - y0, 0), max(int(np.ceil(y_b)) - y0 + 1, 0)
+    return not bool((ink[r0:r1, c0:c1] > 0.6).any())
+
+
+def _corners(tr: _Trace, ink: np.ndarray | None = None,
+             crop: tuple[int, int, int, int] = (0, 0, 0, 0),
+             floor: float | None = None) -> np.ndarray:
     """Corner points (x, y) of the step curve in pixels, swept left to right.
 
     A column whose run is no taller than the line is on a plateau (its level the run's centre,
     averaged over the plateau); a taller run is a vertical stroke, and adjacent stroke columns
     reaching the same depth are one drop, placed at their centre weighted by their height. A
     plateau found lower than the last one without a stroke between them (a gap: a dash, another
-    curve drawn over this one) drops at the middle of the gap.
+    curve drawn over this one) drops at the middle of the gap. A curve whose last stroke runs
+    down to the bottom of the crop, but for a dash's gap, ends on ``floor`` (the x axis line,
+    which hides the end of its fall).
     """
     flat_max = tr.width + 1.5
     segs: list[list[float]] = []  # [x_start, x_end, level sum, count]
     drops: list[float] = []  # x of the drop before segs[k + 1]
     last_x = None
     stroke: list[tuple[float, float, float]] = []  # (x, depth, weight) of the current stroke
+    from_stroke = False  # the last level is a stroke's depth, no plateau seen at it yet
 
     def level() -> float:
         return segs[-1][2] / segs[-1][3]
 
     def close_stroke() -> None:
+        nonlocal from_stroke
         if not stroke:
             return
         depth = max(d for _, d, _ in stroke)
@@ -330,6 +350,7 @@ def _corners(tr: _Trace, mask: np.ndarray | None = None,
         if segs and depth > level() + 0.8:
             drops.append(xd)
             segs.append([xd, xd, depth, 1])
+            from_stroke = True
         stroke.clear()
 
     for x, top, bottom, centre in zip(tr.cols.tolist(), tr.top.tolist(), tr.bottom.tolist(),
@@ -339,19 +360,24 @@ def _corners(tr: _Trace, mask: np.ndarray | None = None,
             close_stroke()
             if not segs:
                 segs.append([x, x, centre, 1])
+            elif centre > level() + 0.8 and from_stroke and drops and \
+                    x - drops[-1] <= 3 * tr.width + 1 and \
+                    _blank(ink, crop, last_x, x, level(), centre - tr.width / 2):
+                # a drop's stroke cut short by a dash's gap (nothing drawn in the columns
+                # between): it goes on down to this plateau
+                segs[-1] = [segs[-1][0], x, centre, 1]
+                from_stroke = False
             elif centre > level() + 0.8:
-                gap_x = (last_x + x) / 2.0 if last_x is not None else x
-                seen = None if mask is None or last_x is None else \
-                    _between(mask, crop, last_x, x, level(), centre, tr.width)
-                gap_x = seen if seen is not None else gap_x
+                gap_x = float(x)
+                if last_x is not None:
+                    gap_x = _gap_drop(ink, crop, last_x, x, level(), centre, tr.width)
                 drops.append(gap_x)
                 segs.append([x, x, centre, 1])
             elif abs(centre - level()) <= 0.8:
                 segs[-1][1] = x
-                if segs[-1][3] == 1 and segs[-1][0] == segs[-1][1] - 0:
-                    pass
                 segs[-1][2] += centre
                 segs[-1][3] += 1
+                from_stroke = False
         else:
             if stroke and (x - stroke[-1][0] > 1 or abs(bottom - tr.width / 2 - stroke[-1][1])
                            > 1.5):
@@ -363,11 +389,38 @@ def _corners(tr: _Trace, mask: np.ndarray | None = None,
     close_stroke()
     if not segs:
         return np.zeros((0, 2))
+    if floor is not None and ink is not None and from_stroke and \
+            level() + tr.width / 2 >= crop[1] + ink.shape[0] - 1 - (3 * tr.width + 1):
+        segs[-1][2], segs[-1][3] = max(floor, level()), 1
+    levels = [sg[2] / sg[3] for sg in segs]
+    drops = _in_order(drops, np.diff(levels).tolist())
     pts = [(segs[0][0], segs[0][2] / segs[0][3])]
     for k, xd in enumerate(drops):
         pts += [(xd, segs[k][2] / segs[k][3]), (xd, segs[k + 1][2] / segs[k + 1][3])]
     pts.append((max(float(last_x), pts[-1][0]), segs[-1][2] / segs[-1][3]))
     return np.array(pts, dtype=float)
+
+
+def _in_order(xs: list[float], heights: list[float]) -> list[float]:
+    """Drop positions made non-decreasing, pooling pieces found out of order at their mean.
+
+    A falling curve drops at later times as it goes down. Pieces of one vertical line found a
+    column apart in the wrong order (dots of a dotted line, jagged anti-aliasing) are one
+    drop: adjacent violators are pooled at their mean weighted by height (isotonic regression,
+    pool-adjacent-violators; Barlow et al. 1972, Statistical inference under order
+    restrictions).
+    """
+    blocks: list[list[float]] = []  # [weighted x sum, weight, count]
+    for x, h in zip(xs, heights, strict=True):
+        w = max(h, 1e-6)
+        blocks.append([x * w, w, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            top = blocks.pop()
+            blocks[-1] = [blocks[-1][0] + top[0], blocks[-1][1] + top[1], blocks[-1][2] + top[2]]
+    out: list[float] = []
+    for b in blocks:
+        out += [b[0] / b[1]] * int(b[2])
+    return out
 
 
 def _is_curve(corners: np.ndarray, ax: RasterAxes, rising: bool) -> bool:
@@ -384,6 +437,27 @@ def _is_curve(corners: np.ndarray, ax: RasterAxes, rising: bool) -> bool:
     if abs(start - base) > 0.15 * height:
         return False
     return bool(corners[0, 0] <= left + 0.1 * width or abs(start - base) <= 0.03 * height)
+
+
+def _follow_band(runs: _Runs, g: np.ndarray, near: list[np.ndarray], y_hi: np.ndarray,
+                 y_lo: np.ndarray, cost: np.ndarray, back: np.ndarray) -> None:
+    """Let a run follow one a column or two before it whose edges are no lower than its own.
+
+    The programme's order on levels (a run starts no lower than the last one ended) holds
+    for a thin line, but a line wider than the curve's steps draws them as one slanted band
+    whose runs in neighbouring columns overlap, each beginning above where the one before it
+    ended. Neither edge of the band rises, so its columns may follow one another.
+    """
+    for i in g:
+        for prev in near:
+            for j in prev:
+                if runs.col[i] - runs.col[j] > 2 or y_lo[j] > y_lo[i] + 1 or \
+                        y_hi[j] > y_hi[i] + 1:
+                    continue
+                c = cost[j] + (runs.col[i] - runs.col[j] - 1) * _SKIP + \
+                    _DROP * (y_lo[i] - y_lo[j])
+                if c < cost[i]:
+                    cost[i], back[i] = c, j
 
 
 def _cluster_masks(rgb: np.ndarray, ax: RasterAxes) -> tuple[list[tuple[RGB, np.ndarray,
@@ -429,7 +503,10 @@ def _curves_of_cluster(colour: RGB, member: np.ndarray, weight: np.ndarray,
             tr = _trace(m, w, crop, colour)
             if tr is None:
                 continue
-            corners = _corners(tr, m, crop)
+            if tr.thick:
+                corners = edge_corners(tr.cols, tr.top, tr.bottom, tr.width)
+            else:
+                corners = _corners(tr, np.where(m, w, 0.0), crop, None if rising else ax.box[3])
             if rising:
                 tr, corners = _flipped(tr, corners, crop[1], mask.shape[0])
             if _is_curve(corners, ax, rising) and (best is None or tr.cols.size >
