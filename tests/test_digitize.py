@@ -65,6 +65,8 @@ def figures(tmp_path_factory) -> Path:
     # black curves told apart by dash only, plus signs, percent axis, TrueType text, "0·2"
     FigureSpec("sim3_mono", "sim3", style="mono", percent=True, censor="+", risk_colour=False,
                fonttype=42),
+    # the project's own figure (report.kmplot): a narrow risk table, labels close to the axis
+    FigureSpec("kmplot_waltons", "waltons", style="kmplot"),
 ], ids=lambda s: s.name)
 def test_vector_figure_is_read_within_the_issue_bounds(spec, figures, tmp_path):
     pdf, _, truth = write_figure(spec, figures)

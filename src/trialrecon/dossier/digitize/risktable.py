@@ -72,7 +72,11 @@ def read_risk_table(words: list[Word], axes: Axes,
             float(np.min(np.abs(pos - w.cx))) < 0.25 * spacing
             or _between_ticks(w.cx, pos, spacing))]
         aligned = {id(w) for w, _ in counts}
-        others = [w for w, n in cells if id(w) not in aligned and not _is_bracketed(w.text)]
+        # words left of the first count are the row's label, even close to the axis (a
+        # narrow figure's "control 129 126 ..."); any other word makes it no row of counts
+        first = min((w.x0 for w, _ in counts), default=right)
+        others = [w for w, n in cells if id(w) not in aligned and not _is_bracketed(w.text)
+                  and w.x1 > first]
         if len(counts) < 2 or others:
             if "risk" in text:
                 reading = True
@@ -81,7 +85,7 @@ def read_risk_table(words: list[Word], axes: Axes,
             continue
         if not reading:
             continue
-        label_words = [w for w in line if w.x1 < left - 0.3 * spacing]
+        label_words = [w for w in line if w.x1 <= first and id(w) not in aligned]
         times = np.array([_snap_time(float(axes.x.value(w.cx)), step) for w, _ in counts])
         n = np.array([c for _, c in counts], dtype=int)
         if np.any(np.diff(times) <= 0):
