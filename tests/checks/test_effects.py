@@ -97,14 +97,19 @@ def test_the_format_example_is_consistent():
     assert mine and all(f.severity == "consistent" for f in mine)
 
 
-def test_a_last_digit_at_four_significant_digits_is_a_note(tmp_path):
+def test_a_last_digit_at_four_significant_digits_is_consistent(tmp_path):
     """88/106 vs 81/108: RR = 0.830189/0.75 = 1.106918, Katz interval 0.963451 to 1.271749;
     printed 1.1069 (0.9634 to 1.2718): each bound one unit of the fourth decimal off, a
-    precision no reader quotes: a note, not a point for the authors."""
+    precision no reader quotes and no reviewer sends (issue 22): consistent, the finding
+    saying so. The same interval printed 0.9624 to 1.2718 (ten units off) stays flagged."""
     rows = _counts(88, 106, 81, 108) + [
         row("rr", "", "risk_ratio", "Death", "estimate", "1.1069"),
         row("lo", "", "risk_ratio", "Death", "ci_low", "0.9634"),
         row("hi", "", "risk_ratio", "Death", "ci_high", "1.2718")]
     findings, _ = run(tmp_path, rows, ("effect-measures",))
-    assert [f.severity for f in findings] == ["note"]
+    assert [f.severity for f in findings] == ["consistent"]
     assert findings[0].recomputation["rounding_only"] is True
+    assert "last" in findings[0].sentence and "0.963451" in findings[0].sentence
+    rows[-2] = row("lo", "", "risk_ratio", "Death", "ci_low", "0.9624")
+    findings, _ = run(tmp_path / "far", rows, ("effect-measures",))
+    assert [f.severity for f in findings] == ["questionable"]

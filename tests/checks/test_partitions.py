@@ -7,3 +7,45 @@ def test_planted_errors_found_and_clean_values_kept(score):
     s = score("partitions")
     print(s.line())
     assert s.precision == 1.0 and s.recall == 1.0, s.line()
+
+
+def _levels(char: str, levels: list[tuple[str, int, str]]) -> list[dict[str, str]]:
+    """Table 1 rows of one characteristic in the drug column (n = 50): count and percent."""
+    from mini_rct import row
+
+    out = []
+    for name, n, pct in levels:
+        key = name.split()[-1].lower()
+        kw = {"location": "Table 1", "denominator": 50, "column": "Drug (n = 50)"}
+        out.append(row(f"{key}_n", "drug", "baseline", f"{char}: {name}", "count", n, **kw))
+        out.append(row(f"{key}_pct", "drug", "baseline", f"{char}: {name}", "percent", pct,
+                       **kw))
+    return out
+
+
+def test_levels_a_patient_shares_are_no_partition(tmp_path):
+    """Organs involved: liver 36/50 = 72%, lung 18/50 = 36%, other 19/50 = 38%: the counts sum
+    to 73 of 50 and the percentages to 146, each level over all 50 patients: no finding."""
+    from mini_rct import run
+
+    rows = _levels("Organs involved", [("Liver", 36, "72"), ("Lung", 18, "36"),
+                                       ("Other", 19, "38")])
+    findings, skipped = run(tmp_path, rows, ("partitions",))
+    assert [f for f in findings if f.severity != "consistent"] == []
+    assert any("share" in k for k in skipped)
+
+
+def test_a_slip_or_a_status_with_its_missing_level_is_still_flagged(tmp_path):
+    """Other 29 printed 38% (29/50 = 58%): that count is a slip, the list 83 of 50 is flagged.
+    EGFR positive 20 (40%), negative 19 (38%), not evaluable 14 (28%) = 53 of 50: a status with
+    its not-evaluable level is one per patient, flagged although each percentage fits."""
+    from mini_rct import run
+
+    slip = _levels("Organs involved", [("Liver", 36, "72"), ("Lung", 18, "36"),
+                                       ("Other", 29, "38")])
+    findings, _ = run(tmp_path / "slip", slip, ("partitions",))
+    assert any(f.severity == "inconsistent" and "83" in f.title for f in findings)
+    status = _levels("EGFR mutation", [("Positive", 20, "40"), ("Negative", 19, "38"),
+                                       ("Not evaluable", 14, "28")])
+    findings, _ = run(tmp_path / "status", status, ("partitions",))
+    assert any(f.severity == "inconsistent" and "53" in f.title for f in findings)

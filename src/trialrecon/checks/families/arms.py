@@ -17,6 +17,12 @@ Counts are whole numbers, so every comparison is exact.
 Rules (issue 22): counts add up only within one unit and analysis set (406 + 393 infants
 analysed are not the 787 women randomized: ``population`` and ``unit`` are part of the place);
 a pooled arm of every arm (a "Total" column) is the total.
+
+**Treated and never treated** (CONSORT: randomized = treated + not treated): the arms'
+treated counts printed at one place, plus the randomized patients the same source counts as
+never treated (a total over every arm), are at most the arms' randomized counts together
+("1161 received tranexamic acid and 1164 placebo" of 1161 + 1164 randomized, while 15
+received no treatment: inconsistent).
 """
 
 from __future__ import annotations
@@ -52,10 +58,57 @@ def check_arms(ctx: Context) -> list[Finding]:
     for small, big in SUBSETS:
         out += _at_most(ctx, _counts(ctx, small), _counts(ctx, big), "per arm")
     out += _crossover(ctx)
+    out += _treated_and_not(ctx, arms)
     for q, d in ctx.vocab.quantities.items():
         if d.get("events_of"):
             out += _at_most(ctx, _counts(ctx, q), _counts(ctx, "randomized")
                             or _counts(ctx, "enrolled"), "events of an arm")
+    return out
+
+
+def _treated_and_not(ctx: Context, arms: list[str]) -> list[Finding]:
+    """Arms' treated counts of one place plus the never treated of every arm, against the
+    arms' randomized counts (see the module docstring)."""
+    real = [a.id for a in ctx.dossier.trial.arms if not a.parts]
+    whole = {"", *(a.id for a in ctx.dossier.trial.pooled_arms if set(a.parts) == set(real))}
+    out = []
+    for key, treated in _places(_counts(ctx, "treated")).items():
+        cohort, source, cut = key[0], key[1], key[2]
+        by_loc: dict[str, dict[str, Row]] = defaultdict(dict)
+        for r in treated:
+            by_loc[r["location"]].setdefault(r["arm"], r)
+        rand: dict[str, Row] = {}
+        for r in sorted(_counts(ctx, "randomized"), key=lambda r: str(r["id"])):
+            if (r["cohort"] == cohort and r["source"] == source and r["data_cut"] == cut
+                    and r["arm"] in real):
+                rand.setdefault(r["arm"], r)  # the first by id: the same rows every run
+        nts = sorted((r for r in _counts(ctx, "not_treated") if r["cohort"] == cohort
+                      and r["source"] == source and r["data_cut"] == cut and r["arm"] in whole),
+                     key=lambda r: str(r["id"]))
+        if set(rand) != set(real) or not nts:
+            continue
+        for per_arm in by_loc.values():
+            if set(per_arm) != set(real):
+                continue
+            rows = [*per_arm.values(), nts[0], *rand.values()]
+            ctx.see(rows)
+            t = sum(int(r["value_num"]) for r in per_arm.values())
+            nt, n = int(nts[0]["value_num"]), sum(int(r["value_num"]) for r in rand.values())
+            rec = {"method": "treated + never treated <= randomized (CONSORT)",
+                   "inputs": {"treated": t, "not treated": nt, "randomized": n},
+                   "result": f"{t} + {nt} = {t + nt} against {n}"}
+            if t + nt <= n:
+                out.append(ctx.finding("consistent", f"treated {t} + not treated {nt} <= {n}",
+                                       f"The arms' treated ({t}) and the {nt} never treated "
+                                       f"fit within the {n} randomized.", rows,
+                                       recomputation=rec))
+                continue
+            treated_text = " and ".join(quote(r) for r in per_arm.values())
+            out.append(ctx.finding(
+                "inconsistent", f"treated {t} + not treated {nt} above randomized {n}",
+                f"{treated_text} received treatment and {quote(nts[0])} received none: "
+                f"{t} + {nt} = {t + nt}, more than the {n} randomized.", rows,
+                recomputation=rec, ruled_out=["another data cut (one source and cut)"]))
     return out
 
 

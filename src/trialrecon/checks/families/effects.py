@@ -33,8 +33,9 @@ Rules (each has an error and a clean case in the planted corpus):
   method disagree on whether it holds the null value.
 * **Last digits.** An estimate or interval that only truncation or rounding twice gives, or
   that every method misses by one unit of the last digit, is *questionable* and marked a
-  rounding-only (minor) point; a *note* when every number involved has four or more
-  significant digits (1.156 printed for 1.15547), a precision no reader relies on.
+  rounding-only (minor) point; *consistent* when every number involved has four or more
+  significant digits (1.156 printed for 1.15547, 0.9634 for 0.963451): the software's own
+  rounding at a precision no reader relies on, no point a reviewer would send (issue 22).
 * **No counts, percentages printed:** the estimate against the range the two printed
   percentages allow (interval arithmetic over their rounding); outside it: inconsistent.
 """
@@ -68,7 +69,7 @@ NAMES = {"risk_ratio": "risk ratio", "odds_ratio": "odds ratio",
 # methods; another test (GEE, a mixed or stratified model) brings its own interval.
 COUNT_TESTS = frozenset({"", "chi_square", "chi_square_yates", "fisher_exact", "z_test",
                          "logistic_wald", "exact_binomial"})
-# Printed to this many significant digits, a last-digit difference is a note.
+# Printed to this many significant digits, a last-digit difference is the software's rounding.
 SIGNIFICANT_NOTE = 4
 RD_SCALE = {"percentage_points": 100.0, "percent": 100.0, "proportion": 1.0,
             "probability": 1.0, "none": 1.0, "": 1.0}
@@ -351,11 +352,17 @@ def _judge_interval(ctx: Context, est: Row, lo: Row, hi: Row, t: Table, use: Rea
                      "interval holds the null value.")
     else:
         sentence += " The paper may have used another method; it does not name one here."
+    severity = ("inconsistent" if gross else _last_digit([lo, hi]) if rec.get("rounding_only")
+                else "questionable")
+    title = (f"{name} CI {lo['value']}-{hi['value']} within the last digit of {closest}"
+             if severity == "consistent" else ("gross inconsistency: " if gross else "")
+             + f"{name} CI {lo['value']}-{hi['value']} matches no method for {t.text()}")
+    if severity == "consistent":
+        sentence = (f"The {name} {est['value']} follows from {t.text()}{orient} ({arithmetic}), "
+                    f"and its interval {ci} is within one unit of the last of four or more "
+                    f"significant digits of {nearest}: the software's own rounding.")
     return ctx.finding(
-        "inconsistent" if gross else _last_digit([lo, hi]) if rec.get("rounding_only")
-        else "questionable",
-        ("gross inconsistency: " if gross else "") + f"{name} CI {lo['value']}-{hi['value']} "
-        f"matches no method for {t.text()}", sentence, rows, recomputation=rec,
+        severity, title, sentence, rows, recomputation=rec,
         nearest=nearest, ruled_out=[tb.CI_LABELS[m] for m in use.intervals],
         discriminator="effect")
 
@@ -367,11 +374,13 @@ def _significant_digits(text: str) -> int:
 
 def _last_digit(rows: list[Row]) -> str:
     """The severity of numbers off by one unit of their last digit: *questionable* (a reading
-    the paper does not state, :mod:`trialrecon.checks.severity`), but a *note* when each has
-    four or more significant digits (1.156 for 1.15547, 0.9634 for 0.96345): software that
-    rounds the proportions before dividing differs there, and no reader quotes that digit."""
+    the paper does not state, :mod:`trialrecon.checks.severity`), but *consistent* when each
+    has four or more significant digits (1.156 for 1.15547, 0.9634 for 0.96345): statistical
+    software that rounds the proportions before dividing, or truncates, differs there, no
+    reader quotes that digit and no reviewer would send it (as a P of three decimals within
+    one unit of its last digit, ``tests-from-counts``)."""
     if all(_significant_digits(str(r["value"])) >= SIGNIFICANT_NOTE for r in rows):
-        return "note"
+        return "consistent"
     return "questionable"
 
 

@@ -5,9 +5,18 @@ Check ``impossible``; reference: arithmetic.
 Rules (issue 22): a quantity the vocabulary marks ``may_exceed_100`` (relative dose intensity:
 more drug than planned) may exceed 100%; "not reached" and a number of another analysis set
 or model (``population``, ``adjustment``) are two numbers, not a contradiction.
+
+**An extreme value against its mean and SD** (Samuelson 1968, Am Stat 22(4):10): every one
+of n observations lies within s (n - 1) / sqrt(n) of their mean, s the sample SD; a printed
+minimum or maximum farther from the printed mean than that (each taken at the end of its
+rounding that favours the data) is impossible: a Glasgow Coma Scale of 13 (2.2) [5.0-150]
+among 1161 patients needs an SD of at least 4.0 for its maximum of 150. The n is the
+statement's stated denominator; without one nothing is judged.
 """
 
 from __future__ import annotations
+
+import math
 
 from trialrecon.checks.context import (
     SAME_KEY,
@@ -23,6 +32,7 @@ from trialrecon.checks.context import (
     statements,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.stats.rounding import printed_interval
 
 
 def check_impossible(ctx: Context) -> list[Finding]:
@@ -75,7 +85,50 @@ def check_impossible(ctx: Context) -> list[Finding]:
     cand = [r for r in ctx.rows if ctx.numeric(r) and ctx.kind(r["quantity"]) != "ratio"]
     for st in statements(cand):
         out.extend(_bound_order(ctx, st))
+        out.extend(_extreme_vs_sd(ctx, st))
     out.extend(_not_reached(ctx))
+    return out
+
+
+def _extreme_vs_sd(ctx: Context, st: dict[str, Row]) -> list[Finding]:
+    """A printed minimum or maximum within Samuelson's bound of the mean and SD (module)."""
+    if "mean" not in st or "sd" not in st or is_nan(st["mean"]["denominator_num"]):
+        return []
+    n = int(st["mean"]["denominator_num"])
+    if n < 2:
+        return []
+    mean = printed_interval(str(st["mean"]["value"]), "=")
+    sd = printed_interval(str(st["sd"]["value"]), "=")
+    if None in (mean.low, mean.high, sd.high):
+        return []
+    reach = float(sd.high) * (n - 1) / math.sqrt(n)  # type: ignore[arg-type]
+    out = []
+    for key in ("range_low", "range_high"):
+        if key not in st:
+            continue
+        x = printed_interval(str(st[key]["value"]), "=")
+        if x.low is None or x.high is None:
+            continue
+        # the distance from the mean at the ends of both roundings that favour the data
+        gap = float(x.low - mean.high) if key == "range_high" else float(mean.low - x.high)
+        rows = [st["mean"], st["sd"], st[key]]
+        ctx.see(rows)
+        if gap <= reach:
+            continue
+        need = gap * math.sqrt(n) / (n - 1)
+        word = "maximum" if key == "range_high" else "minimum"
+        out.append(ctx.finding(
+            "inconsistent", f"{word} {st[key]['value']} too far from mean {st['mean']['value']} "
+            f"(SD {st['sd']['value']})",
+            f"With n = {n}, every value lies within SD x (n - 1) / sqrt(n) = "
+            f"{reach:.3g} of the mean (Samuelson 1968); the {word} {quote(st[key])} is "
+            f"{gap:.3g} from the mean {st['mean']['value']}, which needs an SD of at least "
+            f"{need:.2g}, not {st['sd']['value']}.", rows,
+            recomputation={"method": "Samuelson's inequality: |x - mean| <= s (n - 1) / sqrt(n)",
+                           "inputs": {"mean": st["mean"]["value"], "sd": st["sd"]["value"],
+                                      word: st[key]["value"], "n": n},
+                           "result": f"{gap:.4g} > {reach:.4g}"},
+            ruled_out=["rounding of the mean, SD and extreme"], discriminator="samuelson"))
     return out
 
 

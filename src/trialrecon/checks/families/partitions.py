@@ -33,6 +33,14 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
 * **cumulative levels** bounded on the same side (``Onset: <=3`` and ``Onset: <=4.5`` hours)
   nest one in the other, so they are not summed; levels bounded on opposite sides
   (``<=3`` and ``>3``) still are;
+* **levels a patient can share** (organs involved, sites of metastasis, prior therapies): a
+  list of three or more levels whose counts exceed the total while every level's printed
+  percentage is its count over that total (within one unit of its last digit), and the
+  percentages too exceed 100 beyond their rounding, counts each level over all the patients:
+  a multi-response list, not a partition.
+  A slip in one count breaks its own percentage and is still flagged, as is a two-level list
+  (``Sex: male / female``) and a list with a missing level (``EGFR: positive / negative / not
+  evaluable``: a status, one per patient), which a patient cannot share;
 * percentages sum to 100 within the sum of their half units; percentages of a list that is
   not complete (its counts fall short) are not summed against 100.
 """
@@ -93,7 +101,7 @@ def check_partitions(ctx: Context) -> list[Finding]:
             continue
         status = "complete"
         if len(counts) >= 2:
-            found, status = _count_partition(ctx, counts)
+            found, status = _count_partition(ctx, counts, pcts)
             out.extend(found)
         elif len(pcts) >= 2 and _nested_parent(ctx, pcts)[0] is not None:
             status = "nested"
@@ -233,7 +241,40 @@ def _total_candidates(ctx: Context, ref: Row, quantity: str) -> list[Row]:
     return []
 
 
-def _count_partition(ctx: Context, counts: list[Row]) -> tuple[list[Finding], str]:
+# Levels of a status that a patient without a result takes: the status is one per patient.
+NOT_ASSESSABLE = frozenset({"not evaluable", "not evaluated", "ne", "indeterminate",
+                            "inconclusive", "unclassified", "equivocal", "not determined"})
+
+
+def _level(row: Row) -> str:
+    return str(row["category"]).split(":", 1)[-1].strip().lower()
+
+
+def _multi_response(counts: list[Row], pcts: list[Row], total: int) -> bool:
+    """Three or more levels above their total, each printed as its count over that total, whose
+    percentages also exceed 100 beyond rounding: levels a patient can share."""
+    if len(counts) < 3 or total <= 0 or sum(int(r["value_num"]) for r in counts) <= total:
+        return False
+    if any(missing_like(r["category"]) or _level(r) in NOT_ASSESSABLE for r in counts):
+        return False  # a status with its missing level (not evaluable): one per patient
+    by_cat = {str(r["category"]).strip().lower(): r for r in pcts}
+    slack = 0.0
+    for r in counts:
+        pct = by_cat.get(str(r["category"]).strip().lower())
+        if pct is None:
+            return False
+        half = float(half_unit(str(pct["value"])))
+        # within one unit of the last digit: a rounding slip of one level (flagged by the
+        # percentages check) does not make the list a partition
+        if abs(100 * int(r["value_num"]) / total - float(pct["value_num"])) > 2 * half + 1e-9:
+            return False  # this level's count is not its percentage of the total: a slip
+        slack += half
+    return sum(float(by_cat[str(r["category"]).strip().lower()]["value_num"])
+               for r in counts) > 100 + slack
+
+
+def _count_partition(ctx: Context, counts: list[Row], pcts: list[Row] | None = None
+                     ) -> tuple[list[Finding], str]:
     """The categories' sum against the total; (findings, "complete", "partial" or "nested")."""
     ref = counts[0]
     totals = _total_candidates(ctx, ref, ctx.partition_of(ref["quantity"]))
@@ -270,6 +311,9 @@ def _count_partition(ctx: Context, counts: list[Row]) -> tuple[list[Finding], st
                             [*members, tot], recomputation=rec)], status
     tot = totals[0]
     total = int(tot["value_num"])
+    if _multi_response(counts, pcts or [], total):
+        ctx.skip("levels a patient can share (each printed over all the patients)")
+        return [], "partial"
     has_missing = any(missing_like(r["category"]) for r in members)
     closed = has_missing or any(other_like(r["category"]) for r in counts)
     if s < total and not closed:

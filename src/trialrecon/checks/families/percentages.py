@@ -29,6 +29,10 @@ Rules of the denominator (issue 22; each has a clean and an error case in the pl
   units left over given to the largest remainders), are reproduced, although one level is a
   unit off plain rounding; a level off plain rounding that the largest remainders do not
   give is not;
+* **a percentage printed as a bound** (``<1%``, ``>99%``, comparator ``<``, ``<=``, ``>``,
+  ``>=``) with its count: the exact share over the row's natural denominator must lie within
+  the bound ("3 (<1%)" of 263 is 1.14%, not below 1%: inconsistent when the denominator is
+  stated, questionable when not); a bound only another population meets is questionable;
 * a pooled-arm or total-column percentage is judged against its arms by ``ranges-pooled``.
 """
 
@@ -75,6 +79,54 @@ def _percent_rows(ctx: Context) -> list[Row]:
             and ctx.kind(r["quantity"]) != "ratio" and not ctx.estimated(r["quantity"])]
 
 
+BOUNDS = {"<": lambda x, b: x < b, "<=": lambda x, b: x <= b, ">": lambda x, b: x > b,
+          ">=": lambda x, b: x >= b}
+
+
+def _bound_rows(ctx: Context) -> list[Row]:
+    return [r for r in ctx.rows if r["statistic"] == "percent" and ctx.numeric(r)
+            and r["comparator"] in BOUNDS and ctx.kind(r["quantity"]) not in SKIP_KINDS
+            and ctx.kind(r["quantity"]) != "ratio" and not ctx.estimated(r["quantity"])]
+
+
+def _bound_percent(ctx: Context, row: Row, partner: Row, dens: list[Denominator]) -> Finding:
+    """A percentage printed as a bound ("<1%") against its count's exact share."""
+    count, cmp = int(partner["value_num"]), str(row["comparator"])
+    bound = exact(str(row["value"]))
+    within = [d for d in dens if d.n > 0 and BOUNDS[cmp](Fraction(100 * count, d.n), bound)]
+    tried = [f"{count}/{d.n} ({d.label}) = {float(Fraction(100 * count, d.n)):.2f}%"
+             for d in dens if d.n > 0]
+    rec = {"method": "count / denominator x 100 against the printed bound",
+           "inputs": {"count": count, "printed": f"{cmp} {row['value']}"}, "tried": tried}
+    printed = f"{cmp}{row['value']}%"
+    natural = [d for d in within if d.natural]
+    if natural:
+        d = natural[0]
+        rec["result"] = f"{count}/{d.n} ({d.label}) is {printed}"
+        return ctx.finding("consistent", f"{printed} = {count}/{d.n}",
+                           f"{quote(row)}: {count}/{d.n} ({d.label}) is {printed}.",
+                           [row, partner], recomputation=rec)
+    first = next(d for d in dens if d.n > 0)
+    share = float(Fraction(100 * count, first.n))
+    if within:
+        d = within[0]
+        rec["result"] = f"only {count}/{d.n} ({d.label}) is {printed}"
+        return ctx.finding(
+            "questionable", f"{printed} is {count}/{d.n} ({d.label}) only",
+            f"{quote(row)}: {count}/{first.n} ({first.label}) is {share:.2f}%, not {printed}; "
+            f"only {count}/{d.n} ({d.label}) is.", [row, partner], recomputation=rec,
+            discriminator=row["id"])
+    stated = any(d.local for d in dens)
+    rec["result"] = f"{count}/{first.n} = {share:.2f}%, not {printed}"
+    return ctx.finding(
+        "inconsistent" if stated else "questionable",
+        f"{printed} but {count}/{first.n} is {share:.2f}%",
+        f"{quote(row)} with count {count}: {count}/{first.n} ({first.label}) is {share:.2f}%, "
+        f"not {printed}, nor over any other denominator." + ("" if stated else _UNSTATED),
+        [row, partner], recomputation=rec, nearest=f"{share:.1f}%",
+        ruled_out=[f"{count}/{d.n} ({d.label})" for d in dens], discriminator=row["id"])
+
+
 def check_percentages(ctx: Context) -> list[Finding]:
     """Each percentage recomputed from its count over every plausible denominator.
 
@@ -106,6 +158,14 @@ def check_percentages(ctx: Context) -> list[Finding]:
             found = _percent_without_count(ctx, row, dens)
             if found is not None:
                 out.append(found)
+    for row in _bound_rows(ctx):
+        partner = count_partner(ctx, row)
+        dens = denominators(ctx, row) if partner is not None else []
+        if partner is None or not dens:
+            ctx.skip("percentage printed as a bound without its count and a denominator")
+            continue
+        ctx.see([row, partner])
+        out.append(_bound_percent(ctx, row, partner, dens))
     return out
 
 

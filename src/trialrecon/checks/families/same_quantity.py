@@ -32,6 +32,11 @@ planted corpus):
   that states a dropout allowance (``design_dropout``) are the size before and after it (71
   per arm, then 80): checked against the allowance when printed, not compared otherwise.
 * rows of different stated denominators describe different populations (as before).
+* **versions**: labels of one quantity and category (``criteria_version`` of ``NCI CTCAE``)
+  that are version numbers (``3.0``, ``v4``, ``version 4.03``) name one version: two that
+  differ within one data cut are inconsistent (grading by CTCAE 3.0 in a footnote, 4.0 in the
+  Methods); ``4`` and ``4.0`` are one version. Labels in words (a spending function's name)
+  are worded freely and never compared.
 """
 
 from __future__ import annotations
@@ -82,7 +87,7 @@ def check_same_quantity(ctx: Context) -> list[Finding]:
     """
     cands = [r for r in ctx.rows if not ctx.is_registry(r) and not r["marker"] and r["value"]
              and r["statistic"] != "label"]
-    out: list[Finding] = []
+    out: list[Finding] = _versions(ctx)
     for group in group_by(cands, SAME_KEY).values():
         if len(group) < 2:
             continue
@@ -108,6 +113,56 @@ def check_same_quantity(ctx: Context) -> list[Finding]:
                 out.append(_trajectory(ctx, cuts))
             if lost and cuts:
                 out += _unknown_cut(ctx, lost, cuts)
+    return out
+
+
+def _version(text: str) -> Fraction | None:
+    """``3.0``, ``v4``, ``version 4.03`` -> the number; None for a label in words."""
+    t = str(text).strip().lower()
+    for prefix in ("version", "ver.", "v"):
+        if t.startswith(prefix):
+            t = t[len(prefix):].strip()
+            break
+    try:
+        return Fraction(t) if t and all(ch.isdigit() or ch == "." for ch in t) \
+            and t.count(".") <= 1 else None
+    except ValueError:
+        return None
+
+
+def _versions(ctx: Context) -> list[Finding]:
+    """Version labels of one quantity and category within one data cut name one version."""
+    rows = [r for r in ctx.rows if r["statistic"] == "label" and not ctx.is_registry(r)
+            and _version(r["value"]) is not None]
+    out = []
+    for group in group_by(rows, (*SAME_KEY, "data_cut")).values():
+        if len(group) < 2:
+            continue
+        ctx.see(group)
+        by_version: dict[Fraction, list[Row]] = defaultdict(list)
+        for r in group:
+            by_version[_version(r["value"])].append(r)  # type: ignore[index]
+        if any(_related(ctx, a, b) for a, b in itertools.combinations(group, 2)):
+            continue
+        ref = group[0]
+        if len(by_version) == 1:
+            out.append(ctx.finding(
+                "consistent", f"{ref['category'] or ref['quantity']} version {ref['value']}",
+                f"Every statement names one version of {ref['category'] or ref['quantity']}: "
+                + ", ".join(quote(r) for r in group) + ".", group,
+                recomputation={"method": "version numbers of one label compared",
+                               "inputs": {r["id"]: r["value"] for r in group},
+                               "result": "one version"}))
+            continue
+        named = " and ".join(" / ".join(quote(r) for r in rs) for rs in by_version.values())
+        out.append(ctx.finding(
+            "inconsistent", f"{ref['category'] or ref['quantity']} version "
+            + " vs ".join(rs[0]["value"] for rs in by_version.values()),
+            f"The paper names two versions of {ref['category'] or ref['quantity']}: {named}.",
+            group, recomputation={"method": "version numbers of one label compared",
+                                  "inputs": {r["id"]: r["value"] for r in group},
+                                  "result": f"{len(by_version)} versions"},
+            ruled_out=["a data cut or an update (none is stated)"]))
     return out
 
 

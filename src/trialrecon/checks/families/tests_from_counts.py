@@ -32,6 +32,11 @@ planted corpus):
   grades such a P compares is then not stated, the other levels its grades make up are tried
   too (an adverse-event table whose P column does not say its grades). Counts are never
   borrowed from another table or analysis set.
+* **identical arms**: a P of a characteristic (``Histology``) whose levels (``Histology:
+  Adenocarcinoma``...) its table prints for both arms as the same shares (the same counts
+  over the same stated n) is 1 under every test of the two distributions (chi-square,
+  Fisher's, a rank or trend test: the statistic is 0); a printed P below 0.99 is
+  inconsistent, whatever test the paper used;
 * a one-sided P (declared) is compared with the one-sided tests; an undeclared P that only a
   one-sided test reproduces is questionable;
 * a P of three or more decimals reproduced to within one unit of its last printed digit is
@@ -43,6 +48,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from fractions import Fraction
 
 from trialrecon.checks.context import (
     Check,
@@ -50,6 +56,7 @@ from trialrecon.checks.context import (
     NotApplicable,
     Row,
     compatible,
+    is_nan,
     overlap,
     p_interval,
     quote,
@@ -237,6 +244,53 @@ def _skip_reason(ctx: Context, p: Row) -> str:
     return ""
 
 
+def _level_counts(ctx: Context, p: Row, arm: str) -> dict[str, Row]:
+    """The counts of the levels (``Characteristic: level``) of the P's characteristic that
+    the P's table prints for one arm, each over its stated denominator."""
+    prefix = f"{str(p['category']).strip().lower()}:"
+    out: dict[str, Row] = {}
+    for r in ctx.where(arm=arm, source=p["source"], cohort=p["cohort"], subgroup=p["subgroup"],
+                       quantity=p["quantity"], location=p["location"], statistic="count",
+                       data_cut=p["data_cut"]):
+        cat = str(r["category"]).strip().lower()
+        if (cat.startswith(prefix) and ctx.numeric(r) and not is_nan(r["denominator_num"])
+                and r["denominator_num"] > 0):
+            out.setdefault(cat, r)
+    return out
+
+
+def _identical_levels(ctx: Context, p: Row, exp: str, comp: str) -> Finding | None:
+    """A P of a characteristic whose levels both arms print as the same shares: every test of
+    the two distributions gives P = 1."""
+    if not p["category"] or ":" in str(p["category"]):
+        return None
+    e, c = _level_counts(ctx, p, exp), _level_counts(ctx, p, comp)
+    if len(e) < 2 or set(e) != set(c):
+        return None
+    same = all(Fraction(int(e[k]["value_num"]), int(e[k]["denominator_num"]))
+               == Fraction(int(c[k]["value_num"]), int(c[k]["denominator_num"])) for k in e)
+    if not same:
+        return None
+    rows = [p, *e.values(), *c.values()]
+    ctx.see(rows)
+    levels = "; ".join(f"{e[k]['category']} {int(e[k]['value_num'])}/"
+                       f"{int(e[k]['denominator_num'])} vs {int(c[k]['value_num'])}/"
+                       f"{int(c[k]['denominator_num'])}" for k in e)
+    rec = {"method": "the two arms' distributions over the characteristic's levels",
+           "inputs": {"reported_p": f"{p['comparator'] or '='} {p['value']}"},
+           "tried": [levels], "result": "identical shares: every test gives P = 1"}
+    if p_interval(p)[1] >= 0.99:
+        return ctx.finding("consistent", f"P {p['value']} of identical arms",
+                           f"{quote(p)}: the arms print the same shares ({levels}), so every "
+                           "test gives P = 1.", rows, recomputation=rec)
+    return ctx.finding(
+        "inconsistent", f"P {p['value']} but the arms are identical",
+        f"The arms print the same shares of every level ({levels}): the statistic of any test "
+        f"of the two distributions is 0 and its P is 1, against {quote(p)}.", rows,
+        recomputation=rec, nearest="P = 1",
+        ruled_out=["any test of the two distributions (chi-square, Fisher, rank, trend)"])
+
+
 def check_tests_from_counts(ctx: Context) -> list[Finding]:
     """Each P value of two arms' counts against the 2x2 tests (see the module docstring)."""
     arms = [a for a in ctx.dossier.trial.arms if not a.parts]
@@ -254,6 +308,10 @@ def check_tests_from_counts(ctx: Context) -> list[Finding]:
             continue
         ce, cc = _arm_counts(ctx, p, exp), _arm_counts(ctx, p, comp)
         if ce is None or cc is None:
+            same = _identical_levels(ctx, p, exp, comp)
+            if same is not None:
+                out.append(same)
+                continue
             ctx.skip("P value without both arms' counts at its place")
             continue
         tables = _pairs(ce, cc)
