@@ -124,3 +124,16 @@ def test_two_columns_given_one_arm_are_flagged(rows):
     assert {r["value"] for r in drug} >= {"116", "112", "11.23", "9.63"}
     assert all(r["review"] for r in drug if r["arm"] == "drug_x")
     assert any(r["arm"] == "drug_x" for r in drug)
+
+
+def test_arms_come_from_the_table_that_names_a_comparator():
+    """A report whose first table with n = headers prints risk groups (all, high-risk,
+    coronary heart disease) and whose second prints the randomised groups: the arms the
+    audit drafts are the second table's, labelled without their format ("n (%)")."""
+    from trialrecon.dossier.draft.reader import read_document
+    from trialrecon.dossier.draft.trialdraft import arms_from_tables
+
+    doc = read_document(FIXTURE.with_name("fictional_subgroup_first.html"))
+    arms = arms_from_tables(doc)
+    assert [(a.label, a.role) for a in arms] == [("Intervention", "experimental"),
+                                                ("Control", "comparator")]

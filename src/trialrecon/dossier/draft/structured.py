@@ -208,7 +208,9 @@ def _collisions(rows: list[Draft], by_row: bool) -> None:
             if d.fields["quantity"]:
                 groups.setdefault(tuple(d.fields.get(k, "") for k in keys), []).append(d)
         for group in groups.values():
-            if len(group) > 1 and len({d.fields[apart_by] for d in group}) > 1:
+            # a cell under an empty stub stands apart from every other one
+            if len(group) > 1 and len({d.fields[apart_by] or f"@{d.offset}"
+                                       for d in group}) > 1:
                 for d in group:
                     d.rules.append("guess: label: another number of this "
                                    f"{'table' if by_row else 'passage'} has the same label")

@@ -58,12 +58,13 @@ def _slug(text: str, taken: set[str]) -> str:
 
 _FORMAT_TAIL = re.compile(r"(?:^|\s+)(?:no\.?\s*\(%\)|n\s*\(%\)|\(%\)|%|n)\s*$",
                           re.IGNORECASE)
+_FORMAT_HEAD = re.compile(r"^\s*(?:no\.?\s*\(%\)|n\s*\(%\)|\(%\))\s+", re.IGNORECASE)
 
 
 def _arm_label(column: str) -> str:
     """The arm a column header names, without its ``n =`` and format words ("No. (%)")."""
     parts = [label_text(_N_PART.sub(" ", p)) for p in column.split(" / ")]
-    parts = [_FORMAT_TAIL.sub("", p).strip(" ,;:") for p in parts]
+    parts = [_FORMAT_HEAD.sub("", _FORMAT_TAIL.sub("", p)).strip(" ,;:") for p in parts]
     return " ".join(p for p in parts if p and not is_data(p))
 
 
@@ -79,12 +80,17 @@ def _lowest_repeated(labels: list[str]) -> list[str] | None:
 
 def arms_from_tables(doc: Document) -> list[ArmGuess]:
     """The arms the first table with ``n =`` column headers names (and a pooled total);
-    without one, the data columns of the first baseline table."""
-    return _arms(doc, with_n=True) or _arms(doc, with_n=False)
+    without one, the data columns of the first baseline table. A table whose columns name a
+    comparator (placebo, control, usual care...) comes before one that does not: columns of
+    subgroups ("High-risk stratum", "Coronary heart disease") also print their n."""
+    found = _arms(doc, with_n=True) + _arms(doc, with_n=False)
+    return next((arms for arms in found if any(_COMPARATOR.search(a.label) for a in arms)),
+                found[0] if found else [])
 
 
-def _arms(doc: Document, with_n: bool) -> list[ArmGuess]:
+def _arms(doc: Document, with_n: bool) -> list[list[ArmGuess]]:
     pooled_words = tuple(fold(t) for t in lexicon().pooled_terms) + ("overall", "all")
+    found: list[list[ArmGuess]] = []
     for t in doc.tables:
         if not with_n and cues.kind_of(t.caption, "") != "baseline":
             continue
@@ -124,8 +130,8 @@ def _arms(doc: Document, with_n: bool) -> list[ArmGuess]:
             for a in out:
                 if a.role == "pooled":
                     a.parts = [r.ident for r in real]
-            return out
-    return []
+            found.append(out)
+    return found
 
 
 def _settle_roles(arms: list[ArmGuess]) -> None:
