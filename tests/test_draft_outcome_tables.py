@@ -137,3 +137,10 @@ def test_arms_come_from_the_table_that_names_a_comparator():
     arms = arms_from_tables(doc)
     assert [(a.label, a.role) for a in arms] == [("Intervention", "experimental"),
                                                 ("Control", "comparator")]
+
+
+def test_an_n_row_above_every_heading_gives_the_whole_table_its_denominators(rows):
+    """"N | 216 | 221" as the table's first row: the percentages under a later heading
+    ("History / Smokers (present)") are over 216 and 221 too (20/216 = 9.3%, 11/221 = 5.0%)."""
+    smokers = _where(rows, location="Table 7", statistic="percent")
+    assert [(r["value"], r["denominator"]) for r in smokers] == [("9.3", "216"), ("5.0", "221")]

@@ -296,18 +296,15 @@ def _extra(label: str, arm: str, names: Names) -> str:
 
 
 def _between_extra(label: str, names: Names) -> str:
-    """The spanning parts of an effect, CI or P column's header that name neither arms nor a
-    statistic: the subgroup or time compared ("NSTE-ACS with revascularization / HR")."""
+    """Spanning header parts of an effect, CI or P column naming a subgroup or time."""
     return _extra(" / ".join(p for p in label.split(" / ")[:-1] if not (
         names.arm_of_header(p)[0] or cues.effect(p) or cues.is_p_header(p) or
         cues.is_ci_header(p) or _VERSUS.search(p))), "\0", names)
 
 
 def _spanned_comparisons(columns: list[Column]) -> list[Column]:
-    """Between-arm columns keep a spanning label as a subgroup or time only when arm columns
-    stand under the same label (the groups repeat the table's arms: "NSTE-ACS with
-    revascularization / Ticagrelor, Clopidogrel, HR"); an endpoint or a format spanning
-    the comparison alone ("Overall survival / HR") is no subgroup."""
+    """Between-arm columns keep a spanning subgroup label only where arm columns stand under
+    it too ("With PCI / Drug, Placebo, HR"), not an endpoint's ("Overall survival / HR")."""
     spans = {c.extra.split(" / ")[0] for c in columns if c.arm and c.extra}
     return [replace(c, extra="") if c.between and c.extra and (
         c.extra.split(" / ")[0] not in spans or _TIME_SPAN.search(c.extra)) else c
@@ -403,6 +400,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
     set_counts: dict[str, tuple[tuple[str, str], ...]] = {}  # set -> each arm's n
     marks_of: dict[str, list[str]] = {}  # heading path -> the marks of its heading rows
     outer, nesting, previous_group_row = "", "", -2
+    table_denoms: tuple[tuple[str, str], ...] = ()  # "N | 216 | 221" above every heading
     for i, r in enumerate(body):
         if r in t.group_rows:
             if label_text(t.row_groups[r]).startswith(f"{last_group} / ") and last_group:
@@ -440,7 +438,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
         marks = group_marks + [m for c in range(max(1, t.stub_columns))
                                for m in t.cell_at(r, c).marks]
         notes = _notes(t, marks)
-        denoms = group_denoms or _denominators(notes, names)
+        denoms = group_denoms or _denominators(notes, names) or table_denoms
         parts = [label_text(p) for p in t.row_labels[r].split(" / ")] if t.row_labels[r] \
             else []
         parts = [p for p in parts if p]
@@ -486,6 +484,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             denoms = set_counts[stub_set]
         if n_row:
             group_denoms = arm_cells(t, r, columns)
+            table_denoms = group_denoms if not (group or set_group) else table_denoms
         if heading:
             parts = parts[:-1] + [heading, stub] if parts else [heading]
         inner = [p for p in parts[:-1] if p != set_group and not own_path]  # a set row
