@@ -31,9 +31,15 @@ import lxml.html
 from lxml import etree
 
 from trialrecon.dossier.draft.document import Builder, Document, RawCell
-from trialrecon.dossier.draft.jats import _INDENT, _MARK_TEXT, _SUP_DIGITS, emphasis, merge_marks
+from trialrecon.dossier.draft.jats import (
+    _INDENT,
+    _MARK_TEXT,
+    _SUP_DIGITS,
+    InlineWalker,
+    Segment,
+    emphasis,
+)
 
-Segment = tuple[str, str, str]
 _DROP = ("script", "style", "noscript", "template", "svg", "nav", "form", "button",
          "iframe", "object", "math-alt")
 _BLOCK_TAGS = frozenset({"p", "li", "blockquote", "figcaption", "dd", "dt", "pre"})
@@ -65,22 +71,11 @@ def _text(el: etree._Element) -> str:
     return re.sub(r"\s+", " ", el.text_content()).strip()
 
 
-class _Inline:
+class _Inline(InlineWalker):
+    """The segments of HTML mixed content: printed text and marks."""
+
     def __init__(self, in_table: bool = False) -> None:
         self.in_table = in_table
-
-    def of(self, el: etree._Element) -> list[Segment]:
-        out: list[Segment] = []
-        self._content(el, out)
-        return merge_marks(out)
-
-    def _content(self, el: etree._Element, out: list[Segment]) -> None:
-        if el.text:
-            out.append((el.text, "", ""))
-        for child in el:
-            self._child(child, out)
-            if child.tail:
-                out.append((child.tail, "", ""))
 
     def _child(self, el: etree._Element, out: list[Segment]) -> None:
         tag = _tag(el)

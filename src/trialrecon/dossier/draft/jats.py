@@ -97,11 +97,9 @@ def _text(el: etree._Element | None) -> str:
 # ----------------------------------------------------------------------------- inline
 
 
-class _Inline:
-    """Collects the segments of mixed content: printed text and marks."""
-
-    def __init__(self, fn_labels: dict[str, str]) -> None:
-        self.fn_labels = fn_labels  # fn id -> its label, for an xref printed empty
+class InlineWalker:
+    """Collects the segments of mixed content, printed text and marks; a reader says in
+    ``_child`` what each of its inline elements adds (JATS here, HTML in html_reader)."""
 
     def of(self, el: etree._Element, with_tail: bool = False) -> list[Segment]:
         out: list[Segment] = []
@@ -117,6 +115,16 @@ class _Inline:
             self._child(child, out)
             if child.tail:
                 out.append((child.tail, "", ""))
+
+    def _child(self, el: etree._Element, out: list[Segment]) -> None:
+        raise NotImplementedError
+
+
+class _Inline(InlineWalker):
+    """The segments of JATS mixed content: printed text and marks."""
+
+    def __init__(self, fn_labels: dict[str, str]) -> None:
+        self.fn_labels = fn_labels  # fn id -> its label, for an xref printed empty
 
     def _child(self, el: etree._Element, out: list[Segment]) -> None:
         tag = _tag(el)
