@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fictional_trial import trial_yaml
 
 from trialrecon.dossier.draft import cues, draft_source, read_names
 from trialrecon.dossier.draft.document import Builder, RawCell
@@ -22,27 +23,7 @@ from trialrecon.dossier.draft.lexicon import TermIndex
 from trialrecon.dossier.draft.structured import draft_document
 
 FIXTURE = Path(__file__).parent / "fixtures" / "labelling" / "fictional_rct.nxml"
-TRIAL = """id: fict
-title: "Fictional"
-design: randomized
-sources:
-  - id: paper
-    kind: paper
-    citation: "Fictional 2024"
-cohorts:
-  - id: all
-    label: "All randomised patients"
-arms:
-  - id: drug_x
-    label: "Drug X"
-    role: experimental
-  - id: placebo
-    label: "Placebo"
-    role: comparator
-  - id: total
-    label: "Total"
-    parts: [drug_x, placebo]
-"""
+TRIAL = trial_yaml(total=True)
 
 
 @pytest.fixture(scope="module")

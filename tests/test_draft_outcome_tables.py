@@ -15,29 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fictional_trial import trial_yaml
 
 from trialrecon.dossier.draft import draft_source, read_names
 from trialrecon.dossier.draft.quantities import all_cause_death
 
 FIXTURE = Path(__file__).parent / "fixtures" / "labelling" / "fictional_cardiology.html"
-TRIAL = """id: fict
-title: "Fictional"
-design: randomized
-sources:
-  - id: paper
-    kind: paper
-    citation: "Fictional 2024"
-cohorts:
-  - id: all
-    label: "All randomised patients"
-arms:
-  - id: drug_x
-    label: "Drug X"
-    role: experimental
-  - id: placebo
-    label: "Placebo"
-    role: comparator
-"""
+TRIAL = trial_yaml()
 
 
 @pytest.fixture(scope="module")

@@ -13,31 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fictional_trial import trial_yaml
 
 from trialrecon.dossier.draft import draft_source, read_names
 
 FIXTURE = Path(__file__).parent / "fixtures" / "labelling" / "fictional_text_classes.html"
-TRIAL = """id: fict
-title: "Fictional"
-design: randomized
-sources:
-  - id: paper
-    kind: paper
-    citation: "Fictional 2024"
-populations:
-  - id: wound_set
-    label: "patients with a wound assessment (50 and 48)"
-cohorts:
-  - id: all
-    label: "All randomised patients"
-arms:
-  - id: drug_x
-    label: "Drug X"
-    role: experimental
-  - id: placebo
-    label: "Placebo"
-    role: comparator
-"""
+TRIAL = trial_yaml(populations='  - id: wound_set\n'
+                            '    label: "patients with a wound assessment (50 and 48)"\n')
 
 
 @pytest.fixture(scope="module")

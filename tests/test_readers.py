@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fictional_trial import trial_yaml
 
 from trialrecon.dossier.draft import draft_source, read_names
 from trialrecon.dossier.draft.document import check_document
@@ -21,24 +22,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 JATS = (FIXTURES / "fictional.nxml").read_text(encoding="utf-8")
 HTML = (FIXTURES / "fictional.html").read_text(encoding="utf-8")
 
-TRIAL = """id: fict
-title: "Fictional"
-design: randomized
-sources:
-  - id: paper
-    kind: paper
-    citation: "Fictional 2024"
-cohorts:
-  - id: all
-    label: "All patients"
-arms:
-  - id: drug_x
-    label: "Drug X"
-    role: experimental
-  - id: placebo
-    label: "Placebo"
-    role: comparator
-"""
+TRIAL = trial_yaml(cohort="All patients")
 
 
 @pytest.fixture
