@@ -200,8 +200,8 @@ def _collisions(rows: list[Draft], by_row: bool) -> None:
     alike ("Overall survival" and "Survival post relapse" both an HR for OS); in one passage
     of text, one label with two values ("0.68 ... 0.64" as one HR). Two columns of one row
     labelled alike (two columns given one arm: "infusion" and "bolus") are flagged too."""
-    passes = [("row", _LABEL), ("column", ("row", *_LABEL[:1], *_LABEL[2:]))] if by_row \
-        else [("value", _LABEL)]
+    passes = [("row", _LABEL), ("column", tuple(k if k != "column" else "row" for k in _LABEL))] \
+        if by_row else [("value", _LABEL)]
     for apart_by, keys in passes:
         groups: dict[tuple[str, ...], list[Draft]] = {}
         for d in rows:

@@ -280,9 +280,10 @@ _ARMISH = re.compile(r"^(?:(?:treatment|intervention|control|experimental|study|
                      re.IGNORECASE)
 
 
-def _extra(label: str, arm: str, names: Names) -> str:
+def _extra(label: str, arm: str | None, names: Names) -> str:
     """The parts of a column's header that name neither its arm nor what it prints: a
-    subgroup ("NSTE-ACS with revascularization / Clopidogrel"), a time ("6 weeks / Drug")."""
+    subgroup ("NSTE-ACS with revascularization / Clopidogrel"), a time ("6 weeks / Drug");
+    ``arm`` None for a comparison's header (its parts naming arms were taken out before)."""
     out = []
     for part in label.split(" / "):
         raw = label_text(_N_IN.sub(" ", part))
@@ -299,7 +300,7 @@ def _between_extra(label: str, names: Names) -> str:
     """Spanning header parts of an effect, CI or P column naming a subgroup or time."""
     return _extra(" / ".join(p for p in label.split(" / ")[:-1] if not (
         names.arm_of_header(p)[0] or cues.effect(p) or cues.is_p_header(p) or
-        cues.is_ci_header(p) or _VERSUS.search(p))), "\0", names)
+        cues.is_ci_header(p) or _VERSUS.search(p))), None, names)
 
 
 def _spanned_comparisons(columns: list[Column]) -> list[Column]:
