@@ -81,7 +81,9 @@ def _single_arm_calcs(d: StatedDesign, simon_n_max: int) -> list[dict[str, Any]]
                 "power_attained": exact.power})
     try:
         found = sa.simon_two_stage(p0, p1, level, power, n_max=simon_n_max)
-        admissible = sa.simon_admissible(p0, p1, level, power, n_max=simon_n_max)
+        # without a limit the frontier ends at the optimum just proved: not searched again
+        admissible = sa.simon_admissible(p0, p1, level, power, n_max=found["optimal"].n
+                                         if simon_n_max is None else simon_n_max)
     except ValueError:
         return out
     designs = [(f"Simon {k}", x) for k, x in found.items()]
