@@ -154,11 +154,11 @@ def test_not_reached_is_an_open_arrow_not_a_whisker():
     assert arrows[0].arrow_patch.get_arrowstyle().__class__.__name__ == "CurveB"  # "->"
     labels = [a.get_text() for a in ax.texts if isinstance(a, Annotation)]
     assert "NR" in labels
-    # the only whisker at S = 0.5 is the comparator's finite CI, 3 to 6
+    # the only whisker (on its row under S = 0.5) is the comparator's finite CI, 3 to 6
     whiskers = [line for line in ax.lines if len(line.get_xdata()) == 2
                 and line.get_linestyle() != ":"  # the dotted line at 0.5 across the plot
                 and np.allclose(line.get_ydata(), line.get_ydata()[0])
-                and abs(line.get_ydata()[0] - 0.5) < 0.1]
+                and 0.25 < line.get_ydata()[0] <= 0.5]
     assert [tuple(w.get_xdata()) for w in whiskers] == [(3.0, 6.0)]
     plt.close(fig)
 
@@ -195,6 +195,68 @@ def test_a_printed_median_beyond_the_pseudo_data_stays_in_view():
     diamonds = [line for line in ax.lines if line.get_marker() == "D"]
     assert [tuple(d.get_xdata()) for d in diamonds] == [(33.9,)]
     plt.close(fig)
+
+
+def _boxes_overlap(a, b) -> bool:
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5
+
+
+@pytest.mark.parametrize("width", [kmplot.SINGLE_COLUMN, kmplot.DOUBLE_COLUMN])
+def test_printed_medians_stand_on_the_50_percent_line_and_their_labels_never_meet(width):
+    """Three arms whose printed medians lie 0.2 and 0.3 months apart (labels as wide as
+    "10.2" would sit on top of each other at one height): every diamond stands at
+    S = 0.5 at its printed median, each median is labelled with its value in its arm's
+    colour, and no two labels overlap."""
+    medians = (10.0, 10.2, 10.5)
+    curves = tuple(_curve(f"arm {k}", role, kmplot.Printed(median=m, ci_low=m - 2,
+                                                          ci_high=m + 3))
+                   for k, (m, role) in enumerate(zip(medians, ("experimental", "comparator",
+                                                                "other"), strict=True)))
+    fig = kmplot.km_plot(kmplot.KMPlot("OS", kmplot.y_label("os"), curves), width)
+    ax = fig.axes[0]
+    diamonds = sorted((float(d.get_xdata()[0]), float(d.get_ydata()[0]))
+                      for d in ax.lines if d.get_marker() == "D")
+    assert diamonds == [(m, 0.5) for m in medians]
+    fig.canvas.draw()
+    labels = [t for t in ax.texts if isinstance(t, Annotation) and t.arrow_patch is None]
+    assert sorted(t.get_text() for t in labels) == ["10", "10.2", "10.5"]
+    colours = dict(zip(("10", "10.2", "10.5"), (c for c, _ in arm_styles(
+        ["experimental", "comparator", "other"])), strict=True))
+    assert all(t.get_color() == colours[t.get_text()] for t in labels)
+    renderer = fig.canvas.get_renderer()
+    for a, b in itertools.combinations(labels, 2):
+        assert not _boxes_overlap(a.get_window_extent(renderer),
+                                  b.get_window_extent(renderer)), (a.get_text(), b.get_text())
+    plt.close(fig)
+
+
+def test_median_labels_go_up_a_tier_only_where_they_would_meet():
+    """Hand layout: an axis 144 pt (2 in) long over 20 months is 7.2 pt a month; a label
+    "5" is about 4.8 pt wide at 7.5 pt and starts 3 pt right of its diamond. Medians 5 and
+    15 are 72 pt apart: both on the first tier. Medians 5 and 5.1 are 0.72 pt apart: the
+    second label goes up one tier (7.5 * 1.25 = 9.375 pt higher)."""
+    apart = kmplot.median_labels([5.0, 15.0], 20.0, 2.0)
+    assert [dy for _, _, dy, _ in apart] == [3.0, 3.0]
+    close = kmplot.median_labels([5.0, 5.1], 20.0, 2.0)
+    assert [dy for _, _, dy, _ in close] == [3.0, 3.0 + 9.375]
+    last = kmplot.median_labels([19.9], 20.0, 2.0)  # no room on the right: it goes left
+    assert last[0][1] < 0 and last[0][3] == "right"
+
+
+def test_ci_rows_share_a_row_only_when_apart_in_time():
+    """By hand, on a 30-month axis: a lone arm's CI lies on the 50% line (row 0); CIs 3-6
+    and 8-12 months do not meet (2 months apart, more than 2% of 30), so both take row 1;
+    a third CI 5-9 meets both and goes to row 2; two arrows to the edge ("NR") always meet
+    there, so the second goes a row down; an arm without a CI takes row 1 and holds nothing."""
+    P = kmplot.Printed
+    assert kmplot.ci_rows([P(median=4.0, ci_low=3.0, ci_high=6.0)], 30.0) == [0]
+    assert kmplot.ci_rows([P(median=4.0, ci_low=3.0, ci_high=6.0),
+                           P(median=10.0, ci_low=8.0, ci_high=12.0),
+                           P(median=7.0, ci_low=5.0, ci_high=9.0)], 30.0) == [1, 1, 2]
+    assert kmplot.ci_rows([P(median=20.0, ci_low=15.0, ci_high_nr=True),
+                           P(median_nr=True, ci_low=25.0),
+                           P(median=12.0),
+                           P(median=10.0, ci_low=9.0, ci_high=11.0)], 30.0) == [1, 2, 1, 1]
 
 
 def test_printed_hazard_ratios_keep_their_printed_decimals():

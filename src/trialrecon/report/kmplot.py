@@ -11,8 +11,11 @@ at a journal's column width (:data:`SINGLE_COLUMN`, 3.5 in, the default; :data:`
   on a short y label (``Progression-free survival (%)``); a model's band of simulated trials as
   one light fill per arm (left out with three arms or more, where fills become a smear); the
   clicked points of a digitized curve;
-* the printed median and its CI at 50%: a diamond with a whisker without caps, an upper limit
-  or a median not reached drawn as an open arrow to the edge labelled "NR";
+* each printed median as a diamond on the 50% line at its time, labelled with its value
+  (labels lifted a tier where they would meet); its CI as a whisker without caps, on the
+  line for one arm and on a row under the line for several (whiskers apart in time share a
+  row, :func:`ci_rows`), joined to the diamond by a thin drop; an upper limit or a median
+  not reached drawn as an open arrow to the edge labelled "NR";
 * the numbers at risk (time >= t) under the axis, one row per arm in its colour, each number
   under its x tick, and optionally the cumulative events;
 * the notes (hazard ratios, log-rank P, the method) and the data cut, wrapped to the width.
@@ -301,24 +304,105 @@ def _nr_arrow(ax, x0: float, y: float, x_end: float, color: str, ls: object,
                 fontsize=SIZES["legend"], ha="left", va="center", annotation_clip=False)
 
 
-def _draw_printed(ax, c: Curve, color: str, ls: object, y: float, x_end: float) -> None:
+MEDIAN_ROW = 9.0  # points between the CI rows under the 50% line (an "NR" label is 7.5 pt)
+
+
+def _draw_printed(ax, c: Curve, color: str, ls: object, row: float, x_end: float) -> None:
+    """The printed median as a diamond on the 50% line at its time, its CI as a whisker at
+    height ``row`` (:func:`ci_rows`: whiskers and their "NR" labels never meet), joined to
+    the diamond by a thin drop; a median not reached as an open arrow at that height."""
     p = c.printed
     if p.median is not None:
         lo = p.ci_low if p.ci_low is not None else p.median
         hi = p.ci_high if p.ci_high is not None else p.median
         if p.ci_high_nr:
-            _nr_arrow(ax, lo, y, x_end, color, ls, "NR")
+            _nr_arrow(ax, lo, row, x_end, color, ls, "NR")
         elif hi > x_end:  # a limit beyond the axis: the whisker runs off the edge
-            _nr_arrow(ax, lo, y, x_end, color, ls, f"{hi:g}")
-        else:
-            ax.plot([lo, hi], [y, y], color=color, lw=1.1, ls=ls, zorder=6)
-        ax.plot([p.median], [y], marker="D", ms=4.5, mfc=color, mec="black", mew=0.5, ls="",
+            _nr_arrow(ax, lo, row, x_end, color, ls, f"{hi:g}")
+        elif hi > lo:
+            ax.plot([lo, hi], [row, row], color=color, lw=1.1, ls=ls, zorder=6)
+        if row != 0.5:
+            ax.plot([p.median, p.median], [row, 0.5], color=color, lw=0.6, zorder=6)
+        ax.plot([p.median], [0.5], marker="D", ms=4.5, mfc=color, mec="black", mew=0.5, ls="",
                 zorder=7)
     elif p.median_nr:
         start = p.ci_low if p.ci_low is not None else x_end * 0.97
-        _nr_arrow(ax, start, y, x_end, color, ls, "NR")
+        _nr_arrow(ax, start, row, x_end, color, ls, "NR")
         if p.ci_low is not None:
-            ax.plot([p.ci_low], [y], marker="|", ms=6, mew=1.1, color=color, zorder=7)
+            ax.plot([p.ci_low], [row], marker="|", ms=6, mew=1.1, color=color, zorder=7)
+
+
+def _ci_span(p: Printed, x_end: float) -> tuple[float, float] | None:
+    """The stretch of the time axis an arm's CI whisker or arrow takes (None: nothing)."""
+    if p.median is not None:
+        lo = p.ci_low if p.ci_low is not None else p.median
+        hi = p.ci_high if p.ci_high is not None else p.median
+        if p.ci_high_nr or hi > x_end:
+            return lo, math.inf  # an arrow to the edge, its label beyond it
+        return (lo, hi) if hi > lo else None
+    if p.median_nr:
+        return (p.ci_low if p.ci_low is not None else x_end * 0.97), math.inf
+    return None
+
+
+def ci_rows(printed: list[Printed], x_end: float) -> list[int]:
+    """The row of each arm's CI under the 50% line: 0 (the line itself) for a lone arm;
+    with several arms, the first row (1) whose whiskers it does not meet, so whiskers apart
+    in time share a row and two arrows to the edge (their labels there) never do."""
+    if len(printed) == 1:
+        return [0]
+    taken: dict[int, list[tuple[float, float]]] = {}
+    out = []
+    for p in printed:
+        span = _ci_span(p, x_end)
+        row = 1
+        while span is not None and any(a - 0.02 * x_end < span[1] and span[0] < b
+                                       + 0.02 * x_end for a, b in taken.get(row, [])):
+            row += 1
+        if span is not None:
+            taken.setdefault(row, []).append(span)
+        out.append(row)
+    return out
+
+
+def median_labels(medians: list[float], x_end: float, axis_w: float,
+                  size: float = SIZES["legend"]) -> list[tuple[str, float, float, str]]:
+    """(text, x offset, y offset in points, alignment) of each printed median's label.
+
+    A label stands just above its diamond, to the right (to the left where it would run
+    past the axis); a label that would meet one already placed (measured widths, 2 pt
+    apart) goes up a tier, so no two labels overlap however close the medians are.
+    """
+    per_point = axis_w * 72.0 / x_end  # points per month along the axis
+    tier_h = size * 1.25
+    placed: list[tuple[int, float, float]] = []  # tier, left, right (points)
+    out: list[tuple[str, float, float, str]] = []
+    for m in medians:
+        text = f"{m:g}"
+        width = text_width(text, size) * 72.0
+        x = m * per_point
+        right = x + 3.0 + width <= x_end * per_point
+        left_edge = x + 3.0 if right else x - 3.0 - width
+        tier = 0
+        while any(t == tier and left_edge - 2.0 < b and a < left_edge + width + 2.0
+                  for t, a, b in placed):
+            tier += 1
+        placed.append((tier, left_edge, left_edge + width))
+        out.append((text, 3.0 if right else -3.0, 3.0 + tier * tier_h,
+                    "left" if right else "right"))
+    return out
+
+
+def _label_medians(ax, plot: KMPlot, styles, x_end: float, axis_w: float) -> None:
+    """Each printed median's value above its diamond (see :func:`median_labels`)."""
+    arms = sorted((c.printed.median, color) for c, (color, _) in zip(plot.curves, styles,
+                                                                      strict=True)
+                  if c.printed.median is not None and math.isfinite(c.printed.median))
+    for (text, dx, dy, ha), (m, color) in zip(
+            median_labels([m for m, _ in arms], x_end, axis_w), arms, strict=True):
+        ax.annotate(text, xy=(m, 0.5), xytext=(dx, dy), textcoords="offset points",
+                    color=color, fontsize=SIZES["legend"], ha=ha, va="bottom", zorder=8,
+                    annotation_clip=False)
 
 
 def _risk_rows(fig, ax, plot: KMPlot, styles, ticks: np.ndarray, lay: Layout) -> None:
@@ -400,11 +484,12 @@ def km_plot(plot: KMPlot, width: float = SINGLE_COLUMN) -> plt.Figure:
     ticks = _ticks(t_max, width)
     x_end = t_max * 1.03
     styles = arm_styles([c.role for c in plot.curves])
-    n = len(plot.curves)
-    step = _pt(10.0) / lay.plot_h  # printed medians 10 pt apart: their labels never meet
-    for i, (c, (color, ls)) in enumerate(zip(plot.curves, styles, strict=True)):
+    step = _pt(MEDIAN_ROW) / lay.plot_h
+    rows = ci_rows([c.printed for c in plot.curves], x_end)
+    for c, (color, ls), row in zip(plot.curves, styles, rows, strict=True):
         _draw_curve(ax, c, color, ls, plot)
-        _draw_printed(ax, c, color, ls, 0.5 + step * ((n - 1) / 2.0 - i), x_end)
+        _draw_printed(ax, c, color, ls, 0.5 - step * row, x_end)
+    _label_medians(ax, plot, styles, x_end, axis_w)
     ax.axhline(0.5, color="0.55", lw=0.5, ls=":", zorder=0)
     ax.set_xlim(0.0, x_end)
     ax.set_ylim(0.0, 1.03)
