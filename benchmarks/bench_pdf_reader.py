@@ -22,7 +22,8 @@ paper and style it prints:
 - ``s``: seconds to read the PDF.
 
 ``--libraries`` also times the glyph extraction of PDFium (pypdfium2, used) and pdfminer
-(pdfplumber) on the same files. Nothing of the papers is kept unless ``--keep DIR``.
+(pdfplumber, the engine PDFium replaced: no longer a dependency, so it is timed only where
+it is installed, ``pip install pdfplumber``). Nothing of the papers is kept unless ``--keep DIR``.
 
     .venv/bin/python benchmarks/bench_pdf_reader.py [--papers DIR] [--styles lancet,plain]
         [--only PMC5555437,...] [--keep DIR] [--libraries]
@@ -31,6 +32,7 @@ paper and style it prints:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import tempfile
 import time
@@ -57,7 +59,7 @@ TARGET_CELLS = 0.95
 
 def _libraries(pdf: Path) -> tuple[float, float, int, int]:
     """(seconds PDFium, seconds pdfminer, glyphs PDFium, chars pdfminer) for one file."""
-    import pdfplumber
+    import pdfplumber  # not a dependency: main() checks that it is installed
 
     from trialrecon.dossier.draft.pdf_extract import extract_json
 
@@ -89,6 +91,10 @@ def main() -> int:
         return 2
     if chromium() is None:
         print("chromium is not installed (apt-get install -y chromium): nothing to print")
+        return 2
+    if args.libraries and importlib.util.find_spec("pdfplumber") is None:
+        print("--libraries compares with pdfminer: pip install pdfplumber first (it is not "
+              "a dependency)")
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "trial.yaml").write_text(TRIAL, encoding="utf-8")

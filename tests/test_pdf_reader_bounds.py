@@ -16,9 +16,13 @@ import pytest
 
 from trialrecon.dossier.draft.pdf_extract import Limits, PdfError, extract
 from trialrecon.dossier.draft.pdf_reader import read_pdf
-from trialrecon.dossier.draft.reader import SourceError, read_document
+from trialrecon.dossier.draft.reader import SourceError, read_document, read_source
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pdf" / "fict1-plain.pdf"
+# both ways in: the structured document (the drafter) and its plain text (the audit's
+# reader.read_source) go through the same bounded PDFium reading
+READERS = pytest.mark.parametrize("read", [read_document, read_source],
+                                  ids=["document", "plain_text"])
 
 
 def make_pdf(content: bytes, stream_dict: bytes = b"", pages: int = 1) -> bytes:
@@ -60,23 +64,25 @@ def test_a_minimal_pdf_reads(tmp_path: Path) -> None:
     assert doc.kind == "pdf" and [b.plain for b in doc.blocks] == ["A fictional page of text"]
 
 
-def test_not_a_pdf_named_pdf(tmp_path: Path) -> None:
+@READERS
+def test_not_a_pdf_named_pdf(tmp_path: Path, read) -> None:
     path = tmp_path / "paper.pdf"
     path.write_bytes(b"<html>not a pdf</html>")
     with pytest.raises(SourceError) as caught:
-        read_document(path)
+        read(path)
     assert "named .pdf but not a PDF file" in _one_line(caught.value, path)
 
 
+@READERS
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "no objects"])
-def test_broken_files_are_refused_in_one_sentence(tmp_path: Path, damage: str) -> None:
+def test_broken_files_are_refused_in_one_sentence(tmp_path: Path, damage: str, read) -> None:
     data = FIXTURE.read_bytes()
     broken = {"truncated": data[:2000], "garbage": b"%PDF-1.7\n" + bytes(range(256)) * 40,
               "no objects": b"%PDF-1.4\n%%EOF\n"}[damage]
     path = tmp_path / f"{damage.replace(' ', '_')}.pdf"
     path.write_bytes(broken)
     with pytest.raises(SourceError) as caught:
-        read_document(path)
+        read(path)
     assert re.search(r"not a readable PDF|no pages|no text layer", _one_line(caught.value, path))
 
 
@@ -94,20 +100,22 @@ def test_a_wrong_cross_reference_table_is_repaired(tmp_path: Path) -> None:
     assert doc.title.startswith("Fictomab versus placebo") and len(doc.tables) == 2
 
 
-def test_no_text_layer(tmp_path: Path) -> None:
+@READERS
+def test_no_text_layer(tmp_path: Path, read) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_pdf(b"0 0 1 rg 100 100 200 200 re f"))
     with pytest.raises(SourceError) as caught:
-        read_document(path)
+        read(path)
     assert "no text layer" in _one_line(caught.value, path)
 
 
-def test_encrypted(tmp_path: Path) -> None:
+@READERS
+def test_encrypted(tmp_path: Path, read) -> None:
     """A PDF encrypted with a user password (RC4, made by Ghostscript from the minimal PDF
     above: ``gs -sDEVICE=pdfwrite -sOwnerPassword=o -sUserPassword=u``)."""
     path = Path(__file__).parent / "fixtures" / "pdf" / "encrypted.pdf"
     with pytest.raises(SourceError) as caught:
-        read_document(path)
+        read(path)
     assert "encrypted with a password" in _one_line(caught.value, path)
 
 

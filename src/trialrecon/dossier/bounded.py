@@ -1,7 +1,7 @@
 """Running a parser of hostile input in a child process held to a memory and time budget.
 
 A PDF is a program for its parser: a 3 MB file can inflate to 3 GB, an 878-byte one can
-send pdfminer round a cross-reference stream forever, a broken one can crash the C engine.
+send a parser round a cross-reference stream forever, a broken one can crash the C engine.
 None of that can be bounded from inside the parsing call, so :func:`run_bounded` runs the
 call in a forked child process whose address space (beyond what it inherits) and CPU time
 are limited with ``setrlimit`` and which is killed at a wall-clock deadline. The result comes
@@ -9,7 +9,8 @@ back through a pipe; every way the child can fail becomes one :class:`BudgetExce
 the call's own ``ValueError`` subclass, such as :class:`~.draft.reader.SourceError`), one
 line, never a hang, a traceback or a machine out of memory.
 
-How a reader uses it (the PDF readers of the drafter and the digitizer do)::
+How a reader uses it (the figure reader of the digitizer does; the drafter's PDF reader
+bounds its own child process, :mod:`.draft.pdf_extract`)::
 
     from trialrecon.dossier.bounded import Budget, run_bounded
 

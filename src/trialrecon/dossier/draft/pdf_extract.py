@@ -17,7 +17,9 @@ with limits on its address space and CPU time, a wall-clock timeout, and at most
 pages, glyphs and graphic objects per page (:class:`Limits`, :data:`LIMITS`). A PDF bomb,
 a broken file, a password or a crash of the engine becomes one :class:`PdfError`
 sentence, never a hang or a traceback. No image is decoded (so no PIL decompression-bomb
-limit is involved, and pdfminer is not used).
+limit is involved). The plain text of a PDF (``reader.read_source``, which the
+transcription audit searches) is the text of the document built from this reading: one
+engine, one set of bounds.
 
 Part of the input layer: imports nothing from ``trialrecon`` outside :mod:`trialrecon.dossier`.
 """
