@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dossier_builder import write_dossier
+from dossier_builder import cohort_yaml, source_yaml, trial_yaml, value_row, write_dossier
 
-from trialrecon.dossier import COLUMNS, load_dossier
+from trialrecon.dossier import load_dossier
 from trialrecon.stages.crosstrial.stage import (
     CrossTrialSettings,
     ae_grade3_table,
@@ -31,75 +31,27 @@ from trialrecon.stages.crosstrial.stage import (
 
 REPO = Path(__file__).resolve().parents[1]
 
-RCT_YAML = """\
-id: {id}
-title: "{title}: a made-up randomized trial"
-design: randomized
-setting: {setting}
-{extra}sources:
-  - id: paper
-    kind: paper
-    citation: "Nobody N. Made up for a test. 2024"
-  - id: review
-    kind: review
-    citation: "Somebody S. A made-up review. 2025"
-cohorts:
-  - id: main
-    label: "Main cohort"
-arms:
-  - id: drug
-    label: "Drug"
-    role: experimental
-  - id: placebo
-    label: "Placebo"
-    role: comparator
-"""
+def rct_yaml(id_: str, title: str, setting: str, extra: str = "") -> str:
+    return trial_yaml(id_, f"{title}: a made-up randomized trial", "randomized",
+                      [source_yaml("paper"),
+                       source_yaml("review", "Somebody S. A made-up review. 2025", "review")],
+                      [cohort_yaml("main", "Main cohort")],
+                      head=f"setting: {setting}\n{extra}")
 
-TWO_COHORT_YAML = """\
-id: beta
-title: "BETA: two cohorts"
-design: randomized
-sources:
-  - id: paper
-    kind: paper
-    citation: "Nobody N. Made up for a test. 2024"
-cohorts:
-  - id: ep
-    label: "Extrapancreatic cohort"
-    setting: extrapancreatic
-  - id: mx
-    label: "Mixed cohort"
-    setting: mixed
-arms:
-  - id: drug
-    label: "Drug"
-    role: experimental
-  - id: placebo
-    label: "Placebo"
-    role: comparator
-"""
 
-SINGLE_ARM_YAML = """\
-id: delta
-title: "DELTA (X1): a made-up single-arm trial"
-design: single_arm
-sources:
-  - id: paper
-    kind: paper
-    citation: "Nobody N. Made up for a test. 2024"
-cohorts:
-  - id: one
-    label: "Cohort one"
-"""
+TWO_COHORT_YAML = trial_yaml(
+    "beta", "BETA: two cohorts", "randomized", [source_yaml("paper")],
+    [cohort_yaml("ep", "Extrapancreatic cohort", setting="extrapancreatic"),
+     cohort_yaml("mx", "Mixed cohort", setting="mixed")])
+
+SINGLE_ARM_YAML = trial_yaml("delta", "DELTA (X1): a made-up single-arm trial", "single_arm",
+                             [source_yaml("paper")], [cohort_yaml("one", "Cohort one")], arms="")
 
 
 def _row(id_, cohort, quantity, statistic, value, unit, source="paper", location="Results",
          **extra):
-    row = dict.fromkeys(COLUMNS, "")
-    row.update(id=id_, source=source, location=location, anchor=f"anchor {id_}",
-               cohort=cohort, quantity=quantity, statistic=statistic, value=value, unit=unit)
-    row.update(extra)
-    return row
+    return value_row(id_, quantity, statistic, value, unit, source=source, location=location,
+                     cohort=cohort, **extra)
 
 
 def _hr(prefix, cohort, est, lo, hi, quantity="pfs_hr", **extra):
@@ -159,12 +111,10 @@ def dossiers(tmp_path):
         _row("p1", "one", "design_p1", "percent", "25", "percent", comparator=">="),
     ]
     paths = [
-        write_dossier(tmp_path / "alpha", RCT_YAML.format(id="alpha", title="ALPHA",
-                                                          setting="pancreatic", extra=""), alpha),
+        write_dossier(tmp_path / "alpha", rct_yaml("alpha", "ALPHA", "pancreatic"), alpha),
         write_dossier(tmp_path / "beta", TWO_COHORT_YAML, beta),
         write_dossier(tmp_path / "gamma",
-                      RCT_YAML.format(id="gamma", title="GAMMA", setting="mixed",
-                                      extra="primary_endpoint: os\n"), gamma),
+                      rct_yaml("gamma", "GAMMA", "mixed", "primary_endpoint: os\n"), gamma),
         write_dossier(tmp_path / "delta", SINGLE_ARM_YAML, delta),
     ]
     return [load_dossier(p) for p in paths]

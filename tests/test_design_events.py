@@ -12,52 +12,27 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dossier_builder import write_dossier
+from dossier_builder import cohort_yaml, source_yaml, trial_yaml, value_row, write_dossier
 
-from trialrecon.dossier import COLUMNS, load_dossier
+from trialrecon.dossier import load_dossier
 from trialrecon.stages.design.stage import write_design_outputs
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"
 
-RCT_YAML = """\
-id: rct
-title: "A made-up randomized trial with an interim analysis"
-design: randomized
-primary_endpoint: pfs
-sources:
-  - id: interim
-    kind: paper
-    citation: "Nobody N. Interim analysis. Made up for a test. 2020"
-    published: 2020-09
-    data_cut: 2020-06
-    analysis: interim
-  - id: final
-    kind: paper
-    citation: "Nobody N. Final analysis. Made up for a test. 2021"
-    published: 2021-09
-    data_cut: 2021-06
-    analysis: final
-cohorts:
-  - id: main
-    label: "Main | <b>cohort</b> $5"
-arms:
-  - id: drug
-    label: "Drug"
-    role: experimental
-  - id: placebo
-    label: "Placebo"
-    role: comparator
-"""
+RCT_YAML = trial_yaml(
+    "rct", "A made-up randomized trial with an interim analysis", "randomized",
+    [source_yaml("interim", "Nobody N. Interim analysis. Made up for a test. 2020",
+            published="2020-09", data_cut="2020-06", analysis="interim"),
+     source_yaml("final", "Nobody N. Final analysis. Made up for a test. 2021",
+            published="2021-09", data_cut="2021-06", analysis="final")],
+    [cohort_yaml("main", "Main | <b>cohort</b> $5")], head="primary_endpoint: pfs\n")
 
 
 def _row(id_: str, source: str, quantity: str, statistic: str, value: str, unit: str,
          **extra: str) -> dict[str, str]:
-    row = dict.fromkeys(COLUMNS, "")
-    row.update(id=id_, source=source, location="Methods", anchor=f"anchor {id_}",
-               cohort="main", quantity=quantity, statistic=statistic, value=value, unit=unit)
-    row.update(extra)
-    return row
+    return value_row(id_, quantity, statistic, value, unit, source=source, location="Methods",
+                     cohort="main", **extra)
 
 
 @pytest.fixture

@@ -6,56 +6,24 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dossier_builder import write_dossier
+from dossier_builder import cohort_yaml, source_yaml, trial_yaml, value_row, write_dossier
 
-from trialrecon.dossier import COLUMNS, load_dossier
+from trialrecon.dossier import load_dossier
 from trialrecon.stages.design.stage import write_design_outputs
 
 REPO = Path(__file__).resolve().parents[1]
 
-SINGLE_ARM_YAML = """\
-id: demo
-title: "A made-up single-arm trial with two cohorts"
-design: single_arm
-sources:
-  - id: paper
-    kind: paper
-    citation: "Nobody N. Made up for a test. 2024"
-cohorts:
-  - id: coh_a
-    label: "Cohort A"
-  - id: coh_b
-    label: "Cohort B"
-  - id: all
-    label: "All"
-    parts: [coh_a, coh_b]
-"""
+SINGLE_ARM_YAML = trial_yaml("demo", "A made-up single-arm trial with two cohorts", "single_arm",
+                             [source_yaml("paper")],
+                             [cohort_yaml("coh_a", "Cohort A"), cohort_yaml("coh_b", "Cohort B"),
+                              cohort_yaml("all", "All", parts="[coh_a, coh_b]")], arms="")
 
-RANDOMIZED_YAML = """\
-id: rct
-title: "A made-up randomized trial"
-design: randomized
-sources:
-  - id: paper
-    kind: paper
-    citation: "Nobody N. Made up for a test. 2024"
-cohorts:
-  - id: main
-    label: "Main"
-arms:
-  - id: drug
-    label: "Drug"
-    role: experimental
-  - id: placebo
-    label: "Placebo"
-    role: comparator
-"""
+RANDOMIZED_YAML = trial_yaml("rct", "A made-up randomized trial", "randomized",
+                             [source_yaml("paper")], [cohort_yaml("main", "Main")])
 
 
 def _row(id_, location, cohort, quantity, statistic, value, unit, **extra):
-    row = dict.fromkeys(COLUMNS, "")
-    row.update(id=id_, source="paper", location=location, anchor=f"anchor {id_}",
-               cohort=cohort, quantity=quantity, statistic=statistic, value=value, unit=unit)
+    row = value_row(id_, quantity, statistic, value, unit, location=location, cohort=cohort)
     if location.startswith("Table"):
         row.update(row=extra.pop("row", quantity), column=extra.pop("column", cohort))
     row.update(extra)

@@ -8,46 +8,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from dossier_builder import write_dossier
+from dossier_builder import cohort_yaml, source_yaml, trial_yaml, value_row, write_dossier
 
-from trialrecon.dossier import COLUMNS, load_dossier, validate_dossier
+from trialrecon.dossier import load_dossier, validate_dossier
 from trialrecon.stages.km import validation as kv
 from trialrecon.stages.km.stage import write_km_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = {"draws": 20}
 
-TRIAL_YAML = """\
-id: toy
-title: "A made-up randomized trial"
-design: randomized
-sources:
-  - id: paper
-    kind: paper
-    citation: "Made up"
-  - id: review
-    kind: review
-    citation: "Made up review"
-cohorts:
-  - id: all
-    label: "All patients"
-arms:
-  - id: drug
-    label: "Drug"
-    role: experimental
-  - id: placebo
-    label: "Placebo"
-    role: comparator
-"""
-
+TRIAL_YAML = trial_yaml("toy", "A made-up randomized trial", "randomized",
+                        [source_yaml("paper", "Made up"),
+                         source_yaml("review", "Made up review", "review")],
+                        [cohort_yaml("all", "All patients")])
 
 
 def row(id_, source, location, arm, quantity, statistic, value, unit, **extra) -> dict:
-    r = dict.fromkeys(COLUMNS, "")
-    r.update(id=id_, source=source, location=location, anchor=f"anchor {id_}", cohort="all",
-             arm=arm, quantity=quantity, statistic=statistic, value=value, unit=unit)
-    r.update(extra)
-    return r
+    return value_row(id_, quantity, statistic, value, unit, source=source, location=location,
+                     arm=arm, **extra)
 
 
 def toy_rows() -> list[dict]:

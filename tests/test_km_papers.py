@@ -11,14 +11,15 @@ test from the rows it writes.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from pathlib import Path
 
+import dossier_builder as builder
 import numpy as np
 import pandas as pd
 import pytest
+from dossier_builder import cohort_yaml, source_yaml, trial_yaml, value_row
 
 from trialrecon.dossier import COLUMNS, OPTIONAL_COLUMNS, load_dossier, names, validate_dossier
 from trialrecon.stages.km import findings as kf
@@ -30,46 +31,21 @@ from trialrecon.stats import survmodel as sm
 
 FAST = {"draws": 10, "grid_points": 21}
 
-RANDOMIZED = """\
-id: paperlike
-title: "A made-up randomized trial printed like a real paper"
-design: randomized
-sources:
-  - id: paper
-    kind: paper
-    citation: "Made up"
-cohorts:
-  - id: all
-    label: "All patients"
-arms:
-  - id: drug
-    label: "Drug"
-    role: experimental
-  - id: placebo
-    label: "Placebo"
-    role: comparator
-"""
+RANDOMIZED = trial_yaml("paperlike", "A made-up randomized trial printed like a real paper",
+                        "randomized", [source_yaml("paper", "Made up")],
+                        [cohort_yaml("all", "All patients")])
+COLUMNS_ALL = [*COLUMNS, *OPTIONAL_COLUMNS]  # with population, versus...
 
 
 def write_dossier(folder: Path, trial_yaml: str, rows: list[dict[str, str]]) -> Path:
     """``trial.yaml`` and ``values.csv`` with the optional columns (population, versus...)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "trial.yaml").write_text(trial_yaml, encoding="utf-8")
-    with (folder / "values.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *OPTIONAL_COLUMNS],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return folder
+    return builder.write_dossier(folder, trial_yaml, rows, COLUMNS_ALL)
 
 
 def row(id_: str, location: str, arm: str, quantity: str, statistic: str, value: str,
         unit: str, cohort: str = "all", **extra: str) -> dict[str, str]:
-    r = dict.fromkeys([*COLUMNS, *OPTIONAL_COLUMNS], "")
-    r.update(id=id_, source="paper", location=location, anchor=f"anchor {id_}", cohort=cohort,
-             arm=arm, quantity=quantity, statistic=statistic, value=value, unit=unit)
-    r.update(extra)
-    return r
+    return value_row(id_, quantity, statistic, value, unit, location=location, cohort=cohort,
+                     arm=arm, columns=COLUMNS_ALL, **extra)
 
 
 def randomized_rows() -> list[dict[str, str]]:
@@ -230,23 +206,10 @@ def test_shown_numbers_are_lifelines_and_agree_with_numpy(paperlike, monkeypatch
 # pooled cohorts
 # --------------------------------------------------------------------------------------------
 
-POOLED = """\
-id: pooled
-title: "A made-up single-arm trial with two cohorts and their pool"
-design: single_arm
-sources:
-  - id: paper
-    kind: paper
-    citation: "Made up"
-cohorts:
-  - id: a
-    label: "Cohort A"
-  - id: b
-    label: "Cohort B"
-  - id: total
-    label: "All patients"
-    parts: [a, b]
-"""
+POOLED = trial_yaml("pooled", "A made-up single-arm trial with two cohorts and their pool",
+                    "single_arm", [source_yaml("paper", "Made up")],
+                    [cohort_yaml("a", "Cohort A"), cohort_yaml("b", "Cohort B"),
+                     cohort_yaml("total", "All patients", parts="[a, b]")], arms="")
 
 
 def test_a_pooled_cohort_is_the_mixture_of_its_cohorts(tmp_path):
@@ -279,18 +242,9 @@ def test_a_pooled_cohort_is_the_mixture_of_its_cohorts(tmp_path):
 # findings
 # --------------------------------------------------------------------------------------------
 
-SINGLE = """\
-id: curvy
-title: "A made-up single-arm trial with a digitized figure"
-design: single_arm
-sources:
-  - id: paper
-    kind: paper
-    citation: "Made up"
-cohorts:
-  - id: all
-    label: "All patients"
-"""
+SINGLE = trial_yaml("curvy", "A made-up single-arm trial with a digitized figure", "single_arm",
+                    [source_yaml("paper", "Made up")], [cohort_yaml("all", "All patients")],
+                    arms="")
 
 CLICKS = "time,survival\n0,1\n3,0.9\n6,0.8\n9,0.7\n12,0.62\n15,0.5\n18,0.35\n21,0.3\n"
 NAR = "time,n_risk\n0,100\n6,80\n12,60\n18,30\n"
@@ -376,21 +330,12 @@ def test_the_reconcile_rule_reads_the_km_findings():
 # the data cut: the paper's own primary analysis
 # --------------------------------------------------------------------------------------------
 
-TWO_CUTS = """\
-id: twocuts
-title: "A made-up paper reporting its interim analysis and a final update"
-design: single_arm
-data_cuts:
-  - analysis: "interim analysis"
-  - analysis: "final analysis"
-sources:
-  - id: paper
-    kind: paper
-    citation: "Made up"
-cohorts:
-  - id: all
-    label: "All patients"
-"""
+TWO_CUTS = trial_yaml("twocuts",
+                      "A made-up paper reporting its interim analysis and a final update",
+                      "single_arm", [source_yaml("paper", "Made up")],
+                      [cohort_yaml("all", "All patients")], arms="",
+                      head='data_cuts:\n  - analysis: "interim analysis"\n'
+                           '  - analysis: "final analysis"\n')
 
 
 def test_the_default_cut_is_the_papers_first_analysis(tmp_path):
