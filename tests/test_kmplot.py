@@ -73,6 +73,13 @@ def _plots():
                   scale=4.0, band=True))
     yield kmplot.KMPlot("PFS - epNET", kmplot.y_label("pfs"), two, notes=notes[:1],
                         show_events=True)
+    # a CI upper limit beyond the axis (the pseudo data stop at 25 months): an arrow to the
+    # edge labelled with the limit as printed, in the margin right of the axis
+    beyond = (_curve("Drug", "experimental", kmplot.Printed(median=11.5, ci_low=8.9,
+                                                             ci_high=116.7)),
+              _curve("Placebo", "comparator", kmplot.Printed(median=2.9, ci_low=2.8,
+                                                             ci_high=3.4), scale=4.0))
+    yield kmplot.KMPlot("PFS - limit beyond the axis", kmplot.y_label("pfs"), beyond)
     one = (_curve("Pancreatic NET", "single_arm", kmplot.Printed(median_nr=True), n=40,
                   scale=80),)
     yield kmplot.KMPlot("OS - panNET", kmplot.y_label("tst", "Time from randomisation to "

@@ -40,6 +40,7 @@ from matplotlib.backends.backend_agg import RendererAgg  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.patheffects import withStroke  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
@@ -224,6 +225,30 @@ def _legend_rows(entries: list[tuple[dict, str]], width: float) -> list[list]:
     return rows
 
 
+def _t_max(plot: KMPlot) -> float:
+    """The last time shown: of the pseudo data, or a printed median beyond them (it stays in
+    view); the axis ends 3% further."""
+    t_max = max((float(np.max(c.time)) for c in plot.curves if np.size(c.time)), default=1.0)
+    for c in plot.curves:
+        if c.printed.median is not None and math.isfinite(c.printed.median):
+            t_max = max(t_max, c.printed.median)
+    return t_max
+
+
+def _edge_labels(plot: KMPlot) -> list[str]:
+    """The labels printed right of the axis, at the heads of the arrows to its edge: "NR",
+    or a CI limit beyond the axis as printed (the margin is made as wide as the widest)."""
+    end = _t_max(plot) * 1.03
+    out = []
+    for c in plot.curves:
+        p = c.printed
+        if p.ci_high_nr or p.median_nr:
+            out.append("NR")
+        elif p.median is not None and p.ci_high is not None and p.ci_high > end:
+            out.append(f"{p.ci_high:g}")
+    return out
+
+
 def layout(plot: KMPlot, width: float) -> Layout:
     """Sizes and places of every part of the figure at ``width`` inches."""
     inner = width - 0.16
@@ -231,8 +256,8 @@ def layout(plot: KMPlot, width: float) -> Layout:
     label_w = max((text_width(n, SIZES["risk"]) for n in names), default=0.0)
     names_above = label_w + 0.24 > 0.34 * width  # long names go on a line of their own
     left = 0.52 if names_above else max(0.52, label_w + 0.24)
-    right = 0.12 + (text_width("NR", SIZES["legend"]) if any(
-        c.printed.ci_high_nr or c.printed.median_nr for c in plot.curves) else 0.0)
+    right = 0.12 + max((text_width(t, SIZES["legend"]) + _pt(2.0)
+                        for t in _edge_labels(plot)), default=0.0)
     title = _wrap(plot.title, SIZES["title"], inner, bold=True)
     legend = _legend_rows(_legend_entries(plot, arm_styles([c.role for c in plot.curves])),
                           inner)
@@ -402,7 +427,8 @@ def _label_medians(ax, plot: KMPlot, styles, x_end: float, axis_w: float) -> Non
             median_labels([m for m, _ in arms], x_end, axis_w), arms, strict=True):
         ax.annotate(text, xy=(m, 0.5), xytext=(dx, dy), textcoords="offset points",
                     color=color, fontsize=SIZES["legend"], ha=ha, va="bottom", zorder=8,
-                    annotation_clip=False)
+                    annotation_clip=False,  # a white halo keeps it legible over a curve
+                    path_effects=[withStroke(linewidth=2.0, foreground="white")])
 
 
 def _risk_rows(fig, ax, plot: KMPlot, styles, ticks: np.ndarray, lay: Layout) -> None:
@@ -477,10 +503,7 @@ def km_plot(plot: KMPlot, width: float = SINGLE_COLUMN) -> plt.Figure:
     axis_w = width - lay.left - lay.right
     ax = fig.add_axes((lay.left / width, 1 - (lay.plot_top + lay.plot_h) / h, axis_w / width,
                        lay.plot_h / h))
-    t_max = max((float(np.max(c.time)) for c in plot.curves if np.size(c.time)), default=1.0)
-    for c in plot.curves:  # a printed median stays in view, even beyond the pseudo data
-        if c.printed.median is not None and math.isfinite(c.printed.median):
-            t_max = max(t_max, c.printed.median)
+    t_max = _t_max(plot)
     ticks = _ticks(t_max, width)
     x_end = t_max * 1.03
     styles = arm_styles([c.role for c in plot.curves])
