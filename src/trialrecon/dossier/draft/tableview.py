@@ -43,6 +43,7 @@ from trialrecon.dossier.draft.tablerows import (
     n_row as counts_row,
 )
 from trialrecon.dossier.draft.tables import is_data
+from trialrecon.dossier.draft.tablesets import named_set
 
 _N_IN = re.compile(r"(?<![a-z])[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
 _FORMAT_ONLY = re.compile(
@@ -256,7 +257,7 @@ def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
             break
     n_column = bool(_N_COLUMN.match(label_text(last))) and _whole_numbers(t, c, header_rows)
     return Column(c, label, arm, rule, cohort, n_of(label), effect, p, ci,
-                  "" if n_column else grade, _population(label, names),
+                  "" if n_column else grade, named_set(label, names),
                   cues.adjustment_of(label), versus, formats,
                   bool(re.search(r"related|\btrae", fold(label))), notes,
                   _between_extra(label, names) if (effect or p or ci) else
@@ -315,34 +316,6 @@ def _spanned_comparisons(columns: list[Column]) -> list[Column]:
 # a time point spanning a table's columns goes into the category (the data dictionary)
 _TIME_SPAN = re.compile(r"\b(?:baseline|assessment|visit|follow[- ]up|final|end of|day|days|"
                         r"weeks?|months?|years?|hours?|discharge|admission)\b", re.IGNORECASE)
-
-
-def _population(text: str, names: Names) -> str:
-    declared = _declared_population(text, names)
-    return declared or cues.population_of(text)
-
-
-def _declared_population(text: str, names: Names) -> str:
-    """A trial's own analysis set named by most of its label's words in ``text``."""
-    words = set(re.findall(r"[a-z][a-z-]{3,}", fold(text)))
-    scored = []
-    for ident, aliases in names.populations:
-        label = max(aliases, key=len) if aliases else ""
-        # the whole label, or its head before the definition ("microbiologically evaluable
-        # patients: clinically evaluable with a pathogen identified (96 and 102)")
-        for phrase in dict.fromkeys((label, re.split(r"[:;(]", label)[0])):
-            own = {w for w in re.findall(r"[a-z][a-z-]{3,}", phrase)} - {
-                "patients", "with", "from", "that", "were", "table", "participants"}
-            if own:
-                share = len(own & words) / len(own)
-                scored.append((share, len(own & words), ident))
-    scored.sort(reverse=True)
-    best = {ident: (share, n) for share, n, ident in reversed(scored)}  # each set's best
-    ranked = sorted(((sn, ident) for ident, sn in best.items()), reverse=True)
-    if ranked and ranked[0][0][0] >= 0.5 and ranked[0][0][1] >= 2 and \
-            (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
-        return ranked[0][1]
-    return ""
 
 
 def _between_only(t: Table, r: int, columns: list[Column]) -> bool:
@@ -473,7 +446,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
         if heading and _between_data(t, r, columns):
             heading = ""  # a row with its own P value stands on its own
         n_row = counts_row(t, r, columns, stub)
-        stub_set = _population(stub, names) if len(parts) > 1 else ""
+        stub_set = named_set(stub, names) if len(parts) > 1 else ""
         if stub_set and not n_row and N_STUB.match(parts[-2]) and counts_only(t, r, columns):
             # "Number of patients / ITT 120 120": the n of each arm in a set the rows
             # below name again ("ICU mortality / ITT 18 (15.0%)"), not of the rows below
@@ -539,7 +512,7 @@ def _set_row(t: Table, r: int, columns: list[Column], names: Names) -> Row | Non
         return None
     denoms = tuple((col.arm, n_of(text)) for col, text in cells if col.arm)
     notes = _notes(t, list(t.cell_at(r, 0).marks))
-    population = _population(stub, names) or cues.population_of(notes)
+    population = named_set(stub, names) or cues.population_of(notes)
     return Row(r, stub, stub, "", True, (), denoms, notes, "", population)
 
 
@@ -586,7 +559,7 @@ def view(t: Table, names: Names) -> TableView:
     kind = cues.kind_of(t.caption, f"{stub_head} {headers}")
     if kind != "ae" and sum(bool(c.grade) for c in columns) >= 2:
         kind = "ae"
-    population = _population(t.caption, names) or cues.population_of(notes)
+    population = named_set(t.caption, names) or cues.population_of(notes)
     related = bool(re.search(r"treatment[- ]related|drug[- ]related|related to|\btraes?\b",
                              fold(t.caption)))
     counts = _count_unit(t.caption)

@@ -1,0 +1,44 @@
+"""The analysis set a table's caption, header, stub or note names (helpers of :mod:`.tableview`).
+
+- a set the trial declares (``populations:`` of ``trial.yaml``), named by most of the words of
+  its label;
+- else a set of the lexicon's list (``intention to treat``, ``per-protocol``, ``safety
+  population``, ``evaluable``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft.lexicon import Names
+from trialrecon.dossier.draft.normalise import fold
+
+
+def named_set(text: str, names: Names) -> str:
+    """The set ``text`` names: a declared one first, else one of the lexicon's list; or ""."""
+    declared = declared_set(text, names)
+    return declared or cues.population_of(text)
+
+
+def declared_set(text: str, names: Names) -> str:
+    """A trial's own analysis set named by most of its label's words in ``text``."""
+    words = set(re.findall(r"[a-z][a-z-]{3,}", fold(text)))
+    scored = []
+    for ident, aliases in names.populations:
+        label = max(aliases, key=len) if aliases else ""
+        # the whole label, or its head before the definition ("microbiologically evaluable
+        # patients: clinically evaluable with a pathogen identified (96 and 102)")
+        for phrase in dict.fromkeys((label, re.split(r"[:;(]", label)[0])):
+            own = {w for w in re.findall(r"[a-z][a-z-]{3,}", phrase)} - {
+                "patients", "with", "from", "that", "were", "table", "participants"}
+            if own:
+                share = len(own & words) / len(own)
+                scored.append((share, len(own & words), ident))
+    scored.sort(reverse=True)
+    best = {ident: (share, n) for share, n, ident in reversed(scored)}  # each set's best
+    ranked = sorted(((sn, ident) for ident, sn in best.items()), reverse=True)
+    if ranked and ranked[0][0][0] >= 0.5 and ranked[0][0][1] >= 2 and \
+            (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+        return ranked[0][1]
+    return ""
