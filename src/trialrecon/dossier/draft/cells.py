@@ -438,7 +438,7 @@ def _draft(lab: Label, item: Item, source_id: str, v: TableView, row: Row, col: 
     fields = {
         "source": source_id, "location": v.table.label, "row": row.label, "column": col.label,
         "anchor": anchor, "cohort": col.cohort or names.pooled, "arm": lab.arm,
-        "subgroup": "", "quantity": lab.quantity, "category": lab.category,
+        "subgroup": lab.subgroup, "quantity": lab.quantity, "category": lab.category,
         "statistic": lab.statistic, "value": item.value,
         "comparator": item.comparator if item.comparator != "=" else "", "unit": lab.unit,
         "denominator": lab.denominator, "marker": item.marker, "sided": lab.sided,

@@ -6,8 +6,10 @@ row's or the table's notes name); a row naming a time-to-event endpoint its medi
 events; adverse-event tables the grade of the column and the term; baseline tables the
 characteristic (``male``, ``female``, ``age``, ``ecog``, ``prior_treatment``, else
 ``baseline`` with ``Characteristic: level`` or ``baseline_value``); response tables the
-response category; any other table ``outcome`` with the row's outcome. Each rule that can be
-wrong on an ordinary table records a guess on the :class:`Label`.
+response category; a table of one outcome by subgroup (:mod:`.subgroups`) ``outcome`` with
+the outcome as category and the row's patients as subgroup; any other table ``outcome`` with
+the row's outcome. Each rule that can be wrong on an ordinary table records a guess on the
+:class:`Label`.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Label:
     hypothesis: str = ""
     sided: str = ""
     denominator: str = ""
+    subgroup: str = ""
     rules: list[str] = field(default_factory=list)
     guesses: list[str] = field(default_factory=list)
 
@@ -223,6 +226,8 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
     elif v.kind == "response" or cues.first("response_rows", bare(row.stub)) or \
             _RESPONSE_STUB.match(bare(row.stub)):
         _response_quantity(row, lab)
+    elif row.index in v.subgroups:
+        _subgroup_quantity(v, row, col, lab)
     else:
         lab.rules.append("quantity: outcome of the row")
         named = cues.population_of(row.stub) if len(row.stub.split()) <= 4 else ""
@@ -244,6 +249,19 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
             lab.guess("quantity: a table whose kind is not read")
         if stat not in ("count", "percent", "p_value"):
             lab.unit = lab.unit or unit_of(row, col) or score_unit(lab.category)
+
+
+def _subgroup_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
+    """A row of a table of an outcome by subgroup (:mod:`.subgroups`): the outcome as
+    category, the patients the row counts as subgroup."""
+    found = v.subgroups[row.index]
+    lab.quantity, lab.category, lab.subgroup = "outcome", found.outcome, found.subgroup
+    lab.rules.append("quantity: outcome of a table by subgroup (the row's n/N shares out "
+                     "the column's)")
+    if found.guess or not found.outcome:
+        lab.guess(f"category or subgroup: {found.guess or 'an outcome not named'}")
+    if lab.statistic not in ("count", "percent", "p_value"):
+        lab.unit = lab.unit or unit_of(row, col)
 
 
 def _row_has_effect(v: TableView, row: Row, col: Column) -> bool:

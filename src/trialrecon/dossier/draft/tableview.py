@@ -16,7 +16,8 @@ module reads what a person reads from them before looking at a single number:
   group") gives them to its rows;
 - *the table*: its kind (adverse events, baseline, response, regression, outcomes), the
   formats and tests its notes state ("Data are median (IQR) or n (%)", "P from Fisher's
-  exact test"), the analysis set its caption names.
+  exact test"), the analysis set its caption names (:mod:`.tablesets`), and whether it is a
+  table of one outcome by subgroup (:mod:`.subgroups`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from trialrecon.dossier.draft import cues, stubs
 from trialrecon.dossier.draft.document import Table
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.subgroups import SubgroupRow, read_subgroups
 from trialrecon.dossier.draft.tablerows import (
     N_STUB,
     arm_cells,
@@ -162,6 +164,7 @@ class TableView:
     stub_head: str = ""  # the stub column's own header when it names a characteristic
     several_ae: bool = False  # the paper has more than one adverse-event table
     caption_tests: tuple[tuple[str, str], ...] = ()  # (kind of value, test) the caption names
+    subgroups: dict[int, SubgroupRow] = field(default_factory=dict)  # rows of a subgroup table
 
     def data_columns(self) -> list[Column]:
         return [c for c in self.columns if c.index >= self.stub_columns]
@@ -570,4 +573,5 @@ def view(t: Table, names: Names) -> TableView:
                      cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
                      fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
                      effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,
-                     stub_head=head, caption_tests=caption_tests(t.caption))
+                     stub_head=head, caption_tests=caption_tests(t.caption),
+                     subgroups=read_subgroups(t, rows, columns, kind))

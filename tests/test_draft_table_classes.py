@@ -1,0 +1,143 @@
+"""Classes of table layouts the drafter labels by their structure (issue 20, table cells).
+
+Each test builds a small table of its own words with the layout of the class (the
+:class:`~trialrecon.dossier.draft.document.Builder` every reader drives) for the fictional
+two-arm trial of ``fictional_trial.py``, and checks the labels the data dictionary
+(data/raw/README.md) gives its cells, written by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fictional_trial import trial_yaml
+
+from trialrecon.dossier.draft import read_names
+from trialrecon.dossier.draft.document import Builder, RawCell
+from trialrecon.dossier.draft.structured import draft_document
+from trialrecon.dossier.draft.subgroups import caption_outcome
+
+
+def _cell(text: str, header: bool = False, indent: int = 0) -> RawCell:
+    return RawCell(((text, "", ""),), header=header, indent=indent)
+
+
+def _draft(tmp_path: Path, caption: str, header: list[str], body: list[tuple[str, ...]],
+           notes: list[tuple[str, str]] = (), indents: dict[int, int] | None = None,
+           header_notes: dict[int, str] | None = None) -> list[dict[str, str]]:
+    """Draft one table (``body`` rows of stub and cells; ``indents`` {row: indent} of the
+    stub; ``header_notes`` {column: mark} of a header cell's footnote mark)."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    b = Builder("fict.nxml", "jats")
+    b.open_section("Results", 1)
+    head = []
+    for c, text in enumerate(header):
+        segments = [(text, "", "")]
+        if header_notes and c in header_notes:
+            segments.append(("", "footnote", header_notes[c]))
+        head.append(RawCell(tuple(segments), header=True))
+    rows = [head]
+    for k, row in enumerate(body):
+        if len(row) == 1:  # a heading across the table
+            rows.append([RawCell(((row[0], "", ""),), colspan=len(header))])
+        else:
+            rows.append([_cell(row[0], indent=(indents or {}).get(k, 0)),
+                         *(_cell(x) for x in row[1:])])
+    b.table("Table 2", [(caption, "", "")], rows=rows,
+            notes=[(m, [(text, "", "")]) for m, text in notes], header_rows=1)
+    names = read_names(tmp_path / "trial.yaml")
+    return [{**d.fields, "review": "yes" if d.needs_review else ""}
+            for d in draft_document(b.build(), names, "paper")]
+
+
+def _at(rows: list[dict[str, str]], row: str, column: str, statistic: str) -> dict[str, str]:
+    found = [r for r in rows if r["row"] == row and r["column"] == column and
+             r["statistic"] == statistic]
+    assert len(found) == 1, (row, column, statistic, found)
+    return found[0]
+
+
+# ------------------------------------------------------------- an outcome by subgroup
+
+_SUBGROUP_HEADER = ["", "Drug X, n (%)", "Placebo, n (%)", "P"]
+_SUBGROUP_BODY = [
+    ("All patients", "60/100 (60.0)", "45/90 (50.0)", "0.17"),
+    ("Complete", "20/100 (20.0)", "15/90 (16.7)", "0.55"),
+    ("First-line therapy", "50/80 (62.5)", "36/70 (51.4)", "0.17"),
+    ("Second-line therapy", "10/20 (50.0)", "9/20 (45.0)", "0.75"),
+    ("Weight ≥ 90 kg", "12/25 (48.0)", "10/22 (45.5)", "0.86"),
+    ("Region",),
+    ("North", "33/55 (60.0)", "20/41 (48.8)", "0.27"),
+    ("South", "27/45 (60.0)", "25/49 (51.0)", "0.38"),
+]
+
+
+def test_rows_sharing_out_the_columns_n_are_subgroups_of_the_captions_outcome(tmp_path):
+    """"Healing rates in assessable patients": the first row counts every patient (100 and
+    90), "First-line" and "Second-line therapy" share them out (80 + 20, 70 + 20): a table of
+    one outcome by subgroup. Its rows take the outcome as category and their own patients
+    as subgroup ("Region: North" under a heading naming the variable); the indented
+    "Complete", with every patient's n, is a level of the outcome."""
+    rows = _draft(tmp_path, "Healing rates in assessable patients", _SUBGROUP_HEADER,
+                  _SUBGROUP_BODY, indents={1: 1})
+    overall = _at(rows, "All patients", "Drug X, n (%)", "count")
+    assert (overall["quantity"], overall["category"], overall["subgroup"],
+            overall["denominator"]) == ("outcome", "Healing", "", "100")
+    level = _at(rows, "All patients / Complete", "Placebo, n (%)", "percent")
+    assert (level["category"], level["subgroup"]) == ("Healing: Complete", "")
+    first = _at(rows, "First-line therapy", "Placebo, n (%)", "count")
+    assert (first["category"], first["subgroup"], first["denominator"], first["value"]) == \
+        ("Healing", "First-line therapy", "70", "36")
+    p = _at(rows, "Weight ≥ 90 kg", "P", "p_value")
+    assert (p["category"], p["subgroup"]) == ("Healing", "Weight ≥ 90 kg")
+    north = _at(rows, "Region / North", "Drug X, n (%)", "percent")
+    assert (north["category"], north["subgroup"], north["denominator"]) == \
+        ("Healing", "Region: North", "55")
+    # the outcome was cut from the caption: every row says so
+    assert all(r["review"] for r in rows if r["row"])
+
+
+def test_an_outcome_table_whose_later_rows_count_fewer_patients_is_no_subgroup_table(tmp_path):
+    """Outcomes measured on fewer patients (lost to follow-up, a questionnaire's
+    responders: 95 and 88, then 60 and 58) do not share the column's n out: the rows stay
+    outcomes of their own, with no subgroup."""
+    body = [("Healed", "60/100 (60.0)", "45/90 (50.0)", "0.17"),
+            ("Relapse", "10/95 (10.5)", "12/88 (13.6)", "0.52"),
+            ("Satisfied", "40/60 (66.7)", "30/58 (51.7)", "0.10"),
+            ("Readmitted", "5/100 (5.0)", "8/90 (8.9)", "0.29")]
+    rows = _draft(tmp_path, "Outcomes by study group", _SUBGROUP_HEADER, body)
+    relapse = _at(rows, "Relapse", "Drug X, n (%)", "count")
+    assert (relapse["category"], relapse["subgroup"]) == ("Relapse", "")
+    assert not any(r["subgroup"] for r in rows)
+
+
+def test_a_subgroup_under_an_outcome_row_names_a_variable_not_printed(tmp_path):
+    """A row printing its own outcome ("Relapse overall") heads the subgroups below it;
+    "Site A", indented under that outcome, is a level of a variable the table does not
+    print: flagged. The outcome named by the row itself is no guess."""
+    body = [("Relapse overall", "20/100 (20.0)", "30/90 (33.3)", "0.04"),
+            ("Site A", "8/60 (13.3)", "16/50 (32.0)", "0.02"),
+            ("Site B", "12/40 (30.0)", "14/40 (35.0)", "0.63"),
+            ("Older than 70 years", "6/30 (20.0)", "9/25 (36.0)", "0.19")]
+    rows = _draft(tmp_path, "Relapse in assessable patients", _SUBGROUP_HEADER, body,
+                  indents={1: 1, 2: 1})
+    overall = _at(rows, "Relapse overall", "Drug X, n (%)", "count")
+    assert (overall["category"], overall["subgroup"], overall["review"]) == \
+        ("Relapse overall", "", "")
+    site = _at(rows, "Relapse overall / Site A", "Drug X, n (%)", "count")
+    assert (site["category"], site["subgroup"], site["review"]) == \
+        ("Relapse overall", "Site A", "yes")
+    older = _at(rows, "Older than 70 years", "Placebo, n (%)", "count")
+    assert (older["category"], older["subgroup"], older["review"]) == \
+        ("Relapse overall", "Older than 70 years", "")
+
+
+@pytest.mark.parametrize("caption,outcome", [
+    ("Healing rates in assessable patients at the end of treatment", "Healing"),
+    ("Relapse by subgroup", "Relapse"),
+    ("Response rate according to baseline characteristics", "Response"),
+    ("Patients", ""),
+])
+def test_the_outcome_a_caption_names(caption, outcome):
+    assert caption_outcome(caption) == outcome
