@@ -41,6 +41,8 @@ from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tablerows import row_caption_test
+from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
+from trialrecon.dossier.draft.tablesets import other_set
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
@@ -554,24 +556,6 @@ def _row_counts(v: TableView) -> dict[int, set[str]]:
     return out
 
 
-def arm_sizes(views: list[TableView]) -> dict[str, str]:
-    """{arm: n} of the first baseline table's column headers (the randomized arms' sizes)."""
-    for v in views:
-        if v.kind == "baseline":
-            sizes = {c.arm: c.denominator for c in v.data_columns() if c.arm and c.denominator}
-            if sizes:
-                return sizes
-    return {}
-
-
-def _other_set(v: TableView, sizes: dict[str, str]) -> bool:
-    """An analysis table whose column n's are not the arms' sizes and that names no set."""
-    if v.kind in ("baseline", "ae") or v.population or not sizes:
-        return False
-    return any(c.arm in sizes and c.denominator and c.denominator != sizes[c.arm]
-               for c in v.data_columns())
-
-
 def draft_table(doc: Document, v: TableView, names: Names, source_id: str,
                 sizes: dict[str, str] | None = None,
                 method_tests: frozenset[str] = frozenset(),
@@ -585,7 +569,7 @@ def draft_table(doc: Document, v: TableView, names: Names, source_id: str,
     """
     t = v.table
     v.method_tests, v.several_ae = method_tests, several_ae
-    if _other_set(v, sizes or {}):
+    if other_set(v, sizes or {}):
         v.unnamed_set = True
     elif v.kind in ("outcome", "response") and not v.population:
         v.method_population = method_population

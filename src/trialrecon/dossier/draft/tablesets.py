@@ -3,16 +3,22 @@
 - a set the trial declares (``populations:`` of ``trial.yaml``), named by most of the words of
   its label;
 - else a set of the lexicon's list (``intention to treat``, ``per-protocol``, ``safety
-  population``, ``evaluable``).
+  population``, ``evaluable``);
+- the arms' sizes the baseline table prints, and whether an analysis table's columns count
+  other numbers of patients without naming their set.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
+
+if TYPE_CHECKING:
+    from trialrecon.dossier.draft.tableview import TableView
 
 
 def named_set(text: str, names: Names) -> str:
@@ -42,3 +48,21 @@ def declared_set(text: str, names: Names) -> str:
             (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
         return ranked[0][1]
     return ""
+
+
+def arm_sizes(views: list[TableView]) -> dict[str, str]:
+    """{arm: n} of the first baseline table's column headers (the randomized arms' sizes)."""
+    for v in views:
+        if v.kind == "baseline":
+            sizes = {c.arm: c.denominator for c in v.data_columns() if c.arm and c.denominator}
+            if sizes:
+                return sizes
+    return {}
+
+
+def other_set(v: TableView, sizes: dict[str, str]) -> bool:
+    """An analysis table whose column n's are not the arms' sizes and that names no set."""
+    if v.kind in ("baseline", "ae") or v.population or not sizes:
+        return False
+    return any(c.arm in sizes and c.denominator and c.denominator != sizes[c.arm]
+               for c in v.data_columns())
