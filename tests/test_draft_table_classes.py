@@ -141,3 +141,36 @@ def test_a_subgroup_under_an_outcome_row_names_a_variable_not_printed(tmp_path):
 ])
 def test_the_outcome_a_caption_names(caption, outcome):
     assert caption_outcome(caption) == outcome
+
+
+# ------------------------------------------------- a set named by a note's words
+
+
+def test_a_note_excluding_patients_from_the_analysis_names_a_modified_itt_set(tmp_path):
+    """"Total† (n = 95)", the dagger printed as text, its note: "Three patients withdrew
+    before the first dose and were excluded from the analysis": the columns count a
+    modified intention-to-treat set (randomized patients left out), and the arm columns
+    that add up to the total (48 + 47) count parts of it. Read from the note's words, not
+    a name: flagged."""
+    header = ["Response", "Total† (n = 95)", "Drug X (n = 48)", "Placebo (n = 47)"]
+    body = [("Partial response", "20 (21.1%)", "12 (25.0%)", "8 (17.0%)"),
+            ("Stable disease", "40 (42.1%)", "20 (41.7%)", "20 (42.6%)")]
+    notes = [("†", "Three patients withdrew before the first dose and were excluded from "
+                   "the analysis.")]
+    rows = _draft(tmp_path, "Tumour response", header, body, notes)
+    cells = [r for r in rows if r["row"] == "Partial response"]
+    assert len(cells) == 6
+    assert {r["population"] for r in cells} == {"modified_itt"}
+    assert all(r["review"] for r in cells)
+    n = [r for r in rows if r["row"] == "" and r["value"] == "48"]
+    assert [(r["quantity"], r["population"]) for r in n] == [("analysed", "modified_itt")]
+
+
+def test_a_note_on_other_things_names_no_set(tmp_path):
+    """A note that excludes nothing from the analysis ("Responses were assessed by RECIST")
+    gives no set."""
+    header = ["Response", "Total† (n = 95)", "Drug X (n = 48)", "Placebo (n = 47)"]
+    body = [("Partial response", "20 (21.1%)", "12 (25.0%)", "8 (17.0%)")]
+    rows = _draft(tmp_path, "Tumour response", header, body,
+                  [("†", "Responses were assessed by RECIST version 1.1.")])
+    assert {r.get("population", "") for r in rows} == {""}

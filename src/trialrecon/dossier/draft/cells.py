@@ -456,6 +456,8 @@ def _draft(lab: Label, item: Item, source_id: str, v: TableView, row: Row, col: 
                   "one is not printed")
     if v.unnamed_set and not fields["population"]:
         lab.guess("population: the columns count an analysis set the table does not name")
+    elif fields["population"] in v.note_sets:
+        lab.guess("population: read from a note's words (patients excluded from the analysis)")
     rules = [f"pattern: {item.pattern}", f"table: {v.kind}", *lab.rules,
              *(f"guess: {g}" for g in lab.guesses)]
     confidence = 0.9 if not lab.guesses else 0.4

@@ -4,6 +4,9 @@
   its label;
 - else a set of the lexicon's list (``intention to treat``, ``per-protocol``, ``safety
   population``, ``evaluable``);
+- a note on a column header or the table saying randomized patients were excluded from the
+  analysis: a modified intention-to-treat set (``modified_itt``), a guess; the arm columns a
+  pooled column with such a set adds up count parts of it;
 - the arms' sizes the baseline table prints, and whether an analysis table's columns count
   other numbers of patients without naming their set.
 """
@@ -11,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft import cues
@@ -18,13 +22,40 @@ from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
 
 if TYPE_CHECKING:
-    from trialrecon.dossier.draft.tableview import TableView
+    from trialrecon.dossier.draft.tableview import Column, TableView
 
 
 def named_set(text: str, names: Names) -> str:
     """The set ``text`` names: a declared one first, else one of the lexicon's list; or ""."""
     declared = declared_set(text, names)
     return declared or cues.population_of(text)
+
+
+# a note saying randomized patients were left out of the analysis ("Five patients withdrew
+# before treatment and were excluded from analysis"): the columns count a modified
+# intention-to-treat set
+_EXCLUDED = re.compile(r"\b(?:excluded|withdr[ae]wn?|removed|omitted)\b[^.;]{0,60}?\b"
+                       r"(?:from|in) (?:the |this |all |any )?(?:\w+ )?analy[sz](?:is|es)\b|"
+                       r"\bnot (?:included|analy[sz]ed) in (?:the |this )?(?:\w+ )?analy[sz]",
+                       re.IGNORECASE)
+
+
+def excluded_set(notes: str) -> str:
+    """``modified_itt`` when ``notes`` say randomized patients were excluded from the
+    analysis, else "" (a reading of the note: the rows that take it are flagged)."""
+    return "modified_itt" if _EXCLUDED.search(notes) else ""
+
+
+def pooled_set(columns: list[Column]) -> list[Column]:
+    """The columns with the set of a pooled column ("Total (n = 155)" whose note names the
+    set) given to the arm columns it adds up (78 + 77): they count parts of that set."""
+    pooled = [c for c in columns if c.population and c.denominator.isdigit()]
+    parts = [c for c in columns if c.arm and not c.population and c.denominator.isdigit()]
+    for total in pooled:
+        if len(parts) >= 2 and sum(int(c.denominator) for c in parts) == int(total.denominator):
+            return [replace(c, population=total.population) if c in parts else c
+                    for c in columns]
+    return columns
 
 
 def declared_set(text: str, names: Names) -> str:

@@ -45,7 +45,7 @@ from trialrecon.dossier.draft.tablerows import (
     n_row as counts_row,
 )
 from trialrecon.dossier.draft.tables import is_data
-from trialrecon.dossier.draft.tablesets import named_set
+from trialrecon.dossier.draft.tablesets import excluded_set, named_set, pooled_set
 
 _N_IN = re.compile(r"(?<![a-z])[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
 _FORMAT_ONLY = re.compile(
@@ -163,6 +163,7 @@ class TableView:
     method_population: str = ""  # the set the methods analyse by, for an outcome table
     stub_head: str = ""  # the stub column's own header when it names a characteristic
     several_ae: bool = False  # the paper has more than one adverse-event table
+    note_sets: frozenset[str] = frozenset()  # sets read from a note's words, not its name
     caption_tests: tuple[tuple[str, str], ...] = ()  # (kind of value, test) the caption names
     subgroups: dict[int, SubgroupRow] = field(default_factory=dict)  # rows of a subgroup table
 
@@ -239,7 +240,10 @@ def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
     last = label.split(" / ")[-1] if label else ""
     if c < t.stub_columns:
         return Column(c, label, formats=formats)
-    notes = _notes(t, [m for r in range(header_rows) for m in t.cell_at(r, c).marks])
+    # a footnote symbol may be printed as text in the header ("Total† (n = 155)")
+    heads = " ".join(t.cell_at(r, c).text for r in range(header_rows))
+    printed = [f.mark for f in t.footnotes if f.mark and not f.mark.isalnum() and f.mark in heads]
+    notes = _notes(t, [m for r in range(header_rows) for m in t.cell_at(r, c).marks] + printed)
     formats = tuple(dict.fromkeys(formats + cues.formats_of(notes)))
     effect = cues.effect(label)
     if not effect and _GENERIC_EFFECT.search(label) and (
@@ -260,7 +264,7 @@ def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
             break
     n_column = bool(_N_COLUMN.match(label_text(last))) and _whole_numbers(t, c, header_rows)
     return Column(c, label, arm, rule, cohort, n_of(label), effect, p, ci,
-                  "" if n_column else grade, named_set(label, names),
+                  "" if n_column else grade, named_set(label, names) or excluded_set(notes),
                   cues.adjustment_of(label), versus, formats,
                   bool(re.search(r"related|\btrae", fold(label))), notes,
                   _between_extra(label, names) if (effect or p or ci) else
@@ -555,14 +559,16 @@ _GENERIC_HEAD = re.compile(r"^(?:|characteristics?|variables?|parameters?|factor
 def view(t: Table, names: Names) -> TableView:
     """The :class:`TableView` of table ``t`` for a trial with ``names``."""
     header_rows = _header_rows(t)
-    columns = _spanned_comparisons([_column(t, c, header_rows, names) for c in range(t.n_cols)])
+    columns = pooled_set(_spanned_comparisons([_column(t, c, header_rows, names)
+                                               for c in range(t.n_cols)]))
     notes = " ".join(n.text for n in t.footnotes if not n.mark)
     stub_head = " ".join(t.column_labels[:t.stub_columns])
     headers = " ".join(c.label for c in columns)
     kind = cues.kind_of(t.caption, f"{stub_head} {headers}")
     if kind != "ae" and sum(bool(c.grade) for c in columns) >= 2:
         kind = "ae"
-    population = named_set(t.caption, names) or cues.population_of(notes)
+    population = named_set(t.caption, names) or cues.population_of(notes) or \
+        excluded_set(notes)
     related = bool(re.search(r"treatment[- ]related|drug[- ]related|related to|\btraes?\b",
                              fold(t.caption)))
     counts = _count_unit(t.caption)
@@ -574,4 +580,6 @@ def view(t: Table, names: Names) -> TableView:
                      fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
                      effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,
                      stub_head=head, caption_tests=caption_tests(t.caption),
-                     subgroups=read_subgroups(t, rows, columns, kind))
+                     subgroups=read_subgroups(t, rows, columns, kind),
+                     note_sets=frozenset(filter(None, [excluded_set(notes), *(
+                         excluded_set(c.notes) for c in columns)])))
