@@ -15,7 +15,9 @@ from fictional_trial import trial_yaml
 
 from trialrecon.dossier.draft import read_names
 from trialrecon.dossier.draft.document import Builder, RawCell
+from trialrecon.dossier.draft.quantities import score_unit
 from trialrecon.dossier.draft.structured import draft_document
+from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.subgroups import caption_outcome
 
 
@@ -174,3 +176,32 @@ def test_a_note_on_other_things_names_no_set(tmp_path):
     rows = _draft(tmp_path, "Tumour response", header, body,
                   [("†", "Responses were assessed by RECIST version 1.1.")])
     assert {r.get("population", "") for r in rows} == {""}
+
+
+# ---------------------------------------------------------- units a stub prints
+
+
+@pytest.mark.parametrize("stub,name,unit", [
+    ("Lesion volume (cc)", "Lesion volume", "cc"),  # cubic centimetres
+    ("Albumin (gm/dL)", "Albumin", "g/dL"),  # only a misspelling of the listed g/dL
+    ("Serum iron (mg Fe/gm dry weight)", "Serum iron", ""),  # no unit words: kept in the name
+])
+def test_units_at_the_end_of_a_stub(stub, name, unit):
+    found = split_stub(stub)
+    assert (found.name, found.unit) == ((name, unit) if unit else (stub, ""))
+
+
+@pytest.mark.parametrize("name,unit", [
+    ("pH of the dialysate", "pH"), ("pH", "pH"), ("Pain score", "points"),
+    ("Phosphate", ""), ("Graph reading", ""),
+])
+def test_the_unit_a_measurements_name_implies(name, unit):
+    assert score_unit(name) == unit
+
+
+def test_a_mean_of_an_acidity_is_in_ph(tmp_path):
+    header = ["Characteristic", "Drug X (n = 40)", "Placebo (n = 40)"]
+    body = [("pH of the dialysate, mean (SD)", "7.31 (0.05)", "7.29 (0.06)")]
+    rows = _draft(tmp_path, "Dialysis measurements", header, body)
+    mean = _at(rows, "pH of the dialysate, mean (SD)", "Drug X (n = 40)", "mean")
+    assert (mean["value"], mean["unit"]) == ("7.31", "pH")

@@ -116,9 +116,10 @@ def unit_of(row: Row, col: Column) -> str:
 
 
 def score_unit(name: str) -> str:
-    """``points`` for a score or scale the name calls one (``NIHSS``, ``EQ-5D``, ``HSI
-    score``, ``out of 100``), else ""."""
-    return "points" if cues.first("score_names", name) else ""
+    """The unit a measurement's name implies: ``points`` for a score or scale the name calls
+    one (``NIHSS``, ``EQ-5D``, ``HSI score``, ``out of 100``), ``pH`` for an acidity; else
+    ""."""
+    return cues.first("score_names", name)
 
 
 def measured_unit(row: Row, col: Column, lab: Label, what: str) -> str:
