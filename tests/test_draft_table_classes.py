@@ -205,3 +205,18 @@ def test_a_mean_of_an_acidity_is_in_ph(tmp_path):
     rows = _draft(tmp_path, "Dialysis measurements", header, body)
     mean = _at(rows, "pH of the dialysate, mean (SD)", "Drug X (n = 40)", "mean")
     assert (mean["value"], mean["unit"]) == ("7.31", "pH")
+
+
+def test_a_length_of_stay_with_no_unit_printed_is_proposed_in_days(tmp_path):
+    """"ICU length of stay" and "Days at home" print no unit: a length of stay and a number
+    of days are counted in days (proposed, flagged); "Peak lactate" stays without a unit."""
+    header = ["Outcome", "Drug X (n = 40)", "Placebo (n = 40)", "Mean difference (95% CI)"]
+    body = [("ICU length of stay, median (IQR)", "6 (4–9)", "8 (5–12)", ""),
+            ("Days at home, mean (SD)", "20.5 (6.1)", "18.2 (7.0)", "2.3 (−0.6 to 5.2)"),
+            ("Peak lactate, mean (SD)", "2.1 (0.8)", "2.4 (0.9)", "−0.3 (−0.7 to 0.1)")]
+    rows = _draft(tmp_path, "Secondary outcomes", header, body)
+    stay = _at(rows, "ICU length of stay, median (IQR)", "Drug X (n = 40)", "median")
+    home = _at(rows, "Days at home, mean (SD)", "Mean difference (95% CI)", "estimate")
+    lactate = _at(rows, "Peak lactate, mean (SD)", "Placebo (n = 40)", "mean")
+    assert [(r["unit"], r["review"]) for r in (stay, home, lactate)] == \
+        [("days", "yes"), ("days", "yes"), ("none", "yes")]

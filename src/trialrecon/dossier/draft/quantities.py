@@ -482,15 +482,27 @@ _MEASURES = frozenset({"mean", "median", "sd", "se", "iqr_low", "iqr_high", "ran
                        "range_high", "geometric_mean"})
 
 
+_EFFECT_STATISTICS = ("estimate", "ci_low", "ci_high")
+# a measurement whose name says it is counted in days when no unit is printed
+_DAYS = re.compile(r"\blength of (?:\w+ ){0,3}stay\b|\blos\b|\bdays\b|\bventilator[- ]free\b|"
+                   r"\b(?:length|duration) of (?:mechanical )?ventilation\b")
+
+
 def column_time(lab: Label, time: str) -> None:
     """The time or stage a heading above the column names joins the category after a comma
     (the data dictionary; not on a header n); a change of a percentage is in percentage
-    points; a measurement whose unit nothing printed gives is a guess."""
+    points; a measurement whose unit nothing printed gives is a guess, in days when its name
+    is a length of stay or a number of days ("ICU LOS", "days well at home")."""
     if time and lab.category and lab.quantity != "analysed":
         lab.category = f"{lab.category}, {time.lower()}"
         lab.rules.append("category: the time the column's heading names")
     if lab.unit == "percent" and lab.statistic in _MEASURES and \
             time.lower().startswith("change"):
         lab.unit = "percentage_points"
-    if lab.unit == "none" and lab.statistic in _MEASURES:
+    measure = lab.statistic in _MEASURES or lab.quantity in (
+        "mean_difference", "median_difference") and lab.statistic in _EFFECT_STATISTICS
+    if lab.unit == "none" and measure and _DAYS.search(fold(lab.category)):
+        lab.unit = "days"  # a length of stay, days alive: counted in days (hours are rare)
+        lab.guess("unit: days, read from a length of stay or a number of days it names")
+    elif lab.unit == "none" and lab.statistic in _MEASURES:
         lab.guess("unit: nothing printed gives the unit of this measurement")
