@@ -15,6 +15,7 @@ from fictional_trial import trial_yaml
 
 from trialrecon.dossier.draft import read_names
 from trialrecon.dossier.draft.document import Builder, RawCell
+from trialrecon.dossier.draft.methodtests import model_test
 from trialrecon.dossier.draft.quantities import score_unit
 from trialrecon.dossier.draft.structured import draft_document
 from trialrecon.dossier.draft.stubs import split_stub
@@ -27,11 +28,17 @@ def _cell(text: str, header: bool = False, indent: int = 0) -> RawCell:
 
 def _draft(tmp_path: Path, caption: str, header: list[str], body: list[tuple[str, ...]],
            notes: list[tuple[str, str]] = (), indents: dict[int, int] | None = None,
-           header_notes: dict[int, str] | None = None) -> list[dict[str, str]]:
+           header_notes: dict[int, str] | None = None, methods: str = ""
+           ) -> list[dict[str, str]]:
     """Draft one table (``body`` rows of stub and cells; ``indents`` {row: indent} of the
-    stub; ``header_notes`` {column: mark} of a header cell's footnote mark)."""
+    stub; ``header_notes`` {column: mark} of a header cell's footnote mark; ``methods`` a
+    paragraph of the statistical methods)."""
     (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
     b = Builder("fict.nxml", "jats")
+    if methods:
+        b.open_section("Methods", 1)
+        b.open_section("Statistical analysis", 2)
+        b.block([(methods, "", "")])
     b.open_section("Results", 1)
     head = []
     for c, text in enumerate(header):
@@ -220,3 +227,46 @@ def test_a_length_of_stay_with_no_unit_printed_is_proposed_in_days(tmp_path):
     lactate = _at(rows, "Peak lactate, mean (SD)", "Placebo (n = 40)", "mean")
     assert [(r["unit"], r["review"]) for r in (stay, home, lactate)] == \
         [("days", "yes"), ("days", "yes"), ("none", "yes")]
+
+
+# ------------------------------------------- tests the methods name per kind of outcome
+
+_METHODS = ("Continuous outcomes were compared with linear regression, binary outcomes with "
+            "logistic regression, and survival with Cox proportional hazards "
+            "regression. Baseline weight was entered as a continuous covariate.")
+
+
+def test_the_methods_model_for_each_kind_of_outcome_gives_the_p_values_test(tmp_path):
+    """The methods name one model per kind of outcome: an adjusted mean difference's P value
+    is the linear model's (an ANCOVA), an odds ratio's the logistic model's Wald test, a
+    hazard ratio's the Cox model's; proposed from the methods, so flagged."""
+    header = ["Outcome", "Drug X (n = 50)", "Placebo (n = 50)", "Adjusted effect (95% CI)",
+              "Adjusted P"]
+    body = [("Pain score, mean (SD)", "3.1 (1.2)", "3.9 (1.4)",
+             "Mean difference −0.8 (−1.3 to −0.3)", "0.002"),
+            ("Readmission, n (%)", "5 (10.0)", "11 (22.0)", "OR 0.39 (0.13 to 1.21)", "0.10"),
+            ("Overall survival", "", "", "HR 0.70 (0.45 to 1.09)", "0.11")]
+    rows = _draft(tmp_path, "Outcomes", header, body, methods=_METHODS)
+    tests = {r["row"]: (r["quantity"], r["test"], r["review"]) for r in rows
+             if r["statistic"] == "p_value"}
+    assert tests["Pain score, mean (SD)"] == ("mean_difference", "ancova", "yes")
+    assert tests["Readmission, n (%)"] == ("odds_ratio", "logistic_wald", "yes")
+    assert tests["Overall survival"] == ("os_hr", "cox_wald", "yes")
+
+
+@pytest.mark.parametrize("quantity,adjustment,words,test", [
+    ("mean_difference", "unadjusted", "", "t_test"),
+    ("mean_difference", "adjusted", "", "ancova"),
+    ("mean_difference", "", "", ""),  # a linear model: adjusted or not is not said
+    ("ratio_of_means", "adjusted", "", "poisson"),
+    ("odds_ratio", "adjusted", "Shift in disability (ordinal)", "proportional_odds"),
+    ("odds_ratio", "adjusted", "Readmission", "logistic_wald"),
+    ("risk_ratio", "", "", "other"),  # a log-binomial model: no test of the list
+    ("risk_difference", "", "", ""),  # no model named estimates it
+    ("os_hr", "", "", ""),  # no Cox model named
+])
+def test_the_test_of_an_effect_is_the_model_that_estimates_it(quantity, adjustment, words,
+                                                               test):
+    models = (("mean", "linear"), ("count", "poisson"), ("ordinal", "proportional_odds"),
+              ("binary", "logistic_wald"), ("binary", "other"))
+    assert model_test(models, quantity, adjustment, words) == test

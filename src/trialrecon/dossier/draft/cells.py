@@ -36,6 +36,7 @@ from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
+from trialrecon.dossier.draft.methodtests import method_models, model_test
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, quantity, score_unit
@@ -355,7 +356,9 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
             lab.test = tests.pop()
         elif len(tests) > 1:
             lab.guess("test: notes name several tests")
-        elif v.method_tests:
+        elif v.method_tests or v.method_models:  # the model named for this kind of outcome
+            lab.test = model_test(v.method_models, lab.quantity, lab.adjustment,
+                                  f"{row.label} {row.notes} {v.context}")
             lab.guess("test: the methods name tests, the table does not say which")
         if "interaction" in fold(col.label + " " + row.label):
             lab.hypothesis = "interaction"
@@ -571,6 +574,7 @@ def draft_table(doc: Document, v: TableView, names: Names, source_id: str,
     """
     t = v.table
     v.method_tests, v.several_ae = method_tests, several_ae
+    v.method_models = method_models(doc)
     if other_set(v, sizes or {}):
         v.unnamed_set = True
     elif v.kind in ("outcome", "response") and not v.population:

@@ -164,6 +164,7 @@ class TableView:
     stub_head: str = ""  # the stub column's own header when it names a characteristic
     several_ae: bool = False  # the paper has more than one adverse-event table
     note_sets: frozenset[str] = frozenset()  # sets read from a note's words, not its name
+    method_models: tuple[tuple[str, str], ...] = ()  # (kind of outcome, model) the methods name
     caption_tests: tuple[tuple[str, str], ...] = ()  # (kind of value, test) the caption names
     subgroups: dict[int, SubgroupRow] = field(default_factory=dict)  # rows of a subgroup table
 
