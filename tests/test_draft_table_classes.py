@@ -28,11 +28,11 @@ def _cell(text: str, header: bool = False, indent: int = 0) -> RawCell:
 
 def _draft(tmp_path: Path, caption: str, header: list[str], body: list[tuple[str, ...]],
            notes: list[tuple[str, str]] = (), indents: dict[int, int] | None = None,
-           header_notes: dict[int, str] | None = None, methods: str = ""
-           ) -> list[dict[str, str]]:
+           header_notes: dict[int, str] | None = None, methods: str = "",
+           stub_marks: dict[int, str] | None = None) -> list[dict[str, str]]:
     """Draft one table (``body`` rows of stub and cells; ``indents`` {row: indent} of the
     stub; ``header_notes`` {column: mark} of a header cell's footnote mark; ``methods`` a
-    paragraph of the statistical methods)."""
+    paragraph of the statistical methods; ``stub_marks`` {row: mark} on a stub)."""
     (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
     b = Builder("fict.nxml", "jats")
     if methods:
@@ -51,8 +51,10 @@ def _draft(tmp_path: Path, caption: str, header: list[str], body: list[tuple[str
         if len(row) == 1:  # a heading across the table
             rows.append([RawCell(((row[0], "", ""),), colspan=len(header))])
         else:
-            rows.append([_cell(row[0], indent=(indents or {}).get(k, 0)),
-                         *(_cell(x) for x in row[1:])])
+            stub = _cell(row[0], indent=(indents or {}).get(k, 0))
+            if stub_marks and k in stub_marks:
+                stub = RawCell(((row[0], "", ""), ("", "footnote", stub_marks[k])))
+            rows.append([stub, *(_cell(x) for x in row[1:])])
     b.table("Table 2", [(caption, "", "")], rows=rows,
             notes=[(m, [(text, "", "")]) for m, text in notes], header_rows=1)
     names = read_names(tmp_path / "trial.yaml")
@@ -270,3 +272,24 @@ def test_the_test_of_an_effect_is_the_model_that_estimates_it(quantity, adjustme
     models = (("mean", "linear"), ("count", "poisson"), ("ordinal", "proportional_odds"),
               ("binary", "logistic_wald"), ("binary", "other"))
     assert model_test(models, quantity, adjustment, words) == test
+
+
+# ------------------------------------------------- denominators a row's note states
+
+
+@pytest.mark.parametrize("note,denominators", [
+    ("Values represent 40 participants in the Drug X group and 38 on placebo.", ["40", "38"]),
+    ("Three participants in the placebo group withdrew before the scan.", ["50", "50"]),
+])
+def test_a_note_on_the_stub_saying_what_the_values_are_over_gives_the_denominators(
+        tmp_path, note, denominators):
+    """"Liver stiffness (kPa)^a", a: "Values represent 40 participants in the Drug X group
+    and 38 on placebo": its means are over 40 and 38, not the columns' 50 (the data
+    dictionary: a note on the row prints the n it is over); a note that only tells of
+    withdrawals gives none."""
+    header = ["Outcome", "Drug X (n = 50)", "Placebo (n = 50)"]
+    body = [("Liver stiffness (kPa), mean (SD)", "7.2 (2.1)", "8.0 (2.6)")]
+    rows = _draft(tmp_path, "Imaging outcomes", header, body, [("a", note)],
+                  stub_marks={0: "a"})
+    means = [r for r in rows if r["statistic"] == "mean"]
+    assert [r["denominator"] for r in means] == denominators

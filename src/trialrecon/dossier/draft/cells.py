@@ -325,6 +325,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
         # generic word a caption uses for it ("evaluable")
         lab.population = declared
         lab.rules.append("population: the declared set whose counts the row prints")
+        if named:  # "Intention-to-treat population" over a row of a declared subset
+            lab.guess(f"population: the table names '{named}', the row counts '{declared}'")
     else:
         lab.population = named
     if not lab.population:

@@ -335,13 +335,18 @@ def _between_only(t: Table, r: int, columns: list[Column]) -> bool:
         any(not col.between for col in columns[t.stub_columns:])
 
 
-_N_FOR_ARM = re.compile(r"(\d[\d,]*)\s+(?:for|in)\s+(?:the\s+)?([^,;.]+?)(?=\s+and\s+\d|[,;.]|$)")
+_N_FOR_ARM = re.compile(r"(\d[\d,]*)\s+(?:(?:patients|participants|subjects|women|men|infants|"
+                        r"children)\s+)?(?:for|in|on)\s+(?:the\s+)?([^,;.]+?)(?=\s+and\s+\d|[,;.]|$)")
+# a note saying what the values are over ("The denominators are ...", "Values for LIC
+# represent 52 subjects in the standard arm and 58 on the alternative arm")
+_OVER_WORDS = re.compile(r"denominators?|\b(?:values?|data|results?)\b[^.;]{0,40}\b(?:represent|"
+                         r"are based on|were available)", re.IGNORECASE)
 
 
 def _denominators(text: str, names: Names) -> tuple[tuple[str, str], ...]:
     """(arm, n) pairs a group row or a note states: "n=266 in the twice-daily group; n=263
     in the once-daily group", "The denominators are 266 for progesterone and 265 for
-    placebo"."""
+    placebo", "Values represent 52 subjects in the standard arm and 58 on the other"."""
     out = []
     for part in re.split(r"[;,]", text):
         n = n_of(part)
@@ -350,7 +355,7 @@ def _denominators(text: str, names: Names) -> tuple[tuple[str, str], ...]:
         arm, _ = names.arm_of_header(part)
         if arm:
             out.append((arm, n))
-    if not out and re.search(r"denominators?", text, re.IGNORECASE):
+    if not out and _OVER_WORDS.search(text):
         for m in _N_FOR_ARM.finditer(text):
             arm, _ = names.arm_of_header(m.group(2))
             if arm:
