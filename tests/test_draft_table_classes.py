@@ -123,25 +123,29 @@ def test_an_outcome_table_whose_later_rows_count_fewer_patients_is_no_subgroup_t
     assert not any(r["subgroup"] for r in rows)
 
 
-def test_a_subgroup_under_an_outcome_row_names_a_variable_not_printed(tmp_path):
-    """A row printing its own outcome ("Relapse overall") heads the subgroups below it;
-    "Site A", indented under that outcome, is a level of a variable the table does not
-    print: flagged. The outcome named by the row itself is no guess."""
+def test_subgroups_of_an_outcome_its_own_row_names(tmp_path):
+    """A row printing its own outcome ("Relapse overall") heads the subgroups below it, no
+    guess: "Site A" and "Site B" share its patients out (60 + 40, 50 + 40). "Men" and
+    "Women", indented under the outcome row, are levels of a variable the table does not
+    print; "Older than 70 years" shares out no total (a subgroup, or an outcome of fewer
+    patients): both flagged."""
     body = [("Relapse overall", "20/100 (20.0)", "30/90 (33.3)", "0.04"),
+            ("Men", "9/45 (20.0)", "13/40 (32.5)", "0.20"),
+            ("Women", "11/55 (20.0)", "17/50 (34.0)", "0.11"),
             ("Site A", "8/60 (13.3)", "16/50 (32.0)", "0.02"),
             ("Site B", "12/40 (30.0)", "14/40 (35.0)", "0.63"),
             ("Older than 70 years", "6/30 (20.0)", "9/25 (36.0)", "0.19")]
     rows = _draft(tmp_path, "Relapse in assessable patients", _SUBGROUP_HEADER, body,
                   indents={1: 1, 2: 1})
-    overall = _at(rows, "Relapse overall", "Drug X, n (%)", "count")
-    assert (overall["category"], overall["subgroup"], overall["review"]) == \
-        ("Relapse overall", "", "")
-    site = _at(rows, "Relapse overall / Site A", "Drug X, n (%)", "count")
-    assert (site["category"], site["subgroup"], site["review"]) == \
-        ("Relapse overall", "Site A", "yes")
-    older = _at(rows, "Older than 70 years", "Placebo, n (%)", "count")
-    assert (older["category"], older["subgroup"], older["review"]) == \
-        ("Relapse overall", "Older than 70 years", "")
+    found = {r["row"]: (r["category"], r["subgroup"], r["review"]) for r in rows
+             if r["column"] == "Drug X, n (%)" and r["statistic"] == "count"}
+    assert found == {
+        "Relapse overall": ("Relapse overall", "", ""),
+        "Relapse overall / Men": ("Relapse overall", "Men", "yes"),
+        "Relapse overall / Women": ("Relapse overall", "Women", "yes"),
+        "Site A": ("Relapse overall", "Site A", ""),
+        "Site B": ("Relapse overall", "Site B", ""),
+        "Older than 70 years": ("Relapse overall", "Older than 70 years", "yes")}
 
 
 @pytest.mark.parametrize("caption,outcome", [

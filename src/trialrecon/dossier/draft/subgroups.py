@@ -24,7 +24,9 @@ Then, in the order printed:
   ``subgroup`` the row's own label built like a category (``Type of infection: Abdominal``
   under a heading naming the variable, the stub alone otherwise). A subgroup row printed
   under an outcome row or another subgroup row is flagged: the variable it is a level of is
-  not printed (or its nesting is not what it seems).
+  not printed (or its nesting is not what it seems); so is a row of fewer patients outside
+  every run that shares the total out ("APACHE II > 20" alone): a subgroup, or an outcome
+  measured on fewer patients.
 
 Written from the data dictionary's columns, not from any one paper.
 """
@@ -73,21 +75,23 @@ def _sizes(t: Table, rows: list[int], arms: list[int]) -> dict[int, list[int | N
             for r in rows}
 
 
-def _shares_out(sizes: dict[int, list[int | None]], rows: list[int], total: list[int]) -> bool:
-    """Some run of two or more consecutive rows whose N add up to ``total`` in every column
-    (each row with an N smaller than the total in each)."""
+def _shared_out(sizes: dict[int, list[int | None]], rows: list[int], total: list[int]
+                ) -> set[int]:
+    """The rows of every run of two or more consecutive rows whose N add up to ``total`` in
+    every column (each row with an N smaller than the total in each)."""
+    found: set[int] = set()
     for i in range(len(rows)):
         sums = [0] * len(total)
         for j in range(i, len(rows)):
-            found = sizes[rows[j]]
-            if any(n is None or n >= t for n, t in zip(found, total, strict=True)):
+            here = sizes[rows[j]]
+            if any(n is None or n >= t for n, t in zip(here, total, strict=True)):
                 break
-            sums = [s + (n or 0) for s, n in zip(sums, found, strict=True)]
+            sums = [s + (n or 0) for s, n in zip(sums, here, strict=True)]
             if j > i and sums == total:
-                return True
+                found.update(rows[i:j + 1])
             if any(s > t for s, t in zip(sums, total, strict=True)):
                 break
-    return False
+    return found
 
 
 def caption_outcome(caption: str) -> str:
@@ -112,14 +116,16 @@ def read_subgroups(t: Table, rows: dict[int, Row], columns: list[Column], kind: 
     if any(n is None or n == 0 for n in first):
         return {}
     total = [n for n in first if n is not None]
+    shared = _shared_out(sizes, body, total)
     if any(n is not None and n > m for r in body for n, m in zip(sizes[r], total, strict=True)) \
-            or not _shares_out(sizes, body, total):
+            or not shared:
         return {}
-    return _labels(t, rows, body, sizes, total)
+    return _labels(t, rows, body, sizes, total, shared)
 
 
 def _labels(t: Table, rows: dict[int, Row], body: list[int],
-            sizes: dict[int, list[int | None]], total: list[int]) -> dict[int, SubgroupRow]:
+            sizes: dict[int, list[int | None]], total: list[int], shared: set[int]
+            ) -> dict[int, SubgroupRow]:
     out: dict[int, SubgroupRow] = {}
     outcome = SubgroupRow(caption_outcome(t.caption), guess="the outcome the caption names")
     outcome_stub = ""
@@ -142,8 +148,10 @@ def _labels(t: Table, rows: dict[int, Row], body: list[int],
             # a threshold keeps its unit ("MIC ≥ 1.5 mg/l"): it defines the patients
             level = name_of(row.stub) if split_stub(row.stub).legend else row.stub
             label = f"{name_of(group)}: {level}" if under else level
-            guess = outcome.guess or ("" if under or not group else
-                                      "a subgroup under another row: the variable whose "
-                                      "level it is is not printed")
+            guess = outcome.guess or (
+                "" if r in shared and (under or not group) else
+                "a subgroup under another row: the variable whose level it is is not printed"
+                if r in shared else "a row of fewer patients that shares out no total: a "
+                "subgroup, or an outcome measured on fewer patients")
             out[r] = SubgroupRow(outcome.outcome, label, guess)
     return out
