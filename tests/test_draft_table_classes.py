@@ -29,11 +29,13 @@ def _cell(text: str, header: bool = False, indent: int = 0) -> RawCell:
 def _draft(tmp_path: Path, caption: str, header: list[str], body: list[tuple[str, ...]],
            notes: list[tuple[str, str]] = (), indents: dict[int, int] | None = None,
            header_notes: dict[int, str] | None = None, methods: str = "",
-           stub_marks: dict[int, str] | None = None) -> list[dict[str, str]]:
+           stub_marks: dict[int, str] | None = None, populations: str = ""
+           ) -> list[dict[str, str]]:
     """Draft one table (``body`` rows of stub and cells; ``indents`` {row: indent} of the
     stub; ``header_notes`` {column: mark} of a header cell's footnote mark; ``methods`` a
-    paragraph of the statistical methods; ``stub_marks`` {row: mark} on a stub)."""
-    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    paragraph of the statistical methods; ``stub_marks`` {row: mark} on a stub;
+    ``populations`` the trial's declared sets as YAML list items)."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml(populations=populations), encoding="utf-8")
     b = Builder("fict.nxml", "jats")
     if methods:
         b.open_section("Methods", 1)
@@ -297,3 +299,18 @@ def test_a_note_on_the_stub_saying_what_the_values_are_over_gives_the_denominato
                   stub_marks={0: "a"})
     means = [r for r in rows if r["statistic"] == "mean"]
     assert [r["denominator"] for r in means] == denominators
+
+
+def test_a_heading_rows_effect_is_over_the_set_its_levels_count(tmp_path):
+    """"Severity of illness | | | OR 1.10" heads "Mild 30/95", "Severe 10/95": its odds ratio
+    compares the patients its levels count (95 and 93, a declared set: the patients with a
+    final assessment), not the columns' 100 and 98. The heading row prints only an interval
+    with "to", a number all the same."""
+    sets = "  - id: assessed\n    label: \"patients with a final assessment (95 and 93)\"\n"
+    header = ["Outcome", "Drug X (n = 100)", "Placebo (n = 98)", "OR (95% CI)"]
+    body = [("Severity of illness", "", "", "1.10 (0.70 to 1.72)"),
+            ("Mild", "30/95 (31.6)", "28/93 (30.1)", ""),
+            ("Severe", "10/95 (10.5)", "12/93 (12.9)", "")]
+    rows = _draft(tmp_path, "Outcomes at the final visit", header, body, populations=sets)
+    odds = _at(rows, "Severity of illness", "OR (95% CI)", "estimate")
+    assert (odds["quantity"], odds["population"]) == ("odds_ratio", "assessed")

@@ -550,7 +550,8 @@ def _depth(label: str, cell: object) -> int:
 
 
 def _row_counts(v: TableView) -> dict[int, set[str]]:
-    """{row: the n/N denominators its arm columns print}."""
+    """{row: the n/N denominators its arm columns print}; a heading row printing only an
+    effect ("Severity | | | OR 1.03") has those of the levels it heads."""
     out: dict[int, set[str]] = {}
     for r in v.rows:
         found = set()
@@ -560,6 +561,10 @@ def _row_counts(v: TableView) -> dict[int, set[str]]:
             found.update(i.denominator for i in find_items(v.table.cell_at(r, col.index).plain)
                          if i.denominator and i.statistic == "count")
         out[r] = found
+    for r, row in v.rows.items():
+        if row.heading and not out[r]:
+            out[r] = set().union(*(out[k] for k, below in v.rows.items() if k > r and
+                                   below.group.rpartition(" / ")[2] == row.stub))
     return out
 
 

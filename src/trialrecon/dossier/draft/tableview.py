@@ -44,7 +44,7 @@ from trialrecon.dossier.draft.tablerows import (
 from trialrecon.dossier.draft.tablerows import (
     n_row as counts_row,
 )
-from trialrecon.dossier.draft.tables import is_data
+from trialrecon.dossier.draft.tables import is_data as _is_data
 from trialrecon.dossier.draft.tablesets import excluded_set, named_set, pooled_set
 
 _N_IN = re.compile(r"(?<![a-z])[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
@@ -177,6 +177,12 @@ class TableView:
         effects = [c for c in self.columns if c.effect]
         left = [c for c in effects if c.index < col.index]
         return left[-1] if left else (effects[0] if effects else None)
+
+
+def is_data(text: str) -> bool:
+    """The reader's test for a number, and an interval printed with "to" ("1.10 (0.70 to
+    1.72)"), which a row of only between-arm values may print."""
+    return _is_data(text) or _is_data(re.sub(r"(?<=\d)\s+to\s+(?=[-−–]?\d)", "-", text))
 
 
 def _row_has_data(t: Table, r: int) -> bool:
