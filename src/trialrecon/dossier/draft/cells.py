@@ -36,11 +36,14 @@ from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
+from trialrecon.dossier.draft.methodtests import method_models, model_test
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tablerows import row_caption_test
+from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
+from trialrecon.dossier.draft.tablesets import other_set
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
@@ -322,6 +325,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
         # generic word a caption uses for it ("evaluable")
         lab.population = declared
         lab.rules.append("population: the declared set whose counts the row prints")
+        if named:  # "Intention-to-treat population" over a row of a declared subset
+            lab.guess(f"population: the table names '{named}', the row counts '{declared}'")
     else:
         lab.population = named
     if not lab.population:
@@ -353,7 +358,9 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
             lab.test = tests.pop()
         elif len(tests) > 1:
             lab.guess("test: notes name several tests")
-        elif v.method_tests:
+        elif v.method_tests or v.method_models:  # the model named for this kind of outcome
+            lab.test = model_test(v.method_models, lab.quantity, lab.adjustment,
+                                  f"{row.label} {row.notes} {v.context}")
             lab.guess("test: the methods name tests, the table does not say which")
         if "interaction" in fold(col.label + " " + row.label):
             lab.hypothesis = "interaction"
@@ -438,7 +445,7 @@ def _draft(lab: Label, item: Item, source_id: str, v: TableView, row: Row, col: 
     fields = {
         "source": source_id, "location": v.table.label, "row": row.label, "column": col.label,
         "anchor": anchor, "cohort": col.cohort or names.pooled, "arm": lab.arm,
-        "subgroup": "", "quantity": lab.quantity, "category": lab.category,
+        "subgroup": lab.subgroup, "quantity": lab.quantity, "category": lab.category,
         "statistic": lab.statistic, "value": item.value,
         "comparator": item.comparator if item.comparator != "=" else "", "unit": lab.unit,
         "denominator": lab.denominator, "marker": item.marker, "sided": lab.sided,
@@ -454,6 +461,8 @@ def _draft(lab: Label, item: Item, source_id: str, v: TableView, row: Row, col: 
                   "one is not printed")
     if v.unnamed_set and not fields["population"]:
         lab.guess("population: the columns count an analysis set the table does not name")
+    elif fields["population"] in v.note_sets:
+        lab.guess("population: read from a note's words (patients excluded from the analysis)")
     rules = [f"pattern: {item.pattern}", f"table: {v.kind}", *lab.rules,
              *(f"guess: {g}" for g in lab.guesses)]
     confidence = 0.9 if not lab.guesses else 0.4
@@ -541,7 +550,8 @@ def _depth(label: str, cell: object) -> int:
 
 
 def _row_counts(v: TableView) -> dict[int, set[str]]:
-    """{row: the n/N denominators its arm columns print}."""
+    """{row: the n/N denominators its arm columns print}; a heading row printing only an
+    effect ("Severity | | | OR 1.03") has those of the levels it heads."""
     out: dict[int, set[str]] = {}
     for r in v.rows:
         found = set()
@@ -551,25 +561,11 @@ def _row_counts(v: TableView) -> dict[int, set[str]]:
             found.update(i.denominator for i in find_items(v.table.cell_at(r, col.index).plain)
                          if i.denominator and i.statistic == "count")
         out[r] = found
+    for r, row in v.rows.items():
+        if row.heading and not out[r]:
+            out[r] = set().union(*(out[k] for k, below in v.rows.items() if k > r and
+                                   below.group.rpartition(" / ")[2] == row.stub))
     return out
-
-
-def arm_sizes(views: list[TableView]) -> dict[str, str]:
-    """{arm: n} of the first baseline table's column headers (the randomized arms' sizes)."""
-    for v in views:
-        if v.kind == "baseline":
-            sizes = {c.arm: c.denominator for c in v.data_columns() if c.arm and c.denominator}
-            if sizes:
-                return sizes
-    return {}
-
-
-def _other_set(v: TableView, sizes: dict[str, str]) -> bool:
-    """An analysis table whose column n's are not the arms' sizes and that names no set."""
-    if v.kind in ("baseline", "ae") or v.population or not sizes:
-        return False
-    return any(c.arm in sizes and c.denominator and c.denominator != sizes[c.arm]
-               for c in v.data_columns())
 
 
 def draft_table(doc: Document, v: TableView, names: Names, source_id: str,
@@ -585,7 +581,8 @@ def draft_table(doc: Document, v: TableView, names: Names, source_id: str,
     """
     t = v.table
     v.method_tests, v.several_ae = method_tests, several_ae
-    if _other_set(v, sizes or {}):
+    v.method_models = method_models(doc)
+    if other_set(v, sizes or {}):
         v.unnamed_set = True
     elif v.kind in ("outcome", "response") and not v.population:
         v.method_population = method_population

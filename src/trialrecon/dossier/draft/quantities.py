@@ -6,8 +6,10 @@ row's or the table's notes name); a row naming a time-to-event endpoint its medi
 events; adverse-event tables the grade of the column and the term; baseline tables the
 characteristic (``male``, ``female``, ``age``, ``ecog``, ``prior_treatment``, else
 ``baseline`` with ``Characteristic: level`` or ``baseline_value``); response tables the
-response category; any other table ``outcome`` with the row's outcome. Each rule that can be
-wrong on an ordinary table records a guess on the :class:`Label`.
+response category; a table of one outcome by subgroup (:mod:`.subgroups`) ``outcome`` with
+the outcome as category and the row's patients as subgroup; any other table ``outcome`` with
+the row's outcome. Each rule that can be wrong on an ordinary table records a guess on the
+:class:`Label`.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Label:
     hypothesis: str = ""
     sided: str = ""
     denominator: str = ""
+    subgroup: str = ""
     rules: list[str] = field(default_factory=list)
     guesses: list[str] = field(default_factory=list)
 
@@ -113,9 +116,10 @@ def unit_of(row: Row, col: Column) -> str:
 
 
 def score_unit(name: str) -> str:
-    """``points`` for a score or scale the name calls one (``NIHSS``, ``EQ-5D``, ``HSI
-    score``, ``out of 100``), else ""."""
-    return "points" if cues.first("score_names", name) else ""
+    """The unit a measurement's name implies: ``points`` for a score or scale the name calls
+    one (``NIHSS``, ``EQ-5D``, ``HSI score``, ``out of 100``), ``pH`` for an acidity; else
+    ""."""
+    return cues.first("score_names", name)
 
 
 def measured_unit(row: Row, col: Column, lab: Label, what: str) -> str:
@@ -223,6 +227,8 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
     elif v.kind == "response" or cues.first("response_rows", bare(row.stub)) or \
             _RESPONSE_STUB.match(bare(row.stub)):
         _response_quantity(row, lab)
+    elif row.index in v.subgroups:
+        _subgroup_quantity(v, row, col, lab)
     else:
         lab.rules.append("quantity: outcome of the row")
         named = cues.population_of(row.stub) if len(row.stub.split()) <= 4 else ""
@@ -244,6 +250,19 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
             lab.guess("quantity: a table whose kind is not read")
         if stat not in ("count", "percent", "p_value"):
             lab.unit = lab.unit or unit_of(row, col) or score_unit(lab.category)
+
+
+def _subgroup_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
+    """A row of a table of an outcome by subgroup (:mod:`.subgroups`): the outcome as
+    category, the patients the row counts as subgroup."""
+    found = v.subgroups[row.index]
+    lab.quantity, lab.category, lab.subgroup = "outcome", found.outcome, found.subgroup
+    lab.rules.append("quantity: outcome of a table by subgroup (the row's n/N shares out "
+                     "the column's)")
+    if found.guess or not found.outcome:
+        lab.guess(f"category or subgroup: {found.guess or 'an outcome not named'}")
+    if lab.statistic not in ("count", "percent", "p_value"):
+        lab.unit = lab.unit or unit_of(row, col)
 
 
 def _row_has_effect(v: TableView, row: Row, col: Column) -> bool:
@@ -463,15 +482,27 @@ _MEASURES = frozenset({"mean", "median", "sd", "se", "iqr_low", "iqr_high", "ran
                        "range_high", "geometric_mean"})
 
 
+_EFFECT_STATISTICS = ("estimate", "ci_low", "ci_high")
+# a measurement whose name says it is counted in days when no unit is printed
+_DAYS = re.compile(r"\blength of (?:\w+ ){0,3}stay\b|\blos\b|\bdays\b|\bventilator[- ]free\b|"
+                   r"\b(?:length|duration) of (?:mechanical )?ventilation\b")
+
+
 def column_time(lab: Label, time: str) -> None:
     """The time or stage a heading above the column names joins the category after a comma
     (the data dictionary; not on a header n); a change of a percentage is in percentage
-    points; a measurement whose unit nothing printed gives is a guess."""
+    points; a measurement whose unit nothing printed gives is a guess, in days when its name
+    is a length of stay or a number of days ("ICU LOS", "days well at home")."""
     if time and lab.category and lab.quantity != "analysed":
         lab.category = f"{lab.category}, {time.lower()}"
         lab.rules.append("category: the time the column's heading names")
     if lab.unit == "percent" and lab.statistic in _MEASURES and \
             time.lower().startswith("change"):
         lab.unit = "percentage_points"
-    if lab.unit == "none" and lab.statistic in _MEASURES:
+    measure = lab.statistic in _MEASURES or lab.quantity in (
+        "mean_difference", "median_difference") and lab.statistic in _EFFECT_STATISTICS
+    if lab.unit == "none" and measure and _DAYS.search(fold(lab.category)):
+        lab.unit = "days"  # a length of stay, days alive: counted in days (hours are rare)
+        lab.guess("unit: days, read from a length of stay or a number of days it names")
+    elif lab.unit == "none" and lab.statistic in _MEASURES:
         lab.guess("unit: nothing printed gives the unit of this measurement")

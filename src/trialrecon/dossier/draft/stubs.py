@@ -55,7 +55,7 @@ _UNIT_WORDS = frozenset((
     "years year yrs yr y months month mo mos weeks week wk wks days day d hours hour h hr hrs "
     "minutes minute min mins seconds second sec secs s mmhg hg cmh2o kg g gm mg ug mcg ng pg "
     "l ml dl ul mmol umol nmol pmol mol meq iu u mu miu ku fl pl % bpm cm mm m km m2 mm2 mm3 "
-    "um gy cgy kcal cells copies fe dry wt liver dw mosm osm aud usd eur gbp beats breaths "
+    "um gy cgy cc kcal cells copies fe dry wt liver dw mosm osm aud usd eur gbp beats breaths "
     "units unit lpm").split())
 _TIME = {"years": "years", "year": "years", "yrs": "years", "yr": "years", "y": "years",
          "months": "months", "month": "months", "mo": "months", "mos": "months",
@@ -72,7 +72,8 @@ _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 def _ascii_unit(unit: str) -> str:
     """A printed unit in the ASCII the data dictionary asks for (``µmol/L`` -> ``umol/L``,
-    ``× 10⁹/L`` -> ``10^9/L``, ``kg/m²`` -> ``kg/m2``, ``mm Hg`` -> ``mmHg``)."""
+    ``× 10⁹/L`` -> ``10^9/L``, ``kg/m²`` -> ``kg/m2``, ``mm Hg`` -> ``mmHg``,
+    ``gm/dL`` -> ``g/dL``)."""
     text = unit.strip().replace("µ", "u").replace("μ", "u").replace("·", ".")
     power = _POWER.match(text)
     if power:
@@ -80,6 +81,7 @@ def _ascii_unit(unit: str) -> str:
         text = f"10^{exp}" + text[power.end():].lstrip()
     text = text.replace("²", "2").replace("³", "3").replace("$", "").replace("×", "x")
     text = re.sub(r"(?i)\bmm\s+hg\b", "mmHg", text)
+    text = re.sub(r"\bgm(?=/)", "g", text)  # "gm/dL" only misspells the listed g/dL
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -16,7 +16,8 @@ module reads what a person reads from them before looking at a single number:
   group") gives them to its rows;
 - *the table*: its kind (adverse events, baseline, response, regression, outcomes), the
   formats and tests its notes state ("Data are median (IQR) or n (%)", "P from Fisher's
-  exact test"), the analysis set its caption names.
+  exact test"), the analysis set its caption names (:mod:`.tablesets`), and whether it is a
+  table of one outcome by subgroup (:mod:`.subgroups`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from trialrecon.dossier.draft import cues, stubs
 from trialrecon.dossier.draft.document import Table
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.subgroups import SubgroupRow, read_subgroups
 from trialrecon.dossier.draft.tablerows import (
     N_STUB,
     arm_cells,
@@ -42,7 +44,8 @@ from trialrecon.dossier.draft.tablerows import (
 from trialrecon.dossier.draft.tablerows import (
     n_row as counts_row,
 )
-from trialrecon.dossier.draft.tables import is_data
+from trialrecon.dossier.draft.tables import is_data as _is_data
+from trialrecon.dossier.draft.tablesets import excluded_set, named_set, pooled_set
 
 _N_IN = re.compile(r"(?<![a-z])[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
 _FORMAT_ONLY = re.compile(
@@ -160,7 +163,10 @@ class TableView:
     method_population: str = ""  # the set the methods analyse by, for an outcome table
     stub_head: str = ""  # the stub column's own header when it names a characteristic
     several_ae: bool = False  # the paper has more than one adverse-event table
+    note_sets: frozenset[str] = frozenset()  # sets read from a note's words, not its name
+    method_models: tuple[tuple[str, str], ...] = ()  # (kind of outcome, model) the methods name
     caption_tests: tuple[tuple[str, str], ...] = ()  # (kind of value, test) the caption names
+    subgroups: dict[int, SubgroupRow] = field(default_factory=dict)  # rows of a subgroup table
 
     def data_columns(self) -> list[Column]:
         return [c for c in self.columns if c.index >= self.stub_columns]
@@ -171,6 +177,12 @@ class TableView:
         effects = [c for c in self.columns if c.effect]
         left = [c for c in effects if c.index < col.index]
         return left[-1] if left else (effects[0] if effects else None)
+
+
+def is_data(text: str) -> bool:
+    """The reader's test for a number, and an interval printed with "to" ("1.10 (0.70 to
+    1.72)"), which a row of only between-arm values may print."""
+    return _is_data(text) or _is_data(re.sub(r"(?<=\d)\s+to\s+(?=[-−–]?\d)", "-", text))
 
 
 def _row_has_data(t: Table, r: int) -> bool:
@@ -235,7 +247,10 @@ def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
     last = label.split(" / ")[-1] if label else ""
     if c < t.stub_columns:
         return Column(c, label, formats=formats)
-    notes = _notes(t, [m for r in range(header_rows) for m in t.cell_at(r, c).marks])
+    # a footnote symbol may be printed as text in the header ("Total† (n = 155)")
+    heads = " ".join(t.cell_at(r, c).text for r in range(header_rows))
+    printed = [f.mark for f in t.footnotes if f.mark and not f.mark.isalnum() and f.mark in heads]
+    notes = _notes(t, [m for r in range(header_rows) for m in t.cell_at(r, c).marks] + printed)
     formats = tuple(dict.fromkeys(formats + cues.formats_of(notes)))
     effect = cues.effect(label)
     if not effect and _GENERIC_EFFECT.search(label) and (
@@ -256,7 +271,7 @@ def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
             break
     n_column = bool(_N_COLUMN.match(label_text(last))) and _whole_numbers(t, c, header_rows)
     return Column(c, label, arm, rule, cohort, n_of(label), effect, p, ci,
-                  "" if n_column else grade, _population(label, names),
+                  "" if n_column else grade, named_set(label, names) or excluded_set(notes),
                   cues.adjustment_of(label), versus, formats,
                   bool(re.search(r"related|\btrae", fold(label))), notes,
                   _between_extra(label, names) if (effect or p or ci) else
@@ -317,34 +332,6 @@ _TIME_SPAN = re.compile(r"\b(?:baseline|assessment|visit|follow[- ]up|final|end 
                         r"weeks?|months?|years?|hours?|discharge|admission)\b", re.IGNORECASE)
 
 
-def _population(text: str, names: Names) -> str:
-    declared = _declared_population(text, names)
-    return declared or cues.population_of(text)
-
-
-def _declared_population(text: str, names: Names) -> str:
-    """A trial's own analysis set named by most of its label's words in ``text``."""
-    words = set(re.findall(r"[a-z][a-z-]{3,}", fold(text)))
-    scored = []
-    for ident, aliases in names.populations:
-        label = max(aliases, key=len) if aliases else ""
-        # the whole label, or its head before the definition ("microbiologically evaluable
-        # patients: clinically evaluable with a pathogen identified (96 and 102)")
-        for phrase in dict.fromkeys((label, re.split(r"[:;(]", label)[0])):
-            own = {w for w in re.findall(r"[a-z][a-z-]{3,}", phrase)} - {
-                "patients", "with", "from", "that", "were", "table", "participants"}
-            if own:
-                share = len(own & words) / len(own)
-                scored.append((share, len(own & words), ident))
-    scored.sort(reverse=True)
-    best = {ident: (share, n) for share, n, ident in reversed(scored)}  # each set's best
-    ranked = sorted(((sn, ident) for ident, sn in best.items()), reverse=True)
-    if ranked and ranked[0][0][0] >= 0.5 and ranked[0][0][1] >= 2 and \
-            (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
-        return ranked[0][1]
-    return ""
-
-
 def _between_only(t: Table, r: int, columns: list[Column]) -> bool:
     """Row ``r`` holds numbers only in between-arm columns (a P value beside a heading)."""
     cells = [(columns[c], t.cell_at(r, c).plain) for c in range(t.stub_columns, t.n_cols)
@@ -354,13 +341,18 @@ def _between_only(t: Table, r: int, columns: list[Column]) -> bool:
         any(not col.between for col in columns[t.stub_columns:])
 
 
-_N_FOR_ARM = re.compile(r"(\d[\d,]*)\s+(?:for|in)\s+(?:the\s+)?([^,;.]+?)(?=\s+and\s+\d|[,;.]|$)")
+_N_FOR_ARM = re.compile(r"(\d[\d,]*)\s+(?:(?:patients|participants|subjects|women|men|infants|"
+                        r"children)\s+)?(?:for|in|on)\s+(?:the\s+)?([^,;.]+?)(?=\s+and\s+\d|[,;.]|$)")
+# a note saying what the values are over ("The denominators are ...", "Values for LIC
+# represent 52 subjects in the standard arm and 58 on the alternative arm")
+_OVER_WORDS = re.compile(r"denominators?|\b(?:values?|data|results?)\b[^.;]{0,40}\b(?:represent|"
+                         r"are based on|were available)", re.IGNORECASE)
 
 
 def _denominators(text: str, names: Names) -> tuple[tuple[str, str], ...]:
     """(arm, n) pairs a group row or a note states: "n=266 in the twice-daily group; n=263
     in the once-daily group", "The denominators are 266 for progesterone and 265 for
-    placebo"."""
+    placebo", "Values represent 52 subjects in the standard arm and 58 on the other"."""
     out = []
     for part in re.split(r"[;,]", text):
         n = n_of(part)
@@ -369,7 +361,7 @@ def _denominators(text: str, names: Names) -> tuple[tuple[str, str], ...]:
         arm, _ = names.arm_of_header(part)
         if arm:
             out.append((arm, n))
-    if not out and re.search(r"denominators?", text, re.IGNORECASE):
+    if not out and _OVER_WORDS.search(text):
         for m in _N_FOR_ARM.finditer(text):
             arm, _ = names.arm_of_header(m.group(2))
             if arm:
@@ -473,7 +465,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
         if heading and _between_data(t, r, columns):
             heading = ""  # a row with its own P value stands on its own
         n_row = counts_row(t, r, columns, stub)
-        stub_set = _population(stub, names) if len(parts) > 1 else ""
+        stub_set = named_set(stub, names) if len(parts) > 1 else ""
         if stub_set and not n_row and N_STUB.match(parts[-2]) and counts_only(t, r, columns):
             # "Number of patients / ITT 120 120": the n of each arm in a set the rows
             # below name again ("ICU mortality / ITT 18 (15.0%)"), not of the rows below
@@ -539,7 +531,7 @@ def _set_row(t: Table, r: int, columns: list[Column], names: Names) -> Row | Non
         return None
     denoms = tuple((col.arm, n_of(text)) for col, text in cells if col.arm)
     notes = _notes(t, list(t.cell_at(r, 0).marks))
-    population = _population(stub, names) or cues.population_of(notes)
+    population = named_set(stub, names) or cues.population_of(notes)
     return Row(r, stub, stub, "", True, (), denoms, notes, "", population)
 
 
@@ -579,14 +571,16 @@ _GENERIC_HEAD = re.compile(r"^(?:|characteristics?|variables?|parameters?|factor
 def view(t: Table, names: Names) -> TableView:
     """The :class:`TableView` of table ``t`` for a trial with ``names``."""
     header_rows = _header_rows(t)
-    columns = _spanned_comparisons([_column(t, c, header_rows, names) for c in range(t.n_cols)])
+    columns = pooled_set(_spanned_comparisons([_column(t, c, header_rows, names)
+                                               for c in range(t.n_cols)]))
     notes = " ".join(n.text for n in t.footnotes if not n.mark)
     stub_head = " ".join(t.column_labels[:t.stub_columns])
     headers = " ".join(c.label for c in columns)
     kind = cues.kind_of(t.caption, f"{stub_head} {headers}")
     if kind != "ae" and sum(bool(c.grade) for c in columns) >= 2:
         kind = "ae"
-    population = _population(t.caption, names) or cues.population_of(notes)
+    population = named_set(t.caption, names) or cues.population_of(notes) or \
+        excluded_set(notes)
     related = bool(re.search(r"treatment[- ]related|drug[- ]related|related to|\btraes?\b",
                              fold(t.caption)))
     counts = _count_unit(t.caption)
@@ -597,4 +591,7 @@ def view(t: Table, names: Names) -> TableView:
                      cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
                      fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
                      effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,
-                     stub_head=head, caption_tests=caption_tests(t.caption))
+                     stub_head=head, caption_tests=caption_tests(t.caption),
+                     subgroups=read_subgroups(t, rows, columns, kind),
+                     note_sets=frozenset(filter(None, [excluded_set(notes), *(
+                         excluded_set(c.notes) for c in columns)])))

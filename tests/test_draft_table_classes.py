@@ -1,0 +1,316 @@
+"""Classes of table layouts the drafter labels by their structure (issue 20, table cells).
+
+Each test builds a small table of its own words with the layout of the class (the
+:class:`~trialrecon.dossier.draft.document.Builder` every reader drives) for the fictional
+two-arm trial of ``fictional_trial.py``, and checks the labels the data dictionary
+(data/raw/README.md) gives its cells, written by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fictional_trial import trial_yaml
+
+from trialrecon.dossier.draft import read_names
+from trialrecon.dossier.draft.document import Builder, RawCell
+from trialrecon.dossier.draft.methodtests import model_test
+from trialrecon.dossier.draft.quantities import score_unit
+from trialrecon.dossier.draft.structured import draft_document
+from trialrecon.dossier.draft.stubs import split_stub
+from trialrecon.dossier.draft.subgroups import caption_outcome
+
+
+def _cell(text: str, header: bool = False, indent: int = 0) -> RawCell:
+    return RawCell(((text, "", ""),), header=header, indent=indent)
+
+
+def _draft(tmp_path: Path, caption: str, header: list[str], body: list[tuple[str, ...]],
+           notes: list[tuple[str, str]] = (), indents: dict[int, int] | None = None,
+           header_notes: dict[int, str] | None = None, methods: str = "",
+           stub_marks: dict[int, str] | None = None, populations: str = ""
+           ) -> list[dict[str, str]]:
+    """Draft one table (``body`` rows of stub and cells; ``indents`` {row: indent} of the
+    stub; ``header_notes`` {column: mark} of a header cell's footnote mark; ``methods`` a
+    paragraph of the statistical methods; ``stub_marks`` {row: mark} on a stub;
+    ``populations`` the trial's declared sets as YAML list items)."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml(populations=populations), encoding="utf-8")
+    b = Builder("fict.nxml", "jats")
+    if methods:
+        b.open_section("Methods", 1)
+        b.open_section("Statistical analysis", 2)
+        b.block([(methods, "", "")])
+    b.open_section("Results", 1)
+    head = []
+    for c, text in enumerate(header):
+        segments = [(text, "", "")]
+        if header_notes and c in header_notes:
+            segments.append(("", "footnote", header_notes[c]))
+        head.append(RawCell(tuple(segments), header=True))
+    rows = [head]
+    for k, row in enumerate(body):
+        if len(row) == 1:  # a heading across the table
+            rows.append([RawCell(((row[0], "", ""),), colspan=len(header))])
+        else:
+            stub = _cell(row[0], indent=(indents or {}).get(k, 0))
+            if stub_marks and k in stub_marks:
+                stub = RawCell(((row[0], "", ""), ("", "footnote", stub_marks[k])))
+            rows.append([stub, *(_cell(x) for x in row[1:])])
+    b.table("Table 2", [(caption, "", "")], rows=rows,
+            notes=[(m, [(text, "", "")]) for m, text in notes], header_rows=1)
+    names = read_names(tmp_path / "trial.yaml")
+    return [{**d.fields, "review": "yes" if d.needs_review else ""}
+            for d in draft_document(b.build(), names, "paper")]
+
+
+def _at(rows: list[dict[str, str]], row: str, column: str, statistic: str) -> dict[str, str]:
+    found = [r for r in rows if r["row"] == row and r["column"] == column and
+             r["statistic"] == statistic]
+    assert len(found) == 1, (row, column, statistic, found)
+    return found[0]
+
+
+# ------------------------------------------------------------- an outcome by subgroup
+
+_SUBGROUP_HEADER = ["", "Drug X, n (%)", "Placebo, n (%)", "P"]
+_SUBGROUP_BODY = [
+    ("All patients", "60/100 (60.0)", "45/90 (50.0)", "0.17"),
+    ("Complete", "20/100 (20.0)", "15/90 (16.7)", "0.55"),
+    ("First-line therapy", "50/80 (62.5)", "36/70 (51.4)", "0.17"),
+    ("Second-line therapy", "10/20 (50.0)", "9/20 (45.0)", "0.75"),
+    ("Weight ≥ 90 kg", "12/25 (48.0)", "10/22 (45.5)", "0.86"),
+    ("Region",),
+    ("North", "33/55 (60.0)", "20/41 (48.8)", "0.27"),
+    ("South", "27/45 (60.0)", "25/49 (51.0)", "0.38"),
+]
+
+
+def test_rows_sharing_out_the_columns_n_are_subgroups_of_the_captions_outcome(tmp_path):
+    """"Healing rates in assessable patients": the first row counts every patient (100 and
+    90), "First-line" and "Second-line therapy" share them out (80 + 20, 70 + 20): a table of
+    one outcome by subgroup. Its rows take the outcome as category and their own patients
+    as subgroup ("Region: North" under a heading naming the variable); the indented
+    "Complete", with every patient's n, is a level of the outcome."""
+    rows = _draft(tmp_path, "Healing rates in assessable patients", _SUBGROUP_HEADER,
+                  _SUBGROUP_BODY, indents={1: 1})
+    overall = _at(rows, "All patients", "Drug X, n (%)", "count")
+    assert (overall["quantity"], overall["category"], overall["subgroup"],
+            overall["denominator"]) == ("outcome", "Healing", "", "100")
+    level = _at(rows, "All patients / Complete", "Placebo, n (%)", "percent")
+    assert (level["category"], level["subgroup"]) == ("Healing: Complete", "")
+    first = _at(rows, "First-line therapy", "Placebo, n (%)", "count")
+    assert (first["category"], first["subgroup"], first["denominator"], first["value"]) == \
+        ("Healing", "First-line therapy", "70", "36")
+    p = _at(rows, "Weight ≥ 90 kg", "P", "p_value")
+    assert (p["category"], p["subgroup"]) == ("Healing", "Weight ≥ 90 kg")
+    north = _at(rows, "Region / North", "Drug X, n (%)", "percent")
+    assert (north["category"], north["subgroup"], north["denominator"]) == \
+        ("Healing", "Region: North", "55")
+    # the outcome was cut from the caption: every row says so
+    assert all(r["review"] for r in rows if r["row"])
+
+
+def test_an_outcome_table_whose_later_rows_count_fewer_patients_is_no_subgroup_table(tmp_path):
+    """Outcomes measured on fewer patients (lost to follow-up, a questionnaire's
+    responders: 95 and 88, then 60 and 58) do not share the column's n out: the rows stay
+    outcomes of their own, with no subgroup."""
+    body = [("Healed", "60/100 (60.0)", "45/90 (50.0)", "0.17"),
+            ("Relapse", "10/95 (10.5)", "12/88 (13.6)", "0.52"),
+            ("Satisfied", "40/60 (66.7)", "30/58 (51.7)", "0.10"),
+            ("Readmitted", "5/100 (5.0)", "8/90 (8.9)", "0.29")]
+    rows = _draft(tmp_path, "Outcomes by study group", _SUBGROUP_HEADER, body)
+    relapse = _at(rows, "Relapse", "Drug X, n (%)", "count")
+    assert (relapse["category"], relapse["subgroup"]) == ("Relapse", "")
+    assert not any(r["subgroup"] for r in rows)
+
+
+def test_subgroups_of_an_outcome_its_own_row_names(tmp_path):
+    """A row printing its own outcome ("Relapse overall") heads the subgroups below it, no
+    guess: "Site A" and "Site B" share its patients out (60 + 40, 50 + 40). "Men" and
+    "Women", indented under the outcome row, are levels of a variable the table does not
+    print; "Older than 70 years" shares out no total (a subgroup, or an outcome of fewer
+    patients): both flagged."""
+    body = [("Relapse overall", "20/100 (20.0)", "30/90 (33.3)", "0.04"),
+            ("Men", "9/45 (20.0)", "13/40 (32.5)", "0.20"),
+            ("Women", "11/55 (20.0)", "17/50 (34.0)", "0.11"),
+            ("Site A", "8/60 (13.3)", "16/50 (32.0)", "0.02"),
+            ("Site B", "12/40 (30.0)", "14/40 (35.0)", "0.63"),
+            ("Older than 70 years", "6/30 (20.0)", "9/25 (36.0)", "0.19")]
+    rows = _draft(tmp_path, "Relapse in assessable patients", _SUBGROUP_HEADER, body,
+                  indents={1: 1, 2: 1})
+    found = {r["row"]: (r["category"], r["subgroup"], r["review"]) for r in rows
+             if r["column"] == "Drug X, n (%)" and r["statistic"] == "count"}
+    assert found == {
+        "Relapse overall": ("Relapse overall", "", ""),
+        "Relapse overall / Men": ("Relapse overall", "Men", "yes"),
+        "Relapse overall / Women": ("Relapse overall", "Women", "yes"),
+        "Site A": ("Relapse overall", "Site A", ""),
+        "Site B": ("Relapse overall", "Site B", ""),
+        "Older than 70 years": ("Relapse overall", "Older than 70 years", "yes")}
+
+
+@pytest.mark.parametrize("caption,outcome", [
+    ("Healing rates in assessable patients at the end of treatment", "Healing"),
+    ("Relapse by subgroup", "Relapse"),
+    ("Response rate according to baseline characteristics", "Response"),
+    ("Patients", ""),
+])
+def test_the_outcome_a_caption_names(caption, outcome):
+    assert caption_outcome(caption) == outcome
+
+
+# ------------------------------------------------- a set named by a note's words
+
+
+def test_a_note_excluding_patients_from_the_analysis_names_a_modified_itt_set(tmp_path):
+    """"Total† (n = 95)", the dagger printed as text, its note: "Three patients withdrew
+    before the first dose and were excluded from the analysis": the columns count a
+    modified intention-to-treat set (randomized patients left out), and the arm columns
+    that add up to the total (48 + 47) count parts of it. Read from the note's words, not
+    a name: flagged."""
+    header = ["Response", "Total† (n = 95)", "Drug X (n = 48)", "Placebo (n = 47)"]
+    body = [("Partial response", "20 (21.1%)", "12 (25.0%)", "8 (17.0%)"),
+            ("Stable disease", "40 (42.1%)", "20 (41.7%)", "20 (42.6%)")]
+    notes = [("†", "Three patients withdrew before the first dose and were excluded from "
+                   "the analysis.")]
+    rows = _draft(tmp_path, "Tumour response", header, body, notes)
+    cells = [r for r in rows if r["row"] == "Partial response"]
+    assert len(cells) == 6
+    assert {r["population"] for r in cells} == {"modified_itt"}
+    assert all(r["review"] for r in cells)
+    n = [r for r in rows if r["row"] == "" and r["value"] == "48"]
+    assert [(r["quantity"], r["population"]) for r in n] == [("analysed", "modified_itt")]
+
+
+def test_a_note_on_other_things_names_no_set(tmp_path):
+    """A note that excludes nothing from the analysis ("Responses were assessed by RECIST")
+    gives no set."""
+    header = ["Response", "Total† (n = 95)", "Drug X (n = 48)", "Placebo (n = 47)"]
+    body = [("Partial response", "20 (21.1%)", "12 (25.0%)", "8 (17.0%)")]
+    rows = _draft(tmp_path, "Tumour response", header, body,
+                  [("†", "Responses were assessed by RECIST version 1.1.")])
+    assert {r.get("population", "") for r in rows} == {""}
+
+
+# ---------------------------------------------------------- units a stub prints
+
+
+@pytest.mark.parametrize("stub,name,unit", [
+    ("Lesion volume (cc)", "Lesion volume", "cc"),  # cubic centimetres
+    ("Albumin (gm/dL)", "Albumin", "g/dL"),  # only a misspelling of the listed g/dL
+    ("Serum iron (mg Fe/gm dry weight)", "Serum iron", ""),  # no unit words: kept in the name
+])
+def test_units_at_the_end_of_a_stub(stub, name, unit):
+    found = split_stub(stub)
+    assert (found.name, found.unit) == ((name, unit) if unit else (stub, ""))
+
+
+@pytest.mark.parametrize("name,unit", [
+    ("pH of the dialysate", "pH"), ("pH", "pH"), ("Pain score", "points"),
+    ("Phosphate", ""), ("Graph reading", ""),
+])
+def test_the_unit_a_measurements_name_implies(name, unit):
+    assert score_unit(name) == unit
+
+
+def test_a_mean_of_an_acidity_is_in_ph(tmp_path):
+    header = ["Characteristic", "Drug X (n = 40)", "Placebo (n = 40)"]
+    body = [("pH of the dialysate, mean (SD)", "7.31 (0.05)", "7.29 (0.06)")]
+    rows = _draft(tmp_path, "Dialysis measurements", header, body)
+    mean = _at(rows, "pH of the dialysate, mean (SD)", "Drug X (n = 40)", "mean")
+    assert (mean["value"], mean["unit"]) == ("7.31", "pH")
+
+
+def test_a_length_of_stay_with_no_unit_printed_is_proposed_in_days(tmp_path):
+    """"ICU length of stay" and "Days at home" print no unit: a length of stay and a number
+    of days are counted in days (proposed, flagged); "Peak lactate" stays without a unit."""
+    header = ["Outcome", "Drug X (n = 40)", "Placebo (n = 40)", "Mean difference (95% CI)"]
+    body = [("ICU length of stay, median (IQR)", "6 (4–9)", "8 (5–12)", ""),
+            ("Days at home, mean (SD)", "20.5 (6.1)", "18.2 (7.0)", "2.3 (−0.6 to 5.2)"),
+            ("Peak lactate, mean (SD)", "2.1 (0.8)", "2.4 (0.9)", "−0.3 (−0.7 to 0.1)")]
+    rows = _draft(tmp_path, "Secondary outcomes", header, body)
+    stay = _at(rows, "ICU length of stay, median (IQR)", "Drug X (n = 40)", "median")
+    home = _at(rows, "Days at home, mean (SD)", "Mean difference (95% CI)", "estimate")
+    lactate = _at(rows, "Peak lactate, mean (SD)", "Placebo (n = 40)", "mean")
+    assert [(r["unit"], r["review"]) for r in (stay, home, lactate)] == \
+        [("days", "yes"), ("days", "yes"), ("none", "yes")]
+
+
+# ------------------------------------------- tests the methods name per kind of outcome
+
+_METHODS = ("Continuous outcomes were compared with linear regression, binary outcomes with "
+            "logistic regression, and survival with Cox proportional hazards "
+            "regression. Baseline weight was entered as a continuous covariate.")
+
+
+def test_the_methods_model_for_each_kind_of_outcome_gives_the_p_values_test(tmp_path):
+    """The methods name one model per kind of outcome: an adjusted mean difference's P value
+    is the linear model's (an ANCOVA), an odds ratio's the logistic model's Wald test, a
+    hazard ratio's the Cox model's; proposed from the methods, so flagged."""
+    header = ["Outcome", "Drug X (n = 50)", "Placebo (n = 50)", "Adjusted effect (95% CI)",
+              "Adjusted P"]
+    body = [("Pain score, mean (SD)", "3.1 (1.2)", "3.9 (1.4)",
+             "Mean difference −0.8 (−1.3 to −0.3)", "0.002"),
+            ("Readmission, n (%)", "5 (10.0)", "11 (22.0)", "OR 0.39 (0.13 to 1.21)", "0.10"),
+            ("Overall survival", "", "", "HR 0.70 (0.45 to 1.09)", "0.11")]
+    rows = _draft(tmp_path, "Outcomes", header, body, methods=_METHODS)
+    tests = {r["row"]: (r["quantity"], r["test"], r["review"]) for r in rows
+             if r["statistic"] == "p_value"}
+    assert tests["Pain score, mean (SD)"] == ("mean_difference", "ancova", "yes")
+    assert tests["Readmission, n (%)"] == ("odds_ratio", "logistic_wald", "yes")
+    assert tests["Overall survival"] == ("os_hr", "cox_wald", "yes")
+
+
+@pytest.mark.parametrize("quantity,adjustment,words,test", [
+    ("mean_difference", "unadjusted", "", "t_test"),
+    ("mean_difference", "adjusted", "", "ancova"),
+    ("mean_difference", "", "", ""),  # a linear model: adjusted or not is not said
+    ("ratio_of_means", "adjusted", "", "poisson"),
+    ("odds_ratio", "adjusted", "Shift in disability (ordinal)", "proportional_odds"),
+    ("odds_ratio", "adjusted", "Readmission", "logistic_wald"),
+    ("risk_ratio", "", "", "other"),  # a log-binomial model: no test of the list
+    ("risk_difference", "", "", ""),  # no model named estimates it
+    ("os_hr", "", "", ""),  # no Cox model named
+])
+def test_the_test_of_an_effect_is_the_model_that_estimates_it(quantity, adjustment, words,
+                                                               test):
+    models = (("mean", "linear"), ("count", "poisson"), ("ordinal", "proportional_odds"),
+              ("binary", "logistic_wald"), ("binary", "other"))
+    assert model_test(models, quantity, adjustment, words) == test
+
+
+# ------------------------------------------------- denominators a row's note states
+
+
+@pytest.mark.parametrize("note,denominators", [
+    ("Values represent 40 participants in the Drug X group and 38 on placebo.", ["40", "38"]),
+    ("Three participants in the placebo group withdrew before the scan.", ["50", "50"]),
+])
+def test_a_note_on_the_stub_saying_what_the_values_are_over_gives_the_denominators(
+        tmp_path, note, denominators):
+    """"Liver stiffness (kPa)^a", a: "Values represent 40 participants in the Drug X group
+    and 38 on placebo": its means are over 40 and 38, not the columns' 50 (the data
+    dictionary: a note on the row prints the n it is over); a note that only tells of
+    withdrawals gives none."""
+    header = ["Outcome", "Drug X (n = 50)", "Placebo (n = 50)"]
+    body = [("Liver stiffness (kPa), mean (SD)", "7.2 (2.1)", "8.0 (2.6)")]
+    rows = _draft(tmp_path, "Imaging outcomes", header, body, [("a", note)],
+                  stub_marks={0: "a"})
+    means = [r for r in rows if r["statistic"] == "mean"]
+    assert [r["denominator"] for r in means] == denominators
+
+
+def test_a_heading_rows_effect_is_over_the_set_its_levels_count(tmp_path):
+    """"Severity of illness | | | OR 1.10" heads "Mild 30/95", "Severe 10/95": its odds ratio
+    compares the patients its levels count (95 and 93, a declared set: the patients with a
+    final assessment), not the columns' 100 and 98. The heading row prints only an interval
+    with "to", a number all the same."""
+    sets = "  - id: assessed\n    label: \"patients with a final assessment (95 and 93)\"\n"
+    header = ["Outcome", "Drug X (n = 100)", "Placebo (n = 98)", "OR (95% CI)"]
+    body = [("Severity of illness", "", "", "1.10 (0.70 to 1.72)"),
+            ("Mild", "30/95 (31.6)", "28/93 (30.1)", ""),
+            ("Severe", "10/95 (10.5)", "12/93 (12.9)", "")]
+    rows = _draft(tmp_path, "Outcomes at the final visit", header, body, populations=sets)
+    odds = _at(rows, "Severity of illness", "OR (95% CI)", "estimate")
+    assert (odds["quantity"], odds["population"]) == ("odds_ratio", "assessed")
