@@ -16,6 +16,11 @@ Rules of the denominator (issue 22; each has a clean and an error case in the pl
   without a count either, it is checked only when the quantity describes the cohort (a
   baseline characteristic) or a population governs it (a share of an unstated subset,
   relapse among the abstinent, proves nothing against the trial's other populations);
+* **another unit than patients**: a table column that prints a count of another unit (a
+  cluster trial's ``Households``, a one-row count named by a word of
+  :data:`trialrecon.checks.denominators.UNIT_WORDS`) describes that unit: the count is a
+  natural denominator of the column's percentages (piped water in 89% of the households),
+  tried beside the populations of patients; a percentage neither reproduces is still flagged;
 * **no fitted explanation**: the denominator a printed value "needs" is proposed only when
   the trial has a population of that size and the sentence's other percentages do not point
   to the natural one;
