@@ -191,3 +191,33 @@ def test_a_long_table_drafts_in_time_proportional_to_its_size(tmp_path: Path) ->
     assert len(draft_document(large, names, "paper")) == 1600 * 4 + 2
     t_large = time.perf_counter() - start
     assert t_large < 10 * t_small + 0.5, (t_small, t_large)
+
+
+def _unit_table() -> object:
+    b = Builder("units.nxml", "jats")
+    b.open_section("Results", 1)
+    body = [[RawCell((("", "", ""),), header=True),
+             RawCell((("Drug X villages", "", ""),), header=True),
+             RawCell((("Placebo villages", "", ""),), header=True)],
+            [RawCell((("Households", "", ""),)), RawCell((("412", "", ""),)),
+             RawCell((("398", "", ""),))],
+            [RawCell((("Goats", "", ""),)), RawCell((("87", "", ""),)),
+             RawCell((("93", "", ""),))],
+            [RawCell((("Tin roof", "", ""),)), RawCell((("103 (25%)", "", ""),)),
+             RawCell((("96 (24%)", "", ""),))]]
+    b.table("Table 1", [("Baseline characteristics of the villages", "", "")], rows=body,
+            notes=[], header_rows=1)
+    return b.build()
+
+
+def test_a_stub_naming_a_unit_is_a_sure_count_of_that_unit(tmp_path: Path) -> None:
+    """'Households 412' counts the households the table's percentages are over: a count,
+    not flagged for review; a bare whole number under another stub ('Goats 87') stays a guess."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    rows = [{**d.fields, "needs_review": "yes" if d.needs_review else ""}
+            for d in draft_document(_unit_table(), read_names(tmp_path / "trial.yaml"), "paper")]
+    households = [r for r in rows if r["value"] in ("412", "398")]
+    goats = [r for r in rows if r["value"] in ("87", "93")]
+    assert len(households) == 2 and len(goats) == 2
+    assert all(r["statistic"] == "count" and r["needs_review"] != "yes" for r in households)
+    assert all(r["needs_review"] == "yes" for r in goats)

@@ -185,6 +185,12 @@ _COLUMN_STATISTICS = {"mean": "mean", "median": "median", "sd": "sd", "s.d.": "s
                       "cv (%)": "cv"}
 
 
+# Stubs that name a unit other than patients ("Households" of a cluster trial's table): their
+# whole number is that unit's count, a denominator the table states for its other rows.
+_UNIT_STUBS = frozenset({"households", "families", "homes", "dwellings", "villages",
+                         "clusters", "schools", "practices", "wards", "communities"})
+
+
 def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Label) -> str:
     if item.marker:
         return "estimate" if col.effect else "median"
@@ -200,6 +206,9 @@ def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Lab
         if f in formats[:2]:
             return stat
     if re.fullmatch(r"\d+", item.value or "x"):
+        if fold(row.label.split(" / ")[-1]).strip() in _UNIT_STUBS:
+            lab.rules.append("statistic: a count of the unit its stub names")
+            return "count"
         lab.guess("statistic: a whole number read as a count")
         return "count"
     lab.guess("statistic: a plain number")
