@@ -221,3 +221,33 @@ def test_a_stub_naming_a_unit_is_a_sure_count_of_that_unit(tmp_path: Path) -> No
     assert len(households) == 2 and len(goats) == 2
     assert all(r["statistic"] == "count" and r["needs_review"] != "yes" for r in households)
     assert all(r["needs_review"] == "yes" for r in goats)
+
+
+def _odds_doc(methods: str) -> object:
+    b = Builder("odds.nxml", "jats")
+    b.open_section("Statistical analysis", 1)
+    b.block([(methods, "", "")])
+    b.close_to(0)
+    b.open_section("Results", 1)
+    b.block([("Nausea was less frequent with drug X than with placebo (odds ratio 0.61, "
+              "95% CI 0.40-0.93).", "", "")])
+    return b.build()
+
+
+@pytest.mark.parametrize(("methods", "flagged"), [
+    ("Binary outcomes were compared in a logistic regression model adjusting for site and "
+     "body weight.", True),
+    ("Binary outcomes were compared with unadjusted odds ratios from a logistic regression "
+     "model.", False),
+    ("Binary outcomes were compared with the chi-square test.", False)])
+def test_odds_ratios_of_a_paper_with_an_adjusted_logistic_model_are_flagged(
+        tmp_path: Path, methods: str, flagged: bool) -> None:
+    """An odds ratio that says neither adjusted nor crude, in a paper whose methods fit a
+    logistic model adjusted for covariates, may be that model's: the draft flags it for the
+    reviewer (the counts would not reproduce it); without such a model it is not flagged."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    rows = draft_document(_odds_doc(methods), read_names(tmp_path / "trial.yaml"), "paper")
+    odds = [d for d in rows if d.fields["quantity"] == "odds_ratio"
+            and d.fields["statistic"] == "estimate"]
+    assert len(odds) == 1
+    assert any("adjusted logistic" in r for r in odds[0].rules) is flagged

@@ -157,6 +157,35 @@ def method_tests(doc: Document) -> frozenset[str]:
     return frozenset(found)
 
 
+# A methods sentence naming a logistic model fitted with covariates ("logistic regression
+# adjusting for age and centre", "adjusted for ... in a logistic model").
+_ADJUSTED_LOGISTIC = re.compile(r"logistic\b.{0,200}?\badjust\w*\b|\badjust\w*\b.{0,200}?"
+                                r"\blogistic\b")
+
+
+def method_adjusted_odds(doc: Document) -> bool:
+    """Whether the paper's methods fit a logistic model adjusted for covariates: its odds
+    ratios may be that model's, which the arms' counts do not reproduce."""
+    for block in doc.blocks:
+        path = " ".join(fold(s.heading) for s in doc.section_path(block.section))
+        if re.search(r"statistic|analys|methods", path):
+            if any(_ADJUSTED_LOGISTIC.search(fold(sentence)) and
+                   not re.search(r"\bunadjusted\b|\bcrude\b", fold(sentence))
+                   for sentence in re.split(r"(?<=[.;])\s+", block.plain)):
+                return True
+    return False
+
+
+def _adjusted_odds(rows: list[Draft]) -> None:
+    """Odds ratios that say neither adjusted nor unadjusted, in a paper whose methods fit an
+    adjusted logistic model: which of the two they are is the reviewer's to say."""
+    for d in rows:
+        if d.fields["quantity"] == "odds_ratio" and not d.fields.get("adjustment"):
+            d.rules.append("guess: adjustment: the methods fit an adjusted logistic model "
+                           "(say whether this odds ratio is its estimate)")
+            d.needs_review = True
+
+
 def draft_document(doc: Document, names: Names, source_id: str,
                    progress: Callable[[int, int], None] | None = None) -> list[Draft]:
     """Every draft row of a structured document, in the order of its text."""
@@ -186,6 +215,8 @@ def draft_document(doc: Document, names: Names, source_id: str,
         if progress is not None:
             progress(n + 1, len(units))
     _several_designs([d for d in drafts if not d.fields["row"] and not d.fields["column"]])
+    if method_adjusted_odds(doc):
+        _adjusted_odds(drafts)
     drafts.sort(key=lambda d: d.offset)
     return drafts
 
