@@ -251,3 +251,52 @@ def test_odds_ratios_of_a_paper_with_an_adjusted_logistic_model_are_flagged(
             and d.fields["statistic"] == "estimate"]
     assert len(odds) == 1
     assert any("adjusted logistic" in r for r in odds[0].rules) is flagged
+
+
+def _missing_table(note: str) -> object:
+    b = Builder("missing.nxml", "jats")
+    b.open_section("Results", 1)
+
+    def cells(*texts: str) -> list[RawCell]:
+        return [RawCell(((t, "", ""),)) for t in texts]
+
+    body = [[RawCell((("Characteristic", "", ""),), header=True),
+             RawCell((("Drug X (n = 60)", "", ""),), header=True),
+             RawCell((("Placebo (n = 58)", "", ""),), header=True)],
+            [RawCell((("Smoking status, n (%)", "", ""), ("", "footnote", "a"))),
+             RawCell((("", "", ""),)), RawCell((("", "", ""),))],
+            cells("Current", "20 (35.1)", "22 (40.7)"),
+            cells("Former", "37 (64.9)", "32 (59.3)")]
+    b.table("Table 1", [("Baseline characteristics", "", "")], rows=body,
+            notes=[("a", [(note, "", "")])], header_rows=1)
+    return b.build()
+
+
+def test_a_footnote_on_missing_data_is_the_marked_characteristics_missing_level(
+        tmp_path: Path) -> None:
+    """Smoking status carries mark a; note a: no status for 3 and 4 patients of the drug X and
+    placebo groups, respectively (20 + 37 = 57 = 60 - 3; 22 + 32 = 54 = 58 - 4). Each count
+    becomes the characteristic's missing level of its arm, unflagged, so the percentages over
+    the patients with data are checked against it."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    note = ("Status was missing for 3 and 4 patients of the Drug X and placebo groups, "
+            "respectively.")
+    rows = draft_document(_missing_table(note), read_names(tmp_path / "trial.yaml"), "paper")
+    got = sorted((d.fields["arm"], d.fields["value"], d.fields["category"],
+                  d.fields["quantity"], d.needs_review) for d in rows
+                 if d.fields["location"] == "Table 1 footnote a")
+    level = next(d.fields for d in rows if d.fields["value"] == "20"
+                 and d.fields["statistic"] == "count")
+    head = level["category"].split(":")[0]
+    assert got == [("drug_x", "3", f"{head}: Missing", level["quantity"], False),
+                   ("placebo", "4", f"{head}: Missing", level["quantity"], False)]
+
+
+def test_a_footnote_on_anything_else_is_left_as_it_was(tmp_path: Path) -> None:
+    """A note on the same mark that does not count missing data ("3 and 4 patients quit
+    smoking during the run-in") is not turned into missing levels."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    note = ("Of them, 3 and 4 patients of the Drug X and placebo groups, respectively, quit "
+            "during the run-in.")
+    rows = draft_document(_missing_table(note), read_names(tmp_path / "trial.yaml"), "paper")
+    assert not any("Missing" in d.fields["category"] for d in rows)
