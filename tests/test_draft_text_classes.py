@@ -102,3 +102,25 @@ def test_the_verb_after_a_count_and_its_percent_names_it(text_rows):
     count's group names it, before the follow-up named earlier."""
     assert _value(text_rows, "61")["quantity"] == "deaths"
     assert _value(text_rows, "51")["quantity"] == "deaths"
+
+
+@pytest.mark.parametrize(("sentence", "value", "planned"), [
+    ("The final analysis was scheduled after a follow-up period of 4 years.", "4", True),
+    ("Patients were followed up for a planned follow-up of 5 years.", "5", True),
+    ("The median follow-up was 6.2 years.", "6.2", False)])
+def test_a_planned_follow_up_period_is_no_median_follow_up(tmp_path, sentence, value, planned):
+    """A scheduled follow-up period is the design's (``design_follow_up``, flagged for the
+    reviewer), not a median follow-up of the patients that a Results median could contradict;
+    a printed median stays one."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text("<html><body><h2>Statistical analysis</h2><p>We randomly assigned 120 "
+                     f"patients. {sentence}</p></body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    row = next(d for d in drafted if d.fields["value"] == value)
+    if planned:
+        assert (row.fields["quantity"], row.fields["statistic"]) == ("design_follow_up",
+                                                                      "value")
+        assert row.needs_review
+    else:
+        assert (row.fields["quantity"], row.fields["statistic"]) == ("follow_up", "median")

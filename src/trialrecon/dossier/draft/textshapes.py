@@ -419,6 +419,10 @@ def _clause(before: str, after: str) -> str:
     return before[cuts[-1] if cuts else 0:] + after[:ends[0] if ends else len(after)]
 
 
+_PLANNED_FOLLOW_UP = re.compile(r"\b(?:schedul|plann|intend|protocol-?specified)\w*\b|"
+                                r"follow-?up period\b")
+
+
 def label_follow_up(s: Sentence) -> None:
     if not re.search(r"follow-?up", s.low):
         return
@@ -439,6 +443,11 @@ def label_follow_up(s: Sentence) -> None:
         if re.search(r"non-?surviv|deceased|who died|dead\b", clause):
             d.fields["category"] = ""
             guess(d, "category: the follow-up of patients who died, no term of the vocabulary")
+            continue
+        if _PLANNED_FOLLOW_UP.search(clause) and not re.search(r"\bmedian\b|\bmean\b", clause):
+            # "a scheduled follow-up period of 3 years": the design's, no patient's median
+            d.fields.update(quantity="design_follow_up", statistic="value", category="")
+            guess(d, "quantity: a planned follow-up period, not an observed follow-up")
             continue
         terms = list(dict.fromkeys(t for w, t in _FOLLOW_TERMS if w in clause))
         d.fields["category"] = "; ".join(terms)
