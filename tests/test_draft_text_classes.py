@@ -124,3 +124,21 @@ def test_a_planned_follow_up_period_is_no_median_follow_up(tmp_path, sentence, v
         assert row.needs_review
     else:
         assert (row.fields["quantity"], row.fields["statistic"]) == ("follow_up", "median")
+
+
+@pytest.mark.parametrize(("sentence", "value", "part"), [
+    ("Patients were enrolled at 41 centres in Spain, two centres in Chile and one in Peru.",
+     "41", True),
+    ("Patients were enrolled at 44 centres in Spain, Chile and Peru.", "44", False)])
+def test_the_places_of_one_country_of_several_are_no_total(tmp_path, sentence, value, part):
+    """"41 centres in Spain, two centres in Chile and one in Peru": 41 counts one country's
+    centres, not the trial's 44, and is flagged; "44 centres in Spain, Chile and Peru" is the
+    total, a sure count."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text("<html><body><h2>Results</h2><p>We randomly assigned 120 patients. "
+                     f"{sentence}</p></body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    row = next(d for d in drafted if d.fields["value"] == value)
+    assert row.fields["quantity"] == "centers"
+    assert row.needs_review is part

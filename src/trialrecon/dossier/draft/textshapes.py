@@ -274,6 +274,12 @@ _ACCRUAL = re.compile(r"\b(?:enrol+|recruit|randomi[sz]|accru|includ|regist|assi
 _CUTOFF = re.compile(r"cut-?off|database (?:lock|was locked)|data were censored|as of\b")
 
 
+# another count of places further in the list: ", one hospital in ...", "and 2 in ..."
+_MORE_PLACES = re.compile(r"(?:,|\band)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|"
+                          r"ten)\s+(?:(?:centres?|centers?|sites?|hospitals?|institutions?)\s+)?"
+                          r"in\b")
+
+
 def label_conduct(s: Sentence) -> None:
     dates = [d for d in s.rows if d.fields["statistic"] == "date"]
     if len(dates) == 2 and _ACCRUAL.search(s.low) and re.search(r"\bbetween\b|\bfrom\b",
@@ -298,6 +304,10 @@ def label_conduct(s: Sentence) -> None:
             d.fields["category"] = ""
             sure(d, "quantity", f"'{m.group(1)}' after the number")
             sure(d, "statistic", "a count of places")
+            after = tail[m.end():m.end() + 80]
+            if re.match(r"\s+in\b", after) and _MORE_PLACES.search(after):
+                # "57 hospitals in one country, one hospital in another": a part, no total
+                guess(d, "category: the places of one country of several, not the total")
         if d.item.pattern == "allocation ratio":
             d.fields["quantity"], d.fields["statistic"], d.fields["unit"] = \
                 "allocation_ratio", "value", "none"
