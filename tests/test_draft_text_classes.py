@@ -142,3 +142,21 @@ def test_the_places_of_one_country_of_several_are_no_total(tmp_path, sentence, v
     row = next(d for d in drafted if d.fields["value"] == value)
     assert row.fields["quantity"] == "centers"
     assert row.needs_review is part
+
+
+@pytest.mark.parametrize(("sentence", "flagged"), [
+    ("For the biomarker-high subgroup (n = 40), the hazard ratio for progression was 0.52.",
+     True),
+    ("For all patients, the hazard ratio for progression was 0.81.", False)])
+def test_numbers_of_a_sentence_on_a_subgroup_are_flagged(tmp_path, sentence, flagged):
+    """A hazard ratio in a sentence that opens on a subgroup is the subgroup's, not the
+    trial's (an Abstract giving the whole trial's HR, then a subgroup's): flagged so the
+    reviewer names the subgroup; a sentence on all patients is not."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text("<html><body><h2>Results</h2><p>We randomly assigned 120 patients. "
+                     f"{sentence}</p></body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    row = next(d for d in drafted if d.fields["value"] in ("0.52", "0.81"))
+    assert row.fields["quantity"] == "pfs_hr"
+    assert any(r.startswith("guess: subgroup") for r in row.rules) is flagged

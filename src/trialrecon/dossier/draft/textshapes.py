@@ -429,6 +429,22 @@ def _clause(before: str, after: str) -> str:
     return before[cuts[-1] if cuts else 0:] + after[:ends[0] if ends else len(after)]
 
 
+# A sentence that opens on a subgroup: "For the biomarker-positive subgroup (n = 31), ...".
+_SUBGROUP_OPENING = re.compile(r"^(?:in|for|among|within)\s+(?:the\s+|a\s+|this\s+)?[^,;.]{0,80}?"
+                               r"\b(?:subgroups?|subpopulations?|subsets?|strat(?:um|a))\b"
+                               r"[^,;]{0,40},")
+
+
+def label_subgroup(s: Sentence) -> None:
+    """Numbers of a sentence that opens on a subgroup are that subgroup's, not the trial's:
+    flagged for the reviewer to name it in ``subgroup``."""
+    if not _SUBGROUP_OPENING.match(s.low.strip()):
+        return
+    for d in s.rows:
+        if not d.fields.get("subgroup"):
+            guess(d, "subgroup: the sentence opens on a subgroup (name it in subgroup)")
+
+
 _PLANNED_FOLLOW_UP = re.compile(r"\b(?:schedul|plann|intend|protocol-?specified)\w*\b|"
                                 r"follow-?up period\b")
 
