@@ -63,3 +63,33 @@ def test_a_slip_over_the_households_is_still_flagged(tmp_path):
     findings, _ = run(tmp_path, _household_rows(250, "58"), ("percentages",))
     bad = [f for f in findings if f.severity in ("inconsistent", "questionable")]
     assert len(bad) == 1 and "58%" in bad[0].title
+
+
+def _percent_levels(pcts: list[str]) -> list[dict[str, str]]:
+    """A '%' column (n = 40) printing only percentages of one characteristic's three levels."""
+    from mini_rct import row
+
+    kw = {"location": "Table 1", "denominator": 40, "column": "Drug (n = 40) %"}
+    return [row(f"lvl{k}_pct", "drug", "baseline", f"Stage: {level}", "percent", p, **kw)
+            for k, (level, p) in enumerate(zip(("I", "II", "III"), pcts, strict=True))]
+
+
+def test_percentages_only_forced_to_sum_to_100_are_reproduced(tmp_path):
+    """Counts 5, 7, 28 of 40 are 12.5, 17.5 and 70%: plain rounding prints 13, 18, 70 (101);
+    largest remainders (12, 17, 70 rounded down, the one unit left to the first .5) print
+    13, 17, 70. No count of 40 gives 17% by plain rounding (7/40 = 17.5%), yet the column is
+    the largest-remainder rounding of 5, 7, 28: no finding."""
+    from mini_rct import run
+
+    findings, _ = run(tmp_path, _percent_levels(["13", "17", "70"]), ("percentages",))
+    assert [f.title for f in findings if f.severity != "consistent"] == []
+
+
+def test_percentages_only_that_no_counts_give_are_still_flagged(tmp_path):
+    """13, 16, 71 of 40 also sum to 100, but 16% and 71% are no count's share of 40 under any
+    rounding near them (6/40 = 15%, 7/40 = 17.5%; 28/40 = 70%, 29/40 = 72.5%): flagged."""
+    from mini_rct import run
+
+    findings, _ = run(tmp_path, _percent_levels(["13", "16", "71"]), ("percentages",))
+    assert {f.values[0].id for f in findings
+            if f.severity in ("inconsistent", "questionable")} >= {"lvl1_pct", "lvl2_pct"}
