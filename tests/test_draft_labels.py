@@ -300,3 +300,22 @@ def test_a_footnote_on_anything_else_is_left_as_it_was(tmp_path: Path) -> None:
             "during the run-in.")
     rows = draft_document(_missing_table(note), read_names(tmp_path / "trial.yaml"), "paper")
     assert not any("Missing" in d.fields["category"] for d in rows)
+
+
+
+@pytest.mark.parametrize(("header", "statistic"), [("Drug X (N = 30) %", "percent"),
+                                                   ("Drug X (N = 30) No. (%)", "count")])
+def test_a_column_headed_by_a_bare_percent_sign_prints_percentages(header: str,
+                                                                   statistic: str) -> None:
+    """A plain whole number under a header ending in a bare '%' is a percentage even when the
+    stub names a count format first (a stage named 'N stage' reads as an 'n' format); under
+    'No. (%)' a lone number stays a count."""
+    from types import SimpleNamespace
+
+    from trialrecon.dossier.draft import cells
+
+    item = SimpleNamespace(marker="", unit="", value="40")
+    col = SimpleNamespace(effect="", label=header)
+    row = SimpleNamespace(label="Nodal stage / 0")
+    lab = SimpleNamespace(rules=[], guess=lambda why: lab.rules.append(f"guess: {why}"))
+    assert cells._plain(item, ("n", "pct"), col, row, lab) == statistic

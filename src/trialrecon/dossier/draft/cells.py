@@ -202,6 +202,11 @@ def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Lab
         return _COLUMN_STATISTICS[head]
     if item.unit == "percent" or "pct" in formats[:1]:
         return "percent"
+    if re.search(r"(?<![(\w])%$", col.label.strip()):
+        # a header ending in a bare "%" ("Drug (N = 63) %") prints percentages, whatever
+        # format the stub names ("N stage (n)")
+        lab.rules.append("statistic: the column's '%'")
+        return "percent"
     for f, stat in (("n", "count"), ("pct", "percent"), ("median", "median"), ("mean", "mean")):
         if f in formats[:2]:
             return stat
