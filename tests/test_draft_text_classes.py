@@ -160,3 +160,19 @@ def test_numbers_of_a_sentence_on_a_subgroup_are_flagged(tmp_path, sentence, fla
     row = next(d for d in drafted if d.fields["value"] in ("0.52", "0.81"))
     assert row.fields["quantity"] == "pfs_hr"
     assert any(r.startswith("guess: subgroup") for r in row.rules) is flagged
+
+
+@pytest.mark.parametrize(("sentence", "quantity"), [
+    ("Among responders, the median DOR was 9.1 months with drug X vs 4.2 months with placebo "
+     "(HR 0.85 [95% CI: 0.30, 3.90]).", "dor_hr"),
+    ("The median PFS was 9.1 months with drug X vs 4.2 months with placebo (HR 0.85 [95% CI: "
+     "0.30, 3.90]).", "pfs_hr")])
+def test_a_hazard_ratio_after_a_duration_of_response_is_its(tmp_path, sentence, quantity):
+    """A hazard ratio printed after the medians of the duration of response compares the
+    responders' durations (``dor_hr``), not progression-free survival."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text("<html><body><h2>Efficacy</h2><p>We randomly assigned 120 patients. "
+                     f"{sentence}</p></body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    assert next(d for d in drafted if d.fields["value"] == "0.85").fields["quantity"] == quantity
