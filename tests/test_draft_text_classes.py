@@ -176,3 +176,20 @@ def test_a_hazard_ratio_after_a_duration_of_response_is_its(tmp_path, sentence, 
                      f"{sentence}</p></body></html>", encoding="utf-8")
     _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
     assert next(d for d in drafted if d.fields["value"] == "0.85").fields["quantity"] == quantity
+
+
+@pytest.mark.parametrize(("sentence", "value", "analysed"), [
+    ("The efficacy population comprised patients with at least 2 evaluable follow-up scans.",
+     "2", False),
+    ("The efficacy population comprised 104 evaluable patients.", "104", True)])
+def test_a_threshold_in_a_definition_is_no_count_of_patients(tmp_path, sentence, value,
+                                                             analysed):
+    """"patients with at least 2 evaluable scans" defines a set: the 2 is a threshold, not a
+    count of analysed patients that a Results count could contradict."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text("<html><body><h2>Statistical analysis</h2><p>We randomly assigned 120 "
+                     f"patients. {sentence}</p></body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    row = next(d for d in drafted if d.fields["value"] == value)
+    assert any(r.startswith("sure quantity: flow") for r in row.rules) is analysed

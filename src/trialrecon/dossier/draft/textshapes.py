@@ -82,6 +82,10 @@ def _tail(s: Sentence, d: Draft) -> str:
     return s.low[end:min(nxt, end + 90)]
 
 
+_THRESHOLD_BEFORE = re.compile(r"\b(?:at least|at most|a minimum of|a maximum of|no more than|"
+                               r"no fewer than|more than|fewer than|up to)\s*$|[≥≤]\s*$")
+
+
 def label_flow(s: Sentence) -> None:
     for d in s.rows:
         if d.item is None or d.fields["statistic"] not in _COUNT_STATS or d.item.unit not in (
@@ -91,6 +95,8 @@ def label_flow(s: Sentence) -> None:
             continue
         head = next((r for r in s.rows if r.item is not None and d.item is not None
                      and r.item.group == d.item.group), d)
+        if _THRESHOLD_BEFORE.search(s.low[max(0, s.span(head)[0] - 20):s.span(head)[0]]):
+            continue  # "with at least 1 evaluable scan": a definition's threshold, no count
         tail = _tail(s, head)
         found = next((q for q, rx in _FLOW_RE if rx.match(tail)), "")
         if not found:
