@@ -82,3 +82,25 @@ def test_a_slip_within_one_outer_heading_is_still_flagged(tmp_path):
     findings, _ = run(tmp_path, rows, ("partitions",))
     bad = [f for f in findings if f.severity == "inconsistent"]
     assert len(bad) == 1 and "52" in bad[0].title
+
+
+def test_a_level_whose_stub_states_its_own_format_is_no_level(tmp_path):
+    """Parity: 0 30 + 1 20 = 50; the row 'Anaemia at entry, n (%)' printed flush after the
+    levels (and left under the heading by the layout) is a characteristic of its own: not
+    summed with them (51 of 50); a slip among the levels (31 + 20) is still flagged."""
+    from mini_rct import row, run
+
+    kw = {"location": "Table 1", "denominator": 50, "column": "Drug (n = 50)"}
+
+    def rows(first: int) -> list[dict[str, str]]:
+        return [row("p0", "drug", "baseline", "Parity: 0", "count", first,
+                    row="Parity, n (%) / 0", **kw),
+                row("p1", "drug", "baseline", "Parity: 1", "count", 20,
+                    row="Parity, n (%) / 1", **kw),
+                row("an", "drug", "baseline", "Parity: Anaemia at entry", "count", 1,
+                    row="Parity, n (%) / Anaemia at entry, n (%)", **kw)]
+
+    findings, _ = run(tmp_path / "clean", rows(30), ("partitions",))
+    assert [f.title for f in findings if f.severity != "consistent"] == []
+    findings, _ = run(tmp_path / "slip", rows(31), ("partitions",))
+    assert [f.severity for f in findings if f.severity != "consistent"] == ["inconsistent"]

@@ -30,7 +30,9 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
 * **one characteristic under two outer headings** (the levels of ``Lower tumour: stage 2`` in a
   staging block, then ``Lower tumour: resection`` in a surgery block of the same table: the
   stub's group heading, the part of ``row`` before the characteristic and its level, differs)
-  are two lists, each summed on its own, never one;
+  are two lists, each summed on its own, never one; a level whose own stub states a format
+  (``Ovarian cyst, n (%)`` under a characteristic's levels) is a characteristic of its own
+  that the layout left under the heading, not one of its levels;
 * **one-row yes/no characteristics** (``Hypertension``, ``Current smoker``: a stub with no
   ``Characteristic: level`` form, data dictionary category step 3) are each a characteristic
   of their own, not levels of one: a column of them is no partition, whatever its sum;
@@ -88,6 +90,18 @@ PLACE = ("source", "location", "column", "cohort", "arm", "subgroup", "quantity"
          "_characteristic", "_block", "data_cut")
 
 
+# The format a stub prints after a characteristic's name: ", n (%)", "mean (SD)", "(%)".
+_FORMAT_SUFFIX = re.compile(r"(?:,\s*|\s+)(?:n\s*\(%\)|no\.\s*\(%\)|\(%\)|n/N\s*\(%\)|"
+                            r"(?:mean|median)\s*\([^)]*\))\s*$", re.IGNORECASE)
+
+
+def _own_format(row: Row) -> bool:
+    """A level whose own stub states a format ("Cyst over 25 mm, n (%)") heads its own
+    numbers: a characteristic of its own printed after the levels, not one of them."""
+    parts = str(row.get("row") or "").split(" / ")
+    return len(parts) >= 2 and bool(_FORMAT_SUFFIX.search(parts[-1]))
+
+
 def _block(row: Row) -> str:
     """The outer heading of a table row, the part of ``row`` before its characteristic and
     level (``Staging`` of ``Staging / Lower tumour / 2a``); empty for a shorter label."""
@@ -101,7 +115,7 @@ def check_partitions(ctx: Context) -> list[Finding]:
     out = []
     parts = [{**r, "_characteristic": _characteristic(ctx, r), "_block": _block(r)}
              for r in ctx.rows
-             if ctx.partition_of(r["quantity"]) and ctx.numeric(r)]
+             if ctx.partition_of(r["quantity"]) and ctx.numeric(r) and not _own_format(r)]
     for group in group_by(parts, PLACE).values():
         if _yes_no_items(ctx, group[0]):
             ctx.skip("one-row yes/no characteristics (each its own characteristic)")
