@@ -185,36 +185,21 @@ _COLUMN_STATISTICS = {"mean": "mean", "median": "median", "sd": "sd", "s.d.": "s
                       "cv (%)": "cv"}
 
 
-# Stubs that name a unit other than patients ("Households" of a cluster trial's table): their
-# whole number is that unit's count, a denominator the table states for its other rows.
-_UNIT_STUBS = frozenset({"households", "families", "homes", "dwellings", "villages",
-                         "clusters", "schools", "practices", "wards", "communities"})
-
-
 def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Label) -> str:
-    if item.marker:
+    if item.marker or col.effect:
         return "estimate" if col.effect else "median"
-    if col.effect:
-        return "estimate"
     head = fold(col.label.split(" / ")[-1]).strip() if col.label else ""
     if head in _COLUMN_STATISTICS:
         lab.rules.append(f"statistic: the column '{col.label.split(' / ')[-1]}'")
         return _COLUMN_STATISTICS[head]
-    if item.unit == "percent" or "pct" in formats[:1]:
-        return "percent"
-    if re.search(r"(?<![(\w])%$", col.label.strip()):
-        # a header ending in a bare "%" ("Drug (N = 63) %") prints percentages, whatever
-        # format the stub names ("N stage (n)")
-        lab.rules.append("statistic: the column's '%'")
-        return "percent"
+    if item.unit == "percent" or "pct" in formats[:1] or cues.bare_percent(col.label):
+        return "percent"  # a header "Drug (N = 63) %" whatever the stub says ("N stage (n)")
     for f, stat in (("n", "count"), ("pct", "percent"), ("median", "median"), ("mean", "mean")):
         if f in formats[:2]:
             return stat
     if re.fullmatch(r"\d+", item.value or "x"):
-        if fold(row.label.split(" / ")[-1]).strip() in _UNIT_STUBS:
-            lab.rules.append("statistic: a count of the unit its stub names")
-            return "count"
-        lab.guess("statistic: a whole number read as a count")
+        if not cues.unit_stub(row.label.split(" / ")[-1]):  # "Households 412": a sure count
+            lab.guess("statistic: a whole number read as a count")
         return "count"
     lab.guess("statistic: a plain number")
     return "value"
