@@ -191,3 +191,131 @@ def test_a_long_table_drafts_in_time_proportional_to_its_size(tmp_path: Path) ->
     assert len(draft_document(large, names, "paper")) == 1600 * 4 + 2
     t_large = time.perf_counter() - start
     assert t_large < 10 * t_small + 0.5, (t_small, t_large)
+
+
+def _unit_table() -> object:
+    b = Builder("units.nxml", "jats")
+    b.open_section("Results", 1)
+    body = [[RawCell((("", "", ""),), header=True),
+             RawCell((("Drug X villages", "", ""),), header=True),
+             RawCell((("Placebo villages", "", ""),), header=True)],
+            [RawCell((("Households", "", ""),)), RawCell((("412", "", ""),)),
+             RawCell((("398", "", ""),))],
+            [RawCell((("Goats", "", ""),)), RawCell((("87", "", ""),)),
+             RawCell((("93", "", ""),))],
+            [RawCell((("Tin roof", "", ""),)), RawCell((("103 (25%)", "", ""),)),
+             RawCell((("96 (24%)", "", ""),))]]
+    b.table("Table 1", [("Baseline characteristics of the villages", "", "")], rows=body,
+            notes=[], header_rows=1)
+    return b.build()
+
+
+def test_a_stub_naming_a_unit_is_a_sure_count_of_that_unit(tmp_path: Path) -> None:
+    """'Households 412' counts the households the table's percentages are over: a count,
+    not flagged for review; a bare whole number under another stub ('Goats 87') stays a guess."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    rows = [{**d.fields, "needs_review": "yes" if d.needs_review else ""}
+            for d in draft_document(_unit_table(), read_names(tmp_path / "trial.yaml"), "paper")]
+    households = [r for r in rows if r["value"] in ("412", "398")]
+    goats = [r for r in rows if r["value"] in ("87", "93")]
+    assert len(households) == 2 and len(goats) == 2
+    assert all(r["statistic"] == "count" and r["needs_review"] != "yes" for r in households)
+    assert all(r["needs_review"] == "yes" for r in goats)
+
+
+def _odds_doc(methods: str) -> object:
+    b = Builder("odds.nxml", "jats")
+    b.open_section("Statistical analysis", 1)
+    b.block([(methods, "", "")])
+    b.close_to(0)
+    b.open_section("Results", 1)
+    b.block([("Nausea was less frequent with drug X than with placebo (odds ratio 0.61, "
+              "95% CI 0.40-0.93).", "", "")])
+    return b.build()
+
+
+@pytest.mark.parametrize(("methods", "flagged"), [
+    ("Binary outcomes were compared in a logistic regression model adjusting for site and "
+     "body weight.", True),
+    ("Binary outcomes were compared with unadjusted odds ratios from a logistic regression "
+     "model.", False),
+    ("Binary outcomes were compared with the chi-square test.", False)])
+def test_odds_ratios_of_a_paper_with_an_adjusted_logistic_model_are_flagged(
+        tmp_path: Path, methods: str, flagged: bool) -> None:
+    """An odds ratio that says neither adjusted nor crude, in a paper whose methods fit a
+    logistic model adjusted for covariates, may be that model's: the draft flags it for the
+    reviewer (the counts would not reproduce it); without such a model it is not flagged."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    rows = draft_document(_odds_doc(methods), read_names(tmp_path / "trial.yaml"), "paper")
+    odds = [d for d in rows if d.fields["quantity"] == "odds_ratio"
+            and d.fields["statistic"] == "estimate"]
+    assert len(odds) == 1
+    assert any("adjusted logistic" in r for r in odds[0].rules) is flagged
+
+
+def _missing_table(note: str) -> object:
+    b = Builder("missing.nxml", "jats")
+    b.open_section("Results", 1)
+
+    def cells(*texts: str) -> list[RawCell]:
+        return [RawCell(((t, "", ""),)) for t in texts]
+
+    body = [[RawCell((("Characteristic", "", ""),), header=True),
+             RawCell((("Drug X (n = 60)", "", ""),), header=True),
+             RawCell((("Placebo (n = 58)", "", ""),), header=True)],
+            [RawCell((("Smoking status, n (%)", "", ""), ("", "footnote", "a"))),
+             RawCell((("", "", ""),)), RawCell((("", "", ""),))],
+            cells("Current", "20 (35.1)", "22 (40.7)"),
+            cells("Former", "37 (64.9)", "32 (59.3)")]
+    b.table("Table 1", [("Baseline characteristics", "", "")], rows=body,
+            notes=[("a", [(note, "", "")])], header_rows=1)
+    return b.build()
+
+
+def test_a_footnote_on_missing_data_is_the_marked_characteristics_missing_level(
+        tmp_path: Path) -> None:
+    """Smoking status carries mark a; note a: no status for 3 and 4 patients of the drug X and
+    placebo groups, respectively (20 + 37 = 57 = 60 - 3; 22 + 32 = 54 = 58 - 4). Each count
+    becomes the characteristic's missing level of its arm, unflagged, so the percentages over
+    the patients with data are checked against it."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    note = ("Status was missing for 3 and 4 patients of the Drug X and placebo groups, "
+            "respectively.")
+    rows = draft_document(_missing_table(note), read_names(tmp_path / "trial.yaml"), "paper")
+    got = sorted((d.fields["arm"], d.fields["value"], d.fields["category"],
+                  d.fields["quantity"], d.needs_review) for d in rows
+                 if d.fields["location"] == "Table 1 footnote a")
+    level = next(d.fields for d in rows if d.fields["value"] == "20"
+                 and d.fields["statistic"] == "count")
+    head = level["category"].split(":")[0]
+    assert got == [("drug_x", "3", f"{head}: Missing", level["quantity"], False),
+                   ("placebo", "4", f"{head}: Missing", level["quantity"], False)]
+
+
+def test_a_footnote_on_anything_else_is_left_as_it_was(tmp_path: Path) -> None:
+    """A note on the same mark that does not count missing data ("3 and 4 patients quit
+    smoking during the run-in") is not turned into missing levels."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    note = ("Of them, 3 and 4 patients of the Drug X and placebo groups, respectively, quit "
+            "during the run-in.")
+    rows = draft_document(_missing_table(note), read_names(tmp_path / "trial.yaml"), "paper")
+    assert not any("Missing" in d.fields["category"] for d in rows)
+
+
+
+@pytest.mark.parametrize(("header", "statistic"), [("Drug X (N = 30) %", "percent"),
+                                                   ("Drug X (N = 30) No. (%)", "count")])
+def test_a_column_headed_by_a_bare_percent_sign_prints_percentages(header: str,
+                                                                   statistic: str) -> None:
+    """A plain whole number under a header ending in a bare '%' is a percentage even when the
+    stub names a count format first (a stage named 'N stage' reads as an 'n' format); under
+    'No. (%)' a lone number stays a count."""
+    from types import SimpleNamespace
+
+    from trialrecon.dossier.draft import cells
+
+    item = SimpleNamespace(marker="", unit="", value="40")
+    col = SimpleNamespace(effect="", label=header)
+    row = SimpleNamespace(label="Nodal stage / 0")
+    lab = SimpleNamespace(rules=[], guess=lambda why: lab.rules.append(f"guess: {why}"))
+    assert cells._plain(item, ("n", "pct"), col, row, lab) == statistic

@@ -102,3 +102,94 @@ def test_the_verb_after_a_count_and_its_percent_names_it(text_rows):
     count's group names it, before the follow-up named earlier."""
     assert _value(text_rows, "61")["quantity"] == "deaths"
     assert _value(text_rows, "51")["quantity"] == "deaths"
+
+
+@pytest.mark.parametrize(("sentence", "value", "planned"), [
+    ("The final analysis was scheduled after a follow-up period of 4 years.", "4", True),
+    ("Patients were followed up for a planned follow-up of 5 years.", "5", True),
+    ("The median follow-up was 6.2 years.", "6.2", False)])
+def test_a_planned_follow_up_period_is_no_median_follow_up(tmp_path, sentence, value, planned):
+    """A scheduled follow-up period is the design's (``design_follow_up``, flagged for the
+    reviewer), not a median follow-up of the patients that a Results median could contradict;
+    a printed median stays one."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text("<html><body><h2>Statistical analysis</h2><p>We randomly assigned 120 "
+                     f"patients. {sentence}</p></body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    row = next(d for d in drafted if d.fields["value"] == value)
+    if planned:
+        assert (row.fields["quantity"], row.fields["statistic"]) == ("design_follow_up",
+                                                                      "value")
+        assert row.needs_review
+    else:
+        assert (row.fields["quantity"], row.fields["statistic"]) == ("follow_up", "median")
+
+
+@pytest.mark.parametrize(("sentence", "value", "part"), [
+    ("Patients were enrolled at 41 centres in Spain, two centres in Chile and one in Peru.",
+     "41", True),
+    ("Patients were enrolled at 44 centres in Spain, Chile and Peru.", "44", False)])
+def test_the_places_of_one_country_of_several_are_no_total(tmp_path, sentence, value, part):
+    """"41 centres in Spain, two centres in Chile and one in Peru": 41 counts one country's
+    centres, not the trial's 44, and is flagged; "44 centres in Spain, Chile and Peru" is the
+    total, a sure count."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text("<html><body><h2>Results</h2><p>We randomly assigned 120 patients. "
+                     f"{sentence}</p></body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    row = next(d for d in drafted if d.fields["value"] == value)
+    assert row.fields["quantity"] == "centers"
+    assert row.needs_review is part
+
+
+@pytest.mark.parametrize(("sentence", "flagged"), [
+    ("For the biomarker-high subgroup (n = 40), the hazard ratio for progression was 0.52.",
+     True),
+    ("For all patients, the hazard ratio for progression was 0.81.", False)])
+def test_numbers_of_a_sentence_on_a_subgroup_are_flagged(tmp_path, sentence, flagged):
+    """A hazard ratio in a sentence that opens on a subgroup is the subgroup's, not the
+    trial's (an Abstract giving the whole trial's HR, then a subgroup's): flagged so the
+    reviewer names the subgroup; a sentence on all patients is not."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text("<html><body><h2>Results</h2><p>We randomly assigned 120 patients. "
+                     f"{sentence}</p></body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    row = next(d for d in drafted if d.fields["value"] in ("0.52", "0.81"))
+    assert row.fields["quantity"] == "pfs_hr"
+    assert any(r.startswith("guess: subgroup") for r in row.rules) is flagged
+
+
+@pytest.mark.parametrize(("sentence", "quantity"), [
+    ("Among responders, the median DOR was 9.1 months with drug X vs 4.2 months with placebo "
+     "(HR 0.85 [95% CI: 0.30, 3.90]).", "dor_hr"),
+    ("The median PFS was 9.1 months with drug X vs 4.2 months with placebo (HR 0.85 [95% CI: "
+     "0.30, 3.90]).", "pfs_hr")])
+def test_a_hazard_ratio_after_a_duration_of_response_is_its(tmp_path, sentence, quantity):
+    """A hazard ratio printed after the medians of the duration of response compares the
+    responders' durations (``dor_hr``), not progression-free survival."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text("<html><body><h2>Efficacy</h2><p>We randomly assigned 120 patients. "
+                     f"{sentence}</p></body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    assert next(d for d in drafted if d.fields["value"] == "0.85").fields["quantity"] == quantity
+
+
+@pytest.mark.parametrize(("sentence", "value", "analysed"), [
+    ("The efficacy population comprised patients with at least 2 evaluable follow-up scans.",
+     "2", False),
+    ("The efficacy population comprised 104 evaluable patients.", "104", True)])
+def test_a_threshold_in_a_definition_is_no_count_of_patients(tmp_path, sentence, value,
+                                                             analysed):
+    """"patients with at least 2 evaluable scans" defines a set: the 2 is a threshold, not a
+    count of analysed patients that a Results count could contradict."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text("<html><body><h2>Statistical analysis</h2><p>We randomly assigned 120 "
+                     f"patients. {sentence}</p></body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    row = next(d for d in drafted if d.fields["value"] == value)
+    assert any(r.startswith("sure quantity: flow") for r in row.rules) is analysed

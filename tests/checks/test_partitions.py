@@ -49,3 +49,58 @@ def test_a_slip_or_a_status_with_its_missing_level_is_still_flagged(tmp_path):
                                        ("Not evaluable", 14, "28")])
     findings, _ = run(tmp_path / "status", status, ("partitions",))
     assert any(f.severity == "inconsistent" and "53" in f.title for f in findings)
+
+
+def _blocked(block: str, levels: list[tuple[str, int]]) -> list[dict[str, str]]:
+    """Drug-column counts (n = 50) of the characteristic 'Upper tumour' under an outer heading."""
+    from mini_rct import row
+
+    kw = {"location": "Table 1", "denominator": 50, "column": "Drug (n = 50)"}
+    return [row(f"{block[:4].lower()}_{k}", "drug", "baseline", f"Upper tumour: {name}",
+                "count", n, row=f"{block} / Upper tumour / {name}", **kw)
+            for k, (name, n) in enumerate(levels)]
+
+
+def test_one_characteristic_under_two_outer_headings_is_two_lists(tmp_path):
+    """Staging: stage 2 20 + stage 3 30 = 50; Operation: resected 41 + not resected 9 = 50.
+    Summed as one list they would be 100 of 50; each heading's list is a partition of its own."""
+    from mini_rct import run
+
+    rows = (_blocked("Staging", [("stage 2", 20), ("stage 3", 30)])
+            + _blocked("Operation", [("resected", 41), ("not resected", 9)]))
+    findings, _ = run(tmp_path, rows, ("partitions",))
+    assert [f.title for f in findings if f.severity != "consistent"] == []
+    assert sum(f.severity == "consistent" for f in findings) == 2
+
+
+def test_a_slip_within_one_outer_heading_is_still_flagged(tmp_path):
+    """Operation: resected 43 + not resected 9 = 52 of 50 (a slip), staging 20 + 30 = 50."""
+    from mini_rct import run
+
+    rows = (_blocked("Staging", [("stage 2", 20), ("stage 3", 30)])
+            + _blocked("Operation", [("resected", 43), ("not resected", 9)]))
+    findings, _ = run(tmp_path, rows, ("partitions",))
+    bad = [f for f in findings if f.severity == "inconsistent"]
+    assert len(bad) == 1 and "52" in bad[0].title
+
+
+def test_a_level_whose_stub_states_its_own_format_is_no_level(tmp_path):
+    """Parity: 0 30 + 1 20 = 50; the row 'Anaemia at entry, n (%)' printed flush after the
+    levels (and left under the heading by the layout) is a characteristic of its own: not
+    summed with them (51 of 50); a slip among the levels (31 + 20) is still flagged."""
+    from mini_rct import row, run
+
+    kw = {"location": "Table 1", "denominator": 50, "column": "Drug (n = 50)"}
+
+    def rows(first: int) -> list[dict[str, str]]:
+        return [row("p0", "drug", "baseline", "Parity: 0", "count", first,
+                    row="Parity, n (%) / 0", **kw),
+                row("p1", "drug", "baseline", "Parity: 1", "count", 20,
+                    row="Parity, n (%) / 1", **kw),
+                row("an", "drug", "baseline", "Parity: Anaemia at entry", "count", 1,
+                    row="Parity, n (%) / Anaemia at entry, n (%)", **kw)]
+
+    findings, _ = run(tmp_path / "clean", rows(30), ("partitions",))
+    assert [f.title for f in findings if f.severity != "consistent"] == []
+    findings, _ = run(tmp_path / "slip", rows(31), ("partitions",))
+    assert [f.severity for f in findings if f.severity != "consistent"] == ["inconsistent"]

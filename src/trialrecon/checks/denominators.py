@@ -69,6 +69,29 @@ def _population_rank(row: Row, q: str, r: Row, local: bool, governing: list[str]
     return 3 if q in governing else 4
 
 
+# Units other than patients that a table may describe (a cluster trial's table of households):
+# a one-row count labelled by one of these words counts that unit.
+UNIT_WORDS = frozenset({"households", "families", "homes", "dwellings", "villages", "clusters",
+                        "schools", "practices", "wards", "communities"})
+
+
+def unit_totals(ctx: Context, row: Row) -> list[Denominator]:
+    """Counts of another unit (``Households``: a one-row count named by a word of
+    :data:`UNIT_WORDS`) printed in the row's own table column: the table states that its rows
+    describe that unit, so each is a natural denominator of the column's percentages."""
+    if not str(row["location"]).startswith("Table") or not row.get("column"):
+        return []
+    out = []
+    for r in ctx.where(source=row["source"], location=row["location"], statistic="count",
+                       cohort=row["cohort"], arm=row["arm"], subgroup=row["subgroup"]):
+        label = str(r["category"] or r.get("row") or "").strip().lower()
+        if (r.get("column") == row["column"] and label in UNIT_WORDS and ctx.numeric(r)
+                and r["id"] != row["id"]):
+            out.append(Denominator(f"{label} (its table's count)", int(r["value_num"]), True,
+                                   (r["id"],), local=True, rank=2, place=True))
+    return out
+
+
 def denominators(ctx: Context, row: Row) -> list[Denominator]:
     """Every plausible denominator of a percentage, the paper's own first, de-duplicated by n.
 
@@ -94,6 +117,7 @@ def denominators(ctx: Context, row: Row) -> list[Denominator]:
                                      or q in ("enrolled", "randomized") or q in governing)
         out.append(Denominator(q, n, natural, (r["id"],), governs=q in governing,
                                local=rank <= 2 and not other_set, rank=rank, place=local))
+    out.extend(unit_totals(ctx, row))
     missing, partition = _block_counts(ctx, row, bool(part_of))
     if missing and not missing_like(row["category"]):
         for d in list(out):

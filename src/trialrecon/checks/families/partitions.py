@@ -27,6 +27,12 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
 * **a category stated twice** in one place (a percentage repeated in one section) counts
   once; a list in which one category's count is the sum of the others is that category with
   its breakdown, not a partition;
+* **one characteristic under two outer headings** (the levels of ``Lower tumour: stage 2`` in a
+  staging block, then ``Lower tumour: resection`` in a surgery block of the same table: the
+  stub's group heading, the part of ``row`` before the characteristic and its level, differs)
+  are two lists, each summed on its own, never one; a level whose own stub states a format
+  (``Ovarian cyst, n (%)`` under a characteristic's levels) is a characteristic of its own
+  that the layout left under the heading, not one of its levels;
 * **one-row yes/no characteristics** (``Hypertension``, ``Current smoker``: a stub with no
   ``Characteristic: level`` form, data dictionary category step 3) are each a characteristic
   of their own, not levels of one: a column of them is no partition, whatever its sum;
@@ -81,15 +87,35 @@ def _subgroup_family(subgroup: str) -> tuple[str, str] | None:
 
 
 PLACE = ("source", "location", "column", "cohort", "arm", "subgroup", "quantity",
-         "_characteristic", "data_cut")
+         "_characteristic", "_block", "data_cut")
+
+
+# The format a stub prints after a characteristic's name: ", n (%)", "mean (SD)", "(%)".
+_FORMAT_SUFFIX = re.compile(r"(?:,\s*|\s+)(?:n\s*\(%\)|no\.\s*\(%\)|\(%\)|n/N\s*\(%\)|"
+                            r"(?:mean|median)\s*\([^)]*\))\s*$", re.IGNORECASE)
+
+
+def _own_format(row: Row) -> bool:
+    """A level whose own stub states a format ("Cyst over 25 mm, n (%)") heads its own
+    numbers: a characteristic of its own printed after the levels, not one of them."""
+    parts = str(row.get("row") or "").split(" / ")
+    return len(parts) >= 2 and bool(_FORMAT_SUFFIX.search(parts[-1]))
+
+
+def _block(row: Row) -> str:
+    """The outer heading of a table row, the part of ``row`` before its characteristic and
+    level (``Staging`` of ``Staging / Lower tumour / 2a``); empty for a shorter label."""
+    parts = [p.strip().lower() for p in str(row.get("row") or "").split(" / ")]
+    return " / ".join(parts[:-2]) if len(parts) >= 3 else ""
 
 
 def check_partitions(ctx: Context) -> list[Finding]:
     """Categories of a partition sum to their total, and their percentages to 100 (see the
     module docstring for what is not a partition)."""
     out = []
-    parts = [{**r, "_characteristic": _characteristic(ctx, r)} for r in ctx.rows
-             if ctx.partition_of(r["quantity"]) and ctx.numeric(r)]
+    parts = [{**r, "_characteristic": _characteristic(ctx, r), "_block": _block(r)}
+             for r in ctx.rows
+             if ctx.partition_of(r["quantity"]) and ctx.numeric(r) and not _own_format(r)]
     for group in group_by(parts, PLACE).values():
         if _yes_no_items(ctx, group[0]):
             ctx.skip("one-row yes/no characteristics (each its own characteristic)")

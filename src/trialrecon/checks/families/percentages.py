@@ -16,6 +16,11 @@ Rules of the denominator (issue 22; each has a clean and an error case in the pl
   without a count either, it is checked only when the quantity describes the cohort (a
   baseline characteristic) or a population governs it (a share of an unstated subset,
   relapse among the abstinent, proves nothing against the trial's other populations);
+* **another unit than patients**: a table column that prints a count of another unit (a
+  cluster trial's ``Households``, a one-row count named by a word of
+  :data:`trialrecon.checks.denominators.UNIT_WORDS`) describes that unit: the count is a
+  natural denominator of the column's percentages (piped water in 89% of the households),
+  tried beside the populations of patients; a percentage neither reproduces is still flagged;
 * **no fitted explanation**: the denominator a printed value "needs" is proposed only when
   the trial has a population of that size and the sentence's other percentages do not point
   to the natural one;
@@ -28,7 +33,8 @@ Rules of the denominator (issue 22; each has a clean and an error case in the pl
   largest-remainder rounding of the counts (Hamilton's method: each level rounded down, the
   units left over given to the largest remainders), are reproduced, although one level is a
   unit off plain rounding; a level off plain rounding that the largest remainders do not
-  give is not;
+  give is not; levels printed as percentages only (a "%" column) are reproduced when some
+  whole counts summing to the stated n give every printed level by largest remainders;
 * **a percentage printed as a bound** (``<1%``, ``>99%``, comparator ``<``, ``<=``, ``>``,
   ``>=``) with its count: the exact share over the row's natural denominator must lie within
   the bound ("3 (<1%)" of 263 is 1.14%, not below 1%: inconsistent when the denominator is
@@ -39,6 +45,7 @@ Rules of the denominator (issue 22; each has a clean and an error case in the pl
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 
 from trialrecon.checks.context import (
@@ -327,6 +334,50 @@ def _largest_remainder(ctx: Context, row: Row,
              "largest remainder")]
 
 
+def _hamilton(counts: tuple[int, ...], n: int, unit: Fraction) -> list[Fraction]:
+    """The percentages of ``counts`` over ``n`` rounded by largest remainders to ``unit``:
+    each rounded down, the units short of 100 given to the largest remainders."""
+    shares = [Fraction(100 * c, n) for c in counts]
+    floors = [(x // unit) * unit for x in shares]
+    left = int((100 - sum(floors)) / unit)
+    order = sorted(range(len(counts)), key=lambda i: shares[i] - floors[i], reverse=True)
+    for i in order[:max(left, 0)]:
+        floors[i] += unit
+    return floors
+
+
+def _hamilton_without_counts(ctx: Context, row: Row, dens: list[Denominator]
+                             ) -> tuple[int, tuple[int, ...]] | None:
+    """(n, counts): whole counts over the stated n whose largest-remainder percentages are
+    the printed levels of the row's characteristic (printed without counts, summing to 100
+    at one precision); None when none are or the levels are not such a list."""
+    stated = next((d for d in dens if d.rank == 0), None)
+    if stated is None or not ctx.partition_of(row["quantity"]) or not _head(row):
+        return None
+    levels = [r for r in ctx.where(quantity=row["quantity"], statistic="percent",
+                                   source=row["source"], location=row["location"],
+                                   cohort=row["cohort"], arm=row["arm"],
+                                   subgroup=row["subgroup"])
+              if ctx.numeric(r) and r["column"] == row["column"] and _head(r) == _head(row)
+              and r["data_cut"] == row["data_cut"]]
+    places = decimals_of(row["value"])
+    printed = [exact(r["value"]) for r in levels]
+    if len(levels) < 2 or sum(printed) != 100 or any(decimals_of(r["value"]) != places
+                                                      for r in levels):
+        return None
+    unit, n = Fraction(1, 10 ** places), stated.n
+    # each level's count lies within one unit of its printed share
+    options = [[k for k in range(max(0, int((p - unit) * n / 100)),
+                                 min(n, int((p + unit) * n / 100) + 1) + 1)
+                if abs(Fraction(100 * k, n) - p) < unit] for p in printed]
+    if any(not o for o in options) or math.prod(len(o) for o in options) > 4096:
+        return None
+    for counts in itertools.product(*options):
+        if sum(counts) == n and _hamilton(counts, n, unit) == printed:
+            return n, counts
+    return None
+
+
 # Item 2 of issue 22: a finding that rests on a denominator the paper does not state says so
 # and is at most questionable.
 _UNSTATED = (" The paper does not state the denominator of this percentage (neither with the "
@@ -356,6 +407,16 @@ def _percent_without_count(ctx: Context, row: Row, dens: list[Denominator]) -> F
         return None
     tried = []
     for standard in (True, False):
+        hamilton = None if standard else _hamilton_without_counts(ctx, row, dens)
+        if hamilton is not None:
+            n, counts = hamilton
+            return ctx.finding(
+                "consistent", f"{row['value']}% of {n}: its characteristic forced to sum to 100",
+                f"{quote(row)} and the other levels of its characteristic are the largest-"
+                f"remainder rounding of the counts {counts} of the stated {n}.", [row],
+                recomputation={"method": "counts whose largest-remainder percentages are "
+                               "the printed ones", "inputs": {"printed": row["value"]},
+                               "tried": tried, "result": f"{counts} of {n}"})
         schemes = STANDARD_SCHEMES if standard else tuple(SCHEMES)
         for d in dens:
             ks = grim_counts(d.n, row["value"], schemes)

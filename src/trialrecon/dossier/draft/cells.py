@@ -189,21 +189,20 @@ _COLUMN_STATISTICS = {"mean": "mean", "median": "median", "sd": "sd", "s.d.": "s
 
 
 def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Label) -> str:
-    if item.marker:
+    if item.marker or col.effect:
         return "estimate" if col.effect else "median"
-    if col.effect:
-        return "estimate"
     head = fold(col.label.split(" / ")[-1]).strip() if col.label else ""
     if head in _COLUMN_STATISTICS:
         lab.rules.append(f"statistic: the column '{col.label.split(' / ')[-1]}'")
         return _COLUMN_STATISTICS[head]
-    if item.unit == "percent" or "pct" in formats[:1]:
-        return "percent"
+    if item.unit == "percent" or "pct" in formats[:1] or cues.bare_percent(col.label):
+        return "percent"  # a header "Drug (N = 63) %" whatever the stub says ("N stage (n)")
     for f, stat in (("n", "count"), ("pct", "percent"), ("median", "median"), ("mean", "mean")):
         if f in formats[:2]:
             return stat
     if re.fullmatch(r"\d+", item.value or "x"):
-        lab.guess("statistic: a whole number read as a count")
+        if not cues.unit_stub(row.label.split(" / ")[-1]):  # "Households 412": a sure count
+            lab.guess("statistic: a whole number read as a count")
         return "count"
     lab.guess("statistic: a plain number")
     return "value"

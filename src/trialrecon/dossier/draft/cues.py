@@ -166,3 +166,20 @@ def endpoint_of(text: str, declared: tuple[tuple[str, tuple[str, ...]], ...] = (
 def kind_of(caption: str, headers: str) -> str:
     """The kind of a table: ``ae``, ``baseline``, ``response``, ``regression``, ``outcome``."""
     return earliest("table_kinds", caption) or first("table_kinds", headers) or "other"
+
+
+# Stubs that name a unit other than patients ("Households" of a cluster trial's table): their
+# whole number is that unit's count, a denominator the table states for its other rows.
+_UNIT_STUBS = frozenset({"households", "families", "homes", "dwellings", "villages",
+                         "clusters", "schools", "practices", "wards", "communities"})
+
+
+def unit_stub(stub: str) -> bool:
+    """Whether a table stub names a unit other than patients (``Households``)."""
+    return plain(stub).strip() in _UNIT_STUBS
+
+
+def bare_percent(header: str) -> bool:
+    """Whether a column header ends in a bare "%" ("Drug (N = 63) %", not "n (%)"): its plain
+    numbers are percentages, whatever count format the stub names."""
+    return bool(re.search(r"(?<![(\w])%$", header.strip()))

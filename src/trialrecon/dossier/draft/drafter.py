@@ -305,6 +305,11 @@ def _ratio(lex: Lexicon, unit: Unit, folded: str, item: Item, quantity: str) -> 
                 default=-1)
     pfs_at = max((m.end() for m in re.finditer(
         r"\b(progression|pfs|ttp|progression-free)\b", scope)), default=-1)
+    # the duration of response named last: the responders' HR, not a PFS one
+    dor_at = max((m.end() for m in re.finditer(
+        r"\b(duration of (?:objective )?response|response duration|dor)\b", scope)), default=-1)
+    if dor_at > max(os_at, pfs_at):
+        return "dor_hr"
     return "os_hr" if os_at > pfs_at else "pfs_hr"
 
 

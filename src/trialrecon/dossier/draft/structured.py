@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.cells import arm_sizes, draft_table
 from trialrecon.dossier.draft.crossref import borrow_labels, index_cells
-from trialrecon.dossier.draft.document import Document
+from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
 from trialrecon.dossier.draft.normalise import fold, normalise
@@ -157,6 +157,89 @@ def method_tests(doc: Document) -> frozenset[str]:
     return frozenset(found)
 
 
+# A methods sentence naming a logistic model fitted with covariates ("logistic regression
+# adjusting for age and centre", "adjusted for ... in a logistic model").
+_ADJUSTED_LOGISTIC = re.compile(r"logistic\b.{0,200}?\badjust\w*\b|\badjust\w*\b.{0,200}?"
+                                r"\blogistic\b")
+
+
+def method_adjusted_odds(doc: Document) -> bool:
+    """Whether the paper's methods fit a logistic model adjusted for covariates: its odds
+    ratios may be that model's, which the arms' counts do not reproduce."""
+    for block in doc.blocks:
+        path = " ".join(fold(s.heading) for s in doc.section_path(block.section))
+        if re.search(r"statistic|analys|methods", path):
+            if any(_ADJUSTED_LOGISTIC.search(fold(sentence)) and
+                   not re.search(r"\bunadjusted\b|\bcrude\b", fold(sentence))
+                   for sentence in re.split(r"(?<=[.;])\s+", block.plain)):
+                return True
+    return False
+
+
+def _adjusted_odds(rows: list[Draft]) -> None:
+    """Odds ratios that say neither adjusted nor unadjusted, in a paper whose methods fit an
+    adjusted logistic model: which of the two they are is the reviewer's to say."""
+    for d in rows:
+        if d.fields["quantity"] == "odds_ratio" and not d.fields.get("adjustment"):
+            d.rules.append("guess: adjustment: the methods fit an adjusted logistic model "
+                           "(say whether this odds ratio is its estimate)")
+            d.needs_review = True
+
+
+# A table note that counts missing data ("Data were missing in 2 and 5 patients of ...").
+_MISSING_NOTE = re.compile(r"\bmissing\b|\bnot (?:available|known|reported|recorded|assessed)\b"
+                           r"|\bunknown\b")
+# The format a stub heading prints after the characteristic (", n (%)").
+_FORMAT_TAIL = re.compile(r"[,;:]?\s*(?:(?:n|no\.?)\s*(?:\(%\))?|\(%\)|%)\s*$", re.IGNORECASE)
+
+
+def _marked_head(table: Table, mark: str) -> str:
+    """The one stub cell of ``table`` that carries ``mark``, without its format; "" when
+    none or several do."""
+    stubs = {c.plain for c in table.cells
+             if mark in c.marks and not c.header and c.col < max(table.stub_columns, 1)}
+    return _FORMAT_TAIL.sub("", stubs.pop()).strip() if len(stubs) == 1 else ""
+
+
+def _note_arms(text: str, names: Names, n: int) -> list[str] | None:
+    """The arm of each of a note's ``n`` counts: the arms it names in order ("in 1 and 3
+    patients of the A and B groups, respectively"), no arm for one count of no arm."""
+    low = fold(text)
+    arms = list(dict.fromkeys(h.name for h in names.find(low, "arm")))
+    if n == len(arms) and (n == 1 or "respectively" in low):
+        return arms
+    return [""] if n == 1 and not arms else None
+
+
+def _footnoted_missing(doc: Document, drafts: list[Draft], names: Names) -> None:
+    """The counts of a table note on missing data, whose mark stands on a characteristic's
+    stub heading, are that characteristic's missing level (data dictionary: a footnote row
+    at ``Table N footnote a``), per arm when the note names them."""
+    for t in doc.tables:
+        for note in t.footnotes:
+            head = _marked_head(t, note.mark) if note.mark else ""
+            if not head or not _MISSING_NOTE.search(fold(note.text)):
+                continue
+            levels = [d for d in drafts if d.fields["location"] == t.label
+                      and ":" in d.fields["category"] and fold(
+                          d.fields["category"].split(":", 1)[0]).strip() == fold(head)]
+            place = f"{t.label} footnote {note.mark}"
+            counts = [d for d in drafts if d.fields["location"] == place
+                      and re.fullmatch(r"\d+", d.fields["value"])]
+            arms = _note_arms(note.text, names, len(counts)) if levels and counts else None
+            if arms is None:
+                continue
+            name = levels[0].fields["category"].split(":", 1)[0].strip()
+            for d, arm in zip(counts, arms, strict=True):
+                d.fields.update(quantity=levels[0].fields["quantity"], arm=arm,
+                                category=f"{name}: Missing", statistic="count",
+                                unit="patients")
+                d.rules = [r for r in d.rules if not r.startswith("guess:")]
+                d.rules.append("footnote: the missing data of the characteristic its mark "
+                               "stands on")
+                d.confidence, d.needs_review = 0.8, False
+
+
 def draft_document(doc: Document, names: Names, source_id: str,
                    progress: Callable[[int, int], None] | None = None) -> list[Draft]:
     """Every draft row of a structured document, in the order of its text."""
@@ -186,6 +269,9 @@ def draft_document(doc: Document, names: Names, source_id: str,
         if progress is not None:
             progress(n + 1, len(units))
     _several_designs([d for d in drafts if not d.fields["row"] and not d.fields["column"]])
+    _footnoted_missing(doc, drafts, names)
+    if method_adjusted_odds(doc):
+        _adjusted_odds(drafts)
     drafts.sort(key=lambda d: d.offset)
     return drafts
 

@@ -82,6 +82,10 @@ def _tail(s: Sentence, d: Draft) -> str:
     return s.low[end:min(nxt, end + 90)]
 
 
+_THRESHOLD_BEFORE = re.compile(r"\b(?:at least|at most|a minimum of|a maximum of|no more than|"
+                               r"no fewer than|more than|fewer than|up to)\s*$|[≥≤]\s*$")
+
+
 def label_flow(s: Sentence) -> None:
     for d in s.rows:
         if d.item is None or d.fields["statistic"] not in _COUNT_STATS or d.item.unit not in (
@@ -91,6 +95,8 @@ def label_flow(s: Sentence) -> None:
             continue
         head = next((r for r in s.rows if r.item is not None and d.item is not None
                      and r.item.group == d.item.group), d)
+        if _THRESHOLD_BEFORE.search(s.low[max(0, s.span(head)[0] - 20):s.span(head)[0]]):
+            continue  # "with at least 1 evaluable scan": a definition's threshold, no count
         tail = _tail(s, head)
         found = next((q for q, rx in _FLOW_RE if rx.match(tail)), "")
         if not found:
@@ -274,6 +280,12 @@ _ACCRUAL = re.compile(r"\b(?:enrol+|recruit|randomi[sz]|accru|includ|regist|assi
 _CUTOFF = re.compile(r"cut-?off|database (?:lock|was locked)|data were censored|as of\b")
 
 
+# another count of places further in the list: ", one hospital in ...", "and 2 in ..."
+_MORE_PLACES = re.compile(r"(?:,|\band)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|"
+                          r"ten)\s+(?:(?:centres?|centers?|sites?|hospitals?|institutions?)\s+)?"
+                          r"in\b")
+
+
 def label_conduct(s: Sentence) -> None:
     dates = [d for d in s.rows if d.fields["statistic"] == "date"]
     if len(dates) == 2 and _ACCRUAL.search(s.low) and re.search(r"\bbetween\b|\bfrom\b",
@@ -298,6 +310,10 @@ def label_conduct(s: Sentence) -> None:
             d.fields["category"] = ""
             sure(d, "quantity", f"'{m.group(1)}' after the number")
             sure(d, "statistic", "a count of places")
+            after = tail[m.end():m.end() + 80]
+            if re.match(r"\s+in\b", after) and _MORE_PLACES.search(after):
+                # "57 hospitals in one country, one hospital in another": a part, no total
+                guess(d, "category: the places of one country of several, not the total")
         if d.item.pattern == "allocation ratio":
             d.fields["quantity"], d.fields["statistic"], d.fields["unit"] = \
                 "allocation_ratio", "value", "none"
@@ -419,6 +435,26 @@ def _clause(before: str, after: str) -> str:
     return before[cuts[-1] if cuts else 0:] + after[:ends[0] if ends else len(after)]
 
 
+# A sentence that opens on a subgroup: "For the biomarker-positive subgroup (n = 31), ...".
+_SUBGROUP_OPENING = re.compile(r"^(?:in|for|among|within)\s+(?:the\s+|a\s+|this\s+)?[^,;.]{0,80}?"
+                               r"\b(?:subgroups?|subpopulations?|subsets?|strat(?:um|a))\b"
+                               r"[^,;]{0,40},")
+
+
+def label_subgroup(s: Sentence) -> None:
+    """Numbers of a sentence that opens on a subgroup are that subgroup's, not the trial's:
+    flagged for the reviewer to name it in ``subgroup``."""
+    if not _SUBGROUP_OPENING.match(s.low.strip()):
+        return
+    for d in s.rows:
+        if not d.fields.get("subgroup"):
+            guess(d, "subgroup: the sentence opens on a subgroup (name it in subgroup)")
+
+
+_PLANNED_FOLLOW_UP = re.compile(r"\b(?:schedul|plann|intend|protocol-?specified)\w*\b|"
+                                r"follow-?up period\b")
+
+
 def label_follow_up(s: Sentence) -> None:
     if not re.search(r"follow-?up", s.low):
         return
@@ -439,6 +475,11 @@ def label_follow_up(s: Sentence) -> None:
         if re.search(r"non-?surviv|deceased|who died|dead\b", clause):
             d.fields["category"] = ""
             guess(d, "category: the follow-up of patients who died, no term of the vocabulary")
+            continue
+        if _PLANNED_FOLLOW_UP.search(clause) and not re.search(r"\bmedian\b|\bmean\b", clause):
+            # "a scheduled follow-up period of 3 years": the design's, no patient's median
+            d.fields.update(quantity="design_follow_up", statistic="value", category="")
+            guess(d, "quantity: a planned follow-up period, not an observed follow-up")
             continue
         terms = list(dict.fromkeys(t for w, t in _FOLLOW_TERMS if w in clause))
         d.fields["category"] = "; ".join(terms)
