@@ -93,7 +93,7 @@ def score(trial: str) -> Score:
 
 # Floors measured on this branch (found, false alarms at most, duplicates at most,
 # false alarms ranked before the last found planted error at most).
-FLOORS = {"halden2": (11, 0, 0, 0), "merida3": (10, 0, 0, 0)}
+FLOORS = {"halden2": (12, 0, 0, 0), "merida3": (10, 0, 0, 0)}
 
 
 @pytest.mark.parametrize("trial", sorted(FLOORS))
