@@ -41,6 +41,8 @@ def check_decision_rule(ctx: Context) -> list[Finding]:
     response rate is compared with the exact one-sided binomial P under p0, unless its
     ``test`` names a comparison of groups (Fisher's exact, chi-square, log-rank, ...: the
     response of two subgroups compared, not the rate against p0) or its ``hypothesis`` one.
+    Each finding cites the row at fault first (the claim, the P, the first-stage count), so
+    the letter's question names it rather than the design.
     """
     designs = [d for d in stated_designs(ctx.dossier, ctx.rows) if d.single_arm]
     if not designs:
@@ -100,7 +102,7 @@ def _cohort(ctx: Context, d: StatedDesign, rule: Rule, p0: float, cohort: str,
             f"{cohort}: the claim '{value}' {'agrees with' if ok else 'contradicts'} the "
             "rule", f"In {cohort}, {verdict} (rule {how}: {rule.text}); the paper states the "
             f"design's end point {'was met' if claimed else 'was not met'} ({where}).",
-            [*design_rows, *rows_obs, *same], recomputation=rec,
+            [*same, *rows_obs, *design_rows], recomputation=rec,
             discriminator=f"{cohort}|claim" + (f"|{value}" if len(values) > 1 else ""),
             nearest=None if ok else ("met" if met else "not met"),
             ruled_out=[] if ok else [f"the rule {rule.text}"]))
@@ -113,7 +115,7 @@ def _cohort(ctx: Context, d: StatedDesign, rule: Rule, p0: float, cohort: str,
             f"exact binomial P {pval:.3g}",
             f"In {cohort}, {x}/{n_obs} responders give an exact one-sided P of {pval:.3g} "
             f"under p0 = {p0:g}; the paper reports {quote(q)}.",
-            [*design_rows, *rows_obs, q], recomputation=rec, discriminator=cohort,
+            [q, *rows_obs, *design_rows], recomputation=rec, discriminator=cohort,
             nearest=None if ok else f"{pval:.3g}",
             ruled_out=[] if ok else ["exact binomial P at the observed count"]))
     if not claims and not reported:
@@ -131,7 +133,7 @@ def _stage_one_finding(ctx: Context, d: StatedDesign, rule: Rule, cohort: str, s
     x1 = int(stage1["value_num"])
     ctx.see([stage1])
     went_on = obs is not None and obs[1] > (rule.n1 or 0)
-    rows = [*design_rows, stage1, *(obs[2][-1:] if obs else [])]
+    rows = [stage1, *design_rows, *(obs[2][-1:] if obs else [])]
     rec = {"method": "Simon's first-stage rule", "inputs": {"x1": x1, "r1": rule.r1,
                                                             "n1": rule.n1},
            "tried": [rule.text], "result": f"{x1} {'>' if x1 > (rule.r1 or 0) else '<='} r1"}
