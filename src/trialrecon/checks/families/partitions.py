@@ -34,8 +34,9 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
   whose sum is exactly the count of a level of another characteristic of the column is a
   breakdown of that level; a level of the same list whose words begin with another level's
   words (``FGFR2 fusion with BICC1 partner`` after ``FGFR2 fusion``, at most its count; not
-  levels of numbers only, such as ``0`` and ``0-1``) is that level's breakdown and is left
-  out of the sum and of the percentages;
+  levels of numbers only, such as ``0`` and ``0-1``), or whose table row is printed under
+  that level (``Alteration / FGFR2 fusion / BICC1 partner``), is that level's breakdown and
+  is left out of the sum and of the percentages;
 * **a category stated twice** in one place (a percentage repeated in one section) counts
   once; a list in which one category's count is the sum of the others is that category with
   its breakdown, not a partition;
@@ -201,16 +202,19 @@ def _nested_parent(ctx: Context, counts: list[Row]) -> tuple[Row | None, str]:
 def _without_sublevels(counts: list[Row]) -> list[Row]:
     """The list without the levels that break down another level of it: ``FGFR2 fusion
     with BICC1 partner`` (7) within ``FGFR2 fusion`` (18). A level nests in another when its
-    words begin with all of the other's words, the other has a word that is not a number, and
-    its value (count or percentage) is at most the other's."""
+    words begin with all of the other's words, the other has a word that is not a number, or
+    its table row is printed under the other level (row ``Alteration / FGFR2 fusion / BICC1
+    partner``); and its value (count or percentage) is at most the other's."""
     words = {r["id"]: _words(_level(r)) for r in counts}
     keep = []
     for r in counts:
         mine = words[r["id"]]
+        path = [_words(x) for x in str(r.get("row") or "").split(" / ")]
         parent = next((o for o in counts if o["id"] != r["id"]
-                       and len(words[o["id"]]) < len(mine)
-                       and mine[:len(words[o["id"]])] == words[o["id"]]
-                       and any(not w.isdigit() for w in words[o["id"]])
+                       and ((len(words[o["id"]]) < len(mine)
+                             and mine[:len(words[o["id"]])] == words[o["id"]]
+                             and any(not w.isdigit() for w in words[o["id"]]))
+                            or (len(path) >= 2 and path[-2] == words[o["id"]]))
                        and r["value_num"] <= o["value_num"]), None)
         if parent is None:
             keep.append(r)
