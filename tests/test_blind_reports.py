@@ -92,7 +92,9 @@ def score(trial: str) -> Score:
 
 
 # Floors measured on this branch (found, false alarms at most, duplicates at most,
-# false alarms ranked before the last found planted error at most).
+# false alarms ranked before the last found planted error at most). Before its fixes the
+# checks scored halden2 10/12 with 2 false alarms (one ranked first) and 1 duplicate, and
+# merida3 7/10 with 2 false alarms (one a crash of design-parameters).
 FLOORS = {"halden2": (12, 0, 0, 0), "merida3": (10, 0, 0, 0)}
 
 
