@@ -330,7 +330,8 @@ def judge_events(d: StatedDesign) -> list[Item]:
         return [Item(d, what, "questionable", str(final["value"]), "", m,
                      f"{what} are reproduced only with {rd.text} ({m.capitalize()}).", rows,
                      tried)]
-    need = ev.required_events(hr, *_first_reading(d), power=power, ratio=k)
+    alpha, sided = _first_reading(d)
+    need = ev.required_events(hr, alpha, power, k, sided)
     return [Item(d, what, "inconsistent", str(final["value"]), str(need.events), "schoenfeld",
                  f"HR {hr:g} with power {power:g} needs {need.events} events by Schoenfeld's "
                  f"formula, not {what}.", rows, tried, nearest=f"{need.events} events")]

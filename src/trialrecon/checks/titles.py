@@ -49,6 +49,7 @@ LABELS: dict[str, str] = {
     "not_treated": "Not treated", "discontinued": "Discontinued", "completed": "Completed",
     "lost_to_follow_up": "Lost to follow-up", "analysed": "Analysed",
     "excluded_from_analysis": "Excluded from analysis", "withdrew_consent": "Withdrew consent",
+    "design_conclusion": "Stated conclusion on the primary end point",
     **{f"trae_{g}": f"treatment-related {w}" for g, w in (
         ("any_grade", "any grade"), ("grade1", "grade 1"), ("grade2", "grade 2"),
         ("grade3", "grade 3"), ("grade4", "grade 4"), ("grade5", "grade 5"),

@@ -22,6 +22,8 @@ from trialrecon.checks.findings import Finding
 from trialrecon.checks.stated_designs import StatedDesign, stated_designs
 
 STAGE_ONE = re.compile(r"stage\s*(1|one|i)\b|first stage", re.I)
+# Tests of one rate against a fixed p0; any other named test compares groups.
+ONE_SAMPLE_TESTS = frozenset({"", "exact_binomial", "z_test"})
 
 
 def check_decision_rule(ctx: Context) -> list[Finding]:
@@ -34,8 +36,13 @@ def check_decision_rule(ctx: Context) -> list[Finding]:
     (a ``responders`` count, else CR + PR) and a denominator: continuing past the first stage
     with stage-1 responders (``responders`` of category ``stage 1``) not above r1 is
     inconsistent; a stated conclusion (``design_conclusion``, label ``met`` / ``not_met``)
-    the rule contradicts is inconsistent; a P value the paper reports for the response rate
-    is compared with the exact one-sided binomial P under p0.
+    the rule contradicts is inconsistent (every statement of one claim, in the abstract and
+    the discussion alike, is one finding: one cause); a P value the paper reports for the
+    response rate is compared with the exact one-sided binomial P under p0, unless its
+    ``test`` names a comparison of groups (Fisher's exact, chi-square, log-rank, ...: the
+    response of two subgroups compared, not the rate against p0) or its ``hypothesis`` one.
+    Each finding cites the row at fault first (the claim, the P, the first-stage count), so
+    the letter's question names it rather than the design.
     """
     designs = [d for d in stated_designs(ctx.dossier, ctx.rows) if d.single_arm]
     if not designs:
@@ -81,17 +88,22 @@ def _cohort(ctx: Context, d: StatedDesign, rule: Rule, p0: float, cohort: str,
     claims = _conclusions(ctx, d, cohort)
     reported = [q for q in ctx.rows if q["quantity"] in ("orr", "responders")
                 and q["statistic"] == "p_value" and q["cohort"] == cohort
-                and not q["arm"] and not q["subgroup"] and ctx.numeric(q)]
-    for c in claims:
-        ctx.see([c])
-        claimed = c["value"] == "met"
+                and not q["arm"] and not q["subgroup"] and ctx.numeric(q)
+                and str(q.get("test") or "") in ONE_SAMPLE_TESTS and not q.get("hypothesis")]
+    values = sorted({c["value"] for c in claims})
+    for value in values:
+        same = [c for c in claims if c["value"] == value]
+        ctx.see(same)
+        claimed = value == "met"
         ok = claimed == met
+        where = "; ".join(dict.fromkeys(str(c["location"]) for c in same))
         out.append(ctx.finding(
             "consistent" if ok else "inconsistent",
-            f"{cohort}: the claim '{c['value']}' {'agrees with' if ok else 'contradicts'} the "
+            f"{cohort}: the claim '{value}' {'agrees with' if ok else 'contradicts'} the "
             "rule", f"In {cohort}, {verdict} (rule {how}: {rule.text}); the paper states the "
-            f"design's end point {'was met' if claimed else 'was not met'} ({c['location']}).",
-            [*design_rows, *rows_obs, c], recomputation=rec, discriminator=f"{cohort}|claim",
+            f"design's end point {'was met' if claimed else 'was not met'} ({where}).",
+            [*same, *rows_obs, *design_rows], recomputation=rec,
+            discriminator=f"{cohort}|claim" + (f"|{value}" if len(values) > 1 else ""),
             nearest=None if ok else ("met" if met else "not met"),
             ruled_out=[] if ok else [f"the rule {rule.text}"]))
     for q in reported:
@@ -103,7 +115,7 @@ def _cohort(ctx: Context, d: StatedDesign, rule: Rule, p0: float, cohort: str,
             f"exact binomial P {pval:.3g}",
             f"In {cohort}, {x}/{n_obs} responders give an exact one-sided P of {pval:.3g} "
             f"under p0 = {p0:g}; the paper reports {quote(q)}.",
-            [*design_rows, *rows_obs, q], recomputation=rec, discriminator=cohort,
+            [q, *rows_obs, *design_rows], recomputation=rec, discriminator=cohort,
             nearest=None if ok else f"{pval:.3g}",
             ruled_out=[] if ok else ["exact binomial P at the observed count"]))
     if not claims and not reported:
@@ -121,7 +133,7 @@ def _stage_one_finding(ctx: Context, d: StatedDesign, rule: Rule, cohort: str, s
     x1 = int(stage1["value_num"])
     ctx.see([stage1])
     went_on = obs is not None and obs[1] > (rule.n1 or 0)
-    rows = [*design_rows, stage1, *(obs[2][-1:] if obs else [])]
+    rows = [stage1, *design_rows, *(obs[2][-1:] if obs else [])]
     rec = {"method": "Simon's first-stage rule", "inputs": {"x1": x1, "r1": rule.r1,
                                                             "n1": rule.n1},
            "tried": [rule.text], "result": f"{x1} {'>' if x1 > (rule.r1 or 0) else '<='} r1"}

@@ -33,6 +33,11 @@ Rules (each has an error and a clean case in the planted corpus):
   inconsistent only when both the arms' data and the interval were tried and significance
   flips. With only the interval to go by, a P within a factor of 2 of the one it implies is
   not a finding (Fisher's exact test or a score test beside a Wald interval differ so).
+* **a named test without the data it needs** (a chi-square P beside an odds ratio whose arms'
+  counts are printed under another quantity): the estimate's interval bounds the P every test
+  of the comparison gives within a factor of 2; a P outside that reach is a finding,
+  inconsistent when significance at 0.05 flips, else questionable (it rests on the named
+  test's P lying near the interval's).
 * a test that is none of these (Wilcoxon, log-rank, CMH, likelihood ratio, proportional odds,
   trend...), a non-inferiority, equivalence or interaction P and a P without data or interval
   are not judged; an adjusted P is judged against its own interval only.
@@ -130,10 +135,15 @@ def check_effect_p(ctx: Context) -> list[Finding]:
         if ev is None:
             ctx.skip("P value without the arms' data or an interval to recompute it from")
             continue
-        if p["test"] and not any(k in ev.two for k in NAMED[p["test"]]):
-            ctx.skip("the named test cannot be recomputed from what is printed")
-            continue
         ctx.see([p, *ev.rows])
+        if p["test"] and not any(k in ev.two for k in NAMED[p["test"]]):
+            finding = _interval_reach(ctx, p, ev) if "ci" in ev.two else None
+            if finding is None:
+                ctx.skip("the named test cannot be recomputed from what is printed, and the "
+                         "interval's P is within a factor of 2 of the reported one")
+            else:
+                out.append(finding)
+            continue
         finding = _judge(ctx, p, ev)
         if finding is None:
             ctx.skip("no test named and only the interval: a P within a factor of 2 of the "
@@ -334,6 +344,36 @@ def _other_test_reach(ev: Evidence, rep: tuple[float, float]) -> bool:
     :data:`OTHER_TEST_FACTOR` of the interval's implied P may be another test's."""
     return any(overlap((lo / OTHER_TEST_FACTOR, hi * OTHER_TEST_FACTOR), rep)
                for lo, hi in ev.two.values())
+
+
+def _interval_reach(ctx: Context, p: Row, ev: Evidence) -> Finding | None:
+    """A named test the printed data cannot recompute, judged by the interval alone: any
+    test of the comparison lies within :data:`OTHER_TEST_FACTOR` of the interval's P."""
+    rep = p_interval(p)
+    pool = ev.one if p["sided"] == "one_sided" else ev.two
+    ci = pool["ci"]
+    if overlap((ci[0] / OTHER_TEST_FACTOR, ci[1] * OTHER_TEST_FACTOR), rep):
+        return None
+    gross = significant(ci) is not None and significant(rep) is not None and \
+        significant(ci) != significant(rep)
+    shown = f"{_fmt_p(ci[0])}" + (f" to {_fmt_p(ci[1])}" if _fmt_p(ci[1]) != _fmt_p(ci[0])
+                                  else "")
+    rec = {"method": "P implied by the estimate's interval (Altman & Bland 2011); the named "
+                     "test's data are not printed",
+           "inputs": {"reported_p": f"{p['comparator'] or '='} {p['value']}",
+                      "test": p["test"], "sided": p["sided"] or "not stated"},
+           "tried": ev.tried, "result": f"interval P {shown}, reach x{OTHER_TEST_FACTOR:g}",
+           "gross": gross}
+    name = p["test"].replace("_", " ")
+    return ctx.finding(
+        "inconsistent" if gross else "questionable",
+        ("gross inconsistency: " if gross else "") + f"P {p['value']} far from its interval",
+        f"{p_text(p)} ({name}) against P {shown} implied by the interval; the {name} P of the "
+        f"same comparison lies within a factor of {OTHER_TEST_FACTOR:g} of it"
+        + ("; significance at 0.05 flips." if gross else
+           ". This rests on that reach: the arms' data for the named test are not printed."),
+        [p, *ev.rows], recomputation=rec, nearest=shown,
+        ruled_out=["the interval's P within a factor of 2 (another test of the comparison)"])
 
 
 def _judge(ctx: Context, p: Row, ev: Evidence) -> Finding | None:

@@ -18,12 +18,25 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
   missing category may be unlisted), inconsistent with a missing category; a sum above the
   total is inconsistent either way;
 * **missing data in a footnote** ("not reported: 6 and 3") of the same table, for the same
-  quantity, cohort and arm, is added to the sum;
+  quantity, cohort and arm, is added to the sum, and the listed percentages then sum to the
+  listed share (100 x (n - missing) / n), not to 100;
+* **a list that is complete in the other columns**: a list without "Other" or missing that
+  falls short of its column's n while the same levels of the same characteristic in another
+  column of the table sum exactly to that column's n is meant to hold every patient: the
+  shortfall is questionable (a level left out of one column only), not a partial list;
+* **a best response with its not-evaluable level** (CR, PR, SD, PD and NE) claims every
+  patient like a list with a missing category: a shortfall is inconsistent, unless the list
+  sums to the population the vocabulary names for it (the evaluable patients, counted in the
+  same place) while the column header's n is larger;
 * **nested categories** (codons within KRAS-mutant, exon 19 within EGFR-positive): a
   characteristic named after a level of another (``EGFR mutation positive`` after
   ``EGFR mutation: Positive``) sums to that level's count, not to the column's n; a list
   whose sum is exactly the count of a level of another characteristic of the column is a
-  breakdown of that level;
+  breakdown of that level; a level of the same list whose words begin with another level's
+  words (``FGFR2 fusion with BICC1 partner`` after ``FGFR2 fusion``, at most its count; not
+  levels of numbers only, such as ``0`` and ``0-1``), or whose table row is printed under
+  that level (``Alteration / FGFR2 fusion / BICC1 partner``), is that level's breakdown and
+  is left out of the sum and of the percentages;
 * **a category stated twice** in one place (a percentage repeated in one section) counts
   once; a list in which one category's count is the sum of the others is that category with
   its breakdown, not a partition;
@@ -120,8 +133,8 @@ def check_partitions(ctx: Context) -> list[Finding]:
         if _yes_no_items(ctx, group[0]):
             ctx.skip("one-row yes/no characteristics (each its own characteristic)")
             continue
-        counts = _once(r for r in group if r["statistic"] == "count")
-        pcts = _once(r for r in group if r["statistic"] == "percent")
+        counts = _without_sublevels(_once(r for r in group if r["statistic"] == "count"))
+        pcts = _without_sublevels(_once(r for r in group if r["statistic"] == "percent"))
         if _cumulative(counts) or _cumulative(pcts):
             ctx.skip("cumulative levels bounded on the same side (nested, not a partition)")
             continue
@@ -132,7 +145,8 @@ def check_partitions(ctx: Context) -> list[Finding]:
         elif len(pcts) >= 2 and _nested_parent(ctx, pcts)[0] is not None:
             status = "nested"
         if len(pcts) >= 2 and status == "complete":
-            f = _percent_partition(ctx, pcts, counts)
+            extra = _footnote_missing(ctx, counts) if counts else []
+            f = _percent_partition(ctx, pcts, [*counts, *extra])
             if f:
                 out.append(f)
         elif len(pcts) >= 2:
@@ -209,6 +223,49 @@ def _nested_parent(ctx: Context, counts: list[Row]) -> tuple[Row | None, str]:
                 and r["category"].split(":", 1)[0].strip().lower() != name):
             return r, "the sum of a level of another characteristic"
     return None, ""
+
+
+def _without_sublevels(counts: list[Row]) -> list[Row]:
+    """The list without the levels that break down another level of it: ``FGFR2 fusion
+    with BICC1 partner`` (7) within ``FGFR2 fusion`` (18). A level nests in another when its
+    words begin with all of the other's words, the other has a word that is not a number, or
+    its table row is printed under the other level (row ``Alteration / FGFR2 fusion / BICC1
+    partner``); and its value (count or percentage) is at most the other's."""
+    words = {r["id"]: _words(_level(r)) for r in counts}
+    keep = []
+    for r in counts:
+        mine = words[r["id"]]
+        path = [_words(x) for x in str(r.get("row") or "").split(" / ")]
+        parent = next((o for o in counts if o["id"] != r["id"]
+                       and ((len(words[o["id"]]) < len(mine)
+                             and mine[:len(words[o["id"]])] == words[o["id"]]
+                             and any(not w.isdigit() for w in words[o["id"]]))
+                            or (len(path) >= 2 and path[-2] == words[o["id"]]))
+                       and r["value_num"] <= o["value_num"]), None)
+        if parent is None:
+            keep.append(r)
+    return keep
+
+
+def _complete_elsewhere(ctx: Context, counts: list[Row]) -> list[Row]:
+    """The same levels in another column (arm) of the same table, summing exactly to that
+    column's n: the rows of that list and its total, or [] when no column does."""
+    ref = counts[0]
+    mine = {str(r["category"]).strip().lower() for r in counts}
+    others = [r for r in ctx.where(quantity=ref["quantity"], statistic="count",
+                                   source=ref["source"], location=ref["location"],
+                                   cohort=ref["cohort"], subgroup=ref["subgroup"])
+              if r["arm"] != ref["arm"] and ctx.numeric(r) and r["data_cut"] == ref["data_cut"]]
+    for _, rows in sorted(group_by(others, ("arm",)).items()):
+        rows = _once(rows)
+        if {str(r["category"]).strip().lower() for r in rows} != mine:
+            continue
+        s = sum(int(r["value_num"]) for r in rows)
+        tot = next((t for t in _total_candidates(ctx, rows[0], ctx.partition_of(
+            ref["quantity"])) if int(t["value_num"]) == s), None)
+        if tot is not None:
+            return [*rows, tot] if tot["quantity"] != "stated denominator" else rows
+    return []
 
 
 def _breakdown(counts: list[Row]) -> bool:
@@ -320,8 +377,15 @@ def _count_partition(ctx: Context, counts: list[Row], pcts: list[Row] | None = N
         return [], "nested"
     extra = _footnote_missing(ctx, counts)
     members = [*counts, *extra]
-    ctx.see(totals + extra)
     s = sum(int(r["value_num"]) for r in members)
+    if s not in {int(r["value_num"]) for r in totals} and not is_nan(ref["denominator_num"]):
+        # a column header's n over a list of a smaller set the table also counts (the
+        # evaluable patients of a response table): the list sums to that set
+        natural = [r for r in _total_candidates(ctx, {**ref, "denominator_num": float("nan")},
+                                                ctx.partition_of(ref["quantity"]))
+                   if int(r["value_num"]) == s]
+        totals = natural or totals
+    ctx.see(totals + extra)
     values = sorted({int(r["value_num"]) for r in totals})
     rec = {"method": "sum of the categories against the total"
                      + (f" (nested: {how})" if parent else ""),
@@ -340,15 +404,24 @@ def _count_partition(ctx: Context, counts: list[Row], pcts: list[Row] | None = N
     if _multi_response(counts, pcts or [], total):
         ctx.skip("levels a patient can share (each printed over all the patients)")
         return [], "partial"
-    has_missing = any(missing_like(r["category"]) for r in members)
+    has_missing = any(missing_like(r["category"]) for r in members) or (
+        ref["quantity"] == "best_response" and any(_level(r) in NOT_ASSESSABLE for r in counts))
     closed = has_missing or any(other_like(r["category"]) for r in counts)
-    if s < total and not closed:
+    elsewhere = [] if closed or s > total else _complete_elsewhere(ctx, counts)
+    if s < total and not closed and not elsewhere:
         ctx.skip("categories short of their total with no Other or missing category "
                  "(a list that need not be complete)")
         return [], "partial"
     severity = "questionable" if s < total and not has_missing else "inconsistent"
     why = (" The list has an 'Other' category but no missing one: unlisted missing data could "
-           "explain the shortfall." if severity == "questionable" else "")
+           "explain the shortfall." if severity == "questionable" and not elsewhere else "")
+    if elsewhere:
+        other = elsewhere[0]
+        listed = " + ".join(str(r["value"]) for r in elsewhere
+                            if r["quantity"] == ref["quantity"])
+        why = (f" The same levels in {other['arm'] or 'the other column'} of this table sum "
+               f"exactly to its n ({listed}), so the table lists every level; a level left out "
+               "of this column only (or a slip in one count) would explain the shortfall.")
     return [ctx.finding(
         severity, f"{ref['quantity']} categories sum to {s}, total {total}",
         f"In {ref['cohort']} ({ref['location']}), {cats} = {s}, but the {tot['quantity']} count is "

@@ -27,7 +27,9 @@ planted corpus):
   comparison are compared by their relation, not as one number: the one-sided P is half the
   two-sided one (the direction of the effect) or one minus half of it (the other direction),
   0.002 and 0.999 = 1 - 0.002/2, 0.350 and 0.825. Consistent when a reading holds within
-  rounding; inconsistent otherwise (0.002 against a one-sided 0.30).
+  rounding; inconsistent otherwise (0.002 against a one-sided 0.30). Two P values both
+  declared one-sided that sum to 1 within rounding (0.004 and 0.996) are the two directions
+  of one test; otherwise they are compared as one number.
 * **planned sizes before and after a dropout allowance**: two planned sizes of a design
   that states a dropout allowance (``design_dropout``) are the size before and after it (71
   per arm, then 80): checked against the allowance when printed, not compared otherwise.
@@ -190,6 +192,18 @@ def _one_sided_pair(a: Row, b: Row) -> bool:
             != (b["sided"] == "one_sided"))
 
 
+def _opposite_directions(a: Row, b: Row) -> bool:
+    """Two P values declared one-sided whose sum is 1 within rounding: one test, its two
+    directions (0.004 and 0.996)."""
+    if not (a["statistic"] == "p_value" and a["sided"] == b["sided"] == "one_sided"):
+        return False
+    ia, ib = interval_of(a), interval_of(b)
+    if ia.low is None or ia.high is None:
+        return False
+    other = Interval(1 - ia.high, 1 - ia.low, ia.high_closed, ia.low_closed)
+    return other.overlaps(ib) and not ia.overlaps(ib)
+
+
 def _same_set(ctx: Context, a: Row, b: Row) -> bool:
     """Counts of an analysis set: an empty ``population`` is the whole cohort, not "unsaid"
     (enrolled 302 and enrolled 200 of a plasma substudy are two sets)."""
@@ -290,6 +304,14 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
             continue  # a row of unstated variant that agrees with another variant
         if _one_sided_pair(a, b):
             out.append(_sided(ctx, a, b))
+            continue
+        if _opposite_directions(a, b):
+            out.append(ctx.finding(
+                "consistent", f"one-sided P {a['value']} and {b['value']}: two directions",
+                f"{quote(a)} and {quote(b)} are both one-sided and sum to 1: the P values of "
+                "one test in its two directions.", [a, b], discriminator="sided",
+                recomputation={"method": "one-sided P in one direction = 1 - the other's",
+                               "inputs": {a["id"]: a["value"], b["id"]: b["value"]}}))
             continue
         if (a["quantity"] in PLANNED_SIZES and not _agree(a, b)
                 and _related(ctx, a, b) is None):

@@ -32,6 +32,11 @@ planted corpus):
   grades such a P compares is then not stated, the other levels its grades make up are tried
   too (an adverse-event table whose P column does not say its grades). Counts are never
   borrowed from another table or analysis set.
+* **two subgroups of one cohort**: a P with no arm and no subgroup whose place prints no
+  arm's counts but the counts of exactly two subgroups, each over its stated n (response by
+  biomarker status in a single-arm trial: "7 of 18 with and 5 of 25 without, P = 0.03,
+  Fisher's exact test"), compares those two subgroups: recomputed the same way, over the
+  stated denominators;
 * **identical arms**: a P of a characteristic (``Histology``) whose levels (``Histology:
   Adenocarcinoma``...) its table prints for both arms as the same shares (the same counts
   over the same stated n) is 1 under every test of the two distributions (chi-square,
@@ -291,13 +296,37 @@ def _identical_levels(ctx: Context, p: Row, exp: str, comp: str) -> Finding | No
         ruled_out=["any test of the two distributions (chi-square, Fisher, rank, trend)"])
 
 
+def _subgroup_pair(ctx: Context, p: Row) -> tuple[ArmCounts, ArmCounts] | None:
+    """The counts of the two subgroups a P with no arm compares at its place, each over its
+    stated denominator; None unless the place prints exactly two subgroups' counts."""
+    if p["arm"] or p["subgroup"]:
+        return None
+    rows = [r for r in ctx.where(source=p["source"], location=p["location"],
+                                 cohort=p["cohort"], quantity=p["quantity"],
+                                 category=p["category"], statistic="count")
+            if r["subgroup"] and ctx.numeric(r) and r["data_cut"] == p["data_cut"]
+            and compatible(r, p, ("population",))]
+    if any(r["arm"] for r in rows):
+        return None
+    first: dict[str, Row] = {}
+    for r in rows:
+        first.setdefault(r["subgroup"], r)
+    if len(first) != 2 or any(is_nan(r["denominator_num"]) or r["denominator_num"] <= 0
+                              for r in first.values()):
+        return None
+    a, b = (ArmCounts((int(r["value_num"]),), (("stated denominator",
+                                                 int(r["denominator_num"]), True),), (r,))
+            for r in first.values())
+    return a, b
+
+
 def check_tests_from_counts(ctx: Context) -> list[Finding]:
-    """Each P value of two arms' counts against the 2x2 tests (see the module docstring)."""
+    """Each P value of two arms' (or two subgroups') counts against the 2x2 tests (see the
+    module docstring)."""
     arms = [a for a in ctx.dossier.trial.arms if not a.parts]
-    if len(arms) != 2:
-        raise NotApplicable("needs a trial with exactly two arms")
-    exp = next((a.id for a in arms if a.role == "experimental"), arms[0].id)
-    comp = next(a.id for a in arms if a.id != exp)
+    exp = next((a.id for a in arms if a.role == "experimental"), arms[0].id) \
+        if len(arms) == 2 else ""
+    comp = next(a.id for a in arms if a.id != exp) if exp else ""
     out = []
     for p in [r for r in ctx.rows if r["statistic"] == "p_value" and not r["arm"]
               and ctx.numeric(r) and ctx.kind(r["quantity"]) not in ("ratio", "design",
@@ -306,7 +335,12 @@ def check_tests_from_counts(ctx: Context) -> list[Finding]:
         if reason:
             ctx.skip(reason)
             continue
-        ce, cc = _arm_counts(ctx, p, exp), _arm_counts(ctx, p, comp)
+        ce, cc = (_arm_counts(ctx, p, exp), _arm_counts(ctx, p, comp)) if exp else (None, None)
+        if ce is None or cc is None:
+            ce, cc = _subgroup_pair(ctx, p) or (None, None)
+        if (ce is None or cc is None) and not exp:
+            ctx.skip("P value without two arms or two subgroups to compare")
+            continue
         if ce is None or cc is None:
             same = _identical_levels(ctx, p, exp, comp)
             if same is not None:
@@ -320,6 +354,8 @@ def check_tests_from_counts(ctx: Context) -> list[Finding]:
             continue
         ctx.see([p, *ce.rows, *cc.rows])
         out.append(_judge(ctx, p, ce, cc, tables))
+    if not exp and not out:
+        raise NotApplicable("needs a trial with exactly two arms, or a P of two subgroups")
     return out
 
 
