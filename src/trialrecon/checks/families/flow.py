@@ -22,7 +22,8 @@ Rules (each has an error and a clean case in the planted corpus):
 * **Reasons** (an *itemized* quantity: screen failures, not treated, discontinued, excluded
   from analysis) printed at one place sum to the total printed there: above it,
   *inconsistent*, except for screen failures, where a patient may fail several criteria
-  and papers often say so in words the dossier does not hold (a *note*); below it,
+  and papers often say so in words the dossier does not hold: consistent, the finding saying
+  so (a reviewer would not send it; issue 22, reasons per patient); below it,
   *inconsistent* only when the list closes with "other" or "unknown" (it then claims every
   patient); otherwise a partial list of reasons, not a finding.
 """
@@ -206,13 +207,13 @@ def _reasons(ctx: Context) -> list[Finding]:
             ctx.see(rows)
             several = s > t and total["quantity"] in MULTIPLE_REASONS
             out.append(ctx.finding(
-                "note" if several else "inconsistent", f"reasons sum to {s}, total {t}",
+                "consistent" if several else "inconsistent", f"reasons sum to {s}, total {t}",
                 f"The reasons {terms} sum to {s}, " + ("more than" if s > t else "less than")
                 + f" {quote(total)}" + ("" if s > t else
                                         f", although the list closes with "
                                         f"'{closed[0]['category']}'") + "."
-                + (" A screened patient may fail several criteria; the paper does not say "
-                   "whether each is counted once." if several else ""), rows,
+                + (" A screened patient may fail several criteria, each counted among the "
+                   "reasons: no inconsistency." if several else ""), rows,
                 recomputation=rec, discriminator="reasons", nearest=str(s)))
         else:
             ctx.skip("reasons that fall short of their total without 'other' (a partial list)")
