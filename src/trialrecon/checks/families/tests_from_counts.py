@@ -39,9 +39,9 @@ planted corpus):
   inconsistent, whatever test the paper used;
 * a one-sided P (declared) is compared with the one-sided tests; an undeclared P that only a
   one-sided test reproduces is questionable;
-* a P of three or more decimals reproduced to within one unit of its last printed digit is
-  reproduced (software differs in the last digit: tie handling, the rule of the two-sided
-  Fisher P).
+* a P of three or more decimals whose recomputed value, rounded to the printed decimals, is
+  within one unit of its last printed digit is reproduced (software differs in the last
+  digit: tie handling, the rule of the two-sided Fisher P).
 """
 
 from __future__ import annotations
@@ -209,13 +209,14 @@ def _other_level(ce: ArmCounts, cc: ArmCounts, rep: tuple[float, float],
 
 
 def _last_digit(p: Row, rep: tuple[float, float]) -> tuple[float, float]:
-    """A printed P widened by half a unit of its last digit each way: statistical software
-    differs in the last digit (tie handling, the two-sided Fisher rule), so a P reproduced to
-    within one unit of its last printed digit is reproduced."""
+    """A printed P widened by one unit of its last digit each way: statistical software
+    differs in the last digit (tie handling, the two-sided Fisher rule), so a P whose
+    recomputed value, rounded to the printed decimals, is within one unit of the printed last
+    digit is reproduced (0.6835 rounds to 0.684, one unit from a printed 0.685)."""
     if (p["comparator"] or "=") != "=" or decimals_of(str(p["value"])) < 3:
         return rep  # a bound, or a P of two decimals: its rounding is already coarse
-    half = float(half_unit(str(p["value"])))
-    return max(0.0, rep[0] - half), min(1.0, rep[1] + half)
+    unit = 2 * float(half_unit(str(p["value"])))
+    return max(0.0, rep[0] - unit), min(1.0, rep[1] + unit)
 
 
 def _bracketed(tables: list[tuple[int, int, int, int, bool]], rep: tuple[float, float]
