@@ -49,3 +49,20 @@ def test_a_slip_or_a_status_with_its_missing_level_is_still_flagged(tmp_path):
                                        ("Not evaluable", 14, "28")])
     findings, _ = run(tmp_path / "status", status, ("partitions",))
     assert any(f.severity == "inconsistent" and "53" in f.title for f in findings)
+
+
+def test_cumulative_level_below_its_levels_is_impossible(tmp_path):
+    """Grades 0-3 of 60 patients: 20, 20, 12, 8. 'Grade >=2' printed 15 < 12 + 8 = 20: it
+    cannot count fewer than the levels it holds; printed 30 (above, not the >1 sum either)
+    could hold unprinted levels: no finding."""
+    from mini_rct import row, run
+
+    def rows(cum: int) -> list[dict[str, str]]:
+        out = [row(f"g{k}", "drug", "outcome", f"Grade {k}", "count", n, denominator=60)
+               for k, n in enumerate((20, 20, 12, 8))]
+        return [*out, row("cum", "drug", "outcome", "Grade >=2", "count", cum, denominator=60)]
+
+    findings, _ = run(tmp_path, rows(15), ("partitions",))
+    assert [f.severity for f in findings if "cum" in {v.id for v in f.values}] == ["inconsistent"]
+    findings, _ = run(tmp_path / "b", rows(30), ("partitions",))
+    assert [f for f in findings if "cum" in {v.id for v in f.values}] == []

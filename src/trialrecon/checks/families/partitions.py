@@ -41,6 +41,10 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
   A slip in one count breaks its own percentage and is still flagged, as is a two-level list
   (``Sex: male / female``) and a list with a missing level (``EGFR: positive / negative / not
   evaluable``: a status, one per patient), which a patient cannot share;
+* **a cumulative level of an ordinal scale** (``mRS >3``) against the scale's single levels
+  printed beside it (``mRS 4`` + ``mRS 5`` + ``mRS 6``): fewer than they sum to, or exactly
+  the sum with the boundary level included, is inconsistent (:mod:`trialrecon.checks.
+  cumulative`);
 * percentages sum to 100 within the sum of their half units; percentages of a list that is
   not complete (its counts fall short) are not summed against 100.
 """
@@ -62,6 +66,7 @@ from trialrecon.checks.context import (
     other_like,
     quote,
 )
+from trialrecon.checks.cumulative import cumulative_levels
 from trialrecon.checks.denominators import POPULATION_QUANTITIES
 from trialrecon.checks.findings import Finding
 from trialrecon.checks.severity import SCHEME_LABELS, sum_reconciles
@@ -112,6 +117,7 @@ def check_partitions(ctx: Context) -> list[Finding]:
         elif len(pcts) >= 2:
             ctx.skip("percentages of a partial list or of a nested breakdown (not of 100)")
     out.extend(_subgroup_partitions(ctx))
+    out.extend(cumulative_levels(ctx))
     return out
 
 
