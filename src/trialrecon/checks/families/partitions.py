@@ -45,6 +45,9 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
   printed beside it (``mRS 4`` + ``mRS 5`` + ``mRS 6``): fewer than they sum to, or exactly
   the sum with the boundary level included, is inconsistent (:mod:`trialrecon.checks.
   cumulative`);
+* **subgroup levels whose denominators add up to the overall row's** split its patients, so
+  their counts add up to its count; **a table row printed under a row of its own count**
+  counts a subset of it (:mod:`trialrecon.checks.nested`);
 * percentages sum to 100 within the sum of their half units; percentages of a list that is
   not complete (its counts fall short) are not summed against 100.
 """
@@ -69,6 +72,7 @@ from trialrecon.checks.context import (
 from trialrecon.checks.cumulative import cumulative_levels
 from trialrecon.checks.denominators import POPULATION_QUANTITIES
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.nested import nested_rows, subgroup_levels
 from trialrecon.checks.severity import SCHEME_LABELS, sum_reconciles
 from trialrecon.stats.rounding import (
     exact,
@@ -118,6 +122,8 @@ def check_partitions(ctx: Context) -> list[Finding]:
             ctx.skip("percentages of a partial list or of a nested breakdown (not of 100)")
     out.extend(_subgroup_partitions(ctx))
     out.extend(cumulative_levels(ctx))
+    out.extend(subgroup_levels(ctx))
+    out.extend(nested_rows(ctx))
     return out
 
 
