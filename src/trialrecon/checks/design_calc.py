@@ -14,7 +14,9 @@ the paper states (per arm, in total, before and after dropout). The rules:
 * The smallest stated n of a design (the evaluable patients) is judged: reproduced (equal to
   the rounded-up or rounded result) or given at least the stated power, minus
   :data:`POWER_TOLERANCE`, by an as-stated calculation: consistent (a note when it is more
-  than :data:`LARGE` times the largest as-stated n); by an unstated convention only:
+  than :data:`LARGE` times the largest as-stated n and the paper names the test of its
+  calculation; with no test named the paper's method may need more patients than the ones
+  tried, so a larger n is no point to raise); by an unstated convention only:
   questionable, naming it; by none: inconsistent, or questionable when the power falls short
   by at most :data:`SMALL_SHORTFALL`.
 * Every larger stated n must follow from a smaller one (or the computed one) through a
