@@ -32,6 +32,10 @@ planted corpus):
   that states a dropout allowance (``design_dropout``) are the size before and after it (71
   per arm, then 80): checked against the allowance when printed, not compared otherwise.
 * rows of different stated denominators describe different populations (as before).
+* **a design revised in the paper itself**: a design parameter (a planned sample size) that
+  ``supersedes`` another of the same source is the revision the paper reports (a masked
+  review reducing the sample size): consistent, the sentence keeping both values. An update
+  of a result, or of a design by another source, stays a note.
 * **versions**: labels of one quantity and category (``criteria_version`` of ``NCI CTCAE``)
   that are version numbers (``3.0``, ``v4``, ``version 4.03``) name one version: two that
   differ within one data cut are inconsistent (grading by CTCAE 3.0 in a footnote, 4.0 in the
@@ -321,9 +325,14 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
                "result": "no overlap"}
         if pair is not None:
             newer, older = pair
+            revised = (ctx.kind(newer["quantity"]) == "design"
+                       and newer["source"] == older["source"])
             out.append(ctx.finding(
-                "note", f"{a['quantity']} updated: {older['value']} -> {newer['value']}",
-                f"{cap(describe(a))} is {quote(older)} and, in an update, {quote(newer)}.",
+                "consistent" if revised else "note",
+                f"{a['quantity']} {'revised' if revised else 'updated'}: {older['value']} -> "
+                f"{newer['value']}",
+                f"{cap(describe(a))} is {quote(older)} and, "
+                f"{'revised in the same paper' if revised else 'in an update'}, {quote(newer)}.",
                 [a, b], recomputation=rec, ruled_out=["same value within rounding"]))
             continue
         cut = "" if not ctx.multi_cut else f" (both of the data cut {ctx.cut_name(a['data_cut'])})"
