@@ -18,7 +18,9 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
   missing category may be unlisted), inconsistent with a missing category; a sum above the
   total is inconsistent either way;
 * **missing data in a footnote** ("not reported: 6 and 3") of the same table, for the same
-  quantity, cohort and arm, is added to the sum;
+  quantity, cohort and arm, is added to the sum; a footnote's missing count over all arms
+  together ("missing for one participant") holds an arm's shortfall up to that many
+  (consistent), never more;
 * **nested categories** (codons within KRAS-mutant, exon 19 within EGFR-positive): a
   characteristic named after a level of another (``EGFR mutation positive`` after
   ``EGFR mutation: Positive``) sums to that level's count, not to the column's n; a list
@@ -220,6 +222,25 @@ def _footnote_missing(ctx: Context, counts: list[Row]) -> list[Row]:
     return _once(out)
 
 
+def _pooled_missing(ctx: Context, counts: list[Row]) -> list[Row]:
+    """Missing-data counts a note of the same table gives for all arms together (arm empty or
+    a pooled arm of every arm): an arm's shortfall up to that many is accounted for."""
+    ref = counts[0]
+    if not ref["arm"]:
+        return []
+    real = {a.id for a in ctx.dossier.trial.arms if not a.parts}
+    whole = {"", *(a.id for a in ctx.dossier.trial.pooled_arms if set(a.parts) == real)}
+    name = ref.get("_characteristic", "")
+    prefix = f"{ref['location']} "
+    out = [r for r in ctx.where(quantity=ref["quantity"], statistic="count",
+                                source=ref["source"], cohort=ref["cohort"],
+                                subgroup=ref["subgroup"])
+           if r["arm"] in whole and ctx.numeric(r) and missing_like(r["category"])
+           and str(r["location"]).startswith(prefix) and r["data_cut"] == ref["data_cut"]
+           and _characteristic(ctx, r) == name]
+    return _once(out)
+
+
 def _total_candidates(ctx: Context, ref: Row, quantity: str) -> list[Row]:
     """Count rows the partition should sum to: the table's own population first.
 
@@ -321,6 +342,16 @@ def _count_partition(ctx: Context, counts: list[Row], pcts: list[Row] | None = N
                             f"The categories of {ref['quantity']} in {ref['cohort']} "
                             f"({ref['location']}) sum to the {tot['quantity']} count {s}.",
                             [*members, tot], recomputation=rec)], status
+    pooled = _pooled_missing(ctx, counts)
+    short = min((v - s for v in values if v > s), default=None)
+    if pooled and short is not None and short <= sum(int(r["value_num"]) for r in pooled):
+        tot = next(r for r in totals if int(r["value_num"]) == s + short)
+        miss = " + ".join(f"{r['value']} ({r['arm'] or 'all arms'})" for r in pooled)
+        return [ctx.finding("consistent", f"{ref['quantity']} sums to {s} of {s + short}",
+                            f"In {ref['cohort']} ({ref['location']}), {cats} = {s}, {short} "
+                            f"short of {quote(tot)}: the missing data the table's note counts "
+                            f"over all arms ({miss}) hold them.", [*members, *pooled, tot],
+                            recomputation=rec)], status
     tot = totals[0]
     total = int(tot["value_num"])
     if _multi_response(counts, pcts or [], total):
