@@ -17,12 +17,13 @@ planted corpus):
   ``hypothesis`` (non-inferiority vs superiority), ``adjustment`` (adjusted vs unadjusted),
   ``population`` (ITT vs per-protocol vs safety) or ``test`` differ are two numbers, never
   compared. A row that leaves such a column empty states one of the variants: it is flagged
-  only when it agrees with none of the variants it could state; a row without ``population``
-  (the whole cohort, by the data dictionary) that agrees only with a subset's value (per
-  protocol, treated) is questionable: an Abstract quoting the per-protocol result as the
-  trial's. A count of an analysis set
-  (enrolled, analysed) without ``population`` is the whole cohort's: enrolled 302 and
-  enrolled 200 of a substudy are two sets.
+  only when it agrees with none of the variants it could state; an Abstract's row without
+  ``population`` (the whole cohort, by the data dictionary) that agrees only with a subset's
+  value (per protocol, treated) is questionable: an Abstract quoting the per-protocol result
+  as the trial's. A number in the body (Results, Discussion) without ``population`` that
+  agrees with one analysis set of the table beside it quotes that set: no finding. A count
+  of an analysis set (enrolled, analysed) without ``population`` is the whole cohort's:
+  enrolled 302 and enrolled 200 of a substudy are two sets.
 * **one- and two-sided P values of one test**: a ``one_sided`` P and another P of the same
   comparison are compared by their relation, not as one number: the one-sided P is half the
   two-sided one (the direction of the effect) or one minus half of it (the other direction),
@@ -235,6 +236,14 @@ def _labelled(group: list[Row]) -> frozenset[str]:
 WHOLE_COHORT = frozenset({"", "itt", "modified_itt", "full_analysis"})
 
 
+def _headline(ctx: Context, row: Row) -> bool:
+    """An Abstract's number (the Abstract section or an abstract source): read on its own, as
+    the trial's result. A number in the body stands beside the tables it cites and may quote
+    any analysis set they print."""
+    return (str(row["location"]).startswith("Abstract")
+            or ctx.source_kind(row["source"]) in ("abstract", "conference_abstract"))
+
+
 def _subset_only(ctx: Context, a: Row, b: Row, c: Row) -> Finding:
     """``a`` names no analysis set and agrees only with a subset's value (``c``), not with the
     whole cohort's (``b``): questionable (an Abstract quoting the per-protocol result)."""
@@ -289,7 +298,7 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
             x, y, c = stands[0]
             if (not x.get("population") and str(c.get("population") or "") not in WHOLE_COHORT
                     and str(y.get("population") or "") in WHOLE_COHORT
-                    and not _agree(x, y)):
+                    and not _agree(x, y) and _headline(ctx, x)):
                 out.append(_subset_only(ctx, x, y, c))
             continue  # a row of unstated variant that agrees with another variant
         if _one_sided_pair(a, b):
