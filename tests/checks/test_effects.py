@@ -73,17 +73,22 @@ def test_an_interval_from_a_named_model_is_not_judged_from_counts(tmp_path):
     assert any("gee" in k for k in skipped)
 
 
-def test_rounding_twice_is_a_minor_questionable_reading(tmp_path):
-    """126/373 vs 118/418: Woolf 0.95855 to 1.75473; printed 0.959-1.76 (1.7547 -> 1.755 ->
-    1.76 only when rounded twice)."""
-    rows = _counts(126, 373, 118, 418) + [
-        row("or", "", "odds_ratio", "Death", "estimate", "1.30"),
-        row("lo", "", "odds_ratio", "Death", "ci_low", "0.959"),
-        row("hi", "", "odds_ratio", "Death", "ci_high", "1.76")]
-    findings, _ = run(tmp_path, rows, ("effect-measures",))
-    assert len(findings) == 1 and findings[0].severity == "questionable"
+def test_an_interval_only_rounded_twice_is_consistent(tmp_path):
+    """20/200 vs 22/200: OR (20 x 178) / (180 x 22) = 0.899, Woolf 0.4740 to 1.7049 (exp(log
+    0.899 +- 1.96 sqrt(1/20 + 1/180 + 1/22 + 1/178))); printed 0.47-1.71, 1.7049 -> 1.705 ->
+    1.71 only when rounded twice. The paper names no interval method, so this is within what
+    other methods give: consistent, saying so (issue 22). 1.73 stays a finding."""
+    def rows(hi: str) -> list[dict[str, str]]:
+        return _counts(20, 200, 22, 200) + [
+            row("or", "", "odds_ratio", "Death", "estimate", "0.90"),
+            row("lo", "", "odds_ratio", "Death", "ci_low", "0.47"),
+            row("hi", "", "odds_ratio", "Death", "ci_high", hi)]
+    findings, _ = run(tmp_path, rows("1.71"), ("effect-measures",))
+    assert len(findings) == 1 and findings[0].severity == "consistent"
     assert findings[0].recomputation["rounding_only"] is True
     assert "rounded twice" in findings[0].sentence
+    findings, _ = run(tmp_path / "b", rows("1.73"), ("effect-measures",))
+    assert [f.severity for f in findings] == ["questionable"]
 
 
 def test_the_format_example_is_consistent():

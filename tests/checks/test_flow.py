@@ -36,3 +36,19 @@ def test_boxes_counted_apart_close_the_completion_sum(tmp_path):
     findings, _ = run(tmp_path, rows, ("flow-sums",))
     assert [f.severity for f in findings] == ["consistent"]
     assert "apart" in findings[0].sentence
+
+
+def test_screen_failure_reasons_above_the_total_are_several_per_patient(tmp_path):
+    """30 screen failures, reasons 20 + 12 = 32: a patient may fail two criteria (consistent);
+    the same layout for discontinuations (one reason each) stays inconsistent."""
+    rows = [row("sf", "", "screen_failure", "", "count", 30, location="Figure 1"),
+            row("sf1", "", "screen_failure", "Not eligible", "count", 20, location="Figure 1"),
+            row("sf2", "", "screen_failure", "Declined", "count", 12, location="Figure 1")]
+    findings, _ = run(tmp_path, rows, ("flow-sums",))
+    assert [f.severity for f in findings] == ["consistent"]
+    assert "several criteria" in findings[0].sentence
+    rows = [row("d", "drug", "discontinued", "", "count", 30, location="Figure 1"),
+            row("d1", "drug", "discontinued", "Adverse event", "count", 20, location="Figure 1"),
+            row("d2", "drug", "discontinued", "Withdrew", "count", 12, location="Figure 1")]
+    findings, _ = run(tmp_path / "b", rows, ("flow-sums",))
+    assert [f.severity for f in findings] == ["inconsistent"]

@@ -104,3 +104,20 @@ def test_a_level_whose_stub_states_its_own_format_is_no_level(tmp_path):
     assert [f.title for f in findings if f.severity != "consistent"] == []
     findings, _ = run(tmp_path / "slip", rows(31), ("partitions",))
     assert [f.severity for f in findings if f.severity != "consistent"] == ["inconsistent"]
+
+
+def test_cumulative_level_below_its_levels_is_impossible(tmp_path):
+    """Grades 0-3 of 60 patients: 20, 20, 12, 8. 'Grade >=2' printed 15 < 12 + 8 = 20: it
+    cannot count fewer than the levels it holds; printed 30 (above, not the >1 sum either)
+    could hold unprinted levels: no finding."""
+    from mini_rct import row, run
+
+    def rows(cum: int) -> list[dict[str, str]]:
+        out = [row(f"g{k}", "drug", "outcome", f"Grade {k}", "count", n, denominator=60)
+               for k, n in enumerate((20, 20, 12, 8))]
+        return [*out, row("cum", "drug", "outcome", "Grade >=2", "count", cum, denominator=60)]
+
+    findings, _ = run(tmp_path, rows(15), ("partitions",))
+    assert [f.severity for f in findings if "cum" in {v.id for v in f.values}] == ["inconsistent"]
+    findings, _ = run(tmp_path / "b", rows(30), ("partitions",))
+    assert [f for f in findings if "cum" in {v.id for v in f.values}] == []

@@ -30,6 +30,7 @@ from trialrecon.checks.families import (
     ratio_ci_p,
     registry,
     same_quantity,
+    statistic_p,
     tests_from_counts,
     timeline,
 )
@@ -42,6 +43,7 @@ CHECKS: tuple[Check, ...] = (
     ratio_ci_p.CHECK,
     hr_medians.CHECK,
     tests_from_counts.CHECK,
+    statistic_p.CHECK,
     design_parameters.CHECK,
     decision_rule.CHECK,
     registry.CHECK,

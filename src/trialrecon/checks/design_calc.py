@@ -7,14 +7,17 @@ the paper states (per arm, in total, before and after dropout). The rules:
 
 * A calculation is *as stated* when it uses only what the paper states: its alpha and
   sidedness (an unstated sidedness read as two-sided for comparisons of arms, one-sided for
-  single-arm designs), its test when it names one (chi-square without correction, with
-  Yates' correction, Fisher's exact test), and its dropout. The other sidedness, a test the
-  paper does not name when it names another, an alpha it does not print, the dropout
+  single-arm designs; no alpha printed at all read as the usual 0.05 with that sidedness),
+  its test when it names one (chi-square without correction, with Yates' correction,
+  Fisher's exact test), and its dropout. The other sidedness, a test the paper does not
+  name when it names another, an unprinted alpha read with the other sidedness, the dropout
   inflated as n (1 + d), are *unstated conventions*.
 * The smallest stated n of a design (the evaluable patients) is judged: reproduced (equal to
   the rounded-up or rounded result) or given at least the stated power, minus
   :data:`POWER_TOLERANCE`, by an as-stated calculation: consistent (a note when it is more
-  than :data:`LARGE` times the largest as-stated n); by an unstated convention only:
+  than :data:`LARGE` times the largest as-stated n and the paper names the test of its
+  calculation; with no test named the paper's method may need more patients than the ones
+  tried, so a larger n is no point to raise); by an unstated convention only:
   questionable, naming it; by none: inconsistent, or questionable when the power falls short
   by at most :data:`SMALL_SHORTFALL`.
 * Every larger stated n must follow from a smaller one (or the computed one) through a
@@ -78,7 +81,11 @@ def alpha_readings(d: StatedDesign, default_sided: str) -> list[Reading]:
     row = d.first("design_alpha", ("percent", "proportion", "probability"))
     other = {"one_sided": "two_sided", "two_sided": "one_sided"}
     if row is None:
-        return [Reading(0.05, s, False, f"alpha 0.05 {_sided_text(s)} (no alpha is printed)")
+        # no alpha printed: the usual 0.05 with the usual sidedness is the reading every
+        # reader makes (as an unstated sidedness is read as the default below); the other
+        # sidedness is an unstated convention
+        return [Reading(0.05, s, s == default_sided,
+                        f"alpha 0.05 {_sided_text(s)} (no alpha is printed)")
                 for s in (default_sided, other[default_sided])]
     a = d.probability("design_alpha") or 0.05
     if row["sided"]:

@@ -164,7 +164,7 @@ def _judge_smallest(d: StatedDesign, t: Target, calcs: list[Calc], rows: list[Ro
                     f"{' with the stated dropout' if dropouts else ''}.", base_rows, tried)
     if stated:
         c, p = max(stated, key=lambda x: _safe(x[1]))
-        if biggest and per_arm_n > LARGE * biggest:
+        if biggest and per_arm_n > LARGE * biggest and _named_tests(d):
             return Item(d, what, "note", str(t.n), str(c.n_arms[0]), c.label,
                         f"{what} is more than the stated parameters need: {c.label} gives "
                         f"n = {c.n_arms[0]} per arm; the stated n has power {p:.3f}.",

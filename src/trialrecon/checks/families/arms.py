@@ -10,7 +10,10 @@ Within one source, data cut and, where possible, one place in it:
   to the total printed for the cohort (arm empty);
 * treated (or the safety population) is at most randomized, per arm;
 * crossovers are at most the comparator arm they cross from;
-* events are at most the patients of their arm.
+* events are at most the patients of their arm;
+* the per-arm counts of one outcome or adverse event (its category) printed in one passage of
+  text sum to its count for all patients printed there ("12 infant deaths: 1 in one group, 2
+  in the other" is inconsistent); a table's total column is the ``ranges-pooled`` check's.
 
 Counts are whole numbers, so every comparison is exact.
 
@@ -58,11 +61,28 @@ def check_arms(ctx: Context) -> list[Finding]:
     for small, big in SUBSETS:
         out += _at_most(ctx, _counts(ctx, small), _counts(ctx, big), "per arm")
     out += _crossover(ctx)
+    for group in _outcome_places(ctx, set(additive)).values():
+        out += _arms_sum(ctx, group, arms)
     out += _treated_and_not(ctx, arms)
     for q, d in ctx.vocab.quantities.items():
         if d.get("events_of"):
             out += _at_most(ctx, _counts(ctx, q), _counts(ctx, "randomized")
                             or _counts(ctx, "enrolled"), "events of an arm")
+    return out
+
+
+def _outcome_places(ctx: Context, additive: set[str]) -> dict[tuple[str, ...], list[Row]]:
+    """Counts of one outcome or safety event (its category) printed in one passage of text per
+    arm and for all patients: the arms' counts are parts of the total (a table's total column
+    is the ``ranges-pooled`` check's)."""
+    out: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+    for r in ctx.rows:
+        if (r["statistic"] == "count" and r["quantity"] not in additive and ctx.numeric(r)
+                and ctx.kind(r["quantity"]) in ("outcome", "safety")
+                and (r["comparator"] or "=") == "=" and not ctx.is_registry(r)
+                and not r["row"] and not r["column"]):  # a table's total column: ranges-pooled
+            out[tuple(str(r.get(c) or "") for c in ("location", "subgroup", "quantity",
+                                                    "category"))].append(r)
     return out
 
 

@@ -22,14 +22,18 @@ Rules (each has an error and a clean case in the planted corpus):
 * **Reasons** (an *itemized* quantity: screen failures, not treated, discontinued, excluded
   from analysis) printed at one place sum to the total printed there: above it,
   *inconsistent*, except for screen failures, where a patient may fail several criteria
-  and papers often say so in words the dossier does not hold (a *note*); below it,
-  *inconsistent* only when the list closes with "other" or "unknown" (it then claims every
-  patient); otherwise a partial list of reasons, not a finding.
+  and papers often say so in words the dossier does not hold: consistent, the finding saying
+  so (a reviewer would not send it; issue 22, reasons per patient); below it,
+  *inconsistent* only when the list closes with "other" or "unknown", or with a reason the
+  paper gives as the rest ("the remaining 20 continued without medication": its category or
+  anchor says remaining, remainder or the rest), since it then claims every patient;
+  otherwise a partial list of reasons, not a finding.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 
 from trialrecon.checks.context import Check, Context, Row, quote
@@ -38,6 +42,8 @@ from trialrecon.checks.findings import Finding
 # Categories that close a list of reasons: with one of them the list claims every patient.
 CLOSING = frozenset({"other", "others", "other reasons", "other reason", "unknown", "missing",
                      "not known", "not reported", "other or unknown", "unknown or other"})
+# Words that make a reason the rest of the total ("the remaining 20", "the rest").
+REMAINDER = re.compile(r"\b(?:the )?(?:remaining|remainder|the rest)\b", re.IGNORECASE)
 # Boxes a completion sum may leave out (the diagram counts them apart).
 APART = ("not_treated", "lost_to_follow_up", "withdrew_consent")
 MAX_COMBOS = 64
@@ -174,6 +180,18 @@ def _rec(ident, rows: tuple[Row, ...] | list[Row]) -> dict:
             "result": f"{_sum_text(ps)} = {s} against {total['value']}"}
 
 
+def _remainder(row: Row) -> bool:
+    """A reason the paper gives as the rest of the patients ("the remaining 20 ..."): like
+    "other", it claims every patient no other reason counts."""
+    return bool(REMAINDER.search(f"{row['category']} {row.get('anchor') or ''}"))
+
+
+def _closing_words(row: Row) -> str:
+    if _remainder(row) and str(row["category"]).strip().lower() not in CLOSING:
+        return f", although '{row['category']}' are given as the remaining patients"
+    return f", although the list closes with '{row['category']}'"
+
+
 def _reasons(ctx: Context) -> list[Finding]:
     out = []
     itemized = {q for q, d in ctx.vocab.quantities.items() if d.get("itemized")}
@@ -192,7 +210,8 @@ def _reasons(ctx: Context) -> list[Finding]:
         total = totals[0]
         s = sum(int(r["value_num"]) for r in reasons)
         t = int(total["value_num"])
-        closed = [r for r in reasons if str(r["category"]).strip().lower() in CLOSING]
+        closed = [r for r in reasons if str(r["category"]).strip().lower() in CLOSING
+                  or _remainder(r)]
         rows = [total, *reasons]
         terms = " + ".join(f"{r['value']} ({r['category']})" for r in reasons)
         rec = {"method": "reasons sum to their total", "inputs": {r["id"]: r["value"]
@@ -206,13 +225,11 @@ def _reasons(ctx: Context) -> list[Finding]:
             ctx.see(rows)
             several = s > t and total["quantity"] in MULTIPLE_REASONS
             out.append(ctx.finding(
-                "note" if several else "inconsistent", f"reasons sum to {s}, total {t}",
+                "consistent" if several else "inconsistent", f"reasons sum to {s}, total {t}",
                 f"The reasons {terms} sum to {s}, " + ("more than" if s > t else "less than")
-                + f" {quote(total)}" + ("" if s > t else
-                                        f", although the list closes with "
-                                        f"'{closed[0]['category']}'") + "."
-                + (" A screened patient may fail several criteria; the paper does not say "
-                   "whether each is counted once." if several else ""), rows,
+                + f" {quote(total)}" + ("" if s > t else _closing_words(closed[0])) + "."
+                + (" A screened patient may fail several criteria, each counted among the "
+                   "reasons: no inconsistency." if several else ""), rows,
                 recomputation=rec, discriminator="reasons", nearest=str(s)))
         else:
             ctx.skip("reasons that fall short of their total without 'other' (a partial list)")

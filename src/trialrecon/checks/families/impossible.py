@@ -6,6 +6,11 @@ Rules (issue 22): a quantity the vocabulary marks ``may_exceed_100`` (relative d
 more drug than planned) may exceed 100%; "not reached" and a number of another analysis set
 or model (``population``, ``adjustment``) are two numbers, not a contradiction.
 
+**A denominator above its analysis set**: a count or percentage of a table with a stated
+denominator and an analysis set (``population``) is over more patients than every size the
+same table (its cells, title or footnotes) prints for that set and arm (24/266 when a
+footnote gives the set's 265): inconsistent.
+
 **An extreme value against its mean and SD** (Samuelson 1968, Am Stat 22(4):10): every one
 of n observations lies within s (n - 1) / sqrt(n) of their mean, s the sample SD; a printed
 minimum or maximum farther from the printed mean than that (each taken at the end of its
@@ -87,6 +92,7 @@ def check_impossible(ctx: Context) -> list[Finding]:
         out.extend(_bound_order(ctx, st))
         out.extend(_extreme_vs_sd(ctx, st))
     out.extend(_not_reached(ctx))
+    out.extend(_denominator_above_set(ctx))
     return out
 
 
@@ -165,6 +171,51 @@ def _bound_order(ctx: Context, st: dict[str, Row]) -> list[Finding]:
                                    f"{describe(lo)} ({lo['location']}) is in order.", rows,
                                    recomputation=rec, discriminator=kind))
     return out
+
+
+def _denominator_above_set(ctx: Context) -> list[Finding]:
+    """A stated denominator above every size its table (or a note of it) prints for the
+    row's analysis set and arm (module docstring)."""
+    sizes: dict[tuple[str, ...], list[Row]] = {}
+    for r in ctx.rows:
+        if r["quantity"] == "analysed" and r["statistic"] == "count" and ctx.numeric(r) \
+                and r.get("population"):
+            key = (r["source"], _table(r["location"]), r["cohort"], r["arm"],
+                   str(r["population"]), str(r.get("data_cut") or ""))
+            sizes.setdefault(key, []).append(r)
+    out = []
+    counted = {(r["location"], r["row"], r["column"], r["arm"]) for r in ctx.rows
+               if r["statistic"] == "count"}
+    for r in ctx.rows:
+        if r["statistic"] == "percent" and (r["location"], r["row"], r["column"],
+                                            r["arm"]) in counted:
+            continue  # the cell's count says it once
+        if r["statistic"] not in ("count", "percent") or is_nan(r["denominator_num"]) \
+                or not r.get("population") or not r["location"].startswith("Table"):
+            continue
+        key = (r["source"], _table(r["location"]), r["cohort"], r["arm"], str(r["population"]),
+               str(r.get("data_cut") or ""))
+        sets = sizes.get(key, [])
+        if not sets or any(s["value_num"] >= r["denominator_num"] for s in sets):
+            continue
+        ctx.see([r, *sets])
+        out.append(ctx.finding(
+            "inconsistent", f"denominator {r['denominator']} above its analysis set",
+            f"{quote(r)} is over {r['denominator']} patients, more than the "
+            f"{' or '.join(quote(s) for s in sets)} of its analysis set "
+            f"({r['population']}): a count cannot be over more patients than its set holds.",
+            [r, *sets], nearest=f"over {int(max(s['value_num'] for s in sets))}",
+            recomputation={"method": "a stated denominator within its analysis set",
+                           "inputs": {x["id"]: x["value"] for x in (r, *sets)},
+                           "result": f"{r['denominator']} > "
+                                     f"{max(s['value_num'] for s in sets):g}"}))
+    return out
+
+
+def _table(location: str) -> str:
+    """``Table 3`` of ``Table 3``, ``Table 3 footnote ##`` and ``Table 3 title``."""
+    words = str(location).split()
+    return " ".join(words[:2]) if words[:1] == ["Table"] else str(location)
 
 
 def _not_reached(ctx: Context) -> list[Finding]:

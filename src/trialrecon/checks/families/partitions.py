@@ -19,7 +19,9 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
   total is inconsistent either way;
 * **missing data in a footnote** ("not reported: 6 and 3") of the same table, for the same
   quantity, cohort and arm, is added to the sum, and the listed percentages then sum to the
-  listed share (100 x (n - missing) / n), not to 100;
+  listed share (100 x (n - missing) / n), not to 100; a footnote's missing count over all
+  arms together ("missing for one participant") holds an arm's shortfall up to that many
+  (consistent), never more;
 * **a list that is complete in the other columns**: a list without "Other" or missing that
   falls short of its column's n while the same levels of the same characteristic in another
   column of the table sum exactly to that column's n is meant to hold every patient: the
@@ -60,6 +62,13 @@ table column), per source, place, cohort and arm; and the levels of a subgroup f
   A slip in one count breaks its own percentage and is still flagged, as is a two-level list
   (``Sex: male / female``) and a list with a missing level (``EGFR: positive / negative / not
   evaluable``: a status, one per patient), which a patient cannot share;
+* **a cumulative level of an ordinal scale** (``mRS >3``) against the scale's single levels
+  printed beside it (``mRS 4`` + ``mRS 5`` + ``mRS 6``): fewer than they sum to, or exactly
+  the sum with the boundary level included, is inconsistent (:mod:`trialrecon.checks.
+  cumulative`);
+* **subgroup levels whose denominators add up to the overall row's** split its patients, so
+  their counts add up to its count; **a table row printed under a row of its own count**
+  counts a subset of it (:mod:`trialrecon.checks.nested`);
 * percentages sum to 100 within the sum of their half units; percentages of a list that is
   not complete (its counts fall short) are not summed against 100.
 """
@@ -81,8 +90,10 @@ from trialrecon.checks.context import (
     other_like,
     quote,
 )
+from trialrecon.checks.cumulative import cumulative_levels
 from trialrecon.checks.denominators import POPULATION_QUANTITIES
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.nested import nested_rows, subgroup_levels
 from trialrecon.checks.severity import SCHEME_LABELS, sum_reconciles
 from trialrecon.stats.rounding import (
     exact,
@@ -152,6 +163,9 @@ def check_partitions(ctx: Context) -> list[Finding]:
         elif len(pcts) >= 2:
             ctx.skip("percentages of a partial list or of a nested breakdown (not of 100)")
     out.extend(_subgroup_partitions(ctx))
+    out.extend(cumulative_levels(ctx))
+    out.extend(subgroup_levels(ctx))
+    out.extend(nested_rows(ctx))
     return out
 
 
@@ -291,6 +305,25 @@ def _footnote_missing(ctx: Context, counts: list[Row]) -> list[Row]:
     return _once(out)
 
 
+def _pooled_missing(ctx: Context, counts: list[Row]) -> list[Row]:
+    """Missing-data counts a note of the same table gives for all arms together (arm empty or
+    a pooled arm of every arm): an arm's shortfall up to that many is accounted for."""
+    ref = counts[0]
+    if not ref["arm"]:
+        return []
+    real = {a.id for a in ctx.dossier.trial.arms if not a.parts}
+    whole = {"", *(a.id for a in ctx.dossier.trial.pooled_arms if set(a.parts) == real)}
+    name = ref.get("_characteristic", "")
+    prefix = f"{ref['location']} "
+    out = [r for r in ctx.where(quantity=ref["quantity"], statistic="count",
+                                source=ref["source"], cohort=ref["cohort"],
+                                subgroup=ref["subgroup"])
+           if r["arm"] in whole and ctx.numeric(r) and missing_like(r["category"])
+           and str(r["location"]).startswith(prefix) and r["data_cut"] == ref["data_cut"]
+           and _characteristic(ctx, r) == name]
+    return _once(out)
+
+
 def _total_candidates(ctx: Context, ref: Row, quantity: str) -> list[Row]:
     """Count rows the partition should sum to: the table's own population first.
 
@@ -399,6 +432,16 @@ def _count_partition(ctx: Context, counts: list[Row], pcts: list[Row] | None = N
                             f"The categories of {ref['quantity']} in {ref['cohort']} "
                             f"({ref['location']}) sum to the {tot['quantity']} count {s}.",
                             [*members, tot], recomputation=rec)], status
+    pooled = _pooled_missing(ctx, counts)
+    short = min((v - s for v in values if v > s), default=None)
+    if pooled and short is not None and short <= sum(int(r["value_num"]) for r in pooled):
+        tot = next(r for r in totals if int(r["value_num"]) == s + short)
+        miss = " + ".join(f"{r['value']} ({r['arm'] or 'all arms'})" for r in pooled)
+        return [ctx.finding("consistent", f"{ref['quantity']} sums to {s} of {s + short}",
+                            f"In {ref['cohort']} ({ref['location']}), {cats} = {s}, {short} "
+                            f"short of {quote(tot)}: the missing data the table's note counts "
+                            f"over all arms ({miss}) hold them.", [*members, *pooled, tot],
+                            recomputation=rec)], status
     tot = totals[0]
     total = int(tot["value_num"])
     if _multi_response(counts, pcts or [], total):

@@ -17,12 +17,13 @@ planted corpus):
   ``hypothesis`` (non-inferiority vs superiority), ``adjustment`` (adjusted vs unadjusted),
   ``population`` (ITT vs per-protocol vs safety) or ``test`` differ are two numbers, never
   compared. A row that leaves such a column empty states one of the variants: it is flagged
-  only when it agrees with none of the variants it could state; a row without ``population``
-  (the whole cohort, by the data dictionary) that agrees only with a subset's value (per
-  protocol, treated) is questionable: an Abstract quoting the per-protocol result as the
-  trial's. A count of an analysis set
-  (enrolled, analysed) without ``population`` is the whole cohort's: enrolled 302 and
-  enrolled 200 of a substudy are two sets.
+  only when it agrees with none of the variants it could state; an Abstract's row without
+  ``population`` (the whole cohort, by the data dictionary) that agrees only with a subset's
+  value (per protocol, treated) is questionable: an Abstract quoting the per-protocol result
+  as the trial's. A number in the body (Results, Discussion) without ``population`` that
+  agrees with one analysis set of the table beside it quotes that set: no finding. A count
+  of an analysis set (enrolled, analysed) without ``population`` is the whole cohort's:
+  enrolled 302 and enrolled 200 of a substudy are two sets.
 * **one- and two-sided P values of one test**: a ``one_sided`` P and another P of the same
   comparison are compared by their relation, not as one number: the one-sided P is half the
   two-sided one (the direction of the effect) or one minus half of it (the other direction),
@@ -34,6 +35,10 @@ planted corpus):
   that states a dropout allowance (``design_dropout``) are the size before and after it (71
   per arm, then 80): checked against the allowance when printed, not compared otherwise.
 * rows of different stated denominators describe different populations (as before).
+* **a design revised in the paper itself**: a design parameter (a planned sample size) that
+  ``supersedes`` another of the same source is the revision the paper reports (a masked
+  review reducing the sample size): consistent, the sentence keeping both values. An update
+  of a result, or of a design by another source, stays a note.
 * **versions**: labels of one quantity and category (``criteria_version`` of ``NCI CTCAE``)
   that are version numbers (``3.0``, ``v4``, ``version 4.03``) name one version: two that
   differ within one data cut are inconsistent (grading by CTCAE 3.0 in a footnote, 4.0 in the
@@ -245,6 +250,14 @@ def _labelled(group: list[Row]) -> frozenset[str]:
 WHOLE_COHORT = frozenset({"", "itt", "modified_itt", "full_analysis"})
 
 
+def _headline(ctx: Context, row: Row) -> bool:
+    """An Abstract's number (the Abstract section or an abstract source): read on its own, as
+    the trial's result. A number in the body stands beside the tables it cites and may quote
+    any analysis set they print."""
+    return (str(row["location"]).startswith("Abstract")
+            or ctx.source_kind(row["source"]) in ("abstract", "conference_abstract"))
+
+
 def _subset_only(ctx: Context, a: Row, b: Row, c: Row) -> Finding:
     """``a`` names no analysis set and agrees only with a subset's value (``c``), not with the
     whole cohort's (``b``): questionable (an Abstract quoting the per-protocol result)."""
@@ -299,7 +312,7 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
             x, y, c = stands[0]
             if (not x.get("population") and str(c.get("population") or "") not in WHOLE_COHORT
                     and str(y.get("population") or "") in WHOLE_COHORT
-                    and not _agree(x, y)):
+                    and not _agree(x, y) and _headline(ctx, x)):
                 out.append(_subset_only(ctx, x, y, c))
             continue  # a row of unstated variant that agrees with another variant
         if _one_sided_pair(a, b):
@@ -343,9 +356,14 @@ def _within_cut(ctx: Context, group: list[Row]) -> list[Finding]:
                "result": "no overlap"}
         if pair is not None:
             newer, older = pair
+            revised = (ctx.kind(newer["quantity"]) == "design"
+                       and newer["source"] == older["source"])
             out.append(ctx.finding(
-                "note", f"{a['quantity']} updated: {older['value']} -> {newer['value']}",
-                f"{cap(describe(a))} is {quote(older)} and, in an update, {quote(newer)}.",
+                "consistent" if revised else "note",
+                f"{a['quantity']} {'revised' if revised else 'updated'}: {older['value']} -> "
+                f"{newer['value']}",
+                f"{cap(describe(a))} is {quote(older)} and, "
+                f"{'revised in the same paper' if revised else 'in an update'}, {quote(newer)}.",
                 [a, b], recomputation=rec, ruled_out=["same value within rounding"]))
             continue
         cut = "" if not ctx.multi_cut else f" (both of the data cut {ctx.cut_name(a['data_cut'])})"

@@ -42,11 +42,20 @@ planted corpus):
   over the same stated n) is 1 under every test of the two distributions (chi-square,
   Fisher's, a rank or trend test: the statistic is 0); a printed P below 0.99 is
   inconsistent, whatever test the paper used;
+* **grades unstated**: a table's P transcribed as the event's any-grade level (a P column
+  that names no grades) whose place prints the event only by its grade levels may compare any
+  split of the grades or their whole distribution (an r x 2 or trend test): when no level
+  reproduces it, it is not a finding. A P whose grades the paper states (a footnote "grade
+  3-4", transcribed as that level) is judged as before;
+* **a table's row P quoted in the text** for one grade level (the same value as the table's
+  P of the whole event, grades unstated): when the level's own 2x2 tests give it to within
+  one unit of its last printed digit, consistent (the attribution changes nothing); a larger
+  gap (a row's 0.05 quoted for a grade whose counts give 0.02) stays a finding;
 * a one-sided P (declared) is compared with the one-sided tests; an undeclared P that only a
   one-sided test reproduces is questionable;
-* a P of three or more decimals reproduced to within one unit of its last printed digit is
-  reproduced (software differs in the last digit: tie handling, the rule of the two-sided
-  Fisher P).
+* a P of three or more decimals whose recomputed value, rounded to the printed decimals, is
+  within one unit of its last printed digit is reproduced (software differs in the last
+  digit: tie handling, the rule of the two-sided Fisher P).
 """
 
 from __future__ import annotations
@@ -214,13 +223,14 @@ def _other_level(ce: ArmCounts, cc: ArmCounts, rep: tuple[float, float],
 
 
 def _last_digit(p: Row, rep: tuple[float, float]) -> tuple[float, float]:
-    """A printed P widened by half a unit of its last digit each way: statistical software
-    differs in the last digit (tie handling, the two-sided Fisher rule), so a P reproduced to
-    within one unit of its last printed digit is reproduced."""
+    """A printed P widened by one unit of its last digit each way: statistical software
+    differs in the last digit (tie handling, the two-sided Fisher rule), so a P whose
+    recomputed value, rounded to the printed decimals, is within one unit of the printed last
+    digit is reproduced (0.6835 rounds to 0.684, one unit from a printed 0.685)."""
     if (p["comparator"] or "=") != "=" or decimals_of(str(p["value"])) < 3:
         return rep  # a bound, or a P of two decimals: its rounding is already coarse
-    half = float(half_unit(str(p["value"])))
-    return max(0.0, rep[0] - half), min(1.0, rep[1] + half)
+    unit = 2 * float(half_unit(str(p["value"])))
+    return max(0.0, rep[0] - unit), min(1.0, rep[1] + unit)
 
 
 def _bracketed(tables: list[tuple[int, int, int, int, bool]], rep: tuple[float, float]
@@ -353,10 +363,61 @@ def check_tests_from_counts(ctx: Context) -> list[Finding]:
             ctx.skip("P value without a denominator of one kind for both arms")
             continue
         ctx.see([p, *ce.rows, *cc.rows])
-        out.append(_judge(ctx, p, ce, cc, tables))
+        judged = _judge(ctx, p, ce, cc, tables)
+        if judged.severity != "consistent" and _grades_unstated(ctx, p, ce, cc):
+            ctx.skip("a P whose grades are not stated (an adverse-event table's P column), "
+                     "reproduced by no grade level")
+            continue
+        quoted = None if judged.severity == "consistent" else _quoted_row_p(
+            ctx, p, [*ce.rows, *cc.rows], tables)
+        out.append(quoted or judged)
     if not exp and not out:
         raise NotApplicable("needs a trial with exactly two arms, or a P of two subgroups")
     return out
+
+
+def _any_grade(quantity: str) -> str:
+    return quantity.split("_", 1)[0] + "_any_grade"
+
+
+def _grades_unstated(ctx: Context, p: Row, ce: ArmCounts, cc: ArmCounts) -> bool:
+    """A table's P of the event's any-grade level (what a P column that names no grades is
+    transcribed as) whose place prints the event only by its grade levels: which grades, or
+    which test of the grade distribution, it compares is not stated."""
+    return (p["quantity"] == _any_grade(p["quantity"]) and bool(p["row"] or p["column"])
+            and bool(ce.levels) and bool(cc.levels))
+
+
+def _quoted_row_p(ctx: Context, p: Row, counts: list[Row],
+                  tables: list[tuple[int, int, int, int, bool]]) -> Finding | None:
+    """A text P beside one grade level's counts that is the P a table prints for the whole
+    event (grades unstated, same value): the row's P quoted. When the level's own 2x2 tests
+    give it to within one unit of its last printed digit, the attribution changes nothing a
+    reader would act on: consistent, saying so. A larger gap stays a finding."""
+    if p["row"] or p["column"] or p["quantity"] == _any_grade(p["quantity"]):
+        return None
+    same = [r for r in ctx.where(source=p["source"], cohort=p["cohort"], arm="",
+                                 subgroup=p["subgroup"], category=p["category"],
+                                 quantity=_any_grade(p["quantity"]), statistic="p_value")
+            if (r["row"] or r["column"]) and r["value"] == p["value"]
+            and (r["comparator"] or "=") == (p["comparator"] or "=")
+            and str(r.get("data_cut") or "") == str(p.get("data_cut") or "")]
+    if not same:
+        return None
+    unit = 2 * float(half_unit(str(p["value"])))
+    lo, hi = p_interval(p)
+    for a, n1, b, n2, _ in tables:
+        ps = two_by_two_ps(a, n1, b, n2)
+        hit = [k for k in FAMILY if overlap((ps[k], ps[k]), (lo - unit, hi + unit))]
+        if hit:
+            return ctx.finding(
+                "consistent", f"P {p['value']} is the table row's P",
+                f"{quote(p)} is the P {quote(same[0])} prints for the whole event (its grades "
+                f"unstated); for {a}/{n1} vs {b}/{n2} {LABELS[hit[0]]} gives {ps[hit[0]]:.3g}, "
+                "within one unit of its last digit.", [p, *counts, same[0]],
+                recomputation={"method": "the table row's P quoted for one grade level",
+                               "result": f"{LABELS[hit[0]]} {ps[hit[0]]:.3g}"})
+    return None
 
 
 def _judge(ctx: Context, p: Row, ce: ArmCounts, cc: ArmCounts,
