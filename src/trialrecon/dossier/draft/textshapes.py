@@ -9,6 +9,14 @@ guess):
   ``screen_failure``, ``randomized``, ``enrolled``, ``treated``, ``not_treated``,
   ``discontinued``, ``lost_to_follow_up``, ``completed``, ``withdrew_consent``,
   ``analysed``, ``excluded_from_analysis``; deaths and progressions of a survival analysis;
+  "were male", "were women", "responded" (``orr``), "received all of their allocated
+  treatment" (``completed``), "received no treatment", "received <an arm's name>"
+  (``treated``), "met any of the exclusion criteria"; the arm may stand between the count
+  and its word ("64 (53%) of 121 patients in the A group had died"), counts joined by "and"
+  share the word after the last, and a verb may come first ("we recruited 547 patients"); a
+  count after a preposition whose participle has no auxiliary ("in 14 participants
+  randomised to A") names patients, not a step of the flow; "Of the 787 women recruited, 398
+  (50.6%) ..." gives the denominator, else a flow percent's denominator is a guess;
 - **design** (a sample-size or statistical-methods paragraph, or a sentence about power):
   ``design_power``, ``design_alpha`` with ``sided``, ``design_n_per_group``,
   ``design_n_total``, ``design_dropout``, ``design_hr``, ``design_ratio``,
@@ -16,7 +24,9 @@ guess):
   experimental), ``design_difference``, ``design_sd``, ``design_margin``,
   ``design_accrual``, ``design_follow_up``, ``design_interim``; a threshold "P < 0.05 was
   considered significant" is ``significance_level``;
-- **conduct**: dates of accrual ("between April 2008 and November 2013 we recruited"), the
+- **conduct**: dates of accrual ("between April 2008 and November 2013 we recruited",
+  "recruitment started in ... and was completed in ...", "the first patient was enrolled
+  on ..."), the
   data cut-off, centres and countries, the allocation ratio ("randomised 1:1": a row per arm);
 - **treatment**: doses ("250 mg gefitinib", "tranexamic acid 1 g") and schedules ("every 3
   weeks", "over 30 min", "28-day cycles"), with the drug as category (a guess: the data
@@ -44,15 +54,21 @@ _FLOW_AFTER = (
                  r"assessed for inclusion|evaluated for eligibility)"),
     ("screen_failure", r"(?:were |was )?(?:excluded before|ineligible|not eligible|"
                        r"did not meet (?:the )?(?:inclusion|eligibility)|declined to participate|"
-                       r"refused to participate|failed screening)"),
+                       r"refused to participate|failed screening|met (?:any|one|at least one|"
+                       r"one or more)? ?(?:of )?(?:the )?exclusion criteri)"),
     ("excluded_from_analysis", r"(?:were |was )?excluded from (?:the |this |all )?"
                                r"(?:[a-z-]+ )?analys[ie]s"),
     ("randomized", r"(?:were |was |had been )?(?:randomly (?:assigned|allocated)|"
                    r"randomi[sz]ed|underwent randomi[sz]ation|assigned at random)"),
     ("enrolled", r"(?:were |was )?(?:enrolled|enroled|recruited|registered|accrued)"),
+    ("completed", r"received all (?:of )?(?:their |the )?(?:randomi[sz]ed |allocated |assigned |"
+                  r"planned |study )?(?:treatments?|doses?|infusions?|cycles?)"),
+    ("not_treated", r"(?:(?:did not|never) (?:receive|start)(?:d)? (?:any |the |their )?"
+                    r"(?:allocated |assigned |study |randomi[sz]ed |trial )?(?:treatment|drug|"
+                    r"intervention)|were not treated|received no (?:study |allocated |trial )?"
+                    r"(?:treatment|drug|intervention))"),
     ("treated", r"(?:were treated|received at least one dose|received (?:the )?(?:study |"
                 r"allocated |assigned )?(?:treatment|drug|intervention)|started treatment)"),
-    ("not_treated", r"(?:did not receive|never received|were not treated|did not start)"),
     ("withdrew_consent", r"(?:withdrew (?:their |informed )?consent|withdrawn consent)"),
     ("lost_to_follow_up", r"(?:were |was )?lost to follow-?up"),
     ("completed", r"(?:completed (?:the )?(?:study|trial|treatment|follow-?up|protocol)|"
@@ -61,12 +77,22 @@ _FLOW_AFTER = (
                      r"treatment))"),
     ("analysed", r"(?:were |was )?(?:included in (?:the )?(?:[a-z-]+ )?analys[ie]s|analy[sz]ed|"
                  r"evaluable|assessable)"),
+    ("male", r"(?:were|was) (?:male|men|boys)\b"),
+    ("female", r"(?:were|was) (?:female|women|girls)\b"),
+    ("orr", r"(?:had )?responded\b"),
     ("deaths", r"(?:had )?died\b|deaths?\b"),
     ("pfs_events", r"(?:had )?(?:disease )?progress(?:ed|ion)\b"),
 )
-_FLOW_RE = tuple((q, re.compile(r"^\s*(?:\)\s*|\]\s*)?(?:[a-z-]+\s+){0,3}?(?:\([^)]*\)\s*)?"
+# "of 273 patients in the twice-daily group had died": the arm between the count and its verb
+_IN_ARM = r"(?:(?:in|on|of|from) (?:the |each |both )?[a-z0-9 -]{1,40}?(?:group|arm|cohort)s?" \
+          r",?\s+)?"
+_FLOW_RE = tuple((q, re.compile(r"^\s*%?\s*(?:\)\s*|\]\s*)?(?:[a-z-]+\s+){0,3}?(?:\([^)]*\)\s*)?"
                                 r"(?:patients?\s+|participants?\s+|women\s+|children\s+|"
-                                r"subjects?\s+)?" + rx)) for q, rx in _FLOW_AFTER)
+                                r"subjects?\s+)?" + _IN_ARM + rx)) for q, rx in _FLOW_AFTER)
+# "we recruited 547 patients", "we randomly assigned 150 patients": the verb before the count
+_FLOW_BEFORE = re.compile(r"\b(?:we|they|investigators) (?:have |had )?(randomly assigned|"
+                          r"randomi[sz]ed|enrolled|recruited|screened|included)"
+                          r" (?:a total of |an? |the )?$")
 _OF_N = re.compile(r"\b(?:of|among) (?:the |these |all )?(\d[\d,]*) (?:patients |participants |"
                    r"women |children |subjects )?(?:who (?:were |had been )?)?"
                    r"(screened|randomi[sz]ed|enrolled|assessed|eligible|included|treated)")
@@ -92,7 +118,15 @@ def label_flow(s: Sentence) -> None:
         head = next((r for r in s.rows if r.item is not None and d.item is not None
                      and r.item.group == d.item.group), d)
         tail = _tail(s, head)
-        found = next((q for q, rx in _FLOW_RE if rx.match(tail)), "")
+        found = _flow_after(s, head, tail)
+        if not found and _FLOW_BEFORE.search(s.low[:s.group_span(head)[0]]) and \
+                re.match(r"^\s*(?:patients|participants|women|men|children|infants|subjects)\b",
+                         tail):
+            found = _of_quantity(_FLOW_BEFORE.search(s.low[:s.group_span(head)[0]]).group(1))
+        if not found and _received_arm(s, head, tail):
+            found = "treated"
+        if found and _noun_phrase(s, head, tail):
+            continue  # "which occurred in 14 participants randomised to X": no flow
         if not found:
             of = _OF_N.search(s.low)
             if of and s.group_span(d)[0] == s.low.find(of.group(1), of.start()):
@@ -111,12 +145,72 @@ def label_flow(s: Sentence) -> None:
             d.fields["unit"] = "events" if found == "pfs_events" else "patients"
         sure(d, "quantity", f"flow: '{tail.strip()[:30]}'")
         sure(d, "statistic", "a count of patients")
+        _flow_denominator(s, head, d)
+
+
+# "Of the 787 women recruited, 398 (50.6%) were randomised": the n the percent is over
+_OF_N_BEFORE = re.compile(r"\b(?:of|among) (?:the |these |all )?(\d[\d,]*) [a-z ,-]{0,60}?,\s*$")
+
+
+def _flow_denominator(s: Sentence, head: Draft, d: Draft) -> None:
+    """A flow count printed with its percent is over an n: "Of the N ..., " right before
+    it gives it; else the n stands elsewhere in the paragraph (a guess to check)."""
+    group = [r for r in s.rows if r.item is not None and head.item is not None
+             and r.item.group == head.item.group]
+    if d.fields.get("denominator") or not any(r.fields["statistic"] == "percent"
+                                               for r in group):
+        return
+    of = _OF_N_BEFORE.search(s.low[:s.group_span(head)[0]])
+    if of:
+        d.fields["denominator"] = of.group(1).replace(",", "")
+        d.rules.append("denominator: 'of the N ...,' before the count")
+    else:
+        guess(d, "denominator: the n the percent is over (printed before this sentence?)")
+
+
+def _noun_phrase(s: Sentence, head: Draft, tail: str) -> bool:
+    """"in 14 participants randomised to X": a count after a preposition whose participle
+    has no auxiliary names a group of patients, it counts no step of the flow."""
+    before = s.low[max(0, s.group_span(head)[0] - 20):s.group_span(head)[0]]
+    return bool(re.search(r"\b(?:in|among|for|with|to|from)\s*$", before)) and not re.match(
+        r"^\s*%?\s*[)\]]?\s*(?:[a-z-]+\s+){0,3}?(?:were|was|had|have|has|did|never)\b", tail)
 
 
 def _of_quantity(word: str) -> str:
     return {"screened": "screened", "assessed": "screened", "eligible": "enrolled",
-            "included": "enrolled", "treated": "treated", "enrolled": "enrolled"}.get(
-        word, "randomized")
+            "included": "enrolled", "treated": "treated", "enrolled": "enrolled",
+            "recruited": "enrolled"}.get(word, "randomized")
+
+
+_RECEIVED = re.compile(r"^\s*(?:patients?\s+|participants?\s+|women\s+|children\s+|"
+                       r"subjects?\s+)?(?:were given|received|started) (?:the |their )?")
+
+
+def _received_arm(s: Sentence, head: Draft, tail: str) -> bool:
+    """"1161 patients received tranexamic acid": a count received the treatment an arm is
+    named by (the arm's label right after the verb) is of the treated."""
+    m = _RECEIVED.match(tail)
+    if not m:
+        return False
+    at = s.group_span(head)[1] + m.end()
+    return any(a.start == at for a in s.arms)
+
+
+def _flow_after(s: Sentence, head: Draft, tail: str, hops: int = 2) -> str:
+    """The flow word after a count's group; "181 (66%) of 273 patients in the A group and 189
+    (70%) of 270 in the B group had disease progression": a group joined by "and" to the
+    next one of the same kind shares its verb."""
+    found = next((q for q, rx in _FLOW_RE if rx.match(tail)), "")
+    if found or hops == 0 or not re.search(r"\b(?:and|or|vs\.?|versus|compared with)\s*$",
+                                           tail) or re.search(r"[;.]|, (?:and|but|whereas)",
+                                                              tail):
+        return found
+    end = s.group_span(head)[1]
+    nxt = [r for r in s.rows if r.item is not None and head.item is not None
+           and r.item.group != head.item.group and s.group_span(r)[0] >= end]
+    if not nxt or nxt[0].fields["statistic"] != head.fields["statistic"]:
+        return ""
+    return _flow_after(s, nxt[0], _tail(s, nxt[0]), hops - 1)
 
 
 # ------------------------------------------------------------------------------ design
@@ -271,16 +365,31 @@ def _significance(s: Sentence) -> None:
 # ----------------------------------------------------------------------------- conduct
 
 _ACCRUAL = re.compile(r"\b(?:enrol+|recruit|randomi[sz]|accru|includ|regist|assign)")
+# "Recruitment started in February 2006 and was completed in September 2012"
+_STARTED = re.compile(r"\b(?:start|began|begun|commenc|open)\w*\b")
+_ENDED = re.compile(r"\b(?:end|complet|clos|finish|stopp|conclud)\w*\b")
+# "The first participant enrolled on 15 June 2004"
+_FIRST_LAST = re.compile(r"\b(first|last) (?:patient|participant|subject|woman|child|infant)s? "
+                         r"(?:was |were )?(?:enrol+ed|recruited|randomi[sz]ed|included|"
+                         r"registered|accrued)\b[^.;0-9]{0,20}$")
 _CUTOFF = re.compile(r"cut-?off|database (?:lock|was locked)|data were censored|as of\b")
 
 
 def label_conduct(s: Sentence) -> None:
     dates = [d for d in s.rows if d.fields["statistic"] == "date"]
-    if len(dates) == 2 and _ACCRUAL.search(s.low) and re.search(r"\bbetween\b|\bfrom\b",
-                                                                  s.low):
+    if len(dates) == 2 and _ACCRUAL.search(s.low) and (re.search(
+            r"\bbetween\b|\bfrom\b", s.low) or _STARTED.search(
+            s.low[:s.span(dates[0])[0]]) and _ENDED.search(s.low[s.span(dates[0])[1]:
+                                                                s.span(dates[1])[0]])):
         for d, q in zip(dates, ("enrollment_start", "enrollment_end"), strict=True):
             d.fields["quantity"], d.fields["unit"], d.fields["category"] = q, "date", ""
-            sure(d, "quantity", "accrual dates: 'between ... and ...'")
+            sure(d, "quantity", "accrual dates: 'between ... and ...', 'started ... ended'")
+    elif len(dates) == 1 and _FIRST_LAST.search(s.low[:s.span(dates[0])[0]]):
+        d = dates[0]
+        first = _FIRST_LAST.search(s.low[:s.span(d)[0]]).group(1) == "first"
+        d.fields["quantity"] = "enrollment_start" if first else "enrollment_end"
+        d.fields["unit"], d.fields["category"] = "date", ""
+        sure(d, "quantity", "the date the first (last) patient was enrolled")
     elif len(dates) == 1 and _CUTOFF.search(s.low):
         d = dates[0]
         d.fields["quantity"], d.fields["unit"] = "data_cutoff", "date"

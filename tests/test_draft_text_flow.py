@@ -1,0 +1,142 @@
+"""Patient-flow, characteristic and accrual sentences of a trial report's text, labelled as the
+data dictionary says (data/raw/README.md: "Patient flow (CONSORT)", ``male``/``female``,
+``orr``, ``enrollment_start``/``enrollment_end``). Every sentence here is written for these
+tests about the fictional Drug X trial (tests/fictional_trial.py)."""
+
+from __future__ import annotations
+
+import pytest
+from fictional_trial import trial_yaml
+
+from trialrecon.dossier.draft import draft_source, read_names
+
+# a declared time-to-event endpoint: the trial analyses survival, so deaths and progressions
+# are its events (a death in a trial without one is an outcome)
+_SURVIVAL = 'endpoints:\n  - id: tfs\n    label: "treatment-free survival"\nsources:'
+
+
+def _draft(tmp_path, text: str, heading: str = "Results") -> list[dict[str, str]]:
+    trial = trial_yaml().replace("sources:", _SURVIVAL, 1)
+    (tmp_path / "trial.yaml").write_text(trial, encoding="utf-8")
+    paper = tmp_path / "paper.html"  # a structured reader: sections and paragraphs
+    paper.write_text(f"<html><body><h1>Fictional</h1><h2>{heading}</h2><p>{text}</p>"
+                     "</body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    return [dict(d.fields, needs_review="yes" if d.needs_review else "", rules="; ".join(d.rules))
+            for d in drafted]
+
+
+def _row(rows: list[dict[str, str]], value: str) -> dict[str, str]:
+    found = [r for r in rows if r["value"] == value]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_arm_between_a_count_and_its_verb(tmp_path):
+    """"64 (53%) of 121 patients in the Drug X group had died": the arm between the count
+    and the verb does not hide the verb."""
+    rows = _draft(tmp_path, "At a median follow-up of 40 months, 64 (53%) of 121 patients "
+                            "in the Drug X group had died.")
+    assert _row(rows, "64")["quantity"] == "deaths"
+    assert _row(rows, "53")["quantity"] == "deaths"
+
+
+def test_counts_joined_by_and_share_the_verb_after_the_last(tmp_path):
+    """"71 (59%) of 121 patients in the Drug X group and 82 (68%) of 120 in the placebo
+    group had disease progression": both counts are progressions."""
+    rows = _draft(tmp_path, "By the cut-off, 71 (59%) of 121 patients in the Drug X group and "
+                            "82 (68%) of 120 patients in the placebo group had disease "
+                            "progression, and the median overall survival was 20 months.")
+    for value in ("71", "59", "82", "68"):
+        assert _row(rows, value)["quantity"] == "pfs_events", value
+
+
+@pytest.mark.parametrize(("sentence", "value", "quantity"), [
+    ("Of the 241 participants, 131 (54%) were male.", "131", "male"),
+    ("Of 241 patients with a median age of 61 years, 110 (46%) were women.", "110", "female"),
+    ("In the Drug X group, 43 patients (35.5%) responded.", "43", "orr"),
+    ("Of 241 participants, 229 (95%) received all of their allocated treatment.", "229",
+     "completed"),
+    ("Only 6 (2%) received no treatment.", "6", "not_treated"),
+    ("Before randomisation, 37 patients met any of the exclusion criteria.", "37",
+     "screen_failure"),
+    ("Between the two sites we recruited 241 patients.", "241", "enrolled"),
+    ("In all, 121 patients received Drug X and 120 received placebo.", "120", "treated"),
+])
+def test_the_flow_word_names_the_count(tmp_path, sentence, value, quantity):
+    """The words right after the count (or the verb right before it) name it for sure,
+    not the nearest term of the lexicon."""
+    row = _row(_draft(tmp_path, sentence), value)
+    assert row["quantity"] == quantity
+    assert "sure quantity: flow" in row["rules"]
+
+
+def test_a_count_that_received_a_dose_is_not_the_treated(tmp_path):
+    """"12 patients received a dose reduction": no arm is named after the verb."""
+    rows = _draft(tmp_path, "Overall, 12 patients received a dose reduction.")
+    assert _row(rows, "12")["quantity"] != "treated"
+
+
+@pytest.mark.parametrize(("sentence", "start", "end"), [
+    ("Recruitment started in February 2016 and was completed in September 2019.",
+     "2016-02", "2019-09"),
+    ("Enrolment began on March 1, 2013, and ended on Sept 30, 2017.", "2013-03-01",
+     "2017-09-30"),
+])
+def test_accrual_started_and_ended(tmp_path, sentence, start, end):
+    rows = _draft(tmp_path, sentence, "Methods")
+    assert (_row(rows, start)["quantity"], _row(rows, end)["quantity"]) == (
+        "enrollment_start", "enrollment_end")
+
+
+def test_the_first_patient_enrolled(tmp_path):
+    rows = _draft(tmp_path, "The first participant was enrolled on 15 June 2014.", "Methods")
+    assert _row(rows, "2014-06-15")["quantity"] == "enrollment_start"
+
+
+def test_of_the_n_before_a_flow_count_is_its_denominator(tmp_path):
+    """"Of the 241 women recruited, 198 (82.2%) were randomised": the percent is over 241
+    (data dictionary: a text's denominator where the sentence prints it)."""
+    rows = _draft(tmp_path, "Of the 241 women recruited, 198 (82.2%) were randomised.")
+    assert (_row(rows, "198")["denominator"], _row(rows, "82.2")["denominator"]) == ("241",
+                                                                                  "241")
+
+
+def test_a_flow_percent_over_an_n_printed_elsewhere_is_flagged(tmp_path):
+    """"Among them, 89 patients (65%) completed treatment": the n is in an earlier
+    sentence, so the row is a guess."""
+    rows = _draft(tmp_path, "Among them, 89 patients (65%) completed treatment.")
+    assert _row(rows, "89")["quantity"] == "completed"
+    assert _row(rows, "89")["needs_review"] == "yes"
+
+
+def test_a_group_of_patients_after_a_preposition_is_no_flow_step(tmp_path):
+    """"occurred in 14 participants (23%) randomised to Drug X": the participle without
+    an auxiliary describes the patients, the count is of the event."""
+    row = _row(_draft(tmp_path, "Iron overload occurred in 14 participants (23%) randomised "
+                                "to Drug X."), "14")
+    assert row["quantity"] != "randomized" or row["needs_review"] == "yes"
+
+
+def test_not_receiving_a_part_of_the_treatment_is_no_flow_step(tmp_path):
+    """"did not receive concurrent radiotherapy" is an outcome of the treatment given, not
+    the randomized patients who never received the allocated intervention."""
+    row = _row(_draft(tmp_path, "In all, 25 (9%) of 273 patients in the Drug X group did not "
+                                "receive concurrent radiotherapy."), "25")
+    assert row["quantity"] != "not_treated"
+
+
+
+def test_a_number_of_the_sentence_names_no_numeric_level_of_a_table():
+    """A table's "ECOG performance status / 1" row has only "1" for its level: the "1" of
+    "day 1" before a number names no such row (numbers alone never name a row), while
+    the words of a row still do."""
+    from trialrecon.dossier.draft.textnames import Named, TableNames, content_keys
+
+    tables = TableNames([Named("ecog", "1", content_keys("1"), statistics=frozenset({"count"})),
+                         Named("outcome", "Wound infection", content_keys("Wound infection"),
+                               statistics=frozenset({"count"}))])
+    text = "Drug X was given on day 1 and day 8 of each cycle."
+    assert tables.named(text, text.index("8")) == []
+    text = "Wound infection on day 1 was seen in 8 patients."
+    assert [e.category for e, _ in tables.named(text, text.index("8"))] == ["Wound infection"]
