@@ -140,3 +140,17 @@ def test_a_number_of_the_sentence_names_no_numeric_level_of_a_table():
     assert tables.named(text, text.index("8")) == []
     text = "Wound infection on day 1 was seen in 8 patients."
     assert [e.category for e, _ in tables.named(text, text.index("8"))] == ["Wound infection"]
+
+
+def test_an_age_of_n_years_is_no_denominator(tmp_path):
+    """"had an average age of 78 y, 73% were female": "of 78 y" counts no patients."""
+    rows = _draft(tmp_path, "The subgroup had an average age of 78 y, 73% were female.")
+    assert _row(rows, "73")["denominator"] == ""
+
+
+def test_a_number_in_words_is_drafted_and_flagged(tmp_path):
+    """"the two sites who dispensed the drug": a number in words may be a word of the prose,
+    so its row is a guess whatever the words after it say."""
+    rows = _draft(tmp_path, "Quit rates did not differ between the two sites who dispensed "
+                            "Drug X.")
+    assert _row(rows, "2")["needs_review"] == "yes"

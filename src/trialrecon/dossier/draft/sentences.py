@@ -22,7 +22,7 @@ writes it and corrects them:
 - **flags**: a row is left unflagged only when every label came from a rule that reads it
   from the sentence's own words without a choice (an effect and the outcome it names, an arm
   named right after the number, a design parameter, ...); every other row says in its rules
-  why it is a guess.
+  why it is a guess, and so does a number printed in words (data, or prose: "the two sites").
 """
 
 from __future__ import annotations
@@ -579,6 +579,8 @@ def _flag(s: Sentence, d: Draft) -> None:
         guess(d, "statistic: an interval the sentence does not name")
     if len(s.ctx.names.cohorts) > 1 and any("pooled cohort" in r for r in d.rules):
         guess(d, "cohort: none named")
+    if d.item is not None and d.item.words:
+        guess(d, "a number in words: data, or a word of the prose (\"the two sites who\")?")
     if s.unit.external:
         guess(d, "external: a number of another study (name it in category)")
     elif not d.fields.get("population") and _EFFICACY.match(q):

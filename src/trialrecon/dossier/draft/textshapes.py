@@ -149,7 +149,9 @@ def label_flow(s: Sentence) -> None:
 
 
 # "Of the 787 women recruited, 398 (50.6%) were randomised": the n the percent is over
-_OF_N_BEFORE = re.compile(r"\b(?:of|among) (?:the |these |all )?(\d[\d,]*) [a-z ,-]{0,60}?,\s*$")
+_OF_N_BEFORE = re.compile(r"(?:^|[.;,(]\s*)(?:of|among) (?:the |these |all )?(\d[\d,]*) "
+                          r"(?:[a-z-]+ ){0,3}?(?:patients|participants|women|men|children|"
+                          r"infants|subjects|people|mothers)\b[a-z ,-]{0,40}?,\s*$")
 
 
 def _flow_denominator(s: Sentence, head: Draft, d: Draft) -> None:
