@@ -154,3 +154,20 @@ def test_a_number_in_words_is_drafted_and_flagged(tmp_path):
     rows = _draft(tmp_path, "Quit rates did not differ between the two sites who dispensed "
                             "Drug X.")
     assert _row(rows, "2")["needs_review"] == "yes"
+
+
+def test_a_declared_endpoint_named_around_the_vocabularys_term(tmp_path):
+    """"local progression-free survival was 20.7 months": the trial declares "local
+    progression-free survival" (``lpfs``), whose name holds the vocabulary's
+    "progression-free survival"; plain "progression-free survival" stays ``pfs``."""
+    trial = trial_yaml().replace("sources:", 'endpoints:\n  - id: lpfs\n    label: "local '
+                                 'progression-free survival (at the primary site)"\nsources:', 1)
+    (tmp_path / "trial.yaml").write_text(trial, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text("<html><body><h1>Fictional</h1><h2>Results</h2><p>Median local "
+                     "progression-free survival was 20.7 months in the Drug X group. Median "
+                     "progression-free survival was 11.3 months in the Drug X group.</p>"
+                     "</body></html>", encoding="utf-8")
+    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    rows = [d.fields for d in drafted]
+    assert (_row(rows, "20.7")["quantity"], _row(rows, "11.3")["quantity"]) == ("lpfs", "pfs")

@@ -7,7 +7,9 @@ is sure (``text: ...`` in the row's rules) or a guess (``guess: ...``, which fla
 - landmark rates: "the 2-year overall survival was 56%", "PFS rate at 3 months";
 - what a number names in the tables (:func:`label_named`): "diarrhoea (35.9% vs 35.1%)"
   takes the quantity and category of the adverse-event row ``Diarrhea``;
-- the units printed after a number ("3·6 h", "250 mg", "15 cm/sec", "45 Gy").
+- the units printed after a number ("3·6 h", "250 mg", "15 cm/sec", "45 Gy");
+- an endpoint ``trial.yaml`` declares whose name holds the vocabulary's term ("local
+  progression-free survival" is ``lpfs``, not ``pfs``).
 
 Designs, flow, doses, schedules, dates and follow-up are in :mod:`.textshapes`.
 """
@@ -371,3 +373,40 @@ def label_declared_set(rows: list[Draft], names: Names) -> None:
             d.fields["population"] = declared
             d.rules.append(f"population: the declared set whose counts the passage prints "
                            f"({declared})")
+
+
+# ------------------------------------------------------------------- declared endpoints
+
+_BUILT_IN_TTE = re.compile(r"^(pfs|os|dfs|efs|rfs|ttp|dor|idfs|pfs2|mfs|rpfs|ttf|dss|ttr)"
+                           r"(_hr|_rate|_events)?$")
+
+
+def label_declared_endpoints(s: Sentence) -> None:
+    """"local progression-free survival was 20.7 months": the term of the vocabulary
+    ("progression-free survival") stands inside the name of an endpoint ``trial.yaml``
+    declares ("local progression-free survival"), so the number is of the declared one (its
+    median, hazard ratio, rate or events, as the vocabulary's term said)."""
+    declared = s.ctx.names.endpoints
+    if not declared:
+        return
+    own = {ident for ident, _ in declared}
+    for d in s.rows:
+        m = _BUILT_IN_TTE.match(d.fields["quantity"])
+        term = next((re.search(r"text-term '([^'+]+)'", r) for r in d.rules
+                     if r.startswith("quantity: text-term")), None)
+        if not m or m.group(1) in own or term is None:
+            continue
+        start = s.group_span(d)[0]
+        lo = max(0, start - 90)
+        window = s.low[lo:start]
+        at = window.rfind(term.group(1))
+        if at < 0:
+            continue
+        for ident, aliases in declared:
+            inside = [a for a in aliases if len(a) > len(term.group(1)) and term.group(1) in a
+                      and 0 <= window.rfind(a) <= at < window.rfind(a) + len(a)]
+            if inside:
+                d.fields["quantity"] = ident + (m.group(2) or "")
+                d.rules.append(f"quantity: the declared endpoint '{max(inside, key=len)}' "
+                               f"names the term")
+                break
