@@ -171,3 +171,26 @@ def test_a_declared_endpoint_named_around_the_vocabularys_term(tmp_path):
     _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
     rows = [d.fields for d in drafted]
     assert (_row(rows, "20.7")["quantity"], _row(rows, "11.3")["quantity"]) == ("lpfs", "pfs")
+
+
+def test_the_duration_of_treatment_with_its_spread(tmp_path):
+    """"The median duration of Drug X and placebo administration was 1.8 (range, 0.2-31.5
+    months) and 2.8 ...": every number is ``treatment_duration``, in months (data
+    dictionary: "duration of treatment")."""
+    rows = _draft(tmp_path, "The median duration of Drug X and placebo administration was 1.8 "
+                            "(range, 0.2-31.5 months) and 2.8 (range, 0.1-22.6 months) months, "
+                            "respectively.")
+    for value in ("1.8", "0.2", "31.5", "2.8", "22.6"):
+        row = _row(rows, value)
+        assert (row["quantity"], row["unit"]) == ("treatment_duration", "months"), value
+    assert _row(rows, "1.8")["statistic"] == "median"
+    # the ranges name no arm of their own: flagged
+    assert _row(rows, "0.2")["needs_review"] == "yes"
+
+
+def test_a_usual_duration_is_a_guess(tmp_path):
+    """"the average duration of IV therapy is 5-6 days" (a Discussion's general statement):
+    no median or mean of this trial's patients, so the quantity is a guess."""
+    rows = _draft(tmp_path, "It is known that the average duration of IV therapy is 5-6 days.",
+                  "Discussion")
+    assert _row(rows, "5")["needs_review"] == "yes"

@@ -525,6 +525,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textshapes.label_design(s)
     textshapes.label_flow(s)
     textrules.label_declared_endpoints(s)
+    textrules.label_duration(s)
     textrules.label_landmarks(s)
     label_effects(s)
     textrules.label_named(s)
@@ -580,6 +581,9 @@ def _flag(s: Sentence, d: Draft) -> None:
         guess(d, "statistic: an interval the sentence does not name")
     if len(s.ctx.names.cohorts) > 1 and any("pooled cohort" in r for r in d.rules):
         guess(d, "cohort: none named")
+    if stat.startswith(("range_", "iqr_")) and s.arms and not d.fields["arm"] and \
+            not _between(d):
+        guess(d, "arm: the spread of an arm's number (the sentence names arms)")
     if d.item is not None and d.item.words:
         guess(d, "a number in words: data, or a word of the prose (\"the two sites who\")?")
     if s.unit.external:

@@ -410,3 +410,63 @@ def label_declared_endpoints(s: Sentence) -> None:
                 d.rules.append(f"quantity: the declared endpoint '{max(inside, key=len)}' "
                                f"names the term")
                 break
+
+
+# ------------------------------------------------------------------- duration of treatment
+
+_DURATION = re.compile(r"\b(?:duration of (?:the )?[a-z0-9 +/-]{0,60}?(?:treatment|therapy|"
+                       r"administration|use|exposure|dosing)|(?:treatment|therapy|exposure) "
+                       r"duration|(?:days|weeks|months) (?:of|on) (?:use|treatment|therapy|"
+                       r"study drug)|median (?:use|exposure)|time on (?:study )?(?:treatment|"
+                       r"therapy|drug))\b")
+_TIME_UNITS = ("days", "weeks", "months", "years")
+
+
+_SPREAD = re.compile(r"^\s*(?:days|weeks|months|years)?\s*[,;]?\s*[(\[]?\s*(?:range|iqr|"
+                     r"interquartile range|95% ci)?(?:\s*[\[(]iqr[\])])?[\s,:=;]*$")
+
+
+def label_duration(s: Sentence) -> None:
+    """"The median duration of drug A and drug B administration was 1.8 (range, 0.2-31.5
+    months) and 2.8 ...", "median use ... (51.0 days, IQR 28.0-69.0)": a time printed after
+    words naming how long the treatment was taken is ``treatment_duration``, and so are the
+    median and the spread printed with it."""
+    groups: dict[int, list[Draft]] = {}
+    for d in s.rows:
+        if d.item is not None:
+            groups.setdefault(d.item.group, []).append(d)
+    order = sorted(groups, key=lambda g: s.group_span(groups[g][0])[0])
+    chosen: dict[int, tuple[str, str, bool]] = {}
+    for g in order:
+        head = groups[g][0]
+        unit = next((d.fields["unit"] for d in groups[g] if d.fields["unit"] in _TIME_UNITS), "")
+        if not unit or any(is_sure(d, "quantity") or d.fields["statistic"] in (
+                "p_value", "date", "count", "percent") for d in groups[g]):
+            continue
+        start = s.group_span(head)[0]
+        before = s.low[max(0, start - 120):start]
+        found = list(_DURATION.finditer(before))
+        if found and not re.search(r"[;.]\s|\b(?:whereas|while)\b", before[found[-1].end():]):
+            # "the median duration ...": this trial's summary; "the average duration of IV
+            # therapy is 5-6 days" may be what is usual anywhere
+            chosen[g] = (unit, found[-1].group(), bool(re.search(r"\b(?:median|mean)\b",
+                                                                 before)))
+    for k, g in enumerate(order):  # the median and the spread printed with a chosen time
+        for j in (k - 1, k + 1):
+            if g in chosen or not 0 <= j < len(order) or order[j] not in chosen:
+                continue
+            a, b = sorted((g, order[j]), key=lambda x: s.group_span(groups[x][0])[0])
+            gap = s.low[s.group_span(groups[a][0])[1]:s.group_span(groups[b][0])[0]]
+            if _SPREAD.match(gap):
+                chosen[g] = chosen[order[j]]
+    for g, (unit, words, summary) in chosen.items():
+        for d in groups[g]:
+            d.fields["quantity"], d.fields["category"] = "treatment_duration", ""
+            d.fields["unit"] = unit
+            if d.fields["statistic"] in ("value", "estimate") and "median" in s.low:
+                d.fields["statistic"] = "median"
+            if summary:
+                sure(d, "quantity", f"a duration of treatment: '{words}'")
+            else:
+                d.rules.append(f"quantity: a duration of treatment: '{words}'")
+                guess(d, "quantity: a duration of treatment, or a usual one (no median/mean)")
