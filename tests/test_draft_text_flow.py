@@ -194,3 +194,19 @@ def test_a_usual_duration_is_a_guess(tmp_path):
     rows = _draft(tmp_path, "It is known that the average duration of IV therapy is 5-6 days.",
                   "Discussion")
     assert _row(rows, "5")["needs_review"] == "yes"
+
+
+@pytest.mark.parametrize(("sentence", "value", "comparator"), [
+    ("About 10% of devices stayed in situ.", "10", "~"),
+    ("Eligible patients needed at least 4 days of therapy.", "4", ">="),
+    ("Rash was reported by more than 30% of those taking Drug X.", "30", ">"),
+    ("Randomisation was allowed up to 8 h after onset.", "8", "<="),
+    ("Women were admitted at 18 weeks' gestation or more.", "18", ">="),
+    ("Fewer than 5 patients were lost.", "5", "<"),
+    ("Over 36% of the women were obese.", "36", ">"),
+    ("Radiotherapy was given in 2 Gy fractions over 45 days.", "45", ""),
+])
+def test_a_comparator_in_words(tmp_path, sentence, value, comparator):
+    """The words at a number say how it compares, as a printed sign would (data dictionary,
+    ``comparator``); "over 45 days" is a duration, not "more than"."""
+    assert _row(_draft(tmp_path, sentence), value)["comparator"] == comparator

@@ -526,6 +526,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textshapes.label_flow(s)
     textrules.label_declared_endpoints(s)
     textrules.label_duration(s)
+    textrules.label_comparators(s)
     textrules.label_landmarks(s)
     label_effects(s)
     textrules.label_named(s)

@@ -9,7 +9,10 @@ is sure (``text: ...`` in the row's rules) or a guess (``guess: ...``, which fla
   takes the quantity and category of the adverse-event row ``Diarrhea``;
 - the units printed after a number ("3·6 h", "250 mg", "15 cm/sec", "45 Gy");
 - an endpoint ``trial.yaml`` declares whose name holds the vocabulary's term ("local
-  progression-free survival" is ``lpfs``, not ``pfs``).
+  progression-free survival" is ``lpfs``, not ``pfs``);
+- a duration of treatment ("the median duration of A administration was 1.8 (range ...)
+  months") with its median and spread;
+- comparators in words: "about 10%", "at least 4 days", "up to 8 h", "18 weeks or more".
 
 Designs, flow, doses, schedules, dates and follow-up are in :mod:`.textshapes`.
 """
@@ -470,3 +473,43 @@ def label_duration(s: Sentence) -> None:
             else:
                 d.rules.append(f"quantity: a duration of treatment: '{words}'")
                 guess(d, "quantity: a duration of treatment, or a usual one (no median/mean)")
+
+
+# ------------------------------------------------------------------ comparators in words
+
+_WORDS_BEFORE = (
+    ("~", r"(?:about|approximately|approx\.?|around|almost|nearly|roughly|an estimated|"
+          r"circa|ca\.)"),
+    (">=", r"(?:at least|no (?:fewer|less) than|higher or equal(?: to)?|greater than or equal "
+           r"to|not less than)"),
+    ("<=", r"(?:up to|at most|no more than|not more than|within|less than or equal to)"),
+    (">", r"(?:more than|greater than|longer than|higher than|in excess of|exceeding)"),
+    ("<", r"(?:less than|fewer than|shorter than|lower than|below)"),
+)
+_WORDS_BEFORE_RE = tuple((c, re.compile(r"\b" + rx + r"\s*$")) for c, rx in _WORDS_BEFORE)
+_WORDS_AFTER_RE = ((">=", re.compile(r"^\s*%?\s*(?:[a-z/²'’]+\s+){0,2}?or (?:more|longer|above|"
+                                     r"greater|higher|older|over)\b")),
+                   ("<=", re.compile(r"^\s*%?\s*(?:[a-z/²'’]+\s+){0,2}?or (?:less|fewer|shorter|"
+                                     r"below|lower|younger|under)\b")))
+_COMPARED = ("value", "count", "percent", "median", "mean", "estimate")
+
+
+def label_comparators(s: Sentence) -> None:
+    """"about 10%", "at least four days", "more than 30% of those", "up to 8 h", "18 weeks'
+    gestation or more": the words right before (or right after) a number say how it
+    compares, as the data dictionary's ``comparator`` writes a printed sign."""
+    for d in s.rows:
+        if d.item is None or d.fields.get("comparator") or d.item.pattern == "comparison" \
+                or d.fields["statistic"] not in _COMPARED or d.fields["statistic"] == "date":
+            continue
+        start, end = s.span(d)
+        before = s.low[max(0, start - 40):start]
+        after = s.low[end:end + 40]
+        found = next((c for c, rx in _WORDS_BEFORE_RE if rx.search(before)), "") or \
+            next((c for c, rx in _WORDS_AFTER_RE if rx.match(after)), "")
+        if not found and d.fields["statistic"] == "percent" and re.search(r"\bover\s*$",
+                                                                        before):
+            found = ">"  # "Over 36% of the women" (not "over 45 days", a duration)
+        if found:
+            d.fields["comparator"] = found
+            d.rules.append(f"comparator: '{found}' in words at the number")
