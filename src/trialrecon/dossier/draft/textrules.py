@@ -190,7 +190,7 @@ def _grade_choice(s: Sentence, tops: list[Named], start: int) -> Named | None:
 
 def label_named(s: Sentence) -> None:
     """A number whose sentence names a table's row takes the row's quantity and category."""
-    from trialrecon.dossier.draft.sentences import EFFECTS
+    from trialrecon.dossier.draft.texteffects import EFFECTS
 
     last: dict[int, Draft] = {}
     for d in s.rows:
