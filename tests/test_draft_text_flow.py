@@ -184,8 +184,20 @@ def test_the_duration_of_treatment_with_its_spread(tmp_path):
         row = _row(rows, value)
         assert (row["quantity"], row["unit"]) == ("treatment_duration", "months"), value
     assert _row(rows, "1.8")["statistic"] == "median"
-    # the ranges name no arm of their own: flagged
-    assert _row(rows, "0.2")["needs_review"] == "yes"
+    # each range is the spread of the number before it, of that number's arm
+    assert [_row(rows, v)["arm"] for v in ("0.2", "31.5", "0.1", "22.6")] == [
+        "drug_x", "drug_x", "placebo", "placebo"]
+
+
+def test_the_arm_named_after_a_number_and_its_spread(tmp_path):
+    """"51.0 days [interquartile range (IQR) 28.0–69.0] in the Drug X group versus 52.0
+    days [IQR 27.0–76.0] in the placebo group": the spread between a number and the arm
+    named after it hides neither the arm nor its own arm."""
+    rows = _draft(tmp_path, "Use was similar (51.0 days [interquartile range (IQR) 28.0–69.0] "
+                            "in the Drug X group versus 52.0 days [IQR 27.0–76.0] in the "
+                            "placebo group).")
+    assert [_row(rows, v)["arm"] for v in ("51.0", "28.0", "52.0", "76.0")] == [
+        "drug_x", "drug_x", "placebo", "placebo"]
 
 
 def test_a_usual_duration_is_a_guess(tmp_path):

@@ -11,7 +11,9 @@ writes it and corrects them:
   Arms are named by their labels (:class:`~.lexicon.Names`) or by their role words
   ("placebo group", "control arm", "intervention group"). A count or characteristic of the
   whole trial, with no arm named, is the pooled arm's when ``trial.yaml`` declares one.
-  Between-arm statistics (effects, hazard ratios, P values) have no arm.
+  Between-arm statistics (effects, hazard ratios, P values) have no arm. A number's spread
+  ("[IQR 28.0–69.0]", "(range, 0.2-31.5 months)") neither hides the arm named after it nor
+  lacks one: it is of that number's arm.
 - **effects** (:mod:`.texteffects`): "(RR 0.75, 95% CI 0.51–1.11; P = 0.14)", "adjusted
   odds ratio 0.88", "HR for death 0.7": the effect quantity, its adjustment and category;
 - **categories**: an outcome, characteristic or adverse event the sentence names takes the
@@ -258,7 +260,8 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
             r"[\s,]*(?:[a-z-]+\s+){0,4}?[(\[]\s*(?:n\s*=\s*)?", s.low[after[0].end:nxt])
         if after and not both and not owned:
             # "12 (10%) of 120 patients in the A group": the denominator is no other number
-            tail = re.sub(r"\bof\s+\d[\d,]*\b", "of", s.low[end:after[0].start])
+            tail = _without_spread(re.sub(r"\bof\s+\d[\d,]*\b", "of",
+                                          s.low[end:after[0].start]))
             if _LINK_AFTER.match(tail + " ") or re.fullmatch(r"[\s%a-z.,()\[\]]*", tail) \
                     and not _VS.search(tail):
                 after_of[i] = after[0]
@@ -283,6 +286,20 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
             hit = before[-1] if before else next(a for a in s.arms)
             out[id(h)] = (hit.name, f"far from '{hit.term}'")
     return out
+
+
+_BRACKETED = re.compile(r"[(\[][^()\[\]]*[)\]]")
+_SPREAD = re.compile(r",?\s*(?:interquartile range|iqr|range|95% ci|ci|sd)\s*[:=,]?\s*"
+                     r"-?\d[\d.,]*\s*(?:-|–|to)\s*-?\d[\d.,]*\s*[a-z]*,?")
+
+
+def _without_spread(tail: str) -> str:
+    """The words between a number and an arm named after it without the number's spread:
+    "51.0 days [interquartile range (IQR) 28.0–69.0] in the A group", "51.0 days, IQR
+    28.0–69.0, in the A group" name the arm right after the number."""
+    while _BRACKETED.search(tail):
+        tail = _BRACKETED.sub(" ", tail)
+    return _SPREAD.sub(" ", tail)
 
 
 def _by_neighbour(s: Sentence, heads: list[Draft], spans: list[tuple[int, int]],
@@ -343,6 +360,8 @@ def label_arms(s: Sentence) -> None:
             d.fields["arm"] = ""
             continue
         got = current.get(d.item.group) if d.item is not None else None
+        if got is None and d.fields["statistic"].startswith(("range_", "iqr_", "ci_", "sd")):
+            got = _spread_of(s, d, current)
         if got:
             d.fields["arm"] = got[0]
             d.rules.append(f"arm: {got[1]}")
@@ -357,6 +376,26 @@ def label_arms(s: Sentence) -> None:
             if q not in ("", "outcome") and not q.startswith(("external", "design")):
                 if q in _PATIENT_LEVEL:
                     guess(d, "arm: none named (the whole trial's?)")
+
+
+_SPREAD_GAP = re.compile(r"^[\s,;:(\[]*(?:[a-z]+\s*)?[,;(\[]*\s*(?:interquartile range|iqr|range|"
+                         r"95% ci|ci|sd)?\s*(?:[(\[]\s*iqr\s*[)\]])?[\s,:=]*$")
+
+
+def _spread_of(s: Sentence, d: Draft, current: dict[int, tuple[str, str]]
+               ) -> tuple[str, str] | None:
+    """"51.0 days [IQR 28.0–69.0] in the A group": a spread printed in its own group right
+    after an arm's number is of that arm."""
+    start = s.group_span(d)[0]
+    before = [r for r in s.rows if r.item is not None and d.item is not None
+              and r.item.group != d.item.group and s.group_span(r)[1] <= start]
+    if not before or before[-1].item is None or before[-1].item.group not in current:
+        return None
+    prev = before[-1]
+    if not _SPREAD_GAP.match(s.low[s.group_span(prev)[1]:start]):
+        return None
+    arm, rule = current[prev.item.group]  # type: ignore[union-attr]
+    return arm, f"{rule} (the spread of that number)"
 
 
 def _between(d: Draft) -> bool:
