@@ -222,3 +222,15 @@ def test_a_comparator_in_words(tmp_path, sentence, value, comparator):
     """The words at a number say how it compares, as a printed sign would (data dictionary,
     ``comparator``); "over 45 days" is a duration, not "more than"."""
     assert _row(_draft(tmp_path, sentence), value)["comparator"] == comparator
+
+
+def test_a_mean_and_its_sd(tmp_path):
+    """"The mean age was 68·9 years (SD 13·8)": a mean and its SD, of one quantity and unit
+    (data dictionary: statistic ``sd``, in the unit of the mean)."""
+    rows = _draft(tmp_path, "The mean age was 68·9 years (SD 13·8).")
+    mean, sd = _row(rows, "68.9"), _row(rows, "13.8")
+    assert (mean["statistic"], sd["statistic"]) == ("mean", "sd")
+    assert (sd["quantity"], sd["unit"]) == (mean["quantity"], "years")
+    rows = _draft(tmp_path, "Growth was larger with Drug X (3·72 mL, SD 15·9).")
+    assert (_row(rows, "3.72")["statistic"], _row(rows, "15.9")["statistic"],
+            _row(rows, "15.9")["unit"]) == ("mean", "sd", "mL")

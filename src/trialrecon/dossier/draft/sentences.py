@@ -427,6 +427,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_responses(s)
     textshapes.label_treatment(s)
     textshapes.label_follow_up(s)
+    textrules.label_sd(s)
     label_arms(s)
     for d in rows:
         _safety_set(s, d)

@@ -12,7 +12,8 @@ is sure (``text: ...`` in the row's rules) or a guess (``guess: ...``, which fla
   progression-free survival" is ``lpfs``, not ``pfs``);
 - a duration of treatment ("the median duration of A administration was 1.8 (range ...)
   months") with its median and spread;
-- comparators in words: "about 10%", "at least 4 days", "up to 8 h", "18 weeks or more".
+- comparators in words: "about 10%", "at least 4 days", "up to 8 h", "18 weeks or more";
+- a mean and the SD printed after it ("68·9 years (SD 13·8)").
 
 Designs, flow, doses, schedules, dates and follow-up are in :mod:`.textshapes`.
 """
@@ -513,3 +514,33 @@ def label_comparators(s: Sentence) -> None:
         if found:
             d.fields["comparator"] = found
             d.rules.append(f"comparator: '{found}' in words at the number")
+
+
+# ------------------------------------------------------------------- a mean and its SD
+
+_SD_BEFORE = re.compile(r"\b(?:sd|s\.d\.|standard deviation)\s*[,:=]?\s*$")
+
+
+def label_sd(s: Sentence) -> None:
+    """"The mean age was 68·9 years (SD 13·8)", "(3·72 mL, SD 15·9)": the number after "SD"
+    is the standard deviation of the number before it, which is then a mean (data
+    dictionary: a mean and its SD are two rows of one quantity, category and unit)."""
+    rows = [d for d in s.rows if d.item is not None]
+    for k, d in enumerate(rows):
+        start = s.span(d)[0]
+        if k == 0 or d.fields["statistic"] in ("p_value", "date", "percent") or \
+                not _SD_BEFORE.search(s.low[max(0, start - 25):start]):
+            continue
+        mean = rows[k - 1]
+        if mean.fields["statistic"] not in ("value", "mean", "estimate") or \
+                len(s.low[s.span(mean)[1]:start]) > 25:
+            continue
+        mean.fields["statistic"] = "mean"
+        d.fields["statistic"] = "sd"
+        for key in ("quantity", "category", "unit", "population"):
+            d.fields[key] = mean.fields.get(key, "")
+        d.rules = [r for r in d.rules if not r.startswith(("guess: quantity", "guess: category"))]
+        d.rules += [r for r in mean.rules if r.startswith(("sure quantity", "sure category",
+                                                          "guess: quantity", "guess: category"))]
+        sure(d, "statistic", "'SD' printed before the number")
+        sure(mean, "statistic", "a number with its SD is a mean")
