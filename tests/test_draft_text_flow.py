@@ -234,3 +234,19 @@ def test_a_mean_and_its_sd(tmp_path):
     rows = _draft(tmp_path, "Growth was larger with Drug X (3·72 mL, SD 15·9).")
     assert (_row(rows, "3.72")["statistic"], _row(rows, "15.9")["statistic"],
             _row(rows, "15.9")["unit"]) == ("mean", "sd", "mL")
+
+
+@pytest.mark.parametrize(("sentence", "value", "test"), [
+    ("Diarrhoea was more common with Drug X (19% vs 11%, Fisher’s exact test, p = 0.082).",
+     "0.082", "fisher_exact"),
+    ("Survival did not differ between groups (Kaplan-Meier with log rank, P = 0.53).", "0.53",
+     "log_rank"),
+    ("Scores were higher with Drug X (P = 0.03, Mann-Whitney test).", "0.03",
+     "wilcoxon_rank_sum"),
+    ("Pain fell with Drug X (unpaired t-test, P = 0.04).", "0.04", "t_test"),
+    ("A goodness-of-fit test showed no lack of fit (P = 0.63).", "0.63", ""),
+])
+def test_the_test_named_at_a_p_value(tmp_path, sentence, value, test):
+    """The test a sentence names beside a P value is its ``test`` (data dictionary: "the
+    test the paper names for that value"); "goodness-of-fit test" names no t test."""
+    assert _row(_draft(tmp_path, sentence), value).get("test", "") == test

@@ -428,6 +428,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textshapes.label_treatment(s)
     textshapes.label_follow_up(s)
     textrules.label_sd(s)
+    textrules.label_tests(s)
     label_arms(s)
     for d in rows:
         _safety_set(s, d)

@@ -13,7 +13,8 @@ is sure (``text: ...`` in the row's rules) or a guess (``guess: ...``, which fla
 - a duration of treatment ("the median duration of A administration was 1.8 (range ...)
   months") with its median and spread;
 - comparators in words: "about 10%", "at least 4 days", "up to 8 h", "18 weeks or more";
-- a mean and the SD printed after it ("68·9 years (SD 13·8)").
+- a mean and the SD printed after it ("68·9 years (SD 13·8)");
+- the test named at a P value ("(Fisher's exact test, p = 0.082)").
 
 Designs, flow, doses, schedules, dates and follow-up are in :mod:`.textshapes`.
 """
@@ -544,3 +545,24 @@ def label_sd(s: Sentence) -> None:
                                                           "guess: quantity", "guess: category"))]
         sure(d, "statistic", "'SD' printed before the number")
         sure(mean, "statistic", "a number with its SD is a mean")
+
+
+# ------------------------------------------------------------------- a test named at a P
+
+def label_tests(s: Sentence) -> None:
+    """"(Fisher's exact test, p = 0.082)", "(KM with log rank, P = 0.53)", "(P = 0.03,
+    Mann-Whitney test)", "(χ²(5) = 6.6, P = 0.247)": the test named in the clause of a P
+    value (or of a test statistic) is its ``test``, the one named nearest before it, else
+    right after it in the same parenthesis."""
+    for d in s.rows:
+        if d.item is None or d.fields.get("test") or d.fields["statistic"] not in (
+                "p_value", "test_statistic"):
+            continue
+        start, end = s.span(d)
+        before = s.unit.text[max(0, start - 80):start]
+        before = re.split(r"[.;]\s", before)[-1]
+        after = re.split(r"[);]|\.\s", s.unit.text[end:end + 50])[0]
+        test = cues.last_test(before) or cues.test_of(after)
+        if test:
+            d.fields["test"] = test
+            d.rules.append(f"test: '{test}' named at the P value")
