@@ -35,3 +35,12 @@ def test_a_table_stub_keeps_the_narrow_reading():
     """A table's stub ("Two or more prior lines") is a label, not a number: the wider
     reading is for prose only."""
     assert [i.value for i in find_items("Two or three metastatic sites") if i.words] == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Toxicity did not differ between the two groups.",
+    "Quit rates were similar at the two sites who dispensed the drug.",
+])
+def test_a_number_in_words_after_the_is_prose(sentence):
+    """"the two groups", "the two sites": a reference back to things already counted."""
+    assert [i.value for i in find_items(sentence, prose=True) if i.words] == []

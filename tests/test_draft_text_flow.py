@@ -151,7 +151,7 @@ def test_an_age_of_n_years_is_no_denominator(tmp_path):
 def test_a_number_in_words_is_drafted_and_flagged(tmp_path):
     """"the two sites who dispensed the drug": a number in words may be a word of the prose,
     so its row is a guess whatever the words after it say."""
-    rows = _draft(tmp_path, "Quit rates did not differ between the two sites who dispensed "
+    rows = _draft(tmp_path, "Quit rates did not differ between two sites that dispensed "
                             "Drug X.")
     assert _row(rows, "2")["needs_review"] == "yes"
 

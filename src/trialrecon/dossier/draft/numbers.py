@@ -266,13 +266,16 @@ _NUMBER_WORD = "|".join(list(_WORDS) + list(_TENS))
 # a sentence that may hold a number in words (the only kind some sentences print)
 HAS_NUMBER_WORD = re.compile(r"\b(?:" + _NUMBER_WORD + r")\b", re.IGNORECASE)
 _PROSE_WORD_NUMBER = re.compile(
+    # "between the two groups": prose (a match may start at the space before the word)
+    r"(?<!\bthe )(?<!\bthese )(?<!\bthose )(?<!\bboth )(?<!\bthe)(?<!\bthese)(?<!\bthose)"
+    r"(?<!\bboth)" +
     _WORD_NUMBER.pattern[:_WORD_NUMBER.pattern.index("(?=")] +
     r"(?=\s+(?:patients|participants|subjects|deaths|events|of the|cohorts|centers|countries|"
     r"institutions|previous|prior|lines?|cycles|weeks|months|years|days|hours|minutes|"
     r"patient|responses?|trials?|studies|doses?|arms?|grade|women|men|children|infants|"
     r"mothers|people|persons|individuals|participant|woman|child|infant|centres|sites|"
     r"hospitals|clinics|grams|fractions|sessions|visits|cases|episodes|procedures|"
-    r"attempts|effects|times|groups|blocks|"
+    r"attempts|effects|times|blocks|"
     r"(?:vs\.?|versus|or|and|to)\s+(?:" + _NUMBER_WORD + r"|none|no)\b|"
     r"in (?:the|each|both)\b|\()|\s*[()]|\s+(?:vs\.?|versus)\s)", re.IGNORECASE)
 
