@@ -250,3 +250,17 @@ def test_the_test_named_at_a_p_value(tmp_path, sentence, value, test):
     """The test a sentence names beside a P value is its ``test`` (data dictionary: "the
     test the paper names for that value"); "goodness-of-fit test" names no t test."""
     assert _row(_draft(tmp_path, sentence), value).get("test", "") == test
+
+
+def test_a_sample_size_sentence_with_its_dropout_and_alpha(tmp_path):
+    """"Considering a 3% withdrawal rate, 309 patients needed to enter the study", "an 80%
+    power at the 5% level of significance": design rows (data dictionary: design_dropout,
+    design_n_total, design_power, design_alpha)."""
+    rows = _draft(tmp_path, "Considering a 3% withdrawal rate, 309 patients needed to enter "
+                            "the study.", "Statistical analysis")
+    assert (_row(rows, "3")["quantity"], _row(rows, "309")["quantity"]) == (
+        "design_dropout", "design_n_total")
+    rows = _draft(tmp_path, "We needed 300 patients to ensure an 80% power at the 5% level of "
+                            "significance (two-sided).", "Statistical analysis")
+    assert (_row(rows, "80")["quantity"], _row(rows, "5")["quantity"],
+            _row(rows, "5")["sided"]) == ("design_power", "design_alpha", "two_sided")

@@ -219,6 +219,8 @@ def _flow_after(s: Sentence, head: Draft, tail: str, hops: int = 2) -> str:
 
 _DESIGN_PLACE = re.compile(r"sample size|power|statistic|design|analys")
 _DESIGN_WORDS = re.compile(r"\bpower\b|sample size|\bdetect\b|were (?:needed|required)|"
+                           r"(?:needed|required) to (?:enter|be (?:enrolled|randomi[sz]ed|"
+                           r"included|recruited))|"
                            r"would (?:be )?(?:need|require)|to be enrolled|calculated|"
                            r"type i error|\balpha\b|α")
 _DESIGN_AFTER = (
@@ -229,6 +231,8 @@ _DESIGN_AFTER = (
                            r"infants?|devices?)?\s*(?:per|in each|for each|each) "
                            r"(?:group|arm|treatment|cohort)"),
     ("design_events", r"^\s*(?:events|deaths)\b"),
+    ("design_alpha", r"^\s*%?\s*(?:(?:two|one)-sided )?(?:level of significance|significance "
+                     r"level|type i error)"),
 )
 _DESIGN_BEFORE = (
     ("design_power", r"power(?: of)?\s*$"),
