@@ -264,3 +264,11 @@ def test_a_sample_size_sentence_with_its_dropout_and_alpha(tmp_path):
                             "significance (two-sided).", "Statistical analysis")
     assert (_row(rows, "80")["quantity"], _row(rows, "5")["quantity"],
             _row(rows, "5")["sided"]) == ("design_power", "design_alpha", "two_sided")
+
+
+def test_an_arm_named_far_from_a_number_of_the_whole_trial(tmp_path):
+    """"At a median follow-up of 45 months, 64 (53%) of 121 patients in the Drug X group had
+    died": the follow-up is the whole trial's, not the arm named after the next number."""
+    rows = _draft(tmp_path, "At a median follow-up of 45 months (IQR 35–58), 64 (53%) of 121 "
+                            "patients in the Drug X group had died.")
+    assert (_row(rows, "45")["arm"], _row(rows, "64")["arm"]) == ("", "drug_x")

@@ -13,7 +13,8 @@ writes it and corrects them:
   whole trial, with no arm named, is the pooled arm's when ``trial.yaml`` declares one.
   Between-arm statistics (effects, hazard ratios, P values) have no arm. A number's spread
   ("[IQR 28.0–69.0]", "(range, 0.2-31.5 months)") neither hides the arm named after it nor
-  lacks one: it is of that number's arm.
+  lacks one: it is of that number's arm. A number of the whole trial (follow-up, schedule,
+  eligibility, flow totals) takes no arm named far from it.
 - **effects** (:mod:`.texteffects`): "(RR 0.75, 95% CI 0.51–1.11; P = 0.14)", "adjusted
   odds ratio 0.88", "HR for death 0.7": the effect quantity, its adjustment and category;
 - **categories**: an outcome, characteristic or adverse event the sentence names takes the
@@ -56,6 +57,9 @@ _PATIENT_LEVEL = frozenset((
     "ecog", "baseline", "baseline_value", "prior_treatment", "not_treated", "discontinued",
     "completed", "lost_to_follow_up", "withdrew_consent", "evaluable_response",
     "safety_population", "excluded_from_analysis"))
+# quantities of the whole trial more often than of one arm
+_WHOLE_TRIAL = frozenset(("follow_up", "schedule", "eligibility", "assessment_time",
+                          "enrolled", "screened", "randomized"))
 _CONDUCT = frozenset((
     "centers", "countries", "enrollment_start", "enrollment_end", "data_cutoff",
     "analysis_cutoff", "criteria_version", "eligibility", "allocation_ratio",
@@ -362,7 +366,12 @@ def label_arms(s: Sentence) -> None:
         got = current.get(d.item.group) if d.item is not None else None
         if got is None and d.fields["statistic"].startswith(("range_", "iqr_", "ci_", "sd")):
             got = _spread_of(s, d, current)
-        if got:
+        if got and got[1].startswith("far from") and q in _WHOLE_TRIAL:
+            # "At a median follow-up of 45 months (IQR 35-58), ... in the A group": an arm
+            # named far from a number of the whole trial is not its arm
+            d.fields["arm"] = ""
+            guess(d, f"arm: none (the whole trial's?); '{got[1]}'")
+        elif got:
             d.fields["arm"] = got[0]
             d.rules.append(f"arm: {got[1]}")
             if got[1].startswith(("the other", "'and'", "far", "'a vs b' with")):
