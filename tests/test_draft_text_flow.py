@@ -272,3 +272,12 @@ def test_an_arm_named_far_from_a_number_of_the_whole_trial(tmp_path):
     rows = _draft(tmp_path, "At a median follow-up of 45 months (IQR 35–58), 64 (53%) of 121 "
                             "patients in the Drug X group had died.")
     assert (_row(rows, "45")["arm"], _row(rows, "64")["arm"]) == ("", "drug_x")
+
+
+def test_the_arms_named_after_a_vs_b_in_order(tmp_path):
+    """"229 (84%) of 274 vs 220 (81%) of 273 participants in the Drug X and placebo groups":
+    the arms named after the comparison, in its order."""
+    rows = _draft(tmp_path, "Irradiation was delivered to 229 (84%) of 274 vs 220 (81%) of 273 "
+                            "participants in the Drug X and placebo groups.")
+    assert [_row(rows, v)["arm"] for v in ("229", "84", "220", "81")] == [
+        "drug_x", "drug_x", "placebo", "placebo"]

@@ -6,7 +6,8 @@ writes it and corrects them:
 
 - **arms**: "X of Y patients (Z%) in the A group vs ... in the B group": the arm named right
   after a number (after "in", "among", "with", "for"), else right before it in the same
-  clause; the arms of a "respectively" list in order; in a two-arm trial, the number on the
+  clause; the arms of a "respectively" list in order, and of "a vs b ... in the A and B
+  groups" named after the comparison in order; in a two-arm trial, the number on the
   other side of "vs" from a named arm is the other arm's, and "a and b months in A" share A.
   Arms are named by their labels (:class:`~.lexicon.Names`) or by their role words
   ("placebo group", "control arm", "intervention group"). A count or characteristic of the
@@ -215,8 +216,19 @@ def _ordered_vs(s: Sentence, heads: list[Draft], spans: list[tuple[int, int]],
         run = [start + i for i in run]
         start = run[-1] + 1
         first, end = spans[run[0]][0], spans[run[-1]][1]
-        if any(id(heads[i]) in out for i in run) or any(
-                end <= a.start < _clause_end(s.low, end) for a in s.arms):
+        closed = end + len(re.match(r"[\s%)\]]*", s.low[end:]).group())  # "(81%)"
+        after = [a for a in s.arms if end <= a.start < _clause_end(s.low, closed)]
+        if any(id(heads[i]) in out for i in run):
+            continue
+        if after:
+            # "229 (84%) of 274 vs 220 (81%) of 273 participants in the A and B groups"
+            names = [a.name for a in after]
+            if len(run) == len(names) == len(set(names)) and all(
+                    re.fullmatch(r"\s*(?:,|and|or|vs\.?|versus)?\s*(?:the\s+)?",
+                                 s.low[x.end:y.start])
+                    for x, y in zip(after[:-1], after[1:], strict=True)):
+                for k, i in enumerate(run):
+                    out[id(heads[i])] = (names[k], "the arms named after 'a vs b', in order")
             continue
         if not ordered:
             for a in s.arms:
