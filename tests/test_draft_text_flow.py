@@ -281,3 +281,16 @@ def test_the_arms_named_after_a_vs_b_in_order(tmp_path):
                             "participants in the Drug X and placebo groups.")
     assert [_row(rows, v)["arm"] for v in ("229", "84", "220", "81")] == [
         "drug_x", "drug_x", "placebo", "placebo"]
+
+
+@pytest.mark.parametrize(("sentence", "value", "quantity"), [
+    ("Chemotherapy toxicity was assessed in 266 (97%) of 273 patients in the Drug X group and "
+     "263 (96%) of 270 in the placebo group.", "263",
+     "safety_population"),
+    ("In all, 230 patients were evaluable for toxicity.", "230", "safety_population"),
+    ("In all, 211 patients were evaluable for response.", "211", "evaluable_response"),
+])
+def test_the_sets_assessed_for_safety_and_response(tmp_path, sentence, value, quantity):
+    """The patients a safety or response assessment covers are those sets (data dictionary:
+    ``safety_population``, ``evaluable_response``)."""
+    assert _row(_draft(tmp_path, sentence), value)["quantity"] == quantity

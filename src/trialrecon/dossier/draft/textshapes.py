@@ -8,12 +8,16 @@ guess):
   or noun right after a count (or the "Of N ..." before it) names ``screened``,
   ``screen_failure``, ``randomized``, ``enrolled``, ``treated``, ``not_treated``,
   ``discontinued``, ``lost_to_follow_up``, ``completed``, ``withdrew_consent``,
-  ``analysed``, ``excluded_from_analysis``; deaths and progressions of a survival analysis;
+  ``analysed``, ``excluded_from_analysis``, ``safety_population`` ("evaluable for toxicity",
+  "toxicity was assessed in 266"), ``evaluable_response``; deaths and progressions of a
+  survival analysis;
   "were male", "were women", "responded" (``orr``), "received all of their allocated
   treatment" (``completed``), "received no treatment", "received <an arm's name>"
   (``treated``), "met any of the exclusion criteria"; the arm may stand between the count
   and its word ("64 (53%) of 121 patients in the A group had died"), counts joined by "and"
   share the word after the last, and a verb may come first ("we recruited 547 patients"); a
+  count joined by "and" to a flow count before it ("... in 266 (97%) of 273 in the A group and
+  263 (97%) of 270 in the B group") is the same step; a
   count after a preposition whose participle has no auxiliary ("in 14 participants
   randomised to A") names patients, not a step of the flow; "Of the 787 women recruited, 398
   (50.6%) ..." gives the denominator, else a flow percent's denominator is a guess;
@@ -75,6 +79,10 @@ _FLOW_AFTER = (
                   r"were followed up)"),
     ("discontinued", r"(?:discontinued|withdrew|were withdrawn|stopped (?:the )?(?:study|"
                      r"treatment))"),
+    ("safety_population", r"(?:were |was )?(?:evaluable|assessable|assessed|evaluated|"
+                          r"analy[sz]ed|included) for (?:toxicity|safety|adverse events)"),
+    ("evaluable_response", r"(?:were |was )?(?:evaluable|assessable|assessed|evaluated) for "
+                           r"(?:tumou?r )?response"),
     ("analysed", r"(?:were |was )?(?:included in (?:the )?(?:[a-z-]+ )?analys[ie]s|analy[sz]ed|"
                  r"evaluable|assessable)"),
     ("male", r"(?:were|was) (?:male|men|boys)\b"),
@@ -109,6 +117,34 @@ def _tail(s: Sentence, d: Draft) -> str:
 
 
 def label_flow(s: Sentence) -> None:
+    _label_flow(s)
+    _flow_after_and(s)
+
+
+def _flow_after_and(s: Sentence) -> None:
+    """"Toxicity was assessed in 266 (97%) of 273 patients in the A group and 263 (97%) of
+    270 patients in the B group": a count joined by "and" to the flow count before it (same
+    statistic, nothing but its n and arm between) is the same step of the flow."""
+    rows = [d for d in s.rows if d.item is not None]
+    for k, d in enumerate(rows):
+        if k == 0 or is_sure(d, "quantity") or d.fields["statistic"] not in ("count", "percent"):
+            continue
+        prev = next((r for r in reversed(rows[:k]) if r.fields["statistic"] ==
+                     d.fields["statistic"] and r.item is not None and d.item is not None
+                     and r.item.group != d.item.group), None)
+        if prev is None or not any(r.startswith("sure quantity: flow") for r in prev.rules):
+            continue
+        gap = s.low[s.span(prev)[1]:s.span(d)[0]]
+        if len(gap) < 80 and re.fullmatch(r"[^.;]*?\band\s*", gap) and \
+                not re.search(r"\b(?:were|was|had|did)\b", gap):
+            for r in rows:  # the count and its percent
+                if r.item is not None and d.item is not None and r.item.group == d.item.group:
+                    r.fields["quantity"], r.fields["category"] = prev.fields["quantity"], ""
+                    sure(r, "quantity", "flow: the step of the count before it, joined by 'and'")
+                    _flow_denominator(s, d, r)
+
+
+def _label_flow(s: Sentence) -> None:
     for d in s.rows:
         if d.item is None or d.fields["statistic"] not in _COUNT_STATS or d.item.unit not in (
                 "", "percent") or is_sure(d, "quantity"):
@@ -119,14 +155,16 @@ def label_flow(s: Sentence) -> None:
                      and r.item.group == d.item.group), d)
         tail = _tail(s, head)
         found = _flow_after(s, head, tail)
+        if found and _noun_phrase(s, head, tail):
+            continue  # "which occurred in 14 participants randomised to X": no flow
         if not found and _FLOW_BEFORE.search(s.low[:s.group_span(head)[0]]) and \
                 re.match(r"^\s*(?:patients|participants|women|men|children|infants|subjects)\b",
                          tail):
             found = _of_quantity(_FLOW_BEFORE.search(s.low[:s.group_span(head)[0]]).group(1))
+        if not found and _SAFETY_BEFORE.search(s.low[:s.group_span(head)[0]]):
+            found = "safety_population"  # "Toxicity was assessed in 266 (97%) of 273"
         if not found and _received_arm(s, head, tail):
             found = "treated"
-        if found and _noun_phrase(s, head, tail):
-            continue  # "which occurred in 14 participants randomised to X": no flow
         if not found:
             of = _OF_N.search(s.low)
             if of and s.group_span(d)[0] == s.low.find(of.group(1), of.start()):
@@ -184,6 +222,8 @@ def _of_quantity(word: str) -> str:
             "recruited": "enrolled"}.get(word, "randomized")
 
 
+_SAFETY_BEFORE = re.compile(r"\b(?:toxicity|toxicities|safety|adverse events) (?:was|were) "
+                            r"(?:assessed|evaluated|evaluable|assessable|analy[sz]ed) in\s*$")
 _RECEIVED = re.compile(r"^\s*(?:patients?\s+|participants?\s+|women\s+|children\s+|"
                        r"subjects?\s+)?(?:were given|received|started) (?:the |their )?")
 
