@@ -20,8 +20,9 @@ writes it and corrects them:
   odds ratio 0.88", "HR for death 0.7": the effect quantity, its adjustment and category;
 - **categories**: an outcome, characteristic or adverse event the sentence names takes the
   category (and quantity) of the table row that reports it;
-- the other shapes of trial reports (landmark rates, designs, flow, doses and schedules,
-  dates, follow-up, units after numbers) are in :mod:`.textrules`;
+- the other shapes of trial reports (landmark rates, designs, doses and schedules, dates,
+  follow-up, units after numbers) are in :mod:`.textrules` and :mod:`.textshapes`, the flow
+  of patients in :mod:`.textflow`;
 - **flags**: a row is left unflagged only when every label came from a rule that reads it
   from the sentence's own words without a choice (an effect and the outcome it names, an arm
   named right after the number, a design parameter, ...); every other row says in its rules
@@ -33,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trialrecon.dossier.draft import textrules, textshapes
+from trialrecon.dossier.draft import textflow, textrules, textshapes
 from trialrecon.dossier.draft.drafter import Draft, Unit
 from trialrecon.dossier.draft.lexicon import Hit, Names
 from trialrecon.dossier.draft.normalise import fold
@@ -438,7 +439,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_units(s)
     textshapes.label_conduct(s)
     textshapes.label_design(s)
-    textshapes.label_flow(s)
+    textflow.label_flow(s)
     textrules.label_declared_endpoints(s)
     textrules.label_duration(s)
     textrules.label_comparators(s)
