@@ -294,3 +294,14 @@ def test_the_sets_assessed_for_safety_and_response(tmp_path, sentence, value, qu
     """The patients a safety or response assessment covers are those sets (data dictionary:
     ``safety_population``, ``evaluable_response``)."""
     assert _row(_draft(tmp_path, sentence), value)["quantity"] == quantity
+
+
+def test_centres_by_country(tmp_path):
+    """"39 collaborating centres (32 in Australia, 5 in New Zealand, and 2 in Canada)": each
+    part is a count of centres, its country in ``category`` (data dictionary: ``centers``)."""
+    rows = _draft(tmp_path, "The trial ran at 39 collaborating centres (32 in Australia, 5 in "
+                            "New Zealand, and 2 in Canada).", "Methods")
+    assert [(_row(rows, v)["quantity"], _row(rows, v)["category"], _row(rows, v)["statistic"])
+            for v in ("32", "5", "2")] == [("centers", "Australia", "count"),
+                                           ("centers", "New Zealand", "count"),
+                                           ("centers", "Canada", "count")]

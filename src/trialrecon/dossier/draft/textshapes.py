@@ -14,7 +14,9 @@ guess):
 - **conduct**: dates of accrual ("between April 2008 and November 2013 we recruited",
   "recruitment started in ... and was completed in ...", "the first patient was enrolled
   on ..."), the
-  data cut-off, centres and countries, the allocation ratio ("randomised 1:1": a row per arm);
+  data cut-off, centres and countries (and their parts: "39 centres (32 in Australia, 5 in
+  New Zealand ...)" with the place as category), the allocation ratio ("randomised 1:1": a
+  row per arm);
 - **treatment**: doses ("250 mg gefitinib", "tranexamic acid 1 g") and schedules ("every 3
   weeks", "over 30 min", "28-day cycles"), with the drug as category (a guess: the data
   dictionary lets the reviewer name the item); the follow-up with its terms ("among
@@ -231,11 +233,34 @@ def label_conduct(s: Sentence) -> None:
             d.fields["category"] = ""
             sure(d, "quantity", f"'{m.group(1)}' after the number")
             sure(d, "statistic", "a count of places")
+        if m and d.fields["statistic"] in ("value", "count"):
+            _places_of(s, d, s.span(d)[1] + m.end())
         if d.item.pattern == "allocation ratio":
             d.fields["quantity"], d.fields["statistic"], d.fields["unit"] = \
                 "allocation_ratio", "value", "none"
             sure(d, "quantity", "an allocation ratio a:b")
     _ratio_arms(s)
+
+
+_PLACE_ITEM = re.compile(r"(\d+) in ([A-Z][A-Za-z.'’ -]*?[a-z.])(?=\s*(?:,|;|\band\b|\)|$))")
+
+
+def _places_of(s: Sentence, total: Draft, at: int) -> None:
+    """"39 collaborating centres (32 in Australia, 5 in New Zealand, and 2 in Canada)": each
+    part is a count of the same places, the place as printed in ``category``."""
+    inside = re.match(r"\s*\(([^()]*)\)", s.unit.text[at:])
+    if not inside:
+        return
+    base = at + inside.start(1)
+    for m in _PLACE_ITEM.finditer(inside.group(1)):
+        for d in s.rows:
+            if d.item is not None and s.span(d)[0] == base + m.start(1):
+                d.fields["quantity"] = total.fields["quantity"]
+                d.fields["statistic"], d.fields["unit"] = "count", total.fields["unit"]
+                d.fields["category"] = m.group(2).strip()
+                sure(d, "quantity", "a part of the places counted before it")
+                sure(d, "category", "the place named with the part")
+                sure(d, "statistic", "a count of places")
 
 
 def _ratio_arms(s: Sentence) -> None:
