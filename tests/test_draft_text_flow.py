@@ -305,3 +305,15 @@ def test_centres_by_country(tmp_path):
             for v in ("32", "5", "2")] == [("centers", "Australia", "count"),
                                            ("centers", "New Zealand", "count"),
                                            ("centers", "Canada", "count")]
+
+
+@pytest.mark.parametrize(("sentence", "value", "drug"), [
+    ("Patients took 150 mg bupropion for the first 6 days.", "150", "bupropion"),
+    ("The dose was a 200 mg weekly infusion.", "200", ""),
+    ("Patients received either 45 Gy in 30 fractions.", "45", ""),
+])
+def test_the_drug_of_a_dose(tmp_path, sentence, value, drug):
+    """The category of a dose names its drug, never a word of the schedule or the prose
+    ("took", "weekly", "either"): better empty (flagged) than a wrong word."""
+    row = _row(_draft(tmp_path, sentence, "Methods"), value)
+    assert (row["quantity"], row["category"]) == ("dose", drug)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft.drafter import Draft
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.numbers import HAS_NUMBER_WORD
 from trialrecon.dossier.draft.textrules import guess, is_sure, sure
 
 if TYPE_CHECKING:
@@ -336,17 +337,29 @@ def _dose_unit(tail: str) -> str:
     return unit
 
 
+# words around a dose that name no drug ("took 150 mg", "200 mg weekly", "either 45 Gy")
+_NO_DRUG = frozenset("dose doses with received receive receiving took take taking given "
+                     "give fixed daily weekly monthly twice once either over than rather "
+                     "and plus or then followed from during each every per total group arm "
+                     "arms patients orally oral intravenous intravenously infusion bolus "
+                     "loading maintenance starting initial reduced reduction equivalent "
+                     "were was into body".split())
+
+
 def _drug(s: Sentence, start: int, end: int) -> str:
     """The drug a dose is of: the word after "of" ("250 mg of gefitinib"), else the word
-    before the number ("gefitinib 250 mg")."""
-    after = re.match(r"^\s?\S+\s+(?:of\s+)?([A-Za-z][A-Za-z-]{3,})", s.unit.text[end:end + 40])
+    before the number ("gefitinib 250 mg"), else the word after the unit ("150 mg
+    bupropion"); words of the schedule or the prose name none."""
+    tail = s.unit.text[end:end + 40]
+    after = re.match(r"^\s?\S+\s+(?:of\s+)?([A-Za-z][A-Za-z-]{3,})", tail)
     before = re.search(r"([A-Za-z][A-Za-z-]{3,})\s*(?:\(|,)?\s*$", s.unit.text[:start])
-    if after and re.match(r"^\s?\S+\s+of\s", s.unit.text[end:end + 40]):
+    if after and re.match(r"^\s?\S+\s+of\s", tail):
         return after.group(1)
-    if before and fold(before.group(1)) not in ("dose", "doses", "with", "received", "at",
-                                                "fixed", "daily", "given", "and", "plus"):
-        return before.group(1)
-    return after.group(1) if after else ""
+    for m in (before, after):
+        if m and fold(m.group(1)) not in _NO_DRUG and not HAS_NUMBER_WORD.fullmatch(
+                m.group(1)) and not re.search(r"-daily$", fold(m.group(1))):
+            return m.group(1)
+    return ""
 
 
 def _time_unit(word: str) -> str:
