@@ -317,3 +317,14 @@ def test_the_drug_of_a_dose(tmp_path, sentence, value, drug):
     ("took", "weekly", "either"): better empty (flagged) than a wrong word."""
     row = _row(_draft(tmp_path, sentence, "Methods"), value)
     assert (row["quantity"], row["category"]) == ("dose", drug)
+
+
+def test_a_number_of_another_study_stays_external(tmp_path):
+    """An Introduction's "odds ratio (OR) = 2.07, 95% CI = 1.22-3.53" and "neutropenia (18%)"
+    are numbers of other studies: ``external_other`` (data dictionary), not an odds ratio of
+    this trial, nor ``external_pfs`` for want of a better word."""
+    rows = _draft(tmp_path, "A meta-analysis found a benefit [odds ratio (OR) = 2.07, 95% "
+                            "confidence interval (CI) = 1.22-3.53], and the most common events "
+                            "were neutropenia (18%) and diarrhoea (12%).", "Introduction")
+    assert {_row(rows, v)["quantity"] for v in ("2.07", "1.22", "18", "12")} == {
+        "external_other"}

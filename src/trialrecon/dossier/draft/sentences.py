@@ -23,6 +23,9 @@ writes it and corrects them:
 - the other shapes of trial reports (landmark rates, designs, doses and schedules, dates,
   follow-up, units after numbers) are in :mod:`.textrules` and :mod:`.textshapes`, the flow
   of patients in :mod:`.textflow`;
+- **other studies**: a number of a sentence about other studies stays ``external_*`` (an
+  odds ratio, dose or outcome the sentence's shape reads is the other study's), and is
+  ``external_pfs`` or ``external_orr`` only where the sentence names that endpoint;
 - **flags**: a row is left unflagged only when every label came from a rule that reads it
   from the sentence's own words without a choice (an effect and the outcome it names, an arm
   named right after the number, a design parameter, ...); every other row says in its rules
@@ -453,9 +456,29 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_tests(s)
     label_arms(s)
     for d in rows:
+        if unit.external:
+            _external(s, d)
         _safety_set(s, d)
         _flag(s, d)
     return rows
+
+
+def _external(s: Sentence, d: Draft) -> None:
+    """A number of another study (a sentence of the Introduction, or citing one in the
+    Discussion) stays ``external_*`` whatever the sentence's shape made of it (an odds
+    ratio, a dose, an outcome): ``external_pfs`` and ``external_orr`` only where the sentence
+    names progression-free survival or a response rate, else ``external_other``."""
+    q = d.fields["quantity"]
+    if q.startswith("external_") and q != "external_pfs" and q != "external_orr" or \
+            re.search(r"\b(?:we|our|this (?:study|trial))\b", s.low):
+        return  # "we calculated the dose ...": about this trial too
+    if re.match(r"^(?:external_)?pfs", q) and re.search(r"progression[- ]free|\bpfs\b", s.low):
+        d.fields["quantity"] = "external_pfs"
+    elif re.match(r"^(?:external_)?orr", q) and re.search(r"\brespon", s.low):
+        d.fields["quantity"] = "external_orr"
+    else:
+        d.fields["quantity"] = "external_other"
+    d.fields["arm"] = ""
 
 
 def _safety_set(s: Sentence, d: Draft) -> None:
