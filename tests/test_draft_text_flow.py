@@ -328,3 +328,12 @@ def test_a_number_of_another_study_stays_external(tmp_path):
                             "were neutropenia (18%) and diarrhoea (12%).", "Introduction")
     assert {_row(rows, v)["quantity"] for v in ("2.07", "1.22", "18", "12")} == {
         "external_other"}
+
+
+def test_the_endpoint_of_each_number_of_another_study(tmp_path):
+    """"response rate was 35-67%, PFS was 12-13 months" in the Introduction (other trials):
+    each number is of the endpoint named since the number before it."""
+    rows = _draft(tmp_path, "Earlier trials of this regimen were smaller: the response rate "
+                            "was 35–67% and PFS was 12–13 months.", "Introduction")
+    assert [_row(rows, v)["quantity"] for v in ("35", "67", "12", "13")] == [
+        "external_orr", "external_orr", "external_pfs", "external_pfs"]

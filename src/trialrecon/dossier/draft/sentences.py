@@ -25,7 +25,8 @@ writes it and corrects them:
   of patients in :mod:`.textflow`;
 - **other studies**: a number of a sentence about other studies stays ``external_*`` (an
   odds ratio, dose or outcome the sentence's shape reads is the other study's), and is
-  ``external_pfs`` or ``external_orr`` only where the sentence names that endpoint;
+  ``external_pfs`` or ``external_orr`` only where the sentence names that endpoint since
+  the number before (or a response right after it: "25% partial response");
 - **flags**: a row is left unflagged only when every label came from a rule that reads it
   from the sentence's own words without a choice (an effect and the outcome it names, an arm
   named right after the number, a design parameter, ...); every other row says in its rules
@@ -456,7 +457,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_tests(s)
     label_arms(s)
     for d in rows:
-        if unit.external:
+        if unit.external or d.fields["quantity"] in ("external_pfs", "external_orr"):
             _external(s, d)
         _safety_set(s, d)
         _flag(s, d)
@@ -472,10 +473,18 @@ def _external(s: Sentence, d: Draft) -> None:
     if q.startswith("external_") and q != "external_pfs" and q != "external_orr" or \
             re.search(r"\b(?:we|our|this (?:study|trial))\b", s.low):
         return  # "we calculated the dose ...": about this trial too
-    if re.match(r"^(?:external_)?pfs", q) and re.search(r"progression[- ]free|\bpfs\b", s.low):
-        d.fields["quantity"] = "external_pfs"
-    elif re.match(r"^(?:external_)?orr", q) and re.search(r"\brespon", s.low):
+    start, end = s.group_span(d)
+    prev = max((s.group_span(r)[1] for r in s.rows if r.item is not None and d.item is not None
+                and r.item.group != d.item.group and s.group_span(r)[1] <= start), default=0)
+    before, after = s.low[prev:start], s.low[end:end + 30]
+    # "Response rate was 35-67%, PFS was 12-13 months": the endpoint named since the last
+    # number, or right after the number ("25% partial response")
+    if re.match(r"^\s*%?\)?\s*(?:partial |complete |objective |overall )?respon", after) or \
+            re.search(r"\brespon\w*(?: rates?)?[^,;]*$", before) and not re.search(
+                r"progression[- ]free|\bpfs\b|surviv", before[before.rfind("respon"):]):
         d.fields["quantity"] = "external_orr"
+    elif re.search(r"progression[- ]free|\bpfs\b", before):
+        d.fields["quantity"] = "external_pfs"
     else:
         d.fields["quantity"] = "external_other"
     d.fields["arm"] = ""
