@@ -7,7 +7,8 @@ category, statistic, unit, arm and the optional columns) of a table cell when:
 
 - the cell prints the same value, as a compatible statistic (a sentence's plain number may be
   the cell's median, mean, percent or count; its interval the cell's CI, range or IQR, the
-  same bound);
+  same bound); a number printed in words borrows them as a guess ("three vs eight" meets a
+  cell by chance as often as it restates one);
 - the sentence names the cell's row: most of the words of the row's outcome or
   characteristic (its category, else its stub) stand in the sentence;
 - the cell's arm, when it has one, is the arm the sentence names (a mention of the arm's
@@ -177,6 +178,10 @@ def borrow_labels(rows: list[Draft], sentence: str, index: dict[float, list[Draf
         row.rules.append(f"labels: those of {source.fields['location']}, row "
                          f"'{source.fields['row']}', column '{source.fields['column']}'")
         row.rules.extend(r for r in source.rules if r.startswith("guess:"))
-        row.needs_review = source.needs_review
+        if row.item is not None and row.item.words:
+            # "(three vs eight)": a small number in words meets a cell's by chance as often
+            # as it restates it
+            row.rules.append("guess: labels: a number in words, the same as a table cell's")
+        row.needs_review = source.needs_review or bool(row.item and row.item.words)
         row.confidence = source.confidence
     return rows

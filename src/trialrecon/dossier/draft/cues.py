@@ -119,6 +119,18 @@ def test_of(text: str) -> str:
     return earliest("tests", text)
 
 
+def last_test(text: str) -> str:
+    """The test named last in ``text`` (the one nearest a P value printed after it), or ""."""
+    low = plain(text)
+    found = sorted((m.start(), -m.end(), key) for key, patterns in _section("tests")
+                   for p in patterns for m in p.finditer(low))
+    kept: list[tuple[int, int, str]] = []
+    for start, neg_end, key in found:  # "fisher's exact test" holds no "t test"
+        if not kept or start >= -kept[-1][1]:
+            kept.append((start, neg_end, key))
+    return kept[-1][2] if kept else ""
+
+
 def population_of(text: str) -> str:
     """The analysis set a caption or header names (``itt``, ``safety``), or ""."""
     found = every("populations", text)

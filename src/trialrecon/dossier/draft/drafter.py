@@ -482,7 +482,7 @@ def ratio_items(text: str, taken: list[Item]) -> list[Item]:
 
 def draft_unit(unit: Unit, names: Names, lex: Lexicon, source_id: str) -> list[Draft]:
     """The draft rows of one unit of text."""
-    items = find_items(unit.text, unit.percent_first)
+    items = find_items(unit.text, unit.percent_first, prose=not unit.row and not unit.column)
     if not unit.row and not unit.column:
         items = sorted(items + ratio_items(unit.text, items), key=lambda i: i.start)
     if not items:

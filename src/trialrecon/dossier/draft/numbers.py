@@ -258,6 +258,28 @@ _WORD_NUMBER = re.compile(
     r"patient|responses?|trials?|studies|doses?|arms?|targeted|grade|\()|\s*\()", re.IGNORECASE)
 
 
+# In running text a number in words stands before more than a table's stub words: people
+# ("Seven hundred and eighty-seven women"), things counted ("eight countries", "six grams"),
+# times ("every eight hours"), and in lists and comparisons ("(one vs three)", "four or six
+# cycles", "Four patients (one in the A group and three in the B group)").
+_NUMBER_WORD = "|".join(list(_WORDS) + list(_TENS))
+# a sentence that may hold a number in words (the only kind some sentences print)
+HAS_NUMBER_WORD = re.compile(r"\b(?:" + _NUMBER_WORD + r")\b", re.IGNORECASE)
+_PROSE_WORD_NUMBER = re.compile(
+    # "between the two groups": prose (a match may start at the space before the word)
+    r"(?<!\bthe )(?<!\bthese )(?<!\bthose )(?<!\bboth )(?<!\bthe)(?<!\bthese)(?<!\bthose)"
+    r"(?<!\bboth)" +
+    _WORD_NUMBER.pattern[:_WORD_NUMBER.pattern.index("(?=")] +
+    r"(?=\s+(?:patients|participants|subjects|deaths|events|of the|cohorts|centers|countries|"
+    r"institutions|previous|prior|lines?|cycles|weeks|months|years|days|hours|minutes|"
+    r"patient|responses?|trials?|studies|doses?|arms?|grade|women|men|children|infants|"
+    r"mothers|people|persons|individuals|participant|woman|child|infant|centres|sites|"
+    r"hospitals|clinics|grams|fractions|sessions|visits|cases|episodes|procedures|"
+    r"attempts|effects|times|blocks|"
+    r"(?:vs\.?|versus|or|and|to)\s+(?:" + _NUMBER_WORD + r"|none|no)\b|"
+    r"in (?:the|each|both)\b|\()|\s*[()]|\s+(?:vs\.?|versus)\s)", re.IGNORECASE)
+
+
 def _word_value(m: re.Match[str]) -> int | None:
     if not (m.group("t") or m.group("o")):
         return None
@@ -267,11 +289,12 @@ def _word_value(m: re.Match[str]) -> int | None:
     return value
 
 
-def find_items(text: str, percent_first: bool = False) -> list[Item]:
+def find_items(text: str, percent_first: bool = False, prose: bool = False) -> list[Item]:
     """Every data number of ``text`` (a sentence or a table cell), in reading order.
 
     ``percent_first``: the table prints "% (n)" (the percentage before the count), so
-    ``45.2 (189)`` is a percent and a count.
+    ``45.2 (189)`` is a percent and a count. ``prose``: ``text`` is a sentence, whose
+    numbers in words stand before more kinds of words than a table stub's.
     """
     scan = _Scan(text)
     for m in _NOT_DATA.finditer(text):
@@ -282,7 +305,7 @@ def find_items(text: str, percent_first: bool = False) -> list[Item]:
                 scan.take(m.start(), m.end())
             elif scan.free(m.start(), m.end()):
                 scan.add(name, (m.start(), m.end()), fn(m))  # type: ignore[operator]
-    for m in _WORD_NUMBER.finditer(text):
+    for m in (_PROSE_WORD_NUMBER if prose else _WORD_NUMBER).finditer(text):
         value = _word_value(m)
         if value is not None and value > 0 and m.group().strip() and scan.free(m.start(), m.end()):
             scan.add("number in words", (m.start(), m.end()),

@@ -6,23 +6,31 @@ writes it and corrects them:
 
 - **arms**: "X of Y patients (Z%) in the A group vs ... in the B group": the arm named right
   after a number (after "in", "among", "with", "for"), else right before it in the same
-  clause; the arms of a "respectively" list in order; in a two-arm trial, the number on the
+  clause; the arms of a "respectively" list in order, and of "a vs b ... in the A and B
+  groups" named after the comparison in order; in a two-arm trial, the number on the
   other side of "vs" from a named arm is the other arm's, and "a and b months in A" share A.
   Arms are named by their labels (:class:`~.lexicon.Names`) or by their role words
   ("placebo group", "control arm", "intervention group"). A count or characteristic of the
   whole trial, with no arm named, is the pooled arm's when ``trial.yaml`` declares one.
-  Between-arm statistics (effects, hazard ratios, P values) have no arm.
-- **effects**: "(RR 0.75, 95% CI 0.51–1.11; P = 0.14)", "adjusted odds ratio 0.88",
-  "HR for death 0.7": the effect quantity (a hazard ratio the endpoint's ``_hr``), its
-  adjustment, and as category the outcome the sentence names (:mod:`.textnames`);
+  Between-arm statistics (effects, hazard ratios, P values) have no arm. A number's spread
+  ("[IQR 28.0–69.0]", "(range, 0.2-31.5 months)") neither hides the arm named after it nor
+  lacks one: it is of that number's arm. A number of the whole trial (follow-up, schedule,
+  eligibility, flow totals) takes no arm named far from it.
+- **effects** (:mod:`.texteffects`): "(RR 0.75, 95% CI 0.51–1.11; P = 0.14)", "adjusted
+  odds ratio 0.88", "HR for death 0.7": the effect quantity, its adjustment and category;
 - **categories**: an outcome, characteristic or adverse event the sentence names takes the
   category (and quantity) of the table row that reports it;
-- the other shapes of trial reports (landmark rates, designs, flow, doses and schedules,
-  dates, follow-up, units after numbers) are in :mod:`.textrules`;
+- the other shapes of trial reports (landmark rates, designs, doses and schedules, dates,
+  follow-up, units after numbers) are in :mod:`.textrules` and :mod:`.textshapes`, the flow
+  of patients in :mod:`.textflow`;
+- **other studies**: a number of a sentence about other studies stays ``external_*`` (an
+  odds ratio, dose or outcome the sentence's shape reads is the other study's), and is
+  ``external_pfs`` or ``external_orr`` only where the sentence names that endpoint since
+  the number before (or a response right after it: "25% partial response");
 - **flags**: a row is left unflagged only when every label came from a rule that reads it
   from the sentence's own words without a choice (an effect and the outcome it names, an arm
   named right after the number, a design parameter, ...); every other row says in its rules
-  why it is a guess.
+  why it is a guess, and so does a number printed in words (data, or prose: "the two sites").
 """
 
 from __future__ import annotations
@@ -30,15 +38,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trialrecon.dossier.draft import cues, textrules, textshapes
+from trialrecon.dossier.draft import textflow, textrules, textshapes
 from trialrecon.dossier.draft.drafter import Draft, Unit
 from trialrecon.dossier.draft.lexicon import Hit, Names
 from trialrecon.dossier.draft.normalise import fold
-from trialrecon.dossier.draft.textnames import SAFETY_QUANTITY, Named, TableNames
-from trialrecon.dossier.draft.textrules import guess, is_sure, sure
+from trialrecon.dossier.draft.texteffects import BETWEEN, EFFECTS, label_effects
+from trialrecon.dossier.draft.textnames import SAFETY_QUANTITY, TableNames
+from trialrecon.dossier.draft.textrules import guess, is_sure
 
-_BETWEEN = ("ci_low", "ci_high", "pair_low", "pair_high", "p_value", "range_high",
-            "range_low", "iqr_low", "iqr_high", "sd", "se")
 _ROLE_WORDS = {
     "comparator": r"placebo|control|controls|standard(?: of care| care| treatment| therapy)?|"
                   r"usual care|comparator|sham|observation",
@@ -56,6 +63,9 @@ _PATIENT_LEVEL = frozenset((
     "ecog", "baseline", "baseline_value", "prior_treatment", "not_treated", "discontinued",
     "completed", "lost_to_follow_up", "withdrew_consent", "evaluable_response",
     "safety_population", "excluded_from_analysis"))
+# quantities of the whole trial more often than of one arm
+_WHOLE_TRIAL = frozenset(("follow_up", "schedule", "eligibility", "assessment_time",
+                          "enrolled", "screened", "randomized"))
 _CONDUCT = frozenset((
     "centers", "countries", "enrollment_start", "enrollment_end", "data_cutoff",
     "analysis_cutoff", "criteria_version", "eligibility", "allocation_ratio",
@@ -158,7 +168,7 @@ def _heads(s: Sentence) -> list[Draft]:
     seen: set[int] = set()
     out = []
     for d in s.rows:
-        if d.item is None or d.item.group in seen or d.item.statistic in _BETWEEN:
+        if d.item is None or d.item.group in seen or d.item.statistic in BETWEEN:
             continue
         seen.add(d.item.group)
         out.append(d)
@@ -211,8 +221,19 @@ def _ordered_vs(s: Sentence, heads: list[Draft], spans: list[tuple[int, int]],
         run = [start + i for i in run]
         start = run[-1] + 1
         first, end = spans[run[0]][0], spans[run[-1]][1]
-        if any(id(heads[i]) in out for i in run) or any(
-                end <= a.start < _clause_end(s.low, end) for a in s.arms):
+        closed = end + len(re.match(r"[\s%)\]]*", s.low[end:]).group())  # "(81%)"
+        after = [a for a in s.arms if end <= a.start < _clause_end(s.low, closed)]
+        if any(id(heads[i]) in out for i in run):
+            continue
+        if after:
+            # "229 (84%) of 274 vs 220 (81%) of 273 participants in the A and B groups"
+            names = [a.name for a in after]
+            if len(run) == len(names) == len(set(names)) and all(
+                    re.fullmatch(r"\s*(?:,|and|or|vs\.?|versus)?\s*(?:the\s+)?",
+                                 s.low[x.end:y.start])
+                    for x, y in zip(after[:-1], after[1:], strict=True)):
+                for k, i in enumerate(run):
+                    out[id(heads[i])] = (names[k], "the arms named after 'a vs b', in order")
             continue
         if not ordered:
             for a in s.arms:
@@ -260,7 +281,8 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
             r"[\s,]*(?:[a-z-]+\s+){0,4}?[(\[]\s*(?:n\s*=\s*)?", s.low[after[0].end:nxt])
         if after and not both and not owned:
             # "12 (10%) of 120 patients in the A group": the denominator is no other number
-            tail = re.sub(r"\bof\s+\d[\d,]*\b", "of", s.low[end:after[0].start])
+            tail = _without_spread(re.sub(r"\bof\s+\d[\d,]*\b", "of",
+                                          s.low[end:after[0].start]))
             if _LINK_AFTER.match(tail + " ") or re.fullmatch(r"[\s%a-z.,()\[\]]*", tail) \
                     and not _VS.search(tail):
                 after_of[i] = after[0]
@@ -285,6 +307,20 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
             hit = before[-1] if before else next(a for a in s.arms)
             out[id(h)] = (hit.name, f"far from '{hit.term}'")
     return out
+
+
+_BRACKETED = re.compile(r"[(\[][^()\[\]]*[)\]]")
+_SPREAD = re.compile(r",?\s*(?:interquartile range|iqr|range|95% ci|ci|sd)\s*[:=,]?\s*"
+                     r"-?\d[\d.,]*\s*(?:-|–|to)\s*-?\d[\d.,]*\s*[a-z]*,?")
+
+
+def _without_spread(tail: str) -> str:
+    """The words between a number and an arm named after it without the number's spread:
+    "51.0 days [interquartile range (IQR) 28.0–69.0] in the A group", "51.0 days, IQR
+    28.0–69.0, in the A group" name the arm right after the number."""
+    while _BRACKETED.search(tail):
+        tail = _BRACKETED.sub(" ", tail)
+    return _SPREAD.sub(" ", tail)
 
 
 def _by_neighbour(s: Sentence, heads: list[Draft], spans: list[tuple[int, int]],
@@ -345,7 +381,14 @@ def label_arms(s: Sentence) -> None:
             d.fields["arm"] = ""
             continue
         got = current.get(d.item.group) if d.item is not None else None
-        if got:
+        if got is None and d.fields["statistic"].startswith(("range_", "iqr_", "ci_", "sd")):
+            got = _spread_of(s, d, current)
+        if got and got[1].startswith("far from") and q in _WHOLE_TRIAL:
+            # "At a median follow-up of 45 months (IQR 35-58), ... in the A group": an arm
+            # named far from a number of the whole trial is not its arm
+            d.fields["arm"] = ""
+            guess(d, f"arm: none (the whole trial's?); '{got[1]}'")
+        elif got:
             d.fields["arm"] = got[0]
             d.rules.append(f"arm: {got[1]}")
             if got[1].startswith(("the other", "'and'", "far", "'a vs b' with")):
@@ -361,153 +404,30 @@ def label_arms(s: Sentence) -> None:
                     guess(d, "arm: none named (the whole trial's?)")
 
 
+_SPREAD_GAP = re.compile(r"^[\s,;:(\[]*(?:[a-z]+\s*)?[,;(\[]*\s*(?:interquartile range|iqr|range|"
+                         r"95% ci|ci|sd)?\s*(?:[(\[]\s*iqr\s*[)\]])?[\s,:=]*$")
+
+
+def _spread_of(s: Sentence, d: Draft, current: dict[int, tuple[str, str]]
+               ) -> tuple[str, str] | None:
+    """"51.0 days [IQR 28.0–69.0] in the A group": a spread printed in its own group right
+    after an arm's number is of that arm."""
+    start = s.group_span(d)[0]
+    before = [r for r in s.rows if r.item is not None and d.item is not None
+              and r.item.group != d.item.group and s.group_span(r)[1] <= start]
+    if not before or before[-1].item is None or before[-1].item.group not in current:
+        return None
+    prev = before[-1]
+    if not _SPREAD_GAP.match(s.low[s.group_span(prev)[1]:start]):
+        return None
+    arm, rule = current[prev.item.group]  # type: ignore[union-attr]
+    return arm, f"{rule} (the spread of that number)"
+
+
 def _between(d: Draft) -> bool:
     q = d.fields["quantity"]
     return (d.fields["statistic"] == "p_value" or q.endswith("_hr") or q in EFFECTS
             or q.startswith("external"))
-
-
-# ------------------------------------------------------------------------------ effects
-
-EFFECTS = frozenset(("risk_ratio", "odds_ratio", "rate_ratio", "ratio_of_means",
-                     "risk_difference", "rate_difference", "mean_difference",
-                     "median_difference", "std_mean_difference", "win_difference",
-                     "win_ratio", "nnt", "nnh"))
-_RATIO_UNIT = ("risk_ratio", "odds_ratio", "rate_ratio", "ratio_of_means", "win_ratio")
-_ESTIMATE_PATTERNS = ("estimate and ci", "ratio and ci", "estimate and interval")
-_OUTCOME_QUANTITIES = None  # every table quantity may be the outcome compared
-
-
-def _window_before(s: Sentence, d: Draft, width: int = 60) -> tuple[int, str]:
-    start = s.group_span(d)[0]
-    prev = max((s.group_span(r)[1] for r in s.rows if r.item is not None and d.item is not None
-                and r.item.group != d.item.group and s.span(r)[1] <= start), default=0)
-    lo = max(prev, start - width)
-    return lo, s.unit.text[lo:start]
-
-
-def effect_of(s: Sentence, d: Draft) -> str:
-    """The effect measure printed right before the number's group ("RR", "odds ratio")."""
-    lo, before = _window_before(s, d)
-    found = cues.effect(before)
-    if found:
-        return found
-    if re.search(r"\b(?:treatment )?difference\b", before, re.IGNORECASE):
-        return "risk_difference" if "%" in s.unit.text[s.group_span(d)[0]:s.group_span(d)[1]] \
-            else "mean_difference"
-    return ""
-
-
-def _adjustment(before: str) -> str:
-    low = fold(before)
-    if re.search(r"\bunadjusted\b|\bcrude\b", low):
-        return "unadjusted"
-    if re.search(r"\badjusted\b|\ba(?:or|rr|hr)\b", low):
-        return "adjusted"
-    return ""
-
-
-def label_effects(s: Sentence) -> None:
-    """Effect estimates, their CI and P value: quantity, unit, adjustment, category."""
-    by_group: dict[int, tuple[str, str, str]] = {}
-    for d in s.rows:
-        if d.item is None or d.item.statistic in _BETWEEN:
-            continue
-        plain = d.item.pattern in _ESTIMATE_PATTERNS or d.item.statistic in ("value",
-                                                                              "estimate")
-        if not plain:
-            continue
-        measure = effect_of(s, d)
-        if not measure:
-            continue
-        lo, before = _window_before(s, d)
-        if measure == "hazard_ratio":
-            quantity = textrules.hr_quantity(s.unit.text, s.group_span(d), s.ctx.names,
-                                             d.fields["quantity"])
-            if not quantity:
-                continue
-        else:
-            quantity = measure
-        by_group[d.item.group] = (quantity, _adjustment(before), measure)
-    for d in s.rows:
-        if d.item is None:
-            continue
-        got = by_group.get(d.item.group)
-        if got is None and d.item.statistic == "p_value":
-            got = _p_of_previous(s, d, by_group)
-        if got is None:
-            continue
-        quantity, adjustment, measure = got
-        d.fields["quantity"] = quantity
-        d.fields["adjustment"] = adjustment
-        if d.fields["statistic"] in ("value", "median", "mean", "percent", "count"):
-            d.fields["statistic"] = "estimate"
-        if d.fields["statistic"].startswith(("pair_", "range_")):
-            d.fields["statistic"] = "ci_" + d.fields["statistic"].split("_")[1]
-        if d.fields["statistic"] == "p_value":
-            d.fields["unit"] = "probability"
-        elif quantity in _RATIO_UNIT or quantity.endswith("_hr"):
-            d.fields["unit"] = "ratio"
-        elif quantity == "risk_difference" and d.item.unit == "percent":
-            d.fields["unit"] = "percentage_points"
-        d.fields["denominator"] = ""
-        if _COVARIATE.search(s.low) or not (s.arms or _ARMS_COMPARED.search(s.low)):
-            guess(d, "quantity: the effect may be a covariate's, not the arms'")
-        sure(d, "quantity", f"effect: {measure}")
-        sure(d, "statistic", "an effect's estimate, CI and P value")
-        if not quantity.endswith("_hr") or not textrules.hr_named(s.unit.text, s.group_span(d),
-                                                                  s.ctx.names):
-            _effect_category(s, d)
-
-
-_COVARIATE = re.compile(r"\b(?:factors?|associated|predict\w*|prognos\w*|multivariat\w*|"
-                       r"univariat\w*|multivariable|univariable|regression|per unit|"
-                       r"increase in|levels?|concentrations?|high|low)\b")
-_ARMS_COMPARED = re.compile(r"\b(?:treatment|arms?|groups?|randomi[sz]\w*|versus|vs\.?|"
-                            r"compared|favou?ring)\b")
-
-
-def _p_of_previous(s: Sentence, d: Draft,
-                   by_group: dict[int, tuple[str, str, str]]) -> tuple[str, str, str] | None:
-    """A P value printed right after an effect's CI ("..., 0.51-1.11; P = 0.14") is its own."""
-    start = s.span(d)[0]
-    before = [r for r in s.rows if r.item is not None and s.span(r)[1] <= start
-              and r.item.statistic != "p_value"]
-    if not before:
-        return None
-    last = before[-1]
-    gap = s.low[s.span(last)[1]:start]
-    if last.item is not None and last.item.group in by_group and len(gap) < 20 and \
-            not re.search(r"\b(?:and|vs|versus)\b", gap):
-        return by_group[last.item.group]
-    return None
-
-
-def _effect_category(s: Sentence, d: Draft) -> None:
-    """The outcome an effect compares: the table's effect row or outcome the sentence names."""
-    start = s.group_span(d)[0]
-    q = d.fields["quantity"]
-    found = s.ctx.tables.named(s.unit.text, start)
-    same = [(e, sc) for e, sc in found if e.quantity == q]
-    outcomes = [(e, sc) for e, sc in found if e.quantity not in EFFECTS
-                and not e.quantity.endswith("_hr")]
-    pick = _best(same) or _best(outcomes)
-    if pick is None:
-        if not d.fields["category"]:
-            guess(d, "category: the outcome the effect compares (no table row named)")
-        return
-    d.fields["category"] = pick.category
-    d.rules.append(f"category: the table's '{pick.category}' named in the sentence")
-    sure(d, "category", "the outcome compared, named as a table names it")
-
-
-def _best(found: list[tuple[Named, float]]) -> Named | None:
-    """The best entry, when no other with another category scores as well."""
-    if not found:
-        return None
-    top = found[0]
-    rivals = [e for e, sc in found[1:] if sc >= top[1] - 1e-9 and e.category != top[0].category]
-    return None if rivals else top[0]
 
 
 # ----------------------------------------------------------------------- the whole sentence
@@ -523,19 +443,52 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_units(s)
     textshapes.label_conduct(s)
     textshapes.label_design(s)
-    textshapes.label_flow(s)
+    textflow.label_flow(s)
+    textrules.label_declared_endpoints(s)
+    textrules.label_duration(s)
+    textrules.label_comparators(s)
     textrules.label_landmarks(s)
     label_effects(s)
     textrules.label_named(s)
     textrules.label_responses(s)
     textshapes.label_treatment(s)
     textshapes.label_follow_up(s)
+    textrules.label_sd(s)
+    textrules.label_tests(s)
     textshapes.label_subgroup(s)
     label_arms(s)
     for d in rows:
+        if unit.external or d.fields["quantity"] in ("external_pfs", "external_orr"):
+            _external(s, d)
         _safety_set(s, d)
         _flag(s, d)
     return rows
+
+
+def _external(s: Sentence, d: Draft) -> None:
+    """A number of another study (a sentence of the Introduction, or citing one in the
+    Discussion) stays ``external_*`` whatever the sentence's shape made of it (an odds
+    ratio, a dose, an outcome): ``external_pfs`` and ``external_orr`` only where the sentence
+    names progression-free survival or a response rate, else ``external_other``."""
+    q = d.fields["quantity"]
+    if q.startswith("external_") and q != "external_pfs" and q != "external_orr" or \
+            re.search(r"\b(?:we|our|this (?:study|trial))\b", s.low):
+        return  # "we calculated the dose ...": about this trial too
+    start, end = s.group_span(d)
+    prev = max((s.group_span(r)[1] for r in s.rows if r.item is not None and d.item is not None
+                and r.item.group != d.item.group and s.group_span(r)[1] <= start), default=0)
+    before, after = s.low[prev:start], s.low[end:end + 30]
+    # "Response rate was 35-67%, PFS was 12-13 months": the endpoint named since the last
+    # number, or right after the number ("25% partial response")
+    if re.match(r"^\s*%?\)?\s*(?:partial |complete |objective |overall )?respon", after) or \
+            re.search(r"\brespon\w*(?: rates?)?[^,;]*$", before) and not re.search(
+                r"progression[- ]free|\bpfs\b|surviv", before[before.rfind("respon"):]):
+        d.fields["quantity"] = "external_orr"
+    elif re.search(r"progression[- ]free|\bpfs\b", before):
+        d.fields["quantity"] = "external_pfs"
+    else:
+        d.fields["quantity"] = "external_other"
+    d.fields["arm"] = ""
 
 
 def _safety_set(s: Sentence, d: Draft) -> None:
@@ -580,6 +533,11 @@ def _flag(s: Sentence, d: Draft) -> None:
         guess(d, "statistic: an interval the sentence does not name")
     if len(s.ctx.names.cohorts) > 1 and any("pooled cohort" in r for r in d.rules):
         guess(d, "cohort: none named")
+    if stat.startswith(("range_", "iqr_")) and s.arms and not d.fields["arm"] and \
+            not _between(d):
+        guess(d, "arm: the spread of an arm's number (the sentence names arms)")
+    if d.item is not None and d.item.words:
+        guess(d, "a number in words: data, or a word of the prose (\"the two sites who\")?")
     if s.unit.external:
         guess(d, "external: a number of another study (name it in category)")
     elif not d.fields.get("population") and _EFFICACY.match(q):

@@ -27,6 +27,7 @@ from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
 from trialrecon.dossier.draft.normalise import fold, normalise
+from trialrecon.dossier.draft.numbers import HAS_NUMBER_WORD
 from trialrecon.dossier.draft.sentences import TextContext, label_sentence
 from trialrecon.dossier.draft.tables import is_data
 from trialrecon.dossier.draft.tableview import view
@@ -37,7 +38,10 @@ EXTERNAL_SECTIONS = ("introduction", "background", "discussion", "comment",
                      "research in context", "evidence before this study",
                      "implications of all the available evidence")
 _BEFORE_TRIAL = ("introduction", "background")
-_NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
+# a sentence worth reading for numbers: digits, markers or numbers in words ("Seven hundred
+# and eighty-seven women were randomly allocated")
+_NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b|" + HAS_NUMBER_WORD.pattern,
+                        re.IGNORECASE)
 SURE_QUANTITY = ("stub-term", "header-n")
 
 

@@ -16,7 +16,8 @@ the other spelling of a word. The words of both are therefore compared as *keys*
 :class:`TableNames` holds every (quantity, category) a document's tables drafted, with the
 labels a sentence borrows (population, unit, adjustment, test); :meth:`TableNames.named`
 finds the rows a stretch of a sentence names: most of a row's key words stand in it, the
-words nearest the number winning.
+words nearest the number winning; numbers alone never name a row (any "1" of a sentence
+would otherwise name the ``ECOG / 1`` row).
 """
 
 from __future__ import annotations
@@ -221,6 +222,8 @@ class TableNames:
                 hit, share = list(e.level), 0.9  # "in adenocarcinoma": the level alone
             elif not e.keys or len(hit) < need:
                 continue
+            if all(k.isdigit() for k in hit):
+                continue  # "1" in "day 1" names no "ECOG / 1" row: a level needs its word
             near = max(positions[k] for k in hit)
             distance = (stop - near) / 400 if near >= 0 else 0.5
             out.append((e, share + 0.01 * len(hit) - distance))

@@ -7,7 +7,14 @@ is sure (``text: ...`` in the row's rules) or a guess (``guess: ...``, which fla
 - landmark rates: "the 2-year overall survival was 56%", "PFS rate at 3 months";
 - what a number names in the tables (:func:`label_named`): "diarrhoea (35.9% vs 35.1%)"
   takes the quantity and category of the adverse-event row ``Diarrhea``;
-- the units printed after a number ("3·6 h", "250 mg", "15 cm/sec", "45 Gy").
+- the units printed after a number ("3·6 h", "250 mg", "15 cm/sec", "45 Gy");
+- an endpoint ``trial.yaml`` declares whose name holds the vocabulary's term ("local
+  progression-free survival" is ``lpfs``, not ``pfs``);
+- a duration of treatment ("the median duration of A administration was 1.8 (range ...)
+  months") with its median and spread;
+- comparators in words: "about 10%", "at least 4 days", "up to 8 h", "18 weeks or more";
+- a mean and the SD printed after it ("68·9 years (SD 13·8)");
+- the test named at a P value ("(Fisher's exact test, p = 0.082)").
 
 Designs, flow, doses, schedules, dates and follow-up are in :mod:`.textshapes`.
 """
@@ -185,7 +192,7 @@ def _grade_choice(s: Sentence, tops: list[Named], start: int) -> Named | None:
 
 def label_named(s: Sentence) -> None:
     """A number whose sentence names a table's row takes the row's quantity and category."""
-    from trialrecon.dossier.draft.sentences import EFFECTS
+    from trialrecon.dossier.draft.texteffects import EFFECTS
 
     last: dict[int, Draft] = {}
     for d in s.rows:
@@ -371,3 +378,191 @@ def label_declared_set(rows: list[Draft], names: Names) -> None:
             d.fields["population"] = declared
             d.rules.append(f"population: the declared set whose counts the passage prints "
                            f"({declared})")
+
+
+# ------------------------------------------------------------------- declared endpoints
+
+_BUILT_IN_TTE = re.compile(r"^(pfs|os|dfs|efs|rfs|ttp|dor|idfs|pfs2|mfs|rpfs|ttf|dss|ttr)"
+                           r"(_hr|_rate|_events)?$")
+
+
+def label_declared_endpoints(s: Sentence) -> None:
+    """"local progression-free survival was 20.7 months": the term of the vocabulary
+    ("progression-free survival") stands inside the name of an endpoint ``trial.yaml``
+    declares ("local progression-free survival"), so the number is of the declared one (its
+    median, hazard ratio, rate or events, as the vocabulary's term said)."""
+    declared = s.ctx.names.endpoints
+    if not declared:
+        return
+    own = {ident for ident, _ in declared}
+    for d in s.rows:
+        m = _BUILT_IN_TTE.match(d.fields["quantity"])
+        term = next((re.search(r"text-term '([^'+]+)'", r) for r in d.rules
+                     if r.startswith("quantity: text-term")), None)
+        if not m or m.group(1) in own or term is None:
+            continue
+        start = s.group_span(d)[0]
+        lo = max(0, start - 90)
+        window = s.low[lo:start]
+        at = window.rfind(term.group(1))
+        if at < 0:
+            continue
+        for ident, aliases in declared:
+            inside = [a for a in aliases if len(a) > len(term.group(1)) and term.group(1) in a
+                      and 0 <= window.rfind(a) <= at < window.rfind(a) + len(a)]
+            if inside:
+                d.fields["quantity"] = ident + (m.group(2) or "")
+                d.rules.append(f"quantity: the declared endpoint '{max(inside, key=len)}' "
+                               f"names the term")
+                break
+
+
+# ------------------------------------------------------------------- duration of treatment
+
+_DURATION = re.compile(r"\b(?:duration of (?:the )?[a-z0-9 +/-]{0,60}?(?:treatment|therapy|"
+                       r"administration|use|exposure|dosing)|(?:treatment|therapy|exposure) "
+                       r"duration|(?:days|weeks|months) (?:of|on) (?:use|treatment|therapy|"
+                       r"study drug)|median (?:use|exposure)|time on (?:study )?(?:treatment|"
+                       r"therapy|drug))\b")
+_TIME_UNITS = ("days", "weeks", "months", "years")
+
+
+_SPREAD = re.compile(r"^\s*(?:days|weeks|months|years)?\s*[,;]?\s*[(\[]?\s*(?:range|iqr|"
+                     r"interquartile range|95% ci)?(?:\s*[\[(]iqr[\])])?[\s,:=;]*$")
+
+
+def label_duration(s: Sentence) -> None:
+    """"The median duration of drug A and drug B administration was 1.8 (range, 0.2-31.5
+    months) and 2.8 ...", "median use ... (51.0 days, IQR 28.0-69.0)": a time printed after
+    words naming how long the treatment was taken is ``treatment_duration``, and so are the
+    median and the spread printed with it."""
+    groups: dict[int, list[Draft]] = {}
+    for d in s.rows:
+        if d.item is not None:
+            groups.setdefault(d.item.group, []).append(d)
+    order = sorted(groups, key=lambda g: s.group_span(groups[g][0])[0])
+    chosen: dict[int, tuple[str, str, bool]] = {}
+    for g in order:
+        head = groups[g][0]
+        unit = next((d.fields["unit"] for d in groups[g] if d.fields["unit"] in _TIME_UNITS), "")
+        if not unit or any(is_sure(d, "quantity") or d.fields["statistic"] in (
+                "p_value", "date", "count", "percent") for d in groups[g]):
+            continue
+        start = s.group_span(head)[0]
+        before = s.low[max(0, start - 120):start]
+        found = list(_DURATION.finditer(before))
+        if found and not re.search(r"[;.]\s|\b(?:whereas|while)\b", before[found[-1].end():]):
+            # "the median duration ...": this trial's summary; "the average duration of IV
+            # therapy is 5-6 days" may be what is usual anywhere
+            chosen[g] = (unit, found[-1].group(), bool(re.search(r"\b(?:median|mean)\b",
+                                                                 before)))
+    for k, g in enumerate(order):  # the median and the spread printed with a chosen time
+        for j in (k - 1, k + 1):
+            if g in chosen or not 0 <= j < len(order) or order[j] not in chosen:
+                continue
+            a, b = sorted((g, order[j]), key=lambda x: s.group_span(groups[x][0])[0])
+            gap = s.low[s.group_span(groups[a][0])[1]:s.group_span(groups[b][0])[0]]
+            if _SPREAD.match(gap):
+                chosen[g] = chosen[order[j]]
+    for g, (unit, words, summary) in chosen.items():
+        for d in groups[g]:
+            d.fields["quantity"], d.fields["category"] = "treatment_duration", ""
+            d.fields["unit"] = unit
+            if d.fields["statistic"] in ("value", "estimate") and "median" in s.low:
+                d.fields["statistic"] = "median"
+            if summary:
+                sure(d, "quantity", f"a duration of treatment: '{words}'")
+            else:
+                d.rules.append(f"quantity: a duration of treatment: '{words}'")
+                guess(d, "quantity: a duration of treatment, or a usual one (no median/mean)")
+
+
+# ------------------------------------------------------------------ comparators in words
+
+_WORDS_BEFORE = (
+    ("~", r"(?:about|approximately|approx\.?|around|almost|nearly|roughly|an estimated|"
+          r"circa|ca\.)"),
+    (">=", r"(?:at least|no (?:fewer|less) than|higher or equal(?: to)?|greater than or equal "
+           r"to|not less than)"),
+    ("<=", r"(?:up to|at most|no more than|not more than|within|less than or equal to)"),
+    (">", r"(?:more than|greater than|longer than|higher than|in excess of|exceeding)"),
+    ("<", r"(?:less than|fewer than|shorter than|lower than|below)"),
+)
+_WORDS_BEFORE_RE = tuple((c, re.compile(r"\b" + rx + r"\s*$")) for c, rx in _WORDS_BEFORE)
+_WORDS_AFTER_RE = ((">=", re.compile(r"^\s*%?\s*(?:[a-z/²'’]+\s+){0,2}?or (?:more|longer|above|"
+                                     r"greater|higher|older|over)\b")),
+                   ("<=", re.compile(r"^\s*%?\s*(?:[a-z/²'’]+\s+){0,2}?or (?:less|fewer|shorter|"
+                                     r"below|lower|younger|under)\b")))
+_COMPARED = ("value", "count", "percent", "median", "mean", "estimate")
+
+
+def label_comparators(s: Sentence) -> None:
+    """"about 10%", "at least four days", "more than 30% of those", "up to 8 h", "18 weeks'
+    gestation or more": the words right before (or right after) a number say how it
+    compares, as the data dictionary's ``comparator`` writes a printed sign."""
+    for d in s.rows:
+        if d.item is None or d.fields.get("comparator") or d.item.pattern == "comparison" \
+                or d.fields["statistic"] not in _COMPARED or d.fields["statistic"] == "date":
+            continue
+        start, end = s.span(d)
+        before = s.low[max(0, start - 40):start]
+        after = s.low[end:end + 40]
+        found = next((c for c, rx in _WORDS_BEFORE_RE if rx.search(before)), "") or \
+            next((c for c, rx in _WORDS_AFTER_RE if rx.match(after)), "")
+        if not found and d.fields["statistic"] == "percent" and re.search(r"\bover\s*$",
+                                                                        before):
+            found = ">"  # "Over 36% of the women" (not "over 45 days", a duration)
+        if found:
+            d.fields["comparator"] = found
+            d.rules.append(f"comparator: '{found}' in words at the number")
+
+
+# ------------------------------------------------------------------- a mean and its SD
+
+_SD_BEFORE = re.compile(r"\b(?:sd|s\.d\.|standard deviation)\s*[,:=]?\s*$")
+
+
+def label_sd(s: Sentence) -> None:
+    """"The mean age was 68·9 years (SD 13·8)", "(3·72 mL, SD 15·9)": the number after "SD"
+    is the standard deviation of the number before it, which is then a mean (data
+    dictionary: a mean and its SD are two rows of one quantity, category and unit)."""
+    rows = [d for d in s.rows if d.item is not None]
+    for k, d in enumerate(rows):
+        start = s.span(d)[0]
+        if k == 0 or d.fields["statistic"] in ("p_value", "date", "percent") or \
+                not _SD_BEFORE.search(s.low[max(0, start - 25):start]):
+            continue
+        mean = rows[k - 1]
+        if mean.fields["statistic"] not in ("value", "mean", "estimate") or \
+                len(s.low[s.span(mean)[1]:start]) > 25:
+            continue
+        mean.fields["statistic"] = "mean"
+        d.fields["statistic"] = "sd"
+        for key in ("quantity", "category", "unit", "population"):
+            d.fields[key] = mean.fields.get(key, "")
+        d.rules = [r for r in d.rules if not r.startswith(("guess: quantity", "guess: category"))]
+        d.rules += [r for r in mean.rules if r.startswith(("sure quantity", "sure category",
+                                                          "guess: quantity", "guess: category"))]
+        sure(d, "statistic", "'SD' printed before the number")
+        sure(mean, "statistic", "a number with its SD is a mean")
+
+
+# ------------------------------------------------------------------- a test named at a P
+
+def label_tests(s: Sentence) -> None:
+    """"(Fisher's exact test, p = 0.082)", "(KM with log rank, P = 0.53)", "(P = 0.03,
+    Mann-Whitney test)", "(χ²(5) = 6.6, P = 0.247)": the test named in the clause of a P
+    value (or of a test statistic) is its ``test``, the one named nearest before it, else
+    right after it in the same parenthesis."""
+    for d in s.rows:
+        if d.item is None or d.fields.get("test") or d.fields["statistic"] not in (
+                "p_value", "test_statistic"):
+            continue
+        start, end = s.span(d)
+        before = s.unit.text[max(0, start - 80):start]
+        before = re.split(r"[.;]\s", before)[-1]
+        after = re.split(r"[);]|\.\s", s.unit.text[end:end + 50])[0]
+        test = cues.last_test(before) or cues.test_of(after)
+        if test:
+            d.fields["test"] = test
+            d.rules.append(f"test: '{test}' named at the P value")

@@ -1,14 +1,9 @@
-"""Sentence shapes of the Methods and the flow of patients, read into labels.
+"""Sentence shapes of the Methods, read into labels (the flow of patients: :mod:`.textflow`).
 
 Each function reads one shape CONSORT makes a trial report print (:mod:`.sentences` calls
 them in order; a label a shape reads is recorded as sure, anything it cannot tell apart as a
 guess):
 
-- **flow**: "Of 1000 patients screened, 210 were excluded ...; 787 were randomised": the verb
-  or noun right after a count (or the "Of N ..." before it) names ``screened``,
-  ``screen_failure``, ``randomized``, ``enrolled``, ``treated``, ``not_treated``,
-  ``discontinued``, ``lost_to_follow_up``, ``completed``, ``withdrew_consent``,
-  ``analysed``, ``excluded_from_analysis``; deaths and progressions of a survival analysis;
 - **design** (a sample-size or statistical-methods paragraph, or a sentence about power):
   ``design_power``, ``design_alpha`` with ``sided``, ``design_n_per_group``,
   ``design_n_total``, ``design_dropout``, ``design_hr``, ``design_ratio``,
@@ -16,8 +11,12 @@ guess):
   experimental), ``design_difference``, ``design_sd``, ``design_margin``,
   ``design_accrual``, ``design_follow_up``, ``design_interim``; a threshold "P < 0.05 was
   considered significant" is ``significance_level``;
-- **conduct**: dates of accrual ("between April 2008 and November 2013 we recruited"), the
-  data cut-off, centres and countries, the allocation ratio ("randomised 1:1": a row per arm);
+- **conduct**: dates of accrual ("between April 2008 and November 2013 we recruited",
+  "recruitment started in ... and was completed in ...", "the first patient was enrolled
+  on ..."), the
+  data cut-off, centres and countries (and their parts: "39 centres (32 in Australia, 5 in
+  New Zealand ...)" with the place as category), the allocation ratio ("randomised 1:1": a
+  row per arm);
 - **treatment**: doses ("250 mg gefitinib", "tranexamic acid 1 g") and schedules ("every 3
   weeks", "over 30 min", "28-day cycles"), with the drug as category (a guess: the data
   dictionary lets the reviewer name the item); the follow-up with its terms ("among
@@ -31,104 +30,18 @@ from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft.drafter import Draft
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.numbers import HAS_NUMBER_WORD
 from trialrecon.dossier.draft.textrules import guess, is_sure, sure
 
 if TYPE_CHECKING:
     from trialrecon.dossier.draft.sentences import Sentence
 
-# ------------------------------------------------------------------------------- flow
-
-# (quantity, pattern right after the count: the words that say what was counted)
-_FLOW_AFTER = (
-    ("screened", r"(?:were |had been |was )?(?:screened|assessed for eligibility|"
-                 r"assessed for inclusion|evaluated for eligibility)"),
-    ("screen_failure", r"(?:were |was )?(?:excluded before|ineligible|not eligible|"
-                       r"did not meet (?:the )?(?:inclusion|eligibility)|declined to participate|"
-                       r"refused to participate|failed screening)"),
-    ("excluded_from_analysis", r"(?:were |was )?excluded from (?:the |this |all )?"
-                               r"(?:[a-z-]+ )?analys[ie]s"),
-    ("randomized", r"(?:were |was |had been )?(?:randomly (?:assigned|allocated)|"
-                   r"randomi[sz]ed|underwent randomi[sz]ation|assigned at random)"),
-    ("enrolled", r"(?:were |was )?(?:enrolled|enroled|recruited|registered|accrued)"),
-    ("treated", r"(?:were treated|received at least one dose|received (?:the )?(?:study |"
-                r"allocated |assigned )?(?:treatment|drug|intervention)|started treatment)"),
-    ("not_treated", r"(?:did not receive|never received|were not treated|did not start)"),
-    ("withdrew_consent", r"(?:withdrew (?:their |informed )?consent|withdrawn consent)"),
-    ("lost_to_follow_up", r"(?:were |was )?lost to follow-?up"),
-    ("completed", r"(?:completed (?:the )?(?:study|trial|treatment|follow-?up|protocol)|"
-                  r"were followed up)"),
-    ("discontinued", r"(?:discontinued|withdrew|were withdrawn|stopped (?:the )?(?:study|"
-                     r"treatment))"),
-    ("analysed", r"(?:were |was )?(?:included in (?:the )?(?:[a-z-]+ )?analys[ie]s|analy[sz]ed|"
-                 r"evaluable|assessable)"),
-    ("deaths", r"(?:had )?died\b|deaths?\b"),
-    ("pfs_events", r"(?:had )?(?:disease )?progress(?:ed|ion)\b"),
-)
-_FLOW_RE = tuple((q, re.compile(r"^\s*(?:\)\s*|\]\s*)?(?:[a-z-]+\s+){0,3}?(?:\([^)]*\)\s*)?"
-                                r"(?:patients?\s+|participants?\s+|women\s+|children\s+|"
-                                r"subjects?\s+)?" + rx)) for q, rx in _FLOW_AFTER)
-_OF_N = re.compile(r"\b(?:of|among) (?:the |these |all )?(\d[\d,]*) (?:patients |participants |"
-                   r"women |children |subjects )?(?:who (?:were |had been )?)?"
-                   r"(screened|randomi[sz]ed|enrolled|assessed|eligible|included|treated)")
-_COUNT_STATS = ("count", "value", "percent")
-
-
-def _tail(s: Sentence, d: Draft) -> str:
-    """The words after a number's group, up to the next number."""
-    end = s.group_span(d)[1]
-    nxt = min((s.group_span(r)[0] for r in s.rows if r.item is not None and d.item is not None
-               and r.item.group != d.item.group and s.group_span(r)[0] >= end),
-              default=len(s.low))
-    return s.low[end:min(nxt, end + 90)]
-
-
-_THRESHOLD_BEFORE = re.compile(r"\b(?:at least|at most|a minimum of|a maximum of|no more than|"
-                               r"no fewer than|more than|fewer than|up to)\s*$|[≥≤]\s*$")
-
-
-def label_flow(s: Sentence) -> None:
-    for d in s.rows:
-        if d.item is None or d.fields["statistic"] not in _COUNT_STATS or d.item.unit not in (
-                "", "percent") or is_sure(d, "quantity"):
-            continue
-        if d.fields["statistic"] == "value" and not re.fullmatch(r"\d+", d.fields["value"]):
-            continue
-        head = next((r for r in s.rows if r.item is not None and d.item is not None
-                     and r.item.group == d.item.group), d)
-        if _THRESHOLD_BEFORE.search(s.low[max(0, s.span(head)[0] - 20):s.span(head)[0]]):
-            continue  # "with at least 1 evaluable scan": a definition's threshold, no count
-        tail = _tail(s, head)
-        found = next((q for q, rx in _FLOW_RE if rx.match(tail)), "")
-        if not found:
-            of = _OF_N.search(s.low)
-            if of and s.group_span(d)[0] == s.low.find(of.group(1), of.start()):
-                found = _of_quantity(of.group(2))
-        if not found:
-            continue
-        if found == "enrolled" and s.ctx.names.arms and re.search(r"random", tail):
-            found = "randomized"
-        if found in ("deaths", "pfs_events") and not s.ctx.survival:
-            continue  # a death in a trial with no survival analysis is an outcome
-        d.fields["quantity"] = found
-        d.fields["category"] = ""
-        if d.fields["statistic"] == "value":
-            d.fields["statistic"] = "count"
-        if d.fields["statistic"] == "count":
-            d.fields["unit"] = "events" if found == "pfs_events" else "patients"
-        sure(d, "quantity", f"flow: '{tail.strip()[:30]}'")
-        sure(d, "statistic", "a count of patients")
-
-
-def _of_quantity(word: str) -> str:
-    return {"screened": "screened", "assessed": "screened", "eligible": "enrolled",
-            "included": "enrolled", "treated": "treated", "enrolled": "enrolled"}.get(
-        word, "randomized")
-
-
 # ------------------------------------------------------------------------------ design
 
 _DESIGN_PLACE = re.compile(r"sample size|power|statistic|design|analys")
 _DESIGN_WORDS = re.compile(r"\bpower\b|sample size|\bdetect\b|were (?:needed|required)|"
+                           r"(?:needed|required) to (?:enter|be (?:enrolled|randomi[sz]ed|"
+                           r"included|recruited))|"
                            r"would (?:be )?(?:need|require)|to be enrolled|calculated|"
                            r"type i error|\balpha\b|α")
 _DESIGN_AFTER = (
@@ -139,6 +52,8 @@ _DESIGN_AFTER = (
                            r"infants?|devices?)?\s*(?:per|in each|for each|each) "
                            r"(?:group|arm|treatment|cohort)"),
     ("design_events", r"^\s*(?:events|deaths)\b"),
+    ("design_alpha", r"^\s*%?\s*(?:(?:two|one)-sided )?(?:level of significance|significance "
+                     r"level|type i error)"),
 )
 _DESIGN_BEFORE = (
     ("design_power", r"power(?: of)?\s*$"),
@@ -277,6 +192,13 @@ def _significance(s: Sentence) -> None:
 # ----------------------------------------------------------------------------- conduct
 
 _ACCRUAL = re.compile(r"\b(?:enrol+|recruit|randomi[sz]|accru|includ|regist|assign)")
+# "Recruitment started in February 2006 and was completed in September 2012"
+_STARTED = re.compile(r"\b(?:start|began|begun|commenc|open)\w*\b")
+_ENDED = re.compile(r"\b(?:end|complet|clos|finish|stopp|conclud)\w*\b")
+# "The first participant enrolled on 15 June 2004"
+_FIRST_LAST = re.compile(r"\b(first|last) (?:patient|participant|subject|woman|child|infant)s? "
+                         r"(?:was |were )?(?:enrol+ed|recruited|randomi[sz]ed|included|"
+                         r"registered|accrued)\b[^.;0-9]{0,20}$")
 _CUTOFF = re.compile(r"cut-?off|database (?:lock|was locked)|data were censored|as of\b")
 
 
@@ -288,11 +210,19 @@ _MORE_PLACES = re.compile(r"(?:,|\band)\s+(?:\d+|one|two|three|four|five|six|sev
 
 def label_conduct(s: Sentence) -> None:
     dates = [d for d in s.rows if d.fields["statistic"] == "date"]
-    if len(dates) == 2 and _ACCRUAL.search(s.low) and re.search(r"\bbetween\b|\bfrom\b",
-                                                                  s.low):
+    if len(dates) == 2 and _ACCRUAL.search(s.low) and (re.search(
+            r"\bbetween\b|\bfrom\b", s.low) or _STARTED.search(
+            s.low[:s.span(dates[0])[0]]) and _ENDED.search(s.low[s.span(dates[0])[1]:
+                                                                s.span(dates[1])[0]])):
         for d, q in zip(dates, ("enrollment_start", "enrollment_end"), strict=True):
             d.fields["quantity"], d.fields["unit"], d.fields["category"] = q, "date", ""
-            sure(d, "quantity", "accrual dates: 'between ... and ...'")
+            sure(d, "quantity", "accrual dates: 'between ... and ...', 'started ... ended'")
+    elif len(dates) == 1 and _FIRST_LAST.search(s.low[:s.span(dates[0])[0]]):
+        d = dates[0]
+        first = _FIRST_LAST.search(s.low[:s.span(d)[0]]).group(1) == "first"
+        d.fields["quantity"] = "enrollment_start" if first else "enrollment_end"
+        d.fields["unit"], d.fields["category"] = "date", ""
+        sure(d, "quantity", "the date the first (last) patient was enrolled")
     elif len(dates) == 1 and _CUTOFF.search(s.low):
         d = dates[0]
         d.fields["quantity"], d.fields["unit"] = "data_cutoff", "date"
@@ -314,11 +244,34 @@ def label_conduct(s: Sentence) -> None:
             if re.match(r"\s+in\b", after) and _MORE_PLACES.search(after):
                 # "57 hospitals in one country, one hospital in another": a part, no total
                 guess(d, "category: the places of one country of several, not the total")
+        if m and d.fields["statistic"] in ("value", "count"):
+            _places_of(s, d, s.span(d)[1] + m.end())
         if d.item.pattern == "allocation ratio":
             d.fields["quantity"], d.fields["statistic"], d.fields["unit"] = \
                 "allocation_ratio", "value", "none"
             sure(d, "quantity", "an allocation ratio a:b")
     _ratio_arms(s)
+
+
+_PLACE_ITEM = re.compile(r"(\d+) in ([A-Z][A-Za-z.'’ -]*?[a-z.])(?=\s*(?:,|;|\band\b|\)|$))")
+
+
+def _places_of(s: Sentence, total: Draft, at: int) -> None:
+    """"39 collaborating centres (32 in Australia, 5 in New Zealand, and 2 in Canada)": each
+    part is a count of the same places, the place as printed in ``category``."""
+    inside = re.match(r"\s*\(([^()]*)\)", s.unit.text[at:])
+    if not inside:
+        return
+    base = at + inside.start(1)
+    for m in _PLACE_ITEM.finditer(inside.group(1)):
+        for d in s.rows:
+            if d.item is not None and s.span(d)[0] == base + m.start(1):
+                d.fields["quantity"] = total.fields["quantity"]
+                d.fields["statistic"], d.fields["unit"] = "count", total.fields["unit"]
+                d.fields["category"] = m.group(2).strip()
+                sure(d, "quantity", "a part of the places counted before it")
+                sure(d, "category", "the place named with the part")
+                sure(d, "statistic", "a count of places")
 
 
 def _ratio_arms(s: Sentence) -> None:
@@ -394,17 +347,29 @@ def _dose_unit(tail: str) -> str:
     return unit
 
 
+# words around a dose that name no drug ("took 150 mg", "200 mg weekly", "either 45 Gy")
+_NO_DRUG = frozenset("dose doses with received receive receiving took take taking given "
+                     "give fixed daily weekly monthly twice once either over than rather "
+                     "and plus or then followed from during each every per total group arm "
+                     "arms patients orally oral intravenous intravenously infusion bolus "
+                     "loading maintenance starting initial reduced reduction equivalent "
+                     "were was into body".split())
+
+
 def _drug(s: Sentence, start: int, end: int) -> str:
     """The drug a dose is of: the word after "of" ("250 mg of gefitinib"), else the word
-    before the number ("gefitinib 250 mg")."""
-    after = re.match(r"^\s?\S+\s+(?:of\s+)?([A-Za-z][A-Za-z-]{3,})", s.unit.text[end:end + 40])
+    before the number ("gefitinib 250 mg"), else the word after the unit ("150 mg
+    bupropion"); words of the schedule or the prose name none."""
+    tail = s.unit.text[end:end + 40]
+    after = re.match(r"^\s?\S+\s+(?:of\s+)?([A-Za-z][A-Za-z-]{3,})", tail)
     before = re.search(r"([A-Za-z][A-Za-z-]{3,})\s*(?:\(|,)?\s*$", s.unit.text[:start])
-    if after and re.match(r"^\s?\S+\s+of\s", s.unit.text[end:end + 40]):
+    if after and re.match(r"^\s?\S+\s+of\s", tail):
         return after.group(1)
-    if before and fold(before.group(1)) not in ("dose", "doses", "with", "received", "at",
-                                                "fixed", "daily", "given", "and", "plus"):
-        return before.group(1)
-    return after.group(1) if after else ""
+    for m in (before, after):
+        if m and fold(m.group(1)) not in _NO_DRUG and not HAS_NUMBER_WORD.fullmatch(
+                m.group(1)) and not re.search(r"-daily$", fold(m.group(1))):
+            return m.group(1)
+    return ""
 
 
 def _time_unit(word: str) -> str:
