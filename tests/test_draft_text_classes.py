@@ -36,6 +36,16 @@ def _value(rows: list[dict[str, str]], value: str) -> dict[str, str]:
     return found[0]
 
 
+def _draft_sentence(tmp_path: Path, heading: str, sentence: str) -> list:
+    """The draft of a one-paragraph HTML paper: ``heading``, then "We randomly assigned 120
+    patients." and ``sentence``, drafted with the fictional trial's names."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text(f"<html><body><h2>{heading}</h2><p>We randomly assigned 120 patients. "
+                     f"{sentence}</p></body></html>", encoding="utf-8")
+    return draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")[1]
+
+
 @pytest.mark.parametrize(("value", "level"), [
     ("4", "CR"),  # "complete response, 4%": the level before the number
     ("29", "PR"),
@@ -112,11 +122,7 @@ def test_a_planned_follow_up_period_is_no_median_follow_up(tmp_path, sentence, v
     """A scheduled follow-up period is the design's (``design_follow_up``, flagged for the
     reviewer), not a median follow-up of the patients that a Results median could contradict;
     a printed median stays one."""
-    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
-    paper = tmp_path / "paper.html"
-    paper.write_text("<html><body><h2>Statistical analysis</h2><p>We randomly assigned 120 "
-                     f"patients. {sentence}</p></body></html>", encoding="utf-8")
-    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    drafted = _draft_sentence(tmp_path, "Statistical analysis", sentence)
     row = next(d for d in drafted if d.fields["value"] == value)
     if planned:
         assert (row.fields["quantity"], row.fields["statistic"]) == ("design_follow_up",
@@ -134,11 +140,7 @@ def test_the_places_of_one_country_of_several_are_no_total(tmp_path, sentence, v
     """"41 centres in Spain, two centres in Chile and one in Peru": 41 counts one country's
     centres, not the trial's 44, and is flagged; "44 centres in Spain, Chile and Peru" is the
     total, a sure count."""
-    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
-    paper = tmp_path / "paper.html"
-    paper.write_text("<html><body><h2>Results</h2><p>We randomly assigned 120 patients. "
-                     f"{sentence}</p></body></html>", encoding="utf-8")
-    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    drafted = _draft_sentence(tmp_path, "Results", sentence)
     row = next(d for d in drafted if d.fields["value"] == value)
     assert row.fields["quantity"] == "centers"
     assert row.needs_review is part
@@ -152,11 +154,7 @@ def test_numbers_of_a_sentence_on_a_subgroup_are_flagged(tmp_path, sentence, fla
     """A hazard ratio in a sentence that opens on a subgroup is the subgroup's, not the
     trial's (an Abstract giving the whole trial's HR, then a subgroup's): flagged so the
     reviewer names the subgroup; a sentence on all patients is not."""
-    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
-    paper = tmp_path / "paper.html"
-    paper.write_text("<html><body><h2>Results</h2><p>We randomly assigned 120 patients. "
-                     f"{sentence}</p></body></html>", encoding="utf-8")
-    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    drafted = _draft_sentence(tmp_path, "Results", sentence)
     row = next(d for d in drafted if d.fields["value"] in ("0.52", "0.81"))
     assert row.fields["quantity"] == "pfs_hr"
     assert any(r.startswith("guess: subgroup") for r in row.rules) is flagged
@@ -170,11 +168,7 @@ def test_numbers_of_a_sentence_on_a_subgroup_are_flagged(tmp_path, sentence, fla
 def test_a_hazard_ratio_after_a_duration_of_response_is_its(tmp_path, sentence, quantity):
     """A hazard ratio printed after the medians of the duration of response compares the
     responders' durations (``dor_hr``), not progression-free survival."""
-    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
-    paper = tmp_path / "paper.html"
-    paper.write_text("<html><body><h2>Efficacy</h2><p>We randomly assigned 120 patients. "
-                     f"{sentence}</p></body></html>", encoding="utf-8")
-    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    drafted = _draft_sentence(tmp_path, "Efficacy", sentence)
     assert next(d for d in drafted if d.fields["value"] == "0.85").fields["quantity"] == quantity
 
 
@@ -186,10 +180,6 @@ def test_a_threshold_in_a_definition_is_no_count_of_patients(tmp_path, sentence,
                                                              analysed):
     """"patients with at least 2 evaluable scans" defines a set: the 2 is a threshold, not a
     count of analysed patients that a Results count could contradict."""
-    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
-    paper = tmp_path / "paper.html"
-    paper.write_text("<html><body><h2>Statistical analysis</h2><p>We randomly assigned 120 "
-                     f"patients. {sentence}</p></body></html>", encoding="utf-8")
-    _, drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")
+    drafted = _draft_sentence(tmp_path, "Statistical analysis", sentence)
     row = next(d for d in drafted if d.fields["value"] == value)
     assert any(r.startswith("sure quantity: flow") for r in row.rules) is analysed
