@@ -287,4 +287,4 @@ def test_a_category_sum_asks_for_the_levels_against_the_total(planted):
     assert "best response in Table 2, which add up to 56 against a total of 50?" in q3b.question
     assert "check 1 patient" not in q3b.question
     q3c = _cause_holding(planted, ["q3c_pancreas", "q3c_other"])
-    assert "add up to 110% against 100%?" in q3c.question
+    assert "add up to 110% against a total of 100%?" in q3c.question

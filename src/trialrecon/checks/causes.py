@@ -116,7 +116,7 @@ def _sum_question(f: Finding, by_id: dict[str, Row]) -> str:
     if totals:
         against = f" against a total of {totals[0]['value']}"
     else:
-        against = f" against {f.nearest}{pct}" if f.nearest else ""
+        against = f" against a total of {f.nearest}{pct}" if f.nearest else ""
     return (f"Could the authors check the levels of {name} in {place}, which add up to "
             f"{shown}{against}?")
 
