@@ -314,3 +314,53 @@ def test_a_heading_rows_effect_is_over_the_set_its_levels_count(tmp_path):
     rows = _draft(tmp_path, "Outcomes at the final visit", header, body, populations=sets)
     odds = _at(rows, "Severity of illness", "OR (95% CI)", "estimate")
     assert (odds["quantity"], odds["population"]) == ("odds_ratio", "assessed")
+
+
+# ------------------------------------------------------------- a column of levels
+
+def test_a_column_of_levels_beside_the_characteristics_is_part_of_the_stub(tmp_path):
+    """"Feature | Level | Drug X n (%) | Placebo n (%)": the second column names each
+    characteristic's levels ("18-39", "60+", "Urban", "None", "1"), which read as numbers but
+    are labels. It is the stub's inner column: every level is labelled with its
+    characteristic and level, and no level is read as a count of an arm called "Level"."""
+    header = ["Feature", "Level", "Drug X, n (%)", "Placebo, n (%)"]
+    body = [("Patients", "", "120", "118"),
+            ("Age band", "18-39", "40 (33)", "38 (32)"),
+            ("", "40-59", "50 (42)", "49 (42)"),
+            ("", "60+", "30 (25)", "31 (26)"),
+            ("Residence", "Urban", "70 (58)", "66 (56)"),
+            ("", "Rural", "50 (42)", "52 (44)"),
+            ("Prior visits", "None", "60 (50)", "58 (49)"),
+            ("", "1", "40 (33)", "41 (35)"),
+            ("", "2 or more", "20 (17)", "19 (16)")]
+    rows = _draft(tmp_path, "Characteristics of the patients at entry", header, body)
+    assert not [r for r in rows if r["column"] == "Level"]
+    first = _at(rows, "Age band / 18-39", "Placebo, n (%)", "count")
+    assert (first["category"], first["value"]) == ("Age band: 18-39", "38")
+    later = _at(rows, "Age band / 60+", "Drug X, n (%)", "percent")
+    assert (later["category"], later["value"]) == ("Age band: 60+", "25")
+    one = _at(rows, "Prior visits / 1", "Drug X, n (%)", "count")
+    assert (one["category"], one["value"]) == ("Prior visits: 1", "40")
+
+
+def test_a_row_after_sub_levels_that_share_out_their_headings_count_is_its_sibling(tmp_path):
+    """"Reason for referral" lists "Pain 30", then "Swelling 20" heading three sub-levels
+    printed further in (8 + 5 + 7 = 20, its own count in each arm: 8 + 4 + 6 = 18), then
+    "Other 50" printed at the sub-levels' indentation. The sub-levels have shared out
+    "Swelling" exactly, so "Other" (which alone exceeds it) is a reason of its own, a sibling
+    of "Swelling", not one of its sub-levels."""
+    header = ["", "Drug X, n (%)", "Placebo, n (%)"]
+    body = [("Reason for referral",),
+            ("Pain", "30 (30.0)", "28 (29.5)"),
+            ("Swelling", "20 (20.0)", "18 (18.9)"),
+            ("Sudden", "8 (8.0)", "8 (8.4)"),
+            ("Gradual", "5 (5.0)", "4 (4.2)"),
+            ("Recurrent", "7 (7.0)", "6 (6.3)"),
+            ("Other", "50 (50.0)", "49 (51.6)")]
+    rows = _draft(tmp_path, "Characteristics of the patients at entry", header, body,
+                  indents={1: 1, 2: 1, 3: 2, 4: 2, 5: 2, 6: 2})
+    assert _at(rows, "Reason for referral / Swelling / Gradual", "Drug X, n (%)",
+               "count")["value"] == "5"
+    other = [r for r in rows if r["statistic"] == "count" and r["value"] == "50"]
+    assert [r["row"] for r in other] == ["Reason for referral / Other"]
+    assert "Swelling" not in other[0]["category"]

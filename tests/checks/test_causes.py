@@ -275,3 +275,16 @@ def test_one_sentence_is_one_cause_and_anchors_that_overlap_are_one_sentence():
         ("other", "Other grade 3 toxicities were rare"))]
     got = _sentences(rows)
     assert got["pe"] == got["hy"] and got["mi"] != got["pe"] and got["other"] != got["pe"]
+
+
+def test_a_category_sum_asks_for_the_levels_against_the_total(planted):
+    """The question names the levels' sum and the total, not the first level's count.
+
+    Planted q3b (Table 2): CR 1, PR 10, SD 30, PD 15 over 50 evaluable patients; by hand
+    1 + 10 + 30 + 15 = 56. Planted q3c (Results): 50% + 40% + 20% = 110%, against 100%.
+    """
+    q3b = _cause_holding(planted, ["q3b_cr", "q3b_pd", "q3b_eval"])
+    assert "best response in Table 2, which add up to 56 against a total of 50?" in q3b.question
+    assert "check 1 patient" not in q3b.question
+    q3c = _cause_holding(planted, ["q3c_pancreas", "q3c_other"])
+    assert "add up to 110% against a total of 100%?" in q3c.question

@@ -29,3 +29,21 @@ def test_p_from_ci_altman_bland_example():
     """
     p = p_from_ci(0.81, 0.70, 0.94, 0.95)
     assert math.isclose(p, 0.005, abs_tol=0.0006)
+
+
+def test_unstated_interval_method_is_at_most_questionable(planted):
+    """Issue 22 item 2: HR 0.50 (0.20 to 1.60), P 0.40, no interval method named.
+
+    By hand: the CI is centred on sqrt(0.20 x 1.60) = 0.566, not 0.50, on the log scale; the
+    Wald reading gives SE = (log 1.60 - log 0.20) / 3.92 = 0.530, z = 0.693 / 0.530 = 1.31,
+    P = 0.19, not 0.40. Only the unstated Wald assumption makes that a disagreement; the
+    finding says so, holds the symmetry point and is questionable. Naming a Cox model's Wald
+    test (q5k) or a CI that excludes 1 (q5j: 0.20 to 0.70 beside P 0.40) keeps it inconsistent.
+    """
+    hits = [f for f in planted.findings if matches(f, ["q5i_hr", "q5i_p"])]
+    assert [f.severity for f in hits] == ["questionable"]
+    assert "does not state" in hits[0].sentence and "log scale" in hits[0].sentence
+    assert "Wald" in hits[0].recomputation["assumption"]
+    for sub in ("q5j", "q5k"):
+        f = next(f for f in planted.findings if matches(f, [f"{sub}_hr", f"{sub}_p"]))
+        assert f.severity == "inconsistent", sub

@@ -53,6 +53,7 @@ from trialrecon.checks.cause_base import (
     Cause,
     _and,
     _n,
+    _num,
     _printed,
     _rows_of,
     _the,
@@ -84,6 +85,42 @@ def _category_set(f: Finding, by_id: dict[str, Row]) -> bool:
     return any(len(c) >= 2 for c in by_q.values())
 
 
+def _sum_question(f: Finding, by_id: dict[str, Row]) -> str:
+    """The question a reviewer asks of levels that do not add up: their sum against the total.
+
+    The levels are the labelled rows (category or subgroup) of the quantity printed in the
+    most categories, of its most common statistic; the total is another row the finding
+    quotes (a column's n, an unlabelled count), else the value that would reconcile them.
+    """
+    rows = _rows_of(f, by_id)
+    def label(r: Row) -> str:
+        return str(r.get("category") or r.get("subgroup") or "")
+    by_q: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        if label(r):
+            by_q[r["quantity"]].append(r)
+    quantity, labelled = max(by_q.items(), key=lambda kv: len({label(r) for r in kv[1]}))
+    stats = [r["statistic"] for r in labelled]
+    stat = max(sorted(set(stats)), key=stats.count)
+    levels = [r for r in labelled if r["statistic"] == stat]
+    totals = [r for r in rows if r not in levels and r["statistic"] == stat
+              and (r["quantity"] != quantity or not label(r))]
+    totals = totals or [r for r in rows if r not in levels and r["statistic"] == "count"]
+    place = _the(str(levels[0]["location"]))
+    name = quantity.replace("_", " ")
+    nums = [_num(r) for r in levels]
+    if any(x is None for x in nums):
+        return f"Could the authors check the levels of {name} in {place}?"
+    pct = "%" if levels[0].get("unit") == "percent" else ""
+    shown = f"{sum(x for x in nums if x is not None):.10g}{pct}"
+    if totals:
+        against = f" against a total of {totals[0]['value']}"
+    else:
+        against = f" against a total of {f.nearest}{pct}" if f.nearest else ""
+    return (f"Could the authors check the levels of {name} in {place}, which add up to "
+            f"{shown}{against}?")
+
+
 def single_cause(ctx: Context, f: Finding, by_id: dict[str, Row]) -> Cause:
     rows = _rows_of(f, by_id)
     rec = f.recomputation or {}
@@ -98,7 +135,9 @@ def single_cause(ctx: Context, f: Finding, by_id: dict[str, Row]) -> Cause:
                   "See the member finding for what was tried.")
     pops = set(ctx.vocab.populations())
     quotes = [v for v in f.values if v.quantity not in pops] or list(f.values)
-    if quotes:
+    if _category_set(f, by_id):
+        question = _sum_question(f, by_id)
+    elif quotes:
         first = quotes[0]
         question = f"Could the authors check {first.printed()} ({_the(first.location)})?"
         if f.nearest:

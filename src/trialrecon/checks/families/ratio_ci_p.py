@@ -2,6 +2,16 @@
 
 Check ``ratio-ci-p``; reference: Altman & Bland 2011, BMJ 343:d2304; Nuijten et al. 2016, Behav
 Res Methods 48:1205 (statcheck).
+
+Rule (an unstated interval method): the P implied by a CI assumes a Wald interval on the log
+scale, which is centred on the estimate. When the printed CI is not centred (log symmetry
+fails beyond rounding) and the paper states no interval method for it (no ``test`` on the CI
+rows, and the P row names no model Wald test: ``cox_wald``, ``logistic_wald``), the interval
+may be a profile-likelihood, exact or bootstrap one, so a P that disagrees with it rests on an
+assumption the paper does not make: the finding says so and is at most ``questionable``.
+Unless the two sides contradict whatever the method: the CI excludes 1 while P is not below
+1 - level (or the reverse), which stays ``inconsistent``. A P finding on an off-centre CI
+carries the symmetry point in its sentence (one point for the authors, not two).
 """
 
 from __future__ import annotations
@@ -60,10 +70,42 @@ def check_ratio_estimates(ctx: Context) -> list[Finding]:
         if a <= 0:
             ctx.skip("ratio CI with a non-positive bound")
             continue
-        out.append(_log_symmetry(ctx, est, lo, hi))
-        if p is not None:
-            out.append(_p_versus_ci(ctx, est, lo, hi, p, level))
+        sym = _log_symmetry(ctx, est, lo, hi)
+        if p is None:
+            out.append(sym)
+            continue
+        centred = sym.severity == "consistent"
+        pf = _p_versus_ci(ctx, est, lo, hi, p, level,
+                          wald_assumed=not centred and not _wald_stated(lo, hi, p))
+        if not centred and pf.severity != "consistent":
+            # one point for the authors: the off-centre CI is part of the P's disagreement
+            pf.sentence += f" {sym.sentence}"
+            pf.recomputation["symmetry"] = sym.recomputation.get("result", "")
+            out.append(pf)
+        else:
+            out.extend([sym, pf])
     return out
+
+
+def _sides_contradict(lo: Row, hi: Row, p: Row, level: float) -> bool:
+    """The CI excludes 1 while P is not below 1 - level, or the reverse, over rounding.
+
+    A test and the interval that inverts it agree on which side of 1 the data lie whatever
+    the interval's method, so this contradiction needs no Wald assumption.
+    """
+    alpha = round(1 - level, 10)
+    excludes = box(hi)[1] < 1 or box(lo)[0] > 1
+    includes = box(lo)[1] <= 1 <= box(hi)[0]
+    rep = p_interval(p)
+    return (excludes and rep[0] >= alpha) or (includes and rep[1] < alpha)
+
+
+WALD_TESTS = frozenset({"cox_wald", "logistic_wald"})
+
+
+def _wald_stated(lo: Row, hi: Row, p: Row) -> bool:
+    """The paper names the interval's method: on a CI row, or a model's Wald test for the P."""
+    return bool(lo.get("test") or hi.get("test")) or (p.get("test") or "") in WALD_TESTS
 
 
 def _log_symmetry(ctx: Context, est: Row, lo: Row, hi: Row) -> Finding:
@@ -90,7 +132,13 @@ def _log_symmetry(ctx: Context, est: Row, lo: Row, hi: Row) -> Finding:
         ruled_out=["rounding of the three numbers"])
 
 
-def _p_versus_ci(ctx: Context, est: Row, lo: Row, hi: Row, p: Row, level: float) -> Finding:
+def _p_versus_ci(ctx: Context, est: Row, lo: Row, hi: Row, p: Row, level: float,
+                 wald_assumed: bool = False) -> Finding:
+    """The reported P against the P a Wald CI implies.
+
+    ``wald_assumed``: the CI is not centred on the log scale and no interval method is stated,
+    so a disagreement is at most questionable (the module's rule).
+    """
     two = implied_p_interval(est, lo, hi, level)
     one = (two[0] / 2, two[1] / 2)
     rep = p_interval(p)
@@ -121,11 +169,19 @@ def _p_versus_ci(ctx: Context, est: Row, lo: Row, hi: Row, p: Row, level: float)
              and significant(primary) != significant(rep))
     rec["gross"] = gross
     title = ("gross inconsistency: " if gross else "") + f"P {p['value']} disagrees with the CI"
+    sentence = (f"The CI ({lo['value']} to {hi['value']}) around {quote(est)} implies a {label} P "
+                f"between {primary[0]:.3g} and {primary[1]:.3g}, but the paper reports {quote(p)}"
+                + ("; significance at 0.05 flips." if gross else "."))
+    if wald_assumed and not _sides_contradict(lo, hi, p, level):
+        rec["assumption"] = "a Wald interval on the log scale (the paper names no method)"
+        return ctx.finding(
+            "questionable", f"P {p['value']} disagrees with a Wald reading of the CI",
+            sentence + " This assumes a Wald interval, which the paper does not state and which "
+            "the CI, not centred on the estimate, does not look like.", rows, recomputation=rec,
+            discriminator="p", nearest=f"{primary[0]:.3g} to {primary[1]:.3g}",
+            ruled_out=["rounding of estimate and bounds", "a one-sided test"])
     return ctx.finding(
-        "inconsistent", title,
-        f"The CI ({lo['value']} to {hi['value']}) around {quote(est)} implies a {label} P between "
-        f"{primary[0]:.3g} and {primary[1]:.3g}, but the paper reports {quote(p)}"
-        + ("; significance at 0.05 flips." if gross else "."), rows, recomputation=rec,
+        "inconsistent", title, sentence, rows, recomputation=rec,
         discriminator="p", nearest=f"{primary[0]:.3g} to {primary[1]:.3g}",
         ruled_out=["rounding of estimate and bounds", "a one-sided test"])
 

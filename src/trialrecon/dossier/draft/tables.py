@@ -248,7 +248,8 @@ def _stub_count(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], head
     seen0, label0 = _column_labels(cells, grid, head, 0)
     if seen0 and label0 < 0.5 * seen0:
         return 0
-    return 2 if n_cols >= 3 and _labels_in(cells, grid, head, 1) else 1
+    return 2 if n_cols >= 3 and (_labels_in(cells, grid, head, 1)
+                                 or _level_column(cells, grid, head, 1)) else 1
 
 
 def _column_labels(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], head: int,
@@ -269,6 +270,30 @@ def _labels_in(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], head:
                col: int) -> bool:
     seen, label = _column_labels(cells, grid, head, col)
     return bool(seen) and label >= 0.8 * seen
+
+
+# a level printed as bounds, not a value: "65-69", "85+", ">= 65" (whole numbers, no format)
+_LEVEL_BOUNDS = re.compile(r"^(?:[<>≤≥]=?\s*\d{1,3}|\d{1,3}\s*[-–−]\s*\d{1,3}|\d{1,3}\s*\+|"
+                           r"\d{1,3})$")
+_STATISTIC_HEAD = re.compile(r"range|iqr|min|max|\bci\b|%|\bn\b|no\.|mean|median|\bsd\b|"
+                             r"value|\bp\b|number|total|score|age|years", re.IGNORECASE)
+
+
+def _level_column(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], head: int,
+                  col: int) -> bool:
+    """Column ``col`` lists the levels of the characteristics beside it ("Classification":
+    "65-69", "85+", "Excellent", "None", "1"): a header naming no statistic, worded levels
+    for at least half its printed cells and every other one a level written as a whole
+    number or bounds ("2", "65-69", "85+"), which reads as a number but is a label.
+    """
+    header = " ".join(cells[grid[r][col]].plain for r in range(head))
+    if not head or not header or _STATISTIC_HEAD.search(header):
+        return False
+    body = [c.plain for r in range(head, len(grid)) for c in [cells[grid[r][col]]]
+            if c.row == r and c.col == col and c.plain and c.colspan < len(grid[0])]
+    words = [x for x in body if not is_data(x)]
+    return len(body) >= 3 and 2 * len(words) >= len(body) and all(
+        x in words or _LEVEL_BOUNDS.match(x) for x in body)
 
 
 def _path(parts: list[str]) -> str:
@@ -376,6 +401,15 @@ class _Frame:
     deep: bool  # its rows are printed indented further than it (else at its own level)
     columns: frozenset[int] = frozenset()  # a row that fills one of these ends it
     rank: float = 102.0  # a heading at its level ends it when its rank is this or lower
+    counts: dict[int, int] | None = None  # a row heading indented rows: its own count per
+    # column, and what its rows have counted so far (``taken``)
+    taken: dict[int, int] | None = None
+
+    def complete(self, counts: dict[int, int] | None) -> bool:
+        """Its rows have shared out its own counts exactly, and a row counting more would
+        exceed them: that row is the heading's sibling, not one of its rows."""
+        return bool(self.counts and counts and self.taken == self.counts
+                    and counts.keys() == self.counts.keys() and any(counts.values()))
 
     def ended_by(self, indent: int | None, rank: float | None, filled: set[int]) -> bool:
         """A row at ``indent`` (None: its stub is empty), heading the rows below it with
@@ -460,6 +494,22 @@ def _heading_kind(lines: list[list[Cell]], i: int, stub: int, r: int) -> str:
     return ""
 
 
+_LEAD_COUNT = re.compile(r"^(\d[\d,]*)(?:\s*\(|\s*$)")
+
+
+def _counts(line: list[Cell], r: int, stub: int) -> dict[int, int] | None:
+    """The count each printed cell right of the stub starts with ("11 (2.4)" -> 11), or None
+    when one of them prints no count."""
+    out: dict[int, int] = {}
+    for c in line[stub:]:
+        if c.plain and c.row == r and c.col >= stub:
+            m = _LEAD_COUNT.match(c.plain)
+            if not m:
+                return None
+            out[c.col] = int(m.group(1).replace(",", ""))
+    return out or None
+
+
 def _next_printed(lines: list[list[Cell]], i: int) -> int | None:
     """The index of the next row below ``lines[i]`` with a printed stub."""
     return next((k for k in range(i + 1, len(lines)) if lines[k][0].plain), None)
@@ -474,7 +524,10 @@ def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], hea
     indentation or left of it; one whose rows are printed at its own level ends at the next
     heading of its kind or an outer kind, and a "summary" heading also at the next row that
     fills its column. Indentation counts only on printed labels (an empty cell of spaces is
-    not an indented label).
+    not an indented label). A row that prints its own counts and heads indented rows ends
+    once its rows have shared those counts out exactly, at the next row counting more: an
+    "Other" printed at the indentation of the sub-levels of "Ovulatory cause" (11 + 1 + 43 =
+    55, its own count) is a sibling of that heading, not a sub-level.
     """
     n_rows = len(grid)
     lines = [[cells[k] for k in grid[r]] for r in range(head, n_rows)]
@@ -497,10 +550,14 @@ def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], hea
         if kind == "group" and indent is None:
             indent = 0  # one cell across the row
         filled = _filled(line, r, stub)
+        counts = _counts(line, r, stub)
         rank = ranks[i] if kind == "group" else _RANK.get(kind)
-        end = next((k for k, f in enumerate(stack) if f.ended_by(indent, rank, filled)),
-                   len(stack))
+        end = next((k for k, f in enumerate(stack) if f.ended_by(indent, rank, filled)
+                    or f.complete(counts)), len(stack))
         del stack[end:]
+        if stack and stack[-1].taken is not None and counts is not None:
+            top = stack[-1]
+            top.taken = {c: top.taken.get(c, 0) + counts.get(c, 0) for c in top.counts or {}}
         outer = _path([f.label for f in stack])
         own = stub_cell.plain if stub_cell is not None else ""
         if kind == "group":
@@ -512,7 +569,9 @@ def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], hea
             row_labels[r] = _path([outer, own])
         if kind:
             deep = below is not None and indent is not None and below > indent
+            own_counts = counts if kind == "indent" else None
             stack.append(_Frame(indent or 0, own, kind, deep,
                                 frozenset(filled) if kind == "summary" else frozenset(),
-                                rank if rank is not None else 102.0))
+                                rank if rank is not None else 102.0, own_counts,
+                                {} if own_counts else None))
     return groups, row_labels, row_groups
