@@ -21,6 +21,7 @@ from trialrecon.checks.families import (
     impossible,
     landmark_rates,
     means,
+    mixed_sets,
     partitions,
     percentages,
     proportion_ci,
@@ -37,6 +38,7 @@ from trialrecon.checks.families import (
 
 CHECKS: tuple[Check, ...] = (
     same_quantity.CHECK,
+    mixed_sets.CHECK,
     percentages.CHECK,
     partitions.CHECK,
     proportion_ci.CHECK,
