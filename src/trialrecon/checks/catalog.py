@@ -32,6 +32,7 @@ from trialrecon.checks.families import (
     registry,
     same_quantity,
     statistic_p,
+    subgroup_size,
     tests_from_counts,
     timeline,
 )
@@ -40,6 +41,7 @@ CHECKS: tuple[Check, ...] = (
     same_quantity.CHECK,
     mixed_sets.CHECK,
     percentages.CHECK,
+    subgroup_size.CHECK,
     partitions.CHECK,
     proportion_ci.CHECK,
     ratio_ci_p.CHECK,
