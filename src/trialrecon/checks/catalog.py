@@ -21,6 +21,7 @@ from trialrecon.checks.families import (
     impossible,
     landmark_rates,
     means,
+    mixed_sets,
     partitions,
     percentages,
     proportion_ci,
@@ -31,13 +32,16 @@ from trialrecon.checks.families import (
     registry,
     same_quantity,
     statistic_p,
+    subgroup_size,
     tests_from_counts,
     timeline,
 )
 
 CHECKS: tuple[Check, ...] = (
     same_quantity.CHECK,
+    mixed_sets.CHECK,
     percentages.CHECK,
+    subgroup_size.CHECK,
     partitions.CHECK,
     proportion_ci.CHECK,
     ratio_ci_p.CHECK,
