@@ -23,7 +23,8 @@ The arm is the column's (the trial's declared arm the header names, a pooled "To
 none for between-arm columns; the denominator the column's ``n =`` (or the n/N of the cell,
 or what the group row states per arm); the P value's test the footnote that names it.
 Every label whose rule can be wrong on an ordinary table is a *guess*, and a row with a
-guess is flagged ``needs_review``.
+guess is flagged ``needs_review``. An anchor is the row's last words, counted as the
+validator counts them (a thin space in "12 345" too), so it ends on the number and fits.
 """
 
 from __future__ import annotations
@@ -385,7 +386,7 @@ def _anchor(doc: Document, t: Table, row: int, col: int) -> str:
     starts = [t.cell_at(row, c).start for c in range(col + 1)
               if t.is_origin(row, c) and t.cell_at(row, c).plain]
     start = min(starts) if starts else cell.start
-    words = normalise(doc.text[start:cell.end], lower=False, signs=False).text.split(" ")
+    words = normalise(doc.text[start:cell.end], lower=False, signs=False).text.split()
     return " ".join(words[-MAX_ANCHOR_WORDS:])
 
 
