@@ -7,7 +7,7 @@ row against the data dictionary (data/raw/README.md) by hand.
 
 from __future__ import annotations
 
-from test_draft_table_classes import _draft
+from test_draft_table_classes import _at, _draft
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
 
@@ -25,3 +25,22 @@ def test_an_anchor_never_has_more_words_than_the_validator_takes(tmp_path):
         assert len(r["anchor"].split()) <= MAX_ANCHOR_WORDS, r["anchor"]
     placebo = [r for r in rows if r["column"] == "Placebo (n=19 000)" and r["row"]]
     assert placebo and all(r["anchor"].endswith("11 222 (59%)") for r in placebo)
+
+
+def test_an_abbreviation_list_states_no_set_and_a_row_naming_its_own_set_takes_it(tmp_path):
+    """The notes spell out "ITT" among other abbreviations: no statement that the rows are
+    the ITT set. A row naming the per-protocol set takes it; a row naming a set the trial
+    does not declare ("in patients with a first response") gets none and is flagged."""
+    rows = _draft(tmp_path, "Relapse by week 24",
+                  ["", "Drug X", "Placebo"],
+                  [("Relapse (per-protocol set), n/N (%)", "12/80 (15.0)", "20/85 (23.5)"),
+                   ("Relapse in patients with a first response, n/N (%)", "12/40 (30.0)",
+                    "20/44 (45.5)"),
+                   ("Relapse, n/N (%)", "14/100 (14.0)", "22/100 (22.0)")],
+                  notes=[("", "ITT, intention to treat; PP, per-protocol; DX, drug X.")])
+    pp = _at(rows, "Relapse (per-protocol set), n/N (%)", "Drug X", "count")
+    assert pp["population"] == "per_protocol"
+    own = _at(rows, "Relapse in patients with a first response, n/N (%)", "Drug X", "count")
+    assert own["population"] == "" and own["review"] == "yes"
+    plain = _at(rows, "Relapse, n/N (%)", "Drug X", "count")
+    assert plain["population"] != "itt"

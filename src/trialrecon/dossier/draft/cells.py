@@ -23,8 +23,7 @@ The arm is the column's (the trial's declared arm the header names, a pooled "To
 none for between-arm columns; the denominator the column's ``n =`` (or the n/N of the cell,
 or what the group row states per arm); the P value's test the footnote that names it.
 Every label whose rule can be wrong on an ordinary table is a *guess*, and a row with a
-guess is flagged ``needs_review``. An anchor is the row's last words, counted as the
-validator counts them (a thin space in "12 345" too), so it ends on the number and fits.
+guess is flagged ``needs_review``. Anchor: the row's last words as the validator counts them.
 """
 
 from __future__ import annotations
@@ -44,7 +43,7 @@ from trialrecon.dossier.draft.quantities import Label, column_time, quantity, sc
 from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tablerows import row_caption_test
 from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
-from trialrecon.dossier.draft.tablesets import other_set
+from trialrecon.dossier.draft.tablesets import other_set, row_set
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
@@ -316,7 +315,9 @@ def _n_column_value(v: TableView, row: Row, col: Column) -> str:
 def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
               names: Names) -> None:
     # (a baseline table's caption naming the ITT set gives its cells `itt`: data dictionary)
-    named = lab.population or row.population or col.population or v.population
+    own = row_set(row.stub, names)  # a row naming its own set: it, never the table's
+    named = lab.population or row.population or (own if own is not None else col.population
+                                                 or v.population)
     declared = names.population_of_counts(v.row_counts.get(row.index, set())) or \
         names.population_of_counts({n for _, n in row.denominators}) or \
         names.population_of_counts(v.column_counts)
@@ -331,6 +332,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
         lab.population = named
     if not lab.population:
         lab.population = _unit_set(v, names)
+        if own == "" and not lab.population:
+            lab.guess("population: the row names a set of its own the trial does not declare")
     # (a set the methods analyse by is not copied onto rows that do not say it: the data
     # dictionary's population is the value's own table's or sentence's)
     if not lab.population and lab.denominator and col.denominator and \
