@@ -10,6 +10,8 @@ from __future__ import annotations
 from test_draft_table_classes import _at, _draft
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
+from trialrecon.dossier.draft.quantities import Label, category_of
+from trialrecon.dossier.draft.tableview import Row
 
 
 def test_an_anchor_never_has_more_words_than_the_validator_takes(tmp_path):
@@ -44,3 +46,15 @@ def test_an_abbreviation_list_states_no_set_and_a_row_naming_its_own_set_takes_i
     assert own["population"] == "" and own["review"] == "yes"
     plain = _at(rows, "Relapse, n/N (%)", "Drug X", "count")
     assert plain["population"] != "itt"
+
+
+def test_a_row_whose_format_differs_from_its_headings_is_no_level_of_it():
+    """The reader may leave flush-left rows under a heading ("Earlier surgeries, n (%)"),
+    a variable whose levels its rows are: a row stating "mean (SD)" is still no level of
+    it (its category is its own name), while a level printed as "n (%)" stays one."""
+    heading = "Earlier surgeries, n (%)"
+    pulse = Row(5, f"{heading} / Resting pulse (bpm), mean (SD)",
+                "Resting pulse (bpm), mean (SD)", heading, levels=True, partition=True)
+    assert category_of(pulse, Label()) == "Resting pulse"
+    one = Row(2, f"{heading} / 1", "1", heading, levels=True, partition=True)
+    assert category_of(one, Label()) == "Earlier surgeries: 1"

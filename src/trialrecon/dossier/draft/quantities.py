@@ -9,7 +9,8 @@ characteristic (``male``, ``female``, ``age``, ``ecog``, ``prior_treatment``, el
 response category; a table of one outcome by subgroup (:mod:`.subgroups`) ``outcome`` with
 the outcome as category and the row's patients as subgroup; any other table ``outcome`` with
 the row's outcome. Each rule that can be wrong on an ordinary table records a guess on the
-:class:`Label`.
+:class:`Label`. A row whose stub states a format its heading does not ("Weight, mean (SD)"
+under "Parity, n (%)") is no level of that heading: its category is its own name.
 """
 
 from __future__ import annotations
@@ -78,6 +79,13 @@ def _stat_stub(row: Row) -> bool:
     return bool(row.group) and bool(_STAT_WORDS.match(row.stub))
 
 
+def _other_format(stub: str, heading: str) -> bool:
+    """Both state a format and they share none ("Weight, mean (SD)" under "Parity, n (%)"):
+    the row is a characteristic of its own, no level of the heading."""
+    own, heads = cues.formats_of(stub), cues.formats_of(heading)
+    return bool(own and heads and not set(own) & set(heads))
+
+
 def category_of(row: Row, lab: Label) -> str:
     """A row's category by the data dictionary's three steps: the stub without its format
     legend and unit (:func:`.stubs.split_stub`); ``Group: level`` under a heading that names
@@ -88,7 +96,7 @@ def category_of(row: Row, lab: Label) -> str:
     group = _group(row)
     if _stat_stub(row):
         return name_of(group)
-    if not group or row.levels is False:
+    if not group or row.levels is False or _other_format(row.stub, group):
         return stub.name
     level = f"{name_of(group)}: {stub.name}"
     if row.levels is True and row.partition is False:
