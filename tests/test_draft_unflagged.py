@@ -58,3 +58,20 @@ def test_a_row_whose_format_differs_from_its_headings_is_no_level_of_it():
     assert category_of(pulse, Label()) == "Resting pulse"
     one = Row(2, f"{heading} / 1", "1", heading, levels=True, partition=True)
     assert category_of(one, Label()) == "Earlier surgeries: 1"
+
+
+def test_a_count_whose_note_says_n_counts_other_things_than_patients_is_flagged(tmp_path):
+    """A stub's note says n counts polyps removed and N polyps seen: the count "41/120" is
+    no count of patients, so a row proposing the table's unit (patients) is flagged; a
+    row without such a note keeps patients unflagged."""
+    rows = _draft(tmp_path, "Secondary endpoints at month 6 (ITT population)",
+                  ["", "Drug X (n = 100)", "Placebo (n = 100)"],
+                  [("Removal rate, n/N (%)", "41/120 (34.2)", "30/118 (25.4)"),
+                   ("Bleeding, n (%)", "4 (4.0)", "6 (6.0)")],
+                  notes=[("a", "n is the number of polyps removed and N is the total "
+                          "number of polyps seen.")],
+                  stub_marks={0: "a"})
+    removal = _at(rows, "Removal rate, n/N (%)", "Drug X (n = 100)", "count")
+    assert removal["review"] == "yes" or removal["unit"] != "patients", removal
+    bleeding = _at(rows, "Bleeding, n (%)", "Drug X (n = 100)", "count")
+    assert bleeding["unit"] == "patients"

@@ -39,7 +39,7 @@ from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.methodtests import method_models, model_test
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
-from trialrecon.dossier.draft.quantities import Label, column_time, quantity, score_unit
+from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tablerows import row_caption_test
 from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
@@ -434,8 +434,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _denominator(v, row, col, item, lab, items)
         _optional(v, row, col, cell.marks, lab, names)
         if not lab.unit:
-            lab.unit = {"count": v.count_unit, "percent": "percent",
-                        "p_value": "probability"}.get(lab.statistic, "") or item.unit or "none"
+            lab.unit = plain_unit(v.count_unit, f"{row.notes} {row.stub}", lab, item.unit)
         column_time(lab, col.time)
         out.append(_draft(lab, item, source_id, v, row, col, cell.marks, anchor,
                           origin[item.start] if item.start < len(origin) else origin[-1],

@@ -10,7 +10,9 @@ response category; a table of one outcome by subgroup (:mod:`.subgroups`) ``outc
 the outcome as category and the row's patients as subgroup; any other table ``outcome`` with
 the row's outcome. Each rule that can be wrong on an ordinary table records a guess on the
 :class:`Label`. A row whose stub states a format its heading does not ("Weight, mean (SD)"
-under "Parity, n (%)") is no level of that heading: its category is its own name.
+under "Parity, n (%)") is no level of that heading: its category is its own name. A count
+in patients whose note or stub says n or N counts something else ("n is the number of
+nodules") is flagged: the unit is not the table's.
 """
 
 from __future__ import annotations
@@ -77,6 +79,26 @@ def _group(row: Row) -> str:
 def _stat_stub(row: Row) -> bool:
     """The stub names a statistic of its group's characteristic ("Age, years / Median")."""
     return bool(row.group) and bool(_STAT_WORDS.match(row.stub))
+
+
+# "n is the number of nodules seen and N the total number of scans": what n or N counts
+_N_COUNTS = re.compile(r"\b[nN]\b (?:is|=|denotes|represents|gives) (?:the )?(?:total )?"
+                       r"number of ((?:[\w-]+ ){0,3}[\w-]+)")
+_PERSONS = re.compile(r"\b(?:patients?|participants?|subjects?|women|men|persons?|people|"
+                      r"individuals?|children|cases|mothers|volunteers)\b", re.IGNORECASE)
+
+
+def plain_unit(count_unit: str, said: str, lab: Label, printed: str) -> str:
+    """The unit of a number no rule gave one: the table's count unit for a count (a guess
+    when ``said``, the row's notes and stub, says n or N counts other things), percent, a
+    probability, else the unit printed beside it or ``none``."""
+    if lab.statistic == "count" and count_unit == "patients":
+        others = [m.group(1).split(" and ")[0] for m in _N_COUNTS.finditer(said)
+                  if not _PERSONS.search(m.group(1))]
+        if others:
+            lab.guess(f"unit: a note says n or N counts '{others[0]}', not patients")
+    return {"count": count_unit, "percent": "percent",
+            "p_value": "probability"}.get(lab.statistic, "") or printed or "none"
 
 
 def _other_format(stub: str, heading: str) -> bool:
