@@ -10,6 +10,7 @@ from __future__ import annotations
 from test_draft_table_classes import _at, _draft
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
+from trialrecon.dossier.draft.normalise import normalise
 from trialrecon.dossier.draft.quantities import Label, category_of
 from trialrecon.dossier.draft.tableview import Row
 
@@ -75,3 +76,16 @@ def test_a_count_whose_note_says_n_counts_other_things_than_patients_is_flagged(
     assert removal["review"] == "yes" or removal["unit"] != "patients", removal
     bleeding = _at(rows, "Bleeding, n (%)", "Drug X (n = 100)", "count")
     assert bleeding["unit"] == "patients"
+
+
+def test_a_units_exponent_stays_in_the_anchor_and_is_still_found(tmp_path):
+    """"Body surface area (m²)" printed in a stub: the anchor keeps the exponent ("m²", not
+    "m") and, read as the audit reads it (normalise), still stands in the printed row."""
+    stub = "Body surface area (m\u00b2), mean (SD)"
+    rows = _draft(tmp_path, "Baseline characteristics",
+                  ["", "Drug X (n = 100)", "Placebo (n = 100)"],
+                  [(stub, "1.82 (0.21)", "1.79 (0.19)")])
+    mean = _at(rows, stub, "Drug X (n = 100)", "mean")
+    assert "(m\u00b2)" in mean["anchor"], mean["anchor"]
+    printed = f"{stub} 1.82 (0.21) 1.79 (0.19)"
+    assert normalise(mean["anchor"]).text in normalise(printed).text
