@@ -89,3 +89,10 @@ def test_a_units_exponent_stays_in_the_anchor_and_is_still_found(tmp_path):
     assert "(m\u00b2)" in mean["anchor"], mean["anchor"]
     printed = f"{stub} 1.82 (0.21) 1.79 (0.19)"
     assert normalise(mean["anchor"]).text in normalise(printed).text
+
+
+def test_a_level_printing_n_is_still_a_level_of_a_count_heading():
+    """"N+" reads as the format "n" but counts as its heading "Nodes, n (%)" does: a level."""
+    heading = "Nodes, n (%)"
+    level = Row(3, f"{heading} / n+", "n+", heading, levels=True, partition=True)
+    assert category_of(level, Label()) == "Nodes: n+"

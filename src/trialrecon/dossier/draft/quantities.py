@@ -104,8 +104,14 @@ def plain_unit(count_unit: str, said: str, lab: Label, printed: str) -> str:
 def _other_format(stub: str, heading: str) -> bool:
     """Both state a format and they share none ("Weight, mean (SD)" under "Parity, n (%)"):
     the row is a characteristic of its own, no level of the heading."""
-    own, heads = cues.formats_of(stub), cues.formats_of(heading)
-    return bool(own and heads and not set(own) & set(heads))
+    own, heads = _kinds(cues.formats_of(stub)), _kinds(cues.formats_of(heading))
+    return bool(own and heads and not own & heads)
+
+
+def _kinds(formats: tuple[str, ...]) -> set[str]:
+    """Counts ("n", "n (%)", "%") or summaries (a mean, a median): a level "n+" under
+    "Nodes, n (%)" states a count as its heading does."""
+    return {"count" if f in ("n_pct", "pct_n", "pct", "n") else "summary" for f in formats}
 
 
 def category_of(row: Row, lab: Label) -> str:
