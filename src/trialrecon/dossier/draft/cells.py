@@ -23,7 +23,7 @@ The arm is the column's (the trial's declared arm the header names, a pooled "To
 none for between-arm columns; the denominator the column's ``n =`` (or the n/N of the cell,
 or what the group row states per arm); the P value's test the footnote that names it.
 Every label whose rule can be wrong on an ordinary table is a *guess*, and a row with a
-guess is flagged ``needs_review``.
+guess is flagged ``needs_review``. Anchor: the row's last words as the validator counts them.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.methodtests import method_models, model_test
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
-from trialrecon.dossier.draft.quantities import Label, column_time, quantity, score_unit
+from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tablerows import row_caption_test
 from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
-from trialrecon.dossier.draft.tablesets import other_set
+from trialrecon.dossier.draft.tablesets import other_set, row_set
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
@@ -315,7 +315,9 @@ def _n_column_value(v: TableView, row: Row, col: Column) -> str:
 def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
               names: Names) -> None:
     # (a baseline table's caption naming the ITT set gives its cells `itt`: data dictionary)
-    named = lab.population or row.population or col.population or v.population
+    own = row_set(row.stub, names)  # a row naming its own set: it, never the table's
+    named = lab.population or row.population or (own if own is not None else col.population
+                                                 or v.population)
     declared = names.population_of_counts(v.row_counts.get(row.index, set())) or \
         names.population_of_counts({n for _, n in row.denominators}) or \
         names.population_of_counts(v.column_counts)
@@ -330,6 +332,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
         lab.population = named
     if not lab.population:
         lab.population = _unit_set(v, names)
+        if own == "" and not lab.population:
+            lab.guess("population: the row names a set of its own the trial does not declare")
     # (a set the methods analyse by is not copied onto rows that do not say it: the data
     # dictionary's population is the value's own table's or sentence's)
     if not lab.population and lab.denominator and col.denominator and \
@@ -385,7 +389,7 @@ def _anchor(doc: Document, t: Table, row: int, col: int) -> str:
     starts = [t.cell_at(row, c).start for c in range(col + 1)
               if t.is_origin(row, c) and t.cell_at(row, c).plain]
     start = min(starts) if starts else cell.start
-    words = normalise(doc.text[start:cell.end], lower=False, signs=False).text.split(" ")
+    words = normalise(doc.text[start:cell.end], lower=False, signs=False).text.split()
     return " ".join(words[-MAX_ANCHOR_WORDS:])
 
 
@@ -430,8 +434,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _denominator(v, row, col, item, lab, items)
         _optional(v, row, col, cell.marks, lab, names)
         if not lab.unit:
-            lab.unit = {"count": v.count_unit, "percent": "percent",
-                        "p_value": "probability"}.get(lab.statistic, "") or item.unit or "none"
+            lab.unit = plain_unit(v.count_unit, f"{row.notes} {row.stub}", lab, item.unit)
         column_time(lab, col.time)
         out.append(_draft(lab, item, source_id, v, row, col, cell.marks, anchor,
                           origin[item.start] if item.start < len(origin) else origin[-1],

@@ -249,7 +249,10 @@ def _table_units(table: Table) -> Iterator[Unit]:
             words = stub + printed
             while sum(len(w.split()) for w in words) > MAX_ANCHOR_WORDS and len(words) > 1:
                 words = words[1:]
-            anchor = normalise(" ".join(words), lower=False, signs=False).text
+            # counted again as the validator counts (any white space): the cell's words
+            # stay, the stub's first words go
+            anchor = " ".join(normalise(" ".join(words), lower=False, signs=False)
+                              .text.split()[-MAX_ANCHOR_WORDS:])
             yield Unit(text, origin, table.name, row=label, column=header,
                        context=fold(label), column_context=fold(header),
                        table_context=title + above, footnote=mark.group(1) if mark else "",

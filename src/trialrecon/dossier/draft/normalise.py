@@ -97,9 +97,11 @@ def normalise(text: str, lower: bool = True, signs: bool = True) -> Normalised:
     Whitespace includes tabs and ``|``, the separators of table cells, so a table row reads
     as its cells separated by single spaces. ``lower=False`` keeps the case and
     ``signs=False`` the printed characters (dashes, ``≥``): the drafter cuts anchors from
-    that text so they stay verbatim.
+    that text so they stay verbatim, a unit's exponent too ("kg/m²").
     """
     offsets = list(range(len(text)))
+    if not signs:  # a unit's exponent (kg/m², mm³) is printed text, no mark: it stays
+        text = _UNIT_POWER.sub(lambda m: _KEEP[m.group(0)], text)
     for pattern, repl in _RULES:
         text, offsets = _apply(text, offsets, pattern, repl)
     chars: list[str] = []
@@ -122,7 +124,14 @@ def normalise(text: str, lower: bool = True, signs: bool = True) -> Normalised:
         for new in mapped.lower() if lower else mapped:
             chars.append(new)
             out_offsets.append(off)
-    return Normalised("".join(chars), tuple(out_offsets))
+    return Normalised("".join(chars).translate(_KEPT), tuple(out_offsets))
+
+
+# an exponent after a length unit ("m", "cm", "mm", "kg/m"), held in private-use characters
+# (one for one, so offsets stay) while the marks are taken out
+_UNIT_POWER = re.compile(r"(?<=[/ckdmµμ\s(]m)[²³](?![⁰¹²³⁴⁵⁶⁷⁸⁹])")
+_KEEP = {"²": "\ue002", "³": "\ue003"}
+_KEPT = str.maketrans({v: k for k, v in _KEEP.items()})
 
 
 _GROUP_SPACES = "\u2009\u202f\u00a0\u2008\u2007\u2006\u2005"  # as grammar.GROUP_SPACES

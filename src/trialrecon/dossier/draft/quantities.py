@@ -9,7 +9,10 @@ characteristic (``male``, ``female``, ``age``, ``ecog``, ``prior_treatment``, el
 response category; a table of one outcome by subgroup (:mod:`.subgroups`) ``outcome`` with
 the outcome as category and the row's patients as subgroup; any other table ``outcome`` with
 the row's outcome. Each rule that can be wrong on an ordinary table records a guess on the
-:class:`Label`.
+:class:`Label`. A row whose stub states a format its heading does not ("Weight, mean (SD)"
+under "Parity, n (%)") is no level of that heading: its category is its own name. A count
+in patients whose note or stub says n or N counts something else ("n is the number of
+nodules") is flagged: the unit is not the table's.
 """
 
 from __future__ import annotations
@@ -78,6 +81,39 @@ def _stat_stub(row: Row) -> bool:
     return bool(row.group) and bool(_STAT_WORDS.match(row.stub))
 
 
+# "n is the number of nodules seen and N the total number of scans": what n or N counts
+_N_COUNTS = re.compile(r"\b[nN]\b (?:is|=|denotes|represents|gives) (?:the )?(?:total )?"
+                       r"number of ((?:[\w-]+ ){0,3}[\w-]+)")
+_PERSONS = re.compile(r"\b(?:patients?|participants?|subjects?|women|men|persons?|people|"
+                      r"individuals?|children|cases|mothers|volunteers)\b", re.IGNORECASE)
+
+
+def plain_unit(count_unit: str, said: str, lab: Label, printed: str) -> str:
+    """The unit of a number no rule gave one: the table's count unit for a count (a guess
+    when ``said``, the row's notes and stub, says n or N counts other things), percent, a
+    probability, else the unit printed beside it or ``none``."""
+    if lab.statistic == "count" and count_unit == "patients":
+        others = [m.group(1).split(" and ")[0] for m in _N_COUNTS.finditer(said)
+                  if not _PERSONS.search(m.group(1))]
+        if others:
+            lab.guess(f"unit: a note says n or N counts '{others[0]}', not patients")
+    return {"count": count_unit, "percent": "percent",
+            "p_value": "probability"}.get(lab.statistic, "") or printed or "none"
+
+
+def _other_format(stub: str, heading: str) -> bool:
+    """Both state a format and they share none ("Weight, mean (SD)" under "Parity, n (%)"):
+    the row is a characteristic of its own, no level of the heading."""
+    own, heads = _kinds(cues.formats_of(stub)), _kinds(cues.formats_of(heading))
+    return bool(own and heads and not own & heads)
+
+
+def _kinds(formats: tuple[str, ...]) -> set[str]:
+    """Counts ("n", "n (%)", "%") or summaries (a mean, a median): a level "n+" under
+    "Nodes, n (%)" states a count as its heading does."""
+    return {"count" if f in ("n_pct", "pct_n", "pct", "n") else "summary" for f in formats}
+
+
 def category_of(row: Row, lab: Label) -> str:
     """A row's category by the data dictionary's three steps: the stub without its format
     legend and unit (:func:`.stubs.split_stub`); ``Group: level`` under a heading that names
@@ -88,7 +124,7 @@ def category_of(row: Row, lab: Label) -> str:
     group = _group(row)
     if _stat_stub(row):
         return name_of(group)
-    if not group or row.levels is False:
+    if not group or row.levels is False or _other_format(row.stub, group):
         return stub.name
     level = f"{name_of(group)}: {stub.name}"
     if row.levels is True and row.partition is False:

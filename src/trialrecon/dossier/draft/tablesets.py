@@ -8,7 +8,12 @@
   analysis: a modified intention-to-treat set (``modified_itt``), a guess; the arm columns a
   pooled column with such a set adds up count parts of it;
 - the arms' sizes the baseline table prints, and whether an analysis table's columns count
-  other numbers of patients without naming their set.
+  other numbers of patients without naming their set;
+- an abbreviation list in the notes ("ITT, intention-to-treat; PP, per-protocol") spells
+  words out and states no set of the rows: it is left out before a note's set is read;
+- a row whose own label names an analysis set ("Response (per-protocol set)", "Relapse in
+  patients with a complete response") takes that set, or none and a flag when the trial
+  declares no such set; never the set of the table above it.
 """
 
 from __future__ import annotations
@@ -56,6 +61,32 @@ def pooled_set(columns: list[Column]) -> list[Column]:
             return [replace(c, population=total.population) if c in parts else c
                     for c in columns]
     return columns
+
+
+# one entry of an abbreviation list: a short term, a comma, its expansion ("PP, per-protocol")
+_GLOSS = re.compile(r"^\s*[^\s,;]{1,15}(?: [^\s,;]{1,15})?, [^;]{2,80}$")
+# a set a row's own label names: "(... set)", "(... population)", "in patients with ..."
+_ROW_SET = re.compile(r"\([^()]{0,40}\b(?:set|population|sample)\)|\b(?:in|among) (?:the )?"
+                      r"(?:subjects|patients|participants|women|men|those) (?:with|who|having)"
+                      r"\b[^,;()]{0,60}", re.IGNORECASE)
+
+
+def without_glossary(notes: str) -> str:
+    """``notes`` without their abbreviation lists (sentences of two or more ``term,
+    expansion`` entries joined by semicolons)."""
+    kept = []
+    for sentence in re.split(r"(?<=\.)\s+", notes):
+        entries = sentence.rstrip(". ").split(";")
+        if not (len(entries) >= 2 and all(_GLOSS.match(e) for e in entries)):
+            kept.append(sentence)
+    return " ".join(kept)
+
+
+def row_set(stub: str, names: Names) -> str | None:
+    """The set a row's own label names (None when it names none; "" when the trial declares
+    no set of that name and the lexicon knows none)."""
+    m = _ROW_SET.search(stub)
+    return named_set(m.group(0), names) if m else None
 
 
 def declared_set(text: str, names: Names) -> str:

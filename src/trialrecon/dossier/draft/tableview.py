@@ -45,7 +45,7 @@ from trialrecon.dossier.draft.tablerows import (
     n_row as counts_row,
 )
 from trialrecon.dossier.draft.tables import is_data as _is_data
-from trialrecon.dossier.draft.tablesets import excluded_set, named_set, pooled_set
+from trialrecon.dossier.draft.tablesets import excluded_set, named_set, pooled_set, without_glossary
 
 _N_IN = re.compile(r"(?<![a-z])[nN]\s*=\s*(\d[\d,\u2009\u202f]*)")
 _FORMAT_ONLY = re.compile(
@@ -579,7 +579,7 @@ def view(t: Table, names: Names) -> TableView:
     kind = cues.kind_of(t.caption, f"{stub_head} {headers}")
     if kind != "ae" and sum(bool(c.grade) for c in columns) >= 2:
         kind = "ae"
-    population = named_set(t.caption, names) or cues.population_of(notes) or \
+    population = named_set(t.caption, names) or cues.population_of(without_glossary(notes)) or \
         excluded_set(notes)
     related = bool(re.search(r"treatment[- ]related|drug[- ]related|related to|\btraes?\b",
                              fold(t.caption)))
