@@ -223,6 +223,20 @@ def test_a_stub_naming_a_unit_is_a_sure_count_of_that_unit(tmp_path: Path) -> No
     assert all(r["needs_review"] == "yes" for r in goats)
 
 
+def test_a_unit_stub_counts_its_unit_and_flags_the_other_counts(tmp_path: Path) -> None:
+    """'Households 412' is a count of households (unit ``households``, not patients); 'Tin
+    roof 103 (25%)' in the same table may count households or people: its count is flagged
+    with the unit as the guess, its percent is not a count and keeps ``percent``."""
+    (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
+    drafted = draft_document(_unit_table(), read_names(tmp_path / "trial.yaml"), "paper")
+    by_value = {d.fields["value"]: d for d in drafted}
+    assert [by_value[x].fields["unit"] for x in ("412", "398")] == ["households", "households"]
+    roof = by_value["103"]
+    assert roof.fields["statistic"] == "count" and roof.needs_review
+    assert any(r.startswith("guess: unit: the table also counts") for r in roof.rules)
+    assert by_value["25"].fields["unit"] == "percent"
+
+
 def _odds_doc(methods: str) -> object:
     b = Builder("odds.nxml", "jats")
     b.open_section("Statistical analysis", 1)

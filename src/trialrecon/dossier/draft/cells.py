@@ -434,7 +434,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _denominator(v, row, col, item, lab, items)
         _optional(v, row, col, cell.marks, lab, names)
         if not lab.unit:
-            lab.unit = plain_unit(v.count_unit, f"{row.notes} {row.stub}", lab, item.unit)
+            lab.unit = plain_unit(v, row, lab, item.unit)
         column_time(lab, col.time)
         out.append(_draft(lab, item, source_id, v, row, col, cell.marks, anchor,
                           origin[item.start] if item.start < len(origin) else origin[-1],

@@ -191,6 +191,17 @@ def unit_stub(stub: str) -> bool:
     return plain(stub).strip() in _UNIT_STUBS
 
 
+def stub_unit(stub: str) -> str:
+    """The vocabulary's count unit a unit stub names: ``households`` for a household's
+    synonyms, ``clusters`` for the places a cluster trial randomises; "" for other stubs."""
+    if not unit_stub(stub):
+        return ""
+    return "households" if plain(stub).strip() in _HOMES else "clusters"
+
+
+_HOMES = frozenset({"households", "families", "homes", "dwellings"})
+
+
 def bare_percent(header: str) -> bool:
     """Whether a column header ends in a bare "%" ("Drug (N = 63) %", not "n (%)"): its plain
     numbers are percentages, whatever count format the stub names."""

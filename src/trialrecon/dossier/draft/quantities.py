@@ -88,10 +88,21 @@ _PERSONS = re.compile(r"\b(?:patients?|participants?|subjects?|women|men|persons
                       r"individuals?|children|cases|mothers|volunteers)\b", re.IGNORECASE)
 
 
-def plain_unit(count_unit: str, said: str, lab: Label, printed: str) -> str:
+def plain_unit(v: TableView, row: Row, lab: Label, printed: str) -> str:
     """The unit of a number no rule gave one: the table's count unit for a count (a guess
-    when ``said``, the row's notes and stub, says n or N counts other things), percent, a
-    probability, else the unit printed beside it or ``none``."""
+    when the row's notes and stub say n or N counts other things), percent, a probability,
+    else the unit printed beside it or ``none``.
+
+    A stub naming a unit ("Households 32 498") counts that unit; the other counts of a table
+    that prints such a row may count that unit or the patients (a cluster trial's table of
+    households and of women): patients, flagged."""
+    count_unit, said = v.count_unit, f"{row.notes} {row.stub}"
+    own = cues.stub_unit(row.stub)
+    if lab.statistic == "count" and own:
+        return own
+    if lab.statistic == "count" and count_unit == "patients" and any(
+            cues.unit_stub(r.stub) for r in v.rows.values()):
+        lab.guess("unit: the table also counts households or clusters: which does this row?")
     if lab.statistic == "count" and count_unit == "patients":
         others = [m.group(1).split(" and ")[0] for m in _N_COUNTS.finditer(said)
                   if not _PERSONS.search(m.group(1))]
