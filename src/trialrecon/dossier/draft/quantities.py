@@ -100,8 +100,7 @@ def plain_unit(v: TableView, row: Row, lab: Label, printed: str) -> str:
     own = cues.stub_unit(row.stub)
     if lab.statistic == "count" and own:
         return own
-    if lab.statistic == "count" and count_unit == "patients" and any(
-            cues.unit_stub(r.stub) for r in v.rows.values()):
+    if lab.statistic == "count" and count_unit == "patients" and v.unit_rows:
         lab.guess("unit: the table also counts households or clusters: which does this row?")
     if lab.statistic == "count" and count_unit == "patients":
         others = [m.group(1).split(" and ")[0] for m in _N_COUNTS.finditer(said)

@@ -154,6 +154,7 @@ class TableView:
     context: str  # caption, stub header and unmarked notes, folded
     effect: str = ""  # the effect measure the unmarked notes name
     count_unit: str = "patients"  # what the table's counts count
+    unit_rows: bool = False  # a row's stub names a unit ("Households"): counts of two units
     stub_columns: int = field(default=0)
     unnamed_set: bool = False  # the columns count patients of a set the table does not name
     column_counts: set[str] = field(default_factory=set)  # the arm columns' n
@@ -592,6 +593,7 @@ def view(t: Table, names: Names) -> TableView:
                      fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
                      effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,
                      stub_head=head, caption_tests=caption_tests(t.caption),
+                     unit_rows=any(cues.unit_stub(r.stub) for r in rows.values()),
                      subgroups=read_subgroups(t, rows, columns, kind),
                      note_sets=frozenset(filter(None, [excluded_set(notes), *(
                          excluded_set(c.notes) for c in columns)])))
