@@ -94,7 +94,7 @@ def survival_from_scale(
 # --------------------------------------------------------------------------------------------
 
 
-def _pava_nonincreasing(y: np.ndarray) -> np.ndarray:
+def pava_nonincreasing(y: np.ndarray) -> np.ndarray:
     """Least-squares non-increasing fit by pool-adjacent-violators (Barlow et al. 1972)."""
     means: list[float] = []
     sizes: list[int] = []
@@ -161,7 +161,7 @@ def clean_clicks(
     if opt.monotone == "carry_forward":
         mono = np.minimum.accumulate(s)
     else:
-        mono = _pava_nonincreasing(s)
+        mono = pava_nonincreasing(s)
     changed = np.abs(mono - s) > 1e-12
     if changed.any():
         fixes.append(Fix("monotone", int(changed.sum()),

@@ -17,21 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from trialrecon.stats.curves import pava_nonincreasing
+
 THICK = 6.0  # line width (pixels) from which a curve is read from its edges
 
 
 def _isotonic(y: np.ndarray) -> np.ndarray:
-    """The non-decreasing sequence nearest ``y`` in least squares (pool adjacent violators)."""
-    sums: list[float] = []
-    counts: list[int] = []
-    for v in y.tolist():
-        sums.append(v)
-        counts.append(1)
-        while len(sums) > 1 and sums[-2] / counts[-2] > sums[-1] / counts[-1]:
-            s, c = sums.pop(), counts.pop()
-            sums[-1] += s
-            counts[-1] += c
-    return np.repeat(np.array(sums) / np.array(counts), counts)
+    """The non-decreasing sequence nearest ``y`` in least squares: the clicks' own
+    pool-adjacent-violators fit (:func:`~trialrecon.stats.curves.pava_nonincreasing`) of -y."""
+    return -pava_nonincreasing(-y)
 
 
 def edge_corners(cols: np.ndarray, top: np.ndarray, bottom: np.ndarray,
