@@ -44,6 +44,7 @@ from trialrecon.checks.denominators import (
 from trialrecon.checks.findings import Finding
 from trialrecon.checks.severity import compare_rows, rounding_only
 from trialrecon.stats.rounding import (
+    SCHEMES,
     STANDARD_SCHEMES,
     decimals_of,
     reproduces,
@@ -66,6 +67,7 @@ def check_ranges_pooled(ctx: Context) -> list[Finding]:
             out.extend(_pooled_ranges(ctx, cohort.id, cohort.parts))
             out.extend(_pooled_counts(ctx, cohort.id, cohort.parts))
     out.extend(_pooled_arms(ctx))
+    out.extend(_stated_pools(ctx))
     out.extend(_at_least(ctx))
     return out
 
@@ -122,6 +124,75 @@ def _pooled_arms(ctx: Context) -> list[Finding]:
             discriminator="arm-pool", nearest=None if ok else f"{fmt(val)}% ({k}/{n})",
             ruled_out=[] if ok else ["half-up and half-even rounding over the arms' "
                                      "denominators"]))
+    return out
+
+
+def _arms_elsewhere(ctx: Context, r: Row, arms: tuple[str, ...]) -> list[Row] | None:
+    """Each arm's count of the row's quantity in the one table of its source that prints them.
+
+    None when no place prints a count for every arm, or two places print different ones (which
+    of them the sentence pools is then a guess)."""
+    found: dict[str, list[Row]] = defaultdict(list)
+    for x in ctx.where(source=r["source"], cohort=r["cohort"], subgroup=r["subgroup"],
+                       quantity=r["quantity"], category=r["category"], statistic="count",
+                       data_cut=r["data_cut"]):
+        if x["arm"] in arms and ctx.numeric(x) and x["row"] and x["population"] == r[
+                "population"]:
+            found[x["location"]].append(x)
+    full = [sorted(v, key=lambda x: arms.index(x["arm"])) for v in found.values()
+            if sorted(x["arm"] for x in v) == sorted(arms)]
+    counts = {tuple(x["value"] for x in v) for v in full}
+    return full[0] if len(counts) == 1 else None
+
+
+def _stated_pools(ctx: Context) -> list[Finding]:
+    """A sentence's percentage of all patients (arm empty) against a table's arm counts.
+
+    "59% were male" beside a baseline table printing each arm's men: the pooled share is the
+    summed count over the summed denominators. A share that only truncation gives is
+    questionable, as everywhere (the severity policy). A share that no rounding gives is left
+    alone: a sentence often counts over the patients with a known value (a mutation among
+    those tested) or over another unit (women, where the table counts infants), and nothing
+    printed tells which."""
+    out = []
+    arms = tuple(a.id for a in ctx.dossier.trial.arms if not a.parts)
+    if len(arms) < 2:
+        return out
+    for r in ctx.rows:
+        if (r["statistic"] != "percent" or r["arm"] or r["row"] or r["column"]
+                or not ctx.numeric(r) or ctx.kind(r["quantity"]) in SKIP_KINDS
+                or ctx.estimated(r["quantity"]) or ctx.is_registry(r)
+                or r["comparator"] not in ("", "=") or count_partner(ctx, r) is not None):
+            continue
+        prs = _arms_elsewhere(ctx, r, arms)
+        dens = [part_denominator(ctx, x) for x in prs] if prs else []
+        if not prs or not all(dens):
+            continue
+        k, n = sum(int(x["value_num"]) for x in prs), sum(d for d in dens if d)
+        schemes = [sc for sc in SCHEMES if reproduces(k, n, r["value"], sc)]
+        if not schemes:
+            ctx.skip("a share of all patients over another denominator, it seems")
+            continue
+        ctx.see([r, *prs])
+        severity = ("consistent" if set(schemes) & set(STANDARD_SCHEMES)
+                    else "questionable" if schemes else "inconsistent")
+        val = round_half_up(Fraction(100 * k, n), decimals_of(r["value"]))
+        terms = " + ".join(f"{x['value']} ({x['arm']})" for x in prs)
+        out.append(ctx.finding(
+            severity, f"all patients {r['value']}% = {k}/{n}",
+            f"{quote(r)} of all patients; {prs[0]['location']} gives {terms} = {k} of "
+            f"{' + '.join(str(d) for d in dens)} = {n}, {fmt(val)}%"
+            + (f" ({', '.join(schemes)} only)." if severity != "consistent" else "."),
+            [r, *prs],
+            recomputation={"method": "a share of all patients = the arms' counts summed over "
+                                     "their denominators summed",
+                           "inputs": {x["arm"]: f"{x['value']}/{d}"
+                                      for x, d in zip(prs, dens, strict=True)},
+                           "tried": [f"{k}/{n}"], "result": f"{k}/{n} = {fmt(val)}%"},
+            discriminator="stated-pool",
+            nearest=None if severity == "consistent" else f"{fmt(val)}% ({k}/{n})",
+            ruled_out=[] if severity == "consistent" else [
+                "half-up and half-even rounding over the summed denominators"]))
     return out
 
 
@@ -221,6 +292,25 @@ def _other_sets(a: Row, b: Row) -> bool:
     return bool(pa and pb and pa != pb)
 
 
+# A relapse presupposes a remission: where the trial's patients start with disease (it reports
+# their remissions or responses), relapse- or disease-free survival is counted from remission
+# among the remitters (Cheson et al. 2003, J Clin Oncol 21:4642, the IWG criteria of AML), so it
+# bounds nothing of every patient's overall survival. A pathological response is no such
+# signal: after neoadjuvant treatment every patient goes to surgery and is followed from there.
+FROM_REMISSION = frozenset({"rfs", "dfs"})
+NOT_REMISSION = frozenset({"pcr"})
+
+
+def _from_remission(ctx: Context, b: Row, s: Row, small_q: str) -> bool:
+    """The small survival may count the remitters only, not the patients of the big one."""
+    if small_q.removesuffix("_rate") not in FROM_REMISSION:
+        return False
+    if s.get("population") and s.get("population") == b.get("population"):
+        return False
+    return any(r["cohort"] == s["cohort"] and r["quantity"] not in NOT_REMISSION
+               and ctx.kind(r["quantity"]) == "response" for r in ctx.rows)
+
+
 def _at_least(ctx: Context) -> list[Finding]:
     out = []
     key = ("cohort", "arm", "versus", "subgroup", "category", "statistic", "unit", "data_cut")
@@ -238,6 +328,9 @@ def _at_least(ctx: Context) -> list[Finding]:
             for s in smalls_at.get(tuple(str(b[c]) for c in key), []):
                 if _other_sets(b, s):
                     ctx.skip("values over two named analysis sets")
+                    continue
+                if _from_remission(ctx, b, s, small_q):
+                    ctx.skip(f"{small_q} may count from remission among the remitters")
                     continue
                 ctx.see([b, s])
                 ib, is_ = interval_of(b), interval_of(s)
