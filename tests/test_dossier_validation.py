@@ -263,6 +263,9 @@ def test_a_pooled_arm_is_not_one_of_the_trials_arms():
 FORMAT_REFUSALS = [
     ("rds_rr_p", "test", "chi2", "unknown-test", "unknown test 'chi2'"),
     ("rds_rr_estimate", "test", "fisher_exact", "test-statistic", "not a estimate"),
+    # a CI bound's test is the interval's method: from ci_methods, not from the tests
+    ("rds_rr_ci_low", "test", "fisher_exact", "unknown-test", "clopper_pearson, wilson"),
+    ("rds_rr_p", "test", "clopper_pearson", "unknown-test", "fisher_exact"),
     ("fl_x_itt", "population", "intention", "unknown-population", "itt, modified_itt"),
     ("rds_rr_estimate", "adjustment", "crude", "unknown-adjustment", "unadjusted, adjusted"),
     ("rds_drugx_n", "hypothesis", "non_inferiority", "hypothesis-statistic", "not a count"),

@@ -44,6 +44,8 @@ CLOSED_COLUMNS = (("adjustment", "adjustments"), ("test", "tests"),
                   ("hypothesis", "hypotheses"), ("population", "analysis_sets"))
 # Statistics a P-value-like column (test, hypothesis) may sit on, besides design rows.
 TEST_STATISTICS = frozenset({"p_value", "test_statistic", "df"})
+# On the bounds of a confidence interval, ``test`` names the interval's method (``ci_methods``).
+CI_STATISTICS = frozenset({"ci_low", "ci_high"})
 HYPOTHESIS_STATISTICS = frozenset({"p_value", "estimate", "ci_low", "ci_high", "test_statistic"})
 # Statistics that are never adjusted (a count is what it is; a date or label has no model).
 NO_ADJUSTMENT_STATISTICS = frozenset({"count", "date", "label"})
@@ -148,6 +150,8 @@ def column_problems(vocab: Vocabulary, row: Row, bad: Bad, populations_known: bo
         if col == "population" and not populations_known:
             continue
         allowed = getattr(vocab, attr)
+        if col == "test" and row["statistic"] in CI_STATISTICS:
+            allowed = vocab.ci_methods
         text = adjustment_kind(row[col]) if col == "adjustment" else row[col]
         if col == "adjustment" and text in allowed and not names.MODEL_LABEL.fullmatch(
                 row[col].partition(":")[2].strip() or "x"):
@@ -161,9 +165,10 @@ def column_problems(vocab: Vocabulary, row: Row, bad: Bad, populations_known: bo
         bad("adjustment", "adjustment-statistic", "'adjustment' says whether an estimate, a "
             f"mean or a P value is adjusted, not a {row['statistic']}"
             + (" of a design" if design else ""))
-    if row["test"] and row["statistic"] not in TEST_STATISTICS and not design:
+    if row["test"] and row["statistic"] not in TEST_STATISTICS | CI_STATISTICS and not design:
         bad("test", "test-statistic", "'test' names the test behind a P value or a test "
-            f"statistic (or a design's alpha and power), not a {row['statistic']}")
+            "statistic (or a design's alpha and power), or the method of a CI bound, not a "
+            f"{row['statistic']}")
     if row["hypothesis"] and row["statistic"] not in HYPOTHESIS_STATISTICS and not design:
         bad("hypothesis", "hypothesis-statistic", "'hypothesis' applies to a P value, an "
             f"estimate or its CI, or a design row, not a {row['statistic']}")

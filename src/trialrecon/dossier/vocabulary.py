@@ -42,6 +42,7 @@ class Vocabulary:
     count_units: frozenset[str] = frozenset()
     adjustments: tuple[str, ...] = ()
     tests: tuple[str, ...] = ()
+    ci_methods: tuple[str, ...] = ()
     hypotheses: tuple[str, ...] = ()
     populations_builtin: tuple[str, ...] = ()
     populations_declared: tuple[str, ...] = ()
@@ -170,6 +171,7 @@ def vocabulary(extra_endpoints: tuple[tuple[str, str], ...] = (),
         count_units=frozenset(raw["count_units"]),
         adjustments=tuple(raw["adjustments"]),
         tests=tuple(raw["tests"]),
+        ci_methods=tuple(raw.get("ci_methods", ())),
         hypotheses=tuple(raw["hypotheses"]),
         populations_builtin=tuple(raw["populations"]),
         populations_declared=tuple(p for p in extra_populations if p not in raw["populations"]),
