@@ -251,8 +251,11 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
     if owner is not None and _row_has_effect(v, row, owner):
         effects = [c for c in v.columns if c.effect and _row_has_effect(v, row, c)]
         same = [c for c in effects if c.adjustment == col.adjustment]
+        span = [c for c in effects if _span(c) and _span(c) == _span(col)]
         if len(effects) > 1:
-            if len(same) == 1:
+            if len(span) == 1:
+                owner = span[0]  # "Overall survival / HR | 95% CI | P", then the same for PFS
+            elif len(same) == 1:
                 owner = same[0]  # "Adjusted p value" beside "Adjusted OR", a plain P the RR's
             else:
                 lab.guess("quantity: a P value beside several effects")
@@ -309,6 +312,13 @@ def _subgroup_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
         lab.guess(f"category or subgroup: {found.guess or 'an outcome not named'}")
     if lab.statistic not in ("count", "percent", "p_value"):
         lab.unit = lab.unit or unit_of(row, col)
+
+
+def _span(col: Column) -> str:
+    """The spanning header above a column ("Overall survival" of "Overall survival / HR"),
+    or "" when its header has one level."""
+    head, _, rest = col.label.partition(" / ")
+    return head if rest else ""
 
 
 def _row_has_effect(v: TableView, row: Row, col: Column) -> bool:
