@@ -196,6 +196,22 @@ def test_effect_columns_a_note_names_and_the_p_value_row_of_a_covariate(tmp_path
     assert (p["category"], p["value"], p["unit"]) == ("Excision margin", "0.070", "probability")
 
 
+def test_a_ci_printed_as_lower_and_upper_columns_and_a_note_naming_the_adjustment(tmp_path):
+    """"95% CI" spanning "Lower | Upper": each column holds one bound; a caption naming no
+    model kind and a note "Model adjusted for sex" make the estimates adjusted; a covariate
+    on a row of its own keeps its stub."""
+    rows = _draft(tmp_path, "Independent predictors of overall survival",
+                  [("", 1), ("HR", 1), ("95% CI", 2), ("P", 1)], ["", "", "Lower", "Upper", ""],
+                  [("Past myocardial infarction", "1.45", "1.30", "1.64", "<0.001")],
+                  notes=["Model adjusted for sex and smoking."])
+    low = _at(rows, "Past myocardial infarction", "95% CI / Lower", "ci_low")
+    high = _at(rows, "Past myocardial infarction", "95% CI / Upper", "ci_high")
+    assert (low["value"], high["value"]) == ("1.30", "1.64")
+    assert {r["quantity"] for r in (low, high)} == {"os_hr"}
+    est = _at(rows, "Past myocardial infarction", "HR", "estimate")
+    assert (est["category"], est["adjustment"]) == ("Past myocardial infarction", "adjusted")
+
+
 @pytest.mark.parametrize(("stub", "level"), [("0 (reference)", "0"), ("Female [ref]", "Female"),
                                              ("Low (Reference group)", "Low"), ("≥3", "≥3")])
 def test_the_level_a_stub_names(stub, level):

@@ -14,7 +14,7 @@ is the *reference*, printed with the ratio 1 (``1``, ``1.00``) or a word (``refe
   ``arm`` and ``versus`` as any between-arm ratio (empty both in a two-arm trial when the
   experimental arm is compared with the comparator); its reference row has the reference arm;
 - ``adjustment``: ``adjusted`` for a multivariable model, ``unadjusted`` for a univariable
-  one, as the column's header or else the caption says (a caption naming both leaves it to
+  one, as the column's header or else the caption or a note says (naming both leaves it to
   the header, and flags it when no header says); ``adjusted: model 2`` when the header names
   one of several models.
 """
@@ -122,18 +122,35 @@ def model_columns(v: TableView) -> list[Column]:
     measure but the table's notes or caption name the one its estimates are ("Overall
     survival" over "1·19 (0·99–1·45)", note "Data are ... hazard ratio (95% CI)"): a column
     naming no arm, P value, CI, format or n, in a table naming one effect measure."""
+    if v.kind != "regression":
+        return v.columns
+    columns = [replace(c, ci=True) if ci_bound(c.label) else c for c in v.columns]
     notes = " ".join(n.text for n in v.table.footnotes if not n.mark)
     measure = cues.effect(notes) or cues.effect(v.caption)
-    if v.kind != "regression" or not measure or any(c.effect for c in v.columns):
-        return v.columns
+    if not measure or any(c.effect for c in columns):
+        return columns
     return [replace(c, effect=measure) if c.index >= v.stub_columns and not (
         c.arm or c.p or c.ci or c.n_column or c.formats or cues.formats_of(c.label)) and
-        c.label else c for c in v.columns]
+        c.label else c for c in columns]
+
+
+_BOUNDS = {"lower": "ci_low", "upper": "ci_high", "ll": "ci_low", "ul": "ci_high",
+           "lower limit": "ci_low", "upper limit": "ci_high", "lower bound": "ci_low",
+           "upper bound": "ci_high"}
+
+
+def ci_bound(label: str) -> str:
+    """``ci_low`` or ``ci_high`` for a column of one bound under a CI's spanning header ("95%
+    CI / Lower"), else ""."""
+    parts = [p.strip() for p in label.split(" / ")]
+    if len(parts) < 2 or not cues.is_ci_header(parts[-2]):
+        return ""
+    return _BOUNDS.get(fold(parts[-1]).strip(" ."), "")
 
 
 def model_adjustment(v: TableView, col: Column, lab: Label) -> str:
-    """``adjusted`` or ``unadjusted`` as the column's header says, else as the caption says
-    (a guess when it names both kinds of model); ``adjusted: model 2`` when the headers name
+    """``adjusted`` or ``unadjusted`` as the column's header says, else as the caption and
+    unmarked notes say ("Model further adjusted for ..."; a guess when they name both kinds); ``adjusted: model 2`` when the headers name
     several models and this column one of them."""
     header = col.label
     models = {m.group(1).lower() for c in v.columns for m in [_MODEL.search(c.label)] if m}
@@ -143,10 +160,11 @@ def model_adjustment(v: TableView, col: Column, lab: Label) -> str:
     kind = col.adjustment or cues.adjustment_of(header)
     if kind:
         return kind
-    adjusted, unadjusted = _ADJUSTED.search(v.caption), _UNADJUSTED.search(v.caption)
+    said = " ".join([v.caption, *(n.text for n in v.table.footnotes if not n.mark)])
+    adjusted, unadjusted = _ADJUSTED.search(said), _UNADJUSTED.search(said)
     if adjusted and unadjusted:
-        lab.guess("adjustment: the caption names univariable and multivariable models, the "
-                  "header not which this column is")
+        lab.guess("adjustment: the caption or notes name univariable and multivariable "
+                  "models, the header not which this column is")
         return ""
     return "adjusted" if adjusted else "unadjusted" if unadjusted else ""
 
