@@ -192,7 +192,7 @@ def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Lab
     if item.marker or col.effect:
         return "estimate" if col.effect else "median"
     head = fold(col.label.split(" / ")[-1]).strip() if col.label else ""
-    if col.ci and regression.ci_bound(col.label):  # "95% CI / Lower | Upper"
+    if regression.ci_bound(col.label) and col.ci:  # "95% CI / Lower | Upper"
         return regression.ci_bound(col.label)
     if head in _COLUMN_STATISTICS:
         lab.rules.append(f"statistic: the column '{col.label.split(' / ')[-1]}'")

@@ -150,8 +150,9 @@ def ci_bound(label: str) -> str:
 
 def model_adjustment(v: TableView, col: Column, lab: Label) -> str:
     """``adjusted`` or ``unadjusted`` as the column's header says, else as the caption and
-    unmarked notes say ("Model further adjusted for ..."; a guess when they name both kinds); ``adjusted: model 2`` when the headers name
-    several models and this column one of them."""
+    unmarked notes say ("Model further adjusted for ..."; a guess when they name both
+    kinds); ``adjusted: model 2`` when the headers name several models and this column one
+    of them."""
     header = col.label
     models = {m.group(1).lower() for c in v.columns for m in [_MODEL.search(c.label)] if m}
     own = _MODEL.search(header)
