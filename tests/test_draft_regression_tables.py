@@ -216,3 +216,17 @@ def test_a_ci_printed_as_lower_and_upper_columns_and_a_note_naming_the_adjustmen
                                              ("Low (Reference group)", "Low"), ("≥3", "≥3")])
 def test_the_level_a_stub_names(stub, level):
     assert level_name(stub) == level
+
+
+# ------------------------------------------------- the analysis set of a between-arm column
+
+
+def test_a_p_value_between_arm_columns_of_one_set_is_of_that_set(tmp_path):
+    """Both arm columns say they count the per-protocol set: the P value between them
+    compares that set too (the data dictionary: the value's own table names the set)."""
+    rows = _draft(tmp_path, "Clinical cure at the test-of-cure visit", None,
+                  ["", "Drug X (per-protocol, n = 90)", "Placebo (per-protocol, n = 88)", "P"],
+                  [("Clinical cure", "70 (77.8)", "60 (68.2)", "0.15")])
+    assert _at(rows, "Clinical cure", "P", "p_value")["population"] == "per_protocol"
+    assert _at(rows, "Clinical cure", "Drug X (per-protocol, n = 90)", "count")["population"] \
+        == "per_protocol"

@@ -320,6 +320,9 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     own = row_set(row.stub, names)  # a row naming its own set: it, never the table's
     named = lab.population or row.population or (own if own is not None else col.population
                                                  or v.population)
+    arm_sets = {c.population for c in v.data_columns() if c.arm and not c.between}
+    if not named and own is None and col.between and len(arm_sets) == 1:
+        named = arm_sets.pop()  # a P value between arm columns that all count one set
     declared = names.population_of_counts(v.row_counts.get(row.index, set())) or \
         names.population_of_counts({n for _, n in row.denominators}) or \
         names.population_of_counts(v.column_counts)
