@@ -1,4 +1,6 @@
-"""Tables of a regression model (issue 20, table cells): covariates, levels and references.
+"""Tables of a regression model (issue 20, table cells): covariates, levels and references;
+and what a table says of all its rows (the set its arm columns count, the variable its
+caption names).
 
 Each test builds a small multivariable table of its own words for the fictional two-arm trial
 of ``fictional_trial.py`` (Drug X, experimental, against placebo) and checks the labels the
@@ -230,3 +232,30 @@ def test_a_p_value_between_arm_columns_of_one_set_is_of_that_set(tmp_path):
     assert _at(rows, "Clinical cure", "P", "p_value")["population"] == "per_protocol"
     assert _at(rows, "Clinical cure", "Drug X (per-protocol, n = 90)", "count")["population"] \
         == "per_protocol"
+
+
+# ------------------------------------------------- the caption's variable as the rows' group
+
+
+def test_rows_under_no_heading_are_levels_of_the_variable_the_caption_names(tmp_path):
+    """"Concomitant medication in the safety population" over "Any", "Aspirin", "Statins":
+    the rows are levels of the caption's variable (the "Any" row names nothing of its own),
+    so each category is ``Concomitant medication: level``, its P value's too."""
+    body = [("Any", "40 (40.0)", "35 (38.9)", "0.88"), ("Aspirin", "12 (12.0)", "9 (10.0)", "0.66"),
+            ("Statins", "20 (20.0)", "18 (20.0)", "1.00")]
+    rows = _draft(tmp_path, "Concomitant medication in the safety population", None,
+                  ["", "Drug X (n = 100)", "Placebo (n = 90)", "P"], body)
+    assert _at(rows, "Aspirin", "Drug X (n = 100)", "count")["category"] == \
+        "Concomitant medication: Aspirin"
+    assert _at(rows, "Any", "P", "p_value")["category"] == "Concomitant medication: Any"
+
+
+@pytest.mark.parametrize("caption", ["Secondary outcomes in the intention-to-treat population",
+                                     "Hospital stay and readmission by arm"])
+def test_a_caption_naming_outcomes_or_two_things_gives_no_group(tmp_path, caption):
+    """A caption naming a part of a paper's results ("Secondary outcomes") or two things
+    ("... and ...") is no variable of the rows: they keep their stubs."""
+    body = [("Readmission", "12 (12.0)", "9 (10.0)", "0.66"),
+            ("Other", "4 (4.0)", "3 (3.3)", "1.00")]
+    rows = _draft(tmp_path, caption, None, ["", "Drug X (n = 100)", "Placebo (n = 90)", "P"], body)
+    assert _at(rows, "Readmission", "Drug X (n = 100)", "count")["category"] == "Readmission"
