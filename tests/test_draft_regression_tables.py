@@ -214,6 +214,15 @@ def test_a_ci_printed_as_lower_and_upper_columns_and_a_note_naming_the_adjustmen
     assert (est["category"], est["adjustment"]) == ("Past myocardial infarction", "adjusted")
 
 
+def test_a_cox_table_by_subgroup_gives_its_rows_no_covariate_category(tmp_path):
+    """"Cox regression of overall survival by subgroup": each row is the treatment's hazard
+    ratio in a subgroup, not a covariate's, so the row is not proposed as a category."""
+    rows = _draft(tmp_path, "Cox regression of overall survival by subgroup", None,
+                  ["", "HR", "95% CI", "P"], [("Male", "0.70", "0.52–0.94", "0.018")])
+    est = _at(rows, "Male", "HR", "estimate")
+    assert (est["quantity"], est["category"], est["review"]) == ("os_hr", "", "yes")
+
+
 @pytest.mark.parametrize(("stub", "level"), [("0 (reference)", "0"), ("Female [ref]", "Female"),
                                              ("Low (Reference group)", "Low"), ("≥3", "≥3")])
 def test_the_level_a_stub_names(stub, level):

@@ -41,6 +41,9 @@ _REFERENCE_STUB = re.compile(r"\s*[(\[]\s*(?:ref\.?|reference(?: (?:group|catego
 # a stub row printing the P value of its heading's covariate as a whole ("Site / p value")
 _P_STUB = re.compile(r"^(?:p|p[- ]?values?|p for (?:trend|heterogeneity)|overall p)$",
                      re.IGNORECASE)
+# a table of the treatment's effect in subgroups (a forest table), not of covariates
+_BY_SUBGROUP = re.compile(r"\bsub-?groups?\b|\bsubsets?\b|\bby (?:baseline )?"
+                          r"characteristics?\b", re.IGNORECASE)
 _MODEL = re.compile(r"\bmodel\s*([0-9]+|[a-d])\b", re.IGNORECASE)
 _ADJUSTED = re.compile(r"\badjusted\b|multivariat|multivariable|multiple (?:cox|logistic|"
                        r"regression)", re.IGNORECASE)
@@ -210,7 +213,8 @@ def label_model_row(v: TableView, row: Row, col: Column, lab: Label, names: Name
         if lab.statistic == "p_value":
             _model_test(v, col, lab)
     if ref is None:
-        if not p_row(row) and not lab.category and not names.arm_of_header(row.stub)[0]:
+        if not p_row(row) and not lab.category and not names.arm_of_header(row.stub)[0] and \
+                not _BY_SUBGROUP.search(v.caption):
             lab.category = level_name(row.stub)  # a covariate on a row of its own ("Age")
         return
     variable = name_of(row.group.split(" / ")[-1])
