@@ -32,7 +32,7 @@ import re
 from dataclasses import replace
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
-from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft import cues, regression
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
@@ -43,7 +43,7 @@ from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, 
 from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tablerows import row_caption_test
 from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
-from trialrecon.dossier.draft.tablesets import other_set, row_set
+from trialrecon.dossier.draft.tablesets import other_set, row_set, unit_set
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
@@ -192,6 +192,8 @@ def _plain(item: Item, formats: tuple[str, ...], col: Column, row: Row, lab: Lab
     if item.marker or col.effect:
         return "estimate" if col.effect else "median"
     head = fold(col.label.split(" / ")[-1]).strip() if col.label else ""
+    if regression.ci_bound(col.label) and col.ci:  # "95% CI / Lower | Upper"
+        return regression.ci_bound(col.label)
     if head in _COLUMN_STATISTICS:
         lab.rules.append(f"statistic: the column '{col.label.split(' / ')[-1]}'")
         return _COLUMN_STATISTICS[head]
@@ -318,6 +320,9 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     own = row_set(row.stub, names)  # a row naming its own set: it, never the table's
     named = lab.population or row.population or (own if own is not None else col.population
                                                  or v.population)
+    arm_sets = {c.population for c in v.data_columns() if c.arm and not c.between}
+    if not named and own is None and col.between and len(arm_sets) == 1:
+        named = arm_sets.pop()  # a P value between arm columns that all count one set
     declared = names.population_of_counts(v.row_counts.get(row.index, set())) or \
         names.population_of_counts({n for _, n in row.denominators}) or \
         names.population_of_counts(v.column_counts)
@@ -331,7 +336,7 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     else:
         lab.population = named
     if not lab.population:
-        lab.population = _unit_set(v, names)
+        lab.population = unit_set(v, names)
         if own == "" and not lab.population:
             lab.guess("population: the row names a set of its own the trial does not declare")
     # (a set the methods analyse by is not copied onto rows that do not say it: the data
@@ -373,16 +378,6 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
             lab.sided = "one_sided" if sided[0] in ("one", "1") else "two_sided"
 
 
-def _unit_set(v: TableView, names: Names) -> str:
-    """The declared set of what the table counts when it counts no patients (devices,
-    infants), or ""."""
-    if v.count_unit == "patients":
-        return ""
-    stem = v.count_unit.rstrip("s")
-    found = [i for i, al in names.populations if stem in i or any(stem in a for a in al)]
-    return found[0] if len(found) == 1 else ""
-
-
 def _anchor(doc: Document, t: Table, row: int, col: int) -> str:
     """The row as printed from its first printed cell up to cell ``col`` (last words)."""
     cell = t.cell_at(row, col)
@@ -394,7 +389,7 @@ def _anchor(doc: Document, t: Table, row: int, col: int) -> str:
 
 
 def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Names,
-                 source_id: str) -> list[Draft]:
+                 source_id: str, refs: regression.Refs) -> list[Draft]:
     t = v.table
     cell = t.cell_at(row.index, col.index)
     text, origin = _clean(cell.text, cell.start)
@@ -433,6 +428,8 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _row_arm(row, col, lab, names)
         _denominator(v, row, col, item, lab, items)
         _optional(v, row, col, cell.marks, lab, names)
+        if regression.is_model_cell(v, col, lab):
+            regression.label_model_row(v, row, col, lab, names, refs)
         if not lab.unit:
             lab.unit = plain_unit(v, row, lab, item.unit)
         column_time(lab, col.time)
@@ -495,7 +492,7 @@ def _header_drafts(doc: Document, v: TableView, names: Names, source_id: str,
                 lab.population = ""
             if v.count_unit != "patients":  # the devices or infants the table counts
                 lab.quantity, lab.unit = "analysed", v.count_unit
-                lab.population = lab.population or _unit_set(v, names)
+                lab.population = lab.population or unit_set(v, names)
             elif v.kind == "ae" or lab.population in ("safety", "as_treated"):
                 lab.quantity = "safety_population"
                 lab.population = lab.population or "safety"
@@ -592,8 +589,9 @@ def draft_table(doc: Document, v: TableView, names: Names, source_id: str,
     v.row_counts = _row_counts(v)
     out = _header_drafts(doc, v, names, source_id, sizes or {})
     out.extend(_set_row_drafts(doc, v, names, source_id))
+    refs = regression.prepare(v)
     for r, row in v.rows.items():
         for col in v.data_columns():
             if t.is_origin(r, col.index) and _NUMBERISH.search(t.cell_at(r, col.index).plain):
-                out.extend(_cell_drafts(doc, v, row, col, names, source_id))
+                out.extend(_cell_drafts(doc, v, row, col, names, source_id, refs))
     return out

@@ -24,6 +24,7 @@ from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.lexicon import Names, lexicon
 from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.stubs import level_like, name_of, split_stub
+from trialrecon.dossier.draft.tablerows import caption_variable
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, bare
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
@@ -251,8 +252,11 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
     if owner is not None and _row_has_effect(v, row, owner):
         effects = [c for c in v.columns if c.effect and _row_has_effect(v, row, c)]
         same = [c for c in effects if c.adjustment == col.adjustment]
+        span = [c for c in effects if _span(c) and _span(c) == _span(col)]
         if len(effects) > 1:
-            if len(same) == 1:
+            if len(span) == 1:
+                owner = span[0]  # "Overall survival / HR | 95% CI | P", then the same for PFS
+            elif len(same) == 1:
                 owner = same[0]  # "Adjusted p value" beside "Adjusted OR", a plain P the RR's
             else:
                 lab.guess("quantity: a P value beside several effects")
@@ -284,6 +288,10 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
                                                                      "p_value") else ""
         else:
             lab.quantity, lab.category = "outcome", category_of(row, lab)
+            subject = caption_variable(v) if not row.group else ""
+            if subject:  # the caption names the variable whose levels the rows are
+                lab.category = f"{subject}: {lab.category}"
+                lab.rules.append(f"category: a level of the caption's '{subject}'")
             delivered = cues.first("treatment_rows", name_of(row.stub)) or \
                 cues.first("treatment_rows", name_of(_group(row))) if row.group else \
                 cues.first("treatment_rows", name_of(row.stub))
@@ -309,6 +317,13 @@ def _subgroup_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
         lab.guess(f"category or subgroup: {found.guess or 'an outcome not named'}")
     if lab.statistic not in ("count", "percent", "p_value"):
         lab.unit = lab.unit or unit_of(row, col)
+
+
+def _span(col: Column) -> str:
+    """The spanning header above a column ("Overall survival" of "Overall survival / HR"),
+    or "" when its header has one level."""
+    head, _, rest = col.label.partition(" / ")
+    return head if rest else ""
 
 
 def _row_has_effect(v: TableView, row: Row, col: Column) -> bool:
@@ -439,13 +454,14 @@ def _continuous(v: TableView, row: Row) -> bool:
         "±" in x or re.search(r"\d[.,·]\d", x) for x in cells)
 
 
-def _level_category(row: Row, lab: Label, stub_head: str = "") -> str:
+def _level_category(v: TableView, row: Row, lab: Label, stub_head: str = "") -> str:
     """The category of a baseline count: ``Characteristic: level`` under a heading naming
     the characteristic, or a flat row under a stub column headed by one ("Pathogen"); a
     yes/no characteristic printed as a row of its own is its stub alone."""
     if not row.group and stub_head:
         return f"{stub_head}: {name_of(row.stub)}"
-    return category_of(row, lab)
+    subject = caption_variable(v) if not row.group else ""
+    return f"{subject}: {name_of(row.stub)}" if subject else category_of(row, lab)
 
 
 # a level that says whether, not which ("Previous adjuvant chemotherapy / No" is no treatment)
@@ -493,10 +509,10 @@ def _baseline_quantity(v: TableView, row: Row, col: Column, lab: Label,
             lab.guess("quantity: a previous treatment with no level (prior_treatment or a "
                       "baseline characteristic)")
     elif stat in ("count", "percent"):
-        lab.quantity, lab.category = "baseline", _level_category(row, lab, v.stub_head)
+        lab.quantity, lab.category = "baseline", _level_category(v, row, lab, v.stub_head)
     elif stat == "p_value":
         lab.quantity = "baseline_value" if continuous else "baseline"
-        lab.category = _level_category(row, lab, v.stub_head)
+        lab.category = _level_category(v, row, lab, v.stub_head)
         lab.guess("quantity: the P value of a characteristic")
     else:
         lab.quantity, lab.category = "baseline_value", category_of(row, lab)

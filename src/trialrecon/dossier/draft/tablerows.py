@@ -124,3 +124,30 @@ def row_caption_test(v: TableView, row: Row) -> str:
     member = stubs.member(v.table, row.index, row.stub,
                           [c.index for c in v.data_columns() if c.arm], [])
     return caption_test(v.caption_tests, member.counts, member.continuous)
+
+
+# a stub that names no thing of its own, only "some level" of a variable ("Any", "Other")
+_CATCH_ALL = re.compile(r"^(?:any|none|other|others|at least one)$", re.IGNORECASE)
+# where a caption's subject ends: the patients, arms or time it is reported in or by
+_CAPTION_END = re.compile(r"\s+(?:in|among|by|according to|across|during|at|for|of (?:the )?"
+                          r"(?:patients|participants|subjects|population))\s", re.IGNORECASE)
+# captions naming parts of a table or many things, not one variable
+_NOT_ONE_VARIABLE = re.compile(
+    r"\b(?:and|outcomes?|end ?points?|characteristics|events?|results?|efficacy|safety|"
+    r"data|analys[ie]s|summary|comparison|variables|parameters|measures|effects?|rates?|"
+    r"response|table)\b|,|;", re.IGNORECASE)
+
+
+def caption_variable(v: TableView) -> str:
+    """The variable a caption names when the table's rows, printed without a heading, are
+    its levels ("Concomitant antimicrobial therapy in clinically evaluable population" over
+    "Any", "Penicillins", "Vancomycin"): the caption's subject (up to the patients, arms or
+    time it is reported in), when it names one thing and a row without a heading names no
+    thing of its own ("Any", "Other", "None"); else ""."""
+    flat = [r for r in v.rows.values() if not r.group and not r.heading and not r.n_row]
+    if not flat or not any(_CATCH_ALL.match(stubs.name_of(r.stub)) for r in flat):
+        return ""
+    subject = _CAPTION_END.split(v.caption.strip(), maxsplit=1)[0].strip(" .:;")
+    if not subject or len(subject.split()) > 6 or _NOT_ONE_VARIABLE.search(subject):
+        return ""
+    return subject

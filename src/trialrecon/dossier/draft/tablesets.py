@@ -128,3 +128,13 @@ def other_set(v: TableView, sizes: dict[str, str]) -> bool:
         return False
     return any(c.arm in sizes and c.denominator and c.denominator != sizes[c.arm]
                for c in v.data_columns())
+
+
+def unit_set(v: TableView, names: Names) -> str:
+    """The declared set of what the table counts when it counts no patients (devices,
+    infants), or ""."""
+    if v.count_unit == "patients":
+        return ""
+    stem = v.count_unit.rstrip("s")
+    found = [i for i, al in names.populations if stem in i or any(stem in a for a in al)]
+    return found[0] if len(found) == 1 else ""
