@@ -152,7 +152,7 @@ def _prefer(x: _Number, cells: list[Draft], used: set[int],
     if not free:
         return None
     arm = x.draft.fields.get("arm", "")
-    named = any(r.startswith(("arm: after", "arm: before", "arm: respectively"))
+    named = any(r.startswith(("arm: after", "arm: respectively"))
                 for r in x.draft.rules)
     if arm:
         same = [c for c in free if c.fields.get("arm") == arm]
