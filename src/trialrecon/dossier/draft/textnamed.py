@@ -21,13 +21,13 @@ import re
 from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft.drafter import Draft
-from trialrecon.dossier.draft.textrules import guess, is_sure, sure
+from trialrecon.dossier.draft.textrules import guess, hr_named, is_sure, sure
 
 if TYPE_CHECKING:
     from trialrecon.dossier.draft.sentences import Sentence
 
 _TTE = re.compile(r"^(?:pfs|os|dfs|efs|rfs|ttp|dor|idfs|pfs2|mfs|rpfs|ttf|dss|ttr)$")
-_VS = re.compile(r"\b(?:vs\.?|versus|compared with)\s")
+_VS = re.compile(r"\b(?:vs\.?|versus|compared with)\s*-?\d")  # "a vs b": between numbers
 
 
 def label_endpoint_p(s: Sentence) -> None:
@@ -42,6 +42,9 @@ def label_endpoint_p(s: Sentence) -> None:
             continue
         if _groups_compared(s, d) > 2:
             continue  # "8.4 vs. 1.8 vs. 2.0 months, P < 0.001": across subgroups
+        # the endpoint the clause names, a declared one first ("metastatic progression-free
+        # survival (p=0.24)" is no P of the progression-free survival named before it)
+        q = hr_named(s.unit.text, s.span(d), s.ctx.names) or q
         d.fields["quantity"] = f"{q}_hr"
         d.fields["arm"] = ""
         d.rules.append(f"quantity: the P value of the comparison of {q} (written on {q}_hr)")
@@ -85,7 +88,8 @@ def label_versions(s: Sentence) -> None:
         if d.fields.get("category") or is_sure(d, "category"):
             continue
         before = s.unit.text[max(0, start - 120):start]
-        named = next((abbr for rx, abbr in _CRITERIA if rx.search(before.lower()[-100:])), "")
+        named = next((abbr for rx, abbr in _CRITERIA if re.search(
+            rx.pattern + r"[^.;:]{0,25}$", before.lower())), "")
         if not named:
             m = _NAME_BEFORE.search(before)
             named = m.group(1).replace("®", "").replace("™", "").strip() if m else ""
