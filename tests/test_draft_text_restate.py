@@ -148,3 +148,17 @@ def test_a_version_is_of_the_criteria_or_software_named_before_it(tmp_path):
         row = _row(rows, value)
         assert (row["quantity"], row["statistic"], row["category"]) == (
             "criteria_version", "label", name), row
+
+
+def test_a_lone_decimal_of_one_table_cell_borrows_its_labels_as_a_guess(tmp_path):
+    """"26.9% of patch users (versus 26.7% with Drug X)": no words name the row, the two
+    numbers are no run (26.9 is a subgroup's), but 26.7 is one cell of the tables and no
+    other: its labels, flagged."""
+    table = _table("Table 2. Outcomes", "Outcome|Drug X (n=120)|Placebo (n=118)",
+                   "Abstinence at 6 months, %|26.7|24.2")
+    rows = _draft(tmp_path, "Success was similar, with 26.9% of patch users (versus 26.7% "
+                            "with Drug X) being successful.", table)
+    row = _row(rows, "26.7")
+    assert (row["category"], row["arm"], row["needs_review"]) == (
+        "Abstinence at 6 months", "drug_x", "yes"), row
+    assert _row(rows, "26.9")["category"] != "Abstinence at 6 months"

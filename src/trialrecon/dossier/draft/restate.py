@@ -21,7 +21,9 @@ the row as the table does ("microbiological outcome" for ``Eradication overall``
 - within the row, a number takes the cell of the arm the sentence names for it, else the
   first free cell of the row (the table's column order is the usual order of the prose);
 - a P value printed right after a run ("(90.6% vs. 78.4%; P = 0.020)") that the table does
-  not print is the comparison of that row: its quantity and category, no arm.
+  not print is the comparison of that row: its quantity and category, no arm;
+- a number no rule read (no quantity, or a generic one) whose value, printed with a decimal
+  point, is one cell of the tables and no other takes that cell's labels as a guess (flagged).
 
 A number so labelled takes the cell's labels (quantity, category, statistic, unit, arm and
 the optional columns) and its flag, as a number :mod:`.crossref` borrows for; it keeps its
@@ -271,7 +273,35 @@ def restate_rows(rows: list[Draft], unit: Unit, index: RowIndex, names: Names,
     for i, (_, cell, _) in chosen.items():
         _take(numbers[i].draft, cell, sentence_set)
     _p_after_run(unit, numbers, chosen, sentence_set)
+    _lone_cells(numbers, chosen, index, grade, sentence_set)
     return rows
+
+
+_UNREAD = ("", "outcome", "baseline", "baseline_value")
+
+
+def _lone_cells(numbers: list[_Number], chosen: dict[int, object], index: RowIndex,
+                grade: str, sentence_set: bool) -> None:
+    """A number no rule read (no quantity, or only a generic one) whose value, printed with
+    a decimal point, is one cell of the tables and no other: that cell's labels, as a guess
+    (one decimal number meets a cell by chance in a long paper)."""
+    for i, x in enumerate(numbers):
+        d = x.draft
+        if i in chosen or d.fields["quantity"] not in _UNREAD or "." not in d.fields["value"] \
+                or d.fields["statistic"] == "p_value" or is_sure(d, "quantity") or \
+                any(r.startswith(("labels: those of", RULE)) for r in d.rules):
+            continue  # a row some rule labelled from the tables already
+        fit = [c for c in index.by_value.get(x.value, ()) if _fits(x, c, grade)]
+        if len(fit) != 1:
+            continue
+        cell = fit[0]
+        if d.fields.get("arm") and cell.fields.get("arm") and \
+                d.fields["arm"] != cell.fields["arm"]:
+            continue
+        _take(d, cell, sentence_set)
+        d.rules.append("guess: labels: the one table cell of this value (the sentence names "
+                       "neither its row nor the numbers around it)")
+        d.needs_review = True
 
 
 def _top_named(sentence: str, x: _Number, cells: list[Draft],
