@@ -236,39 +236,13 @@ def _named(sentence: str, cells: list[Draft], tables: TableNames | None) -> bool
 def restate_rows(rows: list[Draft], unit: Unit, index: RowIndex, names: Names,
                  tables: TableNames | None = None) -> list[Draft]:
     """``rows`` of one sentence, the numbers of a run through a table row labelled as the
-    row's cells."""
+    row's cells (and a lone decimal of one cell as that cell's, flagged)."""
     if not rows or not index.rows or unit.external:
         return rows
     numbers = _numbers(rows)
-    if len(numbers) < 2:
-        return rows
-    keys = {_key(c) for x in numbers for c in index.by_value.get(x.value, ())}
     grade = cues.grade(unit.text) if re.search(r"\bgrade|\bgr\.?\s*\d", fold(unit.text)) \
         else ""
-    arms_named = bool(names.arm_names and names.find(fold(unit.text), "arm"))
-    best: dict[int, list[tuple[RowKey, list[tuple[int, Draft]]]]] = defaultdict(list)
-    for key in sorted(keys):
-        for run in _runs(numbers, index.rows[key], grade):
-            if not _specific(run, numbers, arms_named) and not _top_named(
-                    unit.text, numbers[run[0][0]], index.rows[key], tables):
-                continue
-            if not arms_named and len({c.fields["column"] for _, c in run}) == 1 and \
-                    run[0][1].fields.get("arm"):
-                continue  # one arm's cell, and a sentence naming no arm: the whole trial's?
-            for i, _ in run:
-                best[i].append((key, run))
-    chosen: dict[int, tuple[RowKey, Draft, list[tuple[int, Draft]]]] = {}
-    for i, found in best.items():
-        longest = max(len(run) for _, run in found)
-        top = [(key, run) for key, run in found if len(run) == longest]
-        if len({key for key, _ in top}) > 1:
-            top = [(key, run) for key, run in top
-                   if _named(unit.text, index.rows[key], tables) or _top_named(
-                       unit.text, numbers[i], index.rows[key], tables)]
-            if len({key for key, _ in top}) != 1:
-                continue
-        key, run = top[0]
-        chosen[i] = (key, dict(run)[i], run)
+    chosen = _choose(numbers, unit.text, index, names, tables, grade)
     sentence_set = _names_set(unit.text, names)
     for i, (_, cell, _) in chosen.items():
         _take(numbers[i].draft, cell, sentence_set)
@@ -277,10 +251,45 @@ def restate_rows(rows: list[Draft], unit: Unit, index: RowIndex, names: Names,
     return rows
 
 
+Chosen = dict[int, tuple[RowKey, Draft, list[tuple[int, Draft]]]]
+
+
+def _choose(numbers: list[_Number], sentence: str, index: RowIndex, names: Names,
+            tables: TableNames | None, grade: str) -> Chosen:
+    """{index of a number: (its row, its cell, its run)}: the longest run through it, of one
+    row (or of the one row the sentence names, when several are as long)."""
+    keys = {_key(c) for x in numbers for c in index.by_value.get(x.value, ())}
+    arms_named = bool(names.arm_names and names.find(fold(sentence), "arm"))
+    best: dict[int, list[tuple[RowKey, list[tuple[int, Draft]]]]] = defaultdict(list)
+    for key in sorted(keys):
+        for run in _runs(numbers, index.rows[key], grade):
+            if not _specific(run, numbers, arms_named) and not _top_named(
+                    sentence, numbers[run[0][0]], index.rows[key], tables):
+                continue
+            if not arms_named and len({c.fields["column"] for _, c in run}) == 1 and \
+                    run[0][1].fields.get("arm"):
+                continue  # one arm's cell, and a sentence naming no arm: the whole trial's?
+            for i, _ in run:
+                best[i].append((key, run))
+    chosen: Chosen = {}
+    for i, found in best.items():
+        longest = max(len(run) for _, run in found)
+        top = [(key, run) for key, run in found if len(run) == longest]
+        if len({key for key, _ in top}) > 1:
+            top = [(key, run) for key, run in top
+                   if _named(sentence, index.rows[key], tables) or _top_named(
+                       sentence, numbers[i], index.rows[key], tables)]
+            if len({key for key, _ in top}) != 1:
+                continue
+        key, run = top[0]
+        chosen[i] = (key, dict(run)[i], run)
+    return chosen
+
+
 _UNREAD = ("", "outcome", "baseline", "baseline_value")
 
 
-def _lone_cells(numbers: list[_Number], chosen: dict[int, object], index: RowIndex,
+def _lone_cells(numbers: list[_Number], chosen: Chosen, index: RowIndex,
                 grade: str, sentence_set: bool) -> None:
     """A number no rule read (no quantity, or only a generic one) whose value, printed with
     a decimal point, is one cell of the tables and no other: that cell's labels, as a guess
@@ -332,8 +341,7 @@ def _take(d: Draft, cell: Draft, sentence_set: bool) -> None:
 
 
 def _p_after_run(unit: Unit, numbers: list[_Number],
-                 chosen: dict[int, tuple[RowKey, Draft, list[tuple[int, Draft]]]],
-                 sentence_set: bool) -> None:
+                 chosen: Chosen, sentence_set: bool) -> None:
     """"(90.6% vs. 78.4%; P = 0.020)": a P value right after a run that the table does not
     print is the comparison of the run's row."""
     low = fold(unit.text)
