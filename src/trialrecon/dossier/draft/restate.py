@@ -60,6 +60,7 @@ _GAP = 80  # characters between two numbers of one run at most
 _P_GAP = re.compile(r"^[\s%)\]a-z]{0,12}[;,]?\s*\(?\s*(?:two-sided\s+)?p\s*(?:value\s*)?"
                     r"(?:[=<>≤≥]|$)")
 RULE = "labels: a run of numbers of the table row"
+LONE = "labels: the one table cell of the value"
 
 RowKey = tuple[str, str]  # (location, row) of a table cell
 
@@ -149,6 +150,9 @@ def _prefer(x: _Number, cells: list[Draft], used: set[int],
     group = x.draft.item.group if x.draft.item is not None else None
     mates = {c.fields["column"] for i, c in run
              if numbers[i].draft.item is not None and numbers[i].draft.item.group == group}
+    if not mates and run and _KIND.get(x.draft.fields["statistic"]) in ("low", "high") and \
+            _KIND.get(run[-1][1].fields["statistic"]) in ("central", "low"):
+        mates = {run[-1][1].fields["column"]}  # "1.21 [95% CI 1.02, 1.44]": one cell's bounds
     if mates:
         free = [c for c in free if c.fields["column"] in mates]
     if not free:
@@ -173,7 +177,7 @@ def _runs(numbers: list[_Number], cells: list[Draft], grade: str
     current: list[tuple[int, Draft]] = []
     used: set[int] = set()
     for i, x in enumerate(numbers):
-        fit = [c for c in cells if _same(x.value, c) and _fits(x, c, grade)]
+        fit = [c for c in cells if _same(x, c) and _fits(x, c, grade)]
         near = bool(current) and x.start - numbers[current[-1][0]].end <= _GAP
         cell = _prefer(x, fit, used, current, numbers) if fit and near else None
         if cell is None:
@@ -210,11 +214,17 @@ def _cut(run: list[tuple[int, Draft]], numbers: list[_Number]) -> bool:
     return False
 
 
-def _same(value: float, cell: Draft) -> bool:
+def _same(x: _Number, cell: Draft) -> bool:
+    """The same number printed to the same decimals ("5.0" is no cell's "5")."""
     try:
-        return abs(float(cell.fields["value"]) - value) < 1e-9
+        return abs(float(cell.fields["value"]) - x.value) < 1e-9 and \
+            _decimals(cell.fields["value"]) == _decimals(x.draft.fields["value"])
     except ValueError:
         return False
+
+
+def _decimals(value: str) -> int:
+    return len(value.split(".", 1)[1]) if "." in value else 0
 
 
 def _specific(run: list[tuple[int, Draft]], numbers: list[_Number], arms_named: bool) -> bool:
@@ -298,16 +308,16 @@ def _lone_cells(numbers: list[_Number], chosen: Chosen, index: RowIndex,
         d = x.draft
         if i in chosen or d.fields["quantity"] not in _UNREAD or "." not in d.fields["value"] \
                 or d.fields["statistic"] == "p_value" or is_sure(d, "quantity") or \
-                any(r.startswith(("labels: those of", RULE)) for r in d.rules):
+                any(r.startswith(("labels: those of", RULE, LONE)) for r in d.rules):
             continue  # a row some rule labelled from the tables already
-        fit = [c for c in index.by_value.get(x.value, ()) if _fits(x, c, grade)]
+        fit = [c for c in index.by_value.get(x.value, ()) if _same(x, c) and _fits(x, c, grade)]
         if len(fit) != 1:
             continue
         cell = fit[0]
         if d.fields.get("arm") and cell.fields.get("arm") and \
                 d.fields["arm"] != cell.fields["arm"]:
             continue
-        _take(d, cell, sentence_set)
+        _take(d, cell, sentence_set, LONE)
         d.rules.append("guess: labels: the one table cell of this value (the sentence names "
                        "neither its row nor the numbers around it)")
         d.needs_review = True
@@ -321,7 +331,7 @@ def _top_named(sentence: str, x: _Number, cells: list[Draft],
     return entry_of(cells[0]) in tables.top(sentence, x.start, after=x.start + 60)
 
 
-def _take(d: Draft, cell: Draft, sentence_set: bool) -> None:
+def _take(d: Draft, cell: Draft, sentence_set: bool, rule: str = RULE) -> None:
     own_denominator = d.fields.get("denominator", "")
     own_adjustment = d.fields.get("adjustment", "")
     for k in BORROWED:
@@ -333,7 +343,7 @@ def _take(d: Draft, cell: Draft, sentence_set: bool) -> None:
             not re.match(r"t?r?ae_", d.fields["quantity"]):
         d.fields["population"] = ""  # a sentence's set is the one it names
     d.rules = [r for r in d.rules if not r.startswith("guess:")]
-    d.rules.append(f"{RULE}: {cell.fields['location']}, row '{cell.fields['row']}', "
+    d.rules.append(f"{rule}: {cell.fields['location']}, row '{cell.fields['row']}', "
                    f"column '{cell.fields['column']}'")
     d.rules.extend(r for r in cell.rules if r.startswith("guess:"))
     d.needs_review = cell.needs_review
