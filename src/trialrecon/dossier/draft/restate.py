@@ -293,7 +293,10 @@ def _choose(numbers: list[_Number], sentence: str, index: RowIndex, names: Names
                 continue
         key, run = top[0]
         chosen[i] = (key, dict(run)[i], run)
-    return chosen
+    # a run is taken whole or not at all: a number of it that another row claims as well
+    # makes the whole run a doubt
+    return {i: c for i, c in chosen.items()
+            if all(j in chosen and chosen[j][2] is c[2] for j, _ in c[2])}
 
 
 _UNREAD = ("", "outcome", "baseline", "baseline_value")

@@ -40,7 +40,7 @@ def label_endpoint_p(s: Sentence) -> None:
         if d.item is None or d.fields["statistic"] != "p_value" or not (
                 _TTE.match(q) or q in declared):
             continue
-        if _groups_compared(s, d) > 2:
+        if _groups_compared(s, d) > 2 or not _between_arms(s, d):
             continue  # "8.4 vs. 1.8 vs. 2.0 months, P < 0.001": across subgroups
         # the endpoint the clause names, a declared one first ("metastatic progression-free
         # survival (p=0.24)" is no P of the progression-free survival named before it)
@@ -48,6 +48,21 @@ def label_endpoint_p(s: Sentence) -> None:
         d.fields["quantity"] = f"{q}_hr"
         d.fields["arm"] = ""
         d.rules.append(f"quantity: the P value of the comparison of {q} (written on {q}_hr)")
+
+
+_BETWEEN = re.compile(r"\bbetween (?:the )?(?:two )?(?:treatment |randomi[sz]ed )?"
+                      r"(?:groups|arms)\b")
+_NOT_ARMS = re.compile(r"\b(?:interaction|heterogeneity|trend|subtypes?|subgroups?)\b")
+
+
+def _between_arms(s: Sentence, p: Draft) -> bool:
+    """The P value compares the arms: the sentence names an arm, or says "between groups",
+    or sets two numbers against each other; a test of interaction, of heterogeneity or
+    across subtypes compares no arms."""
+    clause = s.low[max(0, s.span(p)[0] - 150):s.span(p)[0]]
+    if _NOT_ARMS.search(clause):
+        return False
+    return bool(s.arms) or bool(_BETWEEN.search(s.low)) or bool(_VS.search(clause))
 
 
 def _groups_compared(s: Sentence, p: Draft) -> int:
@@ -61,7 +76,7 @@ def _groups_compared(s: Sentence, p: Draft) -> int:
 _CRITERIA = (
     (re.compile(r"response evaluation criteria in solid tumou?rs?"), "RECIST"),
     (re.compile(r"(?:national cancer institute|\bnci\b)[^.;]{0,20}common (?:terminology|toxicity)"
-                r" criteria"), "NCI CTCAE"),
+                r" criteria(?: for)?(?: adverse events)?"), "NCI CTCAE"),
     (re.compile(r"common terminology criteria for adverse events"), "CTCAE"),
 )
 _VERSION_BEFORE = re.compile(r"\b(?:version|ver\.)\s*$")
