@@ -162,3 +162,19 @@ def test_a_lone_decimal_of_one_table_cell_borrows_its_labels_as_a_guess(tmp_path
     assert (row["category"], row["arm"], row["needs_review"]) == (
         "Abstinence at 6 months", "drug_x", "yes"), row
     assert _row(rows, "26.9")["category"] != "Abstinence at 6 months"
+
+
+def test_events_listed_with_their_counts_take_the_grade_named_before_the_list(tmp_path):
+    """"Other grade 3 toxicities included diarrhoea (n=7), urinary retention (n=5) and
+    lymphopenia (n=6) in the Drug X group; and rash (n=3) in the placebo group": each count
+    is of the event named before it, at grade 3, in the arm named after it (flagged)."""
+    rows = _draft(tmp_path, "Other grade 3 toxicities included diarrhoea (n=7), urinary "
+                            "retention (n=5) and lymphopenia (n=6) in the Drug X group; and "
+                            "rash (n=3) in the placebo group.")
+    expected = {"7": ("Diarrhoea", "drug_x"), "5": ("Urinary retention", "drug_x"),
+                "6": ("Lymphopenia", "drug_x"), "3": ("Rash", "placebo")}
+    for value, (category, arm) in expected.items():
+        row = _row(rows, value)
+        assert (row["quantity"], row["category"].lower(), row["arm"], row["statistic"]) == (
+            "ae_grade3", category.lower(), arm, "count"), row
+        assert row["needs_review"] == "yes"

@@ -27,10 +27,10 @@ needs_papers = pytest.mark.skipif(
                            "beside the repository")
 # recall floors per paper (every field right), measured and rounded down
 RECALL_FLOORS = {"pmc2944158": 0.58, "pmc3466131": 0.42, "pmc3580671": 0.53,
-                 "pmc4282128": 0.52, "pmc5362536": 0.76, "pmc5555437": 0.60,
+                 "pmc4282128": 0.52, "pmc5362536": 0.76, "pmc5555437": 0.62,
                  "pmc5614421": 0.66, "pmc5724392": 0.46, "pmc5976950": 0.62}
-OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.58, 0.55, 0.95
-TEXT_RECALL = 0.22  # the numbers of the text (not table cells), every field right
+OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.58, 0.56, 0.95
+TEXT_RECALL = 0.23  # the numbers of the text (not table cells), every field right
 
 
 @needs_papers

@@ -459,6 +459,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textnamed.label_versions(s)
     label_arms(s)
     textnamed.label_endpoint_p(s)
+    textnamed.label_listed_events(s)
     for d in rows:
         if unit.external or d.fields["quantity"] in ("external_pfs", "external_orr"):
             _external(s, d)

@@ -1,4 +1,4 @@
-"""Two labels a sentence names outright (:mod:`.sentences`).
+"""Labels a sentence names outright (:mod:`.sentences`).
 
 - **The comparison of a time-to-event endpoint**: "median PFS was 10.3 vs 7.4 months (P =
   0.42)", "the difference between groups for local progression-free survival (p=0.20)": a P
@@ -13,6 +13,9 @@
   Evaluation Criteria in Solid Tumors", "Common Terminology Criteria for Adverse Events") are
   written as their abbreviations. The category stays a guess (a paper may name a product and
   its maker, "SAS software").
+- **Events listed with their counts**: "Other grade 3 reported toxicities included diarrhoea
+  (n=7), hyponatremia (n=1) ... in the once-daily group": each count is of the event named
+  before it, at the grade named before the list, in the arm named after it (a guess).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.drafter import Draft
 from trialrecon.dossier.draft.textrules import guess, hr_named, is_sure, sure
 
@@ -104,7 +108,7 @@ def label_versions(s: Sentence) -> None:
             continue
         before = s.unit.text[max(0, start - 120):start]
         named = next((abbr for rx, abbr in _CRITERIA if re.search(
-            rx.pattern + r"[^.;:]{0,25}$", before.lower())), "")
+            rx.pattern + r"[^.;:]{0,40}$", before.lower())), "")
         if not named:
             m = _NAME_BEFORE.search(before)
             named = m.group(1).replace("®", "").replace("™", "").strip() if m else ""
@@ -112,3 +116,42 @@ def label_versions(s: Sentence) -> None:
             continue
         d.fields["category"] = named
         guess(d, f"category: the name printed before the version ('{named}')")
+
+
+# "diarrhoea (n=7), hyponatremia (n=1), urinary retention (n=5)": a term and its count
+_LISTED_TERM = re.compile(r"(?:^|[,;:(]\s*|\band\s+|\bincluded\s+|\bincluding\s+)"
+                          r"([a-z][a-z' -]{2,40}?)\s*[(\[]\s*n\s*=\s*$")
+_EVENTS = re.compile(r"\b(?:toxicit(?:y|ies)|adverse (?:events?|reactions?)|side[- ]effects?)\b")
+_GRADE_AT = re.compile(r"\bgrades?\s*\d(?:\s*(?:-|–|/|or|and|to)\s*\d)?(?:\s*(?:or (?:higher|"
+                       r"more|worse)|\+))?")
+
+
+def label_listed_events(s: Sentence) -> None:
+    """"Other grade 3 reported toxicities included diarrhoea (n=7), hyponatremia (n=1) ... in
+    the once-daily group": each count printed as "(n=k)" after an event's name is that many
+    patients with that event at the grade the sentence names before it (``ae_grade3``), the
+    name as printed its category, the arm the one named after it in its clause; a guess."""
+    if not _EVENTS.search(s.low):
+        return
+    for d in s.rows:
+        if d.item is None or d.fields["statistic"] not in ("count", "value") or \
+                not re.fullmatch(r"\d+", d.fields["value"]) or is_sure(d, "quantity"):
+            continue
+        start, end = s.span(d)
+        term = _LISTED_TERM.search(s.low[max(0, start - 60):start])
+        grades = list(_GRADE_AT.finditer(s.low[:start]))
+        grade = cues.grade(grades[-1].group()) if grades else ""
+        if not term or not grade or not _EVENTS.search(s.low[grades[-1].start():start]):
+            continue
+        at = max(0, start - 60) + term.start(1)
+        name = re.sub(r"^(?:and|or|including|included)\s+", "",
+                      s.unit.text[at:at + len(term.group(1))].strip(), flags=re.IGNORECASE)
+        d.fields.update(quantity=f"ae_{grade}", category=name[:1].upper() + name[1:],
+                        statistic="count", unit="patients")
+        clause_end = end + (re.search(r"[;.]|$", s.low[end:]).start())
+        after = [a for a in s.arms if end <= a.start < clause_end]
+        if after:
+            d.fields["arm"] = after[0].name
+        d.rules.append(f"quantity: an event listed with its count at {grades[-1].group()!r}")
+        sure(d, "statistic", "a count printed as (n=k)")
+        guess(d, "category: an event named in a list (its name as printed)")
