@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trialrecon.dossier.draft import textflow, textrules, textshapes
+from trialrecon.dossier.draft import textflow, textnamed, textrules, textshapes
 from trialrecon.dossier.draft.drafter import Draft, Unit
 from trialrecon.dossier.draft.lexicon import Hit, Names
 from trialrecon.dossier.draft.normalise import fold
@@ -456,7 +456,10 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_sd(s)
     textrules.label_tests(s)
     textshapes.label_subgroup(s)
+    textnamed.label_versions(s)
     label_arms(s)
+    textnamed.label_endpoint_p(s)
+    textnamed.label_listed_events(s)
     for d in rows:
         if unit.external or d.fields["quantity"] in ("external_pfs", "external_orr"):
             _external(s, d)

@@ -28,6 +28,7 @@ from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, dr
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import HAS_NUMBER_WORD
+from trialrecon.dossier.draft.restate import index_rows, restate_rows
 from trialrecon.dossier.draft.sentences import TextContext, label_sentence
 from trialrecon.dossier.draft.tables import is_data
 from trialrecon.dossier.draft.tableview import view
@@ -261,12 +262,14 @@ def draft_document(doc: Document, names: Names, source_id: str,
     table_rows = [d for d in drafts if d.fields["row"] or d.fields["column"]]
     _collisions(table_rows, by_row=True)
     cells = index_cells(table_rows)
+    table_index = index_rows(table_rows)
     context = TextContext.of(names, table_names(table_rows, doc.text), population)
     for n, unit in enumerate(units):
         rows = [_finish(d, unit) for d in draft_unit(unit, names, lex, source_id)
                 if not _in_arm_name(d, unit, names)]
         rows = label_sentence(unit, rows, context)
         rows = borrow_labels(rows, unit.text, cells, names, context.tables)
+        rows = restate_rows(rows, unit, table_index, names, context.tables)
         label_declared_set(rows, names)
         _collisions(rows, by_row=False)
         drafts.extend(rows)

@@ -402,7 +402,9 @@ def label_declared_endpoints(s: Sentence) -> None:
         if not m or m.group(1) in own or term is None:
             continue
         start = s.group_span(d)[0]
-        lo = max(0, start - 90)
+        # "median local progression-free survival was 20.7 months (95% CI 16.1-27.9) in the
+        # A group versus 17.9 months": the other arm's number stands far from the name
+        lo = max(0, start - 200)
         window = s.low[lo:start]
         at = window.rfind(term.group(1))
         if at < 0:
