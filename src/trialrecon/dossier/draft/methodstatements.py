@@ -63,19 +63,34 @@ _UNADJUSTED = re.compile(r"\bunadjusted\b|\bwithout (?:any )?adjust\w*|\bno adju
                          r"\bnot adjusted\b|\bcrude\b|\buni-?variable\b|\buni-?variate\b")
 _ADJUSTED = re.compile(r"\badjust(?:ed|ing|ment)?\b|\bmulti-?variable\b|\bmulti-?variate\b|"
                        r"\bcontrolling for\b|\bancova\b|analysis of covariance")
-_STRATIFIED = re.compile(r"\bstratif(?:ied|ication)\b")
+# ("stratification factors" as what a model adjusts for is an adjustment: the data
+# dictionary's ``stratified`` is a model or test stratified by the strata)
+_STRATIFIED = re.compile(r"\bstratified\b|\bwith stratification\b|\bstratification (?:by|for|on)\b")
 # a Cox model fitted to weigh prognostic factors, not only the arms
 _PROGNOSTIC = re.compile(r"\bmulti-?variable\b|\bmulti-?variate\b|prognostic|independent(?:ly)?"
                          r" (?:associated|predict|risk|factors?)|risk factors|confounders?")
 _LOG_RANK = re.compile(r"log[- ]?rank")
+_FOR_STRATA = re.compile(r"adjust\w* (?:by |for )?(?:the |such |these |all )?(?:\w+ )?"
+                         r"(?:stratification|randomi[sz]ation) (?:factors|variables|criteria)|"
+                         r"adjust\w* (?:by|for) (?:the )?strata")
+# a clause that states something (not a bare list of what is presented: "Hazard ratios
+# (HR), confidence intervals (CI), and P values from unadjusted Cox models were presented")
+_VERB = re.compile(r"\b(?:is|are|was|were|be|been|used|using|estimated|calculated|compared|"
+                   r"analy[sz]ed|fitted|performed|derived|obtained|presented|reported|"
+                   r"expressed|assessed|adjust\w*|stratified)\b")
 _CLAUSES = re.compile(r",\s*(?:and\s+|or\s+|while\s+|whereas\s+)?|;\s*|\s+whereas\s+")
 # "all P values are two-sided", "all reported tests were two-sided", "P values are 2-sided"
 _SIDE = r"(one|two|1|2)[- ](?:sided|tailed)"
-_EVERY_P = re.compile(rf"\ball\b[^.;]{{0,60}}?\b(?:p[- ]?values?|tests?|analyses)\b[^.;]{{0,40}}?"
+_EVERY_P = re.compile(rf"\ball\b[^.;]{{0,60}}?\b(?:p[- ]?values?|p|tests?|analyses)\b[^.;]{{0,40}}?"
                       rf"\b{_SIDE}|\bp[- ]?values?\b (?:are|were) (?:all )?(?:reported as |"
-                      rf"calculated as |given as )?{_SIDE}|\b{_SIDE} (?:p[- ]?values|tests) "
+                      rf"calculated as |given as |(?:calculated |computed |obtained )?(?:using|"
+                      rf"from|with|by) (?:a )?)?{_SIDE}|\b{_SIDE} (?:p[- ]?values|tests) "
                       rf"(?:are|were) (?:used|reported|calculated|given) (?:throughout|for all)")
 _ANY_SIDE = re.compile(rf"\b{_SIDE}\b")
+# sections whose "analyses" report results ("Results / Mortality analyses")
+_NOT_METHODS = re.compile(r"results|discussion|conclusion|findings")
+# a P value of an interaction or trend, whose test is not the effect's
+_OTHER_HYPOTHESIS = re.compile(r"interaction|heterogeneity|\btrend\b")
 # a sentence of the design (the effect it powers the trial to detect) states no analysis
 _DESIGN = re.compile(r"\bpower\b|sample size|to detect|(?:were|was|be|is|are) (?:required|"
                      r"needed)|events? (?:required|needed)")
@@ -102,7 +117,8 @@ def _methods_sentences(doc: Document) -> list[str]:
         sections = doc.section_path(block.section)
         path = " ".join(fold(s.heading) for s in sections)
         if not re.search(r"statistic|analys|methods", path) or \
-                (sections and sections[0].kind == "abstract"):
+                (sections and (sections[0].kind == "abstract" or
+                               _NOT_METHODS.search(fold(sections[0].heading)))):
             continue
         out.extend(re.split(r"(?<=[.;])\s+", block.plain))
     return out
@@ -126,6 +142,8 @@ def _adjustments(low: str) -> set[str]:
         out.add("adjusted")
     if _STRATIFIED.search(low):
         out.add("stratified")
+        if _FOR_STRATA.search(low):  # "stratified hazard ratios adjusted by the 4
+            out.discard("adjusted")  # stratification factors": stratified
     return out
 
 
@@ -136,7 +154,9 @@ def _segments(sentence: str) -> list[tuple[tuple[str, ...], str]]:
     lead = ""
     for clause in _CLAUSES.split(sentence):
         kinds = _kinds(clause)
-        if kinds:
+        if kinds and out and not _VERB.search(out[-1][1]):  # a bare list goes on
+            out[-1] = (tuple(dict.fromkeys(out[-1][0] + kinds)), f"{out[-1][1]} {fold(clause)}")
+        elif kinds:
             out.append((kinds, f"{lead} {fold(clause)}"))
             lead = ""
         elif out:
@@ -161,8 +181,9 @@ def read_statements(doc: Document) -> MethodStatements:
             continue
         for kinds, text in _segments(sentence):
             adjustments = _adjustments(text)
-            if _LOG_RANK.search(text):
-                found.log_rank.add("stratified" if "stratified" in adjustments else "")
+            if _LOG_RANK.search(text):  # a log-rank test "adjusted for the strata" is stratified
+                found.log_rank.add("stratified" if adjustments & {"stratified", "adjusted"}
+                                   else "")
                 if kinds == ("hr",) and not re.search(r"\bcox\b|hazard ratio", text):
                     continue  # a log-rank comparison: its P values only
             if "hr" in kinds and re.search(r"\bcox\b|proportional hazard", text) and \
@@ -244,18 +265,54 @@ def _test(d: Draft, s: MethodStatements) -> None:
         _flag(d, "test: the methods name tests, the sentence does not say which")
 
 
-def apply_statements(drafts: list[Draft], s: MethodStatements) -> None:
+def _endpoint_p(d: Draft, s: MethodStatements) -> None:
+    """A P value comparing times to an event ("median PFS 10.2 and 10.8 months, p = 0.74")
+    is the log-rank test's when the methods name one and no Cox model besides (with a Cox
+    model for prognostic factors, the P value of groups by a factor may be either's: left
+    alone)."""
+    f = d.fields
+    if not s.log_rank or _cox_besides_log_rank(s) or f.get("test") and f.get("adjustment"):
+        return
+    test = model_test(s.models, f"{f['quantity']}_hr", "", "")
+    if not test or len(s.log_rank) > 1:
+        _flag(d, "test: the methods name several log-rank tests (stratified and not)")
+        return
+    if not f.get("test"):
+        f["test"] = test
+        d.rules.append(f"test: '{test}', the log-rank test the methods name")
+    if not f.get("adjustment") and next(iter(s.log_rank)):
+        f["adjustment"] = next(iter(s.log_rank))
+        d.rules.append("adjustment: the methods' log-rank test is stratified")
+
+
+def _other_hypothesis(f: dict[str, str]) -> bool:
+    """A P value whose words just before it say it tests an interaction or a trend."""
+    anchor = fold(f.get("anchor", ""))
+    value = f.get("value", "")
+    at = anchor.rfind(value.lstrip("0") or value) if value else -1
+    before = anchor[:at] if at > 0 else anchor
+    return bool(_OTHER_HYPOTHESIS.search(" ".join(before.split()[-4:])))
+
+
+def apply_statements(drafts: list[Draft], s: MethodStatements,
+                     endpoints: frozenset[str] = frozenset()) -> None:
     """Write what the methods say for every value of a kind on the values of that kind that
-    do not say it themselves (or flag them where the methods say several things)."""
+    do not say it themselves (or flag them where the methods say several things);
+    ``endpoints``: the quantities that are times to an event (``pfs``, a declared one)."""
     side = next(iter(s.sides)) if len(s.sides) == 1 and not (s.other_sides - s.sides) else ""
     for d in drafts:
         f = d.fields
         if f["statistic"] == "p_value" and side and not f.get("sided"):
             f["sided"] = side
             d.rules.append(f"sided: the methods say every P value is {side.replace('_', '-')}")
+        if f.get("subgroup") or f.get("hypothesis") or _other_hypothesis(f):
+            continue
+        if f["statistic"] == "p_value" and f["quantity"] in endpoints and \
+                not (f["row"] or f["column"]):
+            _endpoint_p(d, s)
+            continue
         kind = "" if f["quantity"].startswith("design_") else _kind(f["quantity"])
-        if not kind or f.get("subgroup") or f.get("hypothesis") or \
-                f["statistic"] not in ("estimate", "ci_low", "ci_high", "p_value"):
+        if not kind or f["statistic"] not in ("estimate", "ci_low", "ci_high", "p_value"):
             continue
         _adjust(d, s, kind)
         if f["statistic"] == "p_value":

@@ -13,7 +13,8 @@ statistical-methods sentence that names a model is read as (kind of outcome, tes
   time-to-event, or the effect it expresses: differences in means, relative risks, ratios of
   means), or whose sentence does, uses the model for something else and is left out;
 - a log-rank test (``stratified_log_rank`` when stratified: "the log-rank test with
-  stratification for institution") compares times to an event;
+  stratification for institution", "adjusted for the stratification factors") compares
+  times to an event;
 - the test of the model: linear regression is an ANCOVA when adjusted and a t test when
   not; logistic regression its Wald test (``logistic_wald``); an ordinal (proportional odds)
   model ``proportional_odds``; Cox regression ``cox_wald``; Poisson or negative binomial
@@ -42,7 +43,8 @@ _KINDS = (("ordinal", r"\bordinal\b|\bshift\b|of higher severity"),
           ("binary", r"\bbinary\b|\bdichotomous\b|relative risks?|risk ratios?|\bproportions\b"),
           ("time", r"time[- ]to[- ]event|\bsurvival\b|hazard ratios?"))
 _MODELS = (("stratified_log_rank", "time", r"stratified log[- ]?rank|log[- ]?rank tests? "
-            r"(?:with|after|using) stratification|log[- ]?rank tests?,? stratified (?:by|for)"),
+            r"(?:with|after|using) stratification|log[- ]?rank tests?,? (?:stratified|adjusted) "
+            r"(?:by|for)"),
            ("log_rank", "time", r"log[- ]?rank"),
            ("proportional_odds", "ordinal", r"proportional odds|ordinal logistic|ordered logistic"),
            ("linear", "mean", r"linear (?:regression|model)|\bancova\b|analysis of covariance"),
@@ -87,7 +89,8 @@ def model_test(models: tuple[tuple[str, str], ...], quantity: str, adjustment: s
                words: str) -> str:
     """The test of a P value of ``quantity`` (with ``adjustment``; ``words``: its row's
     label and notes) from the Methods' models, or "" when they name none or several."""
-    fits = _hazard_fits(models) if quantity.endswith("_hr") else _FITS.get(quantity, ())
+    fits = _hazard_fits(models, adjustment) if quantity.endswith("_hr") else \
+        _FITS.get(quantity, ())
     tests = {test for _, test in models if test in fits}
     if len(tests) > 1:  # an odds ratio: of an ordinal outcome where its row or notes say so
         tests = {"proportional_odds" if re.search(_KINDS[0][1], fold(words)) else
@@ -101,9 +104,10 @@ def model_test(models: tuple[tuple[str, str], ...], quantity: str, adjustment: s
         "t_test" if adjustment == "unadjusted" else ""
 
 
-def _hazard_fits(models: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+def _hazard_fits(models: tuple[tuple[str, str], ...], adjustment: str) -> tuple[str, ...]:
     """The tests of a hazard ratio's P value: the log-rank test the methods name for the
-    comparison of survival (the Cox model estimates the ratio), else the Cox model's."""
+    comparison of survival (the Cox model estimates the ratio), else the Cox model's; an
+    adjusted ratio's is the Cox model's (a log-rank test adjusts for no covariate)."""
     named = {test for _, test in models}
     ranks = tuple(t for t in ("stratified_log_rank", "log_rank") if t in named)
-    return ranks or ("cox_wald",)
+    return ("cox_wald",) if adjustment.startswith("adjusted") or not ranks else ranks

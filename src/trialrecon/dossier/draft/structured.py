@@ -276,7 +276,8 @@ def draft_document(doc: Document, names: Names, source_id: str,
             progress(n + 1, len(units))
     _several_designs([d for d in drafts if not d.fields["row"] and not d.fields["column"]])
     _footnoted_missing(doc, drafts, names)
-    apply_statements(drafts, read_statements(doc))
+    apply_statements(drafts, read_statements(doc), frozenset(
+        [i for i, _ in names.endpoints] + list(lex.extra.get("endpoint_terms", {}))))
     if method_adjusted_odds(doc):
         _adjusted_odds(drafts)
     drafts.sort(key=lambda d: d.offset)

@@ -128,6 +128,8 @@ def caption_tests(caption: str) -> tuple[tuple[str, str], ...]:
         if not cues.test_of(sentence):
             continue
         for clause in _CLAUSE.split(sentence):
+            if _INTERVAL.search(clause) and not _P_WORDS.search(clause):
+                continue  # "95% exact binomial confidence interval": no test of a P value
             for test in cues.named_tests(clause):
                 if _EXCEPT.match(clause):  # the rows it names, not a kind of value
                     kind = f"except {clause}"
@@ -138,6 +140,8 @@ def caption_tests(caption: str) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(out))
 
 
+_INTERVAL = re.compile(r"confidence intervals?|\bci\b", re.IGNORECASE)
+_P_WORDS = re.compile(r"\bp\b|p[- ]values?|\btests?\b", re.IGNORECASE)
 # a clause naming the rows a test is used for instead of the usual one ("..., except
 # Fisher's exact test used for sickle cell genotype")
 _EXCEPT = re.compile(r"^\W*(?:except|apart from|other than|but)\b", re.IGNORECASE)
@@ -193,14 +197,14 @@ def table_test(v: TableView, row: Row, col: Column, marks: tuple[str, ...]) -> t
     table names it, or ("", why) when it names several and not which is this row's, or
     ("", "") when it names none.
 
-    The most specific statement first: a note the cell's own marks point to, a note the
-    row's stub points to, then the table-wide ones (the unmarked notes, a note on the
-    column's header), then the caption; a statement naming a test for each kind of value
-    ("Fisher's exact test or t-test unless otherwise specified") gives the row the one for
-    the values it prints (counts or measurements)."""
+    The most specific statement first: a note the cell's own marks point to, the row's stub
+    ("Log-rank P value") and a note it points to, then the table-wide ones (the unmarked
+    notes, a note on the column's header), then the caption; a statement naming a test for
+    each kind of value ("Fisher's exact test or t-test unless otherwise specified") gives
+    the row the one for the values it prints (counts or measurements)."""
     counts, measure = row_values(v, row)
     levels = (tuple(pair for m in dict.fromkeys(marks) if m for pair in v.tests.get(m, ())),
-              caption_tests(row.notes),
+              caption_tests(f"{row.notes} {row.stub}"),
               tuple(dict.fromkeys(v.tests.get("", ()) + caption_tests(col.notes))),
               v.caption_tests)
     for pairs in levels:
