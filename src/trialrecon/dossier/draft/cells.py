@@ -36,7 +36,7 @@ from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
-from trialrecon.dossier.draft.methodtests import method_models, model_test
+from trialrecon.dossier.draft.methodtests import method_models, model_test, table_models
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, quantity, score_unit
@@ -360,7 +360,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
         elif several:
             lab.guess(several)
         elif v.method_tests or v.method_models:  # the model named for this kind of outcome
-            lab.test = model_test(_table_models(v, col), lab.quantity, lab.adjustment,
+            models = table_models(v.method_models, v.kind == "regression", col.label)
+            lab.test = model_test(models, lab.quantity, lab.adjustment,
                                   f"{row.label} {row.notes} {v.context}")
             lab.guess("test: the methods name tests, the table does not say which")
         if "interaction" in fold(col.label + " " + row.label):
@@ -369,14 +370,6 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
         sided = re.findall(r"\b(one|two|1|2)[- ]sided\b", fold(notes))
         if len(set(sided)) == 1:
             lab.sided = "one_sided" if sided[0] in ("one", "1") else "two_sided"
-
-
-def _table_models(v: TableView, col: Column) -> tuple[tuple[str, str], ...]:
-    """The methods' models a table's P values may come from: a regression table's (or a
-    "Wald's p" column's) are its model's, not the log-rank test's the methods name."""
-    if v.kind == "regression" or "wald" in fold(col.label):
-        return tuple(m for m in v.method_models if "log_rank" not in m[1])
-    return v.method_models
 
 
 def _unit_set(v: TableView, names: Names) -> str:

@@ -111,3 +111,12 @@ def _hazard_fits(models: tuple[tuple[str, str], ...], adjustment: str) -> tuple[
     named = {test for _, test in models}
     ranks = tuple(t for t in ("stratified_log_rank", "log_rank") if t in named)
     return ("cox_wald",) if adjustment.startswith("adjusted") or not ranks else ranks
+
+
+def table_models(models: tuple[tuple[str, str], ...], regression: bool,
+                 column: str) -> tuple[tuple[str, str], ...]:
+    """The methods' models a table's P values may come from: a regression table's (or a
+    "Wald's p" column's) are its model's, not the log-rank test's the methods name."""
+    if regression or "wald" in fold(column):
+        return tuple(m for m in models if "log_rank" not in m[1])
+    return models
