@@ -189,11 +189,15 @@ def test_a_significance_threshold_says_no_side_of_every_p_value(tmp_path):
 
 def test_an_adjusted_hazard_ratios_p_value_is_the_cox_models(tmp_path):
     """The methods name a log-rank test and a Cox model: an adjusted HR's P value is the
-    Cox model's (a log-rank test adjusts for no covariate), and flagged as a guess."""
+    Cox model's (a log-rank test adjusts for no covariate), flagged as a guess; a P value of
+    an HR that does not say may be either's: no test, flagged."""
     rows = _draft_paper(tmp_path, "Survival was compared with the log-rank test. Hazard "
                                   "ratios were estimated with Cox regression.",
                         "Progression-free survival was longer with Drug X (adjusted hazard "
-                        "ratio 0.62, 95% CI 0.45 to 0.85; P = 0.003).")
+                        "ratio 0.62, 95% CI 0.45 to 0.85; P = 0.003). Overall survival did "
+                        "not differ (hazard ratio 0.91, 95% CI 0.70 to 1.18; P = 0.47).")
     p = _stat(rows, "0.003")
     assert (p["adjustment"], p["test"]) == ("adjusted", "cox_wald")
     assert p["review"] == "yes"
+    p = _stat(rows, "0.47")
+    assert (p["statistic"], p.get("test", ""), p["review"]) == ("p_value", "", "yes")

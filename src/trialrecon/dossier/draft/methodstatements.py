@@ -236,13 +236,15 @@ def _adjust(d: Draft, s: MethodStatements, kind: str) -> None:
         return
     p_value = d.fields["statistic"] == "p_value"
     value, several = (_p_adjustment if p_value else _estimate_adjustment)(s, kind)
-    if value:
+    if value and p_value and kind == "hr" and _cox_besides_log_rank(s) and \
+            "log_rank" not in d.fields.get("test", ""):
+        # the log-rank test's adjustment, on a P value that may be the Cox model's
+        _flag(d, "adjustment: the methods name a log-rank test and a Cox model (say which "
+                 "this P value is)")
+    elif value:
         d.fields["adjustment"] = value
         d.rules.append(f"adjustment: the methods state '{value}' for every "
                        f"{_KIND_NAMES[kind]}{' P value' if p_value else ''}")
-        if p_value and kind == "hr" and _cox_besides_log_rank(s):
-            _flag(d, "adjustment: the methods name a log-rank test and a Cox model (say "
-                     "which this P value is)")
     elif several:
         _flag(d, f"adjustment: the methods state several analyses of the {_KIND_NAMES[kind]}s "
                  "(say which this one is)")
@@ -250,18 +252,21 @@ def _adjust(d: Draft, s: MethodStatements, kind: str) -> None:
 
 def _test(d: Draft, s: MethodStatements) -> None:
     """The test of a P value in the text: the log-rank test the methods name for a hazard
-    ratio (sure when they name no Cox model besides), else the model they name for that
-    kind of effect (a guess, as in a table)."""
+    ratio (when they name a Cox model besides, the P value may be either's: flagged, left
+    empty), else the model they name for that kind of effect (a guess, as in a table)."""
     if d.fields.get("test") or d.fields["row"] or d.fields["column"]:
         return  # a table's P values have theirs from the table or its methods already
     test = model_test(s.models, d.fields["quantity"], d.fields.get("adjustment", ""),
                       d.fields.get("category", ""))
+    if "log_rank" in test and _cox_besides_log_rank(s):
+        _flag(d, "test: the methods name a log-rank test and a Cox model (say which this P "
+                 "value is)")
+        return
     if not test:
         return
     d.fields["test"] = test
-    sure = "log_rank" in test and not _cox_besides_log_rank(s)
     d.rules.append(f"test: '{test}', the methods' test of this kind of effect")
-    if not sure:
+    if "log_rank" not in test:  # a model named for a kind of outcome: a guess, as in a table
         _flag(d, "test: the methods name tests, the sentence does not say which")
 
 
