@@ -8,10 +8,14 @@ analysis)". A Methods section often says it once for every value of a kind:
   "odds ratios from logistic regression adjusted for centre": the adjustment of every
   estimate of that kind (its CI and P value too) that does not print its own;
 - "P values from the log-rank test with stratification for institution": the test (and the
-  ``stratified`` adjustment) of every hazard ratio's P value;
+  ``stratified`` adjustment) of every hazard ratio's P value, and of a P value comparing
+  the arms' times to an event ("median PFS 10.2 and 10.8 months, p = 0.74"); when the
+  methods name a Cox model too, a P value in the text that does not say which is flagged
+  and left empty, and an adjusted ratio's is the Cox model's;
 - "all P values are two-sided", "all tests were two-sided": the side of every P value.
 
-Each sentence of the statistical methods (not the Abstract) is cut into clauses; a clause
+Each sentence of the statistical methods (not the Abstract, not a Results section's
+"analyses", not a sentence of the design's power) is cut into clauses; a clause
 naming an effect or its model (hazard ratios, Cox, log-rank; odds ratios, logistic; ...)
 opens a *segment* that the clauses after it without a kind of their own continue ("a Cox
 model, stratified by centre"). A segment's adjustment is what its words say: stratified,
