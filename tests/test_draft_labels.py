@@ -248,23 +248,28 @@ def _odds_doc(methods: str) -> object:
     return b.build()
 
 
-@pytest.mark.parametrize(("methods", "flagged"), [
+@pytest.mark.parametrize(("methods", "adjustment", "flagged"), [
     ("Binary outcomes were compared in a logistic regression model adjusting for site and "
-     "body weight.", True),
+     "body weight.", "adjusted", False),
     ("Binary outcomes were compared with unadjusted odds ratios from a logistic regression "
-     "model.", False),
-    ("Binary outcomes were compared with the chi-square test.", False)])
+     "model.", "unadjusted", False),
+    ("Crude odds ratios were computed, and a logistic regression model adjusting for site "
+     "was fitted.", "", True),
+    ("Binary outcomes were compared with the chi-square test.", "", False)])
 def test_odds_ratios_of_a_paper_with_an_adjusted_logistic_model_are_flagged(
-        tmp_path: Path, methods: str, flagged: bool) -> None:
-    """An odds ratio that says neither adjusted nor crude, in a paper whose methods fit a
-    logistic model adjusted for covariates, may be that model's: the draft flags it for the
-    reviewer (the counts would not reproduce it); without such a model it is not flagged."""
+        tmp_path: Path, methods: str, adjustment: str, flagged: bool) -> None:
+    """An odds ratio that says neither adjusted nor crude takes what the methods state for
+    every odds ratio (one logistic model, adjusted or not: the data dictionary's "the Methods
+    for that kind of analysis"); when they fit a crude and an adjusted one, it may be
+    either's: the draft flags it for the reviewer (the counts would not reproduce the
+    adjusted one); without a logistic model it is not flagged."""
     (tmp_path / "trial.yaml").write_text(TRIAL, encoding="utf-8")
     rows = draft_document(_odds_doc(methods), read_names(tmp_path / "trial.yaml"), "paper")
     odds = [d for d in rows if d.fields["quantity"] == "odds_ratio"
             and d.fields["statistic"] == "estimate"]
     assert len(odds) == 1
-    assert any("adjusted logistic" in r for r in odds[0].rules) is flagged
+    assert odds[0].fields["adjustment"] == adjustment
+    assert any(r.startswith("guess: adjustment") for r in odds[0].rules) is flagged
 
 
 def _missing_table(note: str) -> object:

@@ -36,12 +36,12 @@ from trialrecon.dossier.draft import cues, regression
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
-from trialrecon.dossier.draft.methodtests import method_models, model_test
+from trialrecon.dossier.draft.methodtests import method_models, model_test, table_models
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
-from trialrecon.dossier.draft.tablerows import row_caption_test
+from trialrecon.dossier.draft.tablerows import table_test
 from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
 from trialrecon.dossier.draft.tablesets import other_set, row_set, unit_set
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
@@ -359,15 +359,14 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     else:
         lab.adjustment = col.adjustment or cues.adjustment_of(row.label)
     if lab.statistic == "p_value":
-        tests = {v.tests[m] for m in marks if m in v.tests} or \
-            {t for m, t in v.tests.items() if m == ""}
-        tests = tests or {t for t in [row_caption_test(v, row)] if t}
-        if len(tests) == 1:
-            lab.test = tests.pop()
-        elif len(tests) > 1:
-            lab.guess("test: notes name several tests")
+        test, several = table_test(v, row, col, marks)
+        if test:
+            lab.test = test
+        elif several:
+            lab.guess(several)
         elif v.method_tests or v.method_models:  # the model named for this kind of outcome
-            lab.test = model_test(v.method_models, lab.quantity, lab.adjustment,
+            models = table_models(v.method_models, v.kind == "regression", col.label)
+            lab.test = model_test(models, lab.quantity, lab.adjustment,
                                   f"{row.label} {row.notes} {v.context}")
             lab.guess("test: the methods name tests, the table does not say which")
         if "interaction" in fold(col.label + " " + row.label):

@@ -119,8 +119,10 @@ def test_of(text: str) -> str:
     return earliest("tests", text)
 
 
-def last_test(text: str) -> str:
-    """The test named last in ``text`` (the one nearest a P value printed after it), or ""."""
+def named_tests(text: str) -> tuple[str, ...]:
+    """Every test named in ``text``, in the order printed; a name inside a longer one
+    ("t test" of "paired t test") is left out, and a chi-square test "with Yates'
+    correction" is that one test."""
     low = plain(text)
     found = sorted((m.start(), -m.end(), key) for key, patterns in _section("tests")
                    for p in patterns for m in p.finditer(low))
@@ -128,7 +130,16 @@ def last_test(text: str) -> str:
     for start, neg_end, key in found:  # "fisher's exact test" holds no "t test"
         if not kept or start >= -kept[-1][1]:
             kept.append((start, neg_end, key))
-    return kept[-1][2] if kept else ""
+    keys = [key for _, _, key in kept]
+    if "chi_square_yates" in keys:
+        keys = [k for k in keys if k != "chi_square"]
+    return tuple(keys)
+
+
+def last_test(text: str) -> str:
+    """The test named last in ``text`` (the one nearest a P value printed after it), or ""."""
+    found = named_tests(text)
+    return found[-1] if found else ""
 
 
 def population_of(text: str) -> str:

@@ -12,16 +12,19 @@ statistical-methods sentence that names a model is read as (kind of outcome, tes
   to an event); a clause whose words name another kind (continuous, binary, count, ordinal,
   time-to-event, or the effect it expresses: differences in means, relative risks, ratios of
   means), or whose sentence does, uses the model for something else and is left out;
+- a log-rank test (``stratified_log_rank`` when stratified: "the log-rank test with
+  stratification for institution", "adjusted for the stratification factors") compares
+  times to an event;
 - the test of the model: linear regression is an ANCOVA when adjusted and a t test when
   not; logistic regression its Wald test (``logistic_wald``); an ordinal (proportional odds)
   model ``proportional_odds``; Cox regression ``cox_wald``; Poisson or negative binomial
   regression ``poisson``; a log-binomial model ``other``.
 
 A P value of an effect takes the test of the model that estimates it (a mean difference:
-linear; a risk ratio: log-binomial; a ratio of means or rates: Poisson; a hazard ratio: Cox;
-an odds ratio: logistic, or the ordinal model when its row or notes say the outcome is
-ordinal, or when it is the only one named) when the Methods name it; it stays a guess (the
-clause may speak of other outcomes).
+linear; a risk ratio: log-binomial; a ratio of means or rates: Poisson; a hazard ratio: the
+log-rank test named, else Cox; an odds ratio: logistic, or the ordinal model when its row or
+notes say the outcome is ordinal, or when it is the only one named) when the Methods name
+it; it stays a guess (the clause may speak of other outcomes).
 """
 
 from __future__ import annotations
@@ -39,7 +42,11 @@ _KINDS = (("ordinal", r"\bordinal\b|\bshift\b|of higher severity"),
           ("mean", r"\bcontinuous\b|differences? (?:in|of|between) means|mean differences?"),
           ("binary", r"\bbinary\b|\bdichotomous\b|relative risks?|risk ratios?|\bproportions\b"),
           ("time", r"time[- ]to[- ]event|\bsurvival\b|hazard ratios?"))
-_MODELS = (("proportional_odds", "ordinal", r"proportional odds|ordinal logistic|ordered logistic"),
+_MODELS = (("stratified_log_rank", "time", r"stratified log[- ]?rank|log[- ]?rank tests? "
+            r"(?:with|after|using) stratification|log[- ]?rank tests?,? (?:stratified|adjusted) "
+            r"(?:by|for)"),
+           ("log_rank", "time", r"log[- ]?rank"),
+           ("proportional_odds", "ordinal", r"proportional odds|ordinal logistic|ordered logistic"),
            ("linear", "mean", r"linear (?:regression|model)|\bancova\b|analysis of covariance"),
            ("logistic_wald", "binary", r"logistic regression"),
            ("cox_wald", "time", r"\bcox\b|proportional hazards? regression"),
@@ -82,7 +89,8 @@ def model_test(models: tuple[tuple[str, str], ...], quantity: str, adjustment: s
                words: str) -> str:
     """The test of a P value of ``quantity`` (with ``adjustment``; ``words``: its row's
     label and notes) from the Methods' models, or "" when they name none or several."""
-    fits = ("cox_wald",) if quantity.endswith("_hr") else _FITS.get(quantity, ())
+    fits = _hazard_fits(models, adjustment) if quantity.endswith("_hr") else \
+        _FITS.get(quantity, ())
     tests = {test for _, test in models if test in fits}
     if len(tests) > 1:  # an odds ratio: of an ordinal outcome where its row or notes say so
         tests = {"proportional_odds" if re.search(_KINDS[0][1], fold(words)) else
@@ -94,3 +102,21 @@ def model_test(models: tuple[tuple[str, str], ...], quantity: str, adjustment: s
         return test
     return "ancova" if adjustment.startswith("adjusted") else \
         "t_test" if adjustment == "unadjusted" else ""
+
+
+def _hazard_fits(models: tuple[tuple[str, str], ...], adjustment: str) -> tuple[str, ...]:
+    """The tests of a hazard ratio's P value: the log-rank test the methods name for the
+    comparison of survival (the Cox model estimates the ratio), else the Cox model's; an
+    adjusted ratio's is the Cox model's (a log-rank test adjusts for no covariate)."""
+    named = {test for _, test in models}
+    ranks = tuple(t for t in ("stratified_log_rank", "log_rank") if t in named)
+    return ("cox_wald",) if adjustment.startswith("adjusted") or not ranks else ranks
+
+
+def table_models(models: tuple[tuple[str, str], ...], regression: bool,
+                 column: str) -> tuple[tuple[str, str], ...]:
+    """The methods' models a table's P values may come from: a regression table's (or a
+    "Wald's p" column's) are its model's, not the log-rank test's the methods name."""
+    if regression or "wald" in fold(column):
+        return tuple(m for m in models if "log_rank" not in m[1])
+    return models

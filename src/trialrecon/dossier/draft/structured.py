@@ -26,6 +26,7 @@ from trialrecon.dossier.draft.crossref import borrow_labels, index_cells
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
+from trialrecon.dossier.draft.methodstatements import apply_statements, read_statements
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import HAS_NUMBER_WORD
 from trialrecon.dossier.draft.restate import index_rows, restate_rows
@@ -185,7 +186,8 @@ def _adjusted_odds(rows: list[Draft]) -> None:
     """Odds ratios that say neither adjusted nor unadjusted, in a paper whose methods fit an
     adjusted logistic model: which of the two they are is the reviewer's to say."""
     for d in rows:
-        if d.fields["quantity"] == "odds_ratio" and not d.fields.get("adjustment"):
+        if d.fields["quantity"] == "odds_ratio" and not d.fields.get("adjustment") and \
+                not any(r.startswith("guess: adjustment") for r in d.rules):
             d.rules.append("guess: adjustment: the methods fit an adjusted logistic model "
                            "(say whether this odds ratio is its estimate)")
             d.needs_review = True
@@ -277,6 +279,8 @@ def draft_document(doc: Document, names: Names, source_id: str,
             progress(n + 1, len(units))
     _several_designs([d for d in drafts if not d.fields["row"] and not d.fields["column"]])
     _footnoted_missing(doc, drafts, names)
+    apply_statements(drafts, read_statements(doc), frozenset(
+        [i for i, _ in names.endpoints] + list(lex.extra.get("endpoint_terms", {}))))
     if method_adjusted_odds(doc):
         _adjusted_odds(drafts)
     drafts.sort(key=lambda d: d.offset)

@@ -93,24 +93,80 @@ def time_heading(label: str) -> str:
 _COUNTS_WORDS = re.compile(r"categorical|counts?\b|proportions?|percentages?|frequenc", re.I)
 _MEASURE_WORDS = re.compile(r"\bmeans?\b|medians?|central tendency|continuous|laboratory|"
                             r"\bsd\b|standard deviation", re.I)
+# The values a test is for when a note names it with no words on the rows: "P values by
+# Fisher's exact test or t-test" compares counts by the one and measurements by the other.
+_TEST_VALUES = {**dict.fromkeys(("chi_square", "chi_square_yates", "fisher_exact", "cmh",
+                                 "exact_binomial", "trend"), "counts"),
+                **dict.fromkeys(("t_test", "welch_t_test", "paired_t_test", "wilcoxon_rank_sum",
+                                 "wilcoxon_signed_rank", "anova", "kruskal_wallis"), "measure")}
+_CLAUSE = re.compile(r";\s*|,\s*(?:and\s+|or\s+|while\s+|whereas\s+)?|"
+                     r"\s+(?:and|or|while|whereas)\s+")
+# the formats of a row that say it prints counts, or measurements ("(%)" alone is no count:
+# "HbA (%)" is a mean of a percentage)
+_COUNT_FORMATS = frozenset({"n_pct", "pct_n", "n"})
+_MEASURE_FORMATS = frozenset({"mean_sd", "mean_se", "median_iqr", "median_range", "mean_range",
+                              "mean_ci", "median_ci", "mean", "median"})
+
+
+def _values_named(text: str) -> str:
+    """``counts`` when ``text`` speaks of categorical values only, ``measure`` of means or
+    continuous values only, else ""."""
+    counts, measure = bool(_COUNTS_WORDS.search(text)), bool(_MEASURE_WORDS.search(text))
+    return "counts" if counts and not measure else "measure" if measure and not counts else ""
 
 
 def caption_tests(caption: str) -> tuple[tuple[str, str], ...]:
-    """(kind, test) of each sentence of a caption naming a test: kind ``counts`` when the
-    sentence speaks of categorical values, ``measure`` of means or medians, else ""
-    ("Measures of central tendency ...; differences were assessed via t-test")."""
+    """(kind, test) of each test a caption or note names: kind ``counts`` when its clause
+    speaks of categorical values, ``measure`` of means, medians or continuous values; a
+    clause saying neither gives the kind of values the test compares (a chi-square or
+    Fisher's test counts, a t or rank-sum test measurements), else its sentence's words
+    ("Measures of central tendency ...; differences were assessed via t-test"; "P values by
+    Fisher's exact test or t-test"; "chi-square test for categorical and t-test for
+    continuous variables")."""
     out = []
     for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", caption):
-        test = cues.test_of(sentence)
-        if test:
-            kind = "counts" if _COUNTS_WORDS.search(sentence) else \
-                "measure" if _MEASURE_WORDS.search(sentence) else ""
-            out.append((kind, test))
-    return tuple(out)
+        if not cues.test_of(sentence):
+            continue
+        for clause in _CLAUSE.split(sentence):
+            if _INTERVAL.search(clause) and not _P_WORDS.search(clause):
+                continue  # "95% exact binomial confidence interval": no test of a P value
+            for test in cues.named_tests(clause):
+                if _EXCEPT.match(clause):  # the rows it names, not a kind of value
+                    kind = f"except {clause}"
+                else:
+                    kind = _values_named(clause) or _TEST_VALUES.get(test) or \
+                        _values_named(sentence)
+                out.append((kind, test))
+    return tuple(dict.fromkeys(out))
 
 
-def caption_test(tests: tuple[tuple[str, str], ...], counts: bool, measure: bool) -> str:
-    """The one test the caption names for a row printing counts or measurements, or ""."""
+_INTERVAL = re.compile(r"confidence intervals?|\bci\b", re.IGNORECASE)
+_P_WORDS = re.compile(r"\bp\b|p[- ]values?|\btests?\b", re.IGNORECASE)
+# a clause naming the rows a test is used for instead of the usual one ("..., except
+# Fisher's exact test used for sickle cell genotype")
+_EXCEPT = re.compile(r"^\W*(?:except|apart from|other than|but)\b", re.IGNORECASE)
+_GENERIC_WORDS = frozenset({"test", "tests", "used", "with", "were", "was", "value", "values",
+                            "variables", "variable", "data", "patients", "number", "total",
+                            "which", "where", "that", "those", "from", "compared"})
+
+
+def _names_row(clause: str, stub: str) -> bool:
+    """Whether an exception clause names the row: a word of four letters or more of its
+    stub (its format and generic words aside) is in the clause."""
+    words = {w for w in re.findall(r"[a-z][a-z0-9-]{3,}", stubs.split_stub(stub).name.lower())
+             if w not in _GENERIC_WORDS}
+    return bool(words & set(re.findall(r"[a-z][a-z0-9-]{3,}", clause.lower())))
+
+
+def caption_test(tests: tuple[tuple[str, str], ...], counts: bool, measure: bool,
+                 stub: str = "") -> str:
+    """The one test the caption names for a row printing counts or measurements (or for the
+    row ``stub`` an exception names), or ""."""
+    named = {test for kind, test in tests if kind.startswith("except ") and stub and
+             _names_row(kind, stub)}
+    if named:
+        return named.pop() if len(named) == 1 else ""
+    tests = tuple((kind, test) for kind, test in tests if not kind.startswith("except "))
     kinds = {"counts"} if counts and not measure else {"measure"} if measure and not counts \
         else set()
     found = {test for kind, test in tests if kind in kinds or not kind} or \
@@ -118,12 +174,22 @@ def caption_test(tests: tuple[tuple[str, str], ...], counts: bool, measure: bool
     return found.pop() if len(found) == 1 else ""
 
 
+def row_values(v: TableView, row: Row) -> tuple[bool, bool]:
+    """Whether ``row`` prints counts, and whether measurements: as its stub's (or its
+    headings') format says, else as its arm cells read."""
+    formats = set(row.formats)
+    counts, measure = bool(formats & _COUNT_FORMATS), bool(formats & _MEASURE_FORMATS)
+    if counts != measure:
+        return counts, measure
+    member = stubs.member(v.table, row.index, row.stub,
+                          [c.index for c in v.data_columns() if c.arm], [])
+    return member.counts, member.continuous
+
+
 def row_caption_test(v: TableView, row: Row) -> str:
     """The test the caption names for the kind of values ``row`` prints (counts or
     measurements), or ""."""
-    member = stubs.member(v.table, row.index, row.stub,
-                          [c.index for c in v.data_columns() if c.arm], [])
-    return caption_test(v.caption_tests, member.counts, member.continuous)
+    return caption_test(v.caption_tests, *row_values(v, row), row.stub)
 
 
 # a stub that names no thing of its own, only "some level" of a variable ("Any", "Other")
@@ -151,3 +217,30 @@ def caption_variable(v: TableView) -> str:
     if not subject or len(subject.split()) > 6 or _NOT_ONE_VARIABLE.search(subject):
         return ""
     return subject
+
+
+def table_test(v: TableView, row: Row, col: Column, marks: tuple[str, ...]) -> tuple[str, str]:
+    """(test, "") of a P value in ``row`` and ``col`` whose cell prints ``marks``, as the
+    table names it, or ("", why) when it names several and not which is this row's, or
+    ("", "") when it names none.
+
+    The most specific statement first: a note the cell's own marks point to, the row's stub
+    ("Log-rank P value") and a note it points to, then the table-wide ones (the unmarked
+    notes, a note on the column's header), then the caption; a statement naming a test for
+    each kind of value ("Fisher's exact test or t-test unless otherwise specified") gives
+    the row the one for the values it prints (counts or measurements)."""
+    counts, measure = row_values(v, row)
+    levels = (tuple(pair for m in dict.fromkeys(marks) if m for pair in v.tests.get(m, ())),
+              caption_tests(f"{row.notes} {row.stub}"),
+              tuple(dict.fromkeys(v.tests.get("", ()) + caption_tests(col.notes))),
+              v.caption_tests)
+    for pairs in levels:
+        if not pairs:
+            continue
+        test = caption_test(pairs, counts, measure, row.stub)
+        if test:
+            return test, ""
+        if all(kind.startswith("except ") for kind, _ in pairs):
+            continue  # only the rows an exception names
+        return "", "test: notes name several tests, not which is this row's"
+    return "", ""

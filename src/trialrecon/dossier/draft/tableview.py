@@ -148,7 +148,7 @@ class TableView:
     columns: list[Column]
     rows: dict[int, Row]
     formats: tuple[str, ...]  # the caption's and unmarked notes' formats
-    tests: dict[str, str]  # footnote mark ("" for unmarked notes) -> test named
+    tests: dict[str, tuple[tuple[str, str], ...]]  # a note's mark -> (kind of value, test)
     population: str
     related: bool
     context: str  # caption, stub header and unmarked notes, folded
@@ -248,8 +248,9 @@ def _column(t: Table, c: int, header_rows: int, names: Names) -> Column:
     last = label.split(" / ")[-1] if label else ""
     if c < t.stub_columns:
         return Column(c, label, formats=formats)
-    # a footnote symbol may be printed as text in the header ("Total† (n = 155)")
-    heads = " ".join(t.cell_at(r, c).text for r in range(header_rows))
+    # a footnote symbol may be printed as text in the header ("Total† (n = 155)"), not in
+    # the ``^{#}`` of a mark the reader found (a "^" note)
+    heads = re.sub(r"\^\{[^}]*\}", " ", " ".join(t.cell_at(r, c).text for r in range(header_rows)))
     printed = [f.mark for f in t.footnotes if f.mark and not f.mark.isalnum() and f.mark in heads]
     notes = _notes(t, [m for r in range(header_rows) for m in t.cell_at(r, c).marks] + printed)
     formats = tuple(dict.fromkeys(formats + cues.formats_of(notes)))
@@ -541,12 +542,12 @@ def _between_data(t: Table, r: int, columns: list[Column]) -> bool:
                for c in range(t.stub_columns, t.n_cols) if t.is_origin(r, c))
 
 
-def _tests(t: Table) -> dict[str, str]:
-    out = {}
+def _tests(t: Table) -> dict[str, tuple[tuple[str, str], ...]]:
+    """{mark ("" for the unmarked notes): (kind of value, test) of each test named}."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
     for note in t.footnotes:
-        test = cues.test_of(note.text)
-        if test:
-            out[note.mark] = test
+        if found := caption_tests(note.text):
+            out[note.mark] = tuple(dict.fromkeys(out.get(note.mark, ()) + found))
     return out
 
 
