@@ -3,12 +3,16 @@
 Each notebook is run with :func:`trialrecon.stages.notebooks.execute_notebook` from the repository
 root into a temporary folder. Notebook 4 is told not to read ``results/`` so that it computes
 the reconciliation through the package and does not depend on an earlier pipeline run.
+A notebook run with the test parameters is run once per module (``executed``) and read by
+every test that checks that run; a test with other parameters or cells runs its own.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -24,8 +28,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TEST_PARAMETERS = {"04_reading_critically": {"use_results": False}}
 
 
-def _outputs_text(path: Path) -> str:
-    nb = nbformat.read(str(path), as_version=4)
+def _outputs_text(source: Path | nbformat.NotebookNode) -> str:
+    """The text outputs of a notebook (a file, or one already read)."""
+    nb = nbformat.read(str(source), as_version=4) if isinstance(source, Path) else source
     parts = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -63,20 +68,47 @@ def test_the_five_notebooks_are_present_and_stored_without_outputs():
         assert "papermill" not in nb.metadata, path.name
 
 
+@dataclass(frozen=True)
+class Executed:
+    """One run of a notebook with its test parameters: the written files' text (immutable),
+    and the folder they were written to."""
+
+    notebook: str
+    html: str
+    folder: Path
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory) -> Callable[[str], Executed]:
+    """``executed(stem)``: the notebook's run with TEST_PARAMETERS, made on first use."""
+    runs: dict[str, Executed] = {}
+
+    def get(stem: str) -> Executed:
+        if stem not in runs:
+            folder = tmp_path_factory.mktemp(stem)
+            out_nb, out_html = folder / f"{stem}.ipynb", folder / f"{stem}.html"
+            execute_notebook(ROOT / "notebooks" / f"{stem}.ipynb", out_nb, out_html,
+                             TEST_PARAMETERS.get(stem, {}), cwd=ROOT)
+            runs[stem] = Executed(out_nb.read_text(encoding="utf-8"),
+                                  out_html.read_text(encoding="utf-8"), folder)
+        return runs[stem]
+
+    return get
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_executes(path: Path, tmp_path: Path):
-    out_nb, out_html = tmp_path / f"{path.stem}.ipynb", tmp_path / f"{path.stem}.html"
-    execute_notebook(path, out_nb, out_html, TEST_PARAMETERS.get(path.stem, {}), cwd=ROOT)
-    nb = nbformat.read(str(out_nb), as_version=4)
+def test_notebook_executes(path: Path, executed):
+    run = executed(path.stem)
+    nb = nbformat.reads(run.notebook, as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if o.get("output_type") == "error"]
     assert errors == []
     assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")
-    html = out_html.read_text(encoding="utf-8")
+    html = run.html
     assert html.lstrip().lower().startswith("<!doctype html")
     assert not _remote_assets(html), _remote_assets(html)
     # No absolute path of this machine leaks into what students see.
-    assert str(tmp_path) not in _outputs_text(out_nb)
+    assert str(run.folder) not in _outputs_text(nb)
 
 
 _REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=[\"']?(?:https?:)?//"
@@ -112,7 +144,7 @@ def test_html_renders_formulas_offline():
     assert "<mfrac>" in html and "$x$" in html and "$5 for tea" in html
 
 
-def test_why_55_reproduces_the_stated_design(tmp_path: Path):
+def test_why_55_reproduces_the_stated_design(executed):
     """TALENT (Capdevila 2021, J Clin Oncol 39:2304), Statistical Considerations: 55 patients
     per cohort for p0 = 10%, p1 = 25%, alpha 5%, power 90%. The exact design needs >= 10
     responders; reference values from R (alpha and power of n = 55, and n = 54 falling short):
@@ -122,9 +154,7 @@ def test_why_55_reproduces_the_stated_design(tmp_path: Path):
         1 - pbinom(9, 55, 0.25)   # 0.91118736682  attained power
         1 - pbinom(9, 54, 0.25)   # 0.89908417080  n = 54 misses 90% power
     """
-    src = ROOT / "notebooks" / "01_why_55_patients.ipynb"
-    execute_notebook(src, tmp_path / "o.ipynb", tmp_path / "o.html", {}, cwd=ROOT)
-    text = _outputs_text(tmp_path / "o.ipynb")
+    text = _outputs_text(nbformat.reads(executed("01_why_55_patients").notebook, as_version=4))
     assert "search by hand: smallest n = 55, reject when X >= 10" in text
     assert "exact_single_stage: n = 55, r = 10, attained alpha = 0.0444, power = 0.9112" in text
 
@@ -173,7 +203,7 @@ def test_why_55_decision_is_one_rule_for_any_suggested_change(tmp_path: Path, ch
     assert lines and all((" reaches " in x) == (", significant at" in x) for x in lines)
 
 
-def test_kaplan_meier_by_hand_on_eight_patients(tmp_path: Path):
+def test_kaplan_meier_by_hand_on_eight_patients(executed):
     """Eight patients (times 2, 3, 3+, 5, 6+, 8, 9, 12+; + censored). By hand:
     S(9) = 7/8 * 6/7 * 4/5 * 2/3 * 1/2 = 0.2, and the median is 8 months (S(8) = 0.4 is the
     first value at or below 0.5). The notebook asserts agreement with lifelines itself; the
@@ -186,9 +216,7 @@ def test_kaplan_meier_by_hand_on_eight_patients(tmp_path: Path):
                             # upper .981   .931   .852   .734   .573
         quantile(f, 0.5)    # median 8, lower 2, upper NA
     """
-    src = ROOT / "notebooks" / "02_kaplan_meier.ipynb"
-    execute_notebook(src, tmp_path / "o.ipynb", tmp_path / "o.html", {}, cwd=ROOT)
-    text = _outputs_text(tmp_path / "o.ipynb")
+    text = _outputs_text(nbformat.reads(executed("02_kaplan_meier").notebook, as_version=4))
     assert "the hand calculation, lifelines and trialrecon agree" in text
     assert "median by hand: 8; lifelines: 8; trialrecon: 8" in text
     # R's upper NA is a limit not reached, and the notebook says so in words
@@ -199,16 +227,14 @@ def test_kaplan_meier_by_hand_on_eight_patients(tmp_path: Path):
         assert bound in text
 
 
-def test_events_notebook_by_hand_and_by_the_package(tmp_path: Path):
+def test_events_notebook_by_hand_and_by_the_package(executed):
     """Notebook 5, Schoenfeld's events for HR 0.6, one-sided 0.025, power 0.9, 2:1:
     (1.959964 + 1.281552)^2 / (2/9 * log(0.6)^2) = 181.20 (rpact's getSampleSizeSurvival
     gives 181.202166, see tests/test_events.py); 1:1 needs 161.07, 9/8 of it at 2:1.
     CABINET epNET, HR 0.38 (0.25 to 0.59), 134:69: se = 0.219050, events = 1 / (se^2 *
     0.6601 * 0.3399) = 92.9, detectable HR (80%, two-sided 0.05) exp(-2.801585 * 0.219050)
     = 0.541."""
-    src = ROOT / "notebooks" / "05_events_phase3.ipynb"
-    execute_notebook(src, tmp_path / "o.ipynb", tmp_path / "o.html", {}, cwd=ROOT)
-    text = _outputs_text(tmp_path / "o.ipynb")
+    text = _outputs_text(nbformat.reads(executed("05_events_phase3").notebook, as_version=4))
     assert "by hand: 181.20 events; trialrecon: 181.20 events -> 182 events" in text
     assert "1:1 allocation needs 161.07 events: 2:1 costs 12.5% more" in text
     assert "se = 0.219050; p = 0.6601; events ~ 1 / (se^2 p (1 - p)) = 92.9" in text
