@@ -7,11 +7,15 @@ row against the data dictionary (data/raw/README.md) by hand.
 
 from __future__ import annotations
 
+import pytest
+from fictional_trial import trial_yaml
 from test_draft_table_classes import _at, _draft
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
+from trialrecon.dossier.draft import draft_source, read_names
 from trialrecon.dossier.draft.normalise import normalise
 from trialrecon.dossier.draft.quantities import Label, category_of
+from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tableview import Row
 
 
@@ -96,3 +100,117 @@ def test_a_level_printing_n_is_still_a_level_of_a_count_heading():
     heading = "Nodes, n (%)"
     level = Row(3, f"{heading} / n+", "n+", heading, levels=True, partition=True)
     assert category_of(level, Label()) == "Nodes: n+"
+
+
+# ------------------------------------------- a third check on unseen papers (issue 20)
+
+
+def test_a_level_under_two_headings_whose_outer_one_may_name_the_variable_is_flagged(tmp_path):
+    """"Tumour stage" heads "Colon" and "Rectum", each heading its stages: the category
+    "Colon: T2" loses what T2 is a level of (the outer heading may name the variable and the
+    inner one a subset of patients), so the row is flagged. Under an outer heading that only
+    names a part of the table ("Secondary outcomes / Side effects reported / Headache") the
+    inner heading is the variable, "Side effects reported: Headache", and no such guess is
+    made."""
+    rows = _draft(tmp_path, "Baseline characteristics",
+                  ["", "Drug X (n=200)", "Placebo (n=200)"],
+                  [("Sex",), ("Men", "120 (60%)", "118 (59%)"), ("Women", "80 (40%)", "82 (41%)"),
+                   ("Tumour stage",), ("Colon",),
+                   ("T2", "30 (15%)", "28 (14%)"), ("T3", "60 (30%)", "62 (31%)"),
+                   ("Rectum",),
+                   ("T2", "40 (20%)", "41 (21%)"), ("T3", "70 (35%)", "69 (35%)")])
+    staged = _at(rows, "Tumour stage / Rectum / T3", "Drug X (n=200)", "count")
+    assert staged["value"] == "70" and staged["review"] == "yes"
+    men = _at(rows, "Sex / Men", "Drug X (n=200)", "count")
+    assert (men["quantity"], men["review"]) == ("male", "")
+    part = Row(4, "Secondary outcomes / Side effects reported / Headache", "Headache",
+               "Secondary outcomes / Side effects reported", levels=True, partition=None)
+    lab = Label()
+    assert category_of(part, lab) == "Side effects reported: Headache" and not lab.guesses
+    nested = Row(4, "Tumour stage / Colon / T2", "T2", "Tumour stage / Colon", levels=True,
+                 partition=None)
+    lab = Label()
+    assert category_of(nested, lab) == "Colon: T2" and lab.guesses
+
+
+def test_the_headers_of_a_two_column_stub_name_no_characteristic(tmp_path):
+    """"Characteristic | Classification | Drug X | Placebo": the stub's two headers name its
+    columns. A yes/no characteristic printed in the outer column with its level cell empty
+    ("Living alone") is its stub alone, never "Characteristic / Classification: Living
+    alone"; the levels keep their characteristic ("Prior visits: 1"), and a unit printed
+    after a dash ("Age group - years") goes to the unit, out of the category."""
+    rows = _draft(tmp_path, "Characteristics of the patients at entry",
+                  ["Characteristic", "Classification", "Drug X, n (%)", "Placebo, n (%)"],
+                  [("Patients", "", "120", "118"),
+                   ("Age group - years", "18-39", "40 (33)", "38 (32)"),
+                   ("", "40-59", "50 (42)", "49 (42)"),
+                   ("", "60+", "30 (25)", "31 (26)"),
+                   ("Living alone", "", "36 (30)", "33 (28)"),
+                   ("Residence", "Urban", "70 (58)", "66 (56)"),
+                   ("", "Rural", "50 (42)", "52 (44)"),
+                   ("Prior visits", "None", "60 (50)", "58 (49)"),
+                   ("", "1", "40 (33)", "41 (35)"),
+                   ("", "2 or more", "20 (17)", "19 (16)")])
+    alone = _at(rows, "Living alone", "Drug X, n (%)", "percent")
+    assert (alone["quantity"], alone["category"], alone["value"]) == (
+        "baseline", "Living alone", "30")
+    one = _at(rows, "Prior visits / 1", "Placebo, n (%)", "count")
+    assert (one["category"], one["value"]) == ("Prior visits: 1", "41")
+    band = _at(rows, "Age group - years / 40-59", "Drug X, n (%)", "count")
+    assert (band["category"], band["unit"], band["value"]) == ("Age group: 40-59", "patients",
+                                                               "50")
+
+
+@pytest.mark.parametrize("stub,name,unit", [
+    ("Age group - years", "Age group", "years"),  # a unit after a spaced dash
+    ("Time to surgery \u2013 days", "Time to surgery", "days"),
+    ("Sex - female", "Sex - female", ""),  # no unit words after the dash
+    ("Unintended 4.54-kg weight loss", "Unintended 4.54-kg weight loss", ""),  # no spaced dash
+    ("ADL score (mean \u00b1 SD)", "ADL score", ""),  # a format legend in brackets
+    ("Visits (median, IQR)", "Visits", ""),
+    ("Smokers (n, %)", "Smokers", ""),
+    ("Haemoglobin (g/dL) (mean \u00b1 SD)", "Haemoglobin", "g/dL"),
+    ("Rate (%)", "Rate", "percent"),  # a unit, not a legend
+])
+def test_a_dash_before_a_unit_and_a_legend_in_brackets_leave_the_name(stub, name, unit):
+    found = split_stub(stub)
+    assert (found.name, found.unit) == (name, unit)
+
+
+def test_a_mean_whose_stub_carries_its_legend_in_brackets_is_named_without_it(tmp_path):
+    """"ADL score (mean ± SD) 0.8±2.2": the category is "ADL score" (step 1 of the data
+    dictionary leaves the legend out), a score in points."""
+    rows = _draft(tmp_path, "Baseline characteristics",
+                  ["", "Drug X (n = 100)", "Placebo (n = 100)"],
+                  [("ADL score (mean \u00b1 SD)", "0.8\u00b12.2", "0.9\u00b12.1"),
+                   ("Living alone", "30 (30)", "28 (28)")])
+    sd = _at(rows, "ADL score (mean \u00b1 SD)", "Drug X (n = 100)", "sd")
+    assert (sd["quantity"], sd["category"], sd["unit"], sd["value"]) == (
+        "baseline_value", "ADL score", "points", "2.2")
+
+
+def test_a_hazard_ratio_named_after_a_relative_risk_is_a_hazard_ratio(tmp_path):
+    """"a 25% lower relative risk of death (hazard ratio 0.65 ...)": the measure named
+    nearest the number is the hazard ratio, so the row is ``os_hr``, not ``risk_ratio``.
+    "When covariates for ... living alone and tobacco use were included ..., the adjusted HR
+    was 0.63": the baseline rows the sentence names are no outcome the effect compares, so
+    the HR takes no category from them (and stays flagged: no outcome named)."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text(
+        "<html><body><h2>Results</h2><table><caption>Table 1. Baseline characteristics"
+        "</caption><thead><tr><th></th><th>Drug X (n=120)</th><th>Placebo (n=118)</th></tr>"
+        "</thead><tbody><tr><td>Tobacco use</td><td>12 (10)</td><td>14 (12)</td></tr>"
+        "<tr><td>Living alone</td><td>30 (25)</td><td>28 (24)</td></tr></tbody></table>"
+        "<p>Overall, 20 patients in the drug X group and 30 in the placebo group died, a 25% "
+        "lower relative risk of death (hazard ratio 0.65 [95% CI 0.37-0.98], p = 0.04). When "
+        "covariates for sex, living alone and tobacco use were included in the model, the "
+        "adjusted HR was 0.63 (95% CI 0.35-0.97), p = 0.03.</p></body></html>",
+        encoding="utf-8")
+    drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")[1]
+    by_value = {d.fields["value"]: d for d in drafted if d.fields["location"] == "Results"}
+    assert by_value["0.65"].fields["quantity"] == "os_hr"
+    assert by_value["0.37"].fields["statistic"] == "ci_low"
+    adjusted = by_value["0.63"]
+    assert adjusted.fields["category"] not in ("Tobacco use", "Living alone")
+    assert adjusted.needs_review

@@ -137,6 +137,7 @@ def category_of(row: Row, lab: Label) -> str:
     if not group or row.levels is False or _other_format(row.stub, group):
         return stub.name
     level = f"{name_of(group)}: {stub.name}"
+    _nested_level(row, group, lab)
     if row.levels is True and row.partition is False:
         # "Positive, Exon19 del, Exon21 L858R, Negative": levels that add up to more than
         # the column, so some are sub-levels the layout does not show
@@ -146,6 +147,23 @@ def category_of(row: Row, lab: Label) -> str:
     lab.guess(f"category: whether '{group}' names a variable whose levels its rows are "
               f"({row.levels_why})")
     return level if level_like(row.stub) else stub.name
+
+
+def _nested_level(row: Row, group: str, lab: Label) -> None:
+    """A level under two headings ("Tumour stage / Colon / T3", "Surgery / Rectal /
+    Anterior resection"): when the outer heading is no part of the table (a section, a
+    divider, the whole) and the inner one names no variable of its own ("Domains"), the outer
+    may name the variable and the inner a subset of patients, which ``Group: level`` of the
+    inner heading alone loses: a guess."""
+    heads = row.group.split(" / ")
+    if len(heads) < 2:
+        return
+    outer = name_of(heads[-2])
+    if cues.first("group_sections", outer) in ("section", "divider", "whole") or \
+            cues.first("group_sections", name_of(group)) == "variable":
+        return
+    lab.guess(f"category: '{group}' stands under '{outer}', which may name the variable "
+              f"(and '{group}' a subset of patients)")
 
 
 def unit_of(row: Row, col: Column) -> str:
@@ -234,12 +252,17 @@ def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> N
 
     A percentage the table calls a Kaplan-Meier rate (caption, notes or its column header)
     is not a count over patients: the data dictionary makes it an ``<endpoint>_rate`` of an
-    endpoint to declare, so a percentage labelled otherwise is a guess.
+    endpoint to declare, so a percentage labelled otherwise is a guess. The count printed
+    beside such a rate ("10.0 (533)" under "% (n)") is that endpoint's events
+    (``<endpoint>_events``), so an ``outcome`` count of such a table is a guess too.
     """
     _quantity(v, row, col, lab, names)
-    if lab.statistic == "percent" and not lab.quantity.endswith("_rate") and \
-            _KM_RATES.search(f"{v.context} {fold(col.label)} {fold(col.notes)}"):
+    km = _KM_RATES.search(f"{v.context} {fold(col.label)} {fold(col.notes)}")
+    if lab.statistic == "percent" and not lab.quantity.endswith("_rate") and km:
         lab.guess("quantity: a Kaplan-Meier rate (the table says so), an endpoint's rate")
+    elif lab.statistic == "count" and lab.quantity == "outcome" and km:
+        lab.guess("quantity: the events of an endpoint whose Kaplan-Meier rate the table "
+                  "prints (an endpoint's events)")
 
 
 def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> None:
