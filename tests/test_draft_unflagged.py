@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from fictional_trial import trial_yaml
 from test_draft_table_classes import _at, _draft
+from test_draft_text_classes import _draft_sentence
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
 from trialrecon.dossier.draft import draft_source, read_names
@@ -214,3 +215,46 @@ def test_a_hazard_ratio_named_after_a_relative_risk_is_a_hazard_ratio(tmp_path):
     adjusted = by_value["0.63"]
     assert adjusted.fields["category"] not in ("Tobacco use", "Living alone")
     assert adjusted.needs_review
+
+
+def test_a_performance_status_level_with_words_is_its_score(tmp_path):
+    """"WHO performance status / 0 – Normal activity": the category of an ``ecog`` row is the
+    score (data dictionary: "category is the score"), the scale's words left out."""
+    rows = _draft(tmp_path, "Baseline characteristics",
+                  ["", "Drug X (n=100)", "Placebo (n=100)"],
+                  [("WHO performance status",),
+                   ("0 \u2013 Normal activity", "71 (71%)", "70 (70%)"),
+                   ("1 \u2013 Restricted in physical activity", "29 (29%)", "30 (30%)")])
+    one = _at(rows, "WHO performance status / 1 \u2013 Restricted in physical activity",
+              "Placebo (n=100)", "count")
+    assert (one["quantity"], one["category"], one["value"]) == ("ecog", "1", "30")
+
+
+def test_the_word_or_before_a_number_is_no_odds_ratio_of_a_design(tmp_path):
+    """"patients were required to have a WHO performance status of 0 or 1": the sentence
+    reads like a design ("were required") but "or" is the word, not an odds ratio, so "1"
+    is no ``design_ratio``."""
+    drafted = _draft_sentence(tmp_path, "Study design and participants",
+                              "To be eligible, patients were required to have a WHO "
+                              "performance status of 0 or 1 and adequate organ function.")
+    one = [d for d in drafted if d.fields["value"] == "1"]
+    assert one and all(d.fields["quantity"] != "design_ratio" for d in one)
+
+
+def test_a_note_stating_the_models_adjustment_gives_the_effects_theirs(tmp_path):
+    """A note "P values and hazard ratios come from unadjusted Cox models": the hazard
+    ratio, its CI and P value are ``unadjusted``; the counts get no adjustment. A note
+    about multiplicity ("adjusted for multiple comparisons") states none."""
+    header = ["", "Drug X % (n)", "Placebo % (n)", "HR (95% CI)", "P value"]
+    body = [("All-cause death", "4.3 (224)", "5.8 (290)", "0.76 (0.64, 0.90)", "0.002")]
+    rows = _draft(tmp_path, "Outcomes", header, body, notes=[(
+        "", "Each group is summarised as the number of events. P values and hazard ratios "
+            "(95% CI) come from unadjusted Cox models.")])
+    hr = _at(rows, "All-cause death", "HR (95% CI)", "estimate")
+    p = _at(rows, "All-cause death", "P value", "p_value")
+    count = _at(rows, "All-cause death", "Drug X % (n)", "count")
+    assert (hr["adjustment"], p["adjustment"], count["adjustment"]) == (
+        "unadjusted", "unadjusted", "")
+    rows = _draft(tmp_path, "Outcomes", header, body, notes=[(
+        "", "P values were adjusted for multiple comparisons by the Holm method.")])
+    assert _at(rows, "All-cause death", "P value", "p_value")["adjustment"] == ""

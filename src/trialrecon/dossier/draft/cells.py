@@ -41,7 +41,7 @@ from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
-from trialrecon.dossier.draft.tablerows import row_caption_test
+from trialrecon.dossier.draft.tablerows import note_adjustment, row_caption_test
 from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
 from trialrecon.dossier.draft.tablesets import other_set, row_set
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
@@ -352,7 +352,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     if lab.statistic in ("count", "percent") and not col.between:
         lab.adjustment = ""
     else:
-        lab.adjustment = col.adjustment or cues.adjustment_of(row.label)
+        lab.adjustment = col.adjustment or cues.adjustment_of(row.label) or \
+            note_adjustment(v, col, marks)
     if lab.statistic == "p_value":
         tests = {v.tests[m] for m in marks if m in v.tests} or \
             {t for m, t in v.tests.items() if m == ""}

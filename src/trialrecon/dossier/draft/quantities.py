@@ -481,6 +481,14 @@ def _ecog_level(name: str) -> str:
     return m.group(1) if m else ""
 
 
+def _ecog_score(name: str) -> str:
+    """The category of a level under a performance-status heading: its score, with the
+    scale's words left out ("0 – Normal activity" -> "0"); a level with no score ("Not
+    known") is its name."""
+    m = re.match(r"^(\d(?:\s*(?:[-–/,]|or|to)\s*\d)*)(?:\s*[-–—:=(]|\s*$)", name)
+    return m.group(1) if m else _ecog_level(name) or name
+
+
 def _baseline_quantity(v: TableView, row: Row, col: Column, lab: Label,
                        continuous: bool = False) -> None:
     """The specific quantity of a characteristic before the generic (``male``, ``age``,
@@ -505,7 +513,8 @@ def _baseline_quantity(v: TableView, row: Row, col: Column, lab: Label,
             lab.unit = unit_of(row, col) or "years"
     elif parent == "ecog" or own == "ecog" and stat not in ("count", "percent"):
         lab.quantity = "ecog"
-        lab.category = stub.name if parent == "ecog" and not _stat_stub(row) else ""
+        lab.category = _ecog_score(stub.name) if parent == "ecog" and not _stat_stub(row) \
+            else ""
     elif own == "ecog" and _ecog_level(stub.name):
         lab.quantity, lab.category = "ecog", _ecog_level(stub.name)
     elif "prior_treatment" in (own, parent) and stat in ("count", "percent", "p_value") and \
