@@ -258,3 +258,19 @@ def test_a_note_stating_the_models_adjustment_gives_the_effects_theirs(tmp_path)
     rows = _draft(tmp_path, "Outcomes", header, body, notes=[(
         "", "P values were adjusted for multiple comparisons by the Holm method.")])
     assert _at(rows, "All-cause death", "P value", "p_value")["adjustment"] == ""
+
+
+def test_the_arm_a_number_names_after_it_is_not_the_next_whole_trial_numbers(tmp_path):
+    """"... and 30 (25.4%) deaths in the placebo group during a mean follow-up of 4.2
+    years": "placebo" is the arm of the deaths before it, not of the follow-up of the whole
+    trial, which gets no arm. Arms named before each number ("in the placebo group 89
+    (63%)") keep theirs."""
+    drafted = _draft_sentence(tmp_path, "Results",
+                              "There were 20 (16.7%) deaths in the drug X group and 30 (25.4%) "
+                              "deaths in the placebo group during a mean follow-up of 4.2 "
+                              "years. In the drug X group 88 (61%) responded and in the "
+                              "placebo group 89 (63%) responded.")
+    by_value = {d.fields["value"]: d.fields for d in drafted}
+    assert (by_value["4.2"]["quantity"], by_value["4.2"]["arm"]) == ("follow_up", "")
+    assert by_value["30"]["arm"] == "placebo" and by_value["89"]["arm"] == "placebo"
+    assert by_value["88"]["arm"] == "drug_x"
