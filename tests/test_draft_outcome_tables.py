@@ -46,13 +46,18 @@ def test_a_composite_outcome_is_not_death(rows):
     assert [(r["quantity"], r["value"]) for r in hr] == [("os_hr", "0.73")]
 
 
-def test_kaplan_meier_percentages_are_flagged_counts_are_not(rows):
+def test_kaplan_meier_percentages_and_composite_events_are_flagged_deaths_are_not(rows):
+    """The "% (n)" cells of a table whose note says Kaplan-Meier rates: every percentage is
+    an endpoint's rate (flagged); the composite's count is that endpoint's events (the data
+    dictionary's ``<endpoint>_events`` of an endpoint to declare, not an ``outcome`` count:
+    flagged); all-cause death's count is ``deaths``, the events of overall survival, sure."""
     table = _where(rows, location="Table 2")
     percents = [r for r in table if r["statistic"] == "percent"]
     assert len(percents) == 4 and all(r["review"] for r in percents)
     counts = [r for r in table if r["statistic"] == "count"]
     assert [r["value"] for r in counts] == ["450", "560", "205", "280"]
-    assert not any(r["review"] for r in counts)
+    assert [(r["quantity"], bool(r["review"])) for r in counts] == [
+        ("outcome", True), ("outcome", True), ("deaths", False), ("deaths", False)]
 
 
 def test_a_comparison_under_a_subgroup_span_is_flagged(rows):

@@ -41,7 +41,7 @@ from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
-from trialrecon.dossier.draft.tablerows import table_test
+from trialrecon.dossier.draft.tablerows import note_adjustment, table_test
 from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
 from trialrecon.dossier.draft.tablesets import other_set, row_set, unit_set
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
@@ -357,7 +357,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     if lab.statistic in ("count", "percent") and not col.between:
         lab.adjustment = ""
     else:
-        lab.adjustment = col.adjustment or cues.adjustment_of(row.label)
+        lab.adjustment = col.adjustment or cues.adjustment_of(row.label) or \
+            note_adjustment(v, col, marks)
     if lab.statistic == "p_value":
         test, several = table_test(v, row, col, marks)
         if test:

@@ -91,14 +91,29 @@ def effect(header: str) -> str:
 
     Words are matched on folded text, abbreviations (``OR``, ``HR``, ``RR``) as printed: the
     word "or" ("G3b and/or A3") names no odds ratio."""
-    low = plain(header)
+    found = _effects_named(header)
+    return min(found)[2] if found else ""
+
+
+@lru_cache(maxsize=16384)
+def last_effect(text: str) -> str:
+    """The effect measure named last in ``text`` (the one nearest a number printed after
+    it: "lower relative risk of death (hazard ratio 0.75" is a hazard ratio), or ""."""
+    found = _effects_named(text)
+    return max(found, key=lambda f: (f[0], -f[1]))[2] if found else ""
+
+
+def _effects_named(text: str) -> list[tuple[int, int, str]]:
+    """(start, minus length, effect) of every effect measure's words and abbreviation."""
+    low = plain(text)
     found = []
     for key, patterns in _section("effect_measures"):
         found += [(m.start(), -(m.end() - m.start()), key) for p in patterns
-                  for m in [p.search(low)] if m]
+                  for m in p.finditer(low)]
+    spaced = re.sub(r"\s+", " ", text).strip()  # as :func:`plain` spaces it
     found += [(m.start(), -(m.end() - m.start()), key) for key, p in _abbreviations()
-              for m in [p.search(header)] if m]
-    return min(found)[2] if found else ""
+              for m in p.finditer(spaced)]
+    return found
 
 
 def is_p_header(header: str) -> bool:

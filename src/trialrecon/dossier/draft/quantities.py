@@ -138,6 +138,7 @@ def category_of(row: Row, lab: Label) -> str:
     if not group or row.levels is False or _other_format(row.stub, group):
         return stub.name
     level = f"{name_of(group)}: {stub.name}"
+    _nested_level(row, group, lab)
     if row.levels is True and row.partition is False:
         # "Positive, Exon19 del, Exon21 L858R, Negative": levels that add up to more than
         # the column, so some are sub-levels the layout does not show
@@ -147,6 +148,23 @@ def category_of(row: Row, lab: Label) -> str:
     lab.guess(f"category: whether '{group}' names a variable whose levels its rows are "
               f"({row.levels_why})")
     return level if level_like(row.stub) else stub.name
+
+
+def _nested_level(row: Row, group: str, lab: Label) -> None:
+    """A level under two headings ("Tumour stage / Colon / T3", "Surgery / Rectal /
+    Anterior resection"): when the outer heading is no part of the table (a section, a
+    divider, the whole) and the inner one names no variable of its own ("Domains"), the outer
+    may name the variable and the inner a subset of patients, which ``Group: level`` of the
+    inner heading alone loses: a guess."""
+    heads = row.group.split(" / ")
+    if len(heads) < 2:
+        return
+    outer = name_of(heads[-2])
+    if cues.first("group_sections", outer) in ("section", "divider", "whole") or \
+            cues.first("group_sections", name_of(group)) == "variable":
+        return
+    lab.guess(f"category: '{group}' stands under '{outer}', which may name the variable "
+              f"(and '{group}' a subset of patients)")
 
 
 def unit_of(row: Row, col: Column) -> str:
@@ -235,12 +253,17 @@ def quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> N
 
     A percentage the table calls a Kaplan-Meier rate (caption, notes or its column header)
     is not a count over patients: the data dictionary makes it an ``<endpoint>_rate`` of an
-    endpoint to declare, so a percentage labelled otherwise is a guess.
+    endpoint to declare, so a percentage labelled otherwise is a guess. The count printed
+    beside such a rate ("10.0 (533)" under "% (n)") is that endpoint's events
+    (``<endpoint>_events``), so an ``outcome`` count of such a table is a guess too.
     """
     _quantity(v, row, col, lab, names)
-    if lab.statistic == "percent" and not lab.quantity.endswith("_rate") and \
-            _KM_RATES.search(f"{v.context} {fold(col.label)} {fold(col.notes)}"):
+    km = _KM_RATES.search(f"{v.context} {fold(col.label)} {fold(col.notes)}")
+    if lab.statistic == "percent" and not lab.quantity.endswith("_rate") and km:
         lab.guess("quantity: a Kaplan-Meier rate (the table says so), an endpoint's rate")
+    elif lab.statistic == "count" and lab.quantity == "outcome" and km:
+        lab.guess("quantity: the events of an endpoint whose Kaplan-Meier rate the table "
+                  "prints (an endpoint's events)")
 
 
 def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> None:
@@ -474,6 +497,14 @@ def _ecog_level(name: str) -> str:
     return m.group(1) if m else ""
 
 
+def _ecog_score(name: str) -> str:
+    """The category of a level under a performance-status heading: its score, with the
+    scale's words left out ("0 – Normal activity" -> "0"); a level with no score ("Not
+    known") is its name."""
+    m = re.match(r"^(\d(?:\s*(?:[-–/,]|or|to)\s*\d)*)(?:\s*[-–—:=(]|\s*$)", name)
+    return m.group(1) if m else _ecog_level(name) or name
+
+
 def _baseline_quantity(v: TableView, row: Row, col: Column, lab: Label,
                        continuous: bool = False) -> None:
     """The specific quantity of a characteristic before the generic (``male``, ``age``,
@@ -498,7 +529,8 @@ def _baseline_quantity(v: TableView, row: Row, col: Column, lab: Label,
             lab.unit = unit_of(row, col) or "years"
     elif parent == "ecog" or own == "ecog" and stat not in ("count", "percent"):
         lab.quantity = "ecog"
-        lab.category = stub.name if parent == "ecog" and not _stat_stub(row) else ""
+        lab.category = _ecog_score(stub.name) if parent == "ecog" and not _stat_stub(row) \
+            else ""
     elif own == "ecog" and _ecog_level(stub.name):
         lab.quantity, lab.category = "ecog", _ecog_level(stub.name)
     elif "prior_treatment" in (own, parent) and stat in ("count", "percent", "p_value") and \

@@ -66,6 +66,8 @@ _PATIENT_LEVEL = frozenset((
 # quantities of the whole trial more often than of one arm
 _WHOLE_TRIAL = frozenset(("follow_up", "schedule", "eligibility", "assessment_time",
                           "enrolled", "screened", "randomized"))
+# numbers of the whole trial that are never one arm's (a schedule or an assessment may be)
+_TRIAL_TIMES = frozenset(("follow_up", "eligibility"))
 _CONDUCT = frozenset((
     "centers", "countries", "enrollment_start", "enrollment_end", "data_cutoff",
     "analysis_cutoff", "criteria_version", "eligibility", "allocation_ratio",
@@ -299,6 +301,11 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
         hit = first.get(i) or second.get(i)
         if hit is not None:
             how = "before" if hit is before_of.get(i) else "after"
+            if how == "before" and after_of.get(i - 1) is hit and \
+                    h.fields["quantity"] in _TRIAL_TIMES:
+                # "111 deaths in the control group during a mean follow-up of 4.2 years":
+                # the arm the number before names after it is not a whole-trial number's
+                how = "far from"
             out[id(h)] = (hit.name, f"{how} '{hit.term}'")
     _by_neighbour(s, heads, spans, out)
     for i, h in enumerate(heads):

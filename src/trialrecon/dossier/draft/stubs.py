@@ -47,6 +47,10 @@ _LEGEND_END = re.compile(
     r"(?:25th|p25|q1)\s*[-–,;]\s*(?:75th|p75|q3)(?:\s*percentiles?)?)\s*[)\]]"
     r"(?:\s*;\s*range)?|"
     r"(?:median|mean)\s*\(\s*(?:iqr|range|sd)\s*\)|"
+    # the same legends in brackets: "ADL score (mean ± SD)", "Visits (median, IQR)"
+    r"[(\[]\s*(?:means?\s*(?:±|\+/-|\+-|,)\s*(?:sd|se|sem|s\.d\.)|"
+    r"medians?\s*(?:,|\()\s*(?:iqr|range|interquartile range)\s*\)?|"
+    r"(?:n|no\.?)\s*(?:,|\()\s*%\s*\)?)\s*[)\]]|"
     r"(?:n|no\.?)"
     r")\s*$")
 _LEGEND_START = re.compile(r"^%\s+(?=\S)")
@@ -62,9 +66,11 @@ _TIME = {"years": "years", "year": "years", "yrs": "years", "yr": "years", "y": 
          "weeks": "weeks", "week": "weeks", "wk": "weeks", "wks": "weeks", "days": "days",
          "day": "days", "d": "days", "hours": "hours", "hour": "hours", "h": "hours",
          "hr": "hours", "hrs": "hours"}
-# a unit at the end: in brackets, or after a comma (tried in this order)
+# a unit at the end: in brackets, after a comma, or after a dash set off by spaces ("Age
+# group - years"; "4.54-kg" is no such dash) (tried in this order)
 _UNIT_ENDS = (re.compile(r"\s*\(([^()]{1,40})\)\s*$"), re.compile(r"\s*\[([^\[\]]{1,40})\]\s*$"),
-              re.compile(r"\s*,\s*([^,;()\[\]]{1,30})\s*$"))
+              re.compile(r"\s*,\s*([^,;()\[\]]{1,30})\s*$"),
+              re.compile(r"\s+[-–—]\s+([^,;()\[\]\-–—]{1,30})\s*$"))
 _BARE_UNIT_END = re.compile(r"\s+(\S*/\S+)\s*$")  # "NT-proBNP ng/L": a unit with a slash
 _POWER = re.compile(r"^(?:[x×]\s*)?10\s*(?:\^\s*(\d+)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))\s*")
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")

@@ -6,7 +6,8 @@
 - rows printing a mean or median (no level of a counted characteristic);
 - header cells that only state the cell format ("Number n (%)");
 - a time or stage a heading above a column names ("Final Assessment", "Week 12"), which the
-  data dictionary joins to the category after a comma.
+  data dictionary joins to the category after a comma;
+- the adjustment a table's notes state for its effects ("from unadjusted Cox models").
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft import cues, stubs
 from trialrecon.dossier.draft.document import Table
+from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.tablesets import without_glossary
 
 if TYPE_CHECKING:
     from trialrecon.dossier.draft.tableview import Column, Row, TableView
@@ -244,3 +247,25 @@ def table_test(v: TableView, row: Row, col: Column, marks: tuple[str, ...]) -> t
             continue  # only the rows an exception names
         return "", "test: notes name several tests, not which is this row's"
     return "", ""
+
+
+# a note's sentence about the table's effects or their model ("P-values and hazard ratios come
+# from unadjusted Cox models"); one about multiplicity ("P values adjusted for multiple
+# comparisons") states no adjustment for covariates
+_EFFECT_NOTE = re.compile(r"\b(?:hazard|odds|risk|rate) ratios?\b|\b(?:hrs?|ors?|rrs?)\b|"
+                          r"\bmodels?\b|\bregression\b|\bestimates?\b")
+_MULTIPLICITY = re.compile(r"multiple (?:comparisons|testing)|multiplicity|bonferroni|\bholm\b|"
+                           r"false discovery")
+
+
+def note_adjustment(v: TableView, col: Column, marks: tuple[str, ...]) -> str:
+    """The adjustment the table's notes (unmarked, or marked on the cell) state for its
+    effects, when the sentences naming an effect or model state one kind only, for a number
+    of a between-arm column (an effect, its CI, a P value); else ""."""
+    if not col.between:
+        return ""
+    notes = " ".join(n.text for n in v.table.footnotes if not n.mark or n.mark in marks)
+    found = {cues.adjustment_of(s) for s in re.split(r"(?<=\.)\s+", without_glossary(notes))
+             if _EFFECT_NOTE.search(fold(s)) and not _MULTIPLICITY.search(fold(s))}
+    found.discard("")
+    return found.pop() if len(found) == 1 else ""

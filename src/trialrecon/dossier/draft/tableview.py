@@ -562,12 +562,13 @@ def _count_unit(caption: str) -> str:
     return next((unit for unit, pattern in _COUNTED if re.search(pattern, low)), "patients")
 
 
-# a stub column's header that names no characteristic of its own
-_GENERIC_HEAD = re.compile(r"^(?:|characteristics?|variables?|parameters?|factors?|items?|"
-                           r"outcomes?(?: measures?)?|measures?|end ?points?|(?:adverse )?events?|"
-                           r"toxicit(?:y|ies)|symptoms?|categor(?:y|ies)|patients?|subgroups?|"
-                           r"baseline characteristics?|demographics?|features?|"
-                           r"response|results?|group|arm|treatment|variable)$", re.IGNORECASE)
+# a stub column's header naming no characteristic ("Characteristic | Classification")
+_GENERIC_HEAD = re.compile(
+    r"^(?:|characteristics?|variables?|parameters?|factors?|items?|outcomes?(?: measures?)?|"
+    r"measures?|end ?points?|(?:adverse )?events?|toxicit(?:y|ies)|symptoms?|"
+    r"(?:sub-?)?categor(?:y|ies)|patients?|subgroups?|baseline characteristics?|demographics?|"
+    r"features?|response|results?|group|arm|treatment|variable|classifications?|levels?|values?|"
+    r"descriptions?)$", re.IGNORECASE)
 
 
 def view(t: Table, names: Names) -> TableView:
@@ -587,8 +588,8 @@ def view(t: Table, names: Names) -> TableView:
                              fold(t.caption)))
     counts = _count_unit(t.caption)
     rows, set_rows = _rows(t, header_rows, columns, names)
-    head = label_text(" / ".join(c.label for c in columns[:t.stub_columns] if c.label))
-    head = "" if _GENERIC_HEAD.match(bare(head)) else bare(head)
+    parts = [label_text(c.label) for c in columns[:t.stub_columns] if c.label]
+    head = "" if all(_GENERIC_HEAD.match(bare(p)) for p in parts) else bare(" / ".join(parts))
     return TableView(t, kind, t.caption, header_rows, columns, rows,
                      cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
                      fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,

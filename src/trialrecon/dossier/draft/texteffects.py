@@ -10,6 +10,7 @@ predictors, naming no arms, may be a covariate's and is flagged.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft import cues, textrules
@@ -17,6 +18,7 @@ from trialrecon.dossier.draft.drafter import Draft
 from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.textnames import Named
 from trialrecon.dossier.draft.textrules import guess, sure
+from trialrecon.dossier.vocabulary import vocabulary
 
 if TYPE_CHECKING:
     from trialrecon.dossier.draft.sentences import Sentence
@@ -43,9 +45,10 @@ def _window_before(s: Sentence, d: Draft, width: int = 60) -> tuple[int, str]:
 
 
 def effect_of(s: Sentence, d: Draft) -> str:
-    """The effect measure printed right before the number's group ("RR", "odds ratio")."""
+    """The effect measure printed right before the number's group ("RR", "odds ratio"): of
+    two named, the nearer ("relative risk of death (hazard ratio 0.75)" is a hazard ratio)."""
     lo, before = _window_before(s, d)
-    found = cues.effect(before)
+    found = cues.last_effect(before)
     if found:
         return found
     if re.search(r"\b(?:treatment )?difference\b", before, re.IGNORECASE):
@@ -145,8 +148,10 @@ def _effect_category(s: Sentence, d: Draft) -> None:
     q = d.fields["quantity"]
     found = s.ctx.tables.named(s.unit.text, start)
     same = [(e, sc) for e, sc in found if e.quantity == q]
+    # a baseline characteristic ("Tobacco use" among a model's covariates) is no outcome
+    # an effect between the arms compares
     outcomes = [(e, sc) for e, sc in found if e.quantity not in EFFECTS
-                and not e.quantity.endswith("_hr")]
+                and not e.quantity.endswith("_hr") and e.quantity not in _characteristics()]
     pick = _best(same) or _best(outcomes)
     if pick is None:
         if not d.fields["category"]:
@@ -155,6 +160,13 @@ def _effect_category(s: Sentence, d: Draft) -> None:
     d.fields["category"] = pick.category
     d.rules.append(f"category: the table's '{pick.category}' named in the sentence")
     sure(d, "category", "the outcome compared, named as a table names it")
+
+
+@lru_cache(maxsize=1)
+def _characteristics() -> frozenset[str]:
+    """The quantities the vocabulary calls patients' characteristics (``baseline``, ``age``)."""
+    return frozenset(q for q, spec in vocabulary().quantities.items()
+                     if spec.get("kind") == "characteristic")
 
 
 def _best(found: list[tuple[Named, float]]) -> Named | None:

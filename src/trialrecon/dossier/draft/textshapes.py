@@ -62,7 +62,8 @@ _DESIGN_BEFORE = (
                      r"(?: level)?(?: \(two-sided\)| \(one-sided\))?(?: of| at| =| was| is)?"
                      r"\s*$"),
     ("design_hr", r"(?:hazard ratio|\bhr\b)(?: \(hr\))?(?: for [a-z ]+)?(?: of| =)?\s*$"),
-    ("design_ratio", r"(?:odds ratio|risk ratio|relative risk|rate ratio|\bor\b|\brr\b)"
+    # not "or" (folded, the word of "a score of 0 or 1" and the odds ratio's OR look alike)
+    ("design_ratio", r"(?:odds ratio|risk ratio|relative risk|rate ratio|\brr\b)"
                      r"(?: \([a-z]+\))?(?: of| =)?\s*$"),
     ("design_sd", r"(?:standard deviation|\bsd\b)(?: of| =)?\s*$"),
     ("design_margin", r"margin(?: of| =)?\s*$"),
