@@ -246,7 +246,9 @@ def _take(d: Draft, pick: Named, score: float) -> None:
             d.fields["unit"] in ("", "none", "patients"):
         d.fields["unit"] = pick.unit
     d.rules.append(f"labels: the table's '{pick.quantity}' row '{pick.category}' named")
-    if score >= 1.0:
+    if pick.unsure:  # the sentence is no surer of the row than the table is
+        guess(d, "quantity: the table's row named is itself a guess")
+    elif score >= 1.0:
         sure(d, "quantity", "a table row named in full")
         sure(d, "category", "a table row named in full")
     else:
