@@ -118,3 +118,85 @@ def test_a_sentence_is_no_surer_of_a_table_row_than_the_table(tmp_path):
     assert cells and all(r["review"] == "yes" for r in cells)
     mean = [r for r in rows if r["location"] != "Table 2" and r["value"] == "15"]
     assert len(mean) == 1 and mean[0]["review"] == "yes", mean
+
+
+# ------------------------------- a sentence's own words on its spread, its unit and its time
+
+_BASELINE_HEADER = ["", "Drug X (n = 100)", "Placebo (n = 100)"]
+_BASELINE_BODY = [("Age, years", "66.1 ± 8.4", "66.4 ± 8.6"),
+                  ("Systolic blood pressure, mm Hg", "137.3 ± 17.6", "136.9 ± 18.0"),
+                  ("Total cholesterol, mmol/L", "5.45 ± 0.62", "5.42 ± 0.64")]
+
+
+_LATER = ("Mean values (mean ± SE) of total cholesterol during follow-up in the Drug X group "
+          "and the placebo group were 4.75 ± 0.02 vs. 5.32 ± 0.02 mmol/L, and systolic blood "
+          "pressure 134.1 ± 0.38 vs. 134.4 ± 0.38 mm Hg, respectively.")
+
+
+def _text_rows(tmp_path, sentence: str) -> list[dict[str, str]]:
+    rows = _draft(tmp_path, "Baseline characteristics", _BASELINE_HEADER, _BASELINE_BODY,
+                  methods=sentence)
+    return [r for r in rows if r["location"] != "Table 2"]
+
+
+def test_a_sentence_saying_mean_and_se_makes_the_spread_a_standard_error(tmp_path):
+    """"(mean ± SE) ... 134.1 ± 0.38 vs. 134.4 ± 0.38 mm Hg": the numbers after ± are
+    standard errors; a sentence saying "(mean ± SD)" keeps them standard deviations."""
+    rows = _text_rows(tmp_path, _LATER)
+    spreads = [r for r in rows if r["value"] == "0.38"]
+    assert len(spreads) == 2 and all(r["statistic"] == "se" for r in spreads), spreads
+    rows = _text_rows(tmp_path, "At baseline, systolic blood pressure was 137.3 ± 17.6 "
+                                "(mean ± SD) in the Drug X group.")
+    assert [r["statistic"] for r in rows if r["value"] == "17.6"] == ["sd"]
+
+
+def test_a_baseline_row_named_with_later_values_is_flagged_and_takes_its_unit(tmp_path):
+    """"Systolic blood pressure during follow-up ... 134.1 ± 0.38": the baseline table's row
+    is named, but the values are measured during follow-up (an outcome of the same name):
+    the borrowed baseline labels are flagged. The unit no word beside the number prints is
+    the row's (mmHg), not the months the word "follow-up" first proposed. At baseline, the
+    same naming stays unflagged."""
+    rows = _text_rows(tmp_path, _LATER)
+    mean = [r for r in rows if r["value"] == "134.1"]
+    assert len(mean) == 1 and mean[0]["unit"] == "mmHg" and mean[0]["review"] == "yes", mean
+    rows = _text_rows(tmp_path, "At baseline, systolic blood pressure was 137.3 ± 17.6 "
+                                "(mean ± SD) in the Drug X group.")
+    mean = [r for r in rows if r["value"] == "137.3"]
+    assert [(r["quantity"], r["unit"], r["review"]) for r in mean] == \
+        [("baseline_value", "mmHg", "")]
+
+
+def test_an_effect_named_by_a_baseline_row_takes_its_category_as_a_guess(tmp_path):
+    """"The mean difference in haemoglobin ... was 0.22 (95% CI 0.01 to 0.43)": the only
+    table naming haemoglobin is the baseline table, which says what is measured, not which
+    outcome (at which time, of which change) the effect compares: the category is a
+    guess."""
+    rows = _draft(tmp_path, "Baseline characteristics", _BASELINE_HEADER,
+                  [*_BASELINE_BODY, ("Haemoglobin, g/dL", "9.7 ± 1.1", "9.6 ± 1.0")],
+                  methods="Haemoglobin increased more with Drug X than with placebo from "
+                          "baseline to week 4 (mean difference in haemoglobin 0.22, 95% CI "
+                          "0.01 to 0.43).")
+    effect = [r for r in rows if r["location"] != "Table 2" and r["value"] == "0.22"]
+    assert len(effect) == 1 and effect[0]["quantity"] == "mean_difference", effect
+    assert effect[0]["review"] == "yes"
+
+
+# ---------------------------------- a CI column beside an "Adjusted hazard ratio" column
+
+def test_a_ci_column_beside_an_adjusted_effect_is_adjusted_too(tmp_path):
+    """"Adjusted hazard ratio | 95% confidence interval | p value": the interval and the P
+    value printed in their own columns are those of the adjusted estimate (the data
+    dictionary's ``adjustment`` is the estimate's, its CI bounds' and its P value's). A
+    table whose effect column says nothing leaves them empty."""
+    header = ["", "Drug X, n (%)", "Placebo, n (%)", "Adjusted hazard ratio",
+              "95% confidence interval", "p value"]
+    body = [("Death", "20 (20.0)", "30 (30.0)", "0.62", "0.35 to 1.09", "0.10")]
+    rows = _draft(tmp_path, "Deaths", header, body)
+    low = _at(rows, "Death", "95% confidence interval", "ci_low")
+    high = _at(rows, "Death", "95% confidence interval", "ci_high")
+    estimate = _at(rows, "Death", "Adjusted hazard ratio", "estimate")
+    assert (estimate["adjustment"], low["adjustment"], high["adjustment"]) == \
+        ("adjusted", "adjusted", "adjusted")
+    assert _at(rows, "Death", "p value", "p_value")["adjustment"] == "adjusted"
+    plain = _draft(tmp_path, "Deaths", [*header[:3], "Hazard ratio", *header[4:]], body)
+    assert _at(plain, "Death", "95% confidence interval", "ci_low")["adjustment"] == ""

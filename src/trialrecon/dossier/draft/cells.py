@@ -344,7 +344,10 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     if lab.statistic in ("count", "percent") and not col.between:
         lab.adjustment = ""
     else:
-        lab.adjustment = col.adjustment or cues.adjustment_of(row.label)
+        # a CI or P value column beside an "Adjusted HR" column is of the adjusted estimate
+        owner = v.effect_of_p(col) if (col.p or col.ci) and not col.effect else None
+        lab.adjustment = col.adjustment or (owner.adjustment if owner else "") or \
+            cues.adjustment_of(row.label)
     if lab.statistic == "p_value":
         tests = {v.tests[m] for m in marks if m in v.tests} or \
             {t for m, t in v.tests.items() if m == ""}
