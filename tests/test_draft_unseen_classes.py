@@ -187,7 +187,8 @@ def test_a_ci_column_beside_an_adjusted_effect_is_adjusted_too(tmp_path):
     """"Adjusted hazard ratio | 95% confidence interval | p value": the interval and the P
     value printed in their own columns are those of the adjusted estimate (the data
     dictionary's ``adjustment`` is the estimate's, its CI bounds' and its P value's). A
-    table whose effect column says nothing leaves them empty."""
+    table whose effect column says nothing leaves them empty (and a plain P value beside
+    several effects, one crude, stays the crude one's: test_draft_labels)."""
     header = ["", "Drug X, n (%)", "Placebo, n (%)", "Adjusted hazard ratio",
               "95% confidence interval", "p value"]
     body = [("Death", "20 (20.0)", "30 (30.0)", "0.62", "0.35 to 1.09", "0.10")]

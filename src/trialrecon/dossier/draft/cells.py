@@ -344,8 +344,11 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     if lab.statistic in ("count", "percent") and not col.between:
         lab.adjustment = ""
     else:
-        # a CI or P value column beside an "Adjusted HR" column is of the adjusted estimate
-        owner = v.effect_of_p(col) if (col.p or col.ci) and not col.effect else None
+        # a CI or P value column beside the table's one effect column ("Adjusted HR") is of
+        # that estimate (beside several, a plain P may be the crude one's: no adjustment)
+        effects = [c for c in v.columns if c.effect]
+        owner = effects[0] if (col.p or col.ci) and not col.effect and len(effects) == 1 \
+            else None
         lab.adjustment = col.adjustment or (owner.adjustment if owner else "") or \
             cues.adjustment_of(row.label)
     if lab.statistic == "p_value":
