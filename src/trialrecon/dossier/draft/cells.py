@@ -41,7 +41,13 @@ from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
-from trialrecon.dossier.draft.tablerows import note_adjustment, table_test
+from trialrecon.dossier.draft.tablerows import (
+    group_n,
+    n_column_value,
+    note_adjustment,
+    owner_adjustment,
+    table_test,
+)
 from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
 from trialrecon.dossier.draft.tablesets import other_set, row_set, unit_set
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
@@ -267,7 +273,8 @@ def _denominator(v: TableView, row: Row, col: Column, item: Item, lab: Label,
         if arm == lab.arm:
             lab.denominator = n
             return
-    lab.denominator = _n_column_value(v, row, col) or col.denominator or n_of(row.stub)
+    lab.denominator = n_column_value(v, row, col) or group_n(v, row, col) or \
+        col.denominator or n_of(row.stub)
     parent = _parent_count(v, row, col)
     if parent and lab.denominator != parent and _share(items, parent) and \
             not _share(items, lab.denominator):
@@ -304,16 +311,6 @@ def _share(items: list[Item], n: str) -> bool:
     return abs(100 * int(counts[0].value) / int(n) - printed) <= 0.5 * 10 ** -decimals + 1e-9
 
 
-def _n_column_value(v: TableView, row: Row, col: Column) -> str:
-    """The row's number in the n column of the same arm ("Total patients 529")."""
-    if col.n_column:
-        return ""
-    for c in v.columns:
-        if c.n_column and c.arm == col.arm and v.table.is_origin(row.index, c.index):
-            return v.table.cell_at(row.index, c.index).plain.replace(",", "")
-    return ""
-
-
 def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: Label,
               names: Names) -> None:
     # (a baseline table's caption naming the ITT set gives its cells `itt`: data dictionary)
@@ -342,7 +339,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     # (a set the methods analyse by is not copied onto rows that do not say it: the data
     # dictionary's population is the value's own table's or sentence's)
     if not lab.population and lab.denominator and col.denominator and \
-            lab.denominator != col.denominator and any(a == lab.arm for a, _ in row.denominators):
+            lab.denominator != col.denominator and any(a == lab.arm for a, _ in row.denominators) \
+            and not (v.kind == "baseline" and group_n(v, row, col)):  # "Age / n": missing data
         lab.guess("population: the row counts a set of its own")
     elif not lab.population and col.between and \
             any(n not in v.column_counts for _, n in row.denominators):
@@ -357,8 +355,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
     if lab.statistic in ("count", "percent") and not col.between:
         lab.adjustment = ""
     else:
-        lab.adjustment = col.adjustment or cues.adjustment_of(row.label) or \
-            note_adjustment(v, col, marks)
+        lab.adjustment = col.adjustment or owner_adjustment(v, col) or \
+            cues.adjustment_of(row.label) or note_adjustment(v, col, marks)
     if lab.statistic == "p_value":
         test, several = table_test(v, row, col, marks)
         if test:

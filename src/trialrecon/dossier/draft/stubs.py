@@ -224,7 +224,10 @@ def group_verdict(heading: str, members: list[Member], partition: bool | None,
     if kind == "whole":
         return Verdict(None, "the heading names the whole (its rows are parts or subgroups)")
     levels = sum(level_like(m.stub) for m in members)
-    if members and all(m.own_format and not level_like(m.stub) for m in members):
+    # "Stroke subtype / Lacunar infarction, n (%)": a legend every row repeats is the table's
+    # style, no format of a row's own, where the rows share the column out
+    styled = partition is True and not any(split_stub(m.stub).unit for m in members)
+    if members and not styled and all(m.own_format and not level_like(m.stub) for m in members):
         return Verdict(False, "each row is a characteristic of its own (its own format or "
                               "unit)")
     if nested and kind != "section" and members and \
@@ -248,7 +251,7 @@ def group_verdict(heading: str, members: list[Member], partition: bool | None,
         score, why = score + 1, why + ["the heading names a variable"]
     elif kind == "section":
         score, why = score - 3, why + ["the heading names a part of the table"]
-    if any(m.own_format and not level_like(m.stub) for m in members):
+    if not styled and any(m.own_format and not level_like(m.stub) for m in members):
         score, why = score - 2, why + ["rows state their own format or unit"]
     if members and all(m.continuous for m in members):
         if split.unit:  # "NO (umol/L) / Baseline samples": one measurement, its conditions

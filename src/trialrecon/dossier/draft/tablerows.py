@@ -269,3 +269,39 @@ def note_adjustment(v: TableView, col: Column, marks: tuple[str, ...]) -> str:
              if _EFFECT_NOTE.search(fold(s)) and not _MULTIPLICITY.search(fold(s))}
     found.discard("")
     return found.pop() if len(found) == 1 else ""
+
+
+def n_column_value(v: TableView, row: Row, col: Column) -> str:
+    """The row's number in the n column of the same arm ("Total patients 529")."""
+    if col.n_column:
+        return ""
+    for c in v.columns:
+        if c.n_column and c.arm == col.arm and v.table.is_origin(row.index, c.index):
+            return v.table.cell_at(row.index, c.index).plain.replace(",", "")
+    return ""
+
+
+def group_n(v: TableView, row: Row, col: Column) -> str:
+    """The n an ``n`` row of the same block prints in column ``col`` above ``row`` ("Age
+    (years) / n | 232 | 118 | 350" above "Mean (SD)"), or "": the statistics of the block are
+    over the patients with data on it, in every column, a total column too (the data
+    dictionary: "its row or a row heading above it prints the n it is over")."""
+    if not row.group or col.between or col.n_column:
+        return ""
+    for r in range(row.index - 1, v.header_rows - 1, -1):
+        above = v.rows.get(r)
+        if above is None or above.group != row.group:
+            return ""  # the block ends at a row of another group (or a group row)
+        if above.n_row and v.table.is_origin(r, col.index):
+            text = v.table.cell_at(r, col.index).plain.replace(",", "").strip()
+            return text if text.isdigit() else ""
+    return ""
+
+
+def owner_adjustment(v: TableView, col: Column) -> str:
+    """The adjustment of the table's one effect column ("Adjusted HR") for a CI or P value
+    column beside it, or "": beside several effects a plain P may be the crude one's."""
+    effects = [c for c in v.columns if c.effect]
+    if (col.p or col.ci) and not col.effect and len(effects) == 1:
+        return effects[0].adjustment
+    return ""

@@ -142,6 +142,9 @@ def _p_of_previous(s: Sentence, d: Draft,
     return None
 
 
+_CHARACTERISTICS = ("baseline", "baseline_value", "age", "male", "female")
+
+
 def _effect_category(s: Sentence, d: Draft) -> None:
     """The outcome an effect compares: the table's effect row or outcome the sentence names."""
     start = s.group_span(d)[0]
@@ -159,7 +162,13 @@ def _effect_category(s: Sentence, d: Draft) -> None:
         return
     d.fields["category"] = pick.category
     d.rules.append(f"category: the table's '{pick.category}' named in the sentence")
-    sure(d, "category", "the outcome compared, named as a table names it")
+    if pick.quantity in _CHARACTERISTICS or pick.unsure:
+        # a baseline table's row names what is measured, not which outcome (when, how) an
+        # effect compares; a row the table was unsure of is no surer here
+        guess(d, "category: the outcome compared is named as a baseline characteristic or "
+                 "as a table row that is itself a guess")
+    else:
+        sure(d, "category", "the outcome compared, named as a table names it")
 
 
 @lru_cache(maxsize=1)

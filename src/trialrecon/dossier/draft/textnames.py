@@ -154,6 +154,7 @@ class Named:
     unit: str = ""
     statistics: frozenset[str] = frozenset()
     rows: int = 0  # table cells drafted with it
+    unsure: bool = False  # a cell of it guessed its quantity or category
 
 
 @dataclass
@@ -263,7 +264,9 @@ def table_names(cells: list[Draft], document_text: str) -> TableNames:
         level = content_keys(c.split(":", 1)[1]) if ":" in c else frozenset()
         entries.append(Named(q, c, keys, stub, level, pops.pop() if len(pops) == 1 else "",
                              units.pop() if len(units) == 1 else "",
-                             frozenset(d.fields.get("statistic", "") for d in rows), len(rows)))
+                             frozenset(d.fields.get("statistic", "") for d in rows), len(rows),
+                             any(r.startswith(("guess: quantity", "guess: category"))
+                                 for d in rows for r in d.rules)))
     return TableNames([e for e in entries if e.keys], abbreviations(document_text),
                       safety_sets=_safety_sets(cells))
 

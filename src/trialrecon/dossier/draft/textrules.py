@@ -242,11 +242,14 @@ def _take(d: Draft, pick: Named, score: float) -> None:
         d.fields["population"] = pick.population  # the safety set adverse events are over
     elif pick.population:
         d.rules.append(f"population of the table: {pick.population}")
-    if d.fields["statistic"] not in ("count", "percent", "p_value") and pick.unit and \
-            d.fields["unit"] in ("", "none", "patients"):
+    if d.fields["statistic"] not in ("count", "percent", "p_value") and pick.unit and (
+            d.fields["unit"] in ("", "none", "patients") or not is_sure(d, "unit")):
+        # (a unit not printed by the number came with the quantity the row had before)
         d.fields["unit"] = pick.unit
     d.rules.append(f"labels: the table's '{pick.quantity}' row '{pick.category}' named")
-    if score >= 1.0:
+    if pick.unsure:  # the sentence is no surer of the row than the table is
+        guess(d, "quantity: the table's row named is itself a guess")
+    elif score >= 1.0:
         sure(d, "quantity", "a table row named in full")
         sure(d, "category", "a table row named in full")
     else:

@@ -193,6 +193,12 @@ def _significance(s: Sentence) -> None:
 # ----------------------------------------------------------------------------- conduct
 
 _ACCRUAL = re.compile(r"\b(?:enrol+|recruit|randomi[sz]|accru|includ|regist|assign)")
+# "This randomized, open-label, multicentre trial was conducted from June 2010 to April 2014":
+# "randomized" names the design, not the accrual; the dates are the study's period
+_DESIGN_ADJECTIVE = re.compile(
+    r"(?<!were )(?<!was )(?<!been )\b(?:randomi[sz]ed|registered)(?=(?:,?\s+(?:and\s+)?(?!(?:"
+    r"in|into|to|on|at|for|from|by|the|this|that|a|an|our|each|either|both)\b)[a-z-]+){0,6}"
+    r",?\s+(?:trial|study)\b)")
 # "Recruitment started in February 2006 and was completed in September 2012"
 _STARTED = re.compile(r"\b(?:start|began|begun|commenc|open)\w*\b")
 _ENDED = re.compile(r"\b(?:end|complet|clos|finish|stopp|conclud)\w*\b")
@@ -211,7 +217,7 @@ _MORE_PLACES = re.compile(r"(?:,|\band)\s+(?:\d+|one|two|three|four|five|six|sev
 
 def label_conduct(s: Sentence) -> None:
     dates = [d for d in s.rows if d.fields["statistic"] == "date"]
-    if len(dates) == 2 and _ACCRUAL.search(s.low) and (re.search(
+    if len(dates) == 2 and _ACCRUAL.search(_DESIGN_ADJECTIVE.sub("", s.low)) and (re.search(
             r"\bbetween\b|\bfrom\b", s.low) or _STARTED.search(
             s.low[:s.span(dates[0])[0]]) and _ENDED.search(s.low[s.span(dates[0])[1]:
                                                                 s.span(dates[1])[0]])):
