@@ -10,10 +10,9 @@ module reads what a person reads from them before looking at a single number:
   the denominator (``n = 141``), an effect measure ("RR (95% CI)", "Adjusted OR"), a P value
   or CI column, an adverse-event grade ("Grade 3-4", "III-IV", "All grades"), the analysis
   set and the adjustment it states, and "X versus Y" for the arms an effect compares;
-- *rows*: the stub as printed; a row that holds only a P value (or only between-arm
-  columns) above rows without one heads them, like a group row ("Sex 0.41" over "Male",
-  "Female"); a group row that states per-arm denominators ("n=266 in the twice-daily
-  group") gives them to its rows;
+- *rows*: the stub as printed; a row that holds only a P value (or only between-arm columns)
+  above rows without one heads them, like a group row ("Sex 0.41" over "Male", "Female"); a
+  group row stating per-arm denominators ("n=266 in the twice-daily group") gives them;
 - *the table*: its kind (adverse events, baseline, response, regression, outcomes), the
   formats and tests its notes state ("Data are median (IQR) or n (%)", "P from Fisher's
   exact test"), the analysis set its caption names (:mod:`.tablesets`), and whether it is a
