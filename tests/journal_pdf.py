@@ -24,8 +24,9 @@ Two visual styles:
 Both set the body in two columns (CSS ``column-count: 2``), put tables of few columns in
 one column and wide ones across the page (``column-span: all``), hyphenate long words with
 soft hyphens, print superscripts (citations, footnote marks, the exponent of ``10⁹``) as
-raised small text and Unicode subscript digits (``FEV₁``) as lowered ones, print
-author-year citations in parentheses, and draw each figure as a small plot with tick
+raised small text and Unicode subscript digits (``FEV₁``) as lowered ones, set a table
+cell the paper prints all in italic or bold in that style (a group row's emphasis tells its
+level), print author-year citations in parentheses, and draw each figure as a small plot with tick
 labels and a number-at-risk table (text a reader has to leave out: it is not in the
 paper's text).
 """
@@ -207,7 +208,8 @@ def table_html(t: Table, style: str) -> str:
                 classes.append("stub")  # stub labels are set flush left in every style
             if classes:
                 attrs += f' class="{" ".join(classes)}"'
-            cells.append(f"<{tag}{attrs}>{inline(cell.text)}</{tag}>")
+            cells.append(f"<{tag}{attrs}>{_emphasised(inline(cell.text), cell.emphasis)}"
+                         f"</{tag}>")
         (head if r < t.header_rows else body).append("<tr>" + "".join(cells) + "</tr>")
     notes = [(n.mark, n.text[len("^{" + n.mark + "}"):].strip() if n.mark else n.text)
              for n in t.footnotes]
@@ -220,6 +222,16 @@ def table_html(t: Table, style: str) -> str:
     return (f'<div class="tw{" wide" if wide else ""}">{cap}<table><thead>{"".join(head)}'
             f'</thead><tbody>{"".join(body)}</tbody></table>'
             + (f'<div class="notes">{notes_html}</div>' if notes else "") + "</div>")
+
+
+def _emphasised(cell_html: str, emphasis: str) -> str:
+    """A cell's text set in the style the paper prints it in (an italic group row stays
+    italic in the PDF, as in the journal's own typesetting)."""
+    if "italic" in emphasis:
+        cell_html = f"<i>{cell_html}</i>"
+    if "bold" in emphasis:
+        cell_html = f'<b style="font-weight: bold">{cell_html}</b>'
+    return cell_html
 
 
 def figure_html(label: str, caption: str, number: int, style: str) -> str:

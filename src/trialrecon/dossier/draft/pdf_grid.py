@@ -16,12 +16,15 @@ rule under the header) are read as a person reads a printed table:
   another page, too short to show both distances, takes the first part's). A piece covering several
   columns spans them; a stub label set further right than the stub's left edge is
   indented, by a level for each size (an em) of its offset (measured from its first line: a
-  wrapped number may stand above it), so nested groups nest;
+  wrapped number may stand above it), so nested groups nest; a cell whose letters are all
+  bold or all italic has that emphasis (a group row's style tells its level, as in JATS);
 - **header**: each header piece stands over the columns it covers (or those of the short
   rule drawn under it); a piece alone under a label, one line height below, continues
   it; a label set flush with its first column, with labels under it, spans the columns up
-  to the next label of its line; a label sits one header row below the lowest label over
-  its columns, and spans down to the next label under it.
+  to the next label of its line; a label flush with its column on the lowest line, alone
+  under a spanning label, spans that label's columns (the unit "N (%)" of a group); a label
+  sits one header row below the lowest label over its columns, and spans down to the next
+  label under it.
 
 Part of the input layer: imports only :mod:`trialrecon.dossier`.
 """
@@ -267,6 +270,7 @@ def _header(lines: list[Line], col_x: list[tuple[float, float]], rules: list[Rul
         while c1 + 1 < right and any(o["c0"] <= c1 + 1 <= o["c1"] for o in under):
             c1 += 1
         b["c1"] = c1
+    _widen_lowest(boxes, col_x)
     # levels: a label sits one row below the lowest label over its columns
     for b in boxes:
         above = [o for o in boxes if o["base"] < b["top"] - 0.5
@@ -281,6 +285,30 @@ def _header(lines: list[Line], col_x: list[tuple[float, float]], rules: list[Rul
         segs = join_lines([ch.segments(numbered) for ch in b["chunks"]])  # type: ignore[union-attr]
         rows[b["row"]].append((b["c0"], b["c1"] - b["c0"] + 1, max(1, rowspan), segs))
     return rows
+
+
+def _widen_lowest(boxes: list[dict[str, object]], col_x: list[tuple[float, float]]) -> None:
+    """A label set flush with its first column, with no label under it and no other label
+    of its line under the same spanning label above it, spans that label's columns up to
+    the next label of its line: "N (%)" under "All grades  Grade 1-2  Grade≥3" under
+    "Treatment (n=78)" names the unit of the three columns, not of the first one alone."""
+    for b in boxes:
+        if b["ruled"] or abs(b["x0"] - col_x[b["c0"]][0]) > 2.0:  # type: ignore[index]
+            continue
+        if any(o["top"] > b["base"] + 0.5 and o["c0"] <= b["c1"] and o["c1"] >= b["c0"]
+               for o in boxes):
+            continue  # a label under it: the rule above has given its span
+        over = [o for o in boxes if o["base"] < b["top"] - 0.5 and o["c0"] <= b["c0"]
+                and o["c1"] > b["c1"]]  # type: ignore[operator]
+        if not over:
+            continue
+        parent = max(over, key=lambda o: o["base"])  # type: ignore[arg-type,return-value]
+        level = [o for o in boxes if abs(o["top"] - b["top"]) < 1.0 and o is not b]
+        right = min([o["c0"] for o in level if o["c0"] > b["c1"]]  # type: ignore[misc]
+                    + [int(parent["c1"]) + 1])  # type: ignore[call-overload]
+        if any(parent["c0"] <= o["c0"] <= parent["c1"] for o in level):  # type: ignore[operator]
+            continue  # its line has other labels under the same spanning label
+        b["c1"] = max(int(b["c1"]), right - 1)  # type: ignore[call-overload]
 
 
 def _body(lines: list[Line], col_x: list[tuple[float, float]], table: PdfTable) -> None:
@@ -354,10 +382,22 @@ def raw_rows(table: PdfTable) -> tuple[list[list[RawCell]], int]:
                 continue
             span = max(1, min(ch.cols[1], n - 1) - c + 1)
             cells.append(RawCell(tuple(_joined(ch, table.numbered)), 1, span, False,
-                                 indent if c == 0 else 0))
+                                 indent if c == 0 else 0, emphasis(ch)))
             c += span
         out.append(cells)
     return out, head
+
+
+def emphasis(ch: Chunk) -> str:
+    """"bold", "italic" or "bold italic" when every printed letter of the cell (its marks
+    aside) is set so, as the JATS reader tells a group row's style; "" otherwise."""
+    letters = [g for g, s in zip(ch.glyphs, ch.scripts, strict=True)
+               if s == 0 and g.text.strip()]
+    if not letters:
+        return ""
+    styles = [name for name, on in (("bold", all(g.bold for g in letters)),
+                                    ("italic", all(g.italic for g in letters))) if on]
+    return " ".join(styles)
 
 
 def _joined(ch: Chunk, numbered: bool) -> list[Segment]:

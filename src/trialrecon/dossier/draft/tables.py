@@ -404,6 +404,7 @@ class _Frame:
     counts: dict[int, int] | None = None  # a row heading indented rows: its own count per
     # column, and what its rows have counted so far (``taken``)
     taken: dict[int, int] | None = None
+    rows_indent: int = 0  # a deep heading: how far its first row is printed in
 
     def complete(self, counts: dict[int, int] | None) -> bool:
         """Its rows have shared out its own counts exactly, and a row counting more would
@@ -419,7 +420,11 @@ class _Frame:
         if indent is None:
             return False  # nothing printed in the stub: a continuation line
         if self.deep:
-            return indent <= self.indent
+            # a row printed left of the heading's rows ends it ("Treatment stopped" one
+            # step in, after "Headache" two steps in under "Side effects reported"), unless
+            # it is a group row of an inner style (a plain group row under an italic one)
+            inner = self.kind == "group" and rank is not None and rank > self.rank
+            return indent < max(self.rows_indent, self.indent + 1) and not inner
         return rank is not None and rank <= self.rank and indent <= self.indent
 
 
@@ -520,14 +525,14 @@ def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], hea
     """Group rows, row labels and row groups of a table with a one-column stub (or none).
 
     Headings nest: each row's label is the labels of the open headings, then its stub. A
-    heading whose rows are printed further indented ends at the next row printed at its
-    indentation or left of it; one whose rows are printed at its own level ends at the next
-    heading of its kind or an outer kind, and a "summary" heading also at the next row that
-    fills its column. Indentation counts only on printed labels (an empty cell of spaces is
-    not an indented label). A row that prints its own counts and heads indented rows ends
-    once its rows have shared those counts out exactly, at the next row counting more: an
-    "Other" printed at the indentation of the sub-levels of "Ovulatory cause" (11 + 1 + 43 =
-    55, its own count) is a sibling of that heading, not a sub-level.
+    heading whose rows are printed further indented ends at the next row printed left of
+    those rows (a group row of an inner style aside); one whose rows are printed at its own
+    level ends at the next heading of its kind or an outer kind, and a "summary" heading
+    also at the next row that fills its column. Indentation counts only on printed labels
+    (an empty cell of spaces is not an indented label). A row that prints its own counts and
+    heads indented rows ends once its rows have shared those counts out exactly, at the next
+    row counting more: an "Other" printed at the indentation of the sub-levels of "Ovulatory
+    cause" (11 + 1 + 43 = 55, its own count) is a sibling of that heading, not a sub-level.
     """
     n_rows = len(grid)
     lines = [[cells[k] for k in grid[r]] for r in range(head, n_rows)]
@@ -573,5 +578,5 @@ def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], hea
             stack.append(_Frame(indent or 0, own, kind, deep,
                                 frozenset(filled) if kind == "summary" else frozenset(),
                                 rank if rank is not None else 102.0, own_counts,
-                                {} if own_counts else None))
+                                {} if own_counts else None, below if deep and below else 0))
     return groups, row_labels, row_groups
