@@ -21,8 +21,9 @@ rule under the header) are read as a person reads a printed table:
 - **header**: each header piece stands over the columns it covers (or those of the short
   rule drawn under it); a piece alone under a label, one line height below, continues
   it; a label set flush with its first column, with labels under it, spans the columns up
-  to the next label of its line; a label flush with its column on the lowest line, alone
-  under a spanning label, spans that label's columns (the unit "N (%)" of a group); a label
+  to the next label of its line; a label with none under it, alone under a spanning label
+  and flush with its first column or centred under it, spans its columns (the unit "N (%)"
+  of a group); a label
   sits one header row below the lowest label over its columns, and spans down to the next
   label under it.
 
@@ -288,27 +289,29 @@ def _header(lines: list[Line], col_x: list[tuple[float, float]], rules: list[Rul
 
 
 def _widen_lowest(boxes: list[dict[str, object]], col_x: list[tuple[float, float]]) -> None:
-    """A label set flush with its first column, with no label under it and no other label
-    of its line under the same spanning label above it, spans that label's columns up to
-    the next label of its line: "N (%)" under "All grades  Grade 1-2  Grade≥3" under
-    "Treatment (n=78)" names the unit of the three columns, not of the first one alone."""
+    """A label with no label under it and no other label of its line under the spanning
+    label above it, set flush with that label's first column or centred under its columns,
+    spans its columns: "N (%)" under "All grades  Grade 1-2  Grade≥3" under "Treatment
+    (n=78)" names the unit of the three columns, not of the first (or middle) one alone."""
     for b in boxes:
-        if b["ruled"] or abs(b["x0"] - col_x[b["c0"]][0]) > 2.0:  # type: ignore[index]
-            continue
-        if any(o["top"] > b["base"] + 0.5 and o["c0"] <= b["c1"] and o["c1"] >= b["c0"]
-               for o in boxes):
+        if b["ruled"] or any(o["top"] > b["base"] + 0.5 and o["c0"] <= b["c1"]
+                             and o["c1"] >= b["c0"] for o in boxes):
             continue  # a label under it: the rule above has given its span
         over = [o for o in boxes if o["base"] < b["top"] - 0.5 and o["c0"] <= b["c0"]
-                and o["c1"] > b["c1"]]  # type: ignore[operator]
+                and o["c1"] >= b["c1"] and o["c1"] - o["c0"] > b["c1"] - b["c0"]]  # type: ignore[operator]
         if not over:
             continue
         parent = max(over, key=lambda o: o["base"])  # type: ignore[arg-type,return-value]
+        c0, c1 = int(parent["c0"]), int(parent["c1"])  # type: ignore[call-overload]
         level = [o for o in boxes if abs(o["top"] - b["top"]) < 1.0 and o is not b]
-        right = min([o["c0"] for o in level if o["c0"] > b["c1"]]  # type: ignore[misc]
-                    + [int(parent["c1"]) + 1])  # type: ignore[call-overload]
-        if any(parent["c0"] <= o["c0"] <= parent["c1"] for o in level):  # type: ignore[operator]
+        if any(c0 <= o["c0"] <= c1 for o in level):  # type: ignore[operator]
             continue  # its line has other labels under the same spanning label
-        b["c1"] = max(int(b["c1"]), right - 1)  # type: ignore[call-overload]
+        x0, x1 = col_x[c0][0], col_x[c1][1]
+        flush = b["c0"] == c0 and abs(b["x0"] - x0) <= 2.0  # type: ignore[operator]
+        mid = (b["x0"] + b["x1"]) / 2  # type: ignore[operator]
+        centred = abs(mid - (x0 + x1) / 2) <= 0.1 * (x1 - x0)
+        if flush or centred:
+            b["c0"], b["c1"] = c0, c1
 
 
 def _body(lines: list[Line], col_x: list[tuple[float, float]], table: PdfTable) -> None:

@@ -423,7 +423,8 @@ class _Frame:
             # a row printed left of the heading's rows ends it ("Treatment stopped" one
             # step in, after "Headache" two steps in under "Side effects reported"), unless
             # it is a group row of an inner style (a plain group row under an italic one)
-            inner = self.kind == "group" and rank is not None and rank > self.rank
+            inner = self.kind == "group" and rank is not None and \
+                self.rank < rank < _RANK["n"]  # (group rows rank below every other kind)
             return indent < max(self.rows_indent, self.indent + 1) and not inner
         return rank is not None and rank <= self.rank and indent <= self.indent
 
