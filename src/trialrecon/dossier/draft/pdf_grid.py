@@ -10,22 +10,23 @@ rule under the header) are read as a person reads a printed table:
   them), then the pieces of other rows standing in none of those columns (a column
   printed on some rows only, as a p value on a group's first row);
 - **rows**: lines closer together than the rows are (a line height apart, where the rows
-  add their padding) are one row, unless the lower line brings its own label (a capital
-  or a digit) and numbers where the row has its numbers; with one distance throughout,
-  only a lone label in lower case continues the row above (a part of a table continued on
-  another page, too short to show both distances, takes the first part's). A piece covering several
-  columns spans them; a stub label set further right than the stub's left edge is
-  indented, by a level for each size (an em) of its offset (measured from its first line: a
-  wrapped number may stand above it), so nested groups nest; a cell whose letters are all
-  bold or all italic has that emphasis (a group row's style tells its level, as in JATS);
+  add their padding) are one row, unless the lower line brings its own label (a capital or
+  a digit) and numbers where the row has its numbers; with one distance throughout, only a
+  lone label in lower case continues the row above (a part of a table continued on another
+  page, too short to show both distances, takes the first part's); a label whose bracket
+  is still open goes on in the line below, whatever that line starts with. A piece
+  covering several columns spans them; a stub label set further right than the stub's left
+  edge is indented, by a level for each size (an em) of its offset (measured from its
+  first line: a wrapped number may stand above it), so nested groups nest; a cell whose
+  letters are all bold or all italic has that emphasis (a group row's style tells its
+  level, as in JATS);
 - **header**: each header piece stands over the columns it covers (or those of the short
-  rule drawn under it); a piece alone under a label, one line height below, continues
-  it; a label set flush with its first column, with labels under it, spans the columns up
-  to the next label of its line; a label with none under it, alone under a spanning label
-  and flush with its first column or centred under it, spans its columns (the unit "N (%)"
-  of a group); a label
-  sits one header row below the lowest label over its columns, and spans down to the next
-  label under it.
+  rule drawn under it); a piece alone under a label, one line height below, continues it;
+  a label set flush with its first column, with labels under it, spans the columns up to
+  the next label of its line; a label with none under it, alone under a spanning label and
+  flush with its first column or centred under it, spans its columns (the unit "N (%)" of
+  a group); a label sits one header row below the lowest label over its columns, and spans
+  down to the next label under it.
 
 Part of the input layer: imports only :mod:`trialrecon.dossier`.
 """
@@ -83,6 +84,8 @@ class PdfTable:
     split: float = 0.0  # the row pitch threshold of the table's first part
     x0: float = 0.0
     x1: float = 0.0
+    note_lines: list[Line] = field(default_factory=list)  # the last part's note lines
+    notes_from: int = 0  # where the last part's notes start in ``notes``
 
 
 def chunks_of(line: Line, gap: float = CELL_GAP) -> list[Chunk]:
@@ -182,21 +185,28 @@ def _group_rows(lines: list[Line], col_x: list[tuple[float, float]],
     for prev, line in zip(lines, lines[1:], strict=False):
         label, row_label = stub(line), any(stub(ln) for ln in rows[-1])
         taken = set().union(*(data_cols(ln) for ln in rows[-1]))
+        # a label left open (a bracket not closed: "(did not start ... use ≥") goes on
+        open_label = bool(label) and _open("".join(stub(ln) for ln in rows[-1]))
         # a line with its own label and data where the row has data is a row of its own
         complete = bool(label) and row_label and bool(data_cols(line) & taken) and \
-            (label[:1].isupper() or label[:1].isdigit())
+            (label[:1].isupper() or label[:1].isdigit()) and not open_label
         if line.base - prev.base < 0.5:
             same = True
         elif split:
             same = line.base - prev.base < split and not complete
         else:  # one pitch throughout: only a lone label in lower case continues
-            same = bool(label) and row_label and len(chunks_of(line)) == 1 \
-                and label[:1].islower()
+            same = bool(label) and row_label and (open_label or (
+                len(chunks_of(line)) == 1 and label[:1].islower()))
         if same:
             rows[-1].append(line)
         else:
             rows.append([line])
     return rows
+
+
+def _open(label: str) -> bool:
+    """A stub label that cannot end here: a bracket opened and not closed."""
+    return label.count("(") > label.count(")") or label.count("[") > label.count("]")
 
 
 def join_lines(parts: list[list[Segment]]) -> list[Segment]:
