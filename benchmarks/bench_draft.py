@@ -42,20 +42,10 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from trialrecon.dossier.audit import default_sources_dir, source_doc
-from trialrecon.dossier.draft import draft_document, read_document
-from trialrecon.dossier.draft.evaluate import (
-    FIELDS,
-    FieldScore,
-    GoldResult,
-    gold_rows,
-    score_fields,
-    score_gold,
-)
-from trialrecon.dossier.draft.lexicon import read_names
+from trialrecon.dossier.audit import default_sources_dir
+from trialrecon.dossier.draft.evaluate import FIELDS, FieldScore, GoldResult, score_gold
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "fixtures" / "gold"
@@ -68,28 +58,6 @@ def _line(name: str, s: FieldScore, seconds: float | None) -> str:
     return (f"{name:<22} {secs} {s.gold:>5} {s.drafted:>6} {s.paired:>6} {s.right:>6} "
             f"{s.recall:>7.1%} {s.precision:>9.1%} {s.unflagged:>9} {s.unflagged_share:>10.1%} "
             f"{s.table_recall:>7.1%} {s.text_recall:>7.1%}")
-
-
-def pdf_gold(jats: GoldResult, style: str, folder: Path) -> GoldResult:
-    """The gold paper of ``jats`` printed as a journal PDF in ``style``, drafted and scored.
-
-    The PDF is printed into ``folder`` (reused when already there); the draft uses the gold
-    dossier's names, and the score is :func:`score_fields` on the PDF's own reading.
-    """
-    sys.path.insert(0, str(ROOT / "tests"))
-    from journal_pdf import journal_pdf
-
-    pdf = folder / f"{jats.paper.stem}-{style}.pdf"
-    if not pdf.is_file():
-        journal_pdf(read_document(jats.paper), style, folder, pdf.stem)
-    names = read_names(jats.dossier / "trial.yaml")
-    start = time.perf_counter()
-    document = read_document(pdf)
-    drafts = draft_document(document, names, jats.source_id)
-    seconds = time.perf_counter() - start
-    result = score_fields(source_doc(pdf, document), gold_rows(jats.dossier, jats.source_id),
-                          drafts)
-    return GoldResult(jats.dossier, jats.source_id, pdf, seconds, result)
 
 
 def _results(folders: list[Path], sources: Path | None, only: set[str],
@@ -164,7 +132,7 @@ def _pdf_main(args: argparse.Namespace, folders: list[Path], sources: Path,
               only: set[str]) -> int:
     """The PDF draft of every gold paper beside its JATS draft (figures per paper, overall)."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from journal_pdf import chromium
+    from journal_pdf import chromium, printed_gold
 
     if chromium() is None:
         print("chromium is not installed (apt-get install -y chromium): nothing to print")
@@ -173,7 +141,7 @@ def _pdf_main(args: argparse.Namespace, folders: list[Path], sources: Path,
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        results = [(name, pdf_gold(r, args.pdf, folder), r) for name, r in jats]
+        results = [(name, printed_gold(r, args.pdf, folder), r) for name, r in jats]
     print(f"PDF style {args.pdf}; the JATS draft's recall, precision and unflagged right beside")
     print(f"{'paper':<22} {'sec':>6} {'gold':>5} {'drafted':>6} {'paired':>6} {'right':>6} "
           f"{'recall':>7} {'precision':>9} {'unflagged':>9} {'unfl.right':>10} {'tables':>7} "
