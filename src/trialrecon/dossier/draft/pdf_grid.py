@@ -313,8 +313,11 @@ def _widen_lowest(boxes: list[dict[str, object]], col_x: list[tuple[float, float
             continue
         parent = max(over, key=lambda o: o["base"])  # type: ignore[arg-type,return-value]
         c0, c1 = int(parent["c0"]), int(parent["c1"])  # type: ignore[call-overload]
-        level = [o for o in boxes if abs(o["top"] - b["top"]) < 1.0 and o is not b]
-        if any(c0 <= o["c0"] <= c1 for o in level):  # type: ignore[operator]
+        # labels standing beside it on its line (a label wrapped over lines set at the
+        # bottom of the header reaches down to it too)
+        level = [o for o in boxes if o is not b and o["top"] <= b["base"] + 0.5  # type: ignore[operator]
+                 and o["base"] >= b["top"] - 0.5]  # type: ignore[operator]
+        if any(o["c0"] <= c1 and o["c1"] >= c0 for o in level):  # type: ignore[operator]
             continue  # its line has other labels under the same spanning label
         x0, x1 = col_x[c0][0], col_x[c1][1]
         flush = b["c0"] == c0 and abs(b["x0"] - x0) <= 2.0  # type: ignore[operator]
