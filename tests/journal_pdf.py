@@ -5,8 +5,9 @@ A paper read from its JATS XML (the structured document of
 journal's typeset PDF, then printed with headless Chromium. The reading of that PDF can be
 compared with the JATS reading of the same paper, which is the truth: same words, same
 numbers, same table cells. Imported by the PDF reader's tests and by
-``benchmarks/bench_pdf_reader.py``; nothing of the papers is written outside a temporary
-folder.
+``benchmarks/bench_pdf_reader.py``, and (:func:`printed_gold`) by ``benchmarks/bench_draft.py
+--pdf``, which scores the draft of a printed gold paper against its gold dossier; nothing of
+the papers is written outside a temporary folder.
 
 Two visual styles:
 
@@ -24,8 +25,9 @@ Two visual styles:
 Both set the body in two columns (CSS ``column-count: 2``), put tables of few columns in
 one column and wide ones across the page (``column-span: all``), hyphenate long words with
 soft hyphens, print superscripts (citations, footnote marks, the exponent of ``10⁹``) as
-raised small text and Unicode subscript digits (``FEV₁``) as lowered ones, print
-author-year citations in parentheses, and draw each figure as a small plot with tick
+raised small text and Unicode subscript digits (``FEV₁``) as lowered ones, set a table
+cell the paper prints all in italic or bold in that style (a group row's emphasis tells its
+level), print author-year citations in parentheses, and draw each figure as a small plot with tick
 labels and a number-at-risk table (text a reader has to leave out: it is not in the
 paper's text).
 """
@@ -36,11 +38,16 @@ import html
 import re
 import shutil
 import subprocess
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from trialrecon.dossier.audit import source_doc
+from trialrecon.dossier.draft import draft_document, read_names
 from trialrecon.dossier.draft.document import Document, Table, strip_marks
+from trialrecon.dossier.draft.evaluate import GoldResult, gold_rows, score_fields
+from trialrecon.dossier.draft.reader import read_document
 
 STYLES = ("lancet", "plain")
 _MARK = re.compile(r"\^\{([^}\n]*)\}")
@@ -207,7 +214,8 @@ def table_html(t: Table, style: str) -> str:
                 classes.append("stub")  # stub labels are set flush left in every style
             if classes:
                 attrs += f' class="{" ".join(classes)}"'
-            cells.append(f"<{tag}{attrs}>{inline(cell.text)}</{tag}>")
+            cells.append(f"<{tag}{attrs}>{_emphasised(inline(cell.text), cell.emphasis)}"
+                         f"</{tag}>")
         (head if r < t.header_rows else body).append("<tr>" + "".join(cells) + "</tr>")
     notes = [(n.mark, n.text[len("^{" + n.mark + "}"):].strip() if n.mark else n.text)
              for n in t.footnotes]
@@ -220,6 +228,16 @@ def table_html(t: Table, style: str) -> str:
     return (f'<div class="tw{" wide" if wide else ""}">{cap}<table><thead>{"".join(head)}'
             f'</thead><tbody>{"".join(body)}</tbody></table>'
             + (f'<div class="notes">{notes_html}</div>' if notes else "") + "</div>")
+
+
+def _emphasised(cell_html: str, emphasis: str) -> str:
+    """A cell's text set in the style the paper prints it in (an italic group row stays
+    italic in the PDF, as in the journal's own typesetting)."""
+    if "italic" in emphasis:
+        cell_html = f"<i>{cell_html}</i>"
+    if "bold" in emphasis:
+        cell_html = f'<b style="font-weight: bold">{cell_html}</b>'
+    return cell_html
 
 
 def figure_html(label: str, caption: str, number: int, style: str) -> str:
@@ -348,6 +366,24 @@ def journal_pdf(doc: Document, style: str, folder: Path, name: str = "") -> Path
     """The paper ``doc`` printed as a journal PDF in ``style`` into ``folder``."""
     name = name or f"{Path(doc.source).stem}-{style}"
     return print_pdf(paper_html(doc, style), folder / f"{name}.pdf")
+
+
+def printed_gold(jats: GoldResult, style: str, folder: Path) -> GoldResult:
+    """The gold paper of ``jats`` (a JATS draft scored against its gold dossier) printed as
+    a journal PDF in ``style``, read back, drafted with the gold ``trial.yaml`` and scored as
+    the JATS draft is: the gold anchors are searched in the PDF's text and the locations
+    among its headings and tables. The PDF is printed into ``folder`` (reused when there)."""
+    pdf = folder / f"{jats.paper.stem}-{style}.pdf"
+    if not pdf.is_file():
+        journal_pdf(read_document(jats.paper), style, folder, pdf.stem)
+    names = read_names(jats.dossier / "trial.yaml")
+    start = time.perf_counter()
+    document = read_document(pdf)
+    drafts = draft_document(document, names, jats.source_id)
+    seconds = time.perf_counter() - start
+    result = score_fields(source_doc(pdf, document), gold_rows(jats.dossier, jats.source_id),
+                          drafts)
+    return GoldResult(jats.dossier, jats.source_id, pdf, seconds, result)
 
 
 # ------------------------------------------------------------------ comparing readings

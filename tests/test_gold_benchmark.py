@@ -6,7 +6,9 @@ trial.yaml and scored field by field (trialrecon.dossier.draft.evaluate.score_go
 scoring benchmarks/bench_draft.py prints). The floors are the figures measured when they
 were set, rounded down (see docs/reading-papers.md for the figures themselves): a change
 that makes the drafter label fewer numbers right, or flag fewer wrong ones, fails here.
-Skipped where the papers folder is absent (it is not part of the repository).
+One gold paper is also printed as a two-column journal PDF (tests/journal_pdf.py, headless
+Chromium) and its PDF draft scored against the same gold (``bench_draft.py --pdf``).
+Skipped where the papers folder (it is not part of the repository) or Chromium is absent.
 """
 
 from __future__ import annotations
@@ -55,3 +57,24 @@ def test_gold_dossiers_are_drafted_at_least_as_well_as_measured() -> None:
     assert total.unflagged_share >= UNFLAGGED_RIGHT, total.unflagged_share
     assert total.text_recall >= TEXT_RECALL, total.text_recall
     assert total.table_recall >= TABLE_RECALL, total.table_recall
+
+
+# the draft of a gold paper printed as a two-column journal PDF (benchmarks/bench_draft.py
+# --pdf): one paper, one style, its recall and unflagged share measured and rounded down
+PDF_PAPER, PDF_STYLE, PDF_RECALL, PDF_UNFLAGGED_RIGHT = "pmc5362536", "lancet", 0.74, 0.99
+
+
+@needs_papers
+def test_a_gold_paper_printed_as_a_journal_pdf_is_drafted_as_measured(tmp_path: Path) -> None:
+    from journal_pdf import chromium, printed_gold
+
+    if chromium() is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium): the paper "
+                    "cannot be printed as a PDF")
+    jats = score_gold(GOLD / PDF_PAPER, default_sources_dir(GOLD))
+    assert jats is not None, f"{PDF_PAPER}: its paper is not in {PAPERS}"
+    s = printed_gold(jats, PDF_STYLE, tmp_path).score
+    assert s.recall >= PDF_RECALL, s.recall
+    assert s.unflagged_share >= PDF_UNFLAGGED_RIGHT, s.unflagged_share
+    # the PDF loses nothing the JATS draft gets right on this paper (measured: equal)
+    assert s.right >= jats.score.right - 2, (s.right, jats.score.right)

@@ -10,18 +10,23 @@ rule under the header) are read as a person reads a printed table:
   them), then the pieces of other rows standing in none of those columns (a column
   printed on some rows only, as a p value on a group's first row);
 - **rows**: lines closer together than the rows are (a line height apart, where the rows
-  add their padding) are one row, unless the lower line brings its own label (a capital
-  or a digit) and numbers where the row has its numbers; with one distance throughout,
-  only a lone label in lower case continues the row above (a part of a table continued on
-  another page, too short to show both distances, takes the first part's). A piece covering several
-  columns spans them; a stub label set further right than the stub's left edge is
-  indented, by a level for each size (an em) of its offset (measured from its first line: a
-  wrapped number may stand above it), so nested groups nest;
+  add their padding) are one row, unless the lower line brings its own label (a capital or
+  a digit) and numbers where the row has its numbers; with one distance throughout, only a
+  lone label in lower case continues the row above (a part of a table continued on another
+  page, too short to show both distances, takes the first part's); a label whose bracket
+  is still open goes on in the line below, whatever that line starts with. A piece
+  covering several columns spans them; a stub label set further right than the stub's left
+  edge is indented, by a level for each size (an em) of its offset (measured from its
+  first line: a wrapped number may stand above it), so nested groups nest; a cell whose
+  letters are all bold or all italic has that emphasis (a group row's style tells its
+  level, as in JATS);
 - **header**: each header piece stands over the columns it covers (or those of the short
-  rule drawn under it); a piece alone under a label, one line height below, continues
-  it; a label set flush with its first column, with labels under it, spans the columns up
-  to the next label of its line; a label sits one header row below the lowest label over
-  its columns, and spans down to the next label under it.
+  rule drawn under it); a piece alone under a label, one line height below, continues it;
+  a label set flush with its first column, with labels under it, spans the columns up to
+  the next label of its line; a label with none under it, alone under a spanning label and
+  flush with its first column or centred under it, spans its columns (the unit "N (%)" of
+  a group); a label sits one header row below the lowest label over its columns, and spans
+  down to the next label under it.
 
 Part of the input layer: imports only :mod:`trialrecon.dossier`.
 """
@@ -79,6 +84,8 @@ class PdfTable:
     split: float = 0.0  # the row pitch threshold of the table's first part
     x0: float = 0.0
     x1: float = 0.0
+    note_lines: list[Line] = field(default_factory=list)  # the last part's note lines
+    notes_from: int = 0  # where the last part's notes start in ``notes``
 
 
 def chunks_of(line: Line, gap: float = CELL_GAP) -> list[Chunk]:
@@ -178,21 +185,28 @@ def _group_rows(lines: list[Line], col_x: list[tuple[float, float]],
     for prev, line in zip(lines, lines[1:], strict=False):
         label, row_label = stub(line), any(stub(ln) for ln in rows[-1])
         taken = set().union(*(data_cols(ln) for ln in rows[-1]))
+        # a label left open (a bracket not closed: "(did not start ... use ≥") goes on
+        open_label = bool(label) and _open("".join(stub(ln) for ln in rows[-1]))
         # a line with its own label and data where the row has data is a row of its own
         complete = bool(label) and row_label and bool(data_cols(line) & taken) and \
-            (label[:1].isupper() or label[:1].isdigit())
+            (label[:1].isupper() or label[:1].isdigit()) and not open_label
         if line.base - prev.base < 0.5:
             same = True
         elif split:
             same = line.base - prev.base < split and not complete
         else:  # one pitch throughout: only a lone label in lower case continues
-            same = bool(label) and row_label and len(chunks_of(line)) == 1 \
-                and label[:1].islower()
+            same = bool(label) and row_label and (open_label or (
+                len(chunks_of(line)) == 1 and label[:1].islower()))
         if same:
             rows[-1].append(line)
         else:
             rows.append([line])
     return rows
+
+
+def _open(label: str) -> bool:
+    """A stub label that cannot end here: a bracket opened and not closed."""
+    return label.count("(") > label.count(")") or label.count("[") > label.count("]")
 
 
 def join_lines(parts: list[list[Segment]]) -> list[Segment]:
@@ -267,6 +281,7 @@ def _header(lines: list[Line], col_x: list[tuple[float, float]], rules: list[Rul
         while c1 + 1 < right and any(o["c0"] <= c1 + 1 <= o["c1"] for o in under):
             c1 += 1
         b["c1"] = c1
+    _widen_lowest(boxes, col_x)
     # levels: a label sits one row below the lowest label over its columns
     for b in boxes:
         above = [o for o in boxes if o["base"] < b["top"] - 0.5
@@ -281,6 +296,35 @@ def _header(lines: list[Line], col_x: list[tuple[float, float]], rules: list[Rul
         segs = join_lines([ch.segments(numbered) for ch in b["chunks"]])  # type: ignore[union-attr]
         rows[b["row"]].append((b["c0"], b["c1"] - b["c0"] + 1, max(1, rowspan), segs))
     return rows
+
+
+def _widen_lowest(boxes: list[dict[str, object]], col_x: list[tuple[float, float]]) -> None:
+    """A label with no label under it and no other label of its line under the spanning
+    label above it, set flush with that label's first column or centred under its columns,
+    spans its columns: "N (%)" under "All grades  Grade 1-2  Grade≥3" under "Treatment
+    (n=78)" names the unit of the three columns, not of the first (or middle) one alone."""
+    for b in boxes:
+        if b["ruled"] or any(o["top"] > b["base"] + 0.5 and o["c0"] <= b["c1"]
+                             and o["c1"] >= b["c0"] for o in boxes):
+            continue  # a label under it: the rule above has given its span
+        over = [o for o in boxes if o["base"] < b["top"] - 0.5 and o["c0"] <= b["c0"]
+                and o["c1"] >= b["c1"] and o["c1"] - o["c0"] > b["c1"] - b["c0"]]  # type: ignore[operator]
+        if not over:
+            continue
+        parent = max(over, key=lambda o: o["base"])  # type: ignore[arg-type,return-value]
+        c0, c1 = int(parent["c0"]), int(parent["c1"])  # type: ignore[call-overload]
+        # labels standing beside it on its line (a label wrapped over lines set at the
+        # bottom of the header reaches down to it too)
+        level = [o for o in boxes if o is not b and o["top"] <= b["base"] + 0.5  # type: ignore[operator]
+                 and o["base"] >= b["top"] - 0.5]  # type: ignore[operator]
+        if any(o["c0"] <= c1 and o["c1"] >= c0 for o in level):  # type: ignore[operator]
+            continue  # its line has other labels under the same spanning label
+        x0, x1 = col_x[c0][0], col_x[c1][1]
+        flush = b["c0"] == c0 and abs(b["x0"] - x0) <= 2.0  # type: ignore[operator]
+        mid = (b["x0"] + b["x1"]) / 2  # type: ignore[operator]
+        centred = abs(mid - (x0 + x1) / 2) <= 0.1 * (x1 - x0)
+        if flush or centred:
+            b["c0"], b["c1"] = c0, c1
 
 
 def _body(lines: list[Line], col_x: list[tuple[float, float]], table: PdfTable) -> None:
@@ -354,10 +398,22 @@ def raw_rows(table: PdfTable) -> tuple[list[list[RawCell]], int]:
                 continue
             span = max(1, min(ch.cols[1], n - 1) - c + 1)
             cells.append(RawCell(tuple(_joined(ch, table.numbered)), 1, span, False,
-                                 indent if c == 0 else 0))
+                                 indent if c == 0 else 0, emphasis(ch)))
             c += span
         out.append(cells)
     return out, head
+
+
+def emphasis(ch: Chunk) -> str:
+    """"bold", "italic" or "bold italic" when every printed letter of the cell (its marks
+    aside) is set so, as the JATS reader tells a group row's style; "" otherwise."""
+    letters = [g for g, s in zip(ch.glyphs, ch.scripts, strict=True)
+               if s == 0 and g.text.strip()]
+    if not letters:
+        return ""
+    styles = [name for name, on in (("bold", all(g.bold for g in letters)),
+                                    ("italic", all(g.italic for g in letters))) if on]
+    return " ".join(styles)
 
 
 def _joined(ch: Chunk, numbered: bool) -> list[Segment]:

@@ -86,7 +86,10 @@ def space_between(a: Glyph, b: Glyph, explicit: bool = False) -> bool:
     """
     gap = b.x0 - a.x1
     size = min(a.size, b.size) or 1.0
-    if b.space and abs(a.base - b.base) < 0.3 * size:
+    # a raised glyph (a smaller one above the line) followed by one back on the line: the
+    # space PDFium infers there is a word space too ("mg/m² day", a thin space)
+    back_down = a.size < b.size and b.base - a.base >= 0.3 * size
+    if b.space and (abs(a.base - b.base) < 0.3 * size or back_down):
         return gap > (-0.15 if b.space == 1 else 0.0) * size
     return gap > (0.6 if explicit else 0.35) * size
 

@@ -16,7 +16,10 @@ a horizontal rule runs under it. From there:
 - the header and body lines are read into a grid by :mod:`.pdf_grid`;
 - **continued tables**: table lines at the top of the next page, within the width of a
   table that ran to the bottom of its page without a bottom rule, continue it; a header
-  printed again is recognised by its text and left out.
+  printed again is recognised by its text and left out;
+- **notes continued**: notes that run to the last line of a page in mid-sentence go on in
+  the first lines at the top of the next page (within the table's width, no larger than
+  the notes, up to a gap, a caption or a heading).
 
 Part of the input layer: imports only :mod:`trialrecon.dossier`.
 """
@@ -186,6 +189,7 @@ class Found:
     region: Region
     used: set[int]
     open_end: bool  # no bottom rule: it may continue on the next page
+    open_notes: bool = False  # its notes run to the page's last line mid-sentence
 
 
 def _read(page: Page, lines: list[Line], rules: list[Rule], top: Rule | None,
@@ -249,6 +253,8 @@ def _read(page: Page, lines: list[Line], rules: list[Rule], top: Rule | None,
         table.header = _header(header_lines, col_x, inner, table.numbered)
         table.header_key = key
     _body(body_lines, col_x, table)
+    if notes:
+        table.notes_from, table.note_lines = len(table.notes), notes
     table.notes += _notes(notes, x0, x1, table.numbered)
     last_base = (notes[-1].base if notes else body_lines[-1].base) + 0.5
     taken = [ln for ln in cand if ln.base < last_base]
@@ -288,7 +294,8 @@ def find_tables(page: Page, lines: list[Line],
     found: list[Found] = []
     used: set[int] = set()
     if carry is not None:
-        cont = _continue(page, lines, rules, carry)
+        cont = _continue_notes(page, lines, carry) if carry.open_notes else \
+            _continue(page, lines, rules, carry)
         if cont is not None:
             found.append(cont)
             used |= cont.used
@@ -327,7 +334,42 @@ def find_tables(page: Page, lines: list[Line],
         found.append(Found(table, region, got, open_end))
         if open_end and end > 0.8 * page.height:
             open_table = found[-1]
+        elif _notes_open(table, lines):
+            found[-1].open_notes = True
+            open_table = found[-1]
     return found, open_table
+
+
+def _notes_open(table: PdfTable, lines: list[Line]) -> bool:
+    """The table's notes end on the page's last line, in mid-sentence (no full stop): they
+    go on at the top of the next page."""
+    if not table.note_lines:
+        return False
+    last = table.note_lines[-1]
+    return not any(ln.base > last.base + 0.5 for ln in lines) and \
+        not last.text.rstrip().endswith((".", ":", "!", "?"))
+
+
+def _continue_notes(page: Page, lines: list[Line], carry: Found) -> Found | None:
+    """The end of ``carry``'s notes at the top of this page: the first lines within the
+    table's width, set no larger than its notes, up to a gap, a caption or a heading."""
+    t = carry.table
+    size = max(ln.size for ln in t.note_lines)
+    ordered = sorted(lines, key=lambda ln: (ln.base, ln.x0))
+    cont: list[Line] = []
+    for ln in ordered:
+        if not _inside(ln, t.x0, t.x1) or _stop(ln) or ln.size > size + 0.3 or \
+                max(g.size for g in ln.glyphs) > size + 1.5 or \
+                (cont and ln.base - cont[-1].base > 3.0 * size):
+            break
+        cont.append(ln)
+    if not cont or cont[0].top > 0.3 * page.height:
+        return None
+    t.notes[t.notes_from:] = _notes(t.note_lines + cont, t.x0, t.x1, t.numbered)
+    t.note_lines = t.note_lines + cont
+    region = Region(page.number, t.x0, cont[0].top, t.x1, max(ln.bottom for ln in cont),
+                    "table", None)
+    return Found(t, region, {id(ln) for ln in cont}, False)
 
 
 def _rest_marks(caption: list[Segment], segs: list[Segment]) -> list[Segment]:

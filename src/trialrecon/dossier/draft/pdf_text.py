@@ -14,8 +14,9 @@
   or its size differs. Lines are joined with a space; a word broken at a line end by a
   hyphen is joined without it when the document prints the whole word elsewhere, when the
   hyphen is a soft one (U+2010, U+00AD), or when its first half is not a word of the
-  document (``chemothe-`` ``rapy``), and keeps it when it is printed hyphenated elsewhere
-  or its first half is a word (``two-`` ``thirds``).
+  document (``chemothe-`` ``rapy``), and keeps it when it is printed hyphenated elsewhere,
+  its first half is a word (``two-`` ``thirds``) or it joins a number in words
+  (``Fifty-`` ``six``).
 - **Lists**: a line starting with a bullet starts a list item (the bullet dropped).
 - **Captions**: a paragraph starting with ``Figure 2:`` (``Fig. 2.``; the label bold or
   followed by punctuation) is a figure caption.
@@ -42,6 +43,8 @@ FIGURE = re.compile(r"^\s*((?:Supplementary\s+|Extended Data\s+)?(?:Figure|FIGUR
                     r"\s*([A-Z]?\d{1,3}[A-Za-z]?(?:[–-]\d{1,3})?)(?:\s*[.:|]|\s|$)")
 _BULLET = re.compile(r"^\s*[•▪◦●■\u2022\u25aa]\s*")
 _WORD = re.compile(r"[^\W\d_][\w'’‐-]*[^\W\d_]|[^\W\d_]")
+_TENS = frozenset("twenty thirty forty fifty sixty seventy eighty ninety".split())
+_UNITS = frozenset("one two three four five six seven eight nine".split())
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,8 @@ class Flow:
             return False
         if self.words[f"{a_word}-{b_word}"] or self.words[f"{a_word}‐{b_word}"]:
             return True
+        if a_word in _TENS and b_word in _UNITS:
+            return True  # a number in words is written with its hyphen ("Fifty-" "six")
         if soft:  # a soft hyphen, printed as U+2010 by some producers
             return False
         # the first half is counted once where it is broken: a word of the paper seen

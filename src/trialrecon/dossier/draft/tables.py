@@ -404,6 +404,7 @@ class _Frame:
     counts: dict[int, int] | None = None  # a row heading indented rows: its own count per
     # column, and what its rows have counted so far (``taken``)
     taken: dict[int, int] | None = None
+    rows_indent: int = 0  # a deep heading: how far its first row is printed in
 
     def complete(self, counts: dict[int, int] | None) -> bool:
         """Its rows have shared out its own counts exactly, and a row counting more would
@@ -411,15 +412,25 @@ class _Frame:
         return bool(self.counts and counts and self.taken == self.counts
                     and counts.keys() == self.counts.keys() and any(counts.values()))
 
-    def ended_by(self, indent: int | None, rank: float | None, filled: set[int]) -> bool:
+    def ended_by(self, indent: int | None, rank: float | None, filled: set[int],
+                 outer: frozenset[int] = frozenset()) -> bool:
         """A row at ``indent`` (None: its stub is empty), heading the rows below it with
-        ``rank`` (None: it heads none or only indented ones), filling ``filled``, ends it."""
+        ``rank`` (None: it heads none or only indented ones), filling ``filled``, ends it.
+        ``outer``: the indents of the headings open around this one."""
         if self.columns & filled:
             return True  # a row with its own P value stands on its own
         if indent is None:
             return False  # nothing printed in the stub: a continuation line
         if self.deep:
-            return indent <= self.indent
+            # a group row of an inner style does not end it (a plain group row under an
+            # italic one); a row printed at its level or left of it does, and so does one
+            # printed left of its rows when an outer heading printed left of that row is
+            # open to hold it ("Treatment stopped" one step in, after "Headache" two steps
+            # in under "Side effects reported", all under "Side Effects of Therapy")
+            inner = self.kind == "group" and rank is not None and \
+                self.rank < rank < _RANK["n"]  # (group rows rank below every other kind)
+            back_out = indent < self.rows_indent and any(i < indent for i in outer)
+            return (indent <= self.indent or back_out) and not inner
         return rank is not None and rank <= self.rank and indent <= self.indent
 
 
@@ -521,13 +532,15 @@ def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], hea
 
     Headings nest: each row's label is the labels of the open headings, then its stub. A
     heading whose rows are printed further indented ends at the next row printed at its
-    indentation or left of it; one whose rows are printed at its own level ends at the next
-    heading of its kind or an outer kind, and a "summary" heading also at the next row that
-    fills its column. Indentation counts only on printed labels (an empty cell of spaces is
-    not an indented label). A row that prints its own counts and heads indented rows ends
-    once its rows have shared those counts out exactly, at the next row counting more: an
-    "Other" printed at the indentation of the sub-levels of "Ovulatory cause" (11 + 1 + 43 =
-    55, its own count) is a sibling of that heading, not a sub-level.
+    indentation or left of it, or left of its rows where an outer heading printed left of
+    that row is open to hold it (a group row of an inner style aside); one whose rows are
+    printed at its own level ends at the next heading of its kind or an outer kind, and a
+    "summary" heading also at the next row that fills its column. Indentation counts only on
+    printed labels (an empty cell of spaces is not an indented label). A row that prints its
+    own counts and heads indented rows ends once its rows have shared those counts out
+    exactly, at the next row counting more: an "Other" printed at the indentation of the
+    sub-levels of "Ovulatory cause" (11 + 1 + 43 = 55, its own count) is a sibling of that
+    heading, not a sub-level.
     """
     n_rows = len(grid)
     lines = [[cells[k] for k in grid[r]] for r in range(head, n_rows)]
@@ -552,7 +565,9 @@ def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], hea
         filled = _filled(line, r, stub)
         counts = _counts(line, r, stub)
         rank = ranks[i] if kind == "group" else _RANK.get(kind)
-        end = next((k for k, f in enumerate(stack) if f.ended_by(indent, rank, filled)
+        end = next((k for k, f in enumerate(stack)
+                    if f.ended_by(indent, rank, filled,
+                                  frozenset(o.indent for o in stack[:k]))
                     or f.complete(counts)), len(stack))
         del stack[end:]
         if stack and stack[-1].taken is not None and counts is not None:
@@ -573,5 +588,5 @@ def _nested_stub(cells: tuple[Cell, ...], grid: tuple[tuple[int, ...], ...], hea
             stack.append(_Frame(indent or 0, own, kind, deep,
                                 frozenset(filled) if kind == "summary" else frozenset(),
                                 rank if rank is not None else 102.0, own_counts,
-                                {} if own_counts else None))
+                                {} if own_counts else None, below if deep and below else 0))
     return groups, row_labels, row_groups
