@@ -1,18 +1,17 @@
 """The quantity, category and unit of a table cell's number, from its row, column and table.
 
-The rules of :mod:`.cells` that say *what* a number is (the statistic, the arm and the
-denominator are read there): an effect column gives its effect measure (or the one the
-row's or the table's notes name); a row naming a time-to-event endpoint its median, rate or
-events; adverse-event tables the grade of the column and the term; baseline tables the
-characteristic (``male``, ``female``, ``age``, ``ecog``, ``prior_treatment``, else
-``baseline`` with ``Characteristic: level`` or ``baseline_value``); response tables the
-response category; a table of one outcome by subgroup (:mod:`.subgroups`) ``outcome`` with
-the outcome as category and the row's patients as subgroup; any other table ``outcome`` with
-the row's outcome. Each rule that can be wrong on an ordinary table records a guess on the
-:class:`Label`. A row whose stub states a format its heading does not ("Weight, mean (SD)"
-under "Parity, n (%)") is no level of that heading: its category is its own name. A count
-in patients whose note or stub says n or N counts something else ("n is the number of
-nodules") is flagged: the unit is not the table's.
+The rules of :mod:`.cells` that say *what* a number is (statistic, arm and denominator are
+read there): an effect column gives its effect measure (or the one the row's or the table's
+notes name); a row naming a time-to-event endpoint its median, rate or events; adverse-event
+tables the grade of the column and the term; baseline tables the characteristic (``male``,
+``female``, ``age``, ``ecog``, ``prior_treatment``, else ``baseline`` with ``Characteristic:
+level`` or ``baseline_value``); response tables the response category; a table of one
+outcome by subgroup (:mod:`.subgroups`) ``outcome`` with the outcome as category and the
+row's patients as subgroup; any other table ``outcome`` with the row's outcome. Each rule
+that can be wrong on an ordinary table records a guess on the :class:`Label`. A row whose
+stub states a format its heading does not ("Weight, mean (SD)" under "Parity, n (%)") is no
+level of that heading: its category is its own name. A count in patients whose note or stub
+says n counts something else ("n is the number of nodules") is flagged.
 """
 
 from __future__ import annotations
