@@ -203,9 +203,8 @@ def _endpoint(v: TableView, row: Row, names: Names) -> str:
 
 
 _DEATH = re.compile(r"\b(?:deaths?|died|mortality|dead)\b", re.IGNORECASE)
-# death from any cause, alone, perhaps by a time ("Death by day 90", "All-cause mortality"):
-# a cause ("Cardiovascular death") or a composite ("Death/MI/stroke", "Death or MI") is
-# another outcome, not the events of overall survival
+# death from any cause, perhaps by a time ("Death by day 90", "All-cause mortality"); a cause
+# ("Cardiovascular death") or a composite ("Death or MI") is another outcome, not OS events
 _ALL_CAUSE_DEATH = re.compile(
     r"^(?:all[- ]cause |overall |any )?(?:deaths?|mortality|died)"
     r"(?: (?:from|of|due to) (?:any|all) causes?| \(?any cause\)?)?"
