@@ -209,6 +209,8 @@ def vocabulary_row(draw):
         row["adjustment"] = draw(st.sampled_from(["", *vocab.adjustments]))
     if statistic == "p_value" or design:
         row["test"] = draw(st.sampled_from(["", *vocab.tests]))
+    elif statistic in ("ci_low", "ci_high"):  # the interval's method
+        row["test"] = draw(st.sampled_from(["", *vocab.ci_methods]))
     if statistic in ("p_value", "estimate", "ci_low", "ci_high") or design:
         row["hypothesis"] = draw(st.sampled_from(["", *vocab.hypotheses]))
     return row

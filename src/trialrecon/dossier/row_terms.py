@@ -146,12 +146,13 @@ def column_problems(vocab: Vocabulary, row: Row, bad: Bad, populations_known: bo
     ``populations_known`` is False when trial.yaml could not be read: its declared analysis
     sets are unknown, so the population column is not judged (trial.yaml's problem is).
     """
+    design = vocab.attribute(row["quantity"], "kind") == "design"
     for col, attr in CLOSED_COLUMNS:
         if col == "population" and not populations_known:
             continue
         allowed = getattr(vocab, attr)
-        if col == "test" and row["statistic"] in CI_STATISTICS:
-            allowed = vocab.ci_methods
+        if col == "test" and row["statistic"] in CI_STATISTICS and not design:
+            allowed = vocab.ci_methods  # a design row keeps the design's tests
         text = adjustment_kind(row[col]) if col == "adjustment" else row[col]
         if col == "adjustment" and text in allowed and not names.MODEL_LABEL.fullmatch(
                 row[col].partition(":")[2].strip() or "x"):
@@ -160,7 +161,6 @@ def column_problems(vocab: Vocabulary, row: Row, bad: Bad, populations_known: bo
         if text and text not in allowed:
             bad(col, f"unknown-{col}", f"unknown {col} '{row[col][:60]}' (allowed: "
                 f"{', '.join(allowed)}; see data/raw/README.md)")
-    design = vocab.attribute(row["quantity"], "kind") == "design"
     if row["adjustment"] and (row["statistic"] in NO_ADJUSTMENT_STATISTICS or design):
         bad("adjustment", "adjustment-statistic", "'adjustment' says whether an estimate, a "
             f"mean or a P value is adjusted, not a {row['statistic']}"
