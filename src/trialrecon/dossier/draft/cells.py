@@ -39,7 +39,14 @@ from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.methodtests import method_models, model_test
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
-from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, quantity, score_unit
+from trialrecon.dossier.draft.quantities import (
+    Label,
+    column_time,
+    plain_unit,
+    quantity,
+    row_time,
+    score_unit,
+)
 from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tablerows import row_caption_test
 from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
@@ -436,6 +443,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         if not lab.unit:
             lab.unit = plain_unit(v, row, lab, item.unit)
         column_time(lab, col.time)
+        row_time(lab, row.time)
         out.append(_draft(lab, item, source_id, v, row, col, cell.marks, anchor,
                           origin[item.start] if item.start < len(origin) else origin[-1],
                           names))

@@ -406,7 +406,54 @@ def _note_grade(notes: str) -> str:
         re.search(r"grade|severe", notes, re.IGNORECASE) else ""
 
 
+# a stub or column heading that says its numbers are means or medians ("Median days to
+# neutrophil recovery", "Mean grade"), and a unit word ending such a stub ("Mean blood units")
+_MEASURE_LEAD = re.compile(r"^(?:median|mean|average)\s+(?=\w)", re.IGNORECASE)
+_UNIT_TAIL = re.compile(r"\s+(units|days|hours|weeks|months)$", re.IGNORECASE)
+_MEASURE_HEAD = re.compile(r"\b(?:median|mean|average)\s+(grade|score)$", re.IGNORECASE)
+
+
+def _measure_heading(col: Column) -> str:
+    """The unit a column heading names after "Mean" ("Mean grade": ``grade``), or ""."""
+    found = _MEASURE_HEAD.search(col.label.split(" / ")[-1].strip()) if col.label else None
+    return found.group(1).lower() if found else ""
+
+
+def _ae_measure(v: TableView, row: Row, col: Column, lab: Label) -> bool:
+    """A mean or median in an adverse-event table is no count of an event of a grade: the
+    stub names its own measurement ("Median days to neutrophil recovery" printed under a
+    "% grade 3-4" column: the statistic word leaves the category, a unit word ending the stub
+    goes to the unit), or the column does ("Mean grade": the mean grade of the term, unit
+    ``grade``). A P value of a row whose numbers are such means is the outcome's too (a
+    guess when only a column of means stands beside the grade percentages)."""
+    lead = _MEASURE_LEAD.match(row.stub)
+    heads = [c for c in v.columns if c.arm and not c.between and _measure_heading(c)]
+    if lab.statistic == "p_value":
+        if not (lead or heads):
+            return False
+        if not lead:
+            lab.guess("quantity: a P value beside grade percentages and mean grades")
+    elif lab.statistic not in _MEASURES or not (lead or _measure_heading(col)):
+        return False
+    lab.quantity = "outcome"
+    if lead:
+        name = row.stub[lead.end():]
+        tail = _UNIT_TAIL.search(name)
+        if tail:
+            name, lab.unit = name[:tail.start()], tail.group(1).lower()
+        lab.category = name_of(name[:1].upper() + name[1:])
+        lab.rules.append("quantity: a mean or median the stub names, in an adverse-event table")
+    else:
+        lab.category = name_of(row.stub)
+        if lab.statistic != "p_value":
+            lab.unit = _measure_heading(col)
+        lab.rules.append("quantity: a mean the column names, in an adverse-event table")
+    return True
+
+
 def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
+    if _ae_measure(v, row, col, lab):
+        return
     prefix = "trae_" if (v.related or col.related) else "ae_"
     term = name_of(row.stub)
     category = "any" if _ANY.match(term) else term
@@ -532,6 +579,17 @@ _EFFECT_STATISTICS = ("estimate", "ci_low", "ci_high")
 # a measurement whose name says it is counted in days when no unit is printed
 _DAYS = re.compile(r"\blength of (?:\w+ ){0,3}stay\b|\blos\b|\bdays\b|\bventilator[- ]free\b|"
                    r"\b(?:length|duration) of (?:mechanical )?ventilation\b")
+
+
+def row_time(lab: Label, time: str) -> None:
+    """The stage a full-width row above names ("Course 1") joins the category after a comma
+    as a column heading's time does (the data dictionary), in place of a ``Stage: term``
+    level the group would otherwise give."""
+    if not time or not lab.category or lab.quantity == "analysed":
+        return
+    category = lab.category.removeprefix(f"{time}: ")
+    lab.category = f"{category}, {time.lower()}"
+    lab.rules.append("category: the stage the full-width row above names")
 
 
 def column_time(lab: Label, time: str) -> None:
