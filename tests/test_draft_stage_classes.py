@@ -47,6 +47,7 @@ def test_mean_grade_column_is_an_outcome_mean(tmp_path: Path) -> None:
     mean = _at(rows, "Vomiting", "Drug X mean grade", "mean")
     assert (mean["quantity"], mean["category"], mean["unit"], mean["value"]) == \
         ("outcome", "Vomiting", "grade", "0.9")
+    assert mean["population"] == "safety"  # the table's patients, as its events
     pct = _at(rows, "Vomiting", "Drug X % grade 3-4", "percent")
     assert pct["quantity"] == "ae_grade34"
     p = _at(rows, "Vomiting", "P", "p_value")

@@ -350,7 +350,11 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
             any(n not in v.column_counts for _, n in row.denominators):
         lab.guess("population: the effect compares a set of its own (the row's n is not "
                   "the columns')")
-    if not lab.population and v.kind == "ae" and lab.quantity.startswith(("ae_", "trae_")):
+    # a mean or median an adverse-event table prints (a mean grade, days to recovery) is
+    # counted over the same patients as its events
+    if not lab.population and v.kind == "ae" and (lab.quantity.startswith((
+            "ae_", "trae_")) or lab.quantity == "outcome" and "adverse-event table" in " ".join(
+            lab.rules)):
         lab.population = "safety"
         lab.rules.append("population: an adverse-event table")
         if v.several_ae:
