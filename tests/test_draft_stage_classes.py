@@ -69,3 +69,34 @@ def test_measurement_stub_under_a_grade_column(tmp_path: Path) -> None:
         ("outcome", "Transfusion", "units", "9.0")
     p = _at(rows, "Mean transfusion units", "P", "p_value")
     assert (p["quantity"], p["category"]) == ("outcome", "Transfusion")
+
+
+_OUTCOME_HEADER = ["", "Drug X (%)", "Placebo (%)", "HR/OR (95% CI)", "P"]
+_OUTCOME_BODY = [("Complete response", "60", "50", "1.50 (1.10-2.05)", "0.01"),
+                 ("Death within 30 days", "8", "9", "0.90 (0.55-1.45)", "0.7"),
+                 ("Overall survival", "40", "35", "0.85 (0.70-1.03)", "0.09")]
+
+
+def test_mixed_hazard_and_odds_ratio_column(tmp_path: Path) -> None:
+    """An "HR/OR" column: the rows of patients with or without an outcome give odds ratios,
+    the row of a time-to-event endpoint a hazard ratio; their P values go with them."""
+    rows = _draft(tmp_path, "Outcomes by arm", _OUTCOME_HEADER, _OUTCOME_BODY)
+    cr = _at(rows, "Complete response", "HR/OR (95% CI)", "estimate")
+    assert (cr["quantity"], cr["value"]) == ("odds_ratio", "1.50")
+    death = _at(rows, "Death within 30 days", "HR/OR (95% CI)", "estimate")
+    assert death["quantity"] == "odds_ratio"
+    assert _at(rows, "Complete response", "P", "p_value")["quantity"] == "odds_ratio"
+    os_ = _at(rows, "Overall survival", "HR/OR (95% CI)", "estimate")
+    assert (os_["quantity"], os_["value"]) == ("os_hr", "0.85")
+
+
+def test_title_landmark_gives_rates_their_category(tmp_path: Path) -> None:
+    """"All estimates are at 3 years unless stated": an endpoint's percentages are its
+    rates at that landmark; a title naming two landmarks gives none."""
+    rows = _draft(tmp_path, "Outcomes by arm; all estimates are at 3 years unless stated",
+                  _OUTCOME_HEADER, _OUTCOME_BODY)
+    rate = _at(rows, "Overall survival", "Drug X (%)", "percent")
+    assert (rate["quantity"], rate["category"], rate["value"]) == ("os_rate", "3 years", "40")
+    rows = _draft(tmp_path, "Outcomes at 1 year and at 3 years", _OUTCOME_HEADER,
+                  _OUTCOME_BODY)
+    assert _at(rows, "Overall survival", "Drug X (%)", "percent")["category"] == ""

@@ -101,6 +101,15 @@ def effect(header: str) -> str:
     return min(found)[2] if found else ""
 
 
+def effects(header: str) -> frozenset[str]:
+    """Every effect measure a header names: a mixed column ("HR/OR (95% CI)") names two."""
+    low = plain(header)
+    found = {key for key, patterns in _section("effect_measures") for p in patterns
+             if p.search(low)}
+    found |= {key for key, p in _abbreviations() if p.search(header)}
+    return frozenset(found)
+
+
 def is_p_header(header: str) -> bool:
     """A column of P values ("P", "P value", "p-value", "P for interaction")."""
     low = plain(header)

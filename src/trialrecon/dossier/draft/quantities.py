@@ -207,7 +207,7 @@ def _death_hr(v: TableView, row: Row) -> bool:
     """The row counts deaths from any cause and prints a hazard ratio beside them."""
     if not _DEATH.search(row.stub) or v.kind == "ae" or not all_cause_death(row.stub):
         return False
-    return any(c.effect == "hazard_ratio" or c.effect == "unnamed" and
+    return any(c.effect == "hazard_ratio" and not _mixed_ratio(c) or c.effect == "unnamed" and
                cues.effect(v.table.cell_at(row.index, c.index).plain) == "hazard_ratio"
                for c in v.columns if c.effect)
 
@@ -223,6 +223,16 @@ def _landmark(text: str) -> str:
         unit = m.group(3) if m.group(3).endswith("s") else m.group(3) + "s"
         return f"{m.group(2)} {unit}"
     return f"{m.group(4)} months"
+
+
+def _caption_landmark(caption: str) -> str:
+    """The one landmark a table's title gives its estimates ("estimates are at 5 years",
+    "3-year rates"); "" when it names none or several."""
+    found = {_landmark(m.group(0)) for m in re.finditer(
+        r"\b(?:at|by)\s+\d+(?:\.\d+)?\s*(?:years?|months?|weeks?)\b|"
+        r"\b\d+(?:\.\d+)?[- ](?:year|month)\b", fold(caption))}
+    found.discard("")
+    return next(iter(found)) if len(found) == 1 else ""
 
 
 _KM_RATES = re.compile(r"kaplan[- ]meier (?:rates?|estimates?|estimated|event rates?|percent)"
@@ -264,7 +274,7 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
             (not _AE_SPECIAL[2][1].search(row.stub) or _death_hr(v, row)) or \
             endpoint and row.stub.lower() in (
                 "median", "median (95% ci)"):
-        _endpoint_quantity(endpoint, row, col, lab, names)
+        _endpoint_quantity(endpoint, row, col, lab, names, v.caption)
         return
     if v.kind == "ae":
         _ae_quantity(v, row, col, lab)
@@ -317,9 +327,21 @@ def _row_has_effect(v: TableView, row: Row, col: Column) -> bool:
     return bool(_NUMBERISH.search(cell.plain))
 
 
-def _effect_measure(v: TableView, row: Row, col: Column, lab: Label) -> str:
+def _mixed_ratio(col: Column) -> bool:
+    """An effect column naming both a hazard ratio and an odds ratio ("HR/OR (95% CI)")."""
+    return col.effect == "hazard_ratio" and "odds_ratio" in cues.effects(col.label)
+
+
+def _effect_measure(v: TableView, row: Row, col: Column, lab: Label,
+                    names: Names | None = None) -> str:
     """The effect measure of a cell: the column's, else the cell's own words ("Ordinal OR
     0·88 (0·76 to 1·03)"), the row's or the table's notes'."""
+    if _mixed_ratio(col):
+        # "HR/OR (95% CI)": hazard ratios of the rows naming a time-to-event endpoint, odds
+        # ratios of the others (a response, a death by a day: patients with or without it)
+        lab.rules.append("effect: a hazard-ratio-or-odds-ratio column, by the row")
+        named = cues.endpoint_of(row.label, names.endpoints) if names is not None else ""
+        return "hazard_ratio" if named else "odds_ratio"
     if col.effect != "unnamed":
         return col.effect
     own = cues.effect(v.table.cell_at(row.index, col.index).plain)
@@ -338,7 +360,7 @@ def _effect_measure(v: TableView, row: Row, col: Column, lab: Label) -> str:
 
 
 def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> None:
-    effect = _effect_measure(v, row, col, lab)
+    effect = _effect_measure(v, row, col, lab, names)
     lab.rules.append(f"quantity: effect column '{col.label}'")
     if effect == "hazard_ratio":
         endpoint = _endpoint(v, row, names) or cues.endpoint_of(col.label, names.endpoints) \
@@ -369,7 +391,8 @@ def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Nam
         lab.unit = measured_unit(row, col, lab, "a difference")
 
 
-def _endpoint_quantity(endpoint: str, row: Row, col: Column, lab: Label, names: Names) -> None:
+def _endpoint_quantity(endpoint: str, row: Row, col: Column, lab: Label, names: Names,
+                       caption: str = "") -> None:
     stat = lab.statistic
     text = f"{row.label} {col.label}"
     lab.rules.append(f"quantity: endpoint '{endpoint}' of the row")
@@ -378,6 +401,11 @@ def _endpoint_quantity(endpoint: str, row: Row, col: Column, lab: Label, names: 
         lab.quantity = "deaths" if endpoint == "os" else f"{endpoint}_events"
     elif stat == "percent" or _landmark(text) and stat in ("estimate", "ci_low", "ci_high"):
         lab.quantity, lab.category = f"{endpoint}_rate", _landmark(text)
+        if not lab.category and caption:
+            # "all estimates are at 5 years unless stated": the title's one landmark
+            lab.category = _caption_landmark(caption)
+            if lab.category:
+                lab.rules.append("category: the landmark the table's title states")
         if not lab.category:
             lab.guess("category: a landmark not printed")
         if stat == "estimate":
