@@ -100,3 +100,29 @@ def test_title_landmark_gives_rates_their_category(tmp_path: Path) -> None:
     rows = _draft(tmp_path, "Outcomes at 1 year and at 3 years", _OUTCOME_HEADER,
                   _OUTCOME_BODY)
     assert _at(rows, "Overall survival", "Drug X (%)", "percent")["category"] == ""
+
+
+def test_declared_endpoints_are_told_apart(tmp_path: Path) -> None:
+    """Several declared endpoints sharing words ("survival from ...", "cumulative incidence
+    of ..."): a shared name names none of them, the longest name found wins (the
+    vocabulary's "overall survival" over a declared endpoint's "survival"), and a synonym in
+    the label's parentheses names its endpoint."""
+    from fictional_trial import trial_yaml
+
+    from trialrecon.dossier.draft import read_names
+    from trialrecon.dossier.draft.cues import endpoint_of
+
+    text = trial_yaml() + (
+        "endpoints:\n"
+        '  - id: spp\n    label: "survival from progression (survival post progression)"\n'
+        '  - id: spr\n    label: "survival from response"\n'
+        '  - id: cip\n    label: "cumulative incidence of progression (competing risks)"\n'
+        '  - id: cid\n    label: "cumulative incidence of death without progression"\n')
+    (tmp_path / "trial.yaml").write_text(text, encoding="utf-8")
+    declared = read_names(tmp_path / "trial.yaml").endpoints
+    expected = {"Overall survival": "os", "Progression-free survival": "pfs",
+                "Survival post progression": "spp", "Survival from response": "spr",
+                "Cumulative incidence of progression": "cip",
+                "Cumulative incidence of death without progression": "cid",
+                "Competing risks": ""}
+    assert {t: endpoint_of(t, declared) for t in expected} == expected
