@@ -68,7 +68,7 @@ def test_measurement_stub_under_a_grade_column(tmp_path: Path) -> None:
     assert (mean["quantity"], mean["category"], mean["unit"], mean["value"]) == \
         ("outcome", "Transfusion", "units", "9.0")
     p = _at(rows, "Mean transfusion units", "P", "p_value")
-    assert (p["quantity"], p["category"]) == ("outcome", "Transfusion")
+    assert (p["quantity"], p["category"], p["unit"]) == ("outcome", "Transfusion", "probability")
 
 
 _OUTCOME_HEADER = ["", "Drug X (%)", "Placebo (%)", "HR/OR (95% CI)", "P"]
@@ -124,5 +124,6 @@ def test_declared_endpoints_are_told_apart(tmp_path: Path) -> None:
                 "Survival post progression": "spp", "Survival from response": "spr",
                 "Cumulative incidence of progression": "cip",
                 "Cumulative incidence of death without progression": "cid",
+                "Cumulative incidence of death": "cid",
                 "Competing risks": ""}
     assert {t: endpoint_of(t, declared) for t in expected} == expected

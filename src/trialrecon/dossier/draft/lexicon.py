@@ -185,13 +185,18 @@ def _main_label(label: str) -> str:
 
 
 def _synonyms(label: str) -> tuple[str, ...]:
-    """Another name of an endpoint given in its label's parentheses, one repeating the
-    label's head word ("survival from CR (survival post CR)": ``survival post cr``); a
-    detail in parentheses ("competing risks", "patients in CR") is no name of it."""
+    """Other names of an endpoint: one given in its label's parentheses repeating the
+    label's head word ("survival from CR (survival post CR)": ``survival post cr``), and the
+    label before a qualifier ("death in CR without relapse": ``death in cr``); a detail in
+    parentheses ("competing risks", "patients in CR") is no name of it."""
     words = fold(_main_label(label)).split()
     if not words:
         return ()
     out = []
+    # "death in CR without relapse" is printed "death in CR": the name before its qualifier
+    short = re.split(r"\s+(?:without|excluding|other than)\s+", " ".join(words), maxsplit=1)
+    if len(short) == 2 and len(short[0].split()) >= 3:
+        out.append(short[0])
     for inner in re.findall(r"\(([^)]*)\)", fold(label)):
         for part in inner.split(";"):
             part = " ".join(part.split())

@@ -468,7 +468,9 @@ def _ae_measure(v: TableView, row: Row, col: Column, lab: Label) -> bool:
         name = row.stub[lead.end():]
         tail = _UNIT_TAIL.search(name)
         if tail:
-            name, lab.unit = name[:tail.start()], tail.group(1).lower()
+            name = name[:tail.start()]
+            if lab.statistic != "p_value":
+                lab.unit = tail.group(1).lower()
         lab.category = name_of(name[:1].upper() + name[1:])
         lab.rules.append("quantity: a mean or median the stub names, in an adverse-event table")
     else:
