@@ -127,3 +127,19 @@ def test_declared_endpoints_are_told_apart(tmp_path: Path) -> None:
                 "Cumulative incidence of death": "cid",
                 "Competing risks": ""}
     assert {t: endpoint_of(t, declared) for t in expected} == expected
+
+
+def test_days_of_a_schedule_are_no_patient_counts(tmp_path: Path) -> None:
+    """"Drug X 20 mg/m2 on days 1-5" and "days 1, 3 and 5" in a sentence about the
+    randomised treatment: the day numbers are schedule rows (flagged for their category),
+    never numbers of patients randomised."""
+    from test_draft_text_classes import _draft_sentence
+
+    rows = _draft_sentence(tmp_path, "Results", "Patients were randomised to Drug X "
+                           "20 mg/m2 on days 1-5 or Placebo given on days 1, 3 and 8.")
+    days = [r for r in rows if r.fields["value"] in ("1", "5", "3", "8")]
+    assert days
+    for r in days:
+        assert (r.fields["quantity"], r.fields["unit"]) == ("schedule", "days"), r.fields
+        assert r.needs_review
+    assert [r.fields["quantity"] for r in rows if r.fields["value"] == "120"] == ["randomized"]
