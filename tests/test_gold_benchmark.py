@@ -31,6 +31,8 @@ RECALL_FLOORS = {"pmc2944158": 0.56, "pmc3466131": 0.41, "pmc3580671": 0.45,
                  "pmc5614421": 0.60, "pmc5724392": 0.45, "pmc5976950": 0.57}
 OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.54, 0.52, 0.94
 TEXT_RECALL = 0.16  # the numbers of the text (not table cells), every field right
+# the tenth dossier, of a paper the drafter had not seen (23.8% before the AML16 classes)
+RECALL_FLOORS["pmc5292678"] = 0.52
 
 
 @needs_papers

@@ -39,14 +39,7 @@ from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.methodtests import method_models, model_test
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
-from trialrecon.dossier.draft.quantities import (
-    Label,
-    column_time,
-    plain_unit,
-    quantity,
-    row_time,
-    score_unit,
-)
+from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tablerows import row_caption_test
 from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
@@ -350,11 +343,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
             any(n not in v.column_counts for _, n in row.denominators):
         lab.guess("population: the effect compares a set of its own (the row's n is not "
                   "the columns')")
-    # a mean or median an adverse-event table prints (a mean grade, days to recovery) is
-    # counted over the same patients as its events
-    if not lab.population and v.kind == "ae" and (lab.quantity.startswith((
-            "ae_", "trae_")) or lab.quantity == "outcome" and "adverse-event table" in " ".join(
-            lab.rules)):
+    if not lab.population and v.kind == "ae" and lab.quantity.startswith((
+            "ae_", "trae_", "outcome")):  # an outcome there: a mean grade, days to recovery
         lab.population = "safety"
         lab.rules.append("population: an adverse-event table")
         if v.several_ae:
@@ -446,8 +436,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _optional(v, row, col, cell.marks, lab, names)
         if not lab.unit:
             lab.unit = plain_unit(v, row, lab, item.unit)
-        column_time(lab, col.time)
-        row_time(lab, row.time)
+        column_time(lab, col.time, row.time)
         out.append(_draft(lab, item, source_id, v, row, col, cell.marks, anchor,
                           origin[item.start] if item.start < len(origin) else origin[-1],
                           names))

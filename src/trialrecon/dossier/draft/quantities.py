@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft.aemeasures import MEASURES, ae_measure, row_time
 from trialrecon.dossier.draft.lexicon import Names, lexicon
 from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.stubs import level_like, name_of, split_stub
@@ -434,55 +435,8 @@ def _note_grade(notes: str) -> str:
         re.search(r"grade|severe", notes, re.IGNORECASE) else ""
 
 
-# a stub or column heading that says its numbers are means or medians ("Median days to
-# neutrophil recovery", "Mean grade"), and a unit word ending such a stub ("Mean blood units")
-_MEASURE_LEAD = re.compile(r"^(?:median|mean|average)\s+(?=\w)", re.IGNORECASE)
-_UNIT_TAIL = re.compile(r"\s+(units|days|hours|weeks|months)$", re.IGNORECASE)
-_MEASURE_HEAD = re.compile(r"\b(?:median|mean|average)\s+(grade|score)$", re.IGNORECASE)
-
-
-def _measure_heading(col: Column) -> str:
-    """The unit a column heading names after "Mean" ("Mean grade": ``grade``), or ""."""
-    found = _MEASURE_HEAD.search(col.label.split(" / ")[-1].strip()) if col.label else None
-    return found.group(1).lower() if found else ""
-
-
-def _ae_measure(v: TableView, row: Row, col: Column, lab: Label) -> bool:
-    """A mean or median in an adverse-event table is no count of an event of a grade: the
-    stub names its own measurement ("Median days to neutrophil recovery" printed under a
-    "% grade 3-4" column: the statistic word leaves the category, a unit word ending the stub
-    goes to the unit), or the column does ("Mean grade": the mean grade of the term, unit
-    ``grade``). A P value of a row whose numbers are such means is the outcome's too (a
-    guess when only a column of means stands beside the grade percentages)."""
-    lead = _MEASURE_LEAD.match(row.stub)
-    heads = [c for c in v.columns if c.arm and not c.between and _measure_heading(c)]
-    if lab.statistic == "p_value":
-        if not (lead or heads):
-            return False
-        if not lead:
-            lab.guess("quantity: a P value beside grade percentages and mean grades")
-    elif lab.statistic not in _MEASURES or not (lead or _measure_heading(col)):
-        return False
-    lab.quantity = "outcome"
-    if lead:
-        name = row.stub[lead.end():]
-        tail = _UNIT_TAIL.search(name)
-        if tail:
-            name = name[:tail.start()]
-            if lab.statistic != "p_value":
-                lab.unit = tail.group(1).lower()
-        lab.category = name_of(name[:1].upper() + name[1:])
-        lab.rules.append("quantity: a mean or median the stub names, in an adverse-event table")
-    else:
-        lab.category = name_of(row.stub)
-        if lab.statistic != "p_value":
-            lab.unit = _measure_heading(col)
-        lab.rules.append("quantity: a mean the column names, in an adverse-event table")
-    return True
-
-
 def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
-    if _ae_measure(v, row, col, lab):
+    if ae_measure(v, row, col, lab):
         return
     prefix = "trae_" if (v.related or col.related) else "ae_"
     term = name_of(row.stub)
@@ -601,8 +555,6 @@ def _response_quantity(row: Row, lab: Label) -> None:
 
 
 # statistics of a measurement, whose unit a reviewer supplies when nothing printed gives it
-_MEASURES = frozenset({"mean", "median", "sd", "se", "iqr_low", "iqr_high", "range_low",
-                       "range_high", "geometric_mean"})
 
 
 _EFFECT_STATISTICS = ("estimate", "ci_low", "ci_high")
@@ -611,32 +563,23 @@ _DAYS = re.compile(r"\blength of (?:\w+ ){0,3}stay\b|\blos\b|\bdays\b|\bventilat
                    r"\b(?:length|duration) of (?:mechanical )?ventilation\b")
 
 
-def row_time(lab: Label, time: str) -> None:
-    """The stage a full-width row above names ("Course 1") joins the category after a comma
-    as a column heading's time does (the data dictionary), in place of a ``Stage: term``
-    level the group would otherwise give."""
-    if not time or not lab.category or lab.quantity == "analysed":
-        return
-    category = lab.category.removeprefix(f"{time}: ")
-    lab.category = f"{category}, {time.lower()}"
-    lab.rules.append("category: the stage the full-width row above names")
-
-
-def column_time(lab: Label, time: str) -> None:
+def column_time(lab: Label, time: str, stage: str = "") -> None:
     """The time or stage a heading above the column names joins the category after a comma
     (the data dictionary; not on a header n); a change of a percentage is in percentage
     points; a measurement whose unit nothing printed gives is a guess, in days when its name
-    is a length of stay or a number of days ("ICU LOS", "days well at home")."""
+    is a length of stay or a number of days ("ICU LOS", "days well at home"). A ``stage``
+    a full-width row above names ("Course 1") joins the category too (:func:`.row_time`)."""
     if time and lab.category and lab.quantity != "analysed":
         lab.category = f"{lab.category}, {time.lower()}"
         lab.rules.append("category: the time the column's heading names")
-    if lab.unit == "percent" and lab.statistic in _MEASURES and \
+    row_time(lab, stage)
+    if lab.unit == "percent" and lab.statistic in MEASURES and \
             time.lower().startswith("change"):
         lab.unit = "percentage_points"
-    measure = lab.statistic in _MEASURES or lab.quantity in (
+    measure = lab.statistic in MEASURES or lab.quantity in (
         "mean_difference", "median_difference") and lab.statistic in _EFFECT_STATISTICS
     if lab.unit == "none" and measure and _DAYS.search(fold(lab.category)):
         lab.unit = "days"  # a length of stay, days alive: counted in days (hours are rare)
         lab.guess("unit: days, read from a length of stay or a number of days it names")
-    elif lab.unit == "none" and lab.statistic in _MEASURES:
+    elif lab.unit == "none" and lab.statistic in MEASURES:
         lab.guess("unit: nothing printed gives the unit of this measurement")

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft import cues, stubs
@@ -142,3 +143,15 @@ def row_caption_test(v: TableView, row: Row) -> str:
     member = stubs.member(v.table, row.index, row.stub,
                           [c.index for c in v.data_columns() if c.arm], [])
     return caption_test(v.caption_tests, member.counts, member.continuous)
+
+
+def staged(rows: dict[int, Row]) -> dict[int, Row]:
+    """Each row under a full-width stage row ("Course 1") with that stage as its time, when
+    the stages repeat the same stubs (:func:`stage_groups`)."""
+    by_group: dict[str, list[str]] = {}
+    for row in rows.values():
+        if row.group and not row.n_row:
+            by_group.setdefault(row.group, []).append(row.stub)
+    stages = stage_groups(by_group)
+    return {r: replace(row, time=stages[row.group]) if row.group in stages else row
+            for r, row in rows.items()}

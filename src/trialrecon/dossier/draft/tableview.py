@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from trialrecon.dossier.draft import cues, stubs
+from trialrecon.dossier.draft import cues, stubs, tablerows
 from trialrecon.dossier.draft.document import Table
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
@@ -37,7 +37,6 @@ from trialrecon.dossier.draft.tablerows import (
     counts_group,
     counts_only,
     legend_only,
-    stage_groups,
     summary_row,
     time_heading,
     whole,
@@ -138,8 +137,7 @@ class Row:
     levels: bool | None = None  # its group names a variable whose levels the rows are (True),
     # a part of the table (False), or cannot be told (None); see stubs.group_verdict
     levels_why: str = ""
-    time: str = ""  # the time or stage a full-width row above names ("Course 1"), when the
-    # same stubs repeat under each such row (tablerows.stage_groups)
+    time: str = ""  # the stage a full-width row above names ("Course 1"; tablerows.staged)
 
 
 @dataclass
@@ -495,18 +493,6 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
     return _with_partitions(t, rows, columns), set_rows
 
 
-def _staged(rows: dict[int, Row]) -> dict[int, Row]:
-    """Each row under a full-width stage row ("Course 1") with that stage as its time, when
-    the stages repeat the same stubs (:func:`.tablerows.stage_groups`)."""
-    by_group: dict[str, list[str]] = {}
-    for row in rows.values():
-        if row.group and not row.n_row:
-            by_group.setdefault(row.group, []).append(row.stub)
-    stages = stage_groups(by_group)
-    return {r: replace(row, time=stages[row.group]) if row.group in stages else row
-            for r, row in rows.items()}
-
-
 def _with_partitions(t: Table, rows: dict[int, Row], columns: list[Column]) -> dict[int, Row]:
     """Each grouped row with what its group's rows print together: whether they share out
     the column (:func:`.stubs.partition`), and the verdict on the heading: a variable whose
@@ -601,10 +587,9 @@ def view(t: Table, names: Names) -> TableView:
                              fold(t.caption)))
     counts = _count_unit(t.caption)
     rows, set_rows = _rows(t, header_rows, columns, names)
-    rows = _staged(rows)
     head = label_text(" / ".join(c.label for c in columns[:t.stub_columns] if c.label))
     head = "" if _GENERIC_HEAD.match(bare(head)) else bare(head)
-    return TableView(t, kind, t.caption, header_rows, columns, rows,
+    return TableView(t, kind, t.caption, header_rows, columns, tablerows.staged(rows),
                      cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
                      fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
                      effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,
