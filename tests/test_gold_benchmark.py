@@ -34,6 +34,8 @@ RECALL_FLOORS = {"pmc2944158": 0.58, "pmc3466131": 0.42, "pmc3580671": 0.52,
 OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.58, 0.55, 0.95
 TEXT_RECALL = 0.17  # the numbers of the text (not table cells), every field right
 TABLE_RECALL = 0.80  # the numbers of table cells, every field right
+# the tenth dossier, of a paper the drafter had not seen (23.8% before the AML16 classes)
+RECALL_FLOORS["pmc5292678"] = 0.52
 
 
 @needs_papers

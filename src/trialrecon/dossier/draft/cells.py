@@ -346,7 +346,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
             any(n not in v.column_counts for _, n in row.denominators):
         lab.guess("population: the effect compares a set of its own (the row's n is not "
                   "the columns')")
-    if not lab.population and v.kind == "ae" and lab.quantity.startswith(("ae_", "trae_")):
+    if not lab.population and v.kind == "ae" and lab.quantity.startswith((
+            "ae_", "trae_", "outcome")):  # an outcome there: a mean grade, days to recovery
         lab.population = "safety"
         lab.rules.append("population: an adverse-event table")
         if v.several_ae:
@@ -430,7 +431,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
             regression.label_model_row(v, row, col, lab, names, refs)
         if not lab.unit:
             lab.unit = plain_unit(v, row, lab, item.unit)
-        column_time(lab, col.time)
+        column_time(lab, col.time, row.time)
         out.append(_draft(lab, item, source_id, v, row, col, cell.marks, anchor,
                           origin[item.start] if item.start < len(origin) else origin[-1],
                           names))

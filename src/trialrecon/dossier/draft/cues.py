@@ -116,6 +116,15 @@ def _effects_named(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def effects(header: str) -> frozenset[str]:
+    """Every effect measure a header names: a mixed column ("HR/OR (95% CI)") names two."""
+    low = plain(header)
+    found = {key for key, patterns in _section("effect_measures") for p in patterns
+             if p.search(low)}
+    found |= {key for key, p in _abbreviations() if p.search(header)}
+    return frozenset(found)
+
+
 def is_p_header(header: str) -> bool:
     """A column of P values ("P", "P value", "p-value", "P for interaction")."""
     low = plain(header)
@@ -194,11 +203,42 @@ _DOMINATES = {"n_pct": ("n", "pct"), "pct_n": ("n", "pct"), "mean_sd": ("mean",)
 def endpoint_of(text: str, declared: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> str:
     """The time-to-event endpoint ``text`` names: a declared one first, then the vocabulary's."""
     low = plain(text)
+    spans = _declared_spans(low, declared)
+    vocabulary = [(m.start(), m.end(), key) for key, patterns in _section("endpoint_terms")
+                  for p in patterns for m in [p.search(low)] if m]
+    # a name inside a longer one names nothing of its own ("survival" of a declared "survival
+    # from CR" inside "overall survival"): the longer name wins
+    every = spans + vocabulary
+    spans = [s for s in spans if not _inside(s, every)]
+    if spans:
+        return min(spans, key=lambda s: (s[0] - s[1], s[0]))[2]
+    vocabulary = [s for s in vocabulary if not _inside(s, every)]
+    return min(vocabulary, key=lambda s: (s[0], s[0] - s[1]))[2] if vocabulary else ""
+
+
+def _declared_spans(low: str, declared: tuple[tuple[str, tuple[str, ...]], ...]
+                    ) -> list[tuple[int, int, str]]:
+    """Where each declared endpoint's names stand in ``low``; a name two declared endpoints
+    share ("cumulative incidence", "survival from") names neither."""
+    seen: dict[str, int] = {}
+    for _ident, aliases in declared:
+        for a in set(aliases):
+            seen[a] = seen.get(a, 0) + 1
+    out = []
     for ident, aliases in declared:
-        if any(len(a) > 2 and re.search(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])", low)
-               for a in aliases):
-            return ident
-    return earliest("endpoint_terms", text)
+        for a in aliases:
+            if len(a) <= 2 or seen[a] > 1:
+                continue
+            m = re.search(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])", low)
+            if m:
+                out.append((m.start(), m.end(), ident))
+    return out
+
+
+def _inside(span: tuple[int, int, str], every: list[tuple[int, int, str]]) -> bool:
+    """``span`` lies within a longer match of another endpoint."""
+    return any(o[0] <= span[0] and span[1] <= o[1] and o[1] - o[0] > span[1] - span[0]
+               and o[2] != span[2] for o in every)
 
 
 def kind_of(caption: str, headers: str) -> str:

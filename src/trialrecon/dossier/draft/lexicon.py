@@ -184,6 +184,27 @@ def _main_label(label: str) -> str:
     return re.sub(r"\s*\([^)]*\)", " ", label).strip() or label
 
 
+def _synonyms(label: str) -> tuple[str, ...]:
+    """Other names of an endpoint: one given in its label's parentheses repeating the
+    label's head word ("survival from CR (survival post CR)": ``survival post cr``), and the
+    label before a qualifier ("death in CR without relapse": ``death in cr``); a detail in
+    parentheses ("competing risks", "patients in CR") is no name of it."""
+    words = fold(_main_label(label)).split()
+    if not words:
+        return ()
+    out = []
+    # "death in CR without relapse" is printed "death in CR": the name before its qualifier
+    short = re.split(r"\s+(?:without|excluding|other than)\s+", " ".join(words), maxsplit=1)
+    if len(short) == 2 and len(short[0].split()) >= 3:
+        out.append(short[0])
+    for inner in re.findall(r"\(([^)]*)\)", fold(label)):
+        for part in inner.split(";"):
+            part = " ".join(part.split())
+            if len(part.split()) >= 2 and part.split()[0] == words[0]:
+                out.append(part)
+    return tuple(out)
+
+
 def _label_words(label: str) -> tuple[str, ...]:
     """The words that name an arm: its label's, the parenthesised details aside unless the
     rest is generic ("Group A (XELIRI-Bev)" is named by "xeliri-bev")."""
@@ -374,7 +395,8 @@ def names_of(raw: dict[str, Any]) -> Names:
     cohort_entries = tuple((c, al + (pooled_aliases if c == pooled and len(cohorts) > 1 else ()))
                            for c, al, _ in cohorts)
     sources = tuple(str(s.get("id")) for s in raw.get("sources") or [] if isinstance(s, dict))
-    endpoints = tuple((str(e["id"]), _aliases(str(e["id"]), str(e.get("label", ""))))
+    endpoints = tuple((str(e["id"]), _aliases(str(e["id"]), str(e.get("label", ""))) +
+                       _synonyms(str(e.get("label", ""))))
                       for e in _entries(raw, "endpoints"))
     populations = tuple((str(p["id"]), tuple(a for a in _aliases("", str(p.get("label", "")))
                                              if len(a) > 3))

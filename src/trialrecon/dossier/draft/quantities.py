@@ -20,6 +20,13 @@ import re
 from dataclasses import dataclass, field
 
 from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft.aemeasures import MEASURES, ae_measure, row_time
+from trialrecon.dossier.draft.endpointwords import (
+    DEATH,
+    all_cause_death,
+    caption_landmark,
+    landmark,
+)
 from trialrecon.dossier.draft.lexicon import Names, lexicon
 from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.stubs import level_like, name_of, split_stub
@@ -202,44 +209,13 @@ def _endpoint(v: TableView, row: Row, names: Names) -> str:
     return cues.endpoint_of(row.label, names.endpoints) or ("os" if _death_hr(v, row) else "")
 
 
-_DEATH = re.compile(r"\b(?:deaths?|died|mortality|dead)\b", re.IGNORECASE)
-# death from any cause, perhaps by a time ("Death by day 90", "All-cause mortality"); a cause
-# ("Cardiovascular death") or a composite ("Death or MI") is another outcome, not OS events
-_ALL_CAUSE_DEATH = re.compile(
-    r"^(?:all[- ]cause |overall |any )?(?:deaths?|mortality|died)"
-    r"(?: (?:from|of|due to) (?:any|all) causes?| \(?any cause\)?)?"
-    r"(?: (?:by|at|within|before|after|through|up to) [\w .,-]*)?$", re.IGNORECASE)
-
-
-def all_cause_death(stub: str) -> bool:
-    """The stub names death from any cause and nothing else (footnote marks and a
-    parenthesised unit or note left out)."""
-    text = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", fold(stub))
-    text = re.sub(r"[*\u2020\u2021\u00a7\u00b6]+|\b[a-z]$", " ", text)
-    text = re.sub(r"[,;:]\s*(?:n|no\.?|number|%|n/n)\s*$", " ", text.strip())  # a format legend
-    return bool(_ALL_CAUSE_DEATH.match(re.sub(r"\s+", " ", text).strip(" :,;")))
-
-
 def _death_hr(v: TableView, row: Row) -> bool:
     """The row counts deaths from any cause and prints a hazard ratio beside them."""
-    if not _DEATH.search(row.stub) or v.kind == "ae" or not all_cause_death(row.stub):
+    if not DEATH.search(row.stub) or v.kind == "ae" or not all_cause_death(row.stub):
         return False
-    return any(c.effect == "hazard_ratio" or c.effect == "unnamed" and
+    return any(c.effect == "hazard_ratio" and not _mixed_ratio(c) or c.effect == "unnamed" and
                cues.effect(v.table.cell_at(row.index, c.index).plain) == "hazard_ratio"
                for c in v.columns if c.effect)
-
-
-def _landmark(text: str) -> str:
-    m = re.search(r"(\d+(?:\.\d+)?)[- ](?:year|yr)s?\b|(\d+(?:\.\d+)?)\s*(years?|months?|weeks?)\b"
-                  r"|(\d+(?:\.\d+)?)[- ]month", fold(text))
-    if not m:
-        return ""
-    if m.group(1):
-        return f"{m.group(1)} years"
-    if m.group(2):
-        unit = m.group(3) if m.group(3).endswith("s") else m.group(3) + "s"
-        return f"{m.group(2)} {unit}"
-    return f"{m.group(4)} months"
 
 
 _KM_RATES = re.compile(r"kaplan[- ]meier (?:rates?|estimates?|estimated|event rates?|percent)"
@@ -289,7 +265,7 @@ def _quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> 
             (not _AE_SPECIAL[2][1].search(row.stub) or _death_hr(v, row)) or \
             endpoint and row.stub.lower() in (
                 "median", "median (95% ci)"):
-        _endpoint_quantity(endpoint, row, col, lab, names)
+        _endpoint_quantity(endpoint, row, col, lab, names, v.caption)
         return
     if v.kind == "ae":
         _ae_quantity(v, row, col, lab)
@@ -353,9 +329,21 @@ def _row_has_effect(v: TableView, row: Row, col: Column) -> bool:
     return bool(_NUMBERISH.search(cell.plain))
 
 
-def _effect_measure(v: TableView, row: Row, col: Column, lab: Label) -> str:
+def _mixed_ratio(col: Column) -> bool:
+    """An effect column naming both a hazard ratio and an odds ratio ("HR/OR (95% CI)")."""
+    return col.effect == "hazard_ratio" and "odds_ratio" in cues.effects(col.label)
+
+
+def _effect_measure(v: TableView, row: Row, col: Column, lab: Label,
+                    names: Names | None = None) -> str:
     """The effect measure of a cell: the column's, else the cell's own words ("Ordinal OR
     0·88 (0·76 to 1·03)"), the row's or the table's notes'."""
+    if _mixed_ratio(col):
+        # "HR/OR (95% CI)": hazard ratios of the rows naming a time-to-event endpoint, odds
+        # ratios of the others (a response, a death by a day: patients with or without it)
+        lab.rules.append("effect: a hazard-ratio-or-odds-ratio column, by the row")
+        named = cues.endpoint_of(row.label, names.endpoints) if names is not None else ""
+        return "hazard_ratio" if named else "odds_ratio"
     if col.effect != "unnamed":
         return col.effect
     own = cues.effect(v.table.cell_at(row.index, col.index).plain)
@@ -374,7 +362,7 @@ def _effect_measure(v: TableView, row: Row, col: Column, lab: Label) -> str:
 
 
 def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Names) -> None:
-    effect = _effect_measure(v, row, col, lab)
+    effect = _effect_measure(v, row, col, lab, names)
     lab.rules.append(f"quantity: effect column '{col.label}'")
     if effect == "hazard_ratio":
         endpoint = _endpoint(v, row, names) or cues.endpoint_of(col.label, names.endpoints) \
@@ -405,15 +393,21 @@ def _effect_quantity(v: TableView, row: Row, col: Column, lab: Label, names: Nam
         lab.unit = measured_unit(row, col, lab, "a difference")
 
 
-def _endpoint_quantity(endpoint: str, row: Row, col: Column, lab: Label, names: Names) -> None:
+def _endpoint_quantity(endpoint: str, row: Row, col: Column, lab: Label, names: Names,
+                       caption: str = "") -> None:
     stat = lab.statistic
     text = f"{row.label} {col.label}"
     lab.rules.append(f"quantity: endpoint '{endpoint}' of the row")
     if re.search(r"\bevents?\b|\bdeaths?\b|\bdied\b|no\. of|number of", fold(text)) and \
             stat in ("count", "percent"):
         lab.quantity = "deaths" if endpoint == "os" else f"{endpoint}_events"
-    elif stat == "percent" or _landmark(text) and stat in ("estimate", "ci_low", "ci_high"):
-        lab.quantity, lab.category = f"{endpoint}_rate", _landmark(text)
+    elif stat == "percent" or landmark(text) and stat in ("estimate", "ci_low", "ci_high"):
+        lab.quantity, lab.category = f"{endpoint}_rate", landmark(text)
+        if not lab.category and caption:
+            # "all estimates are at 5 years unless stated": the title's one landmark
+            lab.category = caption_landmark(caption)
+            if lab.category:
+                lab.rules.append("category: the landmark the table's title states")
         if not lab.category:
             lab.guess("category: a landmark not printed")
         if stat == "estimate":
@@ -443,6 +437,8 @@ def _note_grade(notes: str) -> str:
 
 
 def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
+    if ae_measure(v, row, col, lab):
+        return
     prefix = "trae_" if (v.related or col.related) else "ae_"
     term = name_of(row.stub)
     category = "any" if _ANY.match(term) else term
@@ -570,8 +566,6 @@ def _response_quantity(row: Row, lab: Label) -> None:
 
 
 # statistics of a measurement, whose unit a reviewer supplies when nothing printed gives it
-_MEASURES = frozenset({"mean", "median", "sd", "se", "iqr_low", "iqr_high", "range_low",
-                       "range_high", "geometric_mean"})
 
 
 _EFFECT_STATISTICS = ("estimate", "ci_low", "ci_high")
@@ -580,21 +574,23 @@ _DAYS = re.compile(r"\blength of (?:\w+ ){0,3}stay\b|\blos\b|\bdays\b|\bventilat
                    r"\b(?:length|duration) of (?:mechanical )?ventilation\b")
 
 
-def column_time(lab: Label, time: str) -> None:
+def column_time(lab: Label, time: str, stage: str = "") -> None:
     """The time or stage a heading above the column names joins the category after a comma
     (the data dictionary; not on a header n); a change of a percentage is in percentage
     points; a measurement whose unit nothing printed gives is a guess, in days when its name
-    is a length of stay or a number of days ("ICU LOS", "days well at home")."""
+    is a length of stay or a number of days ("ICU LOS", "days well at home"). A ``stage``
+    a full-width row above names ("Course 1") joins the category too (:func:`.row_time`)."""
     if time and lab.category and lab.quantity != "analysed":
         lab.category = f"{lab.category}, {time.lower()}"
         lab.rules.append("category: the time the column's heading names")
-    if lab.unit == "percent" and lab.statistic in _MEASURES and \
+    row_time(lab, stage)
+    if lab.unit == "percent" and lab.statistic in MEASURES and \
             time.lower().startswith("change"):
         lab.unit = "percentage_points"
-    measure = lab.statistic in _MEASURES or lab.quantity in (
+    measure = lab.statistic in MEASURES or lab.quantity in (
         "mean_difference", "median_difference") and lab.statistic in _EFFECT_STATISTICS
     if lab.unit == "none" and measure and _DAYS.search(fold(lab.category)):
         lab.unit = "days"  # a length of stay, days alive: counted in days (hours are rare)
         lab.guess("unit: days, read from a length of stay or a number of days it names")
-    elif lab.unit == "none" and lab.statistic in _MEASURES:
+    elif lab.unit == "none" and lab.statistic in MEASURES:
         lab.guess("unit: nothing printed gives the unit of this measurement")

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft import cues, stubs
@@ -81,7 +82,8 @@ def legend_only(text: str) -> bool:
 # the category after a comma)
 TIME_HEADING = re.compile(r"^(?:final assessment|(?:change )?from baseline(?: to .*)?|"
                           r"end of (?:treatment|study|follow-?up)|(?:at )?(?:day|week|"
-                          r"month|year|visit|cycle)s? \d+|\d+ (?:days?|weeks?|months?|years?)|"
+                          r"month|year|visit|cycle|course)s? \d+|"
+                          r"\d+ (?:days?|weeks?|months?|years?)|"
                           r"(?:final|last|first) (?:visit|assessment|follow-?up))$",
                           re.IGNORECASE)
 
@@ -91,6 +93,23 @@ def time_heading(label: str) -> str:
     parts = [" ".join(p.split()).strip(" :") for p in label.split(" / ")[:-1]]
     found = [p for p in parts if TIME_HEADING.match(p)]
     return found[0] if len(found) == 1 else ""
+
+
+def stage_groups(stubs_by_group: dict[str, list[str]]) -> dict[str, str]:
+    """The time or stage each full-width group row names ("Course 1", "Week 12") when the
+    table repeats the same stubs under two or more such rows: the stage then joins the
+    category of its rows as a time in a column heading does (the data dictionary), else two
+    courses' rows of one term would be one quantity. A lone stage row, or stage rows over
+    different stubs, stay groups."""
+    stages = {g: " ".join(g.split(" / ")[-1].split()).strip(" :")
+              for g in stubs_by_group}
+    stages = {g: t for g, t in stages.items() if TIME_HEADING.match(t)}
+    seen: dict[str, int] = {}
+    for g in stages:
+        for stub in set(stubs_by_group[g]):
+            seen[stub.lower()] = seen.get(stub.lower(), 0) + 1
+    return {g: t for g, t in stages.items()
+            if len(stages) >= 2 and any(seen[x.lower()] >= 2 for x in stubs_by_group[g])}
 
 
 _COUNTS_WORDS = re.compile(r"categorical|counts?\b|proportions?|percentages?|frequenc", re.I)
@@ -305,3 +324,15 @@ def owner_adjustment(v: TableView, col: Column) -> str:
     if (col.p or col.ci) and not col.effect and len(effects) == 1:
         return effects[0].adjustment
     return ""
+
+
+def staged(rows: dict[int, Row]) -> dict[int, Row]:
+    """Each row under a full-width stage row ("Course 1") with that stage as its time, when
+    the stages repeat the same stubs (:func:`stage_groups`)."""
+    by_group: dict[str, list[str]] = {}
+    for row in rows.values():
+        if row.group and not row.n_row:
+            by_group.setdefault(row.group, []).append(row.stub)
+    stages = stage_groups(by_group)
+    return {r: replace(row, time=stages[row.group]) if row.group in stages else row
+            for r, row in rows.items()}

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from trialrecon.dossier.draft import cues, stubs
+from trialrecon.dossier.draft import cues, stubs, tablerows
 from trialrecon.dossier.draft.document import Table
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
@@ -40,9 +40,7 @@ from trialrecon.dossier.draft.tablerows import (
     time_heading,
     whole,
 )
-from trialrecon.dossier.draft.tablerows import (
-    n_row as counts_row,
-)
+from trialrecon.dossier.draft.tablerows import n_row as counts_row
 from trialrecon.dossier.draft.tables import is_data as _is_data
 from trialrecon.dossier.draft.tablesets import excluded_set, named_set, pooled_set, without_glossary
 
@@ -136,6 +134,7 @@ class Row:
     levels: bool | None = None  # its group names a variable whose levels the rows are (True),
     # a part of the table (False), or cannot be told (None); see stubs.group_verdict
     levels_why: str = ""
+    time: str = ""  # the stage a full-width row above names ("Course 1"; tablerows.staged)
 
 
 @dataclass
@@ -589,7 +588,7 @@ def view(t: Table, names: Names) -> TableView:
     rows, set_rows = _rows(t, header_rows, columns, names)
     parts = [label_text(c.label) for c in columns[:t.stub_columns] if c.label]
     head = "" if all(_GENERIC_HEAD.match(bare(p)) for p in parts) else bare(" / ".join(parts))
-    return TableView(t, kind, t.caption, header_rows, columns, rows,
+    return TableView(t, kind, t.caption, header_rows, columns, tablerows.staged(rows),
                      cues.formats_of(f"{t.caption} {notes}"), _tests(t), population, related,
                      fold(f"{t.caption} {stub_head} {notes}"), stub_columns=t.stub_columns,
                      effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,

@@ -315,10 +315,30 @@ _SCHEDULE = re.compile(r"(?:every|each|per|over|for|within|after|q)\s*$")
 _SCHEDULE_UNIT = re.compile(r"^\s?-?(min(?:utes?)?|h(?:ours?)?|days?|weeks?|months?|cycles?)\b")
 
 
+# "on days 1-5", "days 1, 3 and 5", "day 8": the number is a day of the schedule
+_SCHEDULE_DAYS = re.compile(r"\bdays?\s+(?:\d+\s*(?:[-–—,]|and|to|or)\s*)*$")
+
+
+def _schedule_day(s: Sentence, d: Draft) -> bool:
+    """A number printed as a day of a treatment schedule is no count of patients, whatever
+    the sentence's other words (randomised, given) made of it: a schedule row, flagged."""
+    start, end = s.span(d)
+    if d.fields["statistic"] in ("p_value", "date", "label", "percent") or \
+            not _SCHEDULE_DAYS.search(s.low[max(0, start - 40):start]) or \
+            re.match(r"\s*(?:%|patients|participants)", s.low[end:end + 14]):
+        return False
+    d.fields["quantity"], d.fields["unit"] = "schedule", "days"
+    if d.fields["statistic"] in ("count", ""):
+        d.fields["statistic"] = "value"
+    d.rules.append("quantity: a day of the treatment schedule")
+    guess(d, "category: name the drug and the part of the schedule (days of the course)")
+    return True
+
+
 def label_treatment(s: Sentence) -> None:
     for d in s.rows:
-        if d.item is None or is_sure(d, "quantity") or d.fields["statistic"] in (
-                "p_value", "date", "label", "percent"):
+        if d.item is None or _schedule_day(s, d) or is_sure(d, "quantity") or \
+                d.fields["statistic"] in ("p_value", "date", "label", "percent"):
             continue
         start, end = s.span(d)
         tail = s.unit.text[end:end + 12]
