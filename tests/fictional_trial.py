@@ -18,3 +18,12 @@ def trial_yaml(cohort: str = "All randomised patients", populations: str = "",
     if total:
         text += '  - id: total\n    label: "Total"\n    parts: [drug_x, placebo]\n'
     return text
+
+
+def drafted_at(rows: list[dict[str, str]], row: str, column: str,
+               statistic: str) -> dict[str, str]:
+    """The one drafted row at a table cell (row and column as printed) with ``statistic``."""
+    found = [r for r in rows if r["row"] == row and r["column"] == column and
+             r["statistic"] == statistic]
+    assert len(found) == 1, (row, column, statistic, found)
+    return found[0]

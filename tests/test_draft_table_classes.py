@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fictional_trial import drafted_at as _at
 from fictional_trial import trial_yaml
 
 from trialrecon.dossier.draft import read_names
@@ -62,13 +63,6 @@ def _draft(tmp_path: Path, caption: str, header: list[str], body: list[tuple[str
     names = read_names(tmp_path / "trial.yaml")
     return [{**d.fields, "review": "yes" if d.needs_review else ""}
             for d in draft_document(b.build(), names, "paper")]
-
-
-def _at(rows: list[dict[str, str]], row: str, column: str, statistic: str) -> dict[str, str]:
-    found = [r for r in rows if r["row"] == row and r["column"] == column and
-             r["statistic"] == statistic]
-    assert len(found) == 1, (row, column, statistic, found)
-    return found[0]
 
 
 # ------------------------------------------------------------- an outcome by subgroup
