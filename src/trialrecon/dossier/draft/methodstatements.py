@@ -114,7 +114,7 @@ class MethodStatements:
     models: tuple[tuple[str, str], ...] = ()  # :func:`.methodtests.method_models`
 
 
-def _methods_sentences(doc: Document) -> list[str]:
+def methods_sentences(doc: Document) -> list[str]:
     """The sentences of the statistical methods (not the Abstract), as printed."""
     out = []
     for block in doc.blocks:
@@ -173,7 +173,7 @@ def _segments(sentence: str) -> list[tuple[tuple[str, ...], str]]:
 def read_statements(doc: Document) -> MethodStatements:
     """What the statistical methods of ``doc`` say for each kind of estimate."""
     found = MethodStatements(models=method_models(doc))
-    for sentence in _methods_sentences(doc):
+    for sentence in methods_sentences(doc):
         low = fold(sentence)
         every = {("one_sided" if m.group(1) in ("one", "1") else "two_sided")
                  for m in _EVERY_P.finditer(low)}

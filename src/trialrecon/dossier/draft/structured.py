@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.cells import arm_sizes, draft_table
+from trialrecon.dossier.draft.cimethods import apply_ci_method, stated_ci_method
 from trialrecon.dossier.draft.crossref import borrow_labels, index_cells
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
@@ -283,6 +284,7 @@ def draft_document(doc: Document, names: Names, source_id: str,
         [i for i, _ in names.endpoints] + list(lex.extra.get("endpoint_terms", {}))))
     if method_adjusted_odds(doc):
         _adjusted_odds(drafts)
+    apply_ci_method(drafts, stated_ci_method(doc))
     drafts.sort(key=lambda d: d.offset)
     return drafts
 
