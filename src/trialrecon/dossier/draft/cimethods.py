@@ -15,11 +15,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from trialrecon.dossier.draft.methodstatements import methods_sentences
 from trialrecon.dossier.draft.normalise import fold
 
 if TYPE_CHECKING:
-    from trialrecon.dossier.draft.document import Document
     from trialrecon.dossier.draft.drafter import Draft
 
 _INTERVAL = re.compile(r"confidence intervals?|\bcis?\b|\bintervals?\b")
@@ -34,10 +32,11 @@ _METHODS = (("clopper_pearson", r"clopper[- ]?pearson|\bexact (?:binomial )?(?:9
 _PROPORTION_UNITS = frozenset({"percent", "proportion"})
 
 
-def stated_ci_method(doc: Document) -> str:
-    """The one interval method the statistical methods name, or "" (none, or several)."""
+def stated_ci_method(sentences: list[str]) -> str:
+    """The one interval method the sentences of the statistical methods name, or "" (none,
+    or several)."""
     found: set[str] = set()
-    for sentence in methods_sentences(doc):
+    for sentence in sentences:
         low = fold(sentence)
         if not _INTERVAL.search(low):
             continue

@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from trialrecon.dossier.draft.cimethods import stated_ci_method
 from trialrecon.dossier.draft.methodtests import method_models, model_test
 from trialrecon.dossier.draft.normalise import fold
 
@@ -112,6 +113,7 @@ class MethodStatements:
     sides: set[str] = field(default_factory=set)  # sides stated for every P value
     other_sides: set[str] = field(default_factory=set)  # sides named anywhere else
     models: tuple[tuple[str, str], ...] = ()  # :func:`.methodtests.method_models`
+    ci_method: str = ""  # the one CI method named for proportions (:mod:`.cimethods`)
 
 
 def methods_sentences(doc: Document) -> list[str]:
@@ -172,8 +174,9 @@ def _segments(sentence: str) -> list[tuple[tuple[str, ...], str]]:
 
 def read_statements(doc: Document) -> MethodStatements:
     """What the statistical methods of ``doc`` say for each kind of estimate."""
-    found = MethodStatements(models=method_models(doc))
-    for sentence in methods_sentences(doc):
+    sentences = methods_sentences(doc)
+    found = MethodStatements(models=method_models(doc), ci_method=stated_ci_method(sentences))
+    for sentence in sentences:
         low = fold(sentence)
         every = {("one_sided" if m.group(1) in ("one", "1") else "two_sided")
                  for m in _EVERY_P.finditer(low)}

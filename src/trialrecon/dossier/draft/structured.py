@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.cells import arm_sizes, draft_table
-from trialrecon.dossier.draft.cimethods import apply_ci_method, stated_ci_method
+from trialrecon.dossier.draft.cimethods import apply_ci_method
 from trialrecon.dossier.draft.crossref import borrow_labels, index_cells
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
@@ -280,11 +280,12 @@ def draft_document(doc: Document, names: Names, source_id: str,
             progress(n + 1, len(units))
     _several_designs([d for d in drafts if not d.fields["row"] and not d.fields["column"]])
     _footnoted_missing(doc, drafts, names)
-    apply_statements(drafts, read_statements(doc), frozenset(
+    statements = read_statements(doc)
+    apply_statements(drafts, statements, frozenset(
         [i for i, _ in names.endpoints] + list(lex.extra.get("endpoint_terms", {}))))
     if method_adjusted_odds(doc):
         _adjusted_odds(drafts)
-    apply_ci_method(drafts, stated_ci_method(doc))
+    apply_ci_method(drafts, statements.ci_method)
     drafts.sort(key=lambda d: d.offset)
     return drafts
 
