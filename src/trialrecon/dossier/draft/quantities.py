@@ -43,7 +43,8 @@ _TIME_UNITS = {"months": "months", "month": "months", "mo": "months", "years": "
                "year": "years", "yrs": "years", "y": "years", "weeks": "weeks", "week": "weeks",
                "days": "days", "day": "days", "d": "days", "hours": "hours", "h": "hours"}
 _ANY = re.compile(r"^(?:any|all|total|overall|any (?:adverse )?events?|any aes?|all aes?|"
-                  r"any teaes?|patients with (?:any|at least one).*|at least one.*|total.*)$",
+                  r"any teaes?|patients with (?:any|at least (?:one|1)\b).*|"
+                  r"at least (?:one|1)\b.*|total.*)$",
                   re.IGNORECASE)
 _AE_SPECIAL = (("ae_serious", re.compile(r"\bserious\b|\bsaes?\b", re.IGNORECASE)),
                ("ae_discontinuation", re.compile(r"discontinu|withdraw|leading to (?:study )?"

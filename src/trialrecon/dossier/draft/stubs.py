@@ -54,6 +54,11 @@ _LEGEND_END = re.compile(
     r"(?:n|no\.?)"
     r")\s*$")
 _LEGEND_START = re.compile(r"^%\s+(?=\S)")
+# the legend printed around the name: "Median age (range)", "Mean weight (SD)" are the age and
+# the weight in the format "median (range)", "mean (SD)"
+_LEGEND_AROUND = re.compile(
+    r"^(?:medians?|means?)\s+(?P<name>[^()\[\]]+?)\s*[(\[]\s*(?:range|iqr|interquartile range|"
+    r"sd|se|sem|s\.d\.|min\.?\s*[-–,]\s*max\.?)\s*[)\]]$", re.IGNORECASE)
 # a unit word (after folding; µ read as u), and the ones the vocabulary spells its own way
 _UNIT_WORDS = frozenset((
     "years year yrs yr y months month mo mos weeks week wk wks days day d hours hour h hr hrs "
@@ -148,6 +153,11 @@ def split_stub(text: str) -> Stub:
         m = _LEGEND_START.match(name)
         if m:
             name, legend = name[m.end():], True
+            continue
+        m = _LEGEND_AROUND.match(name)
+        if m:
+            inner = m.group("name")
+            name, legend = (inner[:1].upper() + inner[1:]) if name[:1].isupper() else inner, True
             continue
         m = next((m for p in _UNIT_ENDS for m in [p.search(name)]
                   if m and m.start() > 0 and unit_name(m.group(1))), None)

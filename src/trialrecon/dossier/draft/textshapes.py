@@ -207,6 +207,10 @@ _FIRST_LAST = re.compile(r"\b(first|last) (?:patient|participant|subject|woman|c
                          r"(?:was |were )?(?:enrol+ed|recruited|randomi[sz]ed|included|"
                          r"registered|accrued)\b[^.;0-9]{0,20}$")
 _CUTOFF = re.compile(r"cut-?off|database (?:lock|was locked)|data were censored|as of\b")
+# "We searched PubMed between June 1993 and April 2016 for randomised trials": the dates of a
+# literature search (a Research in context panel, a meta-analysis), never the trial's accrual
+_LITERATURE_SEARCH = re.compile(r"\bsearch(?:ed|es|ing)?\b|\b(?:pubmed|medline|embase|cochrane|"
+                                r"web of science|scopus)\b|\bliterature\b")
 
 
 # another count of places further in the list: ", one hospital in ...", "and 2 in ..."
@@ -217,7 +221,8 @@ _MORE_PLACES = re.compile(r"(?:,|\band)\s+(?:\d+|one|two|three|four|five|six|sev
 
 def label_conduct(s: Sentence) -> None:
     dates = [d for d in s.rows if d.fields["statistic"] == "date"]
-    if len(dates) == 2 and _ACCRUAL.search(_DESIGN_ADJECTIVE.sub("", s.low)) and (re.search(
+    if len(dates) == 2 and _ACCRUAL.search(_DESIGN_ADJECTIVE.sub("", s.low)) and \
+            not _LITERATURE_SEARCH.search(s.low) and (re.search(
             r"\bbetween\b|\bfrom\b", s.low) or _STARTED.search(
             s.low[:s.span(dates[0])[0]]) and _ENDED.search(s.low[s.span(dates[0])[1]:
                                                                 s.span(dates[1])[0]])):
