@@ -175,3 +175,58 @@ def test_the_dates_of_a_literature_search_are_no_accrual(tmp_path):
     accrual = {d.fields["quantity"]: d for d in rows if d.fields["statistic"] == "date"}
     assert set(accrual) == {"enrollment_start", "enrollment_end"}
     assert not any(d.needs_review for d in accrual.values())
+
+
+def test_a_characteristic_the_vocabulary_names_is_flagged_when_left_generic(tmp_path):
+    """"Primary site of cancer / Breast" under a heading: the vocabulary's ``primary_site``
+    names it (the specific before the generic), so ``baseline`` "Primary site of cancer:
+    Breast" is a guess and flagged; "Metastatic site / Liver", which no quantity of the
+    vocabulary names, stays ``baseline`` unflagged."""
+    rows = _draft(tmp_path, "Baseline characteristics",
+                  ["", *(f"{h}, n (%)" for h in _HEADER[1:])],
+                  [("Primary site of cancer",),
+                   ("Breast", "50 (100)", "40 (100)"),
+                   ("Metastatic site",),
+                   ("Liver", "20 (40.0)", "12 (30.0)"),
+                   ("Bone", "30 (60.0)", "28 (70.0)")])
+    primary = [r for r in rows if r["row"] == "Primary site of cancer / Breast"]
+    assert primary and all(r["review"] == "yes" or r["quantity"] == "primary_site"
+                           for r in primary)
+    liver = _at(rows, "Metastatic site / Liver", "Drug X (n = 50), n (%)", "count")
+    assert (liver["quantity"], liver["category"], liver["review"]) == \
+        ("baseline", "Metastatic site: Liver", "")
+
+
+def test_a_sentences_count_of_an_unnamed_analysis_set_is_flagged(tmp_path):
+    """"The efficacy population included 50 patients (48 response evaluable) in the Drug X
+    group and 23 in the placebo group": counts of two sets, none declared; an ``analysed``
+    row without a ``population`` names no set and is flagged."""
+    rows = _draft_sentence(tmp_path, "Patient disposition",
+                           "The primary efficacy population included 50 patients (48 patients "
+                           "response evaluable) in the Drug X group and 23 patients in the "
+                           "placebo group.")
+    unnamed = [d for d in rows if d.fields["quantity"] == "analysed"
+               and not d.fields.get("population")]
+    assert all(d.needs_review for d in unnamed)
+
+
+def test_a_sentences_p_value_restating_a_tables_takes_its_test(tmp_path):
+    """The table prints "Log-rank P value 0.5639" under the PFS rows and the Results repeat
+    "(HR 1.31 [95% CI 0.54, 3.65]; P = .5639; Table 2)": the sentence's P value is the same
+    log-rank P value, so it takes the test the table names (``log_rank``); a P value no
+    table prints keeps none."""
+    from trialrecon.dossier.draft.drafter import Draft
+    from trialrecon.dossier.draft.unsure import restated_tests
+
+    def row(value: str, row: str = "", test: str = "") -> Draft:
+        return Draft({"quantity": "pfs_hr", "statistic": "p_value", "value": value,
+                      "row": row, "column": "P" if row else "", "test": test}, 0)
+
+    table = row("0.5639", "Progression-free survival / Log-rank P value", "log_rank")
+    said, other = row("0.5639"), row("0.021")
+    restated_tests([table, said, other])
+    assert (said.fields["test"], other.fields["test"]) == ("log_rank", "")
+    two = [row("0.04", "PFS / Log-rank P value", "log_rank"),
+           row("0.04", "PFS / Cox P value", "cox_wald"), row("0.04")]
+    restated_tests(two)
+    assert two[2].fields["test"] == ""  # two tables' tests: the sentence's is not known

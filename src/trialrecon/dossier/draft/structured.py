@@ -36,7 +36,7 @@ from trialrecon.dossier.draft.tables import is_data
 from trialrecon.dossier.draft.tableview import view
 from trialrecon.dossier.draft.textnames import table_names
 from trialrecon.dossier.draft.textrules import label_declared_set
-from trialrecon.dossier.draft.unsure import flag_unsure
+from trialrecon.dossier.draft.unsure import flag_unsure, restated_tests
 
 EXTERNAL_SECTIONS = ("introduction", "background", "discussion", "comment",
                      "research in context", "evidence before this study",
@@ -287,6 +287,7 @@ def draft_document(doc: Document, names: Names, source_id: str,
     if method_adjusted_odds(doc):
         _adjusted_odds(drafts)
     apply_ci_method(drafts, statements.ci_method)
+    restated_tests(drafts)
     flag_unsure(drafts)
     drafts.sort(key=lambda d: d.offset)
     return drafts

@@ -11,7 +11,17 @@ row's rules) so that an unflagged row stays one a reviewer takes as it stands (i
   and ">= 40");
 - a generic ``outcome`` whose category names an adverse-event summary ("Any AE", "Grade 3
   or 4 AEs", "Serious adverse events"): the dictionary's specific quantities (``ae_grade34``,
-  ``ae_serious``, ...) come before the generic one.
+  ``ae_serious``, ...) come before the generic one;
+- a ``baseline`` characteristic the vocabulary has a quantity of its own for ("Primary site
+  of cancer: Breast" is ``primary_site`` ``Breast``; "Tumour grade: G2" ``tumor_grade``):
+  the specific before the generic, so the generic label is a guess;
+- a sentence's ``analysed`` count with no analysis set named: the dictionary names the set
+  in ``population`` ("50 patients (48 response evaluable)" counts two sets), and a count the
+  sentence does not tie to a set is a guess.
+
+One label is completed rather than flagged: a sentence's P value that restates a table's
+("P = .5639; Table 2" beside the table's "Log-rank P value 0.5639") takes the test the table
+names for it, when the table's P values of that quantity and value name one test only.
 
 Written from the data dictionary's conventions, not from any one paper.
 """
@@ -26,6 +36,14 @@ from trialrecon.dossier.draft.stubs import level_like
 # the words of an adverse-event summary row ("Any AE", "Serious adverse events", "TEAEs")
 _AE_WORDS = re.compile(r"\b(?:adverse (?:events?|reactions?|effects?)|t?r?aes?|saes?|"
                        r"teaes?|toxicit(?:y|ies))\b", re.IGNORECASE)
+
+
+# the characteristic of a "Characteristic: level" category the vocabulary names itself
+_SPECIFIC = (("primary_site", re.compile(r"^(?:primary (?:tumou?r |cancer |disease )?site|"
+                                         r"site of (?:the )?primary)\b", re.IGNORECASE)),
+             ("tumor_grade", re.compile(r"^(?:who |tumou?r |histologic(?:al)? )grade\b",
+                                        re.IGNORECASE)),
+             ("ki67_stratum", re.compile(r"^ki-?67\b", re.IGNORECASE)))
 
 
 def _flag(d: Draft, why: str) -> None:
@@ -48,6 +66,51 @@ def _ae_summary(d: Draft) -> bool:
         bool(_AE_WORDS.search(d.fields.get("category", "")))
 
 
+def _specific(d: Draft) -> str:
+    """The vocabulary's own quantity of a ``baseline`` row's characteristic, or ""."""
+    if d.fields.get("quantity") != "baseline":
+        return ""
+    name = d.fields.get("category", "").split(":", 1)[0].strip()
+    return next((q for q, pattern in _SPECIFIC if pattern.match(name)), "")
+
+
+def _unnamed_set(d: Draft) -> bool:
+    """A sentence's count of an analysis set that names no set."""
+    return d.fields.get("quantity") == "analysed" and not d.fields.get("population") and \
+        not d.fields.get("row") and not d.fields.get("column")
+
+
+def _table_tests(drafts: list[Draft]) -> dict[tuple[str, float], set[str]]:
+    """{(quantity, value): the tests a table's P values of them name}."""
+    tests: dict[tuple[str, float], set[str]] = {}
+    for d in drafts:
+        if (d.fields.get("row") or d.fields.get("column")) and \
+                d.fields.get("statistic") == "p_value" and d.fields.get("test"):
+            try:
+                value = float(d.fields["value"])
+            except ValueError:
+                continue
+            tests.setdefault((d.fields["quantity"], value), set()).add(d.fields["test"])
+    return tests
+
+
+def restated_tests(drafts: list[Draft]) -> None:
+    """A sentence's P value with no test takes the one test of the table's P value of the
+    same quantity and value (the number the sentence restates)."""
+    tests = _table_tests(drafts)
+    for d in drafts:
+        if d.fields.get("row") or d.fields.get("column") or d.fields.get("test") or \
+                d.fields.get("statistic") != "p_value" or not d.fields.get("quantity"):
+            continue
+        try:
+            found = tests.get((d.fields["quantity"], float(d.fields["value"])), set())
+        except ValueError:
+            continue
+        if len(found) == 1:
+            d.fields["test"] = next(iter(found))
+            d.rules.append("test: the one the table names for the P value this restates")
+
+
 def flag_unsure(drafts: list[Draft]) -> None:
     """Flag the rows whose labels, read together, are guesses (a sentence's row that took a
     table cell's labels is flagged with it)."""
@@ -60,6 +123,10 @@ def flag_unsure(drafts: list[Draft]) -> None:
         elif _ae_summary(d):
             _flag(d, "quantity: adverse events labelled as a generic outcome (an ae_* "
                      "quantity names them)")
+        elif _specific(d):
+            _flag(d, f"quantity: a characteristic the vocabulary names ({_specific(d)})")
+        elif _unnamed_set(d):
+            _flag(d, "population: a count of an analysis set the sentence does not name")
 
 
-__all__ = ["flag_unsure"]
+__all__ = ["flag_unsure", "restated_tests"]
