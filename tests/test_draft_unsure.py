@@ -230,3 +230,27 @@ def test_a_sentences_p_value_restating_a_tables_takes_its_test(tmp_path):
            row("0.04", "PFS / Cox P value", "cox_wald"), row("0.04")]
     restated_tests(two)
     assert two[2].fields["test"] == ""  # two tables' tests: the sentence's is not known
+
+
+def test_a_generic_row_naming_nothing_and_a_header_n_of_an_unnamed_set_are_flagged():
+    """A ``baseline`` (or ``outcome``) row with no category says nothing of what it counts;
+    a column header's n drafted as ``analysed`` with no ``population`` is everyone
+    randomized, so where it is not the arm's randomized n ("(N = 30)" over an arm of 59) the
+    set is unnamed and the row a guess. The header n that is the arm's randomized n, and a
+    row that names its characteristic, stay unflagged."""
+    from trialrecon.dossier.draft.drafter import Draft
+    from trialrecon.dossier.draft.unsure import flag_unsure
+
+    def row(quantity: str, value: str, **fields: str) -> Draft:
+        return Draft({"quantity": quantity, "value": value, "statistic": "count",
+                      "row": "", "column": "Drug X (N = 59)", "category": "", **fields}, 0)
+
+    header = {"note": "column header n", "arm": "drug_x"}
+    randomized = row("randomized", "59", **header)
+    same = row("analysed", "59", **header)
+    fewer = row("analysed", "30", **header)
+    nothing = row("baseline", "2", row="")
+    named = row("baseline", "2", row="Sex / Male", category="Sex: Male")
+    flag_unsure([randomized, same, fewer, nothing, named])
+    assert [d.needs_review for d in (randomized, same, fewer, nothing, named)] == \
+        [False, False, True, True, False]

@@ -15,9 +15,12 @@ row's rules) so that an unflagged row stays one a reviewer takes as it stands (i
 - a ``baseline`` characteristic the vocabulary has a quantity of its own for ("Primary site
   of cancer: Breast" is ``primary_site`` ``Breast``; "Tumour grade: G2" ``tumor_grade``):
   the specific before the generic, so the generic label is a guess;
-- a sentence's ``analysed`` count with no analysis set named: the dictionary names the set
-  in ``population`` ("50 patients (48 response evaluable)" counts two sets), and a count the
-  sentence does not tie to a set is a guess.
+- an ``analysed`` count with no analysis set named, in a sentence, or as a column header's n
+  that is not the arm's randomized n: the dictionary names the set in ``population`` ("50
+  patients (48 response evaluable)" counts two sets; an empty one means everyone
+  randomized), so such a count is a guess;
+- a generic ``baseline``, ``baseline_value`` or ``outcome`` row with no category: those
+  quantities are what their category names.
 
 One label is completed rather than flagged: a sentence's P value that restates a table's
 ("P = .5639; Table 2" beside the table's "Log-rank P value 0.5639") takes the test the table
@@ -74,10 +77,29 @@ def _specific(d: Draft) -> str:
     return next((q for q, pattern in _SPECIFIC if pattern.match(name)), "")
 
 
-def _unnamed_set(d: Draft) -> bool:
-    """A sentence's count of an analysis set that names no set."""
-    return d.fields.get("quantity") == "analysed" and not d.fields.get("population") and \
-        not d.fields.get("row") and not d.fields.get("column")
+def _unnamed_set(d: Draft, randomized: dict[str, set[str]]) -> bool:
+    """A count of an analysis set that names no set: in a sentence, or a column header's n
+    that is not the arm's randomized n (the set of an empty ``population``)."""
+    if d.fields.get("quantity") != "analysed" or d.fields.get("population"):
+        return False
+    if not d.fields.get("row") and not d.fields.get("column"):
+        return True
+    return d.fields.get("note") == "column header n" and \
+        d.fields.get("value") not in randomized.get(d.fields.get("arm", ""), set())
+
+
+def _randomized(drafts: list[Draft]) -> dict[str, set[str]]:
+    """{arm: the randomized (enrolled) counts the tables' column headers print}."""
+    out: dict[str, set[str]] = {}
+    for d in drafts:
+        if d.fields.get("note") == "column header n" and \
+                d.fields.get("quantity") in ("randomized", "enrolled"):
+            out.setdefault(d.fields.get("arm", ""), set()).add(d.fields.get("value", ""))
+    return out
+
+
+# generic quantities whose category is what they are about: empty, the label says nothing
+_NAMED_BY_CATEGORY = ("baseline", "baseline_value", "outcome")
 
 
 def _table_tests(drafts: list[Draft]) -> dict[tuple[str, float], set[str]]:
@@ -114,10 +136,13 @@ def restated_tests(drafts: list[Draft]) -> None:
 def flag_unsure(drafts: list[Draft]) -> None:
     """Flag the rows whose labels, read together, are guesses (a sentence's row that took a
     table cell's labels is flagged with it)."""
+    randomized = _randomized(drafts)
     for d in drafts:
         if d.needs_review:
             continue
-        if _bare_level(d):
+        if d.fields.get("quantity") in _NAMED_BY_CATEGORY and not d.fields.get("category"):
+            _flag(d, f"category: a {d.fields['quantity']} row naming nothing")
+        elif _bare_level(d):
             _flag(d, "category: a level whose characteristic no heading names "
                      "(write 'Characteristic: level')")
         elif _ae_summary(d):
@@ -125,7 +150,7 @@ def flag_unsure(drafts: list[Draft]) -> None:
                      "quantity names them)")
         elif _specific(d):
             _flag(d, f"quantity: a characteristic the vocabulary names ({_specific(d)})")
-        elif _unnamed_set(d):
+        elif _unnamed_set(d, randomized):
             _flag(d, "population: a count of an analysis set the sentence does not name")
 
 
