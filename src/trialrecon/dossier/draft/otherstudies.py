@@ -1,0 +1,205 @@
+"""Which numbers of a paper's prose are about other studies (``external_*``).
+
+A trial report cites other studies' numbers where it says what was known before (the
+Introduction, an abstract's Background, "Evidence before this study"), where it compares
+(the Discussion, "Research in context") and where it justifies its sample size from
+earlier results. The words around a number say whose it is:
+
+- **another study**: a citation mark, "Smith et al.", "previous (earlier, prior, published,
+  recent, other) studies/trials", "a meta-analysis", "systematic review", "Cochrane",
+  "these (those, the above, the original) studies", a named study ("in the CAIRO trial",
+  "the Intergroup 0096 study") whose name is not in the paper's title, guidelines and
+  recommendations;
+- **this trial**: "we", "our", "this (the present, the current) study/trial", "here", a
+  reference to the paper's own tables and figures ("(Table 2)"), the trial's own name
+  (an acronym of the paper's title: "the TICH-2 trial").
+
+A number takes the kind of the last such marker before it in its sentence, else of the first
+after it; a sentence with none continues the paragraph (the Discussion's "In the FNCLCC
+study, ... (18%) ... However, a lower dose was given (200 mg/m²)." are both of that study).
+In the Introduction every number is another study's unless a marker of this trial precedes
+it; a Discussion paragraph opens with this trial's. In the statistical methods and an
+abstract's Background only a marker of another study before the number (or a sentence
+citing a result: "had a relative risk of 0.77 ... [11]") makes it external, since methods
+cite the methods they use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_STUDIES = r"(?:stud(?:y|ies)|trials?|reports?|series|cohorts?|registr(?:y|ies)|" \
+           r"meta-analys[ie]s|reviews?)"
+_BROAD = r"(?:" + _STUDIES[3:-1] + r"|data|results|findings|work|experience|" \
+         r"literature|evidence|publications?|observations?)"
+# another study, wherever the sentence stands
+_OTHER = re.compile(
+    r"\bet al\b|"
+    r"\b(?:previous(?:ly)?|earlier|prior|published|historical)(?:\s+[\w-]+){0,3}?\s+" + _BROAD +
+    r"\b|\b(?:recent|other|several|many|some|similar|larger|smaller|initial|pilot|landmark|"
+    r"pivotal|ongoing)(?:\s+[\w-]+){0,3}?\s+" + _STUDIES + r"\b|"
+    r"\b(?:these|those|the above|such|both|two|three|four|five|six)"
+    r"(?:\s+[\w-]+){0,2}?\s+(?:studies|trials|reviews|meta-analyses|reports)\b|"
+    r"\bthe (?:original|above|earlier|previous|former|latter) (?:stud(?:y|ies)|trials?)\b|"
+    r"\bthis (?:review|meta-analysis|systematic review)\b|"
+    r"\bmeta-analys[ie]s\b|\bsystematic review|\bcochrane\b|\bpooled analysis\b|"
+    r"\b(?:has|have) been (?:shown|reported|described|demonstrated|tested)\b",
+    re.IGNORECASE)
+# guidance and practice elsewhere: the Introduction and the Discussion only (a method follows
+# a recommendation without quoting another study's number)
+_GUIDANCE = re.compile(r"\bguidelines?\b|\brecommend(?:s|ed|ation|ations)?\b|\bcurrent policy\b",
+                       re.IGNORECASE)
+# "in the CAIRO trial", "the Intergroup 0096 study", "the French ALFA study": a study named by
+# a capitalised word (checked against the paper's title); case as printed
+_NAMED = re.compile(r"\b((?:[A-Z][\w/-]*\s+){0,3}?[A-Z][\w/-]*(?:\s+\d[\w/-]*)?)\s+"
+                    r"(?:randomi[sz]ed\s+|phase\s+\w+\s+|clinical\s+|non-comparative\s+)*"
+                    r"(?:[Tt]rial|[Ss]tudy|[Rr]egistry|[Cc]ohort)\b")
+# this trial
+_OWN = re.compile(
+    r"\b(?:[Ww]e|[Oo]ur|us|[Hh]ere(?:in)?)\b|"
+    r"(?i:\b(?:this|the present|the current|the index)(?:\s+[\w-]+){0,3}?\s+"
+    r"(?:stud(?:y|ies)|trial|analysis|cohort|population|series|sample)\b)|"
+    r"(?i:\((?:see\s+)?(?:table|fig\.?|figure|supplementary|additional file)s?\b)")
+# a sentence of the methods citing a result (not a method): "had a relative risk of 0.77"
+_RESULT = re.compile(r"\b(?:had|showed|shown|demonstrated|reported|found|observed|"
+                     r"was associated|were associated|resulted in|reduced|increased)\b",
+                     re.IGNORECASE)
+_DESIGN = re.compile(r"\b(?:assum\w*|power|sample size|postulat\w*|expect\w*|anticipat\w*|"
+                     r"detect|chose|chosen|we)\b", re.IGNORECASE)
+
+# a sentence of this trial's design, even where it borrows another study's figures ("based
+# on data from the X trial (4% had ...)"): its numbers are design_* rows
+_DESIGN_SIZE = re.compile(r"\bsample size|\bpower\b|\bsignificance level|\bassum(?:ed|ing)\b",
+                          re.IGNORECASE)
+
+BEFORE, DISCUSSION, METHODS = "before", "discussion", "methods"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A place in a sentence that says whose numbers follow (or precede) it."""
+
+    start: int  # index in the sentence
+    end: int
+    other: bool  # another study's (else this trial's)
+
+
+_ACRONYM = r"[A-Za-z]*[A-Z][A-Za-z]*[A-Z0-9][\w-]*"
+
+
+def own_names(title: str) -> frozenset[str]:
+    """The trial's own names as its title prints them: an acronym in parentheses that ends
+    the title or its first part ("... Haemorrhage (TICH-2): an international ...", "(the
+    PROGRESS Study)"), or one naming a trial or study ("results from the PLATO trial")."""
+    found: set[str] = set()
+    for m in re.finditer(r"\(([^()]*)\)\s*(?::|$)", title or ""):
+        found.update(re.findall(r"\b" + _ACRONYM, m.group(1)))
+    for m in re.finditer(r"\b" + _ACRONYM, title or ""):
+        if re.match(r"(?:\s+[\w-]+){0,3}?\s+(?:[Tt]rial|[Ss]tudy)\b", title[m.end():]):
+            found.add(m.group(0))
+    return frozenset(a for a in found if sum(c.isupper() for c in a) >= 2
+                     and not re.fullmatch(r"[IVX]+", a))  # "phase III trial" names no trial
+
+
+def markers(sentence: str, cites: Sequence[int], names: frozenset[str],
+            guidance: bool) -> list[Marker]:
+    """The markers of ``sentence`` in reading order; ``cites``: indices of citation marks;
+    ``guidance``: whether guidelines and recommendations count as another study's."""
+    found = [Marker(m.start(), m.end(), True) for m in _OTHER.finditer(sentence)]
+    if guidance:
+        found += [Marker(m.start(), m.end(), True) for m in _GUIDANCE.finditer(sentence)]
+    for m in _NAMED.finditer(sentence):
+        words = set(re.findall(r"[\w/-]+", m.group(1)))
+        preceding = sentence[max(0, m.start() - 16):m.start()].casefold()
+        if words & names or re.search(r"\b(?:this|our|present|current)\s+$", preceding):
+            found.append(Marker(m.start(), m.end(), False))  # "this NCRI AML16 trial"
+        elif not re.fullmatch(r"(?:the|a|an|in|this|that|each|one|our|phase|[ivx]+)",
+                              m.group(1).split()[0].casefold()):
+            found.append(Marker(m.start(), m.end(), True))
+    found += [Marker(c, c + 1, True) for c in cites]
+    for name in names:  # "In CONVERT, 2-year survival was ...": the trial's own name
+        found += [Marker(m.start(), m.end(), False)
+                  for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", sentence)
+                  if not any(f.start <= m.start() < f.end for f in found)]
+    own = [Marker(m.start(), m.end(), False) for m in _OWN.finditer(sentence)]
+    # an own marker inside another's ("these studies" is no "we") is left out
+    found += [o for o in own if not any(f.start <= o.start < f.end for f in found)]
+    return sorted(found, key=lambda k: (k.start, not k.other))
+
+
+# a comparison or a contrast between a number and a marker after it: the marker is of the
+# other side ("56% and 51%, versus 47% and 41% in the Intergroup study")
+_TURN = re.compile(r"\b(?:versus|vs\.?|compared (?:with|to)|whereas|while|but|than|unlike)\b|;",
+                   re.IGNORECASE)
+
+
+def arm_group(folded: str, arms: Sequence[tuple[int, int]]) -> list[Marker]:
+    """Where a sentence names this trial's arms as groups ("in the Infusion and the Bolus
+    group"), for a sentence that names no other study: its numbers there are this trial's.
+    ``arms``: where the folded sentence names an arm."""
+    return [Marker(start, end, False) for start, end in arms
+            if re.match(r"\s*(?:\([^)]*\)\s*)?(?:groups?|arms?)\b", folded[end:])]
+
+
+def number_kinds(sentence: str, positions: Sequence[int], found: list[Marker],
+                 state: bool | None, place: str) -> list[bool]:
+    """Whether the number at each of ``positions`` (indices in ``sentence``) is another
+    study's, read from the markers ``found`` and the paragraph's ``state`` (the kind of the
+    last marker of an earlier sentence: True another study's, False this trial's, None
+    none yet)."""
+    out = []
+    for pos in positions:
+        before = [k for k in found if k.end <= pos]
+        after = [k for k in found if k.start >= pos]
+        if place == METHODS:
+            out.append(bool(before) and before[-1].other)
+        elif before:
+            out.append(before[-1].other)
+        elif after and not _TURN.search(sentence[pos:after[0].start]):
+            # (a comparison between: "56%, versus 47% in the X study" reads on)
+            out.append(after[0].other)
+        elif place == BEFORE:
+            out.append(True)  # the Introduction: what was known before the trial
+        else:
+            out.append(bool(state))  # a sentence continuing the paragraph's study
+    return out
+
+
+def cites_result(sentence: str, found: list[Marker], cites: Sequence[int]) -> bool:
+    """A methods sentence citing another study's result ("The effect ... had a relative risk
+    of 0.77 (95% CI ...) [11]"): a citation, a verb of a result, no word of this trial's
+    design."""
+    return bool(cites) and not any(not k.other for k in found) and \
+        bool(_RESULT.search(sentence)) and not _DESIGN.search(sentence)
+
+
+def external_spans(sentence: str, found: list[Marker], state: bool | None,
+                   place: str) -> list[tuple[int, int]]:
+    """The stretches of ``sentence`` (indices) whose numbers are another study's: the
+    markers cut the sentence into stretches read alike (:func:`number_kinds`)."""
+    if place != BEFORE and _DESIGN_SIZE.search(sentence):
+        return []  # a sample size, power or significance level: this trial's design
+    bounds = [k.start for k in found] + [k.end for k in found] + \
+        [m.end() for m in _TURN.finditer(sentence)]
+    cuts = sorted({0, len(sentence), *(b for b in bounds if 0 < b < len(sentence))})
+    kinds = number_kinds(sentence, cuts[:-1], found, state, place)
+    spans: list[tuple[int, int]] = []
+    for (a, b), other in zip(zip(cuts, cuts[1:], strict=False), kinds, strict=True):
+        if other:
+            if spans and spans[-1][1] == a:
+                spans[-1] = (spans[-1][0], b)
+            else:
+                spans.append((a, b))
+    return spans
+
+
+def next_state(found: list[Marker], state: bool | None) -> bool | None:
+    """The paragraph's state after a sentence: the kind of its last marker."""
+    return found[-1].other if found else state
+
+
+def is_external(spans: Sequence[tuple[int, int]], offset: int) -> bool:
+    """Whether the number at source ``offset`` stands where another study's numbers do."""
+    return any(a <= offset < b for a, b in spans)
