@@ -14,13 +14,17 @@ import pytest
 from fictional_trial import trial_yaml
 
 from trialrecon.dossier.draft import draft_source, read_names
+from trialrecon.dossier.draft.externalrows import label_external
+from trialrecon.dossier.draft.numbers import find_items
 from trialrecon.dossier.draft.otherstudies import (
     BEFORE,
     DISCUSSION,
     METHODS,
     external_spans,
     markers,
+    named_study,
     own_names,
+    references,
 )
 
 PAPER = """<?xml version="1.0" encoding="UTF-8"?>
@@ -77,9 +81,14 @@ def test_the_introduction_quotes_other_studies_unless_it_names_this_trial(rows) 
 
 def test_a_discussion_sentence_continues_the_study_it_follows(rows) -> None:
     assert _external(rows["27"])  # "In the ZETA trial, ... 27% [4]"
+    assert rows["27"]["category"].startswith("ZETA trial (ref 4)")
     assert _external(rows["200"])  # "However, a dose of 200 mg was given."
+    assert rows["200"]["category"].startswith("ZETA trial")
+    assert rows["200"]["unit"] == "mg"
     for value in ("1.54", "1.01", "2.37"):  # "Smith et al. reported an odds ratio of ..."
         assert _external(rows[value]) and rows[value]["arm"] == ""
+        assert rows[value]["unit"] == "ratio"
+        assert rows[value]["category"].startswith("Smith et al. (ref 5)")
 
 
 def test_this_trials_numbers_restated_in_the_discussion_stay_its_own(rows) -> None:
@@ -114,3 +123,58 @@ def test_markers_decide_by_the_nearest_one_before_else_after() -> None:
     assert not external_spans(plain, [], None, DISCUSSION)  # a paragraph's first sentence
     assert external_spans(plain, [], None, BEFORE)  # the Introduction
     assert not external_spans(plain, [], True, METHODS)  # methods need a marker before
+
+
+def _relabel(text: str, number: str, **fields: str) -> dict[str, str]:
+    row = {"statistic": "value", "unit": "none", "category": "", "arm": "drug_x"} | fields
+    label_external(row, "ZETA trial (ref 4)", text, text.index(number))
+    return row
+
+
+def test_an_external_row_names_the_study_and_no_arm_of_this_trial() -> None:
+    row = _relabel("In the ZETA trial, nausea occurred in 18%.", "18", category="Nausea",
+                   statistic="percent", unit="percent", population="as_treated")
+    assert (row["category"], row["arm"], row["population"]) == (
+        "ZETA trial (ref 4): Nausea", "", "")
+    assert (row["statistic"], row["unit"]) == ("percent", "percent")
+    # a level of this trial's table is no name of what the other study measured
+    assert _relabel("x 5 y", "5", category="Type of infection: Abdominal")["category"] == \
+        "ZETA trial (ref 4)"
+
+
+def test_an_external_rows_shape_as_its_words_print_it() -> None:
+    row = _relabel("the relative rate is 1.58 (95% CI 1.50-1.66)", "1.58")
+    assert (row["statistic"], row["unit"]) == ("estimate", "ratio")
+    row = _relabel("the relative rate is 1.58 (95% CI 1.50-1.66)", "1.50", statistic="ci_low")
+    assert row["unit"] == "ratio"
+    for text, number, unit in (("replacement at 12, 24 or 48 hours", "12", "hours"),
+                               ("from 24, to 48, then to 72 hours", "48", "hours"),
+                               ("a 72- to 96-hour resite", "72", "hours"),
+                               ("rates for 150- and 300-mg doses", "150", "mg"),
+                               ("a daily dose of 20 mg/m2 for five days", "20", "mg/m2")):
+        row = _relabel(text, number, statistic="count", unit="patients")
+        assert (row["statistic"], row["unit"]) == ("value", unit), text
+    row = _relabel("From 132 trials comparing NRT with placebo", "132")
+    assert (row["statistic"], row["unit"]) == ("count", "none")
+    # a percentage keeps its unit whatever follows
+    assert _relabel("in 27% of days", "27", statistic="percent",
+                    unit="percent")["unit"] == "percent"
+
+
+def test_references_as_the_dossiers_write_them() -> None:
+    assert references(["4"]) == "ref 4"
+    assert references(["5\u20138"]) == "refs 5-8"
+    assert references(["1, 5-9"]) == "refs 1, 5-9"
+    assert references(["12,13", "12"]) == "refs 12, 13"
+    assert named_study("Smith et al.", "ref 3") == "Smith et al. (ref 3)"
+    assert named_study("", "ref 3") == "ref 3"
+
+
+def test_studies_counted_in_words_are_numbers() -> None:
+    def words(text: str) -> list[str]:
+        return [i.value for i in find_items(text, prose=True) if i.words]
+
+    assert words("Three small randomised, controlled trials suggested a benefit") == ["3"]
+    assert words("More recently, two well-conducted RCTs found none") == ["2"]
+    assert words("Twenty-five percent of the patients stopped") == ["25"]
+    assert words("the difference between the two groups was small") == []

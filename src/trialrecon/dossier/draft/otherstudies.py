@@ -84,6 +84,7 @@ class Marker:
     start: int  # index in the sentence
     end: int
     other: bool  # another study's (else this trial's)
+    label: str = ""  # how the sentence names the other study ("ZETA trial", "Smith et al.")
 
 
 _ACRONYM = r"[A-Za-z]*[A-Z][A-Za-z]*[A-Z0-9][\w-]*"
@@ -103,13 +104,26 @@ def own_names(title: str) -> frozenset[str]:
                      and not re.fullmatch(r"[IVX]+", a))  # "phase III trial" names no trial
 
 
+def _label(sentence: str, m: re.Match[str]) -> str:
+    """The words of an other-study marker that name the study ("Smith et al.", "previous
+    randomised trials", "meta-analysis"); "" for a verb ("has been shown")."""
+    text = " ".join(m.group(0).split())
+    if text.lower() == "et al":
+        name = re.search(r"([A-Z][\w'-]+(?:\s+(?:and|&)\s+[A-Z][\w'-]+)?)\s*,?\s*$",
+                         sentence[:m.start()])
+        return f"{name.group(1)} et al." if name else ""
+    return "" if re.match(r"(?i)ha(?:s|ve) been", text) else text
+
+
 def markers(sentence: str, cites: Sequence[int], names: frozenset[str],
             guidance: bool) -> list[Marker]:
     """The markers of ``sentence`` in reading order; ``cites``: indices of citation marks;
     ``guidance``: whether guidelines and recommendations count as another study's."""
-    found = [Marker(m.start(), m.end(), True) for m in _OTHER.finditer(sentence)]
+    found = [Marker(m.start(), m.end(), True, _label(sentence, m)) for m in
+             _OTHER.finditer(sentence)]
     if guidance:
-        found += [Marker(m.start(), m.end(), True) for m in _GUIDANCE.finditer(sentence)]
+        found += [Marker(m.start(), m.end(), True, m.group(0).lower())
+                  for m in _GUIDANCE.finditer(sentence)]
     for m in _NAMED.finditer(sentence):
         words = set(re.findall(r"[\w/-]+", m.group(1)))
         preceding = sentence[max(0, m.start() - 16):m.start()].casefold()
@@ -117,7 +131,7 @@ def markers(sentence: str, cites: Sequence[int], names: frozenset[str],
             found.append(Marker(m.start(), m.end(), False))  # "this NCRI AML16 trial"
         elif not re.fullmatch(r"(?:the|a|an|in|this|that|each|one|our|phase|[ivx]+)",
                               m.group(1).split()[0].casefold()):
-            found.append(Marker(m.start(), m.end(), True))
+            found.append(Marker(m.start(), m.end(), True, " ".join(m.group(0).split())))
     found += [Marker(c, c + 1, True) for c in cites]
     for name in names:  # "In CONVERT, 2-year survival was ...": the trial's own name
         found += [Marker(m.start(), m.end(), False)
@@ -176,23 +190,39 @@ def cites_result(sentence: str, found: list[Marker], cites: Sequence[int]) -> bo
 
 
 def external_spans(sentence: str, found: list[Marker], state: bool | None,
-                   place: str) -> list[tuple[int, int]]:
-    """The stretches of ``sentence`` (indices) whose numbers are another study's: the
-    markers cut the sentence into stretches read alike (:func:`number_kinds`)."""
+                   place: str, study: str = "") -> list[tuple[int, int, str]]:
+    """The stretches of ``sentence`` (indices) whose numbers are another study's, each with
+    the words naming that study (the nearest labelled marker of another study before it,
+    else after it, else ``study``, the paragraph's): the markers cut the sentence into
+    stretches read alike (:func:`number_kinds`)."""
     if place != BEFORE and _DESIGN_SIZE.search(sentence):
         return []  # a sample size, power or significance level: this trial's design
     bounds = [k.start for k in found] + [k.end for k in found] + \
         [m.end() for m in _TURN.finditer(sentence)]
     cuts = sorted({0, len(sentence), *(b for b in bounds if 0 < b < len(sentence))})
     kinds = number_kinds(sentence, cuts[:-1], found, state, place)
-    spans: list[tuple[int, int]] = []
+    named = [k for k in found if k.other and k.label]
+    spans: list[tuple[int, int, str]] = []
     for (a, b), other in zip(zip(cuts, cuts[1:], strict=False), kinds, strict=True):
-        if other:
-            if spans and spans[-1][1] == a:
-                spans[-1] = (spans[-1][0], b)
-            else:
-                spans.append((a, b))
+        if not other:
+            continue
+        before = [k for k in named if k.end <= a]
+        after = [k for k in named if k.start >= a]
+        label = before[-1].label if before else after[0].label if after else study
+        if spans and spans[-1][1] == a and spans[-1][2] == label:
+            spans[-1] = (spans[-1][0], b, label)
+        else:
+            spans.append((a, b, label))
     return spans
+
+
+def next_study(found: list[Marker], study: str) -> str:
+    """The study a paragraph is about after a sentence: its last labelled marker of another
+    study; none once this trial's is the last."""
+    if found and not found[-1].other:
+        return ""
+    named = [k for k in found if k.other and k.label]
+    return named[-1].label if named else study
 
 
 def next_state(found: list[Marker], state: bool | None) -> bool | None:
@@ -200,6 +230,31 @@ def next_state(found: list[Marker], state: bool | None) -> bool | None:
     return found[-1].other if found else state
 
 
-def is_external(spans: Sequence[tuple[int, int]], offset: int) -> bool:
+def study_at(spans: Sequence[tuple[int, int, str]], offset: int) -> str | None:
+    """The words naming the other study whose number stands at source ``offset`` ("" when
+    the sentence does not name it), None when the number is this trial's."""
+    return next((label for a, b, label in spans if a <= offset < b), None)
+
+
+def is_external(spans: Sequence[tuple[int, int, str]], offset: int) -> bool:
     """Whether the number at source ``offset`` stands where another study's numbers do."""
-    return any(a <= offset < b for a, b in spans)
+    return study_at(spans, offset) is not None
+
+
+def references(labels: Sequence[str]) -> str:
+    """The reference numbers of a sentence's citation marks as the dossiers write them in
+    a category: "ref 4", "refs 5-8", "refs 1, 5-9"."""
+    parts = [p for label in labels for p in re.split(r"\s*,\s*", re.sub(
+        r"[\[\]()]", "", label.replace("\u2013", "-").replace("\u2212", "-")).strip()) if p]
+    parts = list(dict.fromkeys(parts))
+    if not parts:
+        return ""
+    return ("ref " if len(parts) == 1 and "-" not in parts[0] else "refs ") + ", ".join(parts)
+
+
+def named_study(label: str, refs: str) -> str:
+    """The study as a category starts: its words, then its references in parentheses
+    ("ZETA trial (ref 4)"); the references alone where the sentence names no study."""
+    if label and refs:
+        return f"{label} ({refs})"
+    return label or refs

@@ -36,13 +36,15 @@ writes it and corrects them:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from trialrecon.dossier.draft import textflow, textnamed, textrules, textsaid, textshapes
 from trialrecon.dossier.draft.drafter import Draft, Unit
+from trialrecon.dossier.draft.externalrows import label_external
 from trialrecon.dossier.draft.lexicon import Hit, Names
 from trialrecon.dossier.draft.normalise import fold
-from trialrecon.dossier.draft.otherstudies import is_external
+from trialrecon.dossier.draft.otherstudies import is_external, study_at
 from trialrecon.dossier.draft.texteffects import BETWEEN, EFFECTS, label_effects
 from trialrecon.dossier.draft.textnames import SAFETY_QUANTITY, TableNames
 from trialrecon.dossier.draft.textrules import guess, is_sure
@@ -471,9 +473,12 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textnamed.label_endpoint_p(s)
     textnamed.label_listed_events(s)
     for d in rows:
-        if is_external(unit.external_spans, d.offset) or \
-                d.fields["quantity"] in ("external_pfs", "external_orr"):
+        study = study_at(unit.external_spans, d.offset)
+        if study is not None or d.fields["quantity"] in ("external_pfs", "external_orr"):
             _external(s, d)
+        if study is not None:
+            at = d.item.start if d.item is not None else bisect_left(unit.origin, d.offset)
+            d.rules += label_external(d.fields, study, unit.text, at)
         _safety_set(s, d)
         _flag(s, d)
     return rows

@@ -40,8 +40,11 @@ from trialrecon.dossier.draft.otherstudies import (
     external_spans,
     is_external,
     markers,
+    named_study,
     next_state,
+    next_study,
     own_names,
+    references,
 )
 from trialrecon.dossier.draft.restate import index_rows, restate_rows
 from trialrecon.dossier.draft.sentences import TextContext, label_sentence
@@ -95,16 +98,17 @@ def _block_units(doc: Document, lex: Lexicon, arm_names: Names | None = None
         location, heading, _ = _location(doc, block.section)
         place = _place(doc, block.section)
         text, origin = _clean(block.text, block.start)
-        cites = [m.start for m in block.marks if m.kind == "citation"]
+        cites = [(m.start, m.label) for m in block.marks if m.kind == "citation"]
         state: bool | None = None  # whose numbers the paragraph's last marker announced
+        study = ""  # the other study the paragraph is about
         for sentence, offsets in _sentences(text, origin):
             if not offsets:
                 continue
-            spans: list[tuple[int, int]] = []
+            spans: list[tuple[int, int, str]] = []
             if place:
                 # a mark printed right after the sentence's full stop is still its own
-                marks = [bisect_left(offsets, c) for c in cites
-                         if offsets[0] <= c <= offsets[-1] + 8]
+                own = [(c, label) for c, label in cites if offsets[0] <= c <= offsets[-1] + 8]
+                marks = [bisect_left(offsets, c) for c, _ in own]
                 found = markers(sentence, marks, names, guidance=place != METHODS or
                                 location == "Abstract")
                 if place == DISCUSSION and arm_names is not None and \
@@ -112,11 +116,13 @@ def _block_units(doc: Document, lex: Lexicon, arm_names: Names | None = None
                     found = sorted(found + arm_group(fold(sentence), [
                         (h.start, h.end) for h in arm_names.find(fold(sentence), "arm")]),
                         key=lambda k: k.start)
-                spans = [(offsets[a], offsets[b - 1] + 1) for a, b in
-                         external_spans(sentence, found, state, place) if b > a]
+                refs = references([label for _, label in own])
+                got = external_spans(sentence, found, state, place, study)
                 if place == METHODS and cites_result(sentence, found, marks):
-                    spans = [(offsets[0], offsets[-1] + 1)]
-                state = next_state(found, state)
+                    got = [(0, len(sentence), next_study(found, ""))]
+                spans = [(offsets[a], offsets[b - 1] + 1, named_study(label, refs))
+                         for a, b, label in got if b > a]
+                state, study = next_state(found, state), next_study(found, study)
             if _NUMBERISH.search(sentence):
                 yield Unit(sentence, offsets, location, heading=heading, external=bool(spans),
                            external_spans=tuple(spans))
