@@ -36,7 +36,10 @@ randomised trial</article-title></title-group>
 <body>
 <sec><title>Introduction</title>
 <p>The disease affects 12% of adults <xref ref-type="bibr" rid="b1">1</xref>. In the FICT-1
-trial, we tested 30 mg of drug X.</p></sec>
+trial, we tested 30 mg of drug X.</p>
+<p>A phase I trial combined drug X with drug Z <xref ref-type="bibr" rid="b1">1</xref>. This
+phase I trial showed a 25% partial response. When we planned our trial, there were 3
+published clinical trials.</p></sec>
 <sec><title>Methods</title>
 <sec><title>Statistical analysis</title>
 <p>A sample size of 150 patients gave 80% power, assuming a response rate of 20% with placebo
@@ -77,6 +80,10 @@ def test_the_introduction_quotes_other_studies_unless_it_names_this_trial(rows) 
     assert _external(rows["12"]) and rows["12"]["arm"] == ""
     assert rows["12"]["needs_review"] == "True"
     assert not _external(rows["30"])  # "In the FICT-1 trial, we tested 30 mg"
+    # "This phase I trial" of an Introduction is the trial the last sentence cited
+    assert rows["25"]["quantity"] == "external_orr"
+    # "... our trial, there were 3 published clinical trials": the number counts them
+    assert _external(rows["3"]) and rows["3"]["statistic"] == "count"
 
 
 def test_a_discussion_sentence_continues_the_study_it_follows(rows) -> None:

@@ -27,7 +27,8 @@ _INTERVAL_AFTER = re.compile(r"^\s*[\(\[]\s*(?:95\s*%\s*)?(?:CI|confidence inter
 # the rest of a list of numbers the unit is printed after ("12, 24 or 48 hours", "72- to 96")
 _LIST = r"(?:(?:\s*(?:-|\u2013|to|and|or|then|,))+\s*[\d.]+)*\s*-?\s*"
 _UNITS = {"hours": r"hours?|hrs?|h", "days": r"days?", "weeks": r"weeks?|wk",
-          "months": r"months?|mo", "years": r"years?|yrs?", "mg/m2": r"mg/m(?:2|\u00b2)",
+          "months": r"months?|mo", "years": r"years?|yrs?",
+          "mg/m2": r"mg/m(?:2|\u00b2)|mg\s*m(?:\u207b\u00b2|-2|\u22122)",
           "mg/kg": r"mg/kg", "mg": r"mg", "g": r"g", "Gy": r"Gy"}
 _UNIT_AFTER = [(unit, re.compile(r"^" + _LIST + r"(?:" + words + r")(?![\w/])"))
                for unit, words in _UNITS.items()]

@@ -30,6 +30,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from trialrecon.dossier.draft.numbers import HAS_NUMBER_WORD
+
 _STUDIES = r"(?:stud(?:y|ies)|trials?|reports?|series|cohorts?|registr(?:y|ies)|" \
            r"meta-analys[ie]s|reviews?)"
 _BROAD = r"(?:" + _STUDIES[3:-1] + r"|data|results|findings|work|experience|" \
@@ -41,7 +43,7 @@ _OTHER = re.compile(
     r"\b|\b(?:recent|other|several|many|some|similar|larger|smaller|initial|pilot|landmark|"
     r"pivotal|ongoing)(?:\s+[\w-]+){0,3}?\s+" + _STUDIES + r"\b|"
     r"\b(?:these|those|the above|such|both|two|three|four|five|six)"
-    r"(?:\s+[\w-]+){0,2}?\s+(?:studies|trials|reviews|meta-analyses|reports)\b|"
+    r"(?:\s+[\w-]+){0,3}?\s+(?:studies|trials|reviews|meta-analyses|reports|RCTs)\b|"
     r"\bthe (?:original|above|earlier|previous|former|latter) (?:stud(?:y|ies)|trials?)\b|"
     r"\bthis (?:review|meta-analysis|systematic review)\b|"
     r"\bmeta-analys[ie]s\b|\bsystematic review|\bcochrane\b|\bpooled analysis\b|"
@@ -60,7 +62,7 @@ _NAMED = re.compile(r"\b((?:[A-Z][\w/-]*\s+){0,3}?[A-Z][\w/-]*(?:\s+\d[\w/-]*)?)
 _OWN = re.compile(
     r"\b(?:[Ww]e|[Oo]ur|us|[Hh]ere(?:in)?)\b|"
     r"(?i:\b(?:this|the present|the current|the index)(?:\s+[\w-]+){0,3}?\s+"
-    r"(?:stud(?:y|ies)|trial|analysis|cohort|population|series|sample)\b)|"
+    r"(?:stud(?:y|ies)|trial|analysis|cohort|series)\b)|"
     r"(?i:\((?:see\s+)?(?:table|fig\.?|figure|supplementary|additional file)s?\b)")
 # a sentence of the methods citing a result (not a method): "had a relative risk of 0.77"
 _RESULT = re.compile(r"\b(?:had|showed|shown|demonstrated|reported|found|observed|"
@@ -116,9 +118,12 @@ def _label(sentence: str, m: re.Match[str]) -> str:
 
 
 def markers(sentence: str, cites: Sequence[int], names: frozenset[str],
-            guidance: bool) -> list[Marker]:
+            guidance: bool, before_trial: bool = False) -> list[Marker]:
     """The markers of ``sentence`` in reading order; ``cites``: indices of citation marks;
-    ``guidance``: whether guidelines and recommendations count as another study's."""
+    ``guidance``: whether guidelines and recommendations count as another study's;
+    ``before_trial``: an Introduction's sentence, where "this trial" is the trial the last
+    sentence cited ("This phase I trial showed ...") and only "we", "our", "here", "the
+    present (current) study" and the trial's own name are this trial's."""
     found = [Marker(m.start(), m.end(), True, _label(sentence, m)) for m in
              _OTHER.finditer(sentence)]
     if guidance:
@@ -137,10 +142,21 @@ def markers(sentence: str, cites: Sequence[int], names: frozenset[str],
         found += [Marker(m.start(), m.end(), False)
                   for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", sentence)
                   if not any(f.start <= m.start() < f.end for f in found)]
-    own = [Marker(m.start(), m.end(), False) for m in _OWN.finditer(sentence)]
+    own = [Marker(m.start(), m.end(), False) for m in _OWN.finditer(sentence)
+           if not (before_trial and m.group(0).lower().startswith("this"))]
     # an own marker inside another's ("these studies" is no "we") is left out
     found += [o for o in own if not any(f.start <= o.start < f.end for f in found)]
-    return sorted(found, key=lambda k: (k.start, not k.other))
+    return sorted((_counted(sentence, k) for k in found), key=lambda k: (k.start, not k.other))
+
+
+# a number counting the studies a marker names ("2 published clinical trials", "two
+# previous studies"): the marker starts at it
+_COUNT_BEFORE = re.compile(r"(?:\b\d+|" + HAS_NUMBER_WORD.pattern + r")\s+$", re.IGNORECASE)
+
+
+def _counted(sentence: str, k: Marker) -> Marker:
+    m = _COUNT_BEFORE.search(sentence, 0, k.start) if k.other and k.label else None
+    return Marker(m.start(), k.end, True, k.label) if m else k
 
 
 # a comparison or a contrast between a number and a marker after it: the marker is of the
@@ -167,7 +183,9 @@ def number_kinds(sentence: str, positions: Sequence[int], found: list[Marker],
     for pos in positions:
         before = [k for k in found if k.end <= pos]
         after = [k for k in found if k.start >= pos]
-        if place == METHODS:
+        if any(k.other and k.start <= pos < k.end for k in found):
+            out.append(True)  # "2 published clinical trials": counts the studies
+        elif place == METHODS:
             out.append(bool(before) and before[-1].other)
         elif before:
             out.append(before[-1].other)

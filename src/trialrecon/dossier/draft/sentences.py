@@ -489,9 +489,6 @@ def _external(s: Sentence, d: Draft) -> None:
     Discussion) stays ``external_*`` whatever the sentence's shape made of it (an odds
     ratio, a dose, an outcome): ``external_pfs`` and ``external_orr`` only where the sentence
     names progression-free survival or a response rate, else ``external_other``."""
-    q = d.fields["quantity"]
-    if q.startswith("external_") and q != "external_pfs" and q != "external_orr":
-        return
     start, end = s.group_span(d)
     prev = max((s.group_span(r)[1] for r in s.rows if r.item is not None and d.item is not None
                 and r.item.group != d.item.group and s.group_span(r)[1] <= start), default=0)
@@ -502,7 +499,9 @@ def _external(s: Sentence, d: Draft) -> None:
             re.search(r"\brespon\w*(?: rates?)?[^,;]*$", before) and not re.search(
                 r"progression[- ]free|\bpfs\b|surviv", before[before.rfind("respon"):]):
         d.fields["quantity"] = "external_orr"
-    elif re.search(r"progression[- ]free|\bpfs\b", before):
+    elif re.search(r"progression[- ]free|\bpfs\b", before) and \
+            re.match(r"^\s*(?:%|(?:-|to|and)?\s*[\d.]*\s*(?:months?|weeks?|years?|mo)\b)", after):
+        # a median (time) or a rate of PFS, not a count of the same sentence
         d.fields["quantity"] = "external_pfs"
     else:
         d.fields["quantity"] = "external_other"

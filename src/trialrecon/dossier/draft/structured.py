@@ -110,7 +110,7 @@ def _block_units(doc: Document, lex: Lexicon, arm_names: Names | None = None
                 own = [(c, label) for c, label in cites if offsets[0] <= c <= offsets[-1] + 8]
                 marks = [bisect_left(offsets, c) for c, _ in own]
                 found = markers(sentence, marks, names, guidance=place != METHODS or
-                                location == "Abstract")
+                                location == "Abstract", before_trial=place == BEFORE)
                 if place == DISCUSSION and arm_names is not None and \
                         not any(k.other for k in found):
                     found = sorted(found + arm_group(fold(sentence), [
