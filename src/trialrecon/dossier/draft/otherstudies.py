@@ -170,7 +170,8 @@ def arm_group(folded: str, arms: Sequence[tuple[int, int]]) -> list[Marker]:
     group"), for a sentence that names no other study: its numbers there are this trial's.
     ``arms``: where the folded sentence names an arm."""
     return [Marker(start, end, False) for start, end in arms
-            if re.match(r"\s*(?:\([^)]*\)\s*)?(?:groups?|arms?)\b", folded[end:])]
+            if re.search(r"\b(?:groups?|arms?)$", folded[start:end])
+            or re.match(r"\s*(?:\([^)]*\)\s*)?(?:groups?|arms?)\b", folded[end:])]
 
 
 def number_kinds(sentence: str, positions: Sequence[int], found: list[Marker],
