@@ -20,6 +20,7 @@ from trialrecon.dossier.draft.otherstudies import (
     BEFORE,
     DISCUSSION,
     METHODS,
+    cites_result,
     external_spans,
     markers,
     named_study,
@@ -185,3 +186,17 @@ def test_studies_counted_in_words_are_numbers() -> None:
     assert words("More recently, two well-conducted RCTs found none") == ["2"]
     assert words("Twenty-five percent of the patients stopped") == ["25"]
     assert words("the difference between the two groups was small") == []
+
+
+def test_guidance_and_cited_methods_mark_other_studies_only_where_they_quote_them() -> None:
+    said = "the 72-96 hours currently recommended by the CDC"
+    assert [(k.other, k.label) for k in markers(said, [], frozenset(), True)] == [
+        (True, "CDC guidelines")]
+    # this trial's drug at "the recommended dose" quotes no other study
+    assert markers("Patients received the recommended dose of 200 mg.", [], frozenset(),
+                   True) == []
+    method = "Multiple imputation with 20 imputations was used as reported previously ."
+    result = "Drug Y had a relative risk of 0.71 (95% CI 0.52-0.97) in that setting ."
+    for text, quoted in ((method, False), (result, True)):
+        cite = [len(text) - 2]
+        assert cites_result(text, markers(text, cite, frozenset(), False), cite) is quoted

@@ -50,8 +50,11 @@ _OTHER = re.compile(
     r"\b(?:has|have) been (?:shown|reported|described|demonstrated|tested)\b",
     re.IGNORECASE)
 # guidance and practice elsewhere: the Introduction and the Discussion only (a method follows
-# a recommendation without quoting another study's number)
-_GUIDANCE = re.compile(r"\bguidelines?\b|\brecommend(?:s|ed|ation|ations)?\b|\bcurrent policy\b",
+# a recommendation without quoting another study's number); "the recommended dose" of this
+# trial's drug is no other study's
+_GUIDANCE = re.compile(r"\bguidelines?\b|\b(?:currently|previously) recommended\b|"
+                       r"\brecommended (?:by|in)\b|\brecommendations? (?:of|from|by|are|were)\b|"
+                       r"\bcurrent (?:recommendations?|policy|practice)\b",
                        re.IGNORECASE)
 # "in the CAIRO trial", "the Intergroup 0096 study", "the French ALFA study": a study named by
 # a capitalised word (checked against the paper's title); case as printed
@@ -64,9 +67,13 @@ _OWN = re.compile(
     r"(?i:\b(?:this|the present|the current|the index)(?:\s+[\w-]+){0,3}?\s+"
     r"(?:stud(?:y|ies)|trial|analysis|cohort|series)\b)|"
     r"(?i:\((?:see\s+)?(?:table|fig\.?|figure|supplementary|additional file)s?\b)")
-# a sentence of the methods citing a result (not a method): "had a relative risk of 0.77"
+# a sentence of the methods citing a result (not a method): "had a relative risk of 0.77",
+# a verb of a finding and a measure of an effect or a rate
 _RESULT = re.compile(r"\b(?:had|showed|shown|demonstrated|reported|found|observed|"
                      r"was associated|were associated|resulted in|reduced|increased)\b",
+                     re.IGNORECASE)
+_EFFECT = re.compile(r"\b(?:relative risk|risk ratio|odds ratio|hazard ratio|rate ratio|"
+                     r"reduction|improvement|mortality|incidence|rate|risk)\b|\d\s*%",
                      re.IGNORECASE)
 _DESIGN = re.compile(r"\b(?:assum\w*|power|sample size|postulat\w*|expect\w*|anticipat\w*|"
                      r"detect|chose|chosen|we)\b", re.IGNORECASE)
@@ -106,6 +113,15 @@ def own_names(title: str) -> frozenset[str]:
                      and not re.fullmatch(r"[IVX]+", a))  # "phase III trial" names no trial
 
 
+def _guidance(sentence: str, m: re.Match[str]) -> str:
+    """Whose guidance ("recommended by the CDC", "NHLBI guidelines"): "CDC guidelines"."""
+    by = re.match(r"\s*(?:by|of|from|in)?\s*(?:the\s+)?([A-Z][\w-]*[A-Z][\w-]*)",
+                  sentence[m.end():])
+    before = re.search(r"\b([A-Z][\w-]*[A-Z][\w-]*)\s+$", sentence[:m.start()])
+    who = by or before
+    return f"{who.group(1)} guidelines" if who else "guidelines"
+
+
 def _label(sentence: str, m: re.Match[str]) -> str:
     """The words of an other-study marker that name the study ("Smith et al.", "previous
     randomised trials", "meta-analysis"); "" for a verb ("has been shown")."""
@@ -127,7 +143,7 @@ def markers(sentence: str, cites: Sequence[int], names: frozenset[str],
     found = [Marker(m.start(), m.end(), True, _label(sentence, m)) for m in
              _OTHER.finditer(sentence)]
     if guidance:
-        found += [Marker(m.start(), m.end(), True, m.group(0).lower())
+        found += [Marker(m.start(), m.end(), True, _guidance(sentence, m))
                   for m in _GUIDANCE.finditer(sentence)]
     for m in _NAMED.finditer(sentence):
         words = set(re.findall(r"[\w/-]+", m.group(1)))
@@ -205,7 +221,8 @@ def cites_result(sentence: str, found: list[Marker], cites: Sequence[int]) -> bo
     of 0.77 (95% CI ...) [11]"): a citation, a verb of a result, no word of this trial's
     design."""
     return bool(cites) and not any(not k.other for k in found) and \
-        bool(_RESULT.search(sentence)) and not _DESIGN.search(sentence)
+        bool(_RESULT.search(sentence)) and bool(_EFFECT.search(sentence)) and \
+        not _DESIGN.search(sentence)
 
 
 def external_spans(sentence: str, found: list[Marker], state: bool | None,
