@@ -34,7 +34,7 @@ RECALL_FLOORS = {"pmc2944158": 0.58, "pmc3466131": 0.50, "pmc3580671": 0.59,
                  # the tenth dossier, of a paper the drafter had not seen (23.8% before)
                  "pmc5292678": 0.52}
 OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.60, 0.57, 0.95
-TEXT_RECALL = 0.23  # the numbers of the text (not table cells), every field right
+TEXT_RECALL = 0.24  # the numbers of the text (not table cells), every field right
 TABLE_RECALL = 0.83  # the numbers of table cells, every field right
 
 

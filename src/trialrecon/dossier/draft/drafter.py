@@ -57,6 +57,8 @@ class Unit:
     anchor: str = ""  # table cells: the row's cells as printed up to this one
     percent_first: bool = False  # the table prints "% (n)"
     external: bool = False  # a sentence citing another study (Introduction, Discussion)
+    # where its numbers are another study's (source offsets) and the words naming it
+    external_spans: tuple[tuple[int, int, str], ...] = ()  # (otherstudies.py)
 
 
 @dataclass

@@ -275,7 +275,11 @@ _PROSE_WORD_NUMBER = re.compile(
     r"patient|responses?|trials?|studies|doses?|arms?|grade|women|men|children|infants|"
     r"mothers|people|persons|individuals|participant|woman|child|infant|centres|sites|"
     r"hospitals|clinics|grams|fractions|sessions|visits|cases|episodes|procedures|"
-    r"attempts|effects|times|blocks|"
+    r"attempts|effects|times|blocks|percent\b|"
+    # studies counted past their adjectives ("three small randomised trials", "two
+    # well-conducted RCTs"): how an Introduction or Discussion counts other studies
+    r"(?:(?!of\b|the\b|these\b|those\b)[\w-]+,?\s+){1,3}(?:trials|studies|RCTs|reports|"
+    r"meta-analyses|reviews)\b|"
     r"(?:vs\.?|versus|or|and|to)\s+(?:" + _NUMBER_WORD + r"|none|no)\b|"
     r"in (?:the|each|both)\b|\()|\s*[()]|\s+(?:vs\.?|versus)\s)", re.IGNORECASE)
 

@@ -36,12 +36,15 @@ writes it and corrects them:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from trialrecon.dossier.draft import textflow, textnamed, textrules, textsaid, textshapes
 from trialrecon.dossier.draft.drafter import Draft, Unit
+from trialrecon.dossier.draft.externalrows import label_external
 from trialrecon.dossier.draft.lexicon import Hit, Names
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.otherstudies import is_external, study_at
 from trialrecon.dossier.draft.texteffects import BETWEEN, EFFECTS, label_effects
 from trialrecon.dossier.draft.textnames import SAFETY_QUANTITY, TableNames
 from trialrecon.dossier.draft.textrules import guess, is_sure
@@ -470,8 +473,12 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textnamed.label_endpoint_p(s)
     textnamed.label_listed_events(s)
     for d in rows:
-        if unit.external or d.fields["quantity"] in ("external_pfs", "external_orr"):
+        study = study_at(unit.external_spans, d.offset)
+        if study is not None or d.fields["quantity"] in ("external_pfs", "external_orr"):
             _external(s, d)
+        if study is not None:
+            at = d.item.start if d.item is not None else bisect_left(unit.origin, d.offset)
+            d.rules += label_external(d.fields, study, unit.text, at)
         _safety_set(s, d)
         _flag(s, d)
     return rows
@@ -482,10 +489,6 @@ def _external(s: Sentence, d: Draft) -> None:
     Discussion) stays ``external_*`` whatever the sentence's shape made of it (an odds
     ratio, a dose, an outcome): ``external_pfs`` and ``external_orr`` only where the sentence
     names progression-free survival or a response rate, else ``external_other``."""
-    q = d.fields["quantity"]
-    if q.startswith("external_") and q != "external_pfs" and q != "external_orr" or \
-            re.search(r"\b(?:we|our|this (?:study|trial))\b", s.low):
-        return  # "we calculated the dose ...": about this trial too
     start, end = s.group_span(d)
     prev = max((s.group_span(r)[1] for r in s.rows if r.item is not None and d.item is not None
                 and r.item.group != d.item.group and s.group_span(r)[1] <= start), default=0)
@@ -496,7 +499,9 @@ def _external(s: Sentence, d: Draft) -> None:
             re.search(r"\brespon\w*(?: rates?)?[^,;]*$", before) and not re.search(
                 r"progression[- ]free|\bpfs\b|surviv", before[before.rfind("respon"):]):
         d.fields["quantity"] = "external_orr"
-    elif re.search(r"progression[- ]free|\bpfs\b", before):
+    elif re.search(r"progression[- ]free|\bpfs\b", before) and \
+            re.match(r"^\s*(?:%|(?:-|to|and)?\s*[\d.]*\s*(?:months?|weeks?|years?|mo)\b)", after):
+        # a median (time) or a rate of PFS, not a count of the same sentence
         d.fields["quantity"] = "external_pfs"
     else:
         d.fields["quantity"] = "external_other"
@@ -508,7 +513,8 @@ def _safety_set(s: Sentence, d: Draft) -> None:
     dictionary: "on adverse events ... the safety set the paper defines"); when the tables
     give adverse events several sets, the one most of their cells use, as a guess."""
     sets = s.ctx.tables.safety_sets
-    if not sets or s.unit.external or d.fields.get("population") or \
+    if not sets or is_external(s.unit.external_spans, d.offset) or \
+            d.fields.get("population") or \
             not SAFETY_QUANTITY.match(d.fields["quantity"]):
         return
     d.fields["population"] = sets[0]
@@ -550,7 +556,7 @@ def _flag(s: Sentence, d: Draft) -> None:
         guess(d, "arm: the spread of an arm's number (the sentence names arms)")
     if d.item is not None and d.item.words:
         guess(d, "a number in words: data, or a word of the prose (\"the two sites who\")?")
-    if s.unit.external:
+    if is_external(s.unit.external_spans, d.offset):
         guess(d, "external: a number of another study (name it in category)")
     elif not d.fields.get("population") and _EFFICACY.match(q):
         if s.ctx.method_population:

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
 from trialrecon.dossier.draft import cues
@@ -30,6 +31,21 @@ from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
 from trialrecon.dossier.draft.methodstatements import apply_statements, read_statements
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import HAS_NUMBER_WORD
+from trialrecon.dossier.draft.otherstudies import (
+    BEFORE,
+    DISCUSSION,
+    METHODS,
+    arm_group,
+    cites_result,
+    external_spans,
+    is_external,
+    markers,
+    named_study,
+    next_state,
+    next_study,
+    own_names,
+    references,
+)
 from trialrecon.dossier.draft.restate import index_rows, restate_rows
 from trialrecon.dossier.draft.sentences import TextContext, label_sentence
 from trialrecon.dossier.draft.tables import is_data
@@ -59,26 +75,58 @@ def _location(doc: Document, section: int) -> tuple[str, str, str]:
     return path[-1].heading, path[-1].heading, path[0].heading
 
 
-def _block_units(doc: Document, lex: Lexicon) -> Iterator[Unit]:
+def _place(doc: Document, section: int) -> str:
+    """How the numbers of a section may be another study's (:mod:`.otherstudies`)."""
+    path = doc.section_path(section)
+    heads = [fold(s.heading).strip(" :") for s in path]
+    if path and path[0].kind == "abstract":
+        return METHODS if any(re.search(r"background|introduction|context|rationale", h)
+                              for h in heads) else ""
+    if any(h in _BEFORE_TRIAL for h in heads):
+        return BEFORE
+    if any(h in EXTERNAL_SECTIONS for h in heads):
+        return DISCUSSION
+    return METHODS if any(re.search(r"statistic|sample size|power", h) for h in heads) else ""
+
+
+def _block_units(doc: Document, lex: Lexicon, arm_names: Names | None = None
+                 ) -> Iterator[Unit]:
+    names = own_names(doc.title)
     for block in doc.blocks:
         path = doc.section_path(block.section)
         if any(lex.skipped(s.heading) for s in path):
             continue
-        location, heading, top = _location(doc, block.section)
-        outside = fold(top).strip(" :") in EXTERNAL_SECTIONS or any(
-            fold(s.heading).strip(" :") in EXTERNAL_SECTIONS for s in path)
+        location, heading, _ = _location(doc, block.section)
+        place = _place(doc, block.section)
         text, origin = _clean(block.text, block.start)
-        cites = [m.start for m in block.marks if m.kind == "citation"]
-        # the Introduction (Background) is about what was known before the trial: its
-        # numbers are other studies' even where the sentence cites nothing
-        before = any(fold(s.heading).strip(" :") in _BEFORE_TRIAL for s in path) and \
-            path[0].kind != "abstract"
+        cites = [(m.start, m.label) for m in block.marks if m.kind == "citation"]
+        state: bool | None = None  # whose numbers the paragraph's last marker announced
+        study = ""  # the other study the paragraph is about
         for sentence, offsets in _sentences(text, origin):
-            if not offsets or not _NUMBERISH.search(sentence):
+            if not offsets:
                 continue
-            external = before or outside and any(offsets[0] <= c <= offsets[-1] + 8
-                                                 for c in cites)
-            yield Unit(sentence, offsets, location, heading=heading, external=external)
+            spans: list[tuple[int, int, str]] = []
+            if place:
+                # a mark printed right after the sentence's full stop is still its own
+                own = [(c, label) for c, label in cites if offsets[0] <= c <= offsets[-1] + 8]
+                marks = [bisect_left(offsets, c) for c, _ in own]
+                found = markers(sentence, marks, names, guidance=place != METHODS or
+                                location == "Abstract", before_trial=place == BEFORE)
+                if place == DISCUSSION and arm_names is not None and \
+                        not any(k.other for k in found):
+                    found = sorted(found + arm_group(fold(sentence), [
+                        (h.start, h.end) for h in arm_names.find(fold(sentence), "arm")]),
+                        key=lambda k: k.start)
+                refs = references([label for _, label in own])
+                got = external_spans(sentence, found, state, place, study)
+                if place == METHODS and cites_result(sentence, found, marks):
+                    got = [(0, len(sentence), next_study(found, ""))]
+                spans = [(offsets[a], offsets[b - 1] + 1, named_study(label, refs))
+                         for a, b, label in got if b > a]
+                state, study = next_state(found, state), next_study(found, study)
+            if _NUMBERISH.search(sentence):
+                yield Unit(sentence, offsets, location, heading=heading, external=bool(spans),
+                           external_spans=tuple(spans))
 
 
 def _caption_units(doc: Document) -> Iterator[Unit]:
@@ -116,7 +164,7 @@ def _finish(d: Draft, unit: Unit) -> Draft:
     stat = d.fields["statistic"]
     if stat.startswith("range_") and re.search(r"\biqr\b|interquartile", fold(unit.text)):
         d.fields["statistic"] = stat.replace("range", "iqr")
-    if unit.external:
+    if is_external(unit.external_spans, d.offset):
         _external(d, unit)
     return d
 
@@ -253,7 +301,7 @@ def draft_document(doc: Document, names: Names, source_id: str,
                    progress: Callable[[int, int], None] | None = None) -> list[Draft]:
     """Every draft row of a structured document, in the order of its text."""
     lex = lexicon()
-    units = list(_block_units(doc, lex)) + list(_caption_units(doc))
+    units = list(_block_units(doc, lex, names)) + list(_caption_units(doc))
     units.sort(key=lambda u: u.origin[0] if u.origin else 0)
     drafts: list[Draft] = []
     views = [view(t, names) for t in doc.tables]  # each table read once
