@@ -66,8 +66,12 @@ def main(argv: list[str]) -> int:
         _step("running the pipeline: snakemake --cores 4 (results in results/, the entry page "
               "results/report/index.html)")
     elif argv[0] == "test":
-        cmd = [str(BIN / "python"), "-m", "pytest", *argv[1:]]
-        _step("running the tests: python -m pytest " + " ".join(argv[1:]))
+        # One worker per CPU (pytest-xdist); a test file stays on one worker, so its
+        # module-scoped fixtures (a planted reconciliation, a workflow run) are built once.
+        parallel = [] if any(a.startswith("-n") for a in argv[1:]) else ["-n", "auto",
+                                                                         "--dist", "loadfile"]
+        cmd = [str(BIN / "python"), "-m", "pytest", *parallel, *argv[1:]]
+        _step("running the tests: python -m pytest " + " ".join([*parallel, *argv[1:]]))
     else:
         return 0
     return subprocess.run(cmd, cwd=ROOT, env=env).returncode

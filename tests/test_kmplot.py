@@ -273,3 +273,19 @@ def test_printed_hazard_ratios_keep_their_printed_decimals():
 
     assert [_as_printed(0.8, 0.005), _as_printed(0.53, 0.005), _as_printed(3.0, 0.05),
             _as_printed(12.0, 0.5)] == ["0.80", "0.53", "3.0", "12"]
+
+
+def test_censoring_marks_of_a_curve_without_events_sit_at_one():
+    """An arm whose patients are all censored has no step: its marks are drawn at S = 1.
+
+    Found by the property test of any valid dossier (a rebuilt arm of one censored patient).
+    Kaplan-Meier with no event: S(t) = 1 for every t up to the last time, so each mark's
+    height is 1; the other arm's marks sit on its own steps (after one death of 2, S = 0.5).
+    """
+    alone = kmplot.Curve("all censored", "experimental", np.array([3.0, 9.8]), np.array([0, 0]))
+    other = kmplot.Curve("one death", "comparator", np.array([2.0, 5.0]), np.array([1, 0]))
+    fig = kmplot.km_plot(kmplot.KMPlot("OS - all: test", kmplot.y_label("os"), (alone, other)))
+    marks = [ln for ln in fig.axes[0].lines if ln.get_marker() == "|"]
+    heights = sorted(tuple(ln.get_ydata()) for ln in marks)
+    plt.close(fig)
+    assert heights == [(0.5,), (1.0, 1.0)]

@@ -308,8 +308,10 @@ def _draw_curve(ax, c: Curve, color: str, ls: object, plot: KMPlot) -> None:
     ax.step(xs, ys, where="post", color=color, ls=ls, lw=1.4, zorder=4)
     cens = np.sort(c.time[np.asarray(c.event) == 0])
     if cens.size:
-        idx = np.searchsorted(km.time, cens, side="right") - 1
-        sv = np.where(idx >= 0, km.survival[np.maximum(idx, 0)], 1.0)
+        # The step function's heights, 1 before the first event: a curve with no event at
+        # all (every patient censored) has an empty km.survival and its marks sit at 1.
+        heights = np.concatenate([[1.0], km.survival])
+        sv = heights[np.searchsorted(km.time, cens, side="right")]
         ax.plot(cens, sv, ls="", marker="|", ms=4, mew=0.7, color=color, zorder=5)
     if c.band is not None and _draw_bands(plot):
         grid, lo, hi = c.band
