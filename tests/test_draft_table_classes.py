@@ -51,8 +51,9 @@ def _draft(tmp_path: Path, caption: str, header: list[str], body: list[tuple[str
         head.append(RawCell(tuple(segments), header=True))
     rows = [head]
     for k, row in enumerate(body):
-        if len(row) == 1:  # a heading across the table
-            rows.append([RawCell(((row[0], "", ""),), colspan=len(header))])
+        if len(row) == 1:  # a heading across the table (a mark of its own in stub_marks)
+            mark = (("", "footnote", stub_marks[k]),) if stub_marks and k in stub_marks else ()
+            rows.append([RawCell(((row[0], "", ""), *mark), colspan=len(header))])
         else:
             stub = _cell(row[0], indent=(indents or {}).get(k, 0))
             if stub_marks and k in stub_marks:
@@ -308,6 +309,55 @@ def test_a_heading_rows_effect_is_over_the_set_its_levels_count(tmp_path):
     rows = _draft(tmp_path, "Outcomes at the final visit", header, body, populations=sets)
     odds = _at(rows, "Severity of illness", "OR (95% CI)", "estimate")
     assert (odds["quantity"], odds["population"]) == ("odds_ratio", "assessed")
+
+
+# ------------------------------------------- the set a note's denominators declare
+
+
+_QOL_HEADER = ["Outcome", "Drug X (n = 120)", "Placebo (n = 118)", "Difference (95% CI)"]
+_QOL_BODY = [("Serious complication", "30/120 (25.0)", "28/118 (23.7)", "1.05 (0.67 to 1.65)"),
+             ("Wellbeing at 6 months",),
+             ("Pain score", "41.2 (20.3)", "44.0 (21.5)", "-2.8 (-9.1 to 3.5)"),
+             ("Energy score", "50.1 (18.0)", "49.5 (19.2)", "0.6 (-5.2 to 6.4)")]
+
+
+@pytest.mark.parametrize("note,population", [
+    ("The denominators are 90 for Drug X and 85 for placebo.", "completers"),
+    ("Values represent 90 participants in the Drug X group and 85 on placebo.", "completers"),
+    ("Scores range from 0 to 100; higher is better.", ""),
+])
+def test_a_heading_note_stating_smaller_denominators_declares_the_patients_assessed(
+        tmp_path, note, population):
+    """"Wellbeing at 6 months^a", a: "The denominators are 90 for Drug X and 85 for
+    placebo": its rows are over the patients with the assessment (90 and 85 of the columns'
+    120 and 118), the data dictionary's ``completers``; the note does not say the word, so
+    every such row is flagged. The row above the heading keeps the columns' set (none named),
+    and a note that states no denominators declares no set."""
+    rows = _draft(tmp_path, "Outcomes", _QOL_HEADER, _QOL_BODY, [("a", note)],
+                  stub_marks={1: "a"})
+    pain = "Wellbeing at 6 months / Pain score"
+    for column, statistic in (("Drug X (n = 120)", "mean"), ("Placebo (n = 118)", "sd"),
+                              ("Difference (95% CI)", "estimate")):
+        cell = _at(rows, pain, column, statistic)
+        assert cell["population"] == population
+        if population:
+            assert cell["review"] == "yes"
+    mean = _at(rows, pain, "Drug X (n = 120)", "mean")
+    assert mean["denominator"] == ("90" if population else "120")
+    above = _at(rows, "Serious complication", "Drug X (n = 120)", "count")
+    assert (above["population"], above["denominator"]) == ("", "120")
+
+
+def test_a_note_of_denominators_in_an_adverse_event_table_keeps_the_safety_set(tmp_path):
+    """The same note over adverse-event rows: the set is the safety set an adverse-event
+    table is over, not the patients assessed for an outcome."""
+    header = ["Adverse event", "Drug X (n = 120)", "Placebo (n = 118)"]
+    body = [("Any grade",), ("Nausea", "30 (33.3)", "20 (23.5)"),
+            ("Fatigue", "12 (13.3)", "10 (11.8)")]
+    rows = _draft(tmp_path, "Adverse events", header, body,
+                  [("a", "The denominators are 90 for Drug X and 85 for placebo.")],
+                  stub_marks={0: "a"})
+    assert {r["population"] for r in rows if r["row"].endswith("Nausea")} == {"safety"}
 
 
 # ------------------------------------------------------------- a column of levels
