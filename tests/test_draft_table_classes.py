@@ -360,6 +360,51 @@ def test_a_note_of_denominators_in_an_adverse_event_table_keeps_the_safety_set(t
     assert {r["population"] for r in rows if r["row"].endswith("Nausea")} == {"safety"}
 
 
+# ------------------------------------------------ haematological response levels
+
+
+def test_the_response_levels_of_acute_leukaemia_are_levels_of_best_response(tmp_path):
+    """An outcome table of an acute-leukaemia trial prints the response to induction as the
+    IWG 2003 / ELN 2017 levels, which share out the patients (52 + 8 + 25 + 15 = 100; 47 +
+    10 + 29 + 12 = 98): complete remission, CR with incomplete count recovery, resistant
+    disease and death during induction are levels of ``best_response`` (the data
+    dictionary), not outcomes of their own; the overall remission rate stays ``orr`` and
+    an outcome of its own (30-day mortality) stays ``outcome``. The stub of a solid
+    tumour's partial response keeps ``PR``."""
+    header = ["Outcome", "Drug X (n = 100)", "Placebo (n = 98)"]
+    body = [("Complete remission", "52 (52)", "47 (48)"),
+            ("CR with incomplete count recovery", "8 (8)", "10 (10)"),
+            ("Overall response (CR + CRi)", "60 (60)", "57 (58)"),
+            ("Resistant disease", "25 (25)", "29 (30)"),
+            ("Induction death", "15 (15)", "12 (12)"),
+            ("30-day mortality", "9 (9)", "8 (8)")]
+    rows = _draft(tmp_path, "Outcomes of induction", header, body)
+    expected = {"Complete remission": ("best_response", "CR"),
+                "CR with incomplete count recovery": ("best_response", "CRi"),
+                "Overall response (CR + CRi)": ("orr", ""),
+                "Resistant disease": ("best_response", "Resistant disease"),
+                "Induction death": ("best_response", "Induction death"),
+                "30-day mortality": ("outcome", "30-day mortality")}
+    for stub, labels in expected.items():
+        cell = _at(rows, stub, "Placebo (n = 98)", "count")
+        assert (cell["quantity"], cell["category"]) == labels, stub
+
+
+@pytest.mark.parametrize("stub,level", [
+    ("CRi", "CRi"), ("CR with incomplete platelet recovery", "CRi"),
+    ("Complete remission with incomplete haematological recovery", "CRi"),
+    ("CRh", "CRh"), ("Morphologic leukemia-free state", "MLFS"),
+    ("Complete remission", "CR"), ("CR", "CR"), ("Partial remission", "PR"),
+    ("Primary refractory disease", "Resistant disease"),
+    ("Death in aplasia", "Induction death"), ("Stable disease", "SD"),
+])
+def test_a_response_stub_names_its_level(stub, level):
+    """The lexicon's response levels, a remission with incomplete recovery before CR (whose
+    abbreviation it begins with)."""
+    from trialrecon.dossier.draft.lexicon import lexicon
+    assert lexicon().response_category(stub) == level
+
+
 # ------------------------------------------------------------- a column of levels
 
 def test_a_column_of_levels_beside_the_characteristics_is_part_of_the_stub(tmp_path):

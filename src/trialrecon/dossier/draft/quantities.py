@@ -547,7 +547,10 @@ def _baseline_quantity(v: TableView, row: Row, col: Column, lab: Label,
 
 # a stub that is a response category and nothing else ("PR", "Stable disease")
 _RESPONSE_STUB = re.compile(r"^(?:complete|partial)\s+(?:response|remission)|^stable disease|"
-                            r"^progressive disease|^(?:cr|pr|sd|pd)$", re.IGNORECASE)
+                            r"^progressive disease|^(?:cr|pr|sd|pd|cri|crh|mlfs)$|^cr with "
+                            r"(?:incompl|partial)|^morphologic(?:al)? leuka?emia|^(?:primary )?"
+                            r"(?:resistant|refractory) disease$|^(?:induction death|death in "
+                            r"aplasia)$", re.I)  # and the levels of acute leukaemia
 
 
 def _response_quantity(row: Row, lab: Label) -> None:
