@@ -405,6 +405,63 @@ def test_a_response_stub_names_its_level(stub, level):
     assert lexicon().response_category(stub) == level
 
 
+# ------------------------------------------- a block measuring what another counts
+
+
+def _two_blocks(tmp_path: Path, second: str) -> list[dict[str, str]]:
+    """A baseline table with a count block and a block ``second`` over the same arms."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    b = Builder("fict.nxml", "jats")
+    b.open_section("Results", 1)
+    head = lambda text, span=1: RawCell(((text, "", ""),), colspan=span, header=True)  # noqa: E731
+    arms = ["Drug X (n = 60)", "Placebo (n = 58)", "P"]
+    rows = [[head(""), head("Patients, n (%)", 3), head(second, 3)],
+            [head("Site of infection"), *(head(a) for a in arms), *(head(a) for a in arms)],
+            [_cell("Lung"), _cell("20 (33.3)"), _cell("18 (31.0)"), _cell("0.85"),
+             _cell("9.5 (7.0 to 12.0)"), _cell("10.0 (8.0 to 13.5)"), _cell("0.41")],
+            [_cell("Urinary tract"), _cell("12 (20.0)"), _cell("15 (25.9)"), _cell("0.51"),
+             _cell("6.0 (4.5 to 8.0)"), _cell("7.5 (5.0 to 9.0)"), _cell("0.33")],
+            [_cell("Duration for all sites"), _cell(""), _cell(""), _cell(""),
+             _cell("8.0 (5.0 to 11.0)"), _cell("8.5 (6.0 to 12.0)"), _cell("0.62")]]
+    b.table("Table 1", [("Infections at baseline; values are n (%) or median (IQR)", "", "")],
+            rows=rows, notes=[], header_rows=2)
+    names = read_names(tmp_path / "trial.yaml")
+    return [{**d.fields, "review": "yes" if d.needs_review else ""}
+            for d in draft_document(b.build(), names, "paper")]
+
+
+def test_a_block_measuring_the_patients_another_block_counts(tmp_path):
+    """"Patients, n (%)" then "Duration of fever (days)" over the same arms: the second
+    block's medians are a measurement (its spanning header) of the patients the row counts
+    in the first block, so "Lung" there is "Duration of fever: Lung" over 20 (Drug X) and
+    18 (placebo), and its P value compares the measurement; the count block keeps the
+    row's site. A row naming the measurement itself keeps its stub, over an n not printed.
+    Every such label is a guess."""
+    rows = _two_blocks(tmp_path, "Duration of fever (days)")
+    median = _at(rows, "Lung", "Duration of fever (days) / Placebo (n = 58)", "median")
+    assert (median["quantity"], median["category"], median["denominator"], median["unit"],
+            median["review"]) == ("baseline_value", "Duration of fever: Lung", "18", "days",
+                                  "yes")
+    high = _at(rows, "Urinary tract", "Duration of fever (days) / Drug X (n = 60)", "iqr_high")
+    assert (high["category"], high["denominator"]) == ("Duration of fever: Urinary tract", "12")
+    p = _at(rows, "Lung", "Duration of fever (days) / P", "p_value")
+    assert (p["quantity"], p["category"]) == ("baseline_value", "Duration of fever: Lung")
+    count = _at(rows, "Lung", "Patients, n (%) / Drug X (n = 60)", "count")
+    assert count["category"].endswith("Lung") and "fever" not in count["category"]
+    assert count["denominator"] == "60"
+    whole = _at(rows, "Duration for all sites", "Duration of fever (days) / Drug X (n = 60)",
+                "median")
+    assert (whole["category"], whole["denominator"]) == ("Duration for all sites", "")
+
+
+def test_a_second_block_without_a_unit_is_not_read_as_a_measurement(tmp_path):
+    """A spanning header without a unit ("Second course") may name a time or a subgroup:
+    its medians keep the row's own category and the column's n."""
+    rows = _two_blocks(tmp_path, "Second course")
+    median = _at(rows, "Lung", "Second course / Placebo (n = 58)", "median")
+    assert "Second course" not in median["category"] and median["denominator"] != "18"
+
+
 # ------------------------------------------------------------- a column of levels
 
 def test_a_column_of_levels_beside_the_characteristics_is_part_of_the_stub(tmp_path):

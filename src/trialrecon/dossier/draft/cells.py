@@ -36,9 +36,9 @@ from trialrecon.dossier.draft import cues, regression
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
+from trialrecon.dossier.draft.measureblocks import after_labels
 from trialrecon.dossier.draft.methodtests import method_models, model_test, table_models
 from trialrecon.dossier.draft.normalise import fold, normalise
-from trialrecon.dossier.draft.notesets import note_set
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
@@ -343,12 +343,10 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
             lab.denominator != col.denominator and any(a == lab.arm for a, _ in row.denominators) \
             and not (v.kind == "baseline" and group_n(v, row, col)):  # "Age / n": missing data
         lab.guess("population: the row counts a set of its own")
-        lab.population = note_set(v, row)  # a note's denominators: those assessed
     elif not lab.population and col.between and \
             any(n not in v.column_counts for _, n in row.denominators):
         lab.guess("population: the effect compares a set of its own (the row's n is not "
                   "the columns')")
-        lab.population = note_set(v, row)
     if not lab.population and v.kind == "ae" and lab.quantity.startswith((
             "ae_", "trae_", "outcome")):  # an outcome there: a mean grade, days to recovery
         lab.population = "safety"
@@ -430,6 +428,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _row_arm(row, col, lab, names)
         _denominator(v, row, col, item, lab, items)
         _optional(v, row, col, cell.marks, lab, names)
+        after_labels(v, row, col, lab)  # a note's set, a measurement block
         if regression.is_model_cell(v, col, lab):
             regression.label_model_row(v, row, col, lab, names, refs)
         if not lab.unit:
