@@ -462,6 +462,27 @@ def test_a_second_block_without_a_unit_is_not_read_as_a_measurement(tmp_path):
     assert "Second course" not in median["category"] and median["denominator"] != "18"
 
 
+# ------------------------------------------------- a test named by a mark in the caption
+
+
+@pytest.mark.parametrize("symbol", ["*", "†"])
+def test_a_caption_naming_the_test_with_an_exception_by_mark(tmp_path, symbol):
+    """"Tests are by Wilcoxon rank-sum test except for *(log-rank test)": the P values
+    printed with the symbol after the number ("<0.001*") are the log-rank test's, every
+    other P value the rank-sum test's, whatever the row prints (percentages, means)."""
+    caption = f"Toxicity by arm; tests are by Wilcoxon rank-sum test except for " \
+              f"{symbol}(log-rank test)"
+    header = ["Toxicity", "Drug X", "Placebo", "P-value"]
+    body = [("Nausea", "5%", "10%", "0.01"),
+            ("Mean days in hospital", "19.7", "16.7", "0.04"),
+            ("Median days to neutrophil recovery", "20", "24", f"<0.001{symbol}")]
+    rows = _draft(tmp_path, caption, header, body)
+    tests = {stub: _at(rows, stub, "P-value", "p_value")["test"] for stub, *_ in body}
+    assert tests == {"Nausea": "wilcoxon_rank_sum",
+                     "Mean days in hospital": "wilcoxon_rank_sum",
+                     "Median days to neutrophil recovery": "log_rank"}
+
+
 # ------------------------------------------------------------- a column of levels
 
 def test_a_column_of_levels_beside_the_characteristics_is_part_of_the_stub(tmp_path):
