@@ -204,6 +204,10 @@ def test_units_at_the_end_of_a_stub(stub, name, unit):
 @pytest.mark.parametrize("name,unit", [
     ("pH of the dialysate", "pH"), ("pH", "pH"), ("Pain score", "points"),
     ("Phosphate", ""), ("Graph reading", ""),
+    # a standardised score has no unit; a rating printed with its range is in points
+    ("Birth weight z-score", "none"), ("Height SDS", "none"),
+    ("Confidence in quitting (1–10)", "points"), ("Pain (0 to 100)", "points"),
+    ("Platelets (10–50)", ""), ("Visits (1–2)", ""),
 ])
 def test_the_unit_a_measurements_name_implies(name, unit):
     assert score_unit(name) == unit
