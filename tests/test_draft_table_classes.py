@@ -213,6 +213,21 @@ def test_the_unit_a_measurements_name_implies(name, unit):
     assert score_unit(name) == unit
 
 
+def test_the_p_value_of_a_count_under_a_percent_legend_is_of_a_categorical_characteristic(
+        tmp_path):
+    """"Current smoker (%) | 19 (31.1) | 29 (48.3) | .053": the stub's "(%)" says the cells
+    are a count and its percentage, so the P value compares a categorical characteristic
+    (``baseline``); "HbA (%) | 67.8 ± 11.4" is a mean of a percentage, whose P value is of
+    a measurement (``baseline_value``)."""
+    header = ["Characteristic", "Drug X (N=61)", "Placebo (N=60)", "p value"]
+    body = [("Current smoker (%)", "19 (31.1)", "29 (48.3)", ".053"),
+            ("HbA (%)", "67.8 ± 11.4", "67.4 ± 10.4", ".837")]
+    rows = _draft(tmp_path, "Baseline characteristics", header, body)
+    smoker = _at(rows, "Current smoker (%)", "p value", "p_value")
+    assert (smoker["quantity"], smoker["category"]) == ("baseline", "Current smoker")
+    assert _at(rows, "HbA (%)", "p value", "p_value")["quantity"] == "baseline_value"
+
+
 def test_a_mean_of_an_acidity_is_in_ph(tmp_path):
     header = ["Characteristic", "Drug X (n = 40)", "Placebo (n = 40)"]
     body = [("pH of the dialysate, mean (SD)", "7.31 (0.05)", "7.29 (0.06)")]

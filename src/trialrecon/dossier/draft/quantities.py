@@ -76,8 +76,6 @@ class Label:
         self.guesses.append(what)
 
 
-
-
 def _group(row: Row) -> str:
     """The heading a row stands under (the innermost), or ""."""
     return row.group.split(" / ")[-1] if row.group else ""
@@ -463,11 +461,13 @@ def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
 
 
 def _continuous(v: TableView, row: Row) -> bool:
-    """The row's arm cells print means or medians, no count with a percentage."""
+    """The row's arm cells print means or medians, no count with a percentage (a "%" in
+    the cell, or "59 (96.7)" under a stub whose legend says "(%)")."""
     cells = [v.table.cell_at(row.index, c.index).plain for c in v.columns
              if c.arm and not c.between and v.table.is_origin(row.index, c.index)]
     cells = [x for x in cells if re.search(r"\d", x)]
-    return bool(cells) and not any("%" in x for x in cells) and all(
+    counted = "%" in row.stub and all(re.match(r"\s*\d+\s*\(", x) for x in cells)
+    return bool(cells) and not counted and not any("%" in x for x in cells) and all(
         "±" in x or re.search(r"\d[.,·]\d", x) for x in cells)
 
 
