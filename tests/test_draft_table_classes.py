@@ -563,6 +563,37 @@ def test_a_level_of_two_characteristics_names_no_variable(tmp_path):
     assert urinary["subgroup"] == "Site of infection: Urinary tract"
 
 
+# ------------------------------------------------------ a level defined by its note
+
+
+def test_a_header_levels_note_naming_it_stays_in_the_category(tmp_path):
+    """Arms in the rows, the levels of "Dose (Gy)" in the header, "44-46^a" with a: "Full
+    dose.": the level is the dose the protocol calls full, "Dose (Gy): 44-46 (full dose)";
+    a note that is a sentence ("Patients were re-planned ...") names no level."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    b = Builder("fict.nxml", "jats")
+    b.open_section("Results", 1)
+
+    def head(text: str, mark: str = "", span: int = 1) -> RawCell:
+        note = (("", "footnote", mark),) if mark else ()
+        return RawCell(((text, "", ""), *note), colspan=span, header=True)
+
+    rows = [[head(""), head("Dose (Gy)", span=3)],
+            [head(""), head("<44"), head("44–46", "a"), head(">46", "b")],
+            [_cell("Drug X (n = 100)"), _cell("1 (1%)"), _cell("95 (95%)"), _cell("4 (4%)")],
+            [_cell("Placebo (n = 98)"), _cell("2 (2%)"), _cell("90 (92%)"), _cell("6 (6%)")]]
+    b.table("Table 3", [("Radiotherapy delivered; data are n (%)", "", "")], rows=rows,
+            notes=[("a", [("Full dose.", "", "")]),
+                   ("b", [("Patients were re-planned after week 2.", "", "")])],
+            header_rows=2)
+    names = read_names(tmp_path / "trial.yaml")
+    drafted = [d.fields for d in draft_document(b.build(), names, "paper")]
+    full = _at(drafted, "Placebo (n = 98)", "Dose (Gy) / 44–46", "count")
+    assert (full["arm"], full["category"]) == ("placebo", "Dose (Gy): 44–46 (full dose)")
+    high = _at(drafted, "Drug X (n = 100)", "Dose (Gy) / >46", "count")
+    assert high["category"] == "Dose (Gy): >46"
+
+
 # ------------------------------------------------------------- a column of levels
 
 def test_a_column_of_levels_beside_the_characteristics_is_part_of_the_stub(tmp_path):

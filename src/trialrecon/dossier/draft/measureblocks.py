@@ -18,6 +18,10 @@ printed.
 
 The header could name a time or a subgroup instead of a measurement; a header with a unit
 (``(mg/l)``, ``, days``) seldom does, but every such cell is a guess (``needs_review``).
+
+Also here, as the layout rules :mod:`.cells` applies after its common ones
+(:func:`after_labels`): the set a note's denominators declare (:mod:`.notesets`), and a
+header level whose mark points to a note naming what the level is (:func:`level_note`).
 """
 
 from __future__ import annotations
@@ -96,9 +100,32 @@ def measured_block(v: TableView, row: Row, col: Column, lab: Label) -> None:
               "in another block")
 
 
+# a note that only names what a level is ("Full dose.", "Deviation.", "Optimal number of
+# fractions, as defined in the protocol."): a short phrase, no number, no sentence
+_LEVEL_NOTE = re.compile(r"^(?:\^\{[^}]*\}\s*)?([A-Za-z][A-Za-z' -]{2,60}?)\s*(?:[,.;]|$)")
+_SENTENCE_WORDS = re.compile(r"\b(?:is|are|was|were|be|been|test|tests|values?|data|include[sd]?|"
+                             r"including|excluding|except|patients?|p)\b", re.IGNORECASE)
+
+
+def level_note(col: Column, lab: Label) -> None:
+    """A level printed in the header with a mark whose note says what the level is
+    ("44-46^*", *: "Full dose.") keeps the note's words: ``Dose (Gy): 44-46 (full dose)``,
+    the level as the table defines it (the mark itself is left out of every label)."""
+    level = col.label.split(" / ")[-1]
+    m = _LEVEL_NOTE.match(col.notes.strip())
+    if not m or not level or not lab.category.endswith(level) or " / " not in col.label or \
+            _SENTENCE_WORDS.search(m.group(1)) or len(m.group(1).split()) > 6:
+        return
+    lab.category = f"{lab.category} ({m.group(1).strip().lower()})"
+    lab.rules.append("category: the note the level's mark points to names it")
+
+
 def after_labels(v: TableView, row: Row, col: Column, lab: Label) -> None:
     """What a cell's labels take from the table's layout after the common rules: the set a
-    note's denominators declare (:mod:`.notesets`), a measurement block (above)."""
+    note's denominators declare (:mod:`.notesets`), a measurement block (above), a level's
+    note (:func:`level_note`)."""
     if not lab.population and any(g.startswith(_OWN_SET) for g in lab.guesses):
         lab.population = note_set(v, row)
     measured_block(v, row, col, lab)
+    if col.notes and not col.between:
+        level_note(col, lab)
