@@ -51,8 +51,9 @@ def _draft(tmp_path: Path, caption: str, header: list[str], body: list[tuple[str
         head.append(RawCell(tuple(segments), header=True))
     rows = [head]
     for k, row in enumerate(body):
-        if len(row) == 1:  # a heading across the table
-            rows.append([RawCell(((row[0], "", ""),), colspan=len(header))])
+        if len(row) == 1:  # a heading across the table (a mark of its own in stub_marks)
+            mark = (("", "footnote", stub_marks[k]),) if stub_marks and k in stub_marks else ()
+            rows.append([RawCell(((row[0], "", ""), *mark), colspan=len(header))])
         else:
             stub = _cell(row[0], indent=(indents or {}).get(k, 0))
             if stub_marks and k in stub_marks:
@@ -203,9 +204,28 @@ def test_units_at_the_end_of_a_stub(stub, name, unit):
 @pytest.mark.parametrize("name,unit", [
     ("pH of the dialysate", "pH"), ("pH", "pH"), ("Pain score", "points"),
     ("Phosphate", ""), ("Graph reading", ""),
+    # a standardised score has no unit; a rating printed with its range is in points
+    ("Birth weight z-score", "none"), ("Height SDS", "none"),
+    ("Confidence in quitting (1–10)", "points"), ("Pain (0 to 100)", "points"),
+    ("Platelets (10–50)", ""), ("Visits (1–2)", ""),
 ])
 def test_the_unit_a_measurements_name_implies(name, unit):
     assert score_unit(name) == unit
+
+
+def test_the_p_value_of_a_count_under_a_percent_legend_is_of_a_categorical_characteristic(
+        tmp_path):
+    """"Current smoker (%) | 19 (31.1) | 29 (48.3) | .053": the stub's "(%)" says the cells
+    are a count and its percentage, so the P value compares a categorical characteristic
+    (``baseline``); "HbA (%) | 67.8 ± 11.4" is a mean of a percentage, whose P value is of
+    a measurement (``baseline_value``)."""
+    header = ["Characteristic", "Drug X (N=61)", "Placebo (N=60)", "p value"]
+    body = [("Current smoker (%)", "19 (31.1)", "29 (48.3)", ".053"),
+            ("HbA (%)", "67.8 ± 11.4", "67.4 ± 10.4", ".837")]
+    rows = _draft(tmp_path, "Baseline characteristics", header, body)
+    smoker = _at(rows, "Current smoker (%)", "p value", "p_value")
+    assert (smoker["quantity"], smoker["category"]) == ("baseline", "Current smoker")
+    assert _at(rows, "HbA (%)", "p value", "p_value")["quantity"] == "baseline_value"
 
 
 def test_a_mean_of_an_acidity_is_in_ph(tmp_path):
@@ -308,6 +328,270 @@ def test_a_heading_rows_effect_is_over_the_set_its_levels_count(tmp_path):
     rows = _draft(tmp_path, "Outcomes at the final visit", header, body, populations=sets)
     odds = _at(rows, "Severity of illness", "OR (95% CI)", "estimate")
     assert (odds["quantity"], odds["population"]) == ("odds_ratio", "assessed")
+
+
+# ------------------------------------------- the set a note's denominators declare
+
+
+_QOL_HEADER = ["Outcome", "Drug X (n = 120)", "Placebo (n = 118)", "Difference (95% CI)"]
+_QOL_BODY = [("Serious complication", "30/120 (25.0)", "28/118 (23.7)", "1.05 (0.67 to 1.65)"),
+             ("Wellbeing at 6 months",),
+             ("Pain score", "41.2 (20.3)", "44.0 (21.5)", "-2.8 (-9.1 to 3.5)"),
+             ("Energy score", "50.1 (18.0)", "49.5 (19.2)", "0.6 (-5.2 to 6.4)")]
+
+
+@pytest.mark.parametrize("note,population", [
+    ("The denominators are 90 for Drug X and 85 for placebo.", "completers"),
+    ("Values represent 90 participants in the Drug X group and 85 on placebo.", "completers"),
+    ("Scores range from 0 to 100; higher is better.", ""),
+])
+def test_a_heading_note_stating_smaller_denominators_declares_the_patients_assessed(
+        tmp_path, note, population):
+    """"Wellbeing at 6 months^a", a: "The denominators are 90 for Drug X and 85 for
+    placebo": its rows are over the patients with the assessment (90 and 85 of the columns'
+    120 and 118), the data dictionary's ``completers``; the note does not say the word, so
+    every such row is flagged. The row above the heading keeps the columns' set (none named),
+    and a note that states no denominators declares no set."""
+    rows = _draft(tmp_path, "Outcomes", _QOL_HEADER, _QOL_BODY, [("a", note)],
+                  stub_marks={1: "a"})
+    pain = "Wellbeing at 6 months / Pain score"
+    for column, statistic in (("Drug X (n = 120)", "mean"), ("Placebo (n = 118)", "sd"),
+                              ("Difference (95% CI)", "estimate")):
+        cell = _at(rows, pain, column, statistic)
+        assert cell["population"] == population
+        if population:
+            assert cell["review"] == "yes"
+    mean = _at(rows, pain, "Drug X (n = 120)", "mean")
+    assert mean["denominator"] == ("90" if population else "120")
+    above = _at(rows, "Serious complication", "Drug X (n = 120)", "count")
+    assert (above["population"], above["denominator"]) == ("", "120")
+
+
+def test_a_note_of_denominators_in_an_adverse_event_table_keeps_the_safety_set(tmp_path):
+    """The same note over adverse-event rows: the set is the safety set an adverse-event
+    table is over, not the patients assessed for an outcome."""
+    header = ["Adverse event", "Drug X (n = 120)", "Placebo (n = 118)"]
+    body = [("Any grade",), ("Nausea", "30 (33.3)", "20 (23.5)"),
+            ("Fatigue", "12 (13.3)", "10 (11.8)")]
+    rows = _draft(tmp_path, "Adverse events", header, body,
+                  [("a", "The denominators are 90 for Drug X and 85 for placebo.")],
+                  stub_marks={0: "a"})
+    assert {r["population"] for r in rows if r["row"].endswith("Nausea")} == {"safety"}
+
+
+# ------------------------------------------------ haematological response levels
+
+
+def test_the_response_levels_of_acute_leukaemia_are_levels_of_best_response(tmp_path):
+    """An outcome table of an acute-leukaemia trial prints the response to induction as the
+    IWG 2003 / ELN 2017 levels, which share out the patients (52 + 8 + 25 + 15 = 100; 47 +
+    10 + 29 + 12 = 98): complete remission, CR with incomplete count recovery, resistant
+    disease and death during induction are levels of ``best_response`` (the data
+    dictionary), not outcomes of their own; the overall remission rate stays ``orr`` and
+    an outcome of its own (30-day mortality) stays ``outcome``. The stub of a solid
+    tumour's partial response keeps ``PR``."""
+    header = ["Outcome", "Drug X (n = 100)", "Placebo (n = 98)"]
+    body = [("Complete remission", "52 (52)", "47 (48)"),
+            ("CR with incomplete count recovery", "8 (8)", "10 (10)"),
+            ("Overall response (CR + CRi)", "60 (60)", "57 (58)"),
+            ("Resistant disease", "25 (25)", "29 (30)"),
+            ("Induction death", "15 (15)", "12 (12)"),
+            ("30-day mortality", "9 (9)", "8 (8)")]
+    rows = _draft(tmp_path, "Outcomes of induction", header, body)
+    expected = {"Complete remission": ("best_response", "CR"),
+                "CR with incomplete count recovery": ("best_response", "CRi"),
+                "Overall response (CR + CRi)": ("orr", ""),
+                "Resistant disease": ("best_response", "Resistant disease"),
+                "Induction death": ("best_response", "Induction death"),
+                "30-day mortality": ("outcome", "30-day mortality")}
+    for stub, labels in expected.items():
+        cell = _at(rows, stub, "Placebo (n = 98)", "count")
+        assert (cell["quantity"], cell["category"]) == labels, stub
+
+
+@pytest.mark.parametrize("stub,level", [
+    ("CRi", "CRi"), ("CR with incomplete platelet recovery", "CRi"),
+    ("Complete remission with incomplete haematological recovery", "CRi"),
+    ("CRh", "CRh"), ("Morphologic leukemia-free state", "MLFS"),
+    ("Complete remission", "CR"), ("CR", "CR"), ("Partial remission", "PR"),
+    ("Primary refractory disease", "Resistant disease"),
+    ("Death in aplasia", "Induction death"), ("Stable disease", "SD"),
+])
+def test_a_response_stub_names_its_level(stub, level):
+    """The lexicon's response levels, a remission with incomplete recovery before CR (whose
+    abbreviation it begins with)."""
+    from trialrecon.dossier.draft.lexicon import lexicon
+    assert lexicon().response_category(stub) == level
+
+
+# ------------------------------------------- a block measuring what another counts
+
+
+def _two_blocks(tmp_path: Path, second: str) -> list[dict[str, str]]:
+    """A baseline table with a count block and a block ``second`` over the same arms."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    b = Builder("fict.nxml", "jats")
+    b.open_section("Results", 1)
+    head = lambda text, span=1: RawCell(((text, "", ""),), colspan=span, header=True)  # noqa: E731
+    arms = ["Drug X (n = 60)", "Placebo (n = 58)", "P"]
+    rows = [[head(""), head("Patients, n (%)", 3), head(second, 3)],
+            [head("Site of infection"), *(head(a) for a in arms), *(head(a) for a in arms)],
+            [_cell("Lung"), _cell("20 (33.3)"), _cell("18 (31.0)"), _cell("0.85"),
+             _cell("9.5 (7.0 to 12.0)"), _cell("10.0 (8.0 to 13.5)"), _cell("0.41")],
+            [_cell("Urinary tract"), _cell("12 (20.0)"), _cell("15 (25.9)"), _cell("0.51"),
+             _cell("6.0 (4.5 to 8.0)"), _cell("7.5 (5.0 to 9.0)"), _cell("0.33")],
+            [_cell("Duration for all sites"), _cell(""), _cell(""), _cell(""),
+             _cell("8.0 (5.0 to 11.0)"), _cell("8.5 (6.0 to 12.0)"), _cell("0.62")]]
+    b.table("Table 1", [("Infections at baseline; values are n (%) or median (IQR)", "", "")],
+            rows=rows, notes=[], header_rows=2)
+    names = read_names(tmp_path / "trial.yaml")
+    return [{**d.fields, "review": "yes" if d.needs_review else ""}
+            for d in draft_document(b.build(), names, "paper")]
+
+
+def test_a_block_measuring_the_patients_another_block_counts(tmp_path):
+    """"Patients, n (%)" then "Duration of fever (days)" over the same arms: the second
+    block's medians are a measurement (its spanning header) of the patients the row counts
+    in the first block, so "Lung" there is "Duration of fever: Lung" over 20 (Drug X) and
+    18 (placebo), and its P value compares the measurement; the count block keeps the
+    row's site. A row naming the measurement itself keeps its stub, over an n not printed.
+    Every such label is a guess."""
+    rows = _two_blocks(tmp_path, "Duration of fever (days)")
+    median = _at(rows, "Lung", "Duration of fever (days) / Placebo (n = 58)", "median")
+    assert (median["quantity"], median["category"], median["denominator"], median["unit"],
+            median["review"]) == ("baseline_value", "Duration of fever: Lung", "18", "days",
+                                  "yes")
+    high = _at(rows, "Urinary tract", "Duration of fever (days) / Drug X (n = 60)", "iqr_high")
+    assert (high["category"], high["denominator"]) == ("Duration of fever: Urinary tract", "12")
+    p = _at(rows, "Lung", "Duration of fever (days) / P", "p_value")
+    assert (p["quantity"], p["category"]) == ("baseline_value", "Duration of fever: Lung")
+    count = _at(rows, "Lung", "Patients, n (%) / Drug X (n = 60)", "count")
+    assert count["category"].endswith("Lung") and "fever" not in count["category"]
+    assert count["denominator"] == "60"
+    whole = _at(rows, "Duration for all sites", "Duration of fever (days) / Drug X (n = 60)",
+                "median")
+    assert (whole["category"], whole["denominator"]) == ("Duration for all sites", "")
+
+
+def test_a_second_block_without_a_unit_is_not_read_as_a_measurement(tmp_path):
+    """A spanning header without a unit ("Second course") may name a time or a subgroup:
+    its medians keep the row's own category and the column's n."""
+    rows = _two_blocks(tmp_path, "Second course")
+    median = _at(rows, "Lung", "Second course / Placebo (n = 58)", "median")
+    assert "Second course" not in median["category"] and median["denominator"] != "18"
+
+
+# ------------------------------------------------- a test named by a mark in the caption
+
+
+@pytest.mark.parametrize("symbol", ["*", "†"])
+def test_a_caption_naming_the_test_with_an_exception_by_mark(tmp_path, symbol):
+    """"Tests are by Wilcoxon rank-sum test except for *(log-rank test)": the P values
+    printed with the symbol after the number ("<0.001*") are the log-rank test's, every
+    other P value the rank-sum test's, whatever the row prints (percentages, means)."""
+    caption = f"Toxicity by arm; tests are by Wilcoxon rank-sum test except for " \
+              f"{symbol}(log-rank test)"
+    header = ["Toxicity", "Drug X", "Placebo", "P-value"]
+    body = [("Nausea", "5%", "10%", "0.01"),
+            ("Mean days in hospital", "19.7", "16.7", "0.04"),
+            ("Median days to neutrophil recovery", "20", "24", f"<0.001{symbol}")]
+    rows = _draft(tmp_path, caption, header, body)
+    tests = {stub: _at(rows, stub, "P-value", "p_value")["test"] for stub, *_ in body}
+    assert tests == {"Nausea": "wilcoxon_rank_sum",
+                     "Mean days in hospital": "wilcoxon_rank_sum",
+                     "Median days to neutrophil recovery": "log_rank"}
+
+
+# ------------------------------------ a subgroup's variable named by another table
+
+
+def _baseline_then_subgroups(tmp_path: Path, second_variable: str = "") -> list[dict[str, str]]:
+    """Table 1 prints the sites of infection under their characteristic (and, when
+    ``second_variable``, "Lung" again under it); Table 2 a cure rate by subgroup (therapy
+    shares the patients out), then a relapse rate over indented rows of fewer patients
+    naming sites with no heading."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    b = Builder("fict.nxml", "jats")
+    b.open_section("Results", 1)
+    head = [RawCell(((t, "", ""),), header=True)
+            for t in ("Characteristic", "Drug X (n = 60)", "Placebo (n = 58)")]
+    body = [[RawCell((("Site of infection", "", ""),), colspan=3)],
+            [_cell("Lung"), _cell("20 (33.3)"), _cell("18 (31.0)")],
+            [_cell("Urinary tract"), _cell("12 (20.0)"), _cell("15 (25.9)")],
+            [_cell("Other"), _cell("28 (46.7)"), _cell("25 (43.1)")]]
+    if second_variable:
+        body += [[RawCell(((second_variable, "", ""),), colspan=3)],
+                 [_cell("Lung"), _cell("7 (11.7)"), _cell("6 (10.3)")],
+                 [_cell("Bone"), _cell("53 (88.3)"), _cell("52 (89.7)")]]
+    b.table("Table 1", [("Baseline characteristics", "", "")], rows=[head, *body], notes=[],
+            header_rows=1)
+    head = [RawCell(((t, "", ""),), header=True)
+            for t in ("", "Drug X, n (%)", "Placebo, n (%)", "P-value")]
+    body = [[_cell("Cure overall"), _cell("50/60 (83.3)"), _cell("40/58 (69.0)"), _cell("0.07")],
+            [_cell("Culture-based therapy"), _cell("45/54 (83.3)"), _cell("36/52 (69.2)"),
+             _cell("0.10")],
+            [_cell("Empiric therapy"), _cell("5/6 (83.3)"), _cell("4/6 (66.7)"), _cell("1.00")],
+            [_cell("Relapse overall"), _cell("6/60 (10.0)"), _cell("9/58 (15.5)"), _cell("0.41")],
+            [_cell("Lung", indent=1), _cell("2/20 (10.0)"), _cell("4/18 (22.2)"),
+             _cell("0.40")],
+            [_cell("Urinary tract", indent=1), _cell("1/12 (8.3)"), _cell("3/15 (20.0)"),
+             _cell("0.61")]]
+    b.table("Table 2", [("Cure rates", "", "")], rows=[head, *body], notes=[], header_rows=1)
+    names = read_names(tmp_path / "trial.yaml")
+    return [{**d.fields, "review": "yes" if d.needs_review else ""}
+            for d in draft_document(b.build(), names, "paper")
+            if d.fields["location"] == "Table 2"]
+
+
+def test_a_subgroup_takes_the_characteristic_another_table_names_for_its_level(tmp_path):
+    """"Relapse overall 6/60" then, indented, "Lung 2/20": a subgroup whose variable Table 2
+    does not print, while Table 1 prints "Lung" as a level of "Site of infection": the
+    subgroup is "Site of infection: Lung" (flagged, as the variable is still a guess)."""
+    rows = _baseline_then_subgroups(tmp_path)
+    lung = _at(rows, "Relapse overall / Lung", "Drug X, n (%)", "count")
+    assert (lung["category"], lung["subgroup"], lung["denominator"], lung["review"]) == \
+        ("Relapse overall", "Site of infection: Lung", "20", "yes")
+
+
+def test_a_level_of_two_characteristics_names_no_variable(tmp_path):
+    """"Lung" is a level of two characteristics of Table 1 ("Site of infection", "Site of
+    metastasis"): which one the subgroup is cannot be told, so it keeps its stub."""
+    rows = _baseline_then_subgroups(tmp_path, "Site of metastasis")
+    lung = _at(rows, "Relapse overall / Lung", "Drug X, n (%)", "count")
+    assert lung["subgroup"] == "Lung"
+    urinary = _at(rows, "Relapse overall / Urinary tract", "Drug X, n (%)", "count")
+    assert urinary["subgroup"] == "Site of infection: Urinary tract"
+
+
+# ------------------------------------------------------ a level defined by its note
+
+
+def test_a_header_levels_note_naming_it_stays_in_the_category(tmp_path):
+    """Arms in the rows, the levels of "Dose (Gy)" in the header, "44-46^a" with a: "Full
+    dose.": the level is the dose the protocol calls full, "Dose (Gy): 44-46 (full dose)";
+    a note that is a sentence ("Patients were re-planned ...") names no level."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    b = Builder("fict.nxml", "jats")
+    b.open_section("Results", 1)
+
+    def head(text: str, mark: str = "", span: int = 1) -> RawCell:
+        note = (("", "footnote", mark),) if mark else ()
+        return RawCell(((text, "", ""), *note), colspan=span, header=True)
+
+    rows = [[head(""), head("Dose (Gy)", span=3)],
+            [head(""), head("<44"), head("44–46", "a"), head(">46", "b")],
+            [_cell("Drug X (n = 100)"), _cell("1 (1%)"), _cell("95 (95%)"), _cell("4 (4%)")],
+            [_cell("Placebo (n = 98)"), _cell("2 (2%)"), _cell("90 (92%)"), _cell("6 (6%)")]]
+    b.table("Table 3", [("Radiotherapy delivered; data are n (%)", "", "")], rows=rows,
+            notes=[("a", [("Full dose.", "", "")]),
+                   ("b", [("Patients were re-planned after week 2.", "", "")])],
+            header_rows=2)
+    names = read_names(tmp_path / "trial.yaml")
+    drafted = [d.fields for d in draft_document(b.build(), names, "paper")]
+    full = _at(drafted, "Placebo (n = 98)", "Dose (Gy) / 44–46", "count")
+    assert (full["arm"], full["category"]) == ("placebo", "Dose (Gy): 44–46 (full dose)")
+    high = _at(drafted, "Drug X (n = 100)", "Dose (Gy) / >46", "count")
+    assert high["category"] == "Dose (Gy): >46"
 
 
 # ------------------------------------------------------------- a column of levels

@@ -36,6 +36,7 @@ from trialrecon.dossier.draft import cues, regression
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
+from trialrecon.dossier.draft.measureblocks import after_labels
 from trialrecon.dossier.draft.methodtests import method_models, model_test, table_models
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import Item, find_items
@@ -427,6 +428,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _row_arm(row, col, lab, names)
         _denominator(v, row, col, item, lab, items)
         _optional(v, row, col, cell.marks, lab, names)
+        after_labels(v, row, col, lab)  # a note's set, a measurement block
         if regression.is_model_cell(v, col, lab):
             regression.label_model_row(v, row, col, lab, names, refs)
         if not lab.unit:

@@ -77,8 +77,6 @@ class Label:
         self.guesses.append(what)
 
 
-
-
 def _group(row: Row) -> str:
     """The heading a row stands under (the innermost), or ""."""
     return row.group.split(" / ")[-1] if row.group else ""
@@ -464,11 +462,13 @@ def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
 
 
 def _continuous(v: TableView, row: Row) -> bool:
-    """The row's arm cells print means or medians, no count with a percentage."""
+    """The row's arm cells print means or medians, no count with a percentage (a "%" in
+    the cell, or "59 (96.7)" under a stub whose legend says "(%)")."""
     cells = [v.table.cell_at(row.index, c.index).plain for c in v.columns
              if c.arm and not c.between and v.table.is_origin(row.index, c.index)]
     cells = [x for x in cells if re.search(r"\d", x)]
-    return bool(cells) and not any("%" in x for x in cells) and all(
+    counted = "%" in row.stub and all(re.match(r"\s*\d+\s*\(", x) for x in cells)
+    return bool(cells) and not counted and not any("%" in x for x in cells) and all(
         "±" in x or re.search(r"\d[.,·]\d", x) for x in cells)
 
 
@@ -548,7 +548,10 @@ def _baseline_quantity(v: TableView, row: Row, col: Column, lab: Label,
 
 # a stub that is a response category and nothing else ("PR", "Stable disease")
 _RESPONSE_STUB = re.compile(r"^(?:complete|partial)\s+(?:response|remission)|^stable disease|"
-                            r"^progressive disease|^(?:cr|pr|sd|pd)$", re.IGNORECASE)
+                            r"^progressive disease|^(?:cr|pr|sd|pd|cri|crh|mlfs)$|^cr with "
+                            r"(?:incompl|partial)|^morphologic(?:al)? leuka?emia|^(?:primary )?"
+                            r"(?:resistant|refractory) disease$|^(?:induction death|death in "
+                            r"aplasia)$", re.I)  # and the levels of acute leukaemia
 
 
 def _response_quantity(row: Row, lab: Label) -> None:

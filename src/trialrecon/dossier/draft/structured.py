@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.cells import arm_sizes, draft_table
 from trialrecon.dossier.draft.cimethods import apply_ci_method
+from trialrecon.dossier.draft.crosslevels import name_unnamed_levels
 from trialrecon.dossier.draft.crossref import borrow_labels, index_cells
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
@@ -312,6 +313,7 @@ def draft_document(doc: Document, names: Names, source_id: str,
         drafts.extend(draft_table(doc, v, names, source_id, sizes, tests, population,
                                   several_ae))
     table_rows = [d for d in drafts if d.fields["row"] or d.fields["column"]]
+    name_unnamed_levels(table_rows)
     _collisions(table_rows, by_row=True)
     cells = index_cells(table_rows)
     table_index = index_rows(table_rows)

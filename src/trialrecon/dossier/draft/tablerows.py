@@ -122,7 +122,7 @@ _TEST_VALUES = {**dict.fromkeys(("chi_square", "chi_square_yates", "fisher_exact
                 **dict.fromkeys(("t_test", "welch_t_test", "paired_t_test", "wilcoxon_rank_sum",
                                  "wilcoxon_signed_rank", "anova", "kruskal_wallis"), "measure")}
 _CLAUSE = re.compile(r";\s*|,\s*(?:and\s+|or\s+|while\s+|whereas\s+)?|"
-                     r"\s+(?:and|or|while|whereas)\s+")
+                     r"\s+(?:and|or|while|whereas)\s+|\s+(?=(?:except|apart from|other than)\b)")
 # the formats of a row that say it prints counts, or measurements ("(%)" alone is no count:
 # "HbA (%)" is a mean of a percentage)
 _COUNT_FORMATS = frozenset({"n_pct", "pct_n", "n"})
@@ -256,16 +256,31 @@ def table_test(v: TableView, row: Row, col: Column, marks: tuple[str, ...]) -> t
               caption_tests(f"{row.notes} {row.stub}"),
               tuple(dict.fromkeys(v.tests.get("", ()) + caption_tests(col.notes))),
               v.caption_tests)
+    trailing = re.search(r"([*†‡§¶#]+)\s*$", v.table.cell_at(row.index, col.index).plain)
     for pairs in levels:
         if not pairs:
             continue
-        test = caption_test(pairs, counts, measure, row.stub)
+        test = _marked_exception(pairs, trailing.group(1) if trailing else "", marks) or \
+            caption_test(pairs, counts, measure, row.stub)
         if test:
             return test, ""
         if all(kind.startswith("except ") for kind, _ in pairs):
             continue  # only the rows an exception names
         return "", "test: notes name several tests, not which is this row's"
     return "", ""
+
+
+def _marked_exception(pairs: tuple[tuple[str, str], ...], trailing: str,
+                      marks: tuple[str, ...]) -> str:
+    """The test of an exception a caption or note names by a mark ("tests are by Wilcoxon
+    rank-sum test except for *(log-rank test)") when the P value carries that mark, as a
+    footnote mark or as a symbol printed after the number ("<0.0001*"); else ""."""
+    for kind, test in pairs:
+        if kind.startswith("except "):
+            for symbol in re.findall(r"[*†‡§¶#]+", kind):
+                if symbol == trailing or symbol in marks:
+                    return test
+    return ""
 
 
 # a note's sentence about the table's effects or their model ("P-values and hazard ratios come
