@@ -38,7 +38,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trialrecon.dossier.draft import textflow, textnamed, textrules, textsaid, textshapes
+from trialrecon.dossier.draft import (
+    textflow,
+    textnamed,
+    textrules,
+    textsaid,
+    textshapes,
+    textterms,
+)
 from trialrecon.dossier.draft.drafter import Draft, Unit
 from trialrecon.dossier.draft.lexicon import Hit, Names
 from trialrecon.dossier.draft.normalise import fold
@@ -457,6 +464,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_landmarks(s)
     label_effects(s)
     textrules.label_named(s)
+    textterms.label_levels_after(s)
     textsaid.flag_later_baseline(s)
     textrules.label_responses(s)
     textshapes.label_treatment(s)
