@@ -1,0 +1,74 @@
+"""The term a sentence prints right after a number (draft/textterms.py, data/raw/README.md).
+
+A fictional paper written here: a baseline table with two characteristics printed as group
+rows over their levels, and a Results paragraph that lists levels with each number before
+its level ("5% favourable, 70% intermediate and 25% adverse"). The data dictionary's
+category rule (step 2) makes the table's rows ``Cytogenetics: Intermediate``; a sentence
+reuses the table's category; the words before a listed number name the previous level.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fictional_trial import trial_yaml
+
+from trialrecon.dossier.draft import draft_source, read_names
+
+TABLE = ("<table><caption>Table 1. Baseline characteristics</caption><thead><tr>"
+         "<th>Characteristic</th><th>Drug X (n=60)</th><th>Placebo (n=60)</th></tr></thead>"
+         "<tbody><tr><td>Cytogenetics</td><td></td><td></td></tr>"
+         "<tr><td>Favourable</td><td>3 (5%)</td><td>3 (5%)</td></tr>"
+         "<tr><td>Intermediate</td><td>41 (68%)</td><td>43 (72%)</td></tr>"
+         "<tr><td>Adverse</td><td>16 (27%)</td><td>14 (23%)</td></tr>"
+         "<tr><td>Histology</td><td></td><td></td></tr>"
+         "<tr><td>Adenocarcinoma</td><td>38 (63%)</td><td>38 (63%)</td></tr>"
+         "<tr><td>Squamous</td><td>22 (37%)</td><td>22 (37%)</td></tr></tbody></table>")
+
+
+def _results(tmp_path: Path, sentence: str) -> list:
+    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text(f"<html><body><h2>Results</h2><p>We randomly assigned 120 patients. "
+                     f"{sentence}</p>{TABLE}</body></html>", encoding="utf-8")
+    drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")[1]
+    return [d for d in drafted if d.fields["location"] == "Results"]
+
+
+@pytest.mark.parametrize(("sentence", "labels"), [
+    ("Cytogenetic risk was 5% favourable, 70% intermediate and 25% adverse.",
+     {"5": "Cytogenetics: Favourable", "70": "Cytogenetics: Intermediate",
+      "25": "Cytogenetics: Adverse"}),
+    ("Overall, 44 patients (37%) had squamous histology.",
+     {"44": "Histology: Squamous", "37": "Histology: Squamous"}),
+    ("In all, 76 (63%) had adenocarcinoma and 44 (37%) squamous tumours.",
+     {"76": "Histology: Adenocarcinoma", "63": "Histology: Adenocarcinoma",
+      "44": "Histology: Squamous", "37": "Histology: Squamous"}),
+])
+def test_a_level_printed_after_its_number_names_the_tables_row(tmp_path, sentence, labels):
+    rows = {d.fields["value"]: d for d in _results(tmp_path, sentence)}
+    for value, category in labels.items():
+        row = rows[value]
+        assert (row.fields["quantity"], row.fields["category"]) == ("baseline", category)
+        assert row.needs_review  # the sentence may count the level in fewer patients
+
+
+def test_a_level_not_first_after_the_number_names_nothing(tmp_path):
+    """"44 patients (37%) were men with adverse events": the first thing named after the
+    number is no level of a table's characteristic, so no level row is taken."""
+    rows = _results(tmp_path, "Of them, 44 patients (37%) were treated for adverse events.")
+    assert all(not d.fields["category"].startswith("Cytogenetics") for d in rows)
+
+
+@pytest.mark.parametrize(("sentence", "value", "category"), [
+    ("The median follow-up was 38 months (IQR 30-47) for those still alive.", "38",
+     "survivors"),
+    ("At a median follow-up of 38 months (IQR 30-47), 60 patients were alive.", "38", ""),
+])
+def test_whose_follow_up_may_follow_its_spread(tmp_path, sentence, value, category):
+    """The follow-up terms (data dictionary: "among survivors, 31.0 months" is
+    ``survivors``) may be printed after the median's spread; a clause after a comma that
+    counts patients alive is no term of the median."""
+    row = next(d for d in _results(tmp_path, sentence) if d.fields["value"] == value)
+    assert (row.fields["quantity"], row.fields["category"]) == ("follow_up", category)
