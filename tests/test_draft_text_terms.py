@@ -72,3 +72,27 @@ def test_whose_follow_up_may_follow_its_spread(tmp_path, sentence, value, catego
     counts patients alive is no term of the median."""
     row = next(d for d in _results(tmp_path, sentence) if d.fields["value"] == value)
     assert (row.fields["quantity"], row.fields["category"]) == ("follow_up", category)
+
+
+ENDPOINTS = ("endpoints:\n  - id: spcr\n    label: \"survival from CR (survival post CR)\"\n"
+             "  - id: sprel\n    label: \"survival from relapse (survival post relapse)\"\n")
+
+
+@pytest.mark.parametrize(("sentence", "quantity"), [
+    ("No difference was found in overall survival (23% vs 22%; HR 1.08 (0.93-1.26), "
+     "P=0.3).", "os_hr"),
+    ("No difference was found in relapse-free survival (HR 0.99 (0.83-1.19), P=0.9) or "
+     "survival from CR (20% vs 23%; HR 0.96 (0.80-1.16), P=0.7).", "spcr_hr"),
+])
+def test_a_word_two_declared_endpoints_share_names_neither(tmp_path, sentence, quantity):
+    """Two declared endpoints whose labels share their first words ("survival from CR",
+    "survival from relapse"): "overall survival" and "survival from CR" before a hazard
+    ratio name the endpoint they print in full, not the last declared endpoint whose
+    shared word ("survival") stands in them."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml() + ENDPOINTS, encoding="utf-8")
+    paper = tmp_path / "paper.html"
+    paper.write_text(f"<html><body><h2>Results</h2><p>{sentence}</p></body></html>",
+                     encoding="utf-8")
+    drafted = draft_source(paper, read_names(tmp_path / "trial.yaml"), "paper")[1]
+    last_hr = [d for d in drafted if d.fields["statistic"] == "estimate"][-1]
+    assert last_hr.fields["quantity"] == quantity
