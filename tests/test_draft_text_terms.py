@@ -24,7 +24,13 @@ TABLE = ("<table><caption>Table 1. Baseline characteristics</caption><thead><tr>
          "<tr><td>Adverse</td><td>16 (27%)</td><td>14 (23%)</td></tr>"
          "<tr><td>Histology</td><td></td><td></td></tr>"
          "<tr><td>Adenocarcinoma</td><td>38 (63%)</td><td>38 (63%)</td></tr>"
-         "<tr><td>Squamous</td><td>22 (37%)</td><td>22 (37%)</td></tr></tbody></table>")
+         "<tr><td>Squamous</td><td>22 (37%)</td><td>22 (37%)</td></tr>"
+         "<tr><td>Disease stage</td><td></td><td></td></tr>"
+         "<tr><td>II</td><td>18 (30%)</td><td>18 (30%)</td></tr>"
+         "<tr><td>III</td><td>42 (70%)</td><td>42 (70%)</td></tr>"
+         "<tr><td>Smoking history</td><td></td><td></td></tr>"
+         "<tr><td>Never smoker</td><td>2 (3%)</td><td>1 (2%)</td></tr>"
+         "<tr><td>Current smoker</td><td>58 (97%)</td><td>59 (98%)</td></tr></tbody></table>")
 
 
 def _results(tmp_path: Path, sentence: str) -> list:
@@ -45,6 +51,11 @@ def _results(tmp_path: Path, sentence: str) -> list:
     ("In all, 76 (63%) had adenocarcinoma and 44 (37%) squamous tumours.",
      {"76": "Histology: Adenocarcinoma", "63": "Histology: Adenocarcinoma",
       "44": "Histology: Squamous", "37": "Histology: Squamous"}),
+    # the characteristic's word before the level, a denominator after the count
+    ("Overall, 84 (70%) of 120 were stage III.",
+     {"84": "Disease stage: III", "70": "Disease stage: III"}),
+    # a level of two words, one of them vague ("never"), that one row of the tables has
+    ("Less than 3% of patients were never smokers.", {"3": "Smoking history: Never smoker"}),
 ])
 def test_a_level_printed_after_its_number_names_the_tables_row(tmp_path, sentence, labels):
     rows = {d.fields["value"]: d for d in _results(tmp_path, sentence)}

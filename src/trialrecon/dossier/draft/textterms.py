@@ -44,7 +44,8 @@ def _following(s: Sentence, end: int) -> list[str]:
     nexts = [s.span(r)[0] for r in s.rows if r.item is not None and s.span(r)[0] >= end]
     stop = min(nexts, default=len(s.low))
     cut = _BREAK.search(s.low, end, stop)
-    text = s.low[end:cut.start() if cut else stop]
+    # a denominator printed after the count is part of it ("426 (78%) of 547 were stage III")
+    text = re.sub(r"^[\s%)\]]*of\s+\d[\d,]*\b", "", s.low[end:cut.start() if cut else stop])
     words = [w for w in re.findall(r"[a-z0-9][a-z0-9'’/+-]*", text)]
     while words and words[0] in _LINK:
         words.pop(0)
@@ -56,15 +57,21 @@ def _level_after(s: Sentence, following: list[str]) -> Named | None:
     if not following:
         return None
     sentence = content_keys(s.low)
+    levelled = [e for e in s.ctx.tables.entries
+                if e.quantity in _LEVELLED and e.level and e.statistics & _COUNTED]
     fits: dict[str, Named] = {}
-    for e in s.ctx.tables.entries:
-        if e.quantity not in _LEVELLED or not e.level or not e.statistics & _COUNTED:
-            continue
-        if following[0] not in e.level or not e.level <= set(following[:len(e.level) + 1]):
-            continue  # the level must be the first thing named after the number
+    for e in levelled:
         group = e.keys - e.level
-        if e.level not in s.ctx.tables.distinct and not group & sentence:
-            continue  # an ambiguous level needs its characteristic named
+        words = list(following)
+        while words and words[0] in group and words[0] not in e.level:
+            words.pop(0)  # "were stage III": the characteristic's word before its level
+        if not words or words[0] not in e.level or \
+                not e.level <= set(words[:len(e.level) + 1]):
+            continue  # the level must be the first thing named after the number
+        one_row = sum(o.level == e.level for o in levelled) == 1
+        if e.level not in s.ctx.tables.distinct and not group & sentence and \
+                not (one_row and len(e.level) > 1):
+            continue  # a level of vague words needs its characteristic named
         fits.setdefault(e.category, e)
     if len(fits) != 1:
         return None
