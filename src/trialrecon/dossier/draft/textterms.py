@@ -1,5 +1,6 @@
-"""The term a sentence prints right after a number: the level of a characteristic it counts.
+"""The terms a sentence prints at its numbers: a level after a count, an outcome before them.
 
+**A level after a count.**
 A trial report lists the levels of a characteristic with each number before its level:
 "cytogenetic risk was 4% favourable, 73% intermediate and 23% adverse", "72% had de novo
 AML, 17% secondary AML", "106 patients (66.2%) had adenocarcinoma", "426 (78%) of 547 were
@@ -14,6 +15,15 @@ The level alone says which row only when one row of the tables has it (``Cytogen
 Intermediate`` and ``Wheatley group: Intermediate`` would both fit "intermediate"); then the
 characteristic's own words must stand in the sentence too. The label stays a guess (the
 sentence may count the level in a subset of the patients the table counts).
+
+**An outcome before a parenthesis of counts.** "There was no increase in venous
+thromboembolic events (39 [3%] patients in the A group vs 37 [3%] in the B group; p=0.98)",
+"Seizure was the most common safety outcome (77 [7%] ... vs 85 [7%])": the numbers of a
+parenthesis that opens on a count are of the term printed right before it (of the subject of
+"X was the most common Y"), an ``outcome`` (the data dictionary: "its category the outcome as
+the paper names it"), or an adverse event when the clause speaks of them. Used only where no
+table row was named (:func:`.textrules.label_named` reuses the table's words first), and a
+guess: the tables may name the same outcome in other words.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.textnames import Named, content_keys, words_at
 from trialrecon.dossier.draft.textrules import guess, is_sure
 
@@ -100,3 +111,127 @@ def label_levels_after(s: Sentence) -> None:
         d.fields["quantity"], d.fields["category"] = pick.quantity, pick.category
         d.rules.append(f"labels: the level '{pick.category}' printed right after the number")
         guess(d, "category: the level printed after the number, as the table names it")
+
+
+# ------------------------------------------------------- "X (n [p%] vs m [q%]; p=...)"
+
+# statistics of an outcome's numbers printed in the parenthesis after its name
+_OUTCOME_STATS = frozenset(("count", "percent", "mean", "median", "sd", "p_value"))
+# quantities a row may have from the nearest term alone, which the printed term corrects
+_LOOSE = frozenset(("", "outcome", "pfs_events", "os_events", "randomized", "enrolled",
+                    "primary_site"))
+# words that end the term before a parenthesis (read backwards from it)
+_TERM_STOP = frozenset(
+    "in of with for to by at on from the a an no any some was were had has have is are been "
+    "be being there and or than between vs versus among after before during within without "
+    "increase increased decrease decreased reduction reduced fewer more less higher lower "
+    "difference differences similar significant significantly not did do does occurred "
+    "reported observed developed experienced had common most frequent frequently these "
+    "this that which who whom their its our receive received receiving given assigned "
+    "allocated randomised randomized treated included including include such as mainly mostly "
+    "especially namely different comparable equal two three four five six seven eight nine "
+    "ten".split())
+# terms that name who or when, not what is counted
+_NOT_A_TERM = re.compile(r"\b(?:groups?|arms?|patients?|participants?|subjects?|women|men|"
+                         r"children|infants|cohorts?|total|overall|population|all|days?|"
+                         r"weeks?|months?|years?|hours?|cycles?|courses?|visits?|baseline)\b")
+
+
+def _term_before(text: str, low: str, paren: int) -> str:
+    """The words printed right before ``paren`` back to a preposition, verb or clause
+    break ("no increase in venous thromboembolic events (" gives "venous thromboembolic
+    events"), as printed; "" when there are none or they name an arm, a time or patients."""
+    words = list(re.finditer(r"[^\s,;:()\[\]]+", low[max(0, paren - 80):paren]))
+    base = max(0, paren - 80)
+    kept: list[re.Match[str]] = []
+    for m in reversed(words):
+        word = m.group()
+        if word in _TERM_STOP or re.search(r"\d", word) or len(kept) == 6 or \
+                re.search(r"[,;:()\[\]]", low[base + m.end():base + (kept[-1].start()
+                                                                    if kept else paren - base)]):
+            break
+        kept.append(m)
+    if not kept:
+        return ""
+    start, end = base + kept[-1].start(), base + kept[0].end()
+    term = text[start:end].strip(" .-")
+    if _NOT_A_TERM.search(low[start:end]) or not re.search(r"[a-z]{4}", low[start:end]):
+        return ""
+    return term
+
+
+# "Seizure was the most common safety outcome (77 [7%] ...)": the subject is the term
+_MOST_COMMON = re.compile(r"\s+(?:was|were)\s+(?:the\s+)?most\s+(?:common|frequent|frequently "
+                          r"reported)\b[^()\[\];]*$")
+# a sentence about adverse events: the term is an event's, whose quantity (grade, serious,
+# related) the sentence's words rarely settle
+_ADVERSE = re.compile(r"adverse|toxicit|side[- ]effect|\bgrade\b|serious|complication")
+
+
+def _quantity_of(low: str, paren: int) -> str:
+    """``outcome``, unless the clause before the parenthesis speaks of adverse events:
+    ``ae_serious`` for serious ones, else no quantity (the grade and relation are the
+    reviewer's to name)."""
+    before = low[max(0, paren - 150):paren]
+    clause = re.split(r";|,\s|\band\b|\.\s", before)[-1]
+    if not _ADVERSE.search(clause):
+        return "outcome"
+    return "ae_serious" if re.search(r"\bserious\b", clause) else ""
+
+
+def _printed_term(text: str, low: str, paren: int) -> str:
+    """The term a parenthesis of numbers is about: the subject of "X was the most common
+    Y (", else the words right before the parenthesis."""
+    common = _MOST_COMMON.search(low[max(0, paren - 120):paren])
+    if common:
+        return _term_before(text, low, max(0, paren - 120) + common.start())
+    return _term_before(text, low, paren)
+
+
+def _open_paren(low: str, start: int) -> int:
+    """The position of the parenthesis ``start`` stands inside (-1 when none)."""
+    depth = 0
+    for i in range(start - 1, -1, -1):
+        c = low[i]
+        if c in ")]":
+            depth += 1
+        elif c in "([":
+            if depth == 0:
+                return i if c == "(" else _open_paren(low, i) if i else -1
+            depth -= 1
+    return -1
+
+
+def label_terms_before(s: Sentence) -> None:
+    """"There was no increase in venous thromboembolic events (39 [3%] patients in the A
+    group vs 37 [3%] in the B group; p=0.98)": the numbers of a parenthesis that opens on a
+    count are of the term printed right before it, an ``outcome`` of that name (the data
+    dictionary: the outcome as the paper names it), when nothing else named their row."""
+    if s.unit.external:
+        return
+    opened: dict[int, str] = {}
+    for d in s.rows:
+        if d.item is None:
+            continue
+        paren = _open_paren(s.low, s.span(d)[0])
+        if paren < 0:
+            continue
+        if paren not in opened:
+            first = min((s.span(r)[0] for r in s.rows if r.item is not None and
+                         s.span(r)[0] > paren), default=-1)
+            opens = first >= 0 and not re.search(r"[a-z]", s.low[paren + 1:first]) and \
+                any(r.fields["statistic"] in ("count", "percent") for r in s.rows
+                    if r.item is not None and s.span(r)[0] == first)
+            opened[paren] = _printed_term(s.unit.text, s.low, paren) if opens else ""
+        term = opened[paren]
+        if term and any(True for _ in s.ctx.names.find(fold(term), "arm")):
+            term = opened[paren] = ""  # "assigned to drug A (274 patients)": an arm
+        if not term or d.fields["category"] or d.fields["statistic"] not in _OUTCOME_STATS \
+                or d.fields["quantity"] not in _LOOSE or is_sure(d, "quantity"):
+            continue
+        d.fields["quantity"] = _quantity_of(s.low, paren)
+        d.fields["category"] = term
+        if d.fields["statistic"] == "p_value":
+            d.fields["arm"] = ""
+        d.rules.append(f"labels: the term printed before the parenthesis ('{term}')")
+        guess(d, "category: the term printed before the numbers (the table's words?)")
