@@ -94,8 +94,9 @@ def label_levels_after(s: Sentence) -> None:
     seen: dict[int, Named] = {}
     for d in s.rows:
         item = d.item
-        if item is None or d.fields["statistic"] not in _COUNTED or \
-                is_sure(d, "quantity") and is_sure(d, "category"):
+        # (a row a table's name before the number labelled for sure is relabelled too: in a
+        # list, the name before a number is the previous number's level)
+        if item is None or d.fields["statistic"] not in _COUNTED:
             continue
         if d.fields["quantity"] not in ("", "outcome", "baseline", "ecog", "prior_treatment",
                                         "male", "female", "age", "baseline_value"):
