@@ -51,6 +51,8 @@ def _results(tmp_path: Path, sentence: str) -> list:
     ("In all, 76 (63%) had adenocarcinoma and 44 (37%) squamous tumours.",
      {"76": "Histology: Adenocarcinoma", "63": "Histology: Adenocarcinoma",
       "44": "Histology: Squamous", "37": "Histology: Squamous"}),
+    ("Three cytogenetic risk groups were defined (5% were favourable, 70% intermediate and "
+     "25% poor).", {"70": "Cytogenetics: Intermediate", "25": "Cytogenetics: Poor"}),
     # the characteristic's word before the level, a denominator after the count
     ("Overall, 84 (70%) of 120 were stage III.",
      {"84": "Disease stage: III", "70": "Disease stage: III"}),
