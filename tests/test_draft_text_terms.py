@@ -142,3 +142,27 @@ def test_the_term_printed_before_a_parenthesis_of_counts(tmp_path, sentence, val
 def test_an_arm_or_a_time_before_a_parenthesis_is_no_term(tmp_path, sentence):
     rows = [d for d in _results(tmp_path, sentence) if d.fields["value"] in ("62", "64")]
     assert rows and all(not d.fields["category"] for d in rows)
+
+
+@pytest.mark.parametrize(("sentence", "value", "score"), [
+    ("More than 95% of patients overall had a performance status of 0–1.", "95", "0-1"),
+    ("The majority (98.1%) were ECOG PS 0 or 1.", "98.1", "0-1"),
+    ("Most had adenocarcinoma (65.2%) and ECOG performance status of 0 to 1 (83.5%).", "83.5",
+     "0-1"),
+    ("In all, 8% had a WHO performance score of >2.", "8", ">2"),
+])
+def test_a_count_at_a_performance_status_score(tmp_path, sentence, value, score):
+    """The data dictionary's ``ecog``: "category is the score"; a range "0 to 1" or "0 or 1"
+    is written ``0-1``; the score printed after the number wins over one printed before."""
+    row = next(d for d in _results(tmp_path, sentence) if d.fields["value"] == value)
+    assert (row.fields["quantity"], row.fields["category"]) == ("ecog", score)
+    assert row.needs_review
+
+
+def test_a_score_named_after_another_characteristic_is_not_its(tmp_path):
+    """"adenocarcinoma (65.2%) and ECOG performance status of 0 to 1": the score after
+    "and" is the next number's, not the percent of adenocarcinoma."""
+    row = next(d for d in _results(tmp_path, "Most had adenocarcinoma (65.2%) and ECOG "
+                                   "performance status of 0 to 1 (83.5%).")
+               if d.fields["value"] == "65.2")
+    assert row.fields["quantity"] != "ecog" or not row.fields["category"]

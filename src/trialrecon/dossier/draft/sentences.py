@@ -466,6 +466,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_named(s)
     textterms.label_levels_after(s)
     textterms.label_terms_before(s)
+    textterms.label_performance_status(s)
     textsaid.flag_later_baseline(s)
     textrules.label_responses(s)
     textshapes.label_treatment(s)

@@ -24,6 +24,11 @@ parenthesis that opens on a count are of the term printed right before it (of th
 the paper names it"), or an adverse event when the clause speaks of them. Used only where no
 table row was named (:func:`.textrules.label_named` reuses the table's words first), and a
 guess: the tables may name the same outcome in other words.
+
+**A performance-status score.** "More than 95% of patients had a performance status of 0–1",
+"ECOG PS 0 or 1", "performance status of 0 to 1 (83.5%)": ``ecog`` with the score as
+category (``0-1``, ``>2``), the score printed right after the number (after the small words
+a count is followed by), else right before it.
 """
 
 from __future__ import annotations
@@ -236,3 +241,48 @@ def label_terms_before(s: Sentence) -> None:
             d.fields["arm"] = ""
         d.rules.append(f"labels: the term printed before the parenthesis ('{term}')")
         guess(d, "category: the term printed before the numbers (the table's words?)")
+
+
+# ------------------------------------------------------------ a performance-status score
+
+# "performance status of 0-1", "ECOG PS 0 or 1", "a WHO performance score of >2"
+_PS = re.compile(r"\b(?:performance[- ]status|performance score|\bps)\b\s*(?:\((?:ecog|who)\)\s*)?"
+                 r"(?:(?:score|grade)\s+)?(?:of\s+)?(<=|>=|<|>|≤|≥)?\s*([0-4])"
+                 r"(?:\s*(?:-|–|to|or|and)\s*([0-4]))?(?!\.?\d|\s*%)")
+
+
+def _score(match: re.Match[str]) -> str:
+    """The ECOG category a printed score names: ``0-1`` for "0 to 1" or "0 or 1"."""
+    sign, low, high = match.group(1) or "", match.group(2), match.group(3)
+    sign = {"≤": "<=", "≥": ">="}.get(sign, sign)
+    return f"{sign}{low}-{high}" if high else f"{sign}{low}"
+
+
+def label_performance_status(s: Sentence) -> None:
+    """"More than 95% of patients had a performance status of 0–1", "ECOG performance
+    status of 0 to 1 (83.5%)": a count or percent of patients at a performance-status
+    score is ``ecog`` with the score as category (the data dictionary: "category is the
+    score"), the score printed right after the number, else right before it; a guess."""
+    if s.unit.external or not re.search(r"performance|\bps\b", s.low):
+        return
+    for d in s.rows:
+        if d.item is None or d.fields["statistic"] not in _COUNTED or \
+                d.fields["quantity"] not in ("", "ecog", "baseline", "outcome", "age"):
+            continue
+        # (the number's own start: a score may be read as the count of a percent after it,
+        # "status of 0 to 1 (83.5%)")
+        start, end = s.span(d)[0], s.group_span(d)[1]
+        after = _PS.search(s.low[end:end + 70])
+        gap = s.low[end:end + after.start()] if after else ""
+        if after and set(re.findall(r"[a-z]+|\d", gap)) <= _LINK | {"ecog", "who", "overall"}:
+            found = after
+        else:
+            before = list(_PS.finditer(s.low[max(0, start - 70):start]))
+            tail = s.low[max(0, start - 70) + before[-1].end():start] if before else ""
+            found = before[-1] if before and re.fullmatch(r"[\s(\[,:]*", tail) else None
+        if found is None:
+            continue
+        d.fields["quantity"], d.fields["category"] = "ecog", _score(found)
+        d.rules.append(f"labels: the performance-status score printed at the number "
+                       f"({d.fields['category']})")
+        guess(d, "category: the performance-status score printed at the number")
