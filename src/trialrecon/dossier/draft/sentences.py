@@ -19,7 +19,9 @@ writes it and corrects them:
 - **effects** (:mod:`.texteffects`): "(RR 0.75, 95% CI 0.51–1.11; P = 0.14)", "adjusted
   odds ratio 0.88", "HR for death 0.7": the effect quantity, its adjustment and category;
 - **categories**: an outcome, characteristic or adverse event the sentence names takes the
-  category (and quantity) of the table row that reports it;
+  category (and quantity) of the table row that reports it; the terms printed at the numbers
+  (a level after a count, an outcome before a parenthesis of counts, a performance-status
+  score) are read by :mod:`.textterms`;
 - the other shapes of trial reports (landmark rates, designs, doses and schedules, dates,
   follow-up, units after numbers) are in :mod:`.textrules` and :mod:`.textshapes`, the flow
   of patients in :mod:`.textflow`;

@@ -41,8 +41,12 @@ from trialrecon.dossier.draft.textnames import Named, content_keys, words_at
 from trialrecon.dossier.draft.textrules import guess, is_sure
 
 if TYPE_CHECKING:
+    from trialrecon.dossier.draft.drafter import Draft
     from trialrecon.dossier.draft.sentences import Sentence
 
+# how this module's rules begin in a row's rules (:mod:`.restate` leaves such rows alone:
+# the sentence named what they are of)
+RULES = ("labels: the level", "labels: the term printed", "labels: the performance-status")
 # quantities whose table rows are the levels of one characteristic
 _LEVELLED = frozenset(("baseline", "ecog", "prior_treatment"))
 # statistics of a count of patients at a level
@@ -174,15 +178,15 @@ _MOST_COMMON = re.compile(r"\s+(?:was|were)\s+(?:the\s+)?most\s+(?:common|freque
 _ADVERSE = re.compile(r"adverse|toxicit|side[- ]effect|\bgrade\b|serious|complication")
 
 
-def _quantity_of(low: str, paren: int) -> str:
+def _quantity_of(low: str, paren: int, current: str) -> str:
     """``outcome``, unless the clause before the parenthesis speaks of adverse events:
-    ``ae_serious`` for serious ones, else no quantity (the grade and relation are the
-    reviewer's to name)."""
+    ``ae_serious`` for serious ones, else the quantity the row has (the grade and relation
+    are the reviewer's to name)."""
     before = low[max(0, paren - 150):paren]
     clause = re.split(r";|,\s|\band\b|\.\s", before)[-1]
     if not _ADVERSE.search(clause):
         return "outcome"
-    return "ae_serious" if re.search(r"\bserious\b", clause) else ""
+    return "ae_serious" if re.search(r"\bserious\b", clause) else current
 
 
 def _printed_term(text: str, low: str, paren: int) -> str:
@@ -208,39 +212,48 @@ def _open_paren(low: str, start: int) -> int:
     return -1
 
 
+def _free(d: Draft) -> bool:
+    """Whether nothing else named what ``d`` is of."""
+    return not d.fields["category"] and d.fields["quantity"] in _LOOSE and \
+        not is_sure(d, "quantity")
+
+
+def _opens_on_a_count(s: Sentence, paren: int) -> bool:
+    """The parenthesis at ``paren`` opens on a count or percent ("(39 [3%] patients")."""
+    first = min((s.span(r)[0] for r in s.rows if r.item is not None and
+                 s.span(r)[0] > paren), default=-1)
+    return first >= 0 and not re.search(r"[a-z]", s.low[paren + 1:first]) and any(
+        r.fields["statistic"] in ("count", "percent") for r in s.rows
+        if r.item is not None and s.span(r)[0] == first)
+
+
 def label_terms_before(s: Sentence) -> None:
     """"There was no increase in venous thromboembolic events (39 [3%] patients in the A
     group vs 37 [3%] in the B group; p=0.98)": the numbers of a parenthesis that opens on a
     count are of the term printed right before it, an ``outcome`` of that name (the data
-    dictionary: the outcome as the paper names it), when nothing else named their row."""
+    dictionary: the outcome as the paper names it), when nothing else named any of them
+    (the numbers of one parenthesis are of one thing: a table's name for one of them is the
+    others' too)."""
     if s.unit.external:
         return
-    opened: dict[int, str] = {}
+    inside: dict[int, list[Draft]] = {}
     for d in s.rows:
-        if d.item is None:
+        paren = _open_paren(s.low, s.span(d)[0]) if d.item is not None else -1
+        if paren >= 0 and d.fields["statistic"] in _OUTCOME_STATS:
+            inside.setdefault(paren, []).append(d)
+    for paren, rows in inside.items():
+        if not all(_free(d) for d in rows) or not _opens_on_a_count(s, paren):
             continue
-        paren = _open_paren(s.low, s.span(d)[0])
-        if paren < 0:
-            continue
-        if paren not in opened:
-            first = min((s.span(r)[0] for r in s.rows if r.item is not None and
-                         s.span(r)[0] > paren), default=-1)
-            opens = first >= 0 and not re.search(r"[a-z]", s.low[paren + 1:first]) and \
-                any(r.fields["statistic"] in ("count", "percent") for r in s.rows
-                    if r.item is not None and s.span(r)[0] == first)
-            opened[paren] = _printed_term(s.unit.text, s.low, paren) if opens else ""
-        term = opened[paren]
-        if term and any(True for _ in s.ctx.names.find(fold(term), "arm")):
-            term = opened[paren] = ""  # "assigned to drug A (274 patients)": an arm
-        if not term or d.fields["category"] or d.fields["statistic"] not in _OUTCOME_STATS \
-                or d.fields["quantity"] not in _LOOSE or is_sure(d, "quantity"):
-            continue
-        d.fields["quantity"] = _quantity_of(s.low, paren)
-        d.fields["category"] = term
-        if d.fields["statistic"] == "p_value":
-            d.fields["arm"] = ""
-        d.rules.append(f"labels: the term printed before the parenthesis ('{term}')")
-        guess(d, "category: the term printed before the numbers (the table's words?)")
+        term = _printed_term(s.unit.text, s.low, paren)
+        if not term or any(True for _ in s.ctx.names.find(fold(term), "arm")):
+            continue  # "assigned to drug A (274 patients)": an arm
+        for d in rows:
+            d.fields["quantity"] = _quantity_of(s.low, paren, d.fields["quantity"])
+            d.fields["category"] = term
+            if d.fields["statistic"] == "p_value":
+                d.fields["arm"] = ""
+            d.rules.append(f"labels: the term printed before the parenthesis ('{term}')")
+            guess(d, "category: the term printed before the numbers (the table's words?)")
 
 
 # ------------------------------------------------------------ a performance-status score
