@@ -216,10 +216,24 @@ def endpoint_of(text: str, declared: tuple[tuple[str, tuple[str, ...]], ...] = (
     return min(vocabulary, key=lambda s: (s[0], s[0] - s[1]))[2] if vocabulary else ""
 
 
-def _declared_spans(low: str, declared: tuple[tuple[str, tuple[str, ...]], ...]
-                    ) -> list[tuple[int, int, str]]:
-    """Where each declared endpoint's names stand in ``low``; a name two declared endpoints
-    share ("cumulative incidence", "survival from") names neither."""
+def endpoint_names_at(text: str, declared: tuple[tuple[str, tuple[str, ...]], ...]
+                      ) -> list[tuple[int, int, str]]:
+    """Every place ``text`` names a declared endpoint, as (start, end, id): a name two
+    declared endpoints share ("survival from") and a name inside a longer endpoint name
+    ("survival" of a declared "survival from CR" inside "overall survival" or "relapse-free
+    survival") left out."""
+    low = plain(text)
+    spans = _declared_spans(low, declared, every_place=True)
+    vocabulary = [(m.start(), m.end(), key) for key, patterns in _section("endpoint_terms")
+                  for p in patterns for m in p.finditer(low)]
+    return [s for s in spans if not _inside(s, spans + vocabulary)]
+
+
+def _declared_spans(low: str, declared: tuple[tuple[str, tuple[str, ...]], ...],
+                    every_place: bool = False) -> list[tuple[int, int, str]]:
+    """Where each declared endpoint's names stand in ``low`` (first place, or every one);
+    a name two declared endpoints share ("cumulative incidence", "survival from") names
+    neither."""
     seen: dict[str, int] = {}
     for _ident, aliases in declared:
         for a in set(aliases):
@@ -229,8 +243,8 @@ def _declared_spans(low: str, declared: tuple[tuple[str, tuple[str, ...]], ...]
         for a in aliases:
             if len(a) <= 2 or seen[a] > 1:
                 continue
-            m = re.search(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])", low)
-            if m:
+            found = re.finditer(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])", low)
+            for m in found if every_place else list(found)[:1]:
                 out.append((m.start(), m.end(), ident))
     return out
 

@@ -37,7 +37,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft import cues, textterms
 from trialrecon.dossier.draft.crossref import (
     BORROWED,
     _name_words,
@@ -311,8 +311,9 @@ def _lone_cells(numbers: list[_Number], chosen: Chosen, index: RowIndex,
         d = x.draft
         if i in chosen or d.fields["quantity"] not in _UNREAD or "." not in d.fields["value"] \
                 or d.fields["statistic"] == "p_value" or is_sure(d, "quantity") or \
-                any(r.startswith(("labels: those of", RULE, LONE)) for r in d.rules):
-            continue  # a row some rule labelled from the tables already
+                any(r.startswith(("labels: those of", RULE, LONE, *textterms.RULES))
+                    for r in d.rules):
+            continue  # a row some rule labelled (from the tables, or the sentence's term)
         fit = [c for c in index.by_value.get(x.value, ()) if _same(x, c) and _fits(x, c, grade)]
         if len(fit) != 1:
             continue

@@ -19,7 +19,9 @@ writes it and corrects them:
 - **effects** (:mod:`.texteffects`): "(RR 0.75, 95% CI 0.51–1.11; P = 0.14)", "adjusted
   odds ratio 0.88", "HR for death 0.7": the effect quantity, its adjustment and category;
 - **categories**: an outcome, characteristic or adverse event the sentence names takes the
-  category (and quantity) of the table row that reports it;
+  category (and quantity) of the table row that reports it; the terms printed at the numbers
+  (a level after a count, an outcome before a parenthesis of counts, a performance-status
+  score) are read by :mod:`.textterms`;
 - the other shapes of trial reports (landmark rates, designs, doses and schedules, dates,
   follow-up, units after numbers) are in :mod:`.textrules` and :mod:`.textshapes`, the flow
   of patients in :mod:`.textflow`;
@@ -39,7 +41,14 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from trialrecon.dossier.draft import textflow, textnamed, textrules, textsaid, textshapes
+from trialrecon.dossier.draft import (
+    textflow,
+    textnamed,
+    textrules,
+    textsaid,
+    textshapes,
+    textterms,
+)
 from trialrecon.dossier.draft.drafter import Draft, Unit
 from trialrecon.dossier.draft.externalrows import label_external
 from trialrecon.dossier.draft.lexicon import Hit, Names
@@ -460,6 +469,9 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_landmarks(s)
     label_effects(s)
     textrules.label_named(s)
+    textterms.label_levels_after(s)
+    textterms.label_terms_before(s)
+    textterms.label_performance_status(s)
     textsaid.flag_later_baseline(s)
     textrules.label_responses(s)
     textshapes.label_treatment(s)

@@ -88,9 +88,10 @@ def hr_named(text: str, span: tuple[int, int], names: Names) -> str:
     if m:
         return _endpoint_in(m.group(1), names)
     clause = re.split(r"\.\s", text[:span[0]])[-1]
-    declared = [(m.start(), ident) for ident, aliases in names.endpoints for a in aliases
-                if len(a) > 2 for m in re.finditer(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])",
-                                                   fold(clause))]
+    # the declared endpoint named last before the number ("overall survival" names no
+    # declared "survival post relapse" by its word "survival")
+    declared = [(start, ident) for start, _, ident in
+                cues.endpoint_names_at(clause, names.endpoints)]
     if declared:
         return max(declared)[1]
     spots = [(m.start(), _endpoint_in(m.group(), names)) for m in re.finditer(

@@ -467,8 +467,13 @@ def label_follow_up(s: Sentence) -> None:
             continue
         # the terms of the clause the number stands in: a sentence may give two groups'
         # follow-up ("3836 days in survivors ... 2505 days in non-survivors")
+        # (whose follow-up may be said after the number's spread: "45 months (IQR 35-58)
+        # for those still alive")
         start = s.span(d)[0]
-        clause = _clause(s.low[max(0, start - 90):start], s.low[start:start + 40])
+        after = re.sub(r"\s*[(\[][^()\[\]]*[)\]]|^[^()\[\]]*[)\]]", "",
+                       s.low[start:start + 100])  # a spread's own parenthesis closed too
+        after = re.split(r"[,.]\s", after[:40])[0]
+        clause = _clause(s.low[max(0, start - 90):start], after)
         if re.search(r"non-?surviv|deceased|who died|dead\b", clause):
             d.fields["category"] = ""
             guess(d, "category: the follow-up of patients who died, no term of the vocabulary")
