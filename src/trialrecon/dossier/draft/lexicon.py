@@ -253,6 +253,8 @@ def _aliases(ident: str, label: str) -> tuple[str, ...]:
     initials = _initials(label)
     if len(initials) >= 2:
         out.add(initials)
+    # "Nimotuzumab+Gefitinib" is printed "nimotuzumab plus gefitinib" in the text
+    out.update(re.sub(r"\s*\+\s*", " plus ", a) for a in list(out) if "+" in a)
     return tuple(sorted(a for a in out if a and len(a) > 1))
 
 

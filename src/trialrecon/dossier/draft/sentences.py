@@ -38,7 +38,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trialrecon.dossier.draft import textflow, textnamed, textrules, textsaid, textshapes
+from trialrecon.dossier.draft import (
+    textflow,
+    textnamed,
+    textrules,
+    textruns,
+    textsaid,
+    textshapes,
+)
 from trialrecon.dossier.draft.drafter import Draft, Unit
 from trialrecon.dossier.draft.lexicon import Hit, Names
 from trialrecon.dossier.draft.normalise import fold
@@ -162,6 +169,10 @@ def arm_hits(low: str, ctx: TextContext) -> list[Hit]:
     for arm, m in found:
         if not any(h.start < m.end() and m.start() < h.end for h in hits):
             hits.append(Hit(arm, m.group(), m.start(), m.end()))
+    for hit in textruns.shared_noun_hits(low, {a.ident: a.aliases
+                                               for a in ctx.names.randomized_arms}):
+        if not any(h.start < hit.end and hit.start < h.end for h in hits):
+            hits.append(hit)
     return sorted(hits, key=lambda h: h.start)
 
 
@@ -236,6 +247,8 @@ def _ordered_vs(s: Sentence, heads: list[Draft], spans: list[tuple[int, int]],
                     for x, y in zip(after[:-1], after[1:], strict=True)):
                 for k, i in enumerate(run):
                     out[id(heads[i])] = (names[k], "the arms named after 'a vs b', in order")
+            for i, arm, rule in textruns.arm_after_pair(s, run, heads, after):
+                out[id(heads[i])] = (arm, rule)
             continue
         if not ordered:
             for a in s.arms:
@@ -263,11 +276,14 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
     out: dict[int, tuple[str, str]] = {}
     if not heads:
         return out
-    listed = _respectively(s, heads) if s.arms else None
+    listed = (_respectively(s, heads) or textruns.respectively_runs(s, heads)) if s.arms \
+        else None
     if listed:
         return {k: (v, "respectively") for k, v in listed.items()}
     spans = [s.group_span(h) for h in heads]
     _ordered_vs(s, heads, spans, out)
+    for h, arm, rule in textruns.arms_listed_before(s, heads):
+        out.setdefault(id(h), (arm, rule))
     if not s.arms:
         return out
     after_of: dict[int, Hit] = {}
@@ -301,8 +317,11 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
         hit = first.get(i) or second.get(i)
         if hit is not None:
             how = "before" if hit is before_of.get(i) else "after"
-            if how == "before" and after_of.get(i - 1) is hit and \
-                    h.fields["quantity"] in _TRIAL_TIMES:
+            if how == "before" and after_of.get(i - 1) is hit:
+                if h.fields["quantity"] not in _TRIAL_TIMES:
+                    # "2.0 and 14.5 months in A and 2.8 and 13.2 months in B": the arm
+                    # named after the number before is that number's ('and', 'vs' decide)
+                    continue
                 # "111 deaths in the control group during a mean follow-up of 4.2 years":
                 # the arm the number before names after it is not a whole-trial number's
                 how = "far from"
@@ -398,7 +417,8 @@ def label_arms(s: Sentence) -> None:
         elif got:
             d.fields["arm"] = got[0]
             d.rules.append(f"arm: {got[1]}")
-            if got[1].startswith(("the other", "'and'", "far", "'a vs b' with")):
+            if got[1].startswith(("the other", "'and'", "far", "'a vs b' with",
+                                  "the arms listed before 'a and b'")):
                 guess(d, f"arm: {got[1]}")
         elif pooled and (q in _PATIENT_LEVEL or q.startswith(("ae_", "trae_"))):
             d.fields["arm"] = pooled
@@ -447,6 +467,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
         return rows
     s = Sentence(unit, fold(unit.text), rows, ctx)
     s.arms = arm_hits(s.low, ctx)
+    textruns.share_units(s)
     textrules.label_units(s)
     textshapes.label_conduct(s)
     textshapes.label_design(s)
