@@ -45,6 +45,7 @@ from trialrecon.dossier.draft import (
     textruns,
     textsaid,
     textshapes,
+    textstats,
 )
 from trialrecon.dossier.draft.drafter import Draft, Unit
 from trialrecon.dossier.draft.lexicon import Hit, Names
@@ -299,8 +300,8 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
             r"[\s,]*(?:[a-z-]+\s+){0,4}?[(\[]\s*(?:n\s*=\s*)?", s.low[after[0].end:nxt])
         if after and not both and not owned:
             # "12 (10%) of 120 patients in the A group": the denominator is no other number
-            tail = _without_spread(re.sub(r"\bof\s+\d[\d,]*\b", "of",
-                                          s.low[end:after[0].start]))
+            tail = _without_spread(re.sub(r"\bof\s+\d[\d,]*\b", "of", textstats.RATE_PER.sub(
+                " ", s.low[end:after[0].start])))
             if _LINK_AFTER.match(tail + " ") or re.fullmatch(r"[\s%a-z.,()\[\]]*", tail) \
                     and not _VS.search(tail):
                 after_of[i] = after[0]
@@ -432,7 +433,7 @@ def label_arms(s: Sentence) -> None:
 
 
 _SPREAD_GAP = re.compile(r"^[\s,;:(\[]*(?:[a-z]+\s*)?[,;(\[]*\s*(?:interquartile range|iqr|range|"
-                         r"95% ci|ci|sd)?\s*(?:[(\[]\s*iqr\s*[)\]])?[\s,:=]*$")
+                         r"quartiles|95% ci|ci|sd)?\s*(?:[(\[]\s*iqr\s*[)\]])?[\s,:=]*$")
 
 
 def _spread_of(s: Sentence, d: Draft, current: dict[int, tuple[str, str]]
@@ -469,6 +470,9 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     s.arms = arm_hits(s.low, ctx)
     textruns.share_units(s)
     textrules.label_units(s)
+    textstats.label_rates(s)
+    textstats.label_quartiles(s)
+    textstats.label_chi_square(s)
     textshapes.label_conduct(s)
     textshapes.label_design(s)
     textflow.label_flow(s)

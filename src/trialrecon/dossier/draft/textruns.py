@@ -61,6 +61,9 @@ def share_units(s: Sentence) -> None:
             continue
         if not _JOIN.match(s.low[ia.end:ib.start]) or ib.start - ia.end > 12:
             continue
+        if a.fields["quantity"] != b.fields["quantity"] or \
+                a.fields["quantity"].startswith("design_") or _alpha_before(s, ia.start):
+            continue  # "an α of 0.05 and 80% power": two parameters, not one run
         ia.unit = ib.unit
         a.fields["unit"] = ib.unit
         if ib.unit == "percent" and a.fields["statistic"] in ("value", "count"):
@@ -68,6 +71,11 @@ def share_units(s: Sentence) -> None:
             a.fields["statistic"] = "percent"
             sure(a, "statistic", "a percent printed once after the run 'a vs b%'")
         sure(a, "unit", "printed once after the run of numbers")
+
+
+def _alpha_before(s: Sentence, start: int) -> bool:
+    return bool(re.search(r"(?:\b(?:alpha|significance|level|p)|α)[^,;.]{0,25}$",
+                          s.low[max(0, start - 40):start]))
 
 
 # ------------------------------------------------------------------ arms with a shared noun
