@@ -172,3 +172,29 @@ def test_a_chi_square_and_its_degrees_of_freedom(tmp_path):
     assert stat["unit"] == df["unit"] == "none" and stat["arm"] == df["arm"] == ""
     assert stat["test"] == df["test"] == "chi_square"
     assert _at(rows, "8.9").fields["statistic"] == "test_statistic"
+
+
+def test_whole_numbers_that_count_patients(tmp_path):
+    """"(117 in group A and 120 in group B)", "only in one patient": counts of patients;
+    "hypertension (13), stroke (2)": itemized counts, flagged (of patients or events?)."""
+    rows = _draft(tmp_path, LETTERED,
+                  "Treatment was stopped (117 in group A and 120 in group B). Embolism "
+                  "occurred only in one patient. Reasons were hypertension (13), heart "
+                  "disease (3) and other reasons (4).")
+    for value, arm in (("117", "grp_a"), ("120", "grp_b")):
+        fields = _at(rows, value).fields
+        assert (fields["statistic"], fields["unit"], fields["arm"]) == \
+            ("count", "patients", arm)
+    assert _at(rows, "1").fields["statistic"] == "count"
+    listed = _at(rows, "13")
+    assert listed.fields["statistic"] == "count" and listed.needs_review
+
+
+def test_an_arm_after_or_starts_the_next_item(tmp_path):
+    """"Drug X (185 patients) or placebo (177 patients)": the arm after "or" is the next
+    number's, not the one before it."""
+    rows = _draft(tmp_path, DRUG_PLACEBO,
+                  "Patients were randomly assigned to Drug X (185 patients) or placebo "
+                  "(177 patients).")
+    assert _at(rows, "185").fields["arm"] == "drug_x"
+    assert _at(rows, "177").fields["arm"] == "placebo"

@@ -65,6 +65,10 @@ _LINK_AFTER = re.compile(r"^[\s,;:]*(?:\(|\[)?\s*(?:(?:and|or)\s+)?(?:in|among|f
                          r"receiving|given|treated with|allocated to|assigned to|randomi[sz]ed to)"
                          r"\s+(?:the\s+|both\s+|all\s+|those\s+)?", re.IGNORECASE)
 _VS = re.compile(r"\b(?:vs\.?|versus|v\.?|compared (?:with|to)|against|than)\s", re.IGNORECASE)
+# "... (185 patients) or routine change ...": the arm named after "and"/"or" starts the next
+# item of a list, it is not the number's before it
+_NEXT_ITEM = re.compile(r"\b(?:and|or|vs\.?|versus|while|whereas)\s+(?:the\s+)?$")
+_NEW_CLAUSE = re.compile(r"\b(?:and|or|vs\.?|versus|while|whereas)\s")
 _AND = re.compile(r"^[\s%a-z.,]*?\b(?:and|&)\s", re.IGNORECASE)
 _PATIENT_LEVEL = frozenset((
     "randomized", "enrolled", "treated", "analysed", "age", "male", "female",
@@ -303,7 +307,7 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
             tail = _without_spread(re.sub(r"\bof\s+\d[\d,]*\b", "of", textstats.RATE_PER.sub(
                 " ", s.low[end:after[0].start])))
             if _LINK_AFTER.match(tail + " ") or re.fullmatch(r"[\s%a-z.,()\[\]]*", tail) \
-                    and not _VS.search(tail):
+                    and not _VS.search(tail) and not _NEXT_ITEM.search(tail + " "):
                 after_of[i] = after[0]
         before = [a for a in s.arms if prev <= a.start and a.end <= start
                   and ";" not in s.low[a.end:start]]
@@ -319,13 +323,15 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
         if hit is not None:
             how = "before" if hit is before_of.get(i) else "after"
             if how == "before" and after_of.get(i - 1) is hit:
-                if h.fields["quantity"] not in _TRIAL_TIMES:
+                if h.fields["quantity"] in _TRIAL_TIMES:
+                    # "111 deaths in the control group during a mean follow-up of 4.2
+                    # years": the arm the number before names after it is not a
+                    # whole-trial number's
+                    how = "far from"
+                elif _NEW_CLAUSE.search(s.low[hit.end:spans[i][0]]):
                     # "2.0 and 14.5 months in A and 2.8 and 13.2 months in B": the arm
                     # named after the number before is that number's ('and', 'vs' decide)
                     continue
-                # "111 deaths in the control group during a mean follow-up of 4.2 years":
-                # the arm the number before names after it is not a whole-trial number's
-                how = "far from"
             out[id(h)] = (hit.name, f"{how} '{hit.term}'")
     _by_neighbour(s, heads, spans, out)
     for i, h in enumerate(heads):
@@ -491,6 +497,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_tests(s)
     textshapes.label_subgroup(s)
     textnamed.label_versions(s)
+    textstats.label_counts(s)
     label_arms(s)
     textnamed.label_endpoint_p(s)
     textnamed.label_listed_events(s)

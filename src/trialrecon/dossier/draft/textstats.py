@@ -19,7 +19,7 @@ import re
 from typing import TYPE_CHECKING
 
 from trialrecon.dossier.draft.drafter import Draft
-from trialrecon.dossier.draft.textrules import sure
+from trialrecon.dossier.draft.textrules import is_sure, sure
 
 if TYPE_CHECKING:
     from trialrecon.dossier.draft.sentences import Sentence
@@ -131,3 +131,46 @@ def label_chi_square(s: Sentence) -> None:
             sure(d, "statistic", "a chi-square printed 'χ²(df) = x'")
             sure(d, "unit", "a test statistic has no unit")
             sure(d, "arm", "a test statistic is between the groups")
+
+
+# ------------------------------------------------------------------------------- counts
+
+_NOT_COUNTS = re.compile(r"^(?:design_.*|eligibility|schedule|dose|median_dose|dose_level|"
+                         r"assessment_time|follow_up|external_.*|baseline_value|age|"
+                         r"allocation_ratio|significance_level|criteria_version|.*_hr)$")
+_PEOPLE = r"(?:patients?|participants?|subjects?|women|men|children|child|infants?|cases?)"
+# "(117 in group A", "46 in each arm", "5 in each group": a number of patients per arm
+_IN_ARM = re.compile(r"^\s+in\s+(?:each|both|the|either)?\s*(?:[a-z-]+\s+){0,3}?"
+                     r"(?:group|arm|groups|arms)\b")
+# "deep vein thrombosis (2), stroke (1)": a number alone in parentheses after words
+_ITEMIZED = re.compile(r"[a-z)]\s*\(\s*$")
+_ITEMIZED_AFTER = re.compile(r"^\s*\)\s*(?:[,;.]|and\b|or\b|$)")
+
+
+def label_counts(s: Sentence) -> None:
+    """Whole numbers that count patients though no statistic word says so: "(117 in group
+    A and 120 in group B)", "only in one patient", "hypertension (13), stroke (1)" (a list
+    of reasons, each with its count: a count, of patients unless it says what, a guess)."""
+    arm_after = {a.start for a in s.arms}
+    for d in s.rows:
+        item = d.item
+        if item is None or item.unit or d.fields["statistic"] != "value" or \
+                is_sure(d, "statistic") or \
+                not item.value.isdigit() or _NOT_COUNTS.match(d.fields["quantity"]):
+            continue
+        after, before = s.low[item.end:item.end + 60], s.low[max(0, item.start - 40):item.start]
+        people = re.match(rf"^\s+(?:[a-z-]+\s+)?{_PEOPLE}\b", after)
+        in_arm = _IN_ARM.match(after) or any(
+            re.fullmatch(r"\s+in\s+(?:the\s+)?", s.low[item.end:a]) for a in arm_after
+            if 0 < a - item.end < 12)
+        itemized = _ITEMIZED.search(before) and _ITEMIZED_AFTER.match(after)
+        if not (people or in_arm or itemized):
+            continue
+        d.fields["statistic"] = "count"
+        d.fields["unit"] = "infants" if people and re.search(r"infant", people.group()) \
+            else "patients"
+        if itemized and not (people or in_arm):
+            d.rules.append("guess: statistic: a whole number alone in parentheses after a "
+                           "reason or an event is its count (of patients, or of events?)")
+        else:
+            sure(d, "statistic", "a whole number of patients (or 'in' an arm)")
