@@ -198,3 +198,14 @@ def test_an_arm_after_or_starts_the_next_item(tmp_path):
                   "(177 patients).")
     assert _at(rows, "185").fields["arm"] == "drug_x"
     assert _at(rows, "177").fields["arm"] == "placebo"
+
+
+def test_the_analysis_set_named_in_the_clause(tmp_path):
+    """"In the per-protocol analysis, the difference was ...; 31 (42%) of 74 evaluable
+    patients responded": the set named in a number's own clause is its population; the
+    randomized count of another clause takes none."""
+    rows = _draft(tmp_path, DRUG_PLACEBO,
+                  "We randomised 150 patients; in the per-protocol analysis, 41 (55%) of 75 "
+                  "patients in the Drug X group responded.")
+    assert _at(rows, "41").fields["population"] == "per_protocol"
+    assert not _at(rows, "150").fields.get("population")

@@ -44,6 +44,7 @@ from trialrecon.dossier.draft import (
     textrules,
     textruns,
     textsaid,
+    textsets,
     textshapes,
     textstats,
 )
@@ -501,6 +502,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     label_arms(s)
     textnamed.label_endpoint_p(s)
     textnamed.label_listed_events(s)
+    textsets.label_population(s)
     for d in rows:
         if unit.external or d.fields["quantity"] in ("external_pfs", "external_orr"):
             _external(s, d)
