@@ -209,3 +209,15 @@ def test_the_analysis_set_named_in_the_clause(tmp_path):
                   "patients in the Drug X group responded.")
     assert _at(rows, "41").fields["population"] == "per_protocol"
     assert not _at(rows, "150").fields.get("population")
+
+
+def test_a_regimen_takes_the_arm_named_at_its_end(tmp_path):
+    """"Drug Q 7.5 mg/kg day 1 repeated every 21 days (group A) or drug R 5 mg/kg day 1
+    repeated every 14 days (group B)": each dose and time is its regimen's arm, flagged."""
+    rows = _draft(tmp_path, LETTERED,
+                  "Patients received drug Q 7.5 mg/kg on day 1 repeated every 21 days (group "
+                  "A) or drug R 5 mg/kg on day 1 repeated every 14 days (group B).")
+    for value, arm in (("7.5", "grp_a"), ("21", "grp_a"), ("5", "grp_b"), ("14", "grp_b")):
+        row = _at(rows, value)
+        assert row.fields["arm"] == arm, (value, row.fields, row.rules)
+        assert row.needs_review

@@ -310,8 +310,10 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
             if _LINK_AFTER.match(tail + " ") or re.fullmatch(r"[\s%a-z.,()\[\]]*", tail) \
                     and not _VS.search(tail) and not _NEXT_ITEM.search(tail + " "):
                 after_of[i] = after[0]
+        # "... (group A) or drug R 5 mg/kg": an arm closing the item before "or" is its own
         before = [a for a in s.arms if prev <= a.start and a.end <= start
-                  and ";" not in s.low[a.end:start]]
+                  and ";" not in s.low[a.end:start]
+                  and not re.match(r"\s*[)\]]\s*,?\s*or\b", s.low[a.end:start])]
         if before:
             before_of[i] = before[-1]
     # "in group A 88 (61%) and in group B 89 (63%)": each number after its arm
@@ -500,6 +502,7 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textnamed.label_versions(s)
     textstats.label_counts(s)
     label_arms(s)
+    textruns.regimen_arms(s)
     textnamed.label_endpoint_p(s)
     textnamed.label_listed_events(s)
     textsets.label_population(s)

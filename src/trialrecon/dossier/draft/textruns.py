@@ -228,3 +228,37 @@ def arms_listed_before(s: Sentence, heads: list[Draft]) -> list[tuple[Draft, str
         out += [(h, arm, "the arms listed before 'a and b', in order")
                 for h, arm in zip(run, listed, strict=True)]
     return out
+
+
+# ------------------------------------------------------------------ an arm's regimen
+
+_REGIMEN = frozenset(("dose", "schedule", "median_dose"))
+_OTHER_REGIMEN = re.compile(r"\bor\b|;|\bversus\b|\bvs\.?\s|\bcompared with\b")
+
+
+def regimen_arms(s: Sentence) -> None:
+    """"Bev 7.5 mg/kg day 1 ... every 21 days (group A, XELIRI) or Bev 5 mg/kg day 1 ...
+    (group B, FOLFIRI)", "Patients in group A received 7.5 mg/kg on day 1": a dose or a
+    time of the schedule left without an arm (or with one named far from it) is the
+    regimen's whose arm is named at its end (the first arm named after it, before any
+    "or"), else at its start (the last arm named before it, after any "or"): a guess."""
+    if not s.arms:
+        return
+    for d in s.rows:
+        far = any(r.startswith("arm: far from") for r in d.rules)
+        if d.item is None or d.fields["quantity"] not in _REGIMEN or \
+                d.fields["arm"] and not far or any(r.startswith("sure arm:") for r in d.rules):
+            continue
+        start, end = d.item.start, d.item.end
+        after = next((a for a in s.arms if a.start >= end), None)
+        before = next((a for a in reversed(s.arms) if a.end <= start), None)
+        if after is not None and not _OTHER_REGIMEN.search(s.low[end:after.start]):
+            hit = after
+        elif before is not None and not _OTHER_REGIMEN.search(s.low[before.end:start]):
+            hit = before
+        else:
+            continue
+        if hit.name not in s.ctx.arms:
+            continue
+        d.fields["arm"] = hit.name
+        d.rules.append(f"guess: arm: the regimen of '{hit.term}' (named at its end or start)")
