@@ -216,10 +216,27 @@ def _label_words(label: str) -> tuple[str, ...]:
     return ()
 
 
+# initials that are a word of the prose or a statistic's abbreviation: the folded text
+# cannot tell "OR" (once-daily radiotherapy) from "or", nor "AT" from "at"
+_NOT_INITIALS = frozenset("an as at be by do go he if in is it me my no of on or so to up us "
+                          "we ae ci cr hr os pd pr rr sd se".split())
+
+
 def _initials(label: str) -> str:
     words = [w for w in re.findall(r"[a-z][a-z-]*", fold(_main_label(label)))
              if w not in _GENERIC or w in ("therapy", "treatment", "care")]
-    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+    found = "".join(w[0] for w in words) if len(words) >= 2 else ""
+    return "" if found in _NOT_INITIALS else found
+
+
+def _own_aliases(arms: list[tuple[str, tuple[str, ...], str, str]]
+                 ) -> list[tuple[str, ...]]:
+    """Each arm's aliases without another arm's own name: "NRT plus bupropion" is not named
+    by "nrt" where an arm is labelled "NRT" (its first word names that arm)."""
+    mains = {ident: fold(_main_label(label)) for ident, _, _, label in arms}
+    return [tuple(a for a in aliases if not any(a == m for other, m in mains.items()
+                                                 if other != ident))
+            for ident, aliases, _, _ in arms]
 
 
 def _aliases(ident: str, label: str) -> tuple[str, ...]:
@@ -236,6 +253,8 @@ def _aliases(ident: str, label: str) -> tuple[str, ...]:
     initials = _initials(label)
     if len(initials) >= 2:
         out.add(initials)
+    # "Nimotuzumab+Gefitinib" is printed "nimotuzumab plus gefitinib" in the text
+    out.update(re.sub(r"\s*\+\s*", " plus ", a) for a in list(out) if "+" in a)
     return tuple(sorted(a for a in out if a and len(a) > 1))
 
 
@@ -383,12 +402,14 @@ def names_of(raw: dict[str, Any]) -> Names:
                 bool(c.get("parts"))) for c in _entries(raw, "cohorts")]
     if not cohorts:
         raise ValueError("trial.yaml needs at least one cohort")
+    declared = [(str(a["id"]), _aliases(str(a["id"]).replace("_", " "), str(a.get("label", ""))),
+                 str(a.get("role", "")), str(a.get("label", ""))) for a in _entries(raw, "arms")]
     arm_names = tuple(
-        ArmName(str(a["id"]), _aliases(str(a["id"]).replace("_", " "), str(a.get("label", ""))),
-                str(a.get("role", "")), _label_words(str(a.get("label", "")) or
-                                                     str(a["id"]).replace("_", " ")),
+        ArmName(ident, aliases, role,
+                _label_words(label or ident.replace("_", " ")),
                 tuple(str(p) for p in a.get("parts") or []))
-        for a in _entries(raw, "arms"))
+        for (ident, _, role, label), aliases, a in zip(
+            declared, _own_aliases(declared), _entries(raw, "arms"), strict=True))
     pooled = next((c for c, _, parts in cohorts if parts), cohorts[0][0] if len(cohorts) == 1
                   else "")
     pooled_aliases = tuple(fold(t) for t in lexicon().pooled_terms)

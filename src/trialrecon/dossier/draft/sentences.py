@@ -45,17 +45,27 @@ from trialrecon.dossier.draft import (
     textflow,
     textnamed,
     textrules,
+    textruns,
     textsaid,
+    textsets,
     textshapes,
+    textstats,
     textterms,
 )
 from trialrecon.dossier.draft.drafter import Draft, Unit
 from trialrecon.dossier.draft.externalrows import label_external
 from trialrecon.dossier.draft.lexicon import Hit, Names
 from trialrecon.dossier.draft.normalise import fold
-from trialrecon.dossier.draft.otherstudies import is_external, study_at
-from trialrecon.dossier.draft.texteffects import BETWEEN, EFFECTS, label_effects
-from trialrecon.dossier.draft.textnames import SAFETY_QUANTITY, TableNames
+from trialrecon.dossier.draft.otherstudies import study_at
+from trialrecon.dossier.draft.texteffects import BETWEEN, label_effects
+from trialrecon.dossier.draft.textflags import (
+    CONDUCT,
+    between_arms,
+    external_quantity,
+    flag_row,
+    safety_set,
+)
+from trialrecon.dossier.draft.textnames import TableNames
 from trialrecon.dossier.draft.textrules import guess, is_sure
 
 _ROLE_WORDS = {
@@ -69,6 +79,10 @@ _LINK_AFTER = re.compile(r"^[\s,;:]*(?:\(|\[)?\s*(?:(?:and|or)\s+)?(?:in|among|f
                          r"receiving|given|treated with|allocated to|assigned to|randomi[sz]ed to)"
                          r"\s+(?:the\s+|both\s+|all\s+|those\s+)?", re.IGNORECASE)
 _VS = re.compile(r"\b(?:vs\.?|versus|v\.?|compared (?:with|to)|against|than)\s", re.IGNORECASE)
+# "... (185 patients) or routine change ...": the arm named after "and"/"or" starts the next
+# item of a list, it is not the number's before it
+_NEXT_ITEM = re.compile(r"\b(?:and|or|vs\.?|versus|while|whereas)\s+(?:the\s+)?$")
+_NEW_CLAUSE = re.compile(r"\b(?:and|or|vs\.?|versus|while|whereas)\s")
 _AND = re.compile(r"^[\s%a-z.,]*?\b(?:and|&)\s", re.IGNORECASE)
 _PATIENT_LEVEL = frozenset((
     "randomized", "enrolled", "treated", "analysed", "age", "male", "female",
@@ -80,10 +94,7 @@ _WHOLE_TRIAL = frozenset(("follow_up", "schedule", "eligibility", "assessment_ti
                           "enrolled", "screened", "randomized"))
 # numbers of the whole trial that are never one arm's (a schedule or an assessment may be)
 _TRIAL_TIMES = frozenset(("follow_up", "eligibility"))
-_CONDUCT = frozenset((
-    "centers", "countries", "enrollment_start", "enrollment_end", "data_cutoff",
-    "analysis_cutoff", "criteria_version", "eligibility", "allocation_ratio",
-    "significance_level", "study_start", "study_completion", "primary_completion"))
+
 
 
 @dataclass
@@ -174,6 +185,10 @@ def arm_hits(low: str, ctx: TextContext) -> list[Hit]:
     for arm, m in found:
         if not any(h.start < m.end() and m.start() < h.end for h in hits):
             hits.append(Hit(arm, m.group(), m.start(), m.end()))
+    for hit in textruns.shared_noun_hits(low, {a.ident: a.aliases
+                                               for a in ctx.names.randomized_arms}):
+        if not any(h.start < hit.end and hit.start < h.end for h in hits):
+            hits.append(hit)
     return sorted(hits, key=lambda h: h.start)
 
 
@@ -248,6 +263,8 @@ def _ordered_vs(s: Sentence, heads: list[Draft], spans: list[tuple[int, int]],
                     for x, y in zip(after[:-1], after[1:], strict=True)):
                 for k, i in enumerate(run):
                     out[id(heads[i])] = (names[k], "the arms named after 'a vs b', in order")
+            for i, arm, rule in textruns.arm_after_pair(s, run, heads, after):
+                out[id(heads[i])] = (arm, rule)
             continue
         if not ordered:
             for a in s.arms:
@@ -275,11 +292,14 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
     out: dict[int, tuple[str, str]] = {}
     if not heads:
         return out
-    listed = _respectively(s, heads) if s.arms else None
+    listed = (_respectively(s, heads) or textruns.respectively_runs(s, heads)) if s.arms \
+        else None
     if listed:
         return {k: (v, "respectively") for k, v in listed.items()}
     spans = [s.group_span(h) for h in heads]
     _ordered_vs(s, heads, spans, out)
+    for h, arm, rule in textruns.arms_listed_before(s, heads):
+        out.setdefault(id(h), (arm, rule))
     if not s.arms:
         return out
     after_of: dict[int, Hit] = {}
@@ -295,13 +315,15 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
             r"[\s,]*(?:[a-z-]+\s+){0,4}?[(\[]\s*(?:n\s*=\s*)?", s.low[after[0].end:nxt])
         if after and not both and not owned:
             # "12 (10%) of 120 patients in the A group": the denominator is no other number
-            tail = _without_spread(re.sub(r"\bof\s+\d[\d,]*\b", "of",
-                                          s.low[end:after[0].start]))
+            tail = _without_spread(re.sub(r"\bof\s+\d[\d,]*\b", "of", textstats.RATE_PER.sub(
+                " ", s.low[end:after[0].start])))
             if _LINK_AFTER.match(tail + " ") or re.fullmatch(r"[\s%a-z.,()\[\]]*", tail) \
-                    and not _VS.search(tail):
+                    and not _VS.search(tail) and not _NEXT_ITEM.search(tail + " "):
                 after_of[i] = after[0]
+        # "... (group A) or drug R 5 mg/kg": an arm closing the item before "or" is its own
         before = [a for a in s.arms if prev <= a.start and a.end <= start
-                  and ";" not in s.low[a.end:start]]
+                  and ";" not in s.low[a.end:start]
+                  and not re.match(r"\s*[)\]]\s*,?\s*or\b", s.low[a.end:start])]
         if before:
             before_of[i] = before[-1]
     # "in group A 88 (61%) and in group B 89 (63%)": each number after its arm
@@ -313,11 +335,16 @@ def assign_arms(s: Sentence) -> dict[int, tuple[str, str]]:
         hit = first.get(i) or second.get(i)
         if hit is not None:
             how = "before" if hit is before_of.get(i) else "after"
-            if how == "before" and after_of.get(i - 1) is hit and \
-                    h.fields["quantity"] in _TRIAL_TIMES:
-                # "111 deaths in the control group during a mean follow-up of 4.2 years":
-                # the arm the number before names after it is not a whole-trial number's
-                how = "far from"
+            if how == "before" and after_of.get(i - 1) is hit:
+                if h.fields["quantity"] in _TRIAL_TIMES:
+                    # "111 deaths in the control group during a mean follow-up of 4.2
+                    # years": the arm the number before names after it is not a
+                    # whole-trial number's
+                    how = "far from"
+                elif _NEW_CLAUSE.search(s.low[hit.end:spans[i][0]]):
+                    # "2.0 and 14.5 months in A and 2.8 and 13.2 months in B": the arm
+                    # named after the number before is that number's ('and', 'vs' decide)
+                    continue
             out[id(h)] = (hit.name, f"{how} '{hit.term}'")
     _by_neighbour(s, heads, spans, out)
     for i, h in enumerate(heads):
@@ -393,10 +420,10 @@ def label_arms(s: Sentence) -> None:
             current[d.item.group] = found[id(d)]
         if is_sure(d, "arm"):
             continue
-        if _between(d):
+        if between_arms(d):
             d.fields["arm"] = ""
             continue
-        if q in _CONDUCT or q.startswith("design_"):
+        if q in CONDUCT or q.startswith("design_"):
             d.fields["arm"] = ""
             continue
         got = current.get(d.item.group) if d.item is not None else None
@@ -410,7 +437,8 @@ def label_arms(s: Sentence) -> None:
         elif got:
             d.fields["arm"] = got[0]
             d.rules.append(f"arm: {got[1]}")
-            if got[1].startswith(("the other", "'and'", "far", "'a vs b' with")):
+            if got[1].startswith(("the other", "'and'", "far", "'a vs b' with",
+                                  "the arms listed before 'a and b'")):
                 guess(d, f"arm: {got[1]}")
         elif pooled and (q in _PATIENT_LEVEL or q.startswith(("ae_", "trae_"))):
             d.fields["arm"] = pooled
@@ -424,7 +452,7 @@ def label_arms(s: Sentence) -> None:
 
 
 _SPREAD_GAP = re.compile(r"^[\s,;:(\[]*(?:[a-z]+\s*)?[,;(\[]*\s*(?:interquartile range|iqr|range|"
-                         r"95% ci|ci|sd)?\s*(?:[(\[]\s*iqr\s*[)\]])?[\s,:=]*$")
+                         r"quartiles|95% ci|ci|sd)?\s*(?:[(\[]\s*iqr\s*[)\]])?[\s,:=]*$")
 
 
 def _spread_of(s: Sentence, d: Draft, current: dict[int, tuple[str, str]]
@@ -443,12 +471,6 @@ def _spread_of(s: Sentence, d: Draft, current: dict[int, tuple[str, str]]
     return arm, f"{rule} (the spread of that number)"
 
 
-def _between(d: Draft) -> bool:
-    q = d.fields["quantity"]
-    return (d.fields["statistic"] == "p_value" or q.endswith("_hr") or q in EFFECTS
-            or q.startswith("external"))
-
-
 # ----------------------------------------------------------------------- the whole sentence
 
 
@@ -459,7 +481,11 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
         return rows
     s = Sentence(unit, fold(unit.text), rows, ctx)
     s.arms = arm_hits(s.low, ctx)
+    textruns.share_units(s)
     textrules.label_units(s)
+    textstats.label_rates(s)
+    textstats.label_quartiles(s)
+    textstats.label_chi_square(s)
     textshapes.label_conduct(s)
     textshapes.label_design(s)
     textflow.label_flow(s)
@@ -481,99 +507,19 @@ def label_sentence(unit: Unit, rows: list[Draft], ctx: TextContext) -> list[Draf
     textrules.label_tests(s)
     textshapes.label_subgroup(s)
     textnamed.label_versions(s)
+    textstats.label_counts(s)
     label_arms(s)
+    textruns.regimen_arms(s)
     textnamed.label_endpoint_p(s)
     textnamed.label_listed_events(s)
+    textsets.label_population(s)
     for d in rows:
         study = study_at(unit.external_spans, d.offset)
         if study is not None or d.fields["quantity"] in ("external_pfs", "external_orr"):
-            _external(s, d)
+            external_quantity(s, d)
         if study is not None:
             at = d.item.start if d.item is not None else bisect_left(unit.origin, d.offset)
             d.rules += label_external(d.fields, study, unit.text, at)
-        _safety_set(s, d)
-        _flag(s, d)
+        safety_set(s, d)
+        flag_row(s, d)
     return rows
-
-
-def _external(s: Sentence, d: Draft) -> None:
-    """A number of another study (a sentence of the Introduction, or citing one in the
-    Discussion) stays ``external_*`` whatever the sentence's shape made of it (an odds
-    ratio, a dose, an outcome): ``external_pfs`` and ``external_orr`` only where the sentence
-    names progression-free survival or a response rate, else ``external_other``."""
-    start, end = s.group_span(d)
-    prev = max((s.group_span(r)[1] for r in s.rows if r.item is not None and d.item is not None
-                and r.item.group != d.item.group and s.group_span(r)[1] <= start), default=0)
-    before, after = s.low[prev:start], s.low[end:end + 30]
-    # "Response rate was 35-67%, PFS was 12-13 months": the endpoint named since the last
-    # number, or right after the number ("25% partial response")
-    if re.match(r"^\s*%?\)?\s*(?:partial |complete |objective |overall )?respon", after) or \
-            re.search(r"\brespon\w*(?: rates?)?[^,;]*$", before) and not re.search(
-                r"progression[- ]free|\bpfs\b|surviv", before[before.rfind("respon"):]):
-        d.fields["quantity"] = "external_orr"
-    elif re.search(r"progression[- ]free|\bpfs\b", before) and \
-            re.match(r"^\s*(?:%|(?:-|to|and)?\s*[\d.]*\s*(?:months?|weeks?|years?|mo)\b)", after):
-        # a median (time) or a rate of PFS, not a count of the same sentence
-        d.fields["quantity"] = "external_pfs"
-    else:
-        d.fields["quantity"] = "external_other"
-    d.fields["arm"] = ""
-
-
-def _safety_set(s: Sentence, d: Draft) -> None:
-    """An adverse event in the text is over the safety set, as in the tables (the data
-    dictionary: "on adverse events ... the safety set the paper defines"); when the tables
-    give adverse events several sets, the one most of their cells use, as a guess."""
-    sets = s.ctx.tables.safety_sets
-    if not sets or is_external(s.unit.external_spans, d.offset) or \
-            d.fields.get("population") or \
-            not SAFETY_QUANTITY.match(d.fields["quantity"]):
-        return
-    d.fields["population"] = sets[0]
-    d.rules.append(f"population: the set of the tables' adverse events ({sets[0]})")
-    if len(sets) > 1:
-        guess(d, "population: the tables give adverse events several analysis sets")
-
-
-_EFFICACY = re.compile(r"^(?:outcome|orr|dcr|pcr|cr_rate|responders|best_response|deaths|"
-                       r"[a-z0-9]+_(?:hr|rate|events)|pfs|os|dfs|efs|rfs|ttp|dor|dss|mfs|ttf|"
-                       r"pfs2|idfs|rpfs|ttr)$|" + "|".join(sorted(EFFECTS)))
-
-
-# quantities whose category names what the number is about (the rest leave it empty)
-_WITH_CATEGORY = re.compile(r"^(?:outcome|baseline|baseline_value|t?r?ae_.*|external_.*|"
-                            r".*_rate|dose|median_dose|dose_level|schedule|eligibility|"
-                            r"assessment_time|criteria_version|prior_treatment|"
-                            r"subsequent_therapy|stable_disease_lasting|best_response)$")
-
-
-def _flag(s: Sentence, d: Draft) -> None:
-    q, stat = d.fields["quantity"], d.fields["statistic"]
-    if not q:
-        guess(d, "quantity: no term names it")
-    elif not is_sure(d, "quantity"):
-        guess(d, "quantity: read from the nearest term")
-    if q and (q in EFFECTS or _WITH_CATEGORY.match(q)) and not is_sure(d, "category"):
-        guess(d, "category: what the number is about, in the words of the table")
-    if stat in ("value",) and not is_sure(d, "statistic") and q and \
-            not q.startswith(("design_", "external")) and q not in _CONDUCT:
-        guess(d, "statistic: median or mean, range, IQR or CI, as the words say")
-    if d.item is not None and d.item.pattern == "estimate and interval" and \
-            not is_sure(d, "statistic"):
-        guess(d, "statistic: an interval the sentence does not name")
-    if len(s.ctx.names.cohorts) > 1 and any("pooled cohort" in r for r in d.rules):
-        guess(d, "cohort: none named")
-    if stat.startswith(("range_", "iqr_")) and s.arms and not d.fields["arm"] and \
-            not _between(d):
-        guess(d, "arm: the spread of an arm's number (the sentence names arms)")
-    if d.item is not None and d.item.words:
-        guess(d, "a number in words: data, or a word of the prose (\"the two sites who\")?")
-    if is_external(s.unit.external_spans, d.offset):
-        guess(d, "external: a number of another study (name it in category)")
-    elif not d.fields.get("population") and _EFFICACY.match(q):
-        if s.ctx.method_population:
-            guess(d, f"population: the methods analyse by '{s.ctx.method_population}' "
-                     "(write it where this number is of that set)")
-        elif any(r.startswith("population of the table:") for r in d.rules):
-            guess(d, "population: the table reports this row for an analysis set")
-    d.needs_review = any(r.startswith("guess:") for r in d.rules)
