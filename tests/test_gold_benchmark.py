@@ -32,7 +32,9 @@ RECALL_FLOORS = {"pmc2944158": 0.58, "pmc3466131": 0.50, "pmc3580671": 0.59,
                  "pmc4282128": 0.52, "pmc5362536": 0.77, "pmc5555437": 0.63,
                  "pmc5614421": 0.66, "pmc5724392": 0.46, "pmc5976950": 0.62,
                  # the tenth dossier, of a paper the drafter had not seen (23.8% before)
-                 "pmc5292678": 0.52}
+                 "pmc5292678": 0.52,
+                 # the eleventh, of a paper the drafter had not seen (3.1% before any change)
+                 "pmc4666408": 0.03}
 OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.60, 0.57, 0.95
 TEXT_RECALL = 0.23  # the numbers of the text (not table cells), every field right
 TABLE_RECALL = 0.83  # the numbers of table cells, every field right
