@@ -34,7 +34,9 @@ RECALL_FLOORS = {"pmc2944158": 0.58, "pmc3466131": 0.50, "pmc3580671": 0.75,
                  # the tenth dossier, of a paper the drafter had not seen (23.8% before)
                  "pmc5292678": 0.59,
                  # the eleventh (first OUP paper), unseen: measured before any change
-                 "pmc5850777": 0.15}
+                 "pmc5850777": 0.15,
+                 # the twelfth (PLOS ONE), unseen: 3.1% before any change
+                 "pmc4666408": 0.03}
 OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.65, 0.62, 0.96
 TEXT_RECALL = 0.24  # the numbers of the text (not table cells), every field right
 TABLE_RECALL = 0.92  # the numbers of table cells, every field right
