@@ -411,7 +411,7 @@ def statements(rows: Iterable[Row]) -> list[dict[str, list[Row]]]:
     """Rows of one printed statement (an estimate with its CI and P) keyed by statistic.
 
     Rows share source, location, table cell and quantity; when a location states the same
-    quantity twice, the anchor tells the statements apart.
+    quantity twice, the anchor tells the statements apart, and within one anchor the unit.
     """
     out = []
     for group in group_by(rows, STATEMENT).values():
@@ -422,7 +422,13 @@ def statements(rows: Iterable[Row]) -> list[dict[str, list[Row]]]:
             out.append({k: v for k, v in by_stat.items()})
             continue
         for sub in group_by(group, ("anchor",)).values():
-            out.append({r["statistic"]: [r] for r in sub})
+            if len({r["statistic"] for r in sub}) == len(sub):
+                out.append({r["statistic"]: [r] for r in sub})
+                continue
+            # one sentence states a number twice, in two units ("a median of 3668 days
+            # (range 348-4488), thus 10 years"): one statement per unit
+            out += [{r["statistic"]: [r] for r in part}
+                    for part in group_by(sub, ("unit",)).values()]
     return _link_p_values([{k: v[0] for k, v in s.items()} for s in out])  # type: ignore[misc]
 
 
@@ -486,7 +492,20 @@ def compatible(a: Row, b: Row, columns: tuple[str, ...] = VARIANT) -> bool:
     ``sided`` is left to the caller when ``columns`` omits it (a one-sided P and a two-sided
     P of one test are compared by their relation, not as one number).
     """
-    return all(not a.get(c) or not b.get(c) or a.get(c) == b.get(c) for c in columns)
+    return all(_may_agree(c, a.get(c), b.get(c)) for c in columns)
+
+
+# Hypotheses of another test than the comparison's own: the data dictionary leaves
+# ``hypothesis`` empty for the usual test of no difference, so an empty row never states an
+# interaction's or a heterogeneity test's P (0.054 for the treatment, 0.042 for its
+# interaction with age are two tests of one model).
+OTHER_TESTS = frozenset({"interaction", "heterogeneity"})
+
+
+def _may_agree(column: str, x: object, y: object) -> bool:
+    if column == "hypothesis" and (x in OTHER_TESTS or y in OTHER_TESTS):
+        return (x or "") == (y or "")
+    return not x or not y or x == y
 
 
 def same_variant(a: Row, b: Row) -> bool:
@@ -560,8 +579,22 @@ def box(row: Row) -> tuple[float, float]:
 
 
 def p_interval(row: Row) -> tuple[float, float]:
+    """The P values that print as ``row``'s, with a P near 1 printed by its last nines.
+
+    A P of 0.996 rounds to 1.00, which a table does not print for a P value: it prints 0.99
+    (or 0.999 at three decimals), so a printed P of only nines stands for every P up to 1.
+    """
     iv = printed_interval(row["value"], row["comparator"] or "=").clip(Fraction(0), Fraction(1))
-    return float(iv.low or 0), float(iv.high if iv.high is not None else 1)
+    high = float(iv.high if iv.high is not None else 1)
+    if (row["comparator"] or "=") == "=" and _all_nines(str(row["value"])):
+        high = 1.0
+    return float(iv.low or 0), high
+
+
+def _all_nines(text: str) -> bool:
+    """``0.99``, ``.999``: a P printed as its last value below 1 at that many decimals."""
+    digits = text.strip().removeprefix("0").removeprefix(".")
+    return text.strip().lstrip("0").startswith(".") and len(digits) >= 2 and set(digits) == {"9"}
 
 
 def overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:

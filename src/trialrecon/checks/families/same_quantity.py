@@ -23,7 +23,10 @@ planted corpus):
   as the trial's. A number in the body (Results, Discussion) without ``population`` that
   agrees with one analysis set of the table beside it quotes that set: no finding. A count
   of an analysis set (enrolled, analysed) without ``population`` is the whole cohort's:
-  enrolled 302 and enrolled 200 of a substudy are two sets.
+  enrolled 302 and enrolled 200 of a substudy are two sets; the intention-to-treat set is
+  the whole cohort, so an Abstract's arm size and a table's ITT column are one number.
+  An ``interaction`` or ``heterogeneity`` P is another test than the comparison's (whose
+  ``hypothesis`` is empty): never compared with it.
 * **one- and two-sided P values of one test**: a ``one_sided`` P and another P of the same
   comparison are compared by their relation, not as one number: the one-sided P is half the
   two-sided one (the direction of the effect) or one minus half of it (the other direction),
@@ -214,7 +217,15 @@ def _same_set(ctx: Context, a: Row, b: Row) -> bool:
     (enrolled 302 and enrolled 200 of a plasma substudy are two sets)."""
     if ctx.kind(a["quantity"]) != "population":
         return True
-    return str(a.get("population") or "") == str(b.get("population") or "")
+    return _set_of(a) == _set_of(b)
+
+
+def _set_of(row: Row) -> str:
+    """The analysis set a count is of: the intention-to-treat set is every randomized
+    patient, the set an empty ``population`` names (the data dictionary), so the Abstract's
+    "randomized to A (n = 477)" and a table's ITT column "A (n = 462)" are one number."""
+    population = str(row.get("population") or "")
+    return "" if population == "itt" else population
 
 
 def _stands_for_another(group: list[Row], a: Row, b: Row,
