@@ -1,0 +1,88 @@
+"""Numbers printed in running text that are not data of the trial (issue 20, precision).
+
+A dossier holds the trial's own numbers (data/raw/README.md): counts, rates, estimates,
+design parameters. Papers print many other numbers a careful reviewer never transcribes,
+and :func:`not_data_spans` finds the spans of those classes so :func:`.numbers.find_items`
+reads no number from them (as it already does for "Table 2" or NCT02678780):
+
+- cross-references in any case and to supplements: "(table 2)", "figure 2A",
+  "Additional file 2", "appendix pp 1–2", "Supplementary Table S3";
+- the category a grade range names ("grade 3–4", "grades 3 to 5", "grade 3 or 4"): the
+  second number of such a range is a label, as the first already is;
+- the ordinal of a visit, course, session or exon ("course 1", "sessions 2–7", "exon 19"):
+  it names a time point or a category, never a value;
+- addresses of the web (URLs, DOIs) and identifiers: a registry or protocol number after an
+  acronym ("EORTC 40015", "CALGB 30610/RTOG 0538", "ISRCTN 11036523"), a code with a
+  leading zero ("Intergroup 0096", "LU12-01"), a reference code mixing letters and digits
+  between slashes ("07/H1008/229"), an integer of seven or more digits printed without
+  grouping;
+- the literature: author-year citations ("Smith et al. 2010", "(Grant 2002, Lorente
+  2007)"), a year standing before a capitalised name ("the 2010 Cochrane review", "PASS
+  2008"); a decade ("studies from the 1960s") is kept: a dossier may hold it of other
+  studies;
+- the base of a power of ten whose exponent the text lost ("8.82 × 10"): the 10 is no data;
+- names that carry a number: a locant of a chemical name ("5-FU", "2-fluoroadenine"), a
+  Greek letter and its index ("TGF-β1");
+- a point of a scale named by its label ("1 = mild", "0 (no symptoms)", "an mRS score of 0
+  represents"): the number is the label of a category.
+
+Each class is a reporting convention of many journals, not the words of one paper.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+# "3–4", "3 to 5", "2, 3 and 4": a comma only where a list of labels goes on ("session 7,
+# 26 weeks" ends the label at the comma)
+_RANGE_TAIL = (r"(?:\s*(?:,(?=\s*[A-Z]?\d+[A-Za-z]?\s*(?:,|\)|;|and\b|or\b))|and|or|to|-|–|—)"
+               r"\s*[A-Z]?\d+[A-Za-z]?)*")
+
+_PATTERNS = (
+    # cross-references, lower case included, and supplements
+    r"\b(?:tables?|figures?|figs?\.?|appendix(?:\s+pp?\.?)?|additional\s+files?|"
+    r"supplementary\s+(?:tables?|figures?|files?|appendix)|online\s+(?:tables?|figures?))"
+    r"\s+[A-Z]?\d+[A-Za-z]?" + _RANGE_TAIL,
+    # a grade range names a category
+    r"\b[Gg]rades?\s+\d+" + _RANGE_TAIL,
+    # the ordinal of a course, session, visit or exon
+    r"\b(?:[Cc]ourses?|[Ss]essions?|[Vv]isits?|[Ee]xons?)\s+\d+(?![.,·]\d)" + _RANGE_TAIL,
+    # web addresses
+    r"\bhttps?://\S+|\bwww\.\S+|\bdoi:\s*\S+|\b10\.\d{4,}/\S+",
+    # a registry or protocol number after an acronym, with any codes joined by slashes
+    r"\b[A-Z]{2,}(?:\s+(?:number|no\.?|identifier|reference)[:.]?)?\s+"
+    r"(?:\d{4,}|0\d+|\d+/0\d+)(?:/(?:[A-Z]+\s+)?\d+)*(?![.,·]\d)",
+    # a code with a leading zero ("Intergroup 0096", "LU12-01")
+    r"(?<![\w.,·/:–-])(?<!\d\s)(?<!\d[\u2009\u202f\u00a0])0\d+(?![\d.,·:%/-])|(?<=[A-Za-z]\d-)0\d+\b|(?<=[A-Za-z]\d\d-)0\d+\b",
+    # a reference code mixing letters and digits between slashes
+    r"\b\d+/[A-Z]+\d+(?:/\d+)*\b",
+    # an integer of seven or more digits without grouping
+    r"(?<![\d.,·])\d{7,}(?![\d.,·])",
+    # author-year citations, decades, a year before a capitalised name
+    r"\bet\s+al\.?,?\s*\(?(?:19|20)\d\d[a-z]?",
+    rf"(?<=[(;,] )(?!(?:{_MONTHS})\b)[A-Z][a-z]+,?\s+(?:19|20)\d\d[a-z]?(?=\s*[,;)])",
+    rf"(?<=\()(?!(?:{_MONTHS})\b)[A-Z][a-z]+,?\s+(?:19|20)\d\d[a-z]?(?=\s*[,;)])",
+    r"\b(?:19|20)\d\d(?=\s+[A-Z][a-z]+)",
+    # the base of a power of ten whose exponent was lost
+    r"(?:×|(?<![A-Za-z])x)\s*10\b(?![.,·]\d|\s*%)",
+    # chemical locants and a Greek letter's index
+    r"\b\d+-[A-Z]{2,}\b",
+    r"\b\d+'?(?:,\d+'?)*-(?=(?:chloro|fluoro|bromo|iodo|hydroxy|methyl|ethyl|amino|deoxy|"
+    r"oxo|nitro|thio|aza|acetyl)[a-z])",
+    r"[α-ωΑ-Ω]\d+",
+    # a point of a scale named by its label
+    r"\b\d+\s*=\s*(?=[a-z])",
+    r"\b\d+\s+(?=\((?:no|none|mild|moderate|severe|light|heavy|death|dead|normal|slight)\b)",
+    r"\b\d+(?=\s+represents\b)",
+)
+NOT_DATA = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
+
+
+def not_data_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every span of ``text`` that prints a number that is not data."""
+    return [m.span() for m in NOT_DATA.finditer(text)]
+
+
+__all__ = ["NOT_DATA", "not_data_spans"]
