@@ -42,7 +42,7 @@ _RANGE_TAIL = (r"(?:\s*(?:,(?=\s*[A-Z]?\d+[A-Za-z]?\s*(?:,|\)|;|and\b|or\b))|and
 
 _PATTERNS = (
     # cross-references, lower case included, and supplements
-    r"\b(?:tables?|figures?|figs?\.?|appendix(?:\s+pp?\.?)?|additional\s+files?|"
+    r"\b(?i:tables?|figures?|figs?\.?|appendix(?:\s+pp?\.?)?|additional\s+files?|"
     r"supplementary\s+(?:tables?|figures?|files?|appendix)|online\s+(?:tables?|figures?))"
     r"\s+[A-Z]?\d+[A-Za-z]?" + _RANGE_TAIL,
     # a grade range names a category
@@ -55,11 +55,11 @@ _PATTERNS = (
     r"\b[A-Z]{2,}(?:\s+(?:number|no\.?|identifier|reference)[:.]?)?\s+"
     r"(?:\d{4,}|0\d+|\d+/0\d+)(?:/(?:[A-Z]+\s+)?\d+)*(?![.,·]\d)",
     # a code with a leading zero ("Intergroup 0096", "LU12-01")
-    r"(?<![\w.,·/:–-])(?<!\d\s)(?<!\d[\u2009\u202f\u00a0])0\d+(?![\d.,·:%/-])|(?<=[A-Za-z]\d-)0\d+\b|(?<=[A-Za-z]\d\d-)0\d+\b",
+    r"(?<![\w.,·/:–-])(?<!\d\s)(?<!\d[\u2009\u202f\u00a0])0\d+(?!\d|[.,·:/-]\d|\s*%)|(?<=[A-Za-z]\d-)0\d+\b|(?<=[A-Za-z]\d\d-)0\d+\b",
     # a reference code mixing letters and digits between slashes
     r"\b\d+/[A-Z]+\d+(?:/\d+)*\b",
     # an integer of seven or more digits without grouping
-    r"(?<![\d.,·])\d{7,}(?![\d.,·])",
+    r"(?<![\d.,·])\d{7,}(?!\d|[.,·]\d)",
     # author-year citations, decades, a year before a capitalised name
     r"\bet\s+al\.?,?\s*\(?(?:19|20)\d\d[a-z]?",
     rf"(?<=[(;,] )(?!(?:{_MONTHS})\b)[A-Z][a-z]+,?\s+(?:19|20)\d\d[a-z]?(?=\s*[,;)])",
