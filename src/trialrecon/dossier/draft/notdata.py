@@ -35,10 +35,13 @@ import re
 
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
-# "3–4", "3 to 5", "2, 3 and 4": a comma only where a list of labels goes on ("session 7,
-# 26 weeks" ends the label at the comma)
-_RANGE_TAIL = (r"(?:\s*(?:,(?=\s*[A-Z]?\d+[A-Za-z]?\s*(?:,|\)|;|and\b|or\b))|and|or|to|-|–|—)"
-               r"\s*[A-Z]?\d+[A-Za-z]?)*")
+# "3–4", "3 to 5", "2, 3 and 4": after a comma, "and" or "or" only where the list of labels
+# ends there ("appendix pp 3–5 and 22 enrolled", "session 7, 26 weeks": the label ends)
+_LABEL = r"[A-Z]?\d+[A-Za-z]?"
+_RANGE_TAIL = (rf"(?:\s*(?:-|–|—|to)\s*{_LABEL}|\s*(?:,|and|or)\s*{_LABEL}"
+               r"(?=\s*(?:[,;.)\]]|$|and\b|or\b)))*")
+# a grade range goes on after "or" and "and" ("grade 3 or 4 neutropenia")
+_GRADE_TAIL = rf"(?:\s*(?:-|–|—|to|or|and|/)\s*{_LABEL})*"
 
 _PATTERNS = (
     # cross-references, lower case included, and supplements
@@ -46,7 +49,7 @@ _PATTERNS = (
     r"supplementary\s+(?:tables?|figures?|files?|appendix)|online\s+(?:tables?|figures?))"
     r"\s+[A-Z]?\d+[A-Za-z]?" + _RANGE_TAIL,
     # a grade range names a category
-    r"\b[Gg]rades?\s+\d+" + _RANGE_TAIL,
+    r"\b[Gg]rades?\s+\d+" + _GRADE_TAIL,
     # the ordinal of a course, session, visit or exon
     r"\b(?:[Cc]ourses?|[Ss]essions?|[Vv]isits?|[Ee]xons?)\s+\d+(?![.,·]\d)" + _RANGE_TAIL,
     # web addresses
