@@ -43,44 +43,51 @@ _RANGE_TAIL = (rf"(?:\s*(?:-|–|—|to)\s*{_LABEL}|\s*(?:,|and|or)\s*{_LABEL}"
 # a grade range goes on after "or" and "and" ("grade 3 or 4 neutropenia")
 _GRADE_TAIL = rf"(?:\s*(?:-|–|—|to|or|and|/)\s*{_LABEL})*"
 
-_PATTERNS = (
-    # cross-references, lower case included, and supplements
-    r"\b(?i:tables?|figures?|figs?\.?|appendix(?:\s+pp?\.?)?|additional\s+files?|"
-    r"supplementary\s+(?:tables?|figures?|files?|appendix)|online\s+(?:tables?|figures?))"
-    r"\s+[A-Z]?\d+[A-Za-z]?" + _RANGE_TAIL,
-    # a grade range names a category
-    r"\b[Gg]rades?\s+\d+" + _GRADE_TAIL,
-    # the ordinal of a course, session, visit or exon
-    r"\b(?:[Cc]ourses?|[Ss]essions?|[Vv]isits?|[Ee]xons?)\s+\d+(?![.,·]\d)" + _RANGE_TAIL,
-    # web addresses
-    r"\bhttps?://\S+|\bwww\.\S+|\bdoi:\s*\S+|\b10\.\d{4,}/\S+",
-    # a registry or protocol number after an acronym, with any codes joined by slashes
-    r"\b[A-Z]{2,}(?:\s+(?:number|no\.?|identifier|reference)[:.]?)?\s+"
-    r"(?:\d{4,}|0\d+|\d+/0\d+)(?:/(?:[A-Z]+\s+)?\d+)*(?![.,·]\d)",
-    # a code with a leading zero ("Intergroup 0096", "LU12-01")
-    r"(?<![\w.,·/:–-])(?<!\d\s)(?<!\d[\u2009\u202f\u00a0])0\d+(?!\d|[.,·:/-]\d|\s*%)|(?<=[A-Za-z]\d-)0\d+\b|(?<=[A-Za-z]\d\d-)0\d+\b",
-    # a reference code mixing letters and digits between slashes
-    r"\b\d+/[A-Z]+\d+(?:/\d+)*\b",
-    # an integer of seven or more digits without grouping
-    r"(?<![\d.,·])\d{7,}(?!\d|[.,·]\d)",
-    # author-year citations, decades, a year before a capitalised name
-    r"\bet\s+al\.?,?\s*\(?(?:19|20)\d\d[a-z]?",
-    rf"(?<=[(;,] )(?!(?:{_MONTHS})\b)[A-Z][a-z]+,?\s+(?:19|20)\d\d[a-z]?(?=\s*[,;)])",
-    rf"(?<=\()(?!(?:{_MONTHS})\b)[A-Z][a-z]+,?\s+(?:19|20)\d\d[a-z]?(?=\s*[,;)])",
-    r"\b(?:19|20)\d\d(?=\s+[A-Z][a-z]+)",
-    # the base of a power of ten whose exponent was lost
-    r"(?:×|(?<![A-Za-z])x)\s*10\b(?![.,·]\d|\s*%)",
-    # chemical locants and a Greek letter's index
-    r"\b\d+-[A-Z]{2,}\b",
-    r"\b\d+'?(?:,\d+'?)*-(?=(?:chloro|fluoro|bromo|iodo|hydroxy|methyl|ethyl|amino|deoxy|"
-    r"oxo|nitro|thio|aza|acetyl)[a-z])",
-    r"[α-ωΑ-Ω]\d+",
-    # a point of a scale named by its label
-    r"\b\d+\s*=\s*(?=[a-z])",
-    r"\b\d+\s+(?=\((?:no|none|mild|moderate|severe|light|heavy|death|dead|normal|slight)\b)",
-    r"\b\d+(?=\s+represents\b)",
-)
-NOT_DATA = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
+# class -> the patterns of its spans
+CLASSES: dict[str, tuple[str, ...]] = {
+    "cross-reference": (
+        r"\b(?i:tables?|figures?|figs?\.?|appendix(?:\s+pp?\.?)?|additional\s+files?|"
+        r"supplementary\s+(?:tables?|figures?|files?|appendix)|online\s+(?:tables?|figures?))"
+        r"\s+[A-Z]?\d+[A-Za-z]?" + _RANGE_TAIL,
+    ),
+    "grade range": (r"\b[Gg]rades?\s+\d+" + _GRADE_TAIL,),
+    "ordinal of a course, session, visit or exon": (
+        r"\b(?:[Cc]ourses?|[Ss]essions?|[Vv]isits?|[Ee]xons?)\s+\d+(?![.,·]\d)" + _RANGE_TAIL,
+    ),
+    "web address": (r"\bhttps?://\S+|\bwww\.\S+|\bdoi:\s*\S+|\b10\.\d{4,}/\S+",),
+    "identifier": (
+        # a registry or protocol number after an acronym, with codes joined by slashes
+        r"\b[A-Z]{2,}(?:\s+(?:number|no\.?|identifier|reference)[:.]?)?\s+"
+        r"(?:\d{4,}|0\d+|\d+/0\d+)(?:/(?:[A-Z]+\s+)?\d+)*(?![.,·]\d)",
+        # a code with a leading zero ("Intergroup 0096", "LU12-01"); not a group of a
+        # number grouped by spaces ("10 000")
+        r"(?<![\w.,·/:–-])(?<!\d\s)(?<!\d[\u2009\u202f\u00a0])0\d+(?!\d|[.,·:/-]\d|\s*%)"
+        r"|(?<=[A-Za-z]\d-)0\d+\b|(?<=[A-Za-z]\d\d-)0\d+\b",
+        # a reference code mixing letters and digits between slashes
+        r"\b\d+/[A-Z]+\d+(?:/\d+)*\b",
+        # an integer of seven or more digits without grouping
+        r"(?<![\d.,·])\d{7,}(?!\d|[.,·]\d)",
+    ),
+    "year of the literature": (
+        r"\bet\s+al\.?,?\s*\(?(?:19|20)\d\d[a-z]?",
+        rf"(?<=[(;,] )(?!(?:{_MONTHS})\b)[A-Z][a-z]+,?\s+(?:19|20)\d\d[a-z]?(?=\s*[,;)])",
+        rf"(?<=\()(?!(?:{_MONTHS})\b)[A-Z][a-z]+,?\s+(?:19|20)\d\d[a-z]?(?=\s*[,;)])",
+        r"\b(?:19|20)\d\d(?=\s+[A-Z][a-z]+)",
+    ),
+    "base of a lost power of ten": (r"(?:×|(?<![A-Za-z])x)\s*10\b(?![.,·]\d|\s*%)",),
+    "number of a name": (
+        r"\b\d+-[A-Z]{2,}\b",
+        r"\b\d+'?(?:,\d+'?)*-(?=(?:chloro|fluoro|bromo|iodo|hydroxy|methyl|ethyl|amino|"
+        r"deoxy|oxo|nitro|thio|aza|acetyl)[a-z])",
+        r"[α-ωΑ-Ω]\d+",
+    ),
+    "scale point": (
+        r"\b\d+\s*=\s*(?=[a-z])",
+        r"\b\d+\s+(?=\((?:no|none|mild|moderate|severe|light|heavy|death|dead|normal|slight)\b)",
+        r"\b\d+(?=\s+represents\b)",
+    ),
+}
+NOT_DATA = re.compile("|".join(f"(?:{p})" for ps in CLASSES.values() for p in ps))
 
 
 def not_data_spans(text: str) -> list[tuple[int, int]]:
@@ -88,4 +95,4 @@ def not_data_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in NOT_DATA.finditer(text)]
 
 
-__all__ = ["NOT_DATA", "not_data_spans"]
+__all__ = ["CLASSES", "NOT_DATA", "not_data_spans"]
