@@ -49,6 +49,12 @@ def _values(text: str) -> list[str]:
     ("5-FU 400 mg/m² was given", ["400"]),
     ("TGF-β1 fell in 23 patients", ["23"]),
     ("2-fluoroadenine is toxic in 4 of 10", ["4", "10"]),
+    ("patients with type 2 diabetes, 14 of 60", ["14", "60"]),
+    ("3D conformal radiotherapy in 88 patients", ["88"]),
+    # the base of a rate per thousand; the definition of an analysis set
+    ("phlebitis rates were 59.8/1,000 device days and 60.9/1000 days", ["59.8", "60.9"]),
+    ("All 155 patients who received at least one dose of the study drug", ["155"]),
+    ("patients who received at least 1 dose were analysed (n=98)", ["98"]),
     # a point of a scale named by its label
     ("intensity was rated 1 = mild, 2 = moderate, 3 = severe by 90 women", ["90"]),
     ("ranked as 0 (no symptoms) to 6 (death) in 2325 patients", ["2325"]),
@@ -73,6 +79,9 @@ def test_not_data_left_out(text: str, kept: list[str]) -> None:
     ("P = 0.05 and 0.3% of 1200", ["0.05", "0.3", "1200"]),
     # a performance status cut-off may be an eligibility criterion: kept
     ("Age was at least 18 years with performance status 0–2", ["18", "0", "2"]),
+    # a count out of a thousand is a denominator
+    ("events occurred in 110/1000 patients", ["110", "1000"]),
+    ("at least one serious event occurred in 12 patients", ["12"]),
     # "max 10" is no power of ten
     ("a max 10 days", ["10"]),
 ])

@@ -22,7 +22,9 @@ reads no number from them (as it already does for "Table 2" or NCT02678780):
   studies;
 - the base of a power of ten whose exponent the text lost ("8.82 × 10"): the 10 is no data;
 - names that carry a number: a locant of a chemical name ("5-FU", "2-fluoroadenine"), a
-  Greek letter and its index ("TGF-β1");
+  Greek letter and its index ("TGF-β1"), "type 2 diabetes", "3D radiotherapy";
+- the base of a rate per thousand ("59.8/1,000 device days") and the "at least one dose"
+  that defines an analysis set;
 - a point of a scale named by its label ("1 = mild", "0 (no symptoms)", "an mRS score of 0
   represents"): the number is the label of a category.
 
@@ -80,6 +82,14 @@ CLASSES: dict[str, tuple[str, ...]] = {
         r"\b\d+'?(?:,\d+'?)*-(?=(?:chloro|fluoro|bromo|iodo|hydroxy|methyl|ethyl|amino|"
         r"deoxy|oxo|nitro|thio|aza|acetyl)[a-z])",
         r"[α-ωΑ-Ω]\d+",
+        r"\b[Tt]ype\s+\d(?=\s+(?:diabetes|errors?)\b)",
+        r"\b[234]D\b",
+    ),
+    # the base of a rate per thousand ("59.8/1,000 device days"): a unit, not a count
+    "base of a rate": (r"(?<=[.·]\d)/\s*10*(?:[,\u2009\u202f\u00a0 ]?000)+\b",),
+    # "at least one dose": the definition of an analysis set, not a count
+    "definition of an analysis set": (
+        r"\b(?i:at\s+least\s+(?:one|1))(?=\s+(?:dose|cycle|infusion|administration)s?\b)",
     ),
     "scale point": (
         r"\b\d+\s*=\s*(?=[a-z])",
