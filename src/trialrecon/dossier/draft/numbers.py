@@ -15,7 +15,8 @@ first, and every number of the pattern becomes an :class:`Item` with its statist
 - ``not reached``, ``not estimable``: a marker in place of a number.
 
 Numbers that are not data (identifiers such as NCT02678780, table and figure numbers,
-reference marks, the 95 of "95% CI") are left out.
+reference marks, the 95 of "95% CI") are left out, and so are the classes of
+:mod:`.notdata` (cross-references in lower case, grade ranges, citation years, codes...).
 """
 
 from __future__ import annotations
