@@ -33,7 +33,7 @@ RECALL_FLOORS = {"pmc2944158": 0.58, "pmc3466131": 0.50, "pmc3580671": 0.75,
                  "pmc5614421": 0.81, "pmc5724392": 0.48, "pmc5976950": 0.62,
                  # the tenth dossier, of a paper the drafter had not seen (23.8% before)
                  "pmc5292678": 0.59}
-OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.65, 0.62, 0.96
+OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.65, 0.65, 0.96
 TEXT_RECALL = 0.24  # the numbers of the text (not table cells), every field right
 TABLE_RECALL = 0.92  # the numbers of table cells, every field right
 
