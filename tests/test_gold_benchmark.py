@@ -30,14 +30,14 @@ needs_papers = pytest.mark.skipif(
 # recall floors per paper (every field right), measured and rounded down
 RECALL_FLOORS = {"pmc2944158": 0.58, "pmc3466131": 0.50, "pmc3580671": 0.75,
                  "pmc4282128": 0.53, "pmc5362536": 0.77, "pmc5555437": 0.65,
-                 "pmc5614421": 0.81, "pmc5724392": 0.48, "pmc5976950": 0.62,
+                 "pmc5614421": 0.81, "pmc5724392": 0.47, "pmc5976950": 0.62,
                  # the tenth dossier, of a paper the drafter had not seen (23.8% before)
                  "pmc5292678": 0.59,
                  # the eleventh (first OUP paper), unseen: measured before any change
                  "pmc5850777": 0.15,
                  # the twelfth (PLOS ONE), unseen: 3.1% before any change
                  "pmc4666408": 0.03}
-OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.65, 0.62, 0.96
+OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.65, 0.65, 0.96
 TEXT_RECALL = 0.24  # the numbers of the text (not table cells), every field right
 TABLE_RECALL = 0.92  # the numbers of table cells, every field right
 

@@ -15,7 +15,8 @@ first, and every number of the pattern becomes an :class:`Item` with its statist
 - ``not reached``, ``not estimable``: a marker in place of a number.
 
 Numbers that are not data (identifiers such as NCT02678780, table and figure numbers,
-reference marks, the 95 of "95% CI") are left out.
+reference marks, the 95 of "95% CI") are left out, and so are the classes of
+:mod:`.notdata` (cross-references in lower case, grade ranges, citation years, codes...).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from trialrecon.dossier.draft.grammar import (
     parse_date,
     parse_number,
 )
+from trialrecon.dossier.draft.notdata import not_data_spans
 
 # a number, with a minus sign (hyphen, U+2212, or an en dash no number stands right before)
 _N = rf"(?<![A-Za-z\d.,/·])(?:[-−–](?=[\d.·]))?(?:{NUM})(?![\d])"
@@ -303,6 +305,8 @@ def find_items(text: str, percent_first: bool = False, prose: bool = False) -> l
     scan = _Scan(text)
     for m in _NOT_DATA.finditer(text):
         scan.take(m.start(), m.end())
+    for a, b in not_data_spans(text):  # more classes of numbers that are not data
+        scan.take(a, b)
     for name, pattern, fn in _PATTERNS:
         for m in pattern.finditer(text):
             if fn is None:  # a span no later pattern may read a number from

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from trialrecon.dossier.draft import cues
 from trialrecon.dossier.draft.cells import arm_sizes, draft_table
 from trialrecon.dossier.draft.cimethods import apply_ci_method
+from trialrecon.dossier.draft.copyguard import guard_copies
 from trialrecon.dossier.draft.crosslevels import name_unnamed_levels
 from trialrecon.dossier.draft.crossref import borrow_labels, index_cells
 from trialrecon.dossier.draft.document import Document, Table
@@ -324,6 +325,8 @@ def draft_document(doc: Document, names: Names, source_id: str,
         rows = label_sentence(unit, rows, context)
         rows = borrow_labels(rows, unit.text, cells, names, context.tables)
         rows = restate_rows(rows, unit, table_index, names, context.tables)
+        before = [u.text for u in units[max(0, n - 2):n][::-1] if u.location == unit.location]
+        rows = guard_copies(rows, unit.text, before, table_index)
         label_declared_set(rows, names)
         _collisions(rows, by_row=False)
         drafts.extend(rows)
