@@ -32,7 +32,7 @@ import re
 from dataclasses import replace
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
-from trialrecon.dossier.draft import cues, regression
+from trialrecon.dossier.draft import cues, regression, spangroups
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
@@ -427,6 +427,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _row_arm(row, col, lab, names)
         _denominator(v, row, col, item, lab, items)
         _optional(v, row, col, cell.marks, lab, names)
+        spangroups.own_group(v, row, col, lab, names, item.denominator)
         if regression.is_model_cell(v, col, lab):
             regression.label_model_row(v, row, col, lab, names, refs)
         if not lab.unit:

@@ -580,8 +580,8 @@ def column_time(lab: Label, time: str, stage: str = "") -> None:
     points; a measurement whose unit nothing printed gives is a guess, in days when its name
     is a length of stay or a number of days ("ICU LOS", "days well at home"). A ``stage``
     a full-width row above names ("Course 1") joins the category too (:func:`.row_time`)."""
-    if time and lab.category and lab.quantity != "analysed":
-        lab.category = f"{lab.category}, {time.lower()}"
+    if time and lab.quantity not in ("analysed", "randomized"):  # no category: the time alone
+        lab.category = f"{lab.category}, {time.lower()}" if lab.category else time.lower()
         lab.rules.append("category: the time the column's heading names")
     row_time(lab, stage)
     if lab.unit == "percent" and lab.statistic in MEASURES and \

@@ -81,9 +81,14 @@ def legend_only(text: str) -> bool:
 # a column heading naming a time or stage of the assessment (the data dictionary: it joins
 # the category after a comma)
 TIME_HEADING = re.compile(r"^(?:final assessment|(?:change )?from baseline(?: to .*)?|"
-                          r"end of (?:treatment|study|follow-?up)|(?:at )?(?:day|week|"
+                          r"(?:at )?(?:the )?end of (?:the )?(?:treatment|study|follow-?up|"
+                          r"intervention|therapy|trial|supplementation)|(?:at )?(?:day|week|"
                           r"month|year|visit|cycle|course)s? \d+|"
-                          r"\d+ (?:days?|weeks?|months?|years?)|"
+                          r"(?:after |at )?\d+(?:\.\d+)? (?:days?|weeks?|months?|years?)"
+                          r"(?: of (?:follow-?up|treatment|therapy|intervention))?|"
+                          r"at (?:the )?(?:study )?(?:start|inclusion|entry|enrol?ment|"
+                          r"randomi[sz]ation)(?: of (?:the )?(?:study|trial|intervention|"
+                          r"treatment))?|"
                           r"(?:final|last|first) (?:visit|assessment|follow-?up))$",
                           re.IGNORECASE)
 
