@@ -32,7 +32,7 @@ import re
 from dataclasses import replace
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
-from trialrecon.dossier.draft import cues, regression, spangroups
+from trialrecon.dossier.draft import cues, methodkinds, regression, spangroups
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
@@ -367,7 +367,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
         elif v.method_tests or v.method_models:  # the model named for this kind of outcome
             models = table_models(v.method_models, v.kind == "regression", col.label)
             lab.test = model_test(models, lab.quantity, lab.adjustment,
-                                  f"{row.label} {row.notes} {v.context}")
+                                  f"{row.label} {row.notes} {v.context}") or \
+                methodkinds.row_test(v, row)
             lab.guess("test: the methods name tests, the table does not say which")
         if "interaction" in fold(col.label + " " + row.label):
             lab.hypothesis = "interaction"
@@ -569,7 +570,7 @@ def _row_counts(v: TableView) -> dict[int, set[str]]:
 
 def draft_table(doc: Document, v: TableView, names: Names, source_id: str,
                 sizes: dict[str, str] | None = None,
-                method_tests: frozenset[str] = frozenset(),
+                method_tests: tuple[tuple[str, str], ...] = (),
                 method_population: str = "", several_ae: bool = False) -> list[Draft]:
     """Every draft row of a table read as ``v`` (:func:`.tableview.view`): its header n's
     and its body cells.

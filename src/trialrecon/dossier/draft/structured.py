@@ -27,6 +27,7 @@ from trialrecon.dossier.draft.crossref import borrow_labels, index_cells
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
+from trialrecon.dossier.draft.methodkinds import methods_sentences, stated_kind_tests
 from trialrecon.dossier.draft.methodstatements import apply_statements, read_statements
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import HAS_NUMBER_WORD
@@ -151,17 +152,14 @@ def method_population(doc: Document) -> str:
     return ""
 
 
-def method_tests(doc: Document) -> frozenset[str]:
-    """The tests the paper's methods name (its statistical-analysis paragraphs)."""
-    found: set[str] = set()
-    for block in doc.blocks:
-        path = " ".join(fold(s.heading) for s in doc.section_path(block.section))
-        if re.search(r"statistic|analys|methods", path):
-            for sentence in re.split(r"(?<=[.;])\s+", block.plain):
-                test = cues.test_of(sentence)
-                if test:
-                    found.add(test)
-    return frozenset(found)
+def method_tests(doc: Document) -> tuple[tuple[str, str], ...]:
+    """The tests the paper's methods name (its statistical-analysis paragraphs): ("", test)
+    for each, and (kind, test) for a test a clause names for a kind of values
+    (:func:`.methodkinds.stated_kind_tests`)."""
+    sentences = methods_sentences([(" ".join(fold(s.heading) for s in doc.section_path(
+        block.section)), block.plain) for block in doc.blocks])
+    found = sorted({("", test) for test in map(cues.test_of, sentences) if test})
+    return tuple(found) + stated_kind_tests(sentences)
 
 
 # A methods sentence naming a logistic model fitted with covariates ("logistic regression
