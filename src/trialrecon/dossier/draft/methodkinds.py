@@ -28,8 +28,11 @@ def stated_kind_tests(sentences: list[str]) -> tuple[tuple[str, str], ...]:
     for sentence in sentences:
         if not cues.test_of(sentence):
             continue
+        kind = ""
         for clause in CLAUSE.split(sentence):
-            kind = values_named(clause)
+            # a clause naming no kind goes with the one before it ("Categorical data were
+            # tested using chi-square and Fisher's exact test": both for the counts)
+            kind = values_named(clause) or kind
             if kind:
                 out.extend((kind, test) for test in cues.named_tests(clause))
     return tuple(dict.fromkeys(out))

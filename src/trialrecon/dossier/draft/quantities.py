@@ -467,7 +467,8 @@ def _continuous(v: TableView, row: Row) -> bool:
     cells = [v.table.cell_at(row.index, c.index).plain for c in v.columns
              if c.arm and not c.between and v.table.is_origin(row.index, c.index)]
     cells = [x for x in cells if re.search(r"\d", x)]  # "X, n (%)": counts, "%" or not
-    return bool(cells) and not any("%" in x for x in cells) and "n_pct" not in row.formats and all(
+    return bool(cells) and not any("%" in x for x in cells) and \
+        "n_pct" not in cues.formats_of(row.stub) and all(
         "±" in x or re.search(r"\d[.,·]\d", x) for x in cells)
 
 
