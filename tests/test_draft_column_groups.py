@@ -21,7 +21,8 @@ from trialrecon.dossier.draft import read_names
 from trialrecon.dossier.draft.document import Builder, RawCell
 from trialrecon.dossier.draft.lexicon import _label_counts
 from trialrecon.dossier.draft.methodkinds import kind_test, stated_kind_tests
-from trialrecon.dossier.draft.structured import draft_document
+from trialrecon.dossier.draft.sexpairs import sex_order
+from trialrecon.dossier.draft.structured import draft_document, figure_name
 from trialrecon.dossier.draft.stubs import split_stub
 from trialrecon.dossier.draft.tablerows import time_heading
 from trialrecon.dossier.draft.tablesets import declared_set
@@ -173,3 +174,46 @@ def test_time_words_alone_name_no_declared_set(tmp_path: Path) -> None:
     names = read_names(tmp_path / "trial.yaml")
     assert declared_set("Cox model after 5 years of follow-up", names) == ""
     assert declared_set("patients counted after 5 years", names) == "five_years"
+
+
+@pytest.mark.parametrize(("label", "name"), [
+    ("Fig 1", "Figure 1"), ("Fig. 2A", "Figure 2A"), ("FIG. 3", "Figure 3"),
+    ("Figure 4", "Figure 4"), ("S1 Fig", "S1 Fig")])
+def test_figure_legends_are_named_as_the_dictionary_says(label: str, name: str) -> None:
+    """PLOS prints "Fig 1", others "Fig. 1" or "Figure 1": the place is `Figure 1 legend`."""
+    assert figure_name(label) == name
+
+
+@pytest.mark.parametrize(("stub", "order"), [
+    ("Males/Females, n", ("male", "female")), ("Women/men", ("female", "male")),
+    ("Sex (M/F)", ("male", "female")), ("Gender, F/M", ("female", "male")),
+    ("Stage III/IV", None), ("Mild/moderate", None)])
+def test_a_stub_naming_both_sexes(stub: str, order: tuple[str, str] | None) -> None:
+    assert sex_order(stub) == order
+
+
+def test_a_cell_of_men_and_women_is_two_counts(tmp_path: Path) -> None:
+    """"Men/Women | 52/48" is the column's 52 men and 48 women (each over the group's n),
+    not 52 of 48; another "a/b" stays a count over its denominator."""
+    rows = _draft_rows(tmp_path, [("n", "100", "", "98"), ("Men/Women", "52/48", "", "50/48"),
+                                  ("Relapse, n/N", "12/90", "", "15/85")])
+    men = [r for r in rows if r["row"] == "Men/Women" and r["column"] == "At study start / "
+           "Placebo"]
+    assert sorted((r["quantity"], r["value"], r["denominator"]) for r in men) == \
+        [("female", "48", "98"), ("male", "50", "98")]
+    relapse = _at(rows, "Relapse, n/N", "At study start / Drug X", "count")
+    assert (relapse["value"], relapse["denominator"]) == ("12", "90")
+
+
+def _draft_rows(tmp_path: Path, body: list[tuple[str, ...]]) -> list[dict[str, str]]:
+    """Draft a one-group baseline table ("At study start" over Drug X, P, Placebo)."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    b = Builder("fict.nxml", "jats")
+    b.open_section("Results", 1)
+    rows = [[_text("", header=True), _text("At study start", header=True, colspan=3)],
+            [_text("", header=True)] + [_text(a, header=True) for a in _ARMS]]
+    rows += [[_text(x) for x in row] for row in body]
+    b.table("Table 1", [("Baseline characteristics", "", "")], rows=rows, notes=[],
+            header_rows=2)
+    return [dict(d.fields) for d in draft_document(b.build(), read_names(tmp_path /
+                                                                         "trial.yaml"), "paper")]

@@ -32,7 +32,7 @@ import re
 from dataclasses import replace
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
-from trialrecon.dossier.draft import cues, methodkinds, regression, spangroups
+from trialrecon.dossier.draft import cues, methodkinds, regression, sexpairs, spangroups
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
@@ -396,11 +396,9 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
     if not origin:
         return []
     formats = _formats(v, row, col)
-    items = [i for i in find_items(text, "pct_n" in formats)
-             if not (i.pattern == "events over n" and i.statistic == "count" and not i.denominator)]
+    items, labels = sexpairs.cell_items(find_items(text, "pct_n" in formats), row.stub)
     if not items:
         return []
-    labels = [Label() for _ in items]
     if any(i.pattern == "events over n" for i in items) and re.search(r"\w\s*/\s*\w", row.stub):
         for lab in labels:  # "Males/Females 112/104": two counts, not n of N
             lab.guess("statistic: x/y under a stub naming two things")

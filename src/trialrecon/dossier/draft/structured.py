@@ -81,12 +81,19 @@ def _block_units(doc: Document, lex: Lexicon) -> Iterator[Unit]:
             yield Unit(sentence, offsets, location, heading=heading, external=external)
 
 
+def figure_name(label: str) -> str:
+    """A figure as the data dictionary names its place ("Figure 1 legend"), whatever the
+    journal's abbreviation ("Fig 1", "Fig. 2A", "FIG. 3"); another label stays as printed."""
+    m = re.match(r"^\s*fig(?:ure|\.)?\s*(\w+)\s*\.?\s*$", label, re.IGNORECASE)
+    return f"Figure {m.group(1)}" if m else label
+
+
 def _caption_units(doc: Document) -> Iterator[Unit]:
     for fig in doc.figures:
         text, origin = _clean(fig.text, fig.start)
         for sentence, offsets in _sentences(text, origin):
             if offsets and _NUMBERISH.search(sentence):
-                yield Unit(sentence, offsets, f"{fig.label} legend")
+                yield Unit(sentence, offsets, f"{figure_name(fig.label)} legend")
     for t in doc.tables:
         text, origin = _clean(t.caption_line, t.start)
         label_len = len(normalise(t.label, lower=False, signs=False).text)
