@@ -18,6 +18,7 @@ from fictional_trial import drafted_at as _at
 from fictional_trial import trial_yaml
 
 from trialrecon.dossier.draft import read_names
+from trialrecon.dossier.draft.captionsubgroup import added_subgroup
 from trialrecon.dossier.draft.document import Builder, RawCell
 from trialrecon.dossier.draft.lexicon import _label_counts
 from trialrecon.dossier.draft.methodkinds import kind_test, stated_kind_tests
@@ -217,3 +218,21 @@ def _draft_rows(tmp_path: Path, body: list[tuple[str, ...]]) -> list[dict[str, s
             header_rows=2)
     return [dict(d.fields) for d in draft_document(b.build(), read_names(tmp_path /
                                                                          "trial.yaml"), "paper")]
+
+
+@pytest.mark.parametrize(("earlier", "later", "subgroup"), [
+    ("Cox regression of death by treatment adjusted for age and stage in all patients",
+     "Cox regression of death by treatment adjusted for age and stage in patients with "
+     "diabetes mellitus", "Diabetes mellitus"),
+    ("Multivariable model of stroke in the elderly population of the trial",
+     "Multivariable model of stroke in the elderly with atrial fibrillation from the trial",
+     "Atrial fibrillation"),
+    # the same title naming a time, not a subgroup: none
+    ("Cox regression of death by treatment adjusted for age and stage at 5 years",
+     "Cox regression of death by treatment adjusted for age and stage at 10 years", ""),
+    # two titles of other analyses: none
+    ("Baseline characteristics of the patients", "Adverse events with an incidence above 5%",
+     ""),
+])
+def test_a_subgroup_a_repeated_title_adds(earlier: str, later: str, subgroup: str) -> None:
+    assert added_subgroup(earlier, later) == subgroup

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft.captionsubgroup import label_subgroups
 from trialrecon.dossier.draft.cells import arm_sizes, draft_table
 from trialrecon.dossier.draft.cimethods import apply_ci_method
 from trialrecon.dossier.draft.crossref import borrow_labels, index_cells
@@ -267,6 +268,7 @@ def draft_document(doc: Document, names: Names, source_id: str,
     for v in views:
         drafts.extend(draft_table(doc, v, names, source_id, sizes, tests, population,
                                   several_ae))
+    label_subgroups(drafts, doc.tables)
     table_rows = [d for d in drafts if d.fields["row"] or d.fields["column"]]
     _collisions(table_rows, by_row=True)
     cells = index_cells(table_rows)
