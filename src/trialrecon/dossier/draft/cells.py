@@ -32,7 +32,7 @@ import re
 from dataclasses import replace
 
 from trialrecon.dossier import MAX_ANCHOR_WORDS
-from trialrecon.dossier.draft import cues, regression
+from trialrecon.dossier.draft import cues, methodkinds, regression, sexpairs, spangroups
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, _clean
 from trialrecon.dossier.draft.lexicon import Names
@@ -368,7 +368,8 @@ def _optional(v: TableView, row: Row, col: Column, marks: tuple[str, ...], lab: 
         elif v.method_tests or v.method_models:  # the model named for this kind of outcome
             models = table_models(v.method_models, v.kind == "regression", col.label)
             lab.test = model_test(models, lab.quantity, lab.adjustment,
-                                  f"{row.label} {row.notes} {v.context}")
+                                  f"{row.label} {row.notes} {v.context}") or \
+                methodkinds.row_test(v, row)
             lab.guess("test: the methods name tests, the table does not say which")
         if "interaction" in fold(col.label + " " + row.label):
             lab.hypothesis = "interaction"
@@ -396,11 +397,9 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
     if not origin:
         return []
     formats = _formats(v, row, col)
-    items = [i for i in find_items(text, "pct_n" in formats)
-             if not (i.pattern == "events over n" and i.statistic == "count" and not i.denominator)]
+    items, labels = sexpairs.cell_items(find_items(text, "pct_n" in formats), row.stub)
     if not items:
         return []
-    labels = [Label() for _ in items]
     if any(i.pattern == "events over n" for i in items) and re.search(r"\w\s*/\s*\w", row.stub):
         for lab in labels:  # "Males/Females 112/104": two counts, not n of N
             lab.guess("statistic: x/y under a stub naming two things")
@@ -428,6 +427,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _row_arm(row, col, lab, names)
         _denominator(v, row, col, item, lab, items)
         _optional(v, row, col, cell.marks, lab, names)
+        spangroups.own_group(v, row, col, lab, names, item.denominator)
         after_labels(v, row, col, lab)  # a note's set, a measurement block
         if regression.is_model_cell(v, col, lab):
             regression.label_model_row(v, row, col, lab, names, refs)
@@ -570,7 +570,7 @@ def _row_counts(v: TableView) -> dict[int, set[str]]:
 
 def draft_table(doc: Document, v: TableView, names: Names, source_id: str,
                 sizes: dict[str, str] | None = None,
-                method_tests: frozenset[str] = frozenset(),
+                method_tests: tuple[tuple[str, str], ...] = (),
                 method_population: str = "", several_ae: bool = False) -> list[Draft]:
     """Every draft row of a table read as ``v`` (:func:`.tableview.view`): its header n's
     and its body cells.

@@ -390,6 +390,15 @@ def read_names(trial_yaml: str | Path) -> Names:
     return names_of(raw)
 
 
+def _label_counts(label: str) -> frozenset[str]:
+    """The per-arm counts a set's label states: those in its brackets when they hold two or
+    more ("counted after 10 years (175 active, 136 placebo)": not the 10), else every
+    number of two or more digits."""
+    number = r"(?<![\d.])\d{2,}(?![\d.])"
+    bracketed = [n for part in re.findall(r"\(([^()]*)\)", label) for n in re.findall(number, part)]
+    return frozenset(bracketed if len(bracketed) >= 2 else re.findall(number, label))
+
+
 def _entries(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
     value = raw.get(key)
     return [e for e in value if isinstance(e, dict) and "id" in e] if isinstance(value, list) \
@@ -422,8 +431,7 @@ def names_of(raw: dict[str, Any]) -> Names:
     populations = tuple((str(p["id"]), tuple(a for a in _aliases("", str(p.get("label", "")))
                                              if len(a) > 3))
                         for p in _entries(raw, "populations"))
-    counts = tuple((str(p["id"]), frozenset(re.findall(r"(?<![\d.])\d{2,}(?![\d.])",
-                                                       str(p.get("label", "")))))
+    counts = tuple((str(p["id"]), _label_counts(str(p.get("label", ""))))
                    for p in _entries(raw, "populations"))
     return Names(cohort_entries, tuple((a.ident, a.aliases, a.role) for a in arm_names), pooled,
                  sources, endpoints, populations, arm_names, str(raw.get("design", "")),

@@ -462,13 +462,13 @@ def _ae_quantity(v: TableView, row: Row, col: Column, lab: Label) -> None:
 
 
 def _continuous(v: TableView, row: Row) -> bool:
-    """The row's arm cells print means or medians, no count with a percentage (a "%" in
-    the cell, or "59 (96.7)" under a stub whose legend says "(%)")."""
+    """The row's arm cells print means or medians, not counts ("12%", "59 (96.7)" under "%")."""
     cells = [v.table.cell_at(row.index, c.index).plain for c in v.columns
              if c.arm and not c.between and v.table.is_origin(row.index, c.index)]
-    cells = [x for x in cells if re.search(r"\d", x)]
+    cells = [x for x in cells if re.search(r"\d", x)]  # "X, n (%)": counts, "%" or not
     counted = "%" in row.stub and all(re.match(r"\s*\d+\s*\(", x) for x in cells)
-    return bool(cells) and not counted and not any("%" in x for x in cells) and all(
+    return bool(cells) and not counted and not any("%" in x for x in cells) and \
+        "n_pct" not in cues.formats_of(row.stub) and all(
         "±" in x or re.search(r"\d[.,·]\d", x) for x in cells)
 
 
@@ -584,8 +584,8 @@ def column_time(lab: Label, time: str, stage: str = "") -> None:
     points; a measurement whose unit nothing printed gives is a guess, in days when its name
     is a length of stay or a number of days ("ICU LOS", "days well at home"). A ``stage``
     a full-width row above names ("Course 1") joins the category too (:func:`.row_time`)."""
-    if time and lab.category and lab.quantity != "analysed":
-        lab.category = f"{lab.category}, {time.lower()}"
+    if time and lab.quantity not in ("analysed", "randomized"):  # no category: the time alone
+        lab.category = f"{lab.category}, {time.lower()}" if lab.category else time.lower()
         lab.rules.append("category: the time the column's heading names")
     row_time(lab, stage)
     if lab.unit == "percent" and lab.statistic in MEASURES and \

@@ -22,6 +22,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 
 from trialrecon.dossier.draft import cues
+from trialrecon.dossier.draft.captionsubgroup import label_subgroups
 from trialrecon.dossier.draft.cells import arm_sizes, draft_table
 from trialrecon.dossier.draft.cimethods import apply_ci_method
 from trialrecon.dossier.draft.copyguard import guard_copies
@@ -30,6 +31,7 @@ from trialrecon.dossier.draft.crossref import borrow_labels, index_cells
 from trialrecon.dossier.draft.document import Document, Table
 from trialrecon.dossier.draft.drafter import Draft, Unit, _clean, _sentences, draft_unit
 from trialrecon.dossier.draft.lexicon import Lexicon, Names, lexicon
+from trialrecon.dossier.draft.methodkinds import methods_sentences, stated_kind_tests
 from trialrecon.dossier.draft.methodstatements import apply_statements, read_statements
 from trialrecon.dossier.draft.normalise import fold, normalise
 from trialrecon.dossier.draft.numbers import HAS_NUMBER_WORD
@@ -131,12 +133,19 @@ def _block_units(doc: Document, lex: Lexicon, arm_names: Names | None = None
                            external_spans=tuple(spans))
 
 
+def figure_name(label: str) -> str:
+    """A figure as the data dictionary names its place ("Figure 1 legend"), whatever the
+    journal's abbreviation ("Fig 1", "Fig. 2A", "FIG. 3"); another label stays as printed."""
+    m = re.match(r"^\s*fig(?:ure|\.)?\s*(\w+)\s*\.?\s*$", label, re.IGNORECASE)
+    return f"Figure {m.group(1)}" if m else label
+
+
 def _caption_units(doc: Document) -> Iterator[Unit]:
     for fig in doc.figures:
         text, origin = _clean(fig.text, fig.start)
         for sentence, offsets in _sentences(text, origin):
             if offsets and _NUMBERISH.search(sentence):
-                yield Unit(sentence, offsets, f"{fig.label} legend")
+                yield Unit(sentence, offsets, f"{figure_name(fig.label)} legend")
     for t in doc.tables:
         text, origin = _clean(t.caption_line, t.start)
         label_len = len(normalise(t.label, lower=False, signs=False).text)
@@ -202,17 +211,14 @@ def method_population(doc: Document) -> str:
     return ""
 
 
-def method_tests(doc: Document) -> frozenset[str]:
-    """The tests the paper's methods name (its statistical-analysis paragraphs)."""
-    found: set[str] = set()
-    for block in doc.blocks:
-        path = " ".join(fold(s.heading) for s in doc.section_path(block.section))
-        if re.search(r"statistic|analys|methods", path):
-            for sentence in re.split(r"(?<=[.;])\s+", block.plain):
-                test = cues.test_of(sentence)
-                if test:
-                    found.add(test)
-    return frozenset(found)
+def method_tests(doc: Document) -> tuple[tuple[str, str], ...]:
+    """The tests the paper's methods name (its statistical-analysis paragraphs): ("", test)
+    for each, and (kind, test) for a test a clause names for a kind of values
+    (:func:`.methodkinds.stated_kind_tests`)."""
+    sentences = methods_sentences([(" ".join(fold(s.heading) for s in doc.section_path(
+        block.section)), block.plain) for block in doc.blocks])
+    found = sorted({("", test) for test in map(cues.test_of, sentences) if test})
+    return tuple(found) + stated_kind_tests(sentences)
 
 
 # A methods sentence naming a logistic model fitted with covariates ("logistic regression
@@ -313,6 +319,7 @@ def draft_document(doc: Document, names: Names, source_id: str,
     for v in views:
         drafts.extend(draft_table(doc, v, names, source_id, sizes, tests, population,
                                   several_ae))
+    label_subgroups(drafts, doc.tables)
     table_rows = [d for d in drafts if d.fields["row"] or d.fields["column"]]
     name_unnamed_levels(table_rows)
     _collisions(table_rows, by_row=True)

@@ -51,7 +51,8 @@ _LEGEND_END = re.compile(
     r"[(\[]\s*(?:means?\s*(?:±|\+/-|\+-|,)\s*(?:sd|se|sem|s\.d\.)|"
     r"medians?\s*(?:,|\()\s*(?:iqr|range|interquartile range)\s*\)?|"
     r"(?:n|no\.?)\s*(?:,|\()\s*%\s*\)?)\s*[)\]]|"
-    r"(?:n|no\.?)"
+    r"(?:n|no\.?)|"
+    r"(?:(?<=,)|(?<=, ))(?:mean|median)"  # "Age, mean": the statistic alone, after a comma
     r")\s*$")
 _LEGEND_START = re.compile(r"^%\s+(?=\S)")
 # the legend printed around the name: "Median age (range)", "Mean weight (SD)" are the age and

@@ -81,9 +81,14 @@ def legend_only(text: str) -> bool:
 # a column heading naming a time or stage of the assessment (the data dictionary: it joins
 # the category after a comma)
 TIME_HEADING = re.compile(r"^(?:final assessment|(?:change )?from baseline(?: to .*)?|"
-                          r"end of (?:treatment|study|follow-?up)|(?:at )?(?:day|week|"
+                          r"(?:at )?(?:the )?end of (?:the )?(?:treatment|study|follow-?up|"
+                          r"intervention|therapy|trial|supplementation)|(?:at )?(?:day|week|"
                           r"month|year|visit|cycle|course)s? \d+|"
-                          r"\d+ (?:days?|weeks?|months?|years?)|"
+                          r"(?:after |at )?\d+(?:\.\d+)? (?:days?|weeks?|months?|years?)"
+                          r"(?: of (?:follow-?up|treatment|therapy|intervention))?|"
+                          r"at (?:the )?(?:study )?(?:start|inclusion|entry|enrol?ment|"
+                          r"randomi[sz]ation)(?: of (?:the )?(?:study|trial|intervention|"
+                          r"treatment))?|"
                           r"(?:final|last|first) (?:visit|assessment|follow-?up))$",
                           re.IGNORECASE)
 
@@ -112,7 +117,8 @@ def stage_groups(stubs_by_group: dict[str, list[str]]) -> dict[str, str]:
             if len(stages) >= 2 and any(seen[x.lower()] >= 2 for x in stubs_by_group[g])}
 
 
-_COUNTS_WORDS = re.compile(r"categorical|counts?\b|proportions?|percentages?|frequenc", re.I)
+_COUNTS_WORDS = re.compile(r"categorical|discrete|dichotomous|binary|counts?\b|proportions?|"
+                           r"percentages?|frequenc", re.I)
 _MEASURE_WORDS = re.compile(r"\bmeans?\b|medians?|central tendency|continuous|laboratory|"
                             r"\bsd\b|standard deviation", re.I)
 # The values a test is for when a note names it with no words on the rows: "P values by
@@ -121,8 +127,8 @@ _TEST_VALUES = {**dict.fromkeys(("chi_square", "chi_square_yates", "fisher_exact
                                  "exact_binomial", "trend"), "counts"),
                 **dict.fromkeys(("t_test", "welch_t_test", "paired_t_test", "wilcoxon_rank_sum",
                                  "wilcoxon_signed_rank", "anova", "kruskal_wallis"), "measure")}
-_CLAUSE = re.compile(r";\s*|,\s*(?:and\s+|or\s+|while\s+|whereas\s+)?|"
-                     r"\s+(?:and|or|while|whereas)\s+|\s+(?=(?:except|apart from|other than)\b)")
+CLAUSE = re.compile(r";\s*|,\s*(?:and\s+|or\s+|while\s+|whereas\s+)?|"
+                    r"\s+(?:and|or|while|whereas)\s+|\s+(?=(?:except|apart from|other than)\b)")
 # the formats of a row that say it prints counts, or measurements ("(%)" alone is no count:
 # "HbA (%)" is a mean of a percentage)
 _COUNT_FORMATS = frozenset({"n_pct", "pct_n", "n"})
@@ -130,7 +136,7 @@ _MEASURE_FORMATS = frozenset({"mean_sd", "mean_se", "median_iqr", "median_range"
                               "mean_ci", "median_ci", "mean", "median"})
 
 
-def _values_named(text: str) -> str:
+def values_named(text: str) -> str:
     """``counts`` when ``text`` speaks of categorical values only, ``measure`` of means or
     continuous values only, else ""."""
     counts, measure = bool(_COUNTS_WORDS.search(text)), bool(_MEASURE_WORDS.search(text))
@@ -149,15 +155,15 @@ def caption_tests(caption: str) -> tuple[tuple[str, str], ...]:
     for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", caption):
         if not cues.test_of(sentence):
             continue
-        for clause in _CLAUSE.split(sentence):
+        for clause in CLAUSE.split(sentence):
             if _INTERVAL.search(clause) and not _P_WORDS.search(clause):
                 continue  # "95% exact binomial confidence interval": no test of a P value
             for test in cues.named_tests(clause):
                 if _EXCEPT.match(clause):  # the rows it names, not a kind of value
                     kind = f"except {clause}"
                 else:
-                    kind = _values_named(clause) or _TEST_VALUES.get(test) or \
-                        _values_named(sentence)
+                    kind = values_named(clause) or _TEST_VALUES.get(test) or \
+                        values_named(sentence)
                 out.append((kind, test))
     return tuple(dict.fromkeys(out))
 

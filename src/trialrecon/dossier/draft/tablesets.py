@@ -89,6 +89,12 @@ def row_set(stub: str, names: Names) -> str | None:
     return named_set(m.group(0), names) if m else None
 
 
+_TIME_WORDS = frozenset({"after", "before", "during", "until", "within", "since", "years",
+                         "year", "months", "month", "weeks", "week", "days", "hours", "start",
+                         "baseline", "final", "follow-up", "followup", "visit", "intervention",
+                         "treatment", "therapy", "study", "trial", "inclusion", "time"})
+
+
 def declared_set(text: str, names: Names) -> str:
     """A trial's own analysis set named by most of its label's words in ``text``."""
     words = set(re.findall(r"[a-z][a-z-]{3,}", fold(text)))
@@ -100,7 +106,9 @@ def declared_set(text: str, names: Names) -> str:
         for phrase in dict.fromkeys((label, re.split(r"[:;(]", label)[0])):
             own = {w for w in re.findall(r"[a-z][a-z-]{3,}", phrase)} - {
                 "patients", "with", "from", "that", "were", "table", "participants"}
-            if own:
+            # words of a time ("after 10 years", "at the end of the intervention") name
+            # when, not whom: a caption saying only when names no set of patients
+            if own and own & words - _TIME_WORDS:
                 share = len(own & words) / len(own)
                 scored.append((share, len(own & words), ident))
     scored.sort(reverse=True)

@@ -157,7 +157,7 @@ class TableView:
     unnamed_set: bool = False  # the columns count patients of a set the table does not name
     column_counts: set[str] = field(default_factory=set)  # the arm columns' n
     row_counts: dict[int, set[str]] = field(default_factory=dict)  # each row's n/N denominators
-    method_tests: frozenset[str] = frozenset()  # tests the paper's methods name
+    method_tests: tuple[tuple[str, str], ...] = ()  # (kind of values or "", test) in methods
     set_rows: dict[int, Row] = field(default_factory=dict)  # rows naming a set and its n's
     method_population: str = ""  # the set the methods analyse by, for an outcome table
     stub_head: str = ""  # the stub column's own header when it names a characteristic
