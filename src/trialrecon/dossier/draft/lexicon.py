@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from trialrecon.dossier.draft.armnames import drop_fragments, is_pooling_header
 from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.safe_yaml import YamlRefused, load_file
 
@@ -333,6 +334,8 @@ def _arm_of_header(names: Names, header: str) -> tuple[str, str]:
     if any(re.search(rf"(?<![a-z]){re.escape(fold(t))}(?![a-z])", text)
            for t in lexicon().pooled_terms) and names.pooled_arm:
         return names.pooled_arm, "pooled column"
+    if names.pooled_arm and is_pooling_header(header):  # "Overall (n = 939)"
+        return names.pooled_arm, "pooled column"
     named = [a for a in names.arm_names if not a.parts or a.ident != names.pooled_arm]
     full = [(len(a.words), a.ident) for a in named if a.words and all(w in words for w in a.words)]
     full.sort(reverse=True)
@@ -383,12 +386,18 @@ def names_of(raw: dict[str, Any]) -> Names:
                 bool(c.get("parts"))) for c in _entries(raw, "cohorts")]
     if not cohorts:
         raise ValueError("trial.yaml needs at least one cohort")
+    arms = _entries(raw, "arms")
+    labels = {str(a["id"]): str(a.get("label", "")) for a in arms}
+    # "drug a" in "Drug A/Drug B" against "Drug A": the shorter name is the monotherapy's
+    arm_aliases = drop_fragments({str(a["id"]): _aliases(str(a["id"]).replace("_", " "),
+                                                         labels[str(a["id"])]) for a in arms},
+                                 labels)
     arm_names = tuple(
-        ArmName(str(a["id"]), _aliases(str(a["id"]).replace("_", " "), str(a.get("label", ""))),
+        ArmName(str(a["id"]), arm_aliases[str(a["id"])],
                 str(a.get("role", "")), _label_words(str(a.get("label", "")) or
                                                      str(a["id"]).replace("_", " ")),
                 tuple(str(p) for p in a.get("parts") or []))
-        for a in _entries(raw, "arms"))
+        for a in arms)
     pooled = next((c for c, _, parts in cohorts if parts), cohorts[0][0] if len(cohorts) == 1
                   else "")
     pooled_aliases = tuple(fold(t) for t in lexicon().pooled_terms)

@@ -36,9 +36,9 @@ from trialrecon.dossier.draft.tablerows import (
     counts_group,
     counts_only,
     legend_only,
+    section_heading,
     summary_row,
     time_heading,
-    whole,
 )
 from trialrecon.dossier.draft.tablerows import n_row as counts_row
 from trialrecon.dossier.draft.tables import is_data as _is_data
@@ -410,7 +410,7 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             heading, running, set_group = "", (), ""
             group_denoms = _denominators(t.row_groups[r], names)
             last_group = label_text(t.row_groups[r])
-            whole_group = last_group if whole(t, r) else whole_group
+            whole_group = last_group if section_heading(t, r) else whole_group
             # a nested heading's rows read the notes of every heading above them too
             # ("Psychological Health ## / Quality of life domains / Vitality")
             group_marks = marks_of.get(last_group.rpartition(" / ")[0], []) + \
