@@ -1,0 +1,145 @@
+"""Arms whose names contain one another, the pooled column, and full-width headings over
+indented levels (issue 20, classes of reporting conventions).
+
+A combination trial names its arms one inside the other ("Zanolimab/Ferotide" against
+"Zanolimab"); a baseline table adds a column of every patient headed by a pooling word alone
+("Overall (n = 300)"); a full-width heading ("Smoking status, n (%)") heads the levels printed
+indented below it, and the next flush-left row ("Weight (kg), mean (SD)") is a characteristic
+of its own. Each test builds its own small table or sentence (fictional drug names) and checks
+the labels the data dictionary (data/raw/README.md) gives, written by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fictional_trial import drafted_at, trial_yaml
+
+from trialrecon.dossier.draft import read_names
+from trialrecon.dossier.draft.armnames import drop_fragments, header_name, is_fragment
+from trialrecon.dossier.draft.document import Builder, RawCell
+from trialrecon.dossier.draft.lexicon import names_of
+from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.structured import draft_document
+
+_COMBINATION = {
+    "cohorts": [{"id": "all", "label": "All randomised patients"}],
+    "arms": [
+        {"id": "zan_fer", "label": "Zanolimab/Ferotide (fixed combination)",
+         "role": "experimental"},
+        {"id": "zan", "label": "Zanolimab (monotherapy)", "role": "comparator"},
+        {"id": "overall", "label": "Overall", "parts": ["zan_fer", "zan"]},
+    ],
+    "sources": [{"id": "paper", "kind": "paper"}],
+}
+
+_COMBINATION_YAML = (
+    'id: fict\ntitle: "Fictional"\ndesign: randomized\nsources:\n  - id: paper\n'
+    '    kind: paper\n    citation: "Fictional 2024"\ncohorts:\n  - id: all\n'
+    '    label: "All randomised patients"\narms:\n'
+    '  - id: zan_fer\n    label: "Zanolimab/Ferotide (fixed combination)"\n'
+    '    role: experimental\n'
+    '  - id: zan\n    label: "Zanolimab (monotherapy)"\n    role: comparator\n'
+    '  - id: overall\n    label: "Overall"\n    parts: [zan_fer, zan]\n')
+
+
+def test_a_name_inside_a_combination_names_the_monotherapy_alone() -> None:
+    assert is_fragment("zanolimab", "Zanolimab/Ferotide (fixed combination)")
+    assert is_fragment("drug a", "Drug A + Drug B")
+    assert not is_fragment("zanolimab", "Zanolimab (monotherapy)")
+    # printed alone somewhere in the label: not only a fragment
+    assert not is_fragment("drug a", "Drug A/Drug B, then Drug A")
+    kept = drop_fragments({"c": ("drug a", "drug a/drug b"), "m": ("drug a",)},
+                          {"c": "Drug A/Drug B", "m": "Drug A"})
+    assert kept == {"c": ("drug a/drug b",), "m": ("drug a",)}
+
+
+def test_headers_of_a_combination_and_its_monotherapy() -> None:
+    names = names_of(_COMBINATION)
+    assert names.arm_of_header("Zanolimab/Ferotide (n = 150)")[0] == "zan_fer"
+    assert names.arm_of_header("Zanolimab (n = 150)")[0] == "zan"
+    assert names.arm_of_header("Zanolimab, n (%)")[0] == "zan"
+
+
+def test_the_second_name_of_a_respectively_list_is_the_monotherapy() -> None:
+    names = names_of(_COMBINATION)
+    text = fold("12.0% and 8.0% in the Zanolimab/Ferotide and Zanolimab groups, respectively")
+    hits = names.find(text, "arm")
+    assert [h.name for h in hits] == ["zan_fer", "zan"]
+    # the longer name is one mention, not also a mention of the shorter one inside it
+    assert hits[0].term == "zanolimab/ferotide"
+
+
+def test_a_pooling_word_alone_heads_the_pooled_column() -> None:
+    names = names_of(_COMBINATION)
+    assert header_name("Overall (n = 300)") == "overall"
+    assert names.arm_of_header("Overall (n = 300)") == ("overall", "pooled column")
+    assert names.arm_of_header("All, n (%)")[0] == "overall"
+    # a pooling word that is not the header's whole name heads no pooled column
+    assert names.arm_of_header("Overall survival")[0] == ""
+    # without a declared pooled arm, no column is given one
+    alone = {**_COMBINATION, "arms": _COMBINATION["arms"][:2]}
+    assert names_of(alone).arm_of_header("Overall (n = 300)") == ("", "")
+
+
+def _cell(text: str, header: bool = False, indent: int = 0) -> RawCell:
+    return RawCell(((text, "", ""),), header=header, indent=indent)
+
+
+def _draft(tmp_path: Path, yaml_text: str, header: list[str],
+           body: list[tuple[tuple[str, ...], int]]) -> list[dict[str, str]]:
+    """Draft one table: ``body`` rows of (stub and cells, indent of the stub); a row of one
+    cell is a heading across the table."""
+    (tmp_path / "trial.yaml").write_text(yaml_text, encoding="utf-8")
+    b = Builder("fict.nxml", "jats")
+    b.open_section("Results", 1)
+    rows = [[_cell(text, header=True) for text in header]]
+    for row, indent in body:
+        if len(row) == 1:
+            rows.append([RawCell(((row[0], "", ""),), colspan=len(header))])
+        else:
+            rows.append([_cell(row[0], indent=indent), *(_cell(x) for x in row[1:])])
+    b.table("Table 1", [("Baseline characteristics", "", "")], rows=rows, notes=[],
+            header_rows=1)
+    names = read_names(tmp_path / "trial.yaml")
+    return [{**d.fields, "review": "yes" if d.needs_review else ""}
+            for d in draft_document(b.build(), names, "paper")]
+
+
+def test_table_columns_of_a_combination_its_monotherapy_and_all(tmp_path: Path) -> None:
+    header = ["", "Zanolimab/Ferotide (n = 150)", "Zanolimab (n = 150)", "Overall (n = 300)"]
+    body = [(("Age (years), mean (SD)", "61.0 (8.0)", "60.0 (9.0)", "60.5 (8.5)"), 0)]
+    rows = _draft(tmp_path, _COMBINATION_YAML, header, body)
+    assert drafted_at(rows, "Age (years), mean (SD)", header[1], "mean")["arm"] == "zan_fer"
+    assert drafted_at(rows, "Age (years), mean (SD)", header[2], "mean")["arm"] == "zan"
+    assert drafted_at(rows, "Age (years), mean (SD)", header[3], "mean")["arm"] == "overall"
+
+
+def test_a_flush_left_row_after_indented_levels_leaves_the_heading(tmp_path: Path) -> None:
+    header = ["", "Drug X (n = 100)", "Placebo (n = 100)"]
+    body = [
+        (("Smoking status, n (%)",), 0),
+        (("Current", "30 (30.0)", "25 (25.0)"), 1),
+        (("Former", "70 (70.0)", "75 (75.0)"), 1),
+        (("Weight (kg), mean (SD)", "80.1 (9.0)", "79.5 (8.7)"), 0),
+    ]
+    rows = _draft(tmp_path, trial_yaml(), header, body)
+    weight = drafted_at(rows, "Weight (kg), mean (SD)", header[1], "mean")
+    assert weight["arm"] == "drug_x"
+    assert "Smoking" not in weight["category"]
+    current = drafted_at(rows, "Smoking status, n (%) / Current", header[1], "count")
+    assert current["value"] == "30"
+
+
+def test_flush_left_rows_under_a_section_heading_stay_under_it(tmp_path: Path) -> None:
+    """A full-width heading whose rows are printed at its own level is a section of the
+    table: its flush-left rows keep it in their row path."""
+    header = ["", "Drug X (n = 100)", "Placebo (n = 100)"]
+    body = [
+        (("Demographics",), 0),
+        (("Weight (kg), mean (SD)", "80.1 (9.0)", "79.5 (8.7)"), 0),
+        (("Height (cm), mean (SD)", "170.2 (7.0)", "169.8 (7.1)"), 0),
+    ]
+    rows = _draft(tmp_path, trial_yaml(), header, body)
+    height = drafted_at(rows, "Demographics / Height (cm), mean (SD)", header[1], "mean")
+    assert height["value"] == "170.2"
