@@ -20,6 +20,7 @@ from trialrecon.dossier.draft.armnames import drop_fragments, header_name, is_fr
 from trialrecon.dossier.draft.document import Builder, RawCell
 from trialrecon.dossier.draft.lexicon import names_of
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.setheadings import set_heading
 from trialrecon.dossier.draft.structured import draft_document
 
 _COMBINATION = {
@@ -143,3 +144,33 @@ def test_flush_left_rows_under_a_section_heading_stay_under_it(tmp_path: Path) -
     rows = _draft(tmp_path, trial_yaml(), header, body)
     height = drafted_at(rows, "Demographics / Height (cm), mean (SD)", header[1], "mean")
     assert height["value"] == "170.2"
+
+
+def test_a_heading_naming_an_analysis_set_alone() -> None:
+    assert set_heading("ITT") == "itt"
+    assert set_heading("PP") == "per_protocol"
+    assert set_heading("Per-protocol population (n = 180)") == "per_protocol"
+    assert set_heading("Modified intention-to-treat analysis") == "modified_itt"
+    assert set_heading("Safety population") == "safety"
+    # a section heading is no set; nor is a heading saying more than the set
+    assert set_heading("Safety") == ""
+    assert set_heading("Efficacy") == ""
+    assert set_heading("ITT patients with a second biopsy") == ""
+
+
+def test_rows_under_set_headings_carry_the_set(tmp_path: Path) -> None:
+    """The same rows printed twice, under a full-width "ITT" and a "PP" heading."""
+    pops = ("  - id: itt\n    label: intention to treat\n"
+            "  - id: per_protocol\n    label: per protocol\n")
+    header = ["", "Drug X, mean (SD)", "Placebo, mean (SD)"]
+    body = [
+        (("ITT",), 0),
+        (("Week 12", "4.1 (1.0)", "3.2 (1.1)"), 1),
+        (("Week 24", "4.6 (1.2)", "3.4 (1.0)"), 1),
+        (("PP",), 0),
+        (("Week 12", "4.3 (1.0)", "3.3 (1.2)"), 1),
+        (("Week 24", "4.8 (1.1)", "3.5 (1.1)"), 1),
+    ]
+    rows = _draft(tmp_path, trial_yaml(populations=pops), header, body)
+    assert drafted_at(rows, "ITT / Week 12", header[1], "mean")["population"] == "itt"
+    assert drafted_at(rows, "PP / Week 24", header[2], "mean")["population"] == "per_protocol"
