@@ -22,6 +22,7 @@ from trialrecon.dossier.draft.lexicon import names_of
 from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.setheadings import set_heading
 from trialrecon.dossier.draft.structured import draft_document
+from trialrecon.dossier.draft.subgroups import caption_outcome
 
 _COMBINATION = {
     "cohorts": [{"id": "all", "label": "All randomised patients"}],
@@ -174,3 +175,51 @@ def test_rows_under_set_headings_carry_the_set(tmp_path: Path) -> None:
     rows = _draft(tmp_path, trial_yaml(populations=pops), header, body)
     assert drafted_at(rows, "ITT / Week 12", header[1], "mean")["population"] == "itt"
     assert drafted_at(rows, "PP / Week 24", header[2], "mean")["population"] == "per_protocol"
+
+
+def _n_column_table(tmp_path: Path, caption: str, body: list[tuple[str, ...]]
+                    ) -> list[dict[str, str]]:
+    """Draft a table whose arms each print an "n" and a "Mean (SD)" column."""
+    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    b = Builder("fict.nxml", "jats")
+    b.open_section("Results", 1)
+    top = [_cell("", header=True), RawCell((("Drug X", "", ""),), colspan=2, header=True),
+           RawCell((("Placebo", "", ""),), colspan=2, header=True)]
+    second = [_cell(text, header=True) for text in ("", "n", "Mean (SD)", "n", "Mean (SD)")]
+    rows = [top, second] + [[_cell(row[0]), *(_cell(x) for x in row[1:])] for row in body]
+    b.table("Table 3", [(caption, "", "")], rows=rows, notes=[], header_rows=2)
+    return [{**d.fields, "review": "yes" if d.needs_review else ""} for d in
+            draft_document(b.build(), read_names(tmp_path / "trial.yaml"), "paper")]
+
+
+def test_an_outcome_named_in_the_caption_by_subgroup_with_n_columns(tmp_path: Path) -> None:
+    """The caption names the outcome in parentheses; "Overall" and two age subgroups whose n
+    share out the overall n (30 + 90 = 120, 28 + 90 = 118) are rows of that outcome."""
+    drafted = _n_column_table(tmp_path, "Primary endpoint (number of relapse-free weeks)", [
+        ("Overall", "120", "5.1 (2.0)", "118", "4.2 (2.1)"),
+        ("Age <65 years", "30", "5.5 (2.2)", "28", "4.0 (1.9)"),
+        ("Age ≥65 years", "90", "5.0 (1.9)", "90", "4.3 (2.2)")])
+    overall = drafted_at(drafted, "Overall", "Drug X / Mean (SD)", "mean")
+    assert (overall["category"], overall["subgroup"]) == ("Number of relapse-free weeks", "")
+    young = drafted_at(drafted, "Age <65 years", "Placebo / Mean (SD)", "mean")
+    assert (young["category"], young["subgroup"]) == ("Number of relapse-free weeks",
+                                                      "Age <65 years")
+    assert young["arm"] == "placebo" and young["value"] == "4.0"
+    assert young["review"] == "yes"  # the outcome is a reading of the caption
+
+
+def test_rows_that_do_not_share_out_the_first_row_are_not_subgroups(tmp_path: Path) -> None:
+    drafted = _n_column_table(tmp_path, "Primary endpoint (number of relapse-free weeks)", [
+        ("Overall", "120", "5.1 (2.0)", "118", "4.2 (2.1)"),
+        ("Week 12", "110", "5.5 (2.2)", "100", "4.0 (1.9)"),
+        ("Week 24", "100", "5.0 (1.9)", "95", "4.3 (2.2)")])
+    assert drafted_at(drafted, "Week 24", "Drug X / Mean (SD)", "mean")["subgroup"] == ""
+
+
+def test_the_outcome_a_caption_names_in_parentheses() -> None:
+    assert caption_outcome("Primary efficacy outcome (number of oocytes retrieved) for "
+                           "patients randomized") == "Number of oocytes retrieved"
+    assert caption_outcome("Secondary endpoints (live birth) in the ITT set") == "Live birth"
+    # a caption naming no outcome word before its parentheses keeps the older reading
+    assert caption_outcome("Clinical cure rates in evaluable patients") == "Clinical cure"
+    assert caption_outcome("Baseline characteristics (ITT population)") == ""

@@ -28,8 +28,8 @@ from trialrecon.dossier.draft import cues, stubs, tablerows
 from trialrecon.dossier.draft.document import Table
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.nsubgroups import SubgroupRow, subgroup_rows
 from trialrecon.dossier.draft.setheadings import set_heading
-from trialrecon.dossier.draft.subgroups import SubgroupRow, read_subgroups
 from trialrecon.dossier.draft.tablerows import (
     N_STUB,
     arm_cells,
@@ -595,6 +595,6 @@ def view(t: Table, names: Names) -> TableView:
                      effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,
                      stub_head=head, caption_tests=caption_tests(t.caption),
                      unit_rows=any(cues.unit_stub(r.stub) for r in rows.values()),
-                     subgroups=read_subgroups(t, rows, columns, kind),
+                     subgroups=subgroup_rows(t, rows, columns, kind),
                      note_sets=frozenset(filter(None, [excluded_set(notes), *(
                          excluded_set(c.notes) for c in columns)])))
