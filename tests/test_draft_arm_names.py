@@ -23,6 +23,7 @@ from trialrecon.dossier.draft.normalise import fold
 from trialrecon.dossier.draft.setheadings import set_heading
 from trialrecon.dossier.draft.structured import draft_document
 from trialrecon.dossier.draft.subgroups import caption_outcome
+from trialrecon.dossier.draft.tablesets import without_row_set
 
 _COMBINATION = {
     "cohorts": [{"id": "all", "label": "All randomised patients"}],
@@ -223,3 +224,26 @@ def test_the_outcome_a_caption_names_in_parentheses() -> None:
     # a caption naming no outcome word before its parentheses keeps the older reading
     assert caption_outcome("Clinical cure rates in evaluable patients") == "Clinical cure"
     assert caption_outcome("Baseline characteristics (ITT population)") == ""
+
+
+def test_a_stub_naming_the_set_gives_the_outcome_alone(tmp_path: Path) -> None:
+    """One outcome printed in two sets, the set in each stub: the category is the outcome,
+    the set the row's population."""
+    pops = ("  - id: itt\n    label: intention to treat\n"
+            "  - id: per_protocol\n    label: per protocol\n")
+    header = ["", "Drug X, n/N (%)", "Placebo, n/N (%)"]
+    body = [
+        (("Early relapse (ITT population)", "12/100 (12.0)", "20/100 (20.0)"), 0),
+        (("Early relapse (per-protocol set)", "10/90 (11.1)", "18/92 (19.6)"), 0),
+    ]
+    rows = _draft(tmp_path, trial_yaml(populations=pops), header, body)
+    itt = drafted_at(rows, body[0][0][0], header[1], "count")
+    pp = drafted_at(rows, body[1][0][0], header[2], "count")
+    assert (itt["category"], itt["population"]) == ("Early relapse", "itt")
+    assert (pp["category"], pp["population"]) == ("Early relapse", "per_protocol")
+    assert without_row_set("Early relapse in women with a positive test",
+                           "Early relapse in women with a positive test, n (%)",
+                           "positive_test") == "Early relapse"
+    # no population: the words stay
+    assert without_row_set("Early relapse (ITT population)", "Early relapse (ITT population)",
+                           "") == "Early relapse (ITT population)"

@@ -49,7 +49,7 @@ from trialrecon.dossier.draft.tablerows import (
     table_test,
 )
 from trialrecon.dossier.draft.tablesets import arm_sizes as arm_sizes  # re-exported
-from trialrecon.dossier.draft.tablesets import other_set, row_set, unit_set
+from trialrecon.dossier.draft.tablesets import other_set, row_set, unit_set, without_row_set
 from trialrecon.dossier.draft.tableview import Column, Row, TableView, label_text, n_of
 
 _NUMBERISH = re.compile(r"\d|not reached|\bNR\b|\bNE\b", re.IGNORECASE)
@@ -427,6 +427,7 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _row_arm(row, col, lab, names)
         _denominator(v, row, col, item, lab, items)
         _optional(v, row, col, cell.marks, lab, names)
+        lab.category = without_row_set(lab.category, row.stub, lab.population)
         if regression.is_model_cell(v, col, lab):
             regression.label_model_row(v, row, col, lab, names, refs)
         if not lab.unit:
