@@ -20,7 +20,7 @@ from trialrecon.dossier.draft.armnames import drop_fragments, header_name, is_fr
 from trialrecon.dossier.draft.document import Builder, RawCell
 from trialrecon.dossier.draft.lexicon import names_of
 from trialrecon.dossier.draft.normalise import fold
-from trialrecon.dossier.draft.setheadings import set_heading
+from trialrecon.dossier.draft.setheadings import set_aliases, set_heading
 from trialrecon.dossier.draft.structured import draft_document
 from trialrecon.dossier.draft.subgroups import caption_outcome
 from trialrecon.dossier.draft.tablesets import without_row_set
@@ -247,3 +247,20 @@ def test_a_stub_naming_the_set_gives_the_outcome_alone(tmp_path: Path) -> None:
     # no population: the words stay
     assert without_row_set("Early relapse (ITT population)", "Early relapse (ITT population)",
                            "") == "Early relapse (ITT population)"
+
+
+def test_a_set_named_after_an_outcome_is_named_with_its_set_word() -> None:
+    """"Positive biopsy set" is a set; "positive biopsy rate" (the outcome) does not name it,
+    and "(PB) analysis set" is also named by "PB set"."""
+    raw = {**_COMBINATION, "populations": [
+        {"id": "pb_set", "label": "positive biopsy (PB) analysis set: randomized patients "
+                                  "with a positive biopsy (80 and 90)"}]}
+    names = names_of(raw)
+    assert names.find(fold("the positive biopsy rate was 17.3% versus 23.9%"),
+                      "population") == []
+    assert [h.name for h in names.find(fold("in the PB set, 40 of 80"), "population")] == \
+        ["pb_set"]
+    assert [h.name for h in names.find(fold("in the positive biopsy analysis set"),
+                                       "population")] == ["pb_set"]
+    assert set_aliases("patients assessed for toxicity", ("patients assessed",)) == \
+        ("patients assessed",)  # a label not headed "<name> set" keeps its aliases

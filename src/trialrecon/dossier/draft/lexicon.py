@@ -26,6 +26,7 @@ import yaml
 
 from trialrecon.dossier.draft.armnames import drop_fragments, is_pooling_header
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.setheadings import set_aliases
 from trialrecon.dossier.safe_yaml import YamlRefused, load_file
 
 _WORD = re.compile(r"\w+")
@@ -407,8 +408,8 @@ def names_of(raw: dict[str, Any]) -> Names:
     endpoints = tuple((str(e["id"]), _aliases(str(e["id"]), str(e.get("label", ""))) +
                        _synonyms(str(e.get("label", ""))))
                       for e in _entries(raw, "endpoints"))
-    populations = tuple((str(p["id"]), tuple(a for a in _aliases("", str(p.get("label", "")))
-                                             if len(a) > 3))
+    populations = tuple((str(p["id"]), set_aliases(str(p.get("label", "")), tuple(
+        a for a in _aliases("", str(p.get("label", ""))) if len(a) > 3)))
                         for p in _entries(raw, "populations"))
     counts = tuple((str(p["id"]), frozenset(re.findall(r"(?<![\d.])\d{2,}(?![\d.])",
                                                        str(p.get("label", "")))))

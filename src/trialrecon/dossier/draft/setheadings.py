@@ -46,3 +46,23 @@ def set_heading(text: str) -> str:
         if re.fullmatch(rf"(?:{pattern}) {_SET_WORD}", bare):
             return ident
     return ""
+
+
+# a declared set's label headed "<name> [(<abbreviation>)] [analysis] set|population"
+_SET_HEAD = re.compile(r"^(?P<name>[a-z][\w -]*?)\s+(?:\((?P<abbr>[a-z0-9-]{1,8})\)\s+)?"
+                       r"(?:analysis\s+)?(?:set|population)\b")
+
+
+def set_aliases(label: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """A declared set's aliases without the words its name is made of when the label calls
+    it "<name> set" ("biochemical pregnancy set", "embryo transfer (ET) analysis set"): the
+    name alone ("biochemical pregnancy rate", "embryo transfer") is the outcome or the
+    procedure the set is defined by, not the set; "<abbreviation> set" ("ET set") names it."""
+    m = _SET_HEAD.match(fold(label).strip())
+    if not m:
+        return aliases
+    name = " ".join(m.group("name").split())
+    kept = tuple(a for a in aliases if not name.startswith(a))
+    extra = (f"{name} set", f"{name} analysis set", f"{name} population") + (
+        (f"{m.group('abbr')} set",) if m.group("abbr") else ())
+    return tuple(dict.fromkeys(kept + extra))
