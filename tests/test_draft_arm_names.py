@@ -264,3 +264,24 @@ def test_a_set_named_after_an_outcome_is_named_with_its_set_word() -> None:
                                        "population")] == ["pb_set"]
     assert set_aliases("patients assessed for toxicity", ("patients assessed",)) == \
         ("patients assessed",)  # a label not headed "<name> set" keeps its aliases
+
+
+def test_a_difference_on_a_subgroup_row_is_of_the_caption_outcome(tmp_path: Path) -> None:
+    (tmp_path / "trial.yaml").write_text(trial_yaml(), encoding="utf-8")
+    b = Builder("fict.nxml", "jats")
+    b.open_section("Results", 1)
+    top = [_cell("", header=True), RawCell((("Drug X", "", ""),), colspan=2, header=True),
+           RawCell((("Placebo", "", ""),), colspan=2, header=True),
+           _cell("Difference (95% CI)", header=True)]
+    second = [_cell(text, header=True) for text in ("", "n", "Mean (SD)", "n", "Mean (SD)", "")]
+    body = [("Overall", "120", "5.1 (2.0)", "118", "4.2 (2.1)", "0.9 (0.4 to 1.4)"),
+            ("Men", "60", "5.5 (2.2)", "58", "4.0 (1.9)", "1.5 (0.8 to 2.2)"),
+            ("Women", "60", "4.7 (1.9)", "60", "4.4 (2.2)", "0.3 (-0.4 to 1.0)")]
+    rows = [top, second] + [[_cell(row[0]), *(_cell(x) for x in row[1:])] for row in body]
+    b.table("Table 3", [("Primary outcome (days without pain)", "", "")], rows=rows, notes=[],
+            header_rows=2)
+    drafted = [d.fields for d in
+               draft_document(b.build(), read_names(tmp_path / "trial.yaml"), "paper")]
+    men = [r for r in drafted if r["row"] == "Men" and r["value"] == "1.5"]
+    assert len(men) == 1
+    assert (men[0]["category"], men[0]["subgroup"]) == ("Days without pain", "Men")

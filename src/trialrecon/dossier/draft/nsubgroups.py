@@ -33,7 +33,8 @@ from trialrecon.dossier.draft.subgroups import (
 
 if TYPE_CHECKING:
     from trialrecon.dossier.draft.document import Table
-    from trialrecon.dossier.draft.tableview import Column, Row
+    from trialrecon.dossier.draft.quantities import Label
+    from trialrecon.dossier.draft.tableview import Column, Row, TableView
 
 _COUNT = re.compile(r"^\s*(\d[\d,]*)\s*$")
 _GUESS = "the outcome the caption names"
@@ -99,3 +100,16 @@ def subgroup_rows(t: Table, rows: dict[int, Row], columns: list[Column], kind: s
     if found or kind in ("ae", "baseline"):
         return found
     return n_column_subgroups(t, rows, columns)
+
+
+def label_effect(v: TableView, row: Row, col: Column, lab: Label) -> None:
+    """A between-arm number (difference, ratio, its CI and P value) on a row of a table of
+    an outcome by subgroup is of the same outcome and subgroup as the arms' numbers beside
+    it, not of a category named "Overall" or "Age <35 years"."""
+    found = v.subgroups.get(row.index)
+    if found is None or not col.between or lab.quantity in ("", "outcome", "analysed"):
+        return
+    lab.category, lab.subgroup = found.outcome, found.subgroup
+    lab.rules.append("category: the outcome of a table by subgroup (an effect column)")
+    if found.guess or not found.outcome:
+        lab.guess(f"category or subgroup: {found.guess or 'an outcome not named'}")
