@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fictional_trial import drafted_at, trial_yaml
+from test_draft_table_classes import _draft as table_draft
 
 from trialrecon.dossier.draft import read_names
 from trialrecon.dossier.draft.armnames import drop_fragments, header_name, is_fragment
@@ -285,3 +286,30 @@ def test_a_difference_on_a_subgroup_row_is_of_the_caption_outcome(tmp_path: Path
     men = [r for r in drafted if r["row"] == "Men" and r["value"] == "1.5"]
     assert len(men) == 1
     assert (men[0]["category"], men[0]["subgroup"]) == ("Days without pain", "Men")
+
+
+_OR_HEADER = ["", "Drug X (n = 100)", "Placebo (n = 100)", "Odds ratio (95% CI)"]
+_OR_BODY = [("Remission, n (%)", "40 (40.0)", "28 (28.0)", "1.71 (0.95, 3.09)")]
+
+
+def test_all_other_models_with_terms_for_covariates_adjust_the_odds_ratios(tmp_path):
+    """One logistic model is named without its terms, then "all other logistic regression
+    models included terms for treatment group, centre and age": the odds ratios of the
+    efficacy table are ``adjusted``."""
+    rows = table_draft(tmp_path, "Secondary outcomes", _OR_HEADER, _OR_BODY, methods=(
+        "The secondary endpoints were analysed using a logistic regression model. All other "
+        "logistic regression models included terms for treatment group, centre and age."))
+    estimate = drafted_at(rows, _OR_BODY[0][0], _OR_HEADER[3], "estimate")
+    assert (estimate["quantity"], estimate["adjustment"]) == ("odds_ratio", "adjusted")
+    assert drafted_at(rows, _OR_BODY[0][0], _OR_HEADER[3], "ci_high")["adjustment"] == \
+        "adjusted"
+
+
+def test_a_logistic_model_named_twice_without_a_clause_on_all_stays_open(tmp_path):
+    """Named once with covariates and once without, and no clause speaks of all the models:
+    which one the table's odds ratio is from is not said (flagged, no adjustment)."""
+    rows = table_draft(tmp_path, "Secondary outcomes", _OR_HEADER, _OR_BODY, methods=(
+        "The secondary endpoints were analysed using a logistic regression model. A "
+        "logistic regression model with terms for centre and age was also fitted."))
+    estimate = drafted_at(rows, _OR_BODY[0][0], _OR_HEADER[3], "estimate")
+    assert estimate["adjustment"] == "" and estimate["review"] == "yes"
