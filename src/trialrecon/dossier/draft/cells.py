@@ -39,6 +39,7 @@ from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.measureblocks import after_labels
 from trialrecon.dossier.draft.methodtests import method_models, model_test, table_models
 from trialrecon.dossier.draft.normalise import fold, normalise
+from trialrecon.dossier.draft.nsubgroups import label_effect
 from trialrecon.dossier.draft.numbers import Item, find_items
 from trialrecon.dossier.draft.quantities import Label, column_time, plain_unit, quantity, score_unit
 from trialrecon.dossier.draft.stubs import split_stub
@@ -428,7 +429,8 @@ def _cell_drafts(doc: Document, v: TableView, row: Row, col: Column, names: Name
         _denominator(v, row, col, item, lab, items)
         _optional(v, row, col, cell.marks, lab, names)
         spangroups.own_group(v, row, col, lab, names, item.denominator)
-        after_labels(v, row, col, lab)  # a note's set, a measurement block
+        after_labels(v, row, col, lab)  # a note's set, a measurement block, a stub's set
+        label_effect(v, row, col, lab)  # (a table of an outcome by subgroup)
         if regression.is_model_cell(v, col, lab):
             regression.label_model_row(v, row, col, lab, names, refs)
         if not lab.unit:

@@ -24,7 +24,9 @@ from typing import Any
 
 import yaml
 
+from trialrecon.dossier.draft.armnames import drop_fragments, is_pooling_header
 from trialrecon.dossier.draft.normalise import fold
+from trialrecon.dossier.draft.setheadings import set_aliases
 from trialrecon.dossier.safe_yaml import YamlRefused, load_file
 
 _WORD = re.compile(r"\w+")
@@ -352,6 +354,8 @@ def _arm_of_header(names: Names, header: str) -> tuple[str, str]:
     if any(re.search(rf"(?<![a-z]){re.escape(fold(t))}(?![a-z])", text)
            for t in lexicon().pooled_terms) and names.pooled_arm:
         return names.pooled_arm, "pooled column"
+    if names.pooled_arm and is_pooling_header(header):  # "Overall (n = 939)"
+        return names.pooled_arm, "pooled column"
     named = [a for a in names.arm_names if not a.parts or a.ident != names.pooled_arm]
     full = [(len(a.words), a.ident) for a in named if a.words and all(w in words for w in a.words)]
     full.sort(reverse=True)
@@ -411,14 +415,17 @@ def names_of(raw: dict[str, Any]) -> Names:
                 bool(c.get("parts"))) for c in _entries(raw, "cohorts")]
     if not cohorts:
         raise ValueError("trial.yaml needs at least one cohort")
+    arms = _entries(raw, "arms")
     declared = [(str(a["id"]), _aliases(str(a["id"]).replace("_", " "), str(a.get("label", ""))),
-                 str(a.get("role", "")), str(a.get("label", ""))) for a in _entries(raw, "arms")]
+                 str(a.get("role", "")), str(a.get("label", ""))) for a in arms]
+    # "drug a" in "Drug A/Drug B" against "Drug A": the shorter name is the monotherapy's
+    arm_aliases = drop_fragments(
+        {d[0]: own for d, own in zip(declared, _own_aliases(declared), strict=True)},
+        {ident: label for ident, _, _, label in declared})
     arm_names = tuple(
-        ArmName(ident, aliases, role,
-                _label_words(label or ident.replace("_", " ")),
+        ArmName(ident, arm_aliases[ident], role, _label_words(label or ident.replace("_", " ")),
                 tuple(str(p) for p in a.get("parts") or []))
-        for (ident, _, role, label), aliases, a in zip(
-            declared, _own_aliases(declared), _entries(raw, "arms"), strict=True))
+        for (ident, _, role, label), a in zip(declared, arms, strict=True))
     pooled = next((c for c, _, parts in cohorts if parts), cohorts[0][0] if len(cohorts) == 1
                   else "")
     pooled_aliases = tuple(fold(t) for t in lexicon().pooled_terms)
@@ -428,8 +435,8 @@ def names_of(raw: dict[str, Any]) -> Names:
     endpoints = tuple((str(e["id"]), _aliases(str(e["id"]), str(e.get("label", ""))) +
                        _synonyms(str(e.get("label", ""))))
                       for e in _entries(raw, "endpoints"))
-    populations = tuple((str(p["id"]), tuple(a for a in _aliases("", str(p.get("label", "")))
-                                             if len(a) > 3))
+    populations = tuple((str(p["id"]), set_aliases(str(p.get("label", "")), tuple(
+        a for a in _aliases("", str(p.get("label", ""))) if len(a) > 3)))
                         for p in _entries(raw, "populations"))
     counts = tuple((str(p["id"]), _label_counts(str(p.get("label", ""))))
                    for p in _entries(raw, "populations"))

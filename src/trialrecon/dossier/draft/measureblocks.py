@@ -31,6 +31,7 @@ import re
 from trialrecon.dossier.draft.notesets import note_set
 from trialrecon.dossier.draft.quantities import Label
 from trialrecon.dossier.draft.stubs import split_stub
+from trialrecon.dossier.draft.tablesets import without_row_set
 from trialrecon.dossier.draft.tableview import Column, Row, TableView
 
 _SUMMARIES = frozenset({"mean", "sd", "se", "median", "iqr_low", "iqr_high", "range_low",
@@ -123,9 +124,11 @@ def level_note(col: Column, lab: Label) -> None:
 def after_labels(v: TableView, row: Row, col: Column, lab: Label) -> None:
     """What a cell's labels take from the table's layout after the common rules: the set a
     note's denominators declare (:mod:`.notesets`), a measurement block (above), a level's
-    note (:func:`level_note`)."""
+    note (:func:`level_note`), and a stub's own analysis set taken out of the category
+    (:func:`~.tablesets.without_row_set`)."""
     if not lab.population and any(g.startswith(_OWN_SET) for g in lab.guesses):
         lab.population = note_set(v, row)
     measured_block(v, row, col, lab)
     if col.notes and not col.between:
         level_note(col, lab)
+    lab.category = without_row_set(lab.category, row.stub, lab.population)

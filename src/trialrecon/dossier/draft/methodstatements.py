@@ -20,7 +20,10 @@ naming an effect or its model (hazard ratios, Cox, log-rank; odds ratios, logist
 opens a *segment* that the clauses after it without a kind of their own continue ("a Cox
 model, stratified by centre"). A segment's adjustment is what its words say: stratified,
 adjusted (adjusting, multivariable, covariance), unadjusted (crude, univariable). A value
-takes a kind's adjustment only when the methods state one and only one for it: a kind
+takes a kind's adjustment only when the methods state one and only one for it, or when a
+clause speaks of all the kind's models ("all other logistic regression models included terms
+for treatment group, country and age") with one adjustment no other clause contradicts (not
+for adverse events: the efficacy models' words do not reach a safety table): a kind
 stated both ways, or stated with an adjustment and also without one ("compared using the
 OR, and logistic models were used to adjust for ..."), is ambiguous and its values are
 flagged instead. A Cox model the methods fit to weigh prognostic factors (multivariable,
@@ -67,7 +70,13 @@ _MULTIPLICITY = re.compile(r"(?:no |not )?adjust\w* (?:was |were )?(?:made )?for
 _UNADJUSTED = re.compile(r"\bunadjusted\b|\bwithout (?:any )?adjust\w*|\bno adjustment\b|"
                          r"\bnot adjusted\b|\bcrude\b|\buni-?variable\b|\buni-?variate\b")
 _ADJUSTED = re.compile(r"\badjust(?:ed|ing|ment)?\b|\bmulti-?variable\b|\bmulti-?variate\b|"
-                       r"\bcontrolling for\b|\bancova\b|analysis of covariance")
+                       r"\bcontrolling for\b|\bancova\b|analysis of covariance|"
+                       r"\b(?:includ\w*|with) (?:the )?(?:terms?|covariates?) for\b")
+# a clause speaking of every model or estimate of its kind ("all other logistic regression
+# models included terms for ...", "all odds ratios were adjusted for ..."): it states the
+# kind's adjustment though other clauses name the kind without one
+_EVERY_ONE = re.compile(r"\ball (?:other |the |of the )?(?:[\w-]+ ){0,3}?(?:models?|analyses|"
+                        r"estimates|ratios|regressions)\b")
 # ("stratification factors" as what a model adjusts for is an adjustment: the data
 # dictionary's ``stratified`` is a model or test stratified by the strata)
 _STRATIFIED = re.compile(r"\bstratified\b|\bwith stratification\b|\bstratification (?:by|for|on)\b")
@@ -114,6 +123,8 @@ class MethodStatements:
     other_sides: set[str] = field(default_factory=set)  # sides named anywhere else
     models: tuple[tuple[str, str], ...] = ()  # :func:`.methodtests.method_models`
     ci_method: str = ""  # the one CI method named for proportions (:mod:`.cimethods`)
+    # kind -> adjustments stated by a clause speaking of all its models or estimates
+    every_one: dict[str, set[str]] = field(default_factory=dict)
 
 
 def methods_sentences(doc: Document) -> list[str]:
@@ -198,6 +209,8 @@ def read_statements(doc: Document) -> MethodStatements:
                 found.cox_prognostic = True
             for kind in kinds:
                 found.adjustments.setdefault(kind, set()).update(adjustments or {""})
+                if adjustments and _EVERY_ONE.search(text):
+                    found.every_one.setdefault(kind, set()).update(adjustments)
     return found
 
 
@@ -205,10 +218,15 @@ def _kind(quantity: str) -> str:
     return "hr" if quantity.endswith("_hr") else _QUANTITY_KINDS.get(quantity, "")
 
 
-def _estimate_adjustment(s: MethodStatements, kind: str) -> tuple[str, bool]:
+def _estimate_adjustment(s: MethodStatements, kind: str, safety: bool = False
+                         ) -> tuple[str, bool]:
     """(the one adjustment the methods state for estimates of ``kind`` or "", whether they
-    state several)."""
+    state several). A clause on all models of the kind settles it, for efficacy values
+    (``safety``: an adverse event's, which the efficacy models' words do not reach)."""
     stated = s.adjustments.get(kind, set())
+    every = s.every_one.get(kind, set())
+    if len(every) == 1 and stated - {""} == every and kind != "hr" and not safety:
+        return next(iter(every)), False  # "all other logistic models included terms for"
     several = len(stated) > 1
     if kind == "hr" and s.log_rank and s.cox_prognostic:
         several = several or bool(stated - {""})
@@ -218,13 +236,13 @@ def _estimate_adjustment(s: MethodStatements, kind: str) -> tuple[str, bool]:
     return "", several and bool(stated - {""})
 
 
-def _p_adjustment(s: MethodStatements, kind: str) -> tuple[str, bool]:
+def _p_adjustment(s: MethodStatements, kind: str, safety: bool = False) -> tuple[str, bool]:
     """The same for a P value: a hazard ratio's is the log-rank test's when one is named."""
     if kind == "hr" and s.log_rank:
         if len(s.log_rank) > 1:
             return "", True
         return next(iter(s.log_rank)), False
-    return _estimate_adjustment(s, kind)
+    return _estimate_adjustment(s, kind, safety)
 
 
 def _cox_besides_log_rank(s: MethodStatements) -> bool:
@@ -242,7 +260,9 @@ def _adjust(d: Draft, s: MethodStatements, kind: str) -> None:
     if d.fields.get("adjustment") or any(r.startswith("guess: adjustment") for r in d.rules):
         return
     p_value = d.fields["statistic"] == "p_value"
-    value, several = (_p_adjustment if p_value else _estimate_adjustment)(s, kind)
+    safety = bool(re.match(r"t?r?ae_", d.fields["quantity"]) or d.fields.get("population")
+                  == "safety")
+    value, several = (_p_adjustment if p_value else _estimate_adjustment)(s, kind, safety)
     if value and p_value and kind == "hr" and _cox_besides_log_rank(s) and \
             "log_rank" not in d.fields.get("test", ""):
         # the log-rank test's adjustment, on a P value that may be the Cox model's

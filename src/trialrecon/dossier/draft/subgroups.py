@@ -48,6 +48,9 @@ _NONE = re.compile(r"^\s*0\s*$")  # "0": nobody in the subgroup
 _ALL = re.compile(r"^(?:overall|all(?: patients| participants| subjects)?|total|"
                   r"whole (?:population|group|sample)|any)$", re.IGNORECASE)
 # the outcome a caption names before "rates in ...", "by subgroup", "according to ..."
+# "Primary efficacy outcome (number of oocytes retrieved)", "Secondary endpoint (live birth)"
+_NAMED_OUTCOME = re.compile(r"^(?:the\s+)?(?:(?:primary|secondary|main|key)\s+)?(?:efficacy\s+)?"
+                            r"(?:outcomes?|end-?\s?points?)\s*\(([^()]{3,80})\)", re.IGNORECASE)
 _CAPTION_OUTCOME = re.compile(r"^(.+?)\s+(?:rates?|proportions?|percentages?|incidences?)\b"
                               r"|^(.+?)\s+(?:by|in|among|according to|across)\s", re.IGNORECASE)
 
@@ -96,9 +99,19 @@ def _shared_out(sizes: dict[int, list[int | None]], rows: list[int], total: list
 
 def caption_outcome(caption: str) -> str:
     """The outcome a caption names ("Clinical cure rates in evaluable patients" -> "Clinical
-    cure"), or ""."""
+    cure"; "Primary efficacy outcome (number of oocytes retrieved) for ..." -> "number of
+    oocytes retrieved", the name in parentheses after a word saying an outcome), or ""."""
+    named = _NAMED_OUTCOME.match(caption.strip())
+    if named:  # a category begins with a capital, as a stub would
+        text = named.group(1).strip(" ,:;")
+        return text[:1].upper() + text[1:]
     m = _CAPTION_OUTCOME.match(caption.strip())
     return (m.group(1) or m.group(2)).strip(" ,:;") if m else ""
+
+
+def all_patients(stub: str) -> bool:
+    """A stub naming every patient of the column ("Overall", "All patients", "Total")."""
+    return bool(_ALL.match(name_of(stub)))
 
 
 def read_subgroups(t: Table, rows: dict[int, Row], columns: list[Column], kind: str

@@ -30,6 +30,17 @@ def whole(t: Table, r: int) -> bool:
     return len({t.grid[r][c] for c in range(t.n_cols)}) == 1
 
 
+def section_heading(t: Table, r: int) -> bool:
+    """Row ``r`` is a full-width heading over rows printed at its own level (a section of
+    the table: the flush-left rows below it are its rows until the next heading). One whose
+    first row below is printed further in ("Race, n (%)" over indented "White", "Asian")
+    heads those indented levels only: the next flush-left row ("BMI") is outside it."""
+    if not whole(t, r):
+        return False
+    below = next((k for k in range(r + 1, t.n_rows) if t.cell_at(k, 0).plain), None)
+    return below is None or t.cell_at(below, 0).indent <= t.cell_at(r, 0).indent
+
+
 def counts_group(label: str) -> bool:
     """A group heading that says its levels are counted ("Type of infection n (%)")."""
     return bool({"n_pct", "pct", "n"} & set(cues.formats_of(label)))

@@ -95,6 +95,18 @@ _TIME_WORDS = frozenset({"after", "before", "during", "until", "within", "since"
                          "treatment", "therapy", "study", "trial", "inclusion", "time"})
 
 
+def without_row_set(category: str, stub: str, population: str) -> str:
+    """A category read from a stub that also names the row's analysis set ("Pregnancy loss
+    (ITT population)", "Pregnancy loss in women with a positive test") without those words:
+    the set is the row's ``population``, so that one outcome in several sets is one
+    category (the data dictionary)."""
+    m = _ROW_SET.search(stub)
+    if not population or not m or m.group(0) not in category:
+        return category
+    rest = " ".join(category.replace(m.group(0), " ").split()).strip(" ,;:")
+    return rest or category
+
+
 def declared_set(text: str, names: Names) -> str:
     """A trial's own analysis set named by most of its label's words in ``text``."""
     words = set(re.findall(r"[a-z][a-z-]{3,}", fold(text)))

@@ -28,7 +28,8 @@ from trialrecon.dossier.draft import cues, stubs, tablerows
 from trialrecon.dossier.draft.document import Table
 from trialrecon.dossier.draft.lexicon import Names
 from trialrecon.dossier.draft.normalise import fold
-from trialrecon.dossier.draft.subgroups import SubgroupRow, read_subgroups
+from trialrecon.dossier.draft.nsubgroups import SubgroupRow, subgroup_rows
+from trialrecon.dossier.draft.setheadings import set_heading
 from trialrecon.dossier.draft.tablerows import (
     N_STUB,
     arm_cells,
@@ -36,9 +37,9 @@ from trialrecon.dossier.draft.tablerows import (
     counts_group,
     counts_only,
     legend_only,
+    section_heading,
     summary_row,
     time_heading,
-    whole,
 )
 from trialrecon.dossier.draft.tablerows import n_row as counts_row
 from trialrecon.dossier.draft.tables import is_data as _is_data
@@ -403,14 +404,16 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             elif previous_group_row == r - 1 and last_group:
                 outer, nesting = last_group, "sure"  # two group rows stacked: nested
             elif nesting:
-                # a later group row: another group under the same outer heading (or the
-                # next section: not printed), so proposed under it and flagged
+                # a later group row: under the same outer heading or not (flagged)
                 nesting = "unknown"
             previous_group_row = r
             heading, running, set_group = "", (), ""
             group_denoms = _denominators(t.row_groups[r], names)
             last_group = label_text(t.row_groups[r])
-            whole_group = last_group if whole(t, r) else whole_group
+            whole_group = last_group if section_heading(t, r) else whole_group
+            if named_here := set_heading(last_group.split(" / ")[-1]):  # rows under "ITT"
+                set_group, set_rows[r] = last_group, Row(r, last_group, last_group, "", True,
+                                                         (), group_denoms, "", "", named_here)
             # a nested heading's rows read the notes of every heading above them too
             # ("Psychological Health ## / Quality of life domains / Vitality")
             group_marks = marks_of.get(last_group.rpartition(" / ")[0], []) + \
@@ -454,12 +457,12 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             parts = [outer, *parts]  # "Surgical procedure / Lower oesophageal / Total ..."
         stub = parts[-1] if parts else ""
         own_label = " / ".join(parts)
+        set_population = set_rows[max(set_rows)].population if set_group and set_rows else ""
         if _between_only(t, r, columns) and i + 1 < len(body) and body[i + 1] not in \
                 t.group_rows and not _between_data(t, body[i + 1], columns):
             rows[r] = Row(r, own_label, stub, " / ".join(parts[:-1]), True,
                           cues.formats_of(f"{stub} {notes}") + running, denoms, notes,
-                          cues.effect(notes), set_rows[max(set_rows)].population
-                          if set_group and set_rows else "")
+                          cues.effect(notes), set_population)
             heading = stub
             continue
         if heading and _between_data(t, r, columns):
@@ -480,13 +483,11 @@ def _rows(t: Table, header_rows: int, columns: list[Column], names: Names
             table_denoms = group_denoms if not (group or set_group) else table_denoms
         if heading:
             parts = parts[:-1] + [heading, stub] if parts else [heading]
-        inner = [p for p in parts[:-1] if p != set_group and not own_path]  # a set row
-        # names no group
+        inner = [p for p in parts[:-1] if p != set_group and not own_path]  # (no set rows)
         rows[r] = Row(r, " / ".join(parts), stub, " / ".join(inner), False,
                       tuple(dict.fromkeys(cues.formats_of(stub) + cues.formats_of(
                           f"{' '.join(parts)} {notes}"))) + running, denoms,
-                      notes, cues.effect(notes), set_rows[max(set_rows)].population
-                      if set_group and set_rows else "", n_row,
+                      notes, cues.effect(notes), set_population, n_row,
                       nesting=nesting if group else "", p_heading=bool(heading))
     return _with_partitions(t, rows, columns), set_rows
 
@@ -594,6 +595,6 @@ def view(t: Table, names: Names) -> TableView:
                      effect=cues.effect(notes), count_unit=counts, set_rows=set_rows,
                      stub_head=head, caption_tests=caption_tests(t.caption),
                      unit_rows=any(cues.unit_stub(r.stub) for r in rows.values()),
-                     subgroups=read_subgroups(t, rows, columns, kind),
+                     subgroups=subgroup_rows(t, rows, columns, kind),
                      note_sets=frozenset(filter(None, [excluded_set(notes), *(
                          excluded_set(c.notes) for c in columns)])))
