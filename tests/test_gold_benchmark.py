@@ -28,18 +28,20 @@ needs_papers = pytest.mark.skipif(
     PAPERS is None, reason="../shared/papers (the PMC JATS papers of the gold dossiers) is not "
                            "beside the repository")
 # recall floors per paper (every field right), measured and rounded down
-RECALL_FLOORS = {"pmc2944158": 0.58, "pmc3466131": 0.50, "pmc3580671": 0.75,
-                 "pmc4282128": 0.53, "pmc5362536": 0.77, "pmc5555437": 0.65,
-                 "pmc5614421": 0.81, "pmc5724392": 0.47, "pmc5976950": 0.62,
+RECALL_FLOORS = {"pmc2944158": 0.58, "pmc3466131": 0.51, "pmc3580671": 0.75,
+                 "pmc4282128": 0.54, "pmc5362536": 0.79, "pmc5555437": 0.66,
+                 "pmc5614421": 0.82, "pmc5724392": 0.47, "pmc5976950": 0.63,
                  # the tenth dossier, of a paper the drafter had not seen (23.8% before)
-                 "pmc5292678": 0.59,
-                 # the eleventh (first OUP paper), unseen: measured before any change
-                 "pmc5850777": 0.15,
-                 # the twelfth (PLOS ONE), unseen: 3.1% before any change
-                 "pmc4666408": 0.03}
-OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.65, 0.65, 0.96
-TEXT_RECALL = 0.24  # the numbers of the text (not table cells), every field right
-TABLE_RECALL = 0.92  # the numbers of table cells, every field right
+                 "pmc5292678": 0.64,
+                 # the eleventh (first OUP paper), transcribed blind: 15.9% before its classes
+                 "pmc5850777": 0.51,
+                 # the twelfth (PLOS ONE), transcribed blind: 3.1% before its classes
+                 "pmc4666408": 0.69}
+# over the twelve dossiers (the ten before the two blind ones measured 66.4%, 65.5%, 96.9%,
+# text 26.3%, tables 92.5%: the new layouts lower the totals, not a regression)
+OVERALL_RECALL, OVERALL_PRECISION, UNFLAGGED_RIGHT = 0.65, 0.64, 0.96
+TEXT_RECALL = 0.25  # the numbers of the text (not table cells), every field right
+TABLE_RECALL = 0.90  # the numbers of table cells, every field right
 
 
 @needs_papers
