@@ -39,6 +39,8 @@ def _values(text: str) -> list[str]:
     ("registered with ISRCTN, number 91927162, and 547 were enrolled", ["547"]),
     ("protocol XYZ12-01 enrolled 160 patients", ["160"]),
     ("ethics reference 07/H1008/229 covered 40 sites", ["40"]),
+    ("registration number 2012345678; 40 sites", ["40"]),
+    ("a budget of 1000000 for 40 sites", ["1000000", "40"]),
     # the literature
     ("as Smith et al. 2010 found in 35% of patients", ["35"]),
     ("based on earlier results (Grant 2002, Lorente 2007) of 12%", ["12"]),

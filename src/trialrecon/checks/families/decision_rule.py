@@ -13,12 +13,11 @@ from trialrecon.checks.context import (
     Context,
     NotApplicable,
     Row,
-    overlap,
-    p_interval,
     quote,
 )
 from trialrecon.checks.design_single_arm import Rule, rule_of
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.pvalues import overlap, p_interval
 from trialrecon.checks.stated_designs import StatedDesign, stated_designs
 
 STAGE_ONE = re.compile(r"stage\s*(1|one|i)\b|first stage", re.I)

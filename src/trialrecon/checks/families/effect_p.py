@@ -68,13 +68,11 @@ from trialrecon.checks.context import (
     Check,
     Context,
     Row,
-    overlap,
-    p_interval,
     quote,
-    significant,
     statements,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.pvalues import overlap, p_interval, significant
 from trialrecon.stats import twobytwo as tb
 from trialrecon.stats.ci_p import p_range
 from trialrecon.stats.rounding import printed_interval

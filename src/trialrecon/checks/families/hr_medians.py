@@ -17,11 +17,11 @@ from trialrecon.checks.context import (
     NotApplicable,
     Row,
     box,
-    overlap,
     quote,
     statements,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.pvalues import overlap
 
 
 def _medians(ctx: Context, quantity: str, cohort: str, subgroup: str,

@@ -23,13 +23,11 @@ from trialrecon.checks.context import (
     Context,
     Row,
     box,
-    overlap,
-    p_interval,
     quote,
-    significant,
     statements,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.pvalues import overlap, p_interval, significant
 from trialrecon.stats.ci_p import p_from_ratio_ci as p_from_ci  # noqa: F401 (shared)
 from trialrecon.stats.ci_p import p_range
 

@@ -32,12 +32,10 @@ from trialrecon.checks.context import (
     Context,
     Row,
     group_by,
-    overlap,
-    p_interval,
     quote,
-    significant,
 )
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.pvalues import overlap, p_interval, significant
 from trialrecon.stats.rounding import exact, half_unit
 
 CHI_SQUARE_TESTS = frozenset({"chi_square", "chi_square_yates", "likelihood_ratio",

@@ -71,13 +71,11 @@ from trialrecon.checks.context import (
     Row,
     compatible,
     is_nan,
-    overlap,
-    p_interval,
     quote,
-    significant,
 )
 from trialrecon.checks.denominators import denominators, grim_counts
 from trialrecon.checks.findings import Finding
+from trialrecon.checks.pvalues import overlap, p_interval, significant
 from trialrecon.stats.rounding import STANDARD_SCHEMES, decimals_of, half_unit
 from trialrecon.stats.twobytwo import TEST_LABELS, two_by_two_ps
 

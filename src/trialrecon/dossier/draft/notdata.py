@@ -15,7 +15,7 @@ reads no number from them (as it already does for "Table 2" or NCT02678780):
   acronym ("EORTC 40015", "CALGB 30610/RTOG 0538", "ISRCTN 11036523"), a code with a
   leading zero ("Intergroup 0096", "LU12-01"), a reference code mixing letters and digits
   between slashes ("07/H1008/229"), an integer of seven or more digits printed without
-  grouping;
+  grouping after a word naming an identifier ("registration number 2012345678");
 - the literature: author-year citations ("Smith et al. 2010", "(Grant 2002, Lorente
   2007)"), a year standing before a capitalised name ("the 2010 Cochrane review", "PASS
   2008"); a decade ("studies from the 1960s") is kept: a dossier may hold it of other
@@ -67,8 +67,10 @@ CLASSES: dict[str, tuple[str, ...]] = {
         r"|(?<=[A-Za-z]\d-)0\d+\b|(?<=[A-Za-z]\d\d-)0\d+\b",
         # a reference code mixing letters and digits between slashes
         r"\b\d+/[A-Z]+\d+(?:/\d+)*\b",
-        # an integer of seven or more digits without grouping
-        r"(?<![\d.,·])\d{7,}(?!\d|[.,·]\d)",
+        # an integer of seven or more digits without grouping after a word naming an
+        # identifier (a bare "1000000" is a value: tests/test_grammar.py)
+        r"(?i:\b(?:numbers?|no\.|identifier|id|registration|approval|reference|code|"
+        r"protocol)\b)[\s:#.]*\d{7,}(?!\d|[.,·]\d)",
     ),
     "year of the literature": (
         r"\bet\s+al\.?,?\s*\(?(?:19|20)\d\d[a-z]?",
