@@ -27,3 +27,17 @@ def drafted_at(rows: list[dict[str, str]], row: str, column: str,
              r["statistic"] == statistic]
     assert len(found) == 1, (row, column, statistic, found)
     return found[0]
+
+
+def results_builder(methods: str = ""):
+    """A JATS document builder of the fictional paper, opened at its Results section, after a
+    statistical-methods paragraph ``methods`` when one is given."""
+    from trialrecon.dossier.draft.document import Builder
+
+    b = Builder("fict.nxml", "jats")
+    if methods:
+        b.open_section("Methods", 1)
+        b.open_section("Statistical analysis", 2)
+        b.block([(methods, "", "")])
+    b.open_section("Results", 1)
+    return b

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fictional_trial import drafted_at as _at
-from fictional_trial import trial_yaml
+from fictional_trial import results_builder, trial_yaml
 
 from trialrecon.dossier.draft import read_names
 from trialrecon.dossier.draft.captionsubgroup import added_subgroup
@@ -54,12 +54,7 @@ def _draft(tmp_path: Path, caption: str, methods: str = "",
     """Draft the three-group table (caption ``caption``) with the methods paragraph
     ``methods`` and the trial's declared sets ``populations``."""
     (tmp_path / "trial.yaml").write_text(trial_yaml(populations=populations), encoding="utf-8")
-    b = Builder("fict.nxml", "jats")
-    if methods:
-        b.open_section("Methods", 1)
-        b.open_section("Statistical analysis", 2)
-        b.block([(methods, "", "")])
-    b.open_section("Results", 1)
+    b = results_builder(methods)
     top = [_text("", header=True)] + [_text(t, header=True, colspan=3) for t in _TIMES]
     second = [_text("", header=True)] + [_text(a, header=True) for _ in _TIMES for a in _ARMS]
     rows = [top, second] + [[_text(x) for x in row] for row in _BODY]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from fictional_trial import drafted_at as _at
-from fictional_trial import trial_yaml
+from fictional_trial import results_builder, trial_yaml
 
 from trialrecon.dossier.draft import read_names
 from trialrecon.dossier.draft.document import Builder, RawCell
@@ -37,12 +37,7 @@ def _draft(tmp_path: Path, caption: str, header: list[str], body: list[tuple[str
     paragraph of the statistical methods; ``stub_marks`` {row: mark} on a stub;
     ``populations`` the trial's declared sets as YAML list items)."""
     (tmp_path / "trial.yaml").write_text(trial_yaml(populations=populations), encoding="utf-8")
-    b = Builder("fict.nxml", "jats")
-    if methods:
-        b.open_section("Methods", 1)
-        b.open_section("Statistical analysis", 2)
-        b.block([(methods, "", "")])
-    b.open_section("Results", 1)
+    b = results_builder(methods)
     head = []
     for c, text in enumerate(header):
         segments = [(text, "", "")]
