@@ -1,17 +1,15 @@
 """P values as printed: the interval a printed P stands for, and whether an interval is
 significant.
 
-May import: ``trialrecon.stats`` (the checks' layer rules, tests/test_layers.py).
+Part of the checks layer (it may import ``trialrecon.dossier`` and ``trialrecon.stats``).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
+from trialrecon.checks.context import Row
 from trialrecon.stats.rounding import printed_interval
-
-Row = dict[str, Any]
 
 
 def p_interval(row: Row) -> tuple[float, float]:
