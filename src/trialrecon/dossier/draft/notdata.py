@@ -3,7 +3,8 @@
 A dossier holds the trial's own numbers (data/raw/README.md): counts, rates, estimates,
 design parameters. Papers print many other numbers a careful reviewer never transcribes,
 and :func:`not_data_spans` finds the spans of those classes so :func:`.numbers.find_items`
-reads no number from them (as it already does for "Table 2" or NCT02678780):
+reads no number from them: the numbers of labels (:data:`LABELS`: "Table 2", NCT02678780,
+"phase 3", reference marks) and these classes:
 
 - cross-references in any case and to supplements: "(table 2)", "figure 2A",
   "Additional file 2", "appendix pp 1–2", "Supplementary Table S3";
@@ -99,12 +100,19 @@ CLASSES: dict[str, tuple[str, ...]] = {
         r"\b\d+(?=\s+represents\b)",
     ),
 }
+# The numbers of labels: identifiers, table and figure numbers, phases, reference marks.
+# Matched on their own: their spans may overlap those of the classes above.
+LABELS = re.compile(
+    r"\b(?:Table|TABLE|Tables|Figure|FIGURE|Fig\.?|FIG\.?|Figs\.?|ref(?:erence)?s?\.?|phase|"
+    r"Phase|PHASE|Cohort|Appendix|Patient|cycle|Version|[Gg]rade|Class|[Ss]tage)\s+[\dIVX]+[A-Za-z]?(?:\s*(?:,|and|-)\s*"
+    r"\d+[A-Za-z]?)*|\b[A-Za-z]+[-]?\d+[A-Za-z\d]*|\b\d+[A-Za-z]+\d[\w]*"
+    r"|\(\d\)(?=\s+[a-z])|\b\d+-sided\b|\b(?:19|20)\d\d\s*;\s*\d+|\d+:\d+(?:-\d+)?")
 NOT_DATA = re.compile("|".join(f"(?:{p})" for ps in CLASSES.values() for p in ps))
 
 
 def not_data_spans(text: str) -> list[tuple[int, int]]:
     """The (start, end) of every span of ``text`` that prints a number that is not data."""
-    return [m.span() for m in NOT_DATA.finditer(text)]
+    return [m.span() for pattern in (LABELS, NOT_DATA) for m in pattern.finditer(text)]
 
 
 __all__ = ["CLASSES", "NOT_DATA", "not_data_spans"]

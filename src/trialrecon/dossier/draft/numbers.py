@@ -14,9 +14,9 @@ first, and every number of the pattern becomes an :class:`Item` with its statist
 - ``28%-33%``, ``31% to 41%``: a range; a number written in words ("Sixteen patients");
 - ``not reached``, ``not estimable``: a marker in place of a number.
 
-Numbers that are not data (identifiers such as NCT02678780, table and figure numbers,
-reference marks, the 95 of "95% CI") are left out, and so are the classes of
-:mod:`.notdata` (cross-references in lower case, grade ranges, citation years, codes...).
+Numbers that are not data (the classes of :mod:`.notdata`: identifiers such as NCT02678780,
+table and figure numbers, reference marks, grade ranges, citation years...) are left out,
+and so is the 95 of "95% CI".
 """
 
 from __future__ import annotations
@@ -246,12 +246,6 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], object], ...] = tuple(
          _comparison),
         ("number", rf"(?P<x>{_N})(?P<pct>\s*%)?(?P<unit>{_UNIT})", _plain),
     ))
-# Numbers that are not data: identifiers, table and figure numbers, phases, reference marks.
-_NOT_DATA = re.compile(
-    r"\b(?:Table|TABLE|Tables|Figure|FIGURE|Fig\.?|FIG\.?|Figs\.?|ref(?:erence)?s?\.?|phase|"
-    r"Phase|PHASE|Cohort|Appendix|Patient|cycle|Version|[Gg]rade|Class|[Ss]tage)\s+[\dIVX]+[A-Za-z]?(?:\s*(?:,|and|-)\s*"
-    r"\d+[A-Za-z]?)*|\b[A-Za-z]+[-]?\d+[A-Za-z\d]*|\b\d+[A-Za-z]+\d[\w]*"
-    r"|\(\d\)(?=\s+[a-z])|\b\d+-sided\b|\b(?:19|20)\d\d\s*;\s*\d+|\d+:\d+(?:-\d+)?")
 _WORD_NUMBER = re.compile(
     r"\b(?:(?P<h>" + "|".join(_WORDS) + r")\s+hundred(?:\s+and)?\s+)?"
     r"(?P<t>" + "|".join(_TENS) + r")?(?:[-\s]?(?P<o>" + "|".join(_WORDS) + r"))?\b"
@@ -303,9 +297,7 @@ def find_items(text: str, percent_first: bool = False, prose: bool = False) -> l
     numbers in words stand before more kinds of words than a table stub's.
     """
     scan = _Scan(text)
-    for m in _NOT_DATA.finditer(text):
-        scan.take(m.start(), m.end())
-    for a, b in not_data_spans(text):  # more classes of numbers that are not data
+    for a, b in not_data_spans(text):
         scan.take(a, b)
     for name, pattern, fn in _PATTERNS:
         for m in pattern.finditer(text):
